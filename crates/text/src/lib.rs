@@ -1,0 +1,51 @@
+//! `text`: how sokenh reads Vietnamese. Canonical form (NFC, one tone placement), folded form
+//! (no diacritics), teencode-aware matching form, look-alike skeletons, legacy encodings
+//! (TCVN3, VNI-Windows, VISCII), syllable tokens, and entity extraction with byte positions.
+//!
+//! Architecture Invariant: this crate is pure. No IO, no async, no global state beyond
+//! lazily built constant tables; every function is a total function of its input and never panics.
+
+mod canonical;
+mod extract;
+mod fold;
+mod legacy;
+mod legacy_tables;
+mod letters;
+mod skeleton;
+mod syllable;
+mod teencode;
+mod tokens;
+
+pub use canonical::{canonical, canonical_into};
+pub use extract::{CCCD_PROVINCE_CODES, Entity, EntityKind, extract, is_citizen_id};
+pub use fold::{fold, fold_into};
+pub use legacy::{
+    Decoded, Encoding, THRESHOLD as LEGACY_THRESHOLD, decode_as, decode_bytes, decode_str,
+    detect_str,
+};
+pub use skeleton::{is_invisible, skeleton};
+pub use syllable::is_syllable;
+pub use teencode::{TABLE as TEENCODE, expand as expand_teencode, matching_form};
+pub use tokens::{bigrams, for_each_folded_syllable, syllables, tokens};
+
+/// All the forms of one text at once, as `sokenh text normalize` prints them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Forms {
+    pub input: String,
+    pub canonical: String,
+    pub folded: String,
+    pub skeleton: String,
+    pub tokens: Vec<String>,
+}
+
+impl Forms {
+    pub fn of(input: &str) -> Forms {
+        Forms {
+            input: input.to_owned(),
+            canonical: canonical(input),
+            folded: fold(input),
+            skeleton: skeleton(input),
+            tokens: tokens(input),
+        }
+    }
+}
