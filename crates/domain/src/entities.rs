@@ -1,0 +1,135 @@
+//! The register's records. Ids are newtypes so that a unit id can never be passed where a
+//! community id is meant.
+
+use crate::enums::*;
+use serde::Serialize;
+
+macro_rules! id {
+    ($name:ident) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id!(UnitId);
+id!(MemberId);
+id!(CommunityId);
+
+/// A unit (đơn vị): the commune's Party Committee, People's Committee, a Party cell, an
+/// association. Units form a tree under one root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: UnitId,
+    pub name: String,
+    pub parent: Option<UnitId>,
+    /// GSO ward code of the unit's locality (15199 for Thạch Quảng), when known.
+    pub locality_code: Option<u32>,
+}
+
+/// A cadre, party member or employee. Minimal personal data: a name and a position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub unit: UnitId,
+    pub full_name: String,
+    pub position: Option<String>,
+}
+
+/// A page, channel, group, account or site in the register, as the store returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Community {
+    pub id: CommunityId,
+    /// The de-duplication key (`CommunityKey` as text).
+    pub key: String,
+    pub name: String,
+    /// Canonical URL, or None for a group with no public link.
+    pub url: Option<String>,
+    pub platform: Platform,
+    pub kind: Kind,
+    pub members: Option<u64>,
+    pub admins: Option<String>,
+    pub unit: Option<String>,
+    pub status: Status,
+    pub classification: Classification,
+    /// The unit whose official channel this is, when classification is official.
+    pub official_of: Option<String>,
+    pub locality: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What an import or a form offers for one community; the store decides insert or update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommunityRecord {
+    pub key: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub platform: Platform,
+    pub kind: Kind,
+    pub members: Option<u64>,
+    pub admins: Option<String>,
+    pub unit: Option<String>,
+    pub status: Status,
+    pub classification: Classification,
+    pub official_of: Option<String>,
+    pub locality: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A dated size of a community (members or followers), kept as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SizeSnapshot {
+    pub community: CommunityId,
+    pub at: String,
+    pub members: u64,
+}
+
+/// A member's declared or discovered role in a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participation {
+    pub member: MemberId,
+    pub community: CommunityId,
+    pub role: ParticipationRole,
+    pub source: ParticipationSource,
+    /// ISO date the participation began, when known.
+    pub since: Option<String>,
+    /// ISO date the participation was declared or found.
+    pub recorded: String,
+}
+
+/// A member signed code-of-conduct version `version` on `signed_on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commitment {
+    pub member: MemberId,
+    pub version: String,
+    pub signed_on: String,
+}
+
+/// Per unit: how many members have declared their participation and signed the commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub unit: String,
+    pub members: u64,
+    pub declared: u64,
+    pub signed: u64,
+}
+
+/// One entry of the append-only audit log. `hash` covers every other field and `prev_hash`, so
+/// editing, deleting or reordering an event breaks the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}

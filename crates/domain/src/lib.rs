@@ -1,0 +1,17 @@
+//! `domain`: what sokenh is about — units, members, communities (pages, channels, groups),
+//! participations, commitments, and the audit event — as plain types with Vietnamese labels.
+//! Values that come from outside are parsed into types here (`CanonicalUrl::parse`,
+//! `CommunityKey`), so the rest of the code never checks them again.
+//!
+//! Architecture Invariant: no IO, no async, no database types. Storage crates depend on this
+//! crate, never the reverse.
+
+mod admin;
+mod entities;
+mod enums;
+mod url;
+
+pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
+pub use entities::*;
+pub use enums::*;
+pub use url::{CanonicalUrl, CommunityKey, UrlError};
