@@ -1,0 +1,355 @@
+//! `store-postgres`: the backend for a province, chosen by a `postgres://` database URL.
+//! Migrations from `migrations/` are embedded and applied at open, recorded in
+//! `sokenh_migrations`.
+
+use domain::*;
+use postgres::{Client, NoTls, Row};
+use store::{Backend, NewMember, Result, StoreError};
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_register.sql")];
+
+/// The PostgreSQL backend.
+pub struct Postgres {
+    client: Client,
+}
+
+fn db(e: postgres::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// Connects and brings the schema up to date.
+pub fn open(url: &str) -> Result<Postgres> {
+    let mut client = Client::connect(url, NoTls).map_err(db)?;
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS sokenh_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+        .map_err(db)?;
+    let current: i32 = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM sokenh_migrations",
+            &[],
+        )
+        .map_err(db)?
+        .get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i32 + 1;
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(sql).map_err(|e| StoreError::Migration {
+            version: version as u32,
+            message: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO sokenh_migrations (version) VALUES ($1)",
+            &[&version],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(Postgres { client })
+}
+
+fn parse<T: std::str::FromStr>(s: String, what: &str) -> Result<T> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{what}: {s}")))
+}
+
+const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note";
+
+fn community(r: &Row) -> Result<Community> {
+    Ok(Community {
+        id: CommunityId(r.get(0)),
+        key: r.get(1),
+        name: r.get(2),
+        url: r.get(3),
+        platform: parse(r.get(4), "platform")?,
+        kind: parse(r.get(5), "kind")?,
+        members: r.get::<_, Option<i64>>(6).map(|m| m as u64),
+        admins: r.get(7),
+        unit: r.get(8),
+        status: parse(r.get(9), "status")?,
+        classification: parse(r.get(10), "classification")?,
+        official_of: r.get(11),
+        locality: r.get(12),
+        note: r.get(13),
+    })
+}
+
+impl Backend for Postgres {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+    fn begin(&mut self) -> Result<()> {
+        self.client.batch_execute("BEGIN").map_err(db)
+    }
+    fn commit(&mut self) -> Result<()> {
+        self.client.batch_execute("COMMIT").map_err(db)
+    }
+    fn rollback(&mut self) -> Result<()> {
+        self.client.batch_execute("ROLLBACK").map_err(db)
+    }
+
+    fn insert_unit(
+        &mut self,
+        name: &str,
+        parent: Option<UnitId>,
+        locality: Option<u32>,
+    ) -> Result<UnitId> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO units (name, parent_id, locality_code) VALUES ($1, $2, $3) RETURNING id",
+                &[&name, &parent.map(|p| p.0), &locality.map(i64::from)],
+            )
+            .map_err(db)?;
+        Ok(UnitId(row.get(0)))
+    }
+
+    fn units(&mut self) -> Result<Vec<Unit>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, name, parent_id, locality_code FROM units ORDER BY id",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Unit {
+                id: UnitId(r.get(0)),
+                name: r.get(1),
+                parent: r.get::<_, Option<i64>>(2).map(UnitId),
+                locality_code: r.get::<_, Option<i64>>(3).map(|c| c as u32),
+            })
+            .collect())
+    }
+
+    fn insert_community(&mut self, c: &CommunityRecord, now: &str) -> Result<CommunityId> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO communities (key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+                &[
+                    &c.key, &c.name, &c.url, &c.platform.as_str(), &c.kind.as_str(), &c.members.map(|m| m as i64), &c.admins, &c.unit,
+                    &c.status.as_str(), &c.classification.as_str(), &c.official_of, &c.locality, &c.note, &now,
+                ],
+            )
+            .map_err(db)?;
+        Ok(CommunityId(row.get(0)))
+    }
+
+    fn update_community(&mut self, id: CommunityId, c: &CommunityRecord, now: &str) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE communities SET name = $2, url = $3, platform = $4, kind = $5, members = $6, admins = $7, unit = $8, status = $9,
+                 classification = $10, official_of = $11, locality = $12, note = $13, updated_at = $14 WHERE id = $1",
+                &[
+                    &id.0, &c.name, &c.url, &c.platform.as_str(), &c.kind.as_str(), &c.members.map(|m| m as i64), &c.admins, &c.unit,
+                    &c.status.as_str(), &c.classification.as_str(), &c.official_of, &c.locality, &c.note, &now,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn communities(&mut self) -> Result<Vec<Community>> {
+        let rows = self
+            .client
+            .query(
+                &format!("SELECT {COMMUNITY_COLUMNS} FROM communities ORDER BY id"),
+                &[],
+            )
+            .map_err(db)?;
+        rows.iter().map(community).collect()
+    }
+
+    fn insert_snapshot(&mut self, id: CommunityId, at: &str, members: u64) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO size_snapshots (community_id, at, members) VALUES ($1, $2, $3)",
+                &[&id.0, &at, &(members as i64)],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn snapshots(&mut self, id: CommunityId) -> Result<Vec<SizeSnapshot>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT at, members FROM size_snapshots WHERE community_id = $1 ORDER BY id",
+                &[&id.0],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| SizeSnapshot {
+                community: id,
+                at: r.get(0),
+                members: r.get::<_, i64>(1) as u64,
+            })
+            .collect())
+    }
+
+    fn insert_name_change(
+        &mut self,
+        id: CommunityId,
+        at: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        self.client
+            .execute("INSERT INTO name_history (community_id, at, old_name, new_name) VALUES ($1, $2, $3, $4)", &[&id.0, &at, &old, &new])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn name_history(&mut self, id: CommunityId) -> Result<Vec<(String, String, String)>> {
+        let rows = self.client.query("SELECT at, old_name, new_name FROM name_history WHERE community_id = $1 ORDER BY id", &[&id.0]).map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn insert_member(&mut self, m: &NewMember) -> Result<MemberId> {
+        let row = self
+            .client
+            .query_one("INSERT INTO members (unit_id, full_name, position) VALUES ($1, $2, $3) RETURNING id", &[&m.unit.0, &m.full_name, &m.position])
+            .map_err(db)?;
+        Ok(MemberId(row.get(0)))
+    }
+
+    fn members(&mut self) -> Result<Vec<Member>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, unit_id, full_name, position FROM members ORDER BY id",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Member {
+                id: MemberId(r.get(0)),
+                unit: UnitId(r.get(1)),
+                full_name: r.get(2),
+                position: r.get(3),
+            })
+            .collect())
+    }
+
+    fn upsert_participation(&mut self, p: &Participation) -> Result<bool> {
+        let existing = self
+            .client
+            .query_opt("SELECT role, source, since FROM participations WHERE member_id = $1 AND community_id = $2", &[&p.member.0, &p.community.0])
+            .map_err(db)?
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, Option<String>>(2)));
+        if existing.as_ref()
+            == Some(&(
+                p.role.as_str().to_owned(),
+                p.source.as_str().to_owned(),
+                p.since.clone(),
+            ))
+        {
+            return Ok(false);
+        }
+        self.client
+            .execute(
+                "INSERT INTO participations (member_id, community_id, role, source, since, recorded) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (member_id, community_id) DO UPDATE SET role = excluded.role, source = excluded.source, since = excluded.since, recorded = excluded.recorded",
+                &[&p.member.0, &p.community.0, &p.role.as_str(), &p.source.as_str(), &p.since, &p.recorded],
+            )
+            .map_err(db)?;
+        Ok(true)
+    }
+
+    fn participations(&mut self) -> Result<Vec<Participation>> {
+        let rows = self
+            .client
+            .query("SELECT member_id, community_id, role, source, since, recorded FROM participations ORDER BY member_id, community_id", &[])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Participation {
+                    member: MemberId(r.get(0)),
+                    community: CommunityId(r.get(1)),
+                    role: parse(r.get(2), "role")?,
+                    source: parse(r.get(3), "source")?,
+                    since: r.get(4),
+                    recorded: r.get(5),
+                })
+            })
+            .collect()
+    }
+
+    fn insert_commitment(&mut self, c: &Commitment) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO commitments (member_id, version, signed_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&c.member.0, &c.version, &c.signed_on],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn commitments(&mut self) -> Result<Vec<Commitment>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT member_id, version, signed_on FROM commitments ORDER BY member_id, version",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Commitment {
+                member: MemberId(r.get(0)),
+                version: r.get(1),
+                signed_on: r.get(2),
+            })
+            .collect())
+    }
+
+    fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .map_err(db)?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO audit_events (id, at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[&e.id, &e.at, &e.actor, &e.action, &e.entity, &e.entity_id, &e.details, &e.prev_hash, &e.hash],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn audit_events(&mut self) -> Result<Vec<AuditEvent>> {
+        let rows = self
+            .client
+            .query("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_events ORDER BY id", &[])
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEvent {
+                id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                entity: r.get(4),
+                entity_id: r.get(5),
+                details: r.get(6),
+                prev_hash: r.get(7),
+                hash: r.get(8),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,359 @@
+//! `store-sqlite`: the default backend. One SQLite file in the data dir, WAL journal, foreign
+//! keys on; migrations from `migrations/` are embedded and applied at open.
+
+use domain::*;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
+use store::{Backend, NewMember, Result, StoreError};
+
+/// The migrations, in order. A database records the highest applied version in `user_version`.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_register.sql")];
+
+/// The SQLite backend.
+pub struct Sqlite {
+    conn: Connection,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// Opens (creating it if needed) the database file and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Sqlite> {
+    let conn = Connection::open(path).map_err(db)?;
+    setup(conn)
+}
+
+/// An in-memory database, for tests.
+pub fn open_in_memory() -> Result<Sqlite> {
+    setup(Connection::open_in_memory().map_err(db)?)
+}
+
+fn setup(conn: Connection) -> Result<Sqlite> {
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+        .map_err(db)?;
+    let current: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as u32 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .map_err(|e| StoreError::Migration {
+            version,
+            message: e.to_string(),
+        })?;
+    }
+    Ok(Sqlite { conn })
+}
+
+fn parse<T: std::str::FromStr>(s: String, what: &str) -> rusqlite::Result<T> {
+    s.parse().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(0, format!("{what}: {s}"), rusqlite::types::Type::Text)
+    })
+}
+
+const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note";
+
+fn community(r: &Row) -> rusqlite::Result<Community> {
+    Ok(Community {
+        id: CommunityId(r.get(0)?),
+        key: r.get(1)?,
+        name: r.get(2)?,
+        url: r.get(3)?,
+        platform: parse(r.get(4)?, "platform")?,
+        kind: parse(r.get(5)?, "kind")?,
+        members: r.get::<_, Option<i64>>(6)?.map(|m| m as u64),
+        admins: r.get(7)?,
+        unit: r.get(8)?,
+        status: parse(r.get(9)?, "status")?,
+        classification: parse(r.get(10)?, "classification")?,
+        official_of: r.get(11)?,
+        locality: r.get(12)?,
+        note: r.get(13)?,
+    })
+}
+
+impl Backend for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+    fn begin(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db)
+    }
+    fn commit(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(db)
+    }
+    fn rollback(&mut self) -> Result<()> {
+        self.conn.execute_batch("ROLLBACK").map_err(db)
+    }
+
+    fn insert_unit(
+        &mut self,
+        name: &str,
+        parent: Option<UnitId>,
+        locality: Option<u32>,
+    ) -> Result<UnitId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO units (name, parent_id, locality_code) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![name, parent.map(|p| p.0), locality]))
+            .map_err(db)?;
+        Ok(UnitId(self.conn.last_insert_rowid()))
+    }
+
+    fn units(&mut self) -> Result<Vec<Unit>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, name, parent_id, locality_code FROM units ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(Unit {
+                id: UnitId(r.get(0)?),
+                name: r.get(1)?,
+                parent: r.get::<_, Option<i64>>(2)?.map(UnitId),
+                locality_code: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn insert_community(&mut self, c: &CommunityRecord, now: &str) -> Result<CommunityId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO communities (key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    c.key, c.name, c.url, c.platform.as_str(), c.kind.as_str(), c.members.map(|m| m as i64), c.admins, c.unit,
+                    c.status.as_str(), c.classification.as_str(), c.official_of, c.locality, c.note, now
+                ])
+            })
+            .map_err(db)?;
+        Ok(CommunityId(self.conn.last_insert_rowid()))
+    }
+
+    fn update_community(&mut self, id: CommunityId, c: &CommunityRecord, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE communities SET name = ?2, url = ?3, platform = ?4, kind = ?5, members = ?6, admins = ?7, unit = ?8, status = ?9,
+                 classification = ?10, official_of = ?11, locality = ?12, note = ?13, updated_at = ?14 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id.0, c.name, c.url, c.platform.as_str(), c.kind.as_str(), c.members.map(|m| m as i64), c.admins, c.unit,
+                    c.status.as_str(), c.classification.as_str(), c.official_of, c.locality, c.note, now
+                ])
+            })
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn communities(&mut self) -> Result<Vec<Community>> {
+        let mut s = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COMMUNITY_COLUMNS} FROM communities ORDER BY id"
+            ))
+            .map_err(db)?;
+        s.query_map([], community)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn insert_snapshot(&mut self, id: CommunityId, at: &str, members: u64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO size_snapshots (community_id, at, members) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![id.0, at, members as i64]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn snapshots(&mut self, id: CommunityId) -> Result<Vec<SizeSnapshot>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT at, members FROM size_snapshots WHERE community_id = ?1 ORDER BY id",
+            )
+            .map_err(db)?;
+        s.query_map([id.0], |r| {
+            Ok(SizeSnapshot {
+                community: id,
+                at: r.get(0)?,
+                members: r.get::<_, i64>(1)? as u64,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn insert_name_change(
+        &mut self,
+        id: CommunityId,
+        at: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO name_history (community_id, at, old_name, new_name) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut s| s.execute(params![id.0, at, old, new]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn name_history(&mut self, id: CommunityId) -> Result<Vec<(String, String, String)>> {
+        let mut s = self.conn.prepare_cached("SELECT at, old_name, new_name FROM name_history WHERE community_id = ?1 ORDER BY id").map_err(db)?;
+        s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn insert_member(&mut self, m: &NewMember) -> Result<MemberId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO members (unit_id, full_name, position) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![m.unit.0, m.full_name, m.position]))
+            .map_err(db)?;
+        Ok(MemberId(self.conn.last_insert_rowid()))
+    }
+
+    fn members(&mut self) -> Result<Vec<Member>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, unit_id, full_name, position FROM members ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(Member {
+                id: MemberId(r.get(0)?),
+                unit: UnitId(r.get(1)?),
+                full_name: r.get(2)?,
+                position: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn upsert_participation(&mut self, p: &Participation) -> Result<bool> {
+        let existing: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT role, source, since FROM participations WHERE member_id = ?1 AND community_id = ?2",
+                params![p.member.0, p.community.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        if existing.as_ref()
+            == Some(&(
+                p.role.as_str().to_owned(),
+                p.source.as_str().to_owned(),
+                p.since.clone(),
+            ))
+        {
+            return Ok(false);
+        }
+        self.conn
+            .execute(
+                "INSERT INTO participations (member_id, community_id, role, source, since, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (member_id, community_id) DO UPDATE SET role = excluded.role, source = excluded.source, since = excluded.since, recorded = excluded.recorded",
+                params![p.member.0, p.community.0, p.role.as_str(), p.source.as_str(), p.since, p.recorded],
+            )
+            .map_err(db)?;
+        Ok(true)
+    }
+
+    fn participations(&mut self) -> Result<Vec<Participation>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT member_id, community_id, role, source, since, recorded FROM participations ORDER BY member_id, community_id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(Participation {
+                member: MemberId(r.get(0)?),
+                community: CommunityId(r.get(1)?),
+                role: parse(r.get(2)?, "role")?,
+                source: parse(r.get(3)?, "source")?,
+                since: r.get(4)?,
+                recorded: r.get(5)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn insert_commitment(&mut self, c: &Commitment) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO commitments (member_id, version, signed_on) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![c.member.0, c.version, c.signed_on],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn commitments(&mut self) -> Result<Vec<Commitment>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT member_id, version, signed_on FROM commitments ORDER BY member_id, version",
+            )
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(Commitment {
+                member: MemberId(r.get(0)?),
+                version: r.get(1)?,
+                signed_on: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
+        self.conn
+            .prepare_cached("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .map_err(db)
+    }
+
+    fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_events (id, at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut s| s.execute(params![e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.details, e.prev_hash, e.hash]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn audit_events(&mut self) -> Result<Vec<AuditEvent>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_events ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(AuditEvent {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                details: r.get(6)?,
+                prev_hash: r.get(7)?,
+                hash: r.get(8)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+}

@@ -1,0 +1,293 @@
+//! The store's story suite: what an office does with the register, told as tests that any
+//! backend must pass. `tests/sqlite.rs` and `tests/postgres.rs` run every story on a fresh
+//! database; `stories!` lists them once so the two cannot drift apart.
+
+use domain::*;
+use store::{NewMember, Store};
+
+/// Every story, by name. Each backend's test file expands this into one `#[test]` per story.
+#[macro_export]
+macro_rules! stories {
+    ($fresh:path, $tamper:path, $available:expr) => {
+        #[test]
+        fn import_inserts_updates_and_never_duplicates() {
+            if !$available {
+                return;
+            }
+            $crate::import_inserts_updates_and_never_duplicates(&mut $fresh().0);
+        }
+        #[test]
+        fn members_declare_and_sign_and_coverage_counts_them() {
+            if !$available {
+                return;
+            }
+            $crate::members_declare_and_sign_and_coverage_counts_them(&mut $fresh().0);
+        }
+        #[test]
+        fn a_failed_transaction_writes_nothing() {
+            if !$available {
+                return;
+            }
+            $crate::a_failed_transaction_writes_nothing(&mut $fresh().0);
+        }
+        #[test]
+        fn audit_verify_detects_tampering() {
+            if !$available {
+                return;
+            }
+            $crate::audit_verify_detects_tampering($fresh, $tamper);
+        }
+    };
+}
+
+pub fn record(name: &str, url: &str, unit: &str, members: Option<u64>) -> CommunityRecord {
+    let canonical = CanonicalUrl::parse(url).expect("test URL");
+    CommunityRecord {
+        key: canonical.to_string(),
+        name: name.to_owned(),
+        platform: canonical.platform(),
+        url: Some(canonical.to_string()),
+        kind: Kind::Page,
+        members,
+        admins: None,
+        unit: Some(unit.to_owned()),
+        status: Status::Unknown,
+        classification: Classification::Unknown,
+        official_of: None,
+        locality: None,
+        note: None,
+    }
+}
+
+pub fn import_inserts_updates_and_never_duplicates(store: &mut Store) {
+    let batch = vec![
+        record(
+            "Công an xã Thạch Quảng",
+            "https://www.facebook.com/congan.thachquang",
+            "Công an xã",
+            Some(1200),
+        ),
+        record(
+            "Thạch Quảng quê tôi",
+            "facebook.com/groups/thachquangquetoi",
+            "Đoàn Thanh niên",
+            Some(5400),
+        ),
+        // The same page through the mobile host and a tracking parameter: updates the first.
+        record(
+            "Công an xã Thạch Quảng",
+            "https://m.facebook.com/congan.thachquang/?fbclid=x",
+            "cong an xa",
+            Some(1250),
+        ),
+    ];
+    let first = store
+        .import_communities("tester", "sheet-1.xlsx", &batch)
+        .unwrap();
+    assert_eq!((first.inserted, first.updated, first.unchanged), (2, 1, 0));
+    assert_eq!(
+        first.units_created,
+        ["Đơn vị gốc", "Công an xã", "Đoàn Thanh niên"]
+    );
+    let all = store.communities().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].members, Some(1250));
+    assert_eq!(
+        all[0].unit.as_deref(),
+        Some("Công an xã"),
+        "unit names are matched folded"
+    );
+
+    // The same rows again add nothing. (The store applies records in order; the spreadsheet
+    // import merges a sheet's repeated rows first, so a re-imported sheet is all unchanged.)
+    let again = store
+        .import_communities("tester", "sheet-1.xlsx", &batch[1..])
+        .unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+    assert!(again.units_created.is_empty());
+
+    // An updated sheet: a renamed page (bought pages are renamed) keeps its history.
+    let renamed = vec![record(
+        "Tin tức Thạch Quảng 24h",
+        "facebook.com/groups/thachquangquetoi",
+        "Đoàn Thanh niên",
+        Some(6100),
+    )];
+    let third = store
+        .import_communities("tester", "sheet-2.xlsx", &renamed)
+        .unwrap();
+    assert_eq!((third.inserted, third.updated, third.unchanged), (0, 1, 0));
+    let group = store
+        .communities()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key.ends_with("thachquangquetoi"))
+        .unwrap();
+    assert_eq!(group.name, "Tin tức Thạch Quảng 24h");
+    let history: Vec<u64> = store
+        .size_history(group.id)
+        .unwrap()
+        .iter()
+        .map(|s| s.members)
+        .collect();
+    assert_eq!(history, [5400, 6100]);
+    let names = store.name_history(group.id).unwrap();
+    assert_eq!(names.len(), 1);
+    assert_eq!(
+        (names[0].1.as_str(), names[0].2.as_str()),
+        ("Thạch Quảng quê tôi", "Tin tức Thạch Quảng 24h")
+    );
+    assert_eq!(store.communities().unwrap().len(), 2);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn members_declare_and_sign_and_coverage_counts_them(store: &mut Store) {
+    let root = store
+        .create_unit("admin", "Đảng bộ xã Thạch Quảng", None, Some(15199))
+        .unwrap();
+    let cell = store
+        .create_unit("admin", "Chi bộ thôn 1", Some(root.id), Some(15199))
+        .unwrap();
+    assert!(
+        store
+            .create_unit("admin", "CHI BO THON 1", Some(root.id), None)
+            .is_err(),
+        "names are unique, folded"
+    );
+    let ids: Vec<MemberId> = ["Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Cường"]
+        .iter()
+        .map(|n| {
+            store
+                .add_member(
+                    "admin",
+                    &NewMember {
+                        unit: cell.id,
+                        full_name: (*n).to_owned(),
+                        position: None,
+                    },
+                )
+                .unwrap()
+        })
+        .collect();
+    store
+        .import_communities(
+            "admin",
+            "form",
+            &[record(
+                "Nhóm thôn 1",
+                "zalo.me/g/AbC123",
+                "Chi bộ thôn 1",
+                None,
+            )],
+        )
+        .unwrap();
+    let community = store.communities().unwrap()[0].id;
+    let p = Participation {
+        member: ids[0],
+        community,
+        role: ParticipationRole::Admin,
+        source: ParticipationSource::SelfDeclared,
+        since: Some("2024-05-01".into()),
+        recorded: "2026-03-01".into(),
+    };
+    assert!(store.declare(ids[0].to_string().as_str(), &p).unwrap());
+    assert!(
+        !store.declare("x", &p).unwrap(),
+        "the same declaration twice changes nothing"
+    );
+    assert!(
+        store
+            .declare(
+                "x",
+                &Participation {
+                    role: ParticipationRole::Owner,
+                    ..p.clone()
+                }
+            )
+            .unwrap()
+    );
+    assert_eq!(store.participations().unwrap().len(), 1);
+    let sign = |m: MemberId| Commitment {
+        member: m,
+        version: "2026-02".into(),
+        signed_on: "2026-03-02".into(),
+    };
+    assert!(store.sign("x", &sign(ids[0])).unwrap());
+    assert!(store.sign("x", &sign(ids[1])).unwrap());
+    assert!(!store.sign("x", &sign(ids[1])).unwrap());
+    let cov = store.coverage().unwrap();
+    let cell_cov = cov.iter().find(|c| c.unit == "Chi bộ thôn 1").unwrap();
+    assert_eq!(
+        (cell_cov.members, cell_cov.declared, cell_cov.signed),
+        (3, 1, 2)
+    );
+    let root_cov = cov
+        .iter()
+        .find(|c| c.unit == "Đảng bộ xã Thạch Quảng")
+        .unwrap();
+    assert_eq!(
+        (root_cov.members, root_cov.declared, root_cov.signed),
+        (0, 0, 0)
+    );
+    let v = store.verify_audit().unwrap();
+    // 2 units, 3 members, 1 community, 2 declarations, 2 signatures.
+    assert_eq!((v.events, v.ok), (10, true));
+}
+
+pub fn a_failed_transaction_writes_nothing(store: &mut Store) {
+    let before = store.audit_events().unwrap().len();
+    let r: store::Result<()> = store.transaction(|s| {
+        s.import_communities("x", "y", &[])?;
+        Err(store::StoreError::Database("simulated failure".into()))
+    });
+    assert!(r.is_err());
+    // A nested import inside a failing outer step: the whole import is rolled back.
+    let rows = vec![record("A", "https://a.vn", "U", Some(1))];
+    store.import_communities("x", "y", &rows).unwrap();
+    assert_eq!(store.communities().unwrap().len(), 1);
+    assert_eq!(
+        store.audit_events().unwrap().len(),
+        before + 3,
+        "root unit, unit U, community A"
+    );
+}
+
+/// `fresh` gives a new store and a handle the tamperer uses; `tamper` runs raw SQL behind the
+/// store's back.
+pub fn audit_verify_detects_tampering<H>(fresh: fn() -> (Store, H), tamper: fn(&H, &str)) {
+    let setup = || {
+        let (mut store, handle) = fresh();
+        let rows: Vec<CommunityRecord> = (0..5)
+            .map(|i| {
+                record(
+                    &format!("Trang {i}"),
+                    &format!("https://trang{i}.vn"),
+                    "Công an xã",
+                    Some(i),
+                )
+            })
+            .collect();
+        store.import_communities("tester", "sheet", &rows).unwrap();
+        let v = store.verify_audit().unwrap();
+        assert_eq!((v.events, v.ok, v.first_bad), (7, true, None));
+        (store, handle)
+    };
+    let cases: [(&str, Option<i64>); 3] = [
+        (
+            "UPDATE audit_events SET actor = 'someone else' WHERE id = 4",
+            Some(4),
+        ),
+        ("DELETE FROM audit_events WHERE id = 3", Some(4)),
+        (
+            "UPDATE audit_events SET id = CASE id WHEN 5 THEN 1005 WHEN 6 THEN 5 END WHERE id IN (5, 6); UPDATE audit_events SET id = 6 WHERE id = 1005",
+            Some(5),
+        ),
+    ];
+    for (sql, first_bad) in cases {
+        let (mut store, handle) = setup();
+        tamper(&handle, sql);
+        let v = store.verify_audit().unwrap();
+        assert!(!v.ok, "{sql}");
+        assert_eq!(v.first_bad, first_bad, "{sql}");
+    }
+}

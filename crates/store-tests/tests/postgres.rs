@@ -1,0 +1,82 @@
+//! The story suite on PostgreSQL, each story in a fresh database created on the server that
+//! `SOKENH_TEST_POSTGRES_URL` names (`.ci/run` starts one). Without the variable the stories are
+//! skipped with a message, except under CI, where a missing server is a failure.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use store::Store;
+
+fn server() -> Option<String> {
+    match std::env::var("SOKENH_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!(
+                "CI=true but SOKENH_TEST_POSTGRES_URL is not set: the PostgreSQL stories must run in CI"
+            )
+        }
+        Err(_) => None,
+    }
+}
+
+fn fresh() -> (Store, String) {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let url = server().expect("checked by available()");
+    let name = format!(
+        "sokenh_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let db_url = with_database(&url, &name);
+    let store = Store::new(Box::new(store_postgres::open(&db_url).unwrap()));
+    assert_eq!(store.backend_name(), "postgres");
+    (store, db_url)
+}
+
+/// Replaces the database name in a `postgres://user@host:port/db` URL.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map(|(b, q)| (b, format!("?{q}")))
+        .unwrap_or((url, String::new()));
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    format!("{}/{db}{query}", &base[..host_end])
+}
+
+fn tamper(db_url: &String, sql: &str) {
+    let mut c = postgres::Client::connect(db_url, postgres::NoTls).unwrap();
+    c.batch_execute(sql).unwrap();
+}
+
+fn available() -> bool {
+    let there = server().is_some();
+    if !there {
+        eprintln!(
+            "SOKENH_TEST_POSTGRES_URL is not set: PostgreSQL story skipped (CI always sets it)"
+        );
+    }
+    there
+}
+
+store_tests::stories!(fresh, tamper, available());
+
+#[test]
+fn url_database_replacement() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5433/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5433/x"
+    );
+    assert_eq!(
+        with_database("postgres://u@h/db?sslmode=disable", "x"),
+        "postgres://u@h/x?sslmode=disable"
+    );
+}

@@ -1,0 +1,34 @@
+//! The story suite on SQLite, each story on a fresh database file.
+
+use store::Store;
+
+fn fresh() -> (Store, (tempfile::TempDir, std::path::PathBuf)) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sokenh.db");
+    let store = Store::new(Box::new(store_sqlite::open(&path).unwrap()));
+    (store, (dir, path))
+}
+
+fn tamper(handle: &(tempfile::TempDir, std::path::PathBuf), sql: &str) {
+    let conn = rusqlite::Connection::open(&handle.1).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+store_tests::stories!(fresh, tamper, true);
+
+#[test]
+fn reopening_keeps_everything_and_migrates_once() {
+    let (mut store, (dir, path)) = fresh();
+    store
+        .import_communities(
+            "t",
+            "s",
+            &[store_tests::record("A", "https://a.vn", "U", None)],
+        )
+        .unwrap();
+    drop(store);
+    let mut again = Store::new(Box::new(store_sqlite::open(&path).unwrap()));
+    assert_eq!(again.communities().unwrap().len(), 1);
+    assert!(again.verify_audit().unwrap().ok);
+    drop(dir);
+}

@@ -1,0 +1,19 @@
+//! `store`: what sokenh keeps and how every change is recorded, independent of the database.
+//!
+//! A backend (`store-sqlite`, `store-postgres`) implements [`Backend`]: plain statements, no
+//! rules. [`Store`] holds the rules: each change runs in one transaction together with its audit
+//! event, the audit log is a hash chain ([`audit`]), and imports decide insert / update /
+//! unchanged by the canonical key. The binary picks the backend from the database URL's scheme.
+//!
+//! Architecture Invariant: this crate knows no SQL driver; backends depend on it, never the reverse.
+
+pub mod audit;
+mod backend;
+mod error;
+mod store;
+
+pub use backend::{Backend, NewMember};
+pub use error::StoreError;
+pub use store::{ImportOutcome, Store};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,440 @@
+//! [`Store`]: the rules of writing. Every change runs in one transaction with its audit event.
+
+use crate::audit::{self, GENESIS, Verification};
+use crate::{Backend, NewMember, Result, StoreError};
+use domain::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub units_created: Vec<String>,
+}
+
+/// The name given to the root unit when an import finds an empty register.
+pub const DEFAULT_ROOT: &str = "Đơn vị gốc";
+
+/// The store, over one backend.
+pub struct Store {
+    db: Box<dyn Backend>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    pub fn new(db: Box<dyn Backend>) -> Store {
+        Store { db }
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        self.db.name()
+    }
+
+    /// Runs `f` in one transaction: all of it is written, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.db.begin()?;
+        match f(self) {
+            Ok(v) => {
+                self.db.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.db.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Appends an audit event to the chain. Call inside a transaction, with the change it records.
+    fn audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: Value,
+        at: &str,
+    ) -> Result<()> {
+        let (id, prev_hash) = match self.db.last_audit()? {
+            Some((id, hash)) => (id + 1, hash),
+            None => (1, GENESIS.to_owned()),
+        };
+        let mut e = AuditEvent {
+            id,
+            at: at.to_owned(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_owned(),
+            details: details.to_string(),
+            prev_hash,
+            hash: String::new(),
+        };
+        e.hash = audit::hash_event(&e);
+        self.db.insert_audit(&e)
+    }
+
+    /// Records an action that changes nothing in the register but must be on the record (an
+    /// export, a view of personal data), with its purpose.
+    pub fn record(
+        &mut self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        details: Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| s.audit(actor, action, entity, "", details, &at))
+    }
+
+    pub fn units(&mut self) -> Result<Vec<Unit>> {
+        self.db.units()
+    }
+
+    /// The unit whose name folds to the same text as `name`.
+    pub fn unit_named(&mut self, name: &str) -> Result<Option<Unit>> {
+        let wanted = text::fold(name);
+        Ok(self
+            .db
+            .units()?
+            .into_iter()
+            .find(|u| text::fold(&u.name) == wanted))
+    }
+
+    /// Creates a unit. Names are unique whatever their diacritics or case.
+    pub fn create_unit(
+        &mut self,
+        actor: &str,
+        name: &str,
+        parent: Option<UnitId>,
+        locality: Option<u32>,
+    ) -> Result<Unit> {
+        let name = text::canonical(name.trim());
+        if self.unit_named(&name)?.is_some() {
+            return Err(StoreError::Conflict {
+                entity: "unit",
+                value: name,
+            });
+        }
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_unit(&name, parent, locality)?;
+            s.audit(
+                actor,
+                "unit.create",
+                "unit",
+                &id.to_string(),
+                json!({"name": name, "parent": parent, "locality": locality}),
+                &at,
+            )?;
+            Ok(Unit {
+                id,
+                name: name.clone(),
+                parent,
+                locality_code: locality,
+            })
+        })
+    }
+
+    pub fn communities(&mut self) -> Result<Vec<Community>> {
+        self.db.communities()
+    }
+
+    pub fn size_history(&mut self, id: CommunityId) -> Result<Vec<SizeSnapshot>> {
+        self.db.snapshots(id)
+    }
+
+    pub fn name_history(&mut self, id: CommunityId) -> Result<Vec<(String, String, String)>> {
+        self.db.name_history(id)
+    }
+
+    /// Imports community records in one transaction: each is inserted, updated in place (same
+    /// key) or left unchanged; units the records name that do not exist are created under the
+    /// root. A later record with the same key as an earlier one updates it.
+    pub fn import_communities(
+        &mut self,
+        actor: &str,
+        source: &str,
+        records: &[CommunityRecord],
+    ) -> Result<ImportOutcome> {
+        let at = now();
+        self.transaction(|s| {
+            let mut out = ImportOutcome::default();
+            let mut units: HashMap<String, String> =
+                s.db.units()?
+                    .into_iter()
+                    .map(|u| (text::fold(&u.name), u.name))
+                    .collect();
+            let mut root =
+                s.db.units()?
+                    .into_iter()
+                    .find(|u| u.parent.is_none())
+                    .map(|u| u.id);
+            let mut existing: HashMap<String, Community> =
+                s.db.communities()?
+                    .into_iter()
+                    .map(|c| (c.key.clone(), c))
+                    .collect();
+            for r in records {
+                let mut r = r.clone();
+                for field in [&mut r.unit, &mut r.official_of] {
+                    let Some(name) = field.as_ref() else { continue };
+                    let folded = text::fold(name);
+                    if folded.is_empty() {
+                        *field = None;
+                        continue;
+                    }
+                    if let Some(stored) = units.get(&folded) {
+                        *field = Some(stored.clone());
+                        continue;
+                    }
+                    let parent = match root {
+                        Some(id) => id,
+                        None => {
+                            let id = s.db.insert_unit(DEFAULT_ROOT, None, None)?;
+                            s.audit(
+                                actor,
+                                "unit.create",
+                                "unit",
+                                &id.to_string(),
+                                json!({"name": DEFAULT_ROOT, "source": source}),
+                                &at,
+                            )?;
+                            units.insert(text::fold(DEFAULT_ROOT), DEFAULT_ROOT.to_owned());
+                            out.units_created.push(DEFAULT_ROOT.to_owned());
+                            root = Some(id);
+                            id
+                        }
+                    };
+                    let canonical_name = text::canonical(name.trim());
+                    let id = s.db.insert_unit(&canonical_name, Some(parent), None)?;
+                    s.audit(
+                        actor,
+                        "unit.create",
+                        "unit",
+                        &id.to_string(),
+                        json!({"name": canonical_name, "parent": parent, "source": source}),
+                        &at,
+                    )?;
+                    units.insert(folded, canonical_name.clone());
+                    out.units_created.push(canonical_name.clone());
+                    *field = Some(canonical_name);
+                }
+                match existing.get(&r.key) {
+                    Some(old) if same(old, &r) => out.unchanged += 1,
+                    Some(old) => {
+                        let id = old.id;
+                        s.db.update_community(id, &r, &at)?;
+                        if r.members.is_some() && r.members != old.members {
+                            s.db.insert_snapshot(id, &at, r.members.unwrap_or(0))?;
+                        }
+                        if r.name != old.name {
+                            s.db.insert_name_change(id, &at, &old.name, &r.name)?;
+                        }
+                        s.audit(
+                            actor,
+                            "community.update",
+                            "community",
+                            &id.to_string(),
+                            json!({"key": r.key, "changes": changes(old, &r), "source": source}),
+                            &at,
+                        )?;
+                        out.updated += 1;
+                        existing.insert(r.key.clone(), to_community(id, r));
+                    }
+                    None => {
+                        let id = s.db.insert_community(&r, &at)?;
+                        if let Some(m) = r.members {
+                            s.db.insert_snapshot(id, &at, m)?;
+                        }
+                        s.audit(
+                            actor,
+                            "community.create",
+                            "community",
+                            &id.to_string(),
+                            json!({"key": r.key, "name": r.name, "source": source}),
+                            &at,
+                        )?;
+                        out.inserted += 1;
+                        existing.insert(r.key.clone(), to_community(id, r));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn add_member(&mut self, actor: &str, m: &NewMember) -> Result<MemberId> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_member(m)?;
+            s.audit(
+                actor,
+                "member.create",
+                "member",
+                &id.to_string(),
+                json!({"unit": m.unit, "name": m.full_name}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    pub fn members(&mut self) -> Result<Vec<Member>> {
+        self.db.members()
+    }
+
+    /// Records a member's participation in a community (a declaration or a finding).
+    pub fn declare(&mut self, actor: &str, p: &Participation) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            let changed = s.db.upsert_participation(p)?;
+            if changed {
+                s.audit(
+                    actor,
+                    "participation.declare",
+                    "participation",
+                    &format!("{}:{}", p.member, p.community),
+                    json!({"role": p.role, "source": p.source, "since": p.since}),
+                    &at,
+                )?;
+            }
+            Ok(changed)
+        })
+    }
+
+    pub fn participations(&mut self) -> Result<Vec<Participation>> {
+        self.db.participations()
+    }
+
+    /// Records a signed code-of-conduct commitment; signing the same version twice changes nothing.
+    pub fn sign(&mut self, actor: &str, c: &Commitment) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            let new = s.db.insert_commitment(c)?;
+            if new {
+                s.audit(
+                    actor,
+                    "commitment.sign",
+                    "member",
+                    &c.member.to_string(),
+                    json!({"version": c.version, "signed_on": c.signed_on}),
+                    &at,
+                )?;
+            }
+            Ok(new)
+        })
+    }
+
+    pub fn commitments(&mut self) -> Result<Vec<Commitment>> {
+        self.db.commitments()
+    }
+
+    /// Per unit: members, how many declared at least one participation, how many signed.
+    pub fn coverage(&mut self) -> Result<Vec<Coverage>> {
+        let units = self.db.units()?;
+        let members = self.db.members()?;
+        let declared: std::collections::HashSet<MemberId> = self
+            .db
+            .participations()?
+            .into_iter()
+            .map(|p| p.member)
+            .collect();
+        let signed: std::collections::HashSet<MemberId> = self
+            .db
+            .commitments()?
+            .into_iter()
+            .map(|c| c.member)
+            .collect();
+        Ok(units
+            .iter()
+            .map(|u| {
+                let mine: Vec<&Member> = members.iter().filter(|m| m.unit == u.id).collect();
+                Coverage {
+                    unit: u.name.clone(),
+                    members: mine.len() as u64,
+                    declared: mine.iter().filter(|m| declared.contains(&m.id)).count() as u64,
+                    signed: mine.iter().filter(|m| signed.contains(&m.id)).count() as u64,
+                }
+            })
+            .collect())
+    }
+
+    pub fn audit_events(&mut self) -> Result<Vec<AuditEvent>> {
+        self.db.audit_events()
+    }
+
+    /// Checks the whole audit chain.
+    pub fn verify_audit(&mut self) -> Result<Verification> {
+        Ok(audit::verify(&self.db.audit_events()?))
+    }
+}
+
+fn same(old: &Community, r: &CommunityRecord) -> bool {
+    old.name == r.name
+        && old.url == r.url
+        && old.platform == r.platform
+        && old.kind == r.kind
+        && old.members == r.members
+        && old.admins == r.admins
+        && old.unit == r.unit
+        && old.status == r.status
+        && old.classification == r.classification
+        && old.official_of == r.official_of
+        && old.locality == r.locality
+        && old.note == r.note
+}
+
+fn changes(old: &Community, r: &CommunityRecord) -> Value {
+    let mut m = serde_json::Map::new();
+    let mut diff = |k: &str, a: Value, b: Value| {
+        if a != b {
+            m.insert(k.to_owned(), json!([a, b]));
+        }
+    };
+    diff("name", json!(old.name), json!(r.name));
+    diff("url", json!(old.url), json!(r.url));
+    diff("platform", json!(old.platform), json!(r.platform));
+    diff("kind", json!(old.kind), json!(r.kind));
+    diff("members", json!(old.members), json!(r.members));
+    diff("admins", json!(old.admins), json!(r.admins));
+    diff("unit", json!(old.unit), json!(r.unit));
+    diff("status", json!(old.status), json!(r.status));
+    diff(
+        "classification",
+        json!(old.classification),
+        json!(r.classification),
+    );
+    diff("official_of", json!(old.official_of), json!(r.official_of));
+    diff("locality", json!(old.locality), json!(r.locality));
+    diff("note", json!(old.note), json!(r.note));
+    Value::Object(m)
+}
+
+fn to_community(id: CommunityId, r: CommunityRecord) -> Community {
+    Community {
+        id,
+        key: r.key,
+        name: r.name,
+        url: r.url,
+        platform: r.platform,
+        kind: r.kind,
+        members: r.members,
+        admins: r.admins,
+        unit: r.unit,
+        status: r.status,
+        classification: r.classification,
+        official_of: r.official_of,
+        locality: r.locality,
+        note: r.note,
+    }
+}
