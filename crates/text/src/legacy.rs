@@ -150,6 +150,19 @@ fn syllable_ratio(s: &str) -> Option<f32> {
     (total > 0).then(|| good as f32 / total as f32)
 }
 
+/// Decodes a string known (from the rest of its file) to be in `enc`: characters that map back
+/// to bytes are decoded, and the result is put in canonical form. Text that cannot be legacy
+/// (it has characters beyond Windows-1252) is returned as it is.
+pub fn decode_str_as(s: &str, enc: Encoding) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    match s.chars().map(char_to_byte).collect::<Option<Vec<u8>>>() {
+        Some(bytes) => Cow::Owned(crate::canonical(&decode_as(enc, &bytes))),
+        None => Cow::Borrowed(s),
+    }
+}
+
 /// Decodes bytes as one encoding, without judging the result.
 pub fn decode_as(enc: Encoding, bytes: &[u8]) -> String {
     match enc {

@@ -1,0 +1,24 @@
+//! `ingest`: turning files from outside into typed records, and never losing a row silently.
+//! Today: the register spreadsheet as offices keep it ([`registry`]), read into a grid of cells
+//! ([`grid`]) with the sheet's own row numbers, and written back in the office layout.
+//!
+//! Architecture Invariant: ingest parses and validates; it never writes to the store. The binary
+//! hands its records to `store`.
+
+pub mod grid;
+pub mod numbers;
+pub mod registry;
+
+/// A file that cannot be read at all (as opposed to bad rows, which are reported one by one).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    #[error("không đọc được tệp {path}: {message} / cannot read file")]
+    Unreadable { path: String, message: String },
+    #[error(
+        "tệp {path} không có dòng tiêu đề nhận ra được (cần ít nhất cột tên và cột đường dẫn hoặc nền tảng) / no header row found"
+    )]
+    NoHeader { path: String },
+    #[error("không ghi được tệp {path}: {message} / cannot write file")]
+    Write { path: String, message: String },
+}

@@ -1,0 +1,433 @@
+//! The demo commune: Thạch Quảng (ward code 15199, Thanh Hóa) with its units, members, official
+//! channels, a few dozen community pages and groups, declarations and commitments. Localities
+//! and the neighbouring communes come from the embedded GSO list. Names of people are made up.
+
+use anyhow::{Context, Result};
+use domain::*;
+use serde_json::json;
+use std::path::Path;
+use store::{NewMember, Store};
+
+const COMMUNE_CODE: u32 = 15199;
+/// Real neighbours in the GSO list (same former district): their official pages are not impostors.
+const NEIGHBOURS: [u32; 3] = [15085, 15211, 15190];
+
+const UNITS: &[(&str, &str)] = &[
+    ("Đảng ủy xã Thạch Quảng", "dangbo.thachquang"),
+    ("Ủy ban nhân dân xã Thạch Quảng", "ubnd.thachquang"),
+    ("Ủy ban MTTQ Việt Nam xã Thạch Quảng", "mttq.thachquang"),
+    ("Công an xã Thạch Quảng", "congan.thachquang"),
+    ("Đoàn Thanh niên xã Thạch Quảng", "doanthanhnien.thachquang"),
+    ("Hội Liên hiệp Phụ nữ xã Thạch Quảng", "hoiphunu.thachquang"),
+    ("Hội Nông dân xã Thạch Quảng", "hoinongdan.thachquang"),
+    ("Hội Cựu chiến binh xã Thạch Quảng", "hoiccb.thachquang"),
+    ("Trạm Y tế xã Thạch Quảng", "tramyte.thachquang"),
+];
+const VILLAGES: &[&str] = &[
+    "Đồng Tâm",
+    "Quảng Thành",
+    "Tân Sơn",
+    "Liên Sơn",
+    "Cự Phú",
+    "Quảng Hợp",
+];
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Lê", "Trịnh", "Phạm", "Hoàng", "Đỗ", "Bùi", "Vũ", "Mai", "Lường",
+];
+const MIDDLE: &[&str] = &[
+    "Văn",
+    "Thị",
+    "Đình",
+    "Thị Thu",
+    "Minh",
+    "Ngọc",
+    "Hữu",
+    "Thị Hồng",
+];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dung", "Hà", "Hải", "Hòa", "Hùng", "Lan", "Linh", "Nam", "Thủy",
+    "Tuấn", "Yến",
+];
+
+fn person(i: usize) -> String {
+    format!(
+        "{} {} {}",
+        FAMILY[i % FAMILY.len()],
+        MIDDLE[(i / 3) % MIDDLE.len()],
+        GIVEN[(i * 7) % GIVEN.len()]
+    )
+}
+
+fn rec(
+    name: &str,
+    url: Option<&str>,
+    platform: Platform,
+    unit: &str,
+    members: Option<u64>,
+    status: Status,
+    class: Classification,
+    locality: &str,
+) -> CommunityRecord {
+    let canonical =
+        url.map(|u| CanonicalUrl::parse(u).unwrap_or_else(|e| panic!("demo URL {u}: {e}")));
+    let key = match &canonical {
+        Some(c) => CommunityKey::Url(c.clone()),
+        None => CommunityKey::named(platform, name, unit),
+    };
+    let kind = match (platform, url) {
+        (Platform::Facebook, Some(u)) if u.contains("/groups/") => Kind::Group,
+        (Platform::Zalo, Some(u)) if !u.contains("/g/") => Kind::Account,
+        (Platform::Zalo, _) => Kind::Group,
+        (Platform::Youtube | Platform::Tiktok | Platform::Telegram, _) => Kind::Channel,
+        (Platform::Website, _) => Kind::Site,
+        _ => Kind::Page,
+    };
+    CommunityRecord {
+        key: key.to_string(),
+        name: name.to_owned(),
+        url: canonical.map(|c| c.to_string()),
+        platform,
+        kind,
+        members,
+        admins: None,
+        unit: Some(unit.to_owned()),
+        status,
+        classification: class,
+        official_of: (class == Classification::Official).then(|| unit.to_owned()),
+        locality: Some(locality.to_owned()),
+        note: None,
+    }
+}
+
+pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
+    let commune =
+        ward_by_code(COMMUNE_CODE).context("mã xã 15199 không có trong danh mục hành chính")?;
+    let locality = format!("{}, {}", commune.ward_name, commune.province_name);
+    if !store.units()?.is_empty() {
+        return summary(store, dir, json, false);
+    }
+    let root = store.create_unit("demo", "Đảng bộ xã Thạch Quảng", None, Some(COMMUNE_CODE))?;
+    let mut units = Vec::new();
+    for (name, _) in UNITS {
+        units.push(store.create_unit("demo", name, Some(root.id), Some(COMMUNE_CODE))?);
+    }
+    for v in VILLAGES {
+        units.push(store.create_unit(
+            "demo",
+            &format!("Chi bộ thôn {v}"),
+            Some(root.id),
+            Some(COMMUNE_CODE),
+        )?);
+    }
+
+    let mut records = Vec::new();
+    for (name, handle) in UNITS {
+        let members = 800 + (handle.len() as u64 * 137) % 4000;
+        records.push(rec(
+            name,
+            Some(&format!("https://www.facebook.com/{handle}")),
+            Platform::Facebook,
+            name,
+            Some(members),
+            Status::Verified,
+            Classification::Official,
+            &locality,
+        ));
+    }
+    records.push(rec(
+        "Cổng thông tin điện tử xã Thạch Quảng",
+        Some("https://thachquang.thanhhoa.gov.vn"),
+        Platform::Website,
+        "Ủy ban nhân dân xã Thạch Quảng",
+        None,
+        Status::Verified,
+        Classification::Official,
+        &locality,
+    ));
+    records.push(rec(
+        "Zalo OA Công an xã Thạch Quảng",
+        Some("https://zalo.me/2845710923456712345"),
+        Platform::Zalo,
+        "Công an xã Thạch Quảng",
+        Some(2310),
+        Status::Verified,
+        Classification::Official,
+        &locality,
+    ));
+    for (i, v) in VILLAGES.iter().enumerate() {
+        let unit = format!("Chi bộ thôn {v}");
+        records.push(rec(
+            &format!("Nhóm Zalo thôn {v}"),
+            None,
+            Platform::Zalo,
+            &unit,
+            Some(120 + i as u64 * 35),
+            Status::Verified,
+            Classification::Community,
+            &locality,
+        ));
+        let slug: String = text::fold(v).replace(' ', "");
+        records.push(rec(
+            &format!("Thôn {v} - Thạch Quảng"),
+            Some(&format!(
+                "https://www.facebook.com/groups/thon{slug}.thachquang"
+            )),
+            Platform::Facebook,
+            &unit,
+            Some(300 + i as u64 * 90),
+            Status::Watch,
+            Classification::Community,
+            &locality,
+        ));
+    }
+    let community = [
+        (
+            "Thạch Quảng quê tôi",
+            "https://www.facebook.com/groups/thachquangquetoi",
+            12400,
+            Status::Watch,
+            Classification::Community,
+        ),
+        (
+            "Chợ Thạch Quảng - Mua bán rao vặt",
+            "https://www.facebook.com/groups/chothachquang",
+            8650,
+            Status::Watch,
+            Classification::Commercial,
+        ),
+        (
+            "Hội những người con Thạch Quảng xa quê",
+            "https://www.facebook.com/groups/nguoithachquangxaque",
+            5300,
+            Status::Unknown,
+            Classification::Community,
+        ),
+        (
+            "Tin tức Thạch Thành 24h",
+            "https://www.facebook.com/tintucthachthanh24h",
+            31200,
+            Status::Watch,
+            Classification::Community,
+        ),
+        (
+            "Review Thạch Quảng",
+            "https://www.tiktok.com/@reviewthachquang",
+            4100,
+            Status::Unknown,
+            Classification::Community,
+        ),
+        (
+            "Nông sản sạch Thạch Quảng",
+            "https://www.facebook.com/nongsanthachquang",
+            2200,
+            Status::Verified,
+            Classification::Commercial,
+        ),
+    ];
+    for (name, url, m, s, c) in community {
+        records.push(rec(
+            name,
+            Some(url),
+            if url.contains("tiktok") {
+                Platform::Tiktok
+            } else {
+                Platform::Facebook
+            },
+            "Công an xã Thạch Quảng",
+            Some(m),
+            s,
+            c,
+            &locality,
+        ));
+    }
+    // Look-alikes the police are watching: the detection issue will score them; here they are
+    // only registered with the status an officer gave them.
+    records.push(rec(
+        "Cong an xa Thach Quang",
+        Some("https://www.facebook.com/congan.thachquang.official"),
+        Platform::Facebook,
+        "Công an xã Thạch Quảng",
+        Some(640),
+        Status::Suspicious,
+        Classification::Unknown,
+        &locality,
+    ));
+    records.push(rec(
+        "UBND xã Thạch Quảng - Hỗ trợ người dân",
+        Some("https://www.facebook.com/ubndthachquang.hotro"),
+        Platform::Facebook,
+        "Ủy ban nhân dân xã Thạch Quảng",
+        Some(1250),
+        Status::Impersonating,
+        Classification::Unknown,
+        &locality,
+    ));
+    records.push(rec(
+        "Công an xã Thạch Quảng 24h",
+        Some("https://www.facebook.com/profile.php?id=100092345678901"),
+        Platform::Facebook,
+        "Công an xã Thạch Quảng",
+        Some(310),
+        Status::Reported,
+        Classification::Unknown,
+        &locality,
+    ));
+    // Real neighbours' own pages and the province's press: not impostors.
+    for code in NEIGHBOURS {
+        let n = ward_by_code(code).context("mã xã lân cận")?;
+        let bare = n
+            .ward_name
+            .trim_start_matches("Xã ")
+            .trim_start_matches("Phường ");
+        let slug = text::fold(bare).replace(' ', "");
+        let ward = n
+            .ward_name
+            .replacen("Xã ", "xã ", 1)
+            .replacen("Phường ", "phường ", 1);
+        records.push(rec(
+            &format!("Công an {ward}"),
+            Some(&format!("https://www.facebook.com/congan.{slug}")),
+            Platform::Facebook,
+            "Công an xã Thạch Quảng",
+            Some(900),
+            Status::Verified,
+            Classification::Official,
+            &format!("{}, {}", n.ward_name, n.province_name),
+        ));
+    }
+    records.push(rec(
+        "Báo Thanh Hóa",
+        Some("https://baothanhhoa.vn"),
+        Platform::Website,
+        "Ủy ban nhân dân xã Thạch Quảng",
+        None,
+        Status::Verified,
+        Classification::Press,
+        "Thanh Hóa",
+    ));
+    records.push(rec(
+        "Truyền hình Thanh Hóa",
+        Some("https://www.youtube.com/@TruyenHinhThanhHoa"),
+        Platform::Youtube,
+        "Ủy ban nhân dân xã Thạch Quảng",
+        Some(152000),
+        Status::Verified,
+        Classification::Press,
+        "Thanh Hóa",
+    ));
+    records.push(rec(
+        "Kênh Telegram Đoàn Thanh niên Thạch Quảng",
+        Some("https://t.me/doanthanhnienthachquang"),
+        Platform::Telegram,
+        "Đoàn Thanh niên xã Thạch Quảng",
+        Some(430),
+        Status::Verified,
+        Classification::Official,
+        &locality,
+    ));
+    let outcome = store.import_communities("demo", "demo", &records)?;
+
+    // Members: four to six per unit; about two in three declared, three in four signed.
+    let communities = store.communities()?;
+    let mut n = 0;
+    for (ui, u) in units.iter().enumerate() {
+        for k in 0..(4 + ui % 3) {
+            let id = store.add_member(
+                "demo",
+                &NewMember {
+                    unit: u.id,
+                    full_name: person(n),
+                    position: (k == 0).then(|| "Bí thư / Trưởng đơn vị".to_owned()),
+                },
+            )?;
+            if n % 3 != 2 {
+                let official = communities
+                    .iter()
+                    .find(|c| c.official_of.as_deref() == Some(u.name.as_str()));
+                let target = official.unwrap_or(&communities[n % communities.len()]);
+                let role = if k == 0 {
+                    ParticipationRole::Admin
+                } else {
+                    ParticipationRole::Member
+                };
+                store.declare(
+                    "demo",
+                    &Participation {
+                        member: id,
+                        community: target.id,
+                        role,
+                        source: ParticipationSource::SelfDeclared,
+                        since: Some("2025-09-01".into()),
+                        recorded: "2026-03-05".into(),
+                    },
+                )?;
+            }
+            if n % 4 != 3 {
+                store.sign(
+                    "demo",
+                    &Commitment {
+                        member: id,
+                        version: "2026-02".into(),
+                        signed_on: "2026-03-05".into(),
+                    },
+                )?;
+            }
+            n += 1;
+        }
+    }
+    store.record(
+        "demo",
+        "demo.seed",
+        "unit",
+        json!({"commune": COMMUNE_CODE, "communities": outcome.inserted, "members": n}),
+    )?;
+    summary(store, dir, json, true)
+}
+
+fn summary(store: &mut Store, dir: &Path, json: bool, seeded: bool) -> Result<()> {
+    let units = store.units()?.len();
+    let communities = store.communities()?;
+    let members = store.members()?.len();
+    let declared = store.participations()?.len();
+    let signed = store.commitments()?.len();
+    let audit = store.verify_audit()?;
+    if json {
+        println!(
+            "{}",
+            json!({"data_dir": dir.display().to_string(), "seeded": seeded, "units": units, "communities": communities.len(), "members": members, "participations": declared, "commitments": signed, "audit_events": audit.events, "audit_ok": audit.ok})
+        );
+        return Ok(());
+    }
+    println!("Sổ kênh — dữ liệu mẫu xã Thạch Quảng (mã 15199, tỉnh Thanh Hóa)");
+    println!(
+        "Thư mục dữ liệu: {}{}",
+        dir.display(),
+        if seeded {
+            ""
+        } else {
+            " (đã có sẵn, không tạo lại)"
+        }
+    );
+    println!("  Đơn vị:                   {units}");
+    println!("  Trang, kênh, hội, nhóm:   {}", communities.len());
+    for s in Status::ALL {
+        let k = communities.iter().filter(|c| c.status == *s).count();
+        if k > 0 {
+            println!("    - {:<24} {k}", s.label_vi());
+        }
+    }
+    println!("  Cán bộ, đảng viên:        {members}");
+    println!("  Lượt kê khai tham gia:    {declared}");
+    println!("  Cam kết đã ký:            {signed}");
+    println!(
+        "  Nhật ký kiểm tra:         {} sự kiện, {}",
+        audit.events,
+        if audit.ok {
+            "toàn vẹn"
+        } else {
+            "BỊ SỬA ĐỔI"
+        }
+    );
+    println!("Xem: sokenh --data {} registry list", dir.display());
+    Ok(())
+}

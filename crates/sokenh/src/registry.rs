@@ -1,0 +1,303 @@
+//! The register's commands: import, list, export, coverage, and members' declarations.
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use domain::*;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use store::{NewMember, Store};
+
+#[derive(Subcommand)]
+pub enum RegistryCmd {
+    /// Danh sách / list the register
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xuất Excel theo mẫu văn phòng / export to .xlsx in the office layout
+    Export { file: PathBuf },
+    /// Tỷ lệ kê khai và ký cam kết theo đơn vị / declaration and commitment coverage by unit
+    Coverage {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MemberCmd {
+    /// Thêm cán bộ / add a member
+    Add {
+        #[arg(long)]
+        unit: String,
+        name: String,
+        #[arg(long)]
+        position: Option<String>,
+    },
+    /// Kê khai tham gia trang, nhóm / declare a participation
+    Declare {
+        #[arg(long)]
+        member: i64,
+        /// Đường dẫn trang, nhóm (phải có trong sổ) / the community's link (must be registered)
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value = "member")]
+        role: String,
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Ký cam kết / sign the code-of-conduct commitment
+    Sign {
+        #[arg(long)]
+        member: i64,
+        #[arg(long)]
+        version: String,
+    },
+}
+
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+pub fn import(
+    store: &mut Store,
+    file: &Path,
+    unit: Option<String>,
+    all_or_nothing: bool,
+    json: bool,
+) -> Result<()> {
+    let sheet = ingest::registry::read(file, &ingest::registry::Options { default_unit: unit })?;
+    let source = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("sheet")
+        .to_owned();
+    let records: Vec<CommunityRecord> = sheet.records.iter().map(|(_, r)| r.clone()).collect();
+    let outcome = if all_or_nothing && !sheet.rejected.is_empty() {
+        store::ImportOutcome::default()
+    } else {
+        store
+            .import_communities("cli", &source, &records)
+            .context("ghi vào sổ đăng ký thất bại / writing the register failed")?
+    };
+    let aborted = all_or_nothing && !sheet.rejected.is_empty();
+    if json {
+        let mut v = json!({
+            "inserted": outcome.inserted,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "units_created": outcome.units_created,
+            "rejected": sheet.rejected,
+            "warnings": sheet.warnings,
+        });
+        if aborted {
+            v["aborted"] = json!(true);
+        }
+        if let Some(enc) = sheet.legacy_encoding {
+            v["legacy_encoding"] = json!(enc);
+        }
+        println!("{v}");
+        return Ok(());
+    }
+    if let Some(enc) = sheet.legacy_encoding {
+        println!("Đã chuyển mã chữ cũ ({enc:?}) sang Unicode.");
+    }
+    if aborted {
+        println!(
+            "Không ghi gì vì có {} dòng bị từ chối (--all-or-nothing). / Nothing written.",
+            sheet.rejected.len()
+        );
+    } else {
+        println!(
+            "Đã đọc {} dòng: thêm mới {}, cập nhật {}, không đổi {}, từ chối {}, cảnh báo {}.",
+            sheet.rows_read,
+            outcome.inserted,
+            outcome.updated,
+            outcome.unchanged,
+            sheet.rejected.len(),
+            sheet.warnings.len()
+        );
+    }
+    if !outcome.units_created.is_empty() {
+        println!("Đơn vị mới tạo: {}", outcome.units_created.join(", "));
+    }
+    for r in &sheet.rejected {
+        println!("  TỪ CHỐI dòng {} [{}]: {}", r.row, r.column, r.reason);
+    }
+    for w in &sheet.warnings {
+        println!("  cảnh báo dòng {} [{}]: {}", w.row, w.column, w.reason);
+    }
+    Ok(())
+}
+
+pub fn run(store: &mut Store, cmd: RegistryCmd) -> Result<()> {
+    match cmd {
+        RegistryCmd::List { json } => {
+            let all = store.communities()?;
+            if json {
+                println!("{}", serde_json::to_string(&all)?);
+            } else {
+                use std::io::Write;
+                // A reader that stops early (`| head`) is not an error.
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(
+                    out,
+                    "{:>4}  {:<40} {:<10} {:<8} {:>9}  {:<16} {}",
+                    "STT", "Tên", "Nền tảng", "Loại", "Thành viên", "Trạng thái", "Đường dẫn"
+                );
+                for (i, c) in all.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "{:>4}  {:<40} {:<10} {:<8} {:>9}  {:<16} {}",
+                        i + 1,
+                        truncate(&c.name, 40),
+                        c.platform.label_vi(),
+                        c.kind.label_vi(),
+                        c.members.map(|m| m.to_string()).unwrap_or_default(),
+                        c.status.label_vi(),
+                        c.url.as_deref().unwrap_or("(không có đường dẫn)")
+                    );
+                }
+                let _ = writeln!(out, "Tổng cộng: {} trang, kênh, hội, nhóm", all.len());
+            }
+            Ok(())
+        }
+        RegistryCmd::Export { file } => {
+            let all = store.communities()?;
+            let root = store
+                .units()?
+                .into_iter()
+                .find(|u| u.parent.is_none())
+                .map(|u| u.name)
+                .unwrap_or_default();
+            ingest::registry::write_xlsx(
+                &file,
+                &all,
+                &root,
+                &chrono::Local::now().format("%d/%m/%Y").to_string(),
+            )?;
+            store.record(
+                "cli",
+                "registry.export",
+                "community",
+                json!({"file": file.display().to_string(), "rows": all.len()}),
+            )?;
+            println!(
+                "Đã xuất {} dòng ra {} / exported",
+                all.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        RegistryCmd::Coverage { json } => {
+            let cov = store.coverage()?;
+            if json {
+                println!("{}", serde_json::to_string(&cov)?);
+            } else {
+                println!(
+                    "{:<45} {:>8} {:>9} {:>9}",
+                    "Đơn vị", "Cán bộ", "Đã khai", "Đã ký"
+                );
+                for c in &cov {
+                    println!(
+                        "{:<45} {:>8} {:>9} {:>9}",
+                        truncate(&c.unit, 45),
+                        c.members,
+                        c.declared,
+                        c.signed
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn run_member(store: &mut Store, cmd: MemberCmd) -> Result<()> {
+    match cmd {
+        MemberCmd::Add {
+            unit,
+            name,
+            position,
+        } => {
+            let Some(u) = store.unit_named(&unit)? else {
+                bail!("không có đơn vị «{unit}» / no such unit")
+            };
+            let id = store.add_member(
+                "cli",
+                &NewMember {
+                    unit: u.id,
+                    full_name: text::canonical(&name),
+                    position,
+                },
+            )?;
+            println!("{id}");
+            Ok(())
+        }
+        MemberCmd::Declare {
+            member,
+            url,
+            role,
+            since,
+        } => {
+            let role = ParticipationRole::parse_word(&role)
+                .with_context(|| format!("vai trò không hợp lệ «{role}» / unknown role"))?;
+            let key = CanonicalUrl::parse(&url)
+                .with_context(|| format!("đường dẫn không hợp lệ «{url}»"))?
+                .to_string();
+            let Some(c) = store.communities()?.into_iter().find(|c| c.key == key) else {
+                bail!("trang «{key}» chưa có trong sổ đăng ký / not in the register")
+            };
+            if !store.members()?.iter().any(|m| m.id.0 == member) {
+                bail!("không có cán bộ mã {member} / no such member");
+            }
+            let p = Participation {
+                member: MemberId(member),
+                community: c.id,
+                role,
+                source: ParticipationSource::SelfDeclared,
+                since,
+                recorded: today(),
+            };
+            let changed = store.declare(&format!("member:{member}"), &p)?;
+            println!(
+                "{}",
+                if changed {
+                    "Đã kê khai / declared"
+                } else {
+                    "Không thay đổi / unchanged"
+                }
+            );
+            Ok(())
+        }
+        MemberCmd::Sign { member, version } => {
+            if !store.members()?.iter().any(|m| m.id.0 == member) {
+                bail!("không có cán bộ mã {member} / no such member");
+            }
+            let new = store.sign(
+                &format!("member:{member}"),
+                &Commitment {
+                    member: MemberId(member),
+                    version,
+                    signed_on: today(),
+                },
+            )?;
+            println!(
+                "{}",
+                if new {
+                    "Đã ký cam kết / signed"
+                } else {
+                    "Đã ký phiên bản này trước đó / already signed"
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}
