@@ -146,9 +146,12 @@ fn find_header(rows: &[Row]) -> Option<(usize, HashMap<Col, usize>)> {
         }
     }
     let (i, mut cols) = best?;
+    // A two-level header: the row above (group titles merged over sub-headers) or below may
+    // name the other columns.
     let mut last = i;
-    if let Some(next) = rows.get(i + 1) {
-        let extra: Vec<(Col, usize)> = next
+    for k in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
+        let Some(row) = rows.get(k) else { continue };
+        let extra: Vec<(Col, usize)> = row
             .cells
             .iter()
             .enumerate()
@@ -157,9 +160,9 @@ fn find_header(rows: &[Row]) -> Option<(usize, HashMap<Col, usize>)> {
             .collect();
         if extra.len() >= 2 {
             for (col, j) in extra {
-                cols.insert(col, j);
+                cols.entry(col).or_insert(j);
             }
-            last = i + 1;
+            last = last.max(k);
         }
     }
     Some((last, cols))
@@ -168,19 +171,21 @@ fn find_header(rows: &[Row]) -> Option<(usize, HashMap<Col, usize>)> {
 /// Rows that end the table or are not data: totals and the signature block.
 fn is_footer(first: &str) -> bool {
     let f = text::fold(first);
+    // "Cộng" and "Tổng" alone (folded "cong", "tong") end the table; as the start of a longer
+    // cell they are ordinary words ("Công an xã …" folds to "cong an xa …").
+    if matches!(f.as_str(), "cong" | "tong" | "tm" | "t m") {
+        return true;
+    }
     [
         "tong cong",
         "tong so",
-        "tong",
-        "cong",
+        "cong so",
         "nguoi lap bieu",
         "nguoi lap",
         "thu truong don vi",
         "xac nhan",
         "ky ten",
         "ky ghi ro ho ten",
-        "t m",
-        "tm",
     ]
     .iter()
     .any(|w| f == *w || f.starts_with(&format!("{w} ")))
@@ -204,9 +209,8 @@ pub fn read(path: &Path, opts: &Options) -> Result<Sheet, IngestError> {
 
 /// Reads a register from a grid; None when no header row is found.
 pub fn parse(rows: &[Row], opts: &Options) -> Option<Sheet> {
-    let (header_at, cols) = find_header(rows)?;
-    let mut sheet = Sheet::default();
-    // Legacy fonts are decided once for the whole sheet: one cell is weak evidence, a sheet is not.
+    // Legacy fonts are decided once for the whole sheet: one cell is weak evidence, a sheet is
+    // not. The header is looked for after decoding, so a ".VnTime" header is found too.
     let sample: String = rows
         .iter()
         .flat_map(|r| r.cells.iter())
@@ -216,17 +220,28 @@ pub fn parse(rows: &[Row], opts: &Options) -> Option<Sheet> {
         .collect::<Vec<_>>()
         .join(" ");
     let legacy = text::detect_str(&sample).encoding;
-    sheet.legacy_encoding = legacy;
+    let rows: Vec<Row> = rows
+        .iter()
+        .map(|r| Row {
+            number: r.number,
+            cells: r
+                .cells
+                .iter()
+                .map(|c| match legacy {
+                    Some(enc) => text::decode_str_as(c.trim(), enc).into_owned(),
+                    None => text::canonical(c.trim()),
+                })
+                .collect(),
+        })
+        .collect();
+    let (header_at, cols) = find_header(&rows)?;
+    let mut sheet = Sheet {
+        legacy_encoding: legacy,
+        ..Sheet::default()
+    };
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for row in &rows[header_at + 1..] {
-        let cells: Vec<String> = row
-            .cells
-            .iter()
-            .map(|c| match legacy {
-                Some(enc) => text::decode_str_as(c, enc).into_owned(),
-                None => text::canonical(c.trim()),
-            })
-            .collect();
+        let cells = &row.cells;
         let get = |c: Col| {
             cols.get(&c)
                 .and_then(|&j| cells.get(j))

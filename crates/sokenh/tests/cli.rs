@@ -1,0 +1,306 @@
+//! The CLI contracts, called exactly as scripts call them: `--json` shapes and exit codes.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sokenh(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("SOKENH_DATABASE_URL")
+        .output()
+        .expect("run sokenh")
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn write_sheet(path: &Path, rows: &[[&str; 5]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "DANH SÁCH TRANG, KÊNH, HỘI, NHÓM").unwrap();
+    for (j, h) in [
+        "STT",
+        "Tên trang, kênh, hội, nhóm",
+        "Đường dẫn (link)",
+        "Số thành viên",
+        "Đơn vị",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(2, j as u16, *h).unwrap();
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            ws.write(3 + i as u32, j as u16, *v).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn import_registry_json_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sheet = dir.path().join("so.xlsx");
+    write_sheet(
+        &sheet,
+        &[
+            [
+                "1",
+                "Công an xã Thạch Quảng",
+                "https://www.facebook.com/congan.thachquang",
+                "1.234",
+                "Công an xã",
+            ],
+            ["2", "Trang hỏng", "file:///etc/passwd", "", "Công an xã"],
+            [
+                "3",
+                "Công an xã Thạch Quảng",
+                "m.facebook.com/congan.thachquang?fbclid=1",
+                "1.250",
+                "Công an xã",
+            ],
+            [
+                "4",
+                "Thạch Quảng quê tôi",
+                "facebook.com/groups/thachquangquetoi",
+                "không rõ",
+                "",
+            ],
+        ],
+    );
+    let sheet_arg = sheet.to_str().unwrap();
+    let v = json(&sokenh(
+        &data,
+        &[
+            "import",
+            "registry",
+            sheet_arg,
+            "--unit",
+            "Đoàn Thanh niên",
+            "--json",
+        ],
+    ));
+    assert_eq!(v["inserted"], 2);
+    assert_eq!(v["updated"], 0);
+    assert_eq!(v["unchanged"], 0);
+    assert_eq!(
+        v["units_created"],
+        serde_json::json!(["Đơn vị gốc", "Công an xã", "Đoàn Thanh niên"])
+    );
+    assert_eq!(v["rejected"].as_array().unwrap().len(), 1);
+    assert_eq!(v["rejected"][0]["row"], 5);
+    assert_eq!(v["rejected"][0]["column"], "url (Đường dẫn)");
+    let warn_rows: Vec<i64> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["row"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        warn_rows,
+        [6, 7],
+        "row 6 repeats row 4; row 7's count is unreadable"
+    );
+
+    let again = json(&sokenh(&data, &["import", "registry", sheet_arg, "--json"]));
+    assert_eq!(
+        (
+            again["inserted"].as_i64(),
+            again["updated"].as_i64(),
+            again["unchanged"].as_i64()
+        ),
+        (Some(0), Some(1), Some(1)),
+        "row 7's unit now comes from no --unit"
+    );
+
+    let list = json(&sokenh(&data, &["registry", "list", "--json"]));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "Công an xã Thạch Quảng");
+    assert_eq!(list[0]["url"], "https://facebook.com/congan.thachquang");
+    assert_eq!(list[0]["platform"], "facebook");
+    assert_eq!(list[0]["kind"], "page");
+    assert_eq!(list[0]["members"], 1250);
+    assert_eq!(list[0]["unit"], "Công an xã");
+    assert_eq!(list[0]["status"], "unknown");
+    assert_eq!(list[1]["kind"], "group");
+    assert_eq!(list[1]["members"], Value::Null);
+
+    let audit = json(&sokenh(&data, &["audit", "verify", "--json"]));
+    assert_eq!(
+        audit,
+        serde_json::json!({"events": 6, "ok": true, "first_bad": null})
+    );
+}
+
+#[test]
+fn all_or_nothing_writes_nothing_and_a_missing_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sheet = dir.path().join("so.xlsx");
+    write_sheet(
+        &sheet,
+        &[
+            ["1", "A", "https://a.vn", "1", "U"],
+            ["2", "B", "not a link at all", "", "U"],
+        ],
+    );
+    let v = json(&sokenh(
+        &data,
+        &[
+            "import",
+            "registry",
+            sheet.to_str().unwrap(),
+            "--all-or-nothing",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        (v["inserted"].as_i64(), v["rejected"][0]["row"].as_i64()),
+        (Some(0), Some(5))
+    );
+    assert_eq!(
+        json(&sokenh(&data, &["registry", "list", "--json"])),
+        serde_json::json!([])
+    );
+
+    let missing = sokenh(
+        &data,
+        &["import", "registry", "/nonexistent/so.xlsx", "--json"],
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("không đọc được"));
+}
+
+#[test]
+fn audit_verify_fails_on_a_tampered_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seeded = json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    assert_eq!(seeded["seeded"], true);
+    assert_eq!(seeded["audit_ok"], true);
+    let conn = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    conn.execute("UPDATE audit_events SET details = '{}' WHERE id = 17", [])
+        .unwrap();
+    drop(conn);
+    let out = sokenh(&data, &["audit", "verify", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "tampering exits 3");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_bad"], 17);
+}
+
+#[test]
+fn demo_seeds_thach_quang_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let v = json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    assert_eq!(
+        (
+            v["units"].as_i64(),
+            v["communities"].as_i64(),
+            v["members"].as_i64()
+        ),
+        (Some(16), Some(38), Some(75))
+    );
+    let again = json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    assert_eq!(again["seeded"], false);
+    assert_eq!(again["communities"], 38);
+    let cov = json(&sokenh(&data, &["registry", "coverage", "--json"]));
+    let police = cov
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit"] == "Công an xã Thạch Quảng")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        police,
+        serde_json::json!({"unit": "Công an xã Thạch Quảng", "members": 4, "declared": 3, "signed": 3})
+    );
+    let out = dir.path().join("export.xlsx");
+    assert!(
+        sokenh(&data, &["registry", "export", out.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let fresh = dir.path().join("fresh");
+    let v = json(&sokenh(
+        &fresh,
+        &["import", "registry", out.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(
+        (
+            v["inserted"].as_i64(),
+            v["rejected"].as_array().map(Vec::len)
+        ),
+        (Some(38), Some(0))
+    );
+}
+
+#[test]
+fn text_commands_print_one_object_per_line() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let n = run(
+        &["text", "normalize", "--json"],
+        "Uỷ ban nhân dân xã Thạch Quảng\nCôпg an xa\u{0303}\n",
+    );
+    assert_eq!(n.len(), 2);
+    assert_eq!(n[0]["canonical"], "Ủy ban nhân dân xã Thạch Quảng");
+    assert_eq!(n[0]["folded"], "uy ban nhan dan xa thach quang");
+    assert_eq!(
+        n[0]["tokens"],
+        serde_json::json!(["ủy", "ban", "nhân", "dân", "xã", "thạch", "quảng"])
+    );
+    assert_eq!(n[1]["skeleton"], "cong an xa");
+    let e = run(
+        &["text", "extract", "--json"],
+        "Số 181-CV/ĐU, LH 0912.345.678\n",
+    );
+    let kinds: Vec<&str> = e[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["doc_number", "phone"]);
+    assert_eq!(
+        e[0]["entities"][1]["start"], 20,
+        "a byte offset: Số and Đ are multi-byte"
+    );
+    assert_eq!(e[0]["entities"][1]["normalized"], "+84912345678");
+}
