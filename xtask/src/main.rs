@@ -1,0 +1,174 @@
+//! `cargo run --release -p xtask -- bench-import [ROWS]`: the register-import benchmark.
+//! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
+//! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
+//! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
+
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("bench-import") => {
+            let rows: usize = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(100_000);
+            bench_import(rows)
+        }
+        Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
+        _ => bail!("usage: cargo xtask bench-import [ROWS]"),
+    }
+}
+
+const PLATFORMS: [(&str, &str); 5] = [
+    (
+        "Facebook",
+        "https://www.facebook.com/groups/nhom{i}.thachquang?fbclid=IwAR{i}",
+    ),
+    ("FB", "m.facebook.com/trang{i}.official/?mibextid=x"),
+    ("Youtube", "https://www.youtube.com/@Kenh{i}/videos"),
+    (
+        "TikTok",
+        "https://www.tiktok.com/@tiktok{i}?is_from_webapp=1",
+    ),
+    ("Zalo", "https://zalo.me/g/Grp{i}x"),
+];
+const UNITS: [&str; 6] = [
+    "Công an xã",
+    "Đoàn Thanh niên",
+    "Hội Phụ nữ",
+    "Chi bộ thôn Đồng Tâm",
+    "Hội Nông dân",
+    "Ủy ban nhân dân xã",
+];
+const STATUS: [&str; 4] = ["Theo dõi", "chính thức", "Nghi vấn", ""];
+
+fn row(i: usize) -> [String; 9] {
+    let (platform, url) = PLATFORMS[i % PLATFORMS.len()];
+    [
+        (i + 1).to_string(),
+        format!(
+            "Nhóm cộng đồng thôn {} số {i}",
+            ["Đồng Tâm", "Tân Sơn", "Cự Phú"][i % 3]
+        ),
+        url.replace("{i}", &i.to_string()),
+        platform.to_owned(),
+        ["Nhóm", "Trang", "Kênh"][i % 3].to_owned(),
+        format!("{}.{:03}", 1 + i % 50, i % 1000),
+        format!("Nguyễn Văn {}", i % 97),
+        UNITS[i % UNITS.len()].to_owned(),
+        STATUS[i % STATUS.len()].to_owned(),
+    ]
+}
+
+const HEADER: [&str; 9] = [
+    "STT",
+    "Tên trang, kênh, hội, nhóm",
+    "Đường dẫn (link)",
+    "Nền tảng",
+    "Loại",
+    "Số thành viên",
+    "Người quản trị",
+    "Đơn vị",
+    "Trạng thái",
+];
+
+fn write_csv(path: &Path, rows: usize) -> Result<()> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    // As Excel saves it: cells with commas are quoted.
+    writeln!(f, "\"DANH SÁCH TRANG, KÊNH, HỘI, NHÓM\"")?;
+    writeln!(
+        f,
+        "{}",
+        HEADER
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    )?;
+    for i in 0..rows {
+        let r = row(i);
+        writeln!(
+            f,
+            "{}",
+            r.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        )?;
+    }
+    writeln!(f, "Tổng cộng,,,,,,,,")?;
+    Ok(())
+}
+
+fn write_xlsx(path: &Path, rows: usize) -> Result<()> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "DANH SÁCH TRANG, KÊNH, HỘI, NHÓM")?;
+    for (j, h) in HEADER.iter().enumerate() {
+        ws.write(2, j as u16, *h)?;
+    }
+    for i in 0..rows {
+        for (j, c) in row(i).iter().enumerate() {
+            ws.write(3 + i as u32, j as u16, c.as_str())?;
+        }
+    }
+    wb.save(path)?;
+    Ok(())
+}
+
+fn bench_import(rows: usize) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let me = std::env::current_exe()?;
+    for (ext, write) in [
+        ("csv", write_csv as fn(&Path, usize) -> Result<()>),
+        ("xlsx", write_xlsx),
+    ] {
+        let file = dir.path().join(format!("registry.{ext}"));
+        write(&file, rows)?;
+        let db = dir.path().join(format!("{ext}.db"));
+        let out = std::process::Command::new(&me)
+            .arg("import-once")
+            .arg(&file)
+            .arg(&db)
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "import of {ext} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        print!("{ext:>4}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    Ok(())
+}
+
+fn import_once(file: &Path, db: &Path) -> Result<()> {
+    let start = Instant::now();
+    let sheet = ingest::registry::read(file, &ingest::registry::Options::default())?;
+    let parsed = start.elapsed();
+    let records: Vec<domain::CommunityRecord> = sheet.records.into_iter().map(|(_, r)| r).collect();
+    let mut store = store::Store::new(Box::new(store_sqlite::open(db)?));
+    let outcome = store.import_communities("bench", "bench", &records)?;
+    let total = start.elapsed();
+    let hwm = std::fs::read_to_string("/proc/self/status")?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+        .context("VmHWM")?;
+    let n = outcome.inserted + outcome.updated + outcome.unchanged;
+    println!(
+        "{n} rows ({} inserted, {} rejected) in {:.2} s = {:.0} rows/s (read+parse {:.2} s, store {:.2} s); peak memory {hwm}",
+        outcome.inserted,
+        sheet.rejected.len(),
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64(),
+        parsed.as_secs_f64(),
+        (total - parsed).as_secs_f64(),
+    );
+    Ok(())
+}
