@@ -235,21 +235,29 @@ pub fn members_declare_and_sign_and_coverage_counts_them(store: &mut Store) {
 }
 
 pub fn a_failed_transaction_writes_nothing(store: &mut Store) {
-    let before = store.audit_events().unwrap().len();
+    // An import inside a larger change that then fails: nothing of it stays, audit included.
+    let rows = vec![record("A", "https://a.vn", "U", Some(1))];
     let r: store::Result<()> = store.transaction(|s| {
-        s.import_communities("x", "y", &[])?;
+        let outcome = s.import_communities("x", "y", &rows)?;
+        assert_eq!(
+            outcome.inserted, 1,
+            "the import ran inside the outer transaction"
+        );
         Err(store::StoreError::Database("simulated failure".into()))
     });
     assert!(r.is_err());
-    // A nested import inside a failing outer step: the whole import is rolled back.
-    let rows = vec![record("A", "https://a.vn", "U", Some(1))];
+    assert!(store.communities().unwrap().is_empty());
+    assert!(store.units().unwrap().is_empty());
+    assert!(store.audit_events().unwrap().is_empty());
+    // The store is usable afterwards, and the same import now lands whole.
     store.import_communities("x", "y", &rows).unwrap();
     assert_eq!(store.communities().unwrap().len(), 1);
     assert_eq!(
         store.audit_events().unwrap().len(),
-        before + 3,
+        3,
         "root unit, unit U, community A"
     );
+    assert!(store.verify_audit().unwrap().ok);
 }
 
 /// `fresh` gives a new store and a handle the tamperer uses; `tamper` runs raw SQL behind the

@@ -22,6 +22,9 @@ pub const DEFAULT_ROOT: &str = "Đơn vị gốc";
 /// The store, over one backend.
 pub struct Store {
     db: Box<dyn Backend>,
+    /// How many `transaction` calls are open: only the outermost begins and commits, so a change
+    /// made inside a larger one (an import inside a web request) is all-or-nothing with it.
+    depth: u32,
 }
 
 fn now() -> String {
@@ -30,7 +33,7 @@ fn now() -> String {
 
 impl Store {
     pub fn new(db: Box<dyn Backend>) -> Store {
-        Store { db }
+        Store { db, depth: 0 }
     }
 
     /// "sqlite" or "postgres".
@@ -40,8 +43,17 @@ impl Store {
 
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.depth > 0 {
+            self.depth += 1;
+            let r = f(self);
+            self.depth -= 1;
+            return r;
+        }
         self.db.begin()?;
-        match f(self) {
+        self.depth = 1;
+        let r = f(self);
+        self.depth = 0;
+        match r {
             Ok(v) => {
                 self.db.commit()?;
                 Ok(v)

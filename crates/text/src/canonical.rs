@@ -34,11 +34,16 @@ pub fn canonical(s: &str) -> String {
 /// Whether `s` is surely in NFC already. Vietnamese text typed on a normal keyboard is, and this
 /// check is much cheaper than composing it again.
 fn surely_nfc(s: &str) -> bool {
-    // U+0300..U+036F are encoded with lead bytes 0xCC and 0xCD: decomposed Vietnamese has them.
-    if memchr::memchr2(0xCC, 0xCD, s.as_bytes()).is_some() {
-        return false;
-    }
-    unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    // Most text is Latin letters, Vietnamese precomposed letters, common punctuation and emoji,
+    // none of which ever changes under NFC. Only text with anything else pays for the full check.
+    let common = s.chars().all(|c| {
+        matches!(c as u32,
+            0..=0x02FF | 0x1EA0..=0x1EF9 | 0x200B..=0x200F | 0x2010..=0x2027 | 0x2030..=0x205E
+            | 0x20AB | 0x20AC | 0xFE00..=0xFE0F | 0x1F000..=0x1FAFF)
+    });
+    common
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
 }
 
 /// Appends the canonical form of `s` to `out`.
@@ -71,7 +76,13 @@ fn place_tones(s: &str, out: &mut String) {
         let word_start = i;
         let mut ascii = true;
         for (off, c) in s[i..].char_indices() {
-            if c.is_alphabetic() || is_combining(c) {
+            if c.is_ascii_alphabetic()
+                || vowel(c).is_some()
+                || c == 'đ'
+                || c == 'Đ'
+                || c.is_alphabetic()
+                || is_combining(c)
+            {
                 ascii &= c.is_ascii();
                 i = word_start + off + c.len_utf8();
             } else {
@@ -101,8 +112,13 @@ enum Letter {
     Other(char),
 }
 
+/// Words longer than this (in letters) are not syllables; they only get NFC.
+const MAX_LETTERS: usize = 24;
+
 fn canonical_word(word: &str, out: &mut String) {
-    let mut letters: Vec<Letter> = Vec::with_capacity(word.len());
+    // A fixed buffer on the stack: this runs once per word of every post.
+    let mut buf = [Letter::Other(' '); MAX_LETTERS];
+    let mut len = 0;
     let mut tone = Tone::Level;
     let mut tone_at: Option<usize> = None;
     let mut tones = 0;
@@ -111,18 +127,22 @@ fn canonical_word(word: &str, out: &mut String) {
             if v.tone != Tone::Level {
                 tones += 1;
                 tone = v.tone;
-                tone_at = Some(letters.len());
+                tone_at = Some(len);
             }
-            letters.push(Letter::Vowel(Vowel {
+            if len == MAX_LETTERS {
+                return fallback(word, out);
+            }
+            buf[len] = Letter::Vowel(Vowel {
                 tone: Tone::Level,
                 ..v
-            }));
+            });
+            len += 1;
         } else if let Some(t) = Tone::from_combining(c) {
             tones += 1;
             tone = t;
-            tone_at = letters.len().checked_sub(1);
+            tone_at = len.checked_sub(1);
         } else if is_combining(c) {
-            match letters.last_mut() {
+            match buf[..len].last_mut() {
                 Some(Letter::Vowel(v)) => match v.with_quality(c) {
                     Some(q) => *v = q,
                     None => return fallback(word, out),
@@ -130,14 +150,19 @@ fn canonical_word(word: &str, out: &mut String) {
                 _ => return fallback(word, out),
             }
         } else {
-            letters.push(Letter::Other(c));
+            if len == MAX_LETTERS {
+                return fallback(word, out);
+            }
+            buf[len] = Letter::Other(c);
+            len += 1;
         }
     }
+    let letters = &buf[..len];
     if tones > 1 || (tones == 1 && tone_at.is_none()) {
         return fallback(word, out);
     }
     let place = if tones == 1 {
-        tone_position(&letters).or(tone_at)
+        tone_position(letters).or(tone_at)
     } else {
         None
     };
@@ -181,7 +206,7 @@ fn lower(l: Letter) -> Option<char> {
     }
 }
 
-const CODAS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
+const CODAS: [&[u8]; 9] = [b"", b"c", b"ch", b"m", b"n", b"ng", b"nh", b"p", b"t"];
 
 /// Where the tone goes in a syllable, or None when the word is not one.
 fn tone_position(letters: &[Letter]) -> Option<usize> {
@@ -190,17 +215,26 @@ fn tone_position(letters: &[Letter]) -> Option<usize> {
     while end < letters.len() && matches!(letters[end], Letter::Vowel(_)) {
         end += 1;
     }
-    let coda: String = letters[end..]
-        .iter()
-        .map(|l| lower(*l))
-        .collect::<Option<String>>()?;
-    if !CODAS.contains(&coda.as_str()) {
+    // The final consonant: ASCII letters only, and one of the eight finals.
+    let mut coda = [0u8; 2];
+    let coda_len = letters.len() - end;
+    if coda_len > 2 {
         return None;
     }
-    let onset: String = letters[..first_vowel]
-        .iter()
-        .map(|l| lower(*l))
-        .collect::<Option<String>>()?;
+    for (k, l) in letters[end..].iter().enumerate() {
+        match lower(*l) {
+            Some(c) if c.is_ascii() => coda[k] = c as u8,
+            _ => return None,
+        }
+    }
+    if !CODAS.contains(&&coda[..coda_len]) {
+        return None;
+    }
+    let onset = if first_vowel == 1 {
+        lower(letters[0])
+    } else {
+        None
+    };
     let mut start = first_vowel;
     let vowel_at = |k: usize| match letters[k] {
         Letter::Vowel(v) => v,
@@ -209,7 +243,7 @@ fn tone_position(letters: &[Letter]) -> Option<usize> {
     if end - start >= 2 {
         let v = vowel_at(start).lower_row();
         // "qu" + vowel, and "gi" + vowel: the u or i belongs to the onset.
-        if (onset == "q" && v == 9) || (onset == "g" && v == 5) {
+        if (onset == Some('q') && v == 9) || (onset == Some('g') && v == 5) {
             start += 1;
         }
     }
@@ -226,7 +260,7 @@ fn tone_position(letters: &[Letter]) -> Option<usize> {
     }
     Some(match nucleus.len() {
         1 => start,
-        2 if !coda.is_empty() => start + 1,
+        2 if coda_len > 0 => start + 1,
         2 => start,
         _ => start + 1,
     })

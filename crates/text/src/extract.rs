@@ -227,16 +227,26 @@ fn bank_context(s: &str, start: usize) -> bool {
     while !s.is_char_boundary(from) {
         from += 1;
     }
-    let window = crate::fold(&s[from..start]);
-    let window = format!(" {window} ");
-    BANK_CONTEXT
-        .iter()
-        .any(|k| window.contains(&format!(" {k} ")))
+    let mut window = String::with_capacity(64);
+    window.push(' ');
+    crate::fold::fold_into(&s[from..start], &mut window);
+    window.push(' ');
+    BANK_CONTEXT.iter().any(|k| {
+        // " k " inside the window, without building the pattern.
+        window.match_indices(k).any(|(i, _)| {
+            window.as_bytes().get(i.wrapping_sub(1)) == Some(&b' ')
+                && window.as_bytes().get(i + k.len()) == Some(&b' ')
+        })
+    })
 }
 
 fn numbers(s: &str, out: &mut Vec<Entity>) {
     let b = s.as_bytes();
-    let covered: Vec<(usize, usize)> = out.iter().map(|e| (e.start, e.end)).collect();
+    // Links and addresses found so far, in order: a moving cursor skips the digits inside them
+    // (one pass, not a scan of every span per digit).
+    let mut covered: Vec<(usize, usize)> = out.iter().map(|e| (e.start, e.end)).collect();
+    covered.sort_unstable();
+    let mut cursor = 0;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -246,8 +256,14 @@ fn numbers(s: &str, out: &mut Vec<Entity>) {
             i += 1;
             continue;
         }
-        if covered.iter().any(|&(a, z)| i >= a && i < z) {
-            i += 1;
+        while cursor < covered.len() && covered[cursor].1 <= i {
+            cursor += 1;
+        }
+        if let Some(&(a, z)) = covered.get(cursor)
+            && i >= a
+            && i < z
+        {
+            i = z;
             continue;
         }
         let start = i;
