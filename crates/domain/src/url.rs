@@ -211,7 +211,7 @@ fn youtube(host: &str, seg: &[String], param: &dyn Fn(&str) -> Option<String>) -
     const BASE: &str = "https://youtube.com";
     if host.ends_with("youtu.be") {
         return match seg.first() {
-            Some(v) => format!("{BASE}/watch?v={}", enc(&v)),
+            Some(v) => format!("{BASE}/watch?v={}", enc(v)),
             None => BASE.to_owned(),
         };
     }
@@ -232,7 +232,7 @@ fn youtube(host: &str, seg: &[String], param: &dyn Fn(&str) -> Option<String>) -
             None => format!("{BASE}/watch"),
         },
         Some("shorts") | Some("live") | Some("embed") => match seg.get(1) {
-            Some(v) => format!("{BASE}/watch?v={}", enc(&v)),
+            Some(v) => format!("{BASE}/watch?v={}", enc(v)),
             None => BASE.to_owned(),
         },
         Some(other) => format!("{BASE}/{}", other.to_lowercase()),

@@ -43,7 +43,7 @@ pub fn parse_count(s: &str) -> Option<u64> {
         }
     };
     let total = value * multiplier as f64;
-    (total.is_finite() && total >= 0.0 && total < 1e15).then(|| total.round() as u64)
+    (0.0..1e15).contains(&total).then(|| total.round() as u64)
 }
 
 #[cfg(test)]

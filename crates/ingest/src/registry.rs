@@ -257,10 +257,11 @@ pub fn parse(rows: &[Row], opts: &Options) -> Option<Sheet> {
             continue;
         }
         // A row with nothing but a number in the STT column is an empty line of the form.
-        if get(Col::Name).is_none() && get(Col::Url).is_none() {
-            if cells.iter().filter(|c| !c.trim().is_empty()).count() <= 1 {
-                continue;
-            }
+        if get(Col::Name).is_none()
+            && get(Col::Url).is_none()
+            && cells.iter().filter(|c| !c.trim().is_empty()).count() <= 1
+        {
+            continue;
         }
         sheet.rows_read += 1;
         match parse_row(row.number, &get, opts, &mut sheet.warnings) {
@@ -539,7 +540,7 @@ pub fn write_xlsx(
     ws.write_with_format(
         total_row,
         1,
-        &format!("Tổng cộng: {} trang, kênh, hội, nhóm", communities.len()),
+        format!("Tổng cộng: {} trang, kênh, hội, nhóm", communities.len()),
         &plain.clone().set_bold(),
     )
     .map_err(err)?;

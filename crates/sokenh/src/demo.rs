@@ -64,8 +64,7 @@ fn rec(
     platform: Platform,
     unit: &str,
     members: Option<u64>,
-    status: Status,
-    class: Classification,
+    (status, class): (Status, Classification),
     locality: &str,
 ) -> CommunityRecord {
     let canonical =
@@ -129,8 +128,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             Platform::Facebook,
             name,
             Some(members),
-            Status::Verified,
-            Classification::Official,
+            (Status::Verified, Classification::Official),
             &locality,
         ));
     }
@@ -140,8 +138,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Website,
         "Ủy ban nhân dân xã Thạch Quảng",
         None,
-        Status::Verified,
-        Classification::Official,
+        (Status::Verified, Classification::Official),
         &locality,
     ));
     records.push(rec(
@@ -150,8 +147,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Zalo,
         "Công an xã Thạch Quảng",
         Some(2310),
-        Status::Verified,
-        Classification::Official,
+        (Status::Verified, Classification::Official),
         &locality,
     ));
     for (i, v) in VILLAGES.iter().enumerate() {
@@ -162,8 +158,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             Platform::Zalo,
             &unit,
             Some(120 + i as u64 * 35),
-            Status::Verified,
-            Classification::Community,
+            (Status::Verified, Classification::Community),
             &locality,
         ));
         let slug: String = text::fold(v).replace(' ', "");
@@ -175,8 +170,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             Platform::Facebook,
             &unit,
             Some(300 + i as u64 * 90),
-            Status::Watch,
-            Classification::Community,
+            (Status::Watch, Classification::Community),
             &locality,
         ));
     }
@@ -185,46 +179,40 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             "Thạch Quảng quê tôi",
             "https://www.facebook.com/groups/thachquangquetoi",
             12400,
-            Status::Watch,
-            Classification::Community,
+            (Status::Watch, Classification::Community),
         ),
         (
             "Chợ Thạch Quảng - Mua bán rao vặt",
             "https://www.facebook.com/groups/chothachquang",
             8650,
-            Status::Watch,
-            Classification::Commercial,
+            (Status::Watch, Classification::Commercial),
         ),
         (
             "Hội những người con Thạch Quảng xa quê",
             "https://www.facebook.com/groups/nguoithachquangxaque",
             5300,
-            Status::Unknown,
-            Classification::Community,
+            (Status::Unknown, Classification::Community),
         ),
         (
             "Tin tức Thạch Thành 24h",
             "https://www.facebook.com/tintucthachthanh24h",
             31200,
-            Status::Watch,
-            Classification::Community,
+            (Status::Watch, Classification::Community),
         ),
         (
             "Review Thạch Quảng",
             "https://www.tiktok.com/@reviewthachquang",
             4100,
-            Status::Unknown,
-            Classification::Community,
+            (Status::Unknown, Classification::Community),
         ),
         (
             "Nông sản sạch Thạch Quảng",
             "https://www.facebook.com/nongsanthachquang",
             2200,
-            Status::Verified,
-            Classification::Commercial,
+            (Status::Verified, Classification::Commercial),
         ),
     ];
-    for (name, url, m, s, c) in community {
+    for (name, url, m, (s, c)) in community {
         records.push(rec(
             name,
             Some(url),
@@ -235,8 +223,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             },
             "Công an xã Thạch Quảng",
             Some(m),
-            s,
-            c,
+            (s, c),
             &locality,
         ));
     }
@@ -248,8 +235,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Facebook,
         "Công an xã Thạch Quảng",
         Some(640),
-        Status::Suspicious,
-        Classification::Unknown,
+        (Status::Suspicious, Classification::Unknown),
         &locality,
     ));
     records.push(rec(
@@ -258,8 +244,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Facebook,
         "Ủy ban nhân dân xã Thạch Quảng",
         Some(1250),
-        Status::Impersonating,
-        Classification::Unknown,
+        (Status::Impersonating, Classification::Unknown),
         &locality,
     ));
     records.push(rec(
@@ -268,8 +253,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Facebook,
         "Công an xã Thạch Quảng",
         Some(310),
-        Status::Reported,
-        Classification::Unknown,
+        (Status::Reported, Classification::Unknown),
         &locality,
     ));
     // Real neighbours' own pages and the province's press: not impostors.
@@ -290,8 +274,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             Platform::Facebook,
             "Công an xã Thạch Quảng",
             Some(900),
-            Status::Verified,
-            Classification::Official,
+            (Status::Verified, Classification::Official),
             &format!("{}, {}", n.ward_name, n.province_name),
         ));
     }
@@ -301,8 +284,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Website,
         "Ủy ban nhân dân xã Thạch Quảng",
         None,
-        Status::Verified,
-        Classification::Press,
+        (Status::Verified, Classification::Press),
         "Thanh Hóa",
     ));
     records.push(rec(
@@ -311,8 +293,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Youtube,
         "Ủy ban nhân dân xã Thạch Quảng",
         Some(152000),
-        Status::Verified,
-        Classification::Press,
+        (Status::Verified, Classification::Press),
         "Thanh Hóa",
     ));
     records.push(rec(
@@ -321,8 +302,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
         Platform::Telegram,
         "Đoàn Thanh niên xã Thạch Quảng",
         Some(430),
-        Status::Verified,
-        Classification::Official,
+        (Status::Verified, Classification::Official),
         &locality,
     ));
     let outcome = store.import_communities("demo", "demo", &records)?;

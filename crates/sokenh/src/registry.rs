@@ -141,8 +141,8 @@ pub fn run(store: &mut Store, cmd: RegistryCmd) -> Result<()> {
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(
                     out,
-                    "{:>4}  {:<40} {:<10} {:<8} {:>9}  {:<16} {}",
-                    "STT", "Tên", "Nền tảng", "Loại", "Thành viên", "Trạng thái", "Đường dẫn"
+                    " STT  {:<40} {:<10} {:<8} {:>9}  {:<16} Đường dẫn",
+                    "Tên", "Nền tảng", "Loại", "Thành viên", "Trạng thái"
                 );
                 for (i, c) in all.iter().enumerate() {
                     let _ = writeln!(
