@@ -1,4 +1,10 @@
-//! `cargo run --release -p xtask -- bench-import [ROWS]`: the register-import benchmark.
+//! Development automation.
+//!
+//! `cargo xtask bench-text [MB]`: the text layer on a sample corpus (canonical + folded + tokens,
+//! and extraction), in MB/s on one core, next to underthesea's `text_normalize` (PyPI) on the same
+//! lines in the same run, when python3 has it.
+//!
+//! `cargo xtask bench-import [ROWS]`: the register-import benchmark.
 //! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
@@ -19,8 +25,12 @@ fn main() -> Result<()> {
                 .unwrap_or(100_000);
             bench_import(rows)
         }
+        Some("bench-text") => {
+            let mb: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(8);
+            bench_text(mb)
+        }
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
-        _ => bail!("usage: cargo xtask bench-import [ROWS]"),
+        _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),
     }
 }
 
@@ -170,5 +180,92 @@ fn import_once(file: &Path, db: &Path) -> Result<()> {
         parsed.as_secs_f64(),
         (total - parsed).as_secs_f64(),
     );
+    Ok(())
+}
+
+/// Best of five runs, in MB/s.
+fn mb_per_s(bytes: usize, mut f: impl FnMut() -> usize) -> f64 {
+    let mut best = f64::INFINITY;
+    let mut sink = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        sink += f();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(sink);
+    bytes as f64 / 1e6 / best
+}
+
+fn bench_text(mb: usize) -> Result<()> {
+    let corpus = text::sample::corpus(mb << 20);
+    let lines: Vec<&str> = corpus.lines().collect();
+    let bytes = corpus.len();
+    let mut canon = String::new();
+    let mut scratch = String::new();
+    let normalise = mb_per_s(bytes, || {
+        let mut n = 0;
+        for line in &lines {
+            canon.clear();
+            text::canonical_into(line, &mut canon);
+            text::for_each_folded_syllable(&canon, &mut scratch, |_| n += 1);
+        }
+        n
+    });
+    let canonical_only = mb_per_s(bytes, || {
+        let mut n = 0;
+        for line in &lines {
+            canon.clear();
+            text::canonical_into(line, &mut canon);
+            n += canon.len();
+        }
+        n
+    });
+    let extract = mb_per_s(bytes, || lines.iter().map(|l| text::extract(l).len()).sum());
+    println!(
+        "corpus: {:.1} MB, {} lines (text::sample::corpus)",
+        bytes as f64 / 1e6,
+        lines.len()
+    );
+    println!("canonical + folded + tokens: {normalise:.0} MB/s (one core)");
+    println!("canonical only:              {canonical_only:.0} MB/s");
+    println!("extraction:                  {extract:.0} MB/s");
+
+    // underthesea's text_normalize on the same lines, timed inside Python (import excluded).
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("corpus.txt");
+    std::fs::write(&file, &corpus)?;
+    let script = r#"
+import sys, time
+from underthesea import text_normalize
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+n = len(lines) // 8  # an eighth of the corpus: it is slow
+t = time.perf_counter()
+for l in lines[:n]:
+    text_normalize(l)
+dt = time.perf_counter() - t
+print(sum(len(l.encode()) + 1 for l in lines[:n]) / 1e6 / dt)
+"#;
+    match std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let py: f64 = String::from_utf8_lossy(&out.stdout).trim().parse()?;
+            println!(
+                "underthesea text_normalize:  {py:.2} MB/s  -> sokenh canonical+folded+tokens is {:.0}x faster",
+                normalise / py
+            );
+        }
+        Ok(out) => println!(
+            "underthesea not measured: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ),
+        Err(e) => println!("underthesea not measured: {e}"),
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod fold;
 mod legacy;
 mod legacy_tables;
 mod letters;
+pub mod sample;
 mod skeleton;
 mod syllable;
 mod teencode;
