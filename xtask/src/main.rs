@@ -220,6 +220,13 @@ fn bench_text(mb: usize) -> Result<()> {
         }
         n
     });
+    let fold_tokens = mb_per_s(bytes, || {
+        let mut n = 0;
+        for line in &lines {
+            text::for_each_folded_syllable(line, &mut scratch, |_| n += 1);
+        }
+        n
+    });
     let extract = mb_per_s(bytes, || lines.iter().map(|l| text::extract(l).len()).sum());
     println!(
         "corpus: {:.1} MB, {} lines (text::sample::corpus)",
@@ -228,6 +235,7 @@ fn bench_text(mb: usize) -> Result<()> {
     );
     println!("canonical + folded + tokens: {normalise:.0} MB/s (one core)");
     println!("canonical only:              {canonical_only:.0} MB/s");
+    println!("folded + tokens only:        {fold_tokens:.0} MB/s");
     println!("extraction:                  {extract:.0} MB/s");
 
     // underthesea's text_normalize on the same lines, timed inside Python (import excluded).

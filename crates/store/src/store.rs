@@ -25,6 +25,9 @@ pub struct Store {
     /// How many `transaction` calls are open: only the outermost begins and commits, so a change
     /// made inside a larger one (an import inside a web request) is all-or-nothing with it.
     depth: u32,
+    /// The audit chain's newest (id, hash), known inside the current transaction so that a large
+    /// import does not ask the database for it once per event.
+    head: Option<(i64, String)>,
 }
 
 fn now() -> String {
@@ -33,7 +36,11 @@ fn now() -> String {
 
 impl Store {
     pub fn new(db: Box<dyn Backend>) -> Store {
-        Store { db, depth: 0 }
+        Store {
+            db,
+            depth: 0,
+            head: None,
+        }
     }
 
     /// "sqlite" or "postgres".
@@ -51,8 +58,10 @@ impl Store {
         }
         self.db.begin()?;
         self.depth = 1;
+        self.head = None;
         let r = f(self);
         self.depth = 0;
+        self.head = None;
         match r {
             Ok(v) => {
                 self.db.commit()?;
@@ -76,7 +85,11 @@ impl Store {
         details: Value,
         at: &str,
     ) -> Result<()> {
-        let (id, prev_hash) = match self.db.last_audit()? {
+        let last = match self.head.take() {
+            Some(head) => Some(head),
+            None => self.db.last_audit()?,
+        };
+        let (id, prev_hash) = match last {
             Some((id, hash)) => (id + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
@@ -92,7 +105,9 @@ impl Store {
             hash: String::new(),
         };
         e.hash = audit::hash_event(&e);
-        self.db.insert_audit(&e)
+        self.db.insert_audit(&e)?;
+        self.head = Some((e.id, e.hash));
+        Ok(())
     }
 
     /// Records an action that changes nothing in the register but must be on the record (an

@@ -31,19 +31,14 @@ pub fn canonical(s: &str) -> String {
     out
 }
 
-/// Whether `s` is surely in NFC already. Vietnamese text typed on a normal keyboard is, and this
-/// check is much cheaper than composing it again.
-fn surely_nfc(s: &str) -> bool {
-    // Most text is Latin letters, Vietnamese precomposed letters, common punctuation and emoji,
-    // none of which ever changes under NFC. Only text with anything else pays for the full check.
-    let common = s.chars().all(|c| {
-        matches!(c as u32,
-            0..=0x02FF | 0x1EA0..=0x1EF9 | 0x200B..=0x200F | 0x2010..=0x2027 | 0x2030..=0x205E
-            | 0x20AB | 0x20AC | 0xFE00..=0xFE0F | 0x1F000..=0x1FAFF)
-    });
-    common
-        || unicode_normalization::is_nfc_quick(s.chars())
-            == unicode_normalization::IsNormalized::Yes
+/// Characters that never change under NFC and never combine with a neighbour: Latin letters,
+/// Vietnamese precomposed letters, common punctuation, the đồng sign and emoji. Text made only of
+/// these (most text) is NFC already.
+#[inline]
+fn is_stable(c: char) -> bool {
+    matches!(c as u32,
+        0..=0x02FF | 0x1EA0..=0x1EF9 | 0x200B..=0x200F | 0x2010..=0x2027 | 0x2030..=0x205E
+        | 0x20AB | 0x20AC | 0xFE00..=0xFE0F | 0x1F000..=0x1FAFF)
 }
 
 /// Appends the canonical form of `s` to `out`.
@@ -52,16 +47,24 @@ pub fn canonical_into(s: &str, out: &mut String) {
         out.push_str(s);
         return;
     }
-    if surely_nfc(s) {
-        place_tones(s, out);
+    // Optimistic single pass: place tones while checking that every character is stable. Only
+    // when one is not (combining marks, other scripts) is the text composed first and done again.
+    let mark = out.len();
+    if place_tones(s, out, true) {
+        return;
+    }
+    out.truncate(mark);
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        place_tones(s, out, false);
     } else {
         let composed: String = s.nfc().collect();
-        place_tones(&composed, out);
+        place_tones(&composed, out, false);
     }
 }
 
-/// Moves each syllable's tone mark to its canonical vowel; `s` is already NFC.
-fn place_tones(s: &str, out: &mut String) {
+/// Moves each syllable's tone mark to its canonical vowel. With `check`, it stops and returns
+/// false at the first character that might change under NFC; without, `s` must be NFC.
+fn place_tones(s: &str, out: &mut String, check: bool) -> bool {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -75,34 +78,47 @@ fn place_tones(s: &str, out: &mut String) {
         }
         let word_start = i;
         let mut ascii = true;
+        // Whether the word has a tone or a mark to place; a word without is copied as it is.
+        let mut marked = false;
         for (off, c) in s[i..].char_indices() {
-            if c.is_ascii_alphabetic()
-                || vowel(c).is_some()
-                || c == 'đ'
-                || c == 'Đ'
-                || c.is_alphabetic()
-                || is_combining(c)
-            {
-                ascii &= c.is_ascii();
-                i = word_start + off + c.len_utf8();
+            let letter = if c.is_ascii() {
+                c.is_ascii_alphabetic()
+            } else if let Some(v) = vowel(c) {
+                marked |= v.tone != Tone::Level;
+                true
             } else {
+                c == 'đ' || c == 'Đ' || c.is_alphabetic() || is_combining(c)
+            };
+            if !letter {
                 break;
             }
+            if !c.is_ascii() {
+                ascii = false;
+                if check && !is_stable(c) {
+                    return false;
+                }
+                marked |= is_combining(c);
+            }
+            i = word_start + off + c.len_utf8();
         }
         if i == word_start {
             // A non-ASCII character that is not a letter (emoji, punctuation): copy it.
             let c = s[i..].chars().next().unwrap_or(' ');
+            if check && !is_stable(c) {
+                return false;
+            }
             i += c.len_utf8();
             out.push(c);
             continue;
         }
         let word = &s[word_start..i];
-        if ascii {
+        if ascii || !marked {
             out.push_str(word);
         } else {
             canonical_word(word, out);
         }
     }
+    true
 }
 
 /// One letter of a word being canonicalised.
