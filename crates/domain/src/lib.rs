@@ -9,9 +9,11 @@
 mod admin;
 mod entities;
 mod enums;
+mod item;
 mod url;
 
 pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
 pub use entities::*;
 pub use enums::*;
+pub use item::{Item, MediaRef, Metrics, NewItem};
 pub use url::{CanonicalUrl, CommunityKey, UrlError};

@@ -7,7 +7,10 @@ use std::path::Path;
 use store::{Backend, NewMember, Result, StoreError};
 
 /// The migrations, in order. A database records the highest applied version in `user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_register.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_register.sql"),
+    include_str!("../migrations/0002_items.sql"),
+];
 
 /// The SQLite backend.
 pub struct Sqlite {
@@ -316,6 +319,96 @@ impl Backend for Sqlite {
         })
         .and_then(|rows| rows.collect())
         .map_err(db)
+    }
+
+    fn community_id_by_key(&mut self, key: &str) -> Result<Option<CommunityId>> {
+        self.conn
+            .prepare_cached("SELECT id FROM communities WHERE key = ?1")
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
+            .map(|id| id.map(CommunityId))
+            .map_err(db)
+    }
+
+    fn insert_item(&mut self, community: CommunityId, it: &NewItem) -> Result<bool> {
+        let media =
+            serde_json::to_string(&it.media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO items (source_id, platform, community_id, published_at, text, url, author_pseudonym, author_handle, reactions, comments, shares, views, media)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (platform, source_id) DO NOTHING",
+            )
+            .and_then(|mut s| {
+                let m = |v: Option<u64>| v.map(|x| x as i64);
+                s.execute(params![
+                    it.source_id, it.platform.as_str(), community.0, it.published_at, it.text, it.url, it.author_pseudonym, it.author_handle,
+                    m(it.metrics.reactions), m(it.metrics.comments), m(it.metrics.shares), m(it.metrics.views), media
+                ])
+            })
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn item_count(&mut self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(db)
+    }
+
+    fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
+                        i.reactions, i.comments, i.shares, i.views, i.media
+                 FROM items i JOIN communities c ON c.id = i.community_id WHERE i.id > ?1 ORDER BY i.id LIMIT ?2",
+            )
+            .map_err(db)?;
+        s.query_map(params![after, limit], |r| {
+            let m = |k: usize| r.get::<_, Option<i64>>(k).map(|v| v.map(|x| x as u64));
+            let media: String = r.get(14)?;
+            Ok(Item {
+                id: r.get(0)?,
+                source_id: r.get(1)?,
+                platform: parse(r.get(2)?, "platform")?,
+                community_id: r.get(3)?,
+                community_url: r.get(4)?,
+                published_at: r.get(5)?,
+                text: r.get(6)?,
+                url: r.get(7)?,
+                author_pseudonym: r.get(8)?,
+                author_handle: r.get(9)?,
+                metrics: Metrics {
+                    reactions: m(10)?,
+                    comments: m(11)?,
+                    shares: m(12)?,
+                    views: m(13)?,
+                },
+                media: serde_json::from_str(&media).unwrap_or_default(),
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn checkpoint(&mut self, source: &str) -> Result<Option<u64>> {
+        self.conn
+            .prepare_cached("SELECT position FROM checkpoints WHERE source = ?1")
+            .and_then(|mut s| s.query_row([source], |r| r.get::<_, i64>(0)).optional())
+            .map(|p| p.map(|p| p as u64))
+            .map_err(db)
+    }
+
+    fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO checkpoints (source, position, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+            )
+            .and_then(|mut s| s.execute(params![source, position as i64, now]))
+            .map_err(db)?;
+        Ok(())
     }
 
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {

@@ -31,6 +31,13 @@ macro_rules! stories {
             $crate::a_failed_transaction_writes_nothing(&mut $fresh().0);
         }
         #[test]
+        fn items_are_stored_once_with_their_checkpoint() {
+            if !$available {
+                return;
+            }
+            $crate::items_are_stored_once_with_their_checkpoint(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -232,6 +239,78 @@ pub fn members_declare_and_sign_and_coverage_counts_them(store: &mut Store) {
     let v = store.verify_audit().unwrap();
     // 2 units, 3 members, 1 community, 2 declarations, 2 signatures.
     assert_eq!((v.events, v.ok), (10, true));
+}
+
+pub fn item(source_id: &str, community: &str, text: &str) -> NewItem {
+    NewItem {
+        source_id: source_id.to_owned(),
+        platform: Platform::Facebook,
+        community_key: community.to_owned(),
+        community_name: "Nhóm mới".to_owned(),
+        published_at: "2026-11-02T08:30:00+07:00".to_owned(),
+        text: text.to_owned(),
+        url: None,
+        author_pseudonym: Some("a1b2".to_owned()),
+        author_handle: None,
+        metrics: Metrics {
+            reactions: Some(3),
+            comments: None,
+            shares: Some(1),
+            views: None,
+        },
+        media: vec![MediaRef {
+            reference: "photo.jpg".to_owned(),
+            sha256: Some("ab".repeat(32)),
+        }],
+    }
+}
+
+pub fn items_are_stored_once_with_their_checkpoint(store: &mut Store) {
+    store
+        .import_communities(
+            "t",
+            "s",
+            &[record(
+                "Thạch Quảng quê tôi",
+                "facebook.com/groups/thachquangquetoi",
+                "Đoàn Thanh niên",
+                None,
+            )],
+        )
+        .unwrap();
+    let known = "https://facebook.com/groups/thachquangquetoi";
+    let unknown = "https://facebook.com/groups/nhommoi";
+    let batch = vec![
+        item("p1", known, "Thạch Quảng mùa lúa chín"),
+        item("p2", unknown, "Chợ phiên sáng nay"),
+        item("p1", known, "repeat in one batch"),
+    ];
+    let first = store.ingest_items("t", "export.jsonl", &batch, 3).unwrap();
+    assert_eq!((first.inserted, first.duplicates), (2, 1));
+    assert_eq!(first.communities_created, [unknown]);
+    let again = store.ingest_items("t", "export.jsonl", &batch, 3).unwrap();
+    assert_eq!((again.inserted, again.duplicates), (0, 3));
+    assert!(again.communities_created.is_empty());
+    assert_eq!(store.checkpoint("export.jsonl").unwrap(), Some(3));
+    assert_eq!(store.checkpoint("other").unwrap(), None);
+    assert_eq!(store.item_count().unwrap(), 2);
+    let items = store.items_after(0, 10).unwrap();
+    assert_eq!(items[0].source_id, "p1");
+    assert_eq!(items[0].community_url.as_deref(), Some(known));
+    assert_eq!(items[0].metrics.reactions, Some(3));
+    assert_eq!(items[0].media[0].reference, "photo.jpg");
+    let created = store
+        .communities()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key == unknown)
+        .unwrap();
+    assert_eq!(
+        (created.status, created.kind),
+        (Status::Unknown, Kind::Group)
+    );
+    assert_eq!(store.items_after(items[0].id, 10).unwrap().len(), 1);
+    assert!(store.verify_audit().unwrap().ok);
 }
 
 pub fn a_failed_transaction_writes_nothing(store: &mut Store) {

@@ -47,6 +47,15 @@ pub trait Backend: Send {
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool>;
     fn commitments(&mut self) -> Result<Vec<Commitment>>;
 
+    fn community_id_by_key(&mut self, key: &str) -> Result<Option<CommunityId>>;
+    /// Inserts an item; returns false when the platform already has this source id.
+    fn insert_item(&mut self, community: CommunityId, item: &NewItem) -> Result<bool>;
+    fn item_count(&mut self) -> Result<u64>;
+    /// Items with id greater than `after`, by id, at most `limit`.
+    fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>>;
+    fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
+    fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
+
     /// The newest audit event's id and hash.
     fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
     fn insert_audit(&mut self, e: &AuditEvent) -> Result<()>;

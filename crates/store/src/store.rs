@@ -16,6 +16,15 @@ pub struct ImportOutcome {
     pub units_created: Vec<String>,
 }
 
+/// What one batch of items did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestOutcome {
+    pub inserted: u64,
+    pub duplicates: u64,
+    /// Communities that items named and the register did not have (created with status unknown).
+    pub communities_created: Vec<String>,
+}
+
 /// The name given to the root unit when an import finds an empty register.
 pub const DEFAULT_ROOT: &str = "Đơn vị gốc";
 
@@ -300,6 +309,66 @@ impl Store {
         })
     }
 
+    /// Stores a batch of items in one transaction, with the source's checkpoint moved to
+    /// `position` in the same transaction: after a crash, the source resumes from the last
+    /// committed batch, and items already stored are recognised by (platform, source id).
+    /// A community the register does not have is created with status unknown, so nothing is dropped.
+    pub fn ingest_items(
+        &mut self,
+        actor: &str,
+        source: &str,
+        items: &[NewItem],
+        position: u64,
+    ) -> Result<IngestOutcome> {
+        let at = now();
+        self.transaction(|s| {
+            let mut out = IngestOutcome::default();
+            let mut ids: HashMap<&str, CommunityId> = HashMap::new();
+            for item in items {
+                let community = match ids.get(item.community_key.as_str()) {
+                    Some(id) => *id,
+                    None => {
+                        let id = match s.db.community_id_by_key(&item.community_key)? {
+                            Some(id) => id,
+                            None => {
+                                let record = unknown_community(item);
+                                let id = s.db.insert_community(&record, &at)?;
+                                s.audit(actor, "community.create", "community", &id.to_string(), json!({"key": record.key, "name": record.name, "source": source}), &at)?;
+                                out.communities_created.push(record.key);
+                                id
+                            }
+                        };
+                        ids.insert(&item.community_key, id);
+                        id
+                    }
+                };
+                if s.db.insert_item(community, item)? {
+                    out.inserted += 1;
+                } else {
+                    out.duplicates += 1;
+                }
+            }
+            s.db.set_checkpoint(source, position, &at)?;
+            if out.inserted > 0 || !out.communities_created.is_empty() {
+                s.audit(actor, "items.ingest", "item", "", json!({"source": source, "inserted": out.inserted, "duplicates": out.duplicates, "position": position}), &at)?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// Where a source's last committed batch ended.
+    pub fn checkpoint(&mut self, source: &str) -> Result<Option<u64>> {
+        self.db.checkpoint(source)
+    }
+
+    pub fn item_count(&mut self) -> Result<u64> {
+        self.db.item_count()
+    }
+
+    pub fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>> {
+        self.db.items_after(after, limit)
+    }
+
     pub fn add_member(&mut self, actor: &str, m: &NewMember) -> Result<MemberId> {
         let at = now();
         self.transaction(|s| {
@@ -403,6 +472,39 @@ impl Store {
     /// Checks the whole audit chain.
     pub fn verify_audit(&mut self) -> Result<Verification> {
         Ok(audit::verify(&self.db.audit_events()?))
+    }
+}
+
+fn unknown_community(item: &NewItem) -> CommunityRecord {
+    let url = item
+        .community_key
+        .starts_with("https://")
+        .then(|| item.community_key.clone());
+    CommunityRecord {
+        key: item.community_key.clone(),
+        name: if item.community_name.is_empty() {
+            item.community_key.clone()
+        } else {
+            item.community_name.clone()
+        },
+        url,
+        platform: item.platform,
+        kind: match item.platform {
+            Platform::Youtube | Platform::Tiktok | Platform::Telegram => Kind::Channel,
+            Platform::Website => Kind::Site,
+            _ if item.community_key.contains("/groups/") || item.community_key.contains("/g/") => {
+                Kind::Group
+            }
+            _ => Kind::Page,
+        },
+        members: None,
+        admins: None,
+        unit: None,
+        status: Status::Unknown,
+        classification: Classification::Unknown,
+        official_of: None,
+        locality: None,
+        note: Some("Tạo tự động khi nhập bài đăng / created by item ingest".to_owned()),
     }
 }
 
