@@ -7,6 +7,7 @@
 
 pub mod grid;
 pub mod numbers;
+pub mod posts;
 pub mod registry;
 
 /// A file that cannot be read at all (as opposed to bad rows, which are reported one by one).
