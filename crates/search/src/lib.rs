@@ -1,0 +1,339 @@
+//! `search`: finding any item in a second, whether or not the query was typed with diacritics.
+//! A tantivy index in the data dir, rebuilt from the store by `reindex` and brought up to date
+//! after every ingest (the last indexed item id is the commit payload, so an index that missed
+//! items after a crash catches up from the store, the source of truth).
+//!
+//! Architecture Invariant: the index holds nothing the store does not; it can always be rebuilt.
+
+mod analyzer;
+
+pub use analyzer::{Form, syllable_spans, tokens};
+
+use serde::Serialize;
+use std::ops::Bound;
+use std::path::Path;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SearchError {
+    #[error("lỗi chỉ mục tìm kiếm / search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("lỗi thư mục chỉ mục / index directory error: {0}")]
+    Directory(String),
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    source_id: Field,
+    item_id: Field,
+    community_url: Field,
+    platform: Field,
+    unit: Field,
+    category: Field,
+    published: Field,
+    published_text: Field,
+    exact: Field,
+    folded: Field,
+    bigram: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let opts = TextOptions::default().set_indexing_options(indexing);
+        if stored { opts.set_stored() } else { opts }
+    };
+    let fields = Fields {
+        source_id: b.add_text_field("id", STRING | STORED),
+        item_id: b.add_u64_field("item_id", INDEXED | STORED | FAST),
+        community_url: b.add_text_field("community_url", STRING | STORED),
+        platform: b.add_text_field("platform", STRING | STORED),
+        unit: b.add_text_field("unit", STRING),
+        category: b.add_text_field("category", STRING),
+        published: b.add_date_field("published", INDEXED | FAST),
+        published_text: b.add_text_field("published_at", STORED),
+        // The original text is stored once, in the folded field that every query searches, so
+        // that snippets highlight whatever matched.
+        folded: b.add_text_field("text", text(analyzer::FOLDED, true)),
+        exact: b.add_text_field("text_exact", text(analyzer::EXACT, false)),
+        bigram: b.add_text_field("text_bigram", text(analyzer::BIGRAM, false)),
+    };
+    (b.build(), fields)
+}
+
+/// What a search asks for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub limit: usize,
+    pub platform: Option<String>,
+    pub community_url: Option<String>,
+    pub unit: Option<String>,
+    pub category: Option<String>,
+    /// RFC 3339 or a date (YYYY-MM-DD, Vietnam time).
+    pub since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// One result, in the CLI's shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The source's own id for the item.
+    pub id: String,
+    pub community_url: Option<String>,
+    pub published_at: String,
+    pub score: f32,
+    /// The best fragment, HTML-escaped, with matches in `<b>…</b>`.
+    pub snippet: String,
+}
+
+/// What the index needs of an item.
+pub struct IndexedItem<'a> {
+    pub item: &'a domain::Item,
+    pub unit: Option<&'a str>,
+    pub categories: &'a [&'a str],
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if needed.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Directory(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory, for tests.
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        analyzer::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The id of the last item indexed (the last commit's payload), 0 for an empty index.
+    pub fn last_item_id(&self) -> Result<i64> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0))
+    }
+
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// A writer; `heap_mb` of indexing memory shared by its threads.
+    pub fn writer(&self, heap_mb: usize) -> Result<Writer> {
+        let writer: IndexWriter = self.index.writer(heap_mb << 20)?;
+        Ok(Writer {
+            writer,
+            fields: self.fields,
+            last_item_id: self.last_item_id()?,
+        })
+    }
+
+    /// Makes the latest commit visible to searches.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let spans = syllable_spans(&q.text);
+        let mut folded_terms = Vec::new();
+        for (a, b) in &spans {
+            analyzer::folded_words(&q.text[*a..*b], &mut folded_terms);
+        }
+        for w in &folded_terms {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.folded, w),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+        }
+        // A query typed with diacritics prefers the posts written the same way.
+        let has_diacritics = q.text.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
+        if has_diacritics {
+            for t in tokens(Form::Exact, &q.text) {
+                let term = TermQuery::new(
+                    Term::from_field_text(f.exact, &t.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), 2.0)),
+                ));
+            }
+        }
+        for t in tokens(Form::Bigram, &q.text) {
+            let term = TermQuery::new(
+                Term::from_field_text(f.bigram, &t.text),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), 3.0)),
+            ));
+        }
+        let filter =
+            |field: Field, value: &Option<String>, clauses: &mut Vec<(Occur, Box<dyn Query>)>| {
+                if let Some(v) = value {
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            };
+        filter(f.platform, &q.platform, &mut clauses);
+        filter(f.community_url, &q.community_url, &mut clauses);
+        filter(f.unit, &q.unit, &mut clauses);
+        filter(f.category, &q.category, &mut clauses);
+        if q.since.is_some() || q.until.is_some() {
+            let bound = |t: Option<chrono::DateTime<chrono::FixedOffset>>, inclusive: bool| match t
+            {
+                Some(t) => {
+                    let term = Term::from_field_date(
+                        f.published,
+                        DateTime::from_timestamp_secs(t.timestamp()),
+                    );
+                    if inclusive {
+                        Bound::Included(term)
+                    } else {
+                        Bound::Excluded(term)
+                    }
+                }
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(q.since, true), bound(q.until, false))),
+            ));
+        }
+        if folded_terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(q.limit.max(1)).order_by_score(),
+        )?;
+        let mut snippets = SnippetGenerator::create(&searcher, &query, f.folded)?;
+        snippets.set_max_num_chars(160);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            hits.push(Hit {
+                id: get(f.source_id).unwrap_or_default(),
+                community_url: get(f.community_url),
+                published_at: get(f.published_text).unwrap_or_default(),
+                score,
+                snippet: snippets.snippet_from_doc(&doc).to_html(),
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// Adds items; nothing is visible until `commit`.
+pub struct Writer {
+    writer: IndexWriter,
+    fields: Fields,
+    last_item_id: i64,
+}
+
+impl Writer {
+    pub fn add(&mut self, it: IndexedItem<'_>) -> Result<()> {
+        let f = self.fields;
+        let item = it.item;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.source_id, &item.source_id);
+        doc.add_u64(f.item_id, item.id as u64);
+        if let Some(u) = &item.community_url {
+            doc.add_text(f.community_url, u);
+        }
+        doc.add_text(f.platform, item.platform.as_str());
+        if let Some(u) = it.unit {
+            doc.add_text(f.unit, u);
+        }
+        for c in it.categories {
+            doc.add_text(f.category, c);
+        }
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&item.published_at) {
+            doc.add_date(f.published, DateTime::from_timestamp_secs(t.timestamp()));
+        }
+        doc.add_text(f.published_text, &item.published_at);
+        doc.add_text(f.folded, &item.text);
+        doc.add_text(f.exact, &item.text);
+        doc.add_text(f.bigram, &item.text);
+        self.writer.add_document(doc)?;
+        self.last_item_id = self.last_item_id.max(item.id);
+        Ok(())
+    }
+
+    /// Removes everything (for `reindex`).
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        self.last_item_id = 0;
+        Ok(())
+    }
+
+    /// Commits, recording the last indexed item id.
+    pub fn commit(&mut self) -> Result<()> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&self.last_item_id.to_string());
+        prepared.commit()?;
+        Ok(())
+    }
+
+    pub fn last_item_id(&self) -> i64 {
+        self.last_item_id
+    }
+}

@@ -1,0 +1,217 @@
+//! Searching Vietnamese the way people type it.
+
+use domain::{Item, Metrics, Platform};
+use search::{IndexedItem, SearchIndex, SearchQuery};
+
+fn item(
+    id: i64,
+    source_id: &str,
+    platform: Platform,
+    community: &str,
+    at: &str,
+    text: &str,
+) -> Item {
+    Item {
+        id,
+        source_id: source_id.to_owned(),
+        platform,
+        community_id: 1,
+        community_url: Some(community.to_owned()),
+        published_at: at.to_owned(),
+        text: text.to_owned(),
+        url: None,
+        author_pseudonym: None,
+        author_handle: None,
+        metrics: Metrics::default(),
+        media: Vec::new(),
+    }
+}
+
+fn index() -> SearchIndex {
+    let idx = SearchIndex::in_memory().unwrap();
+    let fb = "https://facebook.com/groups/thachquangquetoi";
+    let tg = "https://t.me/tinthachquang";
+    let items = [
+        item(
+            1,
+            "exact",
+            Platform::Facebook,
+            fb,
+            "2026-11-01T08:00:00+07:00",
+            "Xã Thạch Quảng tổ chức lễ hội mùa lúa",
+        ),
+        item(
+            2,
+            "folded",
+            Platform::Facebook,
+            fb,
+            "2026-11-02T08:00:00+07:00",
+            "thach quang hom nay mua to qua, duong ngap",
+        ),
+        item(
+            3,
+            "other",
+            Platform::Telegram,
+            tg,
+            "2026-11-03T08:00:00+07:00",
+            "Thạch Bình khai trương chợ mới",
+        ),
+        item(
+            4,
+            "hoa-new",
+            Platform::Telegram,
+            tg,
+            "2026-11-04T08:00:00+07:00",
+            "Khánh Hoà và Thanh Hoá hợp tác du lịch",
+        ),
+        item(
+            5,
+            "hoa-old",
+            Platform::Facebook,
+            fb,
+            "2026-11-05T08:00:00+07:00",
+            "Thanh Hóa hòa giải thành công",
+        ),
+        item(
+            6,
+            "teen",
+            Platform::Facebook,
+            fb,
+            "2026-11-06T08:00:00+07:00",
+            "mn ơi ko đc bấm link lạ nhé",
+        ),
+        item(
+            7,
+            "quang-thach",
+            Platform::Facebook,
+            fb,
+            "2026-11-07T08:00:00+07:00",
+            "Quảng cáo đá thạch anh giá rẻ",
+        ),
+    ];
+    let mut w = idx.writer(20).unwrap();
+    for it in &items {
+        w.add(IndexedItem {
+            item: it,
+            unit: Some("Công an xã"),
+            categories: &[],
+        })
+        .unwrap();
+    }
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    idx
+}
+
+fn ids(idx: &SearchIndex, q: SearchQuery) -> Vec<String> {
+    idx.search(&SearchQuery { limit: 10, ..q })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.to_owned(),
+        ..SearchQuery::default()
+    }
+}
+
+#[test]
+fn without_diacritics_finds_both_spellings() {
+    let idx = index();
+    let mut got = ids(&idx, q("thach quang"));
+    got.sort();
+    assert_eq!(got, ["exact", "folded", "quang-thach"]);
+    // The phrase ranks above the same syllables apart.
+    assert_ne!(ids(&idx, q("thach quang"))[0], "quang-thach");
+}
+
+#[test]
+fn with_diacritics_exact_matches_rank_first() {
+    let idx = index();
+    let got = ids(&idx, q("Thạch Quảng"));
+    assert_eq!(got[0], "exact");
+    let mut rest = got[1..].to_vec();
+    rest.sort();
+    assert_eq!(
+        rest,
+        ["folded", "quang-thach"],
+        "the spelling without diacritics is still found"
+    );
+}
+
+#[test]
+fn old_and_new_tone_marks_find_the_same_posts() {
+    let idx = index();
+    let mut a = ids(&idx, q("hòa"));
+    let mut b = ids(&idx, q("hoà"));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(a, ["hoa-new", "hoa-old"]);
+    // "hóa" is a different word from "hòa"; both posts have it (Thanh Hóa, Thanh Hoá).
+    let mut c = ids(&idx, q("Hoá"));
+    c.sort();
+    assert_eq!(c, ["hoa-new", "hoa-old"]);
+    assert_eq!(ids(&idx, q("hòa giải"))[0], "hoa-old");
+}
+
+#[test]
+fn teencode_and_filters() {
+    let idx = index();
+    assert_eq!(ids(&idx, q("không được")), ["teen"]);
+    assert_eq!(
+        ids(
+            &idx,
+            SearchQuery {
+                platform: Some("telegram".into()),
+                ..q("thanh hoa")
+            }
+        ),
+        ["hoa-new"]
+    );
+    let since = chrono::DateTime::parse_from_rfc3339("2026-11-05T00:00:00+07:00").unwrap();
+    assert_eq!(
+        ids(
+            &idx,
+            SearchQuery {
+                since: Some(since),
+                ..q("thanh hoa")
+            }
+        ),
+        ["hoa-old"]
+    );
+    assert_eq!(
+        ids(
+            &idx,
+            SearchQuery {
+                unit: Some("Công an xã".into()),
+                ..q("cho moi")
+            }
+        ),
+        ["other"]
+    );
+    assert!(ids(&idx, q("")).is_empty());
+}
+
+#[test]
+fn snippets_highlight_what_matched_in_the_original_text() {
+    let idx = index();
+    let hits = idx
+        .search(&SearchQuery {
+            limit: 1,
+            ..q("thach quang")
+        })
+        .unwrap();
+    assert_eq!(
+        hits[0].snippet,
+        "Xã <b>Thạch</b> <b>Quảng</b> tổ chức lễ hội mùa lúa"
+    );
+    assert_eq!(
+        hits[0].community_url.as_deref(),
+        Some("https://facebook.com/groups/thachquangquetoi")
+    );
+    assert_eq!(hits[0].published_at, "2026-11-01T08:00:00+07:00");
+}
