@@ -5,6 +5,7 @@
 //! Architecture Invariant: ingest parses and validates; it never writes to the store. The binary
 //! hands its records to `store`.
 
+pub mod corpus;
 pub mod grid;
 pub mod numbers;
 pub mod posts;

@@ -3,12 +3,13 @@
 
 mod db;
 mod demo;
+mod posts;
 mod registry;
 mod textcmd;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
 #[command(
@@ -54,6 +55,48 @@ enum Command {
         #[command(subcommand)]
         what: textcmd::TextCmd,
     },
+    /// Nhập bài đăng (tệp, thư mục hộp thư, hoặc URL RSS/Atom) / ingest posts
+    Ingest {
+        /// Tệp, thư mục (hộp thư) hoặc http(s)://… / a file, an inbox folder, or a feed URL
+        path_or_url: String,
+        /// auto|jsonl|csv|telegram|facebook|youtube|rss
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Trang, nhóm nguồn khi tệp không ghi / the community, when the export does not say
+        #[arg(long)]
+        community: Option<String>,
+        /// Khoảng tối thiểu giữa hai lần tải một nguồn tin (giây) / polite feed interval (s)
+        #[arg(long, default_value_t = 900)]
+        interval: i64,
+        /// Với thư mục: theo dõi liên tục, quét mỗi N giây / with a folder: keep watching
+        #[arg(long)]
+        watch: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tìm bài đăng / search posts
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        platform: Option<String>,
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        community: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu / rebuild the search index from the store
+    Reindex,
+    /// Công cụ phát triển / development tools
+    Dev {
+        #[command(subcommand)]
+        what: DevCmd,
+    },
     /// Tạo dữ liệu mẫu xã Thạch Quảng / seed the demo commune
     Demo {
         /// Only seed; do not start the server
@@ -77,6 +120,24 @@ enum ImportWhat {
         all_or_nothing: bool,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCmd {
+    /// Kho bài đăng tổng hợp (JSONL) / a synthetic corpus of posts (JSONL)
+    Corpus {
+        #[arg(long, default_value_t = 10_000)]
+        posts: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 500)]
+        communities: u64,
+        #[arg(long, default_value_t = 6)]
+        months: u64,
+        /// Ghi ra tệp thay vì stdout / write to a file
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -139,6 +200,165 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
             if v.ok { Ok(()) } else { std::process::exit(3) }
+        }
+        Command::Ingest {
+            path_or_url,
+            format,
+            community,
+            interval,
+            watch,
+            json,
+        } => {
+            let dir = data("sokenh-data");
+            let mut store = db::open(&dir, url)?;
+            let format =
+                match format.as_str() {
+                    "auto" => None,
+                    f => Some(ingest::posts::Format::parse(f).with_context(|| {
+                        format!("định dạng không hỗ trợ «{f}» / unknown format")
+                    })?),
+                };
+            let print = |r: &posts::Report| -> Result<()> {
+                if json {
+                    println!("{}", serde_json::to_string(r)?);
+                } else {
+                    println!(
+                        "{}: đọc {}, thêm {}, trùng {}, từ chối {}, trang mới {}, lập chỉ mục {}",
+                        r.source,
+                        r.read,
+                        r.inserted,
+                        r.duplicates,
+                        r.rejected_total,
+                        r.communities_created,
+                        r.indexed
+                    );
+                    for x in r.rejected.iter().take(20) {
+                        println!("  dòng {}: {}", x.line, x.reason);
+                    }
+                }
+                Ok(())
+            };
+            if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
+                print(&posts::ingest_feed(
+                    &mut store,
+                    &dir,
+                    &path_or_url,
+                    community.as_deref(),
+                    interval,
+                )?)
+            } else if Path::new(&path_or_url).is_dir() {
+                loop {
+                    for r in posts::ingest_inbox(
+                        &mut store,
+                        &dir,
+                        Path::new(&path_or_url),
+                        format,
+                        community.as_deref(),
+                    )? {
+                        print(&r)?;
+                    }
+                    match watch {
+                        Some(secs) => {
+                            std::thread::sleep(std::time::Duration::from_secs(secs.max(1)))
+                        }
+                        None => break Ok(()),
+                    }
+                }
+            } else {
+                print(&posts::ingest_file(
+                    &mut store,
+                    &dir,
+                    Path::new(&path_or_url),
+                    format,
+                    community.as_deref(),
+                )?)
+            }
+        }
+        Command::Search {
+            query,
+            limit,
+            platform,
+            since,
+            community,
+            unit,
+            json,
+        } => {
+            let dir = data("sokenh-data");
+            let mut store = db::open(&dir, url)?;
+            let since = since.as_deref().map(posts::parse_since).transpose()?;
+            let platform = platform
+                .map(|p| {
+                    domain::Platform::parse_word(&p)
+                        .map(|p| p.as_str().to_owned())
+                        .with_context(|| format!("nền tảng không rõ «{p}»"))
+                })
+                .transpose()?;
+            let community = community
+                .map(|c| domain::CanonicalUrl::parse(&c).map(|u| u.to_string()))
+                .transpose()?;
+            let hits = posts::search(
+                &mut store,
+                &dir,
+                search::SearchQuery {
+                    text: query,
+                    limit,
+                    platform,
+                    community_url: community,
+                    unit,
+                    since,
+                    ..Default::default()
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&hits)?);
+            } else {
+                for h in &hits {
+                    println!(
+                        "{:>6.2}  {}  {}  {}\n        {}",
+                        h.score,
+                        h.published_at,
+                        h.id,
+                        h.community_url.as_deref().unwrap_or(""),
+                        h.snippet
+                    );
+                }
+                println!("{} kết quả", hits.len());
+            }
+            Ok(())
+        }
+        Command::Reindex => {
+            let dir = data("sokenh-data");
+            let mut store = db::open(&dir, url)?;
+            let n = posts::reindex(&mut store, &dir)?;
+            println!("Đã lập lại chỉ mục {n} bài đăng / reindexed {n} items");
+            Ok(())
+        }
+        Command::Dev {
+            what:
+                DevCmd::Corpus {
+                    posts,
+                    seed,
+                    communities,
+                    months,
+                    out,
+                },
+        } => {
+            match out {
+                Some(path) => {
+                    let mut f = std::io::BufWriter::new(
+                        std::fs::File::create(&path)
+                            .with_context(|| format!("không tạo được {}", path.display()))?,
+                    );
+                    ingest::corpus::generate(seed, posts, communities, months, &mut f)?;
+                    std::io::Write::flush(&mut f)?;
+                }
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    ingest::corpus::generate(seed, posts, communities, months, &mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                }
+            }
+            Ok(())
         }
         Command::Demo { no_serve, json } => {
             let dir = data("sokenh-demo");

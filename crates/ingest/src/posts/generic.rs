@@ -123,11 +123,12 @@ pub fn csv(bytes: &[u8]) -> Result<impl Iterator<Item = Entry> + '_, String> {
         let mut o = serde_json::Map::new();
         for (h, v) in headers.iter().zip(r.iter()) {
             let v = v.trim();
-            if v.starts_with('[') && h == "media" {
-                if let Ok(a) = serde_json::from_str::<Value>(v) {
-                    o.insert(h.clone(), a);
-                    continue;
-                }
+            if v.starts_with('[')
+                && h == "media"
+                && let Ok(a) = serde_json::from_str::<Value>(v)
+            {
+                o.insert(h.clone(), a);
+                continue;
             }
             o.insert(h.clone(), Value::String(v.to_owned()));
         }

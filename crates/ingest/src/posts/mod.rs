@@ -12,7 +12,7 @@ mod telegram;
 mod youtube;
 
 pub use facebook::repair_mojibake;
-pub use rss::{FeedState, fetch_feed, parse_feed};
+pub use rss::{FeedState, Fetched, fetch_feed, parse_feed};
 
 use crate::IngestError;
 use chrono::{DateTime, FixedOffset};

@@ -1,0 +1,367 @@
+//! `sokenh ingest`, `search`, `reindex` and `dev corpus`: public posts in, found again.
+
+use anyhow::{Context, Result, bail};
+use domain::{Community, Kind, ParticipationRole};
+use ingest::posts::{self, Format, Preparer, Rejected};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use store::Store;
+
+/// Items per transaction (and per checkpoint).
+const BATCH: usize = 2000;
+/// Rejections listed in full in the JSON report; beyond that only counted.
+const MAX_LISTED: usize = 1000;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    pub read: u64,
+    pub inserted: u64,
+    pub duplicates: u64,
+    pub rejected: Vec<Rejected>,
+    pub rejected_total: u64,
+    pub communities_created: u64,
+    pub indexed: u64,
+}
+
+/// The deployment's pseudonym key: 32 random bytes in the data dir, made on first use, never
+/// printed. Backing up the data dir backs it up.
+pub fn pseudonym_key(data_dir: &Path) -> Result<Vec<u8>> {
+    let path = data_dir.join("pseudonym.key");
+    if let Ok(hex) = std::fs::read_to_string(&path) {
+        let bytes: Option<Vec<u8>> = (0..hex.trim().len() / 2)
+            .map(|i| u8::from_str_radix(&hex.trim()[2 * i..2 * i + 2], 16).ok())
+            .collect();
+        return bytes
+            .filter(|b| b.len() == 32)
+            .context("tệp pseudonym.key hỏng / corrupt pseudonym key");
+    }
+    let mut key = vec![0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut key))
+        .context("không lấy được số ngẫu nhiên / no randomness")?;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &hex)?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, content: &str) -> Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    let mut f = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?
+    };
+    #[cfg(not(unix))]
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(content.as_bytes())?;
+    Ok(())
+}
+
+fn preparer(store: &mut Store, data_dir: &Path) -> Result<Preparer> {
+    let communities: HashMap<i64, Community> = store
+        .communities()?
+        .into_iter()
+        .map(|c| (c.id.0, c))
+        .collect();
+    // Accounts our members declared as their own: their posts keep the handle.
+    let own: HashSet<String> = store
+        .participations()?
+        .into_iter()
+        .filter(|p| p.role == ParticipationRole::Owner)
+        .filter_map(|p| communities.get(&p.community.0))
+        .filter(|c| c.kind == Kind::Account)
+        .filter_map(|c| c.url.clone())
+        .collect();
+    Ok(Preparer::new(pseudonym_key(data_dir)?, own))
+}
+
+/// Reads entries into the store in batches, each with its checkpoint. Entries at or before
+/// `skip_upto` were stored by an earlier run of the same source and are counted as duplicates.
+fn store_entries(
+    store: &mut Store,
+    source: &str,
+    entries: impl Iterator<Item = posts::Entry>,
+    prep: &Preparer,
+    skip_upto: u64,
+    report: &mut Report,
+) -> Result<()> {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut last = skip_upto;
+    let flush = |store: &mut Store,
+                 batch: &mut Vec<domain::NewItem>,
+                 last: u64,
+                 report: &mut Report|
+     -> Result<()> {
+        let out = store.ingest_items("cli", source, batch, last)?;
+        report.inserted += out.inserted;
+        report.duplicates += out.duplicates;
+        report.communities_created += out.communities_created.len() as u64;
+        batch.clear();
+        Ok(())
+    };
+    for entry in entries {
+        report.read += 1;
+        let prepared = entry.and_then(|raw| {
+            let position = raw.position;
+            prep.prepare(raw).map(|item| (position, item))
+        });
+        match prepared {
+            Ok((position, _)) if position <= skip_upto => report.duplicates += 1,
+            Ok((position, item)) => {
+                batch.push(item);
+                last = last.max(position);
+                if batch.len() >= BATCH {
+                    flush(store, &mut batch, last, report)?;
+                }
+            }
+            Err(r) => {
+                report.rejected_total += 1;
+                if report.rejected.len() < MAX_LISTED {
+                    report.rejected.push(r);
+                }
+            }
+        }
+    }
+    if !batch.is_empty() || last > skip_upto {
+        flush(store, &mut batch, last, report)?;
+    }
+    Ok(())
+}
+
+/// The checkpoint name of a file: its content, not its path, so a new export under an old name
+/// starts afresh and a moved file resumes.
+fn file_source(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(1 << 16)];
+    format!(
+        "file:{}:{}",
+        bytes.len(),
+        &posts::hmac_sha256_hex(b"source", head)[..24]
+    )
+}
+
+pub fn ingest_file(
+    store: &mut Store,
+    data_dir: &Path,
+    path: &Path,
+    format: Option<Format>,
+    community: Option<&str>,
+) -> Result<Report> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("không đọc được {} / cannot read", path.display()))?;
+    let format = match format {
+        Some(f) => f,
+        None => Format::detect(path, &bytes).with_context(|| {
+            format!(
+                "không nhận ra định dạng của {}: dùng --format / unknown format",
+                path.display()
+            )
+        })?,
+    };
+    let source = file_source(&bytes);
+    let skip = store.checkpoint(&source)?.unwrap_or(0);
+    let prep = preparer(store, data_dir)?;
+    let mut report = Report {
+        source: path.display().to_string(),
+        format: Some(format),
+        ..Report::default()
+    };
+    let entries = posts::read(format, &bytes, community)
+        .with_context(|| format!("không đọc được {} như {format:?}", path.display()))?;
+    store_entries(store, &source, entries, &prep, skip, &mut report)?;
+    report.indexed = catch_up_index(store, data_dir)?;
+    Ok(report)
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Feeds(HashMap<String, posts::FeedState>);
+
+pub fn ingest_feed(
+    store: &mut Store,
+    data_dir: &Path,
+    url: &str,
+    community: Option<&str>,
+    interval: i64,
+) -> Result<Report> {
+    let state_path = data_dir.join("feeds.json");
+    let mut feeds: Feeds = std::fs::read(&state_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let state = feeds.0.get(url).cloned().unwrap_or_default();
+    let mut report = Report {
+        source: url.to_owned(),
+        format: Some(Format::Rss),
+        ..Report::default()
+    };
+    let now = chrono::Utc::now().timestamp();
+    match posts::fetch_feed(url, &state, interval, now).map_err(anyhow::Error::msg)? {
+        posts::Fetched::TooSoon { wait_seconds } => {
+            eprintln!(
+                "chưa đến lúc tải lại {url} (còn {wait_seconds} giây) / too soon, not fetched"
+            );
+        }
+        posts::Fetched::NotModified(next) => {
+            feeds.0.insert(url.to_owned(), next);
+        }
+        posts::Fetched::Body(body, next) => {
+            let prep = preparer(store, data_dir)?;
+            let entries = posts::parse_feed(&body, community).map_err(anyhow::Error::msg)?;
+            store_entries(
+                store,
+                &format!("feed:{url}"),
+                entries.into_iter(),
+                &prep,
+                0,
+                &mut report,
+            )?;
+            feeds.0.insert(url.to_owned(), next);
+            report.indexed = catch_up_index(store, data_dir)?;
+        }
+    }
+    std::fs::write(&state_path, serde_json::to_vec_pretty(&feeds)?)?;
+    Ok(report)
+}
+
+/// The inbox: every file dropped in `dir` is ingested once, then moved to `done/` (with its
+/// report) or `failed/` (with the reason).
+pub fn ingest_inbox(
+    store: &mut Store,
+    data_dir: &Path,
+    dir: &Path,
+    format: Option<Format>,
+    community: Option<&str>,
+) -> Result<Vec<Report>> {
+    let done = dir.join("done");
+    let failed = dir.join("failed");
+    std::fs::create_dir_all(&done)?;
+    std::fs::create_dir_all(&failed)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    let mut reports = Vec::new();
+    for file in files {
+        let name = file.file_name().map(|n| n.to_owned()).unwrap_or_default();
+        match ingest_file(store, data_dir, &file, format, community) {
+            Ok(report) => {
+                std::fs::rename(&file, done.join(&name))?;
+                std::fs::write(
+                    done.join(format!("{}.report.json", name.to_string_lossy())),
+                    serde_json::to_vec_pretty(&report)?,
+                )?;
+                reports.push(report);
+            }
+            Err(e) => {
+                std::fs::rename(&file, failed.join(&name))?;
+                std::fs::write(
+                    failed.join(format!("{}.reason.txt", name.to_string_lossy())),
+                    format!("{e:#}\n"),
+                )?;
+                reports.push(Report {
+                    source: file.display().to_string(),
+                    rejected: vec![Rejected {
+                        line: 0,
+                        reason: format!("{e:#}"),
+                    }],
+                    rejected_total: 1,
+                    ..Report::default()
+                });
+            }
+        }
+    }
+    Ok(reports)
+}
+
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
+}
+
+/// Adds to the index every stored item it does not have yet; returns how many.
+pub fn catch_up_index(store: &mut Store, data_dir: &Path) -> Result<u64> {
+    let index = search::SearchIndex::open(&index_dir(data_dir))?;
+    add_items_after(store, &index, index.last_item_id()?, false)
+}
+
+fn add_items_after(
+    store: &mut Store,
+    index: &search::SearchIndex,
+    after: i64,
+    clear: bool,
+) -> Result<u64> {
+    let units: HashMap<i64, Option<String>> = store
+        .communities()?
+        .into_iter()
+        .map(|c| (c.id.0, c.unit))
+        .collect();
+    let mut writer = index.writer(128)?;
+    if clear {
+        writer.clear()?;
+    }
+    let mut last = after;
+    let mut n = 0;
+    loop {
+        let page = store.items_after(last, 10_000)?;
+        let Some(tail) = page.last() else { break };
+        last = tail.id;
+        for item in &page {
+            let unit = units.get(&item.community_id).and_then(|u| u.as_deref());
+            writer.add(search::IndexedItem {
+                item,
+                unit,
+                categories: &[],
+            })?;
+            n += 1;
+        }
+    }
+    if n > 0 || clear {
+        writer.commit()?;
+    }
+    Ok(n)
+}
+
+pub fn reindex(store: &mut Store, data_dir: &Path) -> Result<u64> {
+    let index = search::SearchIndex::open(&index_dir(data_dir))?;
+    add_items_after(store, &index, 0, true)
+}
+
+/// A date or a time as a user writes it: "2026-11-01" (the start of that day in Vietnam) or RFC 3339.
+pub fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>> {
+    if let Some(t) = posts::parse_time(s) {
+        return Ok(t);
+    }
+    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => d
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(posts::vietnam()).single())
+            .context("ngày không hợp lệ"),
+        Err(_) => bail!("ngày không hợp lệ «{s}»: dùng YYYY-MM-DD / invalid date"),
+    }
+}
+
+pub fn search(
+    store: &mut Store,
+    data_dir: &Path,
+    q: search::SearchQuery,
+) -> Result<Vec<search::Hit>> {
+    // Keep the index in step with the store before answering.
+    catch_up_index(store, data_dir)?;
+    let index = search::SearchIndex::open(&index_dir(data_dir))?;
+    index.reload()?;
+    Ok(index.search(&q)?)
+}
