@@ -5,9 +5,16 @@
 //! lines in the same run, when python3 has it.
 //!
 //! `cargo xtask bench-import [ROWS]`: the register-import benchmark.
+//!
+//! `cargo xtask bench-posts [POSTS]`: posts end to end (parse, normalise, store, index) into SQLite
+//! and tantivy, next to the bare floor (the same rows inserted and indexed with nothing else
+//! done), then search latency over a fixed query set. Each stage runs in a child process of its
+//! own so that its peak memory is its own.
 //! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
+
+mod posts_bench;
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -29,6 +36,17 @@ fn main() -> Result<()> {
             let mb: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(8);
             bench_text(mb)
         }
+        Some("bench-posts") => {
+            let posts: u64 = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            posts_bench::run(posts)
+        }
+        Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
+        Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),
+        Some("posts-search") => posts_bench::search(Path::new(&args[1])),
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
         _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),
     }

@@ -1,11 +1,11 @@
 //! `sokenh`: the register of channels. Every command a script may call has `--json` output and
 //! exits non-zero, with a message that says what and why, when it fails.
 
-mod db;
 mod demo;
-mod posts;
 mod registry;
 mod textcmd;
+
+use sokenh::{db, posts};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

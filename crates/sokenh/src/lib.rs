@@ -1,0 +1,6 @@
+//! The application layer of the `sokenh` binary, as a library so that benchmarks (`xtask`) run
+//! exactly what the CLI runs: opening the store by URL ([`db`]) and the ingest-and-index pipeline
+//! ([`posts`]). Argument parsing and printing stay in `main.rs`.
+
+pub mod db;
+pub mod posts;

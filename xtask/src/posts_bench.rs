@@ -1,0 +1,202 @@
+//! The posts benchmark (see the crate docs): 1,000,000 generated posts by default.
+
+use anyhow::{Result, bail};
+use std::path::Path;
+use std::time::Instant;
+
+pub fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+pub fn run(posts: u64) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let corpus = dir.path().join("corpus.jsonl");
+    let t = Instant::now();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
+    ingest::corpus::generate(1, posts, 2000, 12, &mut f)?;
+    std::io::Write::flush(&mut f)?;
+    drop(f);
+    let size = std::fs::metadata(&corpus)?.len();
+    println!(
+        "corpus: {posts} posts, {:.0} MB, generated in {:.1} s",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let me = std::env::current_exe()?;
+    let child = |args: &[&Path], what: &str| -> Result<String> {
+        let out = std::process::Command::new(&me)
+            .arg(what)
+            .args(args)
+            .output()?;
+        if !out.status.success() {
+            bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let e2e_dir = dir.path().join("e2e");
+    let e2e = child(&[&corpus, &e2e_dir], "posts-once")?;
+    print!("end to end:  {e2e}");
+    let floor = child(&[&corpus, &dir.path().join("floor")], "posts-floor")?;
+    print!("bare floor:  {floor}");
+    // "... in 12.3 s = 45678 posts/s; ..."
+    let rate = |s: &str| {
+        s.split(" = ")
+            .nth(1)?
+            .split(" posts/s")
+            .next()?
+            .parse::<f64>()
+            .ok()
+    };
+    if let (Some(a), Some(b)) = (rate(&e2e), rate(&floor)) {
+        println!("end to end is {:.0}% of the floor", 100.0 * a / b);
+    }
+    print!("search:      {}", child(&[&e2e_dir], "posts-search")?);
+    Ok(())
+}
+
+pub fn end_to_end(corpus: &Path, data: &Path) -> Result<()> {
+    let t = Instant::now();
+    let mut store = sokenh::db::open(data, None)?;
+    let report = sokenh::posts::ingest_file(&mut store, data, corpus, None, None)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{} posts ({} stored, {} indexed) in {secs:.1} s = {:.0} posts/s; peak memory {}",
+        report.read,
+        report.inserted,
+        report.indexed,
+        report.read as f64 / secs,
+        peak_memory()
+    );
+    Ok(())
+}
+
+/// The same rows into SQLite (one prepared insert, batches of 2000, the same indexes and unique
+/// key) and into tantivy (one stored text field, default tokenizer), with nothing else done.
+pub fn floor(corpus: &Path, data: &Path) -> Result<()> {
+    use tantivy::schema::{STORED, STRING, TEXT};
+    std::fs::create_dir_all(data)?;
+    let t = Instant::now();
+    let bytes = std::fs::read(corpus)?;
+    let conn = rusqlite::Connection::open(data.join("floor.db"))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE items (id INTEGER PRIMARY KEY, source_id TEXT NOT NULL, platform TEXT NOT NULL, community TEXT NOT NULL,
+           published_at TEXT NOT NULL, text TEXT NOT NULL, author TEXT, reactions INTEGER, comments INTEGER, shares INTEGER,
+           UNIQUE (platform, source_id));
+         CREATE INDEX items_community_time ON items(community, published_at); CREATE INDEX items_time ON items(published_at);",
+    )?;
+    let mut sb = tantivy::schema::Schema::builder();
+    let id = sb.add_text_field("id", STRING | STORED);
+    let body = sb.add_text_field("text", TEXT | STORED);
+    let index_dir = data.join("index");
+    std::fs::create_dir_all(&index_dir)?;
+    let index = tantivy::Index::create_in_dir(&index_dir, sb.build())?;
+    let mut writer: tantivy::IndexWriter = index.writer(128 << 20)?;
+    let mut n = 0u64;
+    let lines: Vec<&[u8]> = bytes
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    for chunk in lines.chunks(2000) {
+        let tx = conn.unchecked_transaction()?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO items (source_id, platform, community, published_at, text, author, reactions, comments, shares)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+            )?;
+            for line in chunk {
+                let v: serde_json::Value = serde_json::from_slice(line)?;
+                let s = |k: &str| v[k].as_str().unwrap_or("").to_owned();
+                ins.execute(rusqlite::params![
+                    s("id"),
+                    s("platform"),
+                    s("community_url"),
+                    s("published_at"),
+                    s("text"),
+                    s("author"),
+                    v["reactions"].as_i64(),
+                    v["comments"].as_i64(),
+                    v["shares"].as_i64()
+                ])?;
+                let mut doc = tantivy::TantivyDocument::default();
+                doc.add_text(id, s("id"));
+                doc.add_text(body, s("text"));
+                writer.add_document(doc)?;
+                n += 1;
+            }
+        }
+        tx.commit()?;
+    }
+    writer.commit()?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{n} posts in {secs:.1} s = {:.0} posts/s; peak memory {}",
+        n as f64 / secs,
+        peak_memory()
+    );
+    Ok(())
+}
+
+const QUERIES: &[&str] = &[
+    "thach quang",
+    "Thạch Quảng",
+    "cắt điện",
+    "cat dien",
+    "lua dao",
+    "giả danh cán bộ thuế",
+    "viec nhe luong cao",
+    "tiêm chủng",
+    "tiem chung tre em",
+    "hòa",
+    "giá lúa",
+    "nuoc sinh hoat duc",
+    "chợ phiên",
+    "học bổng",
+    "mưa lớn ngập",
+    "VNeID",
+    "đổ bê tông",
+    "trúng thưởng",
+    "vay tien online",
+    "tiếp công dân",
+];
+
+pub fn search(data: &Path) -> Result<()> {
+    let index = search::SearchIndex::open(&sokenh::posts::index_dir(data))?;
+    index.reload()?;
+    let mut times = Vec::new();
+    let mut found = 0;
+    for round in 0..10 {
+        for q in QUERIES {
+            let t = Instant::now();
+            let hits = index.search(&search::SearchQuery {
+                text: (*q).to_owned(),
+                limit: 20,
+                ..Default::default()
+            })?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            if round == 0 {
+                found += hits.len();
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{} queries ({} distinct, top 20 with snippets, {} docs): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; {found} hits in round 1; peak memory {}",
+        times.len(),
+        QUERIES.len(),
+        index.doc_count(),
+        pct(0.5),
+        pct(0.95),
+        times[times.len() - 1],
+        peak_memory()
+    );
+    Ok(())
+}
