@@ -118,6 +118,20 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The detection taxonomy (DESIGN.md). Fixed: extend only by a documented decision. There is
+    /// no political-opinion category, and none may be added.
+    Category {
+        Scam = "scam", "Lừa đảo", ["lua dao", "gian lan", "fraud", "phishing"];
+        Impersonation = "impersonation", "Mạo danh", ["mao danh", "gia mao", "trang gia"];
+        SecretLeak = "secret_leak", "Lộ bí mật, tài liệu nội bộ", ["lo bi mat", "lo tai lieu", "secret leak"];
+        PersonalData = "personal_data", "Lộ dữ liệu cá nhân", ["du lieu ca nhan", "thong tin ca nhan", "personal data"];
+        FalseClaim = "false_claim", "Thông tin đã kiểm chứng là sai", ["tin gia", "tin sai su that", "false claim"];
+        AiForgery = "ai_forgery", "Giả mạo bằng AI", ["ai", "deepfake", "gia mao ai"];
+        Threat = "threat", "Đe dọa bạo lực", ["de doa", "threat"];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,140 @@
+//! A text prepared for matching: its syllables in two forms — folded and teencode-expanded
+//! ("matching"), and canonical lower case ("canonical") — each joined as " a b c " so that a
+//! term " b c " matches whole words only, with every token's span in the original text so that
+//! evidence points at what the author wrote.
+
+/// One token of a form: where it sits in the form string and in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    pub form_start: u32,
+    pub form_end: u32,
+    pub orig_start: u32,
+    pub orig_end: u32,
+}
+
+/// One form of a text.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    /// " tok tok tok " (leading and trailing space).
+    pub text: String,
+    pub toks: Vec<Tok>,
+}
+
+impl Form {
+    fn push(&mut self, word: &str, orig: (usize, usize)) {
+        let form_start = self.text.len() as u32;
+        self.text.push_str(word);
+        let form_end = self.text.len() as u32;
+        self.text.push(' ');
+        self.toks.push(Tok {
+            form_start,
+            form_end,
+            orig_start: orig.0 as u32,
+            orig_end: orig.1 as u32,
+        });
+    }
+
+    /// The tokens a match [a, b) of " term " covers (a and b include the surrounding spaces).
+    pub fn tokens_of(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        let first = self
+            .toks
+            .binary_search_by_key(&(a as u32 + 1), |t| t.form_start)
+            .ok()?;
+        let last = self
+            .toks
+            .binary_search_by_key(&(b as u32 - 1), |t| t.form_end)
+            .ok()?;
+        Some((first, last))
+    }
+
+    /// The original span of tokens first..=last.
+    pub fn span(&self, first: usize, last: usize) -> (usize, usize) {
+        (
+            self.toks[first].orig_start as usize,
+            self.toks[last].orig_end as usize,
+        )
+    }
+}
+
+/// A text in both forms.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzed {
+    pub matching: Form,
+    pub canonical: Form,
+}
+
+impl Analyzed {
+    pub fn new(original: &str) -> Analyzed {
+        let mut a = Analyzed {
+            matching: Form {
+                text: " ".into(),
+                toks: Vec::new(),
+            },
+            canonical: Form {
+                text: " ".into(),
+                toks: Vec::new(),
+            },
+        };
+        let mut start: Option<usize> = None;
+        let flush = |a: &mut Analyzed, s: usize, e: usize| {
+            let syllable = &original[s..e];
+            let canonical = text::canonical(syllable).to_lowercase();
+            a.canonical.push(&canonical, (s, e));
+            let folded = text::fold(syllable);
+            for w in folded.split(' ').filter(|w| !w.is_empty()) {
+                match text::expand_teencode(w) {
+                    Some(full) => full.split(' ').for_each(|x| a.matching.push(x, (s, e))),
+                    None => a.matching.push(w, (s, e)),
+                }
+            }
+        };
+        for (i, c) in original.char_indices() {
+            let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
+            match (inside, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    flush(&mut a, s, i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            flush(&mut a, s, original.len());
+        }
+        a
+    }
+}
+
+/// A term as a rule author writes it, in one form: " a b " (with the boundary spaces).
+pub fn term_matching(term: &str) -> String {
+    format!(" {} ", text::matching_form(term))
+}
+
+pub fn term_canonical(term: &str) -> String {
+    let c = text::canonical(term).to_lowercase();
+    let words: Vec<&str> = text::syllables(&c).collect();
+    format!(" {} ", words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_and_spans() {
+        let s = "Mn ơi, KO cung cấp mã OTP!";
+        let a = Analyzed::new(s);
+        assert_eq!(a.matching.text, " moi nguoi oi khong cung cap ma otp ");
+        assert_eq!(a.canonical.text, " mn ơi ko cung cấp mã otp ");
+        let at = a.matching.text.find(" cung cap ma otp ").unwrap();
+        let (f, l) = a
+            .matching
+            .tokens_of(at, at + " cung cap ma otp ".len())
+            .unwrap();
+        let (x, y) = a.matching.span(f, l);
+        assert_eq!(&s[x..y], "cung cấp mã OTP");
+        assert_eq!(term_matching("Cung cấp mã OTP"), " cung cap ma otp ");
+        assert_eq!(term_canonical("Cung cấp, mã OTP"), " cung cấp mã otp ");
+    }
+}

@@ -1,0 +1,163 @@
+//! Detectors on extracted entities: `secret_leak` from classification markings and internal
+//! document numbers, `personal_data` from citizen ID, bank account and phone numbers. Every
+//! piece of personal data is masked in what a signal shows.
+
+use crate::signal::{Evidence, Signal, mask};
+use domain::Category;
+use text::{Entity, EntityKind};
+
+pub const VERSION: &str = "entities-2026.11.1";
+
+/// Symbols of Party and state documents that are internal by nature (issued to Party
+/// organisations), as opposed to public legal documents (NĐ-CP, TT, QĐ-UBND).
+const INTERNAL_SYMBOLS: &[&str] = &[
+    "CV/ĐU", "CT/TU", "NQ/TW", "KL/TW", "BC/ĐU", "TB/ĐU", "NQ/ĐU", "KH/ĐU", "QĐ/TW", "HD/VPTW",
+    "CT/TW", "BC/TU", "KH/TU", "TB/TU", "HD/BTGTW",
+];
+
+fn signal(
+    category: Category,
+    score: f32,
+    evidence: Vec<Evidence>,
+    explanation: String,
+    reference: &str,
+) -> Signal {
+    Signal {
+        category,
+        score,
+        evidence,
+        explanation,
+        detector: "entities".into(),
+        reference: reference.into(),
+        version: VERSION.into(),
+        shadow: false,
+        role: None,
+    }
+}
+
+pub fn screen(entities: &[Entity]) -> Vec<Signal> {
+    let mut out = Vec::new();
+    let marks: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Marking)
+        .collect();
+    let docs: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| {
+            e.kind == EntityKind::DocNumber
+                && INTERNAL_SYMBOLS.iter().any(|s| e.normalized.contains(s))
+        })
+        .collect();
+    let classified: Vec<&&Entity> = marks
+        .iter()
+        .filter(|e| e.normalized.contains("MẬT"))
+        .collect();
+    let internal: Vec<&&Entity> = marks
+        .iter()
+        .filter(|e| e.normalized == "LƯU HÀNH NỘI BỘ")
+        .collect();
+    if !classified.is_empty() || !internal.is_empty() || !docs.is_empty() {
+        // Independent cues combine (noisy-or): a marking alone is strong, a document number alone weak.
+        let mut p_none: f32 = 1.0;
+        let mut parts = Vec::new();
+        if let Some(m) = classified.first() {
+            p_none *= 1.0 - 0.85;
+            parts.push(format!("dấu mật «{}»", m.text));
+        }
+        if let Some(m) = internal.first() {
+            p_none *= 1.0 - 0.6;
+            parts.push(format!("dấu «{}»", m.text));
+        }
+        if let Some(d) = docs.first() {
+            p_none *= 1.0 - 0.35;
+            parts.push(format!("số hiệu văn bản nội bộ «{}»", d.text));
+        }
+        let score = 1.0 - p_none;
+        let evidence = classified
+            .iter()
+            .map(|e| **e)
+            .chain(internal.iter().map(|e| **e))
+            .chain(docs.iter().copied())
+            .map(|e| Evidence {
+                start: e.start,
+                end: e.end,
+                shown: e.text.clone(),
+            })
+            .collect();
+        out.push(signal(
+            Category::SecretLeak,
+            score,
+            evidence,
+            format!(
+                "Có dấu hiệu văn bản mật/nội bộ bị đăng: {} (điểm {score:.2})",
+                parts.join(", ")
+            ),
+            "entities.secret_marking",
+        ));
+    }
+    let ids: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::CitizenId)
+        .collect();
+    let banks: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::BankAccount)
+        .collect();
+    let phones: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Phone)
+        .collect();
+    if !ids.is_empty() || !banks.is_empty() || phones.len() >= 3 {
+        let mut p_none: f32 = 1.0;
+        let mut parts = Vec::new();
+        let mut evidence = Vec::new();
+        for e in &ids {
+            evidence.push(Evidence {
+                start: e.start,
+                end: e.end,
+                shown: mask(&e.text, 3, 4),
+            });
+        }
+        for e in &banks {
+            evidence.push(Evidence {
+                start: e.start,
+                end: e.end,
+                shown: mask(&e.text, 4, 4),
+            });
+        }
+        for e in &phones {
+            evidence.push(Evidence {
+                start: e.start,
+                end: e.end,
+                shown: mask(&e.text, 4, 3),
+            });
+        }
+        if !ids.is_empty() {
+            p_none *= 1.0 - 0.8;
+            parts.push(format!("{} số căn cước công dân", ids.len()));
+        }
+        if !banks.is_empty() {
+            p_none *= 1.0 - 0.4;
+            parts.push(format!("{} số tài khoản ngân hàng", banks.len()));
+        }
+        // Several phone numbers in one post look like a list of people; one is usually a contact.
+        if phones.len() >= 3 {
+            p_none *= 1.0 - 0.5;
+            parts.push(format!("{} số điện thoại", phones.len()));
+        }
+        let score = 1.0 - p_none;
+        let shown: Vec<&str> = evidence.iter().map(|e| e.shown.as_str()).collect();
+        out.push(signal(
+            Category::PersonalData,
+            score,
+            evidence.clone(),
+            format!(
+                "Bài đăng có dữ liệu cá nhân: {} ({}) (điểm {score:.2})",
+                parts.join(", "),
+                shown.join(", ")
+            ),
+            "entities.personal_numbers",
+        ));
+    }
+    out
+}

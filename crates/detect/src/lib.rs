@@ -1,0 +1,49 @@
+//! `detect`: screening items for the fixed taxonomy of DESIGN.md — `scam`, `impersonation`,
+//! `secret_leak`, `personal_data`, `false_claim`, `ai_forgery`, `threat` — with every signal
+//! saying in Vietnamese which rule, which words, which register entry, and the score. There is
+//! no political-opinion category, and none may be added.
+//!
+//! Architecture Invariant: pure. Items in, signals out; no IO, no clock, no async. Rule packs,
+//! lists and the fact-check register are handed in by the caller.
+
+pub mod alerts;
+mod analyzed;
+pub mod entities;
+pub mod eval;
+pub mod factcheck;
+pub mod rules;
+mod signal;
+pub mod urls;
+
+pub use analyzed::Analyzed;
+pub use signal::{ClaimRole, Evidence, Signal, mask};
+
+/// Everything a screening needs, compiled once.
+pub struct Engine {
+    pub rules: rules::RuleSet,
+    pub urls: urls::UrlReputation,
+    pub factchecks: factcheck::FactCheckIndex,
+}
+
+impl Engine {
+    /// The default rule packs, empty lists and register.
+    pub fn with_defaults() -> Result<Engine, rules::PackError> {
+        Ok(Engine {
+            rules: rules::RuleSet::with_defaults(Vec::new())?,
+            urls: Default::default(),
+            factchecks: Default::default(),
+        })
+    }
+
+    /// Every signal for one text, strongest first.
+    pub fn screen(&self, text: &str) -> Vec<Signal> {
+        let analyzed = Analyzed::new(text);
+        let entities = text::extract(text);
+        let mut out = self.rules.screen(text, &analyzed);
+        out.extend(entities::screen(&entities));
+        out.extend(self.urls.screen(&entities));
+        out.extend(self.factchecks.screen(text, &analyzed));
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+}

@@ -1,0 +1,435 @@
+//! Rule packs: versioned TOML files, one per category, shipped with sensible Vietnamese
+//! defaults and loadable from the data dir. A rule is a set of terms (matched on the folded,
+//! teencode-aware form or on the canonical form) and regexes, with "all of" / "any of" /
+//! "none of" conditions, an optional proximity window, a weight and an explanation, and its own
+//! positive and negative examples. All terms of all packs compile into one Aho-Corasick
+//! automaton per form (and the regexes into one RegexSet), so the cost of screening does not
+//! grow with the number of rules.
+
+use crate::analyzed::{Analyzed, term_canonical, term_matching};
+use crate::signal::{Evidence, Signal};
+use aho_corasick::{AhoCorasick, MatchKind};
+use domain::Category;
+use regex::RegexSet;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// A rule pack as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub category: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, rename = "rules")]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub explanation: String,
+    pub weight: f32,
+    /// "matching" (folded, teencode-aware; the default) or "canonical" (diacritics count).
+    #[serde(default = "default_form")]
+    pub form: String,
+    #[serde(default)]
+    pub all: Vec<String>,
+    #[serde(default)]
+    pub any: Vec<String>,
+    #[serde(default)]
+    pub none: Vec<String>,
+    /// Regexes over the matching form (" a b c ", folded, lower case); any one matching counts.
+    #[serde(default)]
+    pub regex: Vec<String>,
+    /// All the matched terms within this many syllables of each other.
+    #[serde(default)]
+    pub near: Option<usize>,
+    #[serde(default)]
+    pub shadow: bool,
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+fn default_form() -> String {
+    "matching".into()
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackError {
+    #[error("tệp luật {file}: {message}")]
+    Parse { file: String, message: String },
+    #[error(
+        "tệp luật {file}: danh mục «{category}» không có trong bảng phân loại cố định / category not in the fixed taxonomy"
+    )]
+    Category { file: String, category: String },
+    #[error("luật {rule}: {message}")]
+    Rule { rule: String, message: String },
+}
+
+pub fn parse_pack(file: &str, toml_text: &str) -> Result<Pack, PackError> {
+    let pack: Pack = toml::from_str(toml_text).map_err(|e| PackError::Parse {
+        file: file.into(),
+        message: e.to_string(),
+    })?;
+    if Category::parse_word(&pack.category).is_none_or(|c| c.as_str() != pack.category) {
+        return Err(PackError::Category {
+            file: file.into(),
+            category: pack.category,
+        });
+    }
+    for r in &pack.rules {
+        let bad = |m: &str| {
+            Err(PackError::Rule {
+                rule: r.id.clone(),
+                message: m.into(),
+            })
+        };
+        if !(0.0..=1.0).contains(&r.weight) {
+            return bad("weight phải trong [0, 1]");
+        }
+        if r.all.is_empty() && r.any.is_empty() && r.regex.is_empty() {
+            return bad("cần ít nhất một điều kiện all, any hoặc regex");
+        }
+        if r.form != "matching" && r.form != "canonical" {
+            return bad("form là matching hoặc canonical");
+        }
+    }
+    Ok(pack)
+}
+
+/// The default packs, embedded.
+pub const DEFAULT_PACKS: &[(&str, &str)] = &[
+    ("scam.toml", include_str!("../packs/scam.toml")),
+    (
+        "impersonation.toml",
+        include_str!("../packs/impersonation.toml"),
+    ),
+    (
+        "secret_leak.toml",
+        include_str!("../packs/secret_leak.toml"),
+    ),
+    (
+        "personal_data.toml",
+        include_str!("../packs/personal_data.toml"),
+    ),
+    ("threat.toml", include_str!("../packs/threat.toml")),
+];
+
+struct CompiledRule {
+    category: Category,
+    version: String,
+    id: String,
+    explanation: String,
+    weight: f32,
+    canonical: bool,
+    all: Vec<usize>,
+    any: Vec<usize>,
+    none: Vec<usize>,
+    regex: Vec<usize>,
+    near: Option<usize>,
+    shadow: bool,
+}
+
+/// All packs, compiled.
+pub struct RuleSet {
+    matching_terms: Vec<String>,
+    canonical_terms: Vec<String>,
+    matching_ac: AhoCorasick,
+    canonical_ac: AhoCorasick,
+    regexes: Vec<regex::Regex>,
+    regex_set: RegexSet,
+    rules: Vec<CompiledRule>,
+    pub packs: Vec<Pack>,
+}
+
+/// Where the terms of one text matched: term id -> list of (first token, last token).
+type Hits = HashMap<usize, Vec<(usize, usize)>>;
+
+impl RuleSet {
+    pub fn compile(packs: Vec<Pack>) -> Result<RuleSet, PackError> {
+        let mut matching_terms: Vec<String> = Vec::new();
+        let mut canonical_terms: Vec<String> = Vec::new();
+        let mut m_ids: HashMap<String, usize> = HashMap::new();
+        let mut c_ids: HashMap<String, usize> = HashMap::new();
+        let mut regex_src: Vec<String> = Vec::new();
+        let mut rules = Vec::new();
+        for pack in &packs {
+            let category =
+                Category::parse_word(&pack.category).ok_or_else(|| PackError::Category {
+                    file: pack.version.clone(),
+                    category: pack.category.clone(),
+                })?;
+            for r in &pack.rules {
+                let canonical = r.form == "canonical";
+                let mut ids = |terms: &[String]| -> Vec<usize> {
+                    terms
+                        .iter()
+                        .map(|t| {
+                            let (form, list, map) = if canonical {
+                                (term_canonical(t), &mut canonical_terms, &mut c_ids)
+                            } else {
+                                (term_matching(t), &mut matching_terms, &mut m_ids)
+                            };
+                            *map.entry(form.clone()).or_insert_with(|| {
+                                list.push(form);
+                                list.len() - 1
+                            })
+                        })
+                        .collect()
+                };
+                let all = ids(&r.all);
+                let any = ids(&r.any);
+                let none = ids(&r.none);
+                let regex: Vec<usize> = r
+                    .regex
+                    .iter()
+                    .map(|re| {
+                        regex_src.push(re.clone());
+                        regex_src.len() - 1
+                    })
+                    .collect();
+                rules.push(CompiledRule {
+                    category,
+                    version: pack.version.clone(),
+                    id: r.id.clone(),
+                    explanation: r.explanation.clone(),
+                    weight: r.weight,
+                    canonical,
+                    all,
+                    any,
+                    none,
+                    regex,
+                    near: r.near,
+                    shadow: r.shadow,
+                });
+            }
+        }
+        let build = |terms: &[String]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(terms)
+        };
+        let bad = |e: String| PackError::Rule {
+            rule: "(automaton)".into(),
+            message: e,
+        };
+        let regexes = regex_src
+            .iter()
+            .map(|r| {
+                regex::Regex::new(r).map_err(|e| PackError::Rule {
+                    rule: r.clone(),
+                    message: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RuleSet {
+            matching_ac: build(&matching_terms).map_err(|e| bad(e.to_string()))?,
+            canonical_ac: build(&canonical_terms).map_err(|e| bad(e.to_string()))?,
+            regex_set: RegexSet::new(&regex_src).map_err(|e| bad(e.to_string()))?,
+            regexes,
+            matching_terms,
+            canonical_terms,
+            rules,
+            packs,
+        })
+    }
+
+    /// The default packs plus `extra` (from the data dir); a pack in `extra` with the same
+    /// category and a rule id already present replaces that rule.
+    pub fn with_defaults(extra: Vec<Pack>) -> Result<RuleSet, PackError> {
+        let mut packs: Vec<Pack> = DEFAULT_PACKS
+            .iter()
+            .map(|(f, t)| parse_pack(f, t))
+            .collect::<Result<_, _>>()?;
+        for e in extra {
+            let ids: std::collections::HashSet<&str> =
+                e.rules.iter().map(|r| r.id.as_str()).collect();
+            for p in &mut packs {
+                p.rules.retain(|r| !ids.contains(r.id.as_str()));
+            }
+            packs.push(e);
+        }
+        RuleSet::compile(packs)
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.matching_terms.len() + self.canonical_terms.len()
+    }
+
+    fn hits(ac: &AhoCorasick, form: &crate::analyzed::Form) -> Hits {
+        let mut hits: Hits = HashMap::new();
+        for m in ac.find_overlapping_iter(&form.text) {
+            if let Some(tokens) = form.tokens_of(m.start(), m.end()) {
+                hits.entry(m.pattern().as_usize()).or_default().push(tokens);
+            }
+        }
+        hits
+    }
+
+    /// Runs every rule on a text; one signal per matching rule.
+    pub fn screen(&self, original: &str, analyzed: &Analyzed) -> Vec<Signal> {
+        let m_hits = Self::hits(&self.matching_ac, &analyzed.matching);
+        let c_hits = if self.canonical_terms.is_empty() {
+            Hits::new()
+        } else {
+            Self::hits(&self.canonical_ac, &analyzed.canonical)
+        };
+        let regex_matches: Vec<usize> = if self.regexes.is_empty() {
+            Vec::new()
+        } else {
+            self.regex_set
+                .matches(&analyzed.matching.text)
+                .into_iter()
+                .collect()
+        };
+        if m_hits.is_empty() && c_hits.is_empty() && regex_matches.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for r in &self.rules {
+            let (hits, form) = if r.canonical {
+                (&c_hits, &analyzed.canonical)
+            } else {
+                (&m_hits, &analyzed.matching)
+            };
+            if r.none.iter().any(|t| hits.contains_key(t)) {
+                continue;
+            }
+            if !r.all.iter().all(|t| hits.contains_key(t)) {
+                continue;
+            }
+            let any_hit: Vec<usize> = r
+                .any
+                .iter()
+                .copied()
+                .filter(|t| hits.contains_key(t))
+                .collect();
+            if !r.any.is_empty() && any_hit.is_empty() {
+                continue;
+            }
+            let regex_hit: Vec<usize> = r
+                .regex
+                .iter()
+                .copied()
+                .filter(|i| regex_matches.contains(i))
+                .collect();
+            if !r.regex.is_empty() && regex_hit.is_empty() {
+                continue;
+            }
+            // The spans: every occurrence of the rule's terms, kept to one window if `near` is set.
+            let mut spans: Vec<(usize, usize)> = r
+                .all
+                .iter()
+                .chain(any_hit.iter())
+                .flat_map(|t| hits[t].iter().copied())
+                .collect();
+            spans.sort_unstable();
+            if let Some(window) = r.near
+                && !within(&r.all, &any_hit, hits, window)
+            {
+                continue;
+            }
+            for &i in &regex_hit {
+                for m in self.regexes[i].find_iter(&form.text) {
+                    let (a, b) = (m.start(), m.end());
+                    // Widen to whole tokens.
+                    let first = form.toks.iter().position(|t| t.form_end as usize > a);
+                    let last = form.toks.iter().rposition(|t| (t.form_start as usize) < b);
+                    if let (Some(f), Some(l)) = (first, last)
+                        && f <= l
+                    {
+                        spans.push((f, l));
+                    }
+                }
+            }
+            spans.sort_unstable();
+            spans.dedup();
+            let evidence: Vec<Evidence> = spans
+                .iter()
+                .map(|&(f, l)| {
+                    let (a, b) = form.span(f, l);
+                    Evidence {
+                        start: a,
+                        end: b,
+                        shown: original[a..b].to_owned(),
+                    }
+                })
+                .collect();
+            let words: Vec<String> = evidence.iter().map(|e| format!("«{}»", e.shown)).collect();
+            out.push(Signal {
+                category: r.category,
+                score: r.weight,
+                explanation: format!(
+                    "{} — luật {} khớp {} (điểm {:.2})",
+                    r.explanation,
+                    r.id,
+                    words.join(", "),
+                    r.weight
+                ),
+                evidence,
+                detector: "rules".into(),
+                reference: r.id.clone(),
+                version: r.version.clone(),
+                shadow: r.shadow,
+                role: None,
+            });
+        }
+        out
+    }
+
+    /// Runs every rule's own examples; returns the failures as (rule, example, expected).
+    pub fn self_test(&self) -> Vec<(String, String, bool)> {
+        let mut failures = Vec::new();
+        for pack in &self.packs {
+            for r in &pack.rules {
+                for (examples, expected) in [(&r.positive, true), (&r.negative, false)] {
+                    for ex in examples {
+                        let fired = self
+                            .screen(ex, &Analyzed::new(ex))
+                            .iter()
+                            .any(|s| s.reference == r.id);
+                        if fired != expected {
+                            failures.push((r.id.clone(), ex.clone(), expected));
+                        }
+                    }
+                }
+            }
+        }
+        failures
+    }
+
+    /// Rules and whether they run in shadow mode, for `rules list`.
+    pub fn list(&self) -> Vec<(String, String, String, f32, bool)> {
+        self.rules
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    r.category.as_str().to_owned(),
+                    r.version.clone(),
+                    r.weight,
+                    r.shadow,
+                )
+            })
+            .collect()
+    }
+}
+
+/// Whether one occurrence of every `all` term and of one `any` term fit in `window` syllables.
+fn within(all: &[usize], any: &[usize], hits: &Hits, window: usize) -> bool {
+    let starts = all
+        .iter()
+        .chain(any)
+        .flat_map(|t| hits[t].iter().map(|s| s.0));
+    starts.into_iter().any(|from| {
+        let to = from + window;
+        let inside = |t: &usize| hits[t].iter().any(|&(a, b)| a >= from && b <= to);
+        all.iter().all(inside) && (any.is_empty() || any.iter().any(inside))
+    })
+}
