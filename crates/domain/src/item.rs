@@ -58,3 +58,35 @@ pub struct Item {
     pub metrics: Metrics,
     pub media: Vec<MediaRef>,
 }
+
+/// A detector's finding as the store keeps it (the detector's own types stay in `detect`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSignal {
+    pub item_id: i64,
+    pub category: crate::Category,
+    pub score: f32,
+    pub explanation: String,
+    /// JSON array of evidence spans.
+    pub evidence: String,
+    pub detector: String,
+    pub reference: String,
+    pub version: String,
+    pub shadow: bool,
+    pub role: Option<String>,
+}
+
+/// An alert as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredAlert {
+    pub id: i64,
+    pub category: crate::Category,
+    pub severity: String,
+    pub score: f32,
+    /// Source ids of the items behind it.
+    pub item_ids: Vec<String>,
+    pub count: u64,
+    pub first_at: String,
+    pub last_at: String,
+    pub explanation: String,
+    pub status: String,
+}

@@ -9,11 +9,13 @@
 mod admin;
 mod entities;
 mod enums;
+mod factcheck;
 mod item;
 mod url;
 
 pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
 pub use entities::*;
 pub use enums::*;
-pub use item::{Item, MediaRef, Metrics, NewItem};
+pub use factcheck::{FactCheck, Verdict};
+pub use item::{Item, MediaRef, Metrics, NewItem, StoredAlert, StoredSignal};
 pub use url::{CanonicalUrl, CommunityKey, UrlError};

@@ -4,11 +4,12 @@
 
 use domain::*;
 use postgres::{Client, NoTls, Row};
-use store::{Backend, NewMember, Result, StoreError};
+use store::{Backend, NewMember, Result, StoreError, Upsert};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_items.sql"),
+    include_str!("../migrations/0003_detection.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -404,6 +405,186 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(())
+    }
+
+    fn delete_signals(&mut self, item_id: i64) -> Result<()> {
+        self.client
+            .execute("DELETE FROM signals WHERE item_id = $1", &[&item_id])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_signal(&mut self, g: &StoredSignal, now: &str) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO signals (item_id, category, score, explanation, evidence, detector, ref, version, shadow, role, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[&g.item_id, &g.category.as_str(), &(g.score as f64), &g.explanation, &g.evidence, &g.detector, &g.reference, &g.version, &(g.shadow as i64), &g.role, &now],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn signals(&mut self, category: Option<Category>) -> Result<Vec<(String, StoredSignal)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT i.source_id, g.item_id, g.category, g.score, g.explanation, g.evidence, g.detector, g.ref, g.version, g.shadow, g.role
+                 FROM signals g JOIN items i ON i.id = g.item_id WHERE ($1::TEXT IS NULL OR g.category = $1) ORDER BY g.score DESC, g.id",
+                &[&category.map(|c| c.as_str())],
+            )
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.get(0),
+                    StoredSignal {
+                        item_id: r.get(1),
+                        category: parse(r.get(2), "category")?,
+                        score: r.get::<_, f64>(3) as f32,
+                        explanation: r.get(4),
+                        evidence: r.get(5),
+                        detector: r.get(6),
+                        reference: r.get(7),
+                        version: r.get(8),
+                        shadow: r.get::<_, i64>(9) != 0,
+                        role: r.get(10),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    fn upsert_factcheck(&mut self, f: &FactCheck, now: &str) -> Result<Upsert> {
+        let variants = serde_json::to_string(&f.variants).unwrap_or_default();
+        let media = serde_json::to_string(&f.media_hashes).unwrap_or_default();
+        let verdict = serde_json::to_value(f.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let old = self
+            .client
+            .query_opt("SELECT claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks WHERE id = $1", &[&f.id])
+            .map_err(db)?
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2), r.get::<_, String>(3), r.get::<_, Option<String>>(4), r.get::<_, String>(5), r.get::<_, String>(6)));
+        let new = (
+            f.claim.clone(),
+            verdict.clone(),
+            f.correction.clone(),
+            f.source_url.clone(),
+            f.date.clone(),
+            variants.clone(),
+            media.clone(),
+        );
+        let outcome = match &old {
+            Some(o) if *o == new => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::Inserted,
+        };
+        self.client
+            .execute(
+                "INSERT INTO factchecks (id, claim, verdict, correction, source_url, date, variants, media_hashes, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (id) DO UPDATE SET claim = excluded.claim, verdict = excluded.verdict, correction = excluded.correction, source_url = excluded.source_url,
+                 date = excluded.date, variants = excluded.variants, media_hashes = excluded.media_hashes, updated_at = excluded.updated_at",
+                &[&f.id, &f.claim, &verdict, &f.correction, &f.source_url, &f.date, &variants, &media, &now],
+            )
+            .map_err(db)?;
+        Ok(outcome)
+    }
+
+    fn factchecks(&mut self) -> Result<Vec<FactCheck>> {
+        let rows = self.client.query("SELECT id, claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks ORDER BY id", &[]).map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let verdict: String = r.get(2);
+                Ok(FactCheck {
+                    id: r.get(0),
+                    claim: r.get(1),
+                    verdict: serde_json::from_value(serde_json::Value::String(verdict.clone()))
+                        .map_err(|_| StoreError::Corrupt(format!("verdict: {verdict}")))?,
+                    correction: r.get(3),
+                    source_url: r.get(4),
+                    date: r.get(5),
+                    variants: serde_json::from_str(r.get::<_, &str>(6)).unwrap_or_default(),
+                    media_hashes: serde_json::from_str(r.get::<_, &str>(7)).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn upsert_url_entry(
+        &mut self,
+        entry: &str,
+        list: &str,
+        source: &str,
+        now: &str,
+    ) -> Result<Upsert> {
+        let old: Option<String> = self
+            .client
+            .query_opt("SELECT list FROM url_lists WHERE entry = $1", &[&entry])
+            .map_err(db)?
+            .map(|r| r.get(0));
+        let outcome = match old.as_deref() {
+            Some(l) if l == list => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::Inserted,
+        };
+        self.client
+            .execute(
+                "INSERT INTO url_lists (entry, list, source, added_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (entry) DO UPDATE SET list = excluded.list, source = excluded.source, added_at = excluded.added_at",
+                &[&entry, &list, &source, &now],
+            )
+            .map_err(db)?;
+        Ok(outcome)
+    }
+
+    fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT entry, list, source FROM url_lists ORDER BY entry",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO alerts (category, severity, score, item_ids, count, first_at, last_at, explanation, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[&a.category.as_str(), &a.severity, &(a.score as f64), &serde_json::to_string(&a.item_ids).unwrap_or_default(), &(a.count as i64), &a.first_at, &a.last_at, &a.explanation, &a.status, &now],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
+        let rows = self
+            .client
+            .query("SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts ORDER BY id", &[])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredAlert {
+                    id: r.get(0),
+                    category: parse(r.get(1), "category")?,
+                    severity: r.get(2),
+                    score: r.get::<_, f64>(3) as f32,
+                    item_ids: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
+                    count: r.get::<_, i64>(5) as u64,
+                    first_at: r.get(6),
+                    last_at: r.get(7),
+                    explanation: r.get(8),
+                    status: r.get(9),
+                })
+            })
+            .collect()
     }
 
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {

@@ -4,12 +4,13 @@
 use domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
-use store::{Backend, NewMember, Result, StoreError};
+use store::{Backend, NewMember, Result, StoreError, Upsert};
 
 /// The migrations, in order. A database records the highest applied version in `user_version`.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_items.sql"),
+    include_str!("../migrations/0003_detection.sql"),
 ];
 
 /// The SQLite backend.
@@ -409,6 +410,195 @@ impl Backend for Sqlite {
             .and_then(|mut s| s.execute(params![source, position as i64, now]))
             .map_err(db)?;
         Ok(())
+    }
+
+    fn delete_signals(&mut self, item_id: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM signals WHERE item_id = ?1")
+            .and_then(|mut s| s.execute([item_id]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_signal(&mut self, g: &StoredSignal, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO signals (item_id, category, score, explanation, evidence, detector, ref, version, shadow, role, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![g.item_id, g.category.as_str(), g.score as f64, g.explanation, g.evidence, g.detector, g.reference, g.version, g.shadow, g.role, now])
+            })
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn signals(&mut self, category: Option<Category>) -> Result<Vec<(String, StoredSignal)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT i.source_id, g.item_id, g.category, g.score, g.explanation, g.evidence, g.detector, g.ref, g.version, g.shadow, g.role
+                 FROM signals g JOIN items i ON i.id = g.item_id WHERE (?1 IS NULL OR g.category = ?1) ORDER BY g.score DESC, g.id",
+            )
+            .map_err(db)?;
+        s.query_map([category.map(|c| c.as_str())], |r| {
+            Ok((
+                r.get(0)?,
+                StoredSignal {
+                    item_id: r.get(1)?,
+                    category: parse(r.get(2)?, "category")?,
+                    score: r.get::<_, f64>(3)? as f32,
+                    explanation: r.get(4)?,
+                    evidence: r.get(5)?,
+                    detector: r.get(6)?,
+                    reference: r.get(7)?,
+                    version: r.get(8)?,
+                    shadow: r.get(9)?,
+                    role: r.get(10)?,
+                },
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn upsert_factcheck(&mut self, f: &FactCheck, now: &str) -> Result<Upsert> {
+        let variants = serde_json::to_string(&f.variants).unwrap_or_default();
+        let media = serde_json::to_string(&f.media_hashes).unwrap_or_default();
+        let verdict = serde_json::to_value(f.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let old: Option<(String, String, String, String, Option<String>, String, String)> = self
+            .conn
+            .query_row("SELECT claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks WHERE id = ?1", [&f.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })
+            .optional()
+            .map_err(db)?;
+        let new = (
+            f.claim.clone(),
+            verdict.clone(),
+            f.correction.clone(),
+            f.source_url.clone(),
+            f.date.clone(),
+            variants.clone(),
+            media.clone(),
+        );
+        let outcome = match &old {
+            Some(o) if *o == new => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::Inserted,
+        };
+        self.conn
+            .execute(
+                "INSERT INTO factchecks (id, claim, verdict, correction, source_url, date, variants, media_hashes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (id) DO UPDATE SET claim = excluded.claim, verdict = excluded.verdict, correction = excluded.correction, source_url = excluded.source_url,
+                 date = excluded.date, variants = excluded.variants, media_hashes = excluded.media_hashes, updated_at = excluded.updated_at",
+                params![f.id, f.claim, verdict, f.correction, f.source_url, f.date, variants, media, now],
+            )
+            .map_err(db)?;
+        Ok(outcome)
+    }
+
+    fn factchecks(&mut self) -> Result<Vec<FactCheck>> {
+        let mut s = self.conn.prepare_cached("SELECT id, claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks ORDER BY id").map_err(db)?;
+        s.query_map([], |r| {
+            let verdict: String = r.get(2)?;
+            Ok(FactCheck {
+                id: r.get(0)?,
+                claim: r.get(1)?,
+                verdict: serde_json::from_value(serde_json::Value::String(verdict.clone()))
+                    .map_err(|_| {
+                        rusqlite::Error::InvalidColumnType(
+                            2,
+                            format!("verdict: {verdict}"),
+                            rusqlite::types::Type::Text,
+                        )
+                    })?,
+                correction: r.get(3)?,
+                source_url: r.get(4)?,
+                date: r.get(5)?,
+                variants: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                media_hashes: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn upsert_url_entry(
+        &mut self,
+        entry: &str,
+        list: &str,
+        source: &str,
+        now: &str,
+    ) -> Result<Upsert> {
+        let old: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT list FROM url_lists WHERE entry = ?1",
+                [entry],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let outcome = match old.as_deref() {
+            Some(l) if l == list => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::Inserted,
+        };
+        self.conn
+            .execute(
+                "INSERT INTO url_lists (entry, list, source, added_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (entry) DO UPDATE SET list = excluded.list, source = excluded.source, added_at = excluded.added_at",
+                params![entry, list, source, now],
+            )
+            .map_err(db)?;
+        Ok(outcome)
+    }
+
+    fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT entry, list, source FROM url_lists ORDER BY entry")
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO alerts (category, severity, score, item_ids, count, first_at, last_at, explanation, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![a.category.as_str(), a.severity, a.score as f64, serde_json::to_string(&a.item_ids).unwrap_or_default(), a.count as i64, a.first_at, a.last_at, a.explanation, a.status, now],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(StoredAlert {
+                id: r.get(0)?,
+                category: parse(r.get(1)?, "category")?,
+                severity: r.get(2)?,
+                score: r.get::<_, f64>(3)? as f32,
+                item_ids: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+                count: r.get::<_, i64>(5)? as u64,
+                first_at: r.get(6)?,
+                last_at: r.get(7)?,
+                explanation: r.get(8)?,
+                status: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
     }
 
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {

@@ -38,6 +38,13 @@ macro_rules! stories {
             $crate::items_are_stored_once_with_their_checkpoint(&mut $fresh().0);
         }
         #[test]
+        fn signals_factchecks_lists_and_alerts() {
+            if !$available {
+                return;
+            }
+            $crate::signals_factchecks_lists_and_alerts(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -310,6 +317,147 @@ pub fn items_are_stored_once_with_their_checkpoint(store: &mut Store) {
         (Status::Unknown, Kind::Group)
     );
     assert_eq!(store.items_after(items[0].id, 10).unwrap().len(), 1);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
+    let known = "https://facebook.com/groups/thachquangquetoi";
+    store
+        .ingest_items(
+            "t",
+            "s",
+            &[
+                item("p1", known, "Vay tiền không thế chấp"),
+                item("p2", known, "Chợ phiên"),
+            ],
+            2,
+        )
+        .unwrap();
+    let ids: Vec<i64> = store
+        .items_after(0, 10)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let sig = |item_id: i64, category: Category, score: f32| StoredSignal {
+        item_id,
+        category,
+        score,
+        explanation: "Vay tiền không thế chấp — luật scam.easy_loan".into(),
+        evidence: r#"[{"start":0,"end":8,"shown":"Vay tiền"}]"#.into(),
+        detector: "rules".into(),
+        reference: "scam.easy_loan".into(),
+        version: "2026.11.1".into(),
+        shadow: false,
+        role: None,
+    };
+    let alert = StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "medium".into(),
+        score: 0.7,
+        item_ids: vec!["p1".into()],
+        count: 1,
+        first_at: "2026-11-02T08:30:00+07:00".into(),
+        last_at: "2026-11-02T08:30:00+07:00".into(),
+        explanation: "x".into(),
+        status: "open".into(),
+    };
+    assert_eq!(
+        store
+            .record_signals(
+                "t",
+                &[(ids[0], vec![sig(ids[0], Category::Scam, 0.7)])],
+                std::slice::from_ref(&alert),
+                ids[0] as u64
+            )
+            .unwrap(),
+        1
+    );
+    // Screening again replaces, never doubles.
+    store
+        .record_signals(
+            "t",
+            &[
+                (ids[0], vec![sig(ids[0], Category::Scam, 0.75)]),
+                (ids[1], vec![]),
+            ],
+            &[],
+            ids[1] as u64,
+        )
+        .unwrap();
+    let all = store.signals(None).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].0.as_str(), all[0].1.score), ("p1", 0.75));
+    assert!(store.signals(Some(Category::Threat)).unwrap().is_empty());
+    assert_eq!(store.checkpoint("scan").unwrap(), Some(ids[1] as u64));
+    let alerts = store.alerts().unwrap();
+    assert_eq!(
+        (
+            alerts.len(),
+            alerts[0].item_ids.clone(),
+            alerts[0].status.as_str()
+        ),
+        (1, vec!["p1".to_owned()], "open")
+    );
+
+    let fc = FactCheck {
+        id: "fc-1".into(),
+        claim: "Xã sẽ thu hồi đất làm sân golf".into(),
+        verdict: Verdict::False,
+        correction: "Không có chủ trương".into(),
+        source_url: "https://x.vn".into(),
+        date: None,
+        variants: vec!["thu hồi đất làm golf".into()],
+        media_hashes: vec![],
+    };
+    assert_eq!(
+        store
+            .import_factchecks("t", "a.csv", std::slice::from_ref(&fc))
+            .unwrap(),
+        (1, 0, 0)
+    );
+    assert_eq!(
+        store
+            .import_factchecks("t", "a.csv", std::slice::from_ref(&fc))
+            .unwrap(),
+        (0, 0, 1)
+    );
+    let changed = FactCheck {
+        verdict: Verdict::Misleading,
+        ..fc.clone()
+    };
+    assert_eq!(
+        store.import_factchecks("t", "b.csv", &[changed]).unwrap(),
+        (0, 1, 0)
+    );
+    assert_eq!(store.factchecks().unwrap()[0].verdict, Verdict::Misleading);
+    assert_eq!(
+        store.factchecks().unwrap()[0].variants,
+        ["thu hồi đất làm golf"]
+    );
+
+    let entries = vec!["qua-tang.vn".to_owned(), "https://x.vn/a".to_owned()];
+    assert_eq!(
+        store
+            .import_url_list("t", "list.txt", &entries, "block")
+            .unwrap(),
+        (2, 0, 0)
+    );
+    assert_eq!(
+        store
+            .import_url_list("t", "allow.txt", &entries[..1], "allow")
+            .unwrap(),
+        (0, 1, 0)
+    );
+    assert_eq!(
+        store.url_entries().unwrap()[1],
+        (
+            "qua-tang.vn".to_owned(),
+            "allow".to_owned(),
+            "allow.txt".to_owned()
+        )
+    );
     assert!(store.verify_audit().unwrap().ok);
 }
 

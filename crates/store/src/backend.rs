@@ -12,6 +12,14 @@ pub struct NewMember {
     pub position: Option<String>,
 }
 
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
 /// One database. Every method runs inside the transaction that `begin` opened, if any.
 pub trait Backend: Send {
     /// "sqlite" or "postgres".
@@ -55,6 +63,24 @@ pub trait Backend: Send {
     fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
     fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
+
+    fn delete_signals(&mut self, item_id: i64) -> Result<()>;
+    fn insert_signal(&mut self, s: &StoredSignal, now: &str) -> Result<()>;
+    /// Signals with the source id of their item, strongest first.
+    fn signals(&mut self, category: Option<Category>) -> Result<Vec<(String, StoredSignal)>>;
+    fn upsert_factcheck(&mut self, f: &FactCheck, now: &str) -> Result<Upsert>;
+    fn factchecks(&mut self) -> Result<Vec<FactCheck>>;
+    /// (entry, "block" or "allow", source).
+    fn upsert_url_entry(
+        &mut self,
+        entry: &str,
+        list: &str,
+        source: &str,
+        now: &str,
+    ) -> Result<Upsert>;
+    fn url_entries(&mut self) -> Result<Vec<(String, String, String)>>;
+    fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
+    fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
 
     /// The newest audit event's id and hash.
     fn last_audit(&mut self) -> Result<Option<(i64, String)>>;

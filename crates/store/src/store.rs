@@ -1,7 +1,7 @@
 //! [`Store`]: the rules of writing. Every change runs in one transaction with its audit event.
 
 use crate::audit::{self, GENESIS, Verification};
-use crate::{Backend, NewMember, Result, StoreError};
+use crate::{Backend, NewMember, Result, StoreError, Upsert};
 use domain::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -367,6 +367,131 @@ impl Store {
 
     pub fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>> {
         self.db.items_after(after, limit)
+    }
+
+    /// Replaces the signals of each item, stores the alerts, and moves the "scan" checkpoint to
+    /// `position` (the last item id screened), all in one transaction.
+    pub fn record_signals(
+        &mut self,
+        actor: &str,
+        per_item: &[(i64, Vec<StoredSignal>)],
+        alerts: &[StoredAlert],
+        position: u64,
+    ) -> Result<u64> {
+        let at = now();
+        self.transaction(|s| {
+            let mut n = 0;
+            for (item, signals) in per_item {
+                s.db.delete_signals(*item)?;
+                for sig in signals {
+                    s.db.insert_signal(sig, &at)?;
+                    n += 1;
+                }
+            }
+            for a in alerts {
+                let id = s.db.insert_alert(a, &at)?;
+                s.audit(
+                    actor,
+                    "alert.create",
+                    "alert",
+                    &id.to_string(),
+                    json!({"category": a.category, "severity": a.severity, "count": a.count}),
+                    &at,
+                )?;
+            }
+            s.db.set_checkpoint("scan", position, &at)?;
+            if n > 0 {
+                s.audit(
+                    actor,
+                    "signals.record",
+                    "signal",
+                    "",
+                    json!({"items": per_item.len(), "signals": n, "position": position}),
+                    &at,
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
+    pub fn signals(&mut self, category: Option<Category>) -> Result<Vec<(String, StoredSignal)>> {
+        self.db.signals(category)
+    }
+
+    pub fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
+        self.db.alerts()
+    }
+
+    /// Adds or updates fact-check entries by id; returns (inserted, updated, unchanged).
+    pub fn import_factchecks(
+        &mut self,
+        actor: &str,
+        source: &str,
+        entries: &[FactCheck],
+    ) -> Result<(u64, u64, u64)> {
+        let at = now();
+        self.transaction(|s| {
+            let mut counts = (0, 0, 0);
+            for f in entries {
+                match s.db.upsert_factcheck(f, &at)? {
+                    Upsert::Inserted => counts.0 += 1,
+                    Upsert::Updated => counts.1 += 1,
+                    Upsert::Unchanged => {
+                        counts.2 += 1;
+                        continue;
+                    }
+                }
+                s.audit(
+                    actor,
+                    "factcheck.upsert",
+                    "factcheck",
+                    &f.id,
+                    json!({"verdict": f.verdict, "source": source}),
+                    &at,
+                )?;
+            }
+            Ok(counts)
+        })
+    }
+
+    pub fn factchecks(&mut self) -> Result<Vec<FactCheck>> {
+        self.db.factchecks()
+    }
+
+    /// Adds block or allow list entries; returns (inserted, updated, unchanged).
+    pub fn import_url_list(
+        &mut self,
+        actor: &str,
+        source: &str,
+        entries: &[String],
+        list: &str,
+    ) -> Result<(u64, u64, u64)> {
+        let at = now();
+        self.transaction(|s| {
+            let mut counts = (0, 0, 0);
+            for e in entries {
+                match s.db.upsert_url_entry(e, list, source, &at)? {
+                    Upsert::Inserted => counts.0 += 1,
+                    Upsert::Updated => counts.1 += 1,
+                    Upsert::Unchanged => counts.2 += 1,
+                }
+            }
+            if counts.0 + counts.1 > 0 {
+                s.audit(
+                    actor,
+                    "urllist.import",
+                    "url_list",
+                    list,
+                    json!({"source": source, "inserted": counts.0, "updated": counts.1}),
+                    &at,
+                )?;
+            }
+            Ok(counts)
+        })
+    }
+
+    pub fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
+        self.db.url_entries()
     }
 
     pub fn add_member(&mut self, actor: &str, m: &NewMember) -> Result<MemberId> {
