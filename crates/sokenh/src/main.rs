@@ -2,10 +2,11 @@
 //! exits non-zero, with a message that says what and why, when it fails.
 
 mod demo;
+mod detectcmd;
 mod registry;
 mod textcmd;
 
-use sokenh::{db, posts};
+use sokenh::{db, posts, screening};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -92,6 +93,40 @@ enum Command {
     },
     /// Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu / rebuild the search index from the store
     Reindex,
+    /// Sổ thông tin đã kiểm chứng / the fact-check register
+    Factcheck {
+        #[command(subcommand)]
+        what: detectcmd::FactcheckCmd,
+    },
+    /// Bộ luật phát hiện / rule packs
+    Rules {
+        #[command(subcommand)]
+        what: detectcmd::RulesCmd,
+    },
+    /// Danh sách chặn/cho phép đường dẫn / URL block and allow lists
+    Blocklist {
+        #[command(subcommand)]
+        what: detectcmd::BlocklistCmd,
+    },
+    /// Tín hiệu phát hiện / signals
+    Signals {
+        #[command(subcommand)]
+        what: detectcmd::SignalsCmd,
+    },
+    /// Rà soát lại bài đăng đã lưu / (re)screen stored items
+    Scan {
+        /// Tất cả bài, không chỉ bài mới / every item, not only new ones
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Đánh giá bộ phát hiện trên tập có nhãn / precision and recall on labelled sets
+    Eval {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Công cụ phát triển / development tools
     Dev {
         #[command(subcommand)]
@@ -333,6 +368,30 @@ fn run(cli: Cli) -> Result<()> {
             println!("Đã lập lại chỉ mục {n} bài đăng / reindexed {n} items");
             Ok(())
         }
+        Command::Factcheck { what } => {
+            detectcmd::factcheck(&mut db::open(&data("sokenh-data"), url)?, what)
+        }
+        Command::Rules { what } => detectcmd::rules(&data("sokenh-data"), url, what),
+        Command::Blocklist { what } => {
+            detectcmd::blocklist(&mut db::open(&data("sokenh-data"), url)?, what)
+        }
+        Command::Signals { what } => {
+            detectcmd::signals(&mut db::open(&data("sokenh-data"), url)?, what)
+        }
+        Command::Scan { all, json } => {
+            let dir = data("sokenh-data");
+            let r = screening::scan(&mut db::open(&dir, url)?, &dir, all)?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "Đã rà soát {} bài: {} tín hiệu, {} cảnh báo mới",
+                    r.screened, r.signals, r.alerts
+                );
+            }
+            Ok(())
+        }
+        Command::Eval { dir, json } => detectcmd::eval(&dir, json),
         Command::Dev {
             what:
                 DevCmd::Corpus {

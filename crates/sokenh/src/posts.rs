@@ -26,6 +26,8 @@ pub struct Report {
     pub rejected_total: u64,
     pub communities_created: u64,
     pub indexed: u64,
+    /// Signals the detectors raised on the new items.
+    pub signals: u64,
 }
 
 /// The deployment's pseudonym key: 32 random bytes in the data dir, made on first use, never
@@ -178,6 +180,7 @@ pub fn ingest_file(
         .with_context(|| format!("không đọc được {} như {format:?}", path.display()))?;
     store_entries(store, &source, entries, &prep, skip, &mut report)?;
     report.indexed = catch_up_index(store, data_dir)?;
+    report.signals = crate::screening::scan(store, data_dir, false)?.signals;
     Ok(report)
 }
 
@@ -225,6 +228,7 @@ pub fn ingest_feed(
             )?;
             feeds.0.insert(url.to_owned(), next);
             report.indexed = catch_up_index(store, data_dir)?;
+            report.signals = crate::screening::scan(store, data_dir, false)?.signals;
         }
     }
     std::fs::write(&state_path, serde_json::to_vec_pretty(&feeds)?)?;

@@ -1,0 +1,259 @@
+//! Screening stored items with `detect`: building the engine from the store and the data dir
+//! (default rule packs plus the office's own in `rules/`, URL lists, the register's official
+//! sites, the fact-check register), screening new items after every ingest, and `scan`.
+
+use anyhow::{Context, Result};
+use detect::Engine;
+use detect::alerts::{Screened, Severity};
+use domain::{Category, Classification, Platform, StoredAlert, StoredSignal};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use store::Store;
+
+pub fn rules_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("rules")
+}
+
+/// The office's own packs, from `rules/*.toml` in the data dir.
+pub fn office_packs(data_dir: &Path) -> Result<Vec<detect::rules::Pack>> {
+    let dir = rules_dir(data_dir);
+    let mut packs = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(packs);
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).with_context(|| format!("đọc {}", f.display()))?;
+        packs.push(detect::rules::parse_pack(&f.display().to_string(), &text)?);
+    }
+    Ok(packs)
+}
+
+pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
+    let rules = detect::rules::RuleSet::with_defaults(office_packs(data_dir)?)?;
+    let mut urls = detect::urls::UrlReputation::default();
+    for (entry, list, source) in store.url_entries()? {
+        let kind = if list == "allow" {
+            detect::urls::ListKind::Allow
+        } else {
+            detect::urls::ListKind::Block
+        };
+        urls.add_entry(&entry, kind, &source);
+    }
+    for c in store.communities()? {
+        if c.classification == Classification::Official
+            && c.platform == Platform::Website
+            && let Some(u) = &c.url
+        {
+            urls.add_official(u);
+        }
+    }
+    let factchecks = detect::factcheck::FactCheckIndex::new(store.factchecks()?);
+    Ok(Engine {
+        rules,
+        urls,
+        factchecks,
+    })
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ScanReport {
+    pub screened: u64,
+    pub signals: u64,
+    pub alerts: u64,
+}
+
+/// Screens the items after the "scan" checkpoint (all items with `all`).
+pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
+    let engine = engine(store, data_dir)?;
+    let mut after = if all {
+        0
+    } else {
+        store.checkpoint("scan")?.unwrap_or(0) as i64
+    };
+    let mut report = ScanReport::default();
+    loop {
+        let page = store.items_after(after, 5000)?;
+        let Some(last) = page.last().map(|i| i.id) else {
+            break;
+        };
+        let mut per_item = Vec::with_capacity(page.len());
+        let mut folded = Vec::with_capacity(page.len());
+        let mut found = Vec::with_capacity(page.len());
+        for item in &page {
+            let signals = engine.screen(&item.text);
+            folded.push(text::fold(&item.text));
+            found.push(signals);
+        }
+        let screened: Vec<Screened> = page
+            .iter()
+            .zip(&found)
+            .zip(&folded)
+            .map(|((item, signals), f)| Screened {
+                item_id: &item.source_id,
+                at: chrono::DateTime::parse_from_rfc3339(&item.published_at)
+                    .map(|t| t.timestamp())
+                    .unwrap_or(0),
+                folded: f,
+                signals,
+            })
+            .collect();
+        let alerts: Vec<StoredAlert> = detect::alerts::group(&screened, 3600, &[])
+            .into_iter()
+            .map(|a| {
+                let at = |t: i64| {
+                    chrono::DateTime::from_timestamp(t, 0)
+                        .map(|d| d.with_timezone(&ingest::posts::vietnam()).to_rfc3339())
+                        .unwrap_or_default()
+                };
+                StoredAlert {
+                    id: 0,
+                    category: a.category,
+                    severity: match a.severity {
+                        Severity::High => "high",
+                        Severity::Medium => "medium",
+                        Severity::Low => "low",
+                    }
+                    .into(),
+                    score: a.score,
+                    item_ids: a.item_ids,
+                    count: a.count as u64,
+                    first_at: at(a.first_at),
+                    last_at: at(a.last_at),
+                    explanation: a.explanation,
+                    status: "open".into(),
+                }
+            })
+            .collect();
+        for (item, signals) in page.iter().zip(found) {
+            let stored: Vec<StoredSignal> = signals
+                .into_iter()
+                .map(|s| StoredSignal {
+                    item_id: item.id,
+                    category: s.category,
+                    score: s.score,
+                    explanation: s.explanation,
+                    evidence: serde_json::to_string(&s.evidence).unwrap_or_default(),
+                    detector: s.detector,
+                    reference: s.reference,
+                    version: s.version,
+                    shadow: s.shadow,
+                    role: s.role.map(|r| match r {
+                        detect::ClaimRole::Correction => "correction".to_owned(),
+                        detect::ClaimRole::Spreads => "spreads".to_owned(),
+                    }),
+                })
+                .collect();
+            report.signals += stored.len() as u64;
+            per_item.push((item.id, stored));
+        }
+        report.screened += page.len() as u64;
+        report.alerts += alerts.len() as u64;
+        store.record_signals("scan", &per_item, &alerts, last as u64)?;
+        after = last;
+    }
+    Ok(report)
+}
+
+/// `signals list` rows, in the CLI's shape.
+#[derive(Debug, Serialize)]
+pub struct SignalRow {
+    pub item_id: String,
+    pub category: Category,
+    pub score: f32,
+    pub explanation: String,
+    pub evidence: serde_json::Value,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub detector: String,
+    pub shadow: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+pub fn signal_rows(store: &mut Store, category: Option<Category>) -> Result<Vec<SignalRow>> {
+    Ok(store
+        .signals(category)?
+        .into_iter()
+        .map(|(item_id, s)| SignalRow {
+            item_id,
+            category: s.category,
+            score: s.score,
+            explanation: s.explanation,
+            evidence: serde_json::from_str(&s.evidence).unwrap_or(serde_json::Value::Null),
+            reference: s.reference,
+            detector: s.detector,
+            shadow: s.shadow,
+            role: s.role.filter(|r| r == "correction"),
+        })
+        .collect())
+}
+
+/// Per-category precision, recall and F1 over labelled JSONL files in `dir`.
+pub fn eval(dir: &Path) -> Result<serde_json::Value> {
+    // The set's own register and lists, when it has them.
+    let mut engine = Engine::with_defaults()?;
+    if let Ok(csv) = std::fs::read_to_string(dir.join("factchecks.csv")) {
+        engine.factchecks =
+            detect::factcheck::FactCheckIndex::new(detect::factcheck::parse_csv(&csv).0);
+    }
+    if let Ok(list) = std::fs::read_to_string(dir.join("officials.txt")) {
+        detect::urls::parse_list(&list)
+            .iter()
+            .for_each(|o| engine.urls.add_official(o));
+    }
+    if let Ok(list) = std::fs::read_to_string(dir.join("blocklist.txt")) {
+        detect::urls::parse_list(&list).iter().for_each(|b| {
+            engine
+                .urls
+                .add_entry(b, detect::urls::ListKind::Block, "blocklist.txt")
+        });
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("không mở được thư mục {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let mut pairs = Vec::new();
+    let mut examples = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f)?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let l: detect::eval::Labelled =
+                serde_json::from_str(line).with_context(|| format!("{}:{}", f.display(), i + 1))?;
+            let expected = l
+                .expected
+                .iter()
+                .map(|c| {
+                    Category::parse_word(c)
+                        .with_context(|| format!("{}:{}: danh mục «{c}»", f.display(), i + 1))
+                })
+                .collect::<Result<_>>()?;
+            let predicted = engine
+                .screen(&l.text)
+                .into_iter()
+                .filter(|s| {
+                    !s.shadow
+                        && s.score >= detect::alerts::ALERT_THRESHOLD
+                        && s.role != Some(detect::ClaimRole::Correction)
+                })
+                .map(|s| s.category)
+                .collect();
+            pairs.push((expected, predicted));
+            examples += 1;
+        }
+    }
+    let scores = detect::eval::score(&pairs);
+    Ok(
+        serde_json::json!({"examples": examples, "files": files.len(), "threshold": detect::alerts::ALERT_THRESHOLD, "categories": scores}),
+    )
+}
