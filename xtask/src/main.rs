@@ -47,6 +47,7 @@ fn main() -> Result<()> {
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-search") => posts_bench::search(Path::new(&args[1])),
+        Some("posts-scan") => posts_bench::scan(Path::new(&args[1])),
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
         _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),
     }

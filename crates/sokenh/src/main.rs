@@ -72,6 +72,9 @@ enum Command {
         /// Với thư mục: theo dõi liên tục, quét mỗi N giây / with a folder: keep watching
         #[arg(long)]
         watch: Option<u64>,
+        /// Không chạy bộ phát hiện ngay (để `scan` sau) / do not screen the new items now
+        #[arg(long)]
+        no_scan: bool,
         #[arg(long)]
         json: bool,
     },
@@ -242,6 +245,7 @@ fn run(cli: Cli) -> Result<()> {
             community,
             interval,
             watch,
+            no_scan,
             json,
         } => {
             let dir = data("sokenh-data");
@@ -253,19 +257,25 @@ fn run(cli: Cli) -> Result<()> {
                         format!("định dạng không hỗ trợ «{f}» / unknown format")
                     })?),
                 };
+            let opts = posts::Options {
+                format,
+                community: community.as_deref(),
+                screen: !no_scan,
+            };
             let print = |r: &posts::Report| -> Result<()> {
                 if json {
                     println!("{}", serde_json::to_string(r)?);
                 } else {
                     println!(
-                        "{}: đọc {}, thêm {}, trùng {}, từ chối {}, trang mới {}, lập chỉ mục {}",
+                        "{}: đọc {}, thêm {}, trùng {}, từ chối {}, trang mới {}, lập chỉ mục {}, tín hiệu {}",
                         r.source,
                         r.read,
                         r.inserted,
                         r.duplicates,
                         r.rejected_total,
                         r.communities_created,
-                        r.indexed
+                        r.indexed,
+                        r.signals
                     );
                     for x in r.rejected.iter().take(20) {
                         println!("  dòng {}: {}", x.line, x.reason);
@@ -283,13 +293,7 @@ fn run(cli: Cli) -> Result<()> {
                 )?)
             } else if Path::new(&path_or_url).is_dir() {
                 loop {
-                    for r in posts::ingest_inbox(
-                        &mut store,
-                        &dir,
-                        Path::new(&path_or_url),
-                        format,
-                        community.as_deref(),
-                    )? {
+                    for r in posts::ingest_inbox(&mut store, &dir, Path::new(&path_or_url), opts)? {
                         print(&r)?;
                     }
                     match watch {
@@ -304,8 +308,7 @@ fn run(cli: Cli) -> Result<()> {
                     &mut store,
                     &dir,
                     Path::new(&path_or_url),
-                    format,
-                    community.as_deref(),
+                    opts,
                 )?)
             }
         }

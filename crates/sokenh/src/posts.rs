@@ -150,13 +150,26 @@ fn file_source(bytes: &[u8]) -> String {
     )
 }
 
+/// How an ingest run goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub format: Option<Format>,
+    pub community: Option<&'a str>,
+    /// Run the detectors on the new items (the default; `--no-scan` leaves it to `scan`).
+    pub screen: bool,
+}
+
 pub fn ingest_file(
     store: &mut Store,
     data_dir: &Path,
     path: &Path,
-    format: Option<Format>,
-    community: Option<&str>,
+    opts: Options<'_>,
 ) -> Result<Report> {
+    let Options {
+        format,
+        community,
+        screen,
+    } = opts;
     let bytes = std::fs::read(path)
         .with_context(|| format!("không đọc được {} / cannot read", path.display()))?;
     let format = match format {
@@ -180,7 +193,9 @@ pub fn ingest_file(
         .with_context(|| format!("không đọc được {} như {format:?}", path.display()))?;
     store_entries(store, &source, entries, &prep, skip, &mut report)?;
     report.indexed = catch_up_index(store, data_dir)?;
-    report.signals = crate::screening::scan(store, data_dir, false)?.signals;
+    if screen {
+        report.signals = crate::screening::scan(store, data_dir, false)?.signals;
+    }
     Ok(report)
 }
 
@@ -241,8 +256,7 @@ pub fn ingest_inbox(
     store: &mut Store,
     data_dir: &Path,
     dir: &Path,
-    format: Option<Format>,
-    community: Option<&str>,
+    opts: Options<'_>,
 ) -> Result<Vec<Report>> {
     let done = dir.join("done");
     let failed = dir.join("failed");
@@ -262,7 +276,7 @@ pub fn ingest_inbox(
     let mut reports = Vec::new();
     for file in files {
         let name = file.file_name().map(|n| n.to_owned()).unwrap_or_default();
-        match ingest_file(store, data_dir, &file, format, community) {
+        match ingest_file(store, data_dir, &file, opts) {
             Ok(report) => {
                 std::fs::rename(&file, done.join(&name))?;
                 std::fs::write(
