@@ -6,6 +6,10 @@
 //!
 //! `cargo xtask bench-import [ROWS]`: the register-import benchmark.
 //!
+//! `cargo xtask bench-detect [ITEMS]`: rule matching with 10,000 terms next to the bare
+//! aho-corasick crate, and fact-check matching of ITEMS (default 1,000,000) against 10,000
+//! claims next to datasketch (PyPI).
+//!
 //! `cargo xtask bench-posts [POSTS]`: posts end to end (parse, normalise, store, index) into SQLite
 //! and tantivy, next to the bare floor (the same rows inserted and indexed with nothing else
 //! done), then search latency over a fixed query set. Each stage runs in a child process of its
@@ -14,6 +18,7 @@
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
 
+mod detect_bench;
 mod posts_bench;
 
 use anyhow::{Context, Result, bail};
@@ -35,6 +40,14 @@ fn main() -> Result<()> {
         Some("bench-text") => {
             let mb: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(8);
             bench_text(mb)
+        }
+        Some("bench-detect") => {
+            let items: u64 = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            detect_bench::run(items)
         }
         Some("bench-posts") => {
             let posts: u64 = args

@@ -303,9 +303,12 @@ impl FactCheckIndex {
     }
 }
 
+/// Entries read, and (line or entry number, reason) for those rejected.
+pub type Parsed = (Vec<FactCheck>, Vec<(u64, String)>);
+
 /// Reads the CSV form: `id, claim, verdict, correction, source_url` (optional `date`,
 /// `variants` separated by `|`). Returns entries and (line, reason) rejections.
-pub fn parse_csv(content: &str) -> (Vec<FactCheck>, Vec<(u64, String)>) {
+pub fn parse_csv(content: &str) -> Parsed {
     let mut reader = csv_lite(content);
     let Some(header) = reader.next() else {
         return (Vec::new(), vec![(1, "tệp trống / empty file".into())]);
@@ -415,7 +418,7 @@ fn csv_lite(content: &str) -> impl Iterator<Item = (u64, Vec<String>)> + '_ {
 }
 
 /// Reads schema.org `ClaimReview` JSON-LD: one object, an array, or an `@graph`.
-pub fn parse_claimreview(json: &str) -> Result<(Vec<FactCheck>, Vec<(u64, String)>), String> {
+pub fn parse_claimreview(json: &str) -> Result<Parsed, String> {
     let v: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("JSON không hợp lệ: {e}"))?;
     let items: Vec<&serde_json::Value> = match &v {

@@ -56,6 +56,17 @@ fn parse<T: std::str::FromStr>(s: String, what: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("{what}: {s}")))
 }
 
+/// A fact-check row as compared on upsert: claim, verdict, correction, source, date, variants, media.
+type FactRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
 const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note";
 
 fn community(r: &Row) -> Result<Community> {
@@ -462,7 +473,7 @@ impl Backend for Postgres {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let old = self
+        let old: Option<FactRow> = self
             .client
             .query_opt("SELECT claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks WHERE id = $1", &[&f.id])
             .map_err(db)?

@@ -58,6 +58,17 @@ fn parse<T: std::str::FromStr>(s: String, what: &str) -> rusqlite::Result<T> {
     })
 }
 
+/// A fact-check row as compared on upsert: claim, verdict, correction, source, date, variants, media.
+type FactRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
 const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note";
 
 fn community(r: &Row) -> rusqlite::Result<Community> {
@@ -469,7 +480,7 @@ impl Backend for Sqlite {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let old: Option<(String, String, String, String, Option<String>, String, String)> = self
+        let old: Option<FactRow> = self
             .conn
             .query_row("SELECT claim, verdict, correction, source_url, date, variants, media_hashes FROM factchecks WHERE id = ?1", [&f.id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))

@@ -1,0 +1,212 @@
+//! Detection through the CLI: ingest screens new items, `signals list` explains them, the
+//! fact-check register and the block list feed the detectors, office rule packs go through
+//! their own examples first, and `eval` prints precision and recall.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sokenh(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("SOKENH_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn ingest_screens_and_signals_explain_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fc = write(
+        dir.path(),
+        "fc.csv",
+        "id,claim,verdict,correction,source_url\nfc-1,Xã Thạch Quảng sẽ thu hồi toàn bộ đất ruộng thôn Đồng Tâm để làm sân golf từ tháng 12 năm 2026,tin sai sự thật,UBND xã khẳng định không có chủ trương này,https://thachquang.thanhhoa.gov.vn/dinh-chinh\nfc-2,x,satire,,\n",
+    );
+    let v = json(&sokenh(&data, &["factcheck", "import", &fc, "--json"]));
+    assert_eq!(
+        (
+            v["inserted"].as_u64(),
+            v["updated"].as_u64(),
+            v["rejected"][0]["line"].as_u64()
+        ),
+        (Some(1), Some(0), Some(3))
+    );
+    let list = write(dir.path(), "block.txt", "# lừa đảo\nqua-tang-tri-an.vn\n");
+    let b = json(&sokenh(&data, &["blocklist", "import", &list, "--json"]));
+    assert_eq!(b["inserted"], 1);
+    let posts = write(
+        dir.path(),
+        "posts.jsonl",
+        &[
+            r#"{"id": "a1", "community_url": "https://facebook.com/groups/thachquangquetoi", "published_at": "2026-11-20T08:00:00+07:00", "text": "Nóng: xã Thạch Quảng sẽ thu hồi toàn bộ đất ruộng thôn Đồng Tâm để làm sân golf từ tháng 12 năm 2026 😡"}"#,
+            r#"{"id": "a2", "community_url": "https://facebook.com/groups/thachquangquetoi", "published_at": "2026-11-20T09:00:00+07:00", "text": "Thông tin xã Thạch Quảng sẽ thu hồi toàn bộ đất ruộng thôn Đồng Tâm để làm sân golf từ tháng 12 năm 2026 là sai sự thật"}"#,
+            r#"{"id": "a3", "community_url": "https://facebook.com/groups/thachquangquetoi", "published_at": "2026-11-20T10:00:00+07:00", "text": "Nhận quà tại https://qua-tang-tri-an.vn/nhan ngay"}"#,
+            r#"{"id": "a4", "community_url": "https://facebook.com/groups/thachquangquetoi", "published_at": "2026-11-20T11:00:00+07:00", "text": "Danh sách hộ nợ: Nguyễn Văn A CCCD 038095001234"}"#,
+            r#"{"id": "a5", "community_url": "https://facebook.com/groups/thachquangquetoi", "published_at": "2026-11-20T12:00:00+07:00", "text": "Chợ phiên sáng nay đông vui"}"#,
+        ]
+        .join("\n"),
+    );
+    let r = json(&sokenh(&data, &["ingest", &posts, "--json"]));
+    assert_eq!(r["inserted"], 5);
+    assert!(r["signals"].as_u64().unwrap() >= 4);
+
+    let signals = json(&sokenh(&data, &["signals", "list", "--json"]));
+    let rows = signals.as_array().unwrap();
+    let find = |item: &str, cat: &str| {
+        rows.iter()
+            .find(|s| s["item_id"] == item && s["category"] == cat)
+            .cloned()
+    };
+    let spread = find("a1", "false_claim").expect("a1 spreads the claim");
+    assert_eq!(spread["ref"], "fc-1");
+    assert!(spread.get("role").is_none());
+    assert!(
+        spread["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("tin sai sự thật")
+    );
+    let correction = find("a2", "false_claim").expect("a2 corrects it");
+    assert_eq!(correction["role"], "correction");
+    let blocked = find("a3", "scam").expect("a3 links a blocked domain");
+    assert_eq!(blocked["ref"], "blocklist:qua-tang-tri-an.vn");
+    let personal = find("a4", "personal_data").expect("a4 publishes an ID");
+    assert_eq!(
+        personal["evidence"][0]["shown"], "038***1234",
+        "masked in every display"
+    );
+    assert!(
+        !personal["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("038095001234")
+    );
+    assert!(rows.iter().all(|s| s["item_id"] != "a5"));
+    let only = json(&sokenh(
+        &data,
+        &["signals", "list", "--category", "personal_data", "--json"],
+    ));
+    // The numbers (entity detector) and the published list (rule) are two findings on one item.
+    let refs: Vec<(&str, &str)> = only
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["item_id"].as_str().unwrap(), s["ref"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            ("a4", "entities.personal_numbers"),
+            ("a4", "personal_data.published_list")
+        ]
+    );
+    let bad = sokenh(
+        &data,
+        &["signals", "list", "--category", "opinion", "--json"],
+    );
+    assert!(!bad.status.success(), "no category outside the taxonomy");
+
+    // A rescan after the register changes replaces signals rather than doubling them.
+    let before = rows.len();
+    let s = json(&sokenh(&data, &["scan", "--all", "--json"]));
+    assert_eq!(s["screened"], 5);
+    assert_eq!(
+        json(&sokenh(&data, &["signals", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        before
+    );
+    assert_eq!(
+        json(&sokenh(&data, &["audit", "verify", "--json"]))["ok"],
+        true
+    );
+}
+
+#[test]
+fn office_rule_packs_must_pass_their_own_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let good = write(
+        dir.path(),
+        "office.toml",
+        "category = \"scam\"\nversion = \"office-1\"\n[[rules]]\nid = \"office.multilevel\"\nexplanation = \"Mời tham gia kinh doanh đa cấp\"\nweight = 0.7\nany = [\"đa cấp\"]\nshadow = true\npositive = [\"Tham gia đa cấp thu nhập cao\"]\nnegative = [\"Chợ phiên\"]\n",
+    );
+    assert!(sokenh(&data, &["rules", "import", &good]).status.success());
+    let rules = json(&sokenh(&data, &["rules", "list", "--json"]));
+    let office = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "office.multilevel")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (office["shadow"].as_bool(), office["category"].as_str()),
+        (Some(true), Some("scam"))
+    );
+    let test = json(&sokenh(&data, &["rules", "test", "--json"]));
+    assert_eq!(test["failures"], serde_json::json!([]));
+    assert!(test["rules"].as_u64().unwrap() >= 15);
+    let broken = write(
+        dir.path(),
+        "broken.toml",
+        "category = \"scam\"\nversion = \"office-2\"\n[[rules]]\nid = \"office.broken\"\nexplanation = \"x\"\nweight = 0.7\nany = [\"đa cấp\"]\npositive = [\"không liên quan\"]\n",
+    );
+    let out = sokenh(&data, &["rules", "import", &broken]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("office.broken"));
+    let political = write(
+        dir.path(),
+        "p.toml",
+        "category = \"political_opinion\"\nversion = \"1\"\n",
+    );
+    assert!(
+        !sokenh(&data, &["rules", "import", &political])
+            .status
+            .success(),
+        "no category outside the taxonomy"
+    );
+}
+
+#[test]
+fn eval_prints_precision_and_recall_per_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let sets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../detect/eval");
+    let v = json(&sokenh(
+        dir.path(),
+        &["eval", sets.to_str().unwrap(), "--json"],
+    ));
+    assert!(v["examples"].as_u64().unwrap() >= 50);
+    for c in [
+        "scam",
+        "secret_leak",
+        "personal_data",
+        "false_claim",
+        "threat",
+        "impersonation",
+    ] {
+        let s = &v["categories"][c];
+        assert!(s["precision"].as_f64().unwrap() >= 0.9, "{c}: {s}");
+        assert!(s["recall"].as_f64().unwrap() >= 0.9, "{c}: {s}");
+    }
+}
