@@ -6,18 +6,25 @@ use anyhow::Result;
 use std::io::Write;
 use std::time::Instant;
 
+/// Syllables for synthetic terms: a few common ones (so that some terms match the corpus) among
+/// many others, as in a real pack where most terms are specific phrases.
 const SYLLABLES: &[&str] = &[
     "an", "binh", "cong", "dan", "dong", "giao", "hoi", "khanh", "lang", "minh", "nong", "phu",
     "quang", "son", "tam", "thach", "thanh", "tien", "trung", "van", "viet", "xa", "xuan", "yen",
     "bac", "cau", "dai", "ha", "hai", "hoa", "hung", "kim", "lam", "long", "my", "nam", "ngoc",
-    "phuc", "tan", "thuy",
+    "phuc", "tan", "thuy", "bong", "chuyen", "khoan", "tai", "lieu", "mat", "ma", "otp", "vay",
+    "lai", "suat", "giai", "ngan", "thuong", "qua", "tang", "tri", "nhan", "viec", "nhe", "luong",
+    "cao", "nap", "rut", "tien", "the", "cao", "sim", "so", "dep", "dat", "nen", "du", "an", "can",
+    "ho", "chung", "cu", "bao", "hiem", "y", "te", "thuoc", "chua", "benh", "ung", "thu", "tieu",
+    "duong", "gan", "than", "phoi", "tim", "mach", "huyet", "ap", "dau", "lung", "xuong", "khop",
+    "da", "day",
 ];
 
 fn terms(n: usize) -> Vec<String> {
     let mut rng = ingest::corpus::Rng::new(9);
     let mut set = std::collections::BTreeSet::new();
     while set.len() < n {
-        let k = 2 + rng.below(2) as usize;
+        let k = 2 + rng.below(3) as usize;
         let t: Vec<&str> = (0..k).map(|_| rng.pick(SYLLABLES)).collect();
         set.insert(t.join(" "));
     }

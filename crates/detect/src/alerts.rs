@@ -113,3 +113,106 @@ pub fn group(items: &[Screened<'_>], window: i64, suppressed: &[Suppression]) ->
     }
     alerts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClaimRole, Evidence};
+
+    fn sig(reference: &str, score: f32, shadow: bool, role: Option<ClaimRole>) -> Signal {
+        Signal {
+            category: Category::Scam,
+            score,
+            evidence: vec![Evidence {
+                start: 0,
+                end: 1,
+                shown: "x".into(),
+            }],
+            explanation: format!("luật {reference}"),
+            detector: "rules".into(),
+            reference: reference.into(),
+            version: "t".into(),
+            shadow,
+            role,
+        }
+    }
+
+    #[test]
+    fn floods_shadows_corrections_and_suppressions() {
+        let strong = [sig("scam.otp_request", 0.85, false, None)];
+        let weak = [sig("urls.shortener", 0.2, false, None)];
+        let shadow = [sig("office.new", 0.9, true, None)];
+        let correction = [sig("fc-1", 0.1, false, Some(ClaimRole::Correction))];
+        let items = [
+            Screened {
+                item_id: "a",
+                at: 0,
+                folded: "doc ma otp",
+                signals: &strong,
+            },
+            Screened {
+                item_id: "b",
+                at: 600,
+                folded: "doc ma otp",
+                signals: &strong,
+            },
+            Screened {
+                item_id: "c",
+                at: 1200,
+                folded: "doc ma otp",
+                signals: &strong,
+            },
+            Screened {
+                item_id: "d",
+                at: 90_000,
+                folded: "doc ma otp",
+                signals: &strong,
+            },
+            Screened {
+                item_id: "e",
+                at: 10,
+                folded: "bit ly",
+                signals: &weak,
+            },
+            Screened {
+                item_id: "f",
+                at: 20,
+                folded: "da cap",
+                signals: &shadow,
+            },
+            Screened {
+                item_id: "g",
+                at: 30,
+                folded: "dinh chinh",
+                signals: &correction,
+            },
+            Screened {
+                item_id: "h",
+                at: 40,
+                folded: "known false match",
+                signals: &strong,
+            },
+        ];
+        let suppressed = [Suppression {
+            reference: "scam.otp_request".into(),
+            folded_text: "known false match".into(),
+        }];
+        let alerts = group(&items, 3600, &suppressed);
+        let got: Vec<(Vec<String>, usize, Severity)> = alerts
+            .iter()
+            .map(|a| (a.item_ids.clone(), a.count, a.severity))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    vec!["a".to_owned(), "b".to_owned(), "c".to_owned()],
+                    3,
+                    Severity::High
+                ),
+                (vec!["d".to_owned()], 1, Severity::High),
+            ],
+            "a burst is one alert with a count; a day later is a new alert; weak, shadow, correction and suppressed signals raise none"
+        );
+    }
+}

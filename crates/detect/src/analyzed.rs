@@ -67,20 +67,39 @@ impl Analyzed {
     pub fn new(original: &str) -> Analyzed {
         let mut a = Analyzed {
             matching: Form {
-                text: " ".into(),
-                toks: Vec::new(),
+                text: String::with_capacity(original.len() + 16),
+                toks: Vec::with_capacity(original.len() / 4),
             },
             canonical: Form {
-                text: " ".into(),
-                toks: Vec::new(),
+                text: String::with_capacity(original.len() + 16),
+                toks: Vec::with_capacity(original.len() / 4),
             },
         };
-        let mut start: Option<usize> = None;
-        let flush = |a: &mut Analyzed, s: usize, e: usize| {
+        a.matching.text.push(' ');
+        a.canonical.text.push(' ');
+        // Scratch buffers, reused for every syllable: this runs on every item.
+        let mut canon = String::new();
+        let mut lower = String::new();
+        let mut folded = String::new();
+        let mut flush = |a: &mut Analyzed, s: usize, e: usize| {
             let syllable = &original[s..e];
-            let canonical = text::canonical(syllable).to_lowercase();
-            a.canonical.push(&canonical, (s, e));
-            let folded = text::fold(syllable);
+            if syllable.is_ascii() {
+                lower.clear();
+                lower.extend(syllable.bytes().map(|b| b.to_ascii_lowercase() as char));
+                a.canonical.push(&lower, (s, e));
+                match text::expand_teencode(&lower) {
+                    Some(full) => full.split(' ').for_each(|x| a.matching.push(x, (s, e))),
+                    None => a.matching.push(&lower, (s, e)),
+                }
+                return;
+            }
+            canon.clear();
+            text::canonical_into(syllable, &mut canon);
+            lower.clear();
+            lower.extend(canon.chars().flat_map(char::to_lowercase));
+            a.canonical.push(&lower, (s, e));
+            folded.clear();
+            text::fold_into(syllable, &mut folded);
             for w in folded.split(' ').filter(|w| !w.is_empty()) {
                 match text::expand_teencode(w) {
                     Some(full) => full.split(' ').for_each(|x| a.matching.push(x, (s, e))),
@@ -88,6 +107,7 @@ impl Analyzed {
                 }
             }
         };
+        let mut start: Option<usize> = None;
         for (i, c) in original.char_indices() {
             let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
             match (inside, start) {

@@ -22,6 +22,8 @@ const BANDS: usize = 32;
 const ROWS: usize = HASHES / BANDS;
 /// The share of a claim's bigrams an item must repeat (of the shorter of the two).
 pub const THRESHOLD: f32 = 0.6;
+/// LSH bands a candidate must share with an item.
+const MIN_BANDS: usize = 2;
 /// Fewer shared bigrams than this is never a match, whatever the share.
 const MIN_SHARED: usize = 4;
 
@@ -172,32 +174,44 @@ impl FactCheckIndex {
         self.candidates_for(&shingles(&words(a)))
     }
 
-    fn candidates_of(&self, sh: &HashSet<u64>) -> Vec<usize> {
+    /// Claim texts that share at least two LSH bands with these shingles: one shared band is
+    /// what unrelated posts with a common phrase produce; a repeated claim shares many.
+    fn candidates_of(&self, sh: &HashSet<u64>, out: &mut Vec<usize>) {
         if sh.is_empty() {
-            return Vec::new();
+            return;
         }
-        let mut c: Vec<usize> = bands(&minhash(sh))
+        let mut hits: Vec<usize> = bands(&minhash(sh))
             .filter_map(|b| self.lsh.get(&b))
             .flatten()
             .copied()
             .collect();
-        c.sort_unstable();
-        c.dedup();
-        c
+        hits.sort_unstable();
+        let mut i = 0;
+        while i < hits.len() {
+            let mut j = i;
+            while j < hits.len() && hits[j] == hits[i] {
+                j += 1;
+            }
+            if j - i >= MIN_BANDS || sh.len() < 3 {
+                out.push(hits[i]);
+            }
+            i = j;
+        }
     }
 
     /// Candidates for an item: a long item (a claim quoted inside a long post) is looked up by
     /// overlapping windows about a claim's length, so the claim is not diluted by the rest.
     fn candidates_for(&self, shingles: &[(u64, usize)]) -> Vec<usize> {
         const WINDOW: usize = 20;
-        if shingles.len() <= WINDOW + 4 {
-            return self.candidates_of(&shingles.iter().map(|s| s.0).collect());
-        }
         let mut c: Vec<usize> = Vec::new();
+        if shingles.len() <= WINDOW + 4 {
+            self.candidates_of(&shingles.iter().map(|s| s.0).collect(), &mut c);
+            return c;
+        }
         let mut start = 0;
         while start < shingles.len() {
             let end = (start + WINDOW).min(shingles.len());
-            c.extend(self.candidates_of(&shingles[start..end].iter().map(|s| s.0).collect()));
+            self.candidates_of(&shingles[start..end].iter().map(|s| s.0).collect(), &mut c);
             if end == shingles.len() {
                 break;
             }

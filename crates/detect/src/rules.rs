@@ -145,6 +145,12 @@ pub struct RuleSet {
     regexes: Vec<regex::Regex>,
     regex_set: RegexSet,
     rules: Vec<CompiledRule>,
+    /// Which rules a hit can make fire: rules by matching term, by canonical term, by regex.
+    /// Only those rules are evaluated, so the cost of a text grows with what matched in it, not
+    /// with the number of rules.
+    by_matching_term: Vec<Vec<usize>>,
+    by_canonical_term: Vec<Vec<usize>>,
+    by_regex: Vec<Vec<usize>>,
     pub packs: Vec<Pack>,
 }
 
@@ -228,7 +234,27 @@ impl RuleSet {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut by_matching_term = vec![Vec::new(); matching_terms.len()];
+        let mut by_canonical_term = vec![Vec::new(); canonical_terms.len()];
+        let mut by_regex = vec![Vec::new(); regex_src.len()];
+        for (i, r) in rules.iter().enumerate() {
+            let table = if r.canonical {
+                &mut by_canonical_term
+            } else {
+                &mut by_matching_term
+            };
+            // A rule can fire only if one of its `all` or `any` terms, or one of its regexes, hit.
+            for &t in r.all.iter().chain(&r.any) {
+                table[t].push(i);
+            }
+            for &x in &r.regex {
+                by_regex[x].push(i);
+            }
+        }
         Ok(RuleSet {
+            by_matching_term,
+            by_canonical_term,
+            by_regex,
             matching_ac: build(&matching_terms).map_err(|e| bad(e.to_string()))?,
             canonical_ac: build(&canonical_terms).map_err(|e| bad(e.to_string()))?,
             regex_set: RegexSet::new(&regex_src).map_err(|e| bad(e.to_string()))?,
@@ -291,8 +317,17 @@ impl RuleSet {
         if m_hits.is_empty() && c_hits.is_empty() && regex_matches.is_empty() {
             return Vec::new();
         }
+        let mut candidates: Vec<usize> = m_hits
+            .keys()
+            .flat_map(|t| &self.by_matching_term[*t])
+            .chain(c_hits.keys().flat_map(|t| &self.by_canonical_term[*t]))
+            .chain(regex_matches.iter().flat_map(|x| &self.by_regex[*x]))
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut out = Vec::new();
-        for r in &self.rules {
+        for r in candidates.into_iter().map(|i| &self.rules[i]) {
             let (hits, form) = if r.canonical {
                 (&c_hits, &analyzed.canonical)
             } else {

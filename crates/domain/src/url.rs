@@ -107,7 +107,15 @@ impl CanonicalUrl {
         let host = parsed
             .host_str()
             .ok_or_else(|| UrlError::NotALink(trimmed.to_owned()))?;
-        if !host.contains('.') || host.starts_with('.') || host.ends_with('.') {
+        // A domain's last label has a letter ("6." is not a site: the fuzzer found that it read
+        // back as 0.0.0.6); IP addresses are kept as the parser writes them.
+        let is_ip = matches!(parsed.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+        let tld_ok = host
+            .rsplit('.')
+            .next()
+            .is_some_and(|l| l.bytes().any(|b| b.is_ascii_alphabetic()));
+        if !host.contains('.') || host.starts_with('.') || host.ends_with('.') || !(is_ip || tld_ok)
+        {
             return Err(UrlError::NotALink(trimmed.to_owned()));
         }
         let host = host.trim_start_matches("www.").to_owned();
@@ -484,6 +492,7 @@ mod tests {
     #[test]
     fn refusals() {
         for bad in [
+            "6.;/",
             "javascript:alert(1)",
             "file:///etc/passwd",
             "data:text/html,hi",
@@ -501,6 +510,19 @@ mod tests {
                 "{bad:?} should be refused"
             );
         }
+    }
+
+    #[test]
+    fn regression_fuzz_numeric_host_read_back_as_an_ip() {
+        // cargo fuzz found "6.;/" canonicalised to "https://6", which reads back as 0.0.0.6.
+        assert!(CanonicalUrl::parse("6.;/").is_err());
+        // A bare number is an IPv4 address to the URL standard: kept, in the dotted form.
+        let six = CanonicalUrl::parse("https://6").unwrap();
+        assert_eq!(six.as_str(), "https://0.0.0.6");
+        assert_eq!(CanonicalUrl::parse(six.as_str()).unwrap(), six);
+        let ip = CanonicalUrl::parse("http://192.168.1.10/so-dang-ky").unwrap();
+        assert_eq!(ip.as_str(), "https://192.168.1.10/so-dang-ky");
+        assert_eq!(CanonicalUrl::parse(ip.as_str()).unwrap(), ip);
     }
 
     #[test]

@@ -56,6 +56,18 @@ pub enum SignalsCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Đánh dấu một khớp sai đã biết: luật này trên nội dung này không cảnh báo nữa
+    /// / suppress a known false match
+    Suppress {
+        /// Mã bài đăng (của nguồn) / the item's source id
+        item: String,
+        /// Luật hoặc mục sổ kiểm chứng / the rule or register entry
+        #[arg(long = "ref")]
+        reference: String,
+        /// Lý do / why
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 fn read(file: &Path) -> Result<String> {
@@ -208,8 +220,21 @@ pub fn blocklist(store: &mut Store, cmd: BlocklistCmd) -> Result<()> {
     Ok(())
 }
 
-pub fn signals(store: &mut Store, cmd: SignalsCmd) -> Result<()> {
-    let SignalsCmd::List { category, json } = cmd;
+pub fn signals(store: &mut Store, data_dir: &Path, cmd: SignalsCmd) -> Result<()> {
+    let (category, json) = match cmd {
+        SignalsCmd::List { category, json } => (category, json),
+        SignalsCmd::Suppress {
+            item,
+            reference,
+            reason,
+        } => {
+            screening::suppress(store, data_dir, &item, &reference, &reason)?;
+            println!(
+                "Đã ghi nhận khớp sai: {reference} trên bài {item} sẽ không cảnh báo nữa / suppressed"
+            );
+            return Ok(());
+        }
+    };
     let category = category
         .map(|c| {
             domain::Category::parse_word(&c)

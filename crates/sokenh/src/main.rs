@@ -379,7 +379,8 @@ fn run(cli: Cli) -> Result<()> {
             detectcmd::blocklist(&mut db::open(&data("sokenh-data"), url)?, what)
         }
         Command::Signals { what } => {
-            detectcmd::signals(&mut db::open(&data("sokenh-data"), url)?, what)
+            let dir = data("sokenh-data");
+            detectcmd::signals(&mut db::open(&dir, url)?, &dir, what)
         }
         Command::Scan { all, json } => {
             let dir = data("sokenh-data");

@@ -67,9 +67,63 @@ pub struct ScanReport {
     pub alerts: u64,
 }
 
+/// Known false matches the office has dismissed: (rule or register reference, folded text).
+pub fn suppressions(data_dir: &Path) -> Vec<detect::alerts::Suppression> {
+    let Ok(content) = std::fs::read_to_string(data_dir.join("suppressions.json")) else {
+        return Vec::new();
+    };
+    let pairs: Vec<(String, String)> = serde_json::from_str(&content).unwrap_or_default();
+    pairs
+        .into_iter()
+        .map(|(reference, folded_text)| detect::alerts::Suppression {
+            reference,
+            folded_text,
+        })
+        .collect()
+}
+
+/// Adds a known false match: this reference on this item's text raises no more alerts.
+pub fn suppress(
+    store: &mut Store,
+    data_dir: &Path,
+    item_source_id: &str,
+    reference: &str,
+    reason: &str,
+) -> Result<()> {
+    let mut after = 0;
+    let text = loop {
+        let page = store.items_after(after, 10_000)?;
+        let Some(last) = page.last().map(|i| i.id) else {
+            anyhow::bail!("không có bài đăng «{item_source_id}» / no such item")
+        };
+        if let Some(i) = page.iter().find(|i| i.source_id == item_source_id) {
+            break i.text.clone();
+        }
+        after = last;
+    };
+    let path = data_dir.join("suppressions.json");
+    let mut pairs: Vec<(String, String)> = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default();
+    let pair = (reference.to_owned(), text::fold(&text));
+    if !pairs.contains(&pair) {
+        pairs.push(pair);
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&pairs)?)?;
+    store.record(
+        "cli",
+        "signal.suppress",
+        "signal",
+        serde_json::json!({"item": item_source_id, "ref": reference, "reason": reason}),
+    )?;
+    Ok(())
+}
+
 /// Screens the items after the "scan" checkpoint (all items with `all`).
 pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
     let engine = engine(store, data_dir)?;
+    let suppressed = suppressions(data_dir);
     let mut after = if all {
         0
     } else {
@@ -102,7 +156,7 @@ pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport>
                 signals,
             })
             .collect();
-        let alerts: Vec<StoredAlert> = detect::alerts::group(&screened, 3600, &[])
+        let alerts: Vec<StoredAlert> = detect::alerts::group(&screened, 3600, &suppressed)
             .into_iter()
             .map(|a| {
                 let at = |t: i64| {

@@ -334,22 +334,22 @@ impl Backend for Postgres {
             .map(|r| CommunityId(r.get(0))))
     }
 
-    fn insert_item(&mut self, community: CommunityId, it: &NewItem) -> Result<bool> {
+    fn insert_item(&mut self, community: CommunityId, it: &NewItem) -> Result<Option<i64>> {
         let media =
             serde_json::to_string(&it.media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let m = |v: Option<u64>| v.map(|x| x as i64);
-        let n = self
+        let row = self
             .client
-            .execute(
+            .query_opt(
                 "INSERT INTO items (source_id, platform, community_id, published_at, text, url, author_pseudonym, author_handle, reactions, comments, shares, views, media)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (platform, source_id) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (platform, source_id) DO NOTHING RETURNING id",
                 &[
                     &it.source_id, &it.platform.as_str(), &community.0, &it.published_at, &it.text, &it.url, &it.author_pseudonym, &it.author_handle,
                     &m(it.metrics.reactions), &m(it.metrics.comments), &m(it.metrics.shares), &m(it.metrics.views), &media,
                 ],
             )
             .map_err(db)?;
-        Ok(n == 1)
+        Ok(row.map(|r| r.get(0)))
     }
 
     fn item_count(&mut self) -> Result<u64> {

@@ -341,7 +341,7 @@ impl Backend for Sqlite {
             .map_err(db)
     }
 
-    fn insert_item(&mut self, community: CommunityId, it: &NewItem) -> Result<bool> {
+    fn insert_item(&mut self, community: CommunityId, it: &NewItem) -> Result<Option<i64>> {
         let media =
             serde_json::to_string(&it.media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let n = self
@@ -358,7 +358,7 @@ impl Backend for Sqlite {
                 ])
             })
             .map_err(db)?;
-        Ok(n == 1)
+        Ok((n == 1).then(|| self.conn.last_insert_rowid()))
     }
 
     fn item_count(&mut self) -> Result<u64> {

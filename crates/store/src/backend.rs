@@ -56,8 +56,8 @@ pub trait Backend: Send {
     fn commitments(&mut self) -> Result<Vec<Commitment>>;
 
     fn community_id_by_key(&mut self, key: &str) -> Result<Option<CommunityId>>;
-    /// Inserts an item; returns false when the platform already has this source id.
-    fn insert_item(&mut self, community: CommunityId, item: &NewItem) -> Result<bool>;
+    /// Inserts an item; returns its id, or None when the platform already has this source id.
+    fn insert_item(&mut self, community: CommunityId, item: &NewItem) -> Result<Option<i64>>;
     fn item_count(&mut self) -> Result<u64>;
     /// Items with id greater than `after`, by id, at most `limit`.
     fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>>;

@@ -117,6 +117,10 @@ mod tests {
     fn table_is_folded_and_unique() {
         let mut seen = std::collections::HashSet::new();
         for (short, full, _) in TABLE {
+            assert!(
+                short.len() <= 4,
+                "expand() assumes short forms of at most four bytes: {short}"
+            );
             assert!(seen.insert(*short), "{short} twice");
             assert_eq!(crate::fold(short), *short, "{short} is not folded");
             assert_eq!(crate::fold(full), *full, "{full} is not folded");
