@@ -14,6 +14,6 @@ mod store;
 
 pub use backend::{Backend, NewMember, Upsert};
 pub use error::StoreError;
-pub use store::{ImportOutcome, IngestOutcome, Store, StoredItem};
+pub use store::{ImportOutcome, IngestOutcome, Store};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

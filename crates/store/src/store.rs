@@ -23,17 +23,6 @@ pub struct IngestOutcome {
     pub duplicates: u64,
     /// Communities that items named and the register did not have (created with status unknown).
     pub communities_created: Vec<String>,
-    /// The items this batch stored, for indexing them right away.
-    #[serde(skip)]
-    pub stored: Vec<StoredItem>,
-}
-
-/// An item a batch stored: its position in the batch, its id and its community's id.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StoredItem {
-    pub index: usize,
-    pub id: i64,
-    pub community: i64,
 }
 
 /// The name given to the root unit when an import finds an empty register.
@@ -354,10 +343,7 @@ impl Store {
                     }
                 };
                 match s.db.insert_item(community, item)? {
-                    Some(id) => {
-                        out.inserted += 1;
-                        out.stored.push(StoredItem { index: out.stored.len() + out.duplicates as usize, id, community: community.0 });
-                    }
+                    Some(_) => out.inserted += 1,
                     None => out.duplicates += 1,
                 }
             }
