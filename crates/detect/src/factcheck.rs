@@ -23,7 +23,7 @@ const ROWS: usize = HASHES / BANDS;
 /// The share of a claim's bigrams an item must repeat (of the shorter of the two).
 pub const THRESHOLD: f32 = 0.6;
 /// LSH bands a candidate must share with an item.
-const MIN_BANDS: usize = 2;
+const MIN_BANDS: usize = 3;
 /// Fewer shared bigrams than this is never a match, whatever the share.
 const MIN_SHARED: usize = 4;
 
@@ -65,7 +65,7 @@ fn shingles(words: &[(&str, (usize, usize))]) -> Vec<(u64, usize)> {
         .collect()
 }
 
-fn minhash(shingles: &HashSet<u64>) -> [u64; HASHES] {
+fn minhash(shingles: &[u64]) -> [u64; HASHES] {
     // The i-th hash of a shingle is h1 + i * h2 (Kirsch and Mitzenmacher): two mixes per shingle
     // instead of one per hash, and a loop the compiler vectorises.
     let mut sig = [u64::MAX; HASHES];
@@ -89,8 +89,34 @@ fn bands(sig: &[u64; HASHES]) -> impl Iterator<Item = u64> + '_ {
 
 struct Indexed {
     entry: usize,
-    shingles: HashSet<u64>,
+    /// Sorted, unique.
+    shingles: Vec<u64>,
     numbers: HashSet<String>,
+}
+
+/// Sorted, unique shingle hashes.
+fn shingle_set(shingles: &[(u64, usize)]) -> Vec<u64> {
+    let mut v: Vec<u64> = shingles.iter().map(|s| s.0).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// |a ∩ b| of two sorted, unique lists.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Words that, near a claim, say the item is refuting it.
@@ -117,7 +143,7 @@ const REFUTATION: &[&str] = &[
 pub struct FactCheckIndex {
     pub entries: Vec<FactCheck>,
     texts: Vec<Indexed>,
-    lsh: HashMap<u64, Vec<usize>>,
+    lsh: crate::fxhash::FxHashMap<u64, Vec<usize>>,
 }
 
 fn numbers_of(words: &[(&str, (usize, usize))]) -> HashSet<String> {
@@ -133,7 +159,7 @@ impl FactCheckIndex {
         let mut idx = FactCheckIndex {
             entries: Vec::new(),
             texts: Vec::new(),
-            lsh: HashMap::new(),
+            lsh: Default::default(),
         };
         for e in entries {
             idx.add(e);
@@ -146,7 +172,7 @@ impl FactCheckIndex {
         for text in std::iter::once(&e.claim).chain(e.variants.iter()) {
             let a = Analyzed::new(text);
             let w = words(&a);
-            let sh: HashSet<u64> = shingles(&w).into_iter().map(|s| s.0).collect();
+            let sh = shingle_set(&shingles(&w));
             if sh.is_empty() {
                 continue;
             }
@@ -178,7 +204,7 @@ impl FactCheckIndex {
 
     /// Claim texts that share at least two LSH bands with these shingles: one shared band is
     /// what unrelated posts with a common phrase produce; a repeated claim shares many.
-    fn candidates_of(&self, sh: &HashSet<u64>, out: &mut Vec<usize>) {
+    fn candidates_of(&self, sh: &[u64], out: &mut Vec<usize>) {
         if sh.is_empty() {
             return;
         }
@@ -207,13 +233,13 @@ impl FactCheckIndex {
         const WINDOW: usize = 20;
         let mut c: Vec<usize> = Vec::new();
         if shingles.len() <= WINDOW + 4 {
-            self.candidates_of(&shingles.iter().map(|s| s.0).collect(), &mut c);
+            self.candidates_of(&shingle_set(shingles), &mut c);
             return c;
         }
         let mut start = 0;
         while start < shingles.len() {
             let end = (start + WINDOW).min(shingles.len());
-            self.candidates_of(&shingles[start..end].iter().map(|s| s.0).collect(), &mut c);
+            self.candidates_of(&shingle_set(&shingles[start..end]), &mut c);
             if end == shingles.len() {
                 break;
             }
@@ -230,19 +256,22 @@ impl FactCheckIndex {
         }
         let w = words(a);
         let sh_list = shingles(&w);
-        let sh: HashSet<u64> = sh_list.iter().map(|s| s.0).collect();
+        let sh = shingle_set(&sh_list);
         let item_numbers = numbers_of(&w);
         let mut best: HashMap<usize, (f32, usize)> = HashMap::new();
         for t in self.candidates_for(&sh_list) {
             let ix = &self.texts[t];
-            let shared = ix.shingles.intersection(&sh).count();
+            let common = shared(&ix.shingles, &sh);
             let smaller = ix.shingles.len().min(sh.len()).max(1);
-            let score = shared as f32 / smaller as f32;
+            let score = common as f32 / smaller as f32;
+            if common < MIN_SHARED || score < THRESHOLD {
+                continue;
+            }
             // Different facts: the claim's numbers (dates, amounts, counts) must be the item's.
             let numbers_differ = !ix.numbers.is_empty()
                 && !item_numbers.is_empty()
                 && !ix.numbers.is_subset(&item_numbers);
-            if shared >= MIN_SHARED && score >= THRESHOLD && !numbers_differ {
+            if !numbers_differ {
                 let e = best.entry(ix.entry).or_insert((0.0, t));
                 if score > e.0 {
                     *e = (score, t);

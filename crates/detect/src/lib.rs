@@ -11,6 +11,7 @@ mod analyzed;
 pub mod entities;
 pub mod eval;
 pub mod factcheck;
+mod fxhash;
 pub mod rules;
 mod signal;
 pub mod urls;

@@ -155,7 +155,7 @@ pub struct RuleSet {
 }
 
 /// Where the terms of one text matched: term id -> list of (first token, last token).
-type Hits = HashMap<usize, Vec<(usize, usize)>>;
+type Hits = crate::fxhash::FxHashMap<usize, Vec<(usize, usize)>>;
 
 impl RuleSet {
     pub fn compile(packs: Vec<Pack>) -> Result<RuleSet, PackError> {
@@ -289,7 +289,7 @@ impl RuleSet {
     }
 
     fn hits(ac: &AhoCorasick, form: &crate::analyzed::Form) -> Hits {
-        let mut hits: Hits = HashMap::new();
+        let mut hits: Hits = Hits::default();
         for m in ac.find_overlapping_iter(&form.text) {
             if let Some(tokens) = form.tokens_of(m.start(), m.end()) {
                 hits.entry(m.pattern().as_usize()).or_default().push(tokens);
@@ -302,7 +302,7 @@ impl RuleSet {
     pub fn screen(&self, original: &str, analyzed: &Analyzed) -> Vec<Signal> {
         let m_hits = Self::hits(&self.matching_ac, &analyzed.matching);
         let c_hits = if self.canonical_terms.is_empty() {
-            Hits::new()
+            Hits::default()
         } else {
             Self::hits(&self.canonical_ac, &analyzed.canonical)
         };
