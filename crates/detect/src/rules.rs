@@ -13,6 +13,7 @@ use domain::Category;
 use regex::RegexSet;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// A rule pack as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -155,7 +156,58 @@ pub struct RuleSet {
 }
 
 /// Where the terms of one text matched: term id -> list of (first token, last token).
-type Hits = crate::fxhash::FxHashMap<usize, Vec<(usize, usize)>>;
+/// Built once per text from a flat, sorted list: no allocation per matched term.
+#[derive(Default)]
+struct Hits {
+    /// (term, first index, end index into `spans`), sorted by term.
+    terms: Vec<(usize, usize, usize)>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Hits {
+    fn from_raw(mut raw: Vec<(usize, (usize, usize))>) -> Hits {
+        raw.sort_unstable();
+        let mut hits = Hits {
+            terms: Vec::new(),
+            spans: Vec::with_capacity(raw.len()),
+        };
+        for (term, span) in raw {
+            match hits.terms.last_mut() {
+                Some(last) if last.0 == term => last.2 += 1,
+                _ => hits
+                    .terms
+                    .push((term, hits.spans.len(), hits.spans.len() + 1)),
+            }
+            hits.spans.push(span);
+        }
+        hits
+    }
+    fn find(&self, t: usize) -> Option<&(usize, usize, usize)> {
+        self.terms
+            .binary_search_by_key(&t, |x| x.0)
+            .ok()
+            .map(|i| &self.terms[i])
+    }
+    fn contains_key(&self, t: &usize) -> bool {
+        self.find(*t).is_some()
+    }
+    fn keys(&self) -> impl Iterator<Item = &usize> {
+        self.terms.iter().map(|x| &x.0)
+    }
+    fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+impl std::ops::Index<&usize> for Hits {
+    type Output = [(usize, usize)];
+    fn index(&self, t: &usize) -> &[(usize, usize)] {
+        match self.find(*t) {
+            Some(&(_, a, b)) => &self.spans[a..b],
+            None => &[],
+        }
+    }
+}
 
 impl RuleSet {
     pub fn compile(packs: Vec<Pack>) -> Result<RuleSet, PackError> {
@@ -289,13 +341,14 @@ impl RuleSet {
     }
 
     fn hits(ac: &AhoCorasick, form: &crate::analyzed::Form) -> Hits {
-        let mut hits: Hits = Hits::default();
-        for m in ac.find_overlapping_iter(&form.text) {
-            if let Some(tokens) = form.tokens_of(m.start(), m.end()) {
-                hits.entry(m.pattern().as_usize()).or_default().push(tokens);
-            }
-        }
-        hits
+        let raw: Vec<(usize, (usize, usize))> = ac
+            .find_overlapping_iter(&form.text)
+            .filter_map(|m| {
+                form.tokens_of(m.start(), m.end())
+                    .map(|t| (m.pattern().as_usize(), t))
+            })
+            .collect();
+        Hits::from_raw(raw)
     }
 
     /// Runs every rule on a text; one signal per matching rule.
@@ -396,17 +449,30 @@ impl RuleSet {
                     }
                 })
                 .collect();
-            let words: Vec<String> = evidence.iter().map(|e| format!("«{}»", e.shown)).collect();
+            // Built in one buffer: this runs for every rule that fires on every item.
+            let mut explanation = String::with_capacity(
+                r.explanation.len()
+                    + r.id.len()
+                    + 48
+                    + evidence.iter().map(|e| e.shown.len() + 6).sum::<usize>(),
+            );
+            explanation.push_str(&r.explanation);
+            explanation.push_str(" — luật ");
+            explanation.push_str(&r.id);
+            explanation.push_str(" khớp ");
+            for (k, e) in evidence.iter().enumerate() {
+                if k > 0 {
+                    explanation.push_str(", ");
+                }
+                explanation.push('«');
+                explanation.push_str(&e.shown);
+                explanation.push('»');
+            }
+            let _ = write!(explanation, " (điểm {:.2})", r.weight);
             out.push(Signal {
                 category: r.category,
                 score: r.weight,
-                explanation: format!(
-                    "{} — luật {} khớp {} (điểm {:.2})",
-                    r.explanation,
-                    r.id,
-                    words.join(", "),
-                    r.weight
-                ),
+                explanation,
                 evidence,
                 detector: "rules".into(),
                 reference: r.id.clone(),
