@@ -417,7 +417,6 @@ impl RuleSet {
                 .chain(any_hit.iter())
                 .flat_map(|t| hits[t].iter().copied())
                 .collect();
-            spans.sort_unstable();
             if let Some(window) = r.near
                 && !within(&r.all, &any_hit, hits, window)
             {
@@ -436,8 +435,10 @@ impl RuleSet {
                     }
                 }
             }
-            spans.sort_unstable();
-            spans.dedup();
+            if spans.len() > 1 {
+                spans.sort_unstable();
+                spans.dedup();
+            }
             let evidence: Vec<Evidence> = spans
                 .iter()
                 .map(|&(f, l)| {

@@ -54,6 +54,26 @@ fn without_scheme(url: &str) -> String {
         .to_ascii_lowercase()
 }
 
+fn signal(
+    category: Category,
+    score: f32,
+    evidence: Vec<Evidence>,
+    explanation: String,
+    reference: String,
+) -> Signal {
+    Signal {
+        category,
+        score,
+        evidence,
+        explanation,
+        detector: "urls".into(),
+        reference,
+        version: VERSION.into(),
+        shadow: false,
+        role: None,
+    }
+}
+
 /// Look-alike permutations of a domain.
 pub fn permutations(domain: &str) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -220,17 +240,7 @@ impl UrlReputation {
             match self.listed(&e.normalized) {
                 Some((_, ListKind::Allow, _)) => continue,
                 Some((what, ListKind::Block, source)) => {
-                    out.push(Signal {
-                        category: Category::Scam,
-                        score: 0.95,
-                        evidence,
-                        explanation: format!("Đường dẫn «{}» nằm trong danh sách chặn ({what}, nguồn: {source}) (điểm 0.95)", e.text),
-                        detector: "urls".into(),
-                        reference: format!("blocklist:{what}"),
-                        version: VERSION.into(),
-                        shadow: false,
-                        role: None,
-                    });
+                    out.push(signal(Category::Scam, 0.95, evidence, format!("Đường dẫn «{}» nằm trong danh sách chặn ({what}, nguồn: {source}) (điểm 0.95)", e.text), format!("blocklist:{what}")));
                     continue;
                 }
                 None => {}
@@ -245,29 +255,9 @@ impl UrlReputation {
                     .cloned()
             });
             if let Some(official) = imitated.filter(|o| *o != host) {
-                out.push(Signal {
-                    category: Category::Impersonation,
-                    score: 0.85,
-                    evidence,
-                    explanation: format!("Tên miền «{host}» giống tên miền chính thức «{official}» (nhái tên miền) (điểm 0.85)"),
-                    detector: "urls".into(),
-                    reference: format!("lookalike:{official}"),
-                    version: VERSION.into(),
-                    shadow: false,
-                    role: None,
-                });
+                out.push(signal(Category::Impersonation, 0.85, evidence, format!("Tên miền «{host}» giống tên miền chính thức «{official}» (nhái tên miền) (điểm 0.85)"), format!("lookalike:{official}")));
             } else if SHORTENERS.contains(&host.as_str()) {
-                out.push(Signal {
-                    category: Category::Scam,
-                    score: 0.2,
-                    evidence,
-                    explanation: format!("Đường dẫn rút gọn «{}» che giấu trang đích (không tự mở để kiểm tra) (điểm 0.20)", e.text),
-                    detector: "urls".into(),
-                    reference: format!("shortener:{host}"),
-                    version: VERSION.into(),
-                    shadow: false,
-                    role: None,
-                });
+                out.push(signal(Category::Scam, 0.2, evidence, format!("Đường dẫn rút gọn «{}» che giấu trang đích (không tự mở để kiểm tra) (điểm 0.20)", e.text), format!("shortener:{host}")));
             }
         }
         out

@@ -1,29 +1,12 @@
 //! The CLI contracts, called exactly as scripts call them: `--json` shapes and exit codes.
 
+mod common;
+
+use common::{json, sokenh};
+
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sokenh(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("SOKENH_DATABASE_URL")
-        .output()
-        .expect("run sokenh")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
+use std::process::Command;
 
 fn write_sheet(path: &Path, rows: &[[&str; 5]]) {
     let mut wb = rust_xlsxwriter::Workbook::new();

@@ -2,29 +2,11 @@
 //! fact-check register and the block list feed the detectors, office rule packs go through
 //! their own examples first, and `eval` prints precision and recall.
 
-use serde_json::Value;
+mod common;
+
+use common::{json, sokenh};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sokenh(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("SOKENH_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn write(dir: &Path, name: &str, content: &str) -> String {
     let p = dir.join(name);

@@ -1,33 +1,17 @@
 //! Ingesting posts through the CLI: the JSON contract, idempotence, the inbox, feeds over HTTP
 //! with conditional GET, and a real SIGKILL in the middle of a large import.
 
+mod common;
+
+use common::{json, sokenh};
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn sokenh(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("SOKENH_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
