@@ -107,17 +107,8 @@ fn row(i: usize) -> [String; 9] {
     ]
 }
 
-const HEADER: [&str; 9] = [
-    "STT",
-    "Tên trang, kênh, hội, nhóm",
-    "Đường dẫn (link)",
-    "Nền tảng",
-    "Loại",
-    "Số thành viên",
-    "Người quản trị",
-    "Đơn vị",
-    "Trạng thái",
-];
+/// The office layout's first nine columns, as the export writes them.
+const HEADER: &[&str] = ingest::registry::EXPORT_HEADER.split_at(9).0;
 
 fn write_csv(path: &Path, rows: usize) -> Result<()> {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
