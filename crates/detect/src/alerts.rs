@@ -129,7 +129,7 @@ mod tests {
                 shown: "x".into(),
             }],
             explanation: format!("luật {reference}"),
-            detector: "rules".into(),
+            detector: "rules",
             reference: reference.into(),
             version: "t".into(),
             shadow,

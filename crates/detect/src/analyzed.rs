@@ -60,69 +60,86 @@ impl Form {
 #[derive(Debug, Clone, Default)]
 pub struct Analyzed {
     pub matching: Form,
-    pub canonical: Form,
+    original: String,
+    /// Built on first use: only canonical-form rules need it.
+    canonical: std::cell::OnceCell<Form>,
+}
+
+/// Calls `f(start, end)` for every syllable of `s` (runs of letters, digits and marks).
+fn for_each_syllable(s: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                f(a, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = start {
+        f(a, s.len());
+    }
+}
+
+fn empty_form(capacity: usize) -> Form {
+    let mut text = String::with_capacity(capacity + 16);
+    text.push(' ');
+    Form {
+        text,
+        toks: Vec::with_capacity(capacity / 4),
+    }
 }
 
 impl Analyzed {
     pub fn new(original: &str) -> Analyzed {
-        let mut a = Analyzed {
-            matching: Form {
-                text: String::with_capacity(original.len() + 16),
-                toks: Vec::with_capacity(original.len() / 4),
-            },
-            canonical: Form {
-                text: String::with_capacity(original.len() + 16),
-                toks: Vec::with_capacity(original.len() / 4),
-            },
-        };
-        a.matching.text.push(' ');
-        a.canonical.text.push(' ');
+        let mut matching = empty_form(original.len());
         // Scratch buffers, reused for every syllable: this runs on every item.
-        let mut canon = String::new();
         let mut lower = String::new();
         let mut folded = String::new();
-        let mut flush = |a: &mut Analyzed, s: usize, e: usize| {
+        for_each_syllable(original, |s, e| {
             let syllable = &original[s..e];
-            if syllable.is_ascii() {
+            let words = if syllable.is_ascii() {
                 lower.clear();
                 lower.extend(syllable.bytes().map(|b| b.to_ascii_lowercase() as char));
-                a.canonical.push(&lower, (s, e));
-                match text::expand_teencode(&lower) {
-                    Some(full) => full.split(' ').for_each(|x| a.matching.push(x, (s, e))),
-                    None => a.matching.push(&lower, (s, e)),
-                }
-                return;
-            }
-            canon.clear();
-            text::canonical_into(syllable, &mut canon);
-            lower.clear();
-            lower.extend(canon.chars().flat_map(char::to_lowercase));
-            a.canonical.push(&lower, (s, e));
-            folded.clear();
-            text::fold_into(syllable, &mut folded);
-            for w in folded.split(' ').filter(|w| !w.is_empty()) {
+                &lower
+            } else {
+                folded.clear();
+                text::fold_into(syllable, &mut folded);
+                &folded
+            };
+            for w in words.split(' ').filter(|w| !w.is_empty()) {
                 match text::expand_teencode(w) {
-                    Some(full) => full.split(' ').for_each(|x| a.matching.push(x, (s, e))),
-                    None => a.matching.push(w, (s, e)),
+                    Some(full) => full.split(' ').for_each(|x| matching.push(x, (s, e))),
+                    None => matching.push(w, (s, e)),
                 }
             }
-        };
-        let mut start: Option<usize> = None;
-        for (i, c) in original.char_indices() {
-            let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
-            match (inside, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    flush(&mut a, s, i);
-                    start = None;
-                }
-                _ => {}
-            }
+        });
+        Analyzed {
+            matching,
+            original: original.to_owned(),
+            canonical: std::cell::OnceCell::new(),
         }
-        if let Some(s) = start {
-            flush(&mut a, s, original.len());
-        }
-        a
+    }
+
+    /// The canonical, lower-case form (diacritics count), built the first time it is asked for.
+    pub fn canonical(&self) -> &Form {
+        self.canonical.get_or_init(|| {
+            let original = &self.original;
+            let mut form = empty_form(original.len());
+            let mut canon = String::new();
+            let mut lower = String::new();
+            for_each_syllable(original, |s, e| {
+                canon.clear();
+                text::canonical_into(&original[s..e], &mut canon);
+                lower.clear();
+                lower.extend(canon.chars().flat_map(char::to_lowercase));
+                form.push(&lower, (s, e));
+            });
+            form
+        })
     }
 }
 
@@ -146,7 +163,7 @@ mod tests {
         let s = "Mn ơi, KO cung cấp mã OTP!";
         let a = Analyzed::new(s);
         assert_eq!(a.matching.text, " moi nguoi oi khong cung cap ma otp ");
-        assert_eq!(a.canonical.text, " mn ơi ko cung cấp mã otp ");
+        assert_eq!(a.canonical().text, " mn ơi ko cung cấp mã otp ");
         let at = a.matching.text.find(" cung cap ma otp ").unwrap();
         let (f, l) = a
             .matching

@@ -27,7 +27,7 @@ fn signal(
         score,
         evidence,
         explanation,
-        detector: "entities".into(),
+        detector: "entities",
         reference: reference.into(),
         version: VERSION.into(),
         shadow: false,

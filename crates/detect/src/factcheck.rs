@@ -337,7 +337,7 @@ impl FactCheckIndex {
                     shown: original[start..end].to_owned(),
                 }],
                 explanation,
-                detector: "factcheck".into(),
+                detector: "factcheck",
                 reference: fc.id.clone(),
                 version: VERSION.into(),
                 shadow: false,

@@ -357,7 +357,7 @@ impl RuleSet {
         let c_hits = if self.canonical_terms.is_empty() {
             Hits::default()
         } else {
-            Self::hits(&self.canonical_ac, &analyzed.canonical)
+            Self::hits(&self.canonical_ac, analyzed.canonical())
         };
         let regex_matches: Vec<usize> = if self.regexes.is_empty() {
             Vec::new()
@@ -382,7 +382,7 @@ impl RuleSet {
         let mut out = Vec::new();
         for r in candidates.into_iter().map(|i| &self.rules[i]) {
             let (hits, form) = if r.canonical {
-                (&c_hits, &analyzed.canonical)
+                (&c_hits, analyzed.canonical())
             } else {
                 (&m_hits, &analyzed.matching)
             };
@@ -475,7 +475,7 @@ impl RuleSet {
                 score: r.weight,
                 explanation,
                 evidence,
-                detector: "rules".into(),
+                detector: "rules",
                 reference: r.id.clone(),
                 version: r.version.clone(),
                 shadow: r.shadow,

@@ -30,7 +30,7 @@ pub struct Signal {
     /// In Vietnamese: which rule, which words, which register entry, and the score.
     pub explanation: String,
     /// The detector ("rules", "entities", "urls", "factcheck").
-    pub detector: String,
+    pub detector: &'static str,
     /// The rule id or register entry the signal rests on.
     #[serde(rename = "ref")]
     pub reference: String,

@@ -66,7 +66,7 @@ fn signal(
         score,
         evidence,
         explanation,
-        detector: "urls".into(),
+        detector: "urls",
         reference,
         version: VERSION.into(),
         shadow: false,

@@ -192,7 +192,7 @@ pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport>
                     score: s.score,
                     explanation: s.explanation,
                     evidence: serde_json::to_string(&s.evidence).unwrap_or_default(),
-                    detector: s.detector,
+                    detector: s.detector.to_owned(),
                     reference: s.reference,
                     version: s.version,
                     shadow: s.shadow,
