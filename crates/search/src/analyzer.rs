@@ -29,6 +29,14 @@ pub fn syllable_spans(s: &str) -> Vec<(usize, usize)> {
 
 /// The folded, teencode-expanded words of one syllable ("mn" gives two: "moi", "nguoi").
 pub fn folded_words(syllable: &str, out: &mut Vec<String>) {
+    if syllable.is_ascii() {
+        let lower = syllable.to_ascii_lowercase();
+        match text::expand_teencode(&lower) {
+            Some(full) => out.extend(full.split(' ').map(str::to_owned)),
+            None => out.push(lower),
+        }
+        return;
+    }
     let folded = text::fold(syllable);
     for w in folded.split(' ').filter(|w| !w.is_empty()) {
         match text::expand_teencode(w) {
@@ -82,7 +90,12 @@ pub fn tokens(form: Form, s: &str) -> Vec<Token> {
                     offset_from: a,
                     offset_to: b,
                     position,
-                    text: text::canonical(syllable).to_lowercase(),
+                    // Most syllables in posts typed without marks are ASCII: one allocation.
+                    text: if syllable.is_ascii() {
+                        syllable.to_ascii_lowercase()
+                    } else {
+                        text::canonical(syllable).to_lowercase()
+                    },
                     position_length: 1,
                 });
                 position += 1;
@@ -99,14 +112,21 @@ pub fn tokens(form: Form, s: &str) -> Vec<Token> {
                             text: w,
                             position_length: 1,
                         });
-                    } else if let Some((prev, from)) = previous.replace((w.clone(), a)) {
-                        tokens.push(Token {
-                            offset_from: from,
-                            offset_to: b,
-                            position,
-                            text: format!("{prev}_{w}"),
-                            position_length: 1,
-                        });
+                    } else {
+                        if let Some((prev, from)) = &previous {
+                            let mut pair = String::with_capacity(prev.len() + 1 + w.len());
+                            pair.push_str(prev);
+                            pair.push('_');
+                            pair.push_str(&w);
+                            tokens.push(Token {
+                                offset_from: *from,
+                                offset_to: b,
+                                position,
+                                text: pair,
+                                position_length: 1,
+                            });
+                        }
+                        previous = Some((w, a));
                     }
                     position += 1;
                 }

@@ -36,20 +36,21 @@ fn media(v: Option<&Value>) -> Vec<String> {
 }
 
 /// One record of the generic schema, from a JSON object.
-fn from_object(position: u64, o: &serde_json::Map<String, Value>) -> Entry {
+/// One record of the generic schema, from anything that gives a field by name.
+fn from_fields<'v>(position: u64, o: impl Fn(&str) -> Option<&'v Value>) -> Entry {
     let reject = |reason: String| Rejected {
         line: position,
         reason,
     };
-    let id = string(o.get("id")).ok_or_else(|| reject("thiếu trường id / missing id".into()))?;
-    let published = string(o.get("published_at"))
+    let id = string(o("id")).ok_or_else(|| reject("thiếu trường id / missing id".into()))?;
+    let published = string(o("published_at"))
         .ok_or_else(|| reject("thiếu published_at / missing published_at".into()))?;
     let published_at = parse_time(&published).ok_or_else(|| {
         reject(format!(
             "thời gian không hợp lệ «{published}» / bad published_at (RFC 3339)"
         ))
     })?;
-    let platform = match string(o.get("platform")) {
+    let platform = match string(o("platform")) {
         Some(p) => Some(
             Platform::parse_word(&p)
                 .ok_or_else(|| reject(format!("nền tảng không rõ «{p}» / unknown platform")))?,
@@ -60,20 +61,60 @@ fn from_object(position: u64, o: &serde_json::Map<String, Value>) -> Entry {
         position,
         source_id: id,
         platform,
-        community_url: string(o.get("community_url")),
-        community_name: string(o.get("community_name")).unwrap_or_default(),
+        community_url: string(o("community_url")),
+        community_name: string(o("community_name")).unwrap_or_default(),
         published_at,
-        text: string(o.get("text")).unwrap_or_default(),
-        url: string(o.get("url")),
-        author: string(o.get("author")),
+        text: string(o("text")).unwrap_or_default(),
+        url: string(o("url")),
+        author: string(o("author")),
         metrics: Metrics {
-            reactions: count(o.get("reactions")),
-            comments: count(o.get("comments")),
-            shares: count(o.get("shares")),
-            views: count(o.get("views")),
+            reactions: count(o("reactions")),
+            comments: count(o("comments")),
+            shares: count(o("shares")),
+            views: count(o("views")),
         },
-        media: media(o.get("media")),
+        media: media(o("media")),
     })
+}
+
+/// One line of the generic schema, read into its fields only (no map of every key): the line
+/// format is what the large imports use.
+#[derive(serde::Deserialize)]
+struct Line {
+    id: Option<Value>,
+    community_url: Option<Value>,
+    community_name: Option<Value>,
+    platform: Option<Value>,
+    published_at: Option<Value>,
+    text: Option<Value>,
+    url: Option<Value>,
+    author: Option<Value>,
+    reactions: Option<Value>,
+    comments: Option<Value>,
+    shares: Option<Value>,
+    views: Option<Value>,
+    media: Option<Value>,
+}
+
+impl Line {
+    fn get(&self, key: &str) -> Option<&Value> {
+        match key {
+            "id" => self.id.as_ref(),
+            "community_url" => self.community_url.as_ref(),
+            "community_name" => self.community_name.as_ref(),
+            "platform" => self.platform.as_ref(),
+            "published_at" => self.published_at.as_ref(),
+            "text" => self.text.as_ref(),
+            "url" => self.url.as_ref(),
+            "author" => self.author.as_ref(),
+            "reactions" => self.reactions.as_ref(),
+            "comments" => self.comments.as_ref(),
+            "shares" => self.shares.as_ref(),
+            "views" => self.views.as_ref(),
+            "media" => self.media.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// JSON lines, streamed: position is the line number.
@@ -87,15 +128,12 @@ pub fn jsonl(bytes: &[u8]) -> impl Iterator<Item = Entry> + '_ {
             if line.iter().all(u8::is_ascii_whitespace) {
                 return None;
             }
-            Some(match serde_json::from_slice::<Value>(line) {
-                Ok(Value::Object(o)) => from_object(n, &o),
-                Ok(_) => Err(Rejected {
-                    line: n,
-                    reason: "dòng không phải đối tượng JSON / line is not a JSON object".into(),
-                }),
+            Some(match serde_json::from_slice::<Line>(line) {
+                Ok(l) => from_fields(n, |k| l.get(k)),
+                // A line that is valid JSON but not an object fails here too, with serde's reason.
                 Err(e) => Err(Rejected {
                     line: n,
-                    reason: format!("JSON không hợp lệ: {e} / invalid JSON"),
+                    reason: format!("JSON không hợp lệ hoặc không phải đối tượng: {e} / invalid JSON or not an object"),
                 }),
             })
         })
@@ -132,6 +170,6 @@ pub fn csv(bytes: &[u8]) -> Result<impl Iterator<Item = Entry> + '_, String> {
             }
             o.insert(h.clone(), Value::String(v.to_owned()));
         }
-        from_object(line, &o)
+        from_fields(line, |k| o.get(k))
     }))
 }
