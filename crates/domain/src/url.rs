@@ -86,10 +86,38 @@ impl CanonicalUrl {
         // standard reads differently (cargo fuzz found "6X.0X,": "6x.0x" is not a valid host)
         // are refused rather than stored under two keys.
         let once = Self::parse_once(input)?;
+        // The common shape reads back as itself by construction; only the others pay for the
+        // second parse (the import of a large sheet parses one link per row).
+        if once.is_plain() {
+            return Ok(once);
+        }
         match Self::parse_once(once.as_str()) {
             Ok(again) if again == once => Ok(once),
             _ => Err(UrlError::NotALink(input.trim().to_owned())),
         }
+    }
+
+    /// "https://" + a host of lower-case letters, digits, hyphens and dots whose last label is
+    /// letters only, then a path and query of printable ASCII without percent escapes.
+    fn is_plain(&self) -> bool {
+        let Some(rest) = self.url.strip_prefix("https://") else {
+            return false;
+        };
+        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (host, tail) = rest.split_at(host_end);
+        let labels_ok = host.split('.').all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+        let tld_ok = host
+            .rsplit('.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_lowercase()));
+        let tail_ok = tail
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'%' && b != b'\\');
+        host.contains('.') && labels_ok && tld_ok && tail_ok
     }
 
     fn parse_once(input: &str) -> Result<CanonicalUrl, UrlError> {
