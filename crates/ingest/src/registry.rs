@@ -176,19 +176,11 @@ fn is_footer(first: &str) -> bool {
     if matches!(f.as_str(), "cong" | "tong" | "tm" | "t m") {
         return true;
     }
-    [
-        "tong cong",
-        "tong so",
-        "cong so",
-        "nguoi lap bieu",
-        "nguoi lap",
-        "thu truong don vi",
-        "xac nhan",
-        "ky ten",
-        "ky ghi ro ho ten",
-    ]
-    .iter()
-    .any(|w| f == *w || f.starts_with(&format!("{w} ")))
+    // The signature block ("Người lập biểu", "Thủ trưởng", "Ký tên", "Xác nhận") is
+    // `is_signature`'s: it ends the table before this is asked.
+    ["tong cong", "tong so", "cong so", "ky ghi ro ho ten"]
+        .iter()
+        .any(|w| f == *w || f.starts_with(&format!("{w} ")))
 }
 
 fn is_signature(first: &str) -> bool {

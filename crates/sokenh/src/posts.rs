@@ -393,9 +393,9 @@ pub fn search(
     data_dir: &Path,
     q: search::SearchQuery,
 ) -> Result<Vec<search::Hit>> {
-    // Keep the index in step with the store before answering.
-    catch_up_index(store, data_dir)?;
+    // Keep the index in step with the store before answering (one open serves both).
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
+    add_items_after(store, &index, index.last_item_id()?, false)?;
     index.reload()?;
     Ok(index.search(&q)?)
 }

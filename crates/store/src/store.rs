@@ -205,16 +205,12 @@ impl Store {
         let at = now();
         self.transaction(|s| {
             let mut out = ImportOutcome::default();
-            let mut units: HashMap<String, String> =
-                s.db.units()?
-                    .into_iter()
-                    .map(|u| (text::fold(&u.name), u.name))
-                    .collect();
-            let mut root =
-                s.db.units()?
-                    .into_iter()
-                    .find(|u| u.parent.is_none())
-                    .map(|u| u.id);
+            let all_units = s.db.units()?;
+            let mut root = all_units.iter().find(|u| u.parent.is_none()).map(|u| u.id);
+            let mut units: HashMap<String, String> = all_units
+                .into_iter()
+                .map(|u| (text::fold(&u.name), u.name))
+                .collect();
             let mut existing: HashMap<String, Community> =
                 s.db.communities()?
                     .into_iter()
