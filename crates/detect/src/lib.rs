@@ -12,6 +12,7 @@ pub mod entities;
 pub mod eval;
 pub mod factcheck;
 mod fxhash;
+pub mod impersonation;
 pub mod rules;
 mod signal;
 pub mod urls;

@@ -307,7 +307,54 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
         }
     }
     let scores = detect::eval::score(&pairs);
-    Ok(
-        serde_json::json!({"examples": examples, "files": files.len(), "threshold": detect::alerts::ALERT_THRESHOLD, "categories": scores}),
-    )
+    let mut out = serde_json::json!({"examples": examples, "files": files.len(), "threshold": detect::alerts::ALERT_THRESHOLD, "categories": scores});
+    let pages = dir.join("impersonation-pages.csv");
+    if pages.exists() {
+        out["impersonation_pages"] = serde_json::to_value(eval_pages(&pages)?)?;
+    }
+    Ok(out)
+}
+
+/// The register-level impersonation set: officials and labelled candidate pages in one CSV
+/// (`role,name,url,platform,expected_official,trick,renamed_from`).
+pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
+    use detect::impersonation::{Channel, Labelled, Places, evaluate};
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("không mở được {}", path.display()))?;
+    let (mut officials, mut set) = (Vec::new(), Vec::new());
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("{}: dòng {}", path.display(), i + 2))?;
+        let field = |k: usize| row.get(k).unwrap_or("").trim().to_owned();
+        let url = Some(field(2)).filter(|u| !u.is_empty()).map(|u| {
+            domain::CanonicalUrl::parse(&u)
+                .map(|c| c.to_string())
+                .unwrap_or(u)
+        });
+        let renamed = field(6);
+        let channel = Channel {
+            name: row.get(1).unwrap_or("").to_owned(),
+            url,
+            platform: Platform::parse_word(&field(3)),
+            avatar: None,
+            renamed_from: if renamed.is_empty() {
+                vec![]
+            } else {
+                vec![("trước".to_owned(), renamed)]
+            },
+        };
+        match field(0).as_str() {
+            "official" => officials.push(channel),
+            "candidate" => set.push(Labelled {
+                channel,
+                expected: Some(field(4)).filter(|e| !e.is_empty()),
+                note: field(5),
+            }),
+            other => anyhow::bail!(
+                "{}: dòng {}: vai trò «{other}» không hợp lệ (official|candidate)",
+                path.display(),
+                i + 2
+            ),
+        }
+    }
+    Ok(evaluate(&officials, &set, &Places::gso()))
 }
