@@ -133,3 +133,13 @@ pub struct AuditEvent {
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// A community's avatar as sokenh keeps it: the picture's PDQ hash (64 hex digits), the hash's
+/// quality and the file's SHA-256 — never the picture itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Avatar {
+    pub pdq: String,
+    pub quality: u8,
+    pub sha256: String,
+    pub recorded_at: String,
+}

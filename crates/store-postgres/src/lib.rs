@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_items.sql"),
     include_str!("../migrations/0003_detection.sql"),
+    include_str!("../migrations/0004_media.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -548,6 +549,51 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(outcome)
+    }
+
+    fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert> {
+        let old: Option<String> = self
+            .client
+            .query_opt(
+                "SELECT sha256 FROM community_avatars WHERE community_id = $1",
+                &[&id.0],
+            )
+            .map_err(db)?
+            .map(|r| r.get(0));
+        let outcome = match old.as_deref() {
+            Some(h) if h == avatar.sha256 => return Ok(Upsert::Unchanged),
+            Some(_) => Upsert::Updated,
+            None => Upsert::Inserted,
+        };
+        self.client
+            .execute(
+                "INSERT INTO community_avatars (community_id, pdq, quality, sha256, recorded_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (community_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, sha256 = excluded.sha256, recorded_at = excluded.recorded_at",
+                &[&id.0, &avatar.pdq, &i64::from(avatar.quality), &avatar.sha256, &now],
+            )
+            .map_err(db)?;
+        Ok(outcome)
+    }
+
+    fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>> {
+        let rows = self
+            .client
+            .query("SELECT community_id, pdq, quality, sha256, recorded_at FROM community_avatars ORDER BY community_id", &[])
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    CommunityId(r.get(0)),
+                    Avatar {
+                        pdq: r.get(1),
+                        quality: r.get::<_, i64>(2).clamp(0, 100) as u8,
+                        sha256: r.get(3),
+                        recorded_at: r.get(4),
+                    },
+                )
+            })
+            .collect())
     }
 
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {

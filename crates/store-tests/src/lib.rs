@@ -45,6 +45,13 @@ macro_rules! stories {
             $crate::signals_factchecks_lists_and_alerts(&mut $fresh().0);
         }
         #[test]
+        fn avatars_are_kept_as_hashes_and_replaced() {
+            if !$available {
+                return;
+            }
+            $crate::avatars_are_kept_as_hashes_and_replaced(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -525,4 +532,45 @@ pub fn audit_verify_detects_tampering<H>(fresh: fn() -> (Store, H), tamper: fn(&
         assert!(!v.ok, "{sql}");
         assert_eq!(v.first_bad, first_bad, "{sql}");
     }
+}
+
+pub fn avatars_are_kept_as_hashes_and_replaced(store: &mut Store) {
+    store
+        .import_communities(
+            "test",
+            "avatars.csv",
+            &[record(
+                "Công an xã Thạch Quảng",
+                "https://facebook.com/congan.thachquang",
+                "Công an xã Thạch Quảng",
+                None,
+            )],
+        )
+        .unwrap();
+    let id = store.communities().unwrap()[0].id;
+    let avatar = |pdq: &str, sha: &str| Avatar {
+        pdq: pdq.repeat(64),
+        quality: 100,
+        sha256: sha.repeat(64),
+        recorded_at: String::new(),
+    };
+    let before = store.audit_events().unwrap().len();
+    assert!(store.set_avatar("officer", id, &avatar("a", "1")).unwrap());
+    // The same file again changes nothing and writes no event.
+    assert!(!store.set_avatar("officer", id, &avatar("a", "1")).unwrap());
+    assert!(store.set_avatar("officer", id, &avatar("b", "2")).unwrap());
+    let avatars = store.avatars().unwrap();
+    assert_eq!(avatars.len(), 1);
+    assert_eq!(
+        (
+            avatars[0].0,
+            avatars[0].1.pdq.as_str(),
+            avatars[0].1.quality
+        ),
+        (id, "b".repeat(64).as_str(), 100)
+    );
+    let events = store.audit_events().unwrap();
+    assert_eq!(events.len(), before + 2);
+    assert_eq!(events.last().unwrap().action, "community.avatar");
+    assert!(store.verify_audit().unwrap().ok);
 }

@@ -79,6 +79,9 @@ pub trait Backend: Send {
         now: &str,
     ) -> Result<Upsert>;
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>>;
+    /// Records a community's avatar (replacing the previous one); Unchanged when the same file.
+    fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert>;
+    fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
 

@@ -489,6 +489,31 @@ impl Store {
         self.db.url_entries()
     }
 
+    /// Records a community's avatar hash (replacing the previous one), with its audit event.
+    /// Returns whether anything changed.
+    pub fn set_avatar(&mut self, actor: &str, id: CommunityId, avatar: &Avatar) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            let outcome = s.db.upsert_avatar(id, avatar, &at)?;
+            if outcome == Upsert::Unchanged {
+                return Ok(false);
+            }
+            s.audit(
+                actor,
+                "community.avatar",
+                "community",
+                &id.0.to_string(),
+                json!({"pdq": avatar.pdq, "quality": avatar.quality, "sha256": avatar.sha256}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
+    pub fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>> {
+        self.db.avatars()
+    }
+
     pub fn add_member(&mut self, actor: &str, m: &NewMember) -> Result<MemberId> {
         let at = now();
         self.transaction(|s| {
