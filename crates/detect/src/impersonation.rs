@@ -159,7 +159,10 @@ fn tables() -> &'static Tables {
         Tables {
             phrases,
             filler: FILLER.iter().map(|w| text::skeleton(w)).collect(),
-            suffixes: HANDLE_SUFFIXES.iter().map(|w| text::skeleton(w)).collect(),
+            suffixes: HANDLE_SUFFIXES
+                .iter()
+                .map(|w| collapse(&text::skeleton(w)))
+                .collect(),
         }
     })
 }
@@ -172,6 +175,8 @@ fn is_filler(t: &str) -> bool {
 struct NameForm {
     /// Tokens: body tokens (`#…`), level tokens, place tokens (`@code`), other words.
     tokens: Vec<String>,
+    /// The words of the name each token was read from, as written.
+    originals: Vec<String>,
     /// Places named (indices into [`Places`]).
     places: Vec<u32>,
     /// How the raw spelling departs from plain Vietnamese.
@@ -277,6 +282,7 @@ fn analyse(name: &str, places: &Places) -> NameForm {
     // Raw words with their capitalisation, then skeleton words.
     let visible: String = name.chars().filter(|c| !text::is_invisible(*c)).collect();
     let mut raw: Vec<(String, bool)> = Vec::new();
+    let mut surface: Vec<&str> = Vec::new();
     for w in visible.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\u{0300}'..='\u{036F}'))
     {
         if w.is_empty() {
@@ -289,6 +295,7 @@ fn analyse(name: &str, places: &Places) -> NameForm {
         let sk = text::skeleton(w);
         for part in words_of(&sk) {
             raw.push((part, caps));
+            surface.push(w);
         }
     }
     // At each word: a body or level phrase of two or more words, else a place (longest first),
@@ -303,11 +310,18 @@ fn analyse(name: &str, places: &Places) -> NameForm {
         })
     };
     let mut tokens = Vec::new();
+    let mut originals = Vec::new();
     let mut found = Vec::new();
+    let mut take = |token: String, from: usize, len: usize| {
+        let mut words: Vec<&str> = surface[from..from + len].to_vec();
+        words.dedup();
+        originals.push(words.join(" "));
+        tokens.push(token);
+    };
     let mut i = 0;
     'outer: while i < raw.len() {
         if let Some((token, words, _)) = phrase_at(i, true) {
-            tokens.push((*token).to_owned());
+            take((*token).to_owned(), i, words.len());
             i += words.len();
             continue;
         }
@@ -318,21 +332,21 @@ fn analyse(name: &str, places: &Places) -> NameForm {
                 .collect::<Vec<_>>()
                 .join(" ");
             if let Some(&p) = places.by_name.get(&key) {
-                tokens.push(format!("@{p}"));
+                take(format!("@{p}"), i, len);
                 found.push(p);
                 i += len;
                 continue 'outer;
             }
         }
-        if let Some((token, _, _)) = phrase_at(i, false) {
-            tokens.push((*token).to_owned());
-        } else {
-            tokens.push(raw[i].0.clone());
+        match phrase_at(i, false) {
+            Some((token, _, _)) => take((*token).to_owned(), i, 1),
+            None => take(raw[i].0.clone(), i, 1),
         }
         i += 1;
     }
     NameForm {
         tokens,
+        originals,
         places: found,
         tricks,
     }
@@ -340,6 +354,12 @@ fn analyse(name: &str, places: &Places) -> NameForm {
 
 /// A handle or host, reduced for comparison: skeleton, no separators, no repeated letters.
 fn handle_of(url: &str) -> Option<String> {
+    let out = collapse(&text::skeleton(&handle_raw(url)));
+    (!out.is_empty()).then_some(out)
+}
+
+/// The handle as written: the last meaningful path segment, or the host.
+fn handle_raw(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let segment = path
@@ -360,18 +380,21 @@ fn handle_of(url: &str) -> Option<String> {
                 )
         })
         .map(|s| s.trim_start_matches('@'));
-    let raw = match segment {
+    match segment {
         Some(s) => s.to_owned(),
         None => host.trim_start_matches("www.").to_owned(),
-    };
-    let sk = text::skeleton(&raw);
+    }
+}
+
+/// Letters and digits only, runs of one character kept once ("thachquangg" → "thachquang").
+fn collapse(s: &str) -> String {
     let mut out = String::new();
-    for c in sk.chars().filter(|c| c.is_alphanumeric()) {
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
         if !out.ends_with(c) {
             out.push(c);
         }
     }
-    (!out.is_empty()).then_some(out)
+    out
 }
 
 fn strip_suffixes(h: &str) -> &str {
@@ -619,24 +642,34 @@ impl<'a> Scanner<'a> {
         let candidate_bodies: Vec<&str> = form.bodies().collect();
         let mut name_evidence = false;
         if same_name {
+            let added: Vec<&str> = form
+                .tokens
+                .iter()
+                .zip(&form.originals)
+                .filter(|(t, _)| !prep.form.tokens.contains(t))
+                .map(|(_, o)| o.as_str())
+                .collect();
             let how = if candidate.name.trim() == official.name.trim() {
                 "trùng hệt".to_owned()
-            } else {
+            } else if added.is_empty() {
                 "đọc giống hệt".to_owned()
+            } else {
+                format!("chỉ thêm «{}» vào", added.join(" "))
             };
             evidence.push((
                 0.7,
-                format!("tên {how} trang chính thức «{}»", official.name),
+                format!("tên {how} tên trang chính thức «{}»", official.name),
             ));
             name_evidence = true;
         } else if carries_all && (official_has_body || !candidate_bodies.is_empty()) {
-            let extra: Vec<String> = form
+            let extra: Vec<&str> = form
                 .tokens
                 .iter()
-                .filter(|t| {
+                .zip(&form.originals)
+                .filter(|(t, _)| {
                     !prep.form.tokens.contains(t) && !t.starts_with('#') && !t.starts_with('@')
                 })
-                .cloned()
+                .map(|(_, o)| o.as_str())
                 .collect();
             // A different body of ours ("Hội Nông dân" vs "Công an") is not a claim to be this one.
             if candidate_bodies
@@ -662,8 +695,8 @@ impl<'a> Scanner<'a> {
             for t in &form.tricks {
                 evidence.push((0.3, format!("tên {t} — dấu hiệu cố ý làm giống")));
             }
-            let off_plain = text::fold(&official.name) == official.name;
-            if !off_plain && text::fold(&candidate.name) == candidate.name.as_str() {
+            let plain = |n: &str| text::fold(n) == n.to_lowercase();
+            if !plain(&official.name) && plain(&candidate.name) {
                 evidence.push((0.1, "viết không dấu".to_owned()));
             }
             let cand_bodies_raw = candidate.name.split_whitespace().any(|w| {
@@ -691,17 +724,25 @@ impl<'a> Scanner<'a> {
             && h.len() >= 5
         {
             let c_core = strip_suffixes(h);
+            let shown = candidate.url.as_deref().map(handle_raw).unwrap_or_default();
+            let official_shown = official.url.as_deref().map(handle_raw).unwrap_or_default();
             let d = edit_distance(c_core, core, 2);
             if h == oh {
-                evidence.push((0.6, format!("tên tài khoản/địa chỉ đọc giống hệt «{oh}»")));
+                evidence.push((
+                    0.6,
+                    format!("tên tài khoản «{shown}» đọc giống hệt «{official_shown}»"),
+                ));
                 handle_evidence = true;
             } else if c_core == core {
-                evidence.push((0.55, format!("tên tài khoản là «{oh}» thêm hậu tố")));
+                evidence.push((
+                    0.55,
+                    format!("tên tài khoản «{shown}» là «{official_shown}» thêm tiền tố/hậu tố"),
+                ));
                 handle_evidence = true;
             } else if d <= 2 && core.len() >= 6 {
                 evidence.push((
                     0.5,
-                    format!("tên tài khoản «{h}» chỉ khác «{oh}» {d} ký tự"),
+                    format!("tên tài khoản «{shown}» chỉ khác «{official_shown}» {d} ký tự"),
                 ));
                 handle_evidence = true;
             }

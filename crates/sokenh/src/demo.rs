@@ -268,7 +268,7 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             .ward_name
             .replacen("Xã ", "xã ", 1)
             .replacen("Phường ", "phường ", 1);
-        records.push(rec(
+        let mut neighbour = rec(
             &format!("Công an {ward}"),
             Some(&format!("https://www.facebook.com/congan.{slug}")),
             Platform::Facebook,
@@ -276,7 +276,10 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
             Some(900),
             (Status::Verified, Classification::Official),
             &format!("{}, {}", n.ward_name, n.province_name),
-        ));
+        );
+        // Official, but of another commune: not one of our units' channels.
+        neighbour.official_of = None;
+        records.push(neighbour);
     }
     records.push(rec(
         "Báo Thanh Hóa",

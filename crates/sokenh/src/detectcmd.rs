@@ -275,6 +275,17 @@ pub fn eval(dir: &Path, json: bool) -> Result<()> {
                 );
             }
         }
+        if let Some(p) = v.get("impersonation_pages") {
+            println!(
+                "{:<14} P {:.2}  R {:.2}  F1 {:.2}  (trang giả mạo: {} ví dụ, {} trang giả)",
+                "trang giả mạo",
+                p["precision"].as_f64().unwrap_or(0.0),
+                p["recall"].as_f64().unwrap_or(0.0),
+                p["f1"].as_f64().unwrap_or(0.0),
+                p["examples"],
+                p["impostors"]
+            );
+        }
     }
     Ok(())
 }

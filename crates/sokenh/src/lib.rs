@@ -3,5 +3,6 @@
 //! ([`posts`]). Argument parsing and printing stay in `main.rs`.
 
 pub mod db;
+pub mod impersonation;
 pub mod posts;
 pub mod screening;

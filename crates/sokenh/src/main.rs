@@ -3,6 +3,7 @@
 
 mod demo;
 mod detectcmd;
+mod mediacmd;
 mod registry;
 mod textcmd;
 
@@ -129,6 +130,16 @@ enum Command {
         dir: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+    /// Ảnh: mã PDQ, nguồn gốc, ảnh đại diện, OCR / pictures: PDQ, provenance, avatars, OCR
+    Media {
+        #[command(subcommand)]
+        what: mediacmd::MediaCmd,
+    },
+    /// Trang giả mạo trang chính thức / impersonation of official channels
+    Impersonation {
+        #[command(subcommand)]
+        what: mediacmd::ImpersonationCmd,
     },
     /// Công cụ phát triển / development tools
     Dev {
@@ -396,6 +407,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Eval { dir, json } => detectcmd::eval(&dir, json),
+        Command::Media { what } => mediacmd::run(what, || db::open(&data("sokenh-data"), url)),
+        Command::Impersonation { what } => {
+            mediacmd::impersonation(&mut db::open(&data("sokenh-data"), url)?, what)
+        }
         Command::Dev {
             what:
                 DevCmd::Corpus {
