@@ -10,6 +10,9 @@
 //! aho-corasick crate, and fact-check matching of ITEMS (default 1,000,000) against 10,000
 //! claims next to datasketch (PyPI).
 //!
+//! `cargo xtask bench-pdq [FILES]`, `cargo xtask bench-impersonation [COMMUNITIES]`: see
+//! [`media_bench`].
+//!
 //! `cargo xtask bench-posts [POSTS]`: posts end to end (parse, normalise, store, index) into SQLite
 //! and tantivy, next to the bare floor (the same rows inserted and indexed with nothing else
 //! done), then search latency over a fixed query set. Each stage runs in a child process of its
@@ -19,6 +22,7 @@
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
 
 mod detect_bench;
+mod media_bench;
 mod posts_bench;
 
 use anyhow::{Context, Result, bail};
@@ -56,6 +60,18 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(1_000_000);
             posts_bench::run(posts)
+        }
+        Some("bench-pdq") => {
+            let files: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(100);
+            media_bench::pdq(files)
+        }
+        Some("bench-impersonation") => {
+            let n: usize = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(100_000);
+            media_bench::impersonation(n)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),

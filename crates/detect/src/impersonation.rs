@@ -201,6 +201,8 @@ pub struct Places {
     /// Folded name words → place index. Names are 1 to 4 words.
     by_name: HashMap<String, u32>,
     names: Vec<String>,
+    /// How many wards and provinces bear each name (Quang Trung: many).
+    bearers: Vec<u32>,
     longest: usize,
 }
 
@@ -209,16 +211,19 @@ impl Places {
     pub fn gso() -> Places {
         let mut by_name = HashMap::new();
         let mut names = Vec::new();
+        let mut bearers: Vec<u32> = Vec::new();
         let mut add = |name: &str| {
             let key = words_of(&text::skeleton(name)).join(" ");
             if key.is_empty() || key.split(' ').count() < 2 {
                 // One-word place names ("Vinh") are ordinary words too often to be places.
                 return;
             }
-            by_name.entry(key).or_insert_with(|| {
+            let id = *by_name.entry(key).or_insert_with(|| {
                 names.push(name.to_owned());
+                bearers.push(0);
                 (names.len() - 1) as u32
             });
+            bearers[id as usize] += 1;
         };
         for unit in domain::admin_units() {
             add(strip_prefix(
@@ -235,12 +240,18 @@ impl Places {
         Places {
             by_name,
             names,
+            bearers,
             longest,
         }
     }
 
     pub fn name(&self, place: u32) -> &str {
         &self.names[place as usize]
+    }
+
+    /// How many wards and provinces of the GSO list bear this place's name.
+    pub fn bearers(&self, place: u32) -> u32 {
+        self.bearers[place as usize]
     }
 }
 
@@ -796,7 +807,21 @@ impl<'a> Scanner<'a> {
                 ));
             }
         }
-        let score = 1.0 - evidence.iter().map(|(w, _)| 1.0 - w).product::<f64>();
+        let mut score = 1.0 - evidence.iter().map(|(w, _)| 1.0 - w).product::<f64>();
+        // A place name that several communes bear: the page may be the namesake's own.
+        if let Some(&p) = ours.iter().find(|&&p| self.places.bearers(p) > 1)
+            && names_ours
+        {
+            score *= 0.9;
+            evidence.push((
+                0.0,
+                format!(
+                    "lưu ý: {} đơn vị hành chính mang tên «{}» — xem trang thuộc tỉnh nào",
+                    self.places.bearers(p),
+                    self.places.name(p)
+                ),
+            ));
+        }
         let reasons = evidence.into_iter().map(|(_, r)| r).collect();
         Some(((score * 1000.0).round() / 1000.0, reasons))
     }

@@ -191,4 +191,14 @@ fn eval_prints_precision_and_recall_per_category() {
         assert!(s["precision"].as_f64().unwrap() >= 0.9, "{c}: {s}");
         assert!(s["recall"].as_f64().unwrap() >= 0.9, "{c}: {s}");
     }
+    // The register-level impersonation set (impersonation-pages.csv): 40 impostors of the
+    // commune's official channels and 40 hard negatives. Targets: precision ≥ 0.95, recall ≥ 0.9.
+    let p = &v["impersonation_pages"];
+    assert_eq!(
+        (p["examples"].as_u64(), p["impostors"].as_u64()),
+        (Some(80), Some(40)),
+        "{p}"
+    );
+    assert!(p["precision"].as_f64().unwrap() >= 0.95, "{p}");
+    assert!(p["recall"].as_f64().unwrap() >= 0.9, "{p}");
 }
