@@ -245,3 +245,50 @@ fn text_in_a_scam_poster_is_screened_like_a_post() {
         .collect();
     assert!(cats.contains(&"scam"), "{v}");
 }
+
+#[test]
+fn a_page_renamed_into_an_official_name_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    json(&sokenh(dir.path(), &["demo", "--no-serve", "--json"]));
+    let sheet = dir.path().join("so.csv");
+    let write = |name: &str| {
+        std::fs::write(
+            &sheet,
+            format!("STT;Tên trang, kênh, hội, nhóm;Đường dẫn (link)\n1;{name};https://www.facebook.com/profile.php?id=100077000001\n"),
+        )
+        .unwrap();
+        json(&sokenh(
+            dir.path(),
+            &["import", "registry", sheet.to_str().unwrap(), "--json"],
+        ));
+    };
+    write("Shop quần áo giá rẻ");
+    assert!(
+        scan(dir.path(), &[])
+            .iter()
+            .all(|f| f["candidate"]["name"] != "Shop quần áo giá rẻ")
+    );
+    // Bought and renamed: the next scan finds it, and says what it was called.
+    write("Công an xã Thạch Quảng");
+    let findings = scan(dir.path(), &[]);
+    let f = findings
+        .iter()
+        .find(|f| f["candidate"]["url"] == "https://facebook.com/profile.php?id=100077000001")
+        .expect("the renamed page is found");
+    let reasons: Vec<&str> = f["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("đổi tên từ «Shop quần áo giá rẻ»")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&"tên trùng hệt tên trang chính thức «Công an xã Thạch Quảng»"),
+        "{reasons:?}"
+    );
+}
