@@ -206,7 +206,10 @@ const COMMUNITY: [&str; 12] = [
 
 /// 100 officials in ten real communes, and `n` communities: village and market groups, businesses,
 /// neighbours' official pages, and one impostor in fifty.
-pub fn generate(n: usize) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// (name, URL) of a generated community.
+type Page = (String, String);
+
+pub fn generate(n: usize) -> (Vec<Page>, Vec<Page>) {
     let wards: Vec<&domain::AdminUnit> = domain::admin_units()
         .iter()
         .filter(|u| u.ward_name.starts_with("Xã "))
