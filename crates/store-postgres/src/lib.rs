@@ -596,6 +596,74 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<store::VolumeRow>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT substr(published_at, 1, 10) AS d, community_id, platform, COUNT(*),
+                        COALESCE(SUM(reactions), 0)::BIGINT, COALESCE(SUM(comments), 0)::BIGINT, COALESCE(SUM(shares), 0)::BIGINT
+                 FROM items WHERE published_at >= $1 AND published_at < $2
+                 GROUP BY d, community_id, platform ORDER BY d, community_id, platform",
+                &[&from, &to],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| store::VolumeRow {
+                day: r.get(0),
+                community_id: r.get(1),
+                platform: r.get(2),
+                items: r.get::<_, i64>(3) as u64,
+                reactions: r.get::<_, i64>(4) as u64,
+                comments: r.get::<_, i64>(5) as u64,
+                shares: r.get::<_, i64>(6) as u64,
+            })
+            .collect())
+    }
+
+    fn hourly_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, u64)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT substr(published_at, 1, 13) AS h, COUNT(*) FROM items
+                 WHERE published_at >= $1 AND published_at < $2 GROUP BY h ORDER BY h",
+                &[&from, &to],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
+    fn signal_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, u64)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT substr(i.published_at, 1, 10) AS d, s.category, COUNT(DISTINCT s.item_id)
+                 FROM signals s JOIN items i ON i.id = s.item_id
+                 WHERE s.shadow = 0 AND i.published_at >= $1 AND i.published_at < $2
+                 GROUP BY d, s.category ORDER BY d, s.category",
+                &[&from, &to],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get::<_, i64>(2) as u64))
+            .collect())
+    }
+
+    fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()> {
+        let rows = self
+            .client
+            .query("SELECT text, community_id FROM items WHERE published_at >= $1 AND published_at < $2 ORDER BY id", &[&from, &to])
+            .map_err(db)?;
+        for r in &rows {
+            f(r.get::<_, &str>(0), r.get(1));
+        }
+        Ok(())
+    }
+
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
         let rows = self
             .client

@@ -617,6 +617,80 @@ impl Backend for Sqlite {
         .map_err(db)
     }
 
+    fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<store::VolumeRow>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT substr(published_at, 1, 10) AS d, community_id, platform, COUNT(*),
+                        COALESCE(SUM(reactions), 0), COALESCE(SUM(comments), 0), COALESCE(SUM(shares), 0)
+                 FROM items WHERE published_at >= ?1 AND published_at < ?2
+                 GROUP BY d, community_id, platform ORDER BY d, community_id, platform",
+            )
+            .map_err(db)?;
+        s.query_map(params![from, to], |r| {
+            Ok(store::VolumeRow {
+                day: r.get(0)?,
+                community_id: r.get(1)?,
+                platform: r.get(2)?,
+                items: r.get::<_, i64>(3)? as u64,
+                reactions: r.get::<_, i64>(4)? as u64,
+                comments: r.get::<_, i64>(5)? as u64,
+                shares: r.get::<_, i64>(6)? as u64,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn hourly_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, u64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT substr(published_at, 1, 13) AS h, COUNT(*) FROM items
+                 WHERE published_at >= ?1 AND published_at < ?2 GROUP BY h ORDER BY h",
+            )
+            .map_err(db)?;
+        s.query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn signal_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, u64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT substr(i.published_at, 1, 10) AS d, s.category, COUNT(DISTINCT s.item_id)
+                 FROM signals s JOIN items i ON i.id = s.item_id
+                 WHERE s.shadow = 0 AND i.published_at >= ?1 AND i.published_at < ?2
+                 GROUP BY d, s.category ORDER BY d, s.category",
+            )
+            .map_err(db)?;
+        s.query_map(params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT text, community_id FROM items WHERE published_at >= ?1 AND published_at < ?2 ORDER BY id")
+            .map_err(db)?;
+        let mut rows = s.query(params![from, to]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let text = r
+                .get_ref(0)
+                .map_err(db)?
+                .as_str()
+                .map_err(|e| db(e.into()))?;
+            f(text, r.get(1).map_err(db)?);
+        }
+        Ok(())
+    }
+
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
         let mut s = self
             .conn

@@ -52,6 +52,13 @@ macro_rules! stories {
             $crate::avatars_are_kept_as_hashes_and_replaced(&mut $fresh().0);
         }
         #[test]
+        fn aggregates_count_by_vietnam_day_hour_and_category() {
+            if !$available {
+                return;
+            }
+            $crate::aggregates_count_by_vietnam_day_hour_and_category(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -573,4 +580,93 @@ pub fn avatars_are_kept_as_hashes_and_replaced(store: &mut Store) {
     assert_eq!(events.len(), before + 2);
     assert_eq!(events.last().unwrap().action, "community.avatar");
     assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn aggregates_count_by_vietnam_day_hour_and_category(store: &mut Store) {
+    let group = "https://facebook.com/groups/thachquangquetoi";
+    let at = |id: &str, when: &str, reactions: u64| {
+        let mut i = item(id, group, "Chợ phiên sáng nay");
+        i.published_at = when.to_owned();
+        i.metrics.reactions = Some(reactions);
+        i
+    };
+    store
+        .ingest_items(
+            "t",
+            "s",
+            &[
+                at("a", "2026-10-31T23:59:00+07:00", 1),
+                at("b", "2026-11-01T00:10:00+07:00", 2),
+                at("c", "2026-11-01T00:50:00+07:00", 3),
+                at("d", "2026-11-01T09:00:00+07:00", 4),
+                at("e", "2026-11-30T23:00:00+07:00", 5),
+                at("f", "2026-12-01T00:00:00+07:00", 6),
+            ],
+            6,
+        )
+        .unwrap();
+    let rows = store.item_volume("2026-11-01", "2026-12-01").unwrap();
+    let days: Vec<(&str, u64, u64, u64)> = rows
+        .iter()
+        .map(|r| (r.day.as_str(), r.items, r.reactions, r.shares))
+        .collect();
+    assert_eq!(days, [("2026-11-01", 3, 9, 3), ("2026-11-30", 1, 5, 1)]);
+    assert_eq!(rows[0].platform, "facebook");
+    let hours = store.hourly_volume("2026-11-01", "2026-12-01").unwrap();
+    assert_eq!(
+        hours,
+        [
+            ("2026-11-01T00".to_owned(), 2),
+            ("2026-11-01T09".to_owned(), 1),
+            ("2026-11-30T23".to_owned(), 1)
+        ]
+    );
+    let ids: Vec<i64> = store
+        .items_after(0, 10)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let sig = |item_id: i64, category: Category, shadow: bool| StoredSignal {
+        item_id,
+        category,
+        score: 0.8,
+        explanation: "x".into(),
+        evidence: "[]".into(),
+        detector: "rules".into(),
+        reference: "r".into(),
+        version: "1".into(),
+        shadow,
+        role: None,
+    };
+    store
+        .record_signals(
+            "t",
+            &[
+                (
+                    ids[1],
+                    vec![
+                        sig(ids[1], Category::Scam, false),
+                        sig(ids[1], Category::Threat, true),
+                    ],
+                ),
+                (ids[2], vec![sig(ids[2], Category::Scam, false)]),
+                (ids[5], vec![sig(ids[5], Category::Scam, false)]),
+            ],
+            &[],
+            6,
+        )
+        .unwrap();
+    assert_eq!(
+        store.signal_volume("2026-11-01", "2026-12-01").unwrap(),
+        [("2026-11-01".to_owned(), "scam".to_owned(), 2)]
+    );
+    let mut texts = Vec::new();
+    store
+        .for_each_text("2026-11-01", "2026-12-01", &mut |t, c| {
+            texts.push((t.to_owned(), c))
+        })
+        .unwrap();
+    assert_eq!(texts.len(), 4);
+    assert_eq!(texts[0].0, "Chợ phiên sáng nay");
 }

@@ -82,6 +82,16 @@ pub trait Backend: Send {
     /// Records a community's avatar (replacing the previous one); Unchanged when the same file.
     fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert>;
     fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>>;
+
+    // Aggregates for analytics and reports: periods are [from, to) on `published_at`, which is
+    // stored as RFC 3339 in Vietnam time, so its first 10 (13) characters are the Vietnam day
+    // (hour).
+    fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<VolumeRow>>;
+    fn hourly_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, u64)>>;
+    /// Items with a signal that is not in shadow mode, per day and category.
+    fn signal_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, u64)>>;
+    /// Each item's text and community in the period, in id order.
+    fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
 
@@ -90,4 +100,16 @@ pub trait Backend: Send {
     fn insert_audit(&mut self, e: &AuditEvent) -> Result<()>;
     /// Every audit event, by id.
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>>;
+}
+
+/// Items of one Vietnam day in one community on one platform, with their engagement.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VolumeRow {
+    pub day: String,
+    pub community_id: i64,
+    pub platform: String,
+    pub items: u64,
+    pub reactions: u64,
+    pub comments: u64,
+    pub shares: u64,
 }

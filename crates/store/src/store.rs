@@ -514,6 +514,28 @@ impl Store {
         self.db.avatars()
     }
 
+    /// Items per Vietnam day, community and platform in [from, to) (dates or RFC 3339 prefixes).
+    pub fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<crate::VolumeRow>> {
+        self.db.item_volume(from, to)
+    }
+
+    pub fn hourly_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, u64)>> {
+        self.db.hourly_volume(from, to)
+    }
+
+    pub fn signal_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, u64)>> {
+        self.db.signal_volume(from, to)
+    }
+
+    pub fn for_each_text(
+        &mut self,
+        from: &str,
+        to: &str,
+        f: &mut dyn FnMut(&str, i64),
+    ) -> Result<()> {
+        self.db.for_each_text(from, to, f)
+    }
+
     pub fn add_member(&mut self, actor: &str, m: &NewMember) -> Result<MemberId> {
         let at = now();
         self.transaction(|s| {
