@@ -7,7 +7,8 @@
 //! hour-of-day factor from the past 14 days. The score is (value − baseline) / spread; a spike
 //! needs a score of at least [`THRESHOLD`], at least [`crate::MIN_GROUP`] items, and 1.5× the
 //! baseline — the way listening tools compare the last hour with the past 12 and the last day
-//! with the past 14.
+//! with the past 14. A series with fewer than half of those days (hours) active has no normal
+//! yet and raises nothing.
 
 use crate::series::{Daily, Hourly};
 use crate::{mad, median};
@@ -28,7 +29,9 @@ pub struct Spike {
 }
 
 fn judge(value: f64, history: &[f64], factor: f64) -> Option<(f64, f64)> {
-    if history.len() < 7 {
+    // A series with fewer than half its history days active has no "normal" yet: a source that
+    // has just started is not a spike.
+    if history.len() < 7 || history.iter().filter(|v| **v > 0.0).count() * 2 < history.len() {
         return None;
     }
     let baseline = median(history) * factor;
@@ -47,7 +50,9 @@ fn weekday_factors(values: &[f64], t: usize, weeks: usize) -> [f64; 7] {
     let window = &values[from..t];
     let overall = median(window);
     let mut f = [1.0; 7];
-    if window.len() < 21 || overall <= 0.0 {
+    // Too short, or too sparse (a source that started recently): no rhythm to learn.
+    let empty = window.iter().filter(|v| **v == 0.0).count();
+    if window.len() < 21 || overall <= 0.0 || empty * 4 > window.len() {
         return f;
     }
     for (w, slot) in f.iter_mut().enumerate() {

@@ -24,6 +24,8 @@ fn is_stop(s: &str) -> bool {
 #[derive(Default, Clone, Debug)]
 pub struct Counts {
     pub terms: HashMap<String, u64>,
+    /// How a folded term was first written (with its diacritics), for showing it.
+    pub shown: HashMap<String, String>,
     pub total: u64,
     pub documents: u64,
 }
@@ -31,20 +33,26 @@ pub struct Counts {
 impl Counts {
     pub fn add(&mut self, text: &str) {
         self.documents += 1;
-        let words: Vec<String> = text::tokens(text)
-            .into_iter()
-            .map(|t| text::fold(&t))
-            .collect();
+        let written = text::tokens(text);
+        let words: Vec<String> = written.iter().map(|t| text::fold(t)).collect();
         let mut seen: Vec<String> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             if is_stop(w) {
                 continue;
             }
+            if !self.shown.contains_key(w) {
+                self.shown.insert(w.clone(), written[i].clone());
+            }
             seen.push(w.clone());
             if let Some(next) = words.get(i + 1)
                 && !is_stop(next)
             {
-                seen.push(format!("{w} {next}"));
+                let key = format!("{w} {next}");
+                if !self.shown.contains_key(&key) {
+                    self.shown
+                        .insert(key.clone(), format!("{} {}", written[i], written[i + 1]));
+                }
+                seen.push(key);
             }
         }
         // Document frequency, not raw frequency: one post repeating a word is one voice.
@@ -69,8 +77,12 @@ pub struct Phrase {
     pub score: f64,
 }
 
+/// G² at or above which a difference from the background is significant (p < 0.001, 1 d.f.).
+pub const SIGNIFICANT: f64 = 10.83;
+
 /// The `top` key phrases of `period` against `background`; a phrase must come from at least
-/// [`crate::MIN_GROUP`] posts and be more frequent than in the background.
+/// [`crate::MIN_GROUP`] posts, be more frequent than in the background, and significantly so
+/// ([`SIGNIFICANT`]).
 pub fn key_phrases(period: &Counts, background: &Counts, top: usize) -> Vec<Phrase> {
     let (n1, n2) = (period.total.max(1) as f64, background.total.max(1) as f64);
     let mut out: Vec<Phrase> = period
@@ -87,10 +99,13 @@ pub fn key_phrases(period: &Counts, background: &Counts, top: usize) -> Vec<Phra
             }
             let ll = |o: f64, e: f64| if o > 0.0 { o * (o / e).ln() } else { 0.0 };
             let g2 = 2.0 * (ll(a, e1) + ll(b, e2));
+            if g2 < SIGNIFICANT {
+                return None;
+            }
             // Bigrams say more than their syllables: a small bonus keeps "lua dao" above "lua".
             let bonus = if t.contains(' ') { 1.2 } else { 1.0 };
             Some(Phrase {
-                phrase: t.clone(),
+                phrase: period.shown.get(t).cloned().unwrap_or_else(|| t.clone()),
                 count: a as u64,
                 expected: (b * n1 / n2 * 10.0).round() / 10.0,
                 score: (g2 * bonus * 10.0).round() / 10.0,
@@ -98,13 +113,18 @@ pub fn key_phrases(period: &Counts, background: &Counts, top: usize) -> Vec<Phra
         })
         .collect();
     out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.phrase.cmp(&y.phrase)));
-    // A unigram inside a kept bigram adds nothing.
+    // A syllable that mostly comes inside one of the phrases ("lịch" in "lịch tiêm") adds nothing.
+    let bigrams: Vec<(String, u64)> = out
+        .iter()
+        .filter(|p| p.phrase.contains(' '))
+        .map(|p| (p.phrase.clone(), p.count))
+        .collect();
     let mut kept: Vec<Phrase> = Vec::new();
     for p in out {
         if !p.phrase.contains(' ')
-            && kept
+            && bigrams
                 .iter()
-                .any(|k| k.phrase.split(' ').any(|w| w == p.phrase))
+                .any(|(b, c)| b.split(' ').any(|w| w == p.phrase) && *c * 5 >= p.count * 4)
         {
             continue;
         }

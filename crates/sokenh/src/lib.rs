@@ -5,4 +5,5 @@
 pub mod db;
 pub mod impersonation;
 pub mod posts;
+pub mod report;
 pub mod screening;

@@ -141,6 +141,28 @@ enum Command {
         #[command(subcommand)]
         what: mediacmd::ImpersonationCmd,
     },
+    /// Báo cáo định kỳ (DOCX theo Hướng dẫn 36, XLSX phụ lục, PDF) / the periodic report
+    Report {
+        /// 2026-11 (tháng), 2026-Q4 (quý) hoặc 2026 (năm)
+        #[arg(long)]
+        period: String,
+        /// docx | xlsx | pdf
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Ngày ghi trên báo cáo (mặc định hôm nay) / date on the report, YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+        /// In mô hình báo cáo dạng JSON / also print the report model as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Phân tích dư luận (tổng hợp, không theo cá nhân) / aggregate analytics
+    Analytics {
+        #[command(subcommand)]
+        what: AnalyticsCmd,
+    },
     /// Công cụ phát triển / development tools
     Dev {
         #[command(subcommand)]
@@ -151,6 +173,21 @@ enum Command {
         /// Only seed; do not start the server
         #[arg(long)]
         no_serve: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalyticsCmd {
+    /// Đột biến trên mọi chuỗi số liệu / spikes on every series
+    Spikes {
+        /// Từ ngày / from this day, YYYY-MM-DD
+        #[arg(long)]
+        since: String,
+        /// Đến ngày (mặc định hôm nay) / until this day
+        #[arg(long)]
+        until: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -407,6 +444,43 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Eval { dir, json } => detectcmd::eval(&dir, json),
+        Command::Report {
+            period,
+            format,
+            out,
+            date,
+            json,
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            report_cmd(&mut store, &period, &format, &out, date.as_deref(), json)
+        }
+        Command::Analytics {
+            what: AnalyticsCmd::Spikes { since, until, json },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let day = |s: &str| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .with_context(|| format!("ngày «{s}» không hợp lệ (YYYY-MM-DD)"))
+            };
+            let until = match until {
+                Some(u) => day(&u)?,
+                None => today(),
+            };
+            let spikes = sokenh::report::spikes_between(&mut store, day(&since)?, until)?;
+            if json {
+                println!("{}", serde_json::to_string(&spikes)?);
+            } else if spikes.is_empty() {
+                println!("Không có đột biến từ {since}.");
+            } else {
+                for s in &spikes {
+                    println!(
+                        "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
+                        s.at, s.series, s.value, s.baseline, s.score
+                    );
+                }
+            }
+            Ok(())
+        }
         Command::Media { what } => mediacmd::run(what, || db::open(&data("sokenh-data"), url)),
         Command::Impersonation { what } => {
             mediacmd::impersonation(&mut db::open(&data("sokenh-data"), url)?, what)
@@ -450,4 +524,54 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Today in Vietnam.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive()
+}
+
+fn report_cmd(
+    store: &mut store::Store,
+    period: &str,
+    format: &str,
+    out: &Path,
+    date: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    use sokenh::report;
+    let period = report::Period::parse(period)?;
+    let today = match date {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .with_context(|| format!("ngày «{d}» không hợp lệ"))?,
+        None => today(),
+    };
+    let model = report::build(store, &period, today)?;
+    match format {
+        "docx" => std::fs::write(out, report::docx::render(&model)?)?,
+        "xlsx" => std::fs::write(out, report::xlsx::render(&model)?)?,
+        "pdf" => report::pdf::write(&report::docx::render(&model)?, out)?,
+        other => anyhow::bail!("định dạng «{other}» không hỗ trợ: docx, xlsx hoặc pdf"),
+    }
+    store.record(
+        "cli",
+        "report.export",
+        "report",
+        serde_json::json!({"period": period.code, "format": format, "file": out.display().to_string(), "items": model.figures.items}),
+    )?;
+    if json {
+        println!("{}", serde_json::to_string(&model)?);
+    } else {
+        println!(
+            "Đã ghi {} ({}, {} bài đăng, {} bảng, {} biểu đồ)",
+            out.display(),
+            period.label,
+            model.figures.items,
+            model.tables.len(),
+            model.charts.len()
+        );
+    }
+    Ok(())
 }

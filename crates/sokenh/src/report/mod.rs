@@ -1,0 +1,895 @@
+//! The periodic report to the Standing Committee: one model ([`Report`]) built from one set of
+//! store queries ([`Figures`]), rendered as DOCX in the Party's administrative format
+//! ([`docx`], Hướng dẫn 36-HD/VPTW), an XLSX appendix with every table ([`xlsx`]), and PDF
+//! ([`pdf`], the DOCX typeset by LibreOffice, so the two cannot differ). The web dashboard reads
+//! the same [`Figures`].
+
+pub mod chart;
+pub mod docx;
+pub mod pdf;
+pub mod xlsx;
+
+use analytics::series::Daily;
+use analytics::{forecast, spikes, suppress, topics};
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, Duration, NaiveDate};
+use domain::{Category, Classification, Status};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use store::Store;
+
+/// A reporting period: a month (`2026-11`), a quarter (`2026-Q4`) or a year (`2026`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub code: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Day after the last.
+    pub to: NaiveDate,
+    /// "tháng 11 năm 2026", "quý IV năm 2026", "năm 2026".
+    pub label: String,
+}
+
+impl Period {
+    pub fn parse(code: &str) -> Result<Period> {
+        let bad =
+            || anyhow::anyhow!("kỳ báo cáo «{code}» không hợp lệ: dùng 2026-11, 2026-Q4 hoặc 2026");
+        let code = code.trim();
+        let (year, rest) = match code.split_once('-') {
+            Some((y, r)) => (y.parse::<i32>().map_err(|_| bad())?, Some(r)),
+            None => (code.parse::<i32>().map_err(|_| bad())?, None),
+        };
+        let date = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad);
+        let (from, to, label) = match rest {
+            None => (date(year, 1)?, date(year + 1, 1)?, format!("năm {year}")),
+            Some(q) if q.starts_with(['Q', 'q']) => {
+                let n: u32 = q[1..].parse().map_err(|_| bad())?;
+                if !(1..=4).contains(&n) {
+                    return Err(bad());
+                }
+                let roman = ["I", "II", "III", "IV"][n as usize - 1];
+                let to = if n == 4 {
+                    date(year + 1, 1)?
+                } else {
+                    date(year, 3 * n + 1)?
+                };
+                (
+                    date(year, 3 * n - 2)?,
+                    to,
+                    format!("quý {roman} năm {year}"),
+                )
+            }
+            Some(m) => {
+                let m: u32 = m.parse().map_err(|_| bad())?;
+                if !(1..=12).contains(&m) {
+                    return Err(bad());
+                }
+                let to = if m == 12 {
+                    date(year + 1, 1)?
+                } else {
+                    date(year, m + 1)?
+                };
+                (date(year, m)?, to, format!("tháng {m} năm {year}"))
+            }
+        };
+        Ok(Period {
+            code: code.to_owned(),
+            from,
+            to,
+            label,
+        })
+    }
+
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days()
+    }
+}
+
+/// A table of the report (and a sheet of the appendix).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Table {
+    /// Short name: the appendix sheet's name.
+    pub sheet: String,
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Column-wise totals of the numeric columns, when they add up.
+    pub total: Option<Vec<Cell>>,
+}
+
+/// A cell: text, a number, or a figure withheld because it counts fewer than 5 items.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Withheld,
+}
+
+impl Cell {
+    pub fn count(n: u64) -> Cell {
+        Cell::Number(n as f64)
+    }
+    /// A count about public posts: withheld below the minimum group size.
+    pub fn public(n: u64) -> Cell {
+        suppress(n).map_or(Cell::Withheld, |n| Cell::Number(n as f64))
+    }
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 => group_thousands(*n as i64),
+            Cell::Number(n) => format!("{n:.1}").replace('.', ","),
+            Cell::Withheld => format!("< {}", analytics::MIN_GROUP),
+        }
+    }
+}
+
+/// Vietnamese thousands: 12.345.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A chart: its title and SVG (PNG for documents is rendered from it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chart {
+    pub title: String,
+    #[serde(skip)]
+    pub svg: String,
+}
+
+/// A section: heading, paragraphs, and which tables and charts it shows (by index).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Section {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub tables: Vec<usize>,
+    pub charts: Vec<usize>,
+}
+
+/// Every figure of a period, from one set of store queries.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figures {
+    pub items: u64,
+    pub reactions: u64,
+    pub comments: u64,
+    pub shares: u64,
+    pub items_by_platform: BTreeMap<String, u64>,
+    pub items_by_day: BTreeMap<String, u64>,
+    pub items_by_unit: BTreeMap<String, u64>,
+    pub items_flagged_by_category: BTreeMap<String, u64>,
+    pub communities: u64,
+    pub communities_by_platform: BTreeMap<String, u64>,
+    pub communities_by_classification: BTreeMap<String, u64>,
+    pub communities_by_status: BTreeMap<String, u64>,
+    pub official_channels: u64,
+    pub alerts_by_category: BTreeMap<String, u64>,
+    pub impostor_pages: Vec<(String, String, String)>,
+    pub coverage: Vec<domain::Coverage>,
+    pub key_phrases: Vec<topics::Phrase>,
+    pub clusters: Vec<topics::Cluster>,
+    pub spikes: Vec<spikes::Spike>,
+    pub forecast: Option<forecast::Forecast>,
+    pub audit_events: u64,
+    pub audit_head: String,
+    pub audit_ok: bool,
+}
+
+/// The report: header block, title, sections, tables, charts, recipients and signature.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub period: Period,
+    /// Upper level (left header, first line): "ĐẢNG BỘ TỈNH THANH HÓA".
+    pub superior: String,
+    /// The Party Committee (left header, bold): "ĐẢNG ỦY XÃ THẠCH QUẢNG".
+    pub issuer: String,
+    /// "Số     -BC/ĐU" — the office writes the number in.
+    pub number: String,
+    /// "Thạch Quảng, ngày 30 tháng 11 năm 2026".
+    pub place_date: String,
+    pub title: String,
+    pub subject: String,
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    pub charts: Vec<Chart>,
+    pub recipients: Vec<String>,
+    pub signature_on_behalf: String,
+    pub signature_role: String,
+    pub figures: Figures,
+}
+
+fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// Reads every figure of the period from the store.
+pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let communities = store.communities()?;
+    let unit_of: HashMap<i64, String> = communities
+        .iter()
+        .map(|c| {
+            (
+                c.id.0,
+                c.unit.clone().unwrap_or_else(|| "(chưa gắn đơn vị)".into()),
+            )
+        })
+        .collect();
+
+    let rows = store.item_volume(&from, &to)?;
+    let mut f = Figures {
+        items: 0,
+        reactions: 0,
+        comments: 0,
+        shares: 0,
+        items_by_platform: BTreeMap::new(),
+        items_by_day: BTreeMap::new(),
+        items_by_unit: BTreeMap::new(),
+        items_flagged_by_category: BTreeMap::new(),
+        communities: communities.len() as u64,
+        communities_by_platform: BTreeMap::new(),
+        communities_by_classification: BTreeMap::new(),
+        communities_by_status: BTreeMap::new(),
+        official_channels: 0,
+        alerts_by_category: BTreeMap::new(),
+        impostor_pages: Vec::new(),
+        coverage: store.coverage()?,
+        key_phrases: Vec::new(),
+        clusters: Vec::new(),
+        spikes: Vec::new(),
+        forecast: None,
+        audit_events: 0,
+        audit_head: String::new(),
+        audit_ok: true,
+    };
+    for r in &rows {
+        f.items += r.items;
+        f.reactions += r.reactions;
+        f.comments += r.comments;
+        f.shares += r.shares;
+        *f.items_by_platform.entry(r.platform.clone()).or_default() += r.items;
+        *f.items_by_day.entry(r.day.clone()).or_default() += r.items;
+        let unit = unit_of.get(&r.community_id).cloned().unwrap_or_default();
+        *f.items_by_unit.entry(unit).or_default() += r.items;
+    }
+    for (_, category, n) in store.signal_volume(&from, &to)? {
+        *f.items_flagged_by_category.entry(category).or_default() += n;
+    }
+    for c in &communities {
+        *f.communities_by_platform
+            .entry(c.platform.as_str().to_owned())
+            .or_default() += 1;
+        *f.communities_by_classification
+            .entry(c.classification.as_str().to_owned())
+            .or_default() += 1;
+        *f.communities_by_status
+            .entry(c.status.as_str().to_owned())
+            .or_default() += 1;
+        if c.classification == Classification::Official && c.official_of.is_some() {
+            f.official_channels += 1;
+        }
+        if matches!(
+            c.status,
+            Status::Impersonating | Status::Reported | Status::Removed
+        ) {
+            f.impostor_pages.push((
+                c.name.clone(),
+                c.url.clone().unwrap_or_default(),
+                c.status.as_str().to_owned(),
+            ));
+        }
+    }
+    for a in store.alerts()? {
+        if a.first_at.as_str() >= from.as_str() && a.first_at.as_str() < to.as_str() {
+            *f.alerts_by_category
+                .entry(a.category.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+
+    // Topics against the period just before, of the same length; clusters of the period.
+    let background_from = (period.from - Duration::days(period.days())).to_string();
+    let mut now = topics::Counts::default();
+    let mut posts: Vec<(String, i64)> = Vec::new();
+    store.for_each_text(&from, &to, &mut |t, c| {
+        now.add(t);
+        posts.push((t.to_owned(), c));
+    })?;
+    let mut before = topics::Counts::default();
+    store.for_each_text(&background_from, &from, &mut |t, _| before.add(t))?;
+    f.key_phrases = topics::key_phrases(&now, &before, 10);
+    f.clusters = topics::clusters(posts.iter().map(|(t, c)| (t.as_str(), *c)), 5);
+
+    // Spikes in the period against the 8 weeks before it; the forecast from the whole series.
+    let history_from = period.from - Duration::days(56);
+    let mut daily: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    for r in store.item_volume(&history_from.to_string(), &to)? {
+        if let Ok(d) = NaiveDate::parse_from_str(&r.day, "%Y-%m-%d") {
+            *daily.entry(d).or_default() += r.items as f64;
+        }
+    }
+    let series = Daily::from_counts("all", &daily, history_from, period.to - Duration::days(1));
+    f.spikes = spikes::daily(&series, 56);
+    let mut by_category: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    for (d, c, n) in store.signal_volume(&history_from.to_string(), &to)? {
+        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            *by_category.entry(c).or_default().entry(d).or_default() += n as f64;
+        }
+    }
+    for (c, counts) in &by_category {
+        let s = Daily::from_counts(
+            &format!("category:{c}"),
+            counts,
+            history_from,
+            period.to - Duration::days(1),
+        );
+        f.spikes.extend(spikes::daily(&s, 56));
+    }
+    f.forecast = forecast::daily(&series.values, 7);
+
+    let v = store.verify_audit()?;
+    f.audit_events = v.events;
+    f.audit_ok = v.ok;
+    f.audit_head = store
+        .audit_events()?
+        .last()
+        .map(|e| e.hash.clone())
+        .unwrap_or_default();
+    Ok(f)
+}
+
+fn category_label(c: &str) -> String {
+    Category::parse_word(c).map_or_else(|| c.to_owned(), |c| c.label_vi().to_owned())
+}
+
+fn platform_label(p: &str) -> String {
+    domain::Platform::parse_word(p).map_or_else(|| p.to_owned(), |p| p.label_vi().to_owned())
+}
+
+/// Builds the report for a period; `today` is the date on the place-and-date line.
+pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Report> {
+    let f = figures(store, period)?;
+    let units = store.units()?;
+    let root = units
+        .iter()
+        .find(|u| u.parent.is_none())
+        .context("chưa có đơn vị gốc: nhập sổ đăng ký hoặc chạy demo trước")?;
+    let ward = root.locality_code.and_then(domain::ward_by_code);
+    let place = ward
+        .map(|w| {
+            w.ward_name
+                .trim_start_matches("Xã ")
+                .trim_start_matches("Phường ")
+                .to_owned()
+        })
+        .unwrap_or_else(|| root.name.clone());
+    let province = ward.map(|w| w.province_name.clone()).unwrap_or_default();
+    let issuer_name = root.name.replacen("Đảng bộ", "Đảng ủy", 1);
+
+    let mut tables = Vec::new();
+    let mut charts = Vec::new();
+
+    // 1. Posts by platform.
+    let mut rows = Vec::new();
+    for (p, n) in &f.items_by_platform {
+        rows.push(vec![Cell::text(platform_label(p)), Cell::public(*n)]);
+    }
+    tables.push(Table {
+        sheet: "Bai dang".into(),
+        title: format!("Bài đăng công khai theo nền tảng, {}", period.label),
+        header: vec!["Nền tảng".into(), "Số bài đăng".into()],
+        rows,
+        total: Some(vec![Cell::text("Tổng cộng"), Cell::public(f.items)]),
+    });
+    // 2. The register.
+    let rows: Vec<Vec<Cell>> = f
+        .communities_by_platform
+        .iter()
+        .map(|(p, n)| vec![Cell::text(platform_label(p)), Cell::count(*n)])
+        .collect();
+    tables.push(Table {
+        sheet: "So dang ky".into(),
+        title: "Trang, kênh, hội, nhóm trong sổ đăng ký theo nền tảng".into(),
+        header: vec!["Nền tảng".into(), "Số trang, kênh, hội, nhóm".into()],
+        rows,
+        total: Some(vec![Cell::text("Tổng cộng"), Cell::count(f.communities)]),
+    });
+    // 3. Declarations and commitments.
+    let rows: Vec<Vec<Cell>> = f
+        .coverage
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(c.unit.clone()),
+                Cell::count(c.members),
+                Cell::count(c.declared),
+                Cell::count(c.signed),
+            ]
+        })
+        .collect();
+    let sum = |g: fn(&domain::Coverage) -> u64| f.coverage.iter().map(g).sum::<u64>();
+    let (members, declared, signed) = (sum(|c| c.members), sum(|c| c.declared), sum(|c| c.signed));
+    tables.push(Table {
+        sheet: "Ke khai cam ket".into(),
+        title: "Kê khai tài khoản và ký cam kết của cán bộ, đảng viên theo đơn vị".into(),
+        header: vec![
+            "Đơn vị".into(),
+            "Số người".into(),
+            "Đã kê khai".into(),
+            "Đã ký cam kết".into(),
+        ],
+        rows,
+        total: Some(vec![
+            Cell::text("Tổng cộng"),
+            Cell::count(members),
+            Cell::count(declared),
+            Cell::count(signed),
+        ]),
+    });
+    // 4. Flagged posts and alerts by category.
+    let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    let rows: Vec<Vec<Cell>> = categories
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(category_label(c)),
+                Cell::count(f.items_flagged_by_category.get(*c).copied().unwrap_or(0)),
+                Cell::count(f.alerts_by_category.get(*c).copied().unwrap_or(0)),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        sheet: "Canh bao".into(),
+        title: format!(
+            "Bài đăng có dấu hiệu và cảnh báo theo loại, {}",
+            period.label
+        ),
+        header: vec![
+            "Loại".into(),
+            "Bài đăng có dấu hiệu".into(),
+            "Cảnh báo".into(),
+        ],
+        rows,
+        total: Some(vec![
+            Cell::text("Tổng cộng"),
+            Cell::count(f.items_flagged_by_category.values().sum()),
+            Cell::count(f.alerts_by_category.values().sum()),
+        ]),
+    });
+    // 5. Impersonating pages.
+    let rows: Vec<Vec<Cell>> = f
+        .impostor_pages
+        .iter()
+        .map(|(n, u, s)| {
+            vec![
+                Cell::text(n.clone()),
+                Cell::text(u.clone()),
+                Cell::text(Status::parse_word(s).map_or(s.as_str(), |s| s.label_vi())),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        sheet: "Trang gia mao".into(),
+        title: "Trang giả mạo, đã báo cáo nền tảng, đã gỡ bỏ".into(),
+        header: vec!["Tên trang".into(), "Đường dẫn".into(), "Tình trạng".into()],
+        rows,
+        total: None,
+    });
+    // 6. Topics.
+    let rows: Vec<Vec<Cell>> = f
+        .key_phrases
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::text(p.phrase.clone()),
+                Cell::public(p.count),
+                Cell::Number(p.expected),
+                Cell::Number(p.score),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        sheet: "Chu de".into(),
+        title: format!("Chủ đề nổi bật {} so với kỳ trước", period.label),
+        header: vec![
+            "Cụm từ".into(),
+            "Số bài".into(),
+            "Kỳ trước (quy đổi)".into(),
+            "Điểm nổi bật (G²)".into(),
+        ],
+        rows,
+        total: None,
+    });
+    // 7. Spikes.
+    let rows: Vec<Vec<Cell>> = f
+        .spikes
+        .iter()
+        .map(|s| {
+            let series = match s.series.strip_prefix("category:") {
+                Some(c) => category_label(c),
+                None => "Tất cả bài đăng".into(),
+            };
+            vec![
+                Cell::text(series),
+                Cell::text(s.at.clone()),
+                Cell::Number(s.value),
+                Cell::Number(s.baseline),
+                Cell::Number(s.score),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        sheet: "Dot bien".into(),
+        title: "Ngày tăng đột biến".into(),
+        header: vec![
+            "Chuỗi số liệu".into(),
+            "Ngày".into(),
+            "Số bài".into(),
+            "Mức thường".into(),
+            "Mức độ".into(),
+        ],
+        rows,
+        total: None,
+    });
+    // 8. Forecast.
+    let rows: Vec<Vec<Cell>> = f
+        .forecast
+        .iter()
+        .flat_map(|fc| fc.points.iter())
+        .map(|p| {
+            let day = period.to + Duration::days(p.ahead as i64 - 1);
+            vec![
+                Cell::text(day.format("%d/%m/%Y").to_string()),
+                Cell::Number(p.value),
+                Cell::Number(p.low),
+                Cell::Number(p.high),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        sheet: "Du bao".into(),
+        title: "Dự báo số bài đăng 7 ngày tới (khoảng tin cậy 95%)".into(),
+        header: vec!["Ngày".into(), "Dự báo".into(), "Thấp".into(), "Cao".into()],
+        rows,
+        total: None,
+    });
+
+    // Charts.
+    let days: Vec<String> = {
+        let mut d = period.from;
+        let mut v = Vec::new();
+        while d < period.to {
+            v.push(d.format("%d/%m").to_string());
+            d += Duration::days(1);
+        }
+        v
+    };
+    let values: Vec<f64> = {
+        let mut d = period.from;
+        let mut v = Vec::new();
+        while d < period.to {
+            v.push(f.items_by_day.get(&d.to_string()).copied().unwrap_or(0) as f64);
+            d += Duration::days(1);
+        }
+        v
+    };
+    let spike_idx: Vec<usize> = f
+        .spikes
+        .iter()
+        .filter(|s| s.series == "all")
+        .filter_map(|s| NaiveDate::parse_from_str(&s.at, "%Y-%m-%d").ok())
+        .map(|d| (d - period.from).num_days() as usize)
+        .collect();
+    let band: Vec<(f64, f64, f64)> = f
+        .forecast
+        .iter()
+        .flat_map(|fc| fc.points.iter())
+        .map(|p| (p.value, p.low, p.high))
+        .collect();
+    let mut labels = days.clone();
+    for p in f.forecast.iter().flat_map(|fc| fc.points.iter()) {
+        labels.push(
+            (period.to + Duration::days(p.ahead as i64 - 1))
+                .format("%d/%m")
+                .to_string(),
+        );
+    }
+    let title = format!(
+        "Số bài đăng theo ngày, {} (chấm đỏ: đột biến; nét đứt: dự báo)",
+        period.label
+    );
+    charts.push(Chart {
+        svg: analytics::svg::line(&title, &labels, &values, &spike_idx, &band),
+        title,
+    });
+    let cat_rows: Vec<(String, Option<f64>)> = categories
+        .iter()
+        .map(|c| {
+            (
+                category_label(c),
+                Some(f.items_flagged_by_category.get(*c).copied().unwrap_or(0) as f64),
+            )
+        })
+        .collect();
+    let title = "Bài đăng có dấu hiệu theo loại".to_owned();
+    charts.push(Chart {
+        svg: analytics::svg::bars(&title, &cat_rows),
+        title,
+    });
+    let cov_rows: Vec<(String, Option<f64>)> = f
+        .coverage
+        .iter()
+        .filter(|c| c.members > 0)
+        .map(|c| {
+            (
+                c.unit.clone(),
+                Some((100.0 * c.signed as f64 / c.members as f64).round()),
+            )
+        })
+        .collect();
+    let title = "Tỷ lệ ký cam kết theo đơn vị (%)".to_owned();
+    charts.push(Chart {
+        svg: analytics::svg::bars(&title, &cov_rows),
+        title,
+    });
+    if !f.key_phrases.is_empty() {
+        let rows: Vec<(String, Option<f64>)> = f
+            .key_phrases
+            .iter()
+            .map(|p| (p.phrase.clone(), suppress(p.count).map(|n| n as f64)))
+            .collect();
+        let title = "Chủ đề nổi bật (số bài)".to_owned();
+        charts.push(Chart {
+            svg: analytics::svg::bars(&title, &rows),
+            title,
+        });
+    }
+
+    // Narrative: figures in sentences the office can edit.
+    let n = |x: u64| group_thousands(x as i64);
+    let platforms: Vec<String> = f
+        .items_by_platform
+        .iter()
+        .map(|(p, c)| format!("{} {}", platform_label(p), Cell::public(*c).shown()))
+        .collect();
+    let mut situation = vec![format!(
+        "Trong {}, hệ thống ghi nhận {} bài đăng công khai trên các trang, kênh, hội, nhóm có liên quan đến địa phương ({}), với {} lượt bày tỏ cảm xúc, {} bình luận và {} lượt chia sẻ.",
+        period.label,
+        n(f.items),
+        if platforms.is_empty() {
+            "chưa có dữ liệu".into()
+        } else {
+            platforms.join("; ")
+        },
+        n(f.reactions),
+        n(f.comments),
+        n(f.shares)
+    )];
+    if !f.key_phrases.is_empty() {
+        let top: Vec<String> = f
+            .key_phrases
+            .iter()
+            .take(5)
+            .map(|p| format!("«{}»", p.phrase))
+            .collect();
+        situation.push(format!(
+            "Các chủ đề được nhắc đến nhiều hơn kỳ trước: {}.",
+            top.join(", ")
+        ));
+    }
+    let all_spikes: Vec<&spikes::Spike> = f.spikes.iter().filter(|s| s.series == "all").collect();
+    situation.push(if all_spikes.is_empty() {
+        "Không có ngày nào số bài đăng tăng đột biến so với mức thường của các tuần trước.".into()
+    } else {
+        let days: Vec<String> = all_spikes
+            .iter()
+            .map(|s| format!("{} ({} bài, mức thường {})", s.at, s.value, s.baseline))
+            .collect();
+        format!(
+            "Số bài đăng tăng đột biến vào các ngày: {}.",
+            days.join("; ")
+        )
+    });
+    if let Some(c) = f.clusters.first() {
+        situation.push(format!(
+            "Có {} nhóm bài đăng gần như trùng nhau (đăng lặp lại từ 5 lần trở lên); nhóm lớn nhất gồm {} bài trên {} trang, nhóm.",
+            f.clusters.len(),
+            c.count,
+            c.communities
+        ));
+    }
+    let flagged: u64 = f.items_flagged_by_category.values().sum();
+    let status = |s: Status| {
+        f.communities_by_status
+            .get(s.as_str())
+            .copied()
+            .unwrap_or(0)
+    };
+    let sections = vec![
+        Section { heading: "I. TÌNH HÌNH CHUNG".into(), paragraphs: situation, tables: vec![0, 5, 6], charts: vec![0, 3] },
+        Section {
+            heading: "II. KẾT QUẢ THỰC HIỆN".into(),
+            paragraphs: vec![
+                format!(
+                    "1. Sổ đăng ký trang, kênh, hội, nhóm: toàn xã đã đăng ký {} trang, kênh, hội, nhóm; trong đó {} trang, kênh chính thức của các đơn vị.",
+                    n(f.communities),
+                    n(f.official_channels)
+                ),
+                format!(
+                    "2. Kê khai và ký cam kết: {} cán bộ, đảng viên; {} người đã kê khai tài khoản, {} người đã ký cam kết.",
+                    n(members),
+                    n(declared),
+                    n(signed)
+                ),
+                format!(
+                    "3. Phát hiện và cảnh báo: {} bài đăng có dấu hiệu vi phạm được phát hiện và đưa vào xem xét; {} cảnh báo được lập.",
+                    n(flagged),
+                    n(f.alerts_by_category.values().sum())
+                ),
+                format!(
+                    "4. Trang giả mạo: {} trang đang xác định giả mạo, {} trang đã báo cáo nền tảng, {} trang đã bị gỡ bỏ.",
+                    n(status(Status::Impersonating)),
+                    n(status(Status::Reported)),
+                    n(status(Status::Removed))
+                ),
+                format!(
+                    "5. Lừa đảo và thông tin sai sự thật: {} bài đăng có dấu hiệu lừa đảo, {} bài trùng với thông tin đã được xác minh là sai.",
+                    n(f.items_flagged_by_category.get("scam").copied().unwrap_or(0)),
+                    n(f.items_flagged_by_category.get("false_claim").copied().unwrap_or(0))
+                ),
+            ],
+            tables: vec![1, 2, 3, 4],
+            charts: vec![1, 2],
+        },
+        Section {
+            heading: "III. HẠN CHẾ".into(),
+            paragraphs: vec![
+                if members > signed {
+                    format!("Còn {} cán bộ, đảng viên chưa ký cam kết.", n(members - signed))
+                } else {
+                    "Toàn bộ cán bộ, đảng viên đã ký cam kết.".into()
+                },
+                "(Văn phòng bổ sung nhận định về hạn chế, nguyên nhân.)".into(),
+            ],
+            tables: vec![],
+            charts: vec![],
+        },
+        Section {
+            heading: "IV. NHIỆM VỤ THỜI GIAN TỚI".into(),
+            paragraphs: vec![
+                match &f.forecast {
+                    Some(fc) => format!(
+                        "Dự báo 7 ngày tới có khoảng {} bài đăng (từ {} đến {} bài), theo nhịp các tuần trước.",
+                        n(fc.points.iter().map(|p| p.value).sum::<f64>().round() as u64),
+                        n(fc.points.iter().map(|p| p.low).sum::<f64>().round() as u64),
+                        n(fc.points.iter().map(|p| p.high).sum::<f64>().round() as u64)
+                    ),
+                    None => "Chưa đủ số liệu (cần ít nhất 3 tuần) để dự báo.".into(),
+                },
+                "Tiếp tục rà soát, cập nhật sổ đăng ký; đôn đốc cán bộ, đảng viên chưa kê khai, chưa ký cam kết; xử lý kịp thời trang giả mạo và thông tin sai sự thật.".into(),
+                "(Văn phòng bổ sung nhiệm vụ cụ thể.)".into(),
+            ],
+            tables: vec![7],
+            charts: vec![],
+        },
+    ];
+    if tables.len() != 8 {
+        bail!(
+            "internal: the report has {} tables, expected 8",
+            tables.len()
+        );
+    }
+    Ok(Report {
+        period: period.clone(),
+        superior: if province.is_empty() {
+            String::new()
+        } else {
+            upper(&format!("Đảng bộ tỉnh {province}"))
+        },
+        issuer: upper(&issuer_name),
+        number: "Số       -BC/ĐU".into(),
+        place_date: format!(
+            "{place}, ngày {} tháng {} năm {}",
+            today.day(),
+            today.month(),
+            today.year()
+        ),
+        title: "BÁO CÁO".into(),
+        subject: format!(
+            "Kết quả quản lý trang, kênh, hội, nhóm trên không gian mạng {}",
+            period.label
+        ),
+        sections,
+        tables,
+        charts,
+        recipients: vec![
+            format!("Ban Thường vụ Tỉnh ủy {province} (để báo cáo),"),
+            "Các đồng chí Ủy viên Ban Thường vụ,".into(),
+            "Lưu Văn phòng Đảng ủy.".into(),
+        ],
+        signature_on_behalf: "T/M BAN THƯỜNG VỤ".into(),
+        signature_role: "BÍ THƯ".into(),
+        figures: f,
+    })
+}
+
+/// Spikes on every daily series — all posts, each platform, each unit, each signal category —
+/// on the days from `since` to `until` (inclusive), against the 8 weeks before; and on the hourly
+/// series of all posts over the last two days of that span.
+pub fn spikes_between(
+    store: &mut Store,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<spikes::Spike>> {
+    let history_from = since - Duration::days(56);
+    let to = (until + Duration::days(1)).to_string();
+    let unit_of: HashMap<i64, String> = store
+        .communities()?
+        .into_iter()
+        .map(|c| (c.id.0, c.unit.unwrap_or_else(|| "(chưa gắn đơn vị)".into())))
+        .collect();
+    let mut series: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    for r in store.item_volume(&history_from.to_string(), &to)? {
+        let Ok(d) = NaiveDate::parse_from_str(&r.day, "%Y-%m-%d") else {
+            continue;
+        };
+        let n = r.items as f64;
+        *series
+            .entry("all".into())
+            .or_default()
+            .entry(d)
+            .or_default() += n;
+        *series
+            .entry(format!("platform:{}", r.platform))
+            .or_default()
+            .entry(d)
+            .or_default() += n;
+        if let Some(u) = unit_of.get(&r.community_id) {
+            *series
+                .entry(format!("unit:{u}"))
+                .or_default()
+                .entry(d)
+                .or_default() += n;
+        }
+    }
+    for (d, c, n) in store.signal_volume(&history_from.to_string(), &to)? {
+        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            *series
+                .entry(format!("category:{c}"))
+                .or_default()
+                .entry(d)
+                .or_default() += n as f64;
+        }
+    }
+    let mut out = Vec::new();
+    for (name, counts) in &series {
+        let s = Daily::from_counts(name, counts, history_from, until);
+        out.extend(spikes::daily(&s, 56));
+    }
+    // Hourly: the last two days, against the 14 days before them.
+    let hour_from = until - Duration::days(15);
+    let mut hours: BTreeMap<chrono::NaiveDateTime, f64> = BTreeMap::new();
+    for (h, n) in store.hourly_volume(&hour_from.to_string(), &to)? {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&format!("{h}:00"), "%Y-%m-%dT%H:%M") {
+            hours.insert(t, n as f64);
+        }
+    }
+    let start = hour_from.and_hms_opt(0, 0, 0).context("start hour")?;
+    let end = until.and_hms_opt(23, 0, 0).context("end hour")?;
+    let h = analytics::series::Hourly::from_counts("all:hourly", &hours, start, end);
+    let last_two_days = h.values.len().saturating_sub(48);
+    out.extend(spikes::hourly(&h, last_two_days));
+    out.retain(|s| s.at.as_str() >= since.to_string().as_str());
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.series.cmp(&b.series)));
+    Ok(out)
+}

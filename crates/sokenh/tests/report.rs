@@ -1,0 +1,396 @@
+//! The periodic report: every figure equals the store's own count for the period, the model reads
+//! as a golden text, the DOCX has the administrative structure in its order, the XLSX appendix
+//! re-reads with calamine, the PDF renders (LibreOffice and pdftoppm, installed by `.ci/run`),
+//! and `analytics spikes` finds the day that was made to spike.
+
+mod common;
+use common::{json, sokenh};
+use serde_json::{Value, json};
+use std::io::Read;
+use std::path::Path;
+
+/// The demo commune plus a month of posts with known counts: 5 Facebook posts a day in
+/// November 2026 in the demo's village group (150), 2 a day on Telegram (60), 3 scam posts on
+/// 12 November, 40 posts on 20 November (the spike), and 6 posts a day in October (the
+/// background, and the normal the spike is measured against).
+fn dataset(dir: &Path) {
+    json(&sokenh(dir, &["demo", "--no-serve", "--json"]));
+    let mut lines = Vec::new();
+    let mut post = |id: String, platform: &str, community: &str, at: String, text: &str| {
+        lines.push(
+            json!({
+                "id": id, "community_url": community, "platform": platform, "published_at": at,
+                "text": text, "author": "nguoi-dan", "reactions": 2, "comments": 1, "shares": 1
+            })
+            .to_string(),
+        );
+    };
+    let fb = "https://www.facebook.com/groups/thachquang.dongtam";
+    let tg = "https://t.me/tinthachquang";
+    for day in 1..=30 {
+        for k in 0..5 {
+            post(
+                format!("fb-{day}-{k}"),
+                "facebook",
+                fb,
+                format!("2026-11-{day:02}T0{k}:15:00+07:00"),
+                "Lịch tiêm chủng tại trạm y tế xã tuần này",
+            );
+        }
+        for k in 0..2 {
+            post(
+                format!("tg-{day}-{k}"),
+                "telegram",
+                tg,
+                format!("2026-11-{day:02}T1{k}:30:00+07:00"),
+                "Thông báo lịch cắt điện thôn Đồng Tâm",
+            );
+        }
+    }
+    for k in 0..3 {
+        post(
+            format!("scam-{k}"),
+            "facebook",
+            fb,
+            format!("2026-11-12T20:0{k}:00+07:00"),
+            "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay",
+        );
+    }
+    for k in 0..40 {
+        post(
+            format!("spike-{k}"),
+            "facebook",
+            fb,
+            format!("2026-11-20T15:{k:02}:00+07:00"),
+            "Mưa lớn gây ngập đường liên thôn Quảng Thành sáng nay",
+        );
+    }
+    for day in 1..=31 {
+        for k in 0..6 {
+            post(
+                format!("oct-{day}-{k}"),
+                "facebook",
+                fb,
+                format!("2026-10-{day:02}T0{k}:00:00+07:00"),
+                "Họp dân thôn Đồng Tâm về làm đường",
+            );
+        }
+    }
+    let file = dir.join("posts.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let v = json(&sokenh(dir, &["ingest", file.to_str().unwrap(), "--json"]));
+    assert_eq!(v["inserted"], 253 + 31 * 6, "{v}");
+}
+
+fn report(dir: &Path, format: &str) -> (Value, std::path::PathBuf) {
+    let out = dir.join(format!("bao-cao.{format}"));
+    let v = json(&sokenh(
+        dir,
+        &[
+            "report",
+            "--period",
+            "2026-11",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+            "--date",
+            "2026-12-05",
+            "--json",
+        ],
+    ));
+    (v, out)
+}
+
+#[test]
+fn every_figure_is_the_stores_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    dataset(dir);
+    let (model, xlsx) = report(dir, "xlsx");
+    let f = &model["figures"];
+    assert_eq!(f["items"], 150 + 60 + 3 + 40);
+    assert_eq!(
+        f["items_by_platform"],
+        json!({"facebook": 193, "telegram": 60})
+    );
+    assert_eq!(
+        (
+            f["reactions"].as_u64(),
+            f["comments"].as_u64(),
+            f["shares"].as_u64()
+        ),
+        (Some(506), Some(253), Some(253))
+    );
+    assert_eq!(f["items_by_day"]["2026-11-20"], 47);
+    assert_eq!(f["items_by_day"]["2026-11-12"], 10);
+    // The register and coverage: the same numbers the registry commands give.
+    let register = json(&sokenh(dir, &["registry", "list", "--json"]));
+    assert_eq!(
+        f["communities"].as_u64().unwrap() as usize,
+        register.as_array().unwrap().len()
+    );
+    let coverage = json(&sokenh(dir, &["registry", "coverage", "--json"]));
+    assert_eq!(f["coverage"], coverage);
+    // Flagged posts: what `signals list` holds for November, by category.
+    let scam = json(&sokenh(
+        dir,
+        &["signals", "list", "--category", "scam", "--json"],
+    ));
+    let in_november = scam
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["item_id"].as_str().unwrap().starts_with("scam-"))
+        .count();
+    assert_eq!(in_november, 3);
+    assert_eq!(f["items_flagged_by_category"]["scam"], 3);
+    // The spike is found and the forecast exists.
+    assert!(
+        f["spikes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["series"] == "all" && s["at"] == "2026-11-20"),
+        "{}",
+        f["spikes"]
+    );
+    assert_eq!(f["forecast"]["points"].as_array().unwrap().len(), 7);
+    // The audit anchor is the log's own.
+    let audit = json(&sokenh(dir, &["audit", "verify", "--json"]));
+    assert!(f["audit_events"].as_u64().unwrap() + 1 >= audit["events"].as_u64().unwrap() - 1);
+
+    // The appendix, re-read: the same totals.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "Tong hop",
+            "Bai dang",
+            "So dang ky",
+            "Ke khai cam ket",
+            "Canh bao",
+            "Trang gia mao",
+            "Chu de",
+            "Dot bien",
+            "Du bao"
+        ]
+    );
+    let sheet = wb.worksheet_range("Bai dang").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[2], ["STT", "Nền tảng", "Số bài đăng"]);
+    assert_eq!(rows[3], ["1", "Facebook", "193"]);
+    assert_eq!(rows[4], ["2", "Telegram", "60"]);
+    assert_eq!(rows[5], ["", "Tổng cộng", "253"]);
+    let sheet = wb.worksheet_range("So dang ky").unwrap();
+    let last = sheet.rows().last().unwrap();
+    assert_eq!(last[2].to_string(), f["communities"].to_string());
+}
+
+#[test]
+fn the_model_reads_as_expected() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let (model, _) = report(tmp.path(), "xlsx");
+    let mut text = String::new();
+    for k in [
+        "superior",
+        "issuer",
+        "number",
+        "place_date",
+        "title",
+        "subject",
+    ] {
+        text.push_str(model[k].as_str().unwrap());
+        text.push('\n');
+    }
+    for s in model["sections"].as_array().unwrap() {
+        text.push_str(&format!("## {}\n", s["heading"].as_str().unwrap()));
+        for p in s["paragraphs"].as_array().unwrap() {
+            text.push_str(&format!("{}\n", p.as_str().unwrap()));
+        }
+    }
+    for t in model["tables"].as_array().unwrap() {
+        text.push_str(&format!(
+            "[{}] {} — {} rows, total {}\n",
+            t["sheet"].as_str().unwrap(),
+            t["title"].as_str().unwrap(),
+            t["rows"].as_array().unwrap().len(),
+            t["total"]
+        ));
+    }
+    for r in model["recipients"].as_array().unwrap() {
+        text.push_str(&format!("- {}\n", r.as_str().unwrap()));
+    }
+    text.push_str(&format!(
+        "{} / {}\n",
+        model["signature_on_behalf"].as_str().unwrap(),
+        model["signature_role"].as_str().unwrap()
+    ));
+    expect_test::expect_file!["golden/report-2026-11.txt"].assert_eq(&text);
+}
+
+fn docx_part(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn the_docx_has_the_administrative_layout_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let (_, docx) = report(tmp.path(), "docx");
+    let xml = docx_part(&docx, "word/document.xml");
+    let order = [
+        "ĐẢNG BỘ TỈNH THANH HÓA",
+        "ĐẢNG ỦY XÃ THẠCH QUẢNG",
+        ">*<",
+        "Số       -BC/ĐU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Thạch Quảng, ngày 5 tháng 12 năm 2026",
+        ">BÁO CÁO<",
+        "Kết quả quản lý trang, kênh, hội, nhóm trên không gian mạng tháng 11 năm 2026",
+        "I. TÌNH HÌNH CHUNG",
+        "Trong tháng 11 năm 2026, hệ thống ghi nhận 253 bài đăng",
+        "Bảng 1. Bài đăng công khai theo nền tảng",
+        "II. KẾT QUẢ THỰC HIỆN",
+        "III. HẠN CHẾ",
+        "IV. NHIỆM VỤ THỜI GIAN TỚI",
+        "Nơi nhận:",
+        "T/M BAN THƯỜNG VỤ",
+        "BÍ THƯ",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = xml[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("«{needle}» missing or out of order"));
+        at += found + needle.len();
+    }
+    // "ĐẢNG CỘNG SẢN VIỆT NAM" bold and underlined; A4 with the guidance's margins; Times New Roman 14.
+    assert!(xml.contains("<w:b/><w:u w:val=\"single\"/><w:sz w:val=\"30\"/><w:szCs w:val=\"30\"/></w:rPr><w:t xml:space=\"preserve\">ĐẢNG CỘNG SẢN VIỆT NAM"));
+    assert!(xml.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"851\" w:bottom=\"1134\" w:left=\"1701\""));
+    let styles = docx_part(&docx, "word/styles.xml");
+    assert!(
+        styles.contains("w:ascii=\"Times New Roman\"") && styles.contains("<w:sz w:val=\"28\"/>")
+    );
+    // Charts are in the package.
+    let zip = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+    let pngs = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .count();
+    assert!(pngs >= 3, "{pngs} charts");
+}
+
+#[test]
+fn the_pdf_renders() {
+    let have = |cmd: &str| {
+        std::process::Command::new(cmd)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(have("soffice") && have("pdftoppm")) {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI installs LibreOffice and poppler-utils (.ci/run)"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let (_, pdf) = report(tmp.path(), "pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let prefix = tmp.path().join("page");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "50", "-png", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("page"))
+        .unwrap();
+    assert!(
+        std::fs::metadata(page.path()).unwrap().len() > 5_000,
+        "the first page is not blank"
+    );
+    // The text layer carries the header block (pdftotext when present).
+    if have("pdftotext") {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-l", "1"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("ĐẢNG CỘNG SẢN VIỆT NAM") && text.contains("BÁO CÁO"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn analytics_spikes_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let v = json(&sokenh(
+        tmp.path(),
+        &[
+            "analytics",
+            "spikes",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-30",
+            "--json",
+        ],
+    ));
+    let spikes = v.as_array().unwrap();
+    let day = spikes
+        .iter()
+        .find(|s| s["series"] == "all" && s["at"] == "2026-11-20")
+        .expect("the spike day");
+    for k in ["series", "at", "value", "baseline", "score"] {
+        assert!(day.get(k).is_some(), "{k} missing in {day}");
+    }
+    assert_eq!(day["value"], 47.0);
+    assert!(day["score"].as_f64().unwrap() >= 4.0);
+    // Every spike is on or after --since, and no quiet day is called one.
+    assert!(
+        spikes
+            .iter()
+            .all(|s| s["at"].as_str().unwrap() >= "2026-11-01")
+    );
+    assert!(
+        !spikes
+            .iter()
+            .any(|s| s["series"] == "all" && s["at"] == "2026-11-19")
+    );
+    let bad = sokenh(
+        tmp.path(),
+        &[
+            "report", "--period", "2026-13", "--format", "docx", "--out", "x.docx",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("kỳ báo cáo «2026-13» không hợp lệ"));
+}
