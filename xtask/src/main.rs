@@ -10,6 +10,8 @@
 //! aho-corasick crate, and fact-check matching of ITEMS (default 1,000,000) against 10,000
 //! claims next to datasketch (PyPI).
 //!
+//! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
+//!
 //! `cargo xtask bench-pdq [FILES]`, `cargo xtask bench-impersonation [COMMUNITIES]`: see
 //! [`media_bench`].
 //!
@@ -24,6 +26,7 @@
 mod detect_bench;
 mod media_bench;
 mod posts_bench;
+mod report_bench;
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -72,6 +75,10 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(100_000);
             media_bench::impersonation(n)
+        }
+        Some("bench-report") => {
+            let posts: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(1_000_000);
+            report_bench::run(posts)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),
