@@ -77,7 +77,11 @@ fn main() -> Result<()> {
             media_bench::impersonation(n)
         }
         Some("bench-report") => {
-            let posts: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(1_000_000);
+            let posts: u64 = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
             report_bench::run(posts)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),

@@ -16,9 +16,18 @@ pub fn run(posts: u64) -> Result<()> {
     let t = Instant::now();
     let mut store = sokenh::db::open(&data, None)?;
     store.create_unit("bench", "Đảng bộ xã Thạch Quảng", None, Some(15199))?;
-    let opts = sokenh::posts::Options { format: None, community: None, screen: true };
+    let opts = sokenh::posts::Options {
+        format: None,
+        community: None,
+        screen: true,
+    };
     let loaded = sokenh::posts::ingest_file(&mut store, &data, &corpus, opts)?;
-    println!("loaded {} posts (screened: {} signals) in {:.0} s (not part of the figures below)", loaded.inserted, loaded.signals, t.elapsed().as_secs_f64());
+    println!(
+        "loaded {} posts (screened: {} signals) in {:.0} s (not part of the figures below)",
+        loaded.inserted,
+        loaded.signals,
+        t.elapsed().as_secs_f64()
+    );
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
     for code in ["2026-10", "2026"] {
         let period = sokenh::report::Period::parse(code)?;

@@ -10,6 +10,7 @@
 pub mod forecast;
 pub mod series;
 pub mod spikes;
+pub mod spread;
 pub mod svg;
 pub mod topics;
 

@@ -180,6 +180,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AnalyticsCmd {
+    /// Nội dung sai sự thật, lừa đảo lan qua nhiều trang, nhóm / claims and scams spreading
+    Spread {
+        #[arg(long)]
+        since: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cảnh báo sớm: lập cảnh báo cho đột biến theo loại và nội dung lan rộng / raise alerts
+    Watch {
+        #[arg(long)]
+        since: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Đột biến trên mọi chuỗi số liệu / spikes on every series
     Spikes {
         /// Từ ngày / from this day, YYYY-MM-DD
@@ -455,6 +473,57 @@ fn run(cli: Cli) -> Result<()> {
             report_cmd(&mut store, &period, &format, &out, date.as_deref(), json)
         }
         Command::Analytics {
+            what: AnalyticsCmd::Spread { since, until, json },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spreads = sokenh::report::spreading_between(&mut store, since, until)?;
+            if json {
+                println!("{}", serde_json::to_string(&spreads)?);
+            } else if spreads.is_empty() {
+                println!("Không có nội dung nào lan rộng từ {since}.");
+            } else {
+                for s in &spreads {
+                    println!(
+                        "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
+                        s.at,
+                        s.category,
+                        s.reference,
+                        s.communities,
+                        s.first_at,
+                        s.items.len()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Analytics {
+            what: AnalyticsCmd::Watch { since, until, json },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spikes = sokenh::report::spikes_between(&mut store, since, until)?;
+            let spreads = sokenh::report::spreading_between(&mut store, since, until)?;
+            let alerts = sokenh::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
+            let raised = store.raise_alerts("analytics", &alerts)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"spikes": spikes, "spreading": spreads, "alerts": alerts, "alerts_raised": raised})
+                );
+            } else {
+                println!(
+                    "{} đột biến, {} nội dung lan rộng; {raised} cảnh báo mới.",
+                    spikes.len(),
+                    spreads.len()
+                );
+                for a in &alerts {
+                    println!("  ⚑ {} {}", a.category.label_vi(), a.explanation);
+                }
+            }
+            Ok(())
+        }
+        Command::Analytics {
             what: AnalyticsCmd::Spikes { since, until, json },
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
@@ -574,4 +643,19 @@ fn report_cmd(
         );
     }
     Ok(())
+}
+
+/// `--since` and `--until` (default today) as dates.
+fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let day = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .with_context(|| format!("ngày «{s}» không hợp lệ (YYYY-MM-DD)"))
+    };
+    Ok((
+        day(since)?,
+        match until {
+            Some(u) => day(u)?,
+            None => today(),
+        },
+    ))
 }

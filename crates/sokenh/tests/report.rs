@@ -394,3 +394,92 @@ fn analytics_spikes_contract() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("kỳ báo cáo «2026-13» không hợp lệ"));
 }
+
+#[test]
+fn a_scam_reaching_three_communities_raises_one_alert_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    dataset(dir);
+    let text = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
+    let lines = [
+        json!({"id": "scam-tg", "community_url": "https://t.me/tinthachquang", "platform": "telegram", "published_at": "2026-11-13T08:00:00+07:00", "text": text}),
+        json!({"id": "scam-zalo", "community_url": "https://zalo.me/g/thachquangcho", "platform": "zalo", "published_at": "2026-11-14T09:00:00+07:00", "text": text}),
+    ];
+    let file = dir.join("more.jsonl");
+    std::fs::write(
+        &file,
+        lines
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    json(&sokenh(dir, &["ingest", file.to_str().unwrap(), "--json"]));
+
+    let spread = json(&sokenh(
+        dir,
+        &[
+            "analytics",
+            "spread",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-30",
+            "--json",
+        ],
+    ));
+    let spread = spread.as_array().unwrap();
+    assert_eq!(spread.len(), 1, "{spread:?}");
+    assert_eq!(
+        (
+            spread[0]["category"].as_str(),
+            spread[0]["communities"].as_u64()
+        ),
+        (Some("scam"), Some(3))
+    );
+    assert_eq!(spread[0]["at"], "2026-11-14T09:00:00+07:00");
+    assert_eq!(spread[0]["items"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        spread[0]["timeline"],
+        json!([["2026-11-12", 1], ["2026-11-13", 1], ["2026-11-14", 1]])
+    );
+
+    let first = json(&sokenh(
+        dir,
+        &[
+            "analytics",
+            "watch",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-30",
+            "--json",
+        ],
+    ));
+    let raised = first["alerts_raised"].as_u64().unwrap();
+    assert!(raised >= 1);
+    let spread_alert = first["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["explanation"].as_str().unwrap().starts_with("Lan rộng"))
+        .unwrap();
+    assert_eq!(spread_alert["item_ids"].as_array().unwrap().len(), 5);
+    // Watching again raises nothing new, and every alert is in the audit log.
+    let again = json(&sokenh(
+        dir,
+        &[
+            "analytics",
+            "watch",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-30",
+            "--json",
+        ],
+    ));
+    assert_eq!(again["alerts_raised"], 0);
+    let audit = json(&sokenh(dir, &["audit", "verify", "--json"]));
+    assert_eq!(audit["ok"], true);
+}

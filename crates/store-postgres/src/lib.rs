@@ -653,6 +653,29 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn signal_items(
+        &mut self,
+        from: &str,
+        to: &str,
+        categories: &[&str],
+    ) -> Result<Vec<(String, String, i64, String, String)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT s.category, s.ref, i.community_id, i.published_at, i.source_id
+                 FROM signals s JOIN items i ON i.id = s.item_id
+                 WHERE s.shadow = 0 AND i.published_at >= $1 AND i.published_at < $2
+                 ORDER BY i.published_at, i.id",
+                &[&from, &to],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .filter(|r: &(String, String, i64, String, String)| categories.contains(&r.0.as_str()))
+            .collect())
+    }
+
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()> {
         let rows = self
             .client

@@ -674,6 +674,33 @@ impl Backend for Sqlite {
         .map_err(db)
     }
 
+    fn signal_items(
+        &mut self,
+        from: &str,
+        to: &str,
+        categories: &[&str],
+    ) -> Result<Vec<(String, String, i64, String, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT s.category, s.ref, i.community_id, i.published_at, i.source_id
+                 FROM signals s JOIN items i ON i.id = s.item_id
+                 WHERE s.shadow = 0 AND i.published_at >= ?1 AND i.published_at < ?2
+                 ORDER BY i.published_at, i.id",
+            )
+            .map_err(db)?;
+        let rows: Vec<(String, String, i64, String, String)> = s
+            .query_map(params![from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| categories.contains(&r.0.as_str()))
+            .collect())
+    }
+
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()> {
         let mut s = self
             .conn

@@ -669,4 +669,39 @@ pub fn aggregates_count_by_vietnam_day_hour_and_category(store: &mut Store) {
         .unwrap();
     assert_eq!(texts.len(), 4);
     assert_eq!(texts[0].0, "Chợ phiên sáng nay");
+    let matched = store
+        .signal_items("2026-11-01", "2026-12-01", &["scam"])
+        .unwrap();
+    let ids: Vec<&str> = matched.iter().map(|m| m.4.as_str()).collect();
+    assert_eq!(ids, ["b", "c"]);
+    assert_eq!(matched[0].1, "r");
+    // Alerts from analytics: raised once, audited, the scan checkpoint untouched.
+    let alert = StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "high".into(),
+        score: 0.9,
+        item_ids: vec!["b".into(), "c".into()],
+        count: 2,
+        first_at: "2026-11-01T00:10:00+07:00".into(),
+        last_at: "2026-11-01T00:50:00+07:00".into(),
+        explanation: "Lan rộng".into(),
+        status: "open".into(),
+    };
+    let before = store.checkpoint("scan").unwrap();
+    assert_eq!(
+        store
+            .raise_alerts("analytics", std::slice::from_ref(&alert))
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .raise_alerts("analytics", std::slice::from_ref(&alert))
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.checkpoint("scan").unwrap(), before);
+    assert_eq!(store.alerts().unwrap().len(), 1);
+    assert!(store.verify_audit().unwrap().ok);
 }

@@ -90,6 +90,14 @@ pub trait Backend: Send {
     fn hourly_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, u64)>>;
     /// Items with a signal that is not in shadow mode, per day and category.
     fn signal_volume(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, u64)>>;
+    /// Signals (not in shadow mode) of the given categories on items of the period: (category,
+    /// rule or register reference, community id, published_at, item source id), by time.
+    fn signal_items(
+        &mut self,
+        from: &str,
+        to: &str,
+        categories: &[&str],
+    ) -> Result<Vec<(String, String, i64, String, String)>>;
     /// Each item's text and community in the period, in id order.
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;

@@ -527,6 +527,42 @@ impl Store {
         self.db.signal_volume(from, to)
     }
 
+    pub fn signal_items(
+        &mut self,
+        from: &str,
+        to: &str,
+        categories: &[&str],
+    ) -> Result<Vec<(String, String, i64, String, String)>> {
+        self.db.signal_items(from, to, categories)
+    }
+
+    /// Raises alerts that analytics found (spikes of a category, a claim spreading), each with
+    /// its audit event; an alert with the same category, start and explanation as one already
+    /// raised is not raised again. Returns how many were new. The scan checkpoint is untouched.
+    pub fn raise_alerts(&mut self, actor: &str, alerts: &[StoredAlert]) -> Result<u64> {
+        let at = now();
+        self.transaction(|s| {
+            let existing = s.db.alerts()?;
+            let mut n = 0;
+            for a in alerts {
+                if existing.iter().any(|e| e.category == a.category && e.first_at == a.first_at && e.explanation == a.explanation) {
+                    continue;
+                }
+                let id = s.db.insert_alert(a, &at)?;
+                s.audit(
+                    actor,
+                    "alert.create",
+                    "alert",
+                    &id.to_string(),
+                    json!({"category": a.category, "severity": a.severity, "count": a.count, "source": "analytics"}),
+                    &at,
+                )?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
     pub fn for_each_text(
         &mut self,
         from: &str,

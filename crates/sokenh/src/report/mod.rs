@@ -893,3 +893,93 @@ pub fn spikes_between(
     out.sort_by(|a, b| a.at.cmp(&b.at).then(a.series.cmp(&b.series)));
     Ok(out)
 }
+
+/// Claims and scams spreading across communities between `since` and `until` (inclusive).
+pub fn spreading_between(
+    store: &mut Store,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<analytics::spread::Spread>> {
+    let to = (until + Duration::days(1)).to_string();
+    let matched = store.signal_items(&since.to_string(), &to, &["false_claim", "scam"])?;
+    Ok(analytics::spread::spreading(&matched))
+}
+
+/// The alerts early warning raises: a spike of a category's flagged posts, and a claim or scam
+/// spreading — each with the posts behind it. Volume spikes that are not about a category of the
+/// taxonomy are reported (`analytics spikes`, the report), not raised as alerts.
+pub fn early_warning_alerts(
+    store: &mut Store,
+    spikes: &[spikes::Spike],
+    spreads: &[analytics::spread::Spread],
+) -> Result<Vec<domain::StoredAlert>> {
+    let mut alerts = Vec::new();
+    for s in spikes {
+        let Some(category) = s
+            .series
+            .strip_prefix("category:")
+            .and_then(Category::parse_word)
+        else {
+            continue;
+        };
+        let Ok(day) = NaiveDate::parse_from_str(&s.at, "%Y-%m-%d") else {
+            continue;
+        };
+        let items: Vec<String> = store
+            .signal_items(
+                &day.to_string(),
+                &(day + Duration::days(1)).to_string(),
+                &[category.as_str()],
+            )?
+            .into_iter()
+            .map(|r| r.4)
+            .collect();
+        alerts.push(domain::StoredAlert {
+            id: 0,
+            category,
+            severity: if s.score >= 8.0 {
+                "high".into()
+            } else {
+                "medium".into()
+            },
+            score: (s.score / 10.0).min(1.0) as f32,
+            count: items.len() as u64,
+            item_ids: items,
+            first_at: format!("{}T00:00:00+07:00", s.at),
+            last_at: format!("{}T23:59:59+07:00", s.at),
+            explanation: format!(
+                "Đột biến: ngày {} có {} bài «{}», mức thường {} (mức độ {:.1})",
+                s.at,
+                s.value,
+                category.label_vi(),
+                s.baseline,
+                s.score
+            ),
+            status: "open".into(),
+        });
+    }
+    for sp in spreads {
+        let Some(category) = Category::parse_word(&sp.category) else {
+            continue;
+        };
+        alerts.push(domain::StoredAlert {
+            id: 0,
+            category,
+            severity: "high".into(),
+            score: 0.9,
+            count: sp.items.len() as u64,
+            item_ids: sp.items.clone(),
+            first_at: sp.first_at.clone(),
+            last_at: sp.last_at.clone(),
+            explanation: format!(
+                "Lan rộng: nội dung khớp «{}» xuất hiện ở {} trang, nhóm trong {} giờ (đến {})",
+                sp.reference,
+                sp.communities,
+                analytics::spread::WINDOW_HOURS,
+                sp.at
+            ),
+            status: "open".into(),
+        });
+    }
+    Ok(alerts)
+}
