@@ -179,6 +179,8 @@ pub struct Figures {
     pub key_phrases: Vec<topics::Phrase>,
     pub clusters: Vec<topics::Cluster>,
     pub spikes: Vec<spikes::Spike>,
+    /// Claims and scams that reached several communities within three days.
+    pub spreading: Vec<analytics::spread::Spread>,
     pub forecast: Option<forecast::Forecast>,
     pub audit_events: u64,
     pub audit_head: String,
@@ -247,6 +249,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         key_phrases: Vec::new(),
         clusters: Vec::new(),
         spikes: Vec::new(),
+        spreading: Vec::new(),
         forecast: None,
         audit_events: 0,
         audit_head: String::new(),
@@ -336,6 +339,8 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         f.spikes.extend(spikes::daily(&s, 56));
     }
     f.forecast = forecast::daily(&series.values, 7);
+    f.spreading =
+        analytics::spread::spreading(&store.signal_items(&from, &to, &["false_claim", "scam"])?);
 
     let v = store.verify_audit()?;
     f.audit_events = v.events;
@@ -642,7 +647,30 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
         svg: analytics::svg::bars(&title, &cov_rows),
         title,
     });
+    let mut spread_chart = None;
+    let mut topic_chart = None;
+    if let Some(sp) = f.spreading.first() {
+        spread_chart = Some(charts.len());
+        let mut total = 0;
+        let (labels, values): (Vec<String>, Vec<f64>) = sp
+            .timeline
+            .iter()
+            .map(|(d, n)| {
+                total += n;
+                (d.get(5..).unwrap_or(d).to_owned(), total as f64)
+            })
+            .unzip();
+        let title = format!(
+            "Nội dung «{}» lan qua các trang, nhóm (số trang, nhóm cộng dồn)",
+            sp.reference
+        );
+        charts.push(Chart {
+            svg: analytics::svg::line(&title, &labels, &values, &[], &[]),
+            title,
+        });
+    }
     if !f.key_phrases.is_empty() {
+        topic_chart = Some(charts.len());
         let rows: Vec<(String, Option<f64>)> = f
             .key_phrases
             .iter()
@@ -716,7 +744,7 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
             .unwrap_or(0)
     };
     let sections = vec![
-        Section { heading: "I. TÌNH HÌNH CHUNG".into(), paragraphs: situation, tables: vec![0, 5, 6], charts: vec![0, 3] },
+        Section { heading: "I. TÌNH HÌNH CHUNG".into(), paragraphs: situation, tables: vec![0, 5, 6], charts: std::iter::once(0).chain(topic_chart).collect() },
         Section {
             heading: "II. KẾT QUẢ THỰC HIỆN".into(),
             paragraphs: vec![
@@ -743,13 +771,14 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
                     n(status(Status::Removed))
                 ),
                 format!(
-                    "5. Lừa đảo và thông tin sai sự thật: {} bài đăng có dấu hiệu lừa đảo, {} bài trùng với thông tin đã được xác minh là sai.",
+                    "5. Lừa đảo và thông tin sai sự thật: {} bài đăng có dấu hiệu lừa đảo, {} bài trùng với thông tin đã được xác minh là sai; {} nội dung lan qua từ 3 trang, nhóm trở lên trong 72 giờ.",
                     n(f.items_flagged_by_category.get("scam").copied().unwrap_or(0)),
-                    n(f.items_flagged_by_category.get("false_claim").copied().unwrap_or(0))
+                    n(f.items_flagged_by_category.get("false_claim").copied().unwrap_or(0)),
+                    n(f.spreading.len() as u64)
                 ),
             ],
             tables: vec![1, 2, 3, 4],
-            charts: vec![1, 2],
+            charts: [1, 2].into_iter().chain(spread_chart).collect(),
         },
         Section {
             heading: "III. HẠN CHẾ".into(),
