@@ -167,6 +167,7 @@ pub struct Figures {
     pub items_by_platform: BTreeMap<String, u64>,
     pub items_by_day: BTreeMap<String, u64>,
     pub items_by_unit: BTreeMap<String, u64>,
+    pub items_by_locality: BTreeMap<String, u64>,
     pub items_flagged_by_category: BTreeMap<String, u64>,
     pub communities: u64,
     pub communities_by_platform: BTreeMap<String, u64>,
@@ -227,6 +228,17 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
             )
         })
         .collect();
+    let locality_of: HashMap<i64, String> = communities
+        .iter()
+        .map(|c| {
+            (
+                c.id.0,
+                c.locality
+                    .clone()
+                    .unwrap_or_else(|| "(chưa rõ địa bàn)".into()),
+            )
+        })
+        .collect();
 
     let rows = store.item_volume(&from, &to)?;
     let mut f = Figures {
@@ -237,6 +249,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         items_by_platform: BTreeMap::new(),
         items_by_day: BTreeMap::new(),
         items_by_unit: BTreeMap::new(),
+        items_by_locality: BTreeMap::new(),
         items_flagged_by_category: BTreeMap::new(),
         communities: communities.len() as u64,
         communities_by_platform: BTreeMap::new(),
@@ -264,6 +277,11 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         *f.items_by_day.entry(r.day.clone()).or_default() += r.items;
         let unit = unit_of.get(&r.community_id).cloned().unwrap_or_default();
         *f.items_by_unit.entry(unit).or_default() += r.items;
+        let locality = locality_of
+            .get(&r.community_id)
+            .cloned()
+            .unwrap_or_default();
+        *f.items_by_locality.entry(locality).or_default() += r.items;
     }
     for (_, category, n) in store.signal_volume(&from, &to)? {
         *f.items_flagged_by_category.entry(category).or_default() += n;
