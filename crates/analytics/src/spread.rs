@@ -30,10 +30,12 @@ pub struct Spread {
     pub items: Vec<String>,
 }
 
+/// A matched post in time: when, where, as written, which item.
+type Timed<'a> = (DateTime<FixedOffset>, i64, &'a str, &'a str);
+
 /// Claims and scams that spread, in the order they crossed the threshold.
 pub fn spreading(matched: &[Matched]) -> Vec<Spread> {
-    let mut groups: BTreeMap<(&str, &str), Vec<(DateTime<FixedOffset>, i64, &str, &str)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &str), Vec<Timed<'_>>> = BTreeMap::new();
     for (category, reference, community, at, item) in matched {
         if let Ok(t) = DateTime::parse_from_rfc3339(at) {
             groups

@@ -188,7 +188,7 @@ fn every_figure_is_the_stores_count() {
     assert_eq!(rows[4], ["2", "Telegram", "60"]);
     assert_eq!(rows[5], ["", "Tổng cộng", "253"]);
     let sheet = wb.worksheet_range("So dang ky").unwrap();
-    let last = sheet.rows().last().unwrap();
+    let last = sheet.rows().next_back().unwrap();
     assert_eq!(last[2].to_string(), f["communities"].to_string());
 }
 

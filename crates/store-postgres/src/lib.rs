@@ -658,7 +658,7 @@ impl Backend for Postgres {
         from: &str,
         to: &str,
         categories: &[&str],
-    ) -> Result<Vec<(String, String, i64, String, String)>> {
+    ) -> Result<Vec<store::MatchedSignal>> {
         let rows = self
             .client
             .query(
@@ -672,7 +672,7 @@ impl Backend for Postgres {
         Ok(rows
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-            .filter(|r: &(String, String, i64, String, String)| categories.contains(&r.0.as_str()))
+            .filter(|r: &store::MatchedSignal| categories.contains(&r.0.as_str()))
             .collect())
     }
 

@@ -679,7 +679,7 @@ impl Backend for Sqlite {
         from: &str,
         to: &str,
         categories: &[&str],
-    ) -> Result<Vec<(String, String, i64, String, String)>> {
+    ) -> Result<Vec<store::MatchedSignal>> {
         let mut s = self
             .conn
             .prepare_cached(
@@ -689,7 +689,7 @@ impl Backend for Sqlite {
                  ORDER BY i.published_at, i.id",
             )
             .map_err(db)?;
-        let rows: Vec<(String, String, i64, String, String)> = s
+        let rows: Vec<store::MatchedSignal> = s
             .query_map(params![from, to], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })

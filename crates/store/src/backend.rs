@@ -97,7 +97,7 @@ pub trait Backend: Send {
         from: &str,
         to: &str,
         categories: &[&str],
-    ) -> Result<Vec<(String, String, i64, String, String)>>;
+    ) -> Result<Vec<MatchedSignal>>;
     /// Each item's text and community in the period, in id order.
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
@@ -121,3 +121,7 @@ pub struct VolumeRow {
     pub comments: u64,
     pub shares: u64,
 }
+
+/// A signal on an item of a period: (category, rule or register reference, community id,
+/// published_at, item source id).
+pub type MatchedSignal = (String, String, i64, String, String);

@@ -12,7 +12,7 @@ mod backend;
 mod error;
 mod store;
 
-pub use backend::{Backend, NewMember, Upsert, VolumeRow};
+pub use backend::{Backend, MatchedSignal, NewMember, Upsert, VolumeRow};
 pub use error::StoreError;
 pub use store::{ImportOutcome, IngestOutcome, Store};
 

@@ -532,7 +532,7 @@ impl Store {
         from: &str,
         to: &str,
         categories: &[&str],
-    ) -> Result<Vec<(String, String, i64, String, String)>> {
+    ) -> Result<Vec<crate::MatchedSignal>> {
         self.db.signal_items(from, to, categories)
     }
 
