@@ -293,12 +293,8 @@ fn the_docx_has_the_administrative_layout_in_order() {
 
 #[test]
 fn the_pdf_renders() {
-    let have = |cmd: &str| {
-        std::process::Command::new(cmd)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
+    // Installed at all (poppler's tools exit non-zero on --version): can it be started?
+    let have = |cmd: &str| std::process::Command::new(cmd).arg("-v").output().is_ok();
     if !(have("soffice") && have("pdftoppm")) {
         assert!(
             std::env::var("CI").is_err(),
