@@ -318,18 +318,49 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         }
     }
 
-    // Topics against the period just before, of the same length; clusters of the period.
+    // Topics against the period just before, of the same length; clusters of the period. Each
+    // post is folded once and read by both.
     let background_from = (period.from - Duration::days(period.days())).to_string();
     let mut now = topics::Counts::default();
-    let mut posts: Vec<(String, i64)> = Vec::new();
+    let mut clusters = topics::Clusters::default();
+    let mut folded = String::new();
     store.for_each_text(&from, &to, &mut |t, c| {
-        now.add(t);
-        posts.push((t.to_owned(), c));
+        folded.clear();
+        text::fold_into(t, &mut folded);
+        now.add_folded(&folded);
+        clusters.add(t, &folded, c);
     })?;
     let mut before = topics::Counts::default();
     store.for_each_text(&background_from, &from, &mut |t, _| before.add(t))?;
     f.key_phrases = topics::key_phrases(&now, &before, 10);
-    f.clusters = topics::clusters(posts.iter().map(|(t, c)| (t.as_str(), *c)), 5);
+    f.clusters = clusters.top(5);
+    // Show each phrase as the period's posts write it (with diacritics): the first post that
+    // carries it says how.
+    let mut unresolved: Vec<usize> = (0..f.key_phrases.len()).collect();
+    if !unresolved.is_empty() {
+        let phrases: Vec<String> = f.key_phrases.iter().map(|p| p.phrase.clone()).collect();
+        let mut written: Vec<Option<String>> = vec![None; phrases.len()];
+        store.for_each_text(&from, &to, &mut |t, _| {
+            if unresolved.is_empty() {
+                return;
+            }
+            folded.clear();
+            text::fold_into(t, &mut folded);
+            unresolved.retain(|&k| {
+                let padded = format!(" {folded} ");
+                if !padded.contains(&format!(" {} ", phrases[k])) {
+                    return true;
+                }
+                written[k] = topics::written_form(&phrases[k], t);
+                written[k].is_none()
+            });
+        })?;
+        for (p, w) in f.key_phrases.iter_mut().zip(written) {
+            if let Some(w) = w {
+                p.phrase = w;
+            }
+        }
+    }
 
     // Spikes in the period against the 8 weeks before it; the forecast from the whole series.
     let history_from = period.from - Duration::days(56);
