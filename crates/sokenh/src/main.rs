@@ -504,12 +504,25 @@ fn run(cli: Cli) -> Result<()> {
             let (since, until) = span(&since, until.as_deref())?;
             let spikes = sokenh::report::spikes_between(&mut store, since, until)?;
             let spreads = sokenh::report::spreading_between(&mut store, since, until)?;
-            let alerts = sokenh::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
+            let found = sokenh::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
+            let alerts: Vec<domain::StoredAlert> = found.iter().map(|(a, _)| a.clone()).collect();
             let raised = store.raise_alerts("analytics", &alerts)?;
+            // Each alert's chart, next to the data, for whoever triages it.
+            let charts_dir = data("sokenh-data").join("charts");
+            std::fs::create_dir_all(&charts_dir)?;
+            let mut shown = Vec::new();
+            for (a, svg) in &found {
+                let day = a.first_at.get(..10).unwrap_or("x");
+                let path = charts_dir.join(format!("alert-{}-{day}.svg", a.category.as_str()));
+                std::fs::write(&path, svg)?;
+                let mut v = serde_json::to_value(a)?;
+                v["chart"] = serde_json::json!(path);
+                shown.push(v);
+            }
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({"spikes": spikes, "spreading": spreads, "alerts": alerts, "alerts_raised": raised})
+                    serde_json::json!({"spikes": spikes, "spreading": spreads, "alerts": shown, "alerts_raised": raised})
                 );
             } else {
                 println!(
@@ -517,8 +530,11 @@ fn run(cli: Cli) -> Result<()> {
                     spikes.len(),
                     spreads.len()
                 );
-                for a in &alerts {
-                    println!("  ⚑ {} {}", a.category.label_vi(), a.explanation);
+                for a in &shown {
+                    println!(
+                        "  ⚑ {} {} (biểu đồ: {})",
+                        a["category"], a["explanation"], a["chart"]
+                    );
                 }
             }
             Ok(())

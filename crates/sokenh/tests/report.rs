@@ -462,6 +462,12 @@ fn a_scam_reaching_three_communities_raises_one_alert_once() {
         .find(|a| a["explanation"].as_str().unwrap().starts_with("Lan rộng"))
         .unwrap();
     assert_eq!(spread_alert["item_ids"].as_array().unwrap().len(), 5);
+    // Its chart is written next to the data.
+    let chart = std::fs::read_to_string(spread_alert["chart"].as_str().unwrap()).unwrap();
+    assert!(
+        chart.starts_with("<svg") && chart.contains("số trang, nhóm đã xuất hiện"),
+        "{chart}"
+    );
     // Watching again raises nothing new, and every alert is in the audit log.
     let again = json(&sokenh(
         dir,

@@ -990,7 +990,7 @@ pub fn early_warning_alerts(
     store: &mut Store,
     spikes: &[spikes::Spike],
     spreads: &[analytics::spread::Spread],
-) -> Result<Vec<domain::StoredAlert>> {
+) -> Result<Vec<(domain::StoredAlert, String)>> {
     let mut alerts = Vec::new();
     for s in spikes {
         let Some(category) = s
@@ -1012,52 +1012,104 @@ pub fn early_warning_alerts(
             .into_iter()
             .map(|r| r.4)
             .collect();
-        alerts.push(domain::StoredAlert {
-            id: 0,
-            category,
-            severity: if s.score >= 8.0 {
-                "high".into()
-            } else {
-                "medium".into()
-            },
-            score: (s.score / 10.0).min(1.0) as f32,
-            count: items.len() as u64,
-            item_ids: items,
-            first_at: format!("{}T00:00:00+07:00", s.at),
-            last_at: format!("{}T23:59:59+07:00", s.at),
-            explanation: format!(
-                "Đột biến: ngày {} có {} bài «{}», mức thường {} (mức độ {:.1})",
-                s.at,
-                s.value,
+        // The chart: the category's flagged posts per day over the four weeks up to the spike.
+        let from = day - Duration::days(27);
+        let mut counts: BTreeMap<String, f64> = BTreeMap::new();
+        for (d, c, n) in
+            store.signal_volume(&from.to_string(), &(day + Duration::days(1)).to_string())?
+        {
+            if c == category.as_str() {
+                counts.insert(d, n as f64);
+            }
+        }
+        let (labels, values): (Vec<String>, Vec<f64>) = (0..28)
+            .map(|k| {
+                let d = from + Duration::days(k);
+                (
+                    d.format("%d/%m").to_string(),
+                    counts.get(&d.to_string()).copied().unwrap_or(0.0),
+                )
+            })
+            .unzip();
+        let chart = analytics::svg::line(
+            &format!(
+                "Bài «{}» theo ngày — đột biến ngày {}",
                 category.label_vi(),
-                s.baseline,
-                s.score
+                day.format("%d/%m/%Y")
             ),
-            status: "open".into(),
-        });
+            &labels,
+            &values,
+            &[27],
+            &[],
+        );
+        alerts.push((
+            domain::StoredAlert {
+                id: 0,
+                category,
+                severity: if s.score >= 8.0 {
+                    "high".into()
+                } else {
+                    "medium".into()
+                },
+                score: (s.score / 10.0).min(1.0) as f32,
+                count: items.len() as u64,
+                item_ids: items,
+                first_at: format!("{}T00:00:00+07:00", s.at),
+                last_at: format!("{}T23:59:59+07:00", s.at),
+                explanation: format!(
+                    "Đột biến: ngày {} có {} bài «{}», mức thường {} (mức độ {:.1})",
+                    s.at,
+                    s.value,
+                    category.label_vi(),
+                    s.baseline,
+                    s.score
+                ),
+                status: "open".into(),
+            },
+            chart,
+        ));
     }
     for sp in spreads {
         let Some(category) = Category::parse_word(&sp.category) else {
             continue;
         };
-        alerts.push(domain::StoredAlert {
-            id: 0,
-            category,
-            severity: "high".into(),
-            score: 0.9,
-            count: sp.items.len() as u64,
-            item_ids: sp.items.clone(),
-            first_at: sp.first_at.clone(),
-            last_at: sp.last_at.clone(),
-            explanation: format!(
-                "Lan rộng: nội dung khớp «{}» xuất hiện ở {} trang, nhóm trong {} giờ (đến {})",
-                sp.reference,
-                sp.communities,
-                analytics::spread::WINDOW_HOURS,
-                sp.at
-            ),
-            status: "open".into(),
-        });
+        let mut total = 0;
+        let (labels, values): (Vec<String>, Vec<f64>) = sp
+            .timeline
+            .iter()
+            .map(|(d, n)| {
+                total += n;
+                (d.get(5..).unwrap_or(d).to_owned(), total as f64)
+            })
+            .unzip();
+        let chart = analytics::svg::line(
+            &format!("«{}»: số trang, nhóm đã xuất hiện (cộng dồn)", sp.reference),
+            &labels,
+            &values,
+            &[],
+            &[],
+        );
+        alerts.push((
+            domain::StoredAlert {
+                id: 0,
+                category,
+                severity: "high".into(),
+                score: 0.9,
+                count: sp.items.len() as u64,
+                item_ids: sp.items.clone(),
+                first_at: sp.first_at.clone(),
+                last_at: sp.last_at.clone(),
+                explanation: format!(
+                    "Lan rộng: nội dung khớp «{}» xuất hiện ở {} trang, nhóm trong {} giờ (đến {})",
+                    sp.reference,
+                    sp.communities,
+                    analytics::spread::WINDOW_HOURS,
+                    sp.at
+                ),
+                status: "open".into(),
+            },
+            chart,
+        ));
     }
     Ok(alerts)
 }
