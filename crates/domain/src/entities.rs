@@ -143,3 +143,17 @@ pub struct Avatar {
     pub sha256: String,
     pub recorded_at: String,
 }
+
+/// An account of the web application. The password hash (Argon2id, PHC string) is kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: crate::Role,
+    /// The unit a `unit_admin` (or a member) belongs to.
+    pub unit: Option<UnitId>,
+    /// The member record of a `member` account.
+    pub member: Option<MemberId>,
+    /// Must choose a new password at the next login.
+    pub must_change: bool,
+}

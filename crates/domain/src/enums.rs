@@ -99,6 +99,29 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a user of the web application may do (DESIGN.md, "Users and roles").
+    Role {
+        Admin = "admin", "Quản trị hệ thống", ["quan tri", "administrator"];
+        Leader = "leader", "Ban Thường vụ", ["lanh dao", "thuong vu"];
+        Officer = "officer", "Công an xã", ["can bo cong an", "cong an"];
+        Analyst = "analyst", "Ban Xây dựng Đảng", ["phan tich", "xay dung dang"];
+        Inspector = "inspector", "Ủy ban Kiểm tra", ["kiem tra"];
+        UnitAdmin = "unit_admin", "Quản trị đơn vị", ["quan tri don vi", "truong don vi"];
+        Member = "member", "Cán bộ, đảng viên", ["dang vien", "can bo", "thanh vien"];
+    }
+}
+
+impl Role {
+    /// Sees every unit (the others see their unit's subtree, or only themselves).
+    pub fn sees_all_units(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::Leader | Role::Officer | Role::Inspector
+        )
+    }
+}
+
+vocabulary! {
     /// A member's role in a community.
     ParticipationRole {
         Owner = "owner", "Chủ sở hữu", ["chu", "chu trang", "nguoi lap", "so huu"];

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_items.sql"),
     include_str!("../migrations/0003_detection.sql"),
     include_str!("../migrations/0004_media.sql"),
+    include_str!("../migrations/0005_accounts.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -687,6 +688,49 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn insert_user(&mut self, u: &User, password_hash: &str, now: &str) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO users (username, password_hash, role, unit_id, member_id, must_change, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[&u.username, &password_hash, &u.role.as_str(), &u.unit.map(|x| x.0), &u.member.map(|x| x.0), &i64::from(u.must_change), &now],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT id, username, role, unit_id, member_id, must_change, password_hash FROM users WHERE username = $1",
+                &[&username],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| (user_row(&r), r.get(6))))
+    }
+
+    fn users(&mut self) -> Result<Vec<User>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, username, role, unit_id, member_id, must_change FROM users ORDER BY id",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(user_row).collect())
+    }
+
+    fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3",
+                &[&password_hash, &i64::from(must_change), &id],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
         let rows = self
             .client
@@ -775,5 +819,17 @@ impl Backend for Postgres {
                 hash: r.get(8),
             })
             .collect())
+    }
+}
+
+fn user_row(r: &postgres::Row) -> User {
+    let role: String = r.get(2);
+    User {
+        id: r.get(0),
+        username: r.get(1),
+        role: Role::parse_word(&role).unwrap_or(Role::Member),
+        unit: r.get::<_, Option<i64>>(3).map(UnitId),
+        member: r.get::<_, Option<i64>>(4).map(MemberId),
+        must_change: r.get::<_, i64>(5) != 0,
     }
 }

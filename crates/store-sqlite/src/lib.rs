@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_items.sql"),
     include_str!("../migrations/0003_detection.sql"),
     include_str!("../migrations/0004_media.sql"),
+    include_str!("../migrations/0005_accounts.sql"),
 ];
 
 /// The SQLite backend.
@@ -718,6 +719,49 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn insert_user(&mut self, u: &User, password_hash: &str, now: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO users (username, password_hash, role, unit_id, member_id, must_change, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![u.username, password_hash, u.role.as_str(), u.unit.map(|x| x.0), u.member.map(|x| x.0), i64::from(u.must_change), now],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>> {
+        self.conn
+            .query_row(
+                "SELECT id, username, role, unit_id, member_id, must_change, password_hash FROM users WHERE username = ?1",
+                [username],
+                |r| Ok((user_row(r)?, r.get::<_, String>(6)?)),
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn users(&mut self) -> Result<Vec<User>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT id, username, role, unit_id, member_id, must_change FROM users ORDER BY id",
+            )
+            .map_err(db)?;
+        s.query_map([], user_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE users SET password_hash = ?1, must_change = ?2 WHERE id = ?3",
+                params![password_hash, i64::from(must_change), id],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     fn url_entries(&mut self) -> Result<Vec<(String, String, String)>> {
         let mut s = self
             .conn
@@ -799,4 +843,16 @@ impl Backend for Sqlite {
         .and_then(|rows| rows.collect())
         .map_err(db)
     }
+}
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(2)?;
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        role: Role::parse_word(&role).unwrap_or(Role::Member),
+        unit: r.get::<_, Option<i64>>(3)?.map(UnitId),
+        member: r.get::<_, Option<i64>>(4)?.map(MemberId),
+        must_change: r.get::<_, i64>(5)? != 0,
+    })
 }

@@ -59,6 +59,13 @@ macro_rules! stories {
             $crate::aggregates_count_by_vietnam_day_hour_and_category(&mut $fresh().0);
         }
         #[test]
+        fn accounts_are_kept_with_their_scope() {
+            if !$available {
+                return;
+            }
+            $crate::accounts_are_kept_with_their_scope(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -703,5 +710,49 @@ pub fn aggregates_count_by_vietnam_day_hour_and_category(store: &mut Store) {
     );
     assert_eq!(store.checkpoint("scan").unwrap(), before);
     assert_eq!(store.alerts().unwrap().len(), 1);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
+    let unit = store
+        .create_unit("t", "Chi bộ thôn Đồng Tâm", None, None)
+        .unwrap();
+    let user = User {
+        id: 0,
+        username: "chibo.dongtam".into(),
+        role: Role::UnitAdmin,
+        unit: Some(unit.id),
+        member: None,
+        must_change: true,
+    };
+    let id = store
+        .create_user(
+            "admin",
+            &user,
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        )
+        .unwrap();
+    let (found, hash) = store.user_by_name("chibo.dongtam").unwrap().unwrap();
+    assert_eq!(found, User { id, ..user.clone() });
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(store.user_by_name("nobody").unwrap().is_none());
+    // The same username twice is refused and writes nothing.
+    assert!(store.create_user("admin", &user, "x").is_err());
+    store
+        .set_password("chibo.dongtam", id, "$argon2id$new", false)
+        .unwrap();
+    let (after, hash) = store.user_by_name("chibo.dongtam").unwrap().unwrap();
+    assert_eq!((after.must_change, hash.as_str()), (false, "$argon2id$new"));
+    assert_eq!(store.users().unwrap().len(), 1);
+    let events = store.audit_events().unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.ends_with(&["user.create", "user.password"]),
+        "{actions:?}"
+    );
+    assert!(
+        !events.iter().any(|e| e.details.contains("argon2")),
+        "hashes never reach the log"
+    );
     assert!(store.verify_audit().unwrap().ok);
 }

@@ -83,6 +83,12 @@ pub trait Backend: Send {
     fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert>;
     fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>>;
 
+    fn insert_user(&mut self, u: &User, password_hash: &str, now: &str) -> Result<i64>;
+    /// The account and its password hash.
+    fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;
+    fn users(&mut self) -> Result<Vec<User>>;
+    fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+
     // Aggregates for analytics and reports: periods are [from, to) on `published_at`, which is
     // stored as RFC 3339 in Vietnam time, so its first 10 (13) characters are the Vietnam day
     // (hour).

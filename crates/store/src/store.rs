@@ -514,6 +514,53 @@ impl Store {
         self.db.avatars()
     }
 
+    /// Creates an account (the hash is made by the caller: Argon2id in `web`).
+    pub fn create_user(&mut self, actor: &str, user: &User, password_hash: &str) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_user(user, password_hash, &at)?;
+            s.audit(
+                actor,
+                "user.create",
+                "user",
+                &id.to_string(),
+                json!({"username": user.username, "role": user.role, "unit": user.unit.map(|u| u.0)}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    pub fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>> {
+        self.db.user_by_name(username)
+    }
+
+    pub fn users(&mut self) -> Result<Vec<User>> {
+        self.db.users()
+    }
+
+    /// Changes a password, with its audit event (the hash never goes into the log).
+    pub fn set_password(
+        &mut self,
+        actor: &str,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_password(id, password_hash, must_change)?;
+            s.audit(
+                actor,
+                "user.password",
+                "user",
+                &id.to_string(),
+                json!({"must_change": must_change}),
+                &at,
+            )
+        })
+    }
+
     /// Items per Vietnam day, community and platform in [from, to) (dates or RFC 3339 prefixes).
     pub fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<crate::VolumeRow>> {
         self.db.item_volume(from, to)
