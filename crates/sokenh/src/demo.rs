@@ -414,3 +414,52 @@ fn summary(store: &mut Store, dir: &Path, json: bool, seeded: bool) -> Result<()
     println!("Xem: sokenh --data {} registry list", dir.display());
     Ok(())
 }
+
+/// The demo's accounts, one per role (created once): (username, password, role label). Demo
+/// accounts skip the forced first-login change so that a visitor can look around at once.
+pub fn accounts(store: &mut Store) -> Result<Vec<(String, String, String)>> {
+    let units = store.units()?;
+    let unit = |name: &str| units.iter().find(|u| u.name == name).map(|u| u.id);
+    let members = store.members()?;
+    let plan: Vec<(&str, Role, Option<UnitId>, Option<MemberId>)> = vec![
+        ("quantri", Role::Admin, None, None),
+        ("thuongvu", Role::Leader, None, None),
+        (
+            "congan",
+            Role::Officer,
+            unit("Công an xã Thạch Quảng"),
+            None,
+        ),
+        ("xaydungdang", Role::Analyst, None, None),
+        ("kiemtra", Role::Inspector, None, None),
+        (
+            "chibo.dongtam",
+            Role::UnitAdmin,
+            unit("Chi bộ thôn Đồng Tâm"),
+            None,
+        ),
+        (
+            "dangvien",
+            Role::Member,
+            members.first().map(|m| m.unit),
+            members.first().map(|m| m.id),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (username, role, unit, member) in plan {
+        let password = format!("demo-{username}-2026");
+        if store.user_by_name(username)?.is_none() {
+            let user = User {
+                id: 0,
+                username: username.to_owned(),
+                role,
+                unit,
+                member,
+                must_change: false,
+            };
+            store.create_user("demo", &user, &web::hash_password(&password)?)?;
+        }
+        out.push((username.to_owned(), password, role.label_vi().to_owned()));
+    }
+    Ok(out)
+}

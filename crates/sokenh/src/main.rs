@@ -168,13 +168,46 @@ enum Command {
         #[command(subcommand)]
         what: DevCmd,
     },
-    /// Tạo dữ liệu mẫu xã Thạch Quảng / seed the demo commune
+    /// Tạo dữ liệu mẫu xã Thạch Quảng và mở ứng dụng web / seed the demo commune and serve it
     Demo {
         /// Only seed; do not start the server
         #[arg(long)]
         no_serve: bool,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Chạy ứng dụng web / serve the web application
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies behind TLS
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Quản trị tài khoản / accounts
+    Admin {
+        #[command(subcommand)]
+        what: AdminCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Tạo tài khoản (phải đổi mật khẩu khi đăng nhập lần đầu) / create an account
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// admin | leader | officer | analyst | inspector | unit_admin | member
+        #[arg(long)]
+        role: String,
+        /// Đơn vị (bắt buộc với unit_admin) / the unit, for unit_admin
+        #[arg(long)]
+        unit: Option<String>,
+        /// Mật khẩu tạm (mặc định: đọc từ biến SOKENH_PASSWORD) / temporary password
+        #[arg(long, env = "SOKENH_PASSWORD", hide_env_values = true)]
+        password: String,
     },
 }
 
@@ -597,15 +630,65 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Demo { no_serve, json } => {
+        Command::Demo {
+            no_serve,
+            bind,
+            json,
+        } => {
             let dir = data("sokenh-demo");
             let mut store = db::open(&dir, url)?;
             demo::run(&mut store, &dir, json)?;
-            if !no_serve && !json {
-                println!(
-                    "(Máy chủ web chưa có trong bản này; dữ liệu mẫu đã sẵn sàng. / The web server is not in this build yet.)"
-                );
+            let logins = demo::accounts(&mut store)?;
+            if no_serve || json {
+                return Ok(());
             }
+            serve(store, &bind, false, &logins)
+        }
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => {
+            let store = db::open(&data("sokenh-data"), url)?;
+            serve(store, &bind, secure_cookies, &[])
+        }
+        Command::Admin {
+            what:
+                AdminCmd::CreateUser {
+                    username,
+                    role,
+                    unit,
+                    password,
+                },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let role = domain::Role::parse_word(&role).with_context(|| format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin, member"))?;
+            let unit = match unit {
+                Some(u) => Some(
+                    store
+                        .unit_named(&u)?
+                        .with_context(|| format!("không có đơn vị «{u}»"))?
+                        .id,
+                ),
+                None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
+                None => None,
+            };
+            if password.chars().count() < 10 {
+                anyhow::bail!("mật khẩu tạm phải có ít nhất 10 ký tự");
+            }
+            let user = domain::User {
+                id: 0,
+                username: username.trim().to_owned(),
+                role,
+                unit,
+                member: None,
+                must_change: true,
+            };
+            let id = store.create_user("cli", &user, &web::hash_password(&password)?)?;
+            println!(
+                "Đã tạo tài khoản {} (#{id}, {}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                user.username,
+                role.label_vi()
+            );
             Ok(())
         }
     }
@@ -674,4 +757,40 @@ fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::
             None => today(),
         },
     ))
+}
+
+/// Serves the web application until the process ends.
+fn serve(
+    store: store::Store,
+    bind: &str,
+    secure_cookies: bool,
+    logins: &[(String, String, String)],
+) -> Result<()> {
+    let figures: std::sync::Arc<web::FiguresFn> =
+        std::sync::Arc::new(|store: &mut store::Store, from, to| {
+            let period = sokenh::report::Period {
+                code: String::new(),
+                from,
+                to,
+                label: String::new(),
+            };
+            Ok(serde_json::to_value(sokenh::report::figures(
+                store, &period,
+            )?)?)
+        });
+    let limits = web::Limits {
+        secure_cookies,
+        ..web::Limits::default()
+    };
+    let state = web::AppState::new(store, figures, limits);
+    let logins = logins.to_vec();
+    web::serve(state, bind, move |addr| {
+        println!("Sổ kênh đang chạy tại http://{addr}/  (Ctrl+C để dừng)");
+        if !logins.is_empty() {
+            println!("Tài khoản mẫu / demo logins:");
+            for (user, password, role) in &logins {
+                println!("  {user:<16} {password:<22} {role}");
+            }
+        }
+    })
 }

@@ -1,0 +1,216 @@
+//! Accounts and sessions: Argon2id password hashes, random session ids in an HttpOnly,
+//! SameSite=Strict cookie (Secure behind TLS), idle and absolute expiry, a per-session CSRF token
+//! that every form carries, and a pause after repeated failed logins.
+
+use crate::AppState;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::User;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub const COOKIE: &str = "sokenh_phien";
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("không băm được mật khẩu: {e}"))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// 32 random bytes, hex.
+pub fn token() -> String {
+    let mut b = [0u8; 32];
+    getrandom::getrandom(&mut b).expect("the OS random source");
+    hex::encode(b)
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub created: Instant,
+    pub seen: Instant,
+}
+
+impl AppState {
+    pub(crate) fn open_session(&self, user: User) -> (String, Session) {
+        let id = token();
+        let now = Instant::now();
+        let s = Session {
+            user,
+            csrf: token(),
+            created: now,
+            seen: now,
+        };
+        self.sessions
+            .lock()
+            .expect("sessions")
+            .insert(id.clone(), s.clone());
+        (id, s)
+    }
+
+    pub(crate) fn close_session(&self, id: &str) {
+        self.sessions.lock().expect("sessions").remove(id);
+    }
+
+    /// The live session for an id, touched; expired ones are dropped.
+    pub(crate) fn session(&self, id: &str) -> Option<Session> {
+        let mut sessions = self.sessions.lock().expect("sessions");
+        let now = Instant::now();
+        let s = sessions.get_mut(id)?;
+        if now.duration_since(s.seen) > self.limits.idle
+            || now.duration_since(s.created) > self.limits.absolute
+        {
+            sessions.remove(id);
+            return None;
+        }
+        s.seen = now;
+        Some(s.clone())
+    }
+
+    pub(crate) fn update_session_user(&self, id: &str, user: User) {
+        if let Some(s) = self.sessions.lock().expect("sessions").get_mut(id) {
+            s.user = user;
+        }
+    }
+
+    /// Whether this key (username + address) is paused after too many failures.
+    pub(crate) fn locked_out(&self, key: &str) -> bool {
+        let mut f = self.failures.lock().expect("failures");
+        match f.get(key) {
+            Some((n, since)) if *n >= self.limits.max_failures => {
+                if since.elapsed() > self.limits.lockout {
+                    f.remove(key);
+                    false
+                } else {
+                    true
+                }
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn failed(&self, key: &str) {
+        let mut f = self.failures.lock().expect("failures");
+        let e = f.entry(key.to_owned()).or_insert((0, Instant::now()));
+        if e.1.elapsed() > self.limits.lockout {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+        e.1 = Instant::now();
+    }
+
+    pub(crate) fn succeeded(&self, key: &str) {
+        self.failures.lock().expect("failures").remove(key);
+    }
+
+    pub(crate) fn cookie(&self, id: &str) -> String {
+        let secure = if self.limits.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/{secure}")
+    }
+}
+
+pub(crate) fn cookie_value(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in user of a page; anonymous requests are sent to the login page, and a user who
+/// must change their password is sent there first.
+pub struct SignedIn {
+    pub session_id: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<Arc<AppState>> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        let Some((id, session)) =
+            cookie_value(parts).and_then(|id| state.session(&id).map(|s| (id, s)))
+        else {
+            return Err(if api {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(serde_json::json!({"error": "chưa đăng nhập / not signed in"})),
+                )
+                    .into_response()
+            } else {
+                Redirect::to("/dang-nhap").into_response()
+            });
+        };
+        if session.user.must_change
+            && parts.uri.path() != "/doi-mat-khau"
+            && parts.uri.path() != "/dang-xuat"
+        {
+            return Err(if api {
+                (StatusCode::FORBIDDEN, axum::Json(serde_json::json!({"error": "phải đổi mật khẩu / password change required"}))).into_response()
+            } else {
+                Redirect::to("/doi-mat-khau").into_response()
+            });
+        }
+        Ok(SignedIn {
+            session_id: id,
+            session,
+        })
+    }
+}
+
+/// 403 with a page that says why.
+pub fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "Không có quyền xem trang này / forbidden",
+    )
+        .into_response()
+}
+
+/// Rejects a form whose CSRF token is not the session's.
+pub fn check_csrf(session: &Session, token: &str) -> Result<(), Response> {
+    if token.len() == session.csrf.len()
+        && token
+            .bytes()
+            .zip(session.csrf.bytes())
+            .fold(0, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::FORBIDDEN,
+            "Phiên làm việc không hợp lệ, hãy tải lại trang / CSRF token rejected",
+        )
+            .into_response())
+    }
+}

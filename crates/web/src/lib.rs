@@ -1,0 +1,156 @@
+//! `web`: the web application — the only crate that knows HTTP. An axum server rendering
+//! Vietnamese pages on the server (maud: escaped by construction), one embedded stylesheet, no
+//! script; local accounts with Argon2id hashes, sessions in an HttpOnly SameSite=Strict cookie
+//! with idle and absolute expiry, a CSRF token on every form, login rate limiting, forced password
+//! change; roles and unit scope as DESIGN.md says; security headers on every response; and the
+//! JSON API under `/api/v1` (401 without a session).
+//!
+//! The store is shared behind a mutex and used from blocking tasks; what the dashboard shows
+//! comes from a figures function the binary hands in (`sokenh::report::figures`, the same numbers
+//! the periodic report prints).
+
+mod auth;
+mod pages;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::Store;
+
+pub use auth::{hash_password, verify_password};
+
+/// The period's figures as JSON (`sokenh::report::Figures`), for the dashboard.
+pub type FiguresFn = dyn Fn(&mut Store, chrono::NaiveDate, chrono::NaiveDate) -> anyhow::Result<serde_json::Value>
+    + Send
+    + Sync;
+
+/// How long a session lives without use, and at most.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub idle: Duration,
+    pub absolute: Duration,
+    /// Failed logins per username and address before a pause.
+    pub max_failures: u32,
+    pub lockout: Duration,
+    /// Set the cookie's `Secure` flag (behind TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 3600),
+            max_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
+            secure_cookies: false,
+        }
+    }
+}
+
+pub struct AppState {
+    pub store: Mutex<Store>,
+    pub figures: Arc<FiguresFn>,
+    pub limits: Limits,
+    sessions: Mutex<HashMap<String, auth::Session>>,
+    failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, figures: Arc<FiguresFn>, limits: Limits) -> Arc<AppState> {
+        Arc::new(AppState {
+            store: Mutex::new(store),
+            figures,
+            limits,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state
+                .store
+                .lock()
+                .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+            f(&mut store)
+        })
+        .await?
+    }
+}
+
+const STYLE: &str = include_str!("style.css");
+
+/// Every route.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/dang-nhap", get(pages::login_form).post(pages::login))
+        .route("/dang-xuat", post(pages::logout))
+        .route(
+            "/doi-mat-khau",
+            get(pages::password_form).post(pages::change_password),
+        )
+        .route("/tong-quan", get(pages::dashboard))
+        .route("/so-dang-ky", get(pages::register))
+        .route("/nhat-ky", get(pages::audit))
+        .route("/api/v1/communities", get(pages::api_communities))
+        .route("/api/v1/units", get(pages::api_units))
+        .route(
+            "/static/style.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),
+        )
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// Strict CSP (no script at all, styles from ourselves only), no framing, no sniffing, no referrer.
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Serves until the process ends; `on_ready` gets the bound address (port 0 picks a free one).
+pub fn serve(
+    state: Arc<AppState>,
+    bind: &str,
+    on_ready: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        on_ready(listener.local_addr()?);
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,583 @@
+//! The pages and the API. Every value reaches HTML through maud, which escapes it; every form
+//! carries the session's CSRF token; every page checks the role and scopes by unit.
+
+use crate::AppState;
+use crate::auth::{SignedIn, check_csrf, forbidden, hash_password, verify_password};
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use domain::{Community, Role, Unit, UnitId};
+use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Sổ kênh" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                header.top {
+                    a href="/" { "Sổ kênh" }
+                    @if let Some(w) = who {
+                        nav.main {
+                            @if w.session.user.role != Role::Member {
+                                a href="/tong-quan" { "Tổng quan" }
+                                a href="/so-dang-ky" { "Sổ đăng ký" }
+                            }
+                            @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
+                                a href="/nhat-ky" { "Nhật ký" }
+                            }
+                        }
+                        span.who {
+                            (w.session.user.username) " (" (w.session.user.role.label_vi()) ") "
+                            form method="post" action="/dang-xuat" style="display:inline" {
+                                input type="hidden" name="csrf" value=(w.session.csrf);
+                                button.link type="submit" { "Đăng xuất" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+fn error_page(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        page("Lỗi", None, html! { h1 { "Lỗi" } p.error { (message) } }),
+    )
+        .into_response()
+}
+
+fn internal(e: anyhow::Error) -> Response {
+    // The details go to the server's log, never to the page.
+    eprintln!("lỗi máy chủ / internal error: {e:#}");
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Có lỗi khi xử lý yêu cầu. Hãy thử lại hoặc báo quản trị.",
+    )
+}
+
+pub async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "Không có trang này.")
+}
+
+pub async fn home(user: Option<SignedIn>) -> Redirect {
+    match user {
+        Some(_) => Redirect::to("/tong-quan"),
+        None => Redirect::to("/dang-nhap"),
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<Arc<AppState>> for SignedIn {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <SignedIn as axum::extract::FromRequestParts<Arc<AppState>>>::from_request_parts(
+                parts, state,
+            )
+            .await
+            .ok(),
+        )
+    }
+}
+
+// ---- signing in and out ------------------------------------------------------------------
+
+pub async fn login_form() -> Markup {
+    login_page(None)
+}
+
+fn login_page(error: Option<&str>) -> Markup {
+    page(
+        "Đăng nhập",
+        None,
+        html! {
+            div.login {
+                h1 { "Đăng nhập" }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/dang-nhap" {
+                    label for="username" { "Tên đăng nhập" }
+                    input id="username" name="username" autocomplete="username" required;
+                    label for="password" { "Mật khẩu" }
+                    input id="password" name="password" type="password" autocomplete="current-password" required;
+                    p { button type="submit" { "Đăng nhập" } }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let key = format!("{}|{}", form.username.trim().to_lowercase(), addr.ip());
+    if state.locked_out(&key) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            login_page(Some(
+                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+            )),
+        )
+            .into_response();
+    }
+    let username = form.username.trim().to_owned();
+    let found = match state
+        .with_store(move |s| Ok(s.user_by_name(&username)?))
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let password = form.password;
+    let ok = match found {
+        Some((user, hash)) => {
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(user))
+                .await
+                .ok()
+                .flatten()
+        }
+        None => {
+            // Spend the same time as a real check, so timing does not tell which names exist.
+            let _ = tokio::task::spawn_blocking(move || verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29rZW5oc2FsdA$0000000000000000000000000000000000000000000")).await;
+            None
+        }
+    };
+    let Some(user) = ok else {
+        state.failed(&key);
+        let who = form.username.trim().to_owned();
+        let _ = state
+            .with_store(move |s| {
+                Ok(s.record(
+                    "web",
+                    "login.failed",
+                    "user",
+                    serde_json::json!({"username": who}),
+                )?)
+            })
+            .await;
+        return (
+            StatusCode::UNAUTHORIZED,
+            login_page(Some("Tên đăng nhập hoặc mật khẩu không đúng.")),
+        )
+            .into_response();
+    };
+    state.succeeded(&key);
+    let who = user.username.clone();
+    let _ = state
+        .with_store(move |s| Ok(s.record(&who, "login", "user", serde_json::json!({}))?))
+        .await;
+    let (id, session) = state.open_session(user);
+    let to = if session.user.must_change {
+        "/doi-mat-khau"
+    } else {
+        "/"
+    };
+    ([(header::SET_COOKIE, state.cookie(&id))], Redirect::to(to)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&user.session, &form.csrf) {
+        return r;
+    }
+    state.close_session(&user.session_id);
+    let who = user.session.user.username.clone();
+    let _ = state
+        .with_store(move |s| Ok(s.record(&who, "logout", "user", serde_json::json!({}))?))
+        .await;
+    let expired = format!(
+        "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+        crate::auth::COOKIE
+    );
+    ([(header::SET_COOKIE, expired)], Redirect::to("/dang-nhap")).into_response()
+}
+
+pub async fn password_form(user: SignedIn) -> Markup {
+    password_page(&user, None)
+}
+
+fn password_page(user: &SignedIn, error: Option<&str>) -> Markup {
+    page(
+        "Đổi mật khẩu",
+        Some(user),
+        html! {
+            div.login {
+                h1 { "Đổi mật khẩu" }
+                @if user.session.user.must_change { p.note { "Đây là lần đăng nhập đầu: hãy đặt mật khẩu của riêng bạn." } }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/doi-mat-khau" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    label for="new" { "Mật khẩu mới (ít nhất 10 ký tự)" }
+                    input id="new" name="new" type="password" autocomplete="new-password" required minlength="10";
+                    label for="again" { "Nhập lại" }
+                    input id="again" name="again" type="password" autocomplete="new-password" required;
+                    p { button type="submit" { "Lưu" } }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    new: String,
+    again: String,
+}
+
+pub async fn change_password(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&user.session, &form.csrf) {
+        return r;
+    }
+    if form.new.chars().count() < 10 {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            password_page(&user, Some("Mật khẩu phải có ít nhất 10 ký tự.")),
+        )
+            .into_response();
+    }
+    if form.new != form.again {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            password_page(&user, Some("Hai lần nhập không khớp.")),
+        )
+            .into_response();
+    }
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&form.new)).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => return internal(e),
+        Err(e) => return internal(e.into()),
+    };
+    let (id, name) = (user.session.user.id, user.session.user.username.clone());
+    if let Err(e) = state
+        .with_store(move |s| Ok(s.set_password(&name, id, &hash, false)?))
+        .await
+    {
+        return internal(e);
+    }
+    let mut updated = user.session.user.clone();
+    updated.must_change = false;
+    state.update_session_user(&user.session_id, updated);
+    Redirect::to("/").into_response()
+}
+
+// ---- scope --------------------------------------------------------------------------------
+
+/// Names of the units a user may see: all for roles that see across units, else the subtree
+/// under the user's unit (empty when it has none).
+fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>> {
+    if user.role.sees_all_units() || user.role == Role::Analyst {
+        return None;
+    }
+    let Some(root) = user.unit else {
+        return Some(HashSet::new());
+    };
+    let mut ids: Vec<UnitId> = vec![root];
+    let mut k = 0;
+    while k < ids.len() {
+        let parent = ids[k];
+        ids.extend(
+            units
+                .iter()
+                .filter(|u| u.parent == Some(parent))
+                .map(|u| u.id),
+        );
+        k += 1;
+    }
+    Some(
+        units
+            .iter()
+            .filter(|u| ids.contains(&u.id))
+            .map(|u| u.name.clone())
+            .collect(),
+    )
+}
+
+fn in_scope(c: &Community, scope: &Option<HashSet<String>>) -> bool {
+    match scope {
+        None => true,
+        Some(names) => c.unit.as_ref().is_some_and(|u| names.contains(u)),
+    }
+}
+
+// ---- dashboard ----------------------------------------------------------------------------
+
+pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if user.session.user.role == Role::Member {
+        return forbidden();
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive();
+    let from = today.with_day(1).expect("day 1");
+    let figures = state.figures.clone();
+    let u = user.session.user.clone();
+    let loaded = state
+        .with_store(move |s| {
+            let f = figures(s, from, today + chrono::Duration::days(1))?;
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            let communities: Vec<Community> = s
+                .communities()?
+                .into_iter()
+                .filter(|c| in_scope(c, &scope))
+                .collect();
+            Ok((f, communities, scope))
+        })
+        .await;
+    let (f, communities, scope) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    let mut by_platform: std::collections::BTreeMap<&str, u64> = Default::default();
+    let mut by_status: std::collections::BTreeMap<&str, u64> = Default::default();
+    for c in &communities {
+        *by_platform.entry(c.platform.label_vi()).or_default() += 1;
+        *by_status.entry(c.status.label_vi()).or_default() += 1;
+    }
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let coverage: Vec<&serde_json::Value> = f["coverage"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|c| {
+                    scope
+                        .as_ref()
+                        .is_none_or(|s| c["unit"].as_str().is_some_and(|u| s.contains(u)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    page(
+        "Tổng quan",
+        Some(&user),
+        html! {
+            h1 { "Tổng quan tháng " (today.month()) "/" (today.year()) }
+            div.cards {
+                div.card { div.n { (communities.len()) } div.l { "trang, kênh, hội, nhóm trong sổ" } }
+                div.card { div.n { (n(&f["official_channels"])) } div.l { "trang, kênh chính thức" } }
+                div.card { div.n { (n(&f["items"])) } div.l { "bài đăng công khai trong tháng" } }
+                div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { "cảnh báo trong tháng" } }
+            }
+            h2 { "Sổ đăng ký theo nền tảng" }
+            table { tr { th { "Nền tảng" } th { "Số lượng" } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
+            h2 { "Theo tình trạng" }
+            table { tr { th { "Tình trạng" } th { "Số lượng" } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
+            h2 { "Kê khai và cam kết theo đơn vị" }
+            table {
+                tr { th { "Đơn vị" } th { "Số người" } th { "Đã kê khai" } th { "Đã ký cam kết" } }
+                @for c in &coverage {
+                    tr { td { (c["unit"].as_str().unwrap_or("")) } td.num { (n(&c["members"])) } td.num { (n(&c["declared"])) } td.num { (n(&c["signed"])) } }
+                }
+            }
+            h2 { "Bài đăng có dấu hiệu trong tháng, theo loại" }
+            table {
+                tr { th { "Loại" } th { "Số bài" } }
+                @for c in domain::Category::ALL {
+                    tr { td { (c.label_vi()) } td.num { (n(&f["items_flagged_by_category"][c.as_str()])) } }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+// ---- register -----------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    platform: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn scoped_communities(
+    state: &Arc<AppState>,
+    user: &domain::User,
+) -> anyhow::Result<Vec<Community>> {
+    let u = user.clone();
+    state
+        .with_store(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            Ok(s.communities()?
+                .into_iter()
+                .filter(|c| in_scope(c, &scope))
+                .collect())
+        })
+        .await
+}
+
+pub async fn register(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    if user.session.user.role == Role::Member {
+        return forbidden();
+    }
+    let all = match scoped_communities(&state, &user.session.user).await {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
+    let needle = text::fold(&q.q);
+    let shown: Vec<&Community> = all
+        .iter()
+        .filter(|c| {
+            needle.is_empty()
+                || text::fold(&c.name).contains(&needle)
+                || c.url.as_deref().is_some_and(|u| u.contains(&q.q))
+        })
+        .filter(|c| q.platform.is_empty() || c.platform.as_str() == q.platform)
+        .filter(|c| q.status.is_empty() || c.status.as_str() == q.status)
+        .collect();
+    page(
+        "Sổ đăng ký",
+        Some(&user),
+        html! {
+            h1 { "Sổ đăng ký trang, kênh, hội, nhóm" }
+            form.inline method="get" action="/so-dang-ky" {
+                div { label for="q" { "Tìm" } input id="q" name="q" value=(q.q) placeholder="tên hoặc đường dẫn, có dấu hay không dấu"; }
+                div {
+                    label for="platform" { "Nền tảng" }
+                    select id="platform" name="platform" {
+                        option value="" { "Tất cả" }
+                        @for p in domain::Platform::ALL { option value=(p.as_str()) selected[q.platform == p.as_str()] { (p.label_vi()) } }
+                    }
+                }
+                div {
+                    label for="status" { "Tình trạng" }
+                    select id="status" name="status" {
+                        option value="" { "Tất cả" }
+                        @for s in domain::Status::ALL { option value=(s.as_str()) selected[q.status == s.as_str()] { (s.label_vi()) } }
+                    }
+                }
+                div { button type="submit" { "Lọc" } }
+            }
+            p.note { (shown.len()) " / " (all.len()) " trang, kênh, hội, nhóm" }
+            table {
+                tr { th { "Tên" } th { "Nền tảng" } th { "Phân loại" } th { "Tình trạng" } th { "Đơn vị" } th { "Thành viên" } }
+                @for c in &shown {
+                    tr {
+                        td {
+                            (c.name)
+                            @if let Some(u) = &c.url { br; span.note { (u) } }
+                        }
+                        td { (c.platform.label_vi()) }
+                        td { (c.classification.label_vi()) }
+                        td { span class=(format!("badge {}", c.status.as_str())) { (c.status.label_vi()) } }
+                        td { (c.unit.as_deref().unwrap_or("")) }
+                        td.num { @if let Some(m) = c.members { (m) } }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+// ---- audit --------------------------------------------------------------------------------
+
+pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if !matches!(
+        user.session.user.role,
+        Role::Admin | Role::Leader | Role::Inspector
+    ) {
+        return forbidden();
+    }
+    let loaded = state
+        .with_store(|s| Ok((s.verify_audit()?, s.audit_events()?)))
+        .await;
+    let (v, events) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    page(
+        "Nhật ký",
+        Some(&user),
+        html! {
+            h1 { "Nhật ký kiểm tra" }
+            @if v.ok {
+                p { span.badge.verified { "Toàn vẹn" } " " (v.events) " sự kiện, chuỗi băm khớp." }
+            } @else {
+                p.error { "Chuỗi nhật ký KHÔNG toàn vẹn từ sự kiện " (v.first_bad.unwrap_or(0)) "." }
+            }
+            table {
+                tr { th { "#" } th { "Lúc" } th { "Người" } th { "Việc" } th { "Đối tượng" } }
+                @for e in events.iter().rev().take(200) {
+                    tr { td.num { (e.id) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) " " (e.entity_id) } }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+// ---- API ----------------------------------------------------------------------------------
+
+pub async fn api_communities(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if user.session.user.role == Role::Member {
+        return (
+            StatusCode::FORBIDDEN,
+            axum::Json(serde_json::json!({"error": "forbidden"})),
+        )
+            .into_response();
+    }
+    match scoped_communities(&state, &user.session.user).await {
+        Ok(c) => axum::Json(c).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn api_units(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if user.session.user.role == Role::Member {
+        return (
+            StatusCode::FORBIDDEN,
+            axum::Json(serde_json::json!({"error": "forbidden"})),
+        )
+            .into_response();
+    }
+    match state.with_store(|s| Ok(s.units()?)).await {
+        Ok(units) => axum::Json(units).into_response(),
+        Err(e) => internal(e),
+    }
+}
