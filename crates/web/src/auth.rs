@@ -214,3 +214,80 @@ pub fn check_csrf(session: &Session, token: &str) -> Result<(), Response> {
             .into_response())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn state(limits: crate::Limits) -> Arc<AppState> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store::Store::new(Box::new(
+            store_sqlite::open(&dir.path().join("t.db")).unwrap(),
+        ));
+        std::mem::forget(dir); // the store keeps the file open for the test's life
+        AppState::new(
+            store,
+            Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+            limits,
+        )
+    }
+
+    fn user() -> User {
+        User {
+            id: 1,
+            username: "u".into(),
+            role: domain::Role::Officer,
+            unit: None,
+            member: None,
+            must_change: false,
+        }
+    }
+
+    #[test]
+    fn sessions_expire_when_idle_and_at_their_absolute_limit() {
+        let idle = state(crate::Limits {
+            idle: Duration::from_millis(50),
+            ..crate::Limits::default()
+        });
+        let (id, _) = idle.open_session(user());
+        assert!(idle.session(&id).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(idle.session(&id).is_none(), "idle session kept");
+        assert!(idle.session(&id).is_none(), "an expired session stays gone");
+
+        let absolute = state(crate::Limits {
+            absolute: Duration::from_millis(120),
+            ..crate::Limits::default()
+        });
+        let (id, _) = absolute.open_session(user());
+        for _ in 0..3 {
+            std::thread::sleep(Duration::from_millis(30));
+            assert!(
+                absolute.session(&id).is_some(),
+                "use keeps it alive until the absolute limit"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(absolute.session(&id).is_none(), "absolute limit ignored");
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("mat-khau-rieng").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("mat-khau-rieng", &h));
+        assert!(!verify_password("mat-khau-khac", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(h, hash_password("mat-khau-rieng").unwrap(), "salted");
+    }
+
+    #[test]
+    fn the_csrf_check_compares_the_whole_token() {
+        let s = state(crate::Limits::default());
+        let (_, session) = s.open_session(user());
+        assert!(check_csrf(&session, &session.csrf).is_ok());
+        assert!(check_csrf(&session, &session.csrf[..63]).is_err());
+        assert!(check_csrf(&session, "").is_err());
+    }
+}

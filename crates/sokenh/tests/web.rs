@@ -1,0 +1,332 @@
+//! The web application over HTTP, against the real binary: `sokenh demo --bind 127.0.0.1:0`
+//! serves the demo commune and prints its address. Role × route, anonymous access, CSRF, login
+//! rate limiting, the forced first password change, unit scope, and a hostile name escaped.
+
+mod common;
+use common::{json, sokenh};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .env_remove("SOKENH_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, base }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    cookie: Option<String>,
+    body: String,
+}
+
+fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
+    let header = |k: &str| {
+        r.headers()
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let location = header("location").unwrap_or_default();
+    let cookie = header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned));
+    let status = r.status().as_u16();
+    let body = r.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        location,
+        cookie,
+        body,
+    }
+}
+
+fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
+    let mut req = agent().get(format!("{}{path}", s.base));
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    reply(req.call().unwrap())
+}
+
+fn post(s: &Server, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+    let mut req = agent().post(format!("{}{path}", s.base));
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    reply(req.send_form(form.iter().copied()).unwrap())
+}
+
+fn login(s: &Server, user: &str, password: &str) -> String {
+    let r = post(
+        s,
+        "/dang-nhap",
+        None,
+        &[("username", user), ("password", password)],
+    );
+    assert_eq!(r.status, 303, "login {user}: {}", r.body);
+    r.cookie.expect("a session cookie")
+}
+
+fn csrf(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    body[at..at + 64].to_owned()
+}
+
+#[test]
+fn every_role_gets_exactly_its_routes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    // role → expected status for: dashboard, register, audit, API communities, API units.
+    let routes = [
+        "/tong-quan",
+        "/so-dang-ky",
+        "/nhat-ky",
+        "/api/v1/communities",
+        "/api/v1/units",
+    ];
+    let matrix: [(&str, [u16; 5]); 7] = [
+        ("quantri", [200, 200, 200, 200, 200]),
+        ("thuongvu", [200, 200, 200, 200, 200]),
+        ("congan", [200, 200, 403, 200, 200]),
+        ("xaydungdang", [200, 200, 403, 200, 200]),
+        ("kiemtra", [200, 200, 200, 200, 200]),
+        ("chibo.dongtam", [200, 200, 403, 200, 200]),
+        ("dangvien", [403, 403, 403, 403, 403]),
+    ];
+    for (user, expected) in matrix {
+        let cookie = login(&s, user, &format!("demo-{user}-2026"));
+        let got: Vec<u16> = routes
+            .iter()
+            .map(|r| get(&s, r, Some(&cookie)).status)
+            .collect();
+        assert_eq!(got, expected, "{user}");
+    }
+    // Anonymous: pages send to the login page, the API says 401.
+    for r in &routes[..3] {
+        let a = get(&s, r, None);
+        assert_eq!((a.status, a.location.as_str()), (303, "/dang-nhap"), "{r}");
+    }
+    assert_eq!(get(&s, "/api/v1/communities", None).status, 401);
+    assert_eq!(get(&s, "/../../etc/passwd", None).status, 404);
+    // Every response carries the security headers.
+    let r = agent().get(format!("{}/dang-nhap", s.base)).call().unwrap();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert_eq!(r.headers().get("x-frame-options").unwrap(), "DENY");
+}
+
+#[test]
+fn a_unit_admin_sees_only_its_units_communities() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let cookie = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let api: serde_json::Value =
+        serde_json::from_str(&get(&s, "/api/v1/communities", Some(&cookie)).body).unwrap();
+    let units: Vec<&str> = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["unit"].as_str().unwrap_or(""))
+        .collect();
+    assert!(!units.is_empty());
+    assert!(
+        units.iter().all(|u| *u == "Chi bộ thôn Đồng Tâm"),
+        "{units:?}"
+    );
+    let page = get(&s, "/so-dang-ky", Some(&cookie)).body;
+    assert!(
+        !page.contains("Công an xã Thạch Lập"),
+        "another unit's community shown"
+    );
+    // An officer sees across units.
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let api: serde_json::Value =
+        serde_json::from_str(&get(&s, "/api/v1/communities", Some(&cookie)).body).unwrap();
+    assert!(api.as_array().unwrap().len() > units.len());
+}
+
+#[test]
+fn forms_without_the_csrf_token_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    assert_eq!(
+        post(&s, "/dang-xuat", Some(&cookie), &[("csrf", "0")]).status,
+        403
+    );
+    assert_eq!(post(&s, "/dang-xuat", Some(&cookie), &[]).status, 422);
+    // Still signed in; with the page's token the logout works and the session is gone.
+    let page = get(&s, "/tong-quan", Some(&cookie));
+    assert_eq!(page.status, 200);
+    let out = post(
+        &s,
+        "/dang-xuat",
+        Some(&cookie),
+        &[("csrf", &csrf(&page.body))],
+    );
+    assert_eq!((out.status, out.location.as_str()), (303, "/dang-nhap"));
+    assert_eq!(get(&s, "/tong-quan", Some(&cookie)).status, 303);
+}
+
+#[test]
+fn repeated_wrong_passwords_pause_the_login() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    for _ in 0..5 {
+        let r = post(
+            &s,
+            "/dang-nhap",
+            None,
+            &[("username", "congan"), ("password", "sai-mat-khau")],
+        );
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    }
+    // Even the right password waits now.
+    let r = post(
+        &s,
+        "/dang-nhap",
+        None,
+        &[("username", "congan"), ("password", "demo-congan-2026")],
+    );
+    assert_eq!(r.status, 429);
+    assert!(r.cookie.is_none());
+    // Another account is not affected.
+    login(&s, "thuongvu", "demo-thuongvu-2026");
+}
+
+#[test]
+fn a_new_account_must_choose_its_password_and_hostile_names_stay_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    let out = sokenh(
+        tmp.path(),
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "canbo.moi",
+            "--role",
+            "officer",
+            "--password",
+            "tam-thoi-123",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sheet = tmp.path().join("so.csv");
+    std::fs::write(
+        &sheet,
+        "STT;Tên trang, kênh, hội, nhóm;Đường dẫn (link)\n1;<script>alert(1)</script>;https://www.facebook.com/groups/hostile.name\n",
+    )
+    .unwrap();
+    json(&sokenh(
+        tmp.path(),
+        &["import", "registry", sheet.to_str().unwrap(), "--json"],
+    ));
+
+    let s = start(tmp.path());
+    let r = post(
+        &s,
+        "/dang-nhap",
+        None,
+        &[("username", "canbo.moi"), ("password", "tam-thoi-123")],
+    );
+    assert_eq!((r.status, r.location.as_str()), (303, "/doi-mat-khau"));
+    let cookie = r.cookie.unwrap();
+    let r = get(&s, "/tong-quan", Some(&cookie));
+    assert_eq!((r.status, r.location.as_str()), (303, "/doi-mat-khau"));
+    let form = get(&s, "/doi-mat-khau", Some(&cookie)).body;
+    let token = csrf(&form);
+    let short = post(
+        &s,
+        "/doi-mat-khau",
+        Some(&cookie),
+        &[("csrf", &token), ("new", "ngan"), ("again", "ngan")],
+    );
+    assert_eq!(short.status, 422);
+    let ok = post(
+        &s,
+        "/doi-mat-khau",
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("new", "mat-khau-rieng-2026"),
+            ("again", "mat-khau-rieng-2026"),
+        ],
+    );
+    assert_eq!(ok.status, 303);
+    let page = get(&s, "/so-dang-ky?q=script", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>alert(1)"));
+    // The new password works, the old one does not; all of it is in the audit log.
+    drop(s);
+    let s = start(tmp.path());
+    assert_eq!(
+        post(
+            &s,
+            "/dang-nhap",
+            None,
+            &[("username", "canbo.moi"), ("password", "tam-thoi-123")]
+        )
+        .status,
+        401
+    );
+    login(&s, "canbo.moi", "mat-khau-rieng-2026");
+    drop(s);
+    let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
+}
