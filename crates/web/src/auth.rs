@@ -196,23 +196,23 @@ pub fn forbidden() -> Response {
         .into_response()
 }
 
-/// Rejects a form whose CSRF token is not the session's.
-pub fn check_csrf(session: &Session, token: &str) -> Result<(), Response> {
-    if token.len() == session.csrf.len()
+/// Whether a form's CSRF token is the session's (compared in constant time).
+pub fn csrf_ok(session: &Session, token: &str) -> bool {
+    token.len() == session.csrf.len()
         && token
             .bytes()
             .zip(session.csrf.bytes())
             .fold(0, |acc, (a, b)| acc | (a ^ b))
             == 0
-    {
-        Ok(())
-    } else {
-        Err((
-            StatusCode::FORBIDDEN,
-            "Phiên làm việc không hợp lệ, hãy tải lại trang / CSRF token rejected",
-        )
-            .into_response())
-    }
+}
+
+/// The answer to a form whose CSRF token is not the session's.
+pub fn csrf_rejected() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "Phiên làm việc không hợp lệ, hãy tải lại trang / CSRF token rejected",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -286,8 +286,8 @@ mod tests {
     fn the_csrf_check_compares_the_whole_token() {
         let s = state(crate::Limits::default());
         let (_, session) = s.open_session(user());
-        assert!(check_csrf(&session, &session.csrf).is_ok());
-        assert!(check_csrf(&session, &session.csrf[..63]).is_err());
-        assert!(check_csrf(&session, "").is_err());
+        assert!(csrf_ok(&session, &session.csrf));
+        assert!(!csrf_ok(&session, &session.csrf[..63]));
+        assert!(!csrf_ok(&session, ""));
     }
 }

@@ -2,7 +2,7 @@
 //! carries the session's CSRF token; every page checks the role and scopes by unit.
 
 use crate::AppState;
-use crate::auth::{SignedIn, check_csrf, forbidden, hash_password, verify_password};
+use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden, hash_password, verify_password};
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{StatusCode, header};
@@ -209,8 +209,8 @@ pub async fn logout(
     user: SignedIn,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&user.session, &form.csrf) {
-        return r;
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
     }
     state.close_session(&user.session_id);
     let who = user.session.user.username.clone();
@@ -262,8 +262,8 @@ pub async fn change_password(
     user: SignedIn,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&user.session, &form.csrf) {
-        return r;
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
     }
     if form.new.chars().count() < 10 {
         return (
