@@ -330,3 +330,58 @@ fn a_new_account_must_choose_its_password_and_hostile_names_stay_text() {
     let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);
 }
+
+#[test]
+fn a_member_declares_a_page_and_signs_the_commitment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let cookie = login(&s, "dangvien", "demo-dangvien-2026");
+    let home = get(&s, "/", Some(&cookie));
+    assert_eq!((home.status, home.location.as_str()), (303, "/ke-khai"));
+    let page = get(&s, "/ke-khai", Some(&cookie));
+    assert_eq!(page.status, 200);
+    let token = csrf(&page.body);
+    let r = post(
+        &s,
+        "/ke-khai",
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("url", "m.facebook.com/congan.thachquang?fbclid=x"),
+            ("role", "follower"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Đã kê khai «Công an xã Thạch Quảng»"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("https://facebook.com/congan.thachquang"));
+    let r = post(
+        &s,
+        "/ke-khai",
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("url", "https://facebook.com/groups/khong-co-trong-so"),
+            ("role", "member"),
+        ],
+    );
+    assert!(r.body.contains("chưa có trong sổ đăng ký"));
+    assert!(r.body.contains("Tôi đã đọc và ký cam kết"));
+    let r = post(&s, "/ky-cam-ket", Some(&cookie), &[("csrf", &token)]);
+    assert!(
+        r.body.contains("Đã ký cam kết phiên bản 2026-11"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Tôi đã đọc và ký cam kết"));
+    assert_eq!(
+        post(&s, "/ky-cam-ket", Some(&cookie), &[("csrf", "x")]).status,
+        403
+    );
+    // An officer has no member record: no declarations page of their own.
+    let officer = login(&s, "congan", "demo-congan-2026");
+    assert_eq!(get(&s, "/ke-khai", Some(&officer)).status, 403);
+}

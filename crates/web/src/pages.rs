@@ -30,6 +30,9 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
                     a href="/" { "Sổ kênh" }
                     @if let Some(w) = who {
                         nav.main {
+                            @if w.session.user.member.is_some() {
+                                a href="/ke-khai" { "Kê khai của tôi" }
+                            }
                             @if w.session.user.role != Role::Member {
                                 a href="/tong-quan" { "Tổng quan" }
                                 a href="/so-dang-ky" { "Sổ đăng ký" }
@@ -76,6 +79,7 @@ pub async fn not_found() -> Response {
 
 pub async fn home(user: Option<SignedIn>) -> Redirect {
     match user {
+        Some(u) if u.session.user.role == Role::Member => Redirect::to("/ke-khai"),
         Some(_) => Redirect::to("/tong-quan"),
         None => Redirect::to("/dang-nhap"),
     }
@@ -578,6 +582,208 @@ pub async fn api_units(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
     }
     match state.with_store(|s| Ok(s.units()?)).await {
         Ok(units) => axum::Json(units).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+// ---- a member's own declarations and commitment --------------------------------------------
+
+/// The code of conduct members sign; its version is recorded with each signature.
+pub const COMMITMENT_VERSION: &str = "2026-11";
+const COMMITMENT_TEXT: &str = "Tôi cam kết: kê khai đầy đủ, trung thực các trang, kênh, hội, nhóm tôi quản trị hoặc tham gia; không đăng, chia sẻ thông tin sai sự thật, tài liệu mật, thông tin cá nhân của người khác; báo cáo kịp thời trang giả mạo cơ quan, đơn vị.";
+
+fn today_iso() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive()
+        .to_string()
+}
+
+async fn member_page(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    message: Option<(bool, String)>,
+) -> Response {
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let loaded = state
+        .with_store(move |s| {
+            let communities = s.communities()?;
+            let mine: Vec<(String, Option<String>, String)> = s
+                .participations()?
+                .into_iter()
+                .filter(|p| p.member == member)
+                .filter_map(|p| {
+                    communities
+                        .iter()
+                        .find(|c| c.id == p.community)
+                        .map(|c| (c.name.clone(), c.url.clone(), p.role.label_vi().to_owned()))
+                })
+                .collect();
+            let signed = s
+                .commitments()?
+                .into_iter()
+                .filter(|c| c.member == member)
+                .map(|c| (c.version, c.signed_on))
+                .collect::<Vec<_>>();
+            Ok((mine, signed))
+        })
+        .await;
+    let (mine, signed) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    let current = signed.iter().find(|(v, _)| v == COMMITMENT_VERSION);
+    page(
+        "Kê khai của tôi",
+        Some(user),
+        html! {
+            h1 { "Kê khai của tôi" }
+            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            h2 { "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia" }
+            table {
+                tr { th { "Tên" } th { "Đường dẫn" } th { "Vai trò" } }
+                @for (name, url, role) in &mine { tr { td { (name) } td { (url.as_deref().unwrap_or("")) } td { (role) } } }
+                @if mine.is_empty() { tr { td colspan="3" { "Chưa kê khai." } } }
+            }
+            form.inline method="post" action="/ke-khai" {
+                input type="hidden" name="csrf" value=(user.session.csrf);
+                div { label for="url" { "Đường dẫn" } input id="url" name="url" required placeholder="https://facebook.com/groups/…"; }
+                div {
+                    label for="role" { "Vai trò" }
+                    select id="role" name="role" {
+                        @for r in domain::ParticipationRole::ALL { option value=(r.as_str()) { (r.label_vi()) } }
+                    }
+                }
+                div { button type="submit" { "Kê khai" } }
+            }
+            h2 { "Cam kết" }
+            p { (COMMITMENT_TEXT) }
+            p.note { "Phiên bản " (COMMITMENT_VERSION) }
+            @if let Some((_, on)) = current {
+                p { span.badge.verified { "Đã ký ngày " (on) } }
+            } @else {
+                form method="post" action="/ky-cam-ket" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    button type="submit" { "Tôi đã đọc và ký cam kết" }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn declarations(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    member_page(&state, &user, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DeclareForm {
+    csrf: String,
+    url: String,
+    role: String,
+}
+
+pub async fn declare(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<DeclareForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let Some(role) = domain::ParticipationRole::parse_word(&form.role) else {
+        return member_page(&state, &user, Some((false, "Vai trò không hợp lệ.".into()))).await;
+    };
+    let key = match domain::CanonicalUrl::parse(&form.url) {
+        Ok(k) => k.to_string(),
+        Err(e) => {
+            return member_page(
+                &state,
+                &user,
+                Some((false, format!("Đường dẫn không hợp lệ: {e}"))),
+            )
+            .await;
+        }
+    };
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            let Some(c) = s.communities()?.into_iter().find(|c| c.key == key) else {
+                return Ok(None);
+            };
+            let p = domain::Participation {
+                member,
+                community: c.id,
+                role,
+                source: domain::ParticipationSource::SelfDeclared,
+                since: None,
+                recorded: today_iso(),
+            };
+            s.declare(&actor, &p)?;
+            Ok(Some(c.name))
+        })
+        .await;
+    match result {
+        Ok(Some(name)) => {
+            member_page(&state, &user, Some((true, format!("Đã kê khai «{name}».")))).await
+        }
+        Ok(None) => {
+            member_page(
+                &state,
+                &user,
+                Some((
+                    false,
+                    "Trang này chưa có trong sổ đăng ký: hãy báo quản trị đơn vị để đăng ký trước."
+                        .into(),
+                )),
+            )
+            .await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn sign(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let actor = user.session.user.username.clone();
+    let signed = state
+        .with_store(move |s| {
+            Ok(s.sign(
+                &actor,
+                &domain::Commitment {
+                    member,
+                    version: COMMITMENT_VERSION.into(),
+                    signed_on: today_iso(),
+                },
+            )?)
+        })
+        .await;
+    match signed {
+        Ok(_) => {
+            member_page(
+                &state,
+                &user,
+                Some((
+                    true,
+                    format!("Đã ký cam kết phiên bản {COMMITMENT_VERSION}."),
+                )),
+            )
+            .await
+        }
         Err(e) => internal(e),
     }
 }
