@@ -43,7 +43,7 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
                         }
                         span.who {
                             (w.session.user.username) " (" (w.session.user.role.label_vi()) ") "
-                            form method="post" action="/dang-xuat" style="display:inline" {
+                            form.logout method="post" action="/dang-xuat" {
                                 input type="hidden" name="csrf" value=(w.session.csrf);
                                 button.link type="submit" { "Đăng xuất" }
                             }
@@ -301,6 +301,19 @@ pub async fn change_password(
     Redirect::to("/").into_response()
 }
 
+/// Vietnamese digit grouping: 12.345.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 // ---- scope --------------------------------------------------------------------------------
 
 /// Names of the units a user may see: all for roles that see across units, else the subtree
@@ -396,7 +409,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
             div.cards {
                 div.card { div.n { (communities.len()) } div.l { "trang, kênh, hội, nhóm trong sổ" } }
                 div.card { div.n { (n(&f["official_channels"])) } div.l { "trang, kênh chính thức" } }
-                div.card { div.n { (n(&f["items"])) } div.l { "bài đăng công khai trong tháng" } }
+                div.card { div.n { (thousands(n(&f["items"]))) } div.l { "bài đăng công khai trong tháng" } }
                 div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { "cảnh báo trong tháng" } }
             }
             h2 { "Sổ đăng ký theo nền tảng" }
@@ -510,7 +523,7 @@ pub async fn register(
                         td { (c.classification.label_vi()) }
                         td { span class=(format!("badge {}", c.status.as_str())) { (c.status.label_vi()) } }
                         td { (c.unit.as_deref().unwrap_or("")) }
-                        td.num { @if let Some(m) = c.members { (m) } }
+                        td.num { @if let Some(m) = c.members { (thousands(m)) } }
                     }
                 }
             }
