@@ -576,15 +576,8 @@ fn run(cli: Cli) -> Result<()> {
             what: AnalyticsCmd::Spikes { since, until, json },
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
-            let day = |s: &str| {
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .with_context(|| format!("ngày «{s}» không hợp lệ (YYYY-MM-DD)"))
-            };
-            let until = match until {
-                Some(u) => day(&u)?,
-                None => today(),
-            };
-            let spikes = sokenh::report::spikes_between(&mut store, day(&since)?, until)?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spikes = sokenh::report::spikes_between(&mut store, since, until)?;
             if json {
                 println!("{}", serde_json::to_string(&spikes)?);
             } else if spikes.is_empty() {

@@ -50,3 +50,31 @@ impl Forms {
         }
     }
 }
+
+/// A whole number as Vietnamese writes it, thousands grouped with dots: 12.345.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod number_tests {
+    #[test]
+    fn thousands_are_grouped_with_dots() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1.000");
+        assert_eq!(super::thousands(1234567), "1.234.567");
+        assert_eq!(super::thousands(-45000), "-45.000");
+    }
+}

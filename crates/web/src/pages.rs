@@ -301,17 +301,8 @@ pub async fn change_password(
     Redirect::to("/").into_response()
 }
 
-/// Vietnamese digit grouping: 12.345.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    text::thousands(n as i64)
 }
 
 // ---- scope --------------------------------------------------------------------------------

@@ -120,24 +120,11 @@ impl Cell {
     pub fn shown(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Number(n) if n.fract() == 0.0 => group_thousands(*n as i64),
+            Cell::Number(n) if n.fract() == 0.0 => text::thousands(*n as i64),
             Cell::Number(n) => format!("{n:.1}").replace('.', ","),
             Cell::Withheld => format!("< {}", analytics::MIN_GROUP),
         }
     }
-}
-
-/// Vietnamese thousands: 12.345.
-pub fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// A chart: its title and SVG (PNG for documents is rendered from it).
@@ -700,21 +687,12 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
     let mut topic_chart = None;
     if let Some(sp) = f.spreading.first() {
         spread_chart = Some(charts.len());
-        let mut total = 0;
-        let (labels, values): (Vec<String>, Vec<f64>) = sp
-            .timeline
-            .iter()
-            .map(|(d, n)| {
-                total += n;
-                (d.get(5..).unwrap_or(d).to_owned(), total as f64)
-            })
-            .unzip();
         let title = format!(
             "Nội dung «{}» lan qua các trang, nhóm (số trang, nhóm cộng dồn)",
             sp.reference
         );
         charts.push(Chart {
-            svg: analytics::svg::line(&title, &labels, &values, &[], &[]),
+            svg: spread_svg(&title, sp),
             title,
         });
     }
@@ -733,7 +711,7 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
     }
 
     // Narrative: figures in sentences the office can edit.
-    let n = |x: u64| group_thousands(x as i64);
+    let n = |x: u64| text::thousands(x as i64);
     let platforms: Vec<String> = f
         .items_by_platform
         .iter()
@@ -1073,21 +1051,9 @@ pub fn early_warning_alerts(
         let Some(category) = Category::parse_word(&sp.category) else {
             continue;
         };
-        let mut total = 0;
-        let (labels, values): (Vec<String>, Vec<f64>) = sp
-            .timeline
-            .iter()
-            .map(|(d, n)| {
-                total += n;
-                (d.get(5..).unwrap_or(d).to_owned(), total as f64)
-            })
-            .unzip();
-        let chart = analytics::svg::line(
+        let chart = spread_svg(
             &format!("«{}»: số trang, nhóm đã xuất hiện (cộng dồn)", sp.reference),
-            &labels,
-            &values,
-            &[],
-            &[],
+            sp,
         );
         alerts.push((
             domain::StoredAlert {
@@ -1112,4 +1078,18 @@ pub fn early_warning_alerts(
         ));
     }
     Ok(alerts)
+}
+
+/// A claim's spread as a chart: communities reached, cumulated day by day.
+fn spread_svg(title: &str, sp: &analytics::spread::Spread) -> String {
+    let mut total = 0;
+    let (labels, values): (Vec<String>, Vec<f64>) = sp
+        .timeline
+        .iter()
+        .map(|(d, n)| {
+            total += n;
+            (d.get(5..).unwrap_or(d).to_owned(), total as f64)
+        })
+        .unzip();
+    analytics::svg::line(title, &labels, &values, &[], &[])
 }
