@@ -301,6 +301,12 @@ pub async fn change_password(
     Redirect::to("/").into_response()
 }
 
+/// 2026-11-29 → 29/11/2026, as dates are written in Vietnam.
+fn vn_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_owned(), |d| d.format("%d/%m/%Y").to_string())
+}
+
 fn thousands(n: u64) -> String {
     text::thousands(n as i64)
 }
@@ -666,7 +672,7 @@ async fn member_page(
             p { (COMMITMENT_TEXT) }
             p.note { "Phiên bản " (COMMITMENT_VERSION) }
             @if let Some((_, on)) = current {
-                p { span.badge.verified { "Đã ký ngày " (on) } }
+                p { span.badge.verified { "Đã ký ngày " (vn_date(on)) } }
             } @else {
                 form method="post" action="/ky-cam-ket" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
