@@ -126,7 +126,9 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
             .await
             .unwrap();
         let who = c
-            .find(Locator::Css("span.who"))
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("span.who"))
             .await
             .unwrap()
             .text()
@@ -168,8 +170,13 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                 .click()
                 .await
                 .unwrap();
+            // The page after the form: wait for its message, whatever the browser's pace.
             let status = c
-                .find(Locator::Css("[role=status]"))
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::XPath(
+                    "//*[@role='status'][contains(., 'Đã kê khai')]",
+                ))
                 .await
                 .unwrap()
                 .text()
@@ -183,7 +190,11 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                 .await
                 .unwrap();
             let status = c
-                .find(Locator::Css("[role=status]"))
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::XPath(
+                    "//*[@role='status'][contains(., 'Đã ký cam kết')]",
+                ))
                 .await
                 .unwrap()
                 .text()
@@ -200,6 +211,11 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
             .await
             .unwrap()
             .click()
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("div.login"))
             .await
             .unwrap();
         assert!(
