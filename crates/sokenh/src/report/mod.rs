@@ -378,14 +378,12 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     f.spreading =
         analytics::spread::spreading(&store.signal_items(&from, &to, &["false_claim", "scam"])?);
 
-    let v = store.verify_audit()?;
+    // The audit anchor: the log read once, verified, and its last hash.
+    let events = store.audit_events()?;
+    let v = store::audit::verify(&events);
     f.audit_events = v.events;
     f.audit_ok = v.ok;
-    f.audit_head = store
-        .audit_events()?
-        .last()
-        .map(|e| e.hash.clone())
-        .unwrap_or_default();
+    f.audit_head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
     Ok(f)
 }
 
