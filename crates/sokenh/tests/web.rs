@@ -116,22 +116,24 @@ fn csrf(body: &str) -> String {
 fn every_role_gets_exactly_its_routes() {
     let tmp = tempfile::tempdir().unwrap();
     let s = start(tmp.path());
-    // role → expected status for: dashboard, register, audit, API communities, API units.
+    // role → expected status for each route below.
     let routes = [
         "/tong-quan",
         "/so-dang-ky",
         "/nhat-ky",
+        "/canh-bao",
+        "/ke-khai",
         "/api/v1/communities",
         "/api/v1/units",
     ];
-    let matrix: [(&str, [u16; 5]); 7] = [
-        ("quantri", [200, 200, 200, 200, 200]),
-        ("thuongvu", [200, 200, 200, 200, 200]),
-        ("congan", [200, 200, 403, 200, 200]),
-        ("xaydungdang", [200, 200, 403, 200, 200]),
-        ("kiemtra", [200, 200, 200, 200, 200]),
-        ("chibo.dongtam", [200, 200, 403, 200, 200]),
-        ("dangvien", [403, 403, 403, 403, 403]),
+    let matrix: [(&str, [u16; 7]); 7] = [
+        ("quantri", [200, 200, 200, 200, 403, 200, 200]),
+        ("thuongvu", [200, 200, 200, 200, 403, 200, 200]),
+        ("congan", [200, 200, 403, 200, 403, 200, 200]),
+        ("xaydungdang", [200, 200, 403, 200, 403, 200, 200]),
+        ("kiemtra", [200, 200, 200, 403, 403, 200, 200]),
+        ("chibo.dongtam", [200, 200, 403, 403, 403, 200, 200]),
+        ("dangvien", [403, 403, 403, 403, 200, 403, 403]),
     ];
     for (user, expected) in matrix {
         let cookie = login(&s, user, &format!("demo-{user}-2026"));
@@ -142,7 +144,7 @@ fn every_role_gets_exactly_its_routes() {
         assert_eq!(got, expected, "{user}");
     }
     // Anonymous: pages send to the login page, the API says 401.
-    for r in &routes[..3] {
+    for r in &routes[..5] {
         let a = get(&s, r, None);
         assert_eq!((a.status, a.location.as_str()), (303, "/dang-nhap"), "{r}");
     }
@@ -384,4 +386,91 @@ fn a_member_declares_a_page_and_signs_the_commitment() {
     // An officer has no member record: no declarations page of their own.
     let officer = login(&s, "congan", "demo-congan-2026");
     assert_eq!(get(&s, "/ke-khai", Some(&officer)).status, 403);
+}
+
+#[test]
+fn an_officer_dismisses_an_alert_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    let posts: Vec<String> = (0..3)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("scam-{k}"), "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
+                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
+                "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"
+            })
+            .to_string()
+        })
+        .collect();
+    let file = tmp.path().join("scam.jsonl");
+    std::fs::write(&file, posts.join("\n")).unwrap();
+    json(&sokenh(
+        tmp.path(),
+        &["ingest", file.to_str().unwrap(), "--json"],
+    ));
+
+    let s = start(tmp.path());
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/canh-bao", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Lừa đảo"), "{}", page.body);
+    let marker = "name=\"id\" value=\"";
+    let at = page
+        .body
+        .find(marker)
+        .expect("an open alert with a decision form")
+        + marker.len();
+    let id: String = page.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let token = csrf(&page.body);
+    let r = post(
+        &s,
+        "/canh-bao/quyet-dinh",
+        Some(&cookie),
+        &[("csrf", &token), ("id", &id), ("reason", " ")],
+    );
+    assert!(r.body.contains("Cần ghi lý do bỏ qua"));
+    let r = post(
+        &s,
+        "/canh-bao/quyet-dinh",
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("id", &id),
+            ("reason", "quảng cáo cũ, đã nhắc nhở"),
+        ],
+    );
+    assert!(
+        r.body.contains(&format!("Đã bỏ qua cảnh báo #{id}.")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("0 cảnh báo"), "the open queue is empty now");
+    // An analyst may look but not decide.
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    let page = get(&s, "/canh-bao?status=all", Some(&analyst));
+    assert!(
+        page.body.contains("quảng cáo") || page.body.contains("Lừa đảo"),
+        "the dismissed alert is listed"
+    );
+    assert!(
+        !page.body.contains("Quyết định"),
+        "no decision column for an analyst"
+    );
+    let t = csrf(&page.body);
+    assert_eq!(
+        post(
+            &s,
+            "/canh-bao/quyet-dinh",
+            Some(&analyst),
+            &[("csrf", &t), ("id", &id), ("reason", "thử")]
+        )
+        .status,
+        403
+    );
+    drop(s);
+    let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
 }

@@ -688,6 +688,17 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn set_alert_status(&mut self, id: i64, status: &str) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE alerts SET status = $1 WHERE id = $2",
+                &[&status, &id],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
     fn insert_user(&mut self, u: &User, password_hash: &str, now: &str) -> Result<i64> {
         let row = self
             .client

@@ -710,6 +710,22 @@ pub fn aggregates_count_by_vietnam_day_hour_and_category(store: &mut Store) {
     );
     assert_eq!(store.checkpoint("scan").unwrap(), before);
     assert_eq!(store.alerts().unwrap().len(), 1);
+    // A person decides: dismissed, with the reason in the log.
+    let id = store.alerts().unwrap()[0].id;
+    assert!(
+        store
+            .decide_alert("officer", id, "dismissed", "tin cũ, đã xử lý")
+            .unwrap()
+    );
+    assert!(
+        !store
+            .decide_alert("officer", id + 100, "dismissed", "x")
+            .unwrap()
+    );
+    assert_eq!(store.alerts().unwrap()[0].status, "dismissed");
+    let last = store.audit_events().unwrap().pop().unwrap();
+    assert_eq!(last.action, "alert.decide");
+    assert!(last.details.contains("tin cũ, đã xử lý"));
     assert!(store.verify_audit().unwrap().ok);
 }
 

@@ -83,6 +83,8 @@ pub trait Backend: Send {
     fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert>;
     fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>>;
 
+    /// Sets an alert's status; false when there is no such alert.
+    fn set_alert_status(&mut self, id: i64, status: &str) -> Result<bool>;
     fn insert_user(&mut self, u: &User, password_hash: &str, now: &str) -> Result<i64>;
     /// The account and its password hash.
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;

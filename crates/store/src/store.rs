@@ -514,6 +514,32 @@ impl Store {
         self.db.avatars()
     }
 
+    /// A person's decision on an alert (`dismissed`, `confirmed`, `open`…), with the reason in the
+    /// audit log. False when there is no such alert.
+    pub fn decide_alert(
+        &mut self,
+        actor: &str,
+        id: i64,
+        status: &str,
+        reason: &str,
+    ) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.set_alert_status(id, status)? {
+                return Ok(false);
+            }
+            s.audit(
+                actor,
+                "alert.decide",
+                "alert",
+                &id.to_string(),
+                json!({"status": status, "reason": reason}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
     /// Creates an account (the hash is made by the caller: Argon2id in `web`).
     pub fn create_user(&mut self, actor: &str, user: &User, password_hash: &str) -> Result<i64> {
         let at = now();

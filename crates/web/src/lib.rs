@@ -104,6 +104,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/so-dang-ky", get(pages::register))
         .route("/nhat-ky", get(pages::audit))
         .route("/ke-khai", get(pages::declarations).post(pages::declare))
+        .route("/canh-bao", get(pages::alerts))
+        .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/api/v1/communities", get(pages::api_communities))
         .route("/api/v1/units", get(pages::api_units))

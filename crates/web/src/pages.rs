@@ -37,6 +37,9 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
                                 a href="/tong-quan" { "Tổng quan" }
                                 a href="/so-dang-ky" { "Sổ đăng ký" }
                             }
+                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
+                                a href="/canh-bao" { "Cảnh báo" }
+                            }
                             @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
                                 a href="/nhat-ky" { "Nhật ký" }
                             }
@@ -794,6 +797,168 @@ pub async fn sign(
             )
             .await
         }
+        Err(e) => internal(e),
+    }
+}
+
+// ---- alerts -------------------------------------------------------------------------------
+
+fn may_triage(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Officer | Role::Leader)
+}
+
+#[derive(Deserialize, Default)]
+pub struct AlertQuery {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn alerts_page(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    q: AlertQuery,
+    message: Option<(bool, String)>,
+) -> Response {
+    if !may_triage(user.session.user.role) && user.session.user.role != Role::Analyst {
+        return forbidden();
+    }
+    let alerts = match state.with_store(|s| Ok(s.alerts()?)).await {
+        Ok(a) => a,
+        Err(e) => return internal(e),
+    };
+    let status = if q.status.is_empty() {
+        "open".to_owned()
+    } else {
+        q.status.clone()
+    };
+    let mut shown: Vec<&domain::StoredAlert> = alerts
+        .iter()
+        .filter(|a| q.category.is_empty() || a.category.as_str() == q.category)
+        .filter(|a| status == "all" || a.status == status)
+        .collect();
+    let rank = |s: &str| match s {
+        "high" => 0,
+        "medium" => 1,
+        _ => 2,
+    };
+    shown.sort_by(|a, b| {
+        rank(&a.severity)
+            .cmp(&rank(&b.severity))
+            .then(b.score.total_cmp(&a.score))
+            .then(b.id.cmp(&a.id))
+    });
+    let triage = may_triage(user.session.user.role);
+    page(
+        "Cảnh báo",
+        Some(user),
+        html! {
+            h1 { "Hàng đợi cảnh báo" }
+            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            form.inline method="get" action="/canh-bao" {
+                div {
+                    label for="category" { "Loại" }
+                    select id="category" name="category" {
+                        option value="" { "Tất cả" }
+                        @for c in domain::Category::ALL { option value=(c.as_str()) selected[q.category == c.as_str()] { (c.label_vi()) } }
+                    }
+                }
+                div {
+                    label for="status" { "Trạng thái" }
+                    select id="status" name="status" {
+                        option value="open" selected[status == "open"] { "Chưa xử lý" }
+                        option value="dismissed" selected[status == "dismissed"] { "Đã bỏ qua" }
+                        option value="all" selected[status == "all"] { "Tất cả" }
+                    }
+                }
+                div { button type="submit" { "Lọc" } }
+            }
+            p.note { (shown.len()) " cảnh báo" }
+            table {
+                tr { th { "Mức" } th { "Loại" } th { "Nội dung" } th { "Bài" } th { "Thời gian" } @if triage { th { "Quyết định" } } }
+                @for a in &shown {
+                    tr {
+                        td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
+                        td { (a.category.label_vi()) }
+                        td { (a.explanation) }
+                        td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
+                        td { (a.first_at.get(..16).unwrap_or(&a.first_at).replace('T', " ")) }
+                        @if triage {
+                            td {
+                                @if a.status == "open" {
+                                    form method="post" action="/canh-bao/quyet-dinh" {
+                                        input type="hidden" name="csrf" value=(user.session.csrf);
+                                        input type="hidden" name="id" value=(a.id);
+                                        label for=(format!("reason-{}", a.id)) { "Lý do bỏ qua" }
+                                        input id=(format!("reason-{}", a.id)) name="reason" required minlength="3";
+                                        button type="submit" { "Bỏ qua" }
+                                    }
+                                } @else {
+                                    (if a.status == "dismissed" { "Đã bỏ qua" } else { a.status.as_str() })
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn alerts(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Query(q): Query<AlertQuery>,
+) -> Response {
+    alerts_page(&state, &user, q, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    csrf: String,
+    id: i64,
+    reason: String,
+}
+
+pub async fn decide_alert(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<DecideForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    if !may_triage(user.session.user.role) {
+        return forbidden();
+    }
+    let reason = form.reason.trim().to_owned();
+    if reason.chars().count() < 3 {
+        return alerts_page(
+            &state,
+            &user,
+            AlertQuery::default(),
+            Some((false, "Cần ghi lý do bỏ qua.".into())),
+        )
+        .await;
+    }
+    let actor = user.session.user.username.clone();
+    let id = form.id;
+    match state
+        .with_store(move |s| Ok(s.decide_alert(&actor, id, "dismissed", &reason)?))
+        .await
+    {
+        Ok(true) => {
+            alerts_page(
+                &state,
+                &user,
+                AlertQuery::default(),
+                Some((true, format!("Đã bỏ qua cảnh báo #{id}."))),
+            )
+            .await
+        }
+        Ok(false) => error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này."),
         Err(e) => internal(e),
     }
 }
