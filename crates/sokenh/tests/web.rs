@@ -474,3 +474,95 @@ fn an_officer_dismisses_an_alert_with_a_reason() {
     let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);
 }
+
+fn upload(s: &Server, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Reply {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    reply(
+        agent()
+            .post(format!("{}/so-dang-ky/nhap", s.base))
+            .header("Cookie", cookie)
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .send(&body[..])
+            .unwrap(),
+    )
+}
+
+#[test]
+fn an_officer_imports_a_spreadsheet_and_sees_the_row_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "DANH SÁCH TRANG, KÊNH, HỘI, NHÓM").unwrap();
+    for (j, h) in [
+        "STT",
+        "Tên trang, kênh, hội, nhóm",
+        "Đường dẫn (link)",
+        "Số thành viên",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(2, j as u16, *h).unwrap();
+    }
+    let rows = [
+        [
+            "1",
+            "Hội cựu học sinh Thạch Quảng",
+            "https://www.facebook.com/groups/cuuhocsinh.thachquang",
+            "1.204",
+        ],
+        ["2", "Trang hỏng", "file:///etc/passwd", ""],
+        [
+            "3",
+            "Chợ quê Thạch Quảng",
+            "https://zalo.me/g/choque.tq",
+            "350",
+        ],
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            ws.write(3 + i as u32, j as u16, *v).unwrap();
+        }
+    }
+    let xlsx = wb.save_to_buffer().unwrap();
+
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/so-dang-ky", Some(&cookie));
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let token = csrf(&page.body);
+    let r = upload(&s, &cookie, &token, "so-dang-ky.xlsx", &xlsx);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Đã đọc 3 dòng: thêm mới 2, cập nhật 0, không đổi 0, từ chối 1, cảnh báo 0."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<td class=\"num\">5</td>"),
+        "the rejected row is named by its sheet row number: {}",
+        r.body
+    );
+    let list = get(&s, "/so-dang-ky?q=cuu+hoc+sinh", Some(&cookie)).body;
+    assert!(list.contains("Hội cựu học sinh Thạch Quảng"));
+    // Judged by content: a binary file called .xlsx is refused; a wrong token and a role without
+    // the right are refused too.
+    assert_eq!(
+        upload(&s, &cookie, &token, "x.xlsx", b"\x00\x01\x02binary").status,
+        415
+    );
+    assert_eq!(upload(&s, &cookie, "0", "so.xlsx", &xlsx).status, 403);
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    let t = csrf(&get(&s, "/tong-quan", Some(&analyst)).body);
+    assert_eq!(upload(&s, &analyst, &t, "so.xlsx", &xlsx).status, 403);
+}

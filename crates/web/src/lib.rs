@@ -102,6 +102,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/tong-quan", get(pages::dashboard))
         .route("/so-dang-ky", get(pages::register))
+        .route(
+            "/so-dang-ky/nhap",
+            post(pages::import_register)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD)),
+        )
         .route("/nhat-ky", get(pages::audit))
         .route("/ke-khai", get(pages::declarations).post(pages::declare))
         .route("/canh-bao", get(pages::alerts))

@@ -510,6 +510,13 @@ pub async fn register(
                 }
                 div { button type="submit" { "Lọc" } }
             }
+            @if may_import(user.session.user.role) {
+                form.inline method="post" action="/so-dang-ky/nhap" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    div { label for="file" { "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)" } input id="file" name="file" type="file" required accept=".xlsx,.xls,.ods,.csv"; }
+                    div { button type="submit" { "Tải lên" } }
+                }
+            }
             p.note { (shown.len()) " / " (all.len()) " trang, kênh, hội, nhóm" }
             table {
                 tr { th { "Tên" } th { "Nền tảng" } th { "Phân loại" } th { "Tình trạng" } th { "Đơn vị" } th { "Thành viên" } }
@@ -961,4 +968,146 @@ pub async fn decide_alert(
         Ok(false) => error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này."),
         Err(e) => internal(e),
     }
+}
+
+// ---- importing the register spreadsheet ----------------------------------------------------
+
+/// Largest spreadsheet accepted.
+pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+
+fn may_import(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Officer | Role::UnitAdmin)
+}
+
+/// The spreadsheet kind by content, not by name: zip (xlsx, ods), OLE2 (xls), or UTF-8/1252 text.
+fn sheet_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some(
+            if bytes
+                .windows(28)
+                .any(|w| w == b"application/vnd.oasis.opendo")
+            {
+                "ods"
+            } else {
+                "xlsx"
+            },
+        )
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some("xls")
+    } else if !bytes.is_empty() && !bytes.iter().take(4096).any(|&b| b == 0) {
+        Some("csv")
+    } else {
+        None
+    }
+}
+
+pub async fn import_register(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let (mut csrf, mut file, mut name) = (String::new(), Vec::new(), String::from("so-dang-ky"));
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let field_name = field.name().unwrap_or("").to_owned();
+                if let Some(f) = field.file_name() {
+                    name = f
+                        .chars()
+                        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                        .take(80)
+                        .collect();
+                }
+                match field.bytes().await {
+                    Ok(b) if field_name == "csrf" => {
+                        csrf = String::from_utf8_lossy(&b).into_owned()
+                    }
+                    Ok(b) if field_name == "file" => file = b.to_vec(),
+                    Ok(_) => {}
+                    Err(_) => {
+                        return error_page(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Tệp quá lớn (tối đa 10 MB) hoặc tải lên bị gián đoạn.",
+                        );
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(StatusCode::BAD_REQUEST, "Biểu mẫu tải lên không hợp lệ."),
+        }
+    }
+    if !csrf_ok(&user.session, &csrf) {
+        return csrf_rejected();
+    }
+    if !may_import(user.session.user.role) {
+        return forbidden();
+    }
+    let Some(ext) = sheet_extension(&file) else {
+        return error_page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Không phải bảng tính Excel (.xlsx, .xls), .ods hay .csv.",
+        );
+    };
+    let u = user.session.user.clone();
+    let result = state
+        .with_store(move |s| {
+            // A unit admin's rows without a unit belong to its unit.
+            let default_unit = match (u.role, u.unit) {
+                (Role::UnitAdmin, Some(id)) => {
+                    s.units()?.into_iter().find(|x| x.id == id).map(|x| x.name)
+                }
+                _ => None,
+            };
+            let dir = tempfile::tempdir()?;
+            let path = dir.path().join(format!("upload.{ext}"));
+            std::fs::write(&path, &file)?;
+            let sheet = ingest::registry::read(&path, &ingest::registry::Options { default_unit })?;
+            let records: Vec<domain::CommunityRecord> =
+                sheet.records.iter().map(|(_, r)| r.clone()).collect();
+            let outcome = s.import_communities(&u.username, &name, &records)?;
+            Ok((sheet, outcome))
+        })
+        .await;
+    let (sheet, outcome) = match result {
+        Ok(x) => x,
+        Err(e) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(
+                    "Nhập sổ đăng ký",
+                    Some(&user),
+                    html! {
+                        h1 { "Nhập sổ đăng ký" }
+                        p.error role="alert" { "Không đọc được bảng tính: " (e) }
+                        p { a href="/so-dang-ky" { "Quay lại sổ đăng ký" } }
+                    },
+                ),
+            )
+                .into_response();
+        }
+    };
+    page(
+        "Nhập sổ đăng ký",
+        Some(&user),
+        html! {
+            h1 { "Kết quả nhập sổ đăng ký" }
+            p role="status" {
+                "Đã đọc " (sheet.rows_read) " dòng: thêm mới " (outcome.inserted) ", cập nhật " (outcome.updated)
+                ", không đổi " (outcome.unchanged) ", từ chối " (sheet.rejected.len()) ", cảnh báo " (sheet.warnings.len()) "."
+            }
+            @if let Some(enc) = sheet.legacy_encoding { p.note { "Đã chuyển chữ mã cũ (" (format!("{enc:?}")) ") sang Unicode." } }
+            @if !sheet.rejected.is_empty() {
+                h2 { "Dòng bị từ chối (không ghi vào sổ)" }
+                table { tr { th { "Dòng" } th { "Cột" } th { "Lý do" } }
+                    @for r in &sheet.rejected { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
+            }
+            @if !sheet.warnings.is_empty() {
+                h2 { "Cảnh báo" }
+                table { tr { th { "Dòng" } th { "Cột" } th { "Nội dung" } }
+                    @for r in &sheet.warnings { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
+            }
+            p { a href="/so-dang-ky" { "Xem sổ đăng ký" } }
+        },
+    )
+    .into_response()
 }
