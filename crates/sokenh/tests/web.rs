@@ -555,6 +555,43 @@ fn an_officer_imports_a_spreadsheet_and_sees_the_row_report() {
     );
     let list = get(&s, "/so-dang-ky?q=cuu+hoc+sinh", Some(&cookie)).body;
     assert!(list.contains("Hội cựu học sinh Thạch Quảng"));
+    // Export to Excel: the office layout, re-read with calamine, the new rows in it.
+    let mut r = agent()
+        .get(format!("{}/so-dang-ky/xuat", s.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("so-dang-ky.xlsx")
+    );
+    let bytes = r.body_mut().read_to_vec().unwrap();
+    let file = tmp.path().join("xuat.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(&file).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let names: Vec<String> = sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|r| r.contains("Hội cựu học sinh Thạch Quảng")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|r| r.contains("Chợ quê Thạch Quảng")));
     // Judged by content: a binary file called .xlsx is refused; a wrong token and a role without
     // the right are refused too.
     assert_eq!(

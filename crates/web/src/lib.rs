@@ -102,6 +102,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/tong-quan", get(pages::dashboard))
         .route("/so-dang-ky", get(pages::register))
+        .route("/so-dang-ky/xuat", get(pages::export_register))
         .route(
             "/so-dang-ky/nhap",
             post(pages::import_register)

@@ -517,7 +517,7 @@ pub async fn register(
                     div { button type="submit" { "Tải lên" } }
                 }
             }
-            p.note { (shown.len()) " / " (all.len()) " trang, kênh, hội, nhóm" }
+            p.note { (shown.len()) " / " (all.len()) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { "Xuất Excel" } }
             table {
                 tr { th { "Tên" } th { "Nền tảng" } th { "Phân loại" } th { "Tình trạng" } th { "Đơn vị" } th { "Thành viên" } }
                 @for c in &shown {
@@ -1110,4 +1110,58 @@ pub async fn import_register(
         },
     )
     .into_response()
+}
+
+/// The register (as far as the user may see it) in the office's spreadsheet layout; audited.
+pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if user.session.user.role == Role::Member {
+        return forbidden();
+    }
+    let u = user.session.user.clone();
+    let made = state
+        .with_store(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            let shown: Vec<Community> = s
+                .communities()?
+                .into_iter()
+                .filter(|c| in_scope(c, &scope))
+                .collect();
+            let title = match u.unit.and_then(|id| units.iter().find(|x| x.id == id)) {
+                Some(unit) if scope.is_some() => unit.name.clone(),
+                _ => units
+                    .iter()
+                    .find(|x| x.parent.is_none())
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+            };
+            let dir = tempfile::tempdir()?;
+            let path = dir.path().join("so-dang-ky.xlsx");
+            ingest::registry::write_xlsx(&path, &shown, &title, &vn_date(&today_iso()))?;
+            s.record(
+                &u.username,
+                "registry.export",
+                "community",
+                serde_json::json!({"rows": shown.len(), "via": "web"}),
+            )?;
+            Ok(std::fs::read(&path)?)
+        })
+        .await;
+    match made {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"so-dang-ky.xlsx\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => internal(e),
+    }
 }
