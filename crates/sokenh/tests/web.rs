@@ -123,17 +123,19 @@ fn every_role_gets_exactly_its_routes() {
         "/nhat-ky",
         "/canh-bao",
         "/ke-khai",
+        "/don-vi",
+        "/so-dang-ky/xuat",
         "/api/v1/communities",
         "/api/v1/units",
     ];
-    let matrix: [(&str, [u16; 7]); 7] = [
-        ("quantri", [200, 200, 200, 200, 403, 200, 200]),
-        ("thuongvu", [200, 200, 200, 200, 403, 200, 200]),
-        ("congan", [200, 200, 403, 200, 403, 200, 200]),
-        ("xaydungdang", [200, 200, 403, 200, 403, 200, 200]),
-        ("kiemtra", [200, 200, 200, 403, 403, 200, 200]),
-        ("chibo.dongtam", [200, 200, 403, 403, 403, 200, 200]),
-        ("dangvien", [403, 403, 403, 403, 200, 403, 403]),
+    let matrix: [(&str, [u16; 9]); 7] = [
+        ("quantri", [200, 200, 200, 200, 403, 200, 200, 200, 200]),
+        ("thuongvu", [200, 200, 200, 200, 403, 200, 200, 200, 200]),
+        ("congan", [200, 200, 403, 200, 403, 403, 200, 200, 200]),
+        ("xaydungdang", [200, 200, 403, 200, 403, 403, 200, 200, 200]),
+        ("kiemtra", [200, 200, 200, 403, 403, 200, 200, 200, 200]),
+        ("chibo.dongtam", [200, 200, 403, 403, 403, 200, 200, 200, 200]),
+        ("dangvien", [403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ];
     for (user, expected) in matrix {
         let cookie = login(&s, user, &format!("demo-{user}-2026"));
@@ -144,7 +146,7 @@ fn every_role_gets_exactly_its_routes() {
         assert_eq!(got, expected, "{user}");
     }
     // Anonymous: pages send to the login page, the API says 401.
-    for r in &routes[..5] {
+    for r in &routes[..7] {
         let a = get(&s, r, None);
         assert_eq!((a.status, a.location.as_str()), (303, "/dang-nhap"), "{r}");
     }
@@ -602,4 +604,72 @@ fn an_officer_imports_a_spreadsheet_and_sees_the_row_report() {
     let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
     let t = csrf(&get(&s, "/tong-quan", Some(&analyst)).body);
     assert_eq!(upload(&s, &analyst, &t, "so.xlsx", &xlsx).status, 403);
+}
+
+#[test]
+fn a_unit_admin_reminds_its_own_members_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let cookie = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let page = get(&s, "/don-vi", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Chi bộ thôn Đồng Tâm"));
+    assert!(
+        !page.body.contains("Công an xã Thạch Quảng</td>"),
+        "another unit's members shown"
+    );
+    let marker = "name=\"member\" value=\"";
+    let at = page.body.find(marker).expect("someone to remind") + marker.len();
+    let mine: String = page.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let token = csrf(&page.body);
+    let r = post(
+        &s,
+        "/don-vi/nhac-nho",
+        Some(&cookie),
+        &[("csrf", &token), ("member", &mine)],
+    );
+    assert!(r.body.contains("Đã gửi nhắc nhở."), "{}", r.body);
+    // A member of another unit: refused, whatever id is tried.
+    let officer = login(&s, "quantri", "demo-quantri-2026");
+    let all = get(&s, "/don-vi", Some(&officer)).body;
+    let ids: Vec<String> = all
+        .match_indices(marker)
+        .map(|(i, _)| {
+            all[i + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect()
+        })
+        .collect();
+    let visible_to_unit: Vec<String> = page
+        .body
+        .match_indices(marker)
+        .map(|(i, _)| {
+            page.body[i + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect()
+        })
+        .collect();
+    let other = ids
+        .iter()
+        .find(|id| !visible_to_unit.contains(id))
+        .expect("a member of another unit");
+    assert_eq!(
+        post(
+            &s,
+            "/don-vi/nhac-nho",
+            Some(&cookie),
+            &[("csrf", &token), ("member", other)]
+        )
+        .status,
+        403
+    );
+    // Viewing members' names is in the audit log with its purpose.
+    drop(s);
+    let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
 }

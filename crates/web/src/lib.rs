@@ -111,6 +111,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/nhat-ky", get(pages::audit))
         .route("/ke-khai", get(pages::declarations).post(pages::declare))
         .route("/canh-bao", get(pages::alerts))
+        .route("/don-vi", get(pages::unit_members))
+        .route("/don-vi/nhac-nho", post(pages::remind))
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/api/v1/communities", get(pages::api_communities))

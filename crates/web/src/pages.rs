@@ -40,6 +40,9 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
                                 a href="/canh-bao" { "Cảnh báo" }
                             }
+                            @if may_follow_up(w.session.user.role) {
+                                a href="/don-vi" { "Đôn đốc kê khai" }
+                            }
                             @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
                                 a href="/nhat-ky" { "Nhật ký" }
                             }
@@ -647,10 +650,18 @@ async fn member_page(
                 .filter(|c| c.member == member)
                 .map(|c| (c.version, c.signed_on))
                 .collect::<Vec<_>>();
-            Ok((mine, signed))
+            // Reminders are audit events addressed to this member.
+            let to = format!("member:{}", member.0);
+            let reminders: Vec<String> = s
+                .audit_events()?
+                .into_iter()
+                .filter(|e| e.action == "member.remind" && e.entity == to)
+                .map(|e| e.at)
+                .collect();
+            Ok((mine, signed, reminders))
         })
         .await;
-    let (mine, signed) = match loaded {
+    let (mine, signed, reminders) = match loaded {
         Ok(x) => x,
         Err(e) => return internal(e),
     };
@@ -660,6 +671,9 @@ async fn member_page(
         Some(user),
         html! {
             h1 { "Kê khai của tôi" }
+            @if let Some(at) = reminders.last() {
+                p.error role="note" { "Đơn vị nhắc bạn kê khai và ký cam kết (" (vn_date(at.get(..10).unwrap_or(at))) ")." }
+            }
             @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
             h2 { "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia" }
             table {
@@ -1162,6 +1176,159 @@ pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn)
             bytes,
         )
             .into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+// ---- a unit's members: who has not declared or signed, and reminders -----------------------
+
+fn may_follow_up(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Admin | Role::Leader | Role::Inspector | Role::UnitAdmin
+    )
+}
+
+/// The purpose written with each view of members' names.
+const FOLLOW_UP: &str = "đôn đốc kê khai, ký cam kết";
+
+pub async fn unit_members(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    unit_members_page(&state, &user, None).await
+}
+
+async fn unit_members_page(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    message: Option<String>,
+) -> Response {
+    if !may_follow_up(user.session.user.role) {
+        return forbidden();
+    }
+    let u = user.session.user.clone();
+    let loaded = state
+        .with_store(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            let unit_name = |id: UnitId| {
+                units
+                    .iter()
+                    .find(|x| x.id == id)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default()
+            };
+            let participations = s.participations()?;
+            let commitments = s.commitments()?;
+            let rows: Vec<(i64, String, String, bool, bool)> = s
+                .members()?
+                .into_iter()
+                .filter(|m| {
+                    scope
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&unit_name(m.unit)))
+                })
+                .map(|m| {
+                    let declared = participations.iter().any(|p| p.member == m.id);
+                    let signed = commitments
+                        .iter()
+                        .any(|c| c.member == m.id && c.version == COMMITMENT_VERSION);
+                    (m.id.0, m.full_name, unit_name(m.unit), declared, signed)
+                })
+                .collect();
+            // Names of people are personal data: the view is in the log, with its purpose.
+            s.record(
+                &u.username,
+                "members.view",
+                "member",
+                serde_json::json!({"rows": rows.len(), "purpose": FOLLOW_UP}),
+            )?;
+            Ok(rows)
+        })
+        .await;
+    let rows = match loaded {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let missing = rows.iter().filter(|r| !r.3 || !r.4).count();
+    page(
+        "Đôn đốc kê khai",
+        Some(user),
+        html! {
+            h1 { "Kê khai và cam kết của cán bộ, đảng viên" }
+            @if let Some(m) = &message { p.badge.verified role="status" { (m) } }
+            p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
+            table {
+                tr { th { "Họ tên" } th { "Đơn vị" } th { "Kê khai" } th { "Cam kết" } th { "" } }
+                @for (id, name, unit, declared, signed) in &rows {
+                    tr {
+                        td { (name) } td { (unit) }
+                        td { (if *declared { "Đã kê khai" } else { "Chưa" }) }
+                        td { (if *signed { "Đã ký" } else { "Chưa" }) }
+                        td {
+                            @if !*declared || !*signed {
+                                form method="post" action="/don-vi/nhac-nho" {
+                                    input type="hidden" name="csrf" value=(user.session.csrf);
+                                    input type="hidden" name="member" value=(id);
+                                    button type="submit" { "Nhắc nhở" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct RemindForm {
+    csrf: String,
+    member: i64,
+}
+
+/// An in-app reminder: an audit event the member's own page shows.
+pub async fn remind(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<RemindForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    if !may_follow_up(user.session.user.role) {
+        return forbidden();
+    }
+    let u = user.session.user.clone();
+    let member = form.member;
+    let done = state
+        .with_store(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == member) else {
+                return Ok(None);
+            };
+            let unit = units
+                .iter()
+                .find(|x| x.id == m.unit)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            // No reminding members of another unit (ids are guessable).
+            if scope.as_ref().is_some_and(|names| !names.contains(&unit)) {
+                return Ok(Some(false));
+            }
+            s.record(
+                &u.username,
+                "member.remind",
+                &format!("member:{member}"),
+                serde_json::json!({"version": COMMITMENT_VERSION}),
+            )?;
+            Ok(Some(true))
+        })
+        .await;
+    match done {
+        Ok(Some(true)) => unit_members_page(&state, &user, Some("Đã gửi nhắc nhở.".into())).await,
+        Ok(Some(false)) => forbidden(),
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có người này."),
         Err(e) => internal(e),
     }
 }
