@@ -12,6 +12,8 @@
 //!
 //! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
 //!
+//! `cargo xtask bench-web [POSTS]`: see [`web_bench`].
+//!
 //! `cargo xtask bench-pdq [FILES]`, `cargo xtask bench-impersonation [COMMUNITIES]`: see
 //! [`media_bench`].
 //!
@@ -27,6 +29,7 @@ mod detect_bench;
 mod media_bench;
 mod posts_bench;
 mod report_bench;
+mod web_bench;
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -75,6 +78,14 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(100_000);
             media_bench::impersonation(n)
+        }
+        Some("bench-web") => {
+            let posts: u64 = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            web_bench::run(posts)
         }
         Some("bench-report") => {
             let posts: u64 = args

@@ -57,6 +57,8 @@ pub struct AppState {
     pub figures: Arc<FiguresFn>,
     pub limits: Limits,
     sessions: Mutex<HashMap<String, auth::Session>>,
+    /// The dashboard's figures for a month, computed at most once a minute.
+    figures_cache: Mutex<Option<(std::time::Instant, chrono::NaiveDate, serde_json::Value)>>,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
 }
 
@@ -67,8 +69,29 @@ impl AppState {
             figures,
             limits,
             sessions: Mutex::new(HashMap::new()),
+            figures_cache: Mutex::new(None),
             failures: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The month's figures from `from` to `to`, reused for a minute: over a million posts they take
+    /// seconds (the report's topics and spikes), and a dashboard is opened often.
+    pub fn month_figures(
+        &self,
+        store: &mut Store,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> anyhow::Result<serde_json::Value> {
+        if let Some((at, month, v)) = self.figures_cache.lock().expect("cache").as_ref()
+            && *month == from
+            && at.elapsed() < Duration::from_secs(60)
+        {
+            return Ok(v.clone());
+        }
+        let v = (self.figures)(store, from, to)?;
+        *self.figures_cache.lock().expect("cache") =
+            Some((std::time::Instant::now(), from, v.clone()));
+        Ok(v)
     }
 
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).

@@ -366,11 +366,11 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
         .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
         .date_naive();
     let from = today.with_day(1).expect("day 1");
-    let figures = state.figures.clone();
+    let cache = state.clone();
     let u = user.session.user.clone();
     let loaded = state
         .with_store(move |s| {
-            let f = figures(s, from, today + chrono::Duration::days(1))?;
+            let f = cache.month_figures(s, from, today + chrono::Duration::days(1))?;
             let units = s.units()?;
             let scope = visible_units(&units, &u);
             let communities: Vec<Community> = s

@@ -1,0 +1,168 @@
+//! `cargo xtask bench-web [POSTS]`: the web application under load. A data dir with the demo's
+//! kind of register, POSTS (default 1,000,000) generated posts and an officer account is made;
+//! `sokenh serve` (release) runs on it in a process of its own; `wrk` (Debian's, 2 threads, 50
+//! connections, 20 s per page) requests the dashboard, the register list and a register search
+//! with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
+//! socket errors from wrk, and the server's resident memory (VmRSS, VmHWM) afterwards.
+
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+pub fn run(posts: u64) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("wrk is not installed (apt-get install wrk)");
+    }
+    let status = Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "sokenh",
+            "--bin",
+            "sokenh",
+        ])
+        .status()?;
+    if !status.success() {
+        bail!("building sokenh failed");
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join("target/release/sokenh");
+
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let corpus = dir.path().join("corpus.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
+        ingest::corpus::generate(1, posts, 2000, 12, &mut f)?;
+    }
+    let t = Instant::now();
+    {
+        let mut store = sokenh::db::open(&data, None)?;
+        store.create_unit("bench", "Đảng bộ xã Thạch Quảng", None, Some(15199))?;
+        let opts = sokenh::posts::Options {
+            format: None,
+            community: None,
+            screen: true,
+        };
+        sokenh::posts::ingest_file(&mut store, &data, &corpus, opts)?;
+        let user = domain::User {
+            id: 0,
+            username: "congan".into(),
+            role: domain::Role::Officer,
+            unit: None,
+            member: None,
+            must_change: false,
+        };
+        store.create_user("bench", &user, &web::hash_password("bench-password-2026")?)?;
+        println!(
+            "data: {posts} posts, {} communities, loaded in {:.0} s",
+            store.communities()?.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    let mut server = Command::new(&bin)
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("start sokenh serve")?;
+    let pid = server.id();
+    let mut lines = BufReader::new(server.stdout.take().context("stdout")?).lines();
+    let base = loop {
+        let line = lines.next().context("the server printed nothing")??;
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap_or(""));
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let result = measure(&base, pid);
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+fn measure(base: &str, pid: u32) -> Result<()> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let r = agent
+        .post(format!("{base}/dang-nhap"))
+        .send_form([("username", "congan"), ("password", "bench-password-2026")])?;
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .context("no session cookie")?
+        .to_owned();
+    // The first dashboard computes the month's figures (then reused for a minute): time it apart.
+    let t = Instant::now();
+    let first = agent
+        .get(format!("{base}/tong-quan"))
+        .header("Cookie", &cookie)
+        .call()?;
+    println!(
+        "dashboard, first (cold) request: {:.2} s, status {}",
+        t.elapsed().as_secs_f64(),
+        first.status()
+    );
+    for (name, path) in [
+        ("dashboard", "/tong-quan"),
+        ("register list", "/so-dang-ky"),
+        ("register search", "/so-dang-ky?q=thach+quang"),
+    ] {
+        let out = Command::new("wrk")
+            .args(["-t2", "-c50", "-d20s", "--latency", "-H"])
+            .arg(format!("Cookie: {cookie}"))
+            .arg(format!("{base}{path}"))
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let pick = |key: &str| {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(key))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())
+                .unwrap_or_else(|| "?".into())
+        };
+        let non2xx = text
+            .lines()
+            .find(|l| l.contains("Non-2xx"))
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|| "0 non-2xx".into());
+        let errors = text
+            .lines()
+            .find(|l| l.contains("Socket errors"))
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|| "no socket errors".into());
+        println!(
+            "{name:<16}: p50 {} p99 {}, {} requests/s; {non2xx}; {errors}",
+            pick("50%"),
+            pick("99%"),
+            text.lines()
+                .find(|l| l.starts_with("Requests/sec"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("?")
+        );
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let field = |k: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l[k.len()..].trim().to_owned())
+            .unwrap_or_default()
+    };
+    println!(
+        "server memory: VmRSS {}, peak VmHWM {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+    Ok(())
+}
