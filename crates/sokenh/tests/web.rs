@@ -676,3 +676,29 @@ fn a_unit_admin_reminds_its_own_members_only() {
     let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);
 }
+
+#[test]
+fn a_unit_admin_cannot_write_outside_its_unit_by_upload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let cookie = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let token = csrf(&get(&s, "/so-dang-ky", Some(&cookie)).body);
+    // Row 2: a new group of its own unit (the default); row 3: another unit named; row 4: the
+    // commune police's page, which belongs to another unit, renamed.
+    let csv = "STT;Tên trang, kênh, hội, nhóm;Đường dẫn (link);Đơn vị\n\
+               1;Nhóm thôn Đồng Tâm mới;https://zalo.me/g/dongtam.moi;\n\
+               2;Nhóm của đơn vị khác;https://zalo.me/g/donvikhac;Công an xã Thạch Quảng\n\
+               3;Trang đã đổi tên;https://www.facebook.com/congan.thachquang;\n";
+    let r = upload(&s, &cookie, &token, "so.csv", csv.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("thêm mới 1, cập nhật 0"), "{}", r.body);
+    assert_eq!(
+        r.body.matches("ngoài phạm vi đơn vị của bạn").count(),
+        2,
+        "{}",
+        r.body
+    );
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let list = get(&s, "/so-dang-ky?q=congan.thachquang", Some(&officer)).body;
+    assert!(list.contains("Công an xã Thạch Quảng") && !list.contains("Trang đã đổi tên"));
+}

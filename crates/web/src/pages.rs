@@ -1075,7 +1075,33 @@ pub async fn import_register(
             let dir = tempfile::tempdir()?;
             let path = dir.path().join(format!("upload.{ext}"));
             std::fs::write(&path, &file)?;
-            let sheet = ingest::registry::read(&path, &ingest::registry::Options { default_unit })?;
+            let mut sheet =
+                ingest::registry::read(&path, &ingest::registry::Options { default_unit })?;
+            // A unit admin writes only inside its own subtree: rows naming another unit, or
+            // updating a community that belongs to another unit, are refused with the reason.
+            let scope = visible_units(&s.units()?, &u);
+            if let Some(names) = &scope {
+                let existing = s.communities()?;
+                let mut kept = Vec::new();
+                for (row, r) in std::mem::take(&mut sheet.records) {
+                    let unit_ok = r.unit.as_ref().is_some_and(|x| names.contains(x));
+                    let owner_ok = existing
+                        .iter()
+                        .find(|c| c.key == r.key)
+                        .is_none_or(|c| in_scope(c, &scope));
+                    if unit_ok && owner_ok {
+                        kept.push((row, r));
+                    } else {
+                        sheet.rejected.push(ingest::registry::RowIssue {
+                            row,
+                            column: "Đơn vị".into(),
+                            reason: "ngoài phạm vi đơn vị của bạn / outside your unit".into(),
+                        });
+                    }
+                }
+                sheet.records = kept;
+                sheet.rejected.sort_by_key(|r| r.row);
+            }
             let records: Vec<domain::CommunityRecord> =
                 sheet.records.iter().map(|(_, r)| r.clone()).collect();
             let outcome = s.import_communities(&u.username, &name, &records)?;
