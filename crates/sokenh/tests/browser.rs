@@ -4,8 +4,9 @@
 //! declares a page and signs the commitment, and everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
+mod common;
+
 use fantoccini::{ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -47,27 +48,8 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(tmp.path())
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .env_remove("SOKENH_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server prints its address")
-            .unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let _server = Kill(server);
+    let server = common::start_demo(tmp.path());
+    let base = server.base.clone();
 
     let port = free_port();
     let _driver = Kill(
