@@ -690,7 +690,7 @@ fn run(cli: Cli) -> Result<()> {
 /// Today in Vietnam.
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .with_timezone(&ingest::posts::vietnam())
         .date_naive()
 }
 

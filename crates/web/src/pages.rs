@@ -317,6 +317,18 @@ fn thousands(n: u64) -> String {
     text::thousands(n as i64)
 }
 
+/// The refusal, if any, of a form that changes something: a wrong CSRF token, or a role that may
+/// not do it. Every such handler starts with it.
+fn refused(user: &SignedIn, token: &str, allowed: fn(Role) -> bool) -> Option<Response> {
+    if !csrf_ok(&user.session, token) {
+        Some(csrf_rejected())
+    } else if !allowed(user.session.user.role) {
+        Some(forbidden())
+    } else {
+        None
+    }
+}
+
 // ---- scope --------------------------------------------------------------------------------
 
 /// Names of the units a user may see: all for roles that see across units, else the subtree
@@ -362,9 +374,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
     if user.session.user.role == Role::Member {
         return forbidden();
     }
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
-        .date_naive();
+    let today = vietnam_today();
     let from = today.with_day(1).expect("day 1");
     let cache = state.clone();
     let u = user.session.user.clone();
@@ -615,11 +625,15 @@ pub async fn api_units(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
 pub const COMMITMENT_VERSION: &str = "2026-11";
 const COMMITMENT_TEXT: &str = "Tôi cam kết: kê khai đầy đủ, trung thực các trang, kênh, hội, nhóm tôi quản trị hoặc tham gia; không đăng, chia sẻ thông tin sai sự thật, tài liệu mật, thông tin cá nhân của người khác; báo cáo kịp thời trang giả mạo cơ quan, đơn vị.";
 
-fn today_iso() -> String {
+/// Today's date in Vietnam (the posts' and the office's time zone).
+fn vietnam_today() -> chrono::NaiveDate {
     chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .with_timezone(&ingest::posts::vietnam())
         .date_naive()
-        .to_string()
+}
+
+fn today_iso() -> String {
+    vietnam_today().to_string()
 }
 
 async fn member_page(
@@ -948,11 +962,8 @@ pub async fn decide_alert(
     user: SignedIn,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
-    if !may_triage(user.session.user.role) {
-        return forbidden();
+    if let Some(r) = refused(&user, &form.csrf, may_triage) {
+        return r;
     }
     let reason = form.reason.trim().to_owned();
     if reason.chars().count() < 3 {
@@ -1050,11 +1061,8 @@ pub async fn import_register(
             Err(_) => return error_page(StatusCode::BAD_REQUEST, "Biểu mẫu tải lên không hợp lệ."),
         }
     }
-    if !csrf_ok(&user.session, &csrf) {
-        return csrf_rejected();
-    }
-    if !may_import(user.session.user.role) {
-        return forbidden();
+    if let Some(r) = refused(&user, &csrf, may_import) {
+        return r;
     }
     let Some(ext) = sheet_extension(&file) else {
         return error_page(
@@ -1318,11 +1326,8 @@ pub async fn remind(
     user: SignedIn,
     Form(form): Form<RemindForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
-    if !may_follow_up(user.session.user.role) {
-        return forbidden();
+    if let Some(r) = refused(&user, &form.csrf, may_follow_up) {
+        return r;
     }
     let u = user.session.user.clone();
     let member = form.member;

@@ -227,7 +227,12 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         })
         .collect();
 
-    let rows = store.item_volume(&from, &to)?;
+    // One read of the volumes covers both the period's figures and the 8 weeks of history the
+    // spikes are measured against.
+    let history_from = period.from - Duration::days(56);
+    let history_rows = store.item_volume(&history_from.to_string(), &to)?;
+    let history_flags = store.signal_volume(&history_from.to_string(), &to)?;
+    let in_period = |day: &str| day >= from.as_str();
     let mut f = Figures {
         items: 0,
         reactions: 0,
@@ -255,7 +260,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         audit_head: String::new(),
         audit_ok: true,
     };
-    for r in &rows {
+    for r in history_rows.iter().filter(|r| in_period(&r.day)) {
         f.items += r.items;
         f.reactions += r.reactions;
         f.comments += r.comments;
@@ -270,8 +275,10 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
             .unwrap_or_default();
         *f.items_by_locality.entry(locality).or_default() += r.items;
     }
-    for (_, category, n) in store.signal_volume(&from, &to)? {
-        *f.items_flagged_by_category.entry(category).or_default() += n;
+    for (_, category, n) in history_flags.iter().filter(|(d, _, _)| in_period(d)) {
+        *f.items_flagged_by_category
+            .entry(category.clone())
+            .or_default() += n;
     }
     for c in &communities {
         *f.communities_by_platform
@@ -350,9 +357,8 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     }
 
     // Spikes in the period against the 8 weeks before it; the forecast from the whole series.
-    let history_from = period.from - Duration::days(56);
     let mut daily: BTreeMap<NaiveDate, f64> = BTreeMap::new();
-    for r in store.item_volume(&history_from.to_string(), &to)? {
+    for r in &history_rows {
         if let Ok(d) = NaiveDate::parse_from_str(&r.day, "%Y-%m-%d") {
             *daily.entry(d).or_default() += r.items as f64;
         }
@@ -360,9 +366,13 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     let series = Daily::from_counts("all", &daily, history_from, period.to - Duration::days(1));
     f.spikes = spikes::daily(&series, 56);
     let mut by_category: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
-    for (d, c, n) in store.signal_volume(&history_from.to_string(), &to)? {
-        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
-            *by_category.entry(c).or_default().entry(d).or_default() += n as f64;
+    for (d, c, n) in &history_flags {
+        if let Ok(d) = NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            *by_category
+                .entry(c.clone())
+                .or_default()
+                .entry(d)
+                .or_default() += *n as f64;
         }
     }
     for (c, counts) in &by_category {
