@@ -7,6 +7,7 @@
 //! crate, never the reverse.
 
 mod admin;
+mod case;
 mod entities;
 mod enums;
 mod factcheck;
@@ -14,6 +15,7 @@ mod item;
 mod url;
 
 pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
+pub use case::{Case, CaseAction, CaseStatus, Evidence};
 pub use entities::*;
 pub use enums::*;
 pub use factcheck::{FactCheck, Verdict};

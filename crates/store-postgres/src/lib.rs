@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_detection.sql"),
     include_str!("../migrations/0004_media.sql"),
     include_str!("../migrations/0005_accounts.sql"),
+    include_str!("../migrations/0006_cases.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -790,6 +791,82 @@ impl Backend for Postgres {
             .collect()
     }
 
+    fn insert_case(&mut self, c: &Case) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO cases (title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.opened_by, &c.opened_at, &c.updated_at],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn update_case(&mut self, c: &Case) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE cases SET title = $1, category = $2, status = $3, assignee = $4, community_id = $5, alert_ids = $6, outcome = $7, updated_at = $8 WHERE id = $9",
+                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.updated_at, &c.id],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn cases(&mut self) -> Result<Vec<Case>> {
+        let rows = self
+            .client
+            .query("SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases ORDER BY id", &[])
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Case {
+                    id: r.get(0),
+                    title: r.get(1),
+                    category: parse(r.get(2), "category")?,
+                    status: CaseStatus::parse(r.get(3)).unwrap_or(CaseStatus::Open),
+                    assignee: r.get(4),
+                    community: r.get::<_, Option<i64>>(5).map(CommunityId),
+                    alert_ids: serde_json::from_str(r.get::<_, &str>(6)).unwrap_or_default(),
+                    outcome: r.get(7),
+                    opened_by: r.get(8),
+                    opened_at: r.get(9),
+                    updated_at: r.get(10),
+                })
+            })
+            .collect()
+    }
+
+    fn insert_evidence(&mut self, e: &Evidence) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO evidence (case_id, sha256, file_name, media_type, size, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &[&e.case_id, &e.sha256, &e.file_name, &e.media_type, &(e.size as i64), &e.added_by, &e.added_at],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn evidence(&mut self, case_id: i64) -> Result<Vec<Evidence>> {
+        let rows = self
+            .client
+            .query("SELECT case_id, sha256, file_name, media_type, size, added_by, added_at FROM evidence WHERE case_id = $1 ORDER BY added_at, sha256", &[&case_id])
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Evidence {
+                case_id: r.get(0),
+                sha256: r.get(1),
+                file_name: r.get(2),
+                media_type: r.get(3),
+                size: r.get::<_, i64>(4) as u64,
+                added_by: r.get(5),
+                added_at: r.get(6),
+            })
+            .collect())
+    }
+
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
         Ok(self
             .client
@@ -816,20 +893,29 @@ impl Backend for Postgres {
             .client
             .query("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_events ORDER BY id", &[])
             .map_err(db)?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEvent {
-                id: r.get(0),
-                at: r.get(1),
-                actor: r.get(2),
-                action: r.get(3),
-                entity: r.get(4),
-                entity_id: r.get(5),
-                details: r.get(6),
-                prev_hash: r.get(7),
-                hash: r.get(8),
-            })
-            .collect())
+        Ok(rows.iter().map(audit_row).collect())
+    }
+
+    fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>> {
+        let rows = self
+            .client
+            .query("SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_events WHERE entity = $1 AND entity_id = $2 ORDER BY id", &[&entity, &entity_id])
+            .map_err(db)?;
+        Ok(rows.iter().map(audit_row).collect())
+    }
+}
+
+fn audit_row(r: &postgres::Row) -> AuditEvent {
+    AuditEvent {
+        id: r.get(0),
+        at: r.get(1),
+        actor: r.get(2),
+        action: r.get(3),
+        entity: r.get(4),
+        entity_id: r.get(5),
+        details: r.get(6),
+        prev_hash: r.get(7),
+        hash: r.get(8),
     }
 }
 

@@ -66,6 +66,13 @@ macro_rules! stories {
             $crate::accounts_are_kept_with_their_scope(&mut $fresh().0);
         }
         #[test]
+        fn alerts_become_cases_with_evidence_and_a_timeline() {
+            if !$available {
+                return;
+            }
+            $crate::alerts_become_cases_with_evidence_and_a_timeline(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -771,4 +778,150 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
         "hashes never reach the log"
     );
     assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn alerts_become_cases_with_evidence_and_a_timeline(store: &mut Store) {
+    let alert = |n: &str| StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "high".into(),
+        score: 0.9,
+        item_ids: vec![n.to_owned()],
+        count: 1,
+        first_at: format!("2026-11-0{n}T08:00:00+07:00"),
+        last_at: format!("2026-11-0{n}T08:00:00+07:00"),
+        explanation: format!("Lừa đảo {n}"),
+        status: "open".into(),
+    };
+    let raised: Vec<StoredAlert> = ["1", "2", "3", "4"].map(alert).to_vec();
+    assert_eq!(store.raise_alerts("detect", &raised).unwrap(), 4);
+    let ids: Vec<i64> = store.alerts().unwrap().iter().map(|a| a.id).collect();
+
+    // Three alerts merged into one case; they leave the queue.
+    let case = store
+        .open_case(
+            "canbo",
+            "Lừa đảo trúng thưởng",
+            Category::Scam,
+            None,
+            &ids[..3],
+        )
+        .unwrap();
+    let statuses: Vec<String> = store
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.status)
+        .collect();
+    assert_eq!(statuses, ["in_case", "in_case", "in_case", "open"]);
+    // An alert already in a case cannot be taken twice, and nothing is written when refused.
+    let events = store.audit_events().unwrap().len();
+    assert!(matches!(
+        store.open_case("canbo", "Lần hai", Category::Scam, None, &[ids[0], ids[3]]),
+        Err(store::StoreError::Invalid(_))
+    ));
+    assert_eq!(store.audit_events().unwrap().len(), events);
+    assert_eq!(store.alerts().unwrap()[3].status, "open");
+    assert_eq!(store.cases().unwrap().len(), 1);
+
+    store.merge_alerts("canbo", case, &[ids[3]]).unwrap();
+    let split = store.split_case("canbo", case, &[ids[1], ids[2]]).unwrap();
+    // Splitting every alert off is refused: that is not a split.
+    assert!(store.split_case("canbo", case, &[ids[0], ids[3]]).is_err());
+    let cases = store.cases().unwrap();
+    assert_eq!(cases[0].alert_ids, vec![ids[0], ids[3]]);
+    assert_eq!(cases[1].id, split);
+    assert_eq!(cases[1].alert_ids, vec![ids[1], ids[2]]);
+    assert_eq!(
+        cases[1].title,
+        format!("Lừa đảo trúng thưởng (tách từ hồ sơ #{case})")
+    );
+
+    store
+        .assign_case("truongphong", case, Some("canbo"))
+        .unwrap();
+    store
+        .case_action(
+            "canbo",
+            case,
+            CaseAction::RequestTakedown,
+            "Gửi văn bản đề nghị gỡ",
+        )
+        .unwrap();
+    let sha = "ab".repeat(32);
+    let e = Evidence {
+        case_id: case,
+        sha256: sha.clone(),
+        file_name: "anh-chup.png".into(),
+        media_type: "image/png".into(),
+        size: 1234,
+        added_by: String::new(),
+        added_at: String::new(),
+    };
+    assert!(store.add_evidence("canbo", &e).unwrap());
+    assert!(
+        !store.add_evidence("canbo", &e).unwrap(),
+        "the same file twice is one piece of evidence"
+    );
+    let kept = store.evidence(case).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].sha256.as_str(),
+            kept[0].added_by.as_str(),
+            kept[0].size
+        ),
+        (sha.as_str(), "canbo", 1234)
+    );
+    assert!(store.evidence(split).unwrap().is_empty());
+
+    assert!(
+        store
+            .set_case_status("canbo", case, CaseStatus::Closed, "")
+            .is_err()
+    );
+    store
+        .set_case_status("canbo", case, CaseStatus::Closed, "Trang đã bị gỡ")
+        .unwrap();
+    let closed = store.case(case).unwrap().unwrap();
+    assert_eq!(closed.status, CaseStatus::Closed);
+    assert_eq!(closed.assignee.as_deref(), Some("canbo"));
+    assert_eq!(closed.outcome.as_deref(), Some("Trang đã bị gỡ"));
+    // A closed case takes no more actions or evidence.
+    assert!(
+        store
+            .case_action("canbo", case, CaseAction::NotifyUnit, "")
+            .is_err()
+    );
+
+    let timeline: Vec<String> = store
+        .case_timeline(case)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        timeline,
+        [
+            "case.open",
+            "case.merge",
+            "case.split",
+            "case.assign",
+            "case.action",
+            "case.evidence",
+            "case.status"
+        ]
+    );
+    let split_timeline = store.case_timeline(split).unwrap();
+    assert_eq!(split_timeline.len(), 1);
+    assert!(
+        split_timeline[0]
+            .details
+            .contains(&format!("\"split_from\":{case}"))
+    );
+    assert!(store.verify_audit().unwrap().ok);
+    assert!(matches!(
+        store.assign_case("x", 999, None),
+        Err(store::StoreError::NotFound { .. })
+    ));
 }

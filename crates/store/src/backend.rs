@@ -111,11 +111,23 @@ pub trait Backend: Send {
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
 
+    fn insert_case(&mut self, c: &Case) -> Result<i64>;
+    /// Writes every field but the id and the opening; false when there is no such case.
+    fn update_case(&mut self, c: &Case) -> Result<bool>;
+    /// Every case, by id.
+    fn cases(&mut self) -> Result<Vec<Case>>;
+    /// Records an evidence file on a case; false when this file is already on it.
+    fn insert_evidence(&mut self, e: &Evidence) -> Result<bool>;
+    /// A case's evidence, oldest first.
+    fn evidence(&mut self, case_id: i64) -> Result<Vec<Evidence>>;
+
     /// The newest audit event's id and hash.
     fn last_audit(&mut self) -> Result<Option<(i64, String)>>;
     fn insert_audit(&mut self, e: &AuditEvent) -> Result<()>;
     /// Every audit event, by id.
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>>;
+    /// The audit events about one entity (a case's timeline), by id.
+    fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
 }
 
 /// Items of one Vietnam day in one community on one platform, with their engagement.

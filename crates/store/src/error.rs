@@ -12,6 +12,9 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: String },
     #[error("đã tồn tại {entity} «{value}» / {entity} «{value}» already exists")]
     Conflict { entity: &'static str, value: String },
+    /// A change the rules refuse; the message says why, in Vietnamese and English.
+    #[error("{0}")]
+    Invalid(String),
     #[error("dữ liệu không hợp lệ trong cơ sở dữ liệu / corrupt row: {0}")]
     Corrupt(String),
 }

@@ -14,6 +14,6 @@ mod store;
 
 pub use backend::{Backend, MatchedSignal, NewMember, Upsert, VolumeRow};
 pub use error::StoreError;
-pub use store::{ImportOutcome, IngestOutcome, Store};
+pub use store::{ALERT_IN_CASE, ImportOutcome, IngestOutcome, Store};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -7,6 +7,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+mod cases;
+pub use cases::ALERT_IN_CASE;
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportOutcome {
