@@ -635,14 +635,15 @@ fn run(cli: Cli) -> Result<()> {
             if no_serve || json {
                 return Ok(());
             }
-            serve(store, &bind, false, &logins)
+            serve(store, &dir, &bind, false, &logins)
         }
         Command::Serve {
             bind,
             secure_cookies,
         } => {
-            let store = db::open(&data("sokenh-data"), url)?;
-            serve(store, &bind, secure_cookies, &[])
+            let dir = data("sokenh-data");
+            let store = db::open(&dir, url)?;
+            serve(store, &dir, &bind, secure_cookies, &[])
         }
         Command::Admin {
             what:
@@ -755,6 +756,7 @@ fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::
 /// Serves the web application until the process ends.
 fn serve(
     store: store::Store,
+    data: &std::path::Path,
     bind: &str,
     secure_cookies: bool,
     logins: &[(String, String, String)],
@@ -775,7 +777,17 @@ fn serve(
         secure_cookies,
         ..web::Limits::default()
     };
-    let state = web::AppState::new(store, figures, limits);
+    let letter: std::sync::Arc<web::LetterFn> =
+        std::sync::Arc::new(|store: &mut store::Store, id| {
+            let letter = sokenh::report::letter::takedown(store, id, today())?;
+            sokenh::report::docx::letter(&letter)
+        });
+    let services = web::Services {
+        figures,
+        letter,
+        evidence_dir: data.join("evidence"),
+    };
+    let state = web::AppState::new(store, services, limits);
     let logins = logins.to_vec();
     web::serve(state, bind, move |addr| {
         println!("Sổ kênh đang chạy tại http://{addr}/  (Ctrl+C để dừng)");

@@ -382,27 +382,46 @@ impl Backend for Sqlite {
                  FROM items i JOIN communities c ON c.id = i.community_id WHERE i.id > ?1 ORDER BY i.id LIMIT ?2",
             )
             .map_err(db)?;
-        s.query_map(params![after, limit], |r| {
-            let m = |k: usize| r.get::<_, Option<i64>>(k).map(|v| v.map(|x| x as u64));
-            let media: String = r.get(14)?;
-            Ok(Item {
-                id: r.get(0)?,
-                source_id: r.get(1)?,
-                platform: parse(r.get(2)?, "platform")?,
-                community_id: r.get(3)?,
-                community_url: r.get(4)?,
-                published_at: r.get(5)?,
-                text: r.get(6)?,
-                url: r.get(7)?,
-                author_pseudonym: r.get(8)?,
-                author_handle: r.get(9)?,
-                metrics: Metrics {
-                    reactions: m(10)?,
-                    comments: m(11)?,
-                    shares: m(12)?,
-                    views: m(13)?,
-                },
-                media: serde_json::from_str(&media).unwrap_or_default(),
+        s.query_map(params![after, limit], item_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn items_by_source(&mut self, source_id: &str) -> Result<Vec<Item>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
+                        i.reactions, i.comments, i.shares, i.views, i.media
+                 FROM items i JOIN communities c ON c.id = i.community_id
+                 WHERE i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = ?1 ORDER BY i.id",
+            )
+            .map_err(db)?;
+        s.query_map([source_id], item_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT item_id, category, score, explanation, evidence, detector, ref, version, shadow, role
+                 FROM signals WHERE item_id = ?1 ORDER BY score DESC, id",
+            )
+            .map_err(db)?;
+        s.query_map([item_id], |r| {
+            Ok(StoredSignal {
+                item_id: r.get(0)?,
+                category: parse(r.get(1)?, "category")?,
+                score: r.get::<_, f64>(2)? as f32,
+                explanation: r.get(3)?,
+                evidence: r.get(4)?,
+                detector: r.get(5)?,
+                reference: r.get(6)?,
+                version: r.get(7)?,
+                shadow: r.get(8)?,
+                role: r.get(9)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -930,6 +949,30 @@ impl Backend for Sqlite {
             .and_then(|rows| rows.collect())
             .map_err(db)
     }
+}
+
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    let m = |k: usize| r.get::<_, Option<i64>>(k).map(|v| v.map(|x| x as u64));
+    let media: String = r.get(14)?;
+    Ok(Item {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        platform: parse(r.get(2)?, "platform")?,
+        community_id: r.get(3)?,
+        community_url: r.get(4)?,
+        published_at: r.get(5)?,
+        text: r.get(6)?,
+        url: r.get(7)?,
+        author_pseudonym: r.get(8)?,
+        author_handle: r.get(9)?,
+        metrics: Metrics {
+            reactions: m(10)?,
+            comments: m(11)?,
+            shares: m(12)?,
+            views: m(13)?,
+        },
+        media: serde_json::from_str(&media).unwrap_or_default(),
+    })
 }
 
 fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {

@@ -61,6 +61,10 @@ pub trait Backend: Send {
     fn item_count(&mut self) -> Result<u64>;
     /// Items with id greater than `after`, by id, at most `limit`.
     fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>>;
+    /// The items with this source id (one per platform at most).
+    fn items_by_source(&mut self, source_id: &str) -> Result<Vec<Item>>;
+    /// One item's signals, strongest first.
+    fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
     fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
 

@@ -135,6 +135,19 @@ impl Store {
         self.transaction(|s| s.audit(actor, action, entity, "", details, &at))
     }
 
+    /// Records an action about one entity (a letter generated for a case), on its timeline.
+    pub fn record_about(
+        &mut self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| s.audit(actor, action, entity, entity_id, details, &at))
+    }
+
     pub fn units(&mut self) -> Result<Vec<Unit>> {
         self.db.units()
     }

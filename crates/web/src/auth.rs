@@ -228,7 +228,11 @@ mod tests {
         std::mem::forget(dir); // the store keeps the file open for the test's life
         AppState::new(
             store,
-            Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+            crate::Services {
+                figures: Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+                letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
+                evidence_dir: std::env::temp_dir(),
+            },
             limits,
         )
     }

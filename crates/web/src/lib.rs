@@ -10,6 +10,7 @@
 //! the periodic report prints).
 
 mod auth;
+mod cases;
 mod pages;
 
 use axum::Router;
@@ -27,6 +28,18 @@ pub use auth::{hash_password, verify_password};
 pub type FiguresFn = dyn Fn(&mut Store, chrono::NaiveDate, chrono::NaiveDate) -> anyhow::Result<serde_json::Value>
     + Send
     + Sync;
+
+/// A case's takedown request letter as DOCX (`sokenh::report::letter`).
+pub type LetterFn = dyn Fn(&mut Store, i64) -> anyhow::Result<Vec<u8>> + Send + Sync;
+
+/// What the binary hands the web application: the functions that live in other crates, and where
+/// evidence files are kept.
+pub struct Services {
+    pub figures: Arc<FiguresFn>,
+    pub letter: Arc<LetterFn>,
+    /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
+    pub evidence_dir: std::path::PathBuf,
+}
 
 /// How long a session lives without use, and at most.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +68,8 @@ impl Default for Limits {
 pub struct AppState {
     pub store: Mutex<Store>,
     pub figures: Arc<FiguresFn>,
+    pub letter: Arc<LetterFn>,
+    pub evidence_dir: std::path::PathBuf,
     pub limits: Limits,
     sessions: Mutex<HashMap<String, auth::Session>>,
     /// The dashboard's figures for a month, computed at most once a minute.
@@ -63,10 +78,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, figures: Arc<FiguresFn>, limits: Limits) -> Arc<AppState> {
+    pub fn new(store: Store, services: Services, limits: Limits) -> Arc<AppState> {
         Arc::new(AppState {
             store: Mutex::new(store),
-            figures,
+            figures: services.figures,
+            letter: services.letter,
+            evidence_dir: services.evidence_dir,
             limits,
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
@@ -138,6 +155,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/don-vi/nhac-nho", post(pages::remind))
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
+        .route("/canh-bao/ho-so", post(cases::from_alerts))
+        .route("/ho-so", get(cases::list))
+        .route("/ho-so/{id}", get(cases::show))
+        .route("/ho-so/{id}/giao", post(cases::assign))
+        .route("/ho-so/{id}/xu-ly", post(cases::act))
+        .route("/ho-so/{id}/trang-thai", post(cases::set_status))
+        .route("/ho-so/{id}/tach", post(cases::split))
+        .route(
+            "/ho-so/{id}/chung-cu",
+            post(cases::upload_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(cases::MAX_EVIDENCE)),
+        )
+        .route("/ho-so/{id}/chung-cu/{sha}", get(cases::download_evidence))
+        .route("/ho-so/{id}/cong-van", get(cases::letter))
         .route("/api/v1/communities", get(pages::api_communities))
         .route("/api/v1/units", get(pages::api_units))
         .route(

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
+pub(crate) fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="vi" {
@@ -40,6 +40,9 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
                                 a href="/canh-bao" { "Cảnh báo" }
                             }
+                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Inspector) {
+                                a href="/ho-so" { "Hồ sơ" }
+                            }
                             @if may_follow_up(w.session.user.role) {
                                 a href="/don-vi" { "Đôn đốc kê khai" }
                             }
@@ -62,7 +65,7 @@ fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
     }
 }
 
-fn error_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     (
         status,
         page("Lỗi", None, html! { h1 { "Lỗi" } p.error { (message) } }),
@@ -70,7 +73,7 @@ fn error_page(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn internal(e: anyhow::Error) -> Response {
+pub(crate) fn internal(e: anyhow::Error) -> Response {
     // The details go to the server's log, never to the page.
     eprintln!("lỗi máy chủ / internal error: {e:#}");
     error_page(
@@ -308,7 +311,7 @@ pub async fn change_password(
 }
 
 /// 2026-11-29 → 29/11/2026, as dates are written in Vietnam.
-fn vn_date(iso: &str) -> String {
+pub(crate) fn vn_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
         .map_or_else(|_| iso.to_owned(), |d| d.format("%d/%m/%Y").to_string())
 }
@@ -319,7 +322,7 @@ fn thousands(n: u64) -> String {
 
 /// The refusal, if any, of a form that changes something: a wrong CSRF token, or a role that may
 /// not do it. Every such handler starts with it.
-fn refused(user: &SignedIn, token: &str, allowed: fn(Role) -> bool) -> Option<Response> {
+pub(crate) fn refused(user: &SignedIn, token: &str, allowed: fn(Role) -> bool) -> Option<Response> {
     if !csrf_ok(&user.session, token) {
         Some(csrf_rejected())
     } else if !allowed(user.session.user.role) {
@@ -838,7 +841,7 @@ pub async fn sign(
 
 // ---- alerts -------------------------------------------------------------------------------
 
-fn may_triage(role: Role) -> bool {
+pub(crate) fn may_triage(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Officer | Role::Leader)
 }
 
@@ -859,7 +862,17 @@ async fn alerts_page(
     if !may_triage(user.session.user.role) && user.session.user.role != Role::Analyst {
         return forbidden();
     }
-    let alerts = match state.with_store(|s| Ok(s.alerts()?)).await {
+    let (alerts, open_cases) = match state
+        .with_store(|s| {
+            let open: Vec<domain::Case> = s
+                .cases()?
+                .into_iter()
+                .filter(|c| c.status != domain::CaseStatus::Closed)
+                .collect();
+            Ok((s.alerts()?, open))
+        })
+        .await
+    {
         Ok(a) => a,
         Err(e) => return internal(e),
     };
@@ -885,6 +898,12 @@ async fn alerts_page(
             .then(b.id.cmp(&a.id))
     });
     let triage = may_triage(user.session.user.role);
+    let case_of = |alert: i64| {
+        open_cases
+            .iter()
+            .find(|c| c.alert_ids.contains(&alert))
+            .map(|c| c.id)
+    };
     page(
         "Cảnh báo",
         Some(user),
@@ -904,16 +923,37 @@ async fn alerts_page(
                     select id="status" name="status" {
                         option value="open" selected[status == "open"] { "Chưa xử lý" }
                         option value="dismissed" selected[status == "dismissed"] { "Đã bỏ qua" }
+                        option value="in_case" selected[status == "in_case"] { "Đã lập hồ sơ" }
                         option value="all" selected[status == "all"] { "Tất cả" }
                     }
                 }
                 div { button type="submit" { "Lọc" } }
             }
             p.note { (shown.len()) " cảnh báo" }
+            @if triage && status == "open" && !shown.is_empty() {
+                form.inline id="merge" method="post" action="/canh-bao/ho-so" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    div {
+                        label for="case" { "Đưa các cảnh báo đã chọn vào" }
+                        select id="case" name="case" {
+                            option value="" { "Hồ sơ mới" }
+                            @for c in &open_cases { option value=(c.id) { "Hồ sơ #" (c.id) ": " (c.title.chars().take(60).collect::<String>()) } }
+                        }
+                    }
+                    div {
+                        label for="case-title" { "Tiêu đề hồ sơ mới (để trống: theo cảnh báo đầu)" }
+                        input id="case-title" name="title";
+                    }
+                    div { button type="submit" { "Lập hồ sơ" } }
+                }
+            }
             table {
-                tr { th { "Mức" } th { "Loại" } th { "Nội dung" } th { "Bài" } th { "Thời gian" } @if triage { th { "Quyết định" } } }
+                tr { @if triage && status == "open" { th { "Chọn" } } th { "Mức" } th { "Loại" } th { "Nội dung" } th { "Bài" } th { "Thời gian" } @if triage { th { "Quyết định" } } }
                 @for a in &shown {
                     tr {
+                        @if triage && status == "open" {
+                            td { @if a.status == "open" { input type="checkbox" name="alert" value=(a.id) form="merge" aria-label=(format!("Chọn cảnh báo #{}", a.id)); } }
+                        }
                         td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
                         td { (a.category.label_vi()) }
                         td { (a.explanation) }
@@ -929,6 +969,8 @@ async fn alerts_page(
                                         input id=(format!("reason-{}", a.id)) name="reason" required minlength="3";
                                         button type="submit" { "Bỏ qua" }
                                     }
+                                } @else if a.status == store::ALERT_IN_CASE {
+                                    @if let Some(c) = case_of(a.id) { a href=(format!("/ho-so/{}", c)) { "Trong hồ sơ #" (c) } } @else { "Trong hồ sơ" }
                                 } @else {
                                     (if a.status == "dismissed" { "Đã bỏ qua" } else { a.status.as_str() })
                                 }

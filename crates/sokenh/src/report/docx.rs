@@ -210,13 +210,19 @@ fn image(rid: &str, id: usize, width_px: u32, height_px: u32) -> String {
     )
 }
 
-/// `word/document.xml` and the chart images (PNG) it refers to as `rIdChartN`.
-pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
-    let mut body = String::new();
-    // Header block.
-    let left = [
+/// The header block: the superior body, the issuer (bold), "*", the number and, for a letter,
+/// its subject ("V/v …") on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" and the place-and-date line on
+/// the right.
+fn header_block(
+    superior: &str,
+    issuer: &str,
+    number: &str,
+    about: Option<&str>,
+    place_date: &str,
+) -> String {
+    let mut left = [
         text_para(
-            &report.superior,
+            superior,
             Style {
                 size: 13,
                 ..Style::default()
@@ -224,7 +230,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
             Align::Center,
         ),
         text_para(
-            &report.issuer,
+            issuer,
             Style {
                 bold: true,
                 size: 14,
@@ -241,7 +247,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
             Align::Center,
         ),
         text_para(
-            &report.number,
+            number,
             Style {
                 size: 14,
                 ..Style::default()
@@ -250,6 +256,16 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
         ),
     ]
     .concat();
+    if let Some(about) = about {
+        left.push_str(&text_para(
+            about,
+            Style {
+                size: 12,
+                ..Style::default()
+            },
+            Align::Center,
+        ));
+    }
     let right = [
         text_para(
             "ĐẢNG CỘNG SẢN VIỆT NAM",
@@ -263,7 +279,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
         ),
         text_para("", Style::default(), Align::Center),
         text_para(
-            &report.place_date,
+            place_date,
             Style {
                 italic: true,
                 size: 14,
@@ -273,7 +289,69 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
         ),
     ]
     .concat();
-    body.push_str(&layout(&left, &right, 4700, TEXT_TWIPS - 4700));
+    layout(&left, &right, 4700, TEXT_TWIPS - 4700)
+}
+
+/// "Nơi nhận" with its list on the left; on whose behalf and the signer's title on the right.
+fn signature_block(recipients: &[String], on_behalf: &str, role: &str) -> String {
+    let mut left = text_para(
+        "Nơi nhận:",
+        Style {
+            bold: true,
+            italic: true,
+            size: 12,
+            ..Style::default()
+        },
+        Align::Left,
+    );
+    for r in recipients {
+        left.push_str(&text_para(
+            &format!("- {r}"),
+            Style {
+                size: 11,
+                ..Style::default()
+            },
+            Align::Left,
+        ));
+    }
+    let right = [
+        text_para(
+            on_behalf,
+            Style {
+                bold: true,
+                size: 14,
+                ..Style::default()
+            },
+            Align::Center,
+        ),
+        text_para(
+            role,
+            Style {
+                bold: true,
+                size: 14,
+                ..Style::default()
+            },
+            Align::Center,
+        ),
+        text_para("", Style::default(), Align::Center),
+        text_para("", Style::default(), Align::Center),
+        text_para("", Style::default(), Align::Center),
+        text_para("", Style::default(), Align::Center),
+    ]
+    .concat();
+    layout(&left, &right, 4600, TEXT_TWIPS - 4600)
+}
+
+/// `word/document.xml` and the chart images (PNG) it refers to as `rIdChartN`.
+pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
+    let mut body = String::new();
+    body.push_str(&header_block(
+        &report.superior,
+        &report.issuer,
+        &report.number,
+        None,
+        &report.place_date,
+    ));
     body.push_str(&para("", Align::Center, 0, 240, false));
     body.push_str(&para(
         &run(
@@ -379,53 +457,11 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
         }
     }
     body.push_str(&para("", Align::Left, 0, 240, false));
-    // Recipients and signature.
-    let mut left = text_para(
-        "Nơi nhận:",
-        Style {
-            bold: true,
-            italic: true,
-            size: 12,
-            ..Style::default()
-        },
-        Align::Left,
-    );
-    for r in &report.recipients {
-        left.push_str(&text_para(
-            &format!("- {r}"),
-            Style {
-                size: 11,
-                ..Style::default()
-            },
-            Align::Left,
-        ));
-    }
-    let right = [
-        text_para(
-            &report.signature_on_behalf,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para(
-            &report.signature_role,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para("", Style::default(), Align::Center),
-        text_para("", Style::default(), Align::Center),
-        text_para("", Style::default(), Align::Center),
-        text_para("", Style::default(), Align::Center),
-    ]
-    .concat();
-    body.push_str(&layout(&left, &right, 4600, TEXT_TWIPS - 4600));
+    body.push_str(&signature_block(
+        &report.recipients,
+        &report.signature_on_behalf,
+        &report.signature_role,
+    ));
     // The audit anchor, small, for whoever checks the log later.
     body.push_str(&para(
         &run(
@@ -465,10 +501,16 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         .map(|c| super::chart::png(&c.svg, 2.0))
         .collect::<Result<_>>()?;
     let document = document_xml(report, &charts);
+    let pngs: Vec<&[u8]> = charts.iter().map(|(png, _, _)| png.as_slice()).collect();
+    package(&document, &pngs)
+}
+
+/// A DOCX package: the document, the styles, and the pictures `media/chart{i}.png` it refers to.
+fn package(document: &str, pngs: &[&[u8]]) -> Result<Vec<u8>> {
     let mut rels = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
     );
-    for i in 0..charts.len() {
+    for i in 0..pngs.len() {
         let _ = write!(
             rels,
             "<Relationship Id=\"rIdChart{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"
@@ -496,10 +538,83 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
         add("word/document.xml", document.as_bytes())?;
         add("word/styles.xml", STYLES.as_bytes())?;
         add("word/_rels/document.xml.rels", rels.as_bytes())?;
-        for (i, (png, _, _)) in charts.iter().enumerate() {
+        for (i, png) in pngs.iter().enumerate() {
             add(&format!("word/media/chart{i}.png"), png)?;
         }
         zip.finish()?;
     }
     Ok(buf.into_inner())
+}
+
+/// A letter (a case's takedown request) as DOCX, in the same layout as the report.
+pub fn letter(l: &super::letter::Letter) -> Result<Vec<u8>> {
+    let plain = Style {
+        size: 14,
+        ..Style::default()
+    };
+    let mut body = header_block(
+        &l.superior,
+        &l.issuer,
+        &l.number,
+        Some(&l.about),
+        &l.place_date,
+    );
+    body.push_str(&para("", Align::Center, 0, 240, false));
+    for (i, a) in l.addressees.iter().enumerate() {
+        let label = if i == 0 { "Kính gửi: " } else { "" };
+        body.push_str(&para(
+            &[
+                run(
+                    label,
+                    Style {
+                        italic: true,
+                        ..plain
+                    },
+                ),
+                run(&format!("- {a}"), plain),
+            ]
+            .concat(),
+            Align::Left,
+            if i == 0 { 1418 } else { 2552 },
+            60,
+            false,
+        ));
+    }
+    body.push_str(&para("", Align::Left, 0, 120, false));
+    for p in &l.paragraphs {
+        body.push_str(&para(&run(p, plain), Align::Both, 567, 120, false));
+    }
+    if !l.evidence.is_empty() {
+        body.push_str(&para(
+            &run(
+                "Tài liệu, chứng cứ kèm theo (bản lưu không chỉnh sửa, kiểm tra bằng mã SHA-256):",
+                plain,
+            ),
+            Align::Both,
+            567,
+            60,
+            true,
+        ));
+        for e in &l.evidence {
+            body.push_str(&para(
+                &run(
+                    e,
+                    Style {
+                        size: 12,
+                        ..Style::default()
+                    },
+                ),
+                Align::Left,
+                567,
+                40,
+                false,
+            ));
+        }
+    }
+    body.push_str(&para(&run(&l.closing, plain), Align::Both, 567, 240, false));
+    body.push_str(&signature_block(&l.recipients, &l.on_behalf, &l.role));
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"851\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    );
+    package(&document, &[])
 }

@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod docx;
+pub mod letter;
 pub mod pdf;
 pub mod xlsx;
 
@@ -198,7 +199,7 @@ pub struct Report {
     pub figures: Figures,
 }
 
-fn upper(s: &str) -> String {
+pub(crate) fn upper(s: &str) -> String {
     s.to_uppercase()
 }
 
@@ -405,25 +406,43 @@ fn platform_label(p: &str) -> String {
     domain::Platform::parse_word(p).map_or_else(|| p.to_owned(), |p| p.label_vi().to_owned())
 }
 
-/// Builds the report for a period; `today` is the date on the place-and-date line.
-pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Report> {
-    let f = figures(store, period)?;
+/// Who writes: the place (the root unit's ward, or its name), the province, and the Party
+/// Committee's name ("Đảng ủy xã Thạch Quảng").
+pub(crate) struct Letterhead {
+    pub place: String,
+    pub province: String,
+    pub issuer_name: String,
+}
+
+pub(crate) fn letterhead(store: &mut Store) -> Result<Letterhead> {
     let units = store.units()?;
     let root = units
         .iter()
         .find(|u| u.parent.is_none())
         .context("chưa có đơn vị gốc: nhập sổ đăng ký hoặc chạy demo trước")?;
     let ward = root.locality_code.and_then(domain::ward_by_code);
-    let place = ward
-        .map(|w| {
-            w.ward_name
-                .trim_start_matches("Xã ")
-                .trim_start_matches("Phường ")
-                .to_owned()
-        })
-        .unwrap_or_else(|| root.name.clone());
-    let province = ward.map(|w| w.province_name.clone()).unwrap_or_default();
-    let issuer_name = root.name.replacen("Đảng bộ", "Đảng ủy", 1);
+    Ok(Letterhead {
+        place: ward
+            .map(|w| {
+                w.ward_name
+                    .trim_start_matches("Xã ")
+                    .trim_start_matches("Phường ")
+                    .to_owned()
+            })
+            .unwrap_or_else(|| root.name.clone()),
+        province: ward.map(|w| w.province_name.clone()).unwrap_or_default(),
+        issuer_name: root.name.replacen("Đảng bộ", "Đảng ủy", 1),
+    })
+}
+
+/// Builds the report for a period; `today` is the date on the place-and-date line.
+pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Report> {
+    let f = figures(store, period)?;
+    let Letterhead {
+        place,
+        province,
+        issuer_name,
+    } = letterhead(store)?;
 
     let mut tables = Vec::new();
     let mut charts = Vec::new();

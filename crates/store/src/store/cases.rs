@@ -300,6 +300,18 @@ impl Store {
         self.db.evidence(case_id)
     }
 
+    /// The posts behind some alerts, each with its signals: what the officer reads to decide.
+    pub fn alert_items(&mut self, source_ids: &[String]) -> Result<Vec<(Item, Vec<StoredSignal>)>> {
+        let mut out = Vec::new();
+        for id in source_ids {
+            for item in self.db.items_by_source(id)? {
+                let signals = self.db.signals_of(item.id)?;
+                out.push((item, signals));
+            }
+        }
+        Ok(out)
+    }
+
     /// The case's history: its audit events, oldest first.
     pub fn case_timeline(&mut self, id: i64) -> Result<Vec<AuditEvent>> {
         self.db.audit_events_of("case", &id.to_string())

@@ -1,0 +1,939 @@
+//! Cases in the browser: alerts merged into a case from the queue, the case list, and a case's
+//! page — its facts, the posts behind its alerts with the evidence highlighted (personal data
+//! shown masked, as the detectors masked it), the timeline (its audit events), the assignee,
+//! actions, evidence upload (kept by SHA-256, written once), splitting, closing with an
+//! outcome, and the takedown request letter as DOCX.
+
+use crate::AppState;
+use crate::auth::{SignedIn, forbidden};
+use crate::pages::{error_page, internal, may_triage, page, refused};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{AuditEvent, Case, CaseAction, CaseStatus, Evidence, Item, Role};
+use domain::{StoredAlert, StoredSignal};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use store::StoreError;
+
+/// Largest evidence file accepted.
+pub const MAX_EVIDENCE: usize = 25 * 1024 * 1024;
+
+/// Who may read cases: those who triage, and the Inspection Committee (cases are referred to it).
+fn may_read(role: Role) -> bool {
+    may_triage(role) || role == Role::Inspector
+}
+
+/// The fields of a urlencoded form, repeated keys kept (checkbox lists).
+fn fields(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn ids(fields: &[(String, String)], name: &str) -> Vec<i64> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect()
+}
+
+/// A store refusal as the page the officer sees: what the rules said, or "not found".
+fn store_refusal(e: anyhow::Error) -> Response {
+    match e.downcast_ref::<StoreError>() {
+        Some(StoreError::Invalid(m)) => error_page(StatusCode::BAD_REQUEST, m),
+        Some(StoreError::NotFound { .. }) => {
+            error_page(StatusCode::NOT_FOUND, "Không có hồ sơ hoặc cảnh báo này.")
+        }
+        _ => internal(e),
+    }
+}
+
+fn see_case(id: i64) -> Response {
+    Redirect::to(&format!("/ho-so/{id}")).into_response()
+}
+
+/// An RFC 3339 instant as Vietnam's local time, "29/11/2026 15:04".
+pub(crate) fn vn_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| rfc3339.to_owned(),
+        |t| {
+            let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+            t.with_timezone(&vn).format("%d/%m/%Y %H:%M").to_string()
+        },
+    )
+}
+
+// ---- from the alert queue --------------------------------------------------------------------
+
+/// `POST /canh-bao/ho-so`: the checked alerts into a new case, or into an open one.
+pub async fn from_alerts(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    if let Some(r) = refused(&user, field(&f, "csrf"), may_triage) {
+        return r;
+    }
+    let alert_ids = ids(&f, "alert");
+    if alert_ids.is_empty() {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Hãy chọn ít nhất một cảnh báo để lập hồ sơ.",
+        );
+    }
+    let into: Option<i64> = field(&f, "case").parse().ok();
+    let title = field(&f, "title").trim().to_owned();
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            if let Some(id) = into {
+                s.merge_alerts(&actor, id, &alert_ids)?;
+                return Ok(id);
+            }
+            let alerts: Vec<StoredAlert> = s
+                .alerts()?
+                .into_iter()
+                .filter(|a| alert_ids.contains(&a.id))
+                .collect();
+            let Some(first) = alerts.first() else {
+                return Err(StoreError::NotFound {
+                    entity: "alert",
+                    id: alert_ids[0].to_string(),
+                }
+                .into());
+            };
+            // The page the posts were on, when they share one.
+            let items = s.alert_items(&first.item_ids)?;
+            let community = items
+                .first()
+                .map(|(i, _)| i.community_id)
+                .filter(|c| items.iter().all(|(i, _)| i.community_id == *c))
+                .map(domain::CommunityId);
+            let title = if title.is_empty() {
+                format!("{}: {}", first.category.label_vi(), first.explanation)
+                    .chars()
+                    .take(120)
+                    .collect()
+            } else {
+                title
+            };
+            Ok(s.open_case(&actor, &title, first.category, community, &alert_ids)?)
+        })
+        .await;
+    match result {
+        Ok(id) => see_case(id),
+        Err(e) => store_refusal(e),
+    }
+}
+
+// ---- the list ----------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct CaseQuery {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Query(q): Query<CaseQuery>,
+) -> Response {
+    if !may_read(user.session.user.role) {
+        return forbidden();
+    }
+    let cases = match state.with_store(|s| Ok(s.cases()?)).await {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
+    let status = CaseStatus::parse(&q.status);
+    let mut shown: Vec<&Case> = cases
+        .iter()
+        .filter(|c| match status {
+            Some(s) => c.status == s,
+            None => q.status == "all" || c.status != CaseStatus::Closed,
+        })
+        .collect();
+    shown.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    page(
+        "Hồ sơ",
+        Some(&user),
+        html! {
+            h1 { "Hồ sơ xử lý" }
+            form.inline method="get" action="/ho-so" {
+                div {
+                    label for="status" { "Trạng thái" }
+                    select id="status" name="status" {
+                        option value="" { "Chưa đóng" }
+                        @for s in CaseStatus::ALL { option value=(s.as_str()) selected[status == Some(s)] { (s.label_vi()) } }
+                        option value="all" selected[q.status == "all"] { "Tất cả" }
+                    }
+                }
+                div { button type="submit" { "Lọc" } }
+            }
+            p.note { (shown.len()) " hồ sơ" }
+            (case_table(&shown))
+        },
+    )
+    .into_response()
+}
+
+/// Cases as a table: number, title, category, status, assignee, alerts, last change.
+pub(crate) fn case_table(cases: &[&Case]) -> Markup {
+    html! {
+        table {
+            tr { th { "Số" } th { "Tiêu đề" } th { "Loại" } th { "Trạng thái" } th { "Người xử lý" } th { "Cảnh báo" } th { "Cập nhật" } }
+            @for c in cases {
+                tr {
+                    td { a href=(format!("/ho-so/{}", c.id)) { "#" (c.id) } }
+                    td { a href=(format!("/ho-so/{}", c.id)) { (c.title) } }
+                    td { (c.category.label_vi()) }
+                    td { span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) } }
+                    td { (c.assignee.as_deref().unwrap_or("—")) }
+                    td { (c.alert_ids.len()) }
+                    td { (vn_time(&c.updated_at)) }
+                }
+            }
+        }
+    }
+}
+
+// ---- one case ----------------------------------------------------------------------------------
+
+struct CaseView {
+    case: Case,
+    alerts: Vec<StoredAlert>,
+    items: Vec<(Item, Vec<StoredSignal>)>,
+    community: Option<domain::Community>,
+    evidence: Vec<Evidence>,
+    timeline: Vec<AuditEvent>,
+    officers: Vec<String>,
+    open_cases: usize,
+}
+
+async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>> {
+    state
+        .with_store(move |s| {
+            let Some(case) = s.case(id)? else {
+                return Ok(None);
+            };
+            let alerts: Vec<StoredAlert> = s
+                .alerts()?
+                .into_iter()
+                .filter(|a| case.alert_ids.contains(&a.id))
+                .collect();
+            let sources: Vec<String> = alerts
+                .iter()
+                .flat_map(|a| a.item_ids.iter().take(20).cloned())
+                .collect();
+            let items = s.alert_items(&sources)?;
+            let community = match case.community {
+                Some(c) => s.communities()?.into_iter().find(|x| x.id == c),
+                None => None,
+            };
+            let officers = s
+                .users()?
+                .into_iter()
+                .filter(|u| may_triage(u.role))
+                .map(|u| u.username)
+                .collect();
+            let open_cases = s
+                .cases()?
+                .iter()
+                .filter(|c| c.status != CaseStatus::Closed)
+                .count();
+            Ok(Some(CaseView {
+                evidence: s.evidence(id)?,
+                timeline: s.case_timeline(id)?,
+                case,
+                alerts,
+                items,
+                community,
+                officers,
+                open_cases,
+            }))
+        })
+        .await
+}
+
+/// A post's text with the signals' evidence spans marked; the spans show what the detector
+/// allowed to be shown (personal data masked), and text that is itself personal data never
+/// appears outside a masked span.
+fn highlighted(item: &Item, signals: &[StoredSignal]) -> Markup {
+    #[derive(Deserialize)]
+    struct Span {
+        start: usize,
+        end: usize,
+        shown: String,
+    }
+    let mut spans: Vec<Span> = signals
+        .iter()
+        .filter_map(|s| serde_json::from_str::<Vec<Span>>(&s.evidence).ok())
+        .flatten()
+        .filter(|s| {
+            s.start < s.end
+                && s.end <= item.text.len()
+                && item.text.is_char_boundary(s.start)
+                && item.text.is_char_boundary(s.end)
+        })
+        .collect();
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut parts: Vec<(bool, &str)> = Vec::new();
+    let mut at = 0;
+    for s in &spans {
+        if s.start < at {
+            continue; // overlaps a span already marked
+        }
+        parts.push((false, &item.text[at..s.start]));
+        parts.push((true, &s.shown));
+        at = s.end;
+    }
+    parts.push((false, &item.text[at..]));
+    html! {
+        p.post { @for (mark, t) in parts { @if mark { mark { (t) } } @else { (t) } } }
+    }
+}
+
+fn timeline_line(e: &AuditEvent) -> String {
+    let d: serde_json::Value = serde_json::from_str(&e.details).unwrap_or_default();
+    let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+    let list = |k: &str| {
+        d.get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|x| format!("#{x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    match e.action.as_str() {
+        "case.open" => match d.get("split_from") {
+            Some(from) => format!(
+                "Mở hồ sơ, tách từ hồ sơ #{from} (cảnh báo {})",
+                list("alerts")
+            ),
+            None if list("alerts").is_empty() => "Mở hồ sơ".into(),
+            None => format!("Mở hồ sơ từ cảnh báo {}", list("alerts")),
+        },
+        "case.merge" => format!("Gộp thêm cảnh báo {}", list("alerts")),
+        "case.split" => format!(
+            "Tách cảnh báo {} sang hồ sơ #{}",
+            list("alerts"),
+            d.get("into").cloned().unwrap_or_default()
+        ),
+        "case.assign" => match s("assignee") {
+            a if a.is_empty() => "Bỏ giao người xử lý".into(),
+            a => format!("Giao cho {a}"),
+        },
+        "case.action" => {
+            let label = CaseAction::parse(&s("action")).map_or("Xử lý", |a| a.label_vi());
+            match s("note") {
+                n if n.is_empty() => label.to_owned(),
+                n => format!("{label}: {n}"),
+            }
+        }
+        "case.evidence" => format!(
+            "Thêm chứng cứ «{}» (SHA-256 {}…)",
+            s("file_name"),
+            s("sha256").get(..12).unwrap_or("")
+        ),
+        "case.status" => match CaseStatus::parse(&s("status")) {
+            Some(CaseStatus::Closed) => format!("Đóng hồ sơ. Kết quả: {}", s("outcome")),
+            Some(st) => format!("Chuyển trạng thái: {}", st.label_vi()),
+            None => "Đổi trạng thái".into(),
+        },
+        "case.letter" => "Tạo công văn đề nghị gỡ bỏ (DOCX)".into(),
+        other => other.to_owned(),
+    }
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+) -> Response {
+    if !may_read(user.session.user.role) {
+        return forbidden();
+    }
+    let v = match load(&state, id).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
+        Err(e) => return internal(e),
+    };
+    let act = may_triage(user.session.user.role) && v.case.status != CaseStatus::Closed;
+    let csrf = user.session.csrf.clone();
+    let c = &v.case;
+    page(
+        &format!("Hồ sơ #{id}"),
+        Some(&user),
+        html! {
+            p.note { a href="/ho-so" { "← Danh sách hồ sơ" } }
+            h1 { "Hồ sơ #" (id) ": " (c.title) }
+            dl.facts {
+                dt { "Loại" } dd { (c.category.label_vi()) }
+                dt { "Trạng thái" } dd { span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) } }
+                dt { "Người xử lý" } dd { (c.assignee.as_deref().unwrap_or("Chưa giao")) }
+                dt { "Trang, kênh, nhóm" } dd {
+                    @match &v.community {
+                        Some(com) => {
+                            (com.name) " (" (com.platform.label_vi()) ")"
+                            @if let Some(u) = &com.url { br; span.note { (u) } }
+                        }
+                        None => "—",
+                    }
+                }
+                dt { "Mở bởi" } dd { (c.opened_by) ", " (vn_time(&c.opened_at)) }
+                @if let Some(o) = &c.outcome { dt { "Kết quả" } dd { (o) } }
+            }
+
+            h2 { "Cảnh báo trong hồ sơ (" (v.alerts.len()) ")" }
+            form id="split" method="post" action=(format!("/ho-so/{id}/tach")) {
+                input type="hidden" name="csrf" value=(csrf);
+            }
+            table {
+                tr { @if act && v.alerts.len() > 1 { th { "Tách" } } th { "Số" } th { "Loại" } th { "Căn cứ" } th { "Bài" } th { "Thời gian" } }
+                @for a in &v.alerts {
+                    tr {
+                        @if act && v.alerts.len() > 1 {
+                            td { input type="checkbox" name="alert" value=(a.id) form="split" aria-label=(format!("Tách cảnh báo #{}", a.id)); }
+                        }
+                        td { "#" (a.id) }
+                        td { (a.category.label_vi()) }
+                        td { (a.explanation) }
+                        td { (a.count) }
+                        td { (vn_time(&a.first_at)) }
+                    }
+                }
+            }
+            @if act && v.alerts.len() > 1 {
+                p { button type="submit" form="split" { "Tách các cảnh báo đã chọn sang hồ sơ mới" } }
+            }
+
+            h2 { "Bài đăng và căn cứ" }
+            @if v.items.is_empty() { p.note { "Không có bài đăng nào được lưu cho các cảnh báo này." } }
+            @for (item, signals) in &v.items {
+                article.post {
+                    p.note {
+                        (item.platform.label_vi()) " · " (vn_time(&item.published_at)) " · mã " (item.source_id)
+                        @if let Some(u) = &item.url { " · " (u) }
+                    }
+                    (highlighted(item, signals))
+                    ul.signals {
+                        @for s in signals.iter().filter(|s| !s.shadow) {
+                            li { strong { (s.category.label_vi()) } " — " (s.explanation) }
+                        }
+                    }
+                }
+            }
+
+            h2 { "Chứng cứ (" (v.evidence.len()) ")" }
+            @if !v.evidence.is_empty() {
+                table {
+                    tr { th { "Tệp" } th { "Loại" } th { "Dung lượng" } th { "SHA-256" } th { "Người thêm" } }
+                    @for e in &v.evidence {
+                        tr {
+                            td { a href=(format!("/ho-so/{id}/chung-cu/{}", e.sha256)) { (e.file_name) } }
+                            td { (e.media_type) }
+                            td { (e.size) " byte" }
+                            td { code { (e.sha256) } }
+                            td { (e.added_by) ", " (vn_time(&e.added_at)) }
+                        }
+                    }
+                }
+            }
+            @if act {
+                form method="post" action=(format!("/ho-so/{id}/chung-cu")) enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="evidence-file" { "Thêm chứng cứ (ảnh chụp màn hình, PDF, video, tối đa 25 MB)" }
+                    input id="evidence-file" type="file" name="file" required;
+                    button type="submit" { "Tải lên" }
+                }
+            }
+
+            h2 { "Xử lý" }
+            p { a.button href=(format!("/ho-so/{id}/cong-van")) { "Tạo công văn đề nghị gỡ bỏ (DOCX)" } }
+            @if act {
+                div.actions {
+                    form method="post" action=(format!("/ho-so/{id}/giao")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="assignee" { "Giao cho" }
+                        select id="assignee" name="assignee" {
+                            option value="" { "— Chưa giao —" }
+                            @for o in &v.officers { option value=(o) selected[c.assignee.as_deref() == Some(o.as_str())] { (o) } }
+                        }
+                        button type="submit" { "Giao" }
+                    }
+                    form method="post" action=(format!("/ho-so/{id}/xu-ly")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="action" { "Biện pháp" }
+                        select id="action" name="action" {
+                            @for a in CaseAction::ALL { option value=(a.as_str()) { (a.label_vi()) } }
+                        }
+                        label for="note" { "Ghi chú" }
+                        input id="note" name="note";
+                        button type="submit" { "Ghi nhận" }
+                    }
+                    form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="status" value="closed";
+                        label for="outcome" { "Kết quả xử lý" }
+                        input id="outcome" name="outcome" required minlength="3";
+                        button type="submit" { "Đóng hồ sơ" }
+                    }
+                }
+            } @else if may_triage(user.session.user.role) {
+                form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="status" value="in_progress";
+                    button type="submit" { "Mở lại hồ sơ" }
+                }
+            }
+            @if v.open_cases > 1 && act { p.note { "Để gộp thêm cảnh báo vào hồ sơ này, chọn chúng ở " a href="/canh-bao" { "hàng đợi cảnh báo" } "." } }
+
+            h2 { "Diễn biến" }
+            ol.timeline {
+                @for e in &v.timeline {
+                    li { span.note { (vn_time(&e.at)) " · " (e.actor) } " " (timeline_line(e)) }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+// ---- changes -----------------------------------------------------------------------------------
+
+async fn change(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    body: &Bytes,
+    id: i64,
+    f: impl FnOnce(&mut store::Store, &str, &[(String, String)]) -> anyhow::Result<()> + Send + 'static,
+) -> Response {
+    let form = fields(body);
+    if let Some(r) = refused(user, field(&form, "csrf"), may_triage) {
+        return r;
+    }
+    let actor = user.session.user.username.clone();
+    match state.with_store(move |s| f(s, &actor, &form)).await {
+        Ok(()) => see_case(id),
+        Err(e) => store_refusal(e),
+    }
+}
+
+pub async fn assign(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    change(&state, &user, &body, id, move |s, actor, f| {
+        let who = field(f, "assignee").trim();
+        if !who.is_empty()
+            && !s
+                .users()?
+                .iter()
+                .any(|u| u.username == who && may_triage(u.role))
+        {
+            return Err(StoreError::Invalid(format!(
+                "«{who}» không phải cán bộ xử lý / not an officer"
+            ))
+            .into());
+        }
+        Ok(s.assign_case(actor, id, (!who.is_empty()).then_some(who))?)
+    })
+    .await
+}
+
+pub async fn act(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    change(&state, &user, &body, id, move |s, actor, f| {
+        let action = CaseAction::parse(field(f, "action"))
+            .ok_or_else(|| StoreError::Invalid("biện pháp không hợp lệ / unknown action".into()))?;
+        Ok(s.case_action(actor, id, action, field(f, "note"))?)
+    })
+    .await
+}
+
+pub async fn set_status(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    change(&state, &user, &body, id, move |s, actor, f| {
+        let status = CaseStatus::parse(field(f, "status")).ok_or_else(|| {
+            StoreError::Invalid("trạng thái không hợp lệ / unknown status".into())
+        })?;
+        Ok(s.set_case_status(actor, id, status, field(f, "outcome"))?)
+    })
+    .await
+}
+
+pub async fn split(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let form = fields(&body);
+    if let Some(r) = refused(&user, field(&form, "csrf"), may_triage) {
+        return r;
+    }
+    let actor = user.session.user.username.clone();
+    let alerts = ids(&form, "alert");
+    match state
+        .with_store(move |s| Ok(s.split_case(&actor, id, &alerts)?))
+        .await
+    {
+        Ok(new) => see_case(new),
+        Err(e) => store_refusal(e),
+    }
+}
+
+// ---- evidence ----------------------------------------------------------------------------------
+
+/// The media type of an evidence file, by its content: pictures, PDF, video, office documents,
+/// plain text. Anything else is refused.
+fn evidence_type(bytes: &[u8]) -> Option<&'static str> {
+    let starts = |p: &[u8]| bytes.starts_with(p);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else if starts(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        Some("video/mp4")
+    } else if starts(b"PK\x03\x04") {
+        Some("application/zip")
+    } else if !bytes.is_empty() && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+        Some("text/plain; charset=utf-8")
+    } else {
+        None
+    }
+}
+
+/// Writes the bytes at their SHA-256 unless they are there already; the file is made read-only.
+fn keep(dir: &std::path::Path, sha: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let sub = dir.join(&sha[..2]);
+    std::fs::create_dir_all(&sub)?;
+    let path = sub.join(sha);
+    if path.exists() {
+        return Ok(());
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(&sub)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
+    let mut perms = tmp.as_file().metadata()?.permissions();
+    perms.set_readonly(true);
+    tmp.as_file().set_permissions(perms)?;
+    match tmp.persist_noclobber(&path) {
+        Ok(_) => Ok(()),
+        // Another request kept the same bytes meanwhile: same hash, same file.
+        Err(_) if path.exists() => Ok(()),
+        Err(e) => Err(e.error.into()),
+    }
+}
+
+pub async fn upload_evidence(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let (mut csrf, mut file, mut name) = (String::new(), Vec::new(), String::from("chung-cu"));
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let field_name = field.name().unwrap_or("").to_owned();
+                if let Some(f) = field.file_name() {
+                    // Only the last path component, printable, at most 120 characters.
+                    let base = f.rsplit(['/', '\\']).next().unwrap_or(f);
+                    let clean: String =
+                        base.chars().filter(|c| !c.is_control()).take(120).collect();
+                    if !clean.trim().is_empty() {
+                        name = clean;
+                    }
+                }
+                match field.bytes().await {
+                    Ok(b) if field_name == "csrf" => {
+                        csrf = String::from_utf8_lossy(&b).into_owned()
+                    }
+                    Ok(b) if field_name == "file" => file = b.to_vec(),
+                    Ok(_) => {}
+                    Err(_) => {
+                        return error_page(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Tệp quá lớn (tối đa 25 MB) hoặc tải lên bị gián đoạn.",
+                        );
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(StatusCode::BAD_REQUEST, "Biểu mẫu tải lên không hợp lệ."),
+        }
+    }
+    if let Some(r) = refused(&user, &csrf, may_triage) {
+        return r;
+    }
+    let Some(media_type) = evidence_type(&file) else {
+        return error_page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Không nhận loại tệp này: chỉ nhận ảnh (PNG, JPEG, GIF, WebP), PDF, video MP4, tệp nén hoặc văn bản.",
+        );
+    };
+    let sha = hex::encode(Sha256::digest(&file));
+    let dir = state.evidence_dir.clone();
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            // Refuse before writing a file for a case that does not exist or is closed.
+            match s.case(id)? {
+                None => {
+                    return Err(StoreError::NotFound {
+                        entity: "case",
+                        id: id.to_string(),
+                    }
+                    .into());
+                }
+                Some(c) if c.status == CaseStatus::Closed => {
+                    return Err(StoreError::Invalid(format!(
+                        "hồ sơ #{id} đã đóng / case #{id} is closed"
+                    ))
+                    .into());
+                }
+                Some(_) => {}
+            }
+            keep(&dir, &sha, &file)?;
+            s.add_evidence(
+                &actor,
+                &Evidence {
+                    case_id: id,
+                    sha256: sha,
+                    file_name: name,
+                    media_type: media_type.to_owned(),
+                    size: file.len() as u64,
+                    added_by: String::new(),
+                    added_at: String::new(),
+                },
+            )?;
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(()) => see_case(id),
+        Err(e) => store_refusal(e),
+    }
+}
+
+pub async fn download_evidence(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path((id, sha)): Path<(i64, String)>,
+) -> Response {
+    if !may_read(user.session.user.role) {
+        return forbidden();
+    }
+    // Only a SHA-256 that is on this case names a file: nothing else reaches the disk.
+    if sha.len() != 64
+        || !sha
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này.");
+    }
+    let dir = state.evidence_dir.clone();
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            let Some(e) = s.evidence(id)?.into_iter().find(|e| e.sha256 == sha) else {
+                return Ok(None);
+            };
+            let bytes = std::fs::read(dir.join(&sha[..2]).join(&sha))?;
+            s.record_about(
+                &actor,
+                "case.evidence.view",
+                "case",
+                &id.to_string(),
+                serde_json::json!({"sha256": sha, "purpose": "xem chứng cứ hồ sơ"}),
+            )?;
+            Ok(Some((e, bytes)))
+        })
+        .await;
+    match result {
+        Ok(Some((e, bytes))) => {
+            let ascii: String = e
+                .file_name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            (
+                [
+                    (header::CONTENT_TYPE, e.media_type.clone()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{ascii}\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này."),
+        Err(e) => internal(e),
+    }
+}
+
+// ---- the letter --------------------------------------------------------------------------------
+
+pub async fn letter(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+) -> Response {
+    if !may_read(user.session.user.role) {
+        return forbidden();
+    }
+    let make = state.letter.clone();
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            if s.case(id)?.is_none() {
+                return Ok(None);
+            }
+            let bytes = make(s, id)?;
+            s.record_about(
+                &actor,
+                "case.letter",
+                "case",
+                &id.to_string(),
+                serde_json::json!({"bytes": bytes.len()}),
+            )?;
+            Ok(Some(bytes))
+        })
+        .await;
+    match result {
+        Ok(Some(bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                        .to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"cong-van-de-nghi-go-bo-ho-so-{id}.docx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
+        Err(e) => internal(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Category;
+
+    #[test]
+    fn evidence_is_recognised_by_content_not_name() {
+        assert_eq!(evidence_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(evidence_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(evidence_type(b"\0\0\0\x18ftypmp42"), Some("video/mp4"));
+        assert_eq!(
+            evidence_type("Ảnh chụp: lừa đảo".as_bytes()),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
+        assert_eq!(evidence_type(b""), None);
+    }
+
+    #[test]
+    fn a_file_is_kept_once_at_its_hash_and_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"%PDF-1.7 evidence";
+        let sha = hex::encode(Sha256::digest(bytes));
+        keep(dir.path(), &sha, bytes).unwrap();
+        keep(dir.path(), &sha, bytes).unwrap();
+        let path = dir.path().join(&sha[..2]).join(&sha);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(&sha[..2]))
+                .unwrap()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn evidence_spans_are_marked_and_show_the_masked_form() {
+        let text = "Gọi 0912345678 để nhận quà";
+        let start = text.find("0912").unwrap();
+        let item = Item {
+            id: 1,
+            source_id: "p1".into(),
+            platform: domain::Platform::Facebook,
+            community_id: 1,
+            community_url: None,
+            published_at: "2026-11-02T08:30:00+07:00".into(),
+            text: text.into(),
+            url: None,
+            author_pseudonym: None,
+            author_handle: None,
+            metrics: Default::default(),
+            media: vec![],
+        };
+        let signal = StoredSignal {
+            item_id: 1,
+            category: Category::PersonalData,
+            score: 0.9,
+            explanation: "số điện thoại".into(),
+            evidence: format!(
+                r#"[{{"start":{start},"end":{},"shown":"0912***678"}}]"#,
+                start + 10
+            ),
+            detector: "entities".into(),
+            reference: String::new(),
+            version: "1".into(),
+            shadow: false,
+            role: None,
+        };
+        let html = highlighted(&item, &[signal]).into_string();
+        assert_eq!(
+            html,
+            "<p class=\"post\">Gọi <mark>0912***678</mark> để nhận quà</p>"
+        );
+    }
+}
