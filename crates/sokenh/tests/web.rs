@@ -447,6 +447,10 @@ fn an_officer_dismisses_an_alert_with_a_reason() {
 }
 
 fn upload(s: &Server, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Reply {
+    upload_to(s, "/so-dang-ky/nhap", cookie, csrf, name, bytes)
+}
+
+fn upload_to(s: &Server, path: &str, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Reply {
     let mut body = Vec::new();
     body.extend_from_slice(
         format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
@@ -459,7 +463,7 @@ fn upload(s: &Server, cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Rep
     body.extend_from_slice(b"\r\n--XyZ--\r\n");
     reply(
         agent()
-            .post(format!("{}/so-dang-ky/nhap", s.base))
+            .post(format!("{}{path}", s.base))
             .header("Cookie", cookie)
             .header("Content-Type", "multipart/form-data; boundary=XyZ")
             .send(&body[..])
@@ -667,4 +671,264 @@ fn a_unit_admin_cannot_write_outside_its_unit_by_upload() {
     let officer = login(&s, "congan", "demo-congan-2026");
     let list = get(&s, "/so-dang-ky?q=congan.thachquang", Some(&officer)).body;
     assert!(list.contains("Công an xã Thạch Quảng") && !list.contains("Trang đã đổi tên"));
+}
+
+/// Scam posts in two groups (one alert each), and a phone number in one of them.
+fn ingest_scams(data: &Path) {
+    let mut posts = Vec::new();
+    for (group, n) in [("thachquang.dongtam", 3), ("thachquang.chotrungtam", 3)] {
+        for k in 0..n {
+            posts.push(serde_json::json!({
+                "id": format!("{group}-{k}"), "community_url": format!("https://www.facebook.com/groups/{group}"),
+                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
+                "text": format!("Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay, gọi 09123456{k}8")
+            }).to_string());
+        }
+    }
+    let file = data.join("scam.jsonl");
+    std::fs::write(&file, posts.join("\n")).unwrap();
+    json(&sokenh(data, &["ingest", file.to_str().unwrap(), "--json"]));
+}
+
+/// Every number after `marker` in the body, in order.
+fn numbers_after(body: &str, marker: &str) -> Vec<String> {
+    body.match_indices(marker)
+        .map(|(at, _)| {
+            body[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    ingest_scams(tmp.path());
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let queue = get(&s, "/canh-bao", Some(&officer));
+    let alerts = numbers_after(&queue.body, "name=\"alert\" value=\"");
+    assert!(alerts.len() >= 2, "two open alerts: {}", queue.body);
+    let token = csrf(&queue.body);
+
+    // Two alerts merged into one new case.
+    let mut form = vec![
+        ("csrf", token.as_str()),
+        ("case", ""),
+        ("title", "Lừa đảo tuyển cộng tác viên"),
+    ];
+    form.extend(alerts.iter().take(2).map(|a| ("alert", a.as_str())));
+    let r = post(&s, "/canh-bao/ho-so", Some(&officer), &form);
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (303, "/ho-so/1"),
+        "{}",
+        r.body
+    );
+    let page = get(&s, "/ho-so/1", Some(&officer));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Hồ sơ #1: Lừa đảo tuyển cộng tác viên"));
+    assert!(
+        page.body.contains(&format!(
+            "Mở hồ sơ từ cảnh báo #{}, #{}",
+            alerts[0], alerts[1]
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<mark>"), "the evidence is highlighted");
+    assert!(
+        !page.body.contains("0912345608"),
+        "a phone number is shown masked only"
+    );
+    // The queue no longer offers them; taking one twice is refused with the reason.
+    let queue = get(&s, "/canh-bao", Some(&officer));
+    assert!(!numbers_after(&queue.body, "name=\"alert\" value=\"").contains(&alerts[0]));
+    let again = post(
+        &s,
+        "/canh-bao/ho-so",
+        Some(&officer),
+        &[("csrf", &token), ("alert", &alerts[0])],
+    );
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("không còn chờ xử lý"), "{}", again.body);
+
+    // Split one alert off into case 2, then back to case 1's work.
+    let r = post(
+        &s,
+        "/ho-so/1/tach",
+        Some(&officer),
+        &[("csrf", &token), ("alert", &alerts[1])],
+    );
+    assert_eq!((r.status, r.location.as_str()), (303, "/ho-so/2"));
+    assert!(
+        get(&s, "/ho-so/2", Some(&officer))
+            .body
+            .contains("tách từ hồ sơ #1")
+    );
+
+    // Evidence: kept at its SHA-256, listed, downloadable as it was; a program is refused.
+    let png = b"\x89PNG\r\n\x1a\nscreenshot of the scam post";
+    let r = upload_to(
+        &s,
+        "/ho-so/1/chung-cu",
+        &officer,
+        &token,
+        "anh-chup.png",
+        png,
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(&s, "/ho-so/1", Some(&officer));
+    assert_eq!(
+        page.body.matches("href=\"/ho-so/1/chung-cu/").count(),
+        1,
+        "one evidence link"
+    );
+    let at =
+        page.body.find("href=\"/ho-so/1/chung-cu/").unwrap() + "href=\"/ho-so/1/chung-cu/".len();
+    let sha: String = page.body[at..at + 64].to_owned();
+    assert!(sha.bytes().all(|b| b.is_ascii_hexdigit()), "{sha}");
+    let file = agent()
+        .get(format!("{}/ho-so/1/chung-cu/{sha}", s.base))
+        .header("Cookie", &officer)
+        .call()
+        .unwrap();
+    assert_eq!(file.status().as_u16(), 200);
+    assert_eq!(file.headers().get("content-type").unwrap(), "image/png");
+    assert_eq!(file.into_body().read_to_vec().unwrap(), png);
+    assert_eq!(
+        upload_to(
+            &s,
+            "/ho-so/1/chung-cu",
+            &officer,
+            &token,
+            "x.png",
+            b"MZ\x90\0\x03"
+        )
+        .status,
+        415
+    );
+    assert_eq!(
+        get(&s, "/ho-so/1/chung-cu/..%2F..%2Fsokenh.db", Some(&officer)).status,
+        404
+    );
+
+    // Assign, act, and the takedown letter with the case's facts.
+    let r = post(
+        &s,
+        "/ho-so/1/giao",
+        Some(&officer),
+        &[("csrf", &token), ("assignee", "congan")],
+    );
+    assert_eq!(r.status, 303);
+    let r = post(
+        &s,
+        "/ho-so/1/xu-ly",
+        Some(&officer),
+        &[
+            ("csrf", &token),
+            ("action", "request_takedown"),
+            ("note", "gửi công văn"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let letter = agent()
+        .get(format!("{}/ho-so/1/cong-van", s.base))
+        .header("Cookie", &officer)
+        .call()
+        .unwrap();
+    assert_eq!(letter.status().as_u16(), 200);
+    let bytes = letter.into_body().read_to_vec().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for expected in [
+        "ĐẢNG ỦY XÃ THẠCH QUẢNG",
+        "Kính gửi: ",
+        "Công ty Meta Platforms, Inc.",
+        "V/v đề nghị gỡ bỏ",
+        "hồ sơ số 1",
+        "Nghị định số 147/2024/NĐ-CP",
+        sha.as_str(),
+        "anh-chup.png",
+        "T/M BAN THƯỜNG VỤ",
+    ] {
+        assert!(xml.contains(expected), "the letter has «{expected}»");
+    }
+
+    // Closing needs an outcome; a closed case takes no more evidence.
+    let r = post(
+        &s,
+        "/ho-so/1/trang-thai",
+        Some(&officer),
+        &[("csrf", &token), ("status", "closed"), ("outcome", "")],
+    );
+    assert_eq!(r.status, 400);
+    let r = post(
+        &s,
+        "/ho-so/1/trang-thai",
+        Some(&officer),
+        &[
+            ("csrf", &token),
+            ("status", "closed"),
+            ("outcome", "Nền tảng đã gỡ các bài đăng"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let page = get(&s, "/ho-so/1", Some(&officer));
+    for line in [
+        "Giao cho congan",
+        "Đề nghị gỡ bỏ: gửi công văn",
+        "Thêm chứng cứ «anh-chup.png»",
+        "Tạo công văn đề nghị gỡ bỏ (DOCX)",
+        "Đóng hồ sơ. Kết quả: Nền tảng đã gỡ các bài đăng",
+    ] {
+        assert!(page.body.contains(line), "timeline: {line}");
+    }
+    assert_eq!(
+        upload_to(
+            &s,
+            "/ho-so/1/chung-cu",
+            &officer,
+            &token,
+            "b.png",
+            b"\x89PNG\r\n\x1a\nlater"
+        )
+        .status,
+        400
+    );
+
+    // The Inspection Committee reads cases; an analyst and a unit admin do not; nobody else acts.
+    let inspector = login(&s, "kiemtra", "demo-kiemtra-2026");
+    let page = get(&s, "/ho-so/2", Some(&inspector));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("action=\"/ho-so/2/giao\""));
+    let t = csrf(&page.body);
+    assert_eq!(
+        post(
+            &s,
+            "/ho-so/2/giao",
+            Some(&inspector),
+            &[("csrf", &t), ("assignee", "kiemtra")]
+        )
+        .status,
+        403
+    );
+    for (user, password) in [
+        ("xaydungdang", "demo-xaydungdang-2026"),
+        ("chibo.dongtam", "demo-chibo.dongtam-2026"),
+    ] {
+        let c = login(&s, user, password);
+        assert_eq!(get(&s, "/ho-so", Some(&c)).status, 403, "{user}");
+        assert_eq!(get(&s, "/ho-so/1", Some(&c)).status, 403, "{user}");
+    }
+    drop(s);
+    let stored = tmp.path().join("evidence").join(&sha[..2]).join(&sha);
+    assert_eq!(std::fs::read(stored).unwrap(), png);
+    let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
 }

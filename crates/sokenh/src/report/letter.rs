@@ -83,13 +83,44 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
     let evidence = store.evidence(id)?;
 
     let what = case.category.label_vi().to_lowercase();
+    // The pages the posts were on, when the case is not about one page.
+    let sources: Vec<String> = alerts
+        .iter()
+        .flat_map(|a| a.item_ids.iter().cloned())
+        .collect();
+    let items = store.alert_items(&sources)?;
     let (page, platform, url) = match &community {
         Some(c) => (
             format!("trang/kênh «{}»", c.name),
             c.platform,
             c.url.clone(),
         ),
-        None => ("nội dung".to_owned(), Platform::Other, None),
+        None => {
+            let mut ids: Vec<i64> = items.iter().map(|(i, _)| i.community_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let communities = store.communities()?;
+            let names: Vec<String> = ids
+                .iter()
+                .filter_map(|id| communities.iter().find(|c| c.id.0 == *id))
+                .map(|c| match &c.url {
+                    Some(u) => format!("«{}» ({u})", c.name),
+                    None => format!("«{}»", c.name),
+                })
+                .collect();
+            let platform = match items.first() {
+                Some((first, _)) if items.iter().all(|(i, _)| i.platform == first.platform) => {
+                    first.platform
+                }
+                _ => Platform::Other,
+            };
+            let page = if names.is_empty() {
+                "các nội dung".to_owned()
+            } else {
+                format!("các bài đăng trên {}", names.join(", "))
+            };
+            (page, platform, None)
+        }
     };
     let mut paragraphs = vec![format!(
         "Qua rà soát trên không gian mạng, {issuer_name} phát hiện {page}{} có dấu hiệu vi phạm: {what} (hồ sơ số {id}: «{}»).",
@@ -160,7 +191,14 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
         },
         issuer: upper(&issuer_name),
         number: "Số       -CV/ĐU".into(),
-        about: format!("V/v đề nghị gỡ bỏ {page} có dấu hiệu {what}"),
+        about: format!(
+            "V/v đề nghị gỡ bỏ {} có dấu hiệu {what}",
+            if community.is_some() {
+                page.as_str()
+            } else {
+                "nội dung"
+            }
+        ),
         place_date: format!(
             "{place}, ngày {} tháng {} năm {}",
             today.day(),
