@@ -1,7 +1,9 @@
 //! Journeys in a real browser: Debian's Chromium driven through chromium-driver (WebDriver) with
 //! fantoccini, against `sokenh demo` on a free port. Each role signs in through the form, the
 //! main pages are opened and saved as screenshots (`target/screenshots/`, CI artefacts), a member
-//! declares a page and signs the commitment, and everyone signs out with the button.
+//! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
+//! a case, uploads evidence and downloads the takedown letter, and everyone signs out with the
+//! button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
 mod common;
@@ -48,7 +50,30 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
+    // Scam posts, so the officer has alerts to triage.
+    common::json(&common::sokenh(
+        tmp.path(),
+        &["demo", "--no-serve", "--json"],
+    ));
+    let posts: Vec<String> = (0..3)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("scam-{k}"), "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
+                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
+                "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"
+            })
+            .to_string()
+        })
+        .collect();
+    let feed = tmp.path().join("scam.jsonl");
+    std::fs::write(&feed, posts.join("\n")).unwrap();
+    common::json(&common::sokenh(
+        tmp.path(),
+        &["ingest", feed.to_str().unwrap(), "--json"],
+    ));
     let server = common::start_demo(tmp.path());
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
     let base = server.base.clone();
 
     let port = free_port();
@@ -63,7 +88,10 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        serde_json::json!({"args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=vi"]}),
+        serde_json::json!({
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=vi"],
+            "prefs": {"download.default_directory": downloads.to_str().unwrap(), "download.prompt_for_download": false}
+        }),
     );
     let mut client = None;
     for _ in 0..50 {
@@ -139,6 +167,9 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
             )
             .unwrap();
         }
+        if user == "congan" {
+            officer_journey(&c, &base, tmp.path(), &downloads, &shots).await;
+        }
         if user == "dangvien" {
             c.find(Locator::Id("url"))
                 .await
@@ -209,4 +240,160 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         );
     }
     c.close().await.unwrap();
+}
+
+/// Waits for an element whose text contains `text`, and returns that text.
+async fn wait_text(c: &fantoccini::Client, xpath: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// An officer: imports a sheet, merges the open alerts into a case, uploads a screenshot as
+/// evidence, records the takedown request, downloads the letter.
+async fn officer_journey(
+    c: &fantoccini::Client,
+    base: &str,
+    tmp: &std::path::Path,
+    downloads: &std::path::Path,
+    shots: &std::path::Path,
+) {
+    // Import: the per-row report as a table.
+    let sheet = tmp.join("so-dang-ky.csv");
+    std::fs::write(
+        &sheet,
+        "STT,Tên trang,Đường dẫn,Số thành viên\n1,Hội cựu học sinh Thạch Quảng,https://www.facebook.com/groups/cuuhocsinh.thachquang,1204\n2,Trang hỏng,file:///etc/passwd,\n",
+    )
+    .unwrap();
+    c.goto(&format!("{base}/so-dang-ky")).await.unwrap();
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(sheet.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[action='/so-dang-ky/nhap'] button[type=submit]").await;
+    let summary = wait_text(
+        c,
+        "//*[contains(., 'Đã đọc 2 dòng')][not(*[contains(., 'Đã đọc 2 dòng')])]",
+    )
+    .await;
+    assert!(
+        summary.contains("thêm mới 1") && summary.contains("từ chối 1"),
+        "{summary}"
+    );
+    std::fs::write(
+        shots.join("congan-nhap-so-dang-ky.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // Triage: every open alert checked, into a new case.
+    c.goto(&format!("{base}/canh-bao")).await.unwrap();
+    std::fs::write(
+        shots.join("congan-canh-bao.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let boxes = c
+        .find_all(Locator::Css("input[type=checkbox][name=alert]"))
+        .await
+        .unwrap();
+    assert!(!boxes.is_empty(), "open alerts to triage");
+    for b in &boxes {
+        b.click().await.unwrap();
+    }
+    c.find(Locator::Id("case-title"))
+        .await
+        .unwrap()
+        .send_keys("Lừa đảo tuyển cộng tác viên")
+        .await
+        .unwrap();
+    click(c, "#merge button[type=submit]").await;
+    let h1 = wait_text(c, "//h1[starts-with(., 'Hồ sơ #')]").await;
+    assert_eq!(h1, "Hồ sơ #1: Lừa đảo tuyển cộng tác viên");
+    assert!(
+        !c.find_all(Locator::Css("p.post mark"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "evidence highlighted"
+    );
+
+    // Evidence: a screenshot file, listed with its SHA-256.
+    let png = c.screenshot().await.unwrap();
+    let shot = tmp.join("anh-chup-bai-dang.png");
+    std::fs::write(&shot, &png).unwrap();
+    c.find(Locator::Id("evidence-file"))
+        .await
+        .unwrap()
+        .send_keys(shot.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[enctype='multipart/form-data'] button[type=submit]").await;
+    let link = wait_text(c, "//a[contains(@href, '/chung-cu/')]").await;
+    assert_eq!(link, "anh-chup-bai-dang.png");
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&png))
+    };
+    assert!(
+        c.source().await.unwrap().contains(&sha),
+        "the page shows the file's SHA-256"
+    );
+
+    // The takedown request, recorded; the letter downloaded as DOCX.
+    c.find(Locator::Id("action"))
+        .await
+        .unwrap()
+        .select_by_value("request_takedown")
+        .await
+        .unwrap();
+    c.find(Locator::Id("note"))
+        .await
+        .unwrap()
+        .send_keys("gửi Meta qua kênh tiếp nhận")
+        .await
+        .unwrap();
+    click(c, "form[action$='/xu-ly'] button[type=submit]").await;
+    wait_text(
+        c,
+        "//ol[@class='timeline']/li[contains(., 'Đề nghị gỡ bỏ: gửi Meta')]",
+    )
+    .await;
+    click(c, "a[href$='/cong-van']").await;
+    let letter = downloads.join("cong-van-de-nghi-go-bo-ho-so-1.docx");
+    for _ in 0..100 {
+        if letter.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let bytes = std::fs::read(&letter).expect("the letter was downloaded");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a DOCX package");
+    c.refresh().await.unwrap();
+    wait_text(
+        c,
+        "//ol[@class='timeline']/li[contains(., 'Tạo công văn đề nghị gỡ bỏ')]",
+    )
+    .await;
+    std::fs::write(
+        shots.join("congan-ho-so.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 }

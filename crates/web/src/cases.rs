@@ -23,7 +23,7 @@ use store::StoreError;
 pub const MAX_EVIDENCE: usize = 25 * 1024 * 1024;
 
 /// Who may read cases: those who triage, and the Inspection Committee (cases are referred to it).
-fn may_read(role: Role) -> bool {
+pub(crate) fn may_read(role: Role) -> bool {
     may_triage(role) || role == Role::Inspector
 }
 
@@ -96,7 +96,7 @@ pub async fn from_alerts(
     let title = field(&f, "title").trim().to_owned();
     let actor = user.session.user.username.clone();
     let result = state
-        .with_store(move |s| {
+        .write(move |s| {
             if let Some(id) = into {
                 s.merge_alerts(&actor, id, &alert_ids)?;
                 return Ok(id);
@@ -153,10 +153,11 @@ pub async fn list(
     if !may_read(user.session.user.role) {
         return forbidden();
     }
-    let cases = match state.with_store(|s| Ok(s.cases()?)).await {
-        Ok(c) => c,
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
         Err(e) => return internal(e),
     };
+    let cases = &snap.cases;
     let status = CaseStatus::parse(&q.status);
     let mut shown: Vec<&Case> = cases
         .iter()
@@ -528,7 +529,7 @@ async fn change(
         return r;
     }
     let actor = user.session.user.username.clone();
-    match state.with_store(move |s| f(s, &actor, &form)).await {
+    match state.write(move |s| f(s, &actor, &form)).await {
         Ok(()) => see_case(id),
         Err(e) => store_refusal(e),
     }
@@ -600,7 +601,7 @@ pub async fn split(
     let actor = user.session.user.username.clone();
     let alerts = ids(&form, "alert");
     match state
-        .with_store(move |s| Ok(s.split_case(&actor, id, &alerts)?))
+        .write(move |s| Ok(s.split_case(&actor, id, &alerts)?))
         .await
     {
         Ok(new) => see_case(new),
@@ -708,7 +709,7 @@ pub async fn upload_evidence(
     let dir = state.evidence_dir.clone();
     let actor = user.session.user.username.clone();
     let result = state
-        .with_store(move |s| {
+        .write(move |s| {
             // Refuse before writing a file for a case that does not exist or is closed.
             match s.case(id)? {
                 None => {

@@ -73,8 +73,32 @@ pub struct AppState {
     pub limits: Limits,
     sessions: Mutex<HashMap<String, auth::Session>>,
     /// The dashboard's figures for a month, computed at most once a minute.
-    figures_cache: Mutex<Option<(std::time::Instant, chrono::NaiveDate, serde_json::Value)>>,
+    figures_cache: Mutex<
+        Option<(
+            std::time::Instant,
+            chrono::NaiveDate,
+            Arc<serde_json::Value>,
+        )>,
+    >,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// What most pages read — units, the register, alerts, cases — loaded at most every
+    /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
+    snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
+}
+
+/// How long a snapshot serves before it is read again (changes made by other processes — the
+/// CLI's imports and ingests — appear within this time; changes made here, at once).
+pub const SNAPSHOT_TTL: Duration = Duration::from_secs(5);
+
+/// The register and the work queues as read at one moment.
+pub struct Snapshot {
+    pub units: Vec<domain::Unit>,
+    pub communities: Vec<domain::Community>,
+    /// `text::fold` of each community's name, in the same order (for search as you type).
+    pub folded: Vec<String>,
+    pub alerts: Vec<domain::StoredAlert>,
+    pub cases: Vec<domain::Case>,
+    at: std::time::Instant,
 }
 
 impl AppState {
@@ -88,7 +112,39 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
             failures: Mutex::new(HashMap::new()),
+            snapshot: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// The current snapshot, read again when older than [`SNAPSHOT_TTL`] or after a change.
+    pub async fn snapshot(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
+        let mut slot = self.snapshot.lock().await;
+        if let Some(s) = slot.as_ref()
+            && s.at.elapsed() < SNAPSHOT_TTL
+        {
+            return Ok(s.clone());
+        }
+        let fresh = self
+            .with_store(|s| {
+                let communities = s.communities()?;
+                Ok(Snapshot {
+                    units: s.units()?,
+                    folded: communities.iter().map(|c| text::fold(&c.name)).collect(),
+                    communities,
+                    alerts: s.alerts()?,
+                    cases: s.cases()?,
+                    at: std::time::Instant::now(),
+                })
+            })
+            .await?;
+        let fresh = Arc::new(fresh);
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Something was written here: the next page reads the store again.
+    pub async fn changed(&self) {
+        *self.snapshot.lock().await = None;
     }
 
     /// The month's figures from `from` to `to`, reused for a minute: over a million posts they take
@@ -98,17 +154,34 @@ impl AppState {
         store: &mut Store,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-    ) -> anyhow::Result<serde_json::Value> {
-        if let Some((at, month, v)) = self.figures_cache.lock().expect("cache").as_ref()
-            && *month == from
-            && at.elapsed() < Duration::from_secs(60)
-        {
-            return Ok(v.clone());
+    ) -> anyhow::Result<Arc<serde_json::Value>> {
+        if let Some(v) = self.cached_figures(from) {
+            return Ok(v);
         }
-        let v = (self.figures)(store, from, to)?;
+        let v = Arc::new((self.figures)(store, from, to)?);
         *self.figures_cache.lock().expect("cache") =
             Some((std::time::Instant::now(), from, v.clone()));
         Ok(v)
+    }
+
+    /// Like [`AppState::with_store`] for a change: the snapshot is read again afterwards.
+    pub async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let r = self.with_store(f).await;
+        self.changed().await;
+        r
+    }
+
+    /// The month's figures if computed less than a minute ago (no store needed).
+    pub fn cached_figures(&self, from: chrono::NaiveDate) -> Option<Arc<serde_json::Value>> {
+        match self.figures_cache.lock().expect("cache").as_ref() {
+            Some((at, month, v)) if *month == from && at.elapsed() < Duration::from_secs(60) => {
+                Some(v.clone())
+            }
+            _ => None,
+        }
     }
 
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).

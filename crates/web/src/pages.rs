@@ -379,25 +379,40 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
     }
     let today = vietnam_today();
     let from = today.with_day(1).expect("day 1");
-    let cache = state.clone();
-    let u = user.session.user.clone();
-    let loaded = state
-        .with_store(move |s| {
-            let f = cache.month_figures(s, from, today + chrono::Duration::days(1))?;
-            let units = s.units()?;
-            let scope = visible_units(&units, &u);
-            let communities: Vec<Community> = s
-                .communities()?
-                .into_iter()
-                .filter(|c| in_scope(c, &scope))
-                .collect();
-            Ok((f, communities, scope))
-        })
-        .await;
-    let (f, communities, scope) = match loaded {
-        Ok(x) => x,
+    let figures = match state.cached_figures(from) {
+        Some(f) => f,
+        None => {
+            let cache = state.clone();
+            match state
+                .with_store(move |s| {
+                    cache.month_figures(s, from, today + chrono::Duration::days(1))
+                })
+                .await
+            {
+                Ok(f) => f,
+                Err(e) => return internal(e),
+            }
+        }
+    };
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
         Err(e) => return internal(e),
     };
+    let f = &*figures;
+    let scope = visible_units(&snap.units, &user.session.user);
+    let communities: Vec<&Community> = snap
+        .communities
+        .iter()
+        .filter(|c| in_scope(c, &scope))
+        .collect();
+    let mut open_alerts: std::collections::BTreeMap<&str, u64> = Default::default();
+    for a in snap.alerts.iter().filter(|a| a.status == "open") {
+        *open_alerts.entry(a.category.label_vi()).or_default() += 1;
+    }
+    let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
+    recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    recent.truncate(5);
+    let sees_cases = crate::cases::may_read(user.session.user.role);
     let mut by_platform: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut by_status: std::collections::BTreeMap<&str, u64> = Default::default();
     for c in &communities {
@@ -439,6 +454,14 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
                     tr { td { (c["unit"].as_str().unwrap_or("")) } td.num { (n(&c["members"])) } td.num { (n(&c["declared"])) } td.num { (n(&c["signed"])) } }
                 }
             }
+            h2 { "Cảnh báo chờ xử lý theo loại" }
+            @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
+                table { tr { th { "Loại" } th { "Số cảnh báo" } } @for (c, k) in &open_alerts { tr { td { (c) } td.num { (k) } } } }
+            }
+            @if sees_cases {
+                h2 { "Hồ sơ gần đây" }
+                @if recent.is_empty() { p.note { "Chưa có hồ sơ." } } @else { (crate::cases::case_table(&recent)) }
+            }
             h2 { "Bài đăng có dấu hiệu trong tháng, theo loại" }
             table {
                 tr { th { "Loại" } th { "Số bài" } }
@@ -461,24 +484,17 @@ pub struct RegisterQuery {
     platform: String,
     #[serde(default)]
     status: String,
+    /// Page number, from 1.
+    #[serde(default = "first_page")]
+    trang: usize,
 }
 
-async fn scoped_communities(
-    state: &Arc<AppState>,
-    user: &domain::User,
-) -> anyhow::Result<Vec<Community>> {
-    let u = user.clone();
-    state
-        .with_store(move |s| {
-            let units = s.units()?;
-            let scope = visible_units(&units, &u);
-            Ok(s.communities()?
-                .into_iter()
-                .filter(|c| in_scope(c, &scope))
-                .collect())
-        })
-        .await
+fn first_page() -> usize {
+    1
 }
+
+/// Rows on one page of the register list.
+pub const REGISTER_PAGE: usize = 100;
 
 pub async fn register(
     State(state): State<Arc<AppState>>,
@@ -488,21 +504,39 @@ pub async fn register(
     if user.session.user.role == Role::Member {
         return forbidden();
     }
-    let all = match scoped_communities(&state, &user.session.user).await {
-        Ok(c) => c,
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
         Err(e) => return internal(e),
     };
+    let scope = visible_units(&snap.units, &user.session.user);
     let needle = text::fold(&q.q);
-    let shown: Vec<&Community> = all
+    let mut total = 0;
+    let shown: Vec<&Community> = snap
+        .communities
         .iter()
-        .filter(|c| {
+        .zip(&snap.folded)
+        .filter(|(c, _)| in_scope(c, &scope))
+        .inspect(|_| total += 1)
+        .filter(|(c, folded)| {
             needle.is_empty()
-                || text::fold(&c.name).contains(&needle)
+                || folded.contains(&needle)
                 || c.url.as_deref().is_some_and(|u| u.contains(&q.q))
         })
-        .filter(|c| q.platform.is_empty() || c.platform.as_str() == q.platform)
-        .filter(|c| q.status.is_empty() || c.status.as_str() == q.status)
+        .filter(|(c, _)| q.platform.is_empty() || c.platform.as_str() == q.platform)
+        .filter(|(c, _)| q.status.is_empty() || c.status.as_str() == q.status)
+        .map(|(c, _)| c)
         .collect();
+    let pages = shown.len().div_ceil(REGISTER_PAGE).max(1);
+    let current = q.trang.clamp(1, pages);
+    let rows = &shown[(current - 1) * REGISTER_PAGE..shown.len().min(current * REGISTER_PAGE)];
+    let link = |n: usize| {
+        let mut u = form_urlencoded::Serializer::new(String::from("/so-dang-ky?"));
+        u.append_pair("q", &q.q)
+            .append_pair("platform", &q.platform)
+            .append_pair("status", &q.status)
+            .append_pair("trang", &n.to_string());
+        u.finish()
+    };
     page(
         "Sổ đăng ký",
         Some(&user),
@@ -533,13 +567,16 @@ pub async fn register(
                     div { button type="submit" { "Tải lên" } }
                 }
             }
-            p.note { (shown.len()) " / " (all.len()) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { "Xuất Excel" } }
+            p.note {
+                (shown.len()) " / " (total) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { "Xuất Excel" }
+                @if may_import(user.session.user.role) { " — " a href="/so-dang-ky/moi" { "Thêm trang, kênh, nhóm" } }
+            }
             table {
                 tr { th { "Tên" } th { "Nền tảng" } th { "Phân loại" } th { "Tình trạng" } th { "Đơn vị" } th { "Thành viên" } }
-                @for c in &shown {
+                @for c in rows {
                     tr {
                         td {
-                            (c.name)
+                            a href=(format!("/so-dang-ky/{}", c.id.0)) { (c.name) }
                             @if let Some(u) = &c.url { br; span.note { (u) } }
                         }
                         td { (c.platform.label_vi()) }
@@ -548,6 +585,13 @@ pub async fn register(
                         td { (c.unit.as_deref().unwrap_or("")) }
                         td.num { @if let Some(m) = c.members { (thousands(m)) } }
                     }
+                }
+            }
+            @if pages > 1 {
+                nav.pages aria-label="Trang" {
+                    @if current > 1 { a href=(link(current - 1)) rel="prev" { "← Trước" } }
+                    span { "Trang " (current) " / " (pages) }
+                    @if current < pages { a href=(link(current + 1)) rel="next" { "Sau →" } }
                 }
             }
         },
@@ -602,8 +646,16 @@ pub async fn api_communities(State(state): State<Arc<AppState>>, user: SignedIn)
         )
             .into_response();
     }
-    match scoped_communities(&state, &user.session.user).await {
-        Ok(c) => axum::Json(c).into_response(),
+    match state.snapshot().await {
+        Ok(snap) => {
+            let scope = visible_units(&snap.units, &user.session.user);
+            let shown: Vec<&Community> = snap
+                .communities
+                .iter()
+                .filter(|c| in_scope(c, &scope))
+                .collect();
+            axum::Json(shown).into_response()
+        }
         Err(e) => internal(e),
     }
 }
@@ -862,20 +914,16 @@ async fn alerts_page(
     if !may_triage(user.session.user.role) && user.session.user.role != Role::Analyst {
         return forbidden();
     }
-    let (alerts, open_cases) = match state
-        .with_store(|s| {
-            let open: Vec<domain::Case> = s
-                .cases()?
-                .into_iter()
-                .filter(|c| c.status != domain::CaseStatus::Closed)
-                .collect();
-            Ok((s.alerts()?, open))
-        })
-        .await
-    {
-        Ok(a) => a,
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
         Err(e) => return internal(e),
     };
+    let alerts = &snap.alerts;
+    let open_cases: Vec<&domain::Case> = snap
+        .cases
+        .iter()
+        .filter(|c| c.status != domain::CaseStatus::Closed)
+        .collect();
     let status = if q.status.is_empty() {
         "open".to_owned()
     } else {
@@ -958,7 +1006,7 @@ async fn alerts_page(
                         td { (a.category.label_vi()) }
                         td { (a.explanation) }
                         td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
-                        td { (a.first_at.get(..16).unwrap_or(&a.first_at).replace('T', " ")) }
+                        td { (crate::cases::vn_time(&a.first_at)) }
                         @if triage {
                             td {
                                 @if a.status == "open" {
@@ -1020,7 +1068,7 @@ pub async fn decide_alert(
     let actor = user.session.user.username.clone();
     let id = form.id;
     match state
-        .with_store(move |s| Ok(s.decide_alert(&actor, id, "dismissed", &reason)?))
+        .write(move |s| Ok(s.decide_alert(&actor, id, "dismissed", &reason)?))
         .await
     {
         Ok(true) => {
@@ -1114,7 +1162,7 @@ pub async fn import_register(
     };
     let u = user.session.user.clone();
     let result = state
-        .with_store(move |s| {
+        .write(move |s| {
             // A unit admin's rows without a unit belong to its unit.
             let default_unit = match (u.role, u.unit) {
                 (Role::UnitAdmin, Some(id)) => {
