@@ -1,8 +1,8 @@
 //! `cargo xtask bench-web [POSTS]`: the web application under load. A data dir with the demo's
 //! kind of register, POSTS (default 1,000,000) generated posts and an officer account is made;
 //! `sokenh serve` (release) runs on it in a process of its own; `wrk` (Debian's, 2 threads, 50
-//! connections, 20 s per page) requests the dashboard, the register list and a register search
-//! with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
+//! connections, 20 s per page) requests the dashboard, the register list, a register search and
+//! a post search with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
 //! socket errors from wrk, and the server's resident memory (VmRSS, VmHWM) afterwards.
 
 use anyhow::{Context, Result, bail};
@@ -118,6 +118,7 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         ("dashboard", "/tong-quan"),
         ("register list", "/so-dang-ky"),
         ("register search", "/so-dang-ky?q=thach+quang"),
+        ("post search", "/tim-kiem?q=viec+nhe+luong+cao"),
     ] {
         let out = Command::new("wrk")
             .args(["-t2", "-c50", "-d20s", "--latency", "-H"])

@@ -785,6 +785,7 @@ fn serve(
     let services = web::Services {
         figures,
         letter,
+        searcher: std::sync::Arc::new(sokenh::posts::WebIndex::open(data)?),
         evidence_dir: data.join("evidence"),
     };
     let state = web::AppState::new(store, services, limits);

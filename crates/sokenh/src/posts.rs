@@ -332,6 +332,33 @@ pub fn catch_up_index(store: &mut Store, data_dir: &Path) -> Result<u64> {
     add_items_after(store, &index, index.last_item_id()?, false)
 }
 
+/// The index kept open by the web application's search page.
+pub struct WebIndex {
+    index: search::SearchIndex,
+}
+
+impl WebIndex {
+    pub fn open(data_dir: &Path) -> Result<WebIndex> {
+        Ok(WebIndex {
+            index: search::SearchIndex::open(&index_dir(data_dir))?,
+        })
+    }
+}
+
+impl web::Searcher for WebIndex {
+    fn catch_up(&self, store: &mut Store) -> Result<()> {
+        let added = add_items_after(store, &self.index, self.index.last_item_id()?, false)?;
+        if added > 0 {
+            self.index.reload()?;
+        }
+        Ok(())
+    }
+
+    fn search(&self, q: &search::SearchQuery) -> Result<Vec<search::Hit>> {
+        Ok(self.index.search(q)?)
+    }
+}
+
 fn add_items_after(
     store: &mut Store,
     index: &search::SearchIndex,

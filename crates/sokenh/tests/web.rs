@@ -932,3 +932,47 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
     let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);
 }
+
+#[test]
+fn posts_are_found_with_or_without_diacritics_and_shown_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    let posts = [
+        ("p-1", "Lịch tiêm chủng ở Thạch Quảng tuần này"),
+        (
+            "p-2",
+            "Chợ <script>alert(1)</script> Thạch Quảng họp phiên sáng",
+        ),
+        ("p-3", "Bóng đá giao hữu ở xã bên"),
+    ]
+    .map(|(id, text)| {
+        serde_json::json!({
+            "id": id, "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
+            "platform": "facebook", "published_at": "2026-11-20T08:00:00+07:00", "text": text
+        })
+        .to_string()
+    });
+    let file = tmp.path().join("posts.jsonl");
+    std::fs::write(&file, posts.join("\n")).unwrap();
+    json(&sokenh(
+        tmp.path(),
+        &["ingest", file.to_str().unwrap(), "--json"],
+    ));
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/tim-kiem?q=thach+quang", Some(&officer));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("2 kết quả"), "{}", page.body);
+    assert!(page.body.contains("mã p-1") && page.body.contains("mã p-2"));
+    assert!(!page.body.contains("mã p-3"));
+    assert!(page.body.contains("<b>Thạch</b>"), "matches are marked");
+    assert!(page.body.contains("&lt;script&gt;"), "post text stays text");
+    assert!(!page.body.contains("<script>"));
+    // A member may not search; a bad date is said so.
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    assert_eq!(get(&s, "/tim-kiem?q=thach", Some(&member)).status, 403);
+    assert_eq!(
+        get(&s, "/tim-kiem?q=thach&since=hom-qua", Some(&officer)).status,
+        400
+    );
+}

@@ -220,6 +220,16 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    struct NoIndex;
+    impl crate::Searcher for NoIndex {
+        fn catch_up(&self, _: &mut store::Store) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn search(&self, _: &search::SearchQuery) -> anyhow::Result<Vec<search::Hit>> {
+            Ok(Vec::new())
+        }
+    }
+
     fn state(limits: crate::Limits) -> Arc<AppState> {
         let dir = tempfile::tempdir().unwrap();
         let store = store::Store::new(Box::new(
@@ -231,6 +241,7 @@ mod tests {
             crate::Services {
                 figures: Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
                 letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
+                searcher: Arc::new(NoIndex),
                 evidence_dir: std::env::temp_dir(),
             },
             limits,

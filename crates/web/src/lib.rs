@@ -32,11 +32,23 @@ pub type FiguresFn = dyn Fn(&mut Store, chrono::NaiveDate, chrono::NaiveDate) ->
 /// A case's takedown request letter as DOCX (`sokenh::report::letter`).
 pub type LetterFn = dyn Fn(&mut Store, i64) -> anyhow::Result<Vec<u8>> + Send + Sync;
 
+/// The posts' full-text index, as the binary keeps it (`sokenh::posts`).
+pub trait Searcher: Send + Sync {
+    /// Adds the items stored since the last call; runs under the store's lock.
+    fn catch_up(&self, store: &mut Store) -> anyhow::Result<()>;
+    /// Answers a query; needs no store.
+    fn search(&self, q: &search::SearchQuery) -> anyhow::Result<Vec<search::Hit>>;
+}
+
+/// How often the search page brings the index up to date with the store.
+pub const SEARCH_CATCH_UP: Duration = Duration::from_secs(10);
+
 /// What the binary hands the web application: the functions that live in other crates, and where
 /// evidence files are kept.
 pub struct Services {
     pub figures: Arc<FiguresFn>,
     pub letter: Arc<LetterFn>,
+    pub searcher: Arc<dyn Searcher>,
     /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
     pub evidence_dir: std::path::PathBuf,
 }
@@ -69,8 +81,11 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub figures: Arc<FiguresFn>,
     pub letter: Arc<LetterFn>,
+    pub searcher: Arc<dyn Searcher>,
     pub evidence_dir: std::path::PathBuf,
     pub limits: Limits,
+    /// When the index last caught up with the store.
+    search_synced: Mutex<Option<std::time::Instant>>,
     sessions: Mutex<HashMap<String, auth::Session>>,
     /// The dashboard's figures for a month, computed at most once a minute.
     figures_cache: Mutex<
@@ -107,6 +122,8 @@ impl AppState {
             store: Mutex::new(store),
             figures: services.figures,
             letter: services.letter,
+            searcher: services.searcher,
+            search_synced: Mutex::new(None),
             evidence_dir: services.evidence_dir,
             limits,
             sessions: Mutex::new(HashMap::new()),
@@ -140,6 +157,26 @@ impl AppState {
         let fresh = Arc::new(fresh);
         *slot = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// Searches the posts, first bringing the index up to date when it has not been for
+    /// [`SEARCH_CATCH_UP`].
+    pub async fn search(
+        self: &Arc<Self>,
+        q: search::SearchQuery,
+    ) -> anyhow::Result<Vec<search::Hit>> {
+        let due = self
+            .search_synced
+            .lock()
+            .expect("search clock")
+            .is_none_or(|at| at.elapsed() >= SEARCH_CATCH_UP);
+        if due {
+            let searcher = self.searcher.clone();
+            self.with_store(move |s| searcher.catch_up(s)).await?;
+            *self.search_synced.lock().expect("search clock") = Some(std::time::Instant::now());
+        }
+        let searcher = self.searcher.clone();
+        tokio::task::spawn_blocking(move || searcher.search(&q)).await?
     }
 
     /// Something was written here: the next page reads the store again.
@@ -215,6 +252,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/tong-quan", get(pages::dashboard))
         .route("/so-dang-ky", get(pages::register))
+        .route("/tim-kiem", get(pages::search))
         .route("/so-dang-ky/xuat", get(pages::export_register))
         .route(
             "/so-dang-ky/nhap",

@@ -36,6 +36,7 @@ pub(crate) fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup 
                             @if w.session.user.role != Role::Member {
                                 a href="/tong-quan" { "Tổng quan" }
                                 a href="/so-dang-ky" { "Sổ đăng ký" }
+                                a href="/tim-kiem" { "Tìm bài đăng" }
                             }
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
                                 a href="/canh-bao" { "Cảnh báo" }
@@ -1452,4 +1453,132 @@ pub async fn remind(
         Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có người này."),
         Err(e) => internal(e),
     }
+}
+
+// ---- searching posts ---------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    platform: String,
+    #[serde(default)]
+    since: String,
+}
+
+/// Results shown on the search page.
+const SEARCH_LIMIT: usize = 50;
+
+/// `GET /tim-kiem`: public posts by words, with or without diacritics (the tantivy index of
+/// `search`), newest matches highlighted; a unit admin sees posts of its unit's pages only.
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Query(q): Query<SearchForm>,
+) -> Response {
+    if user.session.user.role == Role::Member {
+        return forbidden();
+    }
+    let since = if q.since.is_empty() {
+        None
+    } else {
+        match chrono::NaiveDate::parse_from_str(&q.since, "%Y-%m-%d") {
+            Ok(d) => d
+                .and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(ingest::posts::vietnam()).single()),
+            Err(_) => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Ngày «từ ngày» không hợp lệ (năm-tháng-ngày).",
+                );
+            }
+        }
+    };
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let scope = visible_units(&snap.units, &user.session.user);
+    let hits = if q.q.trim().is_empty() {
+        Vec::new()
+    } else {
+        let query = search::SearchQuery {
+            text: q.q.clone(),
+            // A unit admin's results are filtered below: ask for more.
+            limit: if scope.is_some() {
+                SEARCH_LIMIT * 10
+            } else {
+                SEARCH_LIMIT
+            },
+            platform: (!q.platform.is_empty()).then(|| q.platform.clone()),
+            since,
+            ..Default::default()
+        };
+        match state.search(query).await {
+            Ok(h) => h,
+            Err(e) => return internal(e),
+        }
+    };
+    let hits: Vec<&search::Hit> = match &scope {
+        None => hits.iter().collect(),
+        Some(_) => {
+            let allowed: HashSet<&str> = snap
+                .communities
+                .iter()
+                .filter(|c| in_scope(c, &scope))
+                .filter_map(|c| c.url.as_deref())
+                .collect();
+            hits.iter()
+                .filter(|h| {
+                    h.community_url
+                        .as_deref()
+                        .is_some_and(|u| allowed.contains(u))
+                })
+                .take(SEARCH_LIMIT)
+                .collect()
+        }
+    };
+    let name_of: std::collections::HashMap<&str, &str> = snap
+        .communities
+        .iter()
+        .filter_map(|c| c.url.as_deref().map(|u| (u, c.name.as_str())))
+        .collect();
+    page(
+        "Tìm bài đăng",
+        Some(&user),
+        html! {
+            h1 { "Tìm bài đăng" }
+            form.inline method="get" action="/tim-kiem" {
+                div { label for="q" { "Từ khóa" } input id="q" name="q" value=(q.q) placeholder="có dấu hay không dấu: thach quang, hòa/hoà" required; }
+                div {
+                    label for="platform" { "Nền tảng" }
+                    select id="platform" name="platform" {
+                        option value="" { "Tất cả" }
+                        @for p in domain::Platform::ALL { option value=(p.as_str()) selected[q.platform == p.as_str()] { (p.label_vi()) } }
+                    }
+                }
+                div { label for="since" { "Từ ngày" } input id="since" name="since" type="date" value=(q.since); }
+                div { button type="submit" { "Tìm" } }
+            }
+            @if !q.q.trim().is_empty() {
+                p.note { (hits.len()) " kết quả" @if hits.len() == SEARCH_LIMIT { " (hiện " (SEARCH_LIMIT) " kết quả phù hợp nhất)" } }
+                @for h in &hits {
+                    article.post {
+                        p.note {
+                            (crate::cases::vn_time(&h.published_at)) " · "
+                            @match h.community_url.as_deref() {
+                                Some(u) => { (name_of.get(u).copied().unwrap_or(u)) }
+                                None => "—",
+                            }
+                            " · mã " (h.id)
+                        }
+                        // The snippet is tantivy's HTML: the text escaped, matches in <b>.
+                        p { (maud::PreEscaped(&h.snippet)) }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
 }
