@@ -93,18 +93,39 @@ fn every_role_gets_exactly_its_routes() {
         "/so-dang-ky/xuat",
         "/api/v1/communities",
         "/api/v1/units",
+        "/ho-so",
+        "/tim-kiem?q=thach+quang",
+        "/so-dang-ky/moi",
     ];
-    let matrix: [(&str, [u16; 9]); 7] = [
-        ("quantri", [200, 200, 200, 200, 403, 200, 200, 200, 200]),
-        ("thuongvu", [200, 200, 200, 200, 403, 200, 200, 200, 200]),
-        ("congan", [200, 200, 403, 200, 403, 403, 200, 200, 200]),
-        ("xaydungdang", [200, 200, 403, 200, 403, 403, 200, 200, 200]),
-        ("kiemtra", [200, 200, 200, 403, 403, 200, 200, 200, 200]),
+    let matrix: [(&str, [u16; 12]); 7] = [
+        (
+            "quantri",
+            [200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "thuongvu",
+            [200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 403],
+        ),
+        (
+            "congan",
+            [200, 200, 403, 200, 403, 403, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "xaydungdang",
+            [200, 200, 403, 200, 403, 403, 200, 200, 200, 403, 200, 403],
+        ),
+        (
+            "kiemtra",
+            [200, 200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403],
+        ),
         (
             "chibo.dongtam",
-            [200, 200, 403, 403, 403, 200, 200, 200, 200],
+            [200, 200, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200],
         ),
-        ("dangvien", [403, 403, 403, 403, 200, 403, 403, 403, 403]),
+        (
+            "dangvien",
+            [403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
     ];
     for (user, expected) in matrix {
         let cookie = login(&s, user, &format!("demo-{user}-2026"));
@@ -975,4 +996,167 @@ fn posts_are_found_with_or_without_diacritics_and_shown_as_text() {
         get(&s, "/tim-kiem?q=thach&since=hom-qua", Some(&officer)).status,
         400
     );
+}
+
+/// (id, unit) of every community, as the admin's API lists them.
+fn community_ids(s: &Server) -> Vec<(i64, String, String)> {
+    let admin = login(s, "quantri", "demo-quantri-2026");
+    let api: serde_json::Value =
+        serde_json::from_str(&get(s, "/api/v1/communities", Some(&admin)).body).unwrap();
+    api.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap(),
+                c["unit"].as_str().unwrap_or("").to_owned(),
+                c["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_community_is_shown_edited_and_marked_official_within_scope_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let all = community_ids(&s);
+    let (own, _, own_name) = all
+        .iter()
+        .find(|(_, u, _)| u == "Chi bộ thôn Đồng Tâm")
+        .cloned()
+        .expect("a page of Đồng Tâm");
+    let (other, _, _) = all
+        .iter()
+        .find(|(_, u, _)| !u.is_empty() && u != "Chi bộ thôn Đồng Tâm")
+        .cloned()
+        .expect("a page of another unit");
+
+    // The unit admin: its own page yes, another unit's page by id no (no IDOR).
+    let chibo = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let page = get(&s, &format!("/so-dang-ky/{own}"), Some(&chibo));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("<h1>{own_name}</h1>")));
+    assert_eq!(
+        get(&s, &format!("/so-dang-ky/{other}"), Some(&chibo)).status,
+        403
+    );
+    assert_eq!(get(&s, "/so-dang-ky/999999", Some(&chibo)).status, 404);
+    let token = csrf(&page.body);
+    let edit = |cookie: &str, id: i64, name: &str, unit: &str, class: &str, official: &str| {
+        post(
+            &s,
+            &format!("/so-dang-ky/{id}"),
+            Some(cookie),
+            &[
+                ("csrf", &token),
+                ("name", name),
+                ("kind", "group"),
+                ("unit", unit),
+                ("classification", class),
+                ("official_of", official),
+                ("status", "verified"),
+                ("members", "1.250"),
+                ("note", ""),
+            ],
+        )
+    };
+    assert_eq!(
+        edit(
+            &chibo,
+            other,
+            "Đổi tên trang người khác",
+            "Chi bộ thôn Đồng Tâm",
+            "community",
+            ""
+        )
+        .status,
+        403
+    );
+    // Moving its page to another unit is refused with the reason.
+    let r = edit(&chibo, own, &own_name, "Công an xã", "community", "");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("không thuộc phạm vi quản lý"), "{}", r.body);
+    // Renamed, classified as the unit's official channel, with a size: history kept.
+    let r = edit(
+        &chibo,
+        own,
+        "Nhóm Chi bộ Đồng Tâm",
+        "Chi bộ thôn Đồng Tâm",
+        "official",
+        "Chi bộ thôn Đồng Tâm",
+    );
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (303, format!("/so-dang-ky/{own}").as_str()),
+        "{}",
+        r.body
+    );
+    let page = get(&s, &format!("/so-dang-ky/{own}"), Some(&chibo));
+    assert!(page.body.contains("<h1>Nhóm Chi bộ Đồng Tâm</h1>"));
+    assert!(
+        page.body
+            .contains(&format!("<td>{own_name}</td><td>Nhóm Chi bộ Đồng Tâm</td>")),
+        "name history"
+    );
+    assert!(
+        page.body
+            .contains("Chính thức của đơn vị của Chi bộ thôn Đồng Tâm")
+    );
+    assert!(page.body.contains("1.250"));
+    // Official without saying whose is refused.
+    assert_eq!(
+        edit(&chibo, own, "X", "Chi bộ thôn Đồng Tâm", "official", "").status,
+        400
+    );
+
+    // An officer adds a page; adding it again is a conflict; a bad link is refused.
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let form = get(&s, "/so-dang-ky/moi", Some(&officer));
+    assert_eq!(form.status, 200);
+    let t = csrf(&form.body);
+    let add = |url: &str| {
+        post(
+            &s,
+            "/so-dang-ky/moi",
+            Some(&officer),
+            &[
+                ("csrf", t.as_str()),
+                ("url", url),
+                ("platform", "facebook"),
+                ("name", "Hội nông dân Thạch Quảng"),
+                ("kind", "group"),
+                ("unit", ""),
+                ("classification", "community"),
+                ("official_of", ""),
+                ("status", "watch"),
+                ("members", ""),
+                ("note", "thêm từ trang web"),
+            ],
+        )
+    };
+    let r = add("https://m.facebook.com/groups/hoinongdan.tq?fbclid=abc");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get(&s, &r.location, Some(&officer));
+    assert!(
+        page.body
+            .contains("https://facebook.com/groups/hoinongdan.tq"),
+        "{} {}",
+        r.location,
+        page.body
+    );
+    assert_eq!(
+        add("https://www.facebook.com/groups/hoinongdan.tq").status,
+        409
+    );
+    assert_eq!(add("javascript:alert(1)").status, 400);
+    // A member sees no register page at all.
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    assert_eq!(
+        get(&s, &format!("/so-dang-ky/{own}"), Some(&member)).status,
+        403
+    );
+    drop(s);
+    let events = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(events["ok"], true);
 }

@@ -402,6 +402,41 @@ impl Backend for Sqlite {
             .map_err(db)
     }
 
+    fn community_signals(
+        &mut self,
+        community: CommunityId,
+        limit: u32,
+    ) -> Result<Vec<(String, String, StoredSignal)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT i.source_id, i.published_at, g.item_id, g.category, g.score, g.explanation, g.evidence, g.detector, g.ref, g.version, g.shadow, g.role
+                 FROM signals g JOIN items i ON i.id = g.item_id
+                 WHERE i.community_id = ?1 ORDER BY i.published_at DESC, g.id LIMIT ?2",
+            )
+            .map_err(db)?;
+        s.query_map(params![community.0, limit], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                StoredSignal {
+                    item_id: r.get(2)?,
+                    category: parse(r.get(3)?, "category")?,
+                    score: r.get::<_, f64>(4)? as f32,
+                    explanation: r.get(5)?,
+                    evidence: r.get(6)?,
+                    detector: r.get(7)?,
+                    reference: r.get(8)?,
+                    version: r.get(9)?,
+                    shadow: r.get(10)?,
+                    role: r.get(11)?,
+                },
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
     fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>> {
         let mut s = self
             .conn

@@ -63,6 +63,12 @@ pub trait Backend: Send {
     fn items_after(&mut self, after: i64, limit: u32) -> Result<Vec<Item>>;
     /// The items with this source id (one per platform at most).
     fn items_by_source(&mut self, source_id: &str) -> Result<Vec<Item>>;
+    /// The newest signals on items of one community: (item source id, published_at, signal).
+    fn community_signals(
+        &mut self,
+        community: CommunityId,
+        limit: u32,
+    ) -> Result<Vec<(String, String, StoredSignal)>>;
     /// One item's signals, strongest first.
     fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;

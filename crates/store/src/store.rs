@@ -205,6 +205,15 @@ impl Store {
         self.db.snapshots(id)
     }
 
+    /// The newest signals on the community's items: (item source id, published_at, signal).
+    pub fn community_signals(
+        &mut self,
+        id: CommunityId,
+        limit: u32,
+    ) -> Result<Vec<(String, String, StoredSignal)>> {
+        self.db.community_signals(id, limit)
+    }
+
     pub fn name_history(&mut self, id: CommunityId) -> Result<Vec<(String, String, String)>> {
         self.db.name_history(id)
     }

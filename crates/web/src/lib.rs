@@ -11,6 +11,7 @@
 
 mod auth;
 mod cases;
+mod communities;
 mod pages;
 
 use axum::Router;
@@ -254,6 +255,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/so-dang-ky", get(pages::register))
         .route("/tim-kiem", get(pages::search))
         .route("/so-dang-ky/xuat", get(pages::export_register))
+        .route(
+            "/so-dang-ky/moi",
+            get(communities::new_form).post(communities::create),
+        )
+        .route(
+            "/so-dang-ky/{id}",
+            get(communities::show).post(communities::update),
+        )
         .route(
             "/so-dang-ky/nhap",
             post(pages::import_register)

@@ -337,7 +337,7 @@ pub(crate) fn refused(user: &SignedIn, token: &str, allowed: fn(Role) -> bool) -
 
 /// Names of the units a user may see: all for roles that see across units, else the subtree
 /// under the user's unit (empty when it has none).
-fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>> {
+pub(crate) fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>> {
     if user.role.sees_all_units() || user.role == Role::Analyst {
         return None;
     }
@@ -365,7 +365,7 @@ fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>>
     )
 }
 
-fn in_scope(c: &Community, scope: &Option<HashSet<String>>) -> bool {
+pub(crate) fn in_scope(c: &Community, scope: &Option<HashSet<String>>) -> bool {
     match scope {
         None => true,
         Some(names) => c.unit.as_ref().is_some_and(|u| names.contains(u)),
@@ -1091,7 +1091,7 @@ pub async fn decide_alert(
 /// Largest spreadsheet accepted.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
-fn may_import(role: Role) -> bool {
+pub(crate) fn may_import(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Officer | Role::UnitAdmin)
 }
 

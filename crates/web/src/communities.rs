@@ -1,0 +1,440 @@
+//! One page, channel or group of the register in the browser: its detail (names and sizes over
+//! time, the members who declared it — a view of personal data, audited with its purpose — and
+//! the signals on its posts), and the forms that add one, edit, classify it or mark it as a
+//! unit's official channel. Every write goes through `Store::import_communities`, so a form
+//! follows the same rules as a spreadsheet row (name history, size snapshots, audit event).
+//! A unit admin sees and edits only its unit's subtree; ids of other units' pages are refused.
+
+use crate::AppState;
+use crate::auth::{SignedIn, forbidden};
+use crate::pages::{error_page, in_scope, internal, may_import, page, refused, visible_units};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{
+    CanonicalUrl, Classification, Community, CommunityId, CommunityKey, CommunityRecord, Kind,
+    Platform, Role, Status,
+};
+use maud::html;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Why a participant list is shown (recorded with the view in the audit log).
+const PURPOSE: &str = "xem người kê khai tham gia trang, kênh, nhóm";
+
+/// Signals shown on a community's page.
+const SIGNALS_SHOWN: u32 = 30;
+
+fn record_of(c: &Community) -> CommunityRecord {
+    CommunityRecord {
+        key: c.key.clone(),
+        name: c.name.clone(),
+        url: c.url.clone(),
+        platform: c.platform,
+        kind: c.kind,
+        members: c.members,
+        admins: c.admins.clone(),
+        unit: c.unit.clone(),
+        status: c.status,
+        classification: c.classification,
+        official_of: c.official_of.clone(),
+        locality: c.locality.clone(),
+        note: c.note.clone(),
+    }
+}
+
+/// The community if it exists and the user may see it: 404 when it does not exist, 403 when it
+/// belongs to another unit.
+async fn visible(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    id: i64,
+) -> Result<(Community, Option<std::collections::HashSet<String>>), Response> {
+    if user.session.user.role == Role::Member {
+        return Err(forbidden());
+    }
+    let snap = state.snapshot().await.map_err(internal)?;
+    let scope = visible_units(&snap.units, &user.session.user);
+    let Some(c) = snap.communities.iter().find(|c| c.id.0 == id) else {
+        return Err(error_page(
+            StatusCode::NOT_FOUND,
+            "Không có trang, kênh, nhóm này.",
+        ));
+    };
+    if !in_scope(c, &scope) {
+        return Err(forbidden());
+    }
+    Ok((c.clone(), scope))
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+) -> Response {
+    let (c, scope) = match visible(&state, &user, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    // Who declared it is personal data: only those who follow declarations up see the names.
+    let sees_people = matches!(
+        user.session.user.role,
+        Role::Admin | Role::Leader | Role::Officer | Role::Inspector | Role::UnitAdmin
+    );
+    let actor = user.session.user.username.clone();
+    let cid = c.id;
+    let loaded = state
+        .with_store(move |s| {
+            let names = s.name_history(cid)?;
+            let sizes = s.size_history(cid)?;
+            let signals = s.community_signals(cid, SIGNALS_SHOWN)?;
+            let mut people = Vec::new();
+            if sees_people {
+                let members = s.members()?;
+                for p in s
+                    .participations()?
+                    .into_iter()
+                    .filter(|p| p.community == cid)
+                {
+                    if let Some(m) = members.iter().find(|m| m.id == p.member) {
+                        people.push((m.full_name.clone(), m.position.clone(), p));
+                    }
+                }
+                if !people.is_empty() {
+                    s.record_about(
+                        &actor,
+                        "community.participants.view",
+                        "community",
+                        &cid.0.to_string(),
+                        serde_json::json!({"purpose": PURPOSE, "shown": people.len()}),
+                    )?;
+                }
+            }
+            Ok((names, sizes, signals, people))
+        })
+        .await;
+    let (names, sizes, signals, people) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    let units = match state.snapshot().await {
+        Ok(s) => s
+            .units
+            .iter()
+            .filter(|u| scope.as_ref().is_none_or(|names| names.contains(&u.name)))
+            .map(|u| u.name.clone())
+            .collect::<Vec<_>>(),
+        Err(e) => return internal(e),
+    };
+    let edit = may_import(user.session.user.role);
+    let csrf = user.session.csrf.clone();
+    page(
+        &c.name,
+        Some(&user),
+        html! {
+            p.note { a href="/so-dang-ky" { "← Sổ đăng ký" } }
+            h1 { (c.name) }
+            dl.facts {
+                dt { "Nền tảng" } dd { (c.platform.label_vi()) " — " (c.kind.label_vi()) }
+                dt { "Đường dẫn" } dd { (c.url.as_deref().unwrap_or("(nhóm không có đường dẫn công khai)")) }
+                dt { "Đơn vị" } dd { (c.unit.as_deref().unwrap_or("—")) }
+                dt { "Phân loại" } dd { (c.classification.label_vi()) @if let Some(o) = &c.official_of { " của " (o) } }
+                dt { "Tình trạng" } dd { span class=(format!("badge {}", c.status.as_str())) { (c.status.label_vi()) } }
+                dt { "Thành viên" } dd { (c.members.map_or("—".to_owned(), |m| text::thousands(m as i64))) }
+                @if let Some(n) = &c.note { dt { "Ghi chú" } dd { (n) } }
+            }
+            @if edit {
+                h2 { "Sửa, phân loại, đánh dấu kênh chính thức" }
+                form.stack method="post" action=(format!("/so-dang-ky/{id}")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    (fields(Some(&c), &units))
+                    p { button type="submit" { "Lưu" } }
+                }
+            }
+            h2 { "Lịch sử tên" }
+            @if names.is_empty() { p.note { "Chưa đổi tên." } } @else {
+                table { tr { th { "Thời điểm" } th { "Tên cũ" } th { "Tên mới" } }
+                    @for (at, old, new) in &names { tr { td { (crate::cases::vn_time(at)) } td { (old) } td { (new) } } } }
+            }
+            h2 { "Số thành viên theo thời gian" }
+            @if sizes.is_empty() { p.note { "Chưa có số liệu." } } @else {
+                table { tr { th { "Thời điểm" } th { "Thành viên" } }
+                    @for s in &sizes { tr { td { (crate::cases::vn_time(&s.at)) } td.num { (text::thousands(s.members as i64)) } } } }
+            }
+            @if sees_people {
+                h2 { "Cán bộ, đảng viên kê khai tham gia (" (people.len()) ")" }
+                @if people.is_empty() { p.note { "Chưa ai kê khai trang này." } } @else {
+                    p.note { "Việc xem danh sách này được ghi vào nhật ký (mục đích: " (PURPOSE) ")." }
+                    table { tr { th { "Họ tên" } th { "Chức vụ" } th { "Vai trò" } th { "Nguồn" } }
+                        @for (name, position, p) in &people {
+                            tr { td { (name) } td { (position.as_deref().unwrap_or("")) } td { (p.role.label_vi()) } td { (p.source.label_vi()) } }
+                        } }
+                }
+            }
+            h2 { "Dấu hiệu trên bài đăng (mới nhất)" }
+            @if signals.is_empty() { p.note { "Không có dấu hiệu nào." } } @else {
+                table { tr { th { "Bài" } th { "Thời gian" } th { "Loại" } th { "Căn cứ" } }
+                    @for (source, at, s) in &signals {
+                        tr {
+                            td { (source) }
+                            td { (crate::cases::vn_time(at)) }
+                            td { (s.category.label_vi()) @if s.shadow { " " span.note { "(thử nghiệm)" } } }
+                            td { (s.explanation) }
+                        }
+                    } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// The form fields shared by "new" and "edit".
+fn fields(c: Option<&Community>, units: &[String]) -> maud::Markup {
+    let kind = c.map_or(Kind::Page, |c| c.kind);
+    let status = c.map_or(Status::Unknown, |c| c.status);
+    let class = c.map_or(Classification::Unknown, |c| c.classification);
+    let unit = c.and_then(|c| c.unit.as_deref()).unwrap_or("");
+    let official = c.and_then(|c| c.official_of.as_deref()).unwrap_or("");
+    html! {
+        @if c.is_none() {
+            label for="url" { "Đường dẫn (để trống nếu nhóm không có đường dẫn công khai)" }
+            input id="url" name="url" placeholder="https://www.facebook.com/…";
+            label for="platform" { "Nền tảng (khi không có đường dẫn)" }
+            select id="platform" name="platform" {
+                @for p in Platform::ALL { option value=(p.as_str()) { (p.label_vi()) } }
+            }
+        }
+        label for="name" { "Tên" }
+        input id="name" name="name" required value=(c.map_or("", |c| c.name.as_str()));
+        label for="kind" { "Loại" }
+        select id="kind" name="kind" { @for k in Kind::ALL { option value=(k.as_str()) selected[*k == kind] { (k.label_vi()) } } }
+        label for="unit" { "Đơn vị quản lý" }
+        select id="unit" name="unit" {
+            option value="" { "—" }
+            @for u in units { option value=(u) selected[u == unit] { (u) } }
+        }
+        label for="classification" { "Phân loại" }
+        select id="classification" name="classification" { @for k in Classification::ALL { option value=(k.as_str()) selected[*k == class] { (k.label_vi()) } } }
+        label for="official_of" { "Kênh chính thức của đơn vị (khi phân loại là chính thức)" }
+        select id="official_of" name="official_of" {
+            option value="" { "—" }
+            @for u in units { option value=(u) selected[u == official] { (u) } }
+        }
+        label for="status" { "Tình trạng" }
+        select id="status" name="status" { @for k in Status::ALL { option value=(k.as_str()) selected[*k == status] { (k.label_vi()) } } }
+        label for="members" { "Số thành viên" }
+        input id="members" name="members" inputmode="numeric" value=(c.and_then(|c| c.members).map(|m| m.to_string()).unwrap_or_default());
+        label for="note" { "Ghi chú" }
+        input id="note" name="note" value=(c.and_then(|c| c.note.as_deref()).unwrap_or(""));
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommunityForm {
+    csrf: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    platform: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    unit: String,
+    classification: String,
+    #[serde(default)]
+    official_of: String,
+    status: String,
+    #[serde(default)]
+    members: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The form read into a record over `base`; a message says which field is wrong.
+fn apply(
+    f: &CommunityForm,
+    mut r: CommunityRecord,
+    scope: &Option<std::collections::HashSet<String>>,
+) -> Result<CommunityRecord, String> {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    r.name = text::canonical(f.name.trim());
+    if r.name.is_empty() {
+        return Err("Cần ghi tên.".into());
+    }
+    r.kind = f
+        .kind
+        .parse()
+        .map_err(|_| "Loại không hợp lệ.".to_owned())?;
+    r.status = f
+        .status
+        .parse()
+        .map_err(|_| "Tình trạng không hợp lệ.".to_owned())?;
+    r.classification = f
+        .classification
+        .parse()
+        .map_err(|_| "Phân loại không hợp lệ.".to_owned())?;
+    r.unit = some(&f.unit);
+    r.official_of = some(&f.official_of);
+    if r.classification == Classification::Official && r.official_of.is_none() {
+        return Err("Kênh chính thức cần ghi của đơn vị nào.".into());
+    }
+    if r.classification != Classification::Official {
+        r.official_of = None;
+    }
+    // A unit admin writes only inside its unit's subtree.
+    if let Some(names) = scope {
+        for u in [&r.unit, &r.official_of].into_iter().flatten() {
+            if !names.contains(u) {
+                return Err(format!("Đơn vị «{u}» không thuộc phạm vi quản lý của bạn."));
+            }
+        }
+        if r.unit.is_none() {
+            return Err("Cần chọn đơn vị quản lý.".into());
+        }
+    }
+    r.members = match f.members.trim() {
+        "" => None,
+        m => Some(
+            m.replace(['.', ',', ' '], "")
+                .parse()
+                .map_err(|_| format!("Số thành viên «{m}» không phải là số."))?,
+        ),
+    };
+    r.note = some(&f.note);
+    Ok(r)
+}
+
+pub async fn update(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<CommunityForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, may_import) {
+        return r;
+    }
+    let (c, scope) = match visible(&state, &user, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let record = match apply(&f, record_of(&c), &scope) {
+        Ok(r) => r,
+        Err(m) => return error_page(StatusCode::BAD_REQUEST, &m),
+    };
+    save(&state, &user, record, Some(c.id)).await
+}
+
+async fn save(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    record: CommunityRecord,
+    existing: Option<CommunityId>,
+) -> Response {
+    let actor = user.session.user.username.clone();
+    let key = record.key.clone();
+    let result = state
+        .write(move |s| {
+            // A new page's key may already be in the register (added by someone else).
+            if existing.is_none() && s.communities()?.iter().any(|c| c.key == key) {
+                return Ok(None);
+            }
+            s.import_communities(&actor, "web", std::slice::from_ref(&record))?;
+            Ok(s.communities()?
+                .into_iter()
+                .find(|c| c.key == key)
+                .map(|c| c.id))
+        })
+        .await;
+    match result {
+        Ok(Some(id)) => Redirect::to(&format!("/so-dang-ky/{}", id.0)).into_response(),
+        Ok(None) => error_page(
+            StatusCode::CONFLICT,
+            "Trang, kênh, nhóm này đã có trong sổ đăng ký.",
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    if !may_import(user.session.user.role) {
+        return forbidden();
+    }
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let scope = visible_units(&snap.units, &user.session.user);
+    let units: Vec<String> = snap
+        .units
+        .iter()
+        .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
+        .map(|u| u.name.clone())
+        .collect();
+    page(
+        "Thêm trang, kênh, nhóm",
+        Some(&user),
+        html! {
+            p.note { a href="/so-dang-ky" { "← Sổ đăng ký" } }
+            h1 { "Thêm trang, kênh, nhóm" }
+            form.stack method="post" action="/so-dang-ky/moi" {
+                input type="hidden" name="csrf" value=(user.session.csrf);
+                (fields(None, &units))
+                p { button type="submit" { "Thêm vào sổ" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<CommunityForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, may_import) {
+        return r;
+    }
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let scope = visible_units(&snap.units, &user.session.user);
+    let (key, url, platform) = if f.url.trim().is_empty() {
+        let Ok(platform) = f.platform.parse::<Platform>() else {
+            return error_page(StatusCode::BAD_REQUEST, "Nền tảng không hợp lệ.");
+        };
+        let key = CommunityKey::named(platform, &f.name, &f.unit).to_string();
+        (key, None, platform)
+    } else {
+        match CanonicalUrl::parse(f.url.trim()) {
+            Ok(u) => (u.to_string(), Some(u.to_string()), u.platform()),
+            Err(e) => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    &format!("Đường dẫn «{}» không dùng được: {e}", f.url.trim()),
+                );
+            }
+        }
+    };
+    let base = CommunityRecord {
+        key,
+        name: String::new(),
+        url,
+        platform,
+        kind: Kind::Page,
+        members: None,
+        admins: None,
+        unit: None,
+        status: Status::Unknown,
+        classification: Classification::Unknown,
+        official_of: None,
+        locality: None,
+        note: None,
+    };
+    let record = match apply(&f, base, &scope) {
+        Ok(r) => r,
+        Err(m) => return error_page(StatusCode::BAD_REQUEST, &m),
+    };
+    save(&state, &user, record, None).await
+}
