@@ -157,3 +157,15 @@ pub struct User {
     /// Must choose a new password at the next login.
     pub must_change: bool,
 }
+
+/// An API token as the store keeps it: the token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub role: crate::Role,
+    pub unit: Option<UnitId>,
+    pub created_by: String,
+    pub created_at: String,
+    pub revoked: bool,
+}

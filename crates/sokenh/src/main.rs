@@ -209,6 +209,22 @@ enum AdminCmd {
         #[arg(long, env = "SOKENH_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once)
+    CreateToken {
+        /// Tên gợi nhớ / what the token is for
+        #[arg(long)]
+        name: String,
+        /// admin | leader | officer | analyst | inspector | unit_admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+        /// In JSON: {"id", "token"} / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Thu hồi mã truy cập API / revoke an API token
+    RevokeToken { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -683,6 +699,59 @@ fn run(cli: Cli) -> Result<()> {
                 user.username,
                 role.label_vi()
             );
+            Ok(())
+        }
+        Command::Admin {
+            what:
+                AdminCmd::CreateToken {
+                    name,
+                    role,
+                    unit,
+                    json,
+                },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let role = domain::Role::parse_word(&role).with_context(|| format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin"))?;
+            if role == domain::Role::Member {
+                anyhow::bail!("không cấp mã API cho vai trò member (đảng viên dùng trang Kê khai)");
+            }
+            let unit = match unit {
+                Some(u) => Some(
+                    store
+                        .unit_named(&u)?
+                        .with_context(|| format!("không có đơn vị «{u}»"))?
+                        .id,
+                ),
+                None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
+                None => None,
+            };
+            let (token, sha) = web::new_token();
+            let t = domain::ApiToken {
+                id: 0,
+                name: name.trim().to_owned(),
+                role,
+                unit,
+                created_by: String::new(),
+                created_at: String::new(),
+                revoked: false,
+            };
+            let id = store.create_token("cli", &t, &sha)?;
+            if json {
+                println!("{}", serde_json::json!({"id": id, "token": token}));
+            } else {
+                println!("Mã truy cập API #{id} ({}): {token}", role.label_vi());
+                println!("Chỉ hiện một lần: hãy lưu lại. Dùng: Authorization: Bearer {token}");
+            }
+            Ok(())
+        }
+        Command::Admin {
+            what: AdminCmd::RevokeToken { id },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            if !store.revoke_token("cli", id)? {
+                anyhow::bail!("không có mã #{id} hoặc mã đã bị thu hồi");
+            }
+            println!("Đã thu hồi mã truy cập API #{id}.");
             Ok(())
         }
     }

@@ -1160,3 +1160,193 @@ fn a_community_is_shown_edited_and_marked_official_within_scope_only() {
     let events = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(events["ok"], true);
 }
+
+fn bearer(s: &Server, path: &str, token: &str) -> (u16, serde_json::Value) {
+    let mut r = agent()
+        .get(format!("{}{path}", s.base))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let status = r.status().as_u16();
+    let body = r.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&body).unwrap_or_default())
+}
+
+#[test]
+fn the_api_answers_tokens_in_their_scope_and_matches_its_openapi_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    ingest_scams(tmp.path());
+    let token = |role: &str, unit: Option<&str>| {
+        let mut args = vec![
+            "admin",
+            "create-token",
+            "--name",
+            "thử",
+            "--role",
+            role,
+            "--json",
+        ];
+        if let Some(u) = unit {
+            args.extend(["--unit", u]);
+        }
+        json(&sokenh(tmp.path(), &args))
+    };
+    let unit_token = token("unit_admin", Some("Chi bộ thôn Đồng Tâm"));
+    let officer = token("officer", None);
+    let (unit_token, officer_token) = (
+        unit_token["token"].as_str().unwrap().to_owned(),
+        officer["token"].as_str().unwrap().to_owned(),
+    );
+    assert!(unit_token.starts_with("sk_") && unit_token.len() == 67);
+    // The token is not in the database, only its hash.
+    let db = std::fs::read(tmp.path().join("sokenh.db")).unwrap();
+    assert!(
+        !db.windows(unit_token.len())
+            .any(|w| w == unit_token.as_bytes())
+    );
+    assert!(
+        !sokenh(
+            tmp.path(),
+            &["admin", "create-token", "--name", "x", "--role", "member"]
+        )
+        .status
+        .success()
+    );
+
+    let s = start(tmp.path());
+    let resources = [
+        "/api/v1/units",
+        "/api/v1/members?purpose=kiem+tra",
+        "/api/v1/communities",
+        "/api/v1/items",
+        "/api/v1/signals",
+        "/api/v1/alerts",
+        "/api/v1/cases",
+        "/api/v1/cases/1",
+        "/api/v1/factchecks",
+        "/api/v1/reports?period=2026-11",
+    ];
+    for r in resources {
+        assert_eq!(get(&s, r, None).status, 401, "{r} anonymous");
+        assert_eq!(bearer(&s, r, "sk_0000").0, 401, "{r} with a wrong token");
+    }
+    // A unit admin's token: its unit's pages and people only, a purpose for people, no alerts.
+    let (status, list) = bearer(&s, "/api/v1/communities", &unit_token);
+    assert_eq!(status, 200);
+    let units: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["unit"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        !units.is_empty() && units.iter().all(|u| *u == "Chi bộ thôn Đồng Tâm"),
+        "{units:?}"
+    );
+    assert_eq!(
+        bearer(&s, "/api/v1/members", &unit_token).0,
+        400,
+        "no purpose stated"
+    );
+    let (status, members) = bearer(
+        &s,
+        "/api/v1/members?purpose=%C4%91%C3%B4n+%C4%91%E1%BB%91c+k%C3%AA+khai",
+        &unit_token,
+    );
+    assert_eq!(status, 200);
+    let (_, all_units) = bearer(&s, "/api/v1/units", &officer_token);
+    let dong_tam = all_units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "Chi bộ thôn Đồng Tâm")
+        .unwrap()["id"]
+        .clone();
+    assert!(!members.as_array().unwrap().is_empty());
+    assert!(
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["unit"] == dong_tam)
+    );
+    assert_eq!(bearer(&s, "/api/v1/alerts", &unit_token).0, 403);
+    let (_, items) = bearer(&s, "/api/v1/items?limit=1000", &unit_token);
+    let own_urls: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["url"].as_str())
+        .collect();
+    assert!(items.as_array().unwrap().iter().all(|i| {
+        i["community_url"]
+            .as_str()
+            .is_some_and(|u| own_urls.contains(&u))
+    }));
+
+    // An officer's token: items a page at a time, alerts, reports; a bad period is refused.
+    let (status, page1) = bearer(&s, "/api/v1/items?limit=2", &officer_token);
+    assert_eq!((status, page1.as_array().unwrap().len()), (200, 2));
+    let last = page1[1]["id"].as_i64().unwrap();
+    let (_, page2) = bearer(
+        &s,
+        &format!("/api/v1/items?limit=2&after={last}"),
+        &officer_token,
+    );
+    assert!(page2[0]["id"].as_i64().unwrap() > last);
+    let (status, report) = bearer(&s, "/api/v1/reports?period=2026-11", &officer_token);
+    assert_eq!(status, 200);
+    assert_eq!(report["from"], "2026-11-01");
+    assert!(report["figures"]["items"].as_u64().unwrap() >= 6);
+    assert_eq!(
+        bearer(&s, "/api/v1/reports?period=thang", &officer_token).0,
+        400
+    );
+    assert_eq!(bearer(&s, "/api/v1/cases/99", &officer_token).0, 404);
+
+    // Every answer has exactly the fields its OpenAPI schema names.
+    let doc: serde_json::Value =
+        serde_json::from_str(&get(&s, "/api/v1/openapi.json", None).body).unwrap();
+    let schema = |name: &str| -> Vec<String> {
+        let mut k: Vec<String> = doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}"))
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    for (path, name) in [
+        ("/api/v1/units", "UnitDoc"),
+        ("/api/v1/members?purpose=kiem+tra+luoc+do", "MemberDoc"),
+        ("/api/v1/communities", "CommunityDoc"),
+        ("/api/v1/items?limit=5", "ItemDoc"),
+        ("/api/v1/signals", "SignalDoc"),
+        ("/api/v1/alerts", "AlertDoc"),
+    ] {
+        let (status, v) = bearer(&s, path, &officer_token);
+        assert_eq!(status, 200, "{path}");
+        let first = v
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or_else(|| panic!("{path} is empty"));
+        let mut keys: Vec<String> = first.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, schema(name), "{path} against {name}");
+    }
+    // Revoked: the token opens nothing.
+    let id = officer["id"].as_i64().unwrap().to_string();
+    drop(s);
+    assert!(
+        sokenh(tmp.path(), &["admin", "revoke-token", &id])
+            .status
+            .success()
+    );
+    let s = start(tmp.path());
+    assert_eq!(bearer(&s, "/api/v1/units", &officer_token).0, 401);
+    drop(s);
+    let events = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(events["ok"], true);
+}

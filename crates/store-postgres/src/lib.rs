@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_media.sql"),
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_cases.sql"),
+    include_str!("../migrations/0007_tokens.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -921,6 +922,51 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn insert_token(&mut self, t: &ApiToken, token_sha256: &str) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[&t.name, &token_sha256, &t.role.as_str(), &t.unit.map(|u| u.0), &t.created_by, &t.created_at],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
+        self.client
+            .query_opt(
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens WHERE token_sha256 = $1",
+                &[&token_sha256],
+            )
+            .map_err(db)?
+            .map(|r| token_row(&r))
+            .transpose()
+    }
+
+    fn tokens(&mut self) -> Result<Vec<ApiToken>> {
+        self.client
+            .query(
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens ORDER BY id",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(token_row)
+            .collect()
+    }
+
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                &[&at, &id],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
         Ok(self
             .client
@@ -979,6 +1025,18 @@ fn item_row(r: &postgres::Row) -> Result<Item> {
             views: m(13),
         },
         media: serde_json::from_str(r.get::<_, &str>(14)).unwrap_or_default(),
+    })
+}
+
+fn token_row(r: &postgres::Row) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: r.get(0),
+        name: r.get(1),
+        role: parse(r.get(2), "role")?,
+        unit: r.get::<_, Option<i64>>(3).map(UnitId),
+        created_by: r.get(4),
+        created_at: r.get(5),
+        revoked: r.get::<_, Option<String>>(6).is_some(),
     })
 }
 

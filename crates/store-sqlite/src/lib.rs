@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_media.sql"),
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_cases.sql"),
+    include_str!("../migrations/0007_tokens.sql"),
 ];
 
 /// The SQLite backend.
@@ -948,6 +949,44 @@ impl Backend for Sqlite {
         .map_err(db)
     }
 
+    fn insert_token(&mut self, t: &ApiToken, token_sha256: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![t.name, token_sha256, t.role.as_str(), t.unit.map(|u| u.0), t.created_by, t.created_at],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
+        self.conn
+            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens WHERE token_sha256 = ?1")
+            .and_then(|mut s| s.query_row([token_sha256], token_row).optional())
+            .map_err(db)
+    }
+
+    fn tokens(&mut self) -> Result<Vec<ApiToken>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], token_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+                params![at, id],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
     fn last_audit(&mut self) -> Result<Option<(i64, String)>> {
         self.conn
             .prepare_cached("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
@@ -1007,6 +1046,18 @@ fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
             views: m(13)?,
         },
         media: serde_json::from_str(&media).unwrap_or_default(),
+    })
+}
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiToken> {
+    Ok(ApiToken {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: parse(r.get(2)?, "role")?,
+        unit: r.get::<_, Option<i64>>(3)?.map(UnitId),
+        created_by: r.get(4)?,
+        created_at: r.get(5)?,
+        revoked: r.get::<_, Option<String>>(6)?.is_some(),
     })
 }
 

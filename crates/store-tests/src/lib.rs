@@ -73,6 +73,13 @@ macro_rules! stories {
             $crate::alerts_become_cases_with_evidence_and_a_timeline(&mut $fresh().0);
         }
         #[test]
+        fn api_tokens_are_kept_by_hash_and_revoked() {
+            if !$available {
+                return;
+            }
+            $crate::api_tokens_are_kept_by_hash_and_revoked(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -924,4 +931,46 @@ pub fn alerts_become_cases_with_evidence_and_a_timeline(store: &mut Store) {
         store.assign_case("x", 999, None),
         Err(store::StoreError::NotFound { .. })
     ));
+}
+
+pub fn api_tokens_are_kept_by_hash_and_revoked(store: &mut Store) {
+    let unit = store
+        .create_unit("admin", "Chi bộ thôn Đồng Tâm", None, None)
+        .unwrap()
+        .id;
+    let token = ApiToken {
+        id: 0,
+        name: "báo cáo tỉnh".into(),
+        role: Role::UnitAdmin,
+        unit: Some(unit),
+        created_by: String::new(),
+        created_at: String::new(),
+        revoked: false,
+    };
+    let sha = "5e".repeat(32);
+    let id = store.create_token("quantri", &token, &sha).unwrap();
+    let found = store
+        .token_by_hash(&sha)
+        .unwrap()
+        .expect("the token by its hash");
+    assert_eq!(
+        (found.id, found.role, found.unit, found.created_by.as_str()),
+        (id, Role::UnitAdmin, Some(unit), "quantri")
+    );
+    assert!(store.token_by_hash(&"00".repeat(32)).unwrap().is_none());
+    // The hash is never in the log.
+    assert!(
+        store
+            .audit_events()
+            .unwrap()
+            .iter()
+            .all(|e| !e.details.contains(&sha))
+    );
+    assert!(store.revoke_token("quantri", id).unwrap());
+    assert!(!store.revoke_token("quantri", id).unwrap(), "revoked once");
+    assert!(
+        store.token_by_hash(&sha).unwrap().is_none(),
+        "a revoked token opens nothing"
+    );
+    assert!(store.tokens().unwrap()[0].revoked);
 }

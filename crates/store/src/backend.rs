@@ -100,6 +100,12 @@ pub trait Backend: Send {
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;
     fn users(&mut self) -> Result<Vec<User>>;
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+    fn insert_token(&mut self, t: &ApiToken, token_sha256: &str) -> Result<i64>;
+    /// The token with this SHA-256, revoked or not.
+    fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>>;
+    fn tokens(&mut self) -> Result<Vec<ApiToken>>;
+    /// False when there is no such token or it was already revoked.
+    fn revoke_token(&mut self, id: i64, at: &str) -> Result<bool>;
 
     // Aggregates for analytics and reports: periods are [from, to) on `published_at`, which is
     // stored as RFC 3339 in Vietnam time, so its first 10 (13) characters are the Vietnam day

@@ -582,6 +582,56 @@ impl Store {
         })
     }
 
+    /// Records an API token by its SHA-256 (made by the caller, never logged).
+    pub fn create_token(&mut self, actor: &str, t: &ApiToken, token_sha256: &str) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let t = ApiToken {
+                created_by: actor.to_owned(),
+                created_at: at.clone(),
+                ..t.clone()
+            };
+            let id = s.db.insert_token(&t, token_sha256)?;
+            s.audit(
+                actor,
+                "token.create",
+                "api_token",
+                &id.to_string(),
+                json!({"name": t.name, "role": t.role, "unit": t.unit.map(|u| u.0)}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The live (not revoked) token with this SHA-256.
+    pub fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
+        Ok(self.db.token_by_hash(token_sha256)?.filter(|t| !t.revoked))
+    }
+
+    pub fn tokens(&mut self) -> Result<Vec<ApiToken>> {
+        self.db.tokens()
+    }
+
+    /// Revokes a token; false when there is none or it was revoked already.
+    pub fn revoke_token(&mut self, actor: &str, id: i64) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.revoke_token(id, &at)? {
+                return Ok(false);
+            }
+            s.audit(
+                actor,
+                "token.revoke",
+                "api_token",
+                &id.to_string(),
+                json!({}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
     pub fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>> {
         self.db.user_by_name(username)
     }

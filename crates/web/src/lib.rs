@@ -9,6 +9,7 @@
 //! comes from a figures function the binary hands in (`sokenh::report::figures`, the same numbers
 //! the periodic report prints).
 
+mod api;
 mod auth;
 mod cases;
 mod communities;
@@ -23,6 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::Store;
 
+pub use api::{new_token, token_sha256};
 pub use auth::{hash_password, verify_password};
 
 /// The period's figures as JSON (`sokenh::report::Figures`), for the dashboard.
@@ -289,8 +291,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/ho-so/{id}/chung-cu/{sha}", get(cases::download_evidence))
         .route("/ho-so/{id}/cong-van", get(cases::letter))
-        .route("/api/v1/communities", get(pages::api_communities))
-        .route("/api/v1/units", get(pages::api_units))
+        .route("/api/v1/units", get(api::units))
+        .route("/api/v1/members", get(api::members))
+        .route("/api/v1/communities", get(api::communities))
+        .route("/api/v1/items", get(api::items))
+        .route("/api/v1/signals", get(api::signals))
+        .route("/api/v1/alerts", get(api::alerts))
+        .route("/api/v1/cases", get(api::cases))
+        .route("/api/v1/cases/{id}", get(api::case))
+        .route("/api/v1/factchecks", get(api::factchecks))
+        .route("/api/v1/reports", get(api::reports))
+        .route("/api/v1/openapi.json", get(api::openapi))
         .route(
             "/static/style.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),

@@ -639,42 +639,6 @@ pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Respon
 
 // ---- API ----------------------------------------------------------------------------------
 
-pub async fn api_communities(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if user.session.user.role == Role::Member {
-        return (
-            StatusCode::FORBIDDEN,
-            axum::Json(serde_json::json!({"error": "forbidden"})),
-        )
-            .into_response();
-    }
-    match state.snapshot().await {
-        Ok(snap) => {
-            let scope = visible_units(&snap.units, &user.session.user);
-            let shown: Vec<&Community> = snap
-                .communities
-                .iter()
-                .filter(|c| in_scope(c, &scope))
-                .collect();
-            axum::Json(shown).into_response()
-        }
-        Err(e) => internal(e),
-    }
-}
-
-pub async fn api_units(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if user.session.user.role == Role::Member {
-        return (
-            StatusCode::FORBIDDEN,
-            axum::Json(serde_json::json!({"error": "forbidden"})),
-        )
-            .into_response();
-    }
-    match state.with_store(|s| Ok(s.units()?)).await {
-        Ok(units) => axum::Json(units).into_response(),
-        Err(e) => internal(e),
-    }
-}
-
 // ---- a member's own declarations and commitment --------------------------------------------
 
 /// The code of conduct members sign; its version is recorded with each signature.

@@ -1,0 +1,707 @@
+//! The JSON API under `/api/v1`: the same resources and the same rules as the pages — role and
+//! unit scope, personal data only with a stated purpose (audited) — for a signed-in session or
+//! an API token (`Authorization: Bearer sk_…`, kept as its SHA-256, scoped to a role and a
+//! unit). Anonymous requests get 401. The OpenAPI document is generated from this module by
+//! utoipa and served at `/api/v1/openapi.json`; the `*Doc` types describe the JSON the handlers
+//! return (a test compares them with real answers, so they cannot drift apart).
+
+use crate::AppState;
+use crate::auth::COOKIE;
+use crate::pages::{in_scope, visible_units};
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use domain::{Role, UnitId, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// Who is calling the API.
+pub struct Caller {
+    /// The username, or `token:<name>`.
+    pub name: String,
+    pub user: User,
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({"error": message}))).into_response()
+}
+
+/// A new token: `sk_` and 32 random bytes in hex. Shown once; only its SHA-256 is kept.
+pub fn new_token() -> (String, String) {
+    let token = format!("sk_{}", crate::auth::token());
+    let sha = token_sha256(&token);
+    (token, sha)
+}
+
+pub fn token_sha256(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .map(str::to_owned);
+        if let Some(token) = bearer {
+            let sha = token_sha256(&token);
+            let found = state
+                .with_store(move |s| Ok(s.token_by_hash(&sha)?))
+                .await
+                .map_err(crate::pages::internal)?;
+            return match found {
+                Some(t) => Ok(Caller {
+                    name: format!("token:{}", t.name),
+                    user: User {
+                        id: 0,
+                        username: format!("token:{}", t.name),
+                        role: t.role,
+                        unit: t.unit,
+                        member: None,
+                        must_change: false,
+                    },
+                }),
+                None => Err(error(StatusCode::UNAUTHORIZED, "invalid or revoked token")),
+            };
+        }
+        let has_cookie = parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(COOKIE));
+        if has_cookie
+            && let Ok(signed) = crate::auth::SignedIn::from_request_parts(parts, state).await
+            && !signed.session.user.must_change
+        {
+            return Ok(Caller {
+                name: signed.session.user.username.clone(),
+                user: signed.session.user,
+            });
+        }
+        Err(error(
+            StatusCode::UNAUTHORIZED,
+            "sign in or send an API token (Authorization: Bearer …)",
+        ))
+    }
+}
+
+/// The refusal, if the caller's role may not read this.
+fn refusal(caller: &Caller, roles: &[Role]) -> Option<Response> {
+    (!roles.contains(&caller.user.role))
+        .then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
+}
+
+const ALL_BUT_MEMBER: &[Role] = &[
+    Role::Admin,
+    Role::Leader,
+    Role::Officer,
+    Role::Analyst,
+    Role::Inspector,
+    Role::UnitAdmin,
+];
+const DETECTION: &[Role] = &[
+    Role::Admin,
+    Role::Leader,
+    Role::Officer,
+    Role::Analyst,
+    Role::Inspector,
+];
+const ALERTS: &[Role] = &[Role::Admin, Role::Leader, Role::Officer, Role::Analyst];
+const CASES: &[Role] = &[Role::Admin, Role::Leader, Role::Officer, Role::Inspector];
+const PEOPLE: &[Role] = &[
+    Role::Admin,
+    Role::Leader,
+    Role::Officer,
+    Role::Inspector,
+    Role::UnitAdmin,
+];
+
+macro_rules! guard {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return r,
+        }
+    };
+}
+
+fn failed(e: anyhow::Error) -> Response {
+    eprintln!("lỗi API / API error: {e:#}");
+    error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+}
+
+// ---- documentation types -----------------------------------------------------------------------
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UnitDoc {
+    id: i64,
+    name: String,
+    parent: Option<i64>,
+    /// GSO ward code.
+    locality_code: Option<u32>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MemberDoc {
+    id: i64,
+    unit: i64,
+    full_name: String,
+    position: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CommunityDoc {
+    id: i64,
+    key: String,
+    name: String,
+    url: Option<String>,
+    /// facebook, zalo, youtube, tiktok, telegram, website, other.
+    platform: String,
+    kind: String,
+    members: Option<u64>,
+    admins: Option<String>,
+    unit: Option<String>,
+    status: String,
+    classification: String,
+    official_of: Option<String>,
+    locality: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MetricsDoc {
+    reactions: Option<u64>,
+    comments: Option<u64>,
+    shares: Option<u64>,
+    views: Option<u64>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MediaDoc {
+    reference: String,
+    sha256: Option<String>,
+}
+
+/// A public post. Authors are keyed pseudonyms; a raw handle only for a member's declared account.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ItemDoc {
+    id: i64,
+    source_id: String,
+    platform: String,
+    community_id: i64,
+    community_url: Option<String>,
+    published_at: String,
+    text: String,
+    url: Option<String>,
+    author_pseudonym: Option<String>,
+    author_handle: Option<String>,
+    metrics: MetricsDoc,
+    media: Vec<MediaDoc>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SignalDoc {
+    /// The item's own source id.
+    source_id: String,
+    item_id: i64,
+    category: String,
+    score: f32,
+    explanation: String,
+    /// JSON array of evidence spans (personal data masked).
+    evidence: String,
+    detector: String,
+    reference: String,
+    version: String,
+    shadow: bool,
+    role: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AlertDoc {
+    id: i64,
+    category: String,
+    severity: String,
+    score: f32,
+    item_ids: Vec<String>,
+    count: u64,
+    first_at: String,
+    last_at: String,
+    explanation: String,
+    status: String,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CaseDoc {
+    id: i64,
+    title: String,
+    category: String,
+    /// open, in_progress, closed.
+    status: String,
+    assignee: Option<String>,
+    community: Option<i64>,
+    alert_ids: Vec<i64>,
+    outcome: Option<String>,
+    opened_by: String,
+    opened_at: String,
+    updated_at: String,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FactCheckDoc {
+    id: String,
+    claim: String,
+    verdict: String,
+    correction: String,
+    source_url: String,
+    date: Option<String>,
+    variants: Vec<String>,
+    media_hashes: Vec<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDoc {
+    error: String,
+}
+
+// ---- handlers ----------------------------------------------------------------------------------
+
+/// The units.
+#[utoipa::path(get, path = "/api/v1/units", tag = "register",
+    responses((status = 200, body = Vec<UnitDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn units(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+        return r;
+    }
+    match state.snapshot().await {
+        Ok(s) => Json(&s.units).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PurposeQuery {
+    /// Why the list is needed; recorded with the view in the audit log. Required.
+    #[serde(default)]
+    purpose: String,
+}
+
+/// Members (personal data): in the caller's unit scope, with a stated purpose, audited.
+#[utoipa::path(get, path = "/api/v1/members", tag = "register", params(PurposeQuery),
+    responses((status = 200, body = Vec<MemberDoc>), (status = 400, body = ErrorDoc), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn members(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<PurposeQuery>,
+) -> Response {
+    if let Some(r) = refusal(&caller, PEOPLE) {
+        return r;
+    }
+    let purpose = q.purpose.trim().to_owned();
+    if purpose.chars().count() < 5 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "state the purpose (?purpose=…): the view of personal data is recorded with it",
+        );
+    }
+    let user = caller.user.clone();
+    let actor = caller.name.clone();
+    let result = state
+        .with_store(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &user);
+            let ids: Vec<UnitId> = units
+                .iter()
+                .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
+                .map(|u| u.id)
+                .collect();
+            let members: Vec<domain::Member> = s
+                .members()?
+                .into_iter()
+                .filter(|m| ids.contains(&m.unit))
+                .collect();
+            s.record(
+                &actor,
+                "members.view",
+                "member",
+                json!({"purpose": purpose, "shown": members.len(), "via": "api"}),
+            )?;
+            Ok(members)
+        })
+        .await;
+    match result {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// The register: pages, channels and groups in the caller's unit scope.
+#[utoipa::path(get, path = "/api/v1/communities", tag = "register",
+    responses((status = 200, body = Vec<CommunityDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn communities(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+        return r;
+    }
+    match state.snapshot().await {
+        Ok(snap) => {
+            let scope = visible_units(&snap.units, &caller.user);
+            let shown: Vec<&domain::Community> = snap
+                .communities
+                .iter()
+                .filter(|c| in_scope(c, &scope))
+                .collect();
+            Json(shown).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// Items with a store id greater than this (0 to start).
+    #[serde(default)]
+    after: i64,
+    /// At most this many (1–1000, default 100).
+    #[serde(default = "hundred")]
+    limit: u32,
+}
+
+fn hundred() -> u32 {
+    100
+}
+
+/// Public posts by store id, a page at a time (`after` = the last id of the previous page).
+#[utoipa::path(get, path = "/api/v1/items", tag = "posts", params(PageQuery),
+    responses((status = 200, body = Vec<ItemDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn items(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+        return r;
+    }
+    let snap = guard!(state.snapshot().await.map_err(failed));
+    let scope = visible_units(&snap.units, &caller.user);
+    let allowed_ids: Option<std::collections::HashSet<i64>> = scope.as_ref().map(|_| {
+        snap.communities
+            .iter()
+            .filter(|c| in_scope(c, &scope))
+            .map(|c| c.id.0)
+            .collect()
+    });
+    let limit = q.limit.clamp(1, 1000);
+    let after = q.after;
+    match state
+        .with_store(move |s| Ok(s.items_after(after, limit)?))
+        .await
+    {
+        Ok(items) => {
+            let shown: Vec<&domain::Item> = items
+                .iter()
+                .filter(|i| {
+                    allowed_ids
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(&i.community_id))
+                })
+                .collect();
+            Json(shown).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CategoryQuery {
+    /// scam, impersonation, secret_leak, personal_data, false_claim, ai_forgery, threat.
+    #[serde(default)]
+    category: String,
+}
+
+/// Signals (detector findings), strongest first, each explaining itself.
+#[utoipa::path(get, path = "/api/v1/signals", tag = "detection", params(CategoryQuery),
+    responses((status = 200, body = Vec<SignalDoc>), (status = 400, body = ErrorDoc), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn signals(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<CategoryQuery>,
+) -> Response {
+    if let Some(r) = refusal(&caller, DETECTION) {
+        return r;
+    }
+    let category = if q.category.is_empty() {
+        None
+    } else {
+        match q.category.parse::<domain::Category>() {
+            Ok(c) => Some(c),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "unknown category"),
+        }
+    };
+    match state.with_store(move |s| Ok(s.signals(category)?)).await {
+        Ok(list) => {
+            let out: Vec<Value> = list
+                .into_iter()
+                .map(|(source, sig)| {
+                    let mut v = serde_json::to_value(sig).unwrap_or_default();
+                    v["source_id"] = Value::String(source);
+                    v
+                })
+                .collect();
+            Json(out).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// Alerts, newest first.
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "detection",
+    responses((status = 200, body = Vec<AlertDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn alerts(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    if let Some(r) = refusal(&caller, ALERTS) {
+        return r;
+    }
+    match state.snapshot().await {
+        Ok(s) => Json(s.alerts.iter().rev().collect::<Vec<_>>()).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// Cases, newest change first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
+    responses((status = 200, body = Vec<CaseDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn cases(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    if let Some(r) = refusal(&caller, CASES) {
+        return r;
+    }
+    match state.snapshot().await {
+        Ok(s) => {
+            let mut list: Vec<&domain::Case> = s.cases.iter().collect();
+            list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+            Json(list).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// One case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "case number")),
+    responses((status = 200, body = CaseDoc), (status = 404, body = ErrorDoc), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn case(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Some(r) = refusal(&caller, CASES) {
+        return r;
+    }
+    match state.with_store(move |s| Ok(s.case(id)?)).await {
+        Ok(Some(c)) => Json(c).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such case"),
+        Err(e) => failed(e),
+    }
+}
+
+/// The fact-check register.
+#[utoipa::path(get, path = "/api/v1/factchecks", tag = "detection",
+    responses((status = 200, body = Vec<FactCheckDoc>), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn factchecks(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    if let Some(r) = refusal(&caller, DETECTION) {
+        return r;
+    }
+    match state.with_store(|s| Ok(s.factchecks()?)).await {
+        Ok(f) => Json(f).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeriodQuery {
+    /// A month (2026-11), a quarter (2026-Q4) or a year (2026).
+    period: String,
+}
+
+/// The first day of a period and the day after its last.
+pub fn period_bounds(code: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    use chrono::NaiveDate;
+    let month = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+    let next = |y: i32, m: u32| {
+        if m == 12 {
+            month(y + 1, 1)
+        } else {
+            month(y, m + 1)
+        }
+    };
+    if let Some((y, q)) = code.split_once("-Q") {
+        let (y, q): (i32, u32) = (y.parse().ok()?, q.parse().ok()?);
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        return Some((month(y, q * 3 - 2)?, next(y, q * 3)?));
+    }
+    if let Some((y, m)) = code.split_once('-') {
+        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+        return Some((month(y, m)?, next(y, m)?));
+    }
+    let y: i32 = code.parse().ok()?;
+    Some((month(y, 1)?, month(y + 1, 1)?))
+}
+
+/// The periodic report's figures (the numbers the DOCX/XLSX/PDF report prints).
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(PeriodQuery),
+    responses((status = 200, description = "the figures of the period, as the report computes them", body = Object), (status = 400, body = ErrorDoc), (status = 401, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn reports(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<PeriodQuery>,
+) -> Response {
+    if let Some(r) = refusal(&caller, DETECTION) {
+        return r;
+    }
+    let Some((from, to)) = period_bounds(q.period.trim()) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "period: a month (2026-11), a quarter (2026-Q4) or a year (2026)",
+        );
+    };
+    let figures = state.figures.clone();
+    let actor = caller.name.clone();
+    let code = q.period.clone();
+    let result = state
+        .with_store(move |s| {
+            let f = figures(s, from, to)?;
+            s.record(
+                &actor,
+                "report.view",
+                "report",
+                json!({"period": code, "via": "api"}),
+            )?;
+            Ok(f)
+        })
+        .await;
+    match result {
+        Ok(f) => Json(json!({"period": q.period, "from": from.to_string(), "to": to.to_string(), "figures": f})).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sổ kênh API", description = "The register of pages, channels and groups; posts, detections, alerts, cases and reports. Authenticate with a session cookie or `Authorization: Bearer sk_…` (an API token scoped to a role and a unit)."),
+    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(COOKIE))),
+        );
+    }
+}
+
+pub async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_read_as_the_report_reads_them() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            period_bounds("2026-11"),
+            Some((d("2026-11-01"), d("2026-12-01")))
+        );
+        assert_eq!(
+            period_bounds("2026-12"),
+            Some((d("2026-12-01"), d("2027-01-01")))
+        );
+        assert_eq!(
+            period_bounds("2026-Q4"),
+            Some((d("2026-10-01"), d("2027-01-01")))
+        );
+        assert_eq!(
+            period_bounds("2026"),
+            Some((d("2026-01-01"), d("2027-01-01")))
+        );
+        assert_eq!(period_bounds("2026-13"), None);
+        assert_eq!(period_bounds("2026-Q5"), None);
+        assert_eq!(period_bounds("tháng 11"), None);
+    }
+
+    #[test]
+    fn the_document_lists_every_resource_and_both_ways_to_sign_in() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let paths: Vec<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for p in [
+            "/api/v1/units",
+            "/api/v1/members",
+            "/api/v1/communities",
+            "/api/v1/items",
+            "/api/v1/signals",
+            "/api/v1/alerts",
+            "/api/v1/cases",
+            "/api/v1/cases/{id}",
+            "/api/v1/factchecks",
+            "/api/v1/reports",
+        ] {
+            assert!(paths.contains(&p), "{p} in {paths:?}");
+        }
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["token"]["scheme"], "bearer");
+        assert_eq!(schemes["session"]["in"], "cookie");
+    }
+}
