@@ -321,6 +321,16 @@ impl RuleSet {
     /// The default packs plus `extra` (from the data dir); a pack in `extra` with the same
     /// category and a rule id already present replaces that rule.
     pub fn with_defaults(extra: Vec<Pack>) -> Result<RuleSet, PackError> {
+        RuleSet::with_defaults_shadowed(extra, &HashMap::new())
+    }
+
+    /// Like [`RuleSet::with_defaults`], with the office's shadow-mode choices applied: a rule
+    /// named in `shadow` runs in shadow mode (recorded, never alerting) or not, whatever its
+    /// pack says.
+    pub fn with_defaults_shadowed(
+        extra: Vec<Pack>,
+        shadow: &HashMap<String, bool>,
+    ) -> Result<RuleSet, PackError> {
         let mut packs: Vec<Pack> = DEFAULT_PACKS
             .iter()
             .map(|(f, t)| parse_pack(f, t))
@@ -332,6 +342,11 @@ impl RuleSet {
                 p.rules.retain(|r| !ids.contains(r.id.as_str()));
             }
             packs.push(e);
+        }
+        for r in packs.iter_mut().flat_map(|p| p.rules.iter_mut()) {
+            if let Some(&on) = shadow.get(&r.id) {
+                r.shadow = on;
+            }
         }
         RuleSet::compile(packs)
     }

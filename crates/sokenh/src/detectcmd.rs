@@ -1,7 +1,7 @@
 //! The detection commands: `factcheck import`, `rules import|list|test`, `blocklist import`,
 //! `signals list` and `eval`.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use serde_json::json;
 use sokenh::{db, screening};
@@ -106,34 +106,13 @@ pub fn factcheck(store: &mut Store, cmd: FactcheckCmd) -> Result<()> {
 pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
     match cmd {
         RulesCmd::Import { file } => {
-            let pack = detect::rules::parse_pack(&file.display().to_string(), &read(&file)?)?;
-            let set = detect::rules::RuleSet::with_defaults(vec![pack.clone()])?;
-            let failures: Vec<_> = set
-                .self_test()
-                .into_iter()
-                .filter(|f| pack.rules.iter().any(|r| r.id == f.0))
-                .collect();
-            if !failures.is_empty() {
-                for (rule, example, expected) in &failures {
-                    eprintln!(
-                        "luật {rule}: ví dụ «{example}» {} / example fails",
-                        if *expected {
-                            "không khớp"
-                        } else {
-                            "lại khớp"
-                        }
-                    );
-                }
-                bail!(
-                    "bộ luật không qua được ví dụ của chính nó nên không nhập / the pack fails its own examples"
-                );
-            }
-            let target = screening::rules_dir(dir);
-            std::fs::create_dir_all(&target)?;
-            let name = file.file_name().context("tên tệp / file name")?;
-            std::fs::copy(&file, target.join(name))?;
+            let name = file
+                .file_name()
+                .context("tên tệp / file name")?
+                .to_string_lossy()
+                .into_owned();
             let mut store = db::open(dir, url)?;
-            store.record("cli", "rules.import", "rule_pack", json!({"file": name.to_string_lossy(), "category": pack.category, "version": pack.version, "rules": pack.rules.len()}))?;
+            let pack = screening::import_pack(&mut store, dir, "cli", &name, &read(&file)?)?;
             println!(
                 "Đã nhập {} luật ({}, phiên bản {}) / imported",
                 pack.rules.len(),
@@ -143,7 +122,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::List { json } => {
-            let set = detect::rules::RuleSet::with_defaults(screening::office_packs(dir)?)?;
+            let set = screening::rule_set(dir)?;
             let rows: Vec<serde_json::Value> = set
                 .list()
                 .into_iter()
@@ -170,7 +149,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::Test { json } => {
-            let set = detect::rules::RuleSet::with_defaults(screening::office_packs(dir)?)?;
+            let set = screening::rule_set(dir)?;
             let failures = set.self_test();
             let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
             let examples: usize = set

@@ -33,8 +33,98 @@ pub fn office_packs(data_dir: &Path) -> Result<Vec<detect::rules::Pack>> {
     Ok(packs)
 }
 
+/// The office's shadow-mode choices per rule id, kept in `rules/shadow.json`.
+pub fn shadow_choices(data_dir: &Path) -> Result<std::collections::HashMap<String, bool>> {
+    let file = rules_dir(data_dir).join("shadow.json");
+    match std::fs::read_to_string(&file) {
+        Ok(text) => serde_json::from_str(&text)
+            .with_context(|| format!("{} không đọc được / unreadable", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(e).with_context(|| format!("đọc {}", file.display())),
+    }
+}
+
+/// Puts a rule in shadow mode or takes it out (the file is replaced whole, never half-written).
+pub fn set_shadow(data_dir: &Path, rule: &str, shadow: bool) -> Result<()> {
+    let mut choices = shadow_choices(data_dir)?;
+    choices.insert(rule.to_owned(), shadow);
+    let dir = rules_dir(data_dir);
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    serde_json::to_writer_pretty(&mut tmp, &choices)?;
+    tmp.persist(dir.join("shadow.json"))?;
+    Ok(())
+}
+
+/// Checks an office rule pack (it must parse, name a category of the fixed taxonomy, and pass
+/// its own examples) and keeps it as `rules/<name>` (only the file's base name; `.toml`), with
+/// an audit event. Refused packs change nothing; the error lists the failing examples.
+pub fn import_pack(
+    store: &mut Store,
+    data_dir: &Path,
+    actor: &str,
+    name: &str,
+    text: &str,
+) -> Result<detect::rules::Pack> {
+    let base: String = Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let base = base.trim_start_matches('.');
+    let Some(stem) = base.strip_suffix(".toml").filter(|s| !s.is_empty()) else {
+        anyhow::bail!("tệp bộ luật phải có đuôi .toml / a rule pack is a .toml file");
+    };
+    let pack = detect::rules::parse_pack(name, text)?;
+    let set = detect::rules::RuleSet::with_defaults(vec![pack.clone()])?;
+    let failures: Vec<String> = set
+        .self_test()
+        .into_iter()
+        .filter(|f| pack.rules.iter().any(|r| r.id == f.0))
+        .map(|(rule, example, expected)| {
+            format!(
+                "luật {rule}: ví dụ «{example}» {}",
+                if expected {
+                    "không khớp"
+                } else {
+                    "lại khớp"
+                }
+            )
+        })
+        .collect();
+    if !failures.is_empty() {
+        anyhow::bail!(
+            "bộ luật không qua được ví dụ của chính nó nên không nhập / the pack fails its own examples: {}",
+            failures.join("; ")
+        );
+    }
+    let target = rules_dir(data_dir);
+    std::fs::create_dir_all(&target)?;
+    let file = format!("{stem}.toml");
+    let mut tmp = tempfile::NamedTempFile::new_in(&target)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(target.join(&file))?;
+    store.record(
+        actor,
+        "rules.import",
+        "rule_pack",
+        serde_json::json!({"file": file, "category": pack.category, "version": pack.version, "rules": pack.rules.len()}),
+    )?;
+    Ok(pack)
+}
+
+/// The default packs, the office's packs and its shadow-mode choices.
+pub fn rule_set(data_dir: &Path) -> Result<detect::rules::RuleSet> {
+    Ok(detect::rules::RuleSet::with_defaults_shadowed(
+        office_packs(data_dir)?,
+        &shadow_choices(data_dir)?,
+    )?)
+}
+
 pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
-    let rules = detect::rules::RuleSet::with_defaults(office_packs(data_dir)?)?;
+    let rules = rule_set(data_dir)?;
     let mut urls = detect::urls::UrlReputation::default();
     for (entry, list, source) in store.url_entries()? {
         let kind = if list == "allow" {
@@ -357,4 +447,61 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
         }
     }
     Ok(evaluate(&officials, &set, &Places::gso()))
+}
+
+/// The rules and the fact-check format for the web application's rules page.
+pub struct WebRules {
+    pub data_dir: PathBuf,
+}
+
+impl web::Rules for WebRules {
+    fn list(&self) -> Result<Vec<web::RuleRow>> {
+        Ok(rule_set(&self.data_dir)?
+            .list()
+            .into_iter()
+            .map(|(id, category, version, weight, shadow)| web::RuleRow {
+                id,
+                category,
+                version,
+                weight,
+                shadow,
+            })
+            .collect())
+    }
+
+    fn import_pack(
+        &self,
+        store: &mut Store,
+        actor: &str,
+        name: &str,
+        text: &str,
+    ) -> Result<String> {
+        let pack = import_pack(store, &self.data_dir, actor, name, text)?;
+        Ok(format!(
+            "Đã nhập {} luật ({}, phiên bản {}).",
+            pack.rules.len(),
+            pack.category,
+            pack.version
+        ))
+    }
+
+    fn set_shadow(&self, store: &mut Store, actor: &str, rule: &str, shadow: bool) -> Result<()> {
+        set_shadow(&self.data_dir, rule, shadow)?;
+        store.record(
+            actor,
+            "rules.shadow",
+            "rule",
+            serde_json::json!({"rule": rule, "shadow": shadow}),
+        )?;
+        Ok(())
+    }
+
+    fn parse_factchecks(&self, text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
+        if text.trim_start().starts_with(['{', '[']) {
+            detect::factcheck::parse_claimreview(text)
+                .unwrap_or_else(|e| (Vec::new(), vec![(1, e.to_string())]))
+        } else {
+            detect::factcheck::parse_csv(text)
+        }
+    }
 }

@@ -1350,3 +1350,142 @@ fn the_api_answers_tokens_in_their_scope_and_matches_its_openapi_document() {
     let events = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(events["ok"], true);
 }
+
+#[test]
+fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    let page = get(&s, "/kiem-chung", Some(&analyst));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<code>threat.kill_or_harm</code>"));
+    let token = csrf(&page.body);
+
+    // The fact-check register from a CSV: one entry in, one row refused and named.
+    let csv = "id,claim,verdict,correction,source_url\nfc-1,Uống nước muối chữa khỏi cúm,false,Không có căn cứ khoa học,https://vnexpress.net/kiem-chung-1\nfc-2,,false,,\n";
+    let r = upload_to(
+        &s,
+        "/kiem-chung/nhap",
+        &analyst,
+        &token,
+        "so-kiem-chung.csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("thêm 1, cập nhật 0, không đổi 0, từ chối 1."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Dòng 3:"), "{}", r.body);
+    assert!(r.body.contains("Uống nước muối chữa khỏi cúm"));
+
+    // A pack for a category outside the fixed taxonomy is refused, and nothing is kept.
+    let political = "category = \"political_opinion\"\nversion = \"1\"\n";
+    let r = upload_to(
+        &s,
+        "/bo-luat/nhap",
+        &analyst,
+        &token,
+        "y-kien.toml",
+        political.as_bytes(),
+    );
+    assert!(r.body.contains("Không nhập:"), "{}", r.body);
+    assert!(!tmp.path().join("rules").join("y-kien.toml").exists());
+    // An office pack that passes its own examples is kept under its own (clean) name.
+    let pack = "category = \"scam\"\nversion = \"2026.11.office\"\n\n[[rules]]\nid = \"scam.office.lottery\"\nexplanation = \"Trúng thưởng xe máy, nộp phí nhận quà\"\nweight = 0.7\nall = [\"trúng thưởng\", \"nộp phí\"]\npositive = [\"Chúc mừng bạn trúng thưởng xe máy, nộp phí 500k để nhận\"]\nnegative = [\"Xổ số kiến thiết công bố kết quả trúng thưởng\"]\n";
+    let r = upload_to(
+        &s,
+        "/bo-luat/nhap",
+        &analyst,
+        &token,
+        "../../bo-luat-xa.toml",
+        pack.as_bytes(),
+    );
+    assert!(
+        r.body
+            .contains("Đã nhập 1 luật (scam, phiên bản 2026.11.office)."),
+        "{}",
+        r.body
+    );
+    assert!(tmp.path().join("rules").join("bo-luat-xa.toml").exists());
+    assert!(r.body.contains("<code>scam.office.lottery</code>"));
+
+    // Shadow mode on, then off; the CLI sees the same choice.
+    let r = post(
+        &s,
+        "/bo-luat/che-do",
+        Some(&analyst),
+        &[
+            ("csrf", &token),
+            ("rule", "threat.kill_or_harm"),
+            ("shadow", "true"),
+        ],
+    );
+    assert!(
+        r.body
+            .contains("Luật threat.kill_or_harm chuyển sang chạy thử."),
+        "{}",
+        r.body
+    );
+    let rules = json(&sokenh(tmp.path(), &["rules", "list", "--json"]));
+    let rule = |id: &str| {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(rule("threat.kill_or_harm")["shadow"], true);
+    assert_eq!(rule("scam.office.lottery")["shadow"], false);
+    let r = post(
+        &s,
+        "/bo-luat/che-do",
+        Some(&analyst),
+        &[
+            ("csrf", &token),
+            ("rule", "threat.kill_or_harm"),
+            ("shadow", "false"),
+        ],
+    );
+    assert!(r.body.contains("được áp dụng"));
+    assert_eq!(
+        post(
+            &s,
+            "/bo-luat/che-do",
+            Some(&analyst),
+            &[("csrf", &token), ("rule", "khong.co"), ("shadow", "true")]
+        )
+        .status,
+        404
+    );
+
+    // An officer looks but does not change; a unit admin does not look.
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/kiem-chung", Some(&officer));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("/bo-luat/che-do"));
+    let t = csrf(&page.body);
+    assert_eq!(
+        post(
+            &s,
+            "/bo-luat/che-do",
+            Some(&officer),
+            &[
+                ("csrf", &t),
+                ("rule", "threat.kill_or_harm"),
+                ("shadow", "true")
+            ]
+        )
+        .status,
+        403
+    );
+    let chibo = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    assert_eq!(get(&s, "/kiem-chung", Some(&chibo)).status, 403);
+    drop(s);
+    let log = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(log["ok"], true);
+}

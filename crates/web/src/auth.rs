@@ -230,6 +230,34 @@ mod tests {
         }
     }
 
+    struct NoRules;
+    impl crate::Rules for NoRules {
+        fn list(&self) -> anyhow::Result<Vec<crate::RuleRow>> {
+            Ok(Vec::new())
+        }
+        fn import_pack(
+            &self,
+            _: &mut store::Store,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> anyhow::Result<String> {
+            anyhow::bail!("no rules here")
+        }
+        fn set_shadow(
+            &self,
+            _: &mut store::Store,
+            _: &str,
+            _: &str,
+            _: bool,
+        ) -> anyhow::Result<()> {
+            anyhow::bail!("no rules here")
+        }
+        fn parse_factchecks(&self, _: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
+            (Vec::new(), Vec::new())
+        }
+    }
+
     fn state(limits: crate::Limits) -> Arc<AppState> {
         let dir = tempfile::tempdir().unwrap();
         let store = store::Store::new(Box::new(
@@ -242,6 +270,7 @@ mod tests {
                 figures: Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
                 letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
                 searcher: Arc::new(NoIndex),
+                rules: Arc::new(NoRules),
                 evidence_dir: std::env::temp_dir(),
             },
             limits,

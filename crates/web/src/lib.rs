@@ -13,6 +13,7 @@ mod api;
 mod auth;
 mod cases;
 mod communities;
+mod detection;
 mod pages;
 
 use axum::Router;
@@ -43,6 +44,40 @@ pub trait Searcher: Send + Sync {
     fn search(&self, q: &search::SearchQuery) -> anyhow::Result<Vec<search::Hit>>;
 }
 
+/// One detection rule as the rules page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleRow {
+    pub id: String,
+    pub category: String,
+    pub version: String,
+    pub weight: f32,
+    pub shadow: bool,
+}
+
+/// The detection rules and the fact-check format, as the binary's `detect` engine has them.
+pub trait Rules: Send + Sync {
+    fn list(&self) -> anyhow::Result<Vec<RuleRow>>;
+    /// Checks and keeps an office rule pack (TOML); returns a summary, or why it was refused.
+    fn import_pack(
+        &self,
+        store: &mut Store,
+        actor: &str,
+        name: &str,
+        text: &str,
+    ) -> anyhow::Result<String>;
+    /// Puts a rule in shadow mode (or takes it out), with an audit event.
+    fn set_shadow(
+        &self,
+        store: &mut Store,
+        actor: &str,
+        rule: &str,
+        shadow: bool,
+    ) -> anyhow::Result<()>;
+    /// A fact-check register file (CSV or ClaimReview JSON): the entries, and (line, reason) of
+    /// the rows refused.
+    fn parse_factchecks(&self, text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>);
+}
+
 /// How often the search page brings the index up to date with the store.
 pub const SEARCH_CATCH_UP: Duration = Duration::from_secs(10);
 
@@ -52,6 +87,7 @@ pub struct Services {
     pub figures: Arc<FiguresFn>,
     pub letter: Arc<LetterFn>,
     pub searcher: Arc<dyn Searcher>,
+    pub rules: Arc<dyn Rules>,
     /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
     pub evidence_dir: std::path::PathBuf,
 }
@@ -85,6 +121,7 @@ pub struct AppState {
     pub figures: Arc<FiguresFn>,
     pub letter: Arc<LetterFn>,
     pub searcher: Arc<dyn Searcher>,
+    pub rules: Arc<dyn Rules>,
     pub evidence_dir: std::path::PathBuf,
     pub limits: Limits,
     /// When the index last caught up with the store.
@@ -126,6 +163,7 @@ impl AppState {
             figures: services.figures,
             letter: services.letter,
             searcher: services.searcher,
+            rules: services.rules,
             search_synced: Mutex::new(None),
             evidence_dir: services.evidence_dir,
             limits,
@@ -278,6 +316,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/canh-bao/ho-so", post(cases::from_alerts))
+        .route("/kiem-chung", get(detection::show))
+        .route(
+            "/kiem-chung/nhap",
+            post(detection::import_factchecks)
+                .layer(axum::extract::DefaultBodyLimit::max(detection::MAX_FILE)),
+        )
+        .route(
+            "/bo-luat/nhap",
+            post(detection::import_pack)
+                .layer(axum::extract::DefaultBodyLimit::max(detection::MAX_FILE)),
+        )
+        .route("/bo-luat/che-do", post(detection::set_shadow))
         .route("/ho-so", get(cases::list))
         .route("/ho-so/{id}", get(cases::show))
         .route("/ho-so/{id}/giao", post(cases::assign))

@@ -44,6 +44,9 @@ pub(crate) fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup 
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Inspector) {
                                 a href="/ho-so" { "Hồ sơ" }
                             }
+                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst | Role::Inspector) {
+                                a href="/kiem-chung" { "Kiểm chứng" }
+                            }
                             @if may_follow_up(w.session.user.role) {
                                 a href="/don-vi" { "Đôn đốc kê khai" }
                             }

@@ -1,0 +1,256 @@
+//! The fact-check register and the rule packs in the browser: both listed for those who work with
+//! detections; analysts and admins import a register file (CSV or ClaimReview JSON) or an office
+//! rule pack (TOML, checked against its own examples), and put a rule in shadow mode or take it
+//! out (shadow rules record their findings but raise no alert). The rules themselves live in the
+//! binary's `detect` engine; this module reaches them through [`crate::Rules`].
+
+use crate::AppState;
+use crate::auth::{SignedIn, forbidden};
+use crate::pages::{error_page, internal, page, refused};
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use maud::html;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Largest register or pack file accepted.
+pub const MAX_FILE: usize = 5 * 1024 * 1024;
+
+fn may_view(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Admin | Role::Leader | Role::Officer | Role::Analyst | Role::Inspector
+    )
+}
+
+fn may_change(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Analyst)
+}
+
+pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    view(&state, &user, None).await
+}
+
+async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
+    if !may_view(user.session.user.role) {
+        return forbidden();
+    }
+    let rules = match state.rules.list() {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let factchecks = match state.with_store(|s| Ok(s.factchecks()?)).await {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let change = may_change(user.session.user.role);
+    let csrf = user.session.csrf.clone();
+    page(
+        "Kiểm chứng và bộ luật",
+        Some(user),
+        html! {
+            h1 { "Sổ kiểm chứng và bộ luật phát hiện" }
+            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            h2 { "Sổ kiểm chứng (" (factchecks.len()) " mục)" }
+            p.note { "Chỉ nội dung khớp với một mục của sổ này mới được gắn dấu hiệu «thông tin sai sự thật»." }
+            @if change {
+                form.inline method="post" action="/kiem-chung/nhap" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    div { label for="factcheck-file" { "Nhập sổ kiểm chứng (CSV hoặc ClaimReview JSON)" } input id="factcheck-file" type="file" name="file" required; }
+                    div { button type="submit" { "Nhập" } }
+                }
+            }
+            table {
+                tr { th { "Mã" } th { "Nội dung đã kiểm chứng" } th { "Kết luận" } th { "Thông tin đúng" } th { "Nguồn" } th { "Ngày" } }
+                @for f in &factchecks {
+                    tr { td { (f.id) } td { (f.claim) } td { (f.verdict.label_vi()) } td { (f.correction) } td { span.note { (f.source_url) } } td { (f.date.as_deref().unwrap_or("")) } }
+                }
+            }
+            h2 { "Bộ luật (" (rules.len()) " luật)" }
+            p.note { "Luật chạy thử (shadow) vẫn ghi nhận dấu hiệu để đánh giá nhưng không tạo cảnh báo. Thay đổi áp dụng cho các lần rà soát sau." }
+            @if change {
+                form.inline method="post" action="/bo-luat/nhap" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    div { label for="pack-file" { "Nhập bộ luật của đơn vị (.toml)" } input id="pack-file" type="file" name="file" required; }
+                    div { button type="submit" { "Nhập" } }
+                }
+            }
+            table {
+                tr { th { "Luật" } th { "Loại" } th { "Phiên bản" } th { "Trọng số" } th { "Chế độ" } }
+                @for r in &rules {
+                    tr {
+                        td { code { (r.id) } }
+                        td { (r.category.parse::<domain::Category>().map_or(r.category.as_str(), |c| c.label_vi())) }
+                        td { (r.version) }
+                        td.num { (format!("{:.2}", r.weight)) }
+                        td {
+                            @if r.shadow { span.badge { "Chạy thử" } } @else { span.badge.verified { "Đang áp dụng" } }
+                            @if change {
+                                form.inline method="post" action="/bo-luat/che-do" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="rule" value=(r.id);
+                                    input type="hidden" name="shadow" value=(if r.shadow { "false" } else { "true" });
+                                    button type="submit" aria-label=(format!("Đổi chế độ luật {}", r.id)) { (if r.shadow { "Áp dụng" } else { "Chuyển chạy thử" }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// Reads a single-file upload: (csrf, file name, bytes).
+async fn one_file(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(String, String, Vec<u8>), Response> {
+    let (mut csrf, mut name, mut file) = (String::new(), String::new(), Vec::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let field_name = field.name().unwrap_or("").to_owned();
+                if let Some(f) = field.file_name() {
+                    name = f.to_owned();
+                }
+                match field.bytes().await {
+                    Ok(b) if field_name == "csrf" => {
+                        csrf = String::from_utf8_lossy(&b).into_owned()
+                    }
+                    Ok(b) if field_name == "file" => file = b.to_vec(),
+                    Ok(_) => {}
+                    Err(_) => {
+                        return Err(error_page(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Tệp quá lớn (tối đa 5 MB) hoặc tải lên bị gián đoạn.",
+                        ));
+                    }
+                }
+            }
+            Ok(None) => return Ok((csrf, name, file)),
+            Err(_) => {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Biểu mẫu tải lên không hợp lệ.",
+                ));
+            }
+        }
+    }
+}
+
+fn utf8(bytes: Vec<u8>) -> Result<String, Response> {
+    String::from_utf8(bytes).map_err(|_| {
+        error_page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Tệp phải là văn bản UTF-8 (CSV, JSON hoặc TOML).",
+        )
+    })
+}
+
+pub async fn import_factchecks(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let (csrf, name, bytes) = match one_file(multipart).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Some(r) = refused(&user, &csrf, may_change) {
+        return r;
+    }
+    let text = match utf8(bytes) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let (entries, rejected) = state.rules.parse_factchecks(&text);
+    let actor = user.session.user.username.clone();
+    let source = format!("web:{name}");
+    match state
+        .write(move |s| Ok(s.import_factchecks(&actor, &source, &entries)?))
+        .await
+    {
+        Ok((inserted, updated, unchanged)) => {
+            let mut m = format!(
+                "Sổ kiểm chứng: thêm {inserted}, cập nhật {updated}, không đổi {unchanged}, từ chối {}.",
+                rejected.len()
+            );
+            for (line, reason) in rejected.iter().take(10) {
+                m.push_str(&format!(" Dòng {line}: {reason}."));
+            }
+            view(&state, &user, Some((rejected.is_empty(), m))).await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn import_pack(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let (csrf, name, bytes) = match one_file(multipart).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if let Some(r) = refused(&user, &csrf, may_change) {
+        return r;
+    }
+    let text = match utf8(bytes) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let rules = state.rules.clone();
+    let actor = user.session.user.username.clone();
+    match state
+        .write(move |s| rules.import_pack(s, &actor, &name, &text))
+        .await
+    {
+        Ok(summary) => view(&state, &user, Some((true, summary))).await,
+        // A refused pack is the office's to fix: say why, in full.
+        Err(e) => view(&state, &user, Some((false, format!("Không nhập: {e:#}")))).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShadowForm {
+    csrf: String,
+    rule: String,
+    shadow: bool,
+}
+
+pub async fn set_shadow(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<ShadowForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, may_change) {
+        return r;
+    }
+    match state.rules.list() {
+        Ok(list) if list.iter().any(|r| r.id == f.rule) => {}
+        Ok(_) => return error_page(StatusCode::NOT_FOUND, "Không có luật này."),
+        Err(e) => return internal(e),
+    }
+    let rules = state.rules.clone();
+    let actor = user.session.user.username.clone();
+    let (rule, shadow) = (f.rule.clone(), f.shadow);
+    match state
+        .write(move |s| rules.set_shadow(s, &actor, &rule, shadow))
+        .await
+    {
+        Ok(()) => {
+            let m = if f.shadow {
+                format!("Luật {} chuyển sang chạy thử.", f.rule)
+            } else {
+                format!("Luật {} được áp dụng.", f.rule)
+            };
+            view(&state, &user, Some((true, m))).await
+        }
+        Err(e) => internal(e),
+    }
+}
