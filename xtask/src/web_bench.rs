@@ -29,7 +29,11 @@ pub fn run(posts: u64) -> Result<()> {
         bail!("building sokenh failed");
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join("target/release/sokenh");
+    // The same target directory cargo just built into (CARGO_TARGET_DIR when set).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let bin = target.join("release/sokenh");
 
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");

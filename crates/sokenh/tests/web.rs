@@ -96,35 +96,51 @@ fn every_role_gets_exactly_its_routes() {
         "/ho-so",
         "/tim-kiem?q=thach+quang",
         "/so-dang-ky/moi",
+        "/quan-tri",
+        "/kiem-chung",
     ];
-    let matrix: [(&str, [u16; 12]); 7] = [
+    let matrix: [(&str, [u16; 14]); 7] = [
         (
             "quantri",
-            [200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200],
+            [
+                200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200, 200, 200,
+            ],
         ),
         (
             "thuongvu",
-            [200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 403],
+            [
+                200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 403, 403, 200,
+            ],
         ),
         (
             "congan",
-            [200, 200, 403, 200, 403, 403, 200, 200, 200, 200, 200, 200],
+            [
+                200, 200, 403, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403, 200,
+            ],
         ),
         (
             "xaydungdang",
-            [200, 200, 403, 200, 403, 403, 200, 200, 200, 403, 200, 403],
+            [
+                200, 200, 403, 200, 403, 403, 200, 200, 200, 403, 200, 403, 403, 200,
+            ],
         ),
         (
             "kiemtra",
-            [200, 200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403],
+            [
+                200, 200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403, 403, 200,
+            ],
         ),
         (
             "chibo.dongtam",
-            [200, 200, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200],
+            [
+                200, 200, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200, 403, 403,
+            ],
         ),
         (
             "dangvien",
-            [403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403],
+            [
+                403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            ],
         ),
     ];
     for (user, expected) in matrix {
@@ -1488,4 +1504,153 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
     drop(s);
     let log = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
     assert_eq!(log["ok"], true);
+}
+
+#[test]
+fn the_administrator_creates_accounts_units_and_tokens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let admin = login(&s, "quantri", "demo-quantri-2026");
+    let page = get(&s, "/quan-tri", Some(&admin));
+    assert_eq!(page.status, 200);
+    let token = csrf(&page.body);
+    let unit_marker = "<option value=\"";
+    let dong_tam = page.body[..page.body.find("\">Chi bộ thôn Đồng Tâm</option>").unwrap()]
+        .rsplit(unit_marker)
+        .next()
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned();
+
+    // A unit under Đồng Tâm.
+    let r = post(
+        &s,
+        "/quan-tri/don-vi",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("name", "Tổ tuyên truyền Đồng Tâm"),
+            ("parent", &dong_tam),
+        ],
+    );
+    assert!(
+        r.body
+            .contains("Đã thêm đơn vị «Tổ tuyên truyền Đồng Tâm»."),
+        "{}",
+        r.body
+    );
+    let r = post(
+        &s,
+        "/quan-tri/don-vi",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("name", "to tuyen truyen dong tam"),
+            ("parent", &dong_tam),
+        ],
+    );
+    assert!(r.body.contains("Đã có đơn vị này."));
+
+    // An account: a unit admin without a unit is refused; with one it must change its password.
+    let r = post(
+        &s,
+        "/quan-tri/nguoi-dung",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("username", "totruong"),
+            ("role", "unit_admin"),
+            ("unit", ""),
+            ("password", "tam-thoi-2026"),
+        ],
+    );
+    assert!(r.body.contains("Quản trị đơn vị cần chọn đơn vị."));
+    let r = post(
+        &s,
+        "/quan-tri/nguoi-dung",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("username", "totruong"),
+            ("role", "unit_admin"),
+            ("unit", &dong_tam),
+            ("password", "tam-thoi-2026"),
+        ],
+    );
+    assert!(r.body.contains("Đã tạo tài khoản totruong"), "{}", r.body);
+    let r = post(
+        &s,
+        "/quan-tri/nguoi-dung",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("username", "totruong"),
+            ("role", "officer"),
+            ("unit", ""),
+            ("password", "tam-thoi-2026"),
+        ],
+    );
+    assert!(r.body.contains("Tên đăng nhập này đã có."));
+    let fresh = login(&s, "totruong", "tam-thoi-2026");
+    assert_eq!(
+        get(&s, "/so-dang-ky", Some(&fresh)).location,
+        "/doi-mat-khau"
+    );
+
+    // A token made here works on the API until it is revoked here.
+    let r = post(
+        &s,
+        "/quan-tri/ma-api",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("name", "đồng bộ tỉnh"),
+            ("role", "analyst"),
+            ("unit", ""),
+        ],
+    );
+    let at = r.body.find("sk_").expect("the token, shown once");
+    let api_token = r.body[at..at + 67].to_owned();
+    assert_eq!(bearer(&s, "/api/v1/communities", &api_token).0, 200);
+    assert_eq!(
+        bearer(&s, "/api/v1/cases", &api_token).0,
+        403,
+        "an analyst token reads no cases"
+    );
+    let again = get(&s, "/quan-tri", Some(&admin));
+    assert!(
+        !again.body.contains(&api_token),
+        "the token is never shown again"
+    );
+    let id = numbers_after(&again.body, "name=\"id\" value=\"")[0].clone();
+    let r = post(
+        &s,
+        "/quan-tri/thu-hoi-ma",
+        Some(&admin),
+        &[("csrf", &token), ("id", &id)],
+    );
+    assert!(r.body.contains(&format!("Đã thu hồi mã #{id}.")));
+    assert_eq!(bearer(&s, "/api/v1/communities", &api_token).0, 401);
+
+    // Only the administrator.
+    let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
+    let p = get(&s, "/quan-tri", Some(&leader));
+    assert_eq!(p.status, 403);
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let t = csrf(&get(&s, "/tong-quan", Some(&officer)).body);
+    assert_eq!(
+        post(
+            &s,
+            "/quan-tri/don-vi",
+            Some(&officer),
+            &[("csrf", &t), ("name", "X"), ("parent", &dong_tam)]
+        )
+        .status,
+        403
+    );
+    drop(s);
+    assert_eq!(
+        json(&sokenh(tmp.path(), &["audit", "verify", "--json"]))["ok"],
+        true
+    );
 }

@@ -9,6 +9,7 @@
 //! comes from a figures function the binary hands in (`sokenh::report::figures`, the same numbers
 //! the periodic report prints).
 
+mod admin;
 mod api;
 mod auth;
 mod cases;
@@ -316,6 +317,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/canh-bao/ho-so", post(cases::from_alerts))
+        .route("/quan-tri", get(admin::show))
+        .route("/quan-tri/nguoi-dung", post(admin::create_user))
+        .route("/quan-tri/dat-lai-mat-khau", post(admin::reset_password))
+        .route("/quan-tri/don-vi", post(admin::create_unit))
+        .route("/quan-tri/ma-api", post(admin::create_token))
+        .route("/quan-tri/thu-hoi-ma", post(admin::revoke_token))
         .route("/kiem-chung", get(detection::show))
         .route(
             "/kiem-chung/nhap",

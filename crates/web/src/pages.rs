@@ -53,6 +53,9 @@ pub(crate) fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup 
                             @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
                                 a href="/nhat-ky" { "Nhật ký" }
                             }
+                            @if w.session.user.role == Role::Admin {
+                                a href="/quan-tri" { "Quản trị" }
+                            }
                         }
                         span.who {
                             (w.session.user.username) " (" (w.session.user.role.label_vi()) ") "

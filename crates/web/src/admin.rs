@@ -1,0 +1,409 @@
+//! Users, units and API tokens, for the administrator: create an account (it must choose its
+//! own password at first sign-in), reset a password, create a unit under another, create an API
+//! token for a role and unit (shown once, kept as its SHA-256) and revoke one. Every change is
+//! an audit event written by the store.
+
+use crate::AppState;
+use crate::auth::{SignedIn, forbidden, hash_password};
+use crate::pages::{internal, page, refused};
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use domain::{ApiToken, Role, User};
+use maud::html;
+use serde::Deserialize;
+use std::sync::Arc;
+
+fn is_admin(role: Role) -> bool {
+    role == Role::Admin
+}
+
+pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    view(&state, &user, None).await
+}
+
+async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
+    if !is_admin(user.session.user.role) {
+        return forbidden();
+    }
+    let loaded = state
+        .with_store(|s| Ok((s.users()?, s.units()?, s.tokens()?)))
+        .await;
+    let (users, units, tokens) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    let unit_name = |id: Option<domain::UnitId>| {
+        id.and_then(|id| units.iter().find(|u| u.id == id))
+            .map_or("—", |u| u.name.as_str())
+    };
+    let csrf = user.session.csrf.clone();
+    let roles = [
+        Role::Admin,
+        Role::Leader,
+        Role::Officer,
+        Role::Analyst,
+        Role::Inspector,
+        Role::UnitAdmin,
+        Role::Member,
+    ];
+    page(
+        "Quản trị",
+        Some(user),
+        html! {
+            h1 { "Người dùng, đơn vị, mã truy cập API" }
+            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            h2 { "Người dùng (" (users.len()) ")" }
+            table {
+                tr { th { "Tên đăng nhập" } th { "Vai trò" } th { "Đơn vị" } th { "Mật khẩu" } th { "Đặt lại mật khẩu" } }
+                @for u in &users {
+                    tr {
+                        td { (u.username) }
+                        td { (u.role.label_vi()) }
+                        td { (unit_name(u.unit)) }
+                        td { @if u.must_change { "Phải đổi khi đăng nhập" } @else { "Đã đặt" } }
+                        td {
+                            form.inline method="post" action="/quan-tri/dat-lai-mat-khau" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="username" value=(u.username);
+                                input name="password" type="password" minlength="10" required aria-label=(format!("Mật khẩu tạm cho {}", u.username)) placeholder="mật khẩu tạm";
+                                button type="submit" { "Đặt lại" }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Tạo tài khoản" }
+            form.stack method="post" action="/quan-tri/nguoi-dung" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="new-username" { "Tên đăng nhập" }
+                input id="new-username" name="username" required;
+                label for="new-role" { "Vai trò" }
+                select id="new-role" name="role" { @for r in roles { option value=(r.as_str()) { (r.label_vi()) } } }
+                label for="new-unit" { "Đơn vị (bắt buộc với quản trị đơn vị)" }
+                select id="new-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                label for="new-password" { "Mật khẩu tạm (ít nhất 10 ký tự; phải đổi khi đăng nhập lần đầu)" }
+                input id="new-password" name="password" type="password" minlength="10" required;
+                p { button type="submit" { "Tạo tài khoản" } }
+            }
+            h2 { "Đơn vị (" (units.len()) ")" }
+            table {
+                tr { th { "Đơn vị" } th { "Trực thuộc" } th { "Mã xã, phường (GSO)" } }
+                @for u in &units { tr { td { (u.name) } td { (unit_name(u.parent)) } td { (u.locality_code.map(|c| c.to_string()).unwrap_or_default()) } } }
+            }
+            h3 { "Thêm đơn vị" }
+            form.stack method="post" action="/quan-tri/don-vi" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="unit-name" { "Tên đơn vị" }
+                input id="unit-name" name="name" required;
+                label for="unit-parent" { "Trực thuộc" }
+                select id="unit-parent" name="parent" { @for u in &units { option value=(u.id.0) { (u.name) } } }
+                p { button type="submit" { "Thêm đơn vị" } }
+            }
+            h2 { "Mã truy cập API (" (tokens.len()) ")" }
+            table {
+                tr { th { "Số" } th { "Tên" } th { "Vai trò" } th { "Đơn vị" } th { "Tạo bởi" } th { "Trạng thái" } }
+                @for t in &tokens {
+                    tr {
+                        td { "#" (t.id) } td { (t.name) } td { (t.role.label_vi()) } td { (unit_name(t.unit)) }
+                        td { (t.created_by) ", " (crate::cases::vn_time(&t.created_at)) }
+                        td {
+                            @if t.revoked { "Đã thu hồi" } @else {
+                                form.inline method="post" action="/quan-tri/thu-hoi-ma" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="id" value=(t.id);
+                                    button type="submit" { "Thu hồi" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Tạo mã truy cập API" }
+            form.stack method="post" action="/quan-tri/ma-api" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="token-name" { "Dùng cho" }
+                input id="token-name" name="name" required;
+                label for="token-role" { "Vai trò" }
+                select id="token-role" name="role" { @for r in &roles[..6] { option value=(r.as_str()) { (r.label_vi()) } } }
+                label for="token-unit" { "Đơn vị (bắt buộc với quản trị đơn vị)" }
+                select id="token-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                p { button type="submit" { "Tạo mã" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// The unit a form names, which a unit admin's account or token must have.
+fn unit_for(role: Role, unit: &str) -> Result<Option<domain::UnitId>, String> {
+    let unit = match unit.trim() {
+        "" => None,
+        u => Some(domain::UnitId(
+            u.parse().map_err(|_| "Đơn vị không hợp lệ.".to_owned())?,
+        )),
+    };
+    if role == Role::UnitAdmin && unit.is_none() {
+        return Err("Quản trị đơn vị cần chọn đơn vị.".into());
+    }
+    Ok(unit)
+}
+
+#[derive(Deserialize)]
+pub struct NewUser {
+    csrf: String,
+    username: String,
+    role: String,
+    #[serde(default)]
+    unit: String,
+    password: String,
+}
+
+pub async fn create_user(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<NewUser>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+        return r;
+    }
+    let fail = |m: &str| (false, m.to_owned());
+    let username = f.username.trim().to_owned();
+    let message = match (
+        f.role.parse::<Role>(),
+        unit_for(f.role.parse().unwrap_or(Role::Member), &f.unit),
+    ) {
+        _ if username.is_empty() || username.chars().any(char::is_whitespace) => {
+            fail("Tên đăng nhập không được trống hay có khoảng trắng.")
+        }
+        _ if f.password.chars().count() < 10 => fail("Mật khẩu tạm phải có ít nhất 10 ký tự."),
+        (Err(_), _) => fail("Vai trò không hợp lệ."),
+        (_, Err(m)) => (false, m),
+        (Ok(role), Ok(unit)) => {
+            let hash = match tokio::task::spawn_blocking(move || hash_password(&f.password)).await {
+                Ok(Ok(h)) => h,
+                Ok(Err(e)) => return internal(e),
+                Err(e) => return internal(e.into()),
+            };
+            let actor = user.session.user.username.clone();
+            let new = User {
+                id: 0,
+                username: username.clone(),
+                role,
+                unit,
+                member: None,
+                must_change: true,
+            };
+            let result = state
+                .write(move |s| {
+                    if s.user_by_name(&new.username)?.is_some() {
+                        return Ok(false);
+                    }
+                    s.create_user(&actor, &new, &hash)?;
+                    Ok(true)
+                })
+                .await;
+            match result {
+                Ok(true) => (
+                    true,
+                    format!(
+                        "Đã tạo tài khoản {username} ({}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                        role.label_vi()
+                    ),
+                ),
+                Ok(false) => fail("Tên đăng nhập này đã có."),
+                Err(e) => return internal(e),
+            }
+        }
+    };
+    view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    username: String,
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<ResetForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+        return r;
+    }
+    if f.password.chars().count() < 10 {
+        return view(
+            &state,
+            &user,
+            Some((false, "Mật khẩu tạm phải có ít nhất 10 ký tự.".into())),
+        )
+        .await;
+    }
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&f.password)).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => return internal(e),
+        Err(e) => return internal(e.into()),
+    };
+    let actor = user.session.user.username.clone();
+    let name = f.username.clone();
+    let result = state
+        .write(move |s| match s.user_by_name(&name)? {
+            Some((u, _)) => {
+                s.set_password(&actor, u.id, &hash, true)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        })
+        .await;
+    let message = match result {
+        Ok(true) => (
+            true,
+            format!(
+                "Đã đặt lại mật khẩu của {}; phải đổi khi đăng nhập.",
+                f.username
+            ),
+        ),
+        Ok(false) => (false, "Không có tài khoản này.".into()),
+        Err(e) => return internal(e),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct NewUnit {
+    csrf: String,
+    name: String,
+    parent: i64,
+}
+
+pub async fn create_unit(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<NewUnit>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+        return r;
+    }
+    let name = text::canonical(f.name.trim());
+    if name.is_empty() {
+        return view(&state, &user, Some((false, "Cần ghi tên đơn vị.".into()))).await;
+    }
+    let actor = user.session.user.username.clone();
+    let n = name.clone();
+    let result = state
+        .write(move |s| {
+            let units = s.units()?;
+            if !units.iter().any(|u| u.id.0 == f.parent) {
+                return Ok(Err("Đơn vị trực thuộc không có."));
+            }
+            if units.iter().any(|u| text::fold(&u.name) == text::fold(&n)) {
+                return Ok(Err("Đã có đơn vị này."));
+            }
+            s.create_unit(&actor, &n, Some(domain::UnitId(f.parent)), None)?;
+            Ok(Ok(()))
+        })
+        .await;
+    let message = match result {
+        Ok(Ok(())) => (true, format!("Đã thêm đơn vị «{name}».")),
+        Ok(Err(m)) => (false, m.to_owned()),
+        Err(e) => return internal(e),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct NewToken {
+    csrf: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+pub async fn create_token(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<NewToken>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+        return r;
+    }
+    let role = match f.role.parse::<Role>() {
+        Ok(r) if r != Role::Member => r,
+        _ => {
+            return view(
+                &state,
+                &user,
+                Some((false, "Vai trò không hợp lệ cho mã API.".into())),
+            )
+            .await;
+        }
+    };
+    let unit = match unit_for(role, &f.unit) {
+        Ok(u) => u,
+        Err(m) => return view(&state, &user, Some((false, m))).await,
+    };
+    if f.name.trim().is_empty() {
+        return view(
+            &state,
+            &user,
+            Some((false, "Cần ghi mã dùng cho việc gì.".into())),
+        )
+        .await;
+    }
+    let (token, sha) = crate::api::new_token();
+    let actor = user.session.user.username.clone();
+    let t = ApiToken {
+        id: 0,
+        name: f.name.trim().to_owned(),
+        role,
+        unit,
+        created_by: String::new(),
+        created_at: String::new(),
+        revoked: false,
+    };
+    match state
+        .write(move |s| Ok(s.create_token(&actor, &t, &sha)?))
+        .await
+    {
+        Ok(id) => {
+            view(
+                &state,
+                &user,
+                Some((
+                    true,
+                    format!("Mã #{id} (chỉ hiện một lần, hãy lưu lại): {token}"),
+                )),
+            )
+            .await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    csrf: String,
+    id: i64,
+}
+
+pub async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(f): Form<RevokeForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+        return r;
+    }
+    let actor = user.session.user.username.clone();
+    let id = f.id;
+    let message = match state.write(move |s| Ok(s.revoke_token(&actor, id)?)).await {
+        Ok(true) => (true, format!("Đã thu hồi mã #{id}.")),
+        Ok(false) => (false, format!("Không có mã #{id} hoặc mã đã bị thu hồi.")),
+        Err(e) => return internal(e),
+    };
+    view(&state, &user, Some(message)).await
+}
