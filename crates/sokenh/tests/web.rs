@@ -1654,3 +1654,35 @@ fn the_administrator_creates_accounts_units_and_tokens() {
         true
     );
 }
+
+#[test]
+fn the_english_switch_changes_the_shell_and_stays_chosen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let vi = get(&s, "/dang-nhap", None);
+    assert!(vi.body.contains("<html lang=\"vi\">") && vi.body.contains("<h1>Đăng nhập</h1>"));
+    let r = get(&s, "/ngon-ngu/en", None);
+    assert_eq!(r.status, 303);
+    let lang = r.cookie.expect("the language cookie");
+    assert_eq!(lang, "sokenh_ngon_ngu=en");
+    let en = get(&s, "/dang-nhap", Some(&lang));
+    assert!(
+        en.body.contains("<html lang=\"en\">") && en.body.contains("<h1>Sign in</h1>"),
+        "{}",
+        en.body
+    );
+    let session = login(&s, "congan", "demo-congan-2026");
+    let both = format!("{session}; {lang}");
+    let page = get(&s, "/tong-quan", Some(&both));
+    assert!(page.body.contains(">Dashboard</a>") && page.body.contains(">Register</a>"));
+    assert!(
+        page.body.contains("<h2>Open alerts by category</h2>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">Sign out</button>"));
+    // Back to Vietnamese.
+    let back = get(&s, "/ngon-ngu/vi", Some(&both)).cookie.unwrap();
+    let page = get(&s, "/tong-quan", Some(&format!("{session}; {back}")));
+    assert!(page.body.contains(">Tổng quan</a>") && page.body.contains("<html lang=\"vi\">"));
+}

@@ -51,7 +51,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         "Quản trị",
         Some(user),
         html! {
-            h1 { "Người dùng, đơn vị, mã truy cập API" }
+            h1 { (crate::i18n::tr(user.lang, "Người dùng, đơn vị, mã truy cập API")) }
             @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
             h2 { "Người dùng (" (users.len()) ")" }
             table {

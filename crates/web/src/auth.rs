@@ -147,6 +147,8 @@ pub(crate) fn cookie_value(parts: &Parts) -> Option<String> {
 pub struct SignedIn {
     pub session_id: String,
     pub session: Session,
+    /// The language the pages are shown in.
+    pub lang: crate::i18n::Lang,
 }
 
 impl FromRequestParts<Arc<AppState>> for SignedIn {
@@ -183,6 +185,7 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         Ok(SignedIn {
             session_id: id,
             session,
+            lang: crate::i18n::Lang::of(parts),
         })
     }
 }

@@ -171,7 +171,7 @@ pub async fn list(
         "Hồ sơ",
         Some(&user),
         html! {
-            h1 { "Hồ sơ xử lý" }
+            h1 { (crate::i18n::tr(user.lang, "Hồ sơ xử lý")) }
             form.inline method="get" action="/ho-so" {
                 div {
                     label for="status" { "Trạng thái" }

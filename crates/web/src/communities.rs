@@ -376,7 +376,7 @@ pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Res
         Some(&user),
         html! {
             p.note { a href="/so-dang-ky" { "← Sổ đăng ký" } }
-            h1 { "Thêm trang, kênh, nhóm" }
+            h1 { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) }
             form.stack method="post" action="/so-dang-ky/moi" {
                 input type="hidden" name="csrf" value=(user.session.csrf);
                 (fields(None, &units))

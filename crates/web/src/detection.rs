@@ -52,7 +52,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         "Kiểm chứng và bộ luật",
         Some(user),
         html! {
-            h1 { "Sổ kiểm chứng và bộ luật phát hiện" }
+            h1 { (crate::i18n::tr(user.lang, "Sổ kiểm chứng và bộ luật phát hiện")) }
             @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
             h2 { "Sổ kiểm chứng (" (factchecks.len()) " mục)" }
             p.note { "Chỉ nội dung khớp với một mục của sổ này mới được gắn dấu hiệu «thông tin sai sự thật»." }

@@ -15,6 +15,7 @@ mod auth;
 mod cases;
 mod communities;
 mod detection;
+mod i18n;
 mod pages;
 
 use axum::Router;
@@ -288,6 +289,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::home))
         .route("/dang-nhap", get(pages::login_form).post(pages::login))
         .route("/dang-xuat", post(pages::logout))
+        .route("/ngon-ngu/{code}", get(i18n::switch))
         .route(
             "/doi-mat-khau",
             get(pages::password_form).post(pages::change_password),

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden, hash_password, verify_password};
+use crate::i18n::{Lang, tr};
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{StatusCode, header};
@@ -16,52 +17,60 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub(crate) fn page(title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
+    page_in(who.map_or(Lang::Vi, |w| w.lang), title, who, body)
+}
+
+/// A page in a language (the sign-in page has no session to say which).
+pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Markup) -> Markup {
+    let t = |vi: &'static str| tr(lang, vi);
     html! {
         (DOCTYPE)
-        html lang="vi" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — Sổ kênh" }
+                title { (tr(lang, title)) " — " (t("Sổ kênh")) }
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
                 header.top {
-                    a href="/" { "Sổ kênh" }
+                    a href="/" { (t("Sổ kênh")) }
                     @if let Some(w) = who {
                         nav.main {
                             @if w.session.user.member.is_some() {
-                                a href="/ke-khai" { "Kê khai của tôi" }
+                                a href="/ke-khai" { (t("Kê khai của tôi")) }
                             }
                             @if w.session.user.role != Role::Member {
-                                a href="/tong-quan" { "Tổng quan" }
-                                a href="/so-dang-ky" { "Sổ đăng ký" }
-                                a href="/tim-kiem" { "Tìm bài đăng" }
+                                a href="/tong-quan" { (t("Tổng quan")) }
+                                a href="/so-dang-ky" { (t("Sổ đăng ký")) }
+                                a href="/tim-kiem" { (t("Tìm bài đăng")) }
                             }
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
-                                a href="/canh-bao" { "Cảnh báo" }
+                                a href="/canh-bao" { (t("Cảnh báo")) }
                             }
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Inspector) {
-                                a href="/ho-so" { "Hồ sơ" }
+                                a href="/ho-so" { (t("Hồ sơ")) }
                             }
                             @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst | Role::Inspector) {
-                                a href="/kiem-chung" { "Kiểm chứng" }
+                                a href="/kiem-chung" { (t("Kiểm chứng")) }
                             }
                             @if may_follow_up(w.session.user.role) {
-                                a href="/don-vi" { "Đôn đốc kê khai" }
+                                a href="/don-vi" { (t("Đôn đốc kê khai")) }
                             }
                             @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
-                                a href="/nhat-ky" { "Nhật ký" }
+                                a href="/nhat-ky" { (t("Nhật ký")) }
                             }
                             @if w.session.user.role == Role::Admin {
-                                a href="/quan-tri" { "Quản trị" }
+                                a href="/quan-tri" { (t("Quản trị")) }
                             }
                         }
                         span.who {
+                            @if lang == Lang::En { a.lang href="/ngon-ngu/vi" lang="vi" { "Tiếng Việt" } } @else { a.lang href="/ngon-ngu/en" lang="en" { "English" } }
+                            " "
                             (w.session.user.username) " (" (w.session.user.role.label_vi()) ") "
                             form.logout method="post" action="/dang-xuat" {
                                 input type="hidden" name="csrf" value=(w.session.csrf);
-                                button.link type="submit" { "Đăng xuất" }
+                                button.link type="submit" { (t("Đăng xuất")) }
                             }
                         }
                     }
@@ -119,25 +128,41 @@ impl axum::extract::OptionalFromRequestParts<Arc<AppState>> for SignedIn {
 
 // ---- signing in and out ------------------------------------------------------------------
 
-pub async fn login_form() -> Markup {
-    login_page(None)
+pub async fn login_form(lang: LangOf) -> Markup {
+    login_page(lang.0, None)
 }
 
-fn login_page(error: Option<&str>) -> Markup {
-    page(
+/// The language of a request without a session (the sign-in page).
+pub struct LangOf(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for LangOf {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(LangOf(Lang::of(parts)))
+    }
+}
+
+fn login_page(lang: Lang, error: Option<&'static str>) -> Markup {
+    let t = |vi: &'static str| tr(lang, vi);
+    page_in(
+        lang,
         "Đăng nhập",
         None,
         html! {
             div.login {
-                h1 { "Đăng nhập" }
-                @if let Some(e) = error { p.error role="alert" { (e) } }
+                h1 { (t("Đăng nhập")) }
+                @if let Some(e) = error { p.error role="alert" { (t(e)) } }
                 form method="post" action="/dang-nhap" {
-                    label for="username" { "Tên đăng nhập" }
+                    label for="username" { (t("Tên đăng nhập")) }
                     input id="username" name="username" autocomplete="username" required;
-                    label for="password" { "Mật khẩu" }
+                    label for="password" { (t("Mật khẩu")) }
                     input id="password" name="password" type="password" autocomplete="current-password" required;
-                    p { button type="submit" { "Đăng nhập" } }
+                    p { button type="submit" { (t("Đăng nhập")) } }
                 }
+                p.note { @if lang == Lang::En { a href="/ngon-ngu/vi" lang="vi" { "Tiếng Việt" } } @else { a href="/ngon-ngu/en" lang="en" { "English" } } }
             }
         },
     )
@@ -150,6 +175,7 @@ pub struct LoginForm {
 }
 
 pub async fn login(
+    LangOf(lang): LangOf,
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(form): Form<LoginForm>,
@@ -158,9 +184,10 @@ pub async fn login(
     if state.locked_out(&key) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
-            login_page(Some(
-                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
-            )),
+            login_page(
+                lang,
+                Some("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."),
+            ),
         )
             .into_response();
     }
@@ -201,7 +228,7 @@ pub async fn login(
             .await;
         return (
             StatusCode::UNAUTHORIZED,
-            login_page(Some("Tên đăng nhập hoặc mật khẩu không đúng.")),
+            login_page(lang, Some("Tên đăng nhập hoặc mật khẩu không đúng.")),
         )
             .into_response();
     };
@@ -254,7 +281,7 @@ fn password_page(user: &SignedIn, error: Option<&str>) -> Markup {
         Some(user),
         html! {
             div.login {
-                h1 { "Đổi mật khẩu" }
+                h1 { (crate::i18n::tr(user.lang, "Đổi mật khẩu")) }
                 @if user.session.user.must_change { p.note { "Đây là lần đăng nhập đầu: hãy đặt mật khẩu của riêng bạn." } }
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 form method="post" action="/doi-mat-khau" {
@@ -443,33 +470,33 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
         "Tổng quan",
         Some(&user),
         html! {
-            h1 { "Tổng quan tháng " (today.month()) "/" (today.year()) }
+            h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
             div.cards {
-                div.card { div.n { (communities.len()) } div.l { "trang, kênh, hội, nhóm trong sổ" } }
-                div.card { div.n { (n(&f["official_channels"])) } div.l { "trang, kênh chính thức" } }
-                div.card { div.n { (thousands(n(&f["items"]))) } div.l { "bài đăng công khai trong tháng" } }
-                div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { "cảnh báo trong tháng" } }
+                div.card { div.n { (communities.len()) } div.l { (crate::i18n::tr(user.lang, "trang, kênh, hội, nhóm trong sổ")) } }
+                div.card { div.n { (n(&f["official_channels"])) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }
+                div.card { div.n { (thousands(n(&f["items"]))) } div.l { (crate::i18n::tr(user.lang, "bài đăng công khai trong tháng")) } }
+                div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { (crate::i18n::tr(user.lang, "cảnh báo trong tháng")) } }
             }
-            h2 { "Sổ đăng ký theo nền tảng" }
+            h2 { (crate::i18n::tr(user.lang, "Sổ đăng ký theo nền tảng")) }
             table { tr { th { "Nền tảng" } th { "Số lượng" } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
-            h2 { "Theo tình trạng" }
+            h2 { (crate::i18n::tr(user.lang, "Theo tình trạng")) }
             table { tr { th { "Tình trạng" } th { "Số lượng" } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
-            h2 { "Kê khai và cam kết theo đơn vị" }
+            h2 { (crate::i18n::tr(user.lang, "Kê khai và cam kết theo đơn vị")) }
             table {
                 tr { th { "Đơn vị" } th { "Số người" } th { "Đã kê khai" } th { "Đã ký cam kết" } }
                 @for c in &coverage {
                     tr { td { (c["unit"].as_str().unwrap_or("")) } td.num { (n(&c["members"])) } td.num { (n(&c["declared"])) } td.num { (n(&c["signed"])) } }
                 }
             }
-            h2 { "Cảnh báo chờ xử lý theo loại" }
+            h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
             @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
                 table { tr { th { "Loại" } th { "Số cảnh báo" } } @for (c, k) in &open_alerts { tr { td { (c) } td.num { (k) } } } }
             }
             @if sees_cases {
-                h2 { "Hồ sơ gần đây" }
+                h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }
                 @if recent.is_empty() { p.note { "Chưa có hồ sơ." } } @else { (crate::cases::case_table(&recent)) }
             }
-            h2 { "Bài đăng có dấu hiệu trong tháng, theo loại" }
+            h2 { (crate::i18n::tr(user.lang, "Bài đăng có dấu hiệu trong tháng, theo loại")) }
             table {
                 tr { th { "Loại" } th { "Số bài" } }
                 @for c in domain::Category::ALL {
@@ -548,7 +575,7 @@ pub async fn register(
         "Sổ đăng ký",
         Some(&user),
         html! {
-            h1 { "Sổ đăng ký trang, kênh, hội, nhóm" }
+            h1 { (crate::i18n::tr(user.lang, "Sổ đăng ký trang, kênh, hội, nhóm")) }
             form.inline method="get" action="/so-dang-ky" {
                 div { label for="q" { "Tìm" } input id="q" name="q" value=(q.q) placeholder="tên hoặc đường dẫn, có dấu hay không dấu"; }
                 div {
@@ -626,7 +653,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Respon
         "Nhật ký",
         Some(&user),
         html! {
-            h1 { "Nhật ký kiểm tra" }
+            h1 { (crate::i18n::tr(user.lang, "Nhật ký kiểm tra")) }
             @if v.ok {
                 p { span.badge.verified { "Toàn vẹn" } " " (v.events) " sự kiện, chuỗi băm khớp." }
             } @else {
@@ -710,7 +737,7 @@ async fn member_page(
         "Kê khai của tôi",
         Some(user),
         html! {
-            h1 { "Kê khai của tôi" }
+            h1 { (crate::i18n::tr(user.lang, "Kê khai của tôi")) }
             @if let Some(at) = reminders.last() {
                 p.error role="note" { "Đơn vị nhắc bạn kê khai và ký cam kết (" (vn_date(at.get(..10).unwrap_or(at))) ")." }
             }
@@ -927,7 +954,7 @@ async fn alerts_page(
         "Cảnh báo",
         Some(user),
         html! {
-            h1 { "Hàng đợi cảnh báo" }
+            h1 { (crate::i18n::tr(user.lang, "Hàng đợi cảnh báo")) }
             @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
             form.inline method="get" action="/canh-bao" {
                 div {
@@ -1211,7 +1238,7 @@ pub async fn import_register(
                     @for r in &sheet.rejected { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
             }
             @if !sheet.warnings.is_empty() {
-                h2 { "Cảnh báo" }
+                h2 { (crate::i18n::tr(user.lang, "Cảnh báo")) }
                 table { tr { th { "Dòng" } th { "Cột" } th { "Nội dung" } }
                     @for r in &sheet.warnings { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
             }
@@ -1518,7 +1545,7 @@ pub async fn search(
         "Tìm bài đăng",
         Some(&user),
         html! {
-            h1 { "Tìm bài đăng" }
+            h1 { (crate::i18n::tr(user.lang, "Tìm bài đăng")) }
             form.inline method="get" action="/tim-kiem" {
                 div { label for="q" { "Từ khóa" } input id="q" name="q" value=(q.q) placeholder="có dấu hay không dấu: thach quang, hòa/hoà" required; }
                 div {
