@@ -142,13 +142,11 @@ async fn one_file(
     }
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String, Response> {
-    String::from_utf8(bytes).map_err(|_| {
-        error_page(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Tệp phải là văn bản UTF-8 (CSV, JSON hoặc TOML).",
-        )
-    })
+fn not_text() -> Response {
+    error_page(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Tệp phải là văn bản UTF-8 (CSV, JSON hoặc TOML).",
+    )
 }
 
 pub async fn import_factchecks(
@@ -163,9 +161,8 @@ pub async fn import_factchecks(
     if let Some(r) = refused(&user, &csrf, may_change) {
         return r;
     }
-    let text = match utf8(bytes) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Ok(text) = String::from_utf8(bytes) else {
+        return not_text();
     };
     let (entries, rejected) = state.rules.parse_factchecks(&text);
     let actor = user.session.user.username.clone();
@@ -200,9 +197,8 @@ pub async fn import_pack(
     if let Some(r) = refused(&user, &csrf, may_change) {
         return r;
     }
-    let text = match utf8(bytes) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Ok(text) = String::from_utf8(bytes) else {
+        return not_text();
     };
     let rules = state.rules.clone();
     let actor = user.session.user.username.clone();
