@@ -95,19 +95,23 @@ fn store_entries(
     prep: &Preparer,
     skip_upto: u64,
     report: &mut Report,
+    mut follower: Option<&mut Follower>,
 ) -> Result<()> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut last = skip_upto;
-    let flush = |store: &mut Store,
-                 batch: &mut Vec<domain::NewItem>,
-                 last: u64,
-                 report: &mut Report|
+    let mut flush = |store: &mut Store,
+                     batch: &mut Vec<domain::NewItem>,
+                     last: u64,
+                     report: &mut Report|
      -> Result<()> {
         let out = store.ingest_items("cli", source, batch, last)?;
         report.inserted += out.inserted;
         report.duplicates += out.duplicates;
         report.communities_created += out.communities_created.len() as u64;
-        batch.clear();
+        match follower.as_deref_mut() {
+            Some(f) => f.add(store, std::mem::take(batch), &out.stored)?,
+            None => batch.clear(),
+        }
         Ok(())
     };
     for entry in entries {
@@ -137,6 +141,94 @@ fn store_entries(
         flush(store, &mut batch, last, report)?;
     }
     Ok(())
+}
+
+/// Indexes items as each batch is committed, so tantivy's threads index one batch while SQLite
+/// writes the next. The store stays the truth: the index commits once at the end, and a run
+/// killed before that is caught up from the store by the next one (`add_items_after`).
+struct Follower {
+    writer: search::Writer,
+    /// Community id → (URL, unit), as `items_after` would join them.
+    communities: HashMap<i64, (Option<String>, Option<String>)>,
+    added: u64,
+}
+
+impl Follower {
+    fn new(store: &mut Store, index: &search::SearchIndex) -> Result<Follower> {
+        let mut f = Follower {
+            writer: index.writer(128)?,
+            communities: HashMap::new(),
+            added: 0,
+        };
+        f.refresh(store)?;
+        Ok(f)
+    }
+
+    fn refresh(&mut self, store: &mut Store) -> Result<()> {
+        self.communities = store
+            .communities()?
+            .into_iter()
+            .map(|c| (c.id.0, (c.url, c.unit)))
+            .collect();
+        Ok(())
+    }
+
+    fn add(
+        &mut self,
+        store: &mut Store,
+        batch: Vec<domain::NewItem>,
+        stored: &[(usize, i64, domain::CommunityId)],
+    ) -> Result<()> {
+        if stored
+            .iter()
+            .any(|(_, _, c)| !self.communities.contains_key(&c.0))
+        {
+            self.refresh(store)?;
+        }
+        let mut next = stored.iter().peekable();
+        for (k, n) in batch.into_iter().enumerate() {
+            let Some(&&(at, id, community)) = next.peek() else {
+                break;
+            };
+            if at != k {
+                continue; // a duplicate: not stored, not indexed
+            }
+            next.next();
+            let (url, unit) = self
+                .communities
+                .get(&community.0)
+                .cloned()
+                .unwrap_or_default();
+            let item = domain::Item {
+                id,
+                source_id: n.source_id,
+                platform: n.platform,
+                community_id: community.0,
+                community_url: url,
+                published_at: n.published_at,
+                text: n.text,
+                url: n.url,
+                author_pseudonym: n.author_pseudonym,
+                author_handle: n.author_handle,
+                metrics: n.metrics,
+                media: n.media,
+            };
+            self.writer.add(search::IndexedItem {
+                item: &item,
+                unit: unit.as_deref(),
+                categories: &[],
+            })?;
+            self.added += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<u64> {
+        if self.added > 0 {
+            self.writer.commit()?;
+        }
+        Ok(self.added)
+    }
 }
 
 /// The checkpoint name of a file: its content, not its path, so a new export under an old name
@@ -239,6 +331,7 @@ pub fn ingest_feed(
                 &prep,
                 0,
                 &mut report,
+                None,
             )?;
             feeds.0.insert(url.to_owned(), next);
             report.indexed = catch_up_index(store, data_dir)?;
@@ -318,8 +411,21 @@ fn store_and_index(
     skip: u64,
     report: &mut Report,
 ) -> Result<u64> {
-    store_entries(store, source, entries, prep, skip, report)?;
-    catch_up_index(store, data_dir)
+    let index = search::SearchIndex::open(&index_dir(data_dir))?;
+    // In step with the store first (a run killed earlier left items unindexed), then follow it.
+    let mut indexed = add_items_after(store, &index, index.last_item_id()?, false)?;
+    let mut follower = Follower::new(store, &index)?;
+    store_entries(
+        store,
+        source,
+        entries,
+        prep,
+        skip,
+        report,
+        Some(&mut follower),
+    )?;
+    indexed += follower.finish()?;
+    Ok(indexed)
 }
 
 pub fn index_dir(data_dir: &Path) -> PathBuf {
@@ -347,7 +453,12 @@ impl WebIndex {
 
 impl web::Searcher for WebIndex {
     fn catch_up(&self, store: &mut Store) -> Result<()> {
-        let added = add_items_after(store, &self.index, self.index.last_item_id()?, false)?;
+        let last = self.index.last_item_id()?;
+        // Opening a writer costs its memory arena and threads: only when there is something new.
+        if store.items_after(last, 1)?.is_empty() {
+            return Ok(());
+        }
+        let added = add_items_after(store, &self.index, last, false)?;
         if added > 0 {
             self.index.reload()?;
         }

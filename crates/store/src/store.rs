@@ -26,6 +26,10 @@ pub struct IngestOutcome {
     pub duplicates: u64,
     /// Communities that items named and the register did not have (created with status unknown).
     pub communities_created: Vec<String>,
+    /// The items stored: (place in the batch, item id, community), in batch order — so a caller
+    /// can index them without reading them back.
+    #[serde(skip)]
+    pub stored: Vec<(usize, i64, CommunityId)>,
 }
 
 /// The name given to the root unit when an import finds an empty register.
@@ -345,7 +349,7 @@ impl Store {
         self.transaction(|s| {
             let mut out = IngestOutcome::default();
             let mut ids: HashMap<&str, CommunityId> = HashMap::new();
-            for item in items {
+            for (k, item) in items.iter().enumerate() {
                 let community = match ids.get(item.community_key.as_str()) {
                     Some(id) => *id,
                     None => {
@@ -364,7 +368,10 @@ impl Store {
                     }
                 };
                 match s.db.insert_item(community, item)? {
-                    Some(_) => out.inserted += 1,
+                    Some(id) => {
+                        out.inserted += 1;
+                        out.stored.push((k, id, community));
+                    }
                     None => out.duplicates += 1,
                 }
             }

@@ -208,15 +208,19 @@ impl AppState {
         self: &Arc<Self>,
         q: search::SearchQuery,
     ) -> anyhow::Result<Vec<search::Hit>> {
-        let due = self
-            .search_synced
-            .lock()
-            .expect("search clock")
-            .is_none_or(|at| at.elapsed() >= SEARCH_CATCH_UP);
+        // One request at a time catches up (it claims the clock first); the others search the
+        // index as it is.
+        let due = {
+            let mut at = self.search_synced.lock().expect("search clock");
+            let due = at.is_none_or(|t| t.elapsed() >= SEARCH_CATCH_UP);
+            if due {
+                *at = Some(std::time::Instant::now());
+            }
+            due
+        };
         if due {
             let searcher = self.searcher.clone();
             self.with_store(move |s| searcher.catch_up(s)).await?;
-            *self.search_synced.lock().expect("search clock") = Some(std::time::Instant::now());
         }
         let searcher = self.searcher.clone();
         tokio::task::spawn_blocking(move || searcher.search(&q)).await?
