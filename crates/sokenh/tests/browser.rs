@@ -112,8 +112,14 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
 
     for (user, pages) in [
         ("congan", &["/tong-quan", "/so-dang-ky"][..]),
-        ("thuongvu", &["/nhat-ky"][..]),
-        ("chibo.dongtam", &["/so-dang-ky"][..]),
+        ("quantri", &["/quan-tri"][..]),
+        ("thuongvu", &["/nhat-ky", "/ho-so"][..]),
+        (
+            "xaydungdang",
+            &["/kiem-chung", "/tim-kiem?q=viec+nhe+luong+cao"][..],
+        ),
+        ("kiemtra", &["/ho-so/1"][..]),
+        ("chibo.dongtam", &["/so-dang-ky", "/don-vi"][..]),
         ("dangvien", &["/ke-khai"][..]),
     ] {
         c.goto(&format!("{base}/dang-nhap")).await.unwrap();
@@ -162,6 +168,10 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                     "{}-{}.png",
                     user.replace('.', "_"),
                     p.trim_start_matches('/')
+                        .split('?')
+                        .next()
+                        .unwrap_or("")
+                        .replace('/', "-")
                 )),
                 png,
             )

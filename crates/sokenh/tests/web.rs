@@ -751,6 +751,21 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
     assert!(alerts.len() >= 2, "two open alerts: {}", queue.body);
     let token = csrf(&queue.body);
 
+    // One alert's page: its posts with the evidence marked, and what can be done.
+    let one = get(&s, &format!("/canh-bao/{}", alerts[0]), Some(&officer));
+    assert_eq!(one.status, 200);
+    assert!(
+        one.body.contains("<mark>") && one.body.contains("Lập hồ sơ"),
+        "{}",
+        one.body
+    );
+    assert_eq!(get(&s, "/canh-bao/999999", Some(&officer)).status, 404);
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    assert_eq!(
+        get(&s, &format!("/canh-bao/{}", alerts[0]), Some(&member)).status,
+        403
+    );
+
     // Two alerts merged into one new case.
     let mut form = vec![
         ("csrf", token.as_str()),

@@ -938,3 +938,91 @@ mod tests {
         );
     }
 }
+
+// ---- one alert -------------------------------------------------------------------------------
+
+/// `GET /canh-bao/{id}`: an alert with the posts behind it, the evidence marked, and what can be
+/// done with it (dismiss with a reason, or open a case).
+pub async fn alert(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+) -> Response {
+    let role = user.session.user.role;
+    if !may_triage(role) && role != Role::Analyst {
+        return forbidden();
+    }
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let Some(a) = snap.alerts.iter().find(|a| a.id == id).cloned() else {
+        return error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này.");
+    };
+    let in_case = snap
+        .cases
+        .iter()
+        .find(|c| c.alert_ids.contains(&id))
+        .map(|c| c.id);
+    let sources: Vec<String> = a.item_ids.iter().take(20).cloned().collect();
+    let items = match state
+        .with_store(move |s| Ok(s.alert_items(&sources)?))
+        .await
+    {
+        Ok(i) => i,
+        Err(e) => return internal(e),
+    };
+    let csrf = user.session.csrf.clone();
+    page(
+        &format!("Cảnh báo #{id}"),
+        Some(&user),
+        html! {
+            p.note { a href="/canh-bao" { "← Hàng đợi cảnh báo" } }
+            h1 { "Cảnh báo #" (id) ": " (a.category.label_vi()) }
+            dl.facts {
+                dt { "Mức" } dd { (match a.severity.as_str() { "high" => "Cao", "medium" => "Trung bình", _ => "Thấp" }) }
+                dt { "Căn cứ" } dd { (a.explanation) }
+                dt { "Số bài" } dd { (a.count) }
+                dt { "Thời gian" } dd { (vn_time(&a.first_at)) " – " (vn_time(&a.last_at)) }
+                dt { "Trạng thái" } dd {
+                    @match (a.status.as_str(), in_case) {
+                        ("open", _) => "Chưa xử lý",
+                        ("dismissed", _) => "Đã bỏ qua",
+                        (_, Some(c)) => { a href=(format!("/ho-so/{c}")) { "Trong hồ sơ #" (c) } }
+                        (s, None) => (s),
+                    }
+                }
+            }
+            h2 { "Bài đăng và căn cứ" }
+            @if items.is_empty() { p.note { "Không có bài đăng nào được lưu cho cảnh báo này." } }
+            @for (item, signals) in &items {
+                article.post {
+                    p.note { (item.platform.label_vi()) " · " (vn_time(&item.published_at)) " · mã " (item.source_id) }
+                    (highlighted(item, signals))
+                    ul.signals { @for s in signals.iter().filter(|s| !s.shadow) { li { strong { (s.category.label_vi()) } " — " (s.explanation) } } }
+                }
+            }
+            @if a.status == "open" && may_triage(role) {
+                h2 { "Xử lý" }
+                div.actions {
+                    form method="post" action="/canh-bao/ho-so" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="alert" value=(id);
+                        input type="hidden" name="case" value="";
+                        label for="case-title" { "Tiêu đề hồ sơ" }
+                        input id="case-title" name="title";
+                        button type="submit" { "Lập hồ sơ" }
+                    }
+                    form method="post" action="/canh-bao/quyet-dinh" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="id" value=(id);
+                        label for="reason" { "Lý do bỏ qua" }
+                        input id="reason" name="reason" required minlength="3";
+                        button type="submit" { "Bỏ qua" }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}

@@ -323,6 +323,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/canh-bao/ho-so", post(cases::from_alerts))
+        .route("/canh-bao/{id}", get(cases::alert))
         .route("/quan-tri", get(admin::show))
         .route("/quan-tri/nguoi-dung", post(admin::create_user))
         .route("/quan-tri/dat-lai-mat-khau", post(admin::reset_password))

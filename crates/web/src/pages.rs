@@ -1002,7 +1002,7 @@ async fn alerts_page(
                         }
                         td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
                         td { (a.category.label_vi()) }
-                        td { (a.explanation) }
+                        td { a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) } }
                         td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
                         td { (crate::cases::vn_time(&a.first_at)) }
                         @if triage {
