@@ -862,83 +862,6 @@ pub async fn letter(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use domain::Category;
-
-    #[test]
-    fn evidence_is_recognised_by_content_not_name() {
-        assert_eq!(evidence_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(evidence_type(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(evidence_type(b"\0\0\0\x18ftypmp42"), Some("video/mp4"));
-        assert_eq!(
-            evidence_type("Ảnh chụp: lừa đảo".as_bytes()),
-            Some("text/plain; charset=utf-8")
-        );
-        assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
-        assert_eq!(evidence_type(b""), None);
-    }
-
-    #[test]
-    fn a_file_is_kept_once_at_its_hash_and_read_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let bytes = b"%PDF-1.7 evidence";
-        let sha = hex::encode(Sha256::digest(bytes));
-        keep(dir.path(), &sha, bytes).unwrap();
-        keep(dir.path(), &sha, bytes).unwrap();
-        let path = dir.path().join(&sha[..2]).join(&sha);
-        assert_eq!(std::fs::read(&path).unwrap(), bytes);
-        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
-        assert_eq!(
-            std::fs::read_dir(dir.path().join(&sha[..2]))
-                .unwrap()
-                .count(),
-            1
-        );
-    }
-
-    #[test]
-    fn evidence_spans_are_marked_and_show_the_masked_form() {
-        let text = "Gọi 0912345678 để nhận quà";
-        let start = text.find("0912").unwrap();
-        let item = Item {
-            id: 1,
-            source_id: "p1".into(),
-            platform: domain::Platform::Facebook,
-            community_id: 1,
-            community_url: None,
-            published_at: "2026-11-02T08:30:00+07:00".into(),
-            text: text.into(),
-            url: None,
-            author_pseudonym: None,
-            author_handle: None,
-            metrics: Default::default(),
-            media: vec![],
-        };
-        let signal = StoredSignal {
-            item_id: 1,
-            category: Category::PersonalData,
-            score: 0.9,
-            explanation: "số điện thoại".into(),
-            evidence: format!(
-                r#"[{{"start":{start},"end":{},"shown":"0912***678"}}]"#,
-                start + 10
-            ),
-            detector: "entities".into(),
-            reference: String::new(),
-            version: "1".into(),
-            shadow: false,
-            role: None,
-        };
-        let html = highlighted(&item, &[signal]).into_string();
-        assert_eq!(
-            html,
-            "<p class=\"post\">Gọi <mark>0912***678</mark> để nhận quà</p>"
-        );
-    }
-}
-
 // ---- one alert -------------------------------------------------------------------------------
 
 /// `GET /canh-bao/{id}`: an alert with the posts behind it, the evidence marked, and what can be
@@ -1025,4 +948,81 @@ pub async fn alert(
         },
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Category;
+
+    #[test]
+    fn evidence_is_recognised_by_content_not_name() {
+        assert_eq!(evidence_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(evidence_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(evidence_type(b"\0\0\0\x18ftypmp42"), Some("video/mp4"));
+        assert_eq!(
+            evidence_type("Ảnh chụp: lừa đảo".as_bytes()),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
+        assert_eq!(evidence_type(b""), None);
+    }
+
+    #[test]
+    fn a_file_is_kept_once_at_its_hash_and_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"%PDF-1.7 evidence";
+        let sha = hex::encode(Sha256::digest(bytes));
+        keep(dir.path(), &sha, bytes).unwrap();
+        keep(dir.path(), &sha, bytes).unwrap();
+        let path = dir.path().join(&sha[..2]).join(&sha);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(&sha[..2]))
+                .unwrap()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn evidence_spans_are_marked_and_show_the_masked_form() {
+        let text = "Gọi 0912345678 để nhận quà";
+        let start = text.find("0912").unwrap();
+        let item = Item {
+            id: 1,
+            source_id: "p1".into(),
+            platform: domain::Platform::Facebook,
+            community_id: 1,
+            community_url: None,
+            published_at: "2026-11-02T08:30:00+07:00".into(),
+            text: text.into(),
+            url: None,
+            author_pseudonym: None,
+            author_handle: None,
+            metrics: Default::default(),
+            media: vec![],
+        };
+        let signal = StoredSignal {
+            item_id: 1,
+            category: Category::PersonalData,
+            score: 0.9,
+            explanation: "số điện thoại".into(),
+            evidence: format!(
+                r#"[{{"start":{start},"end":{},"shown":"0912***678"}}]"#,
+                start + 10
+            ),
+            detector: "entities".into(),
+            reference: String::new(),
+            version: "1".into(),
+            shadow: false,
+            role: None,
+        };
+        let html = highlighted(&item, &[signal]).into_string();
+        assert_eq!(
+            html,
+            "<p class=\"post\">Gọi <mark>0912***678</mark> để nhận quà</p>"
+        );
+    }
 }
