@@ -154,6 +154,8 @@ pub struct Snapshot {
     /// `text::fold` of each community's name, in the same order (for search as you type).
     pub folded: Vec<String>,
     pub alerts: Vec<domain::StoredAlert>,
+    /// Open alerts per category (the dashboard's table), counted once per snapshot.
+    pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
     pub cases: Vec<domain::Case>,
     at: std::time::Instant,
 }
@@ -187,11 +189,17 @@ impl AppState {
         let fresh = self
             .with_store(|s| {
                 let communities = s.communities()?;
+                let alerts = s.alerts()?;
+                let mut open_alerts = std::collections::BTreeMap::new();
+                for a in alerts.iter().filter(|a| a.status == "open") {
+                    *open_alerts.entry(a.category).or_default() += 1;
+                }
                 Ok(Snapshot {
                     units: s.units()?,
                     folded: communities.iter().map(|c| text::fold(&c.name)).collect(),
                     communities,
-                    alerts: s.alerts()?,
+                    alerts,
+                    open_alerts,
                     cases: s.cases()?,
                     at: std::time::Instant::now(),
                 })

@@ -64,9 +64,8 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                                 a href="/quan-tri" { (t("Quản trị")) }
                             }
                         }
+                        @if lang == Lang::En { a.lang href="/ngon-ngu/vi" lang="vi" { "Tiếng Việt" } } @else { a.lang href="/ngon-ngu/en" lang="en" { "English" } }
                         span.who {
-                            @if lang == Lang::En { a.lang href="/ngon-ngu/vi" lang="vi" { "Tiếng Việt" } } @else { a.lang href="/ngon-ngu/en" lang="en" { "English" } }
-                            " "
                             (w.session.user.username) " (" (w.session.user.role.label_vi()) ") "
                             form.logout method="post" action="/dang-xuat" {
                                 input type="hidden" name="csrf" value=(w.session.csrf);
@@ -439,10 +438,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
         .iter()
         .filter(|c| in_scope(c, &scope))
         .collect();
-    let mut open_alerts: std::collections::BTreeMap<&str, u64> = Default::default();
-    for a in snap.alerts.iter().filter(|a| a.status == "open") {
-        *open_alerts.entry(a.category.label_vi()).or_default() += 1;
-    }
+    let open_alerts = &snap.open_alerts;
     let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
@@ -490,7 +486,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
             }
             h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
             @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
-                table { tr { th { "Loại" } th { "Số cảnh báo" } } @for (c, k) in &open_alerts { tr { td { (c) } td.num { (k) } } } }
+                table { tr { th { "Loại" } th { "Số cảnh báo" } } @for (c, k) in open_alerts { tr { td { (c.label_vi()) } td.num { (k) } } } }
             }
             @if sees_cases {
                 h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }
@@ -1462,10 +1458,19 @@ pub struct SearchForm {
     platform: String,
     #[serde(default)]
     since: String,
+    /// How many results to show: 20 more each time "more" is followed.
+    #[serde(default = "twenty")]
+    n: usize,
 }
 
-/// Results shown on the search page.
-const SEARCH_LIMIT: usize = 50;
+fn twenty() -> usize {
+    SEARCH_STEP
+}
+
+/// Results added by each "more results".
+const SEARCH_STEP: usize = 20;
+/// At most this many results on one page.
+const SEARCH_MAX: usize = 200;
 
 /// `GET /tim-kiem`: public posts by words, with or without diacritics (the tantivy index of
 /// `search`), newest matches highlighted; a unit admin sees posts of its unit's pages only.
@@ -1497,17 +1502,14 @@ pub async fn search(
         Err(e) => return internal(e),
     };
     let scope = visible_units(&snap.units, &user.session.user);
+    let limit = q.n.clamp(SEARCH_STEP, SEARCH_MAX);
     let hits = if q.q.trim().is_empty() {
         Vec::new()
     } else {
         let query = search::SearchQuery {
             text: q.q.clone(),
             // A unit admin's results are filtered below: ask for more.
-            limit: if scope.is_some() {
-                SEARCH_LIMIT * 10
-            } else {
-                SEARCH_LIMIT
-            },
+            limit: if scope.is_some() { limit * 10 } else { limit },
             platform: (!q.platform.is_empty()).then(|| q.platform.clone()),
             since,
             ..Default::default()
@@ -1532,7 +1534,7 @@ pub async fn search(
                         .as_deref()
                         .is_some_and(|u| allowed.contains(u))
                 })
-                .take(SEARCH_LIMIT)
+                .take(limit)
                 .collect()
         }
     };
@@ -1559,7 +1561,7 @@ pub async fn search(
                 div { button type="submit" { "Tìm" } }
             }
             @if !q.q.trim().is_empty() {
-                p.note { (hits.len()) " kết quả" @if hits.len() == SEARCH_LIMIT { " (hiện " (SEARCH_LIMIT) " kết quả phù hợp nhất)" } }
+                p.note { (hits.len()) " kết quả" @if hits.len() == limit { " phù hợp nhất" } }
                 @for h in &hits {
                     article.post {
                         p.note {
@@ -1572,6 +1574,15 @@ pub async fn search(
                         }
                         // The snippet is tantivy's HTML: the text escaped, matches in <b>.
                         p { (maud::PreEscaped(&h.snippet)) }
+                    }
+                }
+                @if hits.len() == limit && limit < SEARCH_MAX {
+                    p {
+                        a href=({
+                            let mut u = form_urlencoded::Serializer::new(String::from("/tim-kiem?"));
+                            u.append_pair("q", &q.q).append_pair("platform", &q.platform).append_pair("since", &q.since).append_pair("n", &(limit + SEARCH_STEP).to_string());
+                            u.finish()
+                        }) { "Xem thêm kết quả" }
                     }
                 }
             }
