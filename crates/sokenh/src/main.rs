@@ -158,6 +158,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Hồ sơ xử lý / cases
+    Case {
+        #[command(subcommand)]
+        what: CaseCmd,
+    },
     /// Phân tích dư luận (tổng hợp, không theo cá nhân) / aggregate analytics
     Analytics {
         #[command(subcommand)]
@@ -225,6 +230,24 @@ enum AdminCmd {
     },
     /// Thu hồi mã truy cập API / revoke an API token
     RevokeToken { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum CaseCmd {
+    /// Danh sách hồ sơ / list the cases
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Công văn đề nghị gỡ bỏ của hồ sơ (DOCX) / the case's takedown request letter
+    Letter {
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Ngày ghi trên công văn (mặc định hôm nay) / date on the letter, YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -520,6 +543,48 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
             report_cmd(&mut store, &period, &format, &out, date.as_deref(), json)
+        }
+        Command::Case {
+            what: CaseCmd::List { json },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let cases = store.cases()?;
+            if json {
+                println!("{}", serde_json::to_string(&cases)?);
+            } else {
+                for c in &cases {
+                    println!(
+                        "#{:<4} {:<12} {:<14} {}",
+                        c.id,
+                        c.status.label_vi(),
+                        c.category.label_vi(),
+                        c.title
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Case {
+            what: CaseCmd::Letter { id, out, date },
+        } => {
+            let mut store = db::open(&data("sokenh-data"), url)?;
+            let day = match date {
+                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .with_context(|| format!("ngày «{d}» không hợp lệ (YYYY-MM-DD)"))?,
+                None => today(),
+            };
+            let letter = sokenh::report::letter::takedown(&mut store, id, day)?;
+            let bytes = sokenh::report::docx::letter(&letter)?;
+            std::fs::write(&out, &bytes).with_context(|| format!("ghi {}", out.display()))?;
+            store.record_about(
+                "cli",
+                "case.letter",
+                "case",
+                &id.to_string(),
+                serde_json::json!({"bytes": bytes.len()}),
+            )?;
+            println!("Đã ghi công văn của hồ sơ #{id} vào {}", out.display());
+            Ok(())
         }
         Command::Analytics {
             what: AnalyticsCmd::Spread { since, until, json },

@@ -140,7 +140,11 @@ pub struct AppState {
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
     /// What most pages read — units, the register, alerts, cases — loaded at most every
     /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
-    snapshot: tokio::sync::Mutex<Option<Arc<Snapshot>>>,
+    snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// Held by the request reading a new snapshot.
+    reloading: tokio::sync::Mutex<()>,
+    /// Counts changes made here: a snapshot read while a change happened is not kept.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// How long a snapshot serves before it is read again (changes made by other processes — the
@@ -153,6 +157,8 @@ pub struct Snapshot {
     pub communities: Vec<domain::Community>,
     /// `text::fold` of each community's name, in the same order (for search as you type).
     pub folded: Vec<String>,
+    /// Community URL → its place in `communities` (to name the page of a search hit).
+    pub by_url: HashMap<String, usize>,
     pub alerts: Vec<domain::StoredAlert>,
     /// Open alerts per category (the dashboard's table), counted once per snapshot.
     pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
@@ -174,18 +180,37 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
             failures: Mutex::new(HashMap::new()),
-            snapshot: tokio::sync::Mutex::new(None),
+            snapshot: Mutex::new(None),
+            reloading: tokio::sync::Mutex::new(()),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
     /// The current snapshot, read again when older than [`SNAPSHOT_TTL`] or after a change.
+    /// A stale snapshot is read again by one request while the others keep being served the
+    /// one they have; only after a change made here (no snapshot at all) do pages wait for it.
     pub async fn snapshot(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
-        let mut slot = self.snapshot.lock().await;
-        if let Some(s) = slot.as_ref()
-            && s.at.elapsed() < SNAPSHOT_TTL
-        {
-            return Ok(s.clone());
+        let current = self.snapshot.lock().expect("snapshot").clone();
+        if let Some(s) = &current {
+            if s.at.elapsed() < SNAPSHOT_TTL {
+                return Ok(s.clone());
+            }
+            let Ok(_reloading) = self.reloading.try_lock() else {
+                return Ok(s.clone());
+            };
+            return self.reload().await;
         }
+        let _reloading = self.reloading.lock().await;
+        if let Some(s) = self.snapshot.lock().expect("snapshot").clone() {
+            return Ok(s); // read by the request this one waited for
+        }
+        self.reload().await
+    }
+
+    /// Reads the snapshot from the store; the caller holds `reloading`.
+    async fn reload(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
+        use std::sync::atomic::Ordering;
+        let generation = self.generation.load(Ordering::SeqCst);
         let fresh = self
             .with_store(|s| {
                 let communities = s.communities()?;
@@ -194,7 +219,13 @@ impl AppState {
                 for a in alerts.iter().filter(|a| a.status == "open") {
                     *open_alerts.entry(a.category).or_default() += 1;
                 }
+                let by_url = communities
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, c)| c.url.clone().map(|u| (u, k)))
+                    .collect();
                 Ok(Snapshot {
+                    by_url,
                     units: s.units()?,
                     folded: communities.iter().map(|c| text::fold(&c.name)).collect(),
                     communities,
@@ -206,7 +237,10 @@ impl AppState {
             })
             .await?;
         let fresh = Arc::new(fresh);
-        *slot = Some(fresh.clone());
+        let mut slot = self.snapshot.lock().expect("snapshot");
+        if self.generation.load(Ordering::SeqCst) == generation {
+            *slot = Some(fresh.clone());
+        }
         Ok(fresh)
     }
 
@@ -236,7 +270,10 @@ impl AppState {
 
     /// Something was written here: the next page reads the store again.
     pub async fn changed(&self) {
-        *self.snapshot.lock().await = None;
+        let mut slot = self.snapshot.lock().expect("snapshot");
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        *slot = None;
     }
 
     /// The month's figures from `from` to `to`, reused for a minute: over a million posts they take

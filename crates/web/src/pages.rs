@@ -1538,11 +1538,11 @@ pub async fn search(
                 .collect()
         }
     };
-    let name_of: std::collections::HashMap<&str, &str> = snap
-        .communities
-        .iter()
-        .filter_map(|c| c.url.as_deref().map(|u| (u, c.name.as_str())))
-        .collect();
+    let name_of = |url: &str| {
+        snap.by_url
+            .get(url)
+            .map(|&k| snap.communities[k].name.as_str())
+    };
     page(
         "Tìm bài đăng",
         Some(&user),
@@ -1567,7 +1567,7 @@ pub async fn search(
                         p.note {
                             (crate::cases::vn_time(&h.published_at)) " · "
                             @match h.community_url.as_deref() {
-                                Some(u) => { (name_of.get(u).copied().unwrap_or(u)) }
+                                Some(u) => { (name_of(u).unwrap_or(u)) }
                                 None => "—",
                             }
                             " · mã " (h.id)
