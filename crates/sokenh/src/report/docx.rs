@@ -560,25 +560,26 @@ pub fn letter(l: &super::letter::Letter) -> Result<Vec<u8>> {
         &l.place_date,
     );
     body.push_str(&para("", Align::Center, 0, 240, false));
+    // "Kính gửi:" hangs to the left of the first addressee; every addressee's lines start at
+    // the same place.
     for (i, a) in l.addressees.iter().enumerate() {
-        let label = if i == 0 { "Kính gửi: " } else { "" };
-        body.push_str(&para(
-            &[
-                run(
-                    label,
-                    Style {
-                        italic: true,
-                        ..plain
-                    },
-                ),
-                run(&format!("- {a}"), plain),
-            ]
-            .concat(),
-            Align::Left,
-            if i == 0 { 1418 } else { 2552 },
-            60,
-            false,
-        ));
+        let (label, hanging) = if i == 0 {
+            ("Kính gửi: ", 1134)
+        } else {
+            ("", 0)
+        };
+        let _ = write!(
+            body,
+            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"60\" w:line=\"288\" w:lineRule=\"auto\"/><w:ind w:left=\"2552\" w:hanging=\"{hanging}\"/><w:jc w:val=\"left\"/></w:pPr>{}{}</w:p>",
+            run(
+                label,
+                Style {
+                    italic: true,
+                    ..plain
+                },
+            ),
+            run(&format!("- {a}"), plain)
+        );
     }
     body.push_str(&para("", Align::Left, 0, 120, false));
     for p in &l.paragraphs {

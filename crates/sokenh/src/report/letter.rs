@@ -146,10 +146,14 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
             .flat_map(|a| a.item_ids.iter().map(String::as_str))
             .collect();
         ids.truncate(10);
+        let (first, last) = (vn_date(first), vn_date(last));
+        let when = if first == last {
+            format!("Ngày {first}")
+        } else {
+            format!("Từ ngày {first} đến ngày {last}")
+        };
         paragraphs.push(format!(
-            "Từ ngày {} đến ngày {}, hệ thống ghi nhận {posts} bài đăng liên quan (mã bài trên nền tảng: {}{}). Căn cứ nhận định: {}",
-            vn_date(first),
-            vn_date(last),
+            "{when}, hệ thống ghi nhận {posts} bài đăng liên quan (mã bài trên nền tảng: {}{}). Căn cứ nhận định: {}",
             ids.join(", "),
             if posts > ids.len() { ", …" } else { "" },
             alerts
