@@ -128,6 +128,9 @@ pub struct AppState {
     pub limits: Limits,
     /// When the index last caught up with the store.
     search_synced: Mutex<Option<std::time::Instant>>,
+    /// Searches running at once: one per core, the rest wait in turn (first come, first served)
+    /// rather than all sharing the cores and all finishing late.
+    search_slots: tokio::sync::Semaphore,
     sessions: Mutex<HashMap<String, auth::Session>>,
     /// The dashboard's figures for a month, computed at most once a minute.
     figures_cache: Mutex<
@@ -175,6 +178,9 @@ impl AppState {
             searcher: services.searcher,
             rules: services.rules,
             search_synced: Mutex::new(None),
+            search_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             evidence_dir: services.evidence_dir,
             limits,
             sessions: Mutex::new(HashMap::new()),
@@ -264,6 +270,7 @@ impl AppState {
             let searcher = self.searcher.clone();
             self.with_store(move |s| searcher.catch_up(s)).await?;
         }
+        let _slot = self.search_slots.acquire().await?;
         let searcher = self.searcher.clone();
         tokio::task::spawn_blocking(move || searcher.search(&q)).await?
     }
