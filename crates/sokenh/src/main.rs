@@ -327,8 +327,30 @@ enum AuditCmd {
 }
 
 fn main() {
+    // A reader that stops early (`sokenh … --json | head`) closes our stdout: end quietly, with
+    // the status a Unix tool killed by SIGPIPE has, instead of a panic message.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     let cli = Cli::parse();
     if let Err(e) = run(cli) {
+        let broken_pipe = e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            std::process::exit(141);
+        }
         eprintln!("lỗi / error: {e:#}");
         std::process::exit(1);
     }

@@ -287,3 +287,40 @@ fn text_commands_print_one_object_per_line() {
     );
     assert_eq!(e[0]["entities"][1]["normalized"], "+84912345678");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::io::{Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .args(["text", "normalize", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Far more output than a pipe holds, so the writer meets the closed end.
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        for _ in 0..20_000 {
+            if stdin
+                .write_all("Uỷ ban nhân dân xã Thạch Quảng\n".as_bytes())
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe is closed
+    let status = child.wait().unwrap();
+    feeder.join().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(141));
+}

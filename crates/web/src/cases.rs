@@ -662,40 +662,21 @@ pub async fn upload_evidence(
     State(state): State<Arc<AppState>>,
     user: SignedIn,
     Path(id): Path<i64>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let (mut csrf, mut file, mut name) = (String::new(), Vec::new(), String::from("chung-cu"));
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let field_name = field.name().unwrap_or("").to_owned();
-                if let Some(f) = field.file_name() {
-                    // Only the last path component, printable, at most 120 characters.
-                    let base = f.rsplit(['/', '\\']).next().unwrap_or(f);
-                    let clean: String =
-                        base.chars().filter(|c| !c.is_control()).take(120).collect();
-                    if !clean.trim().is_empty() {
-                        name = clean;
-                    }
-                }
-                match field.bytes().await {
-                    Ok(b) if field_name == "csrf" => {
-                        csrf = String::from_utf8_lossy(&b).into_owned()
-                    }
-                    Ok(b) if field_name == "file" => file = b.to_vec(),
-                    Ok(_) => {}
-                    Err(_) => {
-                        return error_page(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "Tệp quá lớn (tối đa 25 MB) hoặc tải lên bị gián đoạn.",
-                        );
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return error_page(StatusCode::BAD_REQUEST, "Biểu mẫu tải lên không hợp lệ."),
-        }
-    }
+    let up = match crate::upload::read(multipart, MAX_EVIDENCE >> 20).await {
+        Ok(up) => up,
+        Err(r) => return r,
+    };
+    // Only the last path component, printable, at most 120 characters.
+    let base = up.name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let name = if clean.trim().is_empty() {
+        "chung-cu".to_owned()
+    } else {
+        clean
+    };
+    let (csrf, file) = (up.csrf, up.bytes);
     if let Some(r) = refused(&user, &csrf, may_triage) {
         return r;
     }

@@ -105,41 +105,17 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     .into_response()
 }
 
-/// Reads a single-file upload: (csrf, file name, bytes).
-async fn one_file(
-    mut multipart: axum::extract::Multipart,
-) -> Result<(String, String, Vec<u8>), Response> {
-    let (mut csrf, mut name, mut file) = (String::new(), String::new(), Vec::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let field_name = field.name().unwrap_or("").to_owned();
-                if let Some(f) = field.file_name() {
-                    name = f.to_owned();
-                }
-                match field.bytes().await {
-                    Ok(b) if field_name == "csrf" => {
-                        csrf = String::from_utf8_lossy(&b).into_owned()
-                    }
-                    Ok(b) if field_name == "file" => file = b.to_vec(),
-                    Ok(_) => {}
-                    Err(_) => {
-                        return Err(error_page(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "Tệp quá lớn (tối đa 5 MB) hoặc tải lên bị gián đoạn.",
-                        ));
-                    }
-                }
-            }
-            Ok(None) => return Ok((csrf, name, file)),
-            Err(_) => {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Biểu mẫu tải lên không hợp lệ.",
-                ));
-            }
-        }
+/// The posted text file and its name, once the token and the role are checked.
+async fn text_upload(
+    user: &SignedIn,
+    multipart: axum::extract::Multipart,
+) -> Result<(String, String), Response> {
+    let up = crate::upload::read(multipart, MAX_FILE >> 20).await?;
+    if let Some(r) = refused(user, &up.csrf, may_change) {
+        return Err(r);
     }
+    let text = String::from_utf8(up.bytes).map_err(|_| not_text())?;
+    Ok((up.name, text))
 }
 
 fn not_text() -> Response {
@@ -154,15 +130,9 @@ pub async fn import_factchecks(
     user: SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let (csrf, name, bytes) = match one_file(multipart).await {
+    let (name, text) = match text_upload(&user, multipart).await {
         Ok(x) => x,
         Err(r) => return r,
-    };
-    if let Some(r) = refused(&user, &csrf, may_change) {
-        return r;
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        return not_text();
     };
     let (entries, rejected) = state.rules.parse_factchecks(&text);
     let actor = user.session.user.username.clone();
@@ -190,15 +160,9 @@ pub async fn import_pack(
     user: SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let (csrf, name, bytes) = match one_file(multipart).await {
+    let (name, text) = match text_upload(&user, multipart).await {
         Ok(x) => x,
         Err(r) => return r,
-    };
-    if let Some(r) = refused(&user, &csrf, may_change) {
-        return r;
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        return not_text();
     };
     let rules = state.rules.clone();
     let actor = user.session.user.username.clone();

@@ -17,6 +17,7 @@ mod communities;
 mod detection;
 mod i18n;
 mod pages;
+mod upload;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};

@@ -1113,38 +1113,24 @@ fn sheet_extension(bytes: &[u8]) -> Option<&'static str> {
 pub async fn import_register(
     State(state): State<Arc<AppState>>,
     user: SignedIn,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let (mut csrf, mut file, mut name) = (String::new(), Vec::new(), String::from("so-dang-ky"));
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let field_name = field.name().unwrap_or("").to_owned();
-                if let Some(f) = field.file_name() {
-                    name = f
-                        .chars()
-                        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-                        .take(80)
-                        .collect();
-                }
-                match field.bytes().await {
-                    Ok(b) if field_name == "csrf" => {
-                        csrf = String::from_utf8_lossy(&b).into_owned()
-                    }
-                    Ok(b) if field_name == "file" => file = b.to_vec(),
-                    Ok(_) => {}
-                    Err(_) => {
-                        return error_page(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "Tệp quá lớn (tối đa 10 MB) hoặc tải lên bị gián đoạn.",
-                        );
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return error_page(StatusCode::BAD_REQUEST, "Biểu mẫu tải lên không hợp lệ."),
-        }
-    }
+    let up = match crate::upload::read(multipart, MAX_UPLOAD >> 20).await {
+        Ok(up) => up,
+        Err(r) => return r,
+    };
+    let (csrf, file) = (up.csrf, up.bytes);
+    let name: String = up
+        .name
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(80)
+        .collect();
+    let name = if name.is_empty() {
+        "so-dang-ky".to_owned()
+    } else {
+        name
+    };
     if let Some(r) = refused(&user, &csrf, may_import) {
         return r;
     }
