@@ -758,17 +758,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
-            let role = domain::Role::parse_word(&role).with_context(|| format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin, member"))?;
-            let unit = match unit {
-                Some(u) => Some(
-                    store
-                        .unit_named(&u)?
-                        .with_context(|| format!("không có đơn vị «{u}»"))?
-                        .id,
-                ),
-                None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
-                None => None,
-            };
+            let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
             if password.chars().count() < 10 {
                 anyhow::bail!("mật khẩu tạm phải có ít nhất 10 ký tự");
             }
@@ -798,20 +788,10 @@ fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
-            let role = domain::Role::parse_word(&role).with_context(|| format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin"))?;
+            let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
             if role == domain::Role::Member {
                 anyhow::bail!("không cấp mã API cho vai trò member (đảng viên dùng trang Kê khai)");
             }
-            let unit = match unit {
-                Some(u) => Some(
-                    store
-                        .unit_named(&u)?
-                        .with_context(|| format!("không có đơn vị «{u}»"))?
-                        .id,
-                ),
-                None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
-                None => None,
-            };
             let (token, sha) = web::new_token();
             let t = domain::ApiToken {
                 id: 0,
@@ -842,6 +822,29 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// An account's or a token's role and unit as the command line names them (a unit admin needs
+/// its unit).
+fn role_and_unit(
+    store: &mut store::Store,
+    role: &str,
+    unit: Option<&str>,
+) -> Result<(domain::Role, Option<domain::UnitId>)> {
+    let role = domain::Role::parse_word(role).with_context(|| {
+        format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin, member")
+    })?;
+    let unit = match unit {
+        Some(u) => Some(
+            store
+                .unit_named(u)?
+                .with_context(|| format!("không có đơn vị «{u}»"))?
+                .id,
+        ),
+        None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
+        None => None,
+    };
+    Ok((role, unit))
 }
 
 /// Today in Vietnam.

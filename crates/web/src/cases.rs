@@ -6,10 +6,10 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, internal, may_triage, page, refused};
+use crate::pages::{attachment, error_page, internal, may_triage, page, refused};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{AuditEvent, Case, CaseAction, CaseStatus, Evidence, Item, Role};
 use domain::{StoredAlert, StoredSignal};
@@ -765,30 +765,7 @@ pub async fn download_evidence(
         })
         .await;
     match result {
-        Ok(Some((e, bytes))) => {
-            let ascii: String = e
-                .file_name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            (
-                [
-                    (header::CONTENT_TYPE, e.media_type.clone()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{ascii}\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok(Some((e, bytes))) => attachment(&e.media_type, &e.file_name, bytes),
         Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này."),
         Err(e) => internal(e),
     }
@@ -823,21 +800,11 @@ pub async fn letter(
         })
         .await;
     match result {
-        Ok(Some(bytes)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                        .to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"cong-van-de-nghi-go-bo-ho-so-{id}.docx\""),
-                ),
-            ],
+        Ok(Some(bytes)) => attachment(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &format!("cong-van-de-nghi-go-bo-ho-so-{id}.docx"),
             bytes,
-        )
-            .into_response(),
+        ),
         Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
         Err(e) => internal(e),
     }

@@ -97,6 +97,32 @@ pub(crate) fn internal(e: anyhow::Error) -> Response {
     )
 }
 
+/// A file to save: its type, and a name reduced to ASCII letters, digits, `.`, `-` (others `_`),
+/// so the header needs no encoding and cannot be broken by a quote.
+pub(crate) fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub async fn not_found() -> Response {
     error_page(StatusCode::NOT_FOUND, "Không có trang này.")
 }
@@ -1266,20 +1292,11 @@ pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn)
         })
         .await;
     match made {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"so-dang-ky.xlsx\"",
-                ),
-            ],
+        Ok(bytes) => attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "so-dang-ky.xlsx",
             bytes,
-        )
-            .into_response(),
+        ),
         Err(e) => internal(e),
     }
 }
