@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden, hash_password};
-use crate::pages::{internal, page, refused};
+use crate::pages::{flash, internal, page, refused};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -52,7 +52,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Some(user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Người dùng, đơn vị, mã truy cập API")) }
-            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            (flash(&message))
             h2 { "Người dùng (" (users.len()) ")" }
             table {
                 tr { th { "Tên đăng nhập" } th { "Vai trò" } th { "Đơn vị" } th { "Mật khẩu" } th { "Đặt lại mật khẩu" } }

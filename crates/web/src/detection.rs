@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, internal, page, refused};
+use crate::pages::{error_page, flash, internal, page, refused};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -53,7 +53,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Some(user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Sổ kiểm chứng và bộ luật phát hiện")) }
-            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            (flash(&message))
             h2 { "Sổ kiểm chứng (" (factchecks.len()) " mục)" }
             p.note { "Chỉ nội dung khớp với một mục của sổ này mới được gắn dấu hiệu «thông tin sai sự thật»." }
             @if change {

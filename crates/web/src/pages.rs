@@ -123,6 +123,15 @@ pub(crate) fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>) -> R
         .into_response()
 }
 
+/// What a form just did: a green line when it went well, a red one when it was refused.
+pub(crate) fn flash(message: &Option<(bool, String)>) -> Markup {
+    html! {
+        @if let Some((ok, m)) = message {
+            p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) }
+        }
+    }
+}
+
 pub async fn not_found() -> Response {
     error_page(StatusCode::NOT_FOUND, "Không có trang này.")
 }
@@ -763,7 +772,7 @@ async fn member_page(
             @if let Some(at) = reminders.last() {
                 p.error role="note" { "Đơn vị nhắc bạn kê khai và ký cam kết (" (vn_date(at.get(..10).unwrap_or(at))) ")." }
             }
-            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            (flash(&message))
             h2 { "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia" }
             table {
                 tr { th { "Tên" } th { "Đường dẫn" } th { "Vai trò" } }
@@ -977,7 +986,7 @@ async fn alerts_page(
         Some(user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Hàng đợi cảnh báo")) }
-            @if let Some((ok, m)) = &message { p class=(if *ok { "badge verified" } else { "error" }) role="status" { (m) } }
+            (flash(&message))
             form.inline method="get" action="/canh-bao" {
                 div {
                     label for="category" { "Loại" }
