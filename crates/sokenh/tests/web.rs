@@ -887,6 +887,50 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
         ],
     );
     assert_eq!(r.status, 303);
+    // Notify the member's unit: on the case's timeline and on that unit's follow-up page.
+    let page = get(&s, "/ho-so/1", Some(&officer));
+    let dong_tam = page.body[..page.body.find("\">Chi bộ thôn Đồng Tâm</option>").unwrap()]
+        .rsplit("<option value=\"")
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = post(
+        &s,
+        "/ho-so/1/xu-ly",
+        Some(&officer),
+        &[
+            ("csrf", &token),
+            ("action", "notify_unit"),
+            ("unit", ""),
+            ("note", "x"),
+        ],
+    );
+    assert_eq!(r.status, 400, "the unit must be chosen");
+    let r = post(
+        &s,
+        "/ho-so/1/xu-ly",
+        Some(&officer),
+        &[
+            ("csrf", &token),
+            ("action", "notify_unit"),
+            ("unit", &dong_tam),
+            ("note", "đảng viên chia sẻ bài tuyển cộng tác viên"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let chibo = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let follow_up = get(&s, "/don-vi", Some(&chibo));
+    assert!(
+        follow_up.body.contains("Thông báo từ hồ sơ xử lý"),
+        "{}",
+        follow_up.body
+    );
+    assert!(
+        follow_up
+            .body
+            .contains("hồ sơ #1: đảng viên chia sẻ bài tuyển cộng tác viên")
+    );
+
     let letter = agent()
         .get(format!("{}/ho-so/1/cong-van", s.base))
         .header("Cookie", &officer)
@@ -933,6 +977,7 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
     assert_eq!(r.status, 303);
     let page = get(&s, "/ho-so/1", Some(&officer));
     for line in [
+        "Thông báo đơn vị của đảng viên: đảng viên chia sẻ bài tuyển cộng tác viên",
         "Giao cho congan",
         "Đề nghị gỡ bỏ: gửi công văn",
         "Thêm chứng cứ «anh-chup.png»",

@@ -855,6 +855,25 @@ pub fn alerts_become_cases_with_evidence_and_a_timeline(store: &mut Store) {
             "Gửi văn bản đề nghị gỡ",
         )
         .unwrap();
+    let unit = store
+        .create_unit("admin", "Chi bộ thôn Đồng Tâm", None, None)
+        .unwrap()
+        .id;
+    store
+        .notify_unit(
+            "canbo",
+            case,
+            unit,
+            "Đảng viên của chi bộ chia sẻ bài lừa đảo",
+        )
+        .unwrap();
+    let notices = store.unit_notices(unit).unwrap();
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].details.contains(&format!("\"case\":{case}")));
+    assert!(matches!(
+        store.notify_unit("canbo", case, UnitId(999), ""),
+        Err(store::StoreError::NotFound { .. })
+    ));
     let sha = "ab".repeat(32);
     let e = Evidence {
         case_id: case,
@@ -914,6 +933,7 @@ pub fn alerts_become_cases_with_evidence_and_a_timeline(store: &mut Store) {
             "case.merge",
             "case.split",
             "case.assign",
+            "case.action",
             "case.action",
             "case.evidence",
             "case.status"

@@ -220,6 +220,8 @@ struct CaseView {
     evidence: Vec<Evidence>,
     timeline: Vec<AuditEvent>,
     officers: Vec<String>,
+    /// (id, name) of every unit, for "notify the member's unit".
+    units: Vec<(i64, String)>,
     open_cases: usize,
 }
 
@@ -262,6 +264,7 @@ async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>
                 items,
                 community,
                 officers,
+                units: s.units()?.into_iter().map(|u| (u.id.0, u.name)).collect(),
                 open_cases,
             }))
         })
@@ -483,6 +486,13 @@ pub async fn show(
                         select id="action" name="action" {
                             @for a in CaseAction::ALL { option value=(a.as_str()) { (a.label_vi()) } }
                         }
+                        label for="notify-unit" { "Đơn vị được thông báo (khi thông báo đơn vị)" }
+                        select id="notify-unit" name="unit" {
+                            option value="" { "—" }
+                            @for (uid, name) in &v.units {
+                                option value=(uid) selected[v.community.as_ref().and_then(|c| c.unit.as_deref()) == Some(name.as_str())] { (name) }
+                            }
+                        }
                         label for="note" { "Ghi chú" }
                         input id="note" name="note";
                         button type="submit" { "Ghi nhận" }
@@ -568,6 +578,12 @@ pub async fn act(
     change(&state, &user, &body, id, move |s, actor, f| {
         let action = CaseAction::parse(field(f, "action"))
             .ok_or_else(|| StoreError::Invalid("biện pháp không hợp lệ / unknown action".into()))?;
+        if action == CaseAction::NotifyUnit {
+            let unit = field(f, "unit").parse().map_err(|_| {
+                StoreError::Invalid("hãy chọn đơn vị được thông báo / choose the unit".into())
+            })?;
+            return Ok(s.notify_unit(actor, id, domain::UnitId(unit), field(f, "note"))?);
+        }
         Ok(s.case_action(actor, id, action, field(f, "note"))?)
     })
     .await

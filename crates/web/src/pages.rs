@@ -1371,10 +1371,15 @@ async fn unit_members_page(
                 "member",
                 serde_json::json!({"rows": rows.len(), "purpose": FOLLOW_UP}),
             )?;
-            Ok(rows)
+            // A unit admin also sees what cases told its unit.
+            let notices = match (u.role, u.unit) {
+                (Role::UnitAdmin, Some(unit)) => s.unit_notices(unit)?,
+                _ => Vec::new(),
+            };
+            Ok((rows, notices))
         })
         .await;
-    let rows = match loaded {
+    let (rows, notices) = match loaded {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
@@ -1385,6 +1390,18 @@ async fn unit_members_page(
         html! {
             h1 { "Kê khai và cam kết của cán bộ, đảng viên" }
             @if let Some(m) = &message { p.badge.verified role="status" { (m) } }
+            @if !notices.is_empty() {
+                h2 { "Thông báo từ hồ sơ xử lý" }
+                ul {
+                    @for n in notices.iter().rev() {
+                        @let d: serde_json::Value = serde_json::from_str(&n.details).unwrap_or_default();
+                        li {
+                            (crate::cases::vn_time(&n.at)) " — hồ sơ #" (d["case"]) ": " (d["note"].as_str().unwrap_or(""))
+                            " " span.note { "(" (n.actor) ")" }
+                        }
+                    }
+                }
+            }
             p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
             table {
                 tr { th { "Họ tên" } th { "Đơn vị" } th { "Kê khai" } th { "Cam kết" } th { "" } }

@@ -237,6 +237,41 @@ impl Store {
         })
     }
 
+    /// Notifies a unit about the case (its member is concerned): the action on the case's
+    /// timeline and a notice on the unit's, which its follow-up page shows.
+    pub fn notify_unit(&mut self, actor: &str, id: i64, unit: UnitId, note: &str) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.units()?.iter().any(|u| u.id == unit) {
+                return Err(StoreError::NotFound {
+                    entity: "unit",
+                    id: unit.0.to_string(),
+                });
+            }
+            s.case_action(actor, id, CaseAction::NotifyUnit, note)?;
+            s.audit(
+                actor,
+                "unit.notify",
+                "unit",
+                &unit.0.to_string(),
+                json!({"case": id, "note": note.trim()}),
+                &at,
+            )
+        })
+    }
+
+    /// The notices a unit has received about cases, oldest first.
+    pub fn unit_notices(&mut self, unit: UnitId) -> Result<Vec<AuditEvent>> {
+        self.db
+            .audit_events_of("unit", &unit.0.to_string())
+            .map(|events| {
+                events
+                    .into_iter()
+                    .filter(|e| e.action == "unit.notify")
+                    .collect()
+            })
+    }
+
     /// Closes the case with its outcome (required), or reopens it (`outcome` ignored).
     pub fn set_case_status(
         &mut self,
