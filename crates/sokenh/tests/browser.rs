@@ -229,6 +229,28 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                 c.screenshot().await.unwrap(),
             )
             .unwrap();
+            // Members use phones: the page fits a phone's width without sideways scrolling.
+            c.set_window_size(390, 844).await.unwrap();
+            c.goto(&format!("{base}/ke-khai")).await.unwrap();
+            let widths = c
+                .execute(
+                    "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (client, scroll) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+            assert!(client <= 400, "the window is phone-sized: {client}");
+            std::fs::write(
+                shots.join("dangvien-ke-khai-dien-thoai.png"),
+                c.screenshot().await.unwrap(),
+            )
+            .unwrap();
+            assert!(
+                scroll <= client,
+                "no sideways scrolling at {client} px: {scroll}"
+            );
+            c.set_window_size(1366, 900).await.unwrap();
         }
         c.find(Locator::Css("form.logout button"))
             .await
