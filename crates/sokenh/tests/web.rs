@@ -1741,6 +1741,15 @@ fn the_english_switch_changes_the_shell_and_stays_chosen() {
         page.body
     );
     assert!(page.body.contains(">Sign out</button>"));
+    let register = get(&s, "/so-dang-ky", Some(&both));
+    assert!(
+        register.body.contains("<th>Platform</th>") && register.body.contains(">Filter</button>")
+    );
+    assert!(
+        register.body.contains(">Export to Excel</a>"),
+        "{}",
+        register.body
+    );
     // Back to Vietnamese.
     let back = get(&s, "/ngon-ngu/vi", Some(&both)).cookie.unwrap();
     let page = get(&s, "/tong-quan", Some(&format!("{session}; {back}")));

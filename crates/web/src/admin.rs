@@ -55,7 +55,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             (flash(&message))
             h2 { "Người dùng (" (users.len()) ")" }
             table {
-                tr { th { "Tên đăng nhập" } th { "Vai trò" } th { "Đơn vị" } th { "Mật khẩu" } th { "Đặt lại mật khẩu" } }
+                tr { th { (crate::i18n::tr(user.lang, "Tên đăng nhập")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Mật khẩu")) } th { (crate::i18n::tr(user.lang, "Đặt lại mật khẩu")) } }
                 @for u in &users {
                     tr {
                         td { (u.username) }
@@ -67,42 +67,42 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="username" value=(u.username);
                                 input name="password" type="password" minlength="10" required aria-label=(format!("Mật khẩu tạm cho {}", u.username)) placeholder="mật khẩu tạm";
-                                button type="submit" { "Đặt lại" }
+                                button type="submit" { (crate::i18n::tr(user.lang, "Đặt lại")) }
                             }
                         }
                     }
                 }
             }
-            h3 { "Tạo tài khoản" }
+            h3 { (crate::i18n::tr(user.lang, "Tạo tài khoản")) }
             form.stack method="post" action="/quan-tri/nguoi-dung" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="new-username" { "Tên đăng nhập" }
+                label for="new-username" { (crate::i18n::tr(user.lang, "Tên đăng nhập")) }
                 input id="new-username" name="username" required;
-                label for="new-role" { "Vai trò" }
+                label for="new-role" { (crate::i18n::tr(user.lang, "Vai trò")) }
                 select id="new-role" name="role" { @for r in roles { option value=(r.as_str()) { (r.label_vi()) } } }
-                label for="new-unit" { "Đơn vị (bắt buộc với quản trị đơn vị)" }
+                label for="new-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
                 select id="new-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
-                label for="new-password" { "Mật khẩu tạm (ít nhất 10 ký tự; phải đổi khi đăng nhập lần đầu)" }
+                label for="new-password" { (crate::i18n::tr(user.lang, "Mật khẩu tạm (ít nhất 10 ký tự; phải đổi khi đăng nhập lần đầu)")) }
                 input id="new-password" name="password" type="password" minlength="10" required;
-                p { button type="submit" { "Tạo tài khoản" } }
+                p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo tài khoản")) } }
             }
             h2 { "Đơn vị (" (units.len()) ")" }
             table {
-                tr { th { "Đơn vị" } th { "Trực thuộc" } th { "Mã xã, phường (GSO)" } }
+                tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Trực thuộc")) } th { (crate::i18n::tr(user.lang, "Mã xã, phường (GSO)")) } }
                 @for u in &units { tr { td { (u.name) } td { (unit_name(u.parent)) } td { (u.locality_code.map(|c| c.to_string()).unwrap_or_default()) } } }
             }
-            h3 { "Thêm đơn vị" }
+            h3 { (crate::i18n::tr(user.lang, "Thêm đơn vị")) }
             form.stack method="post" action="/quan-tri/don-vi" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="unit-name" { "Tên đơn vị" }
+                label for="unit-name" { (crate::i18n::tr(user.lang, "Tên đơn vị")) }
                 input id="unit-name" name="name" required;
-                label for="unit-parent" { "Trực thuộc" }
+                label for="unit-parent" { (crate::i18n::tr(user.lang, "Trực thuộc")) }
                 select id="unit-parent" name="parent" { @for u in &units { option value=(u.id.0) { (u.name) } } }
-                p { button type="submit" { "Thêm đơn vị" } }
+                p { button type="submit" { (crate::i18n::tr(user.lang, "Thêm đơn vị")) } }
             }
             h2 { "Mã truy cập API (" (tokens.len()) ")" }
             table {
-                tr { th { "Số" } th { "Tên" } th { "Vai trò" } th { "Đơn vị" } th { "Tạo bởi" } th { "Trạng thái" } }
+                tr { th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Tạo bởi")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
                 @for t in &tokens {
                     tr {
                         td { "#" (t.id) } td { (t.name) } td { (t.role.label_vi()) } td { (unit_name(t.unit)) }
@@ -112,23 +112,23 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                                 form.inline method="post" action="/quan-tri/thu-hoi-ma" {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="id" value=(t.id);
-                                    button type="submit" { "Thu hồi" }
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Thu hồi")) }
                                 }
                             }
                         }
                     }
                 }
             }
-            h3 { "Tạo mã truy cập API" }
+            h3 { (crate::i18n::tr(user.lang, "Tạo mã truy cập API")) }
             form.stack method="post" action="/quan-tri/ma-api" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="token-name" { "Dùng cho" }
+                label for="token-name" { (crate::i18n::tr(user.lang, "Dùng cho")) }
                 input id="token-name" name="name" required;
-                label for="token-role" { "Vai trò" }
+                label for="token-role" { (crate::i18n::tr(user.lang, "Vai trò")) }
                 select id="token-role" name="role" { @for r in &roles[..6] { option value=(r.as_str()) { (r.label_vi()) } } }
-                label for="token-unit" { "Đơn vị (bắt buộc với quản trị đơn vị)" }
+                label for="token-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
                 select id="token-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
-                p { button type="submit" { "Tạo mã" } }
+                p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo mã")) } }
             }
         },
     )

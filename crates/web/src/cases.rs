@@ -174,27 +174,27 @@ pub async fn list(
             h1 { (crate::i18n::tr(user.lang, "Hồ sơ xử lý")) }
             form.inline method="get" action="/ho-so" {
                 div {
-                    label for="status" { "Trạng thái" }
+                    label for="status" { (crate::i18n::tr(user.lang, "Trạng thái")) }
                     select id="status" name="status" {
-                        option value="" { "Chưa đóng" }
+                        option value="" { (crate::i18n::tr(user.lang, "Chưa đóng")) }
                         @for s in CaseStatus::ALL { option value=(s.as_str()) selected[status == Some(s)] { (s.label_vi()) } }
-                        option value="all" selected[q.status == "all"] { "Tất cả" }
+                        option value="all" selected[q.status == "all"] { (crate::i18n::tr(user.lang, "Tất cả")) }
                     }
                 }
-                div { button type="submit" { "Lọc" } }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
             p.note { (shown.len()) " hồ sơ" }
-            (case_table(&shown))
+            (case_table(&shown, user.lang))
         },
     )
     .into_response()
 }
 
 /// Cases as a table: number, title, category, status, assignee, alerts, last change.
-pub(crate) fn case_table(cases: &[&Case]) -> Markup {
+pub(crate) fn case_table(cases: &[&Case], lang: crate::i18n::Lang) -> Markup {
     html! {
         table {
-            tr { th { "Số" } th { "Tiêu đề" } th { "Loại" } th { "Trạng thái" } th { "Người xử lý" } th { "Cảnh báo" } th { "Cập nhật" } }
+            tr { th { (crate::i18n::tr(lang, "Số")) } th { (crate::i18n::tr(lang, "Tiêu đề")) } th { (crate::i18n::tr(lang, "Loại")) } th { (crate::i18n::tr(lang, "Trạng thái")) } th { (crate::i18n::tr(lang, "Người xử lý")) } th { (crate::i18n::tr(lang, "Cảnh báo")) } th { (crate::i18n::tr(lang, "Cập nhật")) } }
             @for c in cases {
                 tr {
                     td { a href=(format!("/ho-so/{}", c.id)) { "#" (c.id) } }
@@ -384,13 +384,13 @@ pub async fn show(
         &format!("Hồ sơ #{id}"),
         Some(&user),
         html! {
-            p.note { a href="/ho-so" { "← Danh sách hồ sơ" } }
+            p.note { a href="/ho-so" { (crate::i18n::tr(user.lang, "← Danh sách hồ sơ")) } }
             h1 { "Hồ sơ #" (id) ": " (c.title) }
             dl.facts {
-                dt { "Loại" } dd { (c.category.label_vi()) }
-                dt { "Trạng thái" } dd { span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) } }
-                dt { "Người xử lý" } dd { (c.assignee.as_deref().unwrap_or("Chưa giao")) }
-                dt { "Trang, kênh, nhóm" } dd {
+                dt { (crate::i18n::tr(user.lang, "Loại")) } dd { (c.category.label_vi()) }
+                dt { (crate::i18n::tr(user.lang, "Trạng thái")) } dd { span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) } }
+                dt { (crate::i18n::tr(user.lang, "Người xử lý")) } dd { (c.assignee.as_deref().unwrap_or("Chưa giao")) }
+                dt { (crate::i18n::tr(user.lang, "Trang, kênh, nhóm")) } dd {
                     @match &v.community {
                         Some(com) => {
                             (com.name) " (" (com.platform.label_vi()) ")"
@@ -399,8 +399,8 @@ pub async fn show(
                         None => "—",
                     }
                 }
-                dt { "Mở bởi" } dd { (c.opened_by) ", " (vn_time(&c.opened_at)) }
-                @if let Some(o) = &c.outcome { dt { "Kết quả" } dd { (o) } }
+                dt { (crate::i18n::tr(user.lang, "Mở bởi")) } dd { (c.opened_by) ", " (vn_time(&c.opened_at)) }
+                @if let Some(o) = &c.outcome { dt { (crate::i18n::tr(user.lang, "Kết quả")) } dd { (o) } }
             }
 
             h2 { "Cảnh báo trong hồ sơ (" (v.alerts.len()) ")" }
@@ -408,7 +408,7 @@ pub async fn show(
                 input type="hidden" name="csrf" value=(csrf);
             }
             table {
-                tr { @if act && v.alerts.len() > 1 { th { "Tách" } } th { "Số" } th { "Loại" } th { "Căn cứ" } th { "Bài" } th { "Thời gian" } }
+                tr { @if act && v.alerts.len() > 1 { th { (crate::i18n::tr(user.lang, "Tách")) } } th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Căn cứ")) } th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } }
                 @for a in &v.alerts {
                     tr {
                         @if act && v.alerts.len() > 1 {
@@ -423,10 +423,10 @@ pub async fn show(
                 }
             }
             @if act && v.alerts.len() > 1 {
-                p { button type="submit" form="split" { "Tách các cảnh báo đã chọn sang hồ sơ mới" } }
+                p { button type="submit" form="split" { (crate::i18n::tr(user.lang, "Tách các cảnh báo đã chọn sang hồ sơ mới")) } }
             }
 
-            h2 { "Bài đăng và căn cứ" }
+            h2 { (crate::i18n::tr(user.lang, "Bài đăng và căn cứ")) }
             @if v.items.is_empty() { p.note { "Không có bài đăng nào được lưu cho các cảnh báo này." } }
             @for (item, signals) in &v.items {
                 article.post {
@@ -446,7 +446,7 @@ pub async fn show(
             h2 { "Chứng cứ (" (v.evidence.len()) ")" }
             @if !v.evidence.is_empty() {
                 table {
-                    tr { th { "Tệp" } th { "Loại" } th { "Dung lượng" } th { "SHA-256" } th { "Người thêm" } }
+                    tr { th { (crate::i18n::tr(user.lang, "Tệp")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Dung lượng")) } th { "SHA-256" } th { (crate::i18n::tr(user.lang, "Người thêm")) } }
                     @for e in &v.evidence {
                         tr {
                             td { a href=(format!("/ho-so/{id}/chung-cu/{}", e.sha256)) { (e.file_name) } }
@@ -461,60 +461,60 @@ pub async fn show(
             @if act {
                 form method="post" action=(format!("/ho-so/{id}/chung-cu")) enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(csrf);
-                    label for="evidence-file" { "Thêm chứng cứ (ảnh chụp màn hình, PDF, video, tối đa 25 MB)" }
+                    label for="evidence-file" { (crate::i18n::tr(user.lang, "Thêm chứng cứ (ảnh chụp màn hình, PDF, video, tối đa 25 MB)")) }
                     input id="evidence-file" type="file" name="file" required;
-                    button type="submit" { "Tải lên" }
+                    button type="submit" { (crate::i18n::tr(user.lang, "Tải lên")) }
                 }
             }
 
-            h2 { "Xử lý" }
+            h2 { (crate::i18n::tr(user.lang, "Xử lý")) }
             p { a.button href=(format!("/ho-so/{id}/cong-van")) { "Tạo công văn đề nghị gỡ bỏ (DOCX)" } }
             @if act {
                 div.actions {
                     form method="post" action=(format!("/ho-so/{id}/giao")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="assignee" { "Giao cho" }
+                        label for="assignee" { (crate::i18n::tr(user.lang, "Giao cho")) }
                         select id="assignee" name="assignee" {
-                            option value="" { "— Chưa giao —" }
+                            option value="" { (crate::i18n::tr(user.lang, "— Chưa giao —")) }
                             @for o in &v.officers { option value=(o) selected[c.assignee.as_deref() == Some(o.as_str())] { (o) } }
                         }
-                        button type="submit" { "Giao" }
+                        button type="submit" { (crate::i18n::tr(user.lang, "Giao")) }
                     }
                     form method="post" action=(format!("/ho-so/{id}/xu-ly")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="action" { "Biện pháp" }
+                        label for="action" { (crate::i18n::tr(user.lang, "Biện pháp")) }
                         select id="action" name="action" {
                             @for a in CaseAction::ALL { option value=(a.as_str()) { (a.label_vi()) } }
                         }
-                        label for="notify-unit" { "Đơn vị được thông báo (khi thông báo đơn vị)" }
+                        label for="notify-unit" { (crate::i18n::tr(user.lang, "Đơn vị được thông báo (khi thông báo đơn vị)")) }
                         select id="notify-unit" name="unit" {
                             option value="" { "—" }
                             @for (uid, name) in &v.units {
                                 option value=(uid) selected[v.community.as_ref().and_then(|c| c.unit.as_deref()) == Some(name.as_str())] { (name) }
                             }
                         }
-                        label for="note" { "Ghi chú" }
+                        label for="note" { (crate::i18n::tr(user.lang, "Ghi chú")) }
                         input id="note" name="note";
-                        button type="submit" { "Ghi nhận" }
+                        button type="submit" { (crate::i18n::tr(user.lang, "Ghi nhận")) }
                     }
                     form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="status" value="closed";
-                        label for="outcome" { "Kết quả xử lý" }
+                        label for="outcome" { (crate::i18n::tr(user.lang, "Kết quả xử lý")) }
                         input id="outcome" name="outcome" required minlength="3";
-                        button type="submit" { "Đóng hồ sơ" }
+                        button type="submit" { (crate::i18n::tr(user.lang, "Đóng hồ sơ")) }
                     }
                 }
             } @else if may_triage(user.session.user.role) {
                 form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="status" value="in_progress";
-                    button type="submit" { "Mở lại hồ sơ" }
+                    button type="submit" { (crate::i18n::tr(user.lang, "Mở lại hồ sơ")) }
                 }
             }
-            @if v.open_cases > 1 && act { p.note { "Để gộp thêm cảnh báo vào hồ sơ này, chọn chúng ở " a href="/canh-bao" { "hàng đợi cảnh báo" } "." } }
+            @if v.open_cases > 1 && act { p.note { "Để gộp thêm cảnh báo vào hồ sơ này, chọn chúng ở " a href="/canh-bao" { (crate::i18n::tr(user.lang, "hàng đợi cảnh báo")) } "." } }
 
-            h2 { "Diễn biến" }
+            h2 { (crate::i18n::tr(user.lang, "Diễn biến")) }
             ol.timeline {
                 @for e in &v.timeline {
                     li { span.note { (vn_time(&e.at)) " · " (e.actor) } " " (timeline_line(e)) }
@@ -864,14 +864,14 @@ pub async fn alert(
         &format!("Cảnh báo #{id}"),
         Some(&user),
         html! {
-            p.note { a href="/canh-bao" { "← Hàng đợi cảnh báo" } }
+            p.note { a href="/canh-bao" { (crate::i18n::tr(user.lang, "← Hàng đợi cảnh báo")) } }
             h1 { "Cảnh báo #" (id) ": " (a.category.label_vi()) }
             dl.facts {
-                dt { "Mức" } dd { (match a.severity.as_str() { "high" => "Cao", "medium" => "Trung bình", _ => "Thấp" }) }
-                dt { "Căn cứ" } dd { (a.explanation) }
-                dt { "Số bài" } dd { (a.count) }
-                dt { "Thời gian" } dd { (vn_time(&a.first_at)) " – " (vn_time(&a.last_at)) }
-                dt { "Trạng thái" } dd {
+                dt { (crate::i18n::tr(user.lang, "Mức")) } dd { (match a.severity.as_str() { "high" => "Cao", "medium" => "Trung bình", _ => "Thấp" }) }
+                dt { (crate::i18n::tr(user.lang, "Căn cứ")) } dd { (a.explanation) }
+                dt { (crate::i18n::tr(user.lang, "Số bài")) } dd { (a.count) }
+                dt { (crate::i18n::tr(user.lang, "Thời gian")) } dd { (vn_time(&a.first_at)) " – " (vn_time(&a.last_at)) }
+                dt { (crate::i18n::tr(user.lang, "Trạng thái")) } dd {
                     @match (a.status.as_str(), in_case) {
                         ("open", _) => "Chưa xử lý",
                         ("dismissed", _) => "Đã bỏ qua",
@@ -880,7 +880,7 @@ pub async fn alert(
                     }
                 }
             }
-            h2 { "Bài đăng và căn cứ" }
+            h2 { (crate::i18n::tr(user.lang, "Bài đăng và căn cứ")) }
             @if items.is_empty() { p.note { "Không có bài đăng nào được lưu cho cảnh báo này." } }
             @for (item, signals) in &items {
                 article.post {
@@ -890,22 +890,22 @@ pub async fn alert(
                 }
             }
             @if a.status == "open" && may_triage(role) {
-                h2 { "Xử lý" }
+                h2 { (crate::i18n::tr(user.lang, "Xử lý")) }
                 div.actions {
                     form method="post" action="/canh-bao/ho-so" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="alert" value=(id);
                         input type="hidden" name="case" value="";
-                        label for="case-title" { "Tiêu đề hồ sơ" }
+                        label for="case-title" { (crate::i18n::tr(user.lang, "Tiêu đề hồ sơ")) }
                         input id="case-title" name="title";
-                        button type="submit" { "Lập hồ sơ" }
+                        button type="submit" { (crate::i18n::tr(user.lang, "Lập hồ sơ")) }
                     }
                     form method="post" action="/canh-bao/quyet-dinh" {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="id" value=(id);
-                        label for="reason" { "Lý do bỏ qua" }
+                        label for="reason" { (crate::i18n::tr(user.lang, "Lý do bỏ qua")) }
                         input id="reason" name="reason" required minlength="3";
-                        button type="submit" { "Bỏ qua" }
+                        button type="submit" { (crate::i18n::tr(user.lang, "Bỏ qua")) }
                     }
                 }
             }

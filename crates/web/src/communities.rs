@@ -133,48 +133,48 @@ pub async fn show(
         &c.name,
         Some(&user),
         html! {
-            p.note { a href="/so-dang-ky" { "← Sổ đăng ký" } }
+            p.note { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "← Sổ đăng ký")) } }
             h1 { (c.name) }
             dl.facts {
-                dt { "Nền tảng" } dd { (c.platform.label_vi()) " — " (c.kind.label_vi()) }
-                dt { "Đường dẫn" } dd { (c.url.as_deref().unwrap_or("(nhóm không có đường dẫn công khai)")) }
-                dt { "Đơn vị" } dd { (c.unit.as_deref().unwrap_or("—")) }
-                dt { "Phân loại" } dd { (c.classification.label_vi()) @if let Some(o) = &c.official_of { " của " (o) } }
-                dt { "Tình trạng" } dd { span class=(format!("badge {}", c.status.as_str())) { (c.status.label_vi()) } }
-                dt { "Thành viên" } dd { (c.members.map_or("—".to_owned(), |m| text::thousands(m as i64))) }
-                @if let Some(n) = &c.note { dt { "Ghi chú" } dd { (n) } }
+                dt { (crate::i18n::tr(user.lang, "Nền tảng")) } dd { (c.platform.label_vi()) " — " (c.kind.label_vi()) }
+                dt { (crate::i18n::tr(user.lang, "Đường dẫn")) } dd { (c.url.as_deref().unwrap_or("(nhóm không có đường dẫn công khai)")) }
+                dt { (crate::i18n::tr(user.lang, "Đơn vị")) } dd { (c.unit.as_deref().unwrap_or("—")) }
+                dt { (crate::i18n::tr(user.lang, "Phân loại")) } dd { (c.classification.label_vi()) @if let Some(o) = &c.official_of { " của " (o) } }
+                dt { (crate::i18n::tr(user.lang, "Tình trạng")) } dd { span class=(format!("badge {}", c.status.as_str())) { (c.status.label_vi()) } }
+                dt { (crate::i18n::tr(user.lang, "Thành viên")) } dd { (c.members.map_or("—".to_owned(), |m| text::thousands(m as i64))) }
+                @if let Some(n) = &c.note { dt { (crate::i18n::tr(user.lang, "Ghi chú")) } dd { (n) } }
             }
             @if edit {
-                h2 { "Sửa, phân loại, đánh dấu kênh chính thức" }
+                h2 { (crate::i18n::tr(user.lang, "Sửa, phân loại, đánh dấu kênh chính thức")) }
                 form.stack method="post" action=(format!("/so-dang-ky/{id}")) {
                     input type="hidden" name="csrf" value=(csrf);
-                    (fields(Some(&c), &units))
-                    p { button type="submit" { "Lưu" } }
+                    (fields(Some(&c), &units, user.lang))
+                    p { button type="submit" { (crate::i18n::tr(user.lang, "Lưu")) } }
                 }
             }
-            h2 { "Lịch sử tên" }
+            h2 { (crate::i18n::tr(user.lang, "Lịch sử tên")) }
             @if names.is_empty() { p.note { "Chưa đổi tên." } } @else {
-                table { tr { th { "Thời điểm" } th { "Tên cũ" } th { "Tên mới" } }
+                table { tr { th { (crate::i18n::tr(user.lang, "Thời điểm")) } th { (crate::i18n::tr(user.lang, "Tên cũ")) } th { (crate::i18n::tr(user.lang, "Tên mới")) } }
                     @for (at, old, new) in &names { tr { td { (crate::cases::vn_time(at)) } td { (old) } td { (new) } } } }
             }
-            h2 { "Số thành viên theo thời gian" }
+            h2 { (crate::i18n::tr(user.lang, "Số thành viên theo thời gian")) }
             @if sizes.is_empty() { p.note { "Chưa có số liệu." } } @else {
-                table { tr { th { "Thời điểm" } th { "Thành viên" } }
+                table { tr { th { (crate::i18n::tr(user.lang, "Thời điểm")) } th { (crate::i18n::tr(user.lang, "Thành viên")) } }
                     @for s in &sizes { tr { td { (crate::cases::vn_time(&s.at)) } td.num { (text::thousands(s.members as i64)) } } } }
             }
             @if sees_people {
                 h2 { "Cán bộ, đảng viên kê khai tham gia (" (people.len()) ")" }
                 @if people.is_empty() { p.note { "Chưa ai kê khai trang này." } } @else {
                     p.note { "Việc xem danh sách này được ghi vào nhật ký (mục đích: " (PURPOSE) ")." }
-                    table { tr { th { "Họ tên" } th { "Chức vụ" } th { "Vai trò" } th { "Nguồn" } }
+                    table { tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Chức vụ")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Nguồn")) } }
                         @for (name, position, p) in &people {
                             tr { td { (name) } td { (position.as_deref().unwrap_or("")) } td { (p.role.label_vi()) } td { (p.source.label_vi()) } }
                         } }
                 }
             }
-            h2 { "Dấu hiệu trên bài đăng (mới nhất)" }
+            h2 { (crate::i18n::tr(user.lang, "Dấu hiệu trên bài đăng (mới nhất)")) }
             @if signals.is_empty() { p.note { "Không có dấu hiệu nào." } } @else {
-                table { tr { th { "Bài" } th { "Thời gian" } th { "Loại" } th { "Căn cứ" } }
+                table { tr { th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Căn cứ")) } }
                     @for (source, at, s) in &signals {
                         tr {
                             td { (source) }
@@ -190,7 +190,7 @@ pub async fn show(
 }
 
 /// The form fields shared by "new" and "edit".
-fn fields(c: Option<&Community>, units: &[String]) -> maud::Markup {
+fn fields(c: Option<&Community>, units: &[String], lang: crate::i18n::Lang) -> maud::Markup {
     let kind = c.map_or(Kind::Page, |c| c.kind);
     let status = c.map_or(Status::Unknown, |c| c.status);
     let class = c.map_or(Classification::Unknown, |c| c.classification);
@@ -198,34 +198,34 @@ fn fields(c: Option<&Community>, units: &[String]) -> maud::Markup {
     let official = c.and_then(|c| c.official_of.as_deref()).unwrap_or("");
     html! {
         @if c.is_none() {
-            label for="url" { "Đường dẫn (để trống nếu nhóm không có đường dẫn công khai)" }
+            label for="url" { (crate::i18n::tr(lang, "Đường dẫn (để trống nếu nhóm không có đường dẫn công khai)")) }
             input id="url" name="url" placeholder="https://www.facebook.com/…";
-            label for="platform" { "Nền tảng (khi không có đường dẫn)" }
+            label for="platform" { (crate::i18n::tr(lang, "Nền tảng (khi không có đường dẫn)")) }
             select id="platform" name="platform" {
                 @for p in Platform::ALL { option value=(p.as_str()) { (p.label_vi()) } }
             }
         }
-        label for="name" { "Tên" }
+        label for="name" { (crate::i18n::tr(lang, "Tên")) }
         input id="name" name="name" required value=(c.map_or("", |c| c.name.as_str()));
-        label for="kind" { "Loại" }
+        label for="kind" { (crate::i18n::tr(lang, "Loại")) }
         select id="kind" name="kind" { @for k in Kind::ALL { option value=(k.as_str()) selected[*k == kind] { (k.label_vi()) } } }
-        label for="unit" { "Đơn vị quản lý" }
+        label for="unit" { (crate::i18n::tr(lang, "Đơn vị quản lý")) }
         select id="unit" name="unit" {
             option value="" { "—" }
             @for u in units { option value=(u) selected[u == unit] { (u) } }
         }
-        label for="classification" { "Phân loại" }
+        label for="classification" { (crate::i18n::tr(lang, "Phân loại")) }
         select id="classification" name="classification" { @for k in Classification::ALL { option value=(k.as_str()) selected[*k == class] { (k.label_vi()) } } }
-        label for="official_of" { "Kênh chính thức của đơn vị (khi phân loại là chính thức)" }
+        label for="official_of" { (crate::i18n::tr(lang, "Kênh chính thức của đơn vị (khi phân loại là chính thức)")) }
         select id="official_of" name="official_of" {
             option value="" { "—" }
             @for u in units { option value=(u) selected[u == official] { (u) } }
         }
-        label for="status" { "Tình trạng" }
+        label for="status" { (crate::i18n::tr(lang, "Tình trạng")) }
         select id="status" name="status" { @for k in Status::ALL { option value=(k.as_str()) selected[*k == status] { (k.label_vi()) } } }
-        label for="members" { "Số thành viên" }
+        label for="members" { (crate::i18n::tr(lang, "Số thành viên")) }
         input id="members" name="members" inputmode="numeric" value=(c.and_then(|c| c.members).map(|m| m.to_string()).unwrap_or_default());
-        label for="note" { "Ghi chú" }
+        label for="note" { (crate::i18n::tr(lang, "Ghi chú")) }
         input id="note" name="note" value=(c.and_then(|c| c.note.as_deref()).unwrap_or(""));
     }
 }
@@ -375,12 +375,12 @@ pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Res
         "Thêm trang, kênh, nhóm",
         Some(&user),
         html! {
-            p.note { a href="/so-dang-ky" { "← Sổ đăng ký" } }
+            p.note { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "← Sổ đăng ký")) } }
             h1 { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) }
             form.stack method="post" action="/so-dang-ky/moi" {
                 input type="hidden" name="csrf" value=(user.session.csrf);
-                (fields(None, &units))
-                p { button type="submit" { "Thêm vào sổ" } }
+                (fields(None, &units, user.lang))
+                p { button type="submit" { (crate::i18n::tr(user.lang, "Thêm vào sổ")) } }
             }
         },
     )

@@ -59,12 +59,12 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             @if change {
                 form.inline method="post" action="/kiem-chung/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(csrf);
-                    div { label for="factcheck-file" { "Nhập sổ kiểm chứng (CSV hoặc ClaimReview JSON)" } input id="factcheck-file" type="file" name="file" required; }
-                    div { button type="submit" { "Nhập" } }
+                    div { label for="factcheck-file" { (crate::i18n::tr(user.lang, "Nhập sổ kiểm chứng (CSV hoặc ClaimReview JSON)")) } input id="factcheck-file" type="file" name="file" required; }
+                    div { button type="submit" { (crate::i18n::tr(user.lang, "Nhập")) } }
                 }
             }
             table {
-                tr { th { "Mã" } th { "Nội dung đã kiểm chứng" } th { "Kết luận" } th { "Thông tin đúng" } th { "Nguồn" } th { "Ngày" } }
+                tr { th { (crate::i18n::tr(user.lang, "Mã")) } th { (crate::i18n::tr(user.lang, "Nội dung đã kiểm chứng")) } th { (crate::i18n::tr(user.lang, "Kết luận")) } th { (crate::i18n::tr(user.lang, "Thông tin đúng")) } th { (crate::i18n::tr(user.lang, "Nguồn")) } th { (crate::i18n::tr(user.lang, "Ngày")) } }
                 @for f in &factchecks {
                     tr { td { (f.id) } td { (f.claim) } td { (f.verdict.label_vi()) } td { (f.correction) } td { span.note { (f.source_url) } } td { (f.date.as_deref().unwrap_or("")) } }
                 }
@@ -74,12 +74,12 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             @if change {
                 form.inline method="post" action="/bo-luat/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(csrf);
-                    div { label for="pack-file" { "Nhập bộ luật của đơn vị (.toml)" } input id="pack-file" type="file" name="file" required; }
-                    div { button type="submit" { "Nhập" } }
+                    div { label for="pack-file" { (crate::i18n::tr(user.lang, "Nhập bộ luật của đơn vị (.toml)")) } input id="pack-file" type="file" name="file" required; }
+                    div { button type="submit" { (crate::i18n::tr(user.lang, "Nhập")) } }
                 }
             }
             table {
-                tr { th { "Luật" } th { "Loại" } th { "Phiên bản" } th { "Trọng số" } th { "Chế độ" } }
+                tr { th { (crate::i18n::tr(user.lang, "Luật")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Phiên bản")) } th { (crate::i18n::tr(user.lang, "Trọng số")) } th { (crate::i18n::tr(user.lang, "Chế độ")) } }
                 @for r in &rules {
                     tr {
                         td { code { (r.id) } }

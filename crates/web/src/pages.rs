@@ -320,11 +320,11 @@ fn password_page(user: &SignedIn, error: Option<&str>) -> Markup {
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 form method="post" action="/doi-mat-khau" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
-                    label for="new" { "Mật khẩu mới (ít nhất 10 ký tự)" }
+                    label for="new" { (crate::i18n::tr(user.lang, "Mật khẩu mới (ít nhất 10 ký tự)")) }
                     input id="new" name="new" type="password" autocomplete="new-password" required minlength="10";
-                    label for="again" { "Nhập lại" }
+                    label for="again" { (crate::i18n::tr(user.lang, "Nhập lại")) }
                     input id="again" name="again" type="password" autocomplete="new-password" required;
-                    p { button type="submit" { "Lưu" } }
+                    p { button type="submit" { (crate::i18n::tr(user.lang, "Lưu")) } }
                 }
             }
         },
@@ -509,27 +509,27 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
                 div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { (crate::i18n::tr(user.lang, "cảnh báo trong tháng")) } }
             }
             h2 { (crate::i18n::tr(user.lang, "Sổ đăng ký theo nền tảng")) }
-            table { tr { th { "Nền tảng" } th { "Số lượng" } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
+            table { tr { th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
             h2 { (crate::i18n::tr(user.lang, "Theo tình trạng")) }
-            table { tr { th { "Tình trạng" } th { "Số lượng" } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
+            table { tr { th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
             h2 { (crate::i18n::tr(user.lang, "Kê khai và cam kết theo đơn vị")) }
             table {
-                tr { th { "Đơn vị" } th { "Số người" } th { "Đã kê khai" } th { "Đã ký cam kết" } }
+                tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Số người")) } th { (crate::i18n::tr(user.lang, "Đã kê khai")) } th { (crate::i18n::tr(user.lang, "Đã ký cam kết")) } }
                 @for c in &coverage {
                     tr { td { (c["unit"].as_str().unwrap_or("")) } td.num { (n(&c["members"])) } td.num { (n(&c["declared"])) } td.num { (n(&c["signed"])) } }
                 }
             }
             h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
             @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
-                table { tr { th { "Loại" } th { "Số cảnh báo" } } @for (c, k) in open_alerts { tr { td { (c.label_vi()) } td.num { (k) } } } }
+                table { tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số cảnh báo")) } } @for (c, k) in open_alerts { tr { td { (c.label_vi()) } td.num { (k) } } } }
             }
             @if sees_cases {
                 h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }
-                @if recent.is_empty() { p.note { "Chưa có hồ sơ." } } @else { (crate::cases::case_table(&recent)) }
+                @if recent.is_empty() { p.note { "Chưa có hồ sơ." } } @else { (crate::cases::case_table(&recent, user.lang)) }
             }
             h2 { (crate::i18n::tr(user.lang, "Bài đăng có dấu hiệu trong tháng, theo loại")) }
             table {
-                tr { th { "Loại" } th { "Số bài" } }
+                tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số bài")) } }
                 @for c in domain::Category::ALL {
                     tr { td { (c.label_vi()) } td.num { (n(&f["items_flagged_by_category"][c.as_str()])) } }
                 }
@@ -608,36 +608,36 @@ pub async fn register(
         html! {
             h1 { (crate::i18n::tr(user.lang, "Sổ đăng ký trang, kênh, hội, nhóm")) }
             form.inline method="get" action="/so-dang-ky" {
-                div { label for="q" { "Tìm" } input id="q" name="q" value=(q.q) placeholder="tên hoặc đường dẫn, có dấu hay không dấu"; }
+                div { label for="q" { (crate::i18n::tr(user.lang, "Tìm")) } input id="q" name="q" value=(q.q) placeholder="tên hoặc đường dẫn, có dấu hay không dấu"; }
                 div {
-                    label for="platform" { "Nền tảng" }
+                    label for="platform" { (crate::i18n::tr(user.lang, "Nền tảng")) }
                     select id="platform" name="platform" {
-                        option value="" { "Tất cả" }
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả")) }
                         @for p in domain::Platform::ALL { option value=(p.as_str()) selected[q.platform == p.as_str()] { (p.label_vi()) } }
                     }
                 }
                 div {
-                    label for="status" { "Tình trạng" }
+                    label for="status" { (crate::i18n::tr(user.lang, "Tình trạng")) }
                     select id="status" name="status" {
-                        option value="" { "Tất cả" }
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả")) }
                         @for s in domain::Status::ALL { option value=(s.as_str()) selected[q.status == s.as_str()] { (s.label_vi()) } }
                     }
                 }
-                div { button type="submit" { "Lọc" } }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
             @if may_import(user.session.user.role) {
                 form.inline method="post" action="/so-dang-ky/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
-                    div { label for="file" { "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)" } input id="file" name="file" type="file" required accept=".xlsx,.xls,.ods,.csv"; }
-                    div { button type="submit" { "Tải lên" } }
+                    div { label for="file" { (crate::i18n::tr(user.lang, "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)")) } input id="file" name="file" type="file" required accept=".xlsx,.xls,.ods,.csv"; }
+                    div { button type="submit" { (crate::i18n::tr(user.lang, "Tải lên")) } }
                 }
             }
             p.note {
-                (shown.len()) " / " (total) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { "Xuất Excel" }
-                @if may_import(user.session.user.role) { " — " a href="/so-dang-ky/moi" { "Thêm trang, kênh, nhóm" } }
+                (shown.len()) " / " (total) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { (crate::i18n::tr(user.lang, "Xuất Excel")) }
+                @if may_import(user.session.user.role) { " — " a href="/so-dang-ky/moi" { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) } }
             }
             table {
-                tr { th { "Tên" } th { "Nền tảng" } th { "Phân loại" } th { "Tình trạng" } th { "Đơn vị" } th { "Thành viên" } }
+                tr { th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Phân loại")) } th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Thành viên")) } }
                 @for c in rows {
                     tr {
                         td {
@@ -691,7 +691,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Respon
                 p.error { "Chuỗi nhật ký KHÔNG toàn vẹn từ sự kiện " (v.first_bad.unwrap_or(0)) "." }
             }
             table {
-                tr { th { "#" } th { "Lúc" } th { "Người" } th { "Việc" } th { "Đối tượng" } }
+                tr { th { "#" } th { (crate::i18n::tr(user.lang, "Lúc")) } th { (crate::i18n::tr(user.lang, "Người")) } th { (crate::i18n::tr(user.lang, "Việc")) } th { (crate::i18n::tr(user.lang, "Đối tượng")) } }
                 @for e in events.iter().rev().take(200) {
                     tr { td.num { (e.id) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) " " (e.entity_id) } }
                 }
@@ -773,24 +773,24 @@ async fn member_page(
                 p.error role="note" { "Đơn vị nhắc bạn kê khai và ký cam kết (" (vn_date(at.get(..10).unwrap_or(at))) ")." }
             }
             (flash(&message))
-            h2 { "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia" }
+            h2 { (crate::i18n::tr(user.lang, "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia")) }
             table {
-                tr { th { "Tên" } th { "Đường dẫn" } th { "Vai trò" } }
+                tr { th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Đường dẫn")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } }
                 @for (name, url, role) in &mine { tr { td { (name) } td { (url.as_deref().unwrap_or("")) } td { (role) } } }
                 @if mine.is_empty() { tr { td colspan="3" { "Chưa kê khai." } } }
             }
             form.inline method="post" action="/ke-khai" {
                 input type="hidden" name="csrf" value=(user.session.csrf);
-                div { label for="url" { "Đường dẫn" } input id="url" name="url" required placeholder="https://facebook.com/groups/…"; }
+                div { label for="url" { (crate::i18n::tr(user.lang, "Đường dẫn")) } input id="url" name="url" required placeholder="https://facebook.com/groups/…"; }
                 div {
-                    label for="role" { "Vai trò" }
+                    label for="role" { (crate::i18n::tr(user.lang, "Vai trò")) }
                     select id="role" name="role" {
                         @for r in domain::ParticipationRole::ALL { option value=(r.as_str()) { (r.label_vi()) } }
                     }
                 }
-                div { button type="submit" { "Kê khai" } }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Kê khai")) } }
             }
-            h2 { "Cam kết" }
+            h2 { (crate::i18n::tr(user.lang, "Cam kết")) }
             p { (COMMITMENT_TEXT) }
             p.note { "Phiên bản " (COMMITMENT_VERSION) }
             @if let Some((_, on)) = current {
@@ -989,43 +989,43 @@ async fn alerts_page(
             (flash(&message))
             form.inline method="get" action="/canh-bao" {
                 div {
-                    label for="category" { "Loại" }
+                    label for="category" { (crate::i18n::tr(user.lang, "Loại")) }
                     select id="category" name="category" {
-                        option value="" { "Tất cả" }
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả")) }
                         @for c in domain::Category::ALL { option value=(c.as_str()) selected[q.category == c.as_str()] { (c.label_vi()) } }
                     }
                 }
                 div {
-                    label for="status" { "Trạng thái" }
+                    label for="status" { (crate::i18n::tr(user.lang, "Trạng thái")) }
                     select id="status" name="status" {
-                        option value="open" selected[status == "open"] { "Chưa xử lý" }
-                        option value="dismissed" selected[status == "dismissed"] { "Đã bỏ qua" }
-                        option value="in_case" selected[status == "in_case"] { "Đã lập hồ sơ" }
-                        option value="all" selected[status == "all"] { "Tất cả" }
+                        option value="open" selected[status == "open"] { (crate::i18n::tr(user.lang, "Chưa xử lý")) }
+                        option value="dismissed" selected[status == "dismissed"] { (crate::i18n::tr(user.lang, "Đã bỏ qua")) }
+                        option value="in_case" selected[status == "in_case"] { (crate::i18n::tr(user.lang, "Đã lập hồ sơ")) }
+                        option value="all" selected[status == "all"] { (crate::i18n::tr(user.lang, "Tất cả")) }
                     }
                 }
-                div { button type="submit" { "Lọc" } }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
             p.note { (shown.len()) " cảnh báo" }
             @if triage && status == "open" && !shown.is_empty() {
                 form.inline id="merge" method="post" action="/canh-bao/ho-so" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
                     div {
-                        label for="case" { "Đưa các cảnh báo đã chọn vào" }
+                        label for="case" { (crate::i18n::tr(user.lang, "Đưa các cảnh báo đã chọn vào")) }
                         select id="case" name="case" {
-                            option value="" { "Hồ sơ mới" }
+                            option value="" { (crate::i18n::tr(user.lang, "Hồ sơ mới")) }
                             @for c in &open_cases { option value=(c.id) { "Hồ sơ #" (c.id) ": " (c.title.chars().take(60).collect::<String>()) } }
                         }
                     }
                     div {
-                        label for="case-title" { "Tiêu đề hồ sơ mới (để trống: theo cảnh báo đầu)" }
+                        label for="case-title" { (crate::i18n::tr(user.lang, "Tiêu đề hồ sơ mới (để trống: theo cảnh báo đầu)")) }
                         input id="case-title" name="title";
                     }
-                    div { button type="submit" { "Lập hồ sơ" } }
+                    div { button type="submit" { (crate::i18n::tr(user.lang, "Lập hồ sơ")) } }
                 }
             }
             table {
-                tr { @if triage && status == "open" { th { "Chọn" } } th { "Mức" } th { "Loại" } th { "Nội dung" } th { "Bài" } th { "Thời gian" } @if triage { th { "Quyết định" } } }
+                tr { @if triage && status == "open" { th { (crate::i18n::tr(user.lang, "Chọn")) } } th { (crate::i18n::tr(user.lang, "Mức")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
                 @for a in &shown {
                     tr {
                         @if triage && status == "open" {
@@ -1044,7 +1044,7 @@ async fn alerts_page(
                                         input type="hidden" name="id" value=(a.id);
                                         label for=(format!("reason-{}", a.id)) { "Lý do bỏ qua" }
                                         input id=(format!("reason-{}", a.id)) name="reason" required minlength="3";
-                                        button type="submit" { "Bỏ qua" }
+                                        button type="submit" { (crate::i18n::tr(user.lang, "Bỏ qua")) }
                                     }
                                 } @else if a.status == store::ALERT_IN_CASE {
                                     @if let Some(c) = case_of(a.id) { a href=(format!("/ho-so/{}", c)) { "Trong hồ sơ #" (c) } } @else { "Trong hồ sơ" }
@@ -1232,7 +1232,7 @@ pub async fn import_register(
                     html! {
                         h1 { "Nhập sổ đăng ký" }
                         p.error role="alert" { "Không đọc được bảng tính: " (e) }
-                        p { a href="/so-dang-ky" { "Quay lại sổ đăng ký" } }
+                        p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Quay lại sổ đăng ký")) } }
                     },
                 ),
             )
@@ -1250,16 +1250,16 @@ pub async fn import_register(
             }
             @if let Some(enc) = sheet.legacy_encoding { p.note { "Đã chuyển chữ mã cũ (" (format!("{enc:?}")) ") sang Unicode." } }
             @if !sheet.rejected.is_empty() {
-                h2 { "Dòng bị từ chối (không ghi vào sổ)" }
-                table { tr { th { "Dòng" } th { "Cột" } th { "Lý do" } }
+                h2 { (crate::i18n::tr(user.lang, "Dòng bị từ chối (không ghi vào sổ)")) }
+                table { tr { th { (crate::i18n::tr(user.lang, "Dòng")) } th { (crate::i18n::tr(user.lang, "Cột")) } th { (crate::i18n::tr(user.lang, "Lý do")) } }
                     @for r in &sheet.rejected { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
             }
             @if !sheet.warnings.is_empty() {
                 h2 { (crate::i18n::tr(user.lang, "Cảnh báo")) }
-                table { tr { th { "Dòng" } th { "Cột" } th { "Nội dung" } }
+                table { tr { th { (crate::i18n::tr(user.lang, "Dòng")) } th { (crate::i18n::tr(user.lang, "Cột")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } }
                     @for r in &sheet.warnings { tr { td.num { (r.row) } td { (r.column) } td { (r.reason) } } } }
             }
-            p { a href="/so-dang-ky" { "Xem sổ đăng ký" } }
+            p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Xem sổ đăng ký")) } }
         },
     )
     .into_response()
@@ -1391,7 +1391,7 @@ async fn unit_members_page(
             h1 { "Kê khai và cam kết của cán bộ, đảng viên" }
             @if let Some(m) = &message { p.badge.verified role="status" { (m) } }
             @if !notices.is_empty() {
-                h2 { "Thông báo từ hồ sơ xử lý" }
+                h2 { (crate::i18n::tr(user.lang, "Thông báo từ hồ sơ xử lý")) }
                 ul {
                     @for n in notices.iter().rev() {
                         @let d: serde_json::Value = serde_json::from_str(&n.details).unwrap_or_default();
@@ -1404,7 +1404,7 @@ async fn unit_members_page(
             }
             p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
             table {
-                tr { th { "Họ tên" } th { "Đơn vị" } th { "Kê khai" } th { "Cam kết" } th { "" } }
+                tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Kê khai")) } th { (crate::i18n::tr(user.lang, "Cam kết")) } th { "" } }
                 @for (id, name, unit, declared, signed) in &rows {
                     tr {
                         td { (name) } td { (unit) }
@@ -1415,7 +1415,7 @@ async fn unit_members_page(
                                 form method="post" action="/don-vi/nhac-nho" {
                                     input type="hidden" name="csrf" value=(user.session.csrf);
                                     input type="hidden" name="member" value=(id);
-                                    button type="submit" { "Nhắc nhở" }
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Nhắc nhở")) }
                                 }
                             }
                         }
@@ -1578,16 +1578,16 @@ pub async fn search(
         html! {
             h1 { (crate::i18n::tr(user.lang, "Tìm bài đăng")) }
             form.inline method="get" action="/tim-kiem" {
-                div { label for="q" { "Từ khóa" } input id="q" name="q" value=(q.q) placeholder="có dấu hay không dấu: thach quang, hòa/hoà" required; }
+                div { label for="q" { (crate::i18n::tr(user.lang, "Từ khóa")) } input id="q" name="q" value=(q.q) placeholder="có dấu hay không dấu: thach quang, hòa/hoà" required; }
                 div {
-                    label for="platform" { "Nền tảng" }
+                    label for="platform" { (crate::i18n::tr(user.lang, "Nền tảng")) }
                     select id="platform" name="platform" {
-                        option value="" { "Tất cả" }
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả")) }
                         @for p in domain::Platform::ALL { option value=(p.as_str()) selected[q.platform == p.as_str()] { (p.label_vi()) } }
                     }
                 }
-                div { label for="since" { "Từ ngày" } input id="since" name="since" type="date" value=(q.since); }
-                div { button type="submit" { "Tìm" } }
+                div { label for="since" { (crate::i18n::tr(user.lang, "Từ ngày")) } input id="since" name="since" type="date" value=(q.since); }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Tìm")) } }
             }
             @if !q.q.trim().is_empty() {
                 p.note { (hits.len()) " kết quả" @if hits.len() == limit { " phù hợp nhất" } }
