@@ -219,7 +219,7 @@ pub fn csrf_rejected() -> Response {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::time::Duration;
 
@@ -262,6 +262,17 @@ mod tests {
     }
 
     fn state(limits: crate::Limits) -> Arc<AppState> {
+        state_with(
+            limits,
+            Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+        )
+    }
+
+    /// A state over a fresh SQLite store, with the given figures function and nothing else.
+    pub(crate) fn state_with(
+        limits: crate::Limits,
+        figures: Arc<crate::FiguresFn>,
+    ) -> Arc<AppState> {
         let dir = tempfile::tempdir().unwrap();
         let store = store::Store::new(Box::new(
             store_sqlite::open(&dir.path().join("t.db")).unwrap(),
@@ -270,7 +281,7 @@ mod tests {
         AppState::new(
             store,
             crate::Services {
-                figures: Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+                figures,
                 letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
                 searcher: Arc::new(NoIndex),
                 rules: Arc::new(NoRules),

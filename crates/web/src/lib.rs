@@ -142,6 +142,8 @@ pub struct AppState {
         )>,
     >,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Held by the request computing the month's figures.
+    figures_busy: tokio::sync::Mutex<()>,
     /// What most pages read — units, the register, alerts, cases — loaded at most every
     /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
     snapshot: Mutex<Option<Arc<Snapshot>>>,
@@ -150,6 +152,9 @@ pub struct AppState {
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
 }
+
+/// How long the dashboard's figures are reused.
+pub const FIGURES_TTL: Duration = Duration::from_secs(60);
 
 /// How long a snapshot serves before it is read again (changes made by other processes — the
 /// CLI's imports and ingests — appear within this time; changes made here, at once).
@@ -187,6 +192,7 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
             failures: Mutex::new(HashMap::new()),
+            figures_busy: tokio::sync::Mutex::new(()),
             snapshot: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
@@ -285,17 +291,47 @@ impl AppState {
     }
 
     /// The month's figures from `from` to `to`, reused for a minute: over a million posts they take
-    /// seconds (the report's topics and spikes), and a dashboard is opened often.
-    pub fn month_figures(
-        &self,
-        store: &mut Store,
+    /// seconds (the report's topics and spikes), and a dashboard is opened often. Expired figures
+    /// are computed again by one request while the others are shown the previous ones; only the
+    /// first dashboard of a month waits.
+    pub async fn month_figures(
+        self: &Arc<Self>,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> anyhow::Result<Arc<serde_json::Value>> {
-        if let Some(v) = self.cached_figures(from) {
-            return Ok(v);
+        let cached = self
+            .figures_cache
+            .lock()
+            .expect("cache")
+            .clone()
+            .filter(|(_, month, _)| *month == from);
+        if let Some((at, _, v)) = &cached {
+            if at.elapsed() < FIGURES_TTL {
+                return Ok(v.clone());
+            }
+            let Ok(_busy) = self.figures_busy.try_lock() else {
+                return Ok(v.clone());
+            };
+            return self.compute_figures(from, to).await;
         }
-        let v = Arc::new((self.figures)(store, from, to)?);
+        let _busy = self.figures_busy.lock().await;
+        if let Some((at, month, v)) = self.figures_cache.lock().expect("cache").clone()
+            && month == from
+            && at.elapsed() < FIGURES_TTL
+        {
+            return Ok(v); // computed by the request this one waited for
+        }
+        self.compute_figures(from, to).await
+    }
+
+    /// Computes and keeps the figures; the caller holds `figures_busy`.
+    async fn compute_figures(
+        self: &Arc<Self>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> anyhow::Result<Arc<serde_json::Value>> {
+        let figures = self.figures.clone();
+        let v = Arc::new(self.with_store(move |s| figures(s, from, to)).await?);
         *self.figures_cache.lock().expect("cache") =
             Some((std::time::Instant::now(), from, v.clone()));
         Ok(v)
@@ -309,16 +345,6 @@ impl AppState {
         let r = self.with_store(f).await;
         self.changed().await;
         r
-    }
-
-    /// The month's figures if computed less than a minute ago (no store needed).
-    pub fn cached_figures(&self, from: chrono::NaiveDate) -> Option<Arc<serde_json::Value>> {
-        match self.figures_cache.lock().expect("cache").as_ref() {
-            Some((at, month, v)) if *month == from && at.elapsed() < Duration::from_secs(60) => {
-                Some(v.clone())
-            }
-            _ => None,
-        }
     }
 
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).
@@ -467,4 +493,47 @@ pub fn serve(
         .await?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn expired_figures_are_shown_while_one_request_computes_them_again() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let counter = calls.clone();
+        let state = crate::auth::tests::state_with(
+            Limits::default(),
+            Arc::new(move |_: &mut Store, _, _| {
+                Ok(serde_json::json!(
+                    counter.fetch_add(1, Ordering::SeqCst) + 1
+                ))
+            }),
+        );
+        let (from, to) = (
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        );
+        assert_eq!(*state.month_figures(from, to).await.unwrap(), 1);
+        assert_eq!(*state.month_figures(from, to).await.unwrap(), 1, "reused");
+        // A minute later, while another request is computing them, the old ones are shown.
+        if let Some(entry) = state.figures_cache.lock().unwrap().as_mut() {
+            entry.0 = std::time::Instant::now() - FIGURES_TTL - Duration::from_secs(1);
+        }
+        let busy = state.figures_busy.lock().await;
+        assert_eq!(
+            *state.month_figures(from, to).await.unwrap(),
+            1,
+            "not waiting"
+        );
+        drop(busy);
+        assert_eq!(
+            *state.month_figures(from, to).await.unwrap(),
+            2,
+            "computed again"
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
 }

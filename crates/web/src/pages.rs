@@ -447,20 +447,12 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
     }
     let today = vietnam_today();
     let from = today.with_day(1).expect("day 1");
-    let figures = match state.cached_figures(from) {
-        Some(f) => f,
-        None => {
-            let cache = state.clone();
-            match state
-                .with_store(move |s| {
-                    cache.month_figures(s, from, today + chrono::Duration::days(1))
-                })
-                .await
-            {
-                Ok(f) => f,
-                Err(e) => return internal(e),
-            }
-        }
+    let figures = match state
+        .month_figures(from, today + chrono::Duration::days(1))
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return internal(e),
     };
     let snap = match state.snapshot().await {
         Ok(s) => s,
