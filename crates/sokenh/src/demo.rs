@@ -463,3 +463,115 @@ pub fn accounts(store: &mut Store) -> Result<Vec<(String, String, String)>> {
     }
     Ok(out)
 }
+
+/// Public posts of the last few days in the demo's groups and pages — everyday news, and a few
+/// that the detectors flag (job and prize scams, a fake officer asking for a transfer, a list of
+/// people's ID numbers, a "leaked document", a threat) — so the alert queue and the case journey
+/// have something to work on. The people named are invented.
+const POSTS: &[(&str, &str, i64, &str)] = &[
+    // (community, source id, days ago, text)
+    (
+        "https://www.facebook.com/groups/thondongtam.thachquang",
+        "demo-1",
+        3,
+        "Tuyển CTV việc nhẹ lương cao, thu nhập 500k/ngày, làm nhiệm vụ nhận hoa hồng ngay, ib mình",
+    ),
+    (
+        "https://www.facebook.com/groups/thondongtam.thachquang",
+        "demo-2",
+        2,
+        "Tuyển cộng tác viên việc nhẹ lương cao làm tại nhà, làm nhiệm vụ chốt đơn, ai cần ib",
+    ),
+    (
+        "https://www.facebook.com/groups/thonquangthanh.thachquang",
+        "demo-3",
+        1,
+        "viec nhe luong cao lam tai nha, lam nhiem vu nhan hoa hong, inbox ngay",
+    ),
+    (
+        "https://www.facebook.com/groups/chothachquang",
+        "demo-4",
+        2,
+        "Tôi là cán bộ công an, anh có liên quan vụ án rửa tiền, yêu cầu chuyển tiền vào tài khoản tạm giữ",
+    ),
+    (
+        "https://www.facebook.com/groups/nguoithachquangxaque",
+        "demo-5",
+        1,
+        "Chúc mừng bạn trúng thưởng xe SH, nộp phí vận chuyển để nhận quà",
+    ),
+    (
+        "https://www.facebook.com/groups/thontanson.thachquang",
+        "demo-6",
+        1,
+        "Danh sách hộ nghèo thôn Tân Sơn kèm số CCCD và số điện thoại từng người: Lê Văn Bình 038080012345, 0912345678",
+    ),
+    (
+        "https://www.facebook.com/groups/thachquangquetoi",
+        "demo-7",
+        0,
+        "Nóng: rò rỉ văn bản mật của xã về quy hoạch khu dân cư mới, ai cần inbox",
+    ),
+    (
+        "https://www.facebook.com/groups/nguoithachquangxaque",
+        "demo-8",
+        0,
+        "Không giải quyết thì tao đốt nhà chủ tịch",
+    ),
+    (
+        "https://www.facebook.com/ubnd.thachquang",
+        "demo-9",
+        3,
+        "Lịch tiêm chủng mở rộng tại Trạm y tế xã Thạch Quảng sáng thứ Năm, bà con đưa trẻ đến đúng giờ",
+    ),
+    (
+        "https://www.facebook.com/ubnd.thachquang",
+        "demo-10",
+        2,
+        "Thông báo cắt điện thôn Tân Sơn từ 7 giờ đến 11 giờ Chủ nhật để bảo dưỡng đường dây",
+    ),
+    (
+        "https://www.facebook.com/groups/chothachquang",
+        "demo-11",
+        1,
+        "Chợ phiên Thạch Quảng họp sáng mai, bà con mang nông sản ra bán",
+    ),
+    (
+        "https://www.facebook.com/groups/thondongtam.thachquang",
+        "demo-12",
+        0,
+        "Đoàn thanh niên thôn Đồng Tâm ra quân dọn vệ sinh đường làng sáng Chủ nhật",
+    ),
+];
+
+/// Loads [`POSTS`] (dated from `today`) through the ordinary ingest, screened: returns the
+/// number of posts stored and of alerts raised.
+pub fn posts(store: &mut Store, dir: &Path, today: chrono::NaiveDate) -> Result<(u64, usize)> {
+    let mut lines = String::new();
+    for (k, (community, id, days, text)) in POSTS.iter().enumerate() {
+        let day = today - chrono::Duration::days(*days);
+        let line = serde_json::json!({
+            "id": id,
+            "community_url": community,
+            "platform": "facebook",
+            "published_at": format!("{day}T{:02}:{:02}:00+07:00", 7 + k % 12, (k * 7) % 60),
+            "text": text,
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    let file = dir.join("bai-dang-mau.jsonl");
+    std::fs::write(&file, lines)?;
+    let before = store.alerts()?.len();
+    let report = sokenh::posts::ingest_file(
+        store,
+        dir,
+        &file,
+        sokenh::posts::Options {
+            format: None,
+            community: None,
+            screen: true,
+        },
+    )?;
+    Ok((report.inserted, store.alerts()?.len() - before))
+}

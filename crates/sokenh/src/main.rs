@@ -733,10 +733,17 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let dir = data("sokenh-demo");
             let mut store = db::open(&dir, url)?;
+            let fresh = store.units()?.is_empty();
             demo::run(&mut store, &dir, json)?;
             let logins = demo::accounts(&mut store)?;
             if no_serve || json {
                 return Ok(());
+            }
+            // Served for a visitor: a few days of posts, so the alert queue has work in it.
+            // (`--no-serve` seeds the register only: the tests add the posts they count.)
+            if fresh {
+                let (posts, alerts) = demo::posts(&mut store, &dir, today())?;
+                println!("Bài đăng mẫu: {posts} (tạo {alerts} cảnh báo để thử xử lý)");
             }
             serve(store, &dir, &bind, false, &logins)
         }

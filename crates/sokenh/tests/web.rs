@@ -1755,3 +1755,34 @@ fn the_english_switch_changes_the_shell_and_stays_chosen() {
     let page = get(&s, "/tong-quan", Some(&format!("{session}; {back}")));
     assert!(page.body.contains(">Tổng quan</a>") && page.body.contains("<html lang=\"vi\">"));
 }
+
+#[test]
+fn the_served_demo_has_posts_and_alerts_to_work_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let queue = get(&s, "/canh-bao", Some(&officer));
+    assert_eq!(
+        numbers_after(&queue.body, "name=\"alert\" value=\"").len(),
+        8,
+        "{}",
+        queue.body
+    );
+    for category in [
+        "Lừa đảo",
+        "Lộ dữ liệu cá nhân",
+        "Lộ bí mật, tài liệu nội bộ",
+        "Đe dọa bạo lực",
+    ] {
+        assert!(
+            queue.body.contains(&format!("<td>{category}</td>")),
+            "{category}"
+        );
+    }
+    // Every post went to a page the register already had.
+    let communities: serde_json::Value =
+        serde_json::from_str(&get(&s, "/api/v1/communities", Some(&officer)).body).unwrap();
+    assert_eq!(communities.as_array().unwrap().len(), 38);
+    let found = get(&s, "/tim-kiem?q=cho+phien", Some(&officer));
+    assert!(found.body.contains("mã demo-11"), "{}", found.body);
+}
