@@ -273,6 +273,15 @@ pub(crate) mod tests {
         limits: crate::Limits,
         figures: Arc<crate::FiguresFn>,
     ) -> Arc<AppState> {
+        state_with_index(limits, figures, Arc::new(NoIndex))
+    }
+
+    /// The same, with a post index of the test's own.
+    pub(crate) fn state_with_index(
+        limits: crate::Limits,
+        figures: Arc<crate::FiguresFn>,
+        searcher: Arc<dyn crate::Searcher>,
+    ) -> Arc<AppState> {
         let dir = tempfile::tempdir().unwrap();
         let store = store::Store::new(Box::new(
             store_sqlite::open(&dir.path().join("t.db")).unwrap(),
@@ -283,7 +292,7 @@ pub(crate) mod tests {
             crate::Services {
                 figures,
                 letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
-                searcher: Arc::new(NoIndex),
+                searcher,
                 rules: Arc::new(NoRules),
                 evidence_dir: std::env::temp_dir(),
             },
