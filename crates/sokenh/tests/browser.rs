@@ -55,22 +55,7 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         tmp.path(),
         &["demo", "--no-serve", "--json"],
     ));
-    let posts: Vec<String> = (0..3)
-        .map(|k| {
-            serde_json::json!({
-                "id": format!("scam-{k}"), "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
-                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
-                "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"
-            })
-            .to_string()
-        })
-        .collect();
-    let feed = tmp.path().join("scam.jsonl");
-    std::fs::write(&feed, posts.join("\n")).unwrap();
-    common::json(&common::sokenh(
-        tmp.path(),
-        &["ingest", feed.to_str().unwrap(), "--json"],
-    ));
+    common::ingest_job_scams(tmp.path());
     let server = common::start_demo(tmp.path());
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();

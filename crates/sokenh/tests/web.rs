@@ -400,22 +400,7 @@ fn a_member_declares_a_page_and_signs_the_commitment() {
 fn an_officer_dismisses_an_alert_with_a_reason() {
     let tmp = tempfile::tempdir().unwrap();
     json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
-    let posts: Vec<String> = (0..3)
-        .map(|k| {
-            serde_json::json!({
-                "id": format!("scam-{k}"), "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
-                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
-                "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"
-            })
-            .to_string()
-        })
-        .collect();
-    let file = tmp.path().join("scam.jsonl");
-    std::fs::write(&file, posts.join("\n")).unwrap();
-    json(&sokenh(
-        tmp.path(),
-        &["ingest", file.to_str().unwrap(), "--json"],
-    ));
+    common::ingest_job_scams(tmp.path());
 
     let s = start(tmp.path());
     let cookie = login(&s, "congan", "demo-congan-2026");
@@ -712,19 +697,24 @@ fn a_unit_admin_cannot_write_outside_its_unit_by_upload() {
 
 /// Scam posts in two groups (one alert each), and a phone number in one of them.
 fn ingest_scams(data: &Path) {
-    let mut posts = Vec::new();
-    for (group, n) in [("thachquang.dongtam", 3), ("thachquang.chotrungtam", 3)] {
-        for k in 0..n {
-            posts.push(serde_json::json!({
-                "id": format!("{group}-{k}"), "community_url": format!("https://www.facebook.com/groups/{group}"),
-                "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
-                "text": format!("Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay, gọi 09123456{k}8")
-            }).to_string());
-        }
-    }
-    let file = data.join("scam.jsonl");
-    std::fs::write(&file, posts.join("\n")).unwrap();
-    json(&sokenh(data, &["ingest", file.to_str().unwrap(), "--json"]));
+    let posts: Vec<(String, &str, String, String)> = ["thachquang.dongtam", "thachquang.chotrungtam"]
+        .into_iter()
+        .flat_map(|group| {
+            (0..3).map(move |k| {
+                (
+                    format!("{group}-{k}"),
+                    group,
+                    format!("2026-11-12T20:0{k}:00+07:00"),
+                    format!("Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay, gọi 09123456{k}8"),
+                )
+            })
+        })
+        .collect();
+    let posts: Vec<common::Post> = posts
+        .iter()
+        .map(|(id, group, at, text)| (id.as_str(), *group, at.as_str(), text.as_str()))
+        .collect();
+    common::ingest_posts(data, &posts);
 }
 
 /// Every number after `marker` in the body, in order.
@@ -1034,27 +1024,25 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
 fn posts_are_found_with_or_without_diacritics_and_shown_as_text() {
     let tmp = tempfile::tempdir().unwrap();
     json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
-    let posts = [
-        ("p-1", "Lịch tiêm chủng ở Thạch Quảng tuần này"),
-        (
-            "p-2",
-            "Chợ <script>alert(1)</script> Thạch Quảng họp phiên sáng",
-        ),
-        ("p-3", "Bóng đá giao hữu ở xã bên"),
-    ]
-    .map(|(id, text)| {
-        serde_json::json!({
-            "id": id, "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
-            "platform": "facebook", "published_at": "2026-11-20T08:00:00+07:00", "text": text
-        })
-        .to_string()
-    });
-    let file = tmp.path().join("posts.jsonl");
-    std::fs::write(&file, posts.join("\n")).unwrap();
-    json(&sokenh(
+    let at = "2026-11-20T08:00:00+07:00";
+    common::ingest_posts(
         tmp.path(),
-        &["ingest", file.to_str().unwrap(), "--json"],
-    ));
+        &[
+            (
+                "p-1",
+                "thachquang.dongtam",
+                at,
+                "Lịch tiêm chủng ở Thạch Quảng tuần này",
+            ),
+            (
+                "p-2",
+                "thachquang.dongtam",
+                at,
+                "Chợ <script>alert(1)</script> Thạch Quảng họp phiên sáng",
+            ),
+            ("p-3", "thachquang.dongtam", at, "Bóng đá giao hữu ở xã bên"),
+        ],
+    );
     let s = start(tmp.path());
     let officer = login(&s, "congan", "demo-congan-2026");
     let page = get(&s, "/tim-kiem?q=thach+quang", Some(&officer));

@@ -69,3 +69,51 @@ pub fn start_demo(data: &Path) -> DemoServer {
     std::thread::spawn(move || for _ in lines {});
     DemoServer { child, base }
 }
+
+/// A Facebook post as `ingest` reads it (generic JSONL): (source id, group, published_at, text).
+pub type Post<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// Writes the posts as JSONL in `data` and ingests them (screened); returns the ingest report.
+pub fn ingest_posts(data: &Path, posts: &[Post<'_>]) -> Value {
+    let lines: Vec<String> = posts
+        .iter()
+        .map(|(id, group, at, text)| {
+            serde_json::json!({
+                "id": id, "community_url": format!("https://www.facebook.com/groups/{group}"),
+                "platform": "facebook", "published_at": at, "text": text
+            })
+            .to_string()
+        })
+        .collect();
+    let file = data.join("posts.jsonl");
+    std::fs::write(&file, lines.join("\n")).expect("write the posts");
+    json(&sokenh(data, &["ingest", file.to_str().unwrap(), "--json"]))
+}
+
+/// Three job-scam posts in one village group, 12 November 2026: one scam alert.
+pub fn ingest_job_scams(data: &Path) -> Value {
+    const TEXT: &str = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
+    ingest_posts(
+        data,
+        &[
+            (
+                "scam-0",
+                "thachquang.dongtam",
+                "2026-11-12T20:00:00+07:00",
+                TEXT,
+            ),
+            (
+                "scam-1",
+                "thachquang.dongtam",
+                "2026-11-12T20:01:00+07:00",
+                TEXT,
+            ),
+            (
+                "scam-2",
+                "thachquang.dongtam",
+                "2026-11-12T20:02:00+07:00",
+                TEXT,
+            ),
+        ],
+    )
+}
