@@ -595,16 +595,8 @@ fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("ngày «{d}» không hợp lệ (YYYY-MM-DD)"))?,
                 None => today(),
             };
-            let letter = sokenh::report::letter::takedown(&mut store, id, day)?;
-            let bytes = sokenh::report::docx::letter(&letter)?;
+            let bytes = sokenh::report::letter::docx_for_case(&mut store, id, day, "cli")?;
             std::fs::write(&out, &bytes).with_context(|| format!("ghi {}", out.display()))?;
-            store.record_about(
-                "cli",
-                "case.letter",
-                "case",
-                &id.to_string(),
-                serde_json::json!({"bytes": bytes.len()}),
-            )?;
             println!("Đã ghi công văn của hồ sơ #{id} vào {}", out.display());
             Ok(())
         }
@@ -944,9 +936,8 @@ fn serve(
         ..web::Limits::default()
     };
     let letter: std::sync::Arc<web::LetterFn> =
-        std::sync::Arc::new(|store: &mut store::Store, id| {
-            let letter = sokenh::report::letter::takedown(store, id, today())?;
-            sokenh::report::docx::letter(&letter)
+        std::sync::Arc::new(|store: &mut store::Store, id, actor: &str| {
+            sokenh::report::letter::docx_for_case(store, id, today(), actor)
         });
     let services = web::Services {
         figures,

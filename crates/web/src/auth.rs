@@ -291,7 +291,7 @@ pub(crate) mod tests {
             store,
             crate::Services {
                 figures,
-                letter: Arc::new(|_: &mut store::Store, _| Ok(Vec::new())),
+                letter: Arc::new(|_: &mut store::Store, _, _: &str| Ok(Vec::new())),
                 searcher,
                 rules: Arc::new(NoRules),
                 evidence_dir: std::env::temp_dir(),

@@ -804,15 +804,7 @@ pub async fn letter(
             if s.case(id)?.is_none() {
                 return Ok(None);
             }
-            let bytes = make(s, id)?;
-            s.record_about(
-                &actor,
-                "case.letter",
-                "case",
-                &id.to_string(),
-                serde_json::json!({"bytes": bytes.len()}),
-            )?;
-            Ok(Some(bytes))
+            Ok(Some(make(s, id, &actor)?))
         })
         .await;
     match result {

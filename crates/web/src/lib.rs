@@ -36,8 +36,9 @@ pub type FiguresFn = dyn Fn(&mut Store, chrono::NaiveDate, chrono::NaiveDate) ->
     + Send
     + Sync;
 
-/// A case's takedown request letter as DOCX (`sokenh::report::letter`).
-pub type LetterFn = dyn Fn(&mut Store, i64) -> anyhow::Result<Vec<u8>> + Send + Sync;
+/// A case's takedown request letter as DOCX, recorded on the case's timeline as made by the
+/// given actor (`sokenh::report::letter::docx_for_case`).
+pub type LetterFn = dyn Fn(&mut Store, i64, &str) -> anyhow::Result<Vec<u8>> + Send + Sync;
 
 /// The posts' full-text index, as the binary keeps it (`sokenh::posts`).
 pub trait Searcher: Send + Sync {

@@ -222,3 +222,18 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
         role: "PHÓ BÍ THƯ".into(),
     })
 }
+
+/// The letter of case `id` as DOCX, with its audit event on the case's timeline (`case.letter`,
+/// by `actor`): what the web page and `sokenh case letter` both give.
+pub fn docx_for_case(store: &mut Store, id: i64, today: NaiveDate, actor: &str) -> Result<Vec<u8>> {
+    let letter = takedown(store, id, today)?;
+    let bytes = super::docx::letter(&letter)?;
+    store.record_about(
+        actor,
+        "case.letter",
+        "case",
+        &id.to_string(),
+        serde_json::json!({"bytes": bytes.len()}),
+    )?;
+    Ok(bytes)
+}
