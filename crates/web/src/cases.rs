@@ -228,7 +228,12 @@ struct CaseView {
 async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>> {
     state
         .with_store(move |s| {
-            let Some(case) = s.case(id)? else {
+            let cases = s.cases()?;
+            let open_cases = cases
+                .iter()
+                .filter(|c| c.status != CaseStatus::Closed)
+                .count();
+            let Some(case) = cases.into_iter().find(|c| c.id == id) else {
                 return Ok(None);
             };
             let alerts: Vec<StoredAlert> = s
@@ -251,11 +256,6 @@ async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>
                 .filter(|u| may_triage(u.role))
                 .map(|u| u.username)
                 .collect();
-            let open_cases = s
-                .cases()?
-                .iter()
-                .filter(|c| c.status != CaseStatus::Closed)
-                .count();
             Ok(Some(CaseView {
                 evidence: s.evidence(id)?,
                 timeline: s.case_timeline(id)?,

@@ -44,13 +44,29 @@ fn record_of(c: &Community) -> CommunityRecord {
     }
 }
 
+/// The names of the units a scope covers (every unit when there is no scope): what the unit
+/// fields of a form offer.
+fn unit_names(
+    units: &[domain::Unit],
+    scope: &Option<std::collections::HashSet<String>>,
+) -> Vec<String> {
+    units
+        .iter()
+        .filter(|u| scope.as_ref().is_none_or(|names| names.contains(&u.name)))
+        .map(|u| u.name.clone())
+        .collect()
+}
+
+/// A community the user may see, with the user's unit scope and the units it covers.
+struct Visible {
+    community: Community,
+    scope: Option<std::collections::HashSet<String>>,
+    units: Vec<String>,
+}
+
 /// The community if it exists and the user may see it: 404 when it does not exist, 403 when it
 /// belongs to another unit.
-async fn visible(
-    state: &Arc<AppState>,
-    user: &SignedIn,
-    id: i64,
-) -> Result<(Community, Option<std::collections::HashSet<String>>), Response> {
+async fn visible(state: &Arc<AppState>, user: &SignedIn, id: i64) -> Result<Visible, Response> {
     if user.session.user.role == Role::Member {
         return Err(forbidden());
     }
@@ -65,7 +81,11 @@ async fn visible(
     if !in_scope(c, &scope) {
         return Err(forbidden());
     }
-    Ok((c.clone(), scope))
+    Ok(Visible {
+        community: c.clone(),
+        units: unit_names(&snap.units, &scope),
+        scope,
+    })
 }
 
 pub async fn show(
@@ -73,7 +93,11 @@ pub async fn show(
     user: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
-    let (c, scope) = match visible(&state, &user, id).await {
+    let Visible {
+        community: c,
+        units,
+        ..
+    } = match visible(&state, &user, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -116,15 +140,6 @@ pub async fn show(
         .await;
     let (names, sizes, signals, people) = match loaded {
         Ok(x) => x,
-        Err(e) => return internal(e),
-    };
-    let units = match state.snapshot().await {
-        Ok(s) => s
-            .units
-            .iter()
-            .filter(|u| scope.as_ref().is_none_or(|names| names.contains(&u.name)))
-            .map(|u| u.name.clone())
-            .collect::<Vec<_>>(),
         Err(e) => return internal(e),
     };
     let edit = may_import(user.session.user.role);
@@ -314,7 +329,11 @@ pub async fn update(
     if let Some(r) = refused(&user, &f.csrf, may_import) {
         return r;
     }
-    let (c, scope) = match visible(&state, &user, id).await {
+    let Visible {
+        community: c,
+        scope,
+        ..
+    } = match visible(&state, &user, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -365,12 +384,7 @@ pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Res
         Err(e) => return internal(e),
     };
     let scope = visible_units(&snap.units, &user.session.user);
-    let units: Vec<String> = snap
-        .units
-        .iter()
-        .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
-        .map(|u| u.name.clone())
-        .collect();
+    let units = unit_names(&snap.units, &scope);
     page(
         "Thêm trang, kênh, nhóm",
         Some(&user),
