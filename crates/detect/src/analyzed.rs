@@ -61,6 +61,8 @@ impl Form {
 pub struct Analyzed {
     pub matching: Form,
     original: String,
+    /// Whether the author wrote with diacritics (at least one syllable in five carries them).
+    accented: bool,
     /// Built on first use: only canonical-form rules need it.
     canonical: std::cell::OnceCell<Form>,
 }
@@ -99,8 +101,13 @@ impl Analyzed {
         // Scratch buffers, reused for every syllable: this runs on every item.
         let mut lower = String::new();
         let mut folded = String::new();
+        let (mut marked, mut letters) = (0usize, 0usize);
         for_each_syllable(original, |s, e| {
             let syllable = &original[s..e];
+            if syllable.bytes().any(|b| b.is_ascii_alphabetic()) || !syllable.is_ascii() {
+                letters += 1;
+                marked += usize::from(!syllable.is_ascii());
+            }
             let words = if syllable.is_ascii() {
                 lower.clear();
                 lower.extend(syllable.bytes().map(|b| b.to_ascii_lowercase() as char));
@@ -120,8 +127,39 @@ impl Analyzed {
         Analyzed {
             matching,
             original: original.to_owned(),
+            accented: marked * 5 >= letters && marked > 0,
             canonical: std::cell::OnceCell::new(),
         }
+    }
+
+    pub fn accented(&self) -> bool {
+        self.accented
+    }
+
+    /// Whether matching token `k` may stand for the syllable `want` (canonical, lower case):
+    /// yes when the author wrote it without diacritics or as teencode, else only when it was
+    /// written with the same diacritics.
+    pub fn written_as(&self, k: usize, want: &str, scratch: &mut String) -> bool {
+        let Some(t) = self.matching.toks.get(k) else {
+            return false;
+        };
+        let orig = &self.original[t.orig_start as usize..t.orig_end as usize];
+        if orig.is_ascii() || want.is_ascii() {
+            return true;
+        }
+        let word = &self.matching.text[t.form_start as usize..t.form_end as usize];
+        scratch.clear();
+        text::fold_into(orig, scratch);
+        if scratch != word {
+            // Teencode or a syllable folded into several words: nothing to compare.
+            return true;
+        }
+        scratch.clear();
+        text::canonical_into(orig, scratch);
+        scratch
+            .chars()
+            .flat_map(char::to_lowercase)
+            .eq(want.chars())
     }
 
     /// The canonical, lower-case form (diacritics count), built the first time it is asked for.

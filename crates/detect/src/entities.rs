@@ -35,7 +35,18 @@ fn signal(
     }
 }
 
-pub fn screen(entities: &[Entity]) -> Vec<Signal> {
+/// Words of a list of public contact numbers (a commune's hotline list is not a leak).
+const CONTACT_LIST: &[&str] = &[
+    "duong day nong",
+    "hotline",
+    "so dien thoai lien he",
+    "truc ban",
+    "can thi goi",
+    "lien he khi can",
+    "so khan cap",
+];
+
+pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
     let mut out = Vec::new();
     let marks: Vec<&Entity> = entities
         .iter()
@@ -50,7 +61,8 @@ pub fn screen(entities: &[Entity]) -> Vec<Signal> {
         .collect();
     let classified: Vec<&&Entity> = marks
         .iter()
-        .filter(|e| e.normalized.contains("MẬT"))
+        // A bare "MAT" in capitals without diacritics is as likely "MẬT ONG" or "MẤT" as a mark.
+        .filter(|e| e.normalized.contains("MẬT") && e.text != "MAT")
         .collect();
     let internal: Vec<&&Entity> = marks
         .iter()
@@ -107,7 +119,11 @@ pub fn screen(entities: &[Entity]) -> Vec<Signal> {
         .iter()
         .filter(|e| e.kind == EntityKind::Phone)
         .collect();
-    if !ids.is_empty() || !banks.is_empty() || phones.len() >= 3 {
+    let contact_list = phones.len() >= 3 && ids.is_empty() && banks.is_empty() && {
+        let folded = text::fold(text);
+        CONTACT_LIST.iter().any(|w| folded.contains(w))
+    };
+    if !contact_list && (!ids.is_empty() || !banks.is_empty() || phones.len() >= 3) {
         let mut p_none: f32 = 1.0;
         let mut parts = Vec::new();
         let mut evidence = Vec::new();

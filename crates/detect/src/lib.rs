@@ -39,12 +39,40 @@ impl Engine {
 
     /// Every signal for one text, strongest first.
     pub fn screen(&self, text: &str) -> Vec<Signal> {
+        self.screen_explained(text, None)
+    }
+
+    /// Every signal for one text, and in `suppressed` the rules whose terms were present but
+    /// that a warning, a report or a negation held back (why the text was *not* flagged).
+    ///
+    /// The text is first cleaned of styled letters, invisible characters and words spelled
+    /// letter by letter; evidence still points at the original text.
+    pub fn screen_explained(
+        &self,
+        original: &str,
+        suppressed: Option<&mut Vec<rules::Suppressed>>,
+    ) -> Vec<Signal> {
+        let cleaned = text::clean(original);
+        let text = cleaned.as_ref().map_or(original, |c| c.text.as_str());
         let analyzed = Analyzed::new(text);
         let entities = text::extract(text);
-        let mut out = self.rules.screen(text, &analyzed);
-        out.extend(entities::screen(&entities));
+        let mut out = self.rules.screen_explained(text, &analyzed, suppressed);
+        out.extend(entities::screen(text, &entities));
         out.extend(self.urls.screen(&entities));
         out.extend(self.factchecks.screen(text, &analyzed));
+        if let Some(c) = &cleaned {
+            for s in &mut out {
+                for e in &mut s.evidence {
+                    let (a, b) = c.original_span(e.start, e.end);
+                    // Shown text that was copied from the cleaned text is shown as written;
+                    // masked personal data keeps its mask.
+                    if c.text.get(e.start..e.end) == Some(e.shown.as_str()) {
+                        e.shown = original[a..b].to_owned();
+                    }
+                    (e.start, e.end) = (a, b);
+                }
+            }
+        }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
     }

@@ -11,7 +11,7 @@ use crate::signal::{Evidence, Signal};
 use aho_corasick::{AhoCorasick, MatchKind};
 use domain::Category;
 use regex::RegexSet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -23,6 +23,9 @@ pub struct Pack {
     pub version: String,
     #[serde(default)]
     pub description: String,
+    /// Named term lists a rule can use as "@name" (shared by all packs of a rule set).
+    #[serde(default)]
+    pub lexicons: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default, rename = "rules")]
     pub rules: Vec<Rule>,
 }
@@ -42,6 +45,10 @@ pub struct Rule {
     pub any: Vec<String>,
     #[serde(default)]
     pub none: Vec<String>,
+    /// Groups of terms of which each must have one hit: the shape of a script (who is claimed,
+    /// what is asked, how), rather than one catchphrase.
+    #[serde(default)]
+    pub need: Vec<Vec<String>>,
     /// Regexes over the matching form (" a b c ", folded, lower case); any one matching counts.
     #[serde(default)]
     pub regex: Vec<String>,
@@ -94,8 +101,11 @@ pub fn parse_pack(file: &str, toml_text: &str) -> Result<Pack, PackError> {
         if !(0.0..=1.0).contains(&r.weight) {
             return bad("weight phải trong [0, 1]");
         }
-        if r.all.is_empty() && r.any.is_empty() && r.regex.is_empty() {
-            return bad("cần ít nhất một điều kiện all, any hoặc regex");
+        if r.all.is_empty() && r.any.is_empty() && r.regex.is_empty() && r.need.is_empty() {
+            return bad("cần ít nhất một điều kiện all, any, need hoặc regex");
+        }
+        if r.need.iter().any(Vec::is_empty) {
+            return bad("mỗi nhóm của need cần ít nhất một từ");
         }
         if r.form != "matching" && r.form != "canonical" {
             return bad("form là matching hoặc canonical");
@@ -132,9 +142,31 @@ struct CompiledRule {
     all: Vec<usize>,
     any: Vec<usize>,
     none: Vec<usize>,
+    need: Vec<Vec<usize>>,
     regex: Vec<usize>,
     near: Option<usize>,
     shadow: bool,
+}
+
+/// One term as a rule wrote it: the automaton pattern it is found by (its folded form, shared
+/// by every term that folds the same) and the diacritics it was written with.
+struct Variant {
+    pattern: usize,
+    /// The term's syllables in canonical lower case, when it was written with diacritics and
+    /// has as many syllables as its matching form has words.
+    syllables: Option<Vec<String>>,
+    /// Written "=term": found only in a text written with diacritics, with the same ones.
+    strict: bool,
+}
+
+/// A rule whose terms were present but which did not fire because of its `none` terms (a
+/// warning, a report, a negation): why the text was not flagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppressed {
+    pub category: Category,
+    pub rule: String,
+    /// In Vietnamese: what matched and what held the rule back.
+    pub explanation: String,
 }
 
 /// All packs, compiled.
@@ -143,10 +175,13 @@ pub struct RuleSet {
     canonical_terms: Vec<String>,
     matching_ac: AhoCorasick,
     canonical_ac: AhoCorasick,
+    /// Term variants of the matching form, and for each pattern the variants it stands for.
+    variants: Vec<Variant>,
+    variants_of: Vec<Vec<usize>>,
     regexes: Vec<regex::Regex>,
     regex_set: RegexSet,
     rules: Vec<CompiledRule>,
-    /// Which rules a hit can make fire: rules by matching term, by canonical term, by regex.
+    /// Which rules a hit can make fire: rules by matching variant, by canonical term, by regex.
     /// Only those rules are evaluated, so the cost of a text grows with what matched in it, not
     /// with the number of rules.
     by_matching_term: Vec<Vec<usize>>,
@@ -213,10 +248,16 @@ impl RuleSet {
     pub fn compile(packs: Vec<Pack>) -> Result<RuleSet, PackError> {
         let mut matching_terms: Vec<String> = Vec::new();
         let mut canonical_terms: Vec<String> = Vec::new();
+        let mut variants: Vec<Variant> = Vec::new();
         let mut m_ids: HashMap<String, usize> = HashMap::new();
+        let mut v_ids: HashMap<String, usize> = HashMap::new();
         let mut c_ids: HashMap<String, usize> = HashMap::new();
         let mut regex_src: Vec<String> = Vec::new();
         let mut rules = Vec::new();
+        let lexicons: HashMap<&str, &Vec<String>> = packs
+            .iter()
+            .flat_map(|p| p.lexicons.iter().map(|(k, v)| (k.as_str(), v)))
+            .collect();
         for pack in &packs {
             let category =
                 Category::parse_word(&pack.category).ok_or_else(|| PackError::Category {
@@ -225,25 +266,80 @@ impl RuleSet {
                 })?;
             for r in &pack.rules {
                 let canonical = r.form == "canonical";
-                let mut ids = |terms: &[String]| -> Vec<usize> {
-                    terms
+                // "@name" stands for a lexicon's terms.
+                let expand = |terms: &[String]| -> Result<Vec<String>, PackError> {
+                    let mut out = Vec::new();
+                    for t in terms {
+                        match t.strip_prefix('@') {
+                            Some(name) => out.extend(
+                                lexicons
+                                    .get(name)
+                                    .ok_or_else(|| PackError::Rule {
+                                        rule: r.id.clone(),
+                                        message: format!("không có từ điển «{name}»"),
+                                    })?
+                                    .iter()
+                                    .cloned(),
+                            ),
+                            None => out.push(t.clone()),
+                        }
+                    }
+                    Ok(out)
+                };
+                let mut ids = |terms: &[String]| -> Result<Vec<usize>, PackError> {
+                    let mut out: Vec<usize> = expand(terms)?
                         .iter()
                         .map(|t| {
-                            let (form, list, map) = if canonical {
-                                (term_canonical(t), &mut canonical_terms, &mut c_ids)
+                            if canonical {
+                                let form = term_canonical(t);
+                                *c_ids.entry(form.clone()).or_insert_with(|| {
+                                    canonical_terms.push(form);
+                                    canonical_terms.len() - 1
+                                })
                             } else {
-                                (term_matching(t), &mut matching_terms, &mut m_ids)
-                            };
-                            *map.entry(form.clone()).or_insert_with(|| {
-                                list.push(form);
-                                list.len() - 1
-                            })
+                                let (strict, t) = match t.strip_prefix('=') {
+                                    Some(rest) => (true, rest),
+                                    None => (false, t.as_str()),
+                                };
+                                let key = format!("{strict}{t}");
+                                let form = term_matching(t);
+                                if let Some(&v) = v_ids.get(&key) {
+                                    return v;
+                                }
+                                let pattern = *m_ids.entry(form.clone()).or_insert_with(|| {
+                                    matching_terms.push(form.clone());
+                                    matching_terms.len() - 1
+                                });
+                                let syllables: Vec<String> = term_canonical(t)
+                                    .split(' ')
+                                    .filter(|w| !w.is_empty())
+                                    .map(str::to_owned)
+                                    .collect();
+                                let marked = !t.is_ascii()
+                                    && syllables.len()
+                                        == form.split(' ').filter(|w| !w.is_empty()).count();
+                                variants.push(Variant {
+                                    pattern,
+                                    syllables: marked.then_some(syllables),
+                                    strict,
+                                });
+                                v_ids.insert(key, variants.len() - 1);
+                                variants.len() - 1
+                            }
                         })
-                        .collect()
+                        .collect();
+                    out.sort_unstable();
+                    out.dedup();
+                    Ok(out)
                 };
-                let all = ids(&r.all);
-                let any = ids(&r.any);
-                let none = ids(&r.none);
+                let all = ids(&r.all)?;
+                let any = ids(&r.any)?;
+                let none = ids(&r.none)?;
+                let need = r
+                    .need
+                    .iter()
+                    .map(|g| ids(g))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let regex: Vec<usize> = r
                     .regex
                     .iter()
@@ -262,6 +358,7 @@ impl RuleSet {
                     all,
                     any,
                     none,
+                    need,
                     regex,
                     near: r.near,
                     shadow: r.shadow,
@@ -286,7 +383,11 @@ impl RuleSet {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut by_matching_term = vec![Vec::new(); matching_terms.len()];
+        let mut variants_of = vec![Vec::new(); matching_terms.len()];
+        for (i, v) in variants.iter().enumerate() {
+            variants_of[v.pattern].push(i);
+        }
+        let mut by_matching_term = vec![Vec::new(); variants.len()];
         let mut by_canonical_term = vec![Vec::new(); canonical_terms.len()];
         let mut by_regex = vec![Vec::new(); regex_src.len()];
         for (i, r) in rules.iter().enumerate() {
@@ -295,13 +396,18 @@ impl RuleSet {
             } else {
                 &mut by_matching_term
             };
-            // A rule can fire only if one of its `all` or `any` terms, or one of its regexes, hit.
-            for &t in r.all.iter().chain(&r.any) {
+            // A rule can fire only if one of its `all`, `any` or first `need` group's terms, or
+            // one of its regexes, hit.
+            let firsts = r.need.first().into_iter().flatten();
+            for &t in r.all.iter().chain(&r.any).chain(firsts) {
                 table[t].push(i);
             }
             for &x in &r.regex {
                 by_regex[x].push(i);
             }
+        }
+        for list in by_matching_term.iter_mut().chain(&mut by_canonical_term) {
+            list.dedup();
         }
         Ok(RuleSet {
             by_matching_term,
@@ -313,6 +419,8 @@ impl RuleSet {
             regexes,
             matching_terms,
             canonical_terms,
+            variants,
+            variants_of,
             rules,
             packs,
         })
@@ -366,9 +474,56 @@ impl RuleSet {
         Hits::from_raw(raw)
     }
 
+    /// The matching form's hits, per term variant: a term written with diacritics counts where
+    /// the text wrote the same ones (or none, unless the term is strict), so that folding does
+    /// not turn "cho nó" into "cho nổ".
+    fn variant_hits(&self, analyzed: &Analyzed) -> Hits {
+        let form = &analyzed.matching;
+        let accented = analyzed.accented();
+        let mut raw = Vec::new();
+        let mut scratch = String::new();
+        for m in self.matching_ac.find_overlapping_iter(&form.text) {
+            let Some((first, last)) = form.tokens_of(m.start(), m.end()) else {
+                continue;
+            };
+            for &v in &self.variants_of[m.pattern().as_usize()] {
+                let var = &self.variants[v];
+                if var.strict && !accented {
+                    continue;
+                }
+                let ok = match &var.syllables {
+                    None => true,
+                    Some(syl) if accented => (first..=last)
+                        .zip(syl)
+                        .all(|(k, want)| analyzed.written_as(k, want, &mut scratch)),
+                    Some(_) => true,
+                };
+                if ok {
+                    raw.push((v, (first, last)));
+                }
+            }
+        }
+        Hits::from_raw(raw)
+    }
+
     /// Runs every rule on a text; one signal per matching rule.
     pub fn screen(&self, original: &str, analyzed: &Analyzed) -> Vec<Signal> {
-        let m_hits = Self::hits(&self.matching_ac, &analyzed.matching);
+        self.screen_explained(original, analyzed, None)
+    }
+
+    /// Like [`RuleSet::screen`], and notes in `suppressed` each rule whose terms were present
+    /// but which was held back by its `none` terms (a warning, a report, a negation).
+    pub fn screen_explained(
+        &self,
+        original: &str,
+        analyzed: &Analyzed,
+        mut suppressed: Option<&mut Vec<Suppressed>>,
+    ) -> Vec<Signal> {
+        let m_hits = if self.matching_terms.is_empty() {
+            Hits::default()
+        } else {
+            self.variant_hits(analyzed)
+        };
         let c_hits = if self.canonical_terms.is_empty() {
             Hits::default()
         } else {
@@ -401,9 +556,6 @@ impl RuleSet {
             } else {
                 (&m_hits, &analyzed.matching)
             };
-            if r.none.iter().any(|t| hits.contains_key(t)) {
-                continue;
-            }
             if !r.all.iter().all(|t| hits.contains_key(t)) {
                 continue;
             }
@@ -416,6 +568,14 @@ impl RuleSet {
             if !r.any.is_empty() && any_hit.is_empty() {
                 continue;
             }
+            let need_hit: Vec<Vec<usize>> = r
+                .need
+                .iter()
+                .map(|g| g.iter().copied().filter(|t| hits.contains_key(t)).collect())
+                .collect();
+            if need_hit.iter().any(Vec::is_empty) {
+                continue;
+            }
             let regex_hit: Vec<usize> = r
                 .regex
                 .iter()
@@ -425,18 +585,19 @@ impl RuleSet {
             if !r.regex.is_empty() && regex_hit.is_empty() {
                 continue;
             }
-            // The spans: every occurrence of the rule's terms, kept to one window if `near` is set.
+            if let Some(window) = r.near
+                && !within(&r.all, &any_hit, &need_hit, hits, window)
+            {
+                continue;
+            }
+            // The spans: every occurrence of the rule's terms, and of its regexes.
             let mut spans: Vec<(usize, usize)> = r
                 .all
                 .iter()
                 .chain(any_hit.iter())
+                .chain(need_hit.iter().flatten())
                 .flat_map(|t| hits[t].iter().copied())
                 .collect();
-            if let Some(window) = r.near
-                && !within(&r.all, &any_hit, hits, window)
-            {
-                continue;
-            }
             for &i in &regex_hit {
                 for m in self.regexes[i].find_iter(&form.text) {
                     let (a, b) = (m.start(), m.end());
@@ -454,17 +615,36 @@ impl RuleSet {
                 spans.sort_unstable();
                 spans.dedup();
             }
-            let evidence: Vec<Evidence> = spans
-                .iter()
-                .map(|&(f, l)| {
-                    let (a, b) = form.span(f, l);
-                    Evidence {
-                        start: a,
-                        end: b,
-                        shown: original[a..b].to_owned(),
-                    }
-                })
-                .collect();
+            let shown = |&(f, l): &(usize, usize)| {
+                let (a, b) = form.span(f, l);
+                Evidence {
+                    start: a,
+                    end: b,
+                    shown: original[a..b].to_owned(),
+                }
+            };
+            let evidence: Vec<Evidence> = spans.iter().map(shown).collect();
+            if let Some(held) = r.none.iter().find(|t| hits.contains_key(t)) {
+                if let Some(list) = suppressed.as_deref_mut() {
+                    let words: Vec<String> =
+                        evidence.iter().map(|e| format!("«{}»", e.shown)).collect();
+                    let because = hits[held]
+                        .first()
+                        .map(shown)
+                        .map(|e| e.shown)
+                        .unwrap_or_default();
+                    list.push(Suppressed {
+                        category: r.category,
+                        rule: r.id.clone(),
+                        explanation: format!(
+                            "Không gắn cờ: luật {} khớp {} nhưng bài có «{because}» — văn bản cảnh báo, đưa tin hoặc phủ định, không phải lời mời gọi",
+                            r.id,
+                            words.join(", ")
+                        ),
+                    });
+                }
+                continue;
+            }
             // Built in one buffer: this runs for every rule that fires on every item.
             let mut explanation = String::with_capacity(
                 r.explanation.len()
@@ -538,15 +718,19 @@ impl RuleSet {
     }
 }
 
-/// Whether one occurrence of every `all` term and of one `any` term fit in `window` syllables.
-fn within(all: &[usize], any: &[usize], hits: &Hits, window: usize) -> bool {
+/// Whether one occurrence of every `all` term, of one `any` term and of one term of each `need`
+/// group fit in `window` syllables.
+fn within(all: &[usize], any: &[usize], need: &[Vec<usize>], hits: &Hits, window: usize) -> bool {
     let starts = all
         .iter()
         .chain(any)
+        .chain(need.iter().flatten())
         .flat_map(|t| hits[t].iter().map(|s| s.0));
     starts.into_iter().any(|from| {
         let to = from + window;
         let inside = |t: &usize| hits[t].iter().any(|&(a, b)| a >= from && b <= to);
-        all.iter().all(inside) && (any.is_empty() || any.iter().any(inside))
+        all.iter().all(inside)
+            && (any.is_empty() || any.iter().any(inside))
+            && need.iter().all(|g| g.iter().any(inside))
     })
 }

@@ -275,11 +275,24 @@ fn numbers(s: &str, out: &mut Vec<Entity>) {
                 digits.push(b[end] as char);
                 end += 1;
             }
-            // A single space, dot or hyphen between digit groups keeps the number going.
+            // A single space, dot or hyphen between short digit groups keeps the number going
+            // ("0912 345 678"); a long group next to another is two numbers side by side, as
+            // in a table pasted as text ("0912345678 038095001234").
+            let group = b[..end]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let next = b[(end + 1).min(b.len())..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             if end + 1 < b.len()
                 && b" .-".contains(&b[end])
                 && b[end + 1].is_ascii_digit()
                 && digits.len() < 13
+                && group <= 4
+                && next <= 6
             {
                 separated = true;
                 end += 1;
@@ -377,8 +390,12 @@ fn doc_number_end(s: &str, mut end: usize, separated: bool) -> Option<usize> {
     while let Some(sep) = s[end..].chars().next().filter(|c| *c == '-' || *c == '/') {
         let part_start = end + sep.len_utf8();
         let mut part_end = part_start;
+        let mut small = 0;
         for ch in s[part_start..].chars() {
-            if ch.is_uppercase() || ch.is_ascii_digit() {
+            // Capitals and digits, and one small letter inside a capitalised part ("TTr", "ThU").
+            let inside = part_end > part_start && ch.is_lowercase() && small == 0;
+            small += usize::from(inside);
+            if ch.is_uppercase() || ch.is_ascii_digit() || inside {
                 has_letters |= ch.is_uppercase();
                 part_end += ch.len_utf8();
             } else {

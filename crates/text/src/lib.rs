@@ -6,6 +6,7 @@
 //! lazily built constant tables; every function is a total function of its input and never panics.
 
 mod canonical;
+mod clean;
 mod extract;
 mod fold;
 mod legacy;
@@ -18,6 +19,7 @@ mod teencode;
 mod tokens;
 
 pub use canonical::{canonical, canonical_into};
+pub use clean::{Cleaned, clean};
 pub use extract::{CCCD_PROVINCE_CODES, Entity, EntityKind, extract, is_citizen_id};
 pub use fold::{fold, fold_into};
 pub use legacy::{

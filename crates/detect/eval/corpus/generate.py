@@ -26,9 +26,11 @@ SHOPS = ["Shopee", "Lazada", "Tiki", "TikTok Shop", "Sendo"]
 SHIP = ["Giao Hàng Nhanh", "Viettel Post", "J&T Express", "GHTK", "Bưu điện", "Ninja Van"]
 AIR = ["Vietnam Airlines", "Vietjet", "Bamboo Airways"]
 EMO = ["🔥", "💰", "✅", "👉", "⚡", "🎁", "❤️", "🙏", "😱", "📢", "💯", "👇"]
-FAKE_DOMAINS = ["vietcombank-hotro.com", "vcb-digibank.vn.com", "agribank.com.vn-xacthuc.top", "dichvucong-gov.vn", "vneid-capnhat.com",
-                "bhxh-vssid.net", "momo-uudai.shop", "shopee-tuyendung.xyz", "evn-thanhtoan.info", "thue-dientu.online",
-                "xn--vietcmbank-0nb.com", "tpbank.vn.hotro-khachhang.com", "ghn-giaohang.click", "lazada-ctv.top", "congan-xacminh.site"]
+FAKE_DOMAINS = ["vietcombank-hotro.com", "vcb-digibank.vn.com", "agribank.com.vn-xacthuc.top", "momo-uudai.shop",
+                "shopee-tuyendung.xyz", "evn-thanhtoan.info", "xn--vietcmbank-0nb.com", "tpbank.vn.hotro-khachhang.com",
+                "ghn-giaohang.click", "lazada-ctv.top", "nhanqua-tructuyen.site", "vaytien-nhanh.online"]
+GOV_DOMAINS = ["dichvucong-gov.vn", "vneid-capnhat.com", "bhxh-vssid.net", "thue-dientu.online", "congan-xacminh.site",
+               "dichvucong.gov.vn.xacthuc.top", "vneid.gov-vn.info"]
 APKS = ["vneid-moi.apk", "dichvucong.apk", "bhxh.apk", "thue-etax.apk", "evn-cskh.apk"]
 SHORTS = ["bit.ly/nhan-qua-2026", "tinyurl.com/hotro-vay", "bit.ly/vieclam-online", "cutt.ly/quatang", "s.id/dinhdanh2"]
 
@@ -61,7 +63,7 @@ def fill(r, t):
         "xa": lambda: r.choice(XA), "thon": lambda: r.choice(THON), "name": lambda: r.choice(NAMES),
         "short": lambda: r.choice(SHORT), "bank": lambda: r.choice(BANKS), "wallet": lambda: r.choice(WALLETS),
         "shop": lambda: r.choice(SHOPS), "ship": lambda: r.choice(SHIP), "air": lambda: r.choice(AIR),
-        "phone": lambda: phone(r), "link": lambda: link(r), "apk": lambda: r.choice(APKS),
+        "phone": lambda: phone(r), "link": lambda: link(r), "govlink": lambda: link(r, r.choice(GOV_DOMAINS)), "apk": lambda: r.choice(APKS),
         "short_link": lambda: r.choice(SHORTS), "money": lambda: money(r), "stk": lambda: stk(r),
         "cccd": lambda: cccd(r), "pct": lambda: str(r.choice([3, 5, 8, 10, 15, 20, 30])),
         "day": lambda: str(r.randint(1, 28)), "month": lambda: str(r.randint(1, 12)),
@@ -137,25 +139,25 @@ S = ["scam"]; SI = ["scam", "impersonation"]; I = ["impersonation"]; L = ["secre
 fam("fake_police", SI, [
     "Tôi là cán bộ Công an quận, số CMND của anh liên quan đường dây rửa tiền, yêu cầu anh chuyển tiền vào tài khoản tạm giữ {stk} để xác minh, không được nói với ai",
     "Alo chị {short} phải không, đây là Viện kiểm sát, chị có lệnh bắt tạm giam vì liên quan vụ án ma túy, muốn chứng minh trong sạch thì chuyển {money} sang tài khoản của cơ quan điều tra ngay hôm nay",
-    "Công an TP gửi giấy triệu tập: tài khoản ngân hàng của bạn đang bị điều tra, để được xác minh vui lòng cài ứng dụng tại {link} và làm theo hướng dẫn của cán bộ",
+    "Công an TP gửi giấy triệu tập: tài khoản ngân hàng của bạn đang bị điều tra, để được xác minh vui lòng cài ứng dụng tại {govlink} và làm theo hướng dẫn của cán bộ",
     "Tòa án nhân dân thông báo anh/chị có đơn kiện nợ, phiên xử vào ngày mai, liên hệ thư ký tòa số {phone} và nộp tiền tạm ứng án phí {money} để hoãn",
     "Em là thượng úy công an phường, hồ sơ định danh của anh bị lỗi, anh đọc giúp em mã OTP vừa gửi về máy để em cập nhật cho kịp",
     "Cục Cảnh sát thông báo: số điện thoại của quý vị bị dùng để lừa đảo, trong 2 giờ nữa sẽ bị khóa, bấm phím 9 hoặc kết bạn zalo {phone} để gặp điều tra viên",
 ])
 fam("tax_power_water", SI, [
-    "Chi cục Thuế thông báo hộ kinh doanh của bạn còn nợ thuế {money}, đề nghị tải ứng dụng eTax mới tại {link} để quyết toán trước ngày {day}/{month}, quá hạn sẽ bị phạt",
+    "Chi cục Thuế thông báo hộ kinh doanh của bạn còn nợ thuế {money}, đề nghị tải ứng dụng eTax mới tại {govlink} để quyết toán trước ngày {day}/{month}, quá hạn sẽ bị phạt",
     ("Điện lực {xa} thông báo: nhà anh chị nợ tiền điện 2 kỳ, sẽ cắt điện trong hôm nay, chuyển khoản ngay {money} vào stk {stk} {bank} để được cấp điện lại", S),
     ("CÔNG TY CẤP NƯỚC: hóa đơn tiền nước tháng {month} của quý khách quá hạn, thanh toán qua đường link {link} trước 17h để tránh bị ngừng cấp nước", S),
     ("Nhân viên điện lực đây ạ, để được hoàn tiền điện do tính sai chỉ số anh chị kết bạn zalo {phone} rồi cài app EVN theo link em gửi nhé", S),
-    "Cơ quan thuế yêu cầu cá nhân có thu nhập từ mạng xã hội kê khai lại, vào {link} nhập số tài khoản và mật khẩu ngân hàng để hoàn thuế {money}",
+    "Cơ quan thuế yêu cầu cá nhân có thu nhập từ mạng xã hội kê khai lại, vào {govlink} nhập số tài khoản và mật khẩu ngân hàng để hoàn thuế {money}",
     "Thông báo từ tổng cục thuế: MST cá nhân của bạn bị khóa, nộp phí mở khóa {money} qua {wallet} số {phone} trong 24h",
 ])
 fam("vssid_vneid", SI, [
-    "Bảo hiểm xã hội thông báo: sổ BHXH của bạn chưa đồng bộ VssID, cài bản cập nhật {apk} tại {link} để nhận tiền trợ cấp {money}",
+    "Bảo hiểm xã hội thông báo: sổ BHXH của bạn chưa đồng bộ VssID, cài bản cập nhật {apk} tại {govlink} để nhận tiền trợ cấp {money}",
     "Công an xã hỗ trợ bà con định danh mức 2 tại nhà, chỉ cần kết bạn zalo {phone}, gửi ảnh CCCD 2 mặt và đọc mã OTP cho cán bộ",
     "VNeID đã có phiên bản mới, ai chưa kích hoạt định danh điện tử mức 2 thì tải file {apk} về máy cài đặt để không bị khóa tài khoản ngân hàng nhé",
-    "Cán bộ BHXH huyện: chị được rút bảo hiểm một lần {money}, bấm vào {link} điền số tài khoản và mã xác nhận để nhận tiền trong ngày",
-    "tk vneid cua ban sap bi vo hieu hoa, vui long cap nhat thong tin tai {link} trong hom nay",
+    "Cán bộ BHXH huyện: chị được rút bảo hiểm một lần {money}, bấm vào {govlink} điền số tài khoản và mã xác nhận để nhận tiền trong ngày",
+    "tk vneid cua ban sap bi vo hieu hoa, vui long cap nhat thong tin tai {govlink} trong hom nay",
     ("Hỗ trợ làm lại VssID, tích hợp bằng lái vào VNeID online không cần lên công an, phí {money}, ib zalo {phone}", S),
 ])
 fam("relative_hospital", S, [
@@ -246,9 +248,9 @@ fam("ecom_ctv", S, [
     "Bạn được chọn làm nhân viên chăm sóc gian hàng {shop}, nhận lương theo ngày, vào link {link} để đăng ký tài khoản nhân viên",
 ])
 fam("fake_link_request", SI, [
-    "Cổng dịch vụ công thông báo: hồ sơ của bạn đã được duyệt, đăng nhập {link} bằng tài khoản VNeID để nhận kết quả",
-    "UBND xã thông báo chi trả trợ cấp cho người cao tuổi, bà con đăng ký nhận tại {link} bằng số CCCD và số tài khoản",
-    ("Hỗ trợ người lao động mất việc 3 triệu đồng từ gói an sinh, đăng ký tại {link} trước ngày {day}/{month}", S),
+    "Cổng dịch vụ công thông báo: hồ sơ của bạn đã được duyệt, đăng nhập {govlink} bằng tài khoản VNeID để nhận kết quả",
+    "UBND xã thông báo chi trả trợ cấp cho người cao tuổi, bà con đăng ký nhận tại {govlink} bằng số CCCD và số tài khoản",
+    ("Hỗ trợ người lao động mất việc 3 triệu đồng từ gói an sinh, đăng ký tại {govlink} trước ngày {day}/{month}", S),
 ])
 
 # -- impersonation written in text -------------------------------------------------------------
@@ -256,7 +258,7 @@ fam("new_official_page", I, [
     "Đây là trang chính thức mới của UBND xã {xa}, trang cũ đã bị khóa, bà con theo dõi trang này để nhận thông báo và làm thủ tục qua tin nhắn",
     "Công an xã {xa} thông báo: fanpage cũ bị hack, từ nay mọi thông tin chỉ đăng trên trang này, mọi người bỏ theo dõi trang cũ",
     "Trang cũ của Đoàn thanh niên xã bị khóa nên mình lập trang mới, các bạn kết bạn lại và inbox để nhận giấy chứng nhận",
-    "Nhóm zalo chính thức của Ban quản lý chợ {xa}, các hộ kinh doanh vào nhóm để nhận thông báo đóng phí, nhóm cũ không còn dùng",
+    ("Nhóm zalo chính thức của Ban quản lý chợ {xa}, các hộ kinh doanh vào nhóm để nhận thông báo đóng phí, nhóm cũ không còn dùng", SI),
 ])
 fam("chairman_personal", SI, [
     "Chủ tịch UBND xã {xa} đây, chú dùng zalo mới số {phone}, cháu chuyển giúp chú {money} để chú trả tiền hàng, mai chú gửi lại",
@@ -265,15 +267,15 @@ fam("chairman_personal", SI, [
     "Trưởng công an xã {xa} thông báo nhận hồ sơ qua gmail congan.{short}.xa@gmail.com, nộp kèm lệ phí chuyển khoản",
 ])
 fam("official_title_request", I, [
-    "Văn phòng UBND xã gửi tới bà con: cập nhật thông tin hộ khẩu qua tin nhắn riêng cho trang này, gửi kèm ảnh CCCD và sổ đỏ",
+    ("Văn phòng UBND xã gửi tới bà con: cập nhật thông tin hộ khẩu qua tin nhắn riêng cho trang này, gửi kèm ảnh CCCD và sổ đỏ", SI),
     "Ban chỉ huy quân sự xã thông báo danh sách thanh niên khám tuyển, ai muốn được miễn thì inbox trang để được hướng dẫn",
     "Hội Phụ nữ xã tuyển chọn hội viên nhận vốn vay ưu đãi, để lại số điện thoại và số CCCD dưới bình luận, admin sẽ liên hệ",
-    "Phòng cảnh sát giao thông thông báo phạt nguội, tra cứu và nộp phạt qua trang này, inbox biển số xe để được kiểm tra",
+    ("Phòng cảnh sát giao thông thông báo phạt nguội, tra cứu và nộp phạt qua trang này, inbox biển số xe để được kiểm tra", SI),
 ])
 fam("gov_lookalike", SI, [
-    "Bộ Công an hướng dẫn đồng bộ căn cước với VNeID tại {link}, hạn chót cuối tháng",
-    "Tra cứu và nhận tiền hoàn thuế thu nhập cá nhân tại cổng thuế điện tử {link}",
-    "Cổng dịch vụ công quốc gia: nộp hồ sơ trợ cấp trực tuyến qua {link}, nhập mật khẩu VNeID để xác thực",
+    "Bộ Công an hướng dẫn đồng bộ căn cước với VNeID tại {govlink}, hạn chót cuối tháng",
+    "Tra cứu và nhận tiền hoàn thuế thu nhập cá nhân tại cổng thuế điện tử {govlink}",
+    "Cổng dịch vụ công quốc gia: nộp hồ sơ trợ cấp trực tuyến qua {govlink}, nhập mật khẩu VNeID để xác thực",
 ])
 
 # -- leaks and personal data -------------------------------------------------------------------
