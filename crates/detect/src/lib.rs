@@ -11,6 +11,7 @@ mod analyzed;
 pub mod entities;
 pub mod eval;
 pub mod factcheck;
+pub mod model;
 mod fxhash;
 pub mod impersonation;
 pub mod rules;
@@ -25,6 +26,28 @@ pub struct Engine {
     pub rules: rules::RuleSet,
     pub urls: urls::UrlReputation,
     pub factchecks: factcheck::FactCheckIndex,
+    /// The learned layer; `None` screens with the rules, lists and register alone.
+    pub model: Option<model::Model>,
+    /// A retrained model on trial: its signals are recorded as shadow signals, never alerting,
+    /// until an analyst promotes it.
+    pub shadow_model: Option<model::Model>,
+    pub layers: Layers,
+}
+
+/// Which layers screen: `sokenh eval` measures rules only, model only and both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layers {
+    pub rules: bool,
+    pub model: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Layers {
+            rules: true,
+            model: true,
+        }
+    }
 }
 
 impl Engine {
@@ -34,6 +57,9 @@ impl Engine {
             rules: rules::RuleSet::with_defaults(Vec::new())?,
             urls: Default::default(),
             factchecks: Default::default(),
+            model: Some(model::Model::default_model()),
+            shadow_model: None,
+            layers: Layers::default(),
         })
     }
 
@@ -56,10 +82,35 @@ impl Engine {
         let text = cleaned.as_ref().map_or(original, |c| c.text.as_str());
         let analyzed = Analyzed::new(text);
         let entities = text::extract(text);
-        let mut out = self.rules.screen_explained(text, &analyzed, suppressed);
-        out.extend(entities::screen(text, &entities));
-        out.extend(self.urls.screen(&entities));
-        out.extend(self.factchecks.screen(text, &analyzed));
+        let mut out = Vec::new();
+        if self.layers.rules {
+            out = self.rules.screen_explained(text, &analyzed, suppressed);
+            out.extend(entities::screen(text, &entities));
+            out.extend(self.urls.screen(&entities));
+            out.extend(self.factchecks.screen(text, &analyzed));
+        }
+        if self.layers.model
+            && let Some(m) = &self.model
+        {
+            // The model speaks where no rule did: a rule's signal already explains itself.
+            let found: Vec<domain::Category> = out.iter().filter(|s| !s.shadow).map(|s| s.category).collect();
+            out.extend(
+                m.screen(text, &analyzed, model::MODEL_ONLY_THRESHOLD)
+                    .into_iter()
+                    .filter(|s| !found.contains(&s.category)),
+            );
+        }
+        if let Some(m) = &self.shadow_model {
+            out.extend(
+                m.screen(text, &analyzed, model::MODEL_ONLY_THRESHOLD)
+                    .into_iter()
+                    .map(|mut s| {
+                        s.shadow = true;
+                        s.reference = format!("model.shadow.{}", s.category.as_str());
+                        s
+                    }),
+            );
+        }
         if let Some(c) = &cleaned {
             for s in &mut out {
                 for e in &mut s.evidence {

@@ -268,3 +268,132 @@ pub fn eval(dir: &Path, json: bool) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Subcommand)]
+pub enum ModelCmd {
+    /// Huấn luyện mô hình: trên các tệp JSONL có nhãn trong DIR (ghi ra --out), hoặc
+    /// (--from-decisions) trên kho ví dụ kèm theo và các quyết định của đơn vị, thành mô hình
+    /// chạy thử / train: on labelled JSONL files, or on this office's decisions into a shadow model
+    Train {
+        /// Thư mục tệp JSONL có nhãn / a folder of labelled JSONL files
+        dir: Option<PathBuf>,
+        /// Tệp mô hình ghi ra (với DIR) / the model file to write (with DIR)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Học từ quyết định của cán bộ về cảnh báo / learn from the officers' decisions
+        #[arg(long)]
+        from_decisions: bool,
+        #[arg(long, default_value_t = detect::model::DEFAULT_SEED)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mô hình đang dùng và mô hình chạy thử với số đo so sánh / the active and shadow models
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Đưa mô hình chạy thử vào dùng (ghi nhật ký) / promote the shadow model (audited)
+    Promote {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn print_trial(t: &sokenh::learning::Trial) {
+    println!(
+        "Mô hình chạy thử {}: học {} ví dụ của kho và {} quyết định; so trên {} quyết định để riêng:",
+        t.version, t.corpus_examples, t.decisions_trained, t.decisions_held_out
+    );
+    for (name, f) in [("đang dùng", &t.current), ("chạy thử", &t.shadow)] {
+        println!(
+            "  {name:<10} precision {:.2}  recall {:.2}  (đúng {}, báo nhầm {}, bỏ sót {})",
+            f.precision, f.recall, f.tp, f.fp, f.fn_
+        );
+    }
+}
+
+pub fn model(dir: &Path, url: Option<&str>, cmd: ModelCmd) -> Result<()> {
+    use sokenh::learning;
+    match cmd {
+        ModelCmd::Train {
+            dir: Some(corpus),
+            out,
+            from_decisions: false,
+            seed,
+            json,
+        } => {
+            let out = out.context("cần --out TỆP cho mô hình / --out FILE is required with DIR")?;
+            let version = out
+                .file_stem()
+                .map(|s| format!("model-{}", s.to_string_lossy()))
+                .unwrap_or_else(|| "model".into());
+            let version = if out.file_name().is_some_and(|n| n == "default.skm") {
+                detect::model::DEFAULT_VERSION.to_owned()
+            } else {
+                version
+            };
+            let (m, n) = learning::train_on_dir(&corpus, seed, &version)?;
+            let bytes = m.to_bytes();
+            std::fs::write(&out, &bytes).with_context(|| format!("ghi {}", out.display()))?;
+            let sha = learning::sha256_hex(&bytes);
+            if json {
+                println!(
+                    "{}",
+                    json!({"examples": n, "seed": seed, "version": version, "bytes": bytes.len(), "sha256": sha, "out": out})
+                );
+            } else {
+                println!(
+                    "Đã huấn luyện trên {n} ví dụ (hạt giống {seed}): {} ({} byte, sha256 {sha})",
+                    out.display(),
+                    bytes.len()
+                );
+            }
+            Ok(())
+        }
+        ModelCmd::Train {
+            from_decisions: true,
+            dir: None,
+            seed,
+            json,
+            ..
+        } => {
+            let mut store = db::open(dir, url)?;
+            let t = learning::train_from_decisions(&mut store, dir, "cli", seed)?;
+            if json {
+                println!("{}", serde_json::to_string(&t)?);
+            } else {
+                print_trial(&t);
+                println!("Mô hình này chỉ chạy thử (không cảnh báo) cho đến khi `sokenh model promote`.");
+            }
+            Ok(())
+        }
+        ModelCmd::Train { .. } => anyhow::bail!(
+            "dùng `model train DIR --out TỆP` hoặc `model train --from-decisions` / give DIR and --out, or --from-decisions"
+        ),
+        ModelCmd::Status { json } => {
+            let active = learning::active_model(dir)?;
+            let t = learning::trial(dir)?;
+            if json {
+                println!("{}", json!({"active": active.version, "shadow": t}));
+            } else {
+                println!("Mô hình đang dùng: {}", active.version);
+                match &t {
+                    Some(t) => print_trial(t),
+                    None => println!("Không có mô hình chạy thử."),
+                }
+            }
+            Ok(())
+        }
+        ModelCmd::Promote { json } => {
+            let mut store = db::open(dir, url)?;
+            let t = learning::promote(&mut store, dir, "cli")?;
+            if json {
+                println!("{}", serde_json::to_string(&t)?);
+            } else {
+                println!("Đã đưa {} vào dùng (ghi vào nhật ký).", t.version);
+            }
+            Ok(())
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod impersonation;
+pub mod learning;
 pub mod posts;
 pub mod report;
 pub mod screening;

@@ -107,6 +107,11 @@ enum Command {
         #[command(subcommand)]
         what: detectcmd::RulesCmd,
     },
+    /// Mô hình học máy: huấn luyện, chạy thử, đưa vào dùng / the learned layer
+    Model {
+        #[command(subcommand)]
+        what: detectcmd::ModelCmd,
+    },
     /// Danh sách chặn/cho phép đường dẫn / URL block and allow lists
     Blocklist {
         #[command(subcommand)]
@@ -535,6 +540,7 @@ fn run(cli: Cli) -> Result<()> {
             detectcmd::factcheck(&mut db::open(&data("sokenh-data"), url)?, what)
         }
         Command::Rules { what } => detectcmd::rules(&data("sokenh-data"), url, what),
+        Command::Model { what } => detectcmd::model(&data("sokenh-data"), url, what),
         Command::Blocklist { what } => {
             detectcmd::blocklist(&mut db::open(&data("sokenh-data"), url)?, what)
         }

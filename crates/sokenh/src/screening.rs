@@ -147,6 +147,9 @@ pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
         rules,
         urls,
         factchecks,
+        model: Some(crate::learning::active_model(data_dir)?),
+        shadow_model: crate::learning::shadow_model(data_dir)?,
+        layers: Default::default(),
     })
 }
 
@@ -363,41 +366,33 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
-    let mut pairs = Vec::new();
-    let mut examples = 0;
+    let mut rows = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f)?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let l: detect::eval::Labelled =
-                serde_json::from_str(line).with_context(|| format!("{}:{}", f.display(), i + 1))?;
-            let expected = l
-                .expected
-                .iter()
-                .map(|c| {
-                    Category::parse_word(c)
-                        .with_context(|| format!("{}:{}: danh mục «{c}»", f.display(), i + 1))
-                })
-                .collect::<Result<_>>()?;
-            let predicted = engine
-                .screen(&l.text)
-                .into_iter()
-                .filter(|s| {
-                    !s.shadow
-                        && s.score >= detect::alerts::ALERT_THRESHOLD
-                        && s.role != Some(detect::ClaimRole::Correction)
-                })
-                .map(|s| s.category)
-                .collect();
-            pairs.push((expected, predicted));
-            examples += 1;
-        }
+        rows.extend(
+            detect::eval::parse_jsonl(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+        );
     }
-    let scores = detect::eval::score(&pairs);
-    let mut out = serde_json::json!({"examples": examples, "files": files.len(), "threshold": detect::alerts::ALERT_THRESHOLD, "categories": scores});
+    // Each layer alone and both: the shipped configuration is "both".
+    let mut layers = serde_json::Map::new();
+    let mut both = serde_json::Value::Null;
+    for (name, rules, model) in [("rules", true, false), ("model", false, true), ("both", true, true)] {
+        engine.layers = detect::Layers { rules, model };
+        let (pairs, hard) = eval_layer(&engine, &rows);
+        let v = serde_json::json!({"categories": detect::eval::score(&pairs), "hard_negatives": hard});
+        if name == "both" {
+            both = v.clone();
+        }
+        layers.insert(name.into(), v);
+    }
+    let mut out = serde_json::json!({
+        "examples": rows.len(),
+        "files": files.len(),
+        "threshold": detect::alerts::ALERT_THRESHOLD,
+        "categories": both["categories"],
+        "hard_negatives": both["hard_negatives"],
+        "layers": layers,
+    });
     let pages = dir.join("impersonation-pages.csv");
     if pages.exists() {
         out["impersonation_pages"] = serde_json::to_value(eval_pages(&pages)?)?;
@@ -405,6 +400,36 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
     Ok(out)
 }
 
+type Pairs = Vec<(
+    std::collections::BTreeSet<Category>,
+    std::collections::BTreeSet<Category>,
+)>;
+
+/// Expected and predicted categories of every example, and how many hard negatives (examples
+/// marked `"hard": true` with nothing expected) were flagged.
+fn eval_layer(engine: &Engine, rows: &[(detect::eval::Labelled, Vec<Category>)]) -> (Pairs, serde_json::Value) {
+    let mut pairs = Vec::with_capacity(rows.len());
+    let (mut hard, mut flagged) = (0u64, 0u64);
+    for (l, expected) in rows {
+        let predicted: std::collections::BTreeSet<Category> = engine
+            .screen(&l.text)
+            .into_iter()
+            .filter(|s| {
+                !s.shadow
+                    && s.score >= detect::alerts::ALERT_THRESHOLD
+                    && s.role != Some(detect::ClaimRole::Correction)
+            })
+            .map(|s| s.category)
+            .collect();
+        if l.hard && expected.is_empty() {
+            hard += 1;
+            flagged += u64::from(!predicted.is_empty());
+        }
+        pairs.push((expected.iter().copied().collect(), predicted));
+    }
+    let rate = if hard == 0 { 0.0 } else { flagged as f64 / hard as f64 };
+    (pairs, serde_json::json!({"count": hard, "flagged": flagged, "rate": rate}))
+}
 /// The register-level impersonation set: officials and labelled candidate pages in one CSV
 /// (`role,name,url,platform,expected_official,trick,renamed_from`).
 pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {

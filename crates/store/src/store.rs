@@ -396,6 +396,11 @@ impl Store {
         self.db.items_after(after, limit)
     }
 
+    /// The items with this source id (one per community that carries it).
+    pub fn items_by_source(&mut self, source_id: &str) -> Result<Vec<Item>> {
+        self.db.items_by_source(source_id)
+    }
+
     /// Replaces the signals of each item, stores the alerts, and moves the "scan" checkpoint to
     /// `position` (the last item id screened), all in one transaction.
     pub fn record_signals(

@@ -419,7 +419,7 @@ def main():
                 if text in seen:
                     continue
                 seen.add(text)
-                row = {"text": text, "expected": row_labels, "family": name}
+                row = {"text": text, "expected": row_labels, "family": name, "template": ti}
                 if not labels:
                     row["hard"] = True
                 out[split].append(row)

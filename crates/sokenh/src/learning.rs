@@ -1,0 +1,281 @@
+//! Learning from the office: officers' decisions on alerts become labelled examples, a model is
+//! retrained on them (with the shipped corpus) by a person's command, runs in shadow mode, and
+//! is promoted by an analyst after seeing its precision and recall against the current model on
+//! a held-out part of the decisions. Nothing retrains or promotes itself; both steps are audited.
+//!
+//! Files, in the data dir: `model/active.skm` (the promoted model; absent = the default model
+//! embedded in the binary), `model/shadow.skm` and `model/shadow.json` (the model on trial and
+//! its comparison).
+
+use anyhow::{Context, Result};
+use detect::model::{self, Example, Model, TrainConfig};
+use domain::Category;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use store::Store;
+
+fn dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("model")
+}
+
+fn read_model(path: &Path) -> Result<Option<Model>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(
+            Model::from_bytes(&bytes).with_context(|| format!("đọc {}", path.display()))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("đọc {}", path.display())),
+    }
+}
+
+/// The model screening uses: the promoted one, or the default embedded in the binary.
+pub fn active_model(data_dir: &Path) -> Result<Model> {
+    Ok(read_model(&dir(data_dir).join("active.skm"))?.unwrap_or_else(Model::default_model))
+}
+
+/// The model on trial, if there is one.
+pub fn shadow_model(data_dir: &Path) -> Result<Option<Model>> {
+    read_model(&dir(data_dir).join("shadow.skm"))
+}
+
+/// One decision as a labelled example: this item's text is (or is not) of this category.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub alert_id: i64,
+    pub item_id: String,
+    pub category: Category,
+    pub positive: bool,
+    pub text: String,
+}
+
+/// The decisions taken on alerts: a dismissed alert's items are negatives of its category, the
+/// items of an alert confirmed or taken into a case are positives. Open alerts are not decisions.
+pub fn decisions(store: &mut Store) -> Result<Vec<Decision>> {
+    let mut out = Vec::new();
+    for a in store.alerts()? {
+        let positive = match a.status.as_str() {
+            "dismissed" => false,
+            "confirmed" | "in_case" => true,
+            _ => continue,
+        };
+        for id in &a.item_ids {
+            if let Some(item) = store.items_by_source(id)?.into_iter().next() {
+                out.push(Decision {
+                    alert_id: a.id,
+                    item_id: id.clone(),
+                    category: a.category,
+                    positive,
+                    text: item.text,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every fifth decision (by a hash of its alert and item, so the split does not move when new
+/// decisions come) is held out to compare models; the rest are trained on.
+fn held_out(d: &Decision) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in d.alert_id.to_le_bytes().iter().chain(d.item_id.as_bytes()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h % 5 == 0
+}
+
+/// Precision and recall of one model on the held-out decisions (a decision counts for its own
+/// category: does the model raise it, at the model-only threshold?).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Figures {
+    pub tp: u64,
+    pub fp: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    pub tn: u64,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+fn figures(m: &Model, held: &[&Decision]) -> Figures {
+    let mut f = Figures::default();
+    for d in held {
+        let cleaned = text::clean(&d.text);
+        let t = cleaned.as_ref().map_or(d.text.as_str(), |c| c.text.as_str());
+        let raised = m
+            .predict(&detect::Analyzed::new(t))
+            .iter()
+            .any(|(c, p)| *c == d.category && *p >= model::MODEL_ONLY_THRESHOLD);
+        match (d.positive, raised) {
+            (true, true) => f.tp += 1,
+            (false, true) => f.fp += 1,
+            (true, false) => f.fn_ += 1,
+            (false, false) => f.tn += 1,
+        }
+    }
+    let div = |a: u64, b: u64| {
+        if a + b == 0 {
+            1.0
+        } else {
+            a as f64 / (a + b) as f64
+        }
+    };
+    f.precision = div(f.tp, f.fp);
+    f.recall = div(f.tp, f.fn_);
+    f
+}
+
+/// What a retraining produced, kept beside the shadow model and shown before promoting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Trial {
+    pub version: String,
+    pub seed: u64,
+    pub corpus_examples: usize,
+    pub decisions_trained: usize,
+    pub decisions_held_out: usize,
+    pub current: Figures,
+    pub shadow: Figures,
+    pub model_bytes: usize,
+    pub sha256: String,
+}
+
+/// Trains a model on labelled JSONL files (every `*.jsonl` in `dir`, in name order).
+pub fn train_on_dir(dir: &Path, seed: u64, version: &str) -> Result<(Model, usize)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("không mở được thư mục {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let mut rows = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("đọc {}", f.display()))?;
+        rows.extend(
+            detect::eval::parse_jsonl(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+        );
+    }
+    anyhow::ensure!(!rows.is_empty(), "không có ví dụ nào trong {}", dir.display());
+    let examples: Vec<Example> = rows
+        .iter()
+        .map(|(l, c)| Example {
+            text: &l.text,
+            categories: c,
+        })
+        .collect();
+    let config = TrainConfig {
+        seed,
+        ..Default::default()
+    };
+    Ok((model::train(&examples, config, version), rows.len()))
+}
+
+/// Retrains on the shipped corpus plus this office's decisions, keeps the result as the shadow
+/// model with its comparison against the current model on the held-out decisions, and records
+/// it in the audit log. The current model is untouched.
+pub fn train_from_decisions(
+    store: &mut Store,
+    data_dir: &Path,
+    actor: &str,
+    seed: u64,
+) -> Result<Trial> {
+    let decided = decisions(store)?;
+    anyhow::ensure!(
+        !decided.is_empty(),
+        "chưa có quyết định nào về cảnh báo (bỏ qua hoặc lập hồ sơ) để học / no decisions to learn from"
+    );
+    let corpus = detect::eval::parse_jsonl(model::DEV_CORPUS).map_err(|e| anyhow::anyhow!(e))?;
+    let (held, trained): (Vec<&Decision>, Vec<&Decision>) = decided.iter().partition(|d| held_out(d));
+    // A decision says something about its own category only; for the others its text keeps the
+    // labels the corpus would give it (none), which is what a dismissal of a false alert means.
+    let labels: Vec<Vec<Category>> = trained
+        .iter()
+        .map(|d| if d.positive { vec![d.category] } else { vec![] })
+        .collect();
+    let mut examples: Vec<Example> = corpus
+        .iter()
+        .map(|(l, c)| Example {
+            text: &l.text,
+            categories: c,
+        })
+        .collect();
+    examples.extend(trained.iter().zip(&labels).map(|(d, c)| Example {
+        text: &d.text,
+        categories: c,
+    }));
+    let n: usize = store.audit_events()?.iter().filter(|e| e.action == "model.train").count();
+    let version = format!("model-office-{}", n + 1);
+    let shadow = model::train(
+        &examples,
+        TrainConfig {
+            seed,
+            ..Default::default()
+        },
+        &version,
+    );
+    let current = active_model(data_dir)?;
+    let bytes = shadow.to_bytes();
+    let trial = Trial {
+        version: version.clone(),
+        seed,
+        corpus_examples: corpus.len(),
+        decisions_trained: trained.len(),
+        decisions_held_out: held.len(),
+        current: figures(&current, &held),
+        shadow: figures(&shadow, &held),
+        model_bytes: bytes.len(),
+        sha256: sha256_hex(&bytes),
+    };
+    let d = dir(data_dir);
+    std::fs::create_dir_all(&d)?;
+    write_whole(&d.join("shadow.skm"), &bytes)?;
+    write_whole(&d.join("shadow.json"), &serde_json::to_vec_pretty(&trial)?)?;
+    store.record(actor, "model.train", "model", serde_json::to_value(&trial)?)?;
+    Ok(trial)
+}
+
+/// The shadow model's trial, if there is one.
+pub fn trial(data_dir: &Path) -> Result<Option<Trial>> {
+    let path = dir(data_dir).join("shadow.json");
+    match std::fs::read(&path) {
+        Ok(b) => Ok(Some(
+            serde_json::from_slice(&b).with_context(|| format!("đọc {}", path.display()))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("đọc {}", path.display())),
+    }
+}
+
+/// Makes the shadow model the active one (a person's decision, audited with the comparison).
+pub fn promote(store: &mut Store, data_dir: &Path, actor: &str) -> Result<Trial> {
+    let d = dir(data_dir);
+    let Some(t) = trial(data_dir)? else {
+        anyhow::bail!("không có mô hình chạy thử để đưa vào dùng / no shadow model: run `sokenh model train --from-decisions` first");
+    };
+    let bytes = std::fs::read(d.join("shadow.skm")).context("đọc model/shadow.skm")?;
+    anyhow::ensure!(
+        sha256_hex(&bytes) == t.sha256,
+        "model/shadow.skm không khớp với lần huấn luyện đã ghi / the shadow model changed since it was trained"
+    );
+    write_whole(&d.join("active.skm"), &bytes)?;
+    std::fs::remove_file(d.join("shadow.skm"))?;
+    std::fs::remove_file(d.join("shadow.json"))?;
+    store.record(actor, "model.promote", "model", serde_json::to_value(&t)?)?;
+    Ok(t)
+}
+
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path)?;
+    Ok(())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
