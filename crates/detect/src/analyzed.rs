@@ -138,13 +138,13 @@ impl Analyzed {
 
     /// Whether matching token `k` may stand for the syllable `want` (canonical, lower case):
     /// yes when the author wrote it without diacritics or as teencode, else only when it was
-    /// written with the same diacritics.
+    /// written with the same diacritics (a term written "com" does not match "cơm").
     pub fn written_as(&self, k: usize, want: &str, scratch: &mut String) -> bool {
         let Some(t) = self.matching.toks.get(k) else {
             return false;
         };
         let orig = &self.original[t.orig_start as usize..t.orig_end as usize];
-        if orig.is_ascii() || want.is_ascii() {
+        if orig.is_ascii() {
             return true;
         }
         let word = &self.matching.text[t.form_start as usize..t.form_end as usize];

@@ -46,6 +46,27 @@ const CONTACT_LIST: &[&str] = &[
     "so khan cap",
 ];
 
+/// Whether a "MẬT" marking is the everyday word: honey, password, secret, density, molasses.
+fn everyday_mat(text: &str, e: &Entity) -> bool {
+    if e.normalized != "MẬT" {
+        return false;
+    }
+    let next = text[e.end..]
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .map(text::fold)
+        .unwrap_or_default();
+    let prev = text[..e.start]
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .map(text::fold)
+        .unwrap_or_default();
+    matches!(
+        next.as_str(),
+        "ong" | "khau" | "ma" | "do" | "mia" | "thiet" | "bao"
+    ) || matches!(prev.as_str(), "bi" | "tuyet" | "than")
+}
+
 pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
     let mut out = Vec::new();
     let marks: Vec<&Entity> = entities
@@ -61,8 +82,9 @@ pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
         .collect();
     let classified: Vec<&&Entity> = marks
         .iter()
-        // A bare "MAT" in capitals without diacritics is as likely "MẬT ONG" or "MẤT" as a mark.
-        .filter(|e| e.normalized.contains("MẬT") && e.text != "MAT")
+        // A bare "MAT" in capitals without diacritics is as likely "MẬT ONG" or "MẤT" as a mark,
+        // and "MẬT" is a mark only when it is not part of "MẬT ONG", "MẬT KHẨU", "BÍ MẬT"….
+        .filter(|e| e.normalized.contains("MẬT") && e.text != "MAT" && !everyday_mat(text, e))
         .collect();
     let internal: Vec<&&Entity> = marks
         .iter()
@@ -153,7 +175,8 @@ pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
             parts.push(format!("{} số căn cước công dân", ids.len()));
         }
         if !banks.is_empty() {
-            p_none *= 1.0 - 0.4;
+            // One account is usually where to pay; a list of them is people's data.
+            p_none *= 1.0 - if banks.len() >= 2 { 0.6 } else { 0.4 };
             parts.push(format!("{} số tài khoản ngân hàng", banks.len()));
         }
         // Several phone numbers in one post look like a list of people; one is usually a contact.

@@ -19,12 +19,18 @@ pub struct Labelled {
 /// Parses a labelled JSONL text; an error names the line.
 pub fn parse_jsonl(text: &str) -> Result<Vec<(Labelled, Vec<Category>)>, String> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let l: Labelled = serde_json::from_str(line).map_err(|e| format!("dòng {}: {e}", i + 1))?;
         let cats = l
             .expected
             .iter()
-            .map(|c| Category::parse_word(c).ok_or_else(|| format!("dòng {}: danh mục «{c}»", i + 1)))
+            .map(|c| {
+                Category::parse_word(c).ok_or_else(|| format!("dòng {}: danh mục «{c}»", i + 1))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         out.push((l, cats));
     }

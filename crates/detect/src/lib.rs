@@ -11,9 +11,9 @@ mod analyzed;
 pub mod entities;
 pub mod eval;
 pub mod factcheck;
-pub mod model;
 mod fxhash;
 pub mod impersonation;
+pub mod model;
 pub mod rules;
 mod signal;
 pub mod urls;
@@ -93,7 +93,11 @@ impl Engine {
             && let Some(m) = &self.model
         {
             // The model speaks where no rule did: a rule's signal already explains itself.
-            let found: Vec<domain::Category> = out.iter().filter(|s| !s.shadow).map(|s| s.category).collect();
+            let found: Vec<domain::Category> = out
+                .iter()
+                .filter(|s| !s.shadow)
+                .map(|s| s.category)
+                .collect();
             out.extend(
                 m.screen(text, &analyzed, model::MODEL_ONLY_THRESHOLD)
                     .into_iter()

@@ -157,6 +157,8 @@ struct Variant {
     syllables: Option<Vec<String>>,
     /// Written "=term": found only in a text written with diacritics, with the same ones.
     strict: bool,
+    /// Written "^term": found only among the text's first words (who is speaking).
+    at_start: bool,
 }
 
 /// A rule whose terms were present but which did not fire because of its `none` terms (a
@@ -168,6 +170,9 @@ pub struct Suppressed {
     /// In Vietnamese: what matched and what held the rule back.
     pub explanation: String,
 }
+
+/// How many words from the start a "^term" may begin: room for "[", "Alo", "Thông báo:".
+const START_WORDS: usize = 3;
 
 /// All packs, compiled.
 pub struct RuleSet {
@@ -270,6 +275,11 @@ impl RuleSet {
                 let expand = |terms: &[String]| -> Result<Vec<String>, PackError> {
                     let mut out = Vec::new();
                     for t in terms {
+                        // "^@name": the lexicon's terms, each at the start of the text.
+                        let (start, t) = match t.strip_prefix("^@") {
+                            Some(rest) => ("^", format!("@{rest}")),
+                            None => ("", t.clone()),
+                        };
                         match t.strip_prefix('@') {
                             Some(name) => out.extend(
                                 lexicons
@@ -279,9 +289,9 @@ impl RuleSet {
                                         message: format!("không có từ điển «{name}»"),
                                     })?
                                     .iter()
-                                    .cloned(),
+                                    .map(|x| format!("{start}{x}")),
                             ),
-                            None => out.push(t.clone()),
+                            None => out.push(t),
                         }
                     }
                     Ok(out)
@@ -297,11 +307,15 @@ impl RuleSet {
                                     canonical_terms.len() - 1
                                 })
                             } else {
-                                let (strict, t) = match t.strip_prefix('=') {
+                                let (at_start, t) = match t.strip_prefix('^') {
                                     Some(rest) => (true, rest),
                                     None => (false, t.as_str()),
                                 };
-                                let key = format!("{strict}{t}");
+                                let (strict, t) = match t.strip_prefix('=') {
+                                    Some(rest) => (true, rest),
+                                    None => (false, t),
+                                };
+                                let key = format!("{strict}{at_start}{t}");
                                 let form = term_matching(t);
                                 if let Some(&v) = v_ids.get(&key) {
                                     return v;
@@ -315,13 +329,13 @@ impl RuleSet {
                                     .filter(|w| !w.is_empty())
                                     .map(str::to_owned)
                                     .collect();
-                                let marked = !t.is_ascii()
-                                    && syllables.len()
-                                        == form.split(' ').filter(|w| !w.is_empty()).count();
+                                let marked = syllables.len()
+                                    == form.split(' ').filter(|w| !w.is_empty()).count();
                                 variants.push(Variant {
                                     pattern,
                                     syllables: marked.then_some(syllables),
                                     strict,
+                                    at_start,
                                 });
                                 v_ids.insert(key, variants.len() - 1);
                                 variants.len() - 1
@@ -488,7 +502,7 @@ impl RuleSet {
             };
             for &v in &self.variants_of[m.pattern().as_usize()] {
                 let var = &self.variants[v];
-                if var.strict && !accented {
+                if (var.strict && !accented) || (var.at_start && first > START_WORDS) {
                     continue;
                 }
                 let ok = match &var.syllables {

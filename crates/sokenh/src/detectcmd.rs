@@ -364,7 +364,9 @@ pub fn model(dir: &Path, url: Option<&str>, cmd: ModelCmd) -> Result<()> {
                 println!("{}", serde_json::to_string(&t)?);
             } else {
                 print_trial(&t);
-                println!("Mô hình này chỉ chạy thử (không cảnh báo) cho đến khi `sokenh model promote`.");
+                println!(
+                    "Mô hình này chỉ chạy thử (không cảnh báo) cho đến khi `sokenh model promote`."
+                );
             }
             Ok(())
         }

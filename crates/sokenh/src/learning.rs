@@ -101,7 +101,9 @@ fn figures(m: &Model, held: &[&Decision]) -> Figures {
     let mut f = Figures::default();
     for d in held {
         let cleaned = text::clean(&d.text);
-        let t = cleaned.as_ref().map_or(d.text.as_str(), |c| c.text.as_str());
+        let t = cleaned
+            .as_ref()
+            .map_or(d.text.as_str(), |c| c.text.as_str());
         let raised = m
             .predict(&detect::Analyzed::new(t))
             .iter()
@@ -155,7 +157,11 @@ pub fn train_on_dir(dir: &Path, seed: u64, version: &str) -> Result<(Model, usiz
                 .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
         );
     }
-    anyhow::ensure!(!rows.is_empty(), "không có ví dụ nào trong {}", dir.display());
+    anyhow::ensure!(
+        !rows.is_empty(),
+        "không có ví dụ nào trong {}",
+        dir.display()
+    );
     let examples: Vec<Example> = rows
         .iter()
         .map(|(l, c)| Example {
@@ -185,7 +191,8 @@ pub fn train_from_decisions(
         "chưa có quyết định nào về cảnh báo (bỏ qua hoặc lập hồ sơ) để học / no decisions to learn from"
     );
     let corpus = detect::eval::parse_jsonl(model::DEV_CORPUS).map_err(|e| anyhow::anyhow!(e))?;
-    let (held, trained): (Vec<&Decision>, Vec<&Decision>) = decided.iter().partition(|d| held_out(d));
+    let (held, trained): (Vec<&Decision>, Vec<&Decision>) =
+        decided.iter().partition(|d| held_out(d));
     // A decision says something about its own category only; for the others its text keeps the
     // labels the corpus would give it (none), which is what a dismissal of a false alert means.
     let labels: Vec<Vec<Category>> = trained
@@ -203,7 +210,11 @@ pub fn train_from_decisions(
         text: &d.text,
         categories: c,
     }));
-    let n: usize = store.audit_events()?.iter().filter(|e| e.action == "model.train").count();
+    let n: usize = store
+        .audit_events()?
+        .iter()
+        .filter(|e| e.action == "model.train")
+        .count();
     let version = format!("model-office-{}", n + 1);
     let shadow = model::train(
         &examples,
@@ -250,7 +261,9 @@ pub fn trial(data_dir: &Path) -> Result<Option<Trial>> {
 pub fn promote(store: &mut Store, data_dir: &Path, actor: &str) -> Result<Trial> {
     let d = dir(data_dir);
     let Some(t) = trial(data_dir)? else {
-        anyhow::bail!("không có mô hình chạy thử để đưa vào dùng / no shadow model: run `sokenh model train --from-decisions` first");
+        anyhow::bail!(
+            "không có mô hình chạy thử để đưa vào dùng / no shadow model: run `sokenh model train --from-decisions` first"
+        );
     };
     let bytes = std::fs::read(d.join("shadow.skm")).context("đọc model/shadow.skm")?;
     anyhow::ensure!(

@@ -370,16 +370,22 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
     for f in &files {
         let text = std::fs::read_to_string(f)?;
         rows.extend(
-            detect::eval::parse_jsonl(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+            detect::eval::parse_jsonl(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
         );
     }
     // Each layer alone and both: the shipped configuration is "both".
     let mut layers = serde_json::Map::new();
     let mut both = serde_json::Value::Null;
-    for (name, rules, model) in [("rules", true, false), ("model", false, true), ("both", true, true)] {
+    for (name, rules, model) in [
+        ("rules", true, false),
+        ("model", false, true),
+        ("both", true, true),
+    ] {
         engine.layers = detect::Layers { rules, model };
         let (pairs, hard) = eval_layer(&engine, &rows);
-        let v = serde_json::json!({"categories": detect::eval::score(&pairs), "hard_negatives": hard});
+        let v =
+            serde_json::json!({"categories": detect::eval::score(&pairs), "hard_negatives": hard});
         if name == "both" {
             both = v.clone();
         }
@@ -407,7 +413,10 @@ type Pairs = Vec<(
 
 /// Expected and predicted categories of every example, and how many hard negatives (examples
 /// marked `"hard": true` with nothing expected) were flagged.
-fn eval_layer(engine: &Engine, rows: &[(detect::eval::Labelled, Vec<Category>)]) -> (Pairs, serde_json::Value) {
+fn eval_layer(
+    engine: &Engine,
+    rows: &[(detect::eval::Labelled, Vec<Category>)],
+) -> (Pairs, serde_json::Value) {
     let mut pairs = Vec::with_capacity(rows.len());
     let (mut hard, mut flagged) = (0u64, 0u64);
     for (l, expected) in rows {
@@ -427,8 +436,15 @@ fn eval_layer(engine: &Engine, rows: &[(detect::eval::Labelled, Vec<Category>)])
         }
         pairs.push((expected.iter().copied().collect(), predicted));
     }
-    let rate = if hard == 0 { 0.0 } else { flagged as f64 / hard as f64 };
-    (pairs, serde_json::json!({"count": hard, "flagged": flagged, "rate": rate}))
+    let rate = if hard == 0 {
+        0.0
+    } else {
+        flagged as f64 / hard as f64
+    };
+    (
+        pairs,
+        serde_json::json!({"count": hard, "flagged": flagged, "rate": rate}),
+    )
 }
 /// The register-level impersonation set: officials and labelled candidate pages in one CSV
 /// (`role,name,url,platform,expected_official,trick,renamed_from`).

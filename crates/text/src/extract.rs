@@ -301,7 +301,7 @@ fn numbers(s: &str, out: &mut Vec<Entity>) {
             break;
         }
         // A digit run glued to letters on the right is a code or an amount ("50k"), not a number.
-        let glued = end < b.len() && b[end].is_ascii_alphabetic();
+        let glued = s[end..].chars().next().is_some_and(char::is_alphabetic);
         if let Some(doc_end) = doc_number_end(s, end, separated) {
             out.push(entity(
                 s,
