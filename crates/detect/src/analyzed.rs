@@ -139,13 +139,14 @@ impl Analyzed {
     /// Whether matching token `k` may stand for the syllable `want` (canonical, lower case):
     /// yes when the author wrote it without diacritics or as teencode, else only when it was
     /// written with the same diacritics (a term written "com" does not match "cơm").
-    pub fn written_as(&self, k: usize, want: &str, scratch: &mut String) -> bool {
+    /// A `strict` term needs the diacritics written: an unmarked syllable does not count.
+    pub fn written_as(&self, k: usize, want: &str, strict: bool, scratch: &mut String) -> bool {
         let Some(t) = self.matching.toks.get(k) else {
             return false;
         };
         let orig = &self.original[t.orig_start as usize..t.orig_end as usize];
         if orig.is_ascii() {
-            return true;
+            return !strict || want.is_ascii();
         }
         let word = &self.matching.text[t.form_start as usize..t.form_end as usize];
         scratch.clear();

@@ -8,6 +8,7 @@
 
 pub mod alerts;
 mod analyzed;
+pub mod brands;
 pub mod entities;
 pub mod eval;
 pub mod factcheck;
@@ -80,11 +81,21 @@ impl Engine {
     ) -> Vec<Signal> {
         let cleaned = text::clean(original);
         let text = cleaned.as_ref().map_or(original, |c| c.text.as_str());
-        let analyzed = Analyzed::new(text);
         let entities = text::extract(text);
+        // A link to an official site is no lure: the words of the rules and the model do not see
+        // it (blanked byte for byte, so offsets hold).
+        let mut blanked: Option<String> = None;
+        for e in entities.iter().filter(|e| e.kind == text::EntityKind::Url) {
+            if self.urls.is_official(&e.normalized) {
+                let b = blanked.get_or_insert_with(|| text.to_owned());
+                b.replace_range(e.start..e.end, &" ".repeat(e.end - e.start));
+            }
+        }
+        let words = blanked.as_deref().unwrap_or(text);
+        let analyzed = Analyzed::new(words);
         let mut out = Vec::new();
         if self.layers.rules {
-            out = self.rules.screen_explained(text, &analyzed, suppressed);
+            out = self.rules.screen_explained(words, &analyzed, suppressed);
             out.extend(entities::screen(text, &entities));
             out.extend(self.urls.screen(&entities));
             out.extend(self.factchecks.screen(text, &analyzed));
@@ -101,7 +112,8 @@ impl Engine {
             out.extend(
                 m.screen(text, &analyzed, model::MODEL_ONLY_THRESHOLD)
                     .into_iter()
-                    .filter(|s| !found.contains(&s.category)),
+                    .filter(|s| !found.contains(&s.category))
+                    .filter(|s| self.rules.model_allowed(s.category, &analyzed)),
             );
         }
         if let Some(m) = &self.shadow_model {

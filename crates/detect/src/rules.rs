@@ -23,6 +23,11 @@ pub struct Pack {
     pub version: String,
     #[serde(default)]
     pub description: String,
+    /// Terms of which the text must have one before the learned model may flag it for this
+    /// category on its own (a scam asks for something; a threat names violence): the model
+    /// weighs, the rules' words anchor.
+    #[serde(default)]
+    pub model_requires: Vec<String>,
     /// Named term lists a rule can use as "@name" (shared by all packs of a rule set).
     #[serde(default)]
     pub lexicons: std::collections::BTreeMap<String, Vec<String>>,
@@ -193,6 +198,8 @@ pub struct RuleSet {
     by_canonical_term: Vec<Vec<usize>>,
     by_regex: Vec<Vec<usize>>,
     pub packs: Vec<Pack>,
+    /// Per category, the term variants one of which a model-only signal needs.
+    model_gates: Vec<(Category, Vec<usize>)>,
 }
 
 /// Where the terms of one text matched: term id -> list of (first token, last token).
@@ -379,6 +386,65 @@ impl RuleSet {
                 });
             }
         }
+        // The model gates: compiled like a rule's terms, as a rule of their own that never fires.
+        let mut model_gates = Vec::new();
+        for pack in &packs {
+            if pack.model_requires.is_empty() {
+                continue;
+            }
+            let category =
+                Category::parse_word(&pack.category).ok_or_else(|| PackError::Category {
+                    file: pack.version.clone(),
+                    category: pack.category.clone(),
+                })?;
+            let mut ids = Vec::new();
+            for t in &pack.model_requires {
+                let expanded: Vec<String> = match t.strip_prefix('@') {
+                    Some(name) => lexicons
+                        .get(name)
+                        .ok_or_else(|| PackError::Rule {
+                            rule: format!("{}.model_requires", pack.category),
+                            message: format!("không có từ điển «{name}»"),
+                        })?
+                        .to_vec(),
+                    None => vec![t.clone()],
+                };
+                for t in expanded {
+                    let (strict, t) = match t.strip_prefix('=') {
+                        Some(rest) => (true, rest.to_owned()),
+                        None => (false, t),
+                    };
+                    let key = format!("{strict}false{t}");
+                    let id = match v_ids.get(&key) {
+                        Some(&v) => v,
+                        None => {
+                            let form = term_matching(&t);
+                            let pattern = *m_ids.entry(form.clone()).or_insert_with(|| {
+                                matching_terms.push(form.clone());
+                                matching_terms.len() - 1
+                            });
+                            let syllables: Vec<String> = term_canonical(&t)
+                                .split(' ')
+                                .filter(|w| !w.is_empty())
+                                .map(str::to_owned)
+                                .collect();
+                            let marked = syllables.len()
+                                == form.split(' ').filter(|w| !w.is_empty()).count();
+                            variants.push(Variant {
+                                pattern,
+                                syllables: marked.then_some(syllables),
+                                strict,
+                                at_start: false,
+                            });
+                            v_ids.insert(key, variants.len() - 1);
+                            variants.len() - 1
+                        }
+                    };
+                    ids.push(id);
+                }
+            }
+            model_gates.push((category, ids));
+        }
         let build = |terms: &[String]| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -437,7 +503,18 @@ impl RuleSet {
             variants_of,
             rules,
             packs,
+            model_gates,
         })
+    }
+
+    /// Whether the learned model may flag this text for `category` on its own: the category's
+    /// pack names terms of which one must be present (none named: yes).
+    pub fn model_allowed(&self, category: Category, analyzed: &Analyzed) -> bool {
+        let Some((_, gate)) = self.model_gates.iter().find(|g| g.0 == category) else {
+            return true;
+        };
+        let hits = self.variant_hits(analyzed);
+        gate.iter().any(|v| hits.contains_key(v))
     }
 
     /// The default packs plus `extra` (from the data dir); a pack in `extra` with the same
@@ -509,7 +586,7 @@ impl RuleSet {
                     None => true,
                     Some(syl) if accented => (first..=last)
                         .zip(syl)
-                        .all(|(k, want)| analyzed.written_as(k, want, &mut scratch)),
+                        .all(|(k, want)| analyzed.written_as(k, want, var.strict, &mut scratch)),
                     Some(_) => true,
                 };
                 if ok {

@@ -256,11 +256,28 @@ impl UrlReputation {
             });
             if let Some(official) = imitated.filter(|o| *o != host) {
                 out.push(signal(Category::Impersonation, 0.85, evidence, format!("Tên miền «{host}» giống tên miền chính thức «{official}» (nhái tên miền) (điểm 0.85)"), format!("lookalike:{official}")));
+            } else if let Some(l) = crate::brands::check(&host) {
+                let list = crate::brands::list();
+                let what = format!("{} ({})", l.org.name, l.org.domains.join(", "));
+                let reference = format!("brand:{}", l.org.domains[0]);
+                if l.org.kind == crate::brands::Kind::Gov {
+                    out.push(signal(Category::Impersonation, 0.85, evidence.clone(), format!("Tên miền «{host}» giả cổng của cơ quan nhà nước {what}: {} (danh sách {}) (điểm 0.85)", l.trick, list.version), reference.clone()));
+                }
+                out.push(signal(Category::Scam, 0.8, evidence, format!("Đường dẫn «{}» giả {what}: {} — trang đích không phải của tổ chức này (danh sách {}; không tự mở đường dẫn) (điểm 0.80)", e.text, l.trick, list.version), reference));
             } else if SHORTENERS.contains(&host.as_str()) {
                 out.push(signal(Category::Scam, 0.2, evidence, format!("Đường dẫn rút gọn «{}» che giấu trang đích (không tự mở để kiểm tra) (điểm 0.20)", e.text), format!("shortener:{host}")));
             }
         }
         out
+    }
+
+    /// Whether a link goes to an official site: on the allow list, one of the register's
+    /// official sites, an organisation's own domain, or under `gov.vn`.
+    pub fn is_official(&self, url: &str) -> bool {
+        let host = host_of(url);
+        matches!(self.listed(url), Some((_, ListKind::Allow, _)))
+            || self.officials.contains(&host)
+            || crate::brands::is_official(&host)
     }
 
     pub fn len(&self) -> usize {

@@ -27,7 +27,7 @@ SHIP = ["Giao Hàng Nhanh", "Viettel Post", "J&T Express", "GHTK", "Bưu điện
 AIR = ["Vietnam Airlines", "Vietjet", "Bamboo Airways"]
 EMO = ["🔥", "💰", "✅", "👉", "⚡", "🎁", "❤️", "🙏", "😱", "📢", "💯", "👇"]
 FAKE_DOMAINS = ["vietcombank-hotro.com", "vcb-digibank.vn.com", "agribank.com.vn-xacthuc.top", "momo-uudai.shop",
-                "shopee-tuyendung.xyz", "evn-thanhtoan.info", "xn--vietcmbank-0nb.com", "tpbank.vn.hotro-khachhang.com",
+                "shopee-tuyendung.xyz", "evn-thanhtoan.info", "xn--vietcmbank-ivi.com", "tpbank.vn.hotro-khachhang.com",
                 "ghn-giaohang.click", "lazada-ctv.top", "nhanqua-tructuyen.site", "vaytien-nhanh.online"]
 GOV_DOMAINS = ["dichvucong-gov.vn", "vneid-capnhat.com", "bhxh-vssid.net", "thue-dientu.online", "congan-xacminh.site",
                "dichvucong.gov.vn.xacthuc.top", "vneid.gov-vn.info"]
@@ -401,6 +401,27 @@ fam("official_real", N, [
     "Chi bộ {thon} sinh hoạt thường kỳ tháng {month} vào {hour}h tối thứ Sáu tại nhà văn hóa",
     "Tập huấn kỹ năng bảo vệ dữ liệu cá nhân trên mạng xã hội cho đoàn viên thanh niên, mời các bạn tham gia",
     "Xã tổ chức diễn tập phòng cháy chữa cháy, tình huống giả định cháy nhà dân tại {thon}",
+])
+
+# Appended later (so the posts above stay as they were): more hard negatives.
+fam("official_links", N, [
+    "Bà con tra cứu hóa đơn tiền điện và thanh toán trên trang cskh.evn.com.vn hoặc ứng dụng EVNCSKH chính thức",
+    "Hồ sơ cấp đổi giấy phép lái xe nộp trực tuyến tại https://dichvucong.gov.vn, không cần đến trụ sở",
+    "Ngân hàng {bank} thông báo lịch bảo trì hệ thống từ 23h đến 2h sáng, khách hàng vui lòng giao dịch trước hoặc sau thời gian trên",
+    "Các hộ kinh doanh kê khai thuế qua thuedientu.gdt.gov.vn, cán bộ thuế xã hướng dẫn tại nhà văn hóa ngày {day}/{month}",
+    "Kích hoạt tài khoản định danh điện tử trên ứng dụng VNeID tải từ kho ứng dụng, chi tiết tại vneid.gov.vn",
+    "Shopee đang có đợt giảm giá 12/12, các mẹ săn đồ trên app shopee.vn nhé, mình vừa mua được nồi cơm rẻ",
+])
+fam("party_notices", N, [
+    "Thực hiện Kế hoạch số 45-KH/HU của Huyện ủy, Đảng ủy xã {xa} tổ chức hội nghị học tập nghị quyết vào ngày {day}/{month}",
+    "Triển khai Chỉ thị 05-CT/TW về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh tại chi bộ {thon}",
+    "Theo Thông báo số 88-TB/ĐU, lịch sinh hoạt chi bộ tháng {month} chuyển sang tối thứ Bảy",
+    "Đảng ủy xã trao Huy hiệu 50 năm tuổi Đảng cho các đồng chí đảng viên lão thành theo Quyết định số 301-QĐ/HU",
+])
+fam("bank_loans_real", N, [
+    "Hội Nông dân xã hướng dẫn hội viên làm hồ sơ vay vốn Ngân hàng Chính sách xã hội, lãi suất ưu đãi, nộp hồ sơ tại UBND xã",
+    "Tổ tiết kiệm và vay vốn {thon} họp bình xét hộ vay vốn hộ nghèo, mời các hộ có tên đến đúng giờ",
+    "Quỹ tín dụng nhân dân xã thông báo lãi suất tiền gửi tháng {month}, bà con đến trụ sở quỹ để được tư vấn",
 ])
 
 def main():
