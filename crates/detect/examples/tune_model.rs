@@ -1,7 +1,7 @@
 //! For model writers: two-fold cross-validation on the `dev` split by template (a template's
 //! posts are all on one side), reporting per setting the recall over flagged posts and the share
 //! of hard negatives flagged at the model-only threshold. `test` is never read.
-//! `cargo run --release -p detect --example tune_model`
+//! `cargo run --release -p detect --example tune_model [THRESHOLD]`
 use detect::model::{Example, MODEL_ONLY_THRESHOLD, TrainConfig, train};
 
 fn main() {
@@ -17,15 +17,32 @@ fn main() {
             )
         })
         .collect();
-    for epochs in [3usize, 6, 12] {
-        for rate in [0.05f32, 0.2] {
-            for l2 in [1e-5f32, 1e-3, 1e-2] {
+    // Whole templates (default) or, with FOLD=family, whole families held out.
+    let by_family = std::env::var("FOLD").is_ok_and(|v| v == "family");
+    let fold_of = |m: &(String, u64)| -> u64 {
+        if by_family {
+            m.0.bytes()
+                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+                % 2
+        } else {
+            (m.1 / 3) % 2
+        }
+    };
+    let rules = detect::rules::RuleSet::with_defaults(Vec::new()).expect("packs");
+    let threshold: f32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(MODEL_ONLY_THRESHOLD);
+    println!("threshold {threshold}");
+    for epochs in [12usize] {
+        for rate in [0.1f32, 0.5, 2.0] {
+            for l2 in [1e-4f32, 1e-3] {
                 let (mut pos, mut hit, mut neg, mut fp) = (0, 0, 0, 0);
                 for fold in 0..2u64 {
                     let train_ex: Vec<Example> = rows
                         .iter()
                         .zip(&meta)
-                        .filter(|(_, m)| (m.1 / 3) % 2 != fold && !(m.1 % 3 == 2))
+                        .filter(|(_, m)| fold_of(m) != fold && !(m.1 % 3 == 2))
                         .map(|((l, c), _)| Example {
                             text: &l.text,
                             categories: c,
@@ -42,17 +59,18 @@ fn main() {
                         "cv",
                     );
                     for ((l, c), me) in rows.iter().zip(&meta) {
-                        if (me.1 / 3) % 2 != fold {
+                        if fold_of(me) != fold {
                             continue;
                         }
                         let cleaned = text::clean(&l.text);
                         let t = cleaned
                             .as_ref()
                             .map_or(l.text.as_str(), |x| x.text.as_str());
-                        let p = m.predict(&detect::Analyzed::new(t));
+                        let a = detect::Analyzed::new(t);
+                        let p = m.predict(&a);
                         let raised: Vec<_> = p
                             .iter()
-                            .filter(|x| x.1 >= MODEL_ONLY_THRESHOLD)
+                            .filter(|x| x.1 >= threshold && rules.model_allowed(x.0, &a))
                             .map(|x| x.0)
                             .collect();
                         if c.is_empty() {
