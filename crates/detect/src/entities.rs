@@ -10,10 +10,35 @@ pub const VERSION: &str = "entities-2026.11.1";
 
 /// Symbols of Party and state documents that are internal by nature (issued to Party
 /// organisations), as opposed to public legal documents (NĐ-CP, TT, QĐ-UBND).
-const INTERNAL_SYMBOLS: &[&str] = &[
-    "CV/ĐU", "CT/TU", "NQ/TW", "KL/TW", "BC/ĐU", "TB/ĐU", "NQ/ĐU", "KH/ĐU", "QĐ/TW", "HD/VPTW",
-    "CT/TW", "BC/TU", "KH/TU", "TB/TU", "HD/BTGTW",
+/// Kinds of Party documents (Hướng dẫn 36-HD/VPTW): công văn, thông báo, báo cáo, kế hoạch,
+/// quyết định, nghị quyết, chỉ thị, kết luận, tờ trình, hướng dẫn, quy chế, quy định, chương
+/// trình, đề án, phương án, biên bản.
+const PARTY_KINDS: &[&str] = &[
+    "CV", "TB", "BC", "KH", "QĐ", "NQ", "CT", "KL", "TTR", "HD", "QC", "QĐI", "CTR", "ĐA", "PA",
+    "BB", "TTRI",
 ];
+
+/// Issuers of Party documents: committees of every level and their boards (Đảng ủy, Tỉnh ủy,
+/// Huyện ủy, Quận ủy, Thành ủy, Trung ương, the inspection, propaganda and mass mobilisation,
+/// organisation boards and offices).
+const PARTY_ISSUERS: &[&str] = &[
+    "ĐU", "TU", "HU", "QU", "THU", "TW", "UBKT", "BTG", "BDV", "BTC", "VPTW", "VPTU", "VPHU",
+    "VPĐU", "BCĐ", "BCS", "ĐĐ", "ĐUK", "ĐTN", "BTGTW", "BDVTW", "BTCTW", "UBKTTW", "BTGTU",
+    "BDVTU", "BTCTU", "UBKTTU", "UBKTHU", "BTGHU", "BDVHU", "BTCHU", "UBKTĐU",
+];
+
+/// Whether a document symbol ("125-CV/ĐU", "12-TTr/BTG", "07-BC/UBKTTU") is a Party one.
+pub fn is_party_symbol(symbol: &str) -> bool {
+    let upper = symbol.to_uppercase();
+    let Some((_, rest)) = upper.split_once('-') else {
+        return false;
+    };
+    let Some((kind, issuer)) = rest.split_once('/') else {
+        return false;
+    };
+    let issuer = issuer.split(['/', '-']).next().unwrap_or("");
+    PARTY_KINDS.contains(&kind) && PARTY_ISSUERS.contains(&issuer)
+}
 
 fn signal(
     category: Category,
@@ -34,6 +59,22 @@ fn signal(
         role: None,
     }
 }
+
+/// Words around a leaked document, folded.
+const LEAK_WORDS: &[&str] = &[
+    "ro ri",
+    "lo van ban",
+    "anh chup",
+    "chup tu",
+    "chup lai",
+    "ban day du",
+    "ai can ban",
+    "chua cong bo",
+    "dang len",
+    "xem anh",
+    "ban goc",
+    "noi bo",
+];
 
 /// Words of a list of public contact numbers (a commune's hotline list is not a leak).
 const CONTACT_LIST: &[&str] = &[
@@ -75,10 +116,7 @@ pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
         .collect();
     let docs: Vec<&Entity> = entities
         .iter()
-        .filter(|e| {
-            e.kind == EntityKind::DocNumber
-                && INTERNAL_SYMBOLS.iter().any(|s| e.normalized.contains(s))
-        })
+        .filter(|e| e.kind == EntityKind::DocNumber && is_party_symbol(&e.normalized))
         .collect();
     let classified: Vec<&&Entity> = marks
         .iter()
@@ -103,7 +141,11 @@ pub fn screen(text: &str, entities: &[Entity]) -> Vec<Signal> {
             parts.push(format!("dấu «{}»", m.text));
         }
         if let Some(d) = docs.first() {
-            p_none *= 1.0 - 0.35;
+            // A Party document's number alone is often a notice citing it; with the words of a
+            // leak around it ("ảnh chụp", "rò rỉ", "ai cần bản đầy đủ") it is the document itself.
+            let folded = text::fold(text);
+            let leaked = LEAK_WORDS.iter().any(|w| folded.contains(w));
+            p_none *= 1.0 - if leaked { 0.6 } else { 0.35 };
             parts.push(format!("số hiệu văn bản nội bộ «{}»", d.text));
         }
         let score = 1.0 - p_none;
