@@ -210,16 +210,22 @@ pub fn train_from_decisions(
         text: &d.text,
         categories: c,
     }));
-    let n: usize = store
-        .audit_events()?
-        .iter()
-        .filter(|e| e.action == "model.train")
-        .count();
-    let version = format!("model-office-{}", n + 1);
+    // Named by what it learned from, so that the same decisions and seed give the same bytes.
+    let mut what = seed.to_le_bytes().to_vec();
+    for (d, c) in trained.iter().zip(&labels) {
+        what.extend_from_slice(d.text.as_bytes());
+        what.extend(c.iter().flat_map(|c| c.as_str().bytes()));
+        what.push(0);
+    }
+    let version = format!("model-office-{}", &sha256_hex(&what)[..12]);
+    // Weaker regularisation than the default model's: an office's few decisions carry words of
+    // their own ("thanh lý", a shop's name) that must be able to outweigh the corpus's.
     let shadow = model::train(
         &examples,
         TrainConfig {
             seed,
+            rate: 0.1,
+            l2: 1e-4,
             ..Default::default()
         },
         &version,
