@@ -1,6 +1,9 @@
 //! `cargo xtask bench-detect`: rule matching with 10,000 terms next to the bare `aho-corasick`
 //! crate on the same terms and text, and fact-check matching of items against 10,000 claims on
 //! two threads next to `datasketch`'s MinHashLSH (PyPI) on the same shingles, in the same run.
+//! First, the whole screening (the default engine: cleaning, rules, entities, links, and the
+//! learned model) over the standard corpus (`ingest::corpus`, the posts every benchmark uses) on
+//! one core, with the rules alone and with the model, and the model's memory.
 
 use anyhow::Result;
 use std::io::Write;
@@ -32,8 +35,65 @@ fn terms(n: usize) -> Vec<String> {
 }
 
 pub fn run(items: u64) -> Result<()> {
+    screening(200_000)?;
     rules(10_000)?;
     factcheck(10_000, items)
+}
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn screening(posts: u64) -> Result<()> {
+    let mut buf = Vec::new();
+    ingest::corpus::generate(42, posts, 2_000, 12, &mut buf)?;
+    let texts: Vec<String> = String::from_utf8(buf)?
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .ok()
+                .and_then(|v| v["text"].as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect();
+    let before = rss_kb();
+    let mut engine = detect::Engine::with_defaults()?;
+    let model_kb = rss_kb().saturating_sub(before);
+    let file_kb = detect::model::DEFAULT_MODEL.len() / 1024;
+    let run = |engine: &detect::Engine| {
+        let mut best = f64::INFINITY;
+        let mut signals = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            signals = texts.iter().map(|t| engine.screen(t).len()).sum::<usize>();
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        (texts.len() as f64 / best, signals)
+    };
+    let (both, s_both) = run(&engine);
+    engine.layers = detect::Layers {
+        rules: true,
+        model: false,
+    };
+    let (rules_only, s_rules) = run(&engine);
+    println!(
+        "screening: {} posts of the standard corpus (ingest::corpus, seed 42), one core, best of 3",
+        texts.len()
+    );
+    println!("  rules + model: {both:.0} items/s ({s_both} signals)");
+    println!("  rules only:    {rules_only:.0} items/s ({s_rules} signals)");
+    println!(
+        "  model: {file_kb} KB on disk; engine with the model loaded adds {:.1} MB of resident memory (rules, lists and model)",
+        model_kb as f64 / 1024.0
+    );
+    Ok(())
 }
 
 fn rules(n: usize) -> Result<()> {
