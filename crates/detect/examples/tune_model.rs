@@ -42,7 +42,7 @@ fn main() {
                     let train_ex: Vec<Example> = rows
                         .iter()
                         .zip(&meta)
-                        .filter(|(_, m)| fold_of(m) != fold && !(m.1 % 3 == 2))
+                        .filter(|(_, m)| fold_of(m) != fold)
                         .map(|((l, c), _)| Example {
                             text: &l.text,
                             categories: c,

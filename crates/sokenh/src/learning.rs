@@ -81,7 +81,7 @@ fn held_out(d: &Decision) -> bool {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    h % 5 == 0
+    h.is_multiple_of(5)
 }
 
 /// Precision and recall of one model on the held-out decisions (a decision counts for its own

@@ -133,18 +133,19 @@ fn join_spelled(s: &str, map: &[u32]) -> Option<Cleaned> {
             let mut j = first_end;
             while j < s.len() {
                 let b = bytes[j];
-                if (b == b'.' || b == b' ') && sep.is_none_or(|x| x == b) {
-                    if let Some(e) = letter_at(s, j + 1) {
-                        // The next letter must stand alone (followed by the separator or the end).
-                        let alone = e >= s.len()
-                            || bytes[e] == b
-                            || !s[e..].chars().next().is_some_and(|c| c.is_alphanumeric());
-                        if alone {
-                            sep = Some(b);
-                            letters.push((j + 1, e));
-                            j = e;
-                            continue;
-                        }
+                if (b == b'.' || b == b' ')
+                    && sep.is_none_or(|x| x == b)
+                    && let Some(e) = letter_at(s, j + 1)
+                {
+                    // The next letter must stand alone (followed by the separator or the end).
+                    let alone = e >= s.len()
+                        || bytes[e] == b
+                        || !s[e..].chars().next().is_some_and(|c| c.is_alphanumeric());
+                    if alone {
+                        sep = Some(b);
+                        letters.push((j + 1, e));
+                        j = e;
+                        continue;
                     }
                 }
                 break;
