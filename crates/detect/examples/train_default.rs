@@ -1,6 +1,6 @@
 //! Writes the default model (`crates/detect/models/default.skm`) from the corpus's `dev` split
-//! with the default seed — the same bytes `sokenh model train crates/detect/eval/corpus/dev`
-//! gives. `cargo run -p detect --example train_default`
+//! with the default seed — the same bytes as
+//! `sokenh model train crates/detect/eval/corpus/dev/posts.jsonl --out default.skm`. `cargo run -p detect --example train_default`
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     let text =

@@ -26,8 +26,8 @@ pub const CATEGORIES: [Category; 5] = [
 /// log2 of the number of hashed feature buckets.
 const BITS: u32 = 18;
 const MAGIC: &[u8; 4] = b"SKM1";
-/// The default model: trained by `sokenh model train crates/detect/eval/corpus/dev` with the
-/// default seed (a test checks that training again gives these bytes).
+/// The default model: trained on the corpus's `dev` split (`posts.jsonl`) with the default seed
+/// (tests check that `sokenh model train` and the library give these bytes again).
 pub const DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.skm");
 pub const DEFAULT_SEED: u64 = 20261130;
 /// The default model's version, as its signals name it.

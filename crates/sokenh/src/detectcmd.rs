@@ -254,6 +254,30 @@ pub fn eval(dir: &Path, json: bool) -> Result<()> {
                 );
             }
         }
+        let hard = &v["hard_negatives"];
+        if hard["count"].as_u64().unwrap_or(0) > 0 {
+            println!(
+                "tin khó (không được gắn cờ): {} / {} bị gắn cờ ({:.1} %)",
+                hard["flagged"],
+                hard["count"],
+                100.0 * hard["rate"].as_f64().unwrap_or(0.0)
+            );
+        }
+        if let Some(layers) = v["layers"].as_object() {
+            for (name, l) in layers {
+                let f1: Vec<String> = l["categories"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(c, s)| format!("{c} {:.2}", s["f1"].as_f64().unwrap_or(0.0)))
+                    .collect();
+                println!(
+                    "  lớp {name:<6} F1: {}; tin khó bị gắn cờ {}",
+                    f1.join(", "),
+                    l["hard_negatives"]["flagged"]
+                );
+            }
+        }
         if let Some(p) = v.get("impersonation_pages") {
             println!(
                 "{:<14} P {:.2}  R {:.2}  F1 {:.2}  (trang giả mạo: {} ví dụ, {} trang giả)",
@@ -275,7 +299,7 @@ pub enum ModelCmd {
     /// (--from-decisions) trên kho ví dụ kèm theo và các quyết định của đơn vị, thành mô hình
     /// chạy thử / train: on labelled JSONL files, or on this office's decisions into a shadow model
     Train {
-        /// Thư mục tệp JSONL có nhãn / a folder of labelled JSONL files
+        /// Tệp JSONL có nhãn hoặc thư mục các tệp đó / a labelled JSONL file or a folder of them
         dir: Option<PathBuf>,
         /// Tệp mô hình ghi ra (với DIR) / the model file to write (with DIR)
         #[arg(long)]

@@ -141,13 +141,17 @@ pub struct Trial {
     pub sha256: String,
 }
 
-/// Trains a model on labelled JSONL files (every `*.jsonl` in `dir`, in name order).
+/// Trains a model on a labelled JSONL file, or on every `*.jsonl` of a folder in name order.
 pub fn train_on_dir(dir: &Path, seed: u64, version: &str) -> Result<(Model, usize)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("không mở được thư mục {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
+    let mut files: Vec<PathBuf> = if dir.is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        std::fs::read_dir(dir)
+            .with_context(|| format!("không mở được thư mục {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect()
+    };
     files.sort();
     let mut rows = Vec::new();
     for f in &files {

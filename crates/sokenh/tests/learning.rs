@@ -204,3 +204,61 @@ fn an_office_teaches_the_model_its_own_false_alarm() {
     assert_eq!(actions, ["model.train", "model.train", "model.promote"]);
     assert!(store.verify_audit().unwrap().ok);
 }
+
+#[test]
+fn model_train_is_reproducible_and_gives_the_embedded_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../detect/eval/corpus/dev/posts.jsonl"
+    );
+    let out = tmp.path().join("default.skm");
+    let first = json(&sokenh(
+        tmp.path(),
+        &[
+            "model",
+            "train",
+            corpus,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(
+        bytes == detect::model::DEFAULT_MODEL,
+        "the CLI's model is not the embedded default"
+    );
+    let second = json(&sokenh(
+        tmp.path(),
+        &[
+            "model",
+            "train",
+            corpus,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(first["sha256"], second["sha256"]);
+    assert_eq!(first["examples"], 1245);
+    let other = tmp.path().join("other.skm");
+    let third = json(&sokenh(
+        tmp.path(),
+        &[
+            "model",
+            "train",
+            corpus,
+            "--out",
+            other.to_str().unwrap(),
+            "--seed",
+            "1",
+            "--json",
+        ],
+    ));
+    assert_ne!(third["sha256"], first["sha256"]);
+    // Without --out, or with a folder that holds no labelled file, it says what is missing.
+    let out = sokenh(tmp.path(), &["model", "train", corpus]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));
+}
