@@ -3,6 +3,11 @@
 //! saying in Vietnamese which rule, which words, which register entry, and the score. There is
 //! no political-opinion category, and none may be added.
 //!
+//! Two layers: the rules (packs, entities, links, the fact-check register), which explain every
+//! signal they raise and say why a warning or a report was *not* flagged; and a learned model
+//! (`model`) that speaks alone only where no rule did, when it is sure and its category's anchor
+//! words are present, naming the n-grams that weighed most.
+//!
 //! Architecture Invariant: pure. Items in, signals out; no IO, no clock, no async. Rule packs,
 //! lists and the fact-check register are handed in by the caller.
 

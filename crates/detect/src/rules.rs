@@ -608,6 +608,16 @@ impl RuleSet {
         &self,
         original: &str,
         analyzed: &Analyzed,
+        suppressed: Option<&mut Vec<Suppressed>>,
+    ) -> Vec<Signal> {
+        merge_per_category(self.screen_each(original, analyzed, suppressed))
+    }
+
+    /// Every rule that fires, one signal each (before merging per category).
+    fn screen_each(
+        &self,
+        original: &str,
+        analyzed: &Analyzed,
         mut suppressed: Option<&mut Vec<Suppressed>>,
     ) -> Vec<Signal> {
         let m_hits = if self.matching_terms.is_empty() {
@@ -779,7 +789,7 @@ impl RuleSet {
                 for (examples, expected) in [(&r.positive, true), (&r.negative, false)] {
                     for ex in examples {
                         let fired = self
-                            .screen(ex, &Analyzed::new(ex))
+                            .screen_each(ex, &Analyzed::new(ex), None)
                             .iter()
                             .any(|s| s.reference == r.id);
                         if fired != expected {
@@ -807,6 +817,42 @@ impl RuleSet {
             })
             .collect()
     }
+}
+
+/// One signal per category (and shadow or not) for a text: the strongest rule's, with the other
+/// rules that agreed named in its explanation and their evidence added. Scripts are written as
+/// overlapping shapes, and an officer wants one finding per kind, not three.
+fn merge_per_category(mut signals: Vec<Signal>) -> Vec<Signal> {
+    if signals.len() < 2 {
+        return signals;
+    }
+    signals.sort_by(|a, b| {
+        (a.category, a.shadow)
+            .cmp(&(b.category, b.shadow))
+            .then(b.score.total_cmp(&a.score))
+    });
+    let mut out: Vec<Signal> = Vec::with_capacity(signals.len());
+    for s in signals {
+        match out.last_mut() {
+            Some(top) if top.category == s.category && top.shadow == s.shadow => {
+                let _ = write!(top.explanation, "; cũng khớp luật {}", s.reference);
+                for e in s.evidence {
+                    if !top
+                        .evidence
+                        .iter()
+                        .any(|x| x.start == e.start && x.end == e.end)
+                    {
+                        top.evidence.push(e);
+                    }
+                }
+            }
+            _ => out.push(s),
+        }
+    }
+    for s in &mut out {
+        s.evidence.sort_by_key(|e| (e.start, e.end));
+    }
+    out
 }
 
 /// Whether one occurrence of every `all` term, of one `any` term and of one term of each `need`

@@ -1,6 +1,7 @@
 //! `text`: how sokenh reads Vietnamese. Canonical form (NFC, one tone placement), folded form
 //! (no diacritics), teencode-aware matching form, look-alike skeletons, legacy encodings
-//! (TCVN3, VNI-Windows, VISCII), syllable tokens, and entity extraction with byte positions.
+//! (TCVN3, VNI-Windows, VISCII), syllable tokens, entity extraction with byte positions, and
+//! undoing the tricks that hide words from filters (`clean`).
 //!
 //! Architecture Invariant: this crate is pure. No IO, no async, no global state beyond
 //! lazily built constant tables; every function is a total function of its input and never panics.
