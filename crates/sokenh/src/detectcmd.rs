@@ -423,3 +423,39 @@ pub fn model(dir: &Path, url: Option<&str>, cmd: ModelCmd) -> Result<()> {
         }
     }
 }
+
+/// `sokenh screen`: each stdin line through the office's engine (its packs, lists, register and
+/// model): the signals, and the rules a warning, a report or a negation held back, with why.
+pub fn screen_lines(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
+    use std::io::{BufRead, Write};
+    let engine = screening::engine(store, dir)?;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line.context("đọc đầu vào / reading stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut held = Vec::new();
+        let signals = engine.screen_explained(&line, Some(&mut held));
+        if json {
+            writeln!(
+                out,
+                "{}",
+                json!({"text": line, "signals": signals, "not_flagged": held})
+            )?;
+        } else {
+            writeln!(out, "{line}")?;
+            for s in signals
+                .iter()
+                .filter(|s| !s.shadow && s.score >= detect::alerts::ALERT_THRESHOLD)
+            {
+                writeln!(out, "  [{}] {}", s.category.as_str(), s.explanation)?;
+            }
+            for h in &held {
+                writeln!(out, "  {}", h.explanation)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -130,6 +130,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sàng lọc từng dòng đầu vào: tín hiệu và lý do không gắn cờ / screen each stdin line:
+    /// its signals, and the rules held back by a warning or a negation
+    Screen {
+        #[arg(long)]
+        json: bool,
+    },
     /// Đánh giá bộ phát hiện trên tập có nhãn / precision and recall on labelled sets
     Eval {
         dir: PathBuf,
@@ -562,6 +568,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Eval { dir, json } => detectcmd::eval(&dir, json),
+        Command::Screen { json } => {
+            let dir = data("sokenh-data");
+            detectcmd::screen_lines(&mut db::open(&dir, url)?, &dir, json)
+        }
         Command::Report {
             period,
             format,

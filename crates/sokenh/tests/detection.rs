@@ -202,3 +202,51 @@ fn eval_prints_precision_and_recall_per_category() {
     assert!(p["precision"].as_f64().unwrap() >= 0.95, "{p}");
     assert!(p["recall"].as_f64().unwrap() >= 0.9, "{p}");
 }
+
+#[test]
+fn screen_says_what_it_flags_and_why_a_warning_is_not_flagged() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["screen", "--json"])
+        .env_remove("SOKENH_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            "Điện lực báo nhà chị nợ tiền điện, chuyển khoản ngay 500k để không bị cắt điện\n\
+             Cảnh báo: kẻ gian xưng điện lực báo nợ tiền điện, yêu cầu chuyển khoản ngay\n"
+                .as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let scam = &lines[0];
+    assert_eq!(scam["signals"][0]["category"], "scam");
+    assert_eq!(scam["signals"][0]["ref"], "scam.pretext_demand");
+    assert_eq!(scam["not_flagged"].as_array().unwrap().len(), 0);
+    let warning = &lines[1];
+    assert!(
+        warning["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["score"].as_f64().unwrap() < 0.5)
+    );
+    let held = warning["not_flagged"].as_array().unwrap();
+    assert!(held.iter().any(|h| h["rule"] == "scam.pretext_demand"
+        && h["explanation"].as_str().unwrap().contains("«Cảnh báo»")));
+}

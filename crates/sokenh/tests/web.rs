@@ -1422,7 +1422,7 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
     let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
     let page = get(&s, "/kiem-chung", Some(&analyst));
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("<code>threat.kill_or_harm</code>"));
+    assert!(page.body.contains("<code>threat.violence</code>"));
     let token = csrf(&page.body);
 
     // The fact-check register from a CSV: one entry in, one row refused and named.
@@ -1483,13 +1483,13 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
         Some(&analyst),
         &[
             ("csrf", &token),
-            ("rule", "threat.kill_or_harm"),
+            ("rule", "threat.violence"),
             ("shadow", "true"),
         ],
     );
     assert!(
         r.body
-            .contains("Luật threat.kill_or_harm chuyển sang chạy thử."),
+            .contains("Luật threat.violence chuyển sang chạy thử."),
         "{}",
         r.body
     );
@@ -1503,7 +1503,7 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
             .cloned()
             .unwrap()
     };
-    assert_eq!(rule("threat.kill_or_harm")["shadow"], true);
+    assert_eq!(rule("threat.violence")["shadow"], true);
     assert_eq!(rule("scam.office.lottery")["shadow"], false);
     let r = post(
         &s,
@@ -1511,7 +1511,7 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
         Some(&analyst),
         &[
             ("csrf", &token),
-            ("rule", "threat.kill_or_harm"),
+            ("rule", "threat.violence"),
             ("shadow", "false"),
         ],
     );
@@ -1540,7 +1540,7 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
             Some(&officer),
             &[
                 ("csrf", &t),
-                ("rule", "threat.kill_or_harm"),
+                ("rule", "threat.violence"),
                 ("shadow", "true")
             ]
         )
