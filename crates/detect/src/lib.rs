@@ -99,11 +99,34 @@ impl Engine {
         let words = blanked.as_deref().unwrap_or(text);
         let analyzed = Analyzed::new(words);
         let mut out = Vec::new();
+        let mut held = Vec::new();
         if self.layers.rules {
-            out = self.rules.screen_explained(words, &analyzed, suppressed);
+            out = self
+                .rules
+                .screen_explained(words, &analyzed, Some(&mut held));
             out.extend(entities::screen(text, &entities));
             out.extend(self.urls.screen(&entities));
             out.extend(self.factchecks.screen(text, &analyzed));
+        }
+        // A look-alike link quoted in a warning or a report is kept (the office may act on the
+        // domain) but raises no alert when a warning held the script's rules back.
+        if !held.is_empty()
+            && !out
+                .iter()
+                .any(|s| s.detector == "rules" && s.category == domain::Category::Scam && !s.shadow)
+        {
+            for s in out
+                .iter_mut()
+                .filter(|s| s.detector == "urls" && !s.reference.starts_with("blocklist:"))
+            {
+                s.score = s.score.min(0.4);
+                s.explanation.push_str(
+                    " — đường dẫn được nhắc trong bài cảnh báo hoặc đưa tin nên không cảnh báo",
+                );
+            }
+        }
+        if let Some(list) = suppressed {
+            list.extend(held);
         }
         if self.layers.model
             && let Some(m) = &self.model

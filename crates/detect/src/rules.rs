@@ -725,7 +725,13 @@ impl RuleSet {
                 }
             };
             let evidence: Vec<Evidence> = spans.iter().map(shown).collect();
-            if let Some(held) = r.none.iter().find(|t| hits.contains_key(t)) {
+            // The held-back word named is the one written first.
+            if let Some(held) = r
+                .none
+                .iter()
+                .filter(|t| hits.contains_key(t))
+                .min_by_key(|t| hits[t].first().map_or(usize::MAX, |x| x.0))
+            {
                 if let Some(list) = suppressed.as_deref_mut() {
                     let words: Vec<String> =
                         evidence.iter().map(|e| format!("«{}»", e.shown)).collect();
