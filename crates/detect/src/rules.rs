@@ -166,6 +166,57 @@ struct Variant {
     at_start: bool,
 }
 
+/// The matching form's terms while packs compile: automaton patterns (one per folded form) and
+/// the variants written in the packs ("=term", "^term", diacritics), each compiled once.
+#[derive(Default)]
+struct MatchingTerms {
+    terms: Vec<String>,
+    by_form: HashMap<String, usize>,
+    variants: Vec<Variant>,
+    by_written: HashMap<String, usize>,
+}
+
+impl MatchingTerms {
+    /// The variant id of a term as written ("^" at the start, "=" strict).
+    fn variant(&mut self, written: &str) -> usize {
+        if let Some(&v) = self.by_written.get(written) {
+            return v;
+        }
+        let (at_start, t) = match written.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, written),
+        };
+        let (strict, t) = match t.strip_prefix('=') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let form = term_matching(t);
+        let pattern = match self.by_form.get(&form) {
+            Some(&p) => p,
+            None => {
+                self.terms.push(form.clone());
+                self.by_form.insert(form.clone(), self.terms.len() - 1);
+                self.terms.len() - 1
+            }
+        };
+        let syllables: Vec<String> = term_canonical(t)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let marked = syllables.len() == form.split(' ').filter(|w| !w.is_empty()).count();
+        self.variants.push(Variant {
+            pattern,
+            syllables: marked.then_some(syllables),
+            strict,
+            at_start,
+        });
+        self.by_written
+            .insert(written.to_owned(), self.variants.len() - 1);
+        self.variants.len() - 1
+    }
+}
+
 /// A rule whose terms were present but which did not fire because of its `none` terms (a
 /// warning, a report, a negation): why the text was not flagged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -258,11 +309,8 @@ impl std::ops::Index<&usize> for Hits {
 
 impl RuleSet {
     pub fn compile(packs: Vec<Pack>) -> Result<RuleSet, PackError> {
-        let mut matching_terms: Vec<String> = Vec::new();
+        let mut matching = MatchingTerms::default();
         let mut canonical_terms: Vec<String> = Vec::new();
-        let mut variants: Vec<Variant> = Vec::new();
-        let mut m_ids: HashMap<String, usize> = HashMap::new();
-        let mut v_ids: HashMap<String, usize> = HashMap::new();
         let mut c_ids: HashMap<String, usize> = HashMap::new();
         let mut regex_src: Vec<String> = Vec::new();
         let mut rules = Vec::new();
@@ -278,31 +326,7 @@ impl RuleSet {
                 })?;
             for r in &pack.rules {
                 let canonical = r.form == "canonical";
-                // "@name" stands for a lexicon's terms.
-                let expand = |terms: &[String]| -> Result<Vec<String>, PackError> {
-                    let mut out = Vec::new();
-                    for t in terms {
-                        // "^@name": the lexicon's terms, each at the start of the text.
-                        let (start, t) = match t.strip_prefix("^@") {
-                            Some(rest) => ("^", format!("@{rest}")),
-                            None => ("", t.clone()),
-                        };
-                        match t.strip_prefix('@') {
-                            Some(name) => out.extend(
-                                lexicons
-                                    .get(name)
-                                    .ok_or_else(|| PackError::Rule {
-                                        rule: r.id.clone(),
-                                        message: format!("không có từ điển «{name}»"),
-                                    })?
-                                    .iter()
-                                    .map(|x| format!("{start}{x}")),
-                            ),
-                            None => out.push(t),
-                        }
-                    }
-                    Ok(out)
-                };
+                let expand = |terms: &[String]| expand_terms(&lexicons, terms, &r.id);
                 let mut ids = |terms: &[String]| -> Result<Vec<usize>, PackError> {
                     let mut out: Vec<usize> = expand(terms)?
                         .iter()
@@ -314,38 +338,7 @@ impl RuleSet {
                                     canonical_terms.len() - 1
                                 })
                             } else {
-                                let (at_start, t) = match t.strip_prefix('^') {
-                                    Some(rest) => (true, rest),
-                                    None => (false, t.as_str()),
-                                };
-                                let (strict, t) = match t.strip_prefix('=') {
-                                    Some(rest) => (true, rest),
-                                    None => (false, t),
-                                };
-                                let key = format!("{strict}{at_start}{t}");
-                                let form = term_matching(t);
-                                if let Some(&v) = v_ids.get(&key) {
-                                    return v;
-                                }
-                                let pattern = *m_ids.entry(form.clone()).or_insert_with(|| {
-                                    matching_terms.push(form.clone());
-                                    matching_terms.len() - 1
-                                });
-                                let syllables: Vec<String> = term_canonical(t)
-                                    .split(' ')
-                                    .filter(|w| !w.is_empty())
-                                    .map(str::to_owned)
-                                    .collect();
-                                let marked = syllables.len()
-                                    == form.split(' ').filter(|w| !w.is_empty()).count();
-                                variants.push(Variant {
-                                    pattern,
-                                    syllables: marked.then_some(syllables),
-                                    strict,
-                                    at_start,
-                                });
-                                v_ids.insert(key, variants.len() - 1);
-                                variants.len() - 1
+                                matching.variant(t)
                             }
                         })
                         .collect();
@@ -399,47 +392,13 @@ impl RuleSet {
                 })?;
             let mut ids = Vec::new();
             for t in &pack.model_requires {
-                let expanded: Vec<String> = match t.strip_prefix('@') {
-                    Some(name) => lexicons
-                        .get(name)
-                        .ok_or_else(|| PackError::Rule {
-                            rule: format!("{}.model_requires", pack.category),
-                            message: format!("không có từ điển «{name}»"),
-                        })?
-                        .to_vec(),
-                    None => vec![t.clone()],
-                };
+                let expanded = expand_terms(
+                    &lexicons,
+                    std::slice::from_ref(t),
+                    &format!("{}.model_requires", pack.category),
+                )?;
                 for t in expanded {
-                    let (strict, t) = match t.strip_prefix('=') {
-                        Some(rest) => (true, rest.to_owned()),
-                        None => (false, t),
-                    };
-                    let key = format!("{strict}false{t}");
-                    let id = match v_ids.get(&key) {
-                        Some(&v) => v,
-                        None => {
-                            let form = term_matching(&t);
-                            let pattern = *m_ids.entry(form.clone()).or_insert_with(|| {
-                                matching_terms.push(form.clone());
-                                matching_terms.len() - 1
-                            });
-                            let syllables: Vec<String> = term_canonical(&t)
-                                .split(' ')
-                                .filter(|w| !w.is_empty())
-                                .map(str::to_owned)
-                                .collect();
-                            let marked = syllables.len()
-                                == form.split(' ').filter(|w| !w.is_empty()).count();
-                            variants.push(Variant {
-                                pattern,
-                                syllables: marked.then_some(syllables),
-                                strict,
-                                at_start: false,
-                            });
-                            v_ids.insert(key, variants.len() - 1);
-                            variants.len() - 1
-                        }
-                    };
+                    let id = matching.variant(&t);
                     ids.push(id);
                 }
             }
@@ -463,6 +422,11 @@ impl RuleSet {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let MatchingTerms {
+            terms: matching_terms,
+            variants,
+            ..
+        } = matching;
         let mut variants_of = vec![Vec::new(); matching_terms.len()];
         for (i, v) in variants.iter().enumerate() {
             variants_of[v.pattern].push(i);
@@ -823,6 +787,35 @@ impl RuleSet {
             })
             .collect()
     }
+}
+
+/// A rule's terms with "@name" replaced by the lexicon's terms ("^@name": each at the start).
+fn expand_terms(
+    lexicons: &HashMap<&str, &Vec<String>>,
+    terms: &[String],
+    rule: &str,
+) -> Result<Vec<String>, PackError> {
+    let mut out = Vec::new();
+    for t in terms {
+        let (start, name) = match t.strip_prefix("^@") {
+            Some(rest) => ("^", Some(rest)),
+            None => ("", t.strip_prefix('@')),
+        };
+        match name {
+            Some(name) => out.extend(
+                lexicons
+                    .get(name)
+                    .ok_or_else(|| PackError::Rule {
+                        rule: rule.to_owned(),
+                        message: format!("không có từ điển «{name}»"),
+                    })?
+                    .iter()
+                    .map(|x| format!("{start}{x}")),
+            ),
+            None => out.push(t.clone()),
+        }
+    }
+    Ok(out)
 }
 
 /// One signal per category (and shadow or not) for a text: the strongest rule's, with the other

@@ -49,9 +49,33 @@ pub struct Decision {
 }
 
 /// The decisions taken on alerts: a dismissed alert's items are negatives of its category, the
-/// items of an alert confirmed or taken into a case are positives. Open alerts are not decisions.
-pub fn decisions(store: &mut Store) -> Result<Vec<Decision>> {
+/// items of an alert confirmed or taken into a case are positives, and a known false match the
+/// office suppressed (`suppressions.json`: a rule and an item's folded text) is a negative of the
+/// rule's category. Open alerts are not decisions.
+pub fn decisions(store: &mut Store, data_dir: &Path) -> Result<Vec<Decision>> {
     let mut out = Vec::new();
+    for (k, s) in crate::screening::suppressions(data_dir)
+        .into_iter()
+        .enumerate()
+    {
+        let word = s
+            .reference
+            .strip_prefix("model.")
+            .unwrap_or(&s.reference)
+            .split('.')
+            .next()
+            .unwrap_or("");
+        if let Some(category) = Category::parse_word(word).filter(|c| model::CATEGORIES.contains(c))
+        {
+            out.push(Decision {
+                alert_id: -(k as i64) - 1,
+                item_id: format!("suppression-{k}"),
+                category,
+                positive: false,
+                text: s.folded_text,
+            });
+        }
+    }
     for a in store.alerts()? {
         let positive = match a.status.as_str() {
             "dismissed" => false,
@@ -189,7 +213,7 @@ pub fn train_from_decisions(
     actor: &str,
     seed: u64,
 ) -> Result<Trial> {
-    let decided = decisions(store)?;
+    let decided = decisions(store, data_dir)?;
     anyhow::ensure!(
         !decided.is_empty(),
         "chưa có quyết định nào về cảnh báo (bỏ qua hoặc lập hồ sơ) để học / no decisions to learn from"
