@@ -789,11 +789,22 @@ impl RuleSet {
     }
 }
 
-/// A rule's terms with "@name" replaced by the lexicon's terms ("^@name": each at the start).
+/// A rule's terms with "@name" replaced by the lexicon's terms ("^@name": each at the start);
+/// a lexicon may name another, up to four deep.
 fn expand_terms(
     lexicons: &HashMap<&str, &Vec<String>>,
     terms: &[String],
     rule: &str,
+) -> Result<Vec<String>, PackError> {
+    expand_depth(lexicons, terms, rule, "", 0)
+}
+
+fn expand_depth(
+    lexicons: &HashMap<&str, &Vec<String>>,
+    terms: &[String],
+    rule: &str,
+    prefix: &str,
+    depth: usize,
 ) -> Result<Vec<String>, PackError> {
     let mut out = Vec::new();
     for t in terms {
@@ -801,19 +812,22 @@ fn expand_terms(
             Some(rest) => ("^", Some(rest)),
             None => ("", t.strip_prefix('@')),
         };
-        match name {
-            Some(name) => out.extend(
-                lexicons
-                    .get(name)
-                    .ok_or_else(|| PackError::Rule {
-                        rule: rule.to_owned(),
-                        message: format!("không có từ điển «{name}»"),
-                    })?
-                    .iter()
-                    .map(|x| format!("{start}{x}")),
-            ),
-            None => out.push(t.clone()),
+        let Some(name) = name else {
+            out.push(format!("{prefix}{t}"));
+            continue;
+        };
+        let bad = |message: String| PackError::Rule {
+            rule: rule.to_owned(),
+            message,
+        };
+        if depth >= 4 {
+            return Err(bad(format!("từ điển «{name}» lồng quá sâu")));
         }
+        let list = lexicons
+            .get(name)
+            .ok_or_else(|| bad(format!("không có từ điển «{name}»")))?;
+        let prefix = if start.is_empty() { prefix } else { start };
+        out.extend(expand_depth(lexicons, list, rule, prefix, depth + 1)?);
     }
     Ok(out)
 }

@@ -2,12 +2,15 @@
 """The labelled corpus for `sokenh eval`: posts in the voice of village Facebook and Zalo groups.
 
 Each family (a scam script, a kind of threat, a kind of hard negative ...) has several templates.
-Templates, not examples, are split: a family's templates 0, 1, 3, 4, 6, ... go to `dev` (rules and
-the default model are written and trained looking at these) and templates 2, 5, 8, ... to `test`
-(only its figures are read). Slots are filled and the voice varied (no diacritics, teencode, emoji
+Templates, not examples, are split: a family's templates 0, 1, 3, 4, 6, ... went to `dev` (rules and
+the default model are written and trained looking at these) and templates 2, 5, 8, ... to the first
+`test` split. That split's errors were read while rules were written, so it is kept as
+`dev/retired-test.jsonl`, and `test/` now holds a second split (`F2` below) written afterwards from
+new templates, whose figures only are read. Slots are filled and the voice varied (no diacritics, teencode, emoji
 between words, mathematical bold letters, letters split by dots, zero-width characters, phone numbers
 digit by digit or dotted, links with and without a scheme) from a fixed seed, so the files are the
-same on every run: `python3 crates/detect/eval/corpus/generate.py` rewrites dev/ and test/.
+same on every run: `python3 crates/detect/eval/corpus/generate.py` rewrites dev/posts.jsonl,
+dev/retired-test.jsonl and test/posts.jsonl.
 
 Names, numbers, links and accounts are made up.
 """
@@ -250,7 +253,8 @@ fam("ecom_ctv", S, [
 fam("fake_link_request", SI, [
     "Cổng dịch vụ công thông báo: hồ sơ của bạn đã được duyệt, đăng nhập {govlink} bằng tài khoản VNeID để nhận kết quả",
     "UBND xã thông báo chi trả trợ cấp cho người cao tuổi, bà con đăng ký nhận tại {govlink} bằng số CCCD và số tài khoản",
-    ("Hỗ trợ người lao động mất việc 3 triệu đồng từ gói an sinh, đăng ký tại {govlink} trước ngày {day}/{month}", S),
+    # A government portal's look-alike is impersonation too, whoever the post claims to be.
+    "Hỗ trợ người lao động mất việc 3 triệu đồng từ gói an sinh, đăng ký tại {govlink} trước ngày {day}/{month}",
 ])
 
 # -- impersonation written in text -------------------------------------------------------------
@@ -424,15 +428,109 @@ fam("bank_loans_real", N, [
     "Quỹ tín dụng nhân dân xã thông báo lãi suất tiền gửi tháng {month}, bà con đến trụ sở quỹ để được tư vấn",
 ])
 
-def main():
-    r = random.Random(SEED)
-    out = {"dev": [], "test": []}
-    seen = set()
-    for name, labels, _hard, templates in F:
+# ---- the second test split --------------------------------------------------------------------
+# Written after the first test split's errors had been read (that split is kept as
+# dev/retired-test.jsonl). Every template here goes to test/; no rule was changed after its
+# figures were first read.
+F2 = []
+def fam2(name, labels, templates):
+    F2.append((name, labels, False, templates))
+
+fam2("t2_police_call", SI, [
+    "Alo, cô {short} đúng không? Đây là phòng cảnh sát hình sự, cô đang bị điều tra vì dính đến đường dây lừa đảo, cô phải chuyển hết tiền tiết kiệm sang tài khoản {stk} để kiểm tra nguồn gốc, xong sẽ trả lại",
+    "Điều tra viên Viện kiểm sát thông báo: hồ sơ của anh đã chuyển sang truy tố, muốn được xem xét thì nộp tiền bảo lãnh {money} trong hôm nay qua {wallet} số {phone}",
+    "Cán bộ công an phường đây, em cần anh cài ứng dụng Dịch vụ công bản mới qua đường dẫn {govlink} để cập nhật cư trú, không làm sẽ bị phạt",
+])
+fam2("t2_utility", S, [
+    "EVN CSKH: khách hàng mã PE0{num} còn nợ {money}, điện sẽ bị ngắt lúc 16h, thanh toán gấp qua {link} để tránh gián đoạn",
+    "Thông báo của nhà mạng: sim của quý khách sẽ bị khóa 2 chiều do chưa chuẩn hóa thông tin, bấm vào {link} để cập nhật ngay",
+    "Nhân viên nước sạch đây ạ, đồng hồ nước nhà mình bị ghi sai, chị chuyển khoản phí điều chỉnh {money} vào số tài khoản {stk} để em sửa",
+])
+fam2("t2_jobs", S, [
+    "Việc làm thêm cho học sinh sinh viên: xem video nhận tiền, mỗi video 5k, rút về ngân hàng ngay, cần nạp 100k kích hoạt tài khoản, ib e {phone}",
+    "Tuyển 15 bạn làm cộng tác viên sàn TMĐT, xử lý đơn hàng online, hoàn vốn + 20% hoa hồng sau mỗi đơn, đơn đầu tiên chỉ {money}",
+    "Cơ hội việc làm tại nhà cho mẹ bỉm sữa: dán tem, đóng gói sản phẩm, nhận nguyên liệu về nhà, đặt cọc nguyên liệu {money}",
+])
+fam2("t2_loan_prize", S, [
+    "App vay Tiền Nhanh 24h: hạn mức 50 triệu, không cần gặp, chỉ cần ảnh CCCD, phí xét duyệt {money} chuyển trước là có tiền về tài khoản",
+    "🎉 Tri ân 10 năm thành lập, {shop} tặng 1000 phần quà trị giá 2 triệu, nhận ngay tại {link} chỉ cần thanh toán phí giao hàng 30k",
+    "Số điện thoại của bạn may mắn trúng chiếc xe Vision trong chương trình của nhà mạng, gọi {phone} để làm thủ tục nhận xe, phí hồ sơ {money}",
+])
+fam2("t2_relative_parcel", S, [
+    "Bố ơi con {short} đây, con bị công an giữ xe vì không có bằng, bố chuyển cho con {money} nộp phạt gấp vào số tài khoản {stk} của anh công an này nhé",
+    "Chào chị, em bên chuyển phát nhanh, kiện hàng từ Hàn Quốc của chị phải đóng thuế nhập khẩu {money}, chị chuyển khoản để em giao trong chiều nay",
+    "Em là y tá trường mầm non, bé nhà anh bị sốt co giật đã đưa đi viện, anh chuyển trước {money} tạm ứng viện phí vào số {stk} nhé",
+])
+fam2("t2_invest_charity_recovery", S, [
+    "Nhóm kín đầu tư chứng khoán theo tín hiệu của chuyên gia, 3 tháng lãi gấp đôi, phí tham gia {money}, link vào nhóm {link}",
+    "Xin cộng đồng mạng giúp đỡ gia đình em {name} ở {thon} bị tai nạn liệt giường, mọi đóng góp xin gửi về số tài khoản cá nhân {stk} {bank}",
+    "Dịch vụ hỗ trợ lấy lại tiền bị lừa đảo qua mạng, có luật sư và cán bộ công an hỗ trợ, cam kết lấy lại 90%, phí dịch vụ trả trước",
+])
+fam2("t2_brand_links", S, [
+    "[{bank}] Quy khach co giao dich nhan tien 5.000.000d dang cho xac nhan, vui long dang nhap {link} de nhan",
+    "{wallet} thông báo: tài khoản của bạn được hoàn 300.000đ, nhận tại {link} trong 24h",
+])
+fam2("t2_impersonation", I, [
+    "Trang Tuổi trẻ Công an xã {xa} mới lập, trang cũ không dùng nữa, mọi phản ánh của bà con xin gửi tin nhắn về trang này",
+    "Mình là cán bộ văn phòng UBND xã, ai cần làm giấy tờ nhanh không phải xếp hàng thì kết bạn zalo {phone} của mình",
+    "Văn phòng Đảng ủy xã {xa} nhận hồ sơ kết nạp Đảng qua email riêng vanphongdanguy.{short}@gmail.com, ai quan tâm gửi hồ sơ qua đây",
+])
+fam2("t2_impersonation_money", SI, [
+    "Trưởng Công an xã nhắn: các hộ chưa đăng ký tạm trú cho người thuê trọ thì chuyển khoản lệ phí 200k cho tôi qua số {stk}, tôi làm hộ",
+    "Đây là số Zalo mới của Chủ tịch xã {xa}, số cũ bị mất, ai có việc cần gấp thì nhắn, tôi đang cần mượn tạm {money} trả tiền hàng",
+])
+fam2("t2_leaks", L, [
+    "Lộ nội dung cuộc họp Ban Thường vụ Huyện ủy về phương án sáp nhập, mình có bản gốc, ai cần thì nhắn",
+    "Kết luận số 2{num}-KL/UBKT về kiểm tra dấu hiệu vi phạm, tài liệu mật, gửi mọi người xem trước khi công bố",
+    "Bản chụp công văn đóng dấu MẬT của Đảng ủy xã về nhân sự đây, đừng hỏi nguồn",
+])
+fam2("t2_personal", P, [
+    "Công khai danh sách các hộ chưa đóng tiền điện: {name} {phone}, {name} {phone}, {name} {phone}, {name} {phone}",
+    "Truy tìm con nợ {name}, CCCD {cccd}, sinh năm 1990, quê {thon}, sđt {phone}, ai thấy báo mình",
+    "Danh sách bệnh nhân tiêm phòng dại: {name} ngày sinh 03/04/1985 SĐT {phone} địa chỉ {thon}; {name} ngày sinh 11/09/1992 SĐT {phone} địa chỉ {thon}",
+])
+fam2("t2_threats", T, [
+    "Mày còn bén mảng đến đây lần nữa thì tao đánh què chân, nói cho mà biết",
+    "Thằng chủ quán kia, tối nay anh em tao xuống đập nát quán mày",
+    "Đứa nào tố cáo tao thì chuẩn bị quan tài đi, tao không đùa",
+])
+fam2("t2_warnings", N, [
+    "Công an xã {xa} thông tin: gần đây có người gọi điện giả làm cán bộ điện lực, báo nợ tiền điện và đòi chuyển khoản, bà con tuyệt đối không làm theo",
+    "Chuyên gia khuyên: khi nhận cuộc gọi người nhà cấp cứu, hãy bình tĩnh gọi lại bệnh viện, đừng vội chuyển tiền",
+    "Ngân hàng {bank} lưu ý khách hàng: ngân hàng không gửi đường link yêu cầu cập nhật sinh trắc học qua tin nhắn",
+    "Mẹ mình vừa bị lừa mất 20 triệu vì chiêu làm nhiệm vụ online, giờ mình mới biết nó tinh vi thế nào",
+    "Tòa án tuyên án nhóm lừa đảo giả danh công an chiếm đoạt 5 tỷ đồng của người dân",
+])
+fam2("t2_everyday", N, [
+    "Nhà em có mít Thái chín cây, 25k/kg, ship trong xã, ai lấy gọi {phone}",
+    "Cần tuyển 2 thợ phụ điện nước, lương ngày 300k, làm ở {thon}, liên hệ anh {short}",
+    "Hội Cựu chiến binh xã thăm và tặng quà các gia đình chính sách nhân dịp Tết",
+    "Đề nghị xã kiểm tra lại việc cấp đất tái định cư, nhiều hộ phản ánh bị thiệt thòi",
+    "Giải bóng chuyền hơi nữ thôn {thon}: đội nhà thắng 2-0, chung kết tối thứ Bảy lúc {hour}h",
+    "Mật ong bạc hà Hà Giang chính hiệu, ai cần đặt inbox em nhé",
+    "Đừng cho nó ăn nhiều đồ ngọt, răng sâu hết bây giờ",
+    "Nghe nói giá xăng lại tăng, chạy xe đi làm tốn quá mọi người ạ",
+    "Xã thông báo kế hoạch tiêm vắc xin sởi cho trẻ từ 1 đến 5 tuổi, phụ huynh mang sổ tiêm chủng đến trạm y tế",
+    "Ủy ban MTTQ xã phát động ủng hộ quỹ Vì người nghèo, tiền ủng hộ nộp về ban công tác mặt trận thôn",
+    "Bà con ai có nhu cầu làm căn cước cho trẻ em thì mang giấy khai sinh lên công an xã, không mất phí",
+    "Chúc mừng đám cưới anh {short} và chị Hoa, chúc hai bạn trăm năm hạnh phúc",
+])
+
+def write(rows, path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    pos = sum(1 for x in rows if x["expected"])
+    print(f"{os.path.relpath(path, HERE)}: {len(rows)} posts, {pos} flagged, {len(rows) - pos} hard negatives")
+
+def generate(r, families, seen, split_of):
+    out = {}
+    for name, labels, _hard, templates in families:
         per = 8 if labels else 9
         for ti, t in enumerate(templates):
             t, row_labels = t if isinstance(t, tuple) else (t, labels)
-            split = "test" if ti % 3 == 2 else "dev"
+            split = split_of(ti)
             made, tries = 0, 0
             while made < per and tries < per * 5:
                 tries += 1
@@ -443,16 +541,18 @@ def main():
                 row = {"text": text, "expected": row_labels, "family": name, "template": ti}
                 if not labels:
                     row["hard"] = True
-                out[split].append(row)
+                out.setdefault(split, []).append(row)
                 made += 1
-    for split, rows in out.items():
-        d = os.path.join(HERE, split)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "posts.jsonl"), "w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        pos = sum(1 for x in rows if x["expected"])
-        print(f"{split}: {len(rows)} posts, {pos} flagged, {len(rows) - pos} hard negatives")
+    return out
+
+def main():
+    r = random.Random(SEED)
+    seen = set()
+    first = generate(r, F, seen, lambda ti: "test" if ti % 3 == 2 else "dev")
+    write(first["dev"], os.path.join(HERE, "dev", "posts.jsonl"))
+    write(first["test"], os.path.join(HERE, "dev", "retired-test.jsonl"))
+    second = generate(random.Random(SEED + 1), F2, seen, lambda ti: "test")
+    write(second["test"], os.path.join(HERE, "test", "posts.jsonl"))
 
 if __name__ == "__main__":
     main()
