@@ -122,44 +122,48 @@ pub fn check(host: &str) -> Option<Lookalike> {
         .map(|p| text::skeleton(p).replace(' ', ""))
         .collect();
     let joined: String = parts.concat();
-    for org in &list.orgs {
-        for plain in &org.labels {
-            // Compared in the same skeleton space as the host's parts ("m" and "rn" alike).
-            let skel = text::skeleton(plain).replace(' ', "");
-            let label = &skel;
-            let short = plain.len() <= 4;
-            let exact = parts.iter().any(|p| p == label);
-            let inside = !short && parts.iter().any(|p| p.contains(label.as_str()));
-            let spread = !short && joined.contains(label.as_str()) && !inside;
-            let edited = plain.len() >= 6
-                && parts
-                    .iter()
-                    .any(|p| p != label && within_one_edit(p, label));
-            if !(exact || inside || spread || edited) {
-                continue;
+    // A name written whole wins over one a letter away ("tpbank" is TPBank, not VPBank).
+    for fuzzy in [false, true] {
+        for org in &list.orgs {
+            for plain in &org.labels {
+                // Compared in the same skeleton space as the host's parts ("m" and "rn" alike).
+                let skel = text::skeleton(plain).replace(' ', "");
+                let label = &skel;
+                let short = plain.len() <= 4;
+                let exact = parts.iter().any(|p| p == label);
+                let inside = !short && parts.iter().any(|p| p.contains(label.as_str()));
+                let spread = !short && joined.contains(label.as_str()) && !inside;
+                let edited = fuzzy
+                    && plain.len() >= 6
+                    && parts
+                        .iter()
+                        .any(|p| p != label && within_one_edit(p, label));
+                if !(exact || inside || spread || edited) {
+                    continue;
+                }
+                let mut tricks = Vec::new();
+                if idn {
+                    tricks.push("tên miền quốc tế hóa (punycode) dùng chữ nhìn giống".to_owned());
+                }
+                if edited {
+                    tricks.push(format!("sai một chữ so với «{plain}»"));
+                }
+                if spread {
+                    tricks.push(format!("tách «{plain}» bằng dấu gạch hoặc dấu chấm"));
+                }
+                if org.domains.iter().any(|d| host.contains(d.as_str())) {
+                    tricks.push(
+                        "lấy nguyên tên miền chính thức làm phần đầu của tên miền khác".to_owned(),
+                    );
+                } else if exact || inside {
+                    tricks.push(format!("mượn tên «{plain}» trong tên miền {registrable}"));
+                }
+                return Some(Lookalike {
+                    org,
+                    registrable: registrable.clone(),
+                    trick: tricks.join("; "),
+                });
             }
-            let mut tricks = Vec::new();
-            if idn {
-                tricks.push("tên miền quốc tế hóa (punycode) dùng chữ nhìn giống".to_owned());
-            }
-            if edited {
-                tricks.push(format!("sai một chữ so với «{plain}»"));
-            }
-            if spread {
-                tricks.push(format!("tách «{plain}» bằng dấu gạch hoặc dấu chấm"));
-            }
-            if org.domains.iter().any(|d| host.contains(d.as_str())) {
-                tricks.push(
-                    "lấy nguyên tên miền chính thức làm phần đầu của tên miền khác".to_owned(),
-                );
-            } else if exact || inside {
-                tricks.push(format!("mượn tên «{plain}» trong tên miền {registrable}"));
-            }
-            return Some(Lookalike {
-                org,
-                registrable: registrable.clone(),
-                trick: tricks.join("; "),
-            });
         }
     }
     None
@@ -199,6 +203,7 @@ mod tests {
             ("xn--vietcmbank-ivi.com", "Vietcombank"),
             ("xn--vietcmbank-8uc.vn", "Vietcombank"),
             ("viet-combank.vn.com", "Vietcombank"),
+            ("tpbank.vn.hotro-khachhang.com", "TPBank"),
             (
                 "dichvucong.gov.vn.xacthuc.top",
                 "Cổng Dịch vụ công quốc gia",
