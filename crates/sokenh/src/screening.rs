@@ -56,8 +56,9 @@ pub fn set_shadow(data_dir: &Path, rule: &str, shadow: bool) -> Result<()> {
     Ok(())
 }
 
-/// Checks an office rule pack (it must parse, name a category of the fixed taxonomy, and pass
-/// its own examples) and keeps it as `rules/<name>` (only the file's base name; `.toml`), with
+/// Checks an office rule pack (it must parse, name a category of the fixed taxonomy, and, with
+/// the defaults and every pack already installed, build into one engine that passes every
+/// pack's examples) and keeps it as `rules/<name>` (only the file's base name; `.toml`), with
 /// an audit event. Refused packs change nothing; the error lists the failing examples.
 pub fn import_pack(
     store: &mut Store,
@@ -78,11 +79,34 @@ pub fn import_pack(
         anyhow::bail!("tệp bộ luật phải có đuôi .toml / a rule pack is a .toml file");
     };
     let pack = detect::rules::parse_pack(name, text)?;
-    let set = detect::rules::RuleSet::with_defaults(vec![pack.clone()])?;
+    // The whole engine as it will run — the defaults, every pack already installed (but the one
+    // this file replaces) and this one — must build and pass every pack's examples: a pack that
+    // is fine alone can still break the engine or another pack's examples.
+    let file = format!("{stem}.toml");
+    let mut packs: Vec<detect::rules::Pack> = Vec::new();
+    let dir = rules_dir(data_dir);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .filter(|p| p.file_name().is_none_or(|n| n != file.as_str()))
+            .collect();
+        files.sort();
+        for f in files {
+            let t = std::fs::read_to_string(&f).with_context(|| format!("đọc {}", f.display()))?;
+            packs.push(detect::rules::parse_pack(&f.display().to_string(), &t)?);
+        }
+    }
+    packs.push(pack.clone());
+    let set = detect::rules::RuleSet::with_defaults_shadowed(packs, &shadow_choices(data_dir)?)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "bộ luật làm bộ phát hiện không dựng được cùng các bộ luật đã cài nên không nhập / with the installed packs the engine cannot be built: {e}"
+            )
+        })?;
     let failures: Vec<String> = set
         .self_test()
         .into_iter()
-        .filter(|f| pack.rules.iter().any(|r| r.id == f.0))
         .map(|(rule, example, expected)| {
             format!(
                 "luật {rule}: ví dụ «{example}» {}",
@@ -96,13 +120,12 @@ pub fn import_pack(
         .collect();
     if !failures.is_empty() {
         anyhow::bail!(
-            "bộ luật không qua được ví dụ của chính nó nên không nhập / the pack fails its own examples: {}",
+            "cùng các bộ luật đã cài, có ví dụ không còn đúng nên không nhập / with the installed packs, examples fail: {}",
             failures.join("; ")
         );
     }
     let target = rules_dir(data_dir);
     std::fs::create_dir_all(&target)?;
-    let file = format!("{stem}.toml");
     let mut tmp = tempfile::NamedTempFile::new_in(&target)?;
     std::io::Write::write_all(&mut tmp, text.as_bytes())?;
     tmp.persist(target.join(&file))?;

@@ -157,6 +157,41 @@ fn office_rule_packs_must_pass_their_own_examples() {
     let out = sokenh(&data, &["rules", "import", &broken]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("office.broken"));
+    // Packs that each pass their own examples but together make the engine too large to build
+    // (their regexes exceed the regex engine's size limit): the one that would break it is
+    // refused and not kept, and detection keeps running with the others.
+    let heavy = |name: &str, letter: char| {
+        let word: String = std::iter::once(letter)
+            .chain(std::iter::repeat_n('a', 80))
+            .collect();
+        write(
+            dir.path(),
+            &format!("{name}.toml"),
+            &format!(
+                "category = \"scam\"\nversion = \"{name}\"\n[[rules]]\nid = \"office.{name}\"\nexplanation = \"x\"\nweight = 0.7\nregex = [\" {letter}\\\\w{{80}} \"]\npositive = [\"{word}\"]\n"
+            ),
+        )
+    };
+    let outcomes: Vec<bool> = ["h1", "h2", "h3", "h4"]
+        .iter()
+        .zip(['x', 'y', 'z', 'w'])
+        .map(|(name, letter)| {
+            sokenh(&data, &["rules", "import", &heavy(name, letter)])
+                .status
+                .success()
+        })
+        .collect();
+    let refused = outcomes
+        .iter()
+        .position(|ok| !ok)
+        .expect("the packs together are too large");
+    assert!(refused >= 1, "one heavy pack alone builds: {outcomes:?}");
+    let out = sokenh(&data, &["rules", "import", &heavy("h9", 'v')]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không dựng được"));
+    assert!(!data.join("rules/h9.toml").exists());
+    let test = json(&sokenh(&data, &["rules", "test", "--json"]));
+    assert_eq!(test["failures"], serde_json::json!([]));
     let political = write(
         dir.path(),
         "p.toml",
