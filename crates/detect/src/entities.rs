@@ -76,7 +76,8 @@ const LEAK_WORDS: &[&str] = &[
     "noi bo",
 ];
 
-/// Words of a list of public contact numbers (a commune's hotline list is not a leak).
+/// Words of a list of public contact numbers (a commune's hotline list, a directory of taxis and
+/// repair services is not a leak).
 const CONTACT_LIST: &[&str] = &[
     "duong day nong",
     "hotline",
@@ -85,6 +86,11 @@ const CONTACT_LIST: &[&str] = &[
     "can thi goi",
     "lien he khi can",
     "so khan cap",
+    "danh ba",
+    "taxi",
+    "xe om",
+    "cuu ho",
+    "tong dai",
 ];
 
 /// Whether a "MẬT" marking is the everyday word: honey, password, secret, density, molasses.
