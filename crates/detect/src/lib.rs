@@ -131,10 +131,11 @@ impl Engine {
         if self.layers.model
             && let Some(m) = &self.model
         {
-            // The model speaks where no rule did: a rule's signal already explains itself.
+            // The model speaks where no rule raised an alert: a rule's signal already explains
+            // itself (a weak one, such as a shortened link, does not silence the model).
             let found: Vec<domain::Category> = out
                 .iter()
-                .filter(|s| !s.shadow)
+                .filter(|s| !s.shadow && s.score >= alerts::ALERT_THRESHOLD)
                 .map(|s| s.category)
                 .collect();
             out.extend(
