@@ -314,10 +314,21 @@ impl RuleSet {
         let mut c_ids: HashMap<String, usize> = HashMap::new();
         let mut regex_src: Vec<String> = Vec::new();
         let mut rules = Vec::new();
-        let lexicons: HashMap<&str, &Vec<String>> = packs
-            .iter()
-            .flat_map(|p| p.lexicons.iter().map(|(k, v)| (k.as_str(), v)))
-            .collect();
+        // Lexicons are shared by every pack, so a name is defined once: an office pack cannot
+        // quietly change the words a default rule relies on.
+        let mut lexicons: HashMap<&str, &Vec<String>> = HashMap::new();
+        for p in &packs {
+            for (k, v) in &p.lexicons {
+                if lexicons.insert(k.as_str(), v).is_some() {
+                    return Err(PackError::Rule {
+                        rule: format!("{} [lexicons]", p.category),
+                        message: format!(
+                            "từ điển «{k}» đã được định nghĩa trong bộ luật khác / lexicon defined twice"
+                        ),
+                    });
+                }
+            }
+        }
         for pack in &packs {
             let category =
                 Category::parse_word(&pack.category).ok_or_else(|| PackError::Category {

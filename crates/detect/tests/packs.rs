@@ -46,3 +46,24 @@ fn shadow_rules_signal_but_say_so() {
         "đa cấp"
     );
 }
+
+#[test]
+fn an_office_pack_cannot_redefine_a_shared_lexicon() {
+    let pack = detect::rules::parse_pack(
+        "office.toml",
+        "category = \"scam\"\nversion = \"office-1\"\n[lexicons]\nwarning = [\"x\"]\n[[rules]]\nid = \"office.x\"\nexplanation = \"x\"\nweight = 0.5\nany = [\"@warning\"]\n",
+    )
+    .unwrap();
+    let err = detect::rules::RuleSet::with_defaults(vec![pack])
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("«warning»"), "{err}");
+    // Using a default lexicon without redefining it is fine.
+    let pack = detect::rules::parse_pack(
+        "office.toml",
+        "category = \"scam\"\nversion = \"office-1\"\n[[rules]]\nid = \"office.y\"\nexplanation = \"y\"\nweight = 0.5\nneed = [[\"đa cấp\"], [\"@pay\"]]\npositive = [\"Tham gia đa cấp, đóng phí 2 triệu\"]\n",
+    )
+    .unwrap();
+    let rules = detect::rules::RuleSet::with_defaults(vec![pack]).unwrap();
+    assert!(rules.self_test().is_empty());
+}
