@@ -3,16 +3,9 @@
 //! `sokenh model train crates/detect/eval/corpus/dev/posts.jsonl --out default.skm`. `cargo run -p detect --example train_default`
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let text =
-        std::fs::read_to_string(format!("{root}eval/corpus/dev/posts.jsonl")).expect("dev split");
-    let rows = detect::eval::parse_jsonl(&text).expect("labelled lines");
-    let examples: Vec<detect::model::Example> = rows
-        .iter()
-        .map(|(l, c)| detect::model::Example {
-            text: &l.text,
-            categories: c,
-        })
-        .collect();
+    // `DEV_CORPUS` is `eval/corpus/dev/posts.jsonl`, embedded.
+    let rows = detect::eval::parse_jsonl(detect::model::DEV_CORPUS).expect("labelled lines");
+    let examples = detect::model::examples(&rows);
     let model = detect::model::train(
         &examples,
         Default::default(),

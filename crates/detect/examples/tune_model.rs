@@ -2,7 +2,7 @@
 //! posts are all on one side), reporting per setting the recall over flagged posts and the share
 //! of hard negatives flagged at the model-only threshold. `test` is never read.
 //! `cargo run --release -p detect --example tune_model [THRESHOLD]`
-use detect::model::{Example, MODEL_ONLY_THRESHOLD, TrainConfig, train};
+use detect::model::{MODEL_ONLY_THRESHOLD, TrainConfig, train};
 
 fn main() {
     let rows = detect::eval::parse_jsonl(detect::model::DEV_CORPUS).expect("dev");
@@ -39,15 +39,13 @@ fn main() {
             for l2 in [1e-4f32, 1e-3] {
                 let (mut pos, mut hit, mut neg, mut fp) = (0, 0, 0, 0);
                 for fold in 0..2u64 {
-                    let train_ex: Vec<Example> = rows
+                    let kept: Vec<detect::eval::Row> = rows
                         .iter()
                         .zip(&meta)
                         .filter(|(_, m)| fold_of(m) != fold)
-                        .map(|((l, c), _)| Example {
-                            text: &l.text,
-                            categories: c,
-                        })
+                        .map(|(r, _)| r.clone())
                         .collect();
+                    let train_ex = detect::model::examples(&kept);
                     let m = train(
                         &train_ex,
                         TrainConfig {
@@ -62,11 +60,7 @@ fn main() {
                         if fold_of(me) != fold {
                             continue;
                         }
-                        let cleaned = text::clean(&l.text);
-                        let t = cleaned
-                            .as_ref()
-                            .map_or(l.text.as_str(), |x| x.text.as_str());
-                        let a = detect::Analyzed::new(t);
+                        let a = detect::model::analyze(&l.text);
                         let p = m.predict(&a);
                         let raised: Vec<_> = p
                             .iter()

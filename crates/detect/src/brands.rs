@@ -42,9 +42,27 @@ pub struct List {
 
 /// The shipped list, parsed once.
 pub fn list() -> &'static List {
-    static L: OnceLock<List> = OnceLock::new();
+    &loaded().0
+}
+
+/// The list and, per organisation, each label's skeleton (compared with a host's parts): both
+/// made once, not for every link.
+fn loaded() -> &'static (List, Vec<Vec<String>>) {
+    static L: OnceLock<(List, Vec<Vec<String>>)> = OnceLock::new();
     L.get_or_init(|| {
-        toml::from_str(LIST).unwrap_or_else(|e| panic!("the shipped domain list: {e}"))
+        let list: List =
+            toml::from_str(LIST).unwrap_or_else(|e| panic!("the shipped domain list: {e}"));
+        let skeletons = list
+            .orgs
+            .iter()
+            .map(|o| {
+                o.labels
+                    .iter()
+                    .map(|l| text::skeleton(l).replace(' ', ""))
+                    .collect()
+            })
+            .collect();
+        (list, skeletons)
     })
 }
 
@@ -101,14 +119,10 @@ pub fn is_official(host: &str) -> bool {
 pub fn check(host: &str) -> Option<Lookalike> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let registrable = psl::domain_str(&host)?.to_owned();
-    if psl::suffix_str(&host).is_some_and(|s| s == "gov.vn" || s.ends_with(".gov.vn")) {
+    if is_official(&host) {
         return None;
     }
-    let list = list();
-    let own = |d: &str| host == d || host.ends_with(&format!(".{d}"));
-    if list.orgs.iter().any(|o| o.domains.iter().any(|d| own(d))) {
-        return None;
-    }
+    let (list, skeletons) = loaded();
     let idn = host.split('.').any(|l| l.starts_with("xn--"));
     let unicode = match idna::domain_to_unicode(&host) {
         (u, Ok(())) => u,
@@ -124,11 +138,9 @@ pub fn check(host: &str) -> Option<Lookalike> {
     let joined: String = parts.concat();
     // A name written whole wins over one a letter away ("tpbank" is TPBank, not VPBank).
     for fuzzy in [false, true] {
-        for org in &list.orgs {
-            for plain in &org.labels {
-                // Compared in the same skeleton space as the host's parts ("m" and "rn" alike).
-                let skel = text::skeleton(plain).replace(' ', "");
-                let label = &skel;
+        for (org, labels) in list.orgs.iter().zip(skeletons) {
+            // Compared in the same skeleton space as the host's parts ("m" and "rn" alike).
+            for (plain, label) in org.labels.iter().zip(labels) {
                 let short = plain.len() <= 4;
                 let exact = parts.iter().any(|p| p == label);
                 let inside = !short && parts.iter().any(|p| p.contains(label.as_str()));

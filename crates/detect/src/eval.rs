@@ -16,8 +16,11 @@ pub struct Labelled {
     pub hard: bool,
 }
 
+/// One labelled example with its categories parsed.
+pub type Row = (Labelled, Vec<Category>);
+
 /// Parses a labelled JSONL text; an error names the line.
-pub fn parse_jsonl(text: &str) -> Result<Vec<(Labelled, Vec<Category>)>, String> {
+pub fn parse_jsonl(text: &str) -> Result<Vec<Row>, String> {
     let mut out = Vec::new();
     for (i, line) in text
         .lines()
@@ -48,6 +51,12 @@ pub struct Score {
     pub f1: f64,
 }
 
+/// `part / (part + rest)`, or `None` when both are zero (precision with nothing raised, recall
+/// with nothing to find): the caller says what an empty count means.
+pub fn share(part: u64, rest: u64) -> Option<f64> {
+    (part + rest > 0).then(|| part as f64 / (part + rest) as f64)
+}
+
 /// Per category, from (expected, predicted) pairs.
 pub fn score(pairs: &[(BTreeSet<Category>, BTreeSet<Category>)]) -> BTreeMap<Category, Score> {
     let mut out: BTreeMap<Category, Score> = BTreeMap::new();
@@ -63,15 +72,8 @@ pub fn score(pairs: &[(BTreeSet<Category>, BTreeSet<Category>)]) -> BTreeMap<Cat
         }
     }
     for s in out.values_mut() {
-        let div = |a: u64, b: u64| {
-            if a + b == 0 {
-                0.0
-            } else {
-                a as f64 / (a + b) as f64
-            }
-        };
-        s.precision = div(s.tp, s.fp);
-        s.recall = div(s.tp, s.fn_);
+        s.precision = share(s.tp, s.fp).unwrap_or(0.0);
+        s.recall = share(s.tp, s.fn_).unwrap_or(0.0);
         s.f1 = if s.precision + s.recall == 0.0 {
             0.0
         } else {

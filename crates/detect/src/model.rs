@@ -123,6 +123,25 @@ pub struct Example<'a> {
     pub categories: &'a [Category],
 }
 
+/// Training examples from labelled rows (`eval::parse_jsonl`).
+pub fn examples(rows: &[crate::eval::Row]) -> Vec<Example<'_>> {
+    rows.iter()
+        .map(|(l, c)| Example {
+            text: &l.text,
+            categories: c,
+        })
+        .collect()
+}
+
+/// A text as the model reads it when trained or asked alone: cleaned of the tricks that hide
+/// words, then analysed — as screening does.
+pub fn analyze(text: &str) -> Analyzed {
+    match text::clean(text) {
+        Some(c) => Analyzed::new(&c.text),
+        None => Analyzed::new(text),
+    }
+}
+
 /// How to train.
 #[derive(Debug, Clone, Copy)]
 pub struct TrainConfig {
@@ -157,9 +176,7 @@ pub fn train(examples: &[Example<'_>], config: TrainConfig, version: &str) -> Mo
         .iter()
         .map(|e| {
             let mut v = Vec::new();
-            let cleaned = text::clean(e.text);
-            let t = cleaned.as_ref().map_or(e.text, |c| c.text.as_str());
-            features(&Analyzed::new(t), |b, _| v.push(b));
+            features(&analyze(e.text), |b, _| v.push(b));
             v.sort_unstable();
             v.dedup();
             v
@@ -313,6 +330,14 @@ impl Model {
             .zip(z)
             .map(|(h, z)| (h.0, sigmoid(z)))
             .collect()
+    }
+
+    /// Whether the model alone would raise `category` for a text (at the model-only threshold,
+    /// before the anchor words a pack may require).
+    pub fn raises(&self, text: &str, category: Category) -> bool {
+        self.predict(&analyze(text))
+            .iter()
+            .any(|(c, p)| *c == category && *p >= MODEL_ONLY_THRESHOLD)
     }
 
     /// Model signals (at or above `threshold`) for a text, each naming the n-grams that weighed

@@ -314,6 +314,7 @@ impl RuleSet {
         let mut c_ids: HashMap<String, usize> = HashMap::new();
         let mut regex_src: Vec<String> = Vec::new();
         let mut rules = Vec::new();
+        let mut model_gates = Vec::new();
         // Lexicons are shared by every pack, so a name is defined once: an office pack cannot
         // quietly change the words a default rule relies on.
         let mut lexicons: HashMap<&str, &Vec<String>> = HashMap::new();
@@ -389,31 +390,16 @@ impl RuleSet {
                     shadow: r.shadow,
                 });
             }
-        }
-        // The model gates: compiled like a rule's terms, as a rule of their own that never fires.
-        let mut model_gates = Vec::new();
-        for pack in &packs {
-            if pack.model_requires.is_empty() {
-                continue;
+            // The terms one of which the model needs to speak alone for this category, compiled
+            // like a rule's.
+            if !pack.model_requires.is_empty() {
+                let rule = format!("{}.model_requires", pack.category);
+                let ids = expand_terms(&lexicons, &pack.model_requires, &rule)?
+                    .iter()
+                    .map(|t| matching.variant(t))
+                    .collect();
+                model_gates.push((category, ids));
             }
-            let category =
-                Category::parse_word(&pack.category).ok_or_else(|| PackError::Category {
-                    file: pack.version.clone(),
-                    category: pack.category.clone(),
-                })?;
-            let mut ids = Vec::new();
-            for t in &pack.model_requires {
-                let expanded = expand_terms(
-                    &lexicons,
-                    std::slice::from_ref(t),
-                    &format!("{}.model_requires", pack.category),
-                )?;
-                for t in expanded {
-                    let id = matching.variant(&t);
-                    ids.push(id);
-                }
-            }
-            model_gates.push((category, ids));
         }
         let build = |terms: &[String]| {
             AhoCorasick::builder()

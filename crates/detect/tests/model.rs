@@ -1,19 +1,10 @@
 //! The learned layer: reproducible training, the embedded default model is the `dev` split's,
 //! the file format round-trips, and a model-only signal explains itself with its n-grams.
 
-use detect::model::{DEFAULT_MODEL, DEFAULT_VERSION, Example, Model, TrainConfig, train};
+use detect::model::{DEFAULT_MODEL, DEFAULT_VERSION, Model, TrainConfig, examples, train};
 
-fn dev() -> Vec<(detect::eval::Labelled, Vec<domain::Category>)> {
+fn dev() -> Vec<detect::eval::Row> {
     detect::eval::parse_jsonl(detect::model::DEV_CORPUS).expect("the dev split parses")
-}
-
-fn examples(rows: &[(detect::eval::Labelled, Vec<domain::Category>)]) -> Vec<Example<'_>> {
-    rows.iter()
-        .map(|(l, c)| Example {
-            text: &l.text,
-            categories: c,
-        })
-        .collect()
 }
 
 #[test]

@@ -348,14 +348,11 @@ pub fn model(dir: &Path, url: Option<&str>, cmd: ModelCmd) -> Result<()> {
             json,
         } => {
             let out = out.context("cần --out TỆP cho mô hình / --out FILE is required with DIR")?;
-            let version = out
-                .file_stem()
-                .map(|s| format!("model-{}", s.to_string_lossy()))
-                .unwrap_or_else(|| "model".into());
-            let version = if out.file_name().is_some_and(|n| n == "default.skm") {
-                detect::model::DEFAULT_VERSION.to_owned()
-            } else {
-                version
+            // Named after its file; `default.skm` is the default model's own name.
+            let version = match out.file_stem().map(|s| s.to_string_lossy()) {
+                Some(stem) if stem == "default" => detect::model::DEFAULT_VERSION.to_owned(),
+                Some(stem) => format!("model-{stem}"),
+                None => "model".to_owned(),
             };
             let (m, n) = learning::train_on_dir(&corpus, seed, &version)?;
             let bytes = m.to_bytes();

@@ -124,30 +124,16 @@ pub struct Figures {
 fn figures(m: &Model, held: &[&Decision]) -> Figures {
     let mut f = Figures::default();
     for d in held {
-        let cleaned = text::clean(&d.text);
-        let t = cleaned
-            .as_ref()
-            .map_or(d.text.as_str(), |c| c.text.as_str());
-        let raised = m
-            .predict(&detect::Analyzed::new(t))
-            .iter()
-            .any(|(c, p)| *c == d.category && *p >= model::MODEL_ONLY_THRESHOLD);
-        match (d.positive, raised) {
+        match (d.positive, m.raises(&d.text, d.category)) {
             (true, true) => f.tp += 1,
             (false, true) => f.fp += 1,
             (true, false) => f.fn_ += 1,
             (false, false) => f.tn += 1,
         }
     }
-    let div = |a: u64, b: u64| {
-        if a + b == 0 {
-            1.0
-        } else {
-            a as f64 / (a + b) as f64
-        }
-    };
-    f.precision = div(f.tp, f.fp);
-    f.recall = div(f.tp, f.fn_);
+    // Nothing raised is no false alarm, and nothing to find is nothing missed.
+    f.precision = detect::eval::share(f.tp, f.fp).unwrap_or(1.0);
+    f.recall = detect::eval::share(f.tp, f.fn_).unwrap_or(1.0);
     f
 }
 
@@ -167,41 +153,20 @@ pub struct Trial {
 
 /// Trains a model on a labelled JSONL file, or on every `*.jsonl` of a folder in name order.
 pub fn train_on_dir(dir: &Path, seed: u64, version: &str) -> Result<(Model, usize)> {
-    let mut files: Vec<PathBuf> = if dir.is_file() {
-        vec![dir.to_path_buf()]
-    } else {
-        std::fs::read_dir(dir)
-            .with_context(|| format!("không mở được thư mục {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect()
-    };
-    files.sort();
-    let mut rows = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("đọc {}", f.display()))?;
-        rows.extend(
-            detect::eval::parse_jsonl(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
-        );
-    }
+    let (rows, _) = crate::screening::labelled(dir)?;
     anyhow::ensure!(
         !rows.is_empty(),
         "không có ví dụ nào trong {}",
         dir.display()
     );
-    let examples: Vec<Example> = rows
-        .iter()
-        .map(|(l, c)| Example {
-            text: &l.text,
-            categories: c,
-        })
-        .collect();
     let config = TrainConfig {
         seed,
         ..Default::default()
     };
-    Ok((model::train(&examples, config, version), rows.len()))
+    Ok((
+        model::train(&model::examples(&rows), config, version),
+        rows.len(),
+    ))
 }
 
 /// Retrains on the shipped corpus plus this office's decisions, keeps the result as the shadow
@@ -227,13 +192,7 @@ pub fn train_from_decisions(
         .iter()
         .map(|d| if d.positive { vec![d.category] } else { vec![] })
         .collect();
-    let mut examples: Vec<Example> = corpus
-        .iter()
-        .map(|(l, c)| Example {
-            text: &l.text,
-            categories: c,
-        })
-        .collect();
+    let mut examples = model::examples(&corpus);
     examples.extend(trained.iter().zip(&labels).map(|(d, c)| Example {
         text: &d.text,
         categories: c,

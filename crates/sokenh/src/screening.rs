@@ -16,6 +16,11 @@ pub fn rules_dir(data_dir: &Path) -> PathBuf {
 
 /// The office's own packs, from `rules/*.toml` in the data dir.
 pub fn office_packs(data_dir: &Path) -> Result<Vec<detect::rules::Pack>> {
+    office_packs_but(data_dir, None)
+}
+
+/// The office's own packs, leaving out the file named `except` (the one an import replaces).
+fn office_packs_but(data_dir: &Path, except: Option<&str>) -> Result<Vec<detect::rules::Pack>> {
     let dir = rules_dir(data_dir);
     let mut packs = Vec::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -24,6 +29,7 @@ pub fn office_packs(data_dir: &Path) -> Result<Vec<detect::rules::Pack>> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| except.is_none_or(|x| p.file_name().is_none_or(|n| n != x)))
         .collect();
     files.sort();
     for f in files {
@@ -83,20 +89,7 @@ pub fn import_pack(
     // this file replaces) and this one — must build and pass every pack's examples: a pack that
     // is fine alone can still break the engine or another pack's examples.
     let file = format!("{stem}.toml");
-    let mut packs: Vec<detect::rules::Pack> = Vec::new();
-    let dir = rules_dir(data_dir);
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .filter(|p| p.file_name().is_none_or(|n| n != file.as_str()))
-            .collect();
-        files.sort();
-        for f in files {
-            let t = std::fs::read_to_string(&f).with_context(|| format!("đọc {}", f.display()))?;
-            packs.push(detect::rules::parse_pack(&f.display().to_string(), &t)?);
-        }
-    }
+    let mut packs = office_packs_but(data_dir, Some(&file))?;
     packs.push(pack.clone());
     let set = detect::rules::RuleSet::with_defaults_shadowed(packs, &shadow_choices(data_dir)?)
         .map_err(|e| {
@@ -363,6 +356,30 @@ pub fn signal_rows(store: &mut Store, category: Option<Category>) -> Result<Vec<
         .collect())
 }
 
+/// The labelled examples of a JSONL file, or of every `*.jsonl` of a folder in name order, and
+/// how many files were read; an error names the file and line.
+pub fn labelled(path: &Path) -> Result<(Vec<detect::eval::Row>, usize)> {
+    let mut files: Vec<PathBuf> = if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        std::fs::read_dir(path)
+            .with_context(|| format!("không mở được thư mục {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect()
+    };
+    files.sort();
+    let mut rows = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("đọc {}", f.display()))?;
+        rows.extend(
+            detect::eval::parse_jsonl(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
+        );
+    }
+    Ok((rows, files.len()))
+}
+
 /// Per-category precision, recall and F1 over labelled JSONL files in `dir`.
 pub fn eval(dir: &Path) -> Result<serde_json::Value> {
     // The set's own register and lists, when it has them.
@@ -383,20 +400,7 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
                 .add_entry(b, detect::urls::ListKind::Block, "blocklist.txt")
         });
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("không mở được thư mục {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    files.sort();
-    let mut rows = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f)?;
-        rows.extend(
-            detect::eval::parse_jsonl(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?,
-        );
-    }
+    let (rows, files) = labelled(dir)?;
     // Each layer alone and both: the shipped configuration is "both".
     let mut layers = serde_json::Map::new();
     let mut both = serde_json::Value::Null;
@@ -416,7 +420,7 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
     }
     let mut out = serde_json::json!({
         "examples": rows.len(),
-        "files": files.len(),
+        "files": files,
         "threshold": detect::alerts::ALERT_THRESHOLD,
         "categories": both["categories"],
         "hard_negatives": both["hard_negatives"],
@@ -436,10 +440,7 @@ type Pairs = Vec<(
 
 /// Expected and predicted categories of every example, and how many hard negatives (examples
 /// marked `"hard": true` with nothing expected) were flagged.
-fn eval_layer(
-    engine: &Engine,
-    rows: &[(detect::eval::Labelled, Vec<Category>)],
-) -> (Pairs, serde_json::Value) {
+fn eval_layer(engine: &Engine, rows: &[detect::eval::Row]) -> (Pairs, serde_json::Value) {
     let mut pairs = Vec::with_capacity(rows.len());
     let (mut hard, mut flagged) = (0u64, 0u64);
     for (l, expected) in rows {

@@ -236,21 +236,9 @@ fn demo_seeds_thach_quang_once() {
 
 #[test]
 fn text_commands_print_one_object_per_line() {
-    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
     let run = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::sokenh_stdin(data.path(), args, input);
         assert!(out.status.success());
         String::from_utf8(out.stdout)
             .unwrap()

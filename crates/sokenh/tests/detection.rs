@@ -240,28 +240,13 @@ fn eval_prints_precision_and_recall_per_category() {
 
 #[test]
 fn screen_says_what_it_flags_and_why_a_warning_is_not_flagged() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(dir.path())
-        .args(["screen", "--json"])
-        .env_remove("SOKENH_DATABASE_URL")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            "Điện lực báo nhà chị nợ tiền điện, chuyển khoản ngay 500k để không bị cắt điện\n\
-             Cảnh báo: kẻ gian xưng điện lực báo nợ tiền điện, yêu cầu chuyển khoản ngay\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::sokenh_stdin(
+        dir.path(),
+        &["screen", "--json"],
+        "Điện lực báo nhà chị nợ tiền điện, chuyển khoản ngay 500k để không bị cắt điện\n\
+         Cảnh báo: kẻ gian xưng điện lực báo nợ tiền điện, yêu cầu chuyển khoản ngay\n",
+    );
     assert!(out.status.success());
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{ingest_posts, json, sokenh};
-use detect::model::{MODEL_ONLY_THRESHOLD, Model};
+use detect::model::Model;
 use domain::Category;
 
 const ITEMS: &[&str] = &[
@@ -37,12 +37,6 @@ fn shop_post(i: usize) -> String {
     )
 }
 
-fn raises(m: &Model, text: &str, category: Category) -> bool {
-    m.predict(&detect::Analyzed::new(text))
-        .iter()
-        .any(|(c, p)| *c == category && *p >= MODEL_ONLY_THRESHOLD)
-}
-
 /// Recall, at the model-only threshold, over the flagged posts of a labelled file.
 fn recall(m: &Model, path: &str) -> (usize, usize) {
     let text = std::fs::read_to_string(path).expect("the corpus");
@@ -51,7 +45,7 @@ fn recall(m: &Model, path: &str) -> (usize, usize) {
     for (l, cats) in &rows {
         for c in cats {
             all += 1;
-            hit += usize::from(raises(m, &l.text, *c));
+            hit += usize::from(m.raises(&l.text, *c));
         }
     }
     (hit, all)
@@ -65,7 +59,7 @@ fn an_office_teaches_the_model_its_own_false_alarm() {
     // Thirty days of the shop's posts that the default model calls a scam on its own.
     let flagged: Vec<String> = (0..80)
         .map(shop_post)
-        .filter(|t| raises(&default, t, Category::Scam))
+        .filter(|t| default.raises(t, Category::Scam))
         .take(30)
         .collect();
     assert_eq!(
@@ -154,7 +148,7 @@ fn an_office_teaches_the_model_its_own_false_alarm() {
     let shadow = Model::from_bytes(&std::fs::read(data.join("model/shadow.skm")).unwrap()).unwrap();
     // The shop's posts it never saw decided (the ten still open) are no longer raised.
     for text in &flagged[20..] {
-        assert!(!raises(&shadow, text, Category::Scam), "{text}");
+        assert!(!shadow.raises(text, Category::Scam), "{text}");
     }
     // Its recall on the rest does not drop.
     let test = concat!(
@@ -212,52 +206,35 @@ fn model_train_is_reproducible_and_gives_the_embedded_default() {
         env!("CARGO_MANIFEST_DIR"),
         "/../detect/eval/corpus/dev/posts.jsonl"
     );
+    let train = |out: &std::path::Path, seed: &str| {
+        json(&sokenh(
+            tmp.path(),
+            &[
+                "model",
+                "train",
+                corpus,
+                "--out",
+                out.to_str().unwrap(),
+                "--seed",
+                seed,
+                "--json",
+            ],
+        ))
+    };
+    let default_seed = detect::model::DEFAULT_SEED.to_string();
     let out = tmp.path().join("default.skm");
-    let first = json(&sokenh(
-        tmp.path(),
-        &[
-            "model",
-            "train",
-            corpus,
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ],
-    ));
+    let first = train(&out, &default_seed);
     let bytes = std::fs::read(&out).unwrap();
     assert!(
         bytes == detect::model::DEFAULT_MODEL,
         "the CLI's model is not the embedded default"
     );
-    let second = json(&sokenh(
-        tmp.path(),
-        &[
-            "model",
-            "train",
-            corpus,
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ],
-    ));
+    let second = train(&out, &default_seed);
     assert_eq!(first["sha256"], second["sha256"]);
     assert_eq!(first["examples"], 1245);
-    let other = tmp.path().join("other.skm");
-    let third = json(&sokenh(
-        tmp.path(),
-        &[
-            "model",
-            "train",
-            corpus,
-            "--out",
-            other.to_str().unwrap(),
-            "--seed",
-            "1",
-            "--json",
-        ],
-    ));
+    let third = train(&tmp.path().join("other.skm"), "1");
     assert_ne!(third["sha256"], first["sha256"]);
-    // Without --out, or with a folder that holds no labelled file, it says what is missing.
+    // Without --out it says what is missing.
     let out = sokenh(tmp.path(), &["model", "train", corpus]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));

@@ -44,11 +44,34 @@ fn is_styled(c: char) -> bool {
         | '\u{1F130}'..='\u{1F189}') // squared and negative circled capitals
 }
 
+/// Whether a piece between separators is one letter with its marks ("n", "ệ", "e\u{0302}").
+fn single_letter(piece: &str) -> bool {
+    let mut chars = piece.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|m| ('\u{0300}'..='\u{036F}').contains(&m))
+}
+
+/// Whether the text may hold a word spelled letter by letter: a lone letter between two dots, or
+/// four lone letters in a row between spaces. Cheap and never wrong the other way, so that the
+/// common post (which has spaces and dots but no such run) is not copied.
+fn may_be_spelled(s: &str) -> bool {
+    let pieces: Vec<&str> = s.split('.').collect();
+    if pieces.len() > 2 && pieces[1..pieces.len() - 1].iter().any(|p| single_letter(p)) {
+        return true;
+    }
+    let mut run = 0;
+    for word in s.split(' ') {
+        run = if single_letter(word) { run + 1 } else { 0 };
+        if run >= 4 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Returns `None` when the text needs no cleaning (the common case costs one scan).
 pub fn clean(s: &str) -> Option<Cleaned> {
-    let needs = s
-        .chars()
-        .any(|c| is_invisible(c) || is_styled(c) || c == '.' || c == ' ');
+    let needs = s.chars().any(|c| is_invisible(c) || is_styled(c)) || may_be_spelled(s);
     if !needs {
         return None;
     }

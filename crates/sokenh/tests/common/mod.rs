@@ -17,6 +17,28 @@ pub fn sokenh(data: &Path, args: &[&str]) -> Output {
         .expect("run sokenh")
 }
 
+/// Runs `sokenh --data DATA ARGS…` with `input` on its standard input.
+pub fn sokenh_stdin(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("SOKENH_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sokenh");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("sokenh ends")
+}
+
 /// The JSON a successful command printed; fails the test with its stderr otherwise.
 pub fn json(out: &Output) -> Value {
     assert!(
