@@ -97,9 +97,28 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         .http_status_as_error(false)
         .build()
         .into();
+    let mut page = agent.get(format!("{base}/dang-nhap")).call()?;
+    let login_cookie = page
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .context("no sign-in cookie")?
+        .to_owned();
+    let body = page.body_mut().read_to_string()?;
+    let at = body
+        .find("name=\"csrf\" value=\"")
+        .context("no sign-in token")?
+        + 19;
+    let token = body[at..at + 64].to_owned();
     let r = agent
         .post(format!("{base}/dang-nhap"))
-        .send_form([("username", "congan"), ("password", "bench-password-2026")])?;
+        .header("Cookie", &login_cookie)
+        .send_form([
+            ("csrf", token.as_str()),
+            ("username", "congan"),
+            ("password", "bench-password-2026"),
+        ])?;
     let cookie = r
         .headers()
         .get("set-cookie")

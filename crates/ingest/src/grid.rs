@@ -13,7 +13,9 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-pub fn read(path: &Path) -> Result<Vec<Row>, IngestError> {
+/// Reads a sheet; a ZIP-based workbook (xlsx, ods) is first checked against `limits`
+/// ([`crate::guard`]) so nothing it declares is allocated before it is known to be sane.
+pub fn read(path: &Path, limits: &crate::guard::Limits) -> Result<Vec<Row>, IngestError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -21,7 +23,21 @@ pub fn read(path: &Path) -> Result<Vec<Row>, IngestError> {
         .to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "txt" | "tsv" => read_csv(path),
-        _ => read_workbook(path),
+        _ => {
+            let mut file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+            let mut magic = [0u8; 4];
+            let zipped =
+                std::io::Read::read_exact(&mut file, &mut magic).is_ok() && magic == *b"PK\x03\x04";
+            if zipped {
+                crate::guard::check_zip(std::io::BufReader::new(file), limits).map_err(
+                    |reason| IngestError::Refused {
+                        path: path.display().to_string(),
+                        reason,
+                    },
+                )?;
+            }
+            read_workbook(path)
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod corpus;
 pub mod grid;
+pub mod guard;
 pub mod numbers;
 pub mod posts;
 pub mod registry;
@@ -21,6 +22,21 @@ pub enum IngestError {
         "tệp {path} không có dòng tiêu đề nhận ra được (cần ít nhất cột tên và cột đường dẫn hoặc nền tảng) / no header row found"
     )]
     NoHeader { path: String },
+    #[error("tệp {path} bị từ chối: {reason}")]
+    Refused {
+        path: String,
+        reason: guard::Refused,
+    },
     #[error("không ghi được tệp {path}: {message} / cannot write file")]
     Write { path: String, message: String },
+}
+
+impl IngestError {
+    /// An IO error on a file the caller made itself (a temporary copy), with no path to show.
+    pub fn from_io(e: std::io::Error) -> IngestError {
+        IngestError::Unreadable {
+            path: String::new(),
+            message: e.to_string(),
+        }
+    }
 }

@@ -38,6 +38,8 @@ pub struct Sheet {
 pub struct Options {
     /// The unit for rows that name none.
     pub default_unit: Option<String>,
+    /// How far a workbook from outside may go before it is refused unread.
+    pub limits: crate::guard::Limits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,7 +195,7 @@ fn is_signature(first: &str) -> bool {
 
 /// Reads a register sheet from a file.
 pub fn read(path: &Path, opts: &Options) -> Result<Sheet, IngestError> {
-    let rows = grid::read(path)?;
+    let rows = grid::read(path, &opts.limits)?;
     parse(&rows, opts).ok_or_else(|| IngestError::NoHeader {
         path: path.display().to_string(),
     })

@@ -263,6 +263,7 @@ fn csv_with_english_header_and_semicolons() {
         &path,
         &Options {
             default_unit: Some("Công an xã".into()),
+            ..Options::default()
         },
     )
     .unwrap();

@@ -65,7 +65,13 @@ pub fn import(
     all_or_nothing: bool,
     json: bool,
 ) -> Result<()> {
-    let sheet = ingest::registry::read(file, &ingest::registry::Options { default_unit: unit })?;
+    let sheet = ingest::registry::read(
+        file,
+        &ingest::registry::Options {
+            default_unit: unit,
+            ..Default::default()
+        },
+    )?;
     let source = file
         .file_name()
         .and_then(|n| n.to_str())

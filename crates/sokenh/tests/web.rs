@@ -55,6 +55,19 @@ fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
 }
 
 fn post(s: &Server, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
+    // The sign-in form carries the anti-forgery value its page set in a cookie.
+    if path == "/dang-nhap" && !form.iter().any(|(k, _)| *k == "csrf") {
+        let page = get(s, "/dang-nhap", None);
+        let token = csrf(&page.body);
+        let login_cookie = page.cookie.expect("the sign-in page sets its cookie");
+        let mut with: Vec<(&str, &str)> = vec![("csrf", &token)];
+        with.extend_from_slice(form);
+        let both = match cookie {
+            Some(c) => format!("{c}; {login_cookie}"),
+            None => login_cookie,
+        };
+        return post(s, path, Some(&both), &with);
+    }
     let mut req = agent().post(format!("{}{path}", s.base));
     if let Some(c) = cookie {
         req = req.header("Cookie", c);

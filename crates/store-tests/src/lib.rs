@@ -80,6 +80,13 @@ macro_rules! stories {
             $crate::api_tokens_are_kept_by_hash_and_revoked(&mut $fresh().0);
         }
         #[test]
+        fn audit_events_keep_at_most_a_few_kilobytes_of_what_users_send() {
+            if !$available {
+                return;
+            }
+            $crate::audit_events_keep_at_most_a_few_kilobytes_of_what_users_send(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -519,6 +526,43 @@ pub fn a_failed_transaction_writes_nothing(store: &mut Store) {
         3,
         "root unit, unit U, community A"
     );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn audit_events_keep_at_most_a_few_kilobytes_of_what_users_send(store: &mut Store) {
+    // A 1.9 MB username tried at the sign-in form, and a page name with a document behind it.
+    let huge = "ă".repeat(1_900_000);
+    store
+        .record(
+            &huge,
+            "login.failed",
+            "user",
+            serde_json::json!({"username": huge, "nested": [{"name": huge}], "n": 3}),
+        )
+        .unwrap();
+    let events = store.audit_events().unwrap();
+    let e = events.last().unwrap();
+    assert_eq!(
+        e.actor.chars().count(),
+        store::MAX_AUDIT_NAME + 1,
+        "cut, with its mark"
+    );
+    assert!(e.actor.ends_with('…'));
+    let details: serde_json::Value = serde_json::from_str(&e.details).unwrap();
+    assert_eq!(
+        details["username"].as_str().unwrap().chars().count(),
+        store::MAX_AUDIT_TEXT + 1
+    );
+    assert_eq!(
+        details["nested"][0]["name"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        store::MAX_AUDIT_TEXT + 1
+    );
+    assert_eq!(details["n"], 3);
+    assert!(e.details.len() < 20_000, "{} bytes", e.details.len());
     assert!(store.verify_audit().unwrap().ok);
 }
 

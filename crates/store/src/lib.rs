@@ -14,6 +14,8 @@ mod store;
 
 pub use backend::{Backend, MatchedSignal, NewMember, Upsert, VolumeRow};
 pub use error::StoreError;
-pub use store::{ALERT_IN_CASE, ImportOutcome, IngestOutcome, Store};
+pub use store::{
+    ALERT_IN_CASE, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME, MAX_AUDIT_TEXT, Store,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -109,13 +109,15 @@ impl Store {
             Some((id, hash)) => (id + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
+        let mut details = details;
+        cap_strings(&mut details);
         let mut e = AuditEvent {
             id,
             at: at.to_owned(),
-            actor: actor.to_owned(),
+            actor: capped(actor, MAX_AUDIT_NAME),
             action: action.to_owned(),
             entity: entity.to_owned(),
-            entity_id: entity_id.to_owned(),
+            entity_id: capped(entity_id, MAX_AUDIT_NAME),
             details: details.to_string(),
             prev_hash,
             hash: String::new(),
@@ -928,5 +930,29 @@ fn to_community(id: CommunityId, r: CommunityRecord) -> Community {
         official_of: r.official_of,
         locality: r.locality,
         note: r.note,
+    }
+}
+
+/// The longest actor or entity id an audit event keeps, in characters.
+pub const MAX_AUDIT_NAME: usize = 128;
+/// The longest string inside an audit event's details, in characters.
+pub const MAX_AUDIT_TEXT: usize = 2_000;
+
+/// At most `max` characters of `s`, marked with "…" when cut: whatever a user sends (a 2 MB
+/// username, a page name pasted with a document behind it) adds at most a few kilobytes to the
+/// audit log, which is kept forever.
+fn capped(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
+}
+
+fn cap_strings(v: &mut Value) {
+    match v {
+        Value::String(s) if s.len() > MAX_AUDIT_TEXT => *s = capped(s, MAX_AUDIT_TEXT),
+        Value::Array(items) => items.iter_mut().for_each(cap_strings),
+        Value::Object(map) => map.values_mut().for_each(cap_strings),
+        _ => {}
     }
 }

@@ -253,20 +253,24 @@ pub async fn reset_password(
         .write(move |s| match s.user_by_name(&name)? {
             Some((u, _)) => {
                 s.set_password(&actor, u.id, &hash, true)?;
-                Ok(true)
+                Ok(Some(u.id))
             }
-            None => Ok(false),
+            None => Ok(None),
         })
         .await;
+    // Whoever knew the old password is signed out everywhere.
+    if let Ok(Some(id)) = result {
+        state.end_sessions_of(id, None);
+    }
     let message = match result {
-        Ok(true) => (
+        Ok(Some(_)) => (
             true,
             format!(
                 "Đã đặt lại mật khẩu của {}; phải đổi khi đăng nhập.",
                 f.username
             ),
         ),
-        Ok(false) => (false, "Không có tài khoản này.".into()),
+        Ok(None) => (false, "Không có tài khoản này.".into()),
         Err(e) => return internal(e),
     };
     view(&state, &user, Some(message)).await

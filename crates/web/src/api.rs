@@ -140,8 +140,12 @@ macro_rules! guard {
 }
 
 fn failed(e: anyhow::Error) -> Response {
-    eprintln!("lỗi API / API error: {e:#}");
-    error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    let reference = crate::reference();
+    eprintln!("lỗi API / API error [{reference}]: {e:#}");
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &format!("internal error (reference {reference})"),
+    )
 }
 
 // ---- documentation types -----------------------------------------------------------------------

@@ -66,12 +66,12 @@ impl AppState {
     }
 
     pub(crate) fn close_session(&self, id: &str) {
-        self.sessions.lock().expect("sessions").remove(id);
+        crate::lock(&self.sessions).remove(id);
     }
 
     /// The live session for an id, touched; expired ones are dropped.
     pub(crate) fn session(&self, id: &str) -> Option<Session> {
-        let mut sessions = self.sessions.lock().expect("sessions");
+        let mut sessions = crate::lock(&self.sessions);
         let now = Instant::now();
         let s = sessions.get_mut(id)?;
         if now.duration_since(s.seen) > self.limits.idle
@@ -85,14 +85,14 @@ impl AppState {
     }
 
     pub(crate) fn update_session_user(&self, id: &str, user: User) {
-        if let Some(s) = self.sessions.lock().expect("sessions").get_mut(id) {
+        if let Some(s) = crate::lock(&self.sessions).get_mut(id) {
             s.user = user;
         }
     }
 
     /// Whether this key (username + address) is paused after too many failures.
     pub(crate) fn locked_out(&self, key: &str) -> bool {
-        let mut f = self.failures.lock().expect("failures");
+        let mut f = crate::lock(&self.failures);
         match f.get(key) {
             Some((n, since)) if *n >= self.limits.max_failures => {
                 if since.elapsed() > self.limits.lockout {
@@ -107,7 +107,7 @@ impl AppState {
     }
 
     pub(crate) fn failed(&self, key: &str) {
-        let mut f = self.failures.lock().expect("failures");
+        let mut f = crate::lock(&self.failures);
         let e = f.entry(key.to_owned()).or_insert((0, Instant::now()));
         if e.1.elapsed() > self.limits.lockout {
             *e = (0, Instant::now());
@@ -116,8 +116,48 @@ impl AppState {
         e.1 = Instant::now();
     }
 
+    /// Ends every session of an account but `keep` (a password reset or change, a role change,
+    /// a disabled account); returns how many ended.
+    pub(crate) fn end_sessions_of(&self, user_id: i64, keep: Option<&str>) -> usize {
+        let mut sessions = crate::lock(&self.sessions);
+        let before = sessions.len();
+        sessions.retain(|id, s| s.user.id != user_id || Some(id.as_str()) == keep);
+        before - sessions.len()
+    }
+
+    /// The pause before a sign-in from this address is looked at: none for its first
+    /// [`ADDRESS_FREE_FAILURES`] failures in the lockout window, then a quarter second more for
+    /// each, at most five seconds. A password spray from one address slows to a crawl, while an
+    /// office behind one address, whose people mistype now and then, never waits, and nobody is
+    /// locked out by someone else's failures.
+    pub(crate) fn address_delay(&self, ip: std::net::IpAddr) -> std::time::Duration {
+        let f = crate::lock(&self.address_failures);
+        match f.get(&ip) {
+            Some((n, since))
+                if *n > ADDRESS_FREE_FAILURES && since.elapsed() < self.limits.lockout =>
+            {
+                std::time::Duration::from_millis(u64::from(n - ADDRESS_FREE_FAILURES) * 250)
+                    .min(std::time::Duration::from_secs(5))
+            }
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
+    pub(crate) fn address_failed(&self, ip: std::net::IpAddr) {
+        let mut f = crate::lock(&self.address_failures);
+        if f.len() > 100_000 {
+            let lockout = self.limits.lockout;
+            f.retain(|_, (_, since)| since.elapsed() < lockout);
+        }
+        let e = f.entry(ip).or_insert((0, Instant::now()));
+        if e.1.elapsed() > self.limits.lockout {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+    }
+
     pub(crate) fn succeeded(&self, key: &str) {
-        self.failures.lock().expect("failures").remove(key);
+        crate::lock(&self.failures).remove(key);
     }
 
     pub(crate) fn cookie(&self, id: &str) -> String {
@@ -131,15 +171,38 @@ impl AppState {
 }
 
 pub(crate) fn cookie_value(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    named_cookie(&parts.headers, COOKIE)
+}
+
+/// A cookie of the request by name.
+pub(crate) fn named_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The sign-in form's anti-forgery cookie: the form carries the same random value, so a page
+/// elsewhere cannot sign a browser in to an account of its choosing.
+pub const LOGIN_COOKIE: &str = "sokenh_dn";
+
+/// Failures from one address (any usernames) before each further attempt from it is slowed.
+pub const ADDRESS_FREE_FAILURES: u32 = 20;
+
+/// The longest username and password looked at; longer ones fail without work and are logged cut.
+pub const MAX_USERNAME: usize = 64;
+pub const MAX_PASSWORD: usize = 1024;
+
+/// At most `max` characters of something a user sent, for the audit log and the server log.
+pub fn capped(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
 }
 
 /// The signed-in user of a page; anonymous requests are sent to the login page, and a user who
@@ -201,11 +264,16 @@ pub fn forbidden() -> Response {
 
 /// Whether a form's CSRF token is the session's (compared in constant time).
 pub fn csrf_ok(session: &Session, token: &str) -> bool {
-    token.len() == session.csrf.len()
-        && token
-            .bytes()
-            .zip(session.csrf.bytes())
-            .fold(0, |acc, (a, b)| acc | (a ^ b))
+    same(&session.csrf, token)
+}
+
+/// Two secrets compared in time that does not depend on where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    !a.is_empty()
+        && a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
 
@@ -261,7 +329,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn state(limits: crate::Limits) -> Arc<AppState> {
+    pub(crate) fn state(limits: crate::Limits) -> Arc<AppState> {
         state_with(
             limits,
             Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),

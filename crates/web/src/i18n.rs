@@ -73,6 +73,10 @@ const EN: &[(&str, &str)] = &[
         "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
         "Too many failed sign-ins. Try again in 15 minutes.",
     ),
+    (
+        "Phiên của trang đăng nhập đã hết. Hãy đăng nhập lại.",
+        "The sign-in page had expired. Please sign in again.",
+    ),
     ("Đổi mật khẩu", "Change password"),
     ("Kiểm chứng và bộ luật", "Fact-checks and rules"),
     ("Thêm trang, kênh, nhóm", "Add a page, channel or group"),

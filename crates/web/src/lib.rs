@@ -143,8 +143,13 @@ pub struct AppState {
         )>,
     >,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Failed sign-ins per address, whatever the username (against password spraying).
+    address_failures: Mutex<HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
     /// Held by the request computing the month's figures.
     figures_busy: tokio::sync::Mutex<()>,
+    /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
+    /// so sign-in and pages keep their share of the cores.
+    pub(crate) heavy: tokio::sync::Semaphore,
     /// What most pages read — units, the register, alerts, cases — loaded at most every
     /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
     snapshot: Mutex<Option<Arc<Snapshot>>>,
@@ -193,7 +198,9 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
             failures: Mutex::new(HashMap::new()),
+            address_failures: Mutex::new(HashMap::new()),
             figures_busy: tokio::sync::Mutex::new(()),
+            heavy: tokio::sync::Semaphore::new(2),
             snapshot: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
@@ -204,7 +211,7 @@ impl AppState {
     /// A stale snapshot is read again by one request while the others keep being served the
     /// one they have; only after a change made here (no snapshot at all) do pages wait for it.
     pub async fn snapshot(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
-        let current = self.snapshot.lock().expect("snapshot").clone();
+        let current = crate::lock(&self.snapshot).clone();
         if let Some(s) = &current {
             if s.at.elapsed() < SNAPSHOT_TTL {
                 return Ok(s.clone());
@@ -215,7 +222,7 @@ impl AppState {
             return self.reload().await;
         }
         let _reloading = self.reloading.lock().await;
-        if let Some(s) = self.snapshot.lock().expect("snapshot").clone() {
+        if let Some(s) = crate::lock(&self.snapshot).clone() {
             return Ok(s); // read by the request this one waited for
         }
         self.reload().await
@@ -251,7 +258,7 @@ impl AppState {
             })
             .await?;
         let fresh = Arc::new(fresh);
-        let mut slot = self.snapshot.lock().expect("snapshot");
+        let mut slot = crate::lock(&self.snapshot);
         if self.generation.load(Ordering::SeqCst) == generation {
             *slot = Some(fresh.clone());
         }
@@ -267,7 +274,7 @@ impl AppState {
         // One request at a time catches up (it claims the clock first); the others search the
         // index as it is.
         let due = {
-            let mut at = self.search_synced.lock().expect("search clock");
+            let mut at = crate::lock(&self.search_synced);
             let due = at.is_none_or(|t| t.elapsed() >= SEARCH_CATCH_UP);
             if due {
                 *at = Some(std::time::Instant::now());
@@ -289,7 +296,7 @@ impl AppState {
 
     /// Something was written here: the next page reads the store again.
     pub async fn changed(&self) {
-        let mut slot = self.snapshot.lock().expect("snapshot");
+        let mut slot = crate::lock(&self.snapshot);
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         *slot = None;
@@ -320,7 +327,7 @@ impl AppState {
             return self.compute_figures(from, to).await;
         }
         let _busy = self.figures_busy.lock().await;
-        if let Some((at, month, v)) = self.figures_cache.lock().expect("cache").clone()
+        if let Some((at, month, v)) = crate::lock(&self.figures_cache).clone()
             && month == from
             && at.elapsed() < FIGURES_TTL
         {
@@ -337,8 +344,7 @@ impl AppState {
     ) -> anyhow::Result<Arc<serde_json::Value>> {
         let figures = self.figures.clone();
         let v = Arc::new(self.with_store(move |s| figures(s, from, to)).await?);
-        *self.figures_cache.lock().expect("cache") =
-            Some((std::time::Instant::now(), from, v.clone()));
+        *crate::lock(&self.figures_cache) = Some((std::time::Instant::now(), from, v.clone()));
         Ok(v)
     }
 
@@ -359,13 +365,45 @@ impl AppState {
     ) -> anyhow::Result<T> {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = state
-                .store
-                .lock()
-                .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
-            f(&mut store)
+            let mut store = lock(&state.store);
+            // A panic here is answered as an error and never leaves the lock poisoned: the
+            // store's transactions roll back when they are dropped while unwinding.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut store)))
+                .unwrap_or_else(|p| Err(anyhow::anyhow!("panic: {}", panic_message(&*p))))
         })
         .await?
+    }
+}
+
+/// Locks a mutex whose holder may have panicked: what these mutexes guard (sessions, caches,
+/// the store between transactions) stays whole when a holder unwinds, so serving goes on.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+/// A short reference for an error: the page shows it, the server log has it beside the details.
+pub(crate) fn reference() -> String {
+    let mut b = [0u8; 4];
+    let _ = getrandom::getrandom(&mut b);
+    hex::encode_upper(b)
+}
+
+/// A panic in a handler is answered 500 with a reference, and the server keeps serving.
+async fn catch_panic(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(r) => r,
+        Err(p) => pages::internal(anyhow::anyhow!("panic: {}", panic_message(&*p))),
     }
 }
 
@@ -455,6 +493,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),
         )
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(catch_panic))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -520,6 +559,223 @@ mod tests {
                 snippet: String::new(),
             }])
         }
+    }
+
+    /// One HTTP/1.1 request over a fresh connection: (status, Set-Cookie pairs, body).
+    pub(crate) async fn http(
+        addr: std::net::SocketAddr,
+        method: &str,
+        path: &str,
+        cookie: &str,
+        form: &str,
+    ) -> (u16, Vec<String>, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        );
+        c.write_all(req.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        c.read_to_end(&mut out).await.unwrap();
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let cookies = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("set-cookie: "))
+            .filter_map(|c| c.split(';').next())
+            .map(str::to_owned)
+            .collect();
+        (status, cookies, body.to_owned())
+    }
+
+    /// Serves `state` on a free port of this runtime.
+    pub(crate) async fn spawn(state: Arc<AppState>) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
+        addr
+    }
+
+    /// Signs in through the form (its anti-forgery cookie and field); the session cookie.
+    pub(crate) async fn sign_in(addr: std::net::SocketAddr, user: &str, password: &str) -> String {
+        let (_, cookies, body) = http(addr, "GET", "/dang-nhap", "", "").await;
+        let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let form = format!(
+            "csrf={}&username={user}&password={password}",
+            &body[at..at + 64]
+        );
+        let (status, cookies, body) = http(addr, "POST", "/dang-nhap", &cookies[0], &form).await;
+        assert_eq!(status, 303, "{body}");
+        cookies[0].clone()
+    }
+
+    pub(crate) fn add_user(
+        state: &AppState,
+        name: &str,
+        password: &str,
+        role: domain::Role,
+    ) -> i64 {
+        let user = domain::User {
+            id: 0,
+            username: name.into(),
+            role,
+            unit: None,
+            member: None,
+            must_change: false,
+        };
+        let hash = hash_password(password).unwrap();
+        lock(&state.store).create_user("t", &user, &hash).unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panic_is_answered_with_a_reference_and_the_server_keeps_serving() {
+        let state = crate::auth::tests::state_with(
+            Limits::default(),
+            Arc::new(|_: &mut Store, _, _| panic!("a bug in the figures")),
+        );
+        add_user(&state, "canbo", "mat-khau-dai-2026", domain::Role::Officer);
+        let addr = spawn(state.clone()).await;
+        let cookie = sign_in(addr, "canbo", "mat-khau-dai-2026").await;
+        // The figures panic while the store is locked: answered 500, with a reference only.
+        for _ in 0..2 {
+            let (status, _, body) = http(addr, "GET", "/tong-quan", &cookie, "").await;
+            assert_eq!(status, 500, "{body}");
+            assert!(body.contains("mã tham chiếu"), "{body}");
+            assert!(!body.contains("a bug in the figures"), "{body}");
+        }
+        // The store is not poisoned: pages that read it and a new sign-in still work.
+        let (status, _, _) = http(addr, "GET", "/so-dang-ky", &cookie, "").await;
+        assert_eq!(status, 200);
+        sign_in(addr, "canbo", "mat-khau-dai-2026").await;
+
+        // A panic in a handler itself (outside the store) is caught by the layer.
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let app = Router::new()
+            .route("/p", get(boom))
+            .layer(axum::middleware::from_fn(catch_panic));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let at = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let (status, _, body) = http(at, "GET", "/p", "", "").await;
+        assert_eq!(status, 500);
+        assert!(body.contains("mã tham chiếu"), "{body}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_password_reset_or_change_ends_the_accounts_other_sessions() {
+        let state = crate::auth::tests::state(Limits::default());
+        add_user(&state, "quantri", "mat-khau-quan-tri", domain::Role::Admin);
+        add_user(&state, "canbo", "mat-khau-dai-2026", domain::Role::Officer);
+        let addr = spawn(state.clone()).await;
+        let admin = sign_in(addr, "quantri", "mat-khau-quan-tri").await;
+        let laptop = sign_in(addr, "canbo", "mat-khau-dai-2026").await;
+        let phone = sign_in(addr, "canbo", "mat-khau-dai-2026").await;
+        assert_eq!(http(addr, "GET", "/so-dang-ky", &laptop, "").await.0, 200);
+        // The officer changes the password on the phone: the laptop is signed out.
+        let (_, _, page) = http(addr, "GET", "/doi-mat-khau", &phone, "").await;
+        let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let token = page[at..at + 64].to_owned();
+        let form = format!("csrf={token}&new=mat-khau-moi-2026&again=mat-khau-moi-2026");
+        assert_eq!(
+            http(addr, "POST", "/doi-mat-khau", &phone, &form).await.0,
+            303
+        );
+        assert_eq!(http(addr, "GET", "/so-dang-ky", &laptop, "").await.0, 303);
+        assert_eq!(http(addr, "GET", "/so-dang-ky", &phone, "").await.0, 200);
+        // The admin resets it: the phone is signed out too.
+        let (_, _, page) = http(addr, "GET", "/quan-tri", &admin, "").await;
+        let at = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let token = page[at..at + 64].to_owned();
+        let form = format!("csrf={token}&username=canbo&password=tam-thoi-2026-x");
+        assert_eq!(
+            http(addr, "POST", "/quan-tri/dat-lai-mat-khau", &admin, &form)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(http(addr, "GET", "/so-dang-ky", &phone, "").await.0, 303);
+        assert_eq!(http(addr, "GET", "/so-dang-ky", &admin, "").await.0, 200);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sign_in_needs_its_forms_token_and_long_names_are_logged_cut() {
+        let state = crate::auth::tests::state(Limits::default());
+        add_user(&state, "canbo", "mat-khau-dai-2026", domain::Role::Officer);
+        let addr = spawn(state.clone()).await;
+        // Without the page's cookie and field (a form posted from elsewhere): refused.
+        let (status, _, _) = http(
+            addr,
+            "POST",
+            "/dang-nhap",
+            "",
+            "username=canbo&password=mat-khau-dai-2026",
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (_, cookies, body) = http(addr, "GET", "/dang-nhap", "", "").await;
+        let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let wrong = format!(
+            "csrf={}&username=canbo&password=mat-khau-dai-2026",
+            "0".repeat(64)
+        );
+        assert_eq!(
+            http(addr, "POST", "/dang-nhap", &cookies[0], &wrong)
+                .await
+                .0,
+            403
+        );
+        // A 1.5 MB username fails, and the audit log keeps a few dozen characters of it.
+        let long = format!(
+            "csrf={}&username={}&password=x",
+            &body[at..at + 64],
+            "a".repeat(1_500_000)
+        );
+        assert_eq!(
+            http(addr, "POST", "/dang-nhap", &cookies[0], &long).await.0,
+            401
+        );
+        let events = lock(&state.store).audit_events().unwrap();
+        let last = events.last().unwrap();
+        assert_eq!(last.action, "login.failed");
+        assert!(last.details.len() < 200, "{}", last.details.len());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_password_spray_from_one_address_is_slowed_not_locked_out() {
+        let state = crate::auth::tests::state(Limits::default());
+        let ip: std::net::IpAddr = "10.0.0.7".parse().unwrap();
+        for _ in 0..crate::auth::ADDRESS_FREE_FAILURES {
+            state.address_failed(ip);
+        }
+        assert_eq!(
+            state.address_delay(ip),
+            Duration::ZERO,
+            "an office mistypes"
+        );
+        for _ in 0..4 {
+            state.address_failed(ip);
+        }
+        assert_eq!(state.address_delay(ip), Duration::from_millis(1000));
+        for _ in 0..100 {
+            state.address_failed(ip);
+        }
+        assert_eq!(state.address_delay(ip), Duration::from_secs(5), "at most");
+        let other: std::net::IpAddr = "10.0.0.8".parse().unwrap();
+        assert_eq!(state.address_delay(other), Duration::ZERO);
     }
 
     #[tokio::test(flavor = "current_thread")]

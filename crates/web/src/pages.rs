@@ -90,10 +90,13 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
 
 pub(crate) fn internal(e: anyhow::Error) -> Response {
     // The details go to the server's log, never to the page.
-    eprintln!("lỗi máy chủ / internal error: {e:#}");
+    let reference = crate::reference();
+    eprintln!("lỗi máy chủ / internal error [{reference}]: {e:#}");
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Có lỗi khi xử lý yêu cầu. Hãy thử lại hoặc báo quản trị.",
+        &format!(
+            "Có lỗi khi xử lý yêu cầu. Hãy thử lại hoặc báo quản trị với mã tham chiếu {reference}."
+        ),
     )
 }
 
@@ -162,8 +165,35 @@ impl axum::extract::OptionalFromRequestParts<Arc<AppState>> for SignedIn {
 
 // ---- signing in and out ------------------------------------------------------------------
 
-pub async fn login_form(lang: LangOf) -> Markup {
-    login_page(lang.0, None)
+pub async fn login_form(State(state): State<Arc<AppState>>, lang: LangOf) -> Response {
+    login_response(&state, lang.0, StatusCode::OK, None)
+}
+
+/// The sign-in page with a fresh anti-forgery value, in its cookie and in the form.
+fn login_response(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    error: Option<&'static str>,
+) -> Response {
+    let token = crate::auth::token();
+    let secure = if state.limits.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    (
+        status,
+        [(
+            header::SET_COOKIE,
+            format!(
+                "{}={token}; HttpOnly; SameSite=Strict; Path=/dang-nhap{secure}",
+                crate::auth::LOGIN_COOKIE
+            ),
+        )],
+        login_page(lang, error, &token),
+    )
+        .into_response()
 }
 
 /// The language of a request without a session (the sign-in page).
@@ -179,7 +209,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for LangOf {
     }
 }
 
-fn login_page(lang: Lang, error: Option<&'static str>) -> Markup {
+fn login_page(lang: Lang, error: Option<&'static str>, csrf: &str) -> Markup {
     let t = |vi: &'static str| tr(lang, vi);
     page_in(
         lang,
@@ -190,6 +220,7 @@ fn login_page(lang: Lang, error: Option<&'static str>) -> Markup {
                 h1 { (t("Đăng nhập")) }
                 @if let Some(e) = error { p.error role="alert" { (t(e)) } }
                 form method="post" action="/dang-nhap" {
+                    input type="hidden" name="csrf" value=(csrf);
                     label for="username" { (t("Tên đăng nhập")) }
                     input id="username" name="username" autocomplete="username" required;
                     label for="password" { (t("Mật khẩu")) }
@@ -204,6 +235,8 @@ fn login_page(lang: Lang, error: Option<&'static str>) -> Markup {
 
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
     username: String,
     password: String,
 }
@@ -212,28 +245,51 @@ pub async fn login(
     LangOf(lang): LangOf,
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let key = format!("{}|{}", form.username.trim().to_lowercase(), addr.ip());
+    use crate::auth::{MAX_PASSWORD, MAX_USERNAME, capped};
+    let expected = crate::auth::named_cookie(&headers, crate::auth::LOGIN_COOKIE);
+    if expected.is_none_or(|t| !crate::auth::same(&t, &form.csrf)) {
+        return login_response(
+            &state,
+            lang,
+            StatusCode::FORBIDDEN,
+            Some("Phiên của trang đăng nhập đã hết. Hãy đăng nhập lại."),
+        );
+    }
+    let delay = state.address_delay(addr.ip());
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let key = format!(
+        "{}|{}",
+        capped(form.username.trim(), MAX_USERNAME).to_lowercase(),
+        addr.ip()
+    );
     if state.locked_out(&key) {
-        return (
+        return login_response(
+            &state,
+            lang,
             StatusCode::TOO_MANY_REQUESTS,
-            login_page(
-                lang,
-                Some("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."),
-            ),
-        )
-            .into_response();
+            Some("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."),
+        );
     }
     let username = form.username.trim().to_owned();
     let found = match state
-        .with_store(move |s| Ok(s.user_by_name(&username)?))
+        .with_store(move |s| {
+            if username.chars().count() > MAX_USERNAME {
+                return Ok(None);
+            }
+            Ok(s.user_by_name(&username)?)
+        })
         .await
     {
         Ok(f) => f,
         Err(e) => return internal(e),
     };
     let password = form.password;
+    let found = found.filter(|_| password.len() <= MAX_PASSWORD);
     let ok = match found {
         Some((user, hash)) => {
             tokio::task::spawn_blocking(move || verify_password(&password, &hash).then_some(user))
@@ -249,7 +305,8 @@ pub async fn login(
     };
     let Some(user) = ok else {
         state.failed(&key);
-        let who = form.username.trim().to_owned();
+        state.address_failed(addr.ip());
+        let who = capped(form.username.trim(), MAX_USERNAME);
         let _ = state
             .with_store(move |s| {
                 Ok(s.record(
@@ -260,11 +317,12 @@ pub async fn login(
                 )?)
             })
             .await;
-        return (
+        return login_response(
+            &state,
+            lang,
             StatusCode::UNAUTHORIZED,
-            login_page(lang, Some("Tên đăng nhập hoặc mật khẩu không đúng.")),
-        )
-            .into_response();
+            Some("Tên đăng nhập hoặc mật khẩu không đúng."),
+        );
     };
     state.succeeded(&key);
     let who = user.username.clone();
@@ -375,6 +433,8 @@ pub async fn change_password(
     let mut updated = user.session.user.clone();
     updated.must_change = false;
     state.update_session_user(&user.session_id, updated);
+    // Other sessions of this account (a stolen cookie, a forgotten browser) end here.
+    state.end_sessions_of(user.session.user.id, Some(&user.session_id));
     Redirect::to("/").into_response()
 }
 
@@ -1168,23 +1228,66 @@ pub async fn import_register(
         );
     };
     let u = user.session.user.clone();
+    let units = match state.snapshot().await {
+        Ok(snap) => snap.units.clone(),
+        Err(e) => return internal(e),
+    };
+    // A unit admin's rows without a unit belong to its unit.
+    let default_unit = match (u.role, u.unit) {
+        (Role::UnitAdmin, Some(id)) => units.iter().find(|x| x.id == id).map(|x| x.name.clone()),
+        _ => None,
+    };
+    // The sheet is read outside the store's lock, one upload at a time, so a large or slow
+    // file keeps nobody else waiting.
+    let read = {
+        let _slot = state.heavy.acquire().await;
+        tokio::task::spawn_blocking(move || {
+            let dir = tempfile::tempdir().map_err(ingest::IngestError::from_io)?;
+            let path = dir.path().join(format!("upload.{ext}"));
+            std::fs::write(&path, &file).map_err(ingest::IngestError::from_io)?;
+            ingest::registry::read(
+                &path,
+                &ingest::registry::Options {
+                    default_unit,
+                    ..Default::default()
+                },
+            )
+        })
+        .await
+    };
+    let mut sheet = match read {
+        Ok(Ok(sheet)) => sheet,
+        Ok(Err(e)) => {
+            let message = match &e {
+                ingest::IngestError::Refused { reason, .. } => reason.to_string(),
+                ingest::IngestError::NoHeader { .. } => "không có dòng tiêu đề nhận ra được (cần ít nhất cột tên và cột đường dẫn hoặc nền tảng) / no header row found".to_owned(),
+                _ => {
+                    let reference = crate::reference();
+                    eprintln!("nhập sổ đăng ký / register import [{reference}]: {e}");
+                    format!("tệp hỏng hoặc không phải bảng tính (mã tham chiếu {reference})")
+                }
+            };
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(
+                    "Nhập sổ đăng ký",
+                    Some(&user),
+                    html! {
+                        h1 { "Nhập sổ đăng ký" }
+                        p.error role="alert" { "Không đọc được bảng tính: " (message) }
+                        p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Quay lại sổ đăng ký")) } }
+                    },
+                ),
+            )
+                .into_response();
+        }
+        Err(e) => return internal(e.into()),
+    };
     let result = state
         .write(move |s| {
-            // A unit admin's rows without a unit belong to its unit.
-            let default_unit = match (u.role, u.unit) {
-                (Role::UnitAdmin, Some(id)) => {
-                    s.units()?.into_iter().find(|x| x.id == id).map(|x| x.name)
-                }
-                _ => None,
-            };
-            let dir = tempfile::tempdir()?;
-            let path = dir.path().join(format!("upload.{ext}"));
-            std::fs::write(&path, &file)?;
-            let mut sheet =
-                ingest::registry::read(&path, &ingest::registry::Options { default_unit })?;
             // A unit admin writes only inside its own subtree: rows naming another unit, or
             // updating a community that belongs to another unit, are refused with the reason.
-            let scope = visible_units(&s.units()?, &u);
+            let scope = visible_units(&units, &u);
             if let Some(names) = &scope {
                 let existing = s.communities()?;
                 let mut kept = Vec::new();
@@ -1215,21 +1318,7 @@ pub async fn import_register(
         .await;
     let (sheet, outcome) = match result {
         Ok(x) => x,
-        Err(e) => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(
-                    "Nhập sổ đăng ký",
-                    Some(&user),
-                    html! {
-                        h1 { "Nhập sổ đăng ký" }
-                        p.error role="alert" { "Không đọc được bảng tính: " (e) }
-                        p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Quay lại sổ đăng ký")) } }
-                    },
-                ),
-            )
-                .into_response();
-        }
+        Err(e) => return internal(e),
     };
     page(
         "Nhập sổ đăng ký",
