@@ -522,7 +522,7 @@ pub fn write_xlsx(
             c.key.clone(),
         ];
         for (j, v) in values.iter().enumerate() {
-            ws.write_with_format(r, j as u16, v.as_str(), &cell)
+            ws.write_with_format(r, j as u16, excel_text(v).as_ref(), &cell)
                 .map_err(err)?;
         }
         match c.members {
@@ -546,4 +546,23 @@ pub fn write_xlsx(
     }
     ws.set_freeze_panes(4, 2).map_err(err)?;
     wb.save(path).map_err(err)
+}
+
+/// The most characters Excel keeps in one cell.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// Text as one Excel cell holds it: characters XML 1.0 forbids replaced, and anything past
+/// Excel's 32,767 characters cut with a marker — so one over-long note never stops an export.
+pub fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = " …[cắt bớt / truncated]";
+    let safe = text::xml_safe(s);
+    match safe
+        .char_indices()
+        .nth(EXCEL_CELL_CHARS - MARK.chars().count())
+    {
+        Some((at, _)) if safe.chars().count() > EXCEL_CELL_CHARS => {
+            std::borrow::Cow::Owned(format!("{}{MARK}", &safe[..at]))
+        }
+        _ => safe,
+    }
 }

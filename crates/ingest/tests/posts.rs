@@ -241,3 +241,48 @@ fn preparing_pseudonymises_authors_except_members_own_accounts() {
     );
     assert_eq!(b.published_at, "2026-11-05T08:30:00+07:00");
 }
+
+#[test]
+fn impossible_counters_are_refused_with_their_entry_and_sums_never_wrap() {
+    // Two reactions of u64::MAX - 1 each (a forged export): summed, they once wrapped round to
+    // 18,446,744,073,709,551,614 and went into the official report.
+    let big = u64::MAX - 1;
+    let export = format!(
+        r#"{{"name":"Tin Thạch Quảng","type":"public_channel","id":1780012345,"messages":[
+        {{"id":1,"type":"message","date":"2026-11-02T09:15:00","date_unixtime":"1793592900","text":"Thông báo lịch tiêm","reactions":[{{"type":"emoji","count":{big},"emoji":"👍"}},{{"type":"emoji","count":{big},"emoji":"❤"}}]}},
+        {{"id":2,"type":"message","date":"2026-11-02T10:15:00","date_unixtime":"1793596500","text":"Họp tổ dân phố","views":{views}}},
+        {{"id":3,"type":"message","date":"2026-11-02T11:15:00","date_unixtime":"1793600100","text":"Lịch cắt điện","views":1520,"forwards":3}}
+        ]}}"#,
+        views = posts::MAX_COUNT + 1
+    );
+    let prep = Preparer::new(b"k".to_vec(), HashSet::new());
+    let mut kept = Vec::new();
+    let mut refused = Vec::new();
+    for e in posts::read(
+        Format::Telegram,
+        export.as_bytes(),
+        Some("https://t.me/tinthachquang"),
+    )
+    .unwrap()
+    {
+        match e.and_then(|raw| prep.prepare(raw)) {
+            Ok(item) => kept.push(item),
+            Err(r) => refused.push(r),
+        }
+    }
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].metrics.views, Some(1520));
+    assert_eq!(
+        refused.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [1, 2],
+        "{refused:?}"
+    );
+    assert!(
+        refused[0]
+            .reason
+            .contains("reactions = 18446744073709551615"),
+        "{}",
+        refused[0].reason
+    );
+    assert!(refused[1].reason.contains("views"), "{}", refused[1].reason);
+}

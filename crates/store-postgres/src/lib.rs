@@ -671,9 +671,9 @@ impl Backend for Postgres {
                 community_id: r.get(1),
                 platform: r.get(2),
                 items: r.get::<_, i64>(3) as u64,
-                reactions: r.get::<_, i64>(4) as u64,
-                comments: r.get::<_, i64>(5) as u64,
-                shares: r.get::<_, i64>(6) as u64,
+                reactions: r.get::<_, i64>(4).max(0) as u64,
+                comments: r.get::<_, i64>(5).max(0) as u64,
+                shares: r.get::<_, i64>(6).max(0) as u64,
             })
             .collect())
     }

@@ -518,6 +518,33 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
+/// How much of the server one connection, one address and one request may hold.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// A request's headers must arrive within this (against connections that never finish).
+    pub header_timeout: Duration,
+    /// A whole request, body included, is answered within this or refused with 408.
+    pub request_timeout: Duration,
+    /// A connection lives at most this long, however busy.
+    pub connection_lifetime: Duration,
+    /// Connections open at once from one address (an office behind one address has room).
+    pub per_address: usize,
+    /// Connections open at once in all.
+    pub total: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(120),
+            connection_lifetime: Duration::from_secs(15 * 60),
+            per_address: 128,
+            total: 4_096,
+        }
+    }
+}
+
 /// Serves until the process ends; `on_ready` gets the bound address (port 0 picks a free one).
 pub fn serve(
     state: Arc<AppState>,
@@ -530,13 +557,99 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         on_ready(listener.local_addr()?);
-        axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await?;
+        serve_on(listener, router(state), ConnectionLimits::default()).await;
         Ok(())
     })
+}
+
+/// The accept loop: every connection counted against its address and the total (over either,
+/// it is closed at once), its headers read within the timeout, each request answered within
+/// its own, and the connection closed at the end of its lifetime.
+pub async fn serve_on(listener: tokio::net::TcpListener, app: Router, limits: ConnectionLimits) {
+    let open: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
+    let total = Arc::new(tokio::sync::Semaphore::new(limits.total));
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors or a connection reset before it was taken: go on.
+                eprintln!("không nhận được kết nối / accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = total.clone().try_acquire_owned() else {
+            continue;
+        };
+        let Some(slot) = AddressSlot::take(&open, peer.ip(), limits.per_address) else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _held = (permit, slot);
+            let service = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    let mut app = app.clone();
+                    async move {
+                        let answer =
+                            tower_service::Service::call(&mut app, req.map(axum::body::Body::new));
+                        match tokio::time::timeout(limits.request_timeout, answer).await {
+                            Ok(r) => r,
+                            Err(_) => Ok(pages::error_page(
+                                axum::http::StatusCode::REQUEST_TIMEOUT,
+                                "Yêu cầu quá lâu, máy chủ đã dừng nó. Hãy thử lại.",
+                            )),
+                        }
+                    }
+                },
+            );
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(limits.connection_lifetime, conn).await;
+        });
+    }
+}
+
+/// One open connection of an address; given back when dropped.
+struct AddressSlot {
+    open: Arc<Mutex<HashMap<std::net::IpAddr, usize>>>,
+    ip: std::net::IpAddr,
+}
+
+impl AddressSlot {
+    fn take(
+        open: &Arc<Mutex<HashMap<std::net::IpAddr, usize>>>,
+        ip: std::net::IpAddr,
+        max: usize,
+    ) -> Option<AddressSlot> {
+        let mut m = lock(open);
+        let n = m.entry(ip).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            open: open.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut m = lock(&self.open);
+        if let Some(n) = m.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.ip);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -598,14 +711,73 @@ mod tests {
     pub(crate) async fn spawn(state: Arc<AppState>) -> std::net::SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-        });
+        tokio::spawn(serve_on(
+            listener,
+            router(state),
+            ConnectionLimits::default(),
+        ));
         addr
+    }
+
+    /// A connection from `from` (any 127.x address) that sends part of its headers and stops.
+    async fn half_open(from: &str, to: std::net::SocketAddr) -> tokio::net::TcpStream {
+        use tokio::io::AsyncWriteExt;
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        let mut c = socket.connect(to).await.unwrap();
+        c.write_all(b"GET /dang-nhap HTTP/1.1\r\nHost: t\r\n")
+            .await
+            .unwrap();
+        c
+    }
+
+    /// Whether the server closed the connection within `within`.
+    async fn closed(c: &mut tokio::net::TcpStream, within: Duration) -> bool {
+        use tokio::io::AsyncReadExt;
+        let mut buf = [0u8; 512];
+        loop {
+            match tokio::time::timeout(within, c.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return true,
+                Ok(Ok(_)) => continue, // a 408 before closing
+                Err(_) => return false,
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn half_open_connections_are_capped_per_address_and_timed_out() {
+        let state = crate::auth::tests::state(Limits::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = ConnectionLimits {
+            header_timeout: Duration::from_millis(700),
+            per_address: 4,
+            ..ConnectionLimits::default()
+        };
+        tokio::spawn(serve_on(listener, router(state), limits));
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(half_open("127.0.0.2", addr).await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The fifth from the same address is closed at once; another address is served.
+        let mut fifth = half_open("127.0.0.2", addr).await;
+        assert!(
+            closed(&mut fifth, Duration::from_millis(300)).await,
+            "over the cap"
+        );
+        let (status, _, _) = http(addr, "GET", "/dang-nhap", "", "").await;
+        assert_eq!(status, 200, "another address is not held up");
+        // The held connections never finish their headers: closed at the timeout.
+        for c in &mut held {
+            assert!(closed(c, Duration::from_secs(3)).await, "header timeout");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut again = half_open("127.0.0.2", addr).await;
+        assert!(
+            !closed(&mut again, Duration::from_millis(200)).await,
+            "slots given back"
+        );
     }
 
     /// Signs in through the form (its anti-forgery cookie and field); the session cookie.

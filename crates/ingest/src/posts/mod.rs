@@ -114,6 +114,11 @@ pub struct RawItem {
     pub media: Vec<String>,
 }
 
+/// The largest counter (reactions, comments, shares, views) a post can really have: ten times
+/// the most-viewed video ever. Beyond it an export is broken or forged, and the item is refused
+/// with its line rather than printed in an official report.
+pub const MAX_COUNT: u64 = 100_000_000_000;
+
 /// A line or entry that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejected {
@@ -235,6 +240,19 @@ impl Preparer {
         };
         if raw.source_id.trim().is_empty() {
             return Err(reject("thiếu id / missing id".into()));
+        }
+        let m = &raw.metrics;
+        for (name, n) in [
+            ("reactions", m.reactions),
+            ("comments", m.comments),
+            ("shares", m.shares),
+            ("views", m.views),
+        ] {
+            if let Some(n) = n.filter(|n| *n > MAX_COUNT) {
+                return Err(reject(format!(
+                    "số {name} = {n} vượt mức có thể có ({MAX_COUNT}) / impossible {name} count"
+                )));
+            }
         }
         let (author_pseudonym, author_handle) = match raw
             .author

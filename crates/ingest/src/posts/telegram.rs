@@ -63,7 +63,7 @@ fn chat_items(chat: &Value, start: u64, community_override: Option<&str>, out: &
         let reactions = m.get("reactions").and_then(Value::as_array).map(|rs| {
             rs.iter()
                 .filter_map(|r| r.get("count").and_then(Value::as_u64))
-                .sum()
+                .fold(0u64, u64::saturating_add)
         });
         let media = ["photo", "file", "thumbnail"]
             .iter()

@@ -11,8 +11,10 @@ use anyhow::Result;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+/// Escaped for XML text and attributes, with the characters XML 1.0 forbids replaced.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    text::xml_safe(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -262,10 +262,11 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         audit_ok: true,
     };
     for r in history_rows.iter().filter(|r| in_period(&r.day)) {
-        f.items += r.items;
-        f.reactions += r.reactions;
-        f.comments += r.comments;
-        f.shares += r.shares;
+        // Saturating: a figure is never wrapped round into nonsense, whatever was stored.
+        f.items = f.items.saturating_add(r.items);
+        f.reactions = f.reactions.saturating_add(r.reactions);
+        f.comments = f.comments.saturating_add(r.comments);
+        f.shares = f.shares.saturating_add(r.shares);
         *f.items_by_platform.entry(r.platform.clone()).or_default() += r.items;
         *f.items_by_day.entry(r.day.clone()).or_default() += r.items;
         let unit = unit_of.get(&r.community_id).cloned().unwrap_or_default();

@@ -3,6 +3,7 @@
 
 use super::{Cell, Report, Table};
 use anyhow::Result;
+use ingest::registry::excel_text;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<()> {
@@ -29,10 +30,10 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<()> {
         .set_border(FormatBorder::Thin)
         .set_font_name("Times New Roman");
     let total_num = total.clone().set_num_format("#,##0.##");
-    ws.write_with_format(0, 0, &t.title, &title)?;
+    ws.write_with_format(0, 0, excel_text(&t.title).as_ref(), &title)?;
     ws.write_with_format(2, 0, "STT", &head)?;
     for (j, h) in t.header.iter().enumerate() {
-        ws.write_with_format(2, j as u16 + 1, h, &head)?;
+        ws.write_with_format(2, j as u16 + 1, excel_text(h).as_ref(), &head)?;
         ws.set_column_width(j as u16 + 1, if j == 0 { 42 } else { 18 })?;
     }
     ws.set_column_width(0, 6)?;
@@ -41,9 +42,12 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<()> {
             Cell::Number(n) => {
                 ws.write_with_format(r, c, *n, if bold { &total_num } else { &num })?
             }
-            other => {
-                ws.write_with_format(r, c, other.shown(), if bold { &total } else { &cell })?
-            }
+            other => ws.write_with_format(
+                r,
+                c,
+                excel_text(&other.shown()).as_ref(),
+                if bold { &total } else { &cell },
+            )?,
         };
         Ok(())
     };

@@ -1,0 +1,42 @@
+//! Text that every XML 1.0 document may hold. A page name pasted from a chat can carry control
+//! characters (U+0000–U+001F but tab, line feed and carriage return) or the non-characters
+//! U+FFFE/U+FFFF, which XML 1.0 forbids even escaped: one of them makes a whole DOCX or XLSX
+//! unreadable. Writers pass every string from outside through [`xml_safe`] first.
+
+use std::borrow::Cow;
+
+/// Whether XML 1.0 allows this character in a document (its `Char` production).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `s` with every character XML 1.0 forbids replaced by U+FFFD (so a reader sees that something
+/// was there); borrowed when there is none, which is nearly always.
+pub fn xml_safe(s: &str) -> Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_are_replaced_and_the_rest_kept() {
+        assert!(matches!(
+            xml_safe("Trang xã Đông Tâm\tA\n"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            xml_safe("a\u{0}b\u{1B}c\u{FFFE}d\u{FFFF}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}"
+        );
+        assert_eq!(xml_safe("😀 \u{10FFFF}"), "😀 \u{10FFFF}");
+    }
+}
