@@ -160,7 +160,26 @@ impl SearchIndex {
 
     /// A writer; `heap_mb` of indexing memory shared by its threads.
     pub fn writer(&self, heap_mb: usize) -> Result<Writer> {
-        let writer: IndexWriter = self.index.writer(heap_mb << 20)?;
+        self.writer_waiting(heap_mb, std::time::Duration::ZERO)
+    }
+
+    /// A writer, waiting up to `wait` while another process holds the index's writer lock
+    /// (the server catching up, a second ingest) instead of failing at once.
+    pub fn writer_waiting(&self, heap_mb: usize, wait: std::time::Duration) -> Result<Writer> {
+        let until = std::time::Instant::now() + wait;
+        let mut pause = std::time::Duration::from_millis(50);
+        let writer: IndexWriter = loop {
+            match self.index.writer(heap_mb << 20) {
+                Ok(w) => break w,
+                Err(tantivy::TantivyError::LockFailure(..))
+                    if std::time::Instant::now() + pause < until =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_secs(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(Writer {
             writer,
             fields: self.fields,

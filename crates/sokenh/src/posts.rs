@@ -156,7 +156,7 @@ struct Follower {
 impl Follower {
     fn new(store: &mut Store, index: &search::SearchIndex) -> Result<Follower> {
         let mut f = Follower {
-            writer: index.writer(128)?,
+            writer: index.writer_waiting(128, INDEX_WAIT)?,
             communities: HashMap::new(),
             added: 0,
         };
@@ -370,17 +370,19 @@ pub fn ingest_inbox(
         let name = file.file_name().map(|n| n.to_owned()).unwrap_or_default();
         match ingest_file(store, data_dir, &file, opts) {
             Ok(report) => {
-                std::fs::rename(&file, done.join(&name))?;
+                let kept = free_name(&done, &name.to_string_lossy());
+                std::fs::rename(&file, done.join(&kept))?;
                 std::fs::write(
-                    done.join(format!("{}.report.json", name.to_string_lossy())),
+                    done.join(format!("{kept}.report.json")),
                     serde_json::to_vec_pretty(&report)?,
                 )?;
                 reports.push(report);
             }
             Err(e) => {
-                std::fs::rename(&file, failed.join(&name))?;
+                let kept = free_name(&failed, &name.to_string_lossy());
+                std::fs::rename(&file, failed.join(&kept))?;
                 std::fs::write(
-                    failed.join(format!("{}.reason.txt", name.to_string_lossy())),
+                    failed.join(format!("{kept}.reason.txt")),
                     format!("{e:#}\n"),
                 )?;
                 reports.push(Report {
@@ -398,6 +400,22 @@ pub fn ingest_inbox(
     Ok(reports)
 }
 
+/// A name in `dir` that no archived file has yet: `name` itself, else `stem-2.ext`, `stem-3.ext`…
+/// A second export dropped in under the same name is kept beside the first, never over it.
+fn free_name(dir: &Path, name: &str) -> String {
+    if !dir.join(name).exists() {
+        return name.to_owned();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+        _ => (name, String::new()),
+    };
+    (2u64..)
+        .map(|k| format!("{stem}-{k}{ext}"))
+        .find(|n| !dir.join(n).exists())
+        .unwrap_or_else(|| name.to_owned())
+}
+
 /// Stores, then brings the index up to date from the store. (Indexing each batch on a second
 /// thread while the next is stored was tried: on two cores it was no faster, 14,323 against
 /// 15,507 posts/s on a million posts, because tantivy's own indexing threads already use the
@@ -413,7 +431,7 @@ fn store_and_index(
 ) -> Result<u64> {
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
     // In step with the store first (a run killed earlier left items unindexed), then follow it.
-    let mut indexed = add_items_after(store, &index, index.last_item_id()?, false)?;
+    let mut indexed = add_items_after(store, &index, index.last_item_id()?, false, INDEX_WAIT)?;
     let mut follower = Follower::new(store, &index)?;
     store_entries(
         store,
@@ -435,7 +453,7 @@ pub fn index_dir(data_dir: &Path) -> PathBuf {
 /// Adds to the index every stored item it does not have yet; returns how many.
 pub fn catch_up_index(store: &mut Store, data_dir: &Path) -> Result<u64> {
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
-    add_items_after(store, &index, index.last_item_id()?, false)
+    add_items_after(store, &index, index.last_item_id()?, false, INDEX_WAIT)
 }
 
 /// The index kept open by the web application's search page.
@@ -453,12 +471,17 @@ impl WebIndex {
 
 impl web::Searcher for WebIndex {
     fn catch_up(&self, store: &mut Store) -> Result<()> {
+        // Another process (the CLI's ingest, the inbox) may have committed to the index: show
+        // its commit whatever happens next.
+        self.index.reload()?;
         let last = self.index.last_item_id()?;
         // Opening a writer costs its memory arena and threads: only when there is something new.
+        // The server never waits for the index (it holds the store here): a busy index is
+        // searched as it is and caught up next time.
         if store.items_after(last, 1)?.is_empty() {
             return Ok(());
         }
-        let added = add_items_after(store, &self.index, last, false)?;
+        let added = add_items_after(store, &self.index, last, false, std::time::Duration::ZERO)?;
         if added > 0 {
             self.index.reload()?;
         }
@@ -470,18 +493,22 @@ impl web::Searcher for WebIndex {
     }
 }
 
+/// How long an ingest waits for the index while another process writes to it.
+pub const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 fn add_items_after(
     store: &mut Store,
     index: &search::SearchIndex,
     after: i64,
     clear: bool,
+    wait: std::time::Duration,
 ) -> Result<u64> {
     let units: HashMap<i64, Option<String>> = store
         .communities()?
         .into_iter()
         .map(|c| (c.id.0, c.unit))
         .collect();
-    let mut writer = index.writer(128)?;
+    let mut writer = index.writer_waiting(128, wait)?;
     if clear {
         writer.clear()?;
     }
@@ -509,7 +536,7 @@ fn add_items_after(
 
 pub fn reindex(store: &mut Store, data_dir: &Path) -> Result<u64> {
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
-    add_items_after(store, &index, 0, true)
+    add_items_after(store, &index, 0, true, INDEX_WAIT)
 }
 
 /// A date or a time as a user writes it: "2026-11-01" (the start of that day in Vietnam) or RFC 3339.
@@ -533,7 +560,7 @@ pub fn search(
 ) -> Result<Vec<search::Hit>> {
     // Keep the index in step with the store before answering (one open serves both).
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
-    add_items_after(store, &index, index.last_item_id()?, false)?;
+    add_items_after(store, &index, index.last_item_id()?, false, INDEX_WAIT)?;
     index.reload()?;
     Ok(index.search(&q)?)
 }

@@ -131,6 +131,21 @@ fn the_inbox_moves_files_to_done_or_failed() {
     // Run again: nothing left to do.
     let out = sokenh(&data, &["ingest", inbox.to_str().unwrap(), "--json"]);
     assert!(out.stdout.is_empty());
+    // A second export dropped in under the same name is archived beside the first.
+    let first = std::fs::read(inbox.join("done/a.json")).unwrap();
+    std::fs::copy(fixture("youtube_comments.json"), inbox.join("a.json")).unwrap();
+    let out = sokenh(&data, &["ingest", inbox.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read(inbox.join("done/a.json")).unwrap(),
+        first,
+        "kept"
+    );
+    assert_eq!(
+        std::fs::read(inbox.join("done/a-2.json")).unwrap(),
+        std::fs::read(fixture("youtube_comments.json")).unwrap()
+    );
+    assert!(inbox.join("done/a-2.json.report.json").exists());
 }
 
 /// A feed server on a local port that honours If-None-Match, counting requests.

@@ -258,7 +258,10 @@ fn repeated_wrong_passwords_pause_the_login() {
         &[("username", "congan"), ("password", "demo-congan-2026")],
     );
     assert_eq!(r.status, 429);
-    assert!(r.cookie.is_none());
+    assert!(
+        !r.cookie.is_some_and(|c| c.starts_with("sokenh_phien=")),
+        "no session"
+    );
     // Another account is not affected.
     login(&s, "thuongvu", "demo-thuongvu-2026");
 }
@@ -1786,4 +1789,41 @@ fn the_served_demo_has_posts_and_alerts_to_work_on() {
     assert_eq!(communities.as_array().unwrap().len(), 38);
     let found = get(&s, "/tim-kiem?q=cho+phien", Some(&officer));
     assert!(found.body.contains("mã demo-11"), "{}", found.body);
+}
+
+#[test]
+fn posts_the_cli_ingests_are_found_by_the_running_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let query = "/tim-kiem?q=cau+treo+ban+kieu";
+    let before = get(&s, query, Some(&officer));
+    assert_eq!(before.status, 200);
+    assert!(!before.body.contains("tin-cau-treo"), "{}", before.body);
+    // Another process stores and indexes posts while the server runs.
+    let report = common::ingest_posts(
+        tmp.path(),
+        &[(
+            "tin-cau-treo",
+            "thachquang.cho",
+            "2026-11-29T08:00:00+07:00",
+            "Cầu treo bản Kiều sửa xong, mời bà con qua lại từ sáng mai",
+        )],
+    );
+    assert_eq!(report["inserted"], 1, "{report}");
+    // Within the server's catch-up interval the post is found, with no restart.
+    let deadline =
+        std::time::Instant::now() + web::SEARCH_CATCH_UP + std::time::Duration::from_secs(5);
+    loop {
+        let page = get(&s, query, Some(&officer));
+        if page.body.contains("mã tin-cau-treo") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not found after the catch-up interval: {}",
+            page.body
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
 }
