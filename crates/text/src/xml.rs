@@ -23,6 +23,23 @@ pub fn xml_safe(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `s` ready for XML text or a double-quoted attribute: forbidden characters replaced
+/// ([`xml_safe`]), then `&`, `<`, `>` and `"` escaped. The DOCX writers use this for every run.
+pub fn xml_escape(s: &str) -> String {
+    let safe = xml_safe(s);
+    let mut out = String::with_capacity(safe.len() + 8);
+    for c in safe.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +55,9 @@ mod tests {
             "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}"
         );
         assert_eq!(xml_safe("😀 \u{10FFFF}"), "😀 \u{10FFFF}");
+        assert_eq!(
+            xml_escape("a<b>&\"c\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c\u{FFFD}"
+        );
     }
 }

@@ -13,11 +13,7 @@ use std::io::Write as _;
 
 /// Escaped for XML text and attributes, with the characters XML 1.0 forbids replaced.
 fn esc(s: &str) -> String {
-    text::xml_safe(s)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text::xml_escape(s)
 }
 
 #[derive(Clone, Copy, Default)]

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -55,6 +57,13 @@ pub fn json(out: &Output) -> Value {
 pub struct DemoServer {
     child: std::process::Child,
     pub base: String,
+}
+
+impl DemoServer {
+    /// The server's process id (to read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for DemoServer {
