@@ -680,7 +680,7 @@ pub async fn upload_evidence(
     Path(id): Path<i64>,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(multipart, MAX_EVIDENCE >> 20).await {
+    let up = match crate::upload::read(&user, may_triage, multipart, MAX_EVIDENCE >> 20).await {
         Ok(up) => up,
         Err(r) => return r,
     };
@@ -692,10 +692,10 @@ pub async fn upload_evidence(
     } else {
         clean
     };
-    let (csrf, file) = (up.csrf, up.bytes);
-    if let Some(r) = refused(&user, &csrf, may_triage) {
-        return r;
-    }
+    let file = match up.bytes() {
+        Ok(b) => b,
+        Err(e) => return internal(e.into()),
+    };
     let Some(media_type) = evidence_type(&file) else {
         return error_page(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -110,11 +110,9 @@ async fn text_upload(
     user: &SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Result<(String, String), Response> {
-    let up = crate::upload::read(multipart, MAX_FILE >> 20).await?;
-    if let Some(r) = refused(user, &up.csrf, may_change) {
-        return Err(r);
-    }
-    let text = String::from_utf8(up.bytes).map_err(|_| not_text())?;
+    let up = crate::upload::read(user, may_change, multipart, MAX_FILE >> 20).await?;
+    let bytes = up.bytes().map_err(|e| crate::pages::internal(e.into()))?;
+    let text = String::from_utf8(bytes).map_err(|_| not_text())?;
     Ok((up.name, text))
 }
 

@@ -926,6 +926,35 @@ mod tests {
         assert!(last.details.len() < 200, "{}", last.details.len());
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_upload_is_refused_by_role_before_its_body_is_read() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let state = crate::auth::tests::state(Limits::default());
+        add_user(
+            &state,
+            "dangvien",
+            "mat-khau-dai-2026",
+            domain::Role::Member,
+        );
+        let addr = spawn(state.clone()).await;
+        let cookie = sign_in(addr, "dangvien", "mat-khau-dai-2026").await;
+        // Nine megabytes announced, a few bytes sent, and the connection left open: the answer
+        // comes at once, without waiting for the body.
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /so-dang-ky/nhap HTTP/1.1\r\nHost: t\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\n\r\n--XyZ\r\n",
+            9 << 20
+        );
+        c.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), c.read(&mut buf))
+            .await
+            .expect("answered without the body")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn a_password_spray_from_one_address_is_slowed_not_locked_out() {
         let state = crate::auth::tests::state(Limits::default());

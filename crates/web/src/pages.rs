@@ -1202,11 +1202,10 @@ pub async fn import_register(
     user: SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(multipart, MAX_UPLOAD >> 20).await {
+    let up = match crate::upload::read(&user, may_import, multipart, MAX_UPLOAD >> 20).await {
         Ok(up) => up,
         Err(r) => return r,
     };
-    let (csrf, file) = (up.csrf, up.bytes);
     let name: String = up
         .name
         .chars()
@@ -1218,10 +1217,11 @@ pub async fn import_register(
     } else {
         name
     };
-    if let Some(r) = refused(&user, &csrf, may_import) {
-        return r;
-    }
-    let Some(ext) = sheet_extension(&file) else {
+    let head = match up.head(64 << 10) {
+        Ok(h) => h,
+        Err(e) => return internal(e.into()),
+    };
+    let Some(ext) = sheet_extension(&head) else {
         return error_page(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Không phải bảng tính Excel (.xlsx, .xls), .ods hay .csv.",
@@ -1242,9 +1242,11 @@ pub async fn import_register(
     let read = {
         let _slot = state.heavy.acquire().await;
         tokio::task::spawn_blocking(move || {
+            // The reader goes by the extension: the upload, already on disk, is given one.
             let dir = tempfile::tempdir().map_err(ingest::IngestError::from_io)?;
             let path = dir.path().join(format!("upload.{ext}"));
-            std::fs::write(&path, &file).map_err(ingest::IngestError::from_io)?;
+            std::fs::copy(up.file.path(), &path).map_err(ingest::IngestError::from_io)?;
+            drop(up);
             ingest::registry::read(
                 &path,
                 &ingest::registry::Options {

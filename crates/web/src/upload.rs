@@ -1,50 +1,97 @@
 //! One file posted with its form's CSRF token (`multipart/form-data`, fields `csrf` and `file`),
-//! as every upload form here sends it. The size limit is the route's (`DefaultBodyLimit`); the
-//! message says it back.
+//! as every upload form here sends it. Who before what: the session (the `SignedIn` extractor)
+//! and the role are checked before a byte of the body is read; the file then streams to a
+//! temporary file (deleted when dropped) under the route's limit (`DefaultBodyLimit`), so a
+//! large upload holds disk, not memory; the CSRF token, which travels in the body, last.
 
-use crate::pages::error_page;
+use crate::auth::SignedIn;
+use crate::pages::{error_page, refused};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::Role;
+use std::io::Write;
 
 pub struct Upload {
-    pub csrf: String,
     /// The name the browser gave the file, as sent (callers clean it for their use).
     pub name: String,
-    pub bytes: Vec<u8>,
+    /// The file's bytes, on disk; removed when this is dropped.
+    pub file: tempfile::NamedTempFile,
+    pub len: u64,
 }
 
-/// Reads the form; `limit_mb` is only for the message when the body is cut off.
-pub async fn read(mut multipart: Multipart, limit_mb: usize) -> Result<Upload, Response> {
+impl Upload {
+    /// The whole file in memory (for the small ones: rule packs, fact-checks, evidence).
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.file.path())
+    }
+
+    /// The first `n` bytes at most (to recognise a format by its content).
+    pub fn head(&self, n: usize) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut buf = Vec::with_capacity(n);
+        std::fs::File::open(self.file.path())?
+            .take(n as u64)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+}
+
+/// Reads the form of a user allowed by `allowed`; `limit_mb` is only for the message when the
+/// body is cut off.
+pub async fn read(
+    user: &SignedIn,
+    allowed: fn(Role) -> bool,
+    mut multipart: Multipart,
+    limit_mb: usize,
+) -> Result<Upload, Response> {
+    if !allowed(user.session.user.role) {
+        return Err(crate::auth::forbidden());
+    }
+    let too_large = || {
+        error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("Tệp quá lớn (tối đa {limit_mb} MB) hoặc tải lên bị gián đoạn."),
+        )
+    };
+    let io_failed = |e: std::io::Error| crate::pages::internal(e.into());
+    let mut csrf = String::new();
     let mut up = Upload {
-        csrf: String::new(),
         name: String::new(),
-        bytes: Vec::new(),
+        file: tempfile::NamedTempFile::new().map_err(io_failed)?,
+        len: 0,
     };
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) => {
+            Ok(Some(mut field)) => {
                 let field_name = field.name().unwrap_or("").to_owned();
-                if let Some(f) = field.file_name() {
-                    up.name = f.to_owned();
-                }
-                match field.bytes().await {
-                    Ok(b) if field_name == "csrf" => {
-                        up.csrf = String::from_utf8_lossy(&b).into_owned()
+                if field_name == "file" {
+                    if let Some(f) = field.file_name() {
+                        up.name = f.chars().take(255).collect();
                     }
-                    Ok(b) if field_name == "file" => up.bytes = b.to_vec(),
-                    Ok(_) => {}
-                    Err(_) => {
-                        return Err(error_page(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            &format!(
-                                "Tệp quá lớn (tối đa {limit_mb} MB) hoặc tải lên bị gián đoạn."
-                            ),
-                        ));
+                    loop {
+                        match field.chunk().await {
+                            Ok(Some(chunk)) => {
+                                up.file.write_all(&chunk).map_err(io_failed)?;
+                                up.len += chunk.len() as u64;
+                            }
+                            Ok(None) => break,
+                            Err(_) => return Err(too_large()),
+                        }
+                    }
+                    up.file.flush().map_err(io_failed)?;
+                } else {
+                    match field.bytes().await {
+                        // A token is 64 characters; anything longer is not one.
+                        Ok(b) if field_name == "csrf" && b.len() <= 128 => {
+                            csrf = String::from_utf8_lossy(&b).into_owned()
+                        }
+                        Ok(_) => {}
+                        Err(_) => return Err(too_large()),
                     }
                 }
             }
-            Ok(None) => return Ok(up),
+            Ok(None) => break,
             Err(_) => {
                 return Err(error_page(
                     StatusCode::BAD_REQUEST,
@@ -53,4 +100,8 @@ pub async fn read(mut multipart: Multipart, limit_mb: usize) -> Result<Upload, R
             }
         }
     }
+    if let Some(r) = refused(user, &csrf, allowed) {
+        return Err(r);
+    }
+    Ok(up)
 }
