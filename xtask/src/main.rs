@@ -16,6 +16,8 @@
 //!
 //! `cargo xtask bench-web [POSTS]`: see [`web_bench`].
 //!
+//! `cargo xtask bench-load [SECONDS]`: see [`load_bench`].
+//!
 //! `cargo xtask bench-pdq [FILES]`, `cargo xtask bench-impersonation [COMMUNITIES]`: see
 //! [`media_bench`].
 //!
@@ -28,6 +30,7 @@
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
 
 mod detect_bench;
+mod load_bench;
 mod media_bench;
 mod posts_bench;
 mod report_bench;
@@ -88,6 +91,10 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(1_000_000);
             web_bench::run(posts)
+        }
+        Some("bench-load") => {
+            let seconds: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(30);
+            load_bench::run(seconds)
         }
         Some("bench-report") => {
             let posts: u64 = args

@@ -139,8 +139,68 @@ pub fn rule_set(data_dir: &Path) -> Result<detect::rules::RuleSet> {
     )?)
 }
 
+/// The rules screening runs on. Normally [`rule_set`]; when the office's packs on disk no longer
+/// build together (a file put in `rules/` by hand, a pack that no longer parses), detection does
+/// not switch itself off: the default packs run with every office pack that still builds beside
+/// them (in file order), and the second value says which were left out and why — for the rules
+/// page, the audit log and the server's log.
+pub fn working_rule_set(data_dir: &Path) -> Result<(detect::rules::RuleSet, Option<String>)> {
+    let shadow = shadow_choices(data_dir)?;
+    let first_error = match rule_set(data_dir) {
+        Ok(set) => return Ok((set, None)),
+        Err(e) => format!("{e:#}"),
+    };
+    let mut kept: Vec<detect::rules::Pack> = Vec::new();
+    let mut left_out = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(rules_dir(data_dir))
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for f in files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pack = std::fs::read_to_string(&f)
+            .map_err(anyhow::Error::from)
+            .and_then(|t| Ok(detect::rules::parse_pack(&name, &t)?));
+        match pack {
+            Ok(p) => {
+                kept.push(p);
+                if let Err(e) =
+                    detect::rules::RuleSet::with_defaults_shadowed(kept.clone(), &shadow)
+                {
+                    kept.pop();
+                    left_out.push(format!("{name} ({e})"));
+                }
+            }
+            Err(e) => left_out.push(format!("{name} ({e:#})")),
+        }
+    }
+    let set = detect::rules::RuleSet::with_defaults_shadowed(kept, &shadow)?;
+    let warning = format!(
+        "Bộ luật của đơn vị không dựng được cùng nhau ({first_error}); đang rà soát bằng bộ luật mặc định và các bộ còn dựng được, bỏ qua: {}. Hãy sửa hoặc nhập lại các bộ này. / The office's rule packs no longer build together; screening runs without: {}.",
+        left_out.join("; "),
+        left_out.join("; ")
+    );
+    Ok((set, Some(warning)))
+}
+
 pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
-    let rules = rule_set(data_dir)?;
+    let (engine, warning) = engine_and_health(store, data_dir)?;
+    if let Some(w) = &warning {
+        eprintln!("{w}");
+    }
+    Ok(engine)
+}
+
+/// The engine, and why it runs on fewer rules than installed ([`working_rule_set`]).
+pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, Option<String>)> {
+    let (rules, warning) = working_rule_set(data_dir)?;
     let mut urls = detect::urls::UrlReputation::default();
     for (entry, list, source) in store.url_entries()? {
         let kind = if list == "allow" {
@@ -159,14 +219,15 @@ pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
         }
     }
     let factchecks = detect::factcheck::FactCheckIndex::new(store.factchecks()?);
-    Ok(Engine {
+    let engine = Engine {
         rules,
         urls,
         factchecks,
         model: Some(crate::learning::active_model(data_dir)?),
         shadow_model: crate::learning::shadow_model(data_dir)?,
         layers: Default::default(),
-    })
+    };
+    Ok((engine, warning))
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -231,7 +292,16 @@ pub fn suppress(
 
 /// Screens the items after the "scan" checkpoint (all items with `all`).
 pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
-    let engine = engine(store, data_dir)?;
+    let (engine, warning) = engine_and_health(store, data_dir)?;
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
+        store.record(
+            "sokenh",
+            "rules.degraded",
+            "rule",
+            serde_json::json!({"warning": warning}),
+        )?;
+    }
     let suppressed = suppressions(data_dir);
     let mut after = if all {
         0
@@ -520,8 +590,18 @@ pub struct WebRules {
 }
 
 impl web::Rules for WebRules {
+    fn health(&self) -> Option<String> {
+        match working_rule_set(&self.data_dir) {
+            Ok((_, warning)) => warning,
+            Err(e) => Some(format!(
+                "Không dựng được bộ luật / rules do not build: {e:#}"
+            )),
+        }
+    }
+
     fn list(&self) -> Result<Vec<web::RuleRow>> {
-        Ok(rule_set(&self.data_dir)?
+        Ok(working_rule_set(&self.data_dir)?
+            .0
             .list()
             .into_iter()
             .map(|(id, category, version, weight, shadow)| web::RuleRow {

@@ -192,6 +192,31 @@ fn office_rule_packs_must_pass_their_own_examples() {
     assert!(!data.join("rules/h9.toml").exists());
     let test = json(&sokenh(&data, &["rules", "test", "--json"]));
     assert_eq!(test["failures"], serde_json::json!([]));
+    // The same pack put in `rules/` by hand, where an import would have refused it: detection
+    // does not switch itself off. Screening runs on the defaults and the packs that still build,
+    // says which it left out, and puts that in the audit log.
+    std::fs::copy(heavy("h9", 'v'), data.join("rules/h9.toml")).unwrap();
+    let report = common::ingest_posts(
+        &data,
+        &[(
+            "degraded-1",
+            "thachquang.dongtam",
+            "2026-11-12T20:00:00+07:00",
+            "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay",
+        )],
+    );
+    assert_eq!(report["inserted"], 1, "{report}");
+    assert!(report["signals"].as_u64().unwrap() >= 1, "{report}");
+    let db = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    let warning: String = db
+        .query_row(
+            "SELECT details FROM audit_events WHERE action = 'rules.degraded' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a rules.degraded event");
+    assert!(warning.contains("h9.toml"), "{warning}");
+    std::fs::remove_file(data.join("rules/h9.toml")).unwrap();
     let political = write(
         dir.path(),
         "p.toml",

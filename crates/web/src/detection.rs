@@ -42,6 +42,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Ok(r) => r,
         Err(e) => return internal(e),
     };
+    let health = state.rules.health();
     let factchecks = match state.with_store(|s| Ok(s.factchecks()?)).await {
         Ok(f) => f,
         Err(e) => return internal(e),
@@ -70,6 +71,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 }
             }
             h2 { "Bộ luật (" (rules.len()) " luật)" }
+            @if let Some(h) = &health { p.error role="alert" { (h) } }
             p.note { "Luật chạy thử (shadow) vẫn ghi nhận dấu hiệu để đánh giá nhưng không tạo cảnh báo. Thay đổi áp dụng cho các lần rà soát sau." }
             @if change {
                 form.inline method="post" action="/bo-luat/nhap" enctype="multipart/form-data" {
