@@ -74,11 +74,15 @@ fn preparer(store: &mut Store, data_dir: &Path) -> Result<Preparer> {
         .into_iter()
         .map(|c| (c.id.0, c))
         .collect();
-    // Accounts our members declared as their own: their posts keep the handle.
+    // Accounts our members declared as their own, once an officer or the unit's administrator
+    // confirmed the claim: their posts keep the handle. A claim alone changes nothing.
+    let confirmed: HashSet<(domain::MemberId, domain::CommunityId)> =
+        store.confirmed_ownerships()?.into_iter().collect();
     let own: HashSet<String> = store
         .participations()?
         .into_iter()
         .filter(|p| p.role == ParticipationRole::Owner)
+        .filter(|p| confirmed.contains(&(p.member, p.community)))
         .filter_map(|p| communities.get(&p.community.0))
         .filter(|c| c.kind == Kind::Account)
         .filter_map(|c| c.url.clone())

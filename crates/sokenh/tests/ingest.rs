@@ -312,3 +312,113 @@ fn killed_mid_import_and_resumed_equals_one_clean_import() {
         clean_hits.as_array().unwrap().len()
     );
 }
+
+#[test]
+fn a_members_account_keeps_its_handle_only_after_its_claim_is_confirmed() {
+    use domain::{Kind, Participation, ParticipationRole, ParticipationSource};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut store = sokenh::db::open(&data, None).unwrap();
+    let unit = store
+        .create_unit("admin", "Chi bộ thôn 1", None, Some(15199))
+        .unwrap();
+    let member = store
+        .add_member(
+            "admin",
+            &store::NewMember {
+                unit: unit.id,
+                full_name: "Nguyễn Văn An".into(),
+                position: None,
+            },
+        )
+        .unwrap();
+    let url = domain::CanonicalUrl::parse("https://facebook.com/nguyen.van.an.99").unwrap();
+    store
+        .import_communities(
+            "admin",
+            "form",
+            &[domain::CommunityRecord {
+                key: url.to_string(),
+                name: "Nguyễn Văn An".into(),
+                url: Some(url.to_string()),
+                platform: url.platform(),
+                kind: Kind::Account,
+                members: None,
+                admins: None,
+                unit: Some("Chi bộ thôn 1".into()),
+                status: domain::Status::Unknown,
+                classification: domain::Classification::Unknown,
+                official_of: None,
+                locality: None,
+                note: None,
+            }],
+        )
+        .unwrap();
+    let account = store.communities().unwrap()[0].id;
+    // The member claims the account as their own.
+    store
+        .declare(
+            "an",
+            &Participation {
+                member,
+                community: account,
+                role: ParticipationRole::Owner,
+                source: ParticipationSource::SelfDeclared,
+                since: None,
+                recorded: "2026-11-30".into(),
+            },
+        )
+        .unwrap();
+    let ingest = |store: &mut store::Store, id: &str| {
+        let file = data.join(format!("{id}.jsonl"));
+        std::fs::write(
+            &file,
+            serde_json::json!({
+                "id": id, "community_url": "https://www.facebook.com/groups/thachquang.cho",
+                "platform": "facebook", "published_at": "2026-11-29T08:00:00+07:00",
+                "author": "nguyen.van.an.99", "text": "Chợ phiên sáng chủ nhật"
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let opts = sokenh::posts::Options {
+            format: None,
+            community: None,
+            screen: false,
+        };
+        sokenh::posts::ingest_file(store, &data, &file, opts).unwrap();
+    };
+    let handles = |store: &mut store::Store| -> Vec<(String, Option<String>, bool)> {
+        store
+            .items_after(0, 100)
+            .unwrap()
+            .into_iter()
+            .map(|i| {
+                (
+                    i.source_id,
+                    i.author_handle,
+                    i.author_pseudonym.is_some_and(|p| p.len() == 64),
+                )
+            })
+            .collect()
+    };
+    // Unconfirmed, then rejected: the author stays a pseudonym.
+    ingest(&mut store, "p1");
+    store
+        .decide_ownership("chibo", member, account, false)
+        .unwrap();
+    ingest(&mut store, "p2");
+    // Confirmed: later posts keep the handle; earlier ones stay pseudonyms.
+    store
+        .decide_ownership("chibo", member, account, true)
+        .unwrap();
+    ingest(&mut store, "p3");
+    assert_eq!(
+        handles(&mut store),
+        [
+            ("p1".to_owned(), None, true),
+            ("p2".to_owned(), None, true),
+            ("p3".to_owned(), Some("nguyen.van.an.99".to_owned()), true),
+        ]
+    );
+}

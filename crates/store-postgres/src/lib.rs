@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_cases.sql"),
     include_str!("../migrations/0007_tokens.sql"),
+    include_str!("../migrations/0008_ownership.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -299,6 +300,35 @@ impl Backend for Postgres {
                 })
             })
             .collect()
+    }
+
+    fn set_ownership_decision(
+        &mut self,
+        member: MemberId,
+        community: CommunityId,
+        decision: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO ownership_decisions (member_id, community_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (member_id, community_id) DO UPDATE SET decision = excluded.decision, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                &[&member.0, &community.0, &decision, &by, &at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>> {
+        let rows = self
+            .client
+            .query("SELECT member_id, community_id, decision FROM ownership_decisions ORDER BY member_id, community_id", &[])
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| (MemberId(r.get(0)), CommunityId(r.get(1)), r.get(2)))
+            .collect())
     }
 
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool> {

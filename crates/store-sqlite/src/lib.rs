@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_cases.sql"),
     include_str!("../migrations/0007_tokens.sql"),
+    include_str!("../migrations/0008_ownership.sql"),
 ];
 
 /// The SQLite backend.
@@ -305,6 +306,36 @@ impl Backend for Sqlite {
                 since: r.get(4)?,
                 recorded: r.get(5)?,
             })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn set_ownership_decision(
+        &mut self,
+        member: MemberId,
+        community: CommunityId,
+        decision: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO ownership_decisions (member_id, community_id, decision, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (member_id, community_id) DO UPDATE SET decision = excluded.decision, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                params![member.0, community.0, decision, by, at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT member_id, community_id, decision FROM ownership_decisions ORDER BY member_id, community_id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok((MemberId(r.get(0)?), CommunityId(r.get(1)?), r.get(2)?))
         })
         .and_then(|rows| rows.collect())
         .map_err(db)

@@ -80,6 +80,13 @@ macro_rules! stories {
             $crate::api_tokens_are_kept_by_hash_and_revoked(&mut $fresh().0);
         }
         #[test]
+        fn a_claim_to_own_an_account_counts_only_once_decided() {
+            if !$available {
+                return;
+            }
+            $crate::a_claim_to_own_an_account_counts_only_once_decided(&mut $fresh().0);
+        }
+        #[test]
         fn audit_events_keep_at_most_a_few_kilobytes_of_what_users_send() {
             if !$available {
                 return;
@@ -525,6 +532,98 @@ pub fn a_failed_transaction_writes_nothing(store: &mut Store) {
         store.audit_events().unwrap().len(),
         3,
         "root unit, unit U, community A"
+    );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn a_claim_to_own_an_account_counts_only_once_decided(store: &mut Store) {
+    let unit = store
+        .create_unit("admin", "Chi bộ thôn 1", None, Some(15199))
+        .unwrap();
+    let member = store
+        .add_member(
+            "admin",
+            &NewMember {
+                unit: unit.id,
+                full_name: "Nguyễn Văn An".into(),
+                position: None,
+            },
+        )
+        .unwrap();
+    let mut account = record(
+        "Nguyễn Văn An",
+        "https://facebook.com/nguyen.van.an.99",
+        "Chi bộ thôn 1",
+        None,
+    );
+    account.kind = Kind::Account;
+    let group = record("Nhóm thôn 1", "zalo.me/g/AbC123", "Chi bộ thôn 1", None);
+    store
+        .import_communities("admin", "form", &[account, group])
+        .unwrap();
+    let ids: Vec<(CommunityId, Kind)> = store
+        .communities()
+        .unwrap()
+        .iter()
+        .map(|c| (c.id, c.kind))
+        .collect();
+    let account = ids.iter().find(|(_, k)| *k == Kind::Account).unwrap().0;
+    let group = ids.iter().find(|(_, k)| *k != Kind::Account).unwrap().0;
+    // Nothing to decide before a claim.
+    assert!(
+        store
+            .decide_ownership("chibo", member, account, true)
+            .is_err()
+    );
+    for community in [account, group] {
+        store
+            .declare(
+                "an",
+                &Participation {
+                    member,
+                    community,
+                    role: ParticipationRole::Owner,
+                    source: ParticipationSource::SelfDeclared,
+                    since: None,
+                    recorded: "2026-11-30".into(),
+                },
+            )
+            .unwrap();
+    }
+    // A claim alone changes nothing; only an account's ownership can be decided.
+    assert!(store.confirmed_ownerships().unwrap().is_empty());
+    assert!(
+        store
+            .decide_ownership("chibo", member, group, true)
+            .is_err()
+    );
+    store
+        .decide_ownership("chibo", member, account, false)
+        .unwrap();
+    assert!(store.confirmed_ownerships().unwrap().is_empty());
+    store
+        .decide_ownership("chibo", member, account, true)
+        .unwrap();
+    assert_eq!(store.confirmed_ownerships().unwrap(), [(member, account)]);
+    assert_eq!(
+        store.ownership_decisions().unwrap(),
+        [(member, account, "confirmed".to_owned())]
+    );
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("participation."))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "participation.declare",
+            "participation.declare",
+            "participation.reject",
+            "participation.confirm"
+        ]
     );
     assert!(store.verify_audit().unwrap().ok);
 }

@@ -51,6 +51,17 @@ pub trait Backend: Send {
     /// Inserts or updates; returns whether anything changed.
     fn upsert_participation(&mut self, p: &Participation) -> Result<bool>;
     fn participations(&mut self) -> Result<Vec<Participation>>;
+    /// Records the decision on a member's claim to own an account ("confirmed" or "rejected").
+    fn set_ownership_decision(
+        &mut self,
+        member: MemberId,
+        community: CommunityId,
+        decision: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<()>;
+    /// (member, community, decision) of every decided claim.
+    fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>>;
     /// Inserts; returns false when this member already signed this version.
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool>;
     fn commitments(&mut self) -> Result<Vec<Commitment>>;

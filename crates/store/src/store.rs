@@ -777,6 +777,67 @@ impl Store {
         self.db.participations()
     }
 
+    /// Decides a member's claim to own an account (confirmed or rejected), with its audit event.
+    /// Only a declared ownership of an account can be decided. A confirmation lets posts stored
+    /// from now on keep that account's handle; nothing stored before it changes.
+    pub fn decide_ownership(
+        &mut self,
+        actor: &str,
+        member: MemberId,
+        community: CommunityId,
+        confirmed: bool,
+    ) -> Result<()> {
+        let claimed = self.db.participations()?.into_iter().any(|p| {
+            p.member == member
+                && p.community == community
+                && p.role == domain::ParticipationRole::Owner
+        });
+        let account = self
+            .db
+            .communities()?
+            .into_iter()
+            .any(|c| c.id == community && c.kind == domain::Kind::Account);
+        if !(claimed && account) {
+            return Err(StoreError::Invalid(
+                "không có lời khai chủ sở hữu tài khoản này / no ownership claim of this account"
+                    .into(),
+            ));
+        }
+        let at = now();
+        let decision = if confirmed { "confirmed" } else { "rejected" };
+        self.transaction(|s| {
+            s.db.set_ownership_decision(member, community, decision, actor, &at)?;
+            s.audit(
+                actor,
+                if confirmed {
+                    "participation.confirm"
+                } else {
+                    "participation.reject"
+                },
+                "participation",
+                &format!("{member}:{community}"),
+                json!({"decision": decision}),
+                &at,
+            )
+        })
+    }
+
+    /// Claims of ownership an officer or the unit's administrator confirmed: (member, account).
+    pub fn confirmed_ownerships(&mut self) -> Result<Vec<(MemberId, CommunityId)>> {
+        Ok(self
+            .db
+            .ownership_decisions()?
+            .into_iter()
+            .filter(|(_, _, d)| d == "confirmed")
+            .map(|(m, c, _)| (m, c))
+            .collect())
+    }
+
+    /// Every decided claim: (member, account, "confirmed" or "rejected").
+    pub fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>> {
+        self.db.ownership_decisions()
+    }
+
     /// Records a signed code-of-conduct commitment; signing the same version twice changes nothing.
     pub fn sign(&mut self, actor: &str, c: &Commitment) -> Result<bool> {
         let at = now();

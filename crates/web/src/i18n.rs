@@ -78,6 +78,13 @@ const EN: &[(&str, &str)] = &[
         "The sign-in page had expired. Please sign in again.",
     ),
     ("Đổi mật khẩu", "Change password"),
+    (
+        "Tài khoản cá nhân khai là của mình",
+        "Personal accounts members declared as their own",
+    ),
+    ("Tài khoản", "Account"),
+    ("Xác nhận", "Confirm"),
+    ("Từ chối", "Reject"),
     ("Kiểm chứng và bộ luật", "Fact-checks and rules"),
     ("Thêm trang, kênh, nhóm", "Add a page, channel or group"),
     ("Hàng đợi cảnh báo", "Alert queue"),

@@ -447,6 +447,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao", get(pages::alerts))
         .route("/don-vi", get(pages::unit_members))
         .route("/don-vi/nhac-nho", post(pages::remind))
+        .route("/don-vi/so-huu", post(pages::decide_ownership))
         .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
         .route("/ky-cam-ket", post(pages::sign))
         .route("/canh-bao/ho-so", post(cases::from_alerts))

@@ -1459,10 +1459,36 @@ async fn unit_members_page(
                 (Role::UnitAdmin, Some(unit)) => s.unit_notices(unit)?,
                 _ => Vec::new(),
             };
-            Ok((rows, notices))
+            // Claims to own a personal account, in scope, with their decision so far.
+            let decisions = s.ownership_decisions()?;
+            let communities = s.communities()?;
+            let shown: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+            let claims: Vec<OwnershipClaim> = participations
+                .iter()
+                .filter(|p| {
+                    p.role == domain::ParticipationRole::Owner && shown.contains(&p.member.0)
+                })
+                .filter_map(|p| {
+                    let c = communities
+                        .iter()
+                        .find(|c| c.id == p.community && c.kind == domain::Kind::Account)?;
+                    let member = rows.iter().find(|r| r.0 == p.member.0)?;
+                    Some(OwnershipClaim {
+                        member: p.member.0,
+                        member_name: member.1.clone(),
+                        community: c.id.0,
+                        account: c.url.clone().unwrap_or_else(|| c.name.clone()),
+                        decision: decisions
+                            .iter()
+                            .find(|(m, k, _)| *m == p.member && *k == p.community)
+                            .map(|(_, _, d)| d.clone()),
+                    })
+                })
+                .collect();
+            Ok((rows, notices, claims))
         })
         .await;
-    let (rows, notices) = match loaded {
+    let (rows, notices, claims) = match loaded {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
@@ -1486,6 +1512,34 @@ async fn unit_members_page(
                 }
             }
             p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
+            @if !claims.is_empty() {
+                h2 { (crate::i18n::tr(user.lang, "Tài khoản cá nhân khai là của mình")) }
+                p.note { "Bài đăng của một tài khoản chỉ giữ tên thật của tài khoản sau khi được xác nhận đúng là của người khai; trước đó và khi bị từ chối, tác giả vẫn chỉ là bí danh. Xác nhận không đổi các bài đã lưu trước đó." }
+                table {
+                    tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Tài khoản")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } th { "" } }
+                    @for c in &claims {
+                        tr {
+                            td { (c.member_name) } td { (c.account) }
+                            td { (match c.decision.as_deref() { Some("confirmed") => "Đã xác nhận", Some(_) => "Đã từ chối", None => "Chờ xác nhận" }) }
+                            td {
+                                @if may_decide_ownership(user.session.user.role) {
+                                    @for (value, label) in [("confirmed", "Xác nhận"), ("rejected", "Từ chối")] {
+                                        @if c.decision.as_deref() != Some(value) {
+                                            form.inline method="post" action="/don-vi/so-huu" {
+                                                input type="hidden" name="csrf" value=(user.session.csrf);
+                                                input type="hidden" name="member" value=(c.member);
+                                                input type="hidden" name="community" value=(c.community);
+                                                input type="hidden" name="decision" value=(value);
+                                                button type="submit" { (crate::i18n::tr(user.lang, label)) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Kê khai")) } th { (crate::i18n::tr(user.lang, "Cam kết")) } th { "" } }
                 @for (id, name, unit, declared, signed) in &rows {
@@ -1508,6 +1562,86 @@ async fn unit_members_page(
         },
     )
     .into_response()
+}
+
+/// A member's claim to own a personal account, as the follow-up page lists it.
+struct OwnershipClaim {
+    member: i64,
+    member_name: String,
+    community: i64,
+    account: String,
+    decision: Option<String>,
+}
+
+/// Who decides a member's claim to own an account: the administrator, and a unit's
+/// administrator for its own members.
+fn may_decide_ownership(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::UnitAdmin)
+}
+
+#[derive(Deserialize)]
+pub struct OwnershipForm {
+    csrf: String,
+    member: i64,
+    community: i64,
+    decision: String,
+}
+
+/// Confirms or rejects a member's claim to own an account (audited).
+pub async fn decide_ownership(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<OwnershipForm>,
+) -> Response {
+    if let Some(r) = refused(&user, &form.csrf, may_decide_ownership) {
+        return r;
+    }
+    let confirmed = match form.decision.as_str() {
+        "confirmed" => true,
+        "rejected" => false,
+        _ => return error_page(StatusCode::BAD_REQUEST, "Quyết định không hợp lệ."),
+    };
+    let u = user.session.user.clone();
+    let done = state
+        .write(move |s| {
+            let units = s.units()?;
+            let scope = visible_units(&units, &u);
+            let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == form.member) else {
+                return Ok(None);
+            };
+            let unit = units
+                .iter()
+                .find(|x| x.id == m.unit)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            if scope.as_ref().is_some_and(|names| !names.contains(&unit)) {
+                return Ok(Some(false));
+            }
+            s.decide_ownership(
+                &u.username,
+                m.id,
+                domain::CommunityId(form.community),
+                confirmed,
+            )?;
+            Ok(Some(true))
+        })
+        .await;
+    match done {
+        Ok(Some(true)) => {
+            let said = if confirmed {
+                "Đã xác nhận tài khoản là của người khai."
+            } else {
+                "Đã từ chối lời khai; tác giả vẫn là bí danh."
+            };
+            unit_members_page(&state, &user, Some(said.into())).await
+        }
+        Ok(Some(false)) => forbidden(),
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có người này."),
+        Err(e) => match e.downcast_ref::<store::StoreError>() {
+            Some(store::StoreError::Invalid(m)) => error_page(StatusCode::BAD_REQUEST, m),
+            _ => internal(e),
+        },
+    }
 }
 
 #[derive(Deserialize)]
