@@ -50,11 +50,17 @@ fn unreadable(path: &Path, e: impl std::fmt::Display) -> IngestError {
 
 fn read_csv(path: &Path) -> Result<Vec<Row>, IngestError> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-    let content: String = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        // Old exports from Excel are Windows-1252 (or a legacy Vietnamese font read as it).
-        Err(_) => text::decode_bytes(bytes).text,
+    let content: String = match text::utf16_with_bom(&bytes) {
+        // Excel's "Unicode Text": UTF-16 with a BOM, tab-separated.
+        Some(s) => s,
+        None => {
+            let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+            match std::str::from_utf8(bytes) {
+                Ok(s) => s.to_owned(),
+                // Old exports from Excel are Windows-1252 (or a legacy Vietnamese font read as it).
+                Err(_) => text::decode_bytes(bytes).text,
+            }
+        }
     };
     let first = content.lines().take(20).collect::<Vec<_>>().join("\n");
     let delimiter = [b',', b';', b'\t']

@@ -1,6 +1,10 @@
 //! Numbers as Vietnamese offices write them: "1.234" (dot for thousands), "2,5K", "1,2 triệu",
 //! "12 nghìn", "khoảng 300", "500+".
 
+/// The most members a page, channel or group can have: more than any platform's largest. A
+/// larger figure in a sheet or a form is a slip or a forgery, and is refused.
+pub const MAX_MEMBERS: u64 = 5_000_000_000;
+
 /// Reads a count, or None when the text holds no readable number.
 pub fn parse_count(s: &str) -> Option<u64> {
     let f = text::fold(s);

@@ -355,8 +355,13 @@ fn parse_row<'a>(
     };
     let members = get(Col::Members).and_then(|m| {
         let n = parse_count(m);
-        if n.is_none() {
-            warnings.push(issue(Col::Members, format!("không đọc được số thành viên «{m}»; để trống / unreadable member count, left empty")));
+        match n {
+            None => warnings.push(issue(Col::Members, format!("không đọc được số thành viên «{m}»; để trống / unreadable member count, left empty"))),
+            Some(n) if n > crate::numbers::MAX_MEMBERS => {
+                warnings.push(issue(Col::Members, format!("số thành viên «{m}» vượt mức có thể có; để trống / impossible member count, left empty")));
+                return None;
+            }
+            Some(_) => {}
         }
         n
     });

@@ -283,6 +283,32 @@ fn csv_with_english_header_and_semicolons() {
 }
 
 #[test]
+fn a_sheet_saved_as_unicode_text_is_read_in_either_byte_order() {
+    // Excel's "Unicode Text": UTF-16 with a byte-order mark, tab-separated.
+    let text = "Tên trang, kênh, hội, nhóm\tĐường dẫn (link)\tĐơn vị\r\nCông an xã Thạch Quảng\thttps://facebook.com/congan.thachquang\tCông an xã\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bom, little) in [
+        ("le.txt", [0xFF, 0xFE], true),
+        ("be.txt", [0xFE, 0xFF], false),
+    ] {
+        let mut bytes = bom.to_vec();
+        for u in text.encode_utf16() {
+            bytes.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let sheet = registry::read(&path, &Options::default()).unwrap();
+        assert_eq!(sheet.records.len(), 1, "{name}: {sheet:?}");
+        assert_eq!(sheet.records[0].1.name, "Công an xã Thạch Quảng");
+        assert_eq!(sheet.records[0].1.unit.as_deref(), Some("Công an xã"));
+    }
+}
+
+#[test]
 fn a_tcvn3_sheet_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tcvn3.xlsx");
@@ -337,4 +363,22 @@ fn export_reads_back() {
     let a: Vec<&domain::CommunityRecord> = sheet.records.iter().map(|(_, r)| r).collect();
     let b: Vec<&domain::CommunityRecord> = again.records.iter().map(|(_, r)| r).collect();
     assert_eq!(a, b);
+}
+
+#[test]
+fn an_impossible_member_count_is_left_empty_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.csv");
+    std::fs::write(
+        &path,
+        "name;url;members\nChợ Thạch Quảng;https://facebook.com/groups/chothachquang;99999 tỷ\nTin xã;https://facebook.com/tinxa;1.500\n",
+    )
+    .unwrap();
+    let sheet = registry::read(&path, &Options::default()).unwrap();
+    assert_eq!(sheet.records.len(), 2);
+    assert_eq!(sheet.records[0].1.members, None);
+    assert_eq!(sheet.records[1].1.members, Some(1500));
+    assert_eq!(sheet.warnings.len(), 1, "{:?}", sheet.warnings);
+    assert_eq!(sheet.warnings[0].row, 2);
+    assert!(sheet.warnings[0].reason.contains("vượt mức"));
 }

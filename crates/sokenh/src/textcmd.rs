@@ -68,6 +68,12 @@ pub fn run(cmd: TextCmd) -> Result<()> {
         TextCmd::Decode { file } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("không đọc được {} / cannot read", file.display()))?;
+            if text::looks_binary(&bytes) {
+                anyhow::bail!(
+                    "{} không phải tệp văn bản (có byte NUL hoặc ký tự điều khiển) / not a text file",
+                    file.display()
+                );
+            }
             let d = text::decode_bytes(&bytes);
             match d.encoding {
                 Some(enc) => eprintln!(

@@ -312,3 +312,34 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(status.code(), Some(141));
 }
+
+#[test]
+fn text_decode_reads_utf16_and_refuses_binary_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = dir.path().join("unicode.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "Công an xã Thạch Quảng".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    std::fs::write(&utf16, bytes).unwrap();
+    let out = sokenh(dir.path(), &["text", "decode", utf16.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Công an xã Thạch Quảng"
+    );
+    let binary = dir.path().join("anh.png");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let out = sokenh(dir.path(), &["text", "decode", binary.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("không phải tệp văn bản"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -1558,6 +1558,20 @@ fn the_administrator_creates_accounts_units_and_tokens() {
         "/doi-mat-khau"
     );
 
+    // A unit given to a role that sees every unit would mean nothing: refused, not ignored.
+    let r = post(
+        &s,
+        "/quan-tri/ma-api",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("name", "đồng bộ sai"),
+            ("role", "analyst"),
+            ("unit", &dong_tam),
+        ],
+    );
+    assert!(r.body.contains("xem mọi đơn vị"), "{}", r.body);
+    assert!(!r.body.contains("sk_"), "no token made");
     // A token made here works on the API until it is revoked here.
     let r = post(
         &s,

@@ -26,7 +26,7 @@ pub use extract::{CCCD_PROVINCE_CODES, Entity, EntityKind, extract, is_citizen_i
 pub use fold::{fold, fold_into};
 pub use legacy::{
     Decoded, Encoding, THRESHOLD as LEGACY_THRESHOLD, decode_as, decode_bytes, decode_str,
-    decode_str_as, detect_str,
+    decode_str_as, detect_str, looks_binary, utf16_with_bom,
 };
 pub use skeleton::{is_invisible, skeleton};
 pub use syllable::is_syllable;

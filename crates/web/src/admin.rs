@@ -146,6 +146,13 @@ fn unit_for(role: Role, unit: &str) -> Result<Option<domain::UnitId>, String> {
     if role == Role::UnitAdmin && unit.is_none() {
         return Err("Quản trị đơn vị cần chọn đơn vị.".into());
     }
+    // A role that sees every unit would silently ignore a unit: say so instead.
+    if unit.is_some() && (role.sees_all_units() || role == Role::Analyst) {
+        return Err(format!(
+            "Vai trò «{}» xem mọi đơn vị; không gán đơn vị cho vai trò này.",
+            role.label_vi()
+        ));
+    }
     Ok(unit)
 }
 

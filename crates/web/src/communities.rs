@@ -312,8 +312,15 @@ fn apply(
         "" => None,
         m => Some(
             m.replace(['.', ',', ' '], "")
-                .parse()
-                .map_err(|_| format!("Số thành viên «{m}» không phải là số."))?,
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= ingest::numbers::MAX_MEMBERS)
+                .ok_or_else(|| {
+                    format!(
+                        "Số thành viên «{m}» không phải là số từ 0 đến {}.",
+                        text::thousands(ingest::numbers::MAX_MEMBERS as i64)
+                    )
+                })?,
         ),
     };
     r.note = some(&f.note);

@@ -1190,7 +1190,7 @@ fn sheet_extension(bytes: &[u8]) -> Option<&'static str> {
         )
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         Some("xls")
-    } else if !bytes.is_empty() && !bytes.iter().take(4096).any(|&b| b == 0) {
+    } else if !bytes.is_empty() && !text::looks_binary(bytes) {
         Some("csv")
     } else {
         None
