@@ -354,6 +354,7 @@ fn main() {
         default_hook(info);
     }));
     let cli = Cli::parse();
+    let data_dir = cli.data.clone();
     if let Err(e) = run(cli) {
         let broken_pipe = e.chain().any(|c| {
             c.downcast_ref::<std::io::Error>()
@@ -363,8 +364,40 @@ fn main() {
             std::process::exit(141);
         }
         eprintln!("lỗi / error: {e:#}");
+        if let Some(hint) = storage_hint(&e, data_dir.as_deref()) {
+            eprintln!("{hint}");
+        }
         std::process::exit(1);
     }
+}
+
+/// When an error comes from a data dir that cannot be written (read-only, full, not ours), a
+/// line naming the directory and what to check.
+fn storage_hint(e: &anyhow::Error, data_dir: Option<&std::path::Path>) -> Option<String> {
+    use std::io::ErrorKind;
+    let io = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                ErrorKind::PermissionDenied
+                    | ErrorKind::ReadOnlyFilesystem
+                    | ErrorKind::StorageFull
+                    | ErrorKind::QuotaExceeded
+            )
+        })
+    });
+    let text = format!("{e:#}").to_lowercase();
+    let sqlite = ["readonly", "read-only", "disk is full", "disk i/o error"]
+        .iter()
+        .any(|w| text.contains(w));
+    (io || sqlite).then(|| {
+        let dir = data_dir.unwrap_or(std::path::Path::new("sokenh-data"));
+        format!(
+            "Thư mục dữ liệu {} không ghi được (chỉ đọc, hết chỗ hoặc không có quyền): kiểm tra quyền và dung lượng đĩa. / The data dir {} cannot be written (read-only, full or not permitted).",
+            dir.display(),
+            dir.display()
+        )
+    })
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -975,4 +1008,20 @@ fn serve(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod storage_tests {
+    #[test]
+    fn a_full_or_read_only_data_dir_is_named() {
+        let full = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            .context("ghi tệp");
+        let hint = super::storage_hint(&full, Some(std::path::Path::new("/srv/sokenh")))
+            .expect("a hint");
+        assert!(hint.contains("/srv/sokenh") && hint.contains("hết chỗ"), "{hint}");
+        let ro = anyhow::anyhow!("lỗi cơ sở dữ liệu: attempt to write a readonly database");
+        assert!(super::storage_hint(&ro, None).unwrap().contains("sokenh-data"));
+        let other = anyhow::anyhow!("không có trang này");
+        assert_eq!(super::storage_hint(&other, None), None);
+    }
 }

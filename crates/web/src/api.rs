@@ -604,6 +604,7 @@ pub async fn reports(
     let figures = state.figures.clone();
     let actor = caller.name.clone();
     let code = q.period.clone();
+    let _turn = state.heavy_store.acquire().await;
     let result = state
         .with_store(move |s| {
             let f = figures(s, from, to)?;

@@ -155,6 +155,10 @@ pub struct AppState {
     /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
     /// so sign-in and pages keep their share of the cores.
     pub(crate) heavy: tokio::sync::Semaphore,
+    /// Heavy reads that hold the store (a year's figures through the API, the register export):
+    /// one at a time, so requests that need the store a moment (sign-in, pages) get it between
+    /// them instead of behind a queue of them.
+    pub(crate) heavy_store: tokio::sync::Semaphore,
     /// What most pages read — units, the register, alerts, cases — loaded at most every
     /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
     snapshot: Mutex<Option<Arc<Snapshot>>>,
@@ -206,6 +210,7 @@ impl AppState {
             address_failures: Mutex::new(HashMap::new()),
             figures_busy: tokio::sync::Mutex::new(()),
             heavy: tokio::sync::Semaphore::new(2),
+            heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),

@@ -1354,6 +1354,7 @@ pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn)
         return forbidden();
     }
     let u = user.session.user.clone();
+    let _turn = state.heavy_store.acquire().await;
     let made = state
         .with_store(move |s| {
             let units = s.units()?;
