@@ -1,6 +1,6 @@
 //! The spreadsheet reader on any bytes: the ZIP guard first (as the upload path runs it), then
-//! the whole read as an xlsx and an ods (a ZIP), else as an xls or a csv by the first byte. Nothing may panic, abort, or
-//! run past libFuzzer's memory limit.
+//! the whole read as an xlsx and an ods (a ZIP), else as an xls or a csv by the first byte.
+//! Nothing may panic, abort, or run past libFuzzer's memory limit.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
