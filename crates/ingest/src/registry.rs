@@ -365,34 +365,60 @@ fn parse_row<'a>(
         }
         n
     });
+    // A status word in the classification column (or the other way round) is taken where it
+    // belongs, in Vietnamese or as its English id ("official", "verified").
+    let mut status_from_class = None;
     let mut classification = get(Col::Classification)
         .and_then(|c| {
             let v = Classification::parse_word(c);
             if v.is_none() {
-                warnings.push(issue(
-                    Col::Classification,
-                    format!("không hiểu phân loại «{c}» / unknown classification"),
-                ));
+                status_from_class = Status::parse_word(c);
+                if status_from_class.is_none() {
+                    warnings.push(issue(
+                        Col::Classification,
+                        format!("không hiểu phân loại «{c}» / unknown classification"),
+                    ));
+                }
             }
             v
         })
         .unwrap_or(Classification::Unknown);
     let status = match get(Col::Status) {
-        None => Status::Unknown,
+        None => status_from_class.unwrap_or(Status::Unknown),
         Some(s) => {
-            if Classification::parse_word(s) == Some(Classification::Official) {
+            let as_class = Classification::parse_word(s);
+            if as_class == Some(Classification::Official) {
                 // "Chính thức" in a status column means the unit's official channel, verified.
                 classification = Classification::Official;
             }
-            Status::parse_word(s).unwrap_or_else(|| {
-                warnings.push(issue(
-                    Col::Status,
-                    format!("không hiểu trạng thái «{s}»; để «Chưa xác định» / unknown status"),
-                ));
-                Status::Unknown
-            })
+            match (Status::parse_word(s), as_class) {
+                (Some(st), _) => st,
+                (None, Some(Classification::Official)) => Status::Verified,
+                (None, Some(c)) => {
+                    if classification == Classification::Unknown {
+                        classification = c;
+                    }
+                    Status::Unknown
+                }
+                (None, None) => {
+                    warnings.push(issue(
+                        Col::Status,
+                        format!("không hiểu trạng thái «{s}»; để «Chưa xác định» / unknown status"),
+                    ));
+                    Status::Unknown
+                }
+            }
         }
     };
+    if url.is_none() && platform != Platform::Zalo {
+        warnings.push(issue(
+            Col::Url,
+            format!(
+                "không có đường dẫn: trang {} này được giữ nhưng không khử trùng lặp hay theo dõi được cho đến khi có đường dẫn / no link: kept, but it cannot be de-duplicated or monitored until it has one",
+                platform.label_vi()
+            ),
+        ));
+    }
     let unit = get(Col::Unit)
         .map(str::to_owned)
         .or_else(|| opts.default_unit.clone());

@@ -382,3 +382,33 @@ fn an_impossible_member_count_is_left_empty_with_a_warning() {
     assert_eq!(sheet.warnings[0].row, 2);
     assert!(sheet.warnings[0].reason.contains("vượt mức"));
 }
+
+#[test]
+fn english_ids_are_read_in_either_column_and_a_page_without_a_link_is_kept_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.csv");
+    std::fs::write(
+        &path,
+        "name;url;platform;status;classification\n\
+         UBND xã;https://facebook.com/ubnd.thachquang;;official;\n\
+         Chợ Thạch Quảng;https://facebook.com/groups/chothachquang;;;watch\n\
+         Trang tin thôn;;facebook;;\n\
+         Nhóm Zalo thôn 1;;zalo;;\n",
+    )
+    .unwrap();
+    let sheet = registry::read(&path, &Options::default()).unwrap();
+    let r: Vec<_> = sheet.records.iter().map(|(_, r)| r).collect();
+    assert_eq!(r.len(), 4, "{sheet:?}");
+    assert_eq!(
+        (r[0].status, r[0].classification),
+        (domain::Status::Verified, domain::Classification::Official)
+    );
+    assert_eq!(
+        (r[1].status, r[1].classification),
+        (domain::Status::Watch, domain::Classification::Unknown)
+    );
+    // Only the Facebook page without a link is warned about; a Zalo group often has none.
+    assert_eq!(sheet.warnings.len(), 1, "{:?}", sheet.warnings);
+    assert_eq!(sheet.warnings[0].row, 4);
+    assert!(sheet.warnings[0].reason.contains("không có đường dẫn"));
+}

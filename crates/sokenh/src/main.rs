@@ -1016,11 +1016,18 @@ mod storage_tests {
     fn a_full_or_read_only_data_dir_is_named() {
         let full = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::StorageFull))
             .context("ghi tệp");
-        let hint = super::storage_hint(&full, Some(std::path::Path::new("/srv/sokenh")))
-            .expect("a hint");
-        assert!(hint.contains("/srv/sokenh") && hint.contains("hết chỗ"), "{hint}");
+        let hint =
+            super::storage_hint(&full, Some(std::path::Path::new("/srv/sokenh"))).expect("a hint");
+        assert!(
+            hint.contains("/srv/sokenh") && hint.contains("hết chỗ"),
+            "{hint}"
+        );
         let ro = anyhow::anyhow!("lỗi cơ sở dữ liệu: attempt to write a readonly database");
-        assert!(super::storage_hint(&ro, None).unwrap().contains("sokenh-data"));
+        assert!(
+            super::storage_hint(&ro, None)
+                .unwrap()
+                .contains("sokenh-data")
+        );
         let other = anyhow::anyhow!("không có trang này");
         assert_eq!(super::storage_hint(&other, None), None);
     }
