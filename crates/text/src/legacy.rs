@@ -264,6 +264,42 @@ fn vni_modifier(c: char) -> Option<(Target, &'static str)> {
     })
 }
 
+/// Text saved as UTF-16 with its byte-order mark (Excel's "Unicode Text", Notepad's "Unicode"),
+/// little- or big-endian; None without a BOM. Unpaired surrogates become U+FFFD.
+pub fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (rest, little) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect(),
+    )
+}
+
+/// Whether bytes are not text at all (an image, an archive, a program): a NUL byte or many
+/// control characters in the first 8 KiB, UTF-16 with a BOM excepted.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    if utf16_with_bom(bytes).is_some() {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    head.contains(&0) || controls * 10 > head.len().max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,40 +352,4 @@ mod tests {
             assert_eq!(decode_str(s), s);
         }
     }
-}
-
-/// Text saved as UTF-16 with its byte-order mark (Excel's "Unicode Text", Notepad's "Unicode"),
-/// little- or big-endian; None without a BOM. Unpaired surrogates become U+FFFD.
-pub fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
-    let (rest, little) = match bytes {
-        [0xFF, 0xFE, rest @ ..] => (rest, true),
-        [0xFE, 0xFF, rest @ ..] => (rest, false),
-        _ => return None,
-    };
-    let units = rest.chunks_exact(2).map(|p| {
-        if little {
-            u16::from_le_bytes([p[0], p[1]])
-        } else {
-            u16::from_be_bytes([p[0], p[1]])
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or('\u{FFFD}'))
-            .collect(),
-    )
-}
-
-/// Whether bytes are not text at all (an image, an archive, a program): a NUL byte or many
-/// control characters in the first 8 KiB, UTF-16 with a BOM excepted.
-pub fn looks_binary(bytes: &[u8]) -> bool {
-    if utf16_with_bom(bytes).is_some() {
-        return false;
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
-    head.contains(&0) || controls * 10 > head.len().max(1)
 }
