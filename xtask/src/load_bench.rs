@@ -13,51 +13,18 @@
 //! connections were closed and opened again, and the server's peak memory (VmHWM).
 
 use anyhow::{Context, Result, bail};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub fn run(seconds: u64) -> Result<()> {
-    let status = Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "-q",
-            "-p",
-            "sokenh",
-            "--bin",
-            "sokenh",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("building sokenh failed");
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let bin = crate::web_bench::release_sokenh()?;
     let dir = tempfile::tempdir()?;
-    let mut server = Command::new(target.join("release/sokenh"))
-        .arg("--data")
-        .arg(dir.path())
-        .args(["demo", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("start sokenh demo")?;
+    let (mut server, addr) =
+        crate::web_bench::start(&bin, dir.path(), &["demo", "--bind", "127.0.0.1:0"])?;
     let pid = server.id();
-    let mut lines = BufReader::new(server.stdout.take().context("stdout")?).lines();
-    let addr: SocketAddr = loop {
-        let line = lines.next().context("the server printed nothing")??;
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap_or("").parse()?;
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

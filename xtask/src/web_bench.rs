@@ -14,26 +14,7 @@ pub fn run(posts: u64) -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is not installed (apt-get install wrk)");
     }
-    let status = Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "-q",
-            "-p",
-            "sokenh",
-            "--bin",
-            "sokenh",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("building sokenh failed");
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    // The same target directory cargo just built into (CARGO_TARGET_DIR when set).
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let bin = target.join("release/sokenh");
+    let bin = release_sokenh()?;
 
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
@@ -68,23 +49,8 @@ pub fn run(posts: u64) -> Result<()> {
         );
     }
 
-    let mut server = Command::new(&bin)
-        .arg("--data")
-        .arg(&data)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("start sokenh serve")?;
-    let pid = server.id();
-    let mut lines = BufReader::new(server.stdout.take().context("stdout")?).lines();
-    let base = loop {
-        let line = lines.next().context("the server printed nothing")??;
-        if let Some(rest) = line.split("http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap_or(""));
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (mut server, addr) = start(&bin, &data, &["serve", "--bind", "127.0.0.1:0"])?;
+    let (pid, base) = (server.id(), format!("http://{addr}"));
     let result = measure(&base, pid);
     let _ = server.kill();
     let _ = server.wait();
@@ -97,14 +63,15 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         .http_status_as_error(false)
         .build()
         .into();
+    let cookie_of = |r: &ureq::http::Response<ureq::Body>| {
+        r.headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    };
     let mut page = agent.get(format!("{base}/dang-nhap")).call()?;
-    let login_cookie = page
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .context("no sign-in cookie")?
-        .to_owned();
+    let login_cookie = cookie_of(&page).context("no sign-in cookie")?;
     let body = page.body_mut().read_to_string()?;
     let at = body
         .find("name=\"csrf\" value=\"")
@@ -119,13 +86,7 @@ fn measure(base: &str, pid: u32) -> Result<()> {
             ("username", "congan"),
             ("password", "bench-password-2026"),
         ])?;
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .context("no session cookie")?
-        .to_owned();
+    let cookie = cookie_of(&r).context("no session cookie")?;
     // The first dashboard computes the month's figures (then reused for a minute): time it apart.
     let t = Instant::now();
     let first = agent
@@ -189,4 +150,53 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         field("VmHWM:")
     );
     Ok(())
+}
+
+/// Builds the release binary of sokenh and gives its path (in CARGO_TARGET_DIR when set).
+pub fn release_sokenh() -> Result<std::path::PathBuf> {
+    let status = Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "sokenh",
+            "--bin",
+            "sokenh",
+        ])
+        .status()?;
+    if !status.success() {
+        bail!("building sokenh failed");
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/sokenh"))
+}
+
+/// Runs `sokenh --data DATA ARGS…` (a command that serves) and waits for the address it prints;
+/// its output is drained from then on.
+pub fn start(
+    bin: &std::path::Path,
+    data: &std::path::Path,
+    args: &[&str],
+) -> Result<(std::process::Child, std::net::SocketAddr)> {
+    let mut server = Command::new(bin)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("start sokenh")?;
+    let mut lines = BufReader::new(server.stdout.take().context("stdout")?).lines();
+    let addr = loop {
+        let line = lines.next().context("the server printed nothing")??;
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap_or("").parse()?;
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok((server, addr))
 }

@@ -1565,6 +1565,30 @@ async fn unit_members_page(
     .into_response()
 }
 
+/// The member with this id, if any, and whether it is in the user's scope (`Err` when not: ids
+/// are guessable, so a form naming a member of another unit is refused).
+fn member_in_scope(
+    s: &mut store::Store,
+    user: &domain::User,
+    id: i64,
+) -> anyhow::Result<Option<Result<domain::Member, ()>>> {
+    let units = s.units()?;
+    let scope = visible_units(&units, user);
+    let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == id) else {
+        return Ok(None);
+    };
+    let unit = units
+        .iter()
+        .find(|x| x.id == m.unit)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    Ok(Some(if scope.is_some_and(|names| !names.contains(&unit)) {
+        Err(())
+    } else {
+        Ok(m)
+    }))
+}
+
 /// A member's claim to own a personal account, as the follow-up page lists it.
 struct OwnershipClaim {
     member: i64,
@@ -1605,19 +1629,11 @@ pub async fn decide_ownership(
     let u = user.session.user.clone();
     let done = state
         .write(move |s| {
-            let units = s.units()?;
-            let scope = visible_units(&units, &u);
-            let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == form.member) else {
-                return Ok(None);
+            let m = match member_in_scope(s, &u, form.member)? {
+                Some(Ok(m)) => m,
+                Some(Err(())) => return Ok(Some(false)),
+                None => return Ok(None),
             };
-            let unit = units
-                .iter()
-                .find(|x| x.id == m.unit)
-                .map(|x| x.name.clone())
-                .unwrap_or_default();
-            if scope.as_ref().is_some_and(|names| !names.contains(&unit)) {
-                return Ok(Some(false));
-            }
             s.decide_ownership(
                 &u.username,
                 m.id,
@@ -1664,19 +1680,11 @@ pub async fn remind(
     let member = form.member;
     let done = state
         .with_store(move |s| {
-            let units = s.units()?;
-            let scope = visible_units(&units, &u);
-            let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == member) else {
-                return Ok(None);
-            };
-            let unit = units
-                .iter()
-                .find(|x| x.id == m.unit)
-                .map(|x| x.name.clone())
-                .unwrap_or_default();
             // No reminding members of another unit (ids are guessable).
-            if scope.as_ref().is_some_and(|names| !names.contains(&unit)) {
-                return Ok(Some(false));
+            match member_in_scope(s, &u, member)? {
+                Some(Ok(_)) => {}
+                Some(Err(())) => return Ok(Some(false)),
+                None => return Ok(None),
             }
             s.record(
                 &u.username,
