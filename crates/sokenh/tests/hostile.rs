@@ -190,6 +190,22 @@ fn spreadsheet_bombs_are_refused_and_the_server_keeps_serving_in_bounded_memory(
 }
 
 #[test]
+fn a_legacy_xls_is_not_taken_from_the_web() {
+    // Its reader allocates the sheet's declared dimensions before anything can check them: a
+    // DIMENSIONS record of four billion rows would abort the server. Refused, with what to do.
+    let tmp = tempfile::tempdir().unwrap();
+    let s = common::start_demo(tmp.path());
+    let admin = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let page = get(&s, "/so-dang-ky", Some(&admin));
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.resize(4096, 0);
+    let r = upload(&s, &admin, &csrf(&page.body), "so.xls", &xls);
+    assert_eq!(r.status, 415, "{}", r.body);
+    assert!(r.body.contains("lưu thành .xlsx"), "{}", r.body);
+    assert_eq!(get(&s, "/so-dang-ky", Some(&admin)).status, 200);
+}
+
+#[test]
 fn an_ordinary_workbook_still_imports() {
     // The guard refuses bombs, not spreadsheets: the same real workbook imports its row.
     let tmp = tempfile::tempdir().unwrap();

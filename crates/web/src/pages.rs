@@ -1224,9 +1224,17 @@ pub async fn import_register(
     let Some(ext) = sheet_extension(&head) else {
         return error_page(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Không phải bảng tính Excel (.xlsx, .xls), .ods hay .csv.",
+            "Không phải bảng tính Excel (.xlsx), .ods hay .csv.",
         );
     };
+    if ext == "xls" {
+        // The old binary format cannot be checked before its reader allocates what it declares
+        // (calamine reserves a sheet's declared dimensions): not taken from the web.
+        return error_page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Tệp Excel 97-2003 (.xls) không nhận qua trang web vì không kiểm tra trước được: hãy mở bằng Excel hoặc LibreOffice và lưu thành .xlsx (hoặc .csv) rồi tải lên lại. / Legacy .xls is not accepted here: save it as .xlsx.",
+        );
+    }
     let u = user.session.user.clone();
     let units = match state.snapshot().await {
         Ok(snap) => snap.units.clone(),
