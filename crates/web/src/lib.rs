@@ -5,6 +5,10 @@
 //! change; roles and unit scope as DESIGN.md says; security headers on every response; and the
 //! JSON API under `/api/v1` (401 without a session).
 //!
+//! Served by its own accept loop ([`serve_on`]: header and request timeouts, connections capped
+//! per address and in all); a panic in a request is answered 500 with a reference and leaves no
+//! lock poisoned; uploads are checked for role before their body is read.
+//!
 //! The store is shared behind a mutex and used from blocking tasks; what the dashboard shows
 //! comes from a figures function the binary hands in (`sokenh::report::figures`, the same numbers
 //! the periodic report prints).
