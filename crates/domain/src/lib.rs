@@ -12,6 +12,7 @@ mod entities;
 mod enums;
 mod factcheck;
 mod item;
+mod permission;
 mod url;
 
 pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
@@ -20,4 +21,5 @@ pub use entities::*;
 pub use enums::*;
 pub use factcheck::{FactCheck, Verdict};
 pub use item::{Item, MediaRef, Metrics, NewItem, StoredAlert, StoredSignal};
+pub use permission::Permission;
 pub use url::{CanonicalUrl, CommunityKey, UrlError};

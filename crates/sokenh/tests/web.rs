@@ -15,77 +15,49 @@ fn start(data: &Path) -> Server {
 
 #[test]
 fn every_role_gets_exactly_its_routes() {
+    use domain::{Permission as P, Role};
     let tmp = tempfile::tempdir().unwrap();
     let s = start(tmp.path());
-    // role → expected status for each route below.
-    let routes = [
-        "/tong-quan",
-        "/so-dang-ky",
-        "/nhat-ky",
-        "/canh-bao",
-        "/ke-khai",
-        "/don-vi",
-        "/so-dang-ky/xuat",
-        "/api/v1/communities",
-        "/api/v1/units",
-        "/ho-so",
-        "/tim-kiem?q=thach+quang",
-        "/so-dang-ky/moi",
-        "/quan-tri",
-        "/kiem-chung",
+    // Each route and the permission it needs; what each role gets is derived from `Role::can`
+    // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
+    let routes: [(&str, P); 14] = [
+        ("/tong-quan", P::ViewRegister),
+        ("/so-dang-ky", P::ViewRegister),
+        ("/nhat-ky", P::ViewAudit),
+        ("/canh-bao", P::ViewAlerts),
+        ("/ke-khai", P::Declare),
+        ("/don-vi", P::FollowUp),
+        ("/so-dang-ky/xuat", P::ViewRegister),
+        ("/api/v1/communities", P::ViewRegister),
+        ("/api/v1/units", P::ViewRegister),
+        ("/ho-so", P::ViewCases),
+        ("/tim-kiem?q=thach+quang", P::SearchPosts),
+        ("/so-dang-ky/moi", P::EditRegister),
+        ("/quan-tri", P::Administer),
+        ("/kiem-chung", P::ViewDetection),
     ];
-    let matrix: [(&str, [u16; 14]); 7] = [
-        (
-            "quantri",
-            [
-                200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200, 200, 200,
-            ],
-        ),
-        (
-            "thuongvu",
-            [
-                200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 403, 403, 200,
-            ],
-        ),
-        (
-            "congan",
-            [
-                200, 200, 403, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403, 200,
-            ],
-        ),
-        (
-            "xaydungdang",
-            [
-                200, 200, 403, 200, 403, 403, 200, 200, 200, 403, 200, 403, 403, 200,
-            ],
-        ),
-        (
-            "kiemtra",
-            [
-                200, 200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 403, 403, 200,
-            ],
-        ),
-        (
-            "chibo.dongtam",
-            [
-                200, 200, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200, 403, 403,
-            ],
-        ),
-        (
-            "dangvien",
-            [
-                403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-            ],
-        ),
+    let users = [
+        ("quantri", Role::Admin),
+        ("thuongvu", Role::Leader),
+        ("congan", Role::Officer),
+        ("xaydungdang", Role::Analyst),
+        ("kiemtra", Role::Inspector),
+        ("chibo.dongtam", Role::UnitAdmin),
+        ("dangvien", Role::Member),
     ];
-    for (user, expected) in matrix {
+    for (user, role) in users {
         let cookie = login(&s, user, &format!("demo-{user}-2026"));
-        let got: Vec<u16> = routes
+        let got: Vec<(&str, u16)> = routes
             .iter()
-            .map(|r| get(&s, r, Some(&cookie)).status)
+            .map(|(r, _)| (*r, get(&s, r, Some(&cookie)).status))
+            .collect();
+        let expected: Vec<(&str, u16)> = routes
+            .iter()
+            .map(|(r, p)| (*r, if role.can(*p) { 200 } else { 403 }))
             .collect();
         assert_eq!(got, expected, "{user}");
     }
+    let routes: Vec<&str> = routes.iter().map(|(r, _)| *r).collect();
     // Anonymous: pages send to the login page, the API says 401.
     for r in &routes[..7] {
         let a = get(&s, r, None);

@@ -9,21 +9,17 @@ use crate::pages::{flash, internal, page, refused};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::{ApiToken, Role, User};
+use domain::{ApiToken, Permission, Role, User};
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
-
-fn is_admin(role: Role) -> bool {
-    role == Role::Admin
-}
 
 pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
     view(&state, &user, None).await
 }
 
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
-    if !is_admin(user.session.user.role) {
+    if !user.session.user.role.can(Permission::Administer) {
         return forbidden();
     }
     let loaded = state
@@ -171,7 +167,7 @@ pub async fn create_user(
     user: SignedIn,
     Form(f): Form<NewUser>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
     let fail = |m: &str| (false, m.to_owned());
@@ -238,7 +234,7 @@ pub async fn reset_password(
     user: SignedIn,
     Form(f): Form<ResetForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
     if f.password.chars().count() < 10 {
@@ -295,7 +291,7 @@ pub async fn create_unit(
     user: SignedIn,
     Form(f): Form<NewUnit>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
     let name = text::canonical(f.name.trim());
@@ -339,7 +335,7 @@ pub async fn create_token(
     user: SignedIn,
     Form(f): Form<NewToken>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
     let role = match f.role.parse::<Role>() {
@@ -406,7 +402,7 @@ pub async fn revoke_token(
     user: SignedIn,
     Form(f): Form<RevokeForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, is_admin) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
     let actor = user.session.user.username.clone();

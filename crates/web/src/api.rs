@@ -13,7 +13,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use domain::{Role, UnitId, User};
+use domain::{Permission, UnitId, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -100,35 +100,9 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 }
 
 /// The refusal, if the caller's role may not read this.
-fn refusal(caller: &Caller, roles: &[Role]) -> Option<Response> {
-    (!roles.contains(&caller.user.role))
-        .then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
+fn refusal(caller: &Caller, needs: Permission) -> Option<Response> {
+    (!caller.user.role.can(needs)).then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
 }
-
-const ALL_BUT_MEMBER: &[Role] = &[
-    Role::Admin,
-    Role::Leader,
-    Role::Officer,
-    Role::Analyst,
-    Role::Inspector,
-    Role::UnitAdmin,
-];
-const DETECTION: &[Role] = &[
-    Role::Admin,
-    Role::Leader,
-    Role::Officer,
-    Role::Analyst,
-    Role::Inspector,
-];
-const ALERTS: &[Role] = &[Role::Admin, Role::Leader, Role::Officer, Role::Analyst];
-const CASES: &[Role] = &[Role::Admin, Role::Leader, Role::Officer, Role::Inspector];
-const PEOPLE: &[Role] = &[
-    Role::Admin,
-    Role::Leader,
-    Role::Officer,
-    Role::Inspector,
-    Role::UnitAdmin,
-];
 
 macro_rules! guard {
     ($e:expr) => {
@@ -299,7 +273,7 @@ pub struct ErrorDoc {
     responses((status = 200, body = Vec<UnitDoc>), (status = 401, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn units(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+    if let Some(r) = refusal(&caller, Permission::ViewRegister) {
         return r;
     }
     match state.snapshot().await {
@@ -324,7 +298,7 @@ pub async fn members(
     caller: Caller,
     Query(q): Query<PurposeQuery>,
 ) -> Response {
-    if let Some(r) = refusal(&caller, PEOPLE) {
+    if let Some(r) = refusal(&caller, Permission::ViewPeople) {
         return r;
     }
     let purpose = q.purpose.trim().to_owned();
@@ -370,7 +344,7 @@ pub async fn members(
     responses((status = 200, body = Vec<CommunityDoc>), (status = 401, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn communities(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+    if let Some(r) = refusal(&caller, Permission::ViewRegister) {
         return r;
     }
     match state.snapshot().await {
@@ -410,7 +384,7 @@ pub async fn items(
     caller: Caller,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    if let Some(r) = refusal(&caller, ALL_BUT_MEMBER) {
+    if let Some(r) = refusal(&caller, Permission::SearchPosts) {
         return r;
     }
     let snap = guard!(state.snapshot().await.map_err(failed));
@@ -459,7 +433,7 @@ pub async fn signals(
     caller: Caller,
     Query(q): Query<CategoryQuery>,
 ) -> Response {
-    if let Some(r) = refusal(&caller, DETECTION) {
+    if let Some(r) = refusal(&caller, Permission::ViewDetection) {
         return r;
     }
     let category = if q.category.is_empty() {
@@ -491,7 +465,7 @@ pub async fn signals(
     responses((status = 200, body = Vec<AlertDoc>), (status = 401, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn alerts(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    if let Some(r) = refusal(&caller, ALERTS) {
+    if let Some(r) = refusal(&caller, Permission::ViewAlerts) {
         return r;
     }
     match state.snapshot().await {
@@ -505,7 +479,7 @@ pub async fn alerts(State(state): State<Arc<AppState>>, caller: Caller) -> Respo
     responses((status = 200, body = Vec<CaseDoc>), (status = 401, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn cases(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    if let Some(r) = refusal(&caller, CASES) {
+    if let Some(r) = refusal(&caller, Permission::ViewCases) {
         return r;
     }
     match state.snapshot().await {
@@ -527,7 +501,7 @@ pub async fn case(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Some(r) = refusal(&caller, CASES) {
+    if let Some(r) = refusal(&caller, Permission::ViewCases) {
         return r;
     }
     match state.with_store(move |s| Ok(s.case(id)?)).await {
@@ -542,7 +516,7 @@ pub async fn case(
     responses((status = 200, body = Vec<FactCheckDoc>), (status = 401, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn factchecks(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    if let Some(r) = refusal(&caller, DETECTION) {
+    if let Some(r) = refusal(&caller, Permission::ViewDetection) {
         return r;
     }
     match state.with_store(|s| Ok(s.factchecks()?)).await {
@@ -592,7 +566,7 @@ pub async fn reports(
     caller: Caller,
     Query(q): Query<PeriodQuery>,
 ) -> Response {
-    if let Some(r) = refusal(&caller, DETECTION) {
+    if let Some(r) = refusal(&caller, Permission::ViewDetection) {
         return r;
     }
     let Some((from, to)) = period_bounds(q.period.trim()) else {

@@ -6,12 +6,12 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{attachment, error_page, internal, may_triage, page, refused};
+use crate::pages::{attachment, error_page, internal, page, refused};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{AuditEvent, Case, CaseAction, CaseStatus, Evidence, Item, Role};
+use domain::{AuditEvent, Case, CaseAction, CaseStatus, Evidence, Item, Permission};
 use domain::{StoredAlert, StoredSignal};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -23,9 +23,6 @@ use store::StoreError;
 pub const MAX_EVIDENCE: usize = 25 * 1024 * 1024;
 
 /// Who may read cases: those who triage, and the Inspection Committee (cases are referred to it).
-pub(crate) fn may_read(role: Role) -> bool {
-    may_triage(role) || role == Role::Inspector
-}
 
 /// The fields of a urlencoded form, repeated keys kept (checkbox lists).
 fn fields(body: &Bytes) -> Vec<(String, String)> {
@@ -82,7 +79,7 @@ pub async fn from_alerts(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    if let Some(r) = refused(&user, field(&f, "csrf"), may_triage) {
+    if let Some(r) = refused(&user, field(&f, "csrf"), Permission::Triage) {
         return r;
     }
     let alert_ids = ids(&f, "alert");
@@ -150,7 +147,7 @@ pub async fn list(
     user: SignedIn,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    if !may_read(user.session.user.role) {
+    if !user.session.user.role.can(Permission::ViewCases) {
         return forbidden();
     }
     let snap = match state.snapshot().await {
@@ -253,7 +250,7 @@ async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>
             let officers = s
                 .users()?
                 .into_iter()
-                .filter(|u| may_triage(u.role))
+                .filter(|u| u.role.can(Permission::Triage))
                 .map(|u| u.username)
                 .collect();
             Ok(Some(CaseView {
@@ -369,7 +366,7 @@ pub async fn show(
     user: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
-    if !may_read(user.session.user.role) {
+    if !user.session.user.role.can(Permission::ViewCases) {
         return forbidden();
     }
     let v = match load(&state, id).await {
@@ -377,7 +374,7 @@ pub async fn show(
         Ok(None) => return error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
         Err(e) => return internal(e),
     };
-    let act = may_triage(user.session.user.role) && v.case.status != CaseStatus::Closed;
+    let act = user.session.user.role.can(Permission::Triage) && v.case.status != CaseStatus::Closed;
     let csrf = user.session.csrf.clone();
     let c = &v.case;
     page(
@@ -505,7 +502,7 @@ pub async fn show(
                         button type="submit" { (crate::i18n::tr(user.lang, "Đóng hồ sơ")) }
                     }
                 }
-            } @else if may_triage(user.session.user.role) {
+            } @else if user.session.user.role.can(Permission::Triage) {
                 form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="status" value="in_progress";
@@ -535,7 +532,7 @@ async fn change(
     f: impl FnOnce(&mut store::Store, &str, &[(String, String)]) -> anyhow::Result<()> + Send + 'static,
 ) -> Response {
     let form = fields(body);
-    if let Some(r) = refused(user, field(&form, "csrf"), may_triage) {
+    if let Some(r) = refused(user, field(&form, "csrf"), Permission::Triage) {
         return r;
     }
     let actor = user.session.user.username.clone();
@@ -557,7 +554,7 @@ pub async fn assign(
             && !s
                 .users()?
                 .iter()
-                .any(|u| u.username == who && may_triage(u.role))
+                .any(|u| u.username == who && u.role.can(Permission::Triage))
         {
             return Err(StoreError::Invalid(format!(
                 "«{who}» không phải cán bộ xử lý / not an officer"
@@ -611,7 +608,7 @@ pub async fn split(
     body: Bytes,
 ) -> Response {
     let form = fields(&body);
-    if let Some(r) = refused(&user, field(&form, "csrf"), may_triage) {
+    if let Some(r) = refused(&user, field(&form, "csrf"), Permission::Triage) {
         return r;
     }
     let actor = user.session.user.username.clone();
@@ -680,10 +677,11 @@ pub async fn upload_evidence(
     Path(id): Path<i64>,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(&user, may_triage, multipart, MAX_EVIDENCE >> 20).await {
-        Ok(up) => up,
-        Err(r) => return r,
-    };
+    let up =
+        match crate::upload::read(&user, Permission::Triage, multipart, MAX_EVIDENCE >> 20).await {
+            Ok(up) => up,
+            Err(r) => return r,
+        };
     // Only the last path component, printable, at most 120 characters.
     let base = up.name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
@@ -751,7 +749,7 @@ pub async fn download_evidence(
     user: SignedIn,
     Path((id, sha)): Path<(i64, String)>,
 ) -> Response {
-    if !may_read(user.session.user.role) {
+    if !user.session.user.role.can(Permission::ViewCases) {
         return forbidden();
     }
     // Only a SHA-256 that is on this case names a file: nothing else reaches the disk.
@@ -794,7 +792,7 @@ pub async fn letter(
     user: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
-    if !may_read(user.session.user.role) {
+    if !user.session.user.role.can(Permission::ViewCases) {
         return forbidden();
     }
     let make = state.letter.clone();
@@ -828,7 +826,7 @@ pub async fn alert(
     Path(id): Path<i64>,
 ) -> Response {
     let role = user.session.user.role;
-    if !may_triage(role) && role != Role::Analyst {
+    if !role.can(Permission::ViewAlerts) {
         return forbidden();
     }
     let snap = match state.snapshot().await {
@@ -881,7 +879,7 @@ pub async fn alert(
                     ul.signals { @for s in signals.iter().filter(|s| !s.shadow) { li { strong { (s.category.label_vi()) } " — " (s.explanation) } } }
                 }
             }
-            @if a.status == "open" && may_triage(role) {
+            @if a.status == "open" && role.can(Permission::Triage) {
                 h2 { (crate::i18n::tr(user.lang, "Xử lý")) }
                 div.actions {
                     form method="post" action="/canh-bao/ho-so" {

@@ -7,14 +7,14 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, in_scope, internal, may_import, page, refused, visible_units};
+use crate::pages::{error_page, in_scope, internal, page, refused, visible_units};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{
     CanonicalUrl, Classification, Community, CommunityId, CommunityKey, CommunityRecord, Kind,
-    Platform, Role, Status,
+    Permission, Platform, Status,
 };
 use maud::html;
 use serde::Deserialize;
@@ -67,7 +67,7 @@ struct Visible {
 /// The community if it exists and the user may see it: 404 when it does not exist, 403 when it
 /// belongs to another unit.
 async fn visible(state: &Arc<AppState>, user: &SignedIn, id: i64) -> Result<Visible, Response> {
-    if user.session.user.role == Role::Member {
+    if !user.session.user.role.can(Permission::ViewRegister) {
         return Err(forbidden());
     }
     let snap = state.snapshot().await.map_err(internal)?;
@@ -102,10 +102,7 @@ pub async fn show(
         Err(r) => return r,
     };
     // Who declared it is personal data: only those who follow declarations up see the names.
-    let sees_people = matches!(
-        user.session.user.role,
-        Role::Admin | Role::Leader | Role::Officer | Role::Inspector | Role::UnitAdmin
-    );
+    let sees_people = user.session.user.role.can(Permission::ViewPeople);
     let actor = user.session.user.username.clone();
     let cid = c.id;
     let loaded = state
@@ -142,7 +139,7 @@ pub async fn show(
         Ok(x) => x,
         Err(e) => return internal(e),
     };
-    let edit = may_import(user.session.user.role);
+    let edit = user.session.user.role.can(Permission::EditRegister);
     let csrf = user.session.csrf.clone();
     page(
         &c.name,
@@ -333,7 +330,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<CommunityForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, may_import) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::EditRegister) {
         return r;
     }
     let Visible {
@@ -383,7 +380,7 @@ async fn save(
 }
 
 pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !may_import(user.session.user.role) {
+    if !user.session.user.role.can(Permission::EditRegister) {
         return forbidden();
     }
     let snap = match state.snapshot().await {
@@ -413,7 +410,7 @@ pub async fn create(
     user: SignedIn,
     Form(f): Form<CommunityForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, may_import) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::EditRegister) {
         return r;
     }
     let snap = match state.snapshot().await {

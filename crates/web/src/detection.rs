@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::Role;
+use domain::Permission;
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -19,23 +19,12 @@ use std::sync::Arc;
 /// Largest register or pack file accepted.
 pub const MAX_FILE: usize = 5 * 1024 * 1024;
 
-fn may_view(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Admin | Role::Leader | Role::Officer | Role::Analyst | Role::Inspector
-    )
-}
-
-fn may_change(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Analyst)
-}
-
 pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
     view(&state, &user, None).await
 }
 
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
-    if !may_view(user.session.user.role) {
+    if !user.session.user.role.can(Permission::ViewDetection) {
         return forbidden();
     }
     let rules = match state.rules.list() {
@@ -47,7 +36,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Ok(f) => f,
         Err(e) => return internal(e),
     };
-    let change = may_change(user.session.user.role);
+    let change = user.session.user.role.can(Permission::ChangeDetection);
     let csrf = user.session.csrf.clone();
     page(
         "Kiểm chứng và bộ luật",
@@ -112,7 +101,8 @@ async fn text_upload(
     user: &SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Result<(String, String), Response> {
-    let up = crate::upload::read(user, may_change, multipart, MAX_FILE >> 20).await?;
+    let up =
+        crate::upload::read(user, Permission::ChangeDetection, multipart, MAX_FILE >> 20).await?;
     let bytes = up.bytes().map_err(|e| crate::pages::internal(e.into()))?;
     let text = String::from_utf8(bytes).map_err(|_| not_text())?;
     Ok((up.name, text))
@@ -188,7 +178,7 @@ pub async fn set_shadow(
     user: SignedIn,
     Form(f): Form<ShadowForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, may_change) {
+    if let Some(r) = refused(&user, &f.csrf, Permission::ChangeDetection) {
         return r;
     }
     match state.rules.list() {

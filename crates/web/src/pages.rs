@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use domain::{Community, Role, Unit, UnitId};
+use domain::{Community, Permission, Role, Unit, UnitId};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -40,27 +40,27 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.member.is_some() {
                                 a href="/ke-khai" { (t("Kê khai của tôi")) }
                             }
-                            @if w.session.user.role != Role::Member {
+                            @if w.session.user.role.can(Permission::ViewRegister) {
                                 a href="/tong-quan" { (t("Tổng quan")) }
                                 a href="/so-dang-ky" { (t("Sổ đăng ký")) }
                                 a href="/tim-kiem" { (t("Tìm bài đăng")) }
                             }
-                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst) {
+                            @if w.session.user.role.can(Permission::ViewAlerts) {
                                 a href="/canh-bao" { (t("Cảnh báo")) }
                             }
-                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Inspector) {
+                            @if w.session.user.role.can(Permission::ViewCases) {
                                 a href="/ho-so" { (t("Hồ sơ")) }
                             }
-                            @if matches!(w.session.user.role, Role::Admin | Role::Officer | Role::Leader | Role::Analyst | Role::Inspector) {
+                            @if w.session.user.role.can(Permission::ViewDetection) {
                                 a href="/kiem-chung" { (t("Kiểm chứng")) }
                             }
-                            @if may_follow_up(w.session.user.role) {
+                            @if w.session.user.role.can(Permission::FollowUp) {
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                             }
-                            @if matches!(w.session.user.role, Role::Admin | Role::Leader | Role::Inspector) {
+                            @if w.session.user.role.can(Permission::ViewAudit) {
                                 a href="/nhat-ky" { (t("Nhật ký")) }
                             }
-                            @if w.session.user.role == Role::Admin {
+                            @if w.session.user.role.can(Permission::Administer) {
                                 a href="/quan-tri" { (t("Quản trị")) }
                             }
                         }
@@ -141,7 +141,7 @@ pub async fn not_found() -> Response {
 
 pub async fn home(user: Option<SignedIn>) -> Redirect {
     match user {
-        Some(u) if u.session.user.role == Role::Member => Redirect::to("/ke-khai"),
+        Some(u) if u.session.user.role.can(Permission::Declare) => Redirect::to("/ke-khai"),
         Some(_) => Redirect::to("/tong-quan"),
         None => Redirect::to("/dang-nhap"),
     }
@@ -450,10 +450,10 @@ fn thousands(n: u64) -> String {
 
 /// The refusal, if any, of a form that changes something: a wrong CSRF token, or a role that may
 /// not do it. Every such handler starts with it.
-pub(crate) fn refused(user: &SignedIn, token: &str, allowed: fn(Role) -> bool) -> Option<Response> {
+pub(crate) fn refused(user: &SignedIn, token: &str, needs: Permission) -> Option<Response> {
     if !csrf_ok(&user.session, token) {
         Some(csrf_rejected())
-    } else if !allowed(user.session.user.role) {
+    } else if !user.session.user.role.can(needs) {
         Some(forbidden())
     } else {
         None
@@ -502,7 +502,7 @@ pub(crate) fn in_scope(c: &Community, scope: &Option<HashSet<String>>) -> bool {
 // ---- dashboard ----------------------------------------------------------------------------
 
 pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if user.session.user.role == Role::Member {
+    if !user.session.user.role.can(Permission::ViewRegister) {
         return forbidden();
     }
     let today = vietnam_today();
@@ -529,7 +529,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
     let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
-    let sees_cases = crate::cases::may_read(user.session.user.role);
+    let sees_cases = user.session.user.role.can(Permission::ViewCases);
     let mut by_platform: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut by_status: std::collections::BTreeMap<&str, u64> = Default::default();
     for c in &communities {
@@ -618,7 +618,7 @@ pub async fn register(
     user: SignedIn,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    if user.session.user.role == Role::Member {
+    if !user.session.user.role.can(Permission::ViewRegister) {
         return forbidden();
     }
     let snap = match state.snapshot().await {
@@ -677,7 +677,7 @@ pub async fn register(
                 }
                 div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
-            @if may_import(user.session.user.role) {
+            @if user.session.user.role.can(Permission::EditRegister) {
                 form.inline method="post" action="/so-dang-ky/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
                     div { label for="file" { (crate::i18n::tr(user.lang, "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)")) } input id="file" name="file" type="file" required accept=".xlsx,.xls,.ods,.csv"; }
@@ -686,7 +686,7 @@ pub async fn register(
             }
             p.note {
                 (shown.len()) " / " (total) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { (crate::i18n::tr(user.lang, "Xuất Excel")) }
-                @if may_import(user.session.user.role) { " — " a href="/so-dang-ky/moi" { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) } }
+                @if user.session.user.role.can(Permission::EditRegister) { " — " a href="/so-dang-ky/moi" { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) } }
             }
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Phân loại")) } th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Thành viên")) } }
@@ -719,10 +719,7 @@ pub async fn register(
 // ---- audit --------------------------------------------------------------------------------
 
 pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !matches!(
-        user.session.user.role,
-        Role::Admin | Role::Leader | Role::Inspector
-    ) {
+    if !user.session.user.role.can(Permission::ViewAudit) {
         return forbidden();
     }
     let loaded = state
@@ -974,10 +971,6 @@ pub async fn sign(
 
 // ---- alerts -------------------------------------------------------------------------------
 
-pub(crate) fn may_triage(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Officer | Role::Leader)
-}
-
 #[derive(Deserialize, Default)]
 pub struct AlertQuery {
     #[serde(default)]
@@ -992,7 +985,7 @@ async fn alerts_page(
     q: AlertQuery,
     message: Option<(bool, String)>,
 ) -> Response {
-    if !may_triage(user.session.user.role) && user.session.user.role != Role::Analyst {
+    if !user.session.user.role.can(Permission::ViewAlerts) {
         return forbidden();
     }
     let snap = match state.snapshot().await {
@@ -1026,7 +1019,7 @@ async fn alerts_page(
             .then(b.score.total_cmp(&a.score))
             .then(b.id.cmp(&a.id))
     });
-    let triage = may_triage(user.session.user.role);
+    let triage = user.session.user.role.can(Permission::Triage);
     let case_of = |alert: i64| {
         open_cases
             .iter()
@@ -1133,7 +1126,7 @@ pub async fn decide_alert(
     user: SignedIn,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, may_triage) {
+    if let Some(r) = refused(&user, &form.csrf, Permission::Triage) {
         return r;
     }
     let reason = form.reason.trim().to_owned();
@@ -1171,10 +1164,6 @@ pub async fn decide_alert(
 /// Largest spreadsheet accepted.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
-pub(crate) fn may_import(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Officer | Role::UnitAdmin)
-}
-
 /// The spreadsheet kind by content, not by name: zip (xlsx, ods), OLE2 (xls), or UTF-8/1252 text.
 fn sheet_extension(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") {
@@ -1202,7 +1191,9 @@ pub async fn import_register(
     user: SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(&user, may_import, multipart, MAX_UPLOAD >> 20).await {
+    let up = match crate::upload::read(&user, Permission::EditRegister, multipart, MAX_UPLOAD >> 20)
+        .await
+    {
         Ok(up) => up,
         Err(r) => return r,
     };
@@ -1358,7 +1349,7 @@ pub async fn import_register(
 
 /// The register (as far as the user may see it) in the office's spreadsheet layout; audited.
 pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if user.session.user.role == Role::Member {
+    if !user.session.user.role.can(Permission::ViewRegister) {
         return forbidden();
     }
     let u = user.session.user.clone();
@@ -1404,13 +1395,6 @@ pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn)
 
 // ---- a unit's members: who has not declared or signed, and reminders -----------------------
 
-fn may_follow_up(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Admin | Role::Leader | Role::Inspector | Role::UnitAdmin
-    )
-}
-
 /// The purpose written with each view of members' names.
 const FOLLOW_UP: &str = "đôn đốc kê khai, ký cam kết";
 
@@ -1423,7 +1407,7 @@ async fn unit_members_page(
     user: &SignedIn,
     message: Option<String>,
 ) -> Response {
-    if !may_follow_up(user.session.user.role) {
+    if !user.session.user.role.can(Permission::FollowUp) {
         return forbidden();
     }
     let u = user.session.user.clone();
@@ -1531,7 +1515,7 @@ async fn unit_members_page(
                             td { (c.member_name) } td { (c.account) }
                             td { (match c.decision.as_deref() { Some("confirmed") => "Đã xác nhận", Some(_) => "Đã từ chối", None => "Chờ xác nhận" }) }
                             td {
-                                @if may_decide_ownership(user.session.user.role) {
+                                @if user.session.user.role.can(Permission::DecideOwnership) {
                                     @for (value, label) in [("confirmed", "Xác nhận"), ("rejected", "Từ chối")] {
                                         @if c.decision.as_deref() != Some(value) {
                                             form.inline method="post" action="/don-vi/so-huu" {
@@ -1608,9 +1592,6 @@ struct OwnershipClaim {
 
 /// Who decides a member's claim to own an account: the administrator, and a unit's
 /// administrator for its own members.
-fn may_decide_ownership(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::UnitAdmin)
-}
 
 #[derive(Deserialize)]
 pub struct OwnershipForm {
@@ -1626,7 +1607,7 @@ pub async fn decide_ownership(
     user: SignedIn,
     Form(form): Form<OwnershipForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, may_decide_ownership) {
+    if let Some(r) = refused(&user, &form.csrf, Permission::DecideOwnership) {
         return r;
     }
     let confirmed = match form.decision.as_str() {
@@ -1681,7 +1662,7 @@ pub async fn remind(
     user: SignedIn,
     Form(form): Form<RemindForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, may_follow_up) {
+    if let Some(r) = refused(&user, &form.csrf, Permission::FollowUp) {
         return r;
     }
     let u = user.session.user.clone();
@@ -1742,7 +1723,7 @@ pub async fn search(
     user: SignedIn,
     Query(q): Query<SearchForm>,
 ) -> Response {
-    if user.session.user.role == Role::Member {
+    if !user.session.user.role.can(Permission::SearchPosts) {
         return forbidden();
     }
     let since = if q.since.is_empty() {

@@ -9,7 +9,7 @@ use crate::pages::{error_page, refused};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::Role;
+use domain::Permission;
 use std::io::Write;
 
 pub struct Upload {
@@ -37,15 +37,15 @@ impl Upload {
     }
 }
 
-/// Reads the form of a user allowed by `allowed`; `limit_mb` is only for the message when the
+/// Reads the form of a user whose role has `needs`; `limit_mb` is only for the message when the
 /// body is cut off.
 pub async fn read(
     user: &SignedIn,
-    allowed: fn(Role) -> bool,
+    needs: Permission,
     mut multipart: Multipart,
     limit_mb: usize,
 ) -> Result<Upload, Response> {
-    if !allowed(user.session.user.role) {
+    if !user.session.user.role.can(needs) {
         return Err(crate::auth::forbidden());
     }
     let too_large = || {
@@ -100,7 +100,7 @@ pub async fn read(
             }
         }
     }
-    if let Some(r) = refused(user, &csrf, allowed) {
+    if let Some(r) = refused(user, &csrf, needs) {
         return Err(r);
     }
     Ok(up)

@@ -1,0 +1,125 @@
+//! What each role may do, in one table: every page, form and API resource asks `Role::can` for
+//! the permission it needs, so the rules of DESIGN.md ("Users and roles") are written once and
+//! the role × route matrix the tests check is derived from here.
+
+use crate::Role;
+
+/// One thing a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// The dashboard, the register list and a page's detail, the register export, the units.
+    ViewRegister,
+    /// Add, edit and classify pages; import the register from a spreadsheet.
+    EditRegister,
+    /// Who declared a page (names of people: personal data, audited).
+    ViewPeople,
+    /// Search the posts.
+    SearchPosts,
+    /// The alerts queue and an alert's detail.
+    ViewAlerts,
+    /// Decide alerts (dismiss, confirm), open and handle cases, upload evidence.
+    Triage,
+    /// Read cases and their timeline, the takedown letter.
+    ViewCases,
+    /// The fact-check register and the rule packs, the period's report figures.
+    ViewDetection,
+    /// Import fact-checks and rule packs, put rules in shadow mode.
+    ChangeDetection,
+    /// The audit log.
+    ViewAudit,
+    /// The follow-up of declarations and commitments, reminders.
+    FollowUp,
+    /// Confirm or reject a member's claim to own an account.
+    DecideOwnership,
+    /// Declare one's own pages and sign the commitment.
+    Declare,
+    /// Accounts, units, API tokens.
+    Administer,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 14] = [
+        Permission::ViewRegister,
+        Permission::EditRegister,
+        Permission::ViewPeople,
+        Permission::SearchPosts,
+        Permission::ViewAlerts,
+        Permission::Triage,
+        Permission::ViewCases,
+        Permission::ViewDetection,
+        Permission::ChangeDetection,
+        Permission::ViewAudit,
+        Permission::FollowUp,
+        Permission::DecideOwnership,
+        Permission::Declare,
+        Permission::Administer,
+    ];
+}
+
+impl Role {
+    /// Whether this role may do `p`. The table, by role:
+    ///
+    /// | role | may |
+    /// |---|---|
+    /// | admin | everything but declaring |
+    /// | leader | read everything, decide alerts and cases, follow declarations up |
+    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read) |
+    /// | analyst | the register (read), alerts (read), posts, detection (read and change) |
+    /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
+    /// | unit_admin | its unit's register (edit, import), people, posts, follow-up, ownership claims |
+    /// | member | declare and sign |
+    pub fn can(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            ViewRegister | SearchPosts => self != Member,
+            EditRegister => matches!(self, Admin | Officer | UnitAdmin),
+            ViewPeople => matches!(self, Admin | Leader | Officer | Inspector | UnitAdmin),
+            ViewAlerts => matches!(self, Admin | Leader | Officer | Analyst),
+            Triage => matches!(self, Admin | Leader | Officer),
+            ViewCases => matches!(self, Admin | Leader | Officer | Inspector),
+            ViewDetection => matches!(self, Admin | Leader | Officer | Analyst | Inspector),
+            ChangeDetection => matches!(self, Admin | Analyst),
+            ViewAudit => matches!(self, Admin | Leader | Inspector),
+            FollowUp => matches!(self, Admin | Leader | Inspector | UnitAdmin),
+            DecideOwnership => matches!(self, Admin | UnitAdmin),
+            Declare => self == Member,
+            Administer => self == Admin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every permission × role, written out: a change to the table shows here as a diff.
+    #[test]
+    fn the_table_role_by_permission() {
+        let expected: [(Permission, &str); 14] = [
+            // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
+            (Permission::ViewRegister, "YYYYYYn"),
+            (Permission::EditRegister, "YnYnnYn"),
+            (Permission::ViewPeople, "YYYnYYn"),
+            (Permission::SearchPosts, "YYYYYYn"),
+            (Permission::ViewAlerts, "YYYYnnn"),
+            (Permission::Triage, "YYYnnnn"),
+            (Permission::ViewCases, "YYYnYnn"),
+            (Permission::ViewDetection, "YYYYYnn"),
+            (Permission::ChangeDetection, "YnnYnnn"),
+            (Permission::ViewAudit, "YYnnYnn"),
+            (Permission::FollowUp, "YYnnYYn"),
+            (Permission::DecideOwnership, "YnnnnYn"),
+            (Permission::Declare, "nnnnnnY"),
+            (Permission::Administer, "Ynnnnnn"),
+        ];
+        assert_eq!(expected.len(), Permission::ALL.len());
+        for (p, row) in expected {
+            let got: String = Role::ALL
+                .iter()
+                .map(|r| if r.can(p) { 'Y' } else { 'n' })
+                .collect();
+            assert_eq!(got, row, "{p:?}");
+        }
+    }
+}
