@@ -22,8 +22,6 @@ use store::StoreError;
 /// Largest evidence file accepted.
 pub const MAX_EVIDENCE: usize = 25 * 1024 * 1024;
 
-/// Who may read cases: those who triage, and the Inspection Committee (cases are referred to it).
-
 /// The fields of a urlencoded form, repeated keys kept (checkbox lists).
 fn fields(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body).into_owned().collect()

@@ -1590,9 +1590,6 @@ struct OwnershipClaim {
     decision: Option<String>,
 }
 
-/// Who decides a member's claim to own an account: the administrator, and a unit's
-/// administrator for its own members.
-
 #[derive(Deserialize)]
 pub struct OwnershipForm {
     csrf: String,
