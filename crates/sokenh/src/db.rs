@@ -26,6 +26,11 @@ pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
         ),
         None => open_sqlite(&data_dir.join("sokenh.db")),
     }
+    .and_then(|mut store| {
+        // State that lived in files before it moved into the store, read in once.
+        crate::screening::adopt_state_files(&mut store, data_dir)?;
+        Ok(store)
+    })
 }
 
 fn open_sqlite(path: &Path) -> Result<Store> {

@@ -122,7 +122,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::List { json } => {
-            let set = screening::rule_set(dir)?;
+            let set = screening::rule_set(&mut db::open(dir, url)?, dir)?;
             let rows: Vec<serde_json::Value> = set
                 .list()
                 .into_iter()
@@ -149,7 +149,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::Test { json } => {
-            let set = screening::rule_set(dir)?;
+            let set = screening::rule_set(&mut db::open(dir, url)?, dir)?;
             let failures = set.self_test();
             let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
             let examples: usize = set
@@ -199,7 +199,7 @@ pub fn blocklist(store: &mut Store, cmd: BlocklistCmd) -> Result<()> {
     Ok(())
 }
 
-pub fn signals(store: &mut Store, data_dir: &Path, cmd: SignalsCmd) -> Result<()> {
+pub fn signals(store: &mut Store, cmd: SignalsCmd) -> Result<()> {
     let (category, json) = match cmd {
         SignalsCmd::List { category, json } => (category, json),
         SignalsCmd::Suppress {
@@ -207,7 +207,7 @@ pub fn signals(store: &mut Store, data_dir: &Path, cmd: SignalsCmd) -> Result<()
             reference,
             reason,
         } => {
-            screening::suppress(store, data_dir, &item, &reference, &reason)?;
+            screening::suppress(store, &item, &reference, &reason)?;
             println!(
                 "Đã ghi nhận khớp sai: {reference} trên bài {item} sẽ không cảnh báo nữa / suppressed"
             );

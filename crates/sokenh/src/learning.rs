@@ -50,11 +50,11 @@ pub struct Decision {
 
 /// The decisions taken on alerts: a dismissed alert's items are negatives of its category, the
 /// items of an alert confirmed or taken into a case are positives, and a known false match the
-/// office suppressed (`suppressions.json`: a rule and an item's folded text) is a negative of the
+/// office suppressed (a rule and an item's folded text, kept in the store) is a negative of the
 /// rule's category. Open alerts are not decisions.
-pub fn decisions(store: &mut Store, data_dir: &Path) -> Result<Vec<Decision>> {
+pub fn decisions(store: &mut Store) -> Result<Vec<Decision>> {
     let mut out = Vec::new();
-    for (k, s) in crate::screening::suppressions(data_dir)
+    for (k, s) in crate::screening::suppressions(store)?
         .into_iter()
         .enumerate()
     {
@@ -178,7 +178,7 @@ pub fn train_from_decisions(
     actor: &str,
     seed: u64,
 ) -> Result<Trial> {
-    let decided = decisions(store, data_dir)?;
+    let decided = decisions(store)?;
     anyhow::ensure!(
         !decided.is_empty(),
         "chưa có quyết định nào về cảnh báo (bỏ qua hoặc lập hồ sơ) để học / no decisions to learn from"

@@ -585,7 +585,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Signals { what } => {
             let dir = data("sokenh-data");
-            detectcmd::signals(&mut db::open(&dir, url)?, &dir, what)
+            detectcmd::signals(&mut db::open(&dir, url)?, what)
         }
         Command::Scan { all, json } => {
             let dir = data("sokenh-data");

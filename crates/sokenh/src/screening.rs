@@ -39,26 +39,33 @@ fn office_packs_but(data_dir: &Path, except: Option<&str>) -> Result<Vec<detect:
     Ok(packs)
 }
 
-/// The office's shadow-mode choices per rule id, kept in `rules/shadow.json`.
-pub fn shadow_choices(data_dir: &Path) -> Result<std::collections::HashMap<String, bool>> {
-    let file = rules_dir(data_dir).join("shadow.json");
-    match std::fs::read_to_string(&file) {
-        Ok(text) => serde_json::from_str(&text)
-            .with_context(|| format!("{} không đọc được / unreadable", file.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
-        Err(e) => Err(e).with_context(|| format!("đọc {}", file.display())),
+/// Files of the data dir that held detection state before it moved into the store
+/// (`rules/shadow.json`, `suppressions.json`): read into the store once, each entry audited, and
+/// renamed `*.imported` so they are never read again.
+pub fn adopt_state_files(store: &mut Store, data_dir: &Path) -> Result<()> {
+    let shadow = rules_dir(data_dir).join("shadow.json");
+    if let Ok(text) = std::fs::read_to_string(&shadow) {
+        let choices: std::collections::BTreeMap<String, bool> = serde_json::from_str(&text)
+            .with_context(|| format!("{} không đọc được / unreadable", shadow.display()))?;
+        for (rule, on) in choices {
+            store.set_shadow("sokenh (rules/shadow.json)", &rule, on)?;
+        }
+        std::fs::rename(&shadow, shadow.with_extension("json.imported"))?;
     }
-}
-
-/// Puts a rule in shadow mode or takes it out (the file is replaced whole, never half-written).
-pub fn set_shadow(data_dir: &Path, rule: &str, shadow: bool) -> Result<()> {
-    let mut choices = shadow_choices(data_dir)?;
-    choices.insert(rule.to_owned(), shadow);
-    let dir = rules_dir(data_dir);
-    std::fs::create_dir_all(&dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    serde_json::to_writer_pretty(&mut tmp, &choices)?;
-    tmp.persist(dir.join("shadow.json"))?;
+    let suppressions = data_dir.join("suppressions.json");
+    if let Ok(text) = std::fs::read_to_string(&suppressions) {
+        let pairs: Vec<(String, String)> = serde_json::from_str(&text)
+            .with_context(|| format!("{} không đọc được / unreadable", suppressions.display()))?;
+        for (reference, folded) in pairs {
+            store.add_suppression(
+                "sokenh (suppressions.json)",
+                &reference,
+                &folded,
+                serde_json::json!({"via": "suppressions.json"}),
+            )?;
+        }
+        std::fs::rename(&suppressions, suppressions.with_extension("json.imported"))?;
+    }
     Ok(())
 }
 
@@ -91,7 +98,7 @@ pub fn import_pack(
     let file = format!("{stem}.toml");
     let mut packs = office_packs_but(data_dir, Some(&file))?;
     packs.push(pack.clone());
-    let set = detect::rules::RuleSet::with_defaults_shadowed(packs, &shadow_choices(data_dir)?)
+    let set = detect::rules::RuleSet::with_defaults_shadowed(packs, &store.shadow_choices()?)
         .map_err(|e| {
             anyhow::anyhow!(
                 "bộ luật làm bộ phát hiện không dựng được cùng các bộ luật đã cài nên không nhập / with the installed packs the engine cannot be built: {e}"
@@ -132,10 +139,10 @@ pub fn import_pack(
 }
 
 /// The default packs, the office's packs and its shadow-mode choices.
-pub fn rule_set(data_dir: &Path) -> Result<detect::rules::RuleSet> {
+pub fn rule_set(store: &mut Store, data_dir: &Path) -> Result<detect::rules::RuleSet> {
     Ok(detect::rules::RuleSet::with_defaults_shadowed(
         office_packs(data_dir)?,
-        &shadow_choices(data_dir)?,
+        &store.shadow_choices()?,
     )?)
 }
 
@@ -144,9 +151,12 @@ pub fn rule_set(data_dir: &Path) -> Result<detect::rules::RuleSet> {
 /// not switch itself off: the default packs run with every office pack that still builds beside
 /// them (in file order), and the second value says which were left out and why — for the rules
 /// page, the audit log and the server's log.
-pub fn working_rule_set(data_dir: &Path) -> Result<(detect::rules::RuleSet, Option<String>)> {
-    let shadow = shadow_choices(data_dir)?;
-    let first_error = match rule_set(data_dir) {
+pub fn working_rule_set(
+    store: &mut Store,
+    data_dir: &Path,
+) -> Result<(detect::rules::RuleSet, Option<String>)> {
+    let shadow = store.shadow_choices()?;
+    let first_error = match rule_set(store, data_dir) {
         Ok(set) => return Ok((set, None)),
         Err(e) => format!("{e:#}"),
     };
@@ -200,7 +210,7 @@ pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
 
 /// The engine, and why it runs on fewer rules than installed ([`working_rule_set`]).
 pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, Option<String>)> {
-    let (rules, warning) = working_rule_set(data_dir)?;
+    let (rules, warning) = working_rule_set(store, data_dir)?;
     let mut urls = detect::urls::UrlReputation::default();
     for (entry, list, source) in store.url_entries()? {
         let kind = if list == "allow" {
@@ -238,24 +248,20 @@ pub struct ScanReport {
 }
 
 /// Known false matches the office has dismissed: (rule or register reference, folded text).
-pub fn suppressions(data_dir: &Path) -> Vec<detect::alerts::Suppression> {
-    let Ok(content) = std::fs::read_to_string(data_dir.join("suppressions.json")) else {
-        return Vec::new();
-    };
-    let pairs: Vec<(String, String)> = serde_json::from_str(&content).unwrap_or_default();
-    pairs
+pub fn suppressions(store: &mut Store) -> Result<Vec<detect::alerts::Suppression>> {
+    Ok(store
+        .suppressions()?
         .into_iter()
         .map(|(reference, folded_text)| detect::alerts::Suppression {
             reference,
             folded_text,
         })
-        .collect()
+        .collect())
 }
 
 /// Adds a known false match: this reference on this item's text raises no more alerts.
 pub fn suppress(
     store: &mut Store,
-    data_dir: &Path,
     item_source_id: &str,
     reference: &str,
     reason: &str,
@@ -271,20 +277,10 @@ pub fn suppress(
         }
         after = last;
     };
-    let path = data_dir.join("suppressions.json");
-    let mut pairs: Vec<(String, String)> = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|c| serde_json::from_str(&c).ok())
-        .unwrap_or_default();
-    let pair = (reference.to_owned(), text::fold(&text));
-    if !pairs.contains(&pair) {
-        pairs.push(pair);
-    }
-    std::fs::write(&path, serde_json::to_vec_pretty(&pairs)?)?;
-    store.record(
+    store.add_suppression(
         "cli",
-        "signal.suppress",
-        "signal",
+        reference,
+        &text::fold(&text),
         serde_json::json!({"item": item_source_id, "ref": reference, "reason": reason}),
     )?;
     Ok(())
@@ -302,7 +298,7 @@ pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport>
             serde_json::json!({"warning": warning}),
         )?;
     }
-    let suppressed = suppressions(data_dir);
+    let suppressed = suppressions(store)?;
     let mut after = if all {
         0
     } else {
@@ -590,8 +586,8 @@ pub struct WebRules {
 }
 
 impl web::Rules for WebRules {
-    fn health(&self) -> Option<String> {
-        match working_rule_set(&self.data_dir) {
+    fn health(&self, store: &mut Store) -> Option<String> {
+        match working_rule_set(store, &self.data_dir) {
             Ok((_, warning)) => warning,
             Err(e) => Some(format!(
                 "Không dựng được bộ luật / rules do not build: {e:#}"
@@ -599,8 +595,8 @@ impl web::Rules for WebRules {
         }
     }
 
-    fn list(&self) -> Result<Vec<web::RuleRow>> {
-        Ok(working_rule_set(&self.data_dir)?
+    fn list(&self, store: &mut Store) -> Result<Vec<web::RuleRow>> {
+        Ok(working_rule_set(store, &self.data_dir)?
             .0
             .list()
             .into_iter()
@@ -631,14 +627,7 @@ impl web::Rules for WebRules {
     }
 
     fn set_shadow(&self, store: &mut Store, actor: &str, rule: &str, shadow: bool) -> Result<()> {
-        set_shadow(&self.data_dir, rule, shadow)?;
-        store.record(
-            actor,
-            "rules.shadow",
-            "rule",
-            serde_json::json!({"rule": rule, "shadow": shadow}),
-        )?;
-        Ok(())
+        Ok(store.set_shadow(actor, rule, shadow)?)
     }
 
     fn parse_factchecks(&self, text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {

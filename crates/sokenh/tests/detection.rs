@@ -295,3 +295,54 @@ fn screen_says_what_it_flags_and_why_a_warning_is_not_flagged() {
     assert!(held.iter().any(|h| h["rule"] == "scam.pretext_demand"
         && h["explanation"].as_str().unwrap().contains("«Cảnh báo»")));
 }
+
+#[test]
+fn detection_state_left_in_files_is_read_into_the_store_once() {
+    // A data dir from before the state moved into the store: its shadow choices and known false
+    // matches are read in at the first open, audited, and the files renamed.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("rules")).unwrap();
+    std::fs::write(data.join("rules/shadow.json"), r#"{"scam.task_job": true}"#).unwrap();
+    std::fs::write(
+        data.join("suppressions.json"),
+        r#"[["scam.phrase", "cho phien sang chu nhat"]]"#,
+    )
+    .unwrap();
+    let rules = json(&sokenh(&data, &["rules", "list", "--json"]));
+    let shadowed: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["shadow"] == true)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shadowed, ["scam.task_job"]);
+    assert!(!data.join("rules/shadow.json").exists());
+    assert!(data.join("rules/shadow.json.imported").exists());
+    assert!(data.join("suppressions.json.imported").exists());
+    let db = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    let (reference, folded): (String, String) = db
+        .query_row("SELECT reference, folded_text FROM suppressions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (reference.as_str(), folded.as_str()),
+        ("scam.phrase", "cho phien sang chu nhat")
+    );
+    let audited: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM audit_events WHERE action IN ('rules.shadow', 'signal.suppress')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2);
+    // Opened again: nothing read twice.
+    json(&sokenh(&data, &["rules", "list", "--json"]));
+    let again: i64 = db
+        .query_row("SELECT COUNT(*) FROM suppressions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(again, 1);
+}

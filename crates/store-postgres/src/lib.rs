@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_cases.sql"),
     include_str!("../migrations/0007_tokens.sql"),
     include_str!("../migrations/0008_ownership.sql"),
+    include_str!("../migrations/0009_detection_state.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -329,6 +330,58 @@ impl Backend for Postgres {
             .iter()
             .map(|r| (MemberId(r.get(0)), CommunityId(r.get(1)), r.get(2)))
             .collect())
+    }
+
+    fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT rule_id, shadow FROM rule_shadow ORDER BY rule_id",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn set_rule_shadow(&mut self, rule: &str, shadow: bool, by: &str, at: &str) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO rule_shadow (rule_id, shadow, changed_by, changed_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (rule_id) DO UPDATE SET shadow = excluded.shadow, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                &[&rule, &shadow, &by, &at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn suppressions(&mut self) -> Result<Vec<(String, String)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT reference, folded_text FROM suppressions ORDER BY seq",
+                &[],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn insert_suppression(
+        &mut self,
+        key_sha256: &str,
+        reference: &str,
+        folded_text: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO suppressions (key_sha256, reference, folded_text, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (key_sha256) DO NOTHING",
+                &[&key_sha256, &reference, &folded_text, &by, &at],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
     }
 
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool> {

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_cases.sql"),
     include_str!("../migrations/0007_tokens.sql"),
     include_str!("../migrations/0008_ownership.sql"),
+    include_str!("../migrations/0009_detection_state.sql"),
 ];
 
 /// The SQLite backend.
@@ -339,6 +340,56 @@ impl Backend for Sqlite {
         })
         .and_then(|rows| rows.collect())
         .map_err(db)
+    }
+
+    fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT rule_id, shadow FROM rule_shadow ORDER BY rule_id")
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn set_rule_shadow(&mut self, rule: &str, shadow: bool, by: &str, at: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO rule_shadow (rule_id, shadow, changed_by, changed_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (rule_id) DO UPDATE SET shadow = excluded.shadow, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                params![rule, shadow as i64, by, at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn suppressions(&mut self) -> Result<Vec<(String, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT reference, folded_text FROM suppressions ORDER BY rowid")
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn insert_suppression(
+        &mut self,
+        key_sha256: &str,
+        reference: &str,
+        folded_text: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO suppressions (key_sha256, reference, folded_text, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key_sha256) DO NOTHING",
+                params![key_sha256, reference, folded_text, by, at],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
     }
 
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool> {

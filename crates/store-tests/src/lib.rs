@@ -87,6 +87,13 @@ macro_rules! stories {
             $crate::a_claim_to_own_an_account_counts_only_once_decided(&mut $fresh().0);
         }
         #[test]
+        fn shadow_choices_and_suppressions_live_in_the_store() {
+            if !$available {
+                return;
+            }
+            $crate::shadow_choices_and_suppressions_live_in_the_store(&mut $fresh().0);
+        }
+        #[test]
         fn audit_events_keep_at_most_a_few_kilobytes_of_what_users_send() {
             if !$available {
                 return;
@@ -623,6 +630,64 @@ pub fn a_claim_to_own_an_account_counts_only_once_decided(store: &mut Store) {
             "participation.declare",
             "participation.reject",
             "participation.confirm"
+        ]
+    );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+pub fn shadow_choices_and_suppressions_live_in_the_store(store: &mut Store) {
+    assert!(store.shadow_choices().unwrap().is_empty());
+    store.set_shadow("phantich", "scam.task_job", true).unwrap();
+    store
+        .set_shadow("phantich", "threat.violence", true)
+        .unwrap();
+    store
+        .set_shadow("quantri", "threat.violence", false)
+        .unwrap();
+    let choices = store.shadow_choices().unwrap();
+    assert_eq!(choices.len(), 2);
+    assert!(choices["scam.task_job"]);
+    assert!(!choices["threat.violence"]);
+    // A post's folded text can be long: the key is its hash, not the text.
+    let long = "viec nhe luong cao ".repeat(500);
+    let details = serde_json::json!({"item": "p1", "reason": "tin tuyển dụng thật"});
+    assert!(
+        store
+            .add_suppression("canbo", "scam.task_job", &long, details.clone())
+            .unwrap()
+    );
+    assert!(
+        !store
+            .add_suppression("canbo", "scam.task_job", &long, details)
+            .unwrap(),
+        "once"
+    );
+    assert!(
+        store
+            .add_suppression("canbo", "scam.phrase", "cho phien", serde_json::json!({}))
+            .unwrap()
+    );
+    assert_eq!(
+        store.suppressions().unwrap(),
+        [
+            ("scam.task_job".to_owned(), long.clone()),
+            ("scam.phrase".to_owned(), "cho phien".to_owned())
+        ]
+    );
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "rules.shadow",
+            "rules.shadow",
+            "rules.shadow",
+            "signal.suppress",
+            "signal.suppress"
         ]
     );
     assert!(store.verify_audit().unwrap().ok);

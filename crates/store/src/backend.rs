@@ -62,6 +62,21 @@ pub trait Backend: Send {
     ) -> Result<()>;
     /// (member, community, decision) of every decided claim.
     fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>>;
+
+    /// The office's shadow-mode choices: (rule id, shadow).
+    fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>>;
+    fn set_rule_shadow(&mut self, rule: &str, shadow: bool, by: &str, at: &str) -> Result<()>;
+    /// Known false matches: (reference, folded text), in the order they were added.
+    fn suppressions(&mut self) -> Result<Vec<(String, String)>>;
+    /// Adds one; false when it was there already.
+    fn insert_suppression(
+        &mut self,
+        key_sha256: &str,
+        reference: &str,
+        folded_text: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool>;
     /// Inserts; returns false when this member already signed this version.
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool>;
     fn commitments(&mut self) -> Result<Vec<Commitment>>;

@@ -833,6 +833,56 @@ impl Store {
             .collect())
     }
 
+    /// The office's shadow-mode choices per rule id.
+    pub fn shadow_choices(&mut self) -> Result<std::collections::HashMap<String, bool>> {
+        Ok(self.db.rule_shadow()?.into_iter().collect())
+    }
+
+    /// Puts a rule in shadow mode or takes it out, with its audit event, in one transaction.
+    pub fn set_shadow(&mut self, actor: &str, rule: &str, shadow: bool) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_rule_shadow(rule, shadow, actor, &at)?;
+            s.audit(
+                actor,
+                "rules.shadow",
+                "rule",
+                rule,
+                json!({"rule": rule, "shadow": shadow}),
+                &at,
+            )
+        })
+    }
+
+    /// Known false matches: (rule or register reference, folded text), oldest first.
+    pub fn suppressions(&mut self) -> Result<Vec<(String, String)>> {
+        self.db.suppressions()
+    }
+
+    /// Adds a known false match with its audit event (`details`: the item, the reason), in one
+    /// transaction; adding one twice changes nothing and records nothing.
+    pub fn add_suppression(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        folded_text: &str,
+        details: Value,
+    ) -> Result<bool> {
+        use sha2::Digest;
+        let key = hex::encode(sha2::Sha256::digest(
+            format!("{reference}\n{folded_text}").as_bytes(),
+        ));
+        let at = now();
+        self.transaction(|s| {
+            let new =
+                s.db.insert_suppression(&key, reference, folded_text, actor, &at)?;
+            if new {
+                s.audit(actor, "signal.suppress", "signal", reference, details, &at)?;
+            }
+            Ok(new)
+        })
+    }
+
     /// Every decided claim: (member, account, "confirmed" or "rejected").
     pub fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>> {
         self.db.ownership_decisions()

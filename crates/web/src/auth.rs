@@ -303,7 +303,7 @@ pub(crate) mod tests {
 
     struct NoRules;
     impl crate::Rules for NoRules {
-        fn list(&self) -> anyhow::Result<Vec<crate::RuleRow>> {
+        fn list(&self, _: &mut store::Store) -> anyhow::Result<Vec<crate::RuleRow>> {
             Ok(Vec::new())
         }
         fn import_pack(

@@ -27,13 +27,16 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     if !user.session.user.role.can(Permission::ViewDetection) {
         return forbidden();
     }
-    let rules = match state.rules.list() {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
-    let health = state.rules.health();
-    let factchecks = match state.with_store(|s| Ok(s.factchecks()?)).await {
-        Ok(f) => f,
+    let engine = state.rules.clone();
+    let loaded = state
+        .with_store(move |s| {
+            let rules = engine.list(s)?;
+            let health = engine.health(s);
+            Ok((rules, health, s.factchecks()?))
+        })
+        .await;
+    let (rules, health, factchecks) = match loaded {
+        Ok(x) => x,
         Err(e) => return internal(e),
     };
     let change = user.session.user.role.can(Permission::ChangeDetection);
@@ -181,12 +184,16 @@ pub async fn set_shadow(
     if let Some(r) = refused(&user, &f.csrf, Permission::ChangeDetection) {
         return r;
     }
-    match state.rules.list() {
+    let rules = state.rules.clone();
+    let listed = {
+        let rules = rules.clone();
+        state.with_store(move |s| rules.list(s)).await
+    };
+    match listed {
         Ok(list) if list.iter().any(|r| r.id == f.rule) => {}
         Ok(_) => return error_page(StatusCode::NOT_FOUND, "Không có luật này."),
         Err(e) => return internal(e),
     }
-    let rules = state.rules.clone();
     let actor = user.session.user.username.clone();
     let (rule, shadow) = (f.rule.clone(), f.shadow);
     match state

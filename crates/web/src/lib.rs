@@ -64,10 +64,10 @@ pub struct RuleRow {
 
 /// The detection rules and the fact-check format, as the binary's `detect` engine has them.
 pub trait Rules: Send + Sync {
-    fn list(&self) -> anyhow::Result<Vec<RuleRow>>;
+    fn list(&self, store: &mut Store) -> anyhow::Result<Vec<RuleRow>>;
     /// Why screening runs on fewer rules than installed (packs that no longer build together),
     /// for the rules page; None when all is well.
-    fn health(&self) -> Option<String> {
+    fn health(&self, _store: &mut Store) -> Option<String> {
         None
     }
     /// Checks and keeps an office rule pack (TOML); returns a summary, or why it was refused.
