@@ -112,7 +112,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
                 .to_string_lossy()
                 .into_owned();
             let mut store = db::open(dir, url)?;
-            let pack = screening::import_pack(&mut store, dir, "cli", &name, &read(&file)?)?;
+            let pack = screening::import_pack(&mut store, "cli", &name, &read(&file)?)?;
             println!(
                 "Đã nhập {} luật ({}, phiên bản {}) / imported",
                 pack.rules.len(),
@@ -122,7 +122,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::List { json } => {
-            let set = screening::rule_set(&mut db::open(dir, url)?, dir)?;
+            let set = screening::rule_set(&mut db::open(dir, url)?)?;
             let rows: Vec<serde_json::Value> = set
                 .list()
                 .into_iter()
@@ -149,7 +149,7 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::Test { json } => {
-            let set = screening::rule_set(&mut db::open(dir, url)?, dir)?;
+            let set = screening::rule_set(&mut db::open(dir, url)?)?;
             let failures = set.self_test();
             let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
             let examples: usize = set

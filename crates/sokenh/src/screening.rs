@@ -14,35 +14,48 @@ pub fn rules_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("rules")
 }
 
-/// The office's own packs, from `rules/*.toml` in the data dir.
-pub fn office_packs(data_dir: &Path) -> Result<Vec<detect::rules::Pack>> {
-    office_packs_but(data_dir, None)
+/// The office's own packs, from the store.
+pub fn office_packs(store: &mut Store) -> Result<Vec<detect::rules::Pack>> {
+    office_packs_but(store, None)
 }
 
-/// The office's own packs, leaving out the file named `except` (the one an import replaces).
-fn office_packs_but(data_dir: &Path, except: Option<&str>) -> Result<Vec<detect::rules::Pack>> {
-    let dir = rules_dir(data_dir);
-    let mut packs = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(packs);
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .filter(|p| except.is_none_or(|x| p.file_name().is_none_or(|n| n != x)))
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).with_context(|| format!("đọc {}", f.display()))?;
-        packs.push(detect::rules::parse_pack(&f.display().to_string(), &text)?);
-    }
-    Ok(packs)
+/// The office's own packs, leaving out the one named `except` (the one an import replaces).
+fn office_packs_but(store: &mut Store, except: Option<&str>) -> Result<Vec<detect::rules::Pack>> {
+    store
+        .rule_packs()?
+        .into_iter()
+        .filter(|(name, _)| except.is_none_or(|x| name != x))
+        .map(|(name, text)| Ok(detect::rules::parse_pack(&name, &text)?))
+        .collect()
 }
 
 /// Files of the data dir that held detection state before it moved into the store
-/// (`rules/shadow.json`, `suppressions.json`): read into the store once, each entry audited, and
-/// renamed `*.imported` so they are never read again.
+/// (`rules/*.toml`, `rules/shadow.json`, `suppressions.json`): read into the store once, each
+/// entry audited, and renamed `*.imported` so they are never read again. Packs are taken as they
+/// are: if they no longer build together, screening says so (`working_rule_set`).
 pub fn adopt_state_files(store: &mut Store, data_dir: &Path) -> Result<()> {
+    if let Ok(entries) = std::fs::read_dir(rules_dir(data_dir)) {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&f).with_context(|| format!("đọc {}", f.display()))?;
+            store.put_rule_pack(
+                "sokenh (rules/)",
+                &name,
+                &text,
+                serde_json::json!({"file": name, "via": "data dir"}),
+            )?;
+            std::fs::rename(&f, f.with_extension("toml.imported"))?;
+        }
+    }
     let shadow = rules_dir(data_dir).join("shadow.json");
     if let Ok(text) = std::fs::read_to_string(&shadow) {
         let choices: std::collections::BTreeMap<String, bool> = serde_json::from_str(&text)
@@ -71,11 +84,10 @@ pub fn adopt_state_files(store: &mut Store, data_dir: &Path) -> Result<()> {
 
 /// Checks an office rule pack (it must parse, name a category of the fixed taxonomy, and, with
 /// the defaults and every pack already installed, build into one engine that passes every
-/// pack's examples) and keeps it as `rules/<name>` (only the file's base name; `.toml`), with
-/// an audit event. Refused packs change nothing; the error lists the failing examples.
+/// pack's examples) and keeps it in the store under its file's base name (`.toml`), with an
+/// audit event. Refused packs change nothing; the error lists the failing examples.
 pub fn import_pack(
     store: &mut Store,
-    data_dir: &Path,
     actor: &str,
     name: &str,
     text: &str,
@@ -96,7 +108,7 @@ pub fn import_pack(
     // this file replaces) and this one — must build and pass every pack's examples: a pack that
     // is fine alone can still break the engine or another pack's examples.
     let file = format!("{stem}.toml");
-    let mut packs = office_packs_but(data_dir, Some(&file))?;
+    let mut packs = office_packs_but(store, Some(&file))?;
     packs.push(pack.clone());
     let set = detect::rules::RuleSet::with_defaults_shadowed(packs, &store.shadow_choices()?)
         .map_err(|e| {
@@ -124,24 +136,19 @@ pub fn import_pack(
             failures.join("; ")
         );
     }
-    let target = rules_dir(data_dir);
-    std::fs::create_dir_all(&target)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&target)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    tmp.persist(target.join(&file))?;
-    store.record(
+    store.put_rule_pack(
         actor,
-        "rules.import",
-        "rule_pack",
+        &file,
+        text,
         serde_json::json!({"file": file, "category": pack.category, "version": pack.version, "rules": pack.rules.len()}),
     )?;
     Ok(pack)
 }
 
 /// The default packs, the office's packs and its shadow-mode choices.
-pub fn rule_set(store: &mut Store, data_dir: &Path) -> Result<detect::rules::RuleSet> {
+pub fn rule_set(store: &mut Store) -> Result<detect::rules::RuleSet> {
     Ok(detect::rules::RuleSet::with_defaults_shadowed(
-        office_packs(data_dir)?,
+        office_packs(store)?,
         &store.shadow_choices()?,
     )?)
 }
@@ -151,34 +158,16 @@ pub fn rule_set(store: &mut Store, data_dir: &Path) -> Result<detect::rules::Rul
 /// not switch itself off: the default packs run with every office pack that still builds beside
 /// them (in file order), and the second value says which were left out and why — for the rules
 /// page, the audit log and the server's log.
-pub fn working_rule_set(
-    store: &mut Store,
-    data_dir: &Path,
-) -> Result<(detect::rules::RuleSet, Option<String>)> {
+pub fn working_rule_set(store: &mut Store) -> Result<(detect::rules::RuleSet, Option<String>)> {
     let shadow = store.shadow_choices()?;
-    let first_error = match rule_set(store, data_dir) {
+    let first_error = match rule_set(store) {
         Ok(set) => return Ok((set, None)),
         Err(e) => format!("{e:#}"),
     };
     let mut kept: Vec<detect::rules::Pack> = Vec::new();
     let mut left_out = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(rules_dir(data_dir))
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    for f in files {
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let pack = std::fs::read_to_string(&f)
-            .map_err(anyhow::Error::from)
-            .and_then(|t| Ok(detect::rules::parse_pack(&name, &t)?));
-        match pack {
+    for (name, text) in store.rule_packs()? {
+        match detect::rules::parse_pack(&name, &text) {
             Ok(p) => {
                 kept.push(p);
                 if let Err(e) =
@@ -210,7 +199,7 @@ pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
 
 /// The engine, and why it runs on fewer rules than installed ([`working_rule_set`]).
 pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, Option<String>)> {
-    let (rules, warning) = working_rule_set(store, data_dir)?;
+    let (rules, warning) = working_rule_set(store)?;
     let mut urls = detect::urls::UrlReputation::default();
     for (entry, list, source) in store.url_entries()? {
         let kind = if list == "allow" {
@@ -587,7 +576,7 @@ pub struct WebRules {
 
 impl web::Rules for WebRules {
     fn health(&self, store: &mut Store) -> Option<String> {
-        match working_rule_set(store, &self.data_dir) {
+        match working_rule_set(store) {
             Ok((_, warning)) => warning,
             Err(e) => Some(format!(
                 "Không dựng được bộ luật / rules do not build: {e:#}"
@@ -596,7 +585,7 @@ impl web::Rules for WebRules {
     }
 
     fn list(&self, store: &mut Store) -> Result<Vec<web::RuleRow>> {
-        Ok(working_rule_set(store, &self.data_dir)?
+        Ok(working_rule_set(store)?
             .0
             .list()
             .into_iter()
@@ -617,7 +606,7 @@ impl web::Rules for WebRules {
         name: &str,
         text: &str,
     ) -> Result<String> {
-        let pack = import_pack(store, &self.data_dir, actor, name, text)?;
+        let pack = import_pack(store, actor, name, text)?;
         Ok(format!(
             "Đã nhập {} luật ({}, phiên bản {}).",
             pack.rules.len(),

@@ -1341,7 +1341,17 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
         political.as_bytes(),
     );
     assert!(r.body.contains("Không nhập:"), "{}", r.body);
-    assert!(!tmp.path().join("rules").join("y-kien.toml").exists());
+    let packs = || -> Vec<String> {
+        let db = rusqlite::Connection::open(tmp.path().join("sokenh.db")).unwrap();
+        let mut q = db
+            .prepare("SELECT name FROM rule_packs ORDER BY name")
+            .unwrap();
+        q.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(!packs().contains(&"y-kien.toml".to_owned()));
     // An office pack that passes its own examples is kept under its own (clean) name.
     let pack = "category = \"scam\"\nversion = \"2026.11.office\"\n\n[[rules]]\nid = \"scam.office.lottery\"\nexplanation = \"Trúng thưởng xe máy, nộp phí nhận quà\"\nweight = 0.7\nall = [\"trúng thưởng\", \"nộp phí\"]\npositive = [\"Chúc mừng bạn trúng thưởng xe máy, nộp phí 500k để nhận\"]\nnegative = [\"Xổ số kiến thiết công bố kết quả trúng thưởng\"]\n";
     let r = upload_to(
@@ -1358,7 +1368,11 @@ fn an_analyst_imports_the_register_and_packs_and_puts_a_rule_in_shadow_mode() {
         "{}",
         r.body
     );
-    assert!(tmp.path().join("rules").join("bo-luat-xa.toml").exists());
+    assert!(
+        packs().contains(&"bo-luat-xa.toml".to_owned()),
+        "{:?}",
+        packs()
+    );
     assert!(r.body.contains("<code>scam.office.lottery</code>"));
 
     // Shadow mode on, then off; the CLI sees the same choice.

@@ -16,3 +16,11 @@ CREATE TABLE suppressions (
     added_by TEXT NOT NULL,
     added_at TEXT NOT NULL
 );
+-- The office's own rule packs (TOML), by file name; each accepted only if the whole engine
+-- builds with it (checked by the caller), each change audited.
+CREATE TABLE rule_packs (
+    name TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+);

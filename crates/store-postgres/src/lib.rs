@@ -332,6 +332,25 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn rule_packs(&mut self) -> Result<Vec<(String, String)>> {
+        let rows = self
+            .client
+            .query("SELECT name, text FROM rule_packs ORDER BY name", &[])
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn put_rule_pack(&mut self, name: &str, text: &str, by: &str, at: &str) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO rule_packs (name, text, changed_by, changed_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (name) DO UPDATE SET text = excluded.text, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                &[&name, &text, &by, &at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>> {
         let rows = self
             .client

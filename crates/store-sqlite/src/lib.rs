@@ -342,6 +342,27 @@ impl Backend for Sqlite {
         .map_err(db)
     }
 
+    fn rule_packs(&mut self) -> Result<Vec<(String, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT name, text FROM rule_packs ORDER BY name")
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn put_rule_pack(&mut self, name: &str, text: &str, by: &str, at: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO rule_packs (name, text, changed_by, changed_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (name) DO UPDATE SET text = excluded.text, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                params![name, text, by, at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>> {
         let mut s = self
             .conn

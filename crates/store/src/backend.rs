@@ -63,6 +63,9 @@ pub trait Backend: Send {
     /// (member, community, decision) of every decided claim.
     fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>>;
 
+    /// The office's rule packs: (file name, TOML text), by name.
+    fn rule_packs(&mut self) -> Result<Vec<(String, String)>>;
+    fn put_rule_pack(&mut self, name: &str, text: &str, by: &str, at: &str) -> Result<()>;
     /// The office's shadow-mode choices: (rule id, shadow).
     fn rule_shadow(&mut self) -> Result<Vec<(String, bool)>>;
     fn set_rule_shadow(&mut self, rule: &str, shadow: bool, by: &str, at: &str) -> Result<()>;

@@ -833,6 +833,27 @@ impl Store {
             .collect())
     }
 
+    /// The office's rule packs: (file name, TOML text), by name.
+    pub fn rule_packs(&mut self) -> Result<Vec<(String, String)>> {
+        self.db.rule_packs()
+    }
+
+    /// Keeps an office rule pack (replacing one of the same name) with its audit event
+    /// (`details`: category, version, rule count), in one transaction. The caller has checked it.
+    pub fn put_rule_pack(
+        &mut self,
+        actor: &str,
+        name: &str,
+        text: &str,
+        details: Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.put_rule_pack(name, text, actor, &at)?;
+            s.audit(actor, "rules.import", "rule_pack", name, details, &at)
+        })
+    }
+
     /// The office's shadow-mode choices per rule id.
     pub fn shadow_choices(&mut self) -> Result<std::collections::HashMap<String, bool>> {
         Ok(self.db.rule_shadow()?.into_iter().collect())
