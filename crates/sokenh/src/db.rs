@@ -29,6 +29,7 @@ pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
     .and_then(|mut store| {
         // State that lived in files before it moved into the store, read in once.
         crate::screening::adopt_state_files(&mut store, data_dir)?;
+        crate::posts::adopt_feeds_file(&mut store, data_dir)?;
         Ok(store)
     })
 }

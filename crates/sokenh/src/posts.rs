@@ -294,8 +294,24 @@ pub fn ingest_file(
     Ok(report)
 }
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// What the data dir's `feeds.json` held before feed state moved into the store.
+#[derive(Debug, Default, serde::Deserialize)]
 struct Feeds(HashMap<String, posts::FeedState>);
+
+/// Reads a data dir's `feeds.json` into the store once and renames it `feeds.json.imported`.
+pub fn adopt_feeds_file(store: &mut Store, data_dir: &Path) -> Result<()> {
+    let path = data_dir.join("feeds.json");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Ok(());
+    };
+    let feeds: Feeds = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} không đọc được / unreadable", path.display()))?;
+    for (url, s) in feeds.0 {
+        store.put_feed_state(&url, &(s.etag, s.last_modified, s.fetched_at))?;
+    }
+    std::fs::rename(&path, path.with_extension("json.imported"))?;
+    Ok(())
+}
 
 pub fn ingest_feed(
     store: &mut Store,
@@ -304,12 +320,17 @@ pub fn ingest_feed(
     community: Option<&str>,
     interval: i64,
 ) -> Result<Report> {
-    let state_path = data_dir.join("feeds.json");
-    let mut feeds: Feeds = std::fs::read(&state_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
+    let state = store
+        .feed_state(url)?
+        .map(|(etag, last_modified, fetched_at)| posts::FeedState {
+            etag,
+            last_modified,
+            fetched_at,
+        })
         .unwrap_or_default();
-    let state = feeds.0.get(url).cloned().unwrap_or_default();
+    let remember = |store: &mut Store, next: posts::FeedState| {
+        store.put_feed_state(url, &(next.etag, next.last_modified, next.fetched_at))
+    };
     let mut report = Report {
         source: url.to_owned(),
         format: Some(Format::Rss),
@@ -322,9 +343,7 @@ pub fn ingest_feed(
                 "chưa đến lúc tải lại {url} (còn {wait_seconds} giây) / too soon, not fetched"
             );
         }
-        posts::Fetched::NotModified(next) => {
-            feeds.0.insert(url.to_owned(), next);
-        }
+        posts::Fetched::NotModified(next) => remember(store, next)?,
         posts::Fetched::Body(body, next) => {
             let prep = preparer(store, data_dir)?;
             let entries = posts::parse_feed(&body, community).map_err(anyhow::Error::msg)?;
@@ -337,12 +356,11 @@ pub fn ingest_feed(
                 &mut report,
                 None,
             )?;
-            feeds.0.insert(url.to_owned(), next);
+            remember(store, next)?;
             report.indexed = catch_up_index(store, data_dir)?;
             report.signals = crate::screening::scan(store, data_dir, false)?.signals;
         }
     }
-    std::fs::write(&state_path, serde_json::to_vec_pretty(&feeds)?)?;
     Ok(report)
 }
 

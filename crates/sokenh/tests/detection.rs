@@ -300,8 +300,9 @@ fn screen_says_what_it_flags_and_why_a_warning_is_not_flagged() {
 
 #[test]
 fn detection_state_left_in_files_is_read_into_the_store_once() {
-    // A data dir from before the state moved into the store: its shadow choices and known false
-    // matches are read in at the first open, audited, and the files renamed.
+    // A data dir from before the state moved into the store: its shadow choices, known false
+    // matches and feed state are read in at the first open (the first two audited), and the
+    // files renamed.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(data.join("rules")).unwrap();
@@ -309,6 +310,11 @@ fn detection_state_left_in_files_is_read_into_the_store_once() {
     std::fs::write(
         data.join("suppressions.json"),
         r#"[["scam.phrase", "cho phien sang chu nhat"]]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("feeds.json"),
+        r#"{"https://baohatinh.vn/rss/thoi-su.rss": {"etag": "\"abc\"", "last_modified": null, "fetched_at": 1796000000}}"#,
     )
     .unwrap();
     let rules = json(&sokenh(&data, &["rules", "list", "--json"]));
@@ -323,6 +329,7 @@ fn detection_state_left_in_files_is_read_into_the_store_once() {
     assert!(!data.join("rules/shadow.json").exists());
     assert!(data.join("rules/shadow.json.imported").exists());
     assert!(data.join("suppressions.json.imported").exists());
+    assert!(data.join("feeds.json.imported").exists());
     let db = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
     let (reference, folded): (String, String) = db
         .query_row("SELECT reference, folded_text FROM suppressions", [], |r| {
@@ -341,6 +348,10 @@ fn detection_state_left_in_files_is_read_into_the_store_once() {
         )
         .unwrap();
     assert_eq!(audited, 2);
+    let etag: String = db
+        .query_row("SELECT etag FROM feed_state", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(etag, "\"abc\"");
     // Opened again: nothing read twice.
     json(&sokenh(&data, &["rules", "list", "--json"]));
     let again: i64 = db

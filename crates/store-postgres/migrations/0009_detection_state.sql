@@ -1,5 +1,5 @@
--- Detection state that every process serving this database must agree on (it was in files of
--- the data dir): the office's shadow-mode choices per rule, and known false matches.
+-- State that every process serving this database must agree on (it was in files of the data
+-- dir): the office's shadow-mode choices per rule, known false matches, rule packs, feeds.
 CREATE TABLE rule_shadow (
     rule_id TEXT PRIMARY KEY,
     shadow BOOLEAN NOT NULL,
@@ -23,4 +23,12 @@ CREATE TABLE rule_packs (
     text TEXT NOT NULL,
     changed_by TEXT NOT NULL,
     changed_at TEXT NOT NULL
+);
+-- What a feed answered last (conditional GET and the polite interval), per feed URL, so every
+-- process polls a feed as one.
+CREATE TABLE feed_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at BIGINT
 );

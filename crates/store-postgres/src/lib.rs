@@ -332,6 +332,28 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn feed_state(&mut self, url: &str) -> Result<Option<store::FeedState>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT etag, last_modified, fetched_at FROM feed_state WHERE url = $1",
+                &[&url],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    fn put_feed_state(&mut self, url: &str, state: &store::FeedState) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO feed_state (url, etag, last_modified, fetched_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                &[&url, &state.0, &state.1, &state.2],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     fn rule_packs(&mut self) -> Result<Vec<(String, String)>> {
         let rows = self
             .client

@@ -87,11 +87,11 @@ macro_rules! stories {
             $crate::a_claim_to_own_an_account_counts_only_once_decided(&mut $fresh().0);
         }
         #[test]
-        fn shadow_choices_and_suppressions_live_in_the_store() {
+        fn shadow_choices_suppressions_and_feeds_live_in_the_store() {
             if !$available {
                 return;
             }
-            $crate::shadow_choices_and_suppressions_live_in_the_store(&mut $fresh().0);
+            $crate::shadow_choices_suppressions_and_feeds_live_in_the_store(&mut $fresh().0);
         }
         #[test]
         fn audit_events_keep_at_most_a_few_kilobytes_of_what_users_send() {
@@ -635,8 +635,32 @@ pub fn a_claim_to_own_an_account_counts_only_once_decided(store: &mut Store) {
     assert!(store.verify_audit().unwrap().ok);
 }
 
-pub fn shadow_choices_and_suppressions_live_in_the_store(store: &mut Store) {
+pub fn shadow_choices_suppressions_and_feeds_live_in_the_store(store: &mut Store) {
     assert!(store.shadow_choices().unwrap().is_empty());
+    // A feed's last answer, replaced as it changes.
+    let feed = "https://baohatinh.vn/rss/thoi-su.rss";
+    assert_eq!(store.feed_state(feed).unwrap(), None);
+    store
+        .put_feed_state(feed, &(Some("\"abc\"".into()), None, Some(1_796_000_000)))
+        .unwrap();
+    store
+        .put_feed_state(
+            feed,
+            &(
+                Some("\"abd\"".into()),
+                Some("Mon, 30 Nov 2026 08:00:00 GMT".into()),
+                Some(1_796_000_600),
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        store.feed_state(feed).unwrap(),
+        Some((
+            Some("\"abd\"".into()),
+            Some("Mon, 30 Nov 2026 08:00:00 GMT".into()),
+            Some(1_796_000_600)
+        ))
+    );
     store.set_shadow("phantich", "scam.task_job", true).unwrap();
     store
         .set_shadow("phantich", "threat.violence", true)

@@ -12,6 +12,9 @@ pub struct NewMember {
     pub position: Option<String>,
 }
 
+/// What a feed answered last: its ETag, its Last-Modified, and when it was fetched (Unix s).
+pub type FeedState = (Option<String>, Option<String>, Option<i64>);
+
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -63,6 +66,9 @@ pub trait Backend: Send {
     /// (member, community, decision) of every decided claim.
     fn ownership_decisions(&mut self) -> Result<Vec<(MemberId, CommunityId, String)>>;
 
+    /// What a feed answered last: (etag, last-modified, fetched at in Unix seconds).
+    fn feed_state(&mut self, url: &str) -> Result<Option<FeedState>>;
+    fn put_feed_state(&mut self, url: &str, state: &FeedState) -> Result<()>;
     /// The office's rule packs: (file name, TOML text), by name.
     fn rule_packs(&mut self) -> Result<Vec<(String, String)>>;
     fn put_rule_pack(&mut self, name: &str, text: &str, by: &str, at: &str) -> Result<()>;

@@ -12,7 +12,7 @@ mod backend;
 mod error;
 mod store;
 
-pub use backend::{Backend, MatchedSignal, NewMember, Upsert, VolumeRow};
+pub use backend::{Backend, FeedState, MatchedSignal, NewMember, Upsert, VolumeRow};
 pub use error::StoreError;
 pub use store::{
     ALERT_IN_CASE, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME, MAX_AUDIT_TEXT, Store,

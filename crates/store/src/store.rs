@@ -833,6 +833,16 @@ impl Store {
             .collect())
     }
 
+    /// What a feed answered last, shared by every process polling it.
+    pub fn feed_state(&mut self, url: &str) -> Result<Option<crate::FeedState>> {
+        self.db.feed_state(url)
+    }
+
+    /// Remembers what a feed answered (not audited: the items it brought are).
+    pub fn put_feed_state(&mut self, url: &str, state: &crate::FeedState) -> Result<()> {
+        self.db.put_feed_state(url, state)
+    }
+
     /// The office's rule packs: (file name, TOML text), by name.
     pub fn rule_packs(&mut self) -> Result<Vec<(String, String)>> {
         self.db.rule_packs()
