@@ -32,10 +32,10 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         .with_store(move |s| {
             let rules = engine.list(s)?;
             let health = engine.health(s);
-            Ok((rules, health, s.factchecks()?))
+            Ok((rules, health, s.factchecks()?, s.suppressions()?))
         })
         .await;
-    let (rules, health, factchecks) = match loaded {
+    let (rules, health, factchecks, suppressions) = match loaded {
         Ok(x) => x,
         Err(e) => return internal(e),
     };
@@ -91,6 +91,16 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                                 }
                             }
                         }
+                    }
+                }
+            }
+            h2 { (crate::i18n::tr(user.lang, "Báo nhầm đã ghi nhận")) " (" (suppressions.len()) ")" }
+            p.note { "Luật hoặc mục sổ kiểm chứng này, trên đúng nội dung này, không tạo cảnh báo nữa." }
+            @if !suppressions.is_empty() {
+                table {
+                    tr { th { (crate::i18n::tr(user.lang, "Luật")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } }
+                    @for (reference, folded) in &suppressions {
+                        tr { td { code { (reference) } } td { (folded.chars().take(160).collect::<String>()) } }
                     }
                 }
             }

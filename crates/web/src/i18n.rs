@@ -83,6 +83,7 @@ const EN: &[(&str, &str)] = &[
         "Personal accounts members declared as their own",
     ),
     ("Tài khoản", "Account"),
+    ("Báo nhầm đã ghi nhận", "Known false matches"),
     ("Xác nhận", "Confirm"),
     ("Từ chối", "Reject"),
     ("Kiểm chứng và bộ luật", "Fact-checks and rules"),

@@ -76,11 +76,20 @@ impl Drop for DemoServer {
 /// Seeds the demo commune into `data` (once) and serves it on 127.0.0.1:0; returns when the
 /// server has printed its address.
 pub fn start_demo(data: &Path) -> DemoServer {
+    start_serving(data, None, &["demo", "--bind", "127.0.0.1:0"])
+}
+
+/// Runs a serving command (`demo …`, `serve …`) on `data` and, when given, a database URL;
+/// returns when the server has printed its address.
+pub fn start_serving(data: &Path, database_url: Option<&str>, args: &[&str]) -> DemoServer {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sokenh"))
-        .arg("--data")
-        .arg(data)
-        .args(["demo", "--bind", "127.0.0.1:0"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sokenh"));
+    command.arg("--data").arg(data);
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    let mut child = command
+        .args(args)
         .env_remove("SOKENH_DATABASE_URL")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

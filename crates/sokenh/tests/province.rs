@@ -1,0 +1,158 @@
+//! A province on one PostgreSQL with more than one server: two `sokenh serve` processes, each
+//! with a data dir of its own, on one database. What is decided through one — a new account, a
+//! rule put in shadow mode, a known false match — the other shows at once, because it lives in
+//! the store and not in either data dir. Runs where `SOKENH_TEST_POSTGRES_URL` names a server
+//! (`.ci/run` starts one); under `CI=true` a missing server is a failure.
+
+mod common;
+use common::http::*;
+use common::sokenh;
+use std::path::Path;
+
+fn server() -> Option<String> {
+    match std::env::var("SOKENH_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but SOKENH_TEST_POSTGRES_URL is not set")
+        }
+        Err(_) => None,
+    }
+}
+
+/// A fresh database on the server; its URL.
+fn fresh_database(url: &str) -> String {
+    let name = format!("sokenh_province_{}", std::process::id());
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let base = &base[..base.rfind('/').unwrap()];
+    if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    }
+}
+
+fn sokenh_on(data: &Path, db: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--database-url", db];
+    all.extend_from_slice(args);
+    sokenh(data, &all)
+}
+
+/// The row of the rules page (or of the false-matches table) that names `code`.
+fn row_of<'a>(page: &'a str, code: &str) -> &'a str {
+    let at = page
+        .find(&format!("<code>{code}</code>"))
+        .unwrap_or_else(|| panic!("{code} not on the page"));
+    let end = page[at..].find("</tr>").map_or(page.len(), |k| at + k);
+    &page[at..end]
+}
+
+#[test]
+fn two_servers_on_one_database_agree_at_once() {
+    let Some(url) = server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let db = fresh_database(&url);
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let seeded = sokenh_on(&a, &db, &["demo", "--no-serve", "--json"]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let one = common::start_serving(&a, Some(&db), &["serve", "--bind", "127.0.0.1:0"]);
+    let two = common::start_serving(&b, Some(&db), &["serve", "--bind", "127.0.0.1:0"]);
+
+    // An account made through one signs in on the other.
+    let admin = login(&one, "quantri", "demo-quantri-2026");
+    let page = get(&one, "/quan-tri", Some(&admin));
+    let r = post(
+        &one,
+        "/quan-tri/nguoi-dung",
+        Some(&admin),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("username", "canbo.tinh"),
+            ("role", "officer"),
+            ("unit", ""),
+            ("password", "tam-thoi-2026"),
+        ],
+    );
+    assert!(r.body.contains("Đã tạo tài khoản canbo.tinh"), "{}", r.body);
+    login(&two, "canbo.tinh", "tam-thoi-2026");
+
+    // A rule put in shadow mode through one is in shadow mode on the other.
+    let analyst_one = login(&one, "xaydungdang", "demo-xaydungdang-2026");
+    let analyst_two = login(&two, "xaydungdang", "demo-xaydungdang-2026");
+    let before = get(&two, "/kiem-chung", Some(&analyst_two)).body;
+    assert!(row_of(&before, "scam.task_job").contains("Đang áp dụng"));
+    let page = get(&one, "/kiem-chung", Some(&analyst_one));
+    let r = post(
+        &one,
+        "/bo-luat/che-do",
+        Some(&analyst_one),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("rule", "scam.task_job"),
+            ("shadow", "true"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = get(&two, "/kiem-chung", Some(&analyst_two)).body;
+    assert!(
+        row_of(&after, "scam.task_job").contains("Chạy thử"),
+        "{after}"
+    );
+
+    // A known false match recorded by another process (the CLI on the first server's data dir)
+    // is listed by the second server.
+    let posts = tmp.path().join("posts.jsonl");
+    std::fs::write(
+        &posts,
+        serde_json::json!({
+            "id": "tin-1", "community_url": "https://www.facebook.com/groups/thachquang.cho",
+            "platform": "facebook", "published_at": "2026-11-29T08:00:00+07:00",
+            "text": "Chợ phiên sáng chủ nhật bán cá đồng"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let ingested = sokenh_on(&a, &db, &["ingest", posts.to_str().unwrap(), "--json"]);
+    assert!(
+        ingested.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingested.stderr)
+    );
+    let out = sokenh_on(
+        &a,
+        &db,
+        &[
+            "signals",
+            "suppress",
+            "tin-1",
+            "--ref",
+            "scam.phrase",
+            "--reason",
+            "tin thật",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = get(&two, "/kiem-chung", Some(&analyst_two)).body;
+    assert!(listed.contains("Báo nhầm đã ghi nhận (1)"), "{listed}");
+    row_of(&listed, "scam.phrase");
+    drop((one, two));
+    let v = common::json(&sokenh_on(&b, &db, &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
+}
