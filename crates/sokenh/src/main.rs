@@ -969,16 +969,8 @@ fn serve(
     logins: &[(String, String, String)],
 ) -> Result<()> {
     let figures: std::sync::Arc<web::FiguresFn> =
-        std::sync::Arc::new(|store: &mut store::Store, from, to| {
-            let period = sokenh::report::Period {
-                code: String::new(),
-                from,
-                to,
-                label: String::new(),
-            };
-            Ok(serde_json::to_value(sokenh::report::figures(
-                store, &period,
-            )?)?)
+        std::sync::Arc::new(|store: &mut store::Store, period: &report::Period| {
+            sokenh::report::figures(store, period)
         });
     let limits = web::Limits {
         secure_cookies,

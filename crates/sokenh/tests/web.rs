@@ -1252,6 +1252,13 @@ fn the_api_answers_tokens_in_their_scope_and_matches_its_openapi_document() {
         bearer(&s, "/api/v1/reports?period=thang", &officer_token).0,
         400
     );
+    // The one period parser: a quarter written in lower case, as the report's CLI accepts it.
+    let (status, quarter) = bearer(&s, "/api/v1/reports?period=2026-q4", &officer_token);
+    assert_eq!(status, 200, "{quarter}");
+    assert_eq!(
+        (quarter["from"].as_str(), quarter["to"].as_str()),
+        (Some("2026-10-01"), Some("2027-01-01"))
+    );
     assert_eq!(bearer(&s, "/api/v1/cases/99", &officer_token).0, 404);
 
     // Every answer has exactly the fields its OpenAPI schema names.

@@ -532,31 +532,6 @@ pub struct PeriodQuery {
 }
 
 /// The first day of a period and the day after its last.
-pub fn period_bounds(code: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-    use chrono::NaiveDate;
-    let month = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
-    let next = |y: i32, m: u32| {
-        if m == 12 {
-            month(y + 1, 1)
-        } else {
-            month(y, m + 1)
-        }
-    };
-    if let Some((y, q)) = code.split_once("-Q") {
-        let (y, q): (i32, u32) = (y.parse().ok()?, q.parse().ok()?);
-        if !(1..=4).contains(&q) {
-            return None;
-        }
-        return Some((month(y, q * 3 - 2)?, next(y, q * 3)?));
-    }
-    if let Some((y, m)) = code.split_once('-') {
-        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        return Some((month(y, m)?, next(y, m)?));
-    }
-    let y: i32 = code.parse().ok()?;
-    Some((month(y, 1)?, month(y + 1, 1)?))
-}
-
 /// The periodic report's figures (the numbers the DOCX/XLSX/PDF report prints).
 #[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(PeriodQuery),
     responses((status = 200, description = "the figures of the period, as the report computes them", body = Object), (status = 400, body = ErrorDoc), (status = 401, body = ErrorDoc)),
@@ -569,19 +544,20 @@ pub async fn reports(
     if let Some(r) = refusal(&caller, Permission::ViewDetection) {
         return r;
     }
-    let Some((from, to)) = period_bounds(q.period.trim()) else {
+    let Ok(period) = report::Period::parse(&q.period) else {
         return error(
             StatusCode::BAD_REQUEST,
             "period: a month (2026-11), a quarter (2026-Q4) or a year (2026)",
         );
     };
+    let (from, to) = (period.from, period.to);
     let figures = state.figures.clone();
     let actor = caller.name.clone();
     let code = q.period.clone();
     let _turn = state.heavy_store.acquire().await;
     let result = state
         .with_store(move |s| {
-            let f = figures(s, from, to)?;
+            let f = figures(s, &period)?;
             s.record(
                 &actor,
                 "report.view",
@@ -631,30 +607,6 @@ pub async fn openapi() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn periods_are_read_as_the_report_reads_them() {
-        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(
-            period_bounds("2026-11"),
-            Some((d("2026-11-01"), d("2026-12-01")))
-        );
-        assert_eq!(
-            period_bounds("2026-12"),
-            Some((d("2026-12-01"), d("2027-01-01")))
-        );
-        assert_eq!(
-            period_bounds("2026-Q4"),
-            Some((d("2026-10-01"), d("2027-01-01")))
-        );
-        assert_eq!(
-            period_bounds("2026"),
-            Some((d("2026-01-01"), d("2027-01-01")))
-        );
-        assert_eq!(period_bounds("2026-13"), None);
-        assert_eq!(period_bounds("2026-Q5"), None);
-        assert_eq!(period_bounds("tháng 11"), None);
-    }
 
     #[test]
     fn the_document_lists_every_resource_and_both_ways_to_sign_in() {

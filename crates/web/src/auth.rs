@@ -332,7 +332,7 @@ pub(crate) mod tests {
     pub(crate) fn state(limits: crate::Limits) -> Arc<AppState> {
         state_with(
             limits,
-            Arc::new(|_: &mut store::Store, _, _| Ok(serde_json::Value::Null)),
+            Arc::new(|_: &mut store::Store, _: &report::Period| Ok(report::Figures::default())),
         )
     }
 

@@ -35,10 +35,10 @@ use store::Store;
 pub use api::{new_token, token_sha256};
 pub use auth::{hash_password, verify_password};
 
-/// The period's figures as JSON (`sokenh::report::Figures`), for the dashboard.
-pub type FiguresFn = dyn Fn(&mut Store, chrono::NaiveDate, chrono::NaiveDate) -> anyhow::Result<serde_json::Value>
-    + Send
-    + Sync;
+/// The period's figures (`sokenh::report::figures`: the numbers the periodic report prints), for
+/// the dashboard and the API.
+pub type FiguresFn =
+    dyn Fn(&mut Store, &report::Period) -> anyhow::Result<report::Figures> + Send + Sync;
 
 /// A case's takedown request letter as DOCX, recorded on the case's timeline as made by the
 /// given actor (`sokenh::report::letter::docx_for_case`).
@@ -144,13 +144,7 @@ pub struct AppState {
     search_slots: tokio::sync::Semaphore,
     sessions: Mutex<HashMap<String, auth::Session>>,
     /// The dashboard's figures for a month, computed at most once a minute.
-    figures_cache: Mutex<
-        Option<(
-            std::time::Instant,
-            chrono::NaiveDate,
-            Arc<serde_json::Value>,
-        )>,
-    >,
+    figures_cache: Mutex<Option<(std::time::Instant, chrono::NaiveDate, Arc<report::Figures>)>>,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
     /// Failed sign-ins per address, whatever the username (against password spraying).
     address_failures: Mutex<HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
@@ -324,7 +318,7 @@ impl AppState {
         self: &Arc<Self>,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-    ) -> anyhow::Result<Arc<serde_json::Value>> {
+    ) -> anyhow::Result<Arc<report::Figures>> {
         let cached = self
             .figures_cache
             .lock()
@@ -355,9 +349,15 @@ impl AppState {
         self: &Arc<Self>,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-    ) -> anyhow::Result<Arc<serde_json::Value>> {
+    ) -> anyhow::Result<Arc<report::Figures>> {
         let figures = self.figures.clone();
-        let v = Arc::new(self.with_store(move |s| figures(s, from, to)).await?);
+        let period = report::Period {
+            code: String::new(),
+            from,
+            to,
+            label: String::new(),
+        };
+        let v = Arc::new(self.with_store(move |s| figures(s, &period)).await?);
         *crate::lock(&self.figures_cache) = Some((std::time::Instant::now(), from, v.clone()));
         Ok(v)
     }
@@ -830,7 +830,7 @@ mod tests {
     async fn a_panic_is_answered_with_a_reference_and_the_server_keeps_serving() {
         let state = crate::auth::tests::state_with(
             Limits::default(),
-            Arc::new(|_: &mut Store, _, _| panic!("a bug in the figures")),
+            Arc::new(|_: &mut Store, _: &report::Period| panic!("a bug in the figures")),
         );
         add_user(&state, "canbo", "mat-khau-dai-2026", domain::Role::Officer);
         let addr = spawn(state.clone()).await;
@@ -998,7 +998,7 @@ mod tests {
     async fn a_busy_index_is_searched_as_it_is() {
         let state = crate::auth::tests::state_with_index(
             Limits::default(),
-            Arc::new(|_: &mut Store, _, _| Ok(serde_json::Value::Null)),
+            Arc::new(|_: &mut Store, _: &report::Period| Ok(report::Figures::default())),
             Arc::new(Busy),
         );
         let q = search::SearchQuery {
@@ -1020,31 +1020,36 @@ mod tests {
         let counter = calls.clone();
         let state = crate::auth::tests::state_with(
             Limits::default(),
-            Arc::new(move |_: &mut Store, _, _| {
-                Ok(serde_json::json!(
-                    counter.fetch_add(1, Ordering::SeqCst) + 1
-                ))
+            Arc::new(move |_: &mut Store, _: &report::Period| {
+                Ok(report::Figures {
+                    items: counter.fetch_add(1, Ordering::SeqCst) + 1,
+                    ..report::Figures::default()
+                })
             }),
         );
         let (from, to) = (
             chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         );
-        assert_eq!(*state.month_figures(from, to).await.unwrap(), 1);
-        assert_eq!(*state.month_figures(from, to).await.unwrap(), 1, "reused");
+        assert_eq!(state.month_figures(from, to).await.unwrap().items, 1);
+        assert_eq!(
+            state.month_figures(from, to).await.unwrap().items,
+            1,
+            "reused"
+        );
         // A minute later, while another request is computing them, the old ones are shown.
         if let Some(entry) = state.figures_cache.lock().unwrap().as_mut() {
             entry.0 = std::time::Instant::now() - FIGURES_TTL - Duration::from_secs(1);
         }
         let busy = state.figures_busy.lock().await;
         assert_eq!(
-            *state.month_figures(from, to).await.unwrap(),
+            state.month_figures(from, to).await.unwrap().items,
             1,
             "not waiting"
         );
         drop(busy);
         assert_eq!(
-            *state.month_figures(from, to).await.unwrap(),
+            state.month_figures(from, to).await.unwrap().items,
             2,
             "computed again"
         );

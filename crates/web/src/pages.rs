@@ -536,19 +536,17 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
         *by_platform.entry(c.platform.label_vi()).or_default() += 1;
         *by_status.entry(c.status.label_vi()).or_default() += 1;
     }
-    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
-    let coverage: Vec<&serde_json::Value> = f["coverage"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|c| {
-                    scope
-                        .as_ref()
-                        .is_none_or(|s| c["unit"].as_str().is_some_and(|u| s.contains(u)))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let coverage: Vec<&domain::Coverage> = f
+        .coverage
+        .iter()
+        .filter(|c| scope.as_ref().is_none_or(|s| s.contains(&c.unit)))
+        .collect();
+    let flagged = |c: domain::Category| {
+        f.items_flagged_by_category
+            .get(c.as_str())
+            .copied()
+            .unwrap_or(0)
+    };
     page(
         "Tổng quan",
         Some(&user),
@@ -556,9 +554,9 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
             h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
             div.cards {
                 div.card { div.n { (communities.len()) } div.l { (crate::i18n::tr(user.lang, "trang, kênh, hội, nhóm trong sổ")) } }
-                div.card { div.n { (n(&f["official_channels"])) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }
-                div.card { div.n { (thousands(n(&f["items"]))) } div.l { (crate::i18n::tr(user.lang, "bài đăng công khai trong tháng")) } }
-                div.card { div.n { (f["alerts_by_category"].as_object().map_or(0, |m| m.values().map(n).sum::<u64>())) } div.l { (crate::i18n::tr(user.lang, "cảnh báo trong tháng")) } }
+                div.card { div.n { (f.official_channels) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }
+                div.card { div.n { (thousands(f.items)) } div.l { (crate::i18n::tr(user.lang, "bài đăng công khai trong tháng")) } }
+                div.card { div.n { (f.alerts_by_category.values().fold(0u64, |a, n| a.saturating_add(*n))) } div.l { (crate::i18n::tr(user.lang, "cảnh báo trong tháng")) } }
             }
             h2 { (crate::i18n::tr(user.lang, "Sổ đăng ký theo nền tảng")) }
             table { tr { th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
@@ -568,7 +566,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Số người")) } th { (crate::i18n::tr(user.lang, "Đã kê khai")) } th { (crate::i18n::tr(user.lang, "Đã ký cam kết")) } }
                 @for c in &coverage {
-                    tr { td { (c["unit"].as_str().unwrap_or("")) } td.num { (n(&c["members"])) } td.num { (n(&c["declared"])) } td.num { (n(&c["signed"])) } }
+                    tr { td { (c.unit) } td.num { (c.members) } td.num { (c.declared) } td.num { (c.signed) } }
                 }
             }
             h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
@@ -583,7 +581,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Re
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số bài")) } }
                 @for c in domain::Category::ALL {
-                    tr { td { (c.label_vi()) } td.num { (n(&f["items_flagged_by_category"][c.as_str()])) } }
+                    tr { td { (c.label_vi()) } td.num { (flagged(*c)) } }
                 }
             }
         },

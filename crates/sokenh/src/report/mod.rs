@@ -19,72 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use store::Store;
 
-/// A reporting period: a month (`2026-11`), a quarter (`2026-Q4`) or a year (`2026`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Period {
-    pub code: String,
-    /// First day.
-    pub from: NaiveDate,
-    /// Day after the last.
-    pub to: NaiveDate,
-    /// "tháng 11 năm 2026", "quý IV năm 2026", "năm 2026".
-    pub label: String,
-}
-
-impl Period {
-    pub fn parse(code: &str) -> Result<Period> {
-        let bad =
-            || anyhow::anyhow!("kỳ báo cáo «{code}» không hợp lệ: dùng 2026-11, 2026-Q4 hoặc 2026");
-        let code = code.trim();
-        let (year, rest) = match code.split_once('-') {
-            Some((y, r)) => (y.parse::<i32>().map_err(|_| bad())?, Some(r)),
-            None => (code.parse::<i32>().map_err(|_| bad())?, None),
-        };
-        let date = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad);
-        let (from, to, label) = match rest {
-            None => (date(year, 1)?, date(year + 1, 1)?, format!("năm {year}")),
-            Some(q) if q.starts_with(['Q', 'q']) => {
-                let n: u32 = q[1..].parse().map_err(|_| bad())?;
-                if !(1..=4).contains(&n) {
-                    return Err(bad());
-                }
-                let roman = ["I", "II", "III", "IV"][n as usize - 1];
-                let to = if n == 4 {
-                    date(year + 1, 1)?
-                } else {
-                    date(year, 3 * n + 1)?
-                };
-                (
-                    date(year, 3 * n - 2)?,
-                    to,
-                    format!("quý {roman} năm {year}"),
-                )
-            }
-            Some(m) => {
-                let m: u32 = m.parse().map_err(|_| bad())?;
-                if !(1..=12).contains(&m) {
-                    return Err(bad());
-                }
-                let to = if m == 12 {
-                    date(year + 1, 1)?
-                } else {
-                    date(year, m + 1)?
-                };
-                (date(year, m)?, to, format!("tháng {m} năm {year}"))
-            }
-        };
-        Ok(Period {
-            code: code.to_owned(),
-            from,
-            to,
-            label,
-        })
-    }
-
-    pub fn days(&self) -> i64 {
-        (self.to - self.from).num_days()
-    }
-}
+pub use report::{Figures, Period, PeriodError};
 
 /// A table of the report (and a sheet of the appendix).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -143,37 +78,6 @@ pub struct Section {
     pub paragraphs: Vec<String>,
     pub tables: Vec<usize>,
     pub charts: Vec<usize>,
-}
-
-/// Every figure of a period, from one set of store queries.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Figures {
-    pub items: u64,
-    pub reactions: u64,
-    pub comments: u64,
-    pub shares: u64,
-    pub items_by_platform: BTreeMap<String, u64>,
-    pub items_by_day: BTreeMap<String, u64>,
-    pub items_by_unit: BTreeMap<String, u64>,
-    pub items_by_locality: BTreeMap<String, u64>,
-    pub items_flagged_by_category: BTreeMap<String, u64>,
-    pub communities: u64,
-    pub communities_by_platform: BTreeMap<String, u64>,
-    pub communities_by_classification: BTreeMap<String, u64>,
-    pub communities_by_status: BTreeMap<String, u64>,
-    pub official_channels: u64,
-    pub alerts_by_category: BTreeMap<String, u64>,
-    pub impostor_pages: Vec<(String, String, String)>,
-    pub coverage: Vec<domain::Coverage>,
-    pub key_phrases: Vec<topics::Phrase>,
-    pub clusters: Vec<topics::Cluster>,
-    pub spikes: Vec<spikes::Spike>,
-    /// Claims and scams that reached several communities within three days.
-    pub spreading: Vec<analytics::spread::Spread>,
-    pub forecast: Option<forecast::Forecast>,
-    pub audit_events: u64,
-    pub audit_head: String,
-    pub audit_ok: bool,
 }
 
 /// The report: header block, title, sections, tables, charts, recipients and signature.
