@@ -102,6 +102,10 @@ pub struct Participation {
     pub recorded: String,
 }
 
+/// The version of the code of conduct members sign now. "Signed" means signed *this* version,
+/// everywhere: the follow-up page, the report's coverage, the dashboard.
+pub const COMMITMENT_VERSION: &str = "2026-11";
+
 /// A member signed code-of-conduct version `version` on `signed_on`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commitment {

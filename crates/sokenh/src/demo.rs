@@ -350,8 +350,14 @@ pub fn run(store: &mut Store, dir: &Path, json: bool) -> Result<()> {
                     "demo",
                     &Commitment {
                         member: id,
-                        version: "2026-02".into(),
-                        signed_on: "2026-03-05".into(),
+                        // The first member (the demo's `dangvien` account) signed only the
+                        // version before November's, so it has the new one to sign.
+                        version: if n == 0 {
+                            "2026-02".into()
+                        } else {
+                            domain::COMMITMENT_VERSION.into()
+                        },
+                        signed_on: "2026-11-05".into(),
                     },
                 )?;
             }

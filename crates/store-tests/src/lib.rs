@@ -277,14 +277,16 @@ pub fn members_declare_and_sign_and_coverage_counts_them(store: &mut Store) {
             .unwrap()
     );
     assert_eq!(store.participations().unwrap().len(), 1);
-    let sign = |m: MemberId| Commitment {
+    let sign = |m: MemberId, version: &str| Commitment {
         member: m,
-        version: "2026-02".into(),
-        signed_on: "2026-03-02".into(),
+        version: version.into(),
+        signed_on: "2026-11-02".into(),
     };
-    assert!(store.sign("x", &sign(ids[0])).unwrap());
-    assert!(store.sign("x", &sign(ids[1])).unwrap());
-    assert!(!store.sign("x", &sign(ids[1])).unwrap());
+    assert!(store.sign("x", &sign(ids[0], COMMITMENT_VERSION)).unwrap());
+    assert!(store.sign("x", &sign(ids[1], COMMITMENT_VERSION)).unwrap());
+    assert!(!store.sign("x", &sign(ids[1], COMMITMENT_VERSION)).unwrap());
+    // An older version only is not "signed": the coverage and the follow-up page agree.
+    assert!(store.sign("x", &sign(ids[2], "2025-06")).unwrap());
     let cov = store.coverage().unwrap();
     let cell_cov = cov.iter().find(|c| c.unit == "Chi bộ thôn 1").unwrap();
     assert_eq!(
@@ -300,8 +302,8 @@ pub fn members_declare_and_sign_and_coverage_counts_them(store: &mut Store) {
         (0, 0, 0)
     );
     let v = store.verify_audit().unwrap();
-    // 2 units, 3 members, 1 community, 2 declarations, 2 signatures.
-    assert_eq!((v.events, v.ok), (10, true));
+    // 2 units, 3 members, 1 community, 2 declarations, 3 signatures.
+    assert_eq!((v.events, v.ok), (11, true));
 }
 
 pub fn item(source_id: &str, community: &str, text: &str) -> NewItem {

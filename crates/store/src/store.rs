@@ -952,10 +952,12 @@ impl Store {
             .into_iter()
             .map(|p| p.member)
             .collect();
+        // Signed means signed the current version (an older signature is a reason to remind).
         let signed: std::collections::HashSet<MemberId> = self
             .db
             .commitments()?
             .into_iter()
+            .filter(|c| c.version == domain::COMMITMENT_VERSION)
             .map(|c| c.member)
             .collect();
         Ok(units

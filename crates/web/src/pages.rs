@@ -753,7 +753,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Respon
 // ---- a member's own declarations and commitment --------------------------------------------
 
 /// The code of conduct members sign; its version is recorded with each signature.
-pub const COMMITMENT_VERSION: &str = "2026-11";
+pub use domain::COMMITMENT_VERSION;
 const COMMITMENT_TEXT: &str = "Tôi cam kết: kê khai đầy đủ, trung thực các trang, kênh, hội, nhóm tôi quản trị hoặc tham gia; không đăng, chia sẻ thông tin sai sự thật, tài liệu mật, thông tin cá nhân của người khác; báo cáo kịp thời trang giả mạo cơ quan, đơn vị.";
 
 /// Today's date in Vietnam (the posts' and the office's time zone).
