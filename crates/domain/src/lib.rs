@@ -6,6 +6,7 @@
 //! Architecture Invariant: no IO, no async, no database types. Storage crates depend on this
 //! crate, never the reverse.
 
+mod account;
 mod admin;
 mod case;
 mod entities;
@@ -15,6 +16,9 @@ mod item;
 mod permission;
 mod url;
 
+pub use account::{
+    AccountError, MAX_PASSWORD, MAX_USERNAME, MIN_PASSWORD, check_password, check_username,
+};
 pub use admin::{AdminUnit, admin_units, ward_by_code, wards_named};
 pub use case::{Case, CaseAction, CaseStatus, Evidence};
 pub use entities::*;

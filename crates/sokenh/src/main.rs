@@ -807,9 +807,8 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
             let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
-            if password.chars().count() < 10 {
-                anyhow::bail!("mật khẩu tạm phải có ít nhất 10 ký tự");
-            }
+            domain::check_username(&username)?;
+            domain::check_password(&password)?;
             let user = domain::User {
                 id: 0,
                 username: username.trim().to_owned(),

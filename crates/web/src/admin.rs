@@ -176,10 +176,12 @@ pub async fn create_user(
         f.role.parse::<Role>(),
         unit_for(f.role.parse().unwrap_or(Role::Member), &f.unit),
     ) {
-        _ if username.is_empty() || username.chars().any(char::is_whitespace) => {
-            fail("Tên đăng nhập không được trống hay có khoảng trắng.")
+        _ if domain::check_username(&username).is_err() => {
+            fail(&domain::AccountError::Username.to_string())
         }
-        _ if f.password.chars().count() < 10 => fail("Mật khẩu tạm phải có ít nhất 10 ký tự."),
+        _ if domain::check_password(&f.password).is_err() => {
+            fail(&domain::AccountError::Password.to_string())
+        }
         (Err(_), _) => fail("Vai trò không hợp lệ."),
         (_, Err(m)) => (false, m),
         (Ok(role), Ok(unit)) => {
@@ -237,13 +239,8 @@ pub async fn reset_password(
     if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
-    if f.password.chars().count() < 10 {
-        return view(
-            &state,
-            &user,
-            Some((false, "Mật khẩu tạm phải có ít nhất 10 ký tự.".into())),
-        )
-        .await;
+    if let Err(e) = domain::check_password(&f.password) {
+        return view(&state, &user, Some((false, e.to_string()))).await;
     }
     let hash = match tokio::task::spawn_blocking(move || hash_password(&f.password)).await {
         Ok(Ok(h)) => h,

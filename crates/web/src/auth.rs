@@ -193,10 +193,6 @@ pub const LOGIN_COOKIE: &str = "sokenh_dn";
 /// Failures from one address (any usernames) before each further attempt from it is slowed.
 pub const ADDRESS_FREE_FAILURES: u32 = 20;
 
-/// The longest username and password looked at; longer ones fail without work and are logged cut.
-pub const MAX_USERNAME: usize = 64;
-pub const MAX_PASSWORD: usize = 1024;
-
 /// At most `max` characters of something a user sent, for the audit log and the server log.
 pub fn capped(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

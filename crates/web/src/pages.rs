@@ -248,7 +248,8 @@ pub async fn login(
     headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    use crate::auth::{MAX_PASSWORD, MAX_USERNAME, capped};
+    use crate::auth::capped;
+    use domain::{MAX_PASSWORD, MAX_USERNAME};
     let expected = crate::auth::named_cookie(&headers, crate::auth::LOGIN_COOKIE);
     if expected.is_none_or(|t| !crate::auth::same(&t, &form.csrf)) {
         return login_response(
@@ -404,10 +405,13 @@ pub async fn change_password(
     if !csrf_ok(&user.session, &form.csrf) {
         return csrf_rejected();
     }
-    if form.new.chars().count() < 10 {
+    if domain::check_password(&form.new).is_err() {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            password_page(&user, Some("Mật khẩu phải có ít nhất 10 ký tự.")),
+            password_page(
+                &user,
+                Some("Mật khẩu phải có ít nhất 10 ký tự (và không quá 1024 byte)."),
+            ),
         )
             .into_response();
     }
