@@ -520,6 +520,21 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
 }
 
 pub fn a_failed_transaction_writes_nothing(store: &mut Store) {
+    // A panic inside a transaction, caught (as the web server catches a request's panic): the
+    // store rolls it back when told, and the next change commits.
+    let rows = vec![record("P", "https://p.vn", "U", None)];
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: store::Result<()> = store.transaction(|s| {
+            s.import_communities("x", "y", &rows)?;
+            panic!("a bug mid-change");
+        });
+    }));
+    assert!(caught.is_err());
+    store.abandon_transaction();
+    assert!(store.communities().unwrap().is_empty(), "rolled back");
+    assert!(store.audit_events().unwrap().is_empty());
+    store.abandon_transaction(); // nothing open: nothing done
+
     // An import inside a larger change that then fails: nothing of it stays, audit included.
     let rows = vec![record("A", "https://a.vn", "U", Some(1))];
     let r: store::Result<()> = store.transaction(|s| {

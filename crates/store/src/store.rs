@@ -91,6 +91,17 @@ impl Store {
         }
     }
 
+    /// After a panic unwound through [`Store::transaction`] (caught by the caller, as the web
+    /// server catches a request's panic): the open transaction is rolled back and the store is
+    /// ready for the next one. Does nothing when no transaction was open.
+    pub fn abandon_transaction(&mut self) {
+        if self.depth > 0 {
+            let _ = self.db.rollback();
+            self.depth = 0;
+            self.head = None;
+        }
+    }
+
     /// Appends an audit event to the chain. Call inside a transaction, with the change it records.
     fn audit(
         &mut self,

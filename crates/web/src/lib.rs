@@ -380,10 +380,14 @@ impl AppState {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut store = lock(&state.store);
-            // A panic here is answered as an error and never leaves the lock poisoned: the
-            // store's transactions roll back when they are dropped while unwinding.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut store)))
-                .unwrap_or_else(|p| Err(anyhow::anyhow!("panic: {}", panic_message(&*p))))
+            // A panic here is answered as an error and never leaves the lock poisoned; a
+            // transaction it interrupted is rolled back before anyone else uses the store.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut store))).unwrap_or_else(
+                |p| {
+                    store.abandon_transaction();
+                    Err(anyhow::anyhow!("panic: {}", panic_message(&*p)))
+                },
+            )
         })
         .await?
     }
@@ -830,7 +834,14 @@ mod tests {
     async fn a_panic_is_answered_with_a_reference_and_the_server_keeps_serving() {
         let state = crate::auth::tests::state_with(
             Limits::default(),
-            Arc::new(|_: &mut Store, _: &report::Period| panic!("a bug in the figures")),
+            // The panic comes in the middle of a change: its transaction must not stay open.
+            Arc::new(|s: &mut Store, _: &report::Period| {
+                let _: store::Result<()> = s.transaction(|s| {
+                    s.record("figures", "half.done", "x", serde_json::json!({}))?;
+                    panic!("a bug in the figures")
+                });
+                unreachable!()
+            }),
         );
         add_user(&state, "canbo", "mat-khau-dai-2026", domain::Role::Officer);
         let addr = spawn(state.clone()).await;
@@ -842,10 +853,23 @@ mod tests {
             assert!(body.contains("mã tham chiếu"), "{body}");
             assert!(!body.contains("a bug in the figures"), "{body}");
         }
-        // The store is not poisoned: pages that read it and a new sign-in still work.
+        // The store is not poisoned: pages that read it and a new sign-in still work, and the
+        // half-done change was rolled back while the sign-in's audit event was kept.
         let (status, _, _) = http(addr, "GET", "/so-dang-ky", &cookie, "").await;
         assert_eq!(status, 200);
         sign_in(addr, "canbo", "mat-khau-dai-2026").await;
+        let actions: Vec<String> = lock(&state.store)
+            .audit_events()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(!actions.iter().any(|a| a == "half.done"), "{actions:?}");
+        assert_eq!(
+            actions.iter().filter(|a| *a == "login").count(),
+            2,
+            "{actions:?}"
+        );
 
         // A panic in a handler itself (outside the store) is caught by the layer.
         async fn boom() -> &'static str {
