@@ -983,9 +983,7 @@ fn serve(
         figures,
         letter,
         searcher: std::sync::Arc::new(sokenh::posts::WebIndex::open(data)?),
-        rules: std::sync::Arc::new(sokenh::screening::WebRules {
-            data_dir: data.to_path_buf(),
-        }),
+        rules: std::sync::Arc::new(sokenh::screening::WebRules),
         evidence_dir: data.join("evidence"),
     };
     let state = web::AppState::new(store, services, limits);

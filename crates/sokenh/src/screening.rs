@@ -570,23 +570,12 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
 }
 
 /// The rules and the fact-check format for the web application's rules page.
-pub struct WebRules {
-    pub data_dir: PathBuf,
-}
+pub struct WebRules;
 
 impl web::Rules for WebRules {
-    fn health(&self, store: &mut Store) -> Option<String> {
-        match working_rule_set(store) {
-            Ok((_, warning)) => warning,
-            Err(e) => Some(format!(
-                "Không dựng được bộ luật / rules do not build: {e:#}"
-            )),
-        }
-    }
-
-    fn list(&self, store: &mut Store) -> Result<Vec<web::RuleRow>> {
-        Ok(working_rule_set(store)?
-            .0
+    fn list(&self, store: &mut Store) -> Result<web::RuleList> {
+        let (set, health) = working_rule_set(store)?;
+        let rules = set
             .list()
             .into_iter()
             .map(|(id, category, version, weight, shadow)| web::RuleRow {
@@ -596,7 +585,8 @@ impl web::Rules for WebRules {
                 weight,
                 shadow,
             })
-            .collect())
+            .collect();
+        Ok(web::RuleList { rules, health })
     }
 
     fn import_pack(

@@ -161,12 +161,17 @@ impl AppState {
     }
 
     pub(crate) fn cookie(&self, id: &str) -> String {
+        self.set_cookie(COOKIE, id, "/")
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, on `path`, Secure behind TLS.
+    pub(crate) fn set_cookie(&self, name: &str, value: &str, path: &str) -> String {
         let secure = if self.limits.secure_cookies {
             "; Secure"
         } else {
             ""
         };
-        format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/{secure}")
+        format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}{secure}")
     }
 }
 
@@ -299,8 +304,8 @@ pub(crate) mod tests {
 
     struct NoRules;
     impl crate::Rules for NoRules {
-        fn list(&self, _: &mut store::Store) -> anyhow::Result<Vec<crate::RuleRow>> {
-            Ok(Vec::new())
+        fn list(&self, _: &mut store::Store) -> anyhow::Result<crate::RuleList> {
+            Ok(crate::RuleList::default())
         }
         fn import_pack(
             &self,

@@ -30,8 +30,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     let engine = state.rules.clone();
     let loaded = state
         .with_store(move |s| {
-            let rules = engine.list(s)?;
-            let health = engine.health(s);
+            let crate::RuleList { rules, health } = engine.list(s)?;
             Ok((rules, health, s.factchecks()?, s.suppressions()?))
         })
         .await;
@@ -200,7 +199,7 @@ pub async fn set_shadow(
         state.with_store(move |s| rules.list(s)).await
     };
     match listed {
-        Ok(list) if list.iter().any(|r| r.id == f.rule) => {}
+        Ok(list) if list.rules.iter().any(|r| r.id == f.rule) => {}
         Ok(_) => return error_page(StatusCode::NOT_FOUND, "Không có luật này."),
         Err(e) => return internal(e),
     }

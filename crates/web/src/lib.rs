@@ -62,14 +62,19 @@ pub struct RuleRow {
     pub shadow: bool,
 }
 
+/// The rules page's list: the rules, and what the page must warn about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleList {
+    pub rules: Vec<RuleRow>,
+    /// Why screening runs on fewer rules than installed; None when all is well.
+    pub health: Option<String>,
+}
+
 /// The detection rules and the fact-check format, as the binary's `detect` engine has them.
 pub trait Rules: Send + Sync {
-    fn list(&self, store: &mut Store) -> anyhow::Result<Vec<RuleRow>>;
-    /// Why screening runs on fewer rules than installed (packs that no longer build together),
-    /// for the rules page; None when all is well.
-    fn health(&self, _store: &mut Store) -> Option<String> {
-        None
-    }
+    /// The rules screening runs on, and why it runs on fewer than installed (packs that no
+    /// longer build together) when it does — from one build of the rule set.
+    fn list(&self, store: &mut Store) -> anyhow::Result<RuleList>;
     /// Checks and keeps an office rule pack (TOML); returns a summary, or why it was refused.
     fn import_pack(
         &self,

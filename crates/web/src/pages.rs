@@ -177,19 +177,11 @@ fn login_response(
     error: Option<&'static str>,
 ) -> Response {
     let token = crate::auth::token();
-    let secure = if state.limits.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
     (
         status,
         [(
             header::SET_COOKIE,
-            format!(
-                "{}={token}; HttpOnly; SameSite=Strict; Path=/dang-nhap{secure}",
-                crate::auth::LOGIN_COOKIE
-            ),
+            state.set_cookie(crate::auth::LOGIN_COOKIE, &token, "/dang-nhap"),
         )],
         login_page(lang, error, &token),
     )

@@ -17,7 +17,6 @@ pub struct Upload {
     pub name: String,
     /// The file's bytes, on disk; removed when this is dropped.
     pub file: tempfile::NamedTempFile,
-    pub len: u64,
 }
 
 impl Upload {
@@ -59,7 +58,6 @@ pub async fn read(
     let mut up = Upload {
         name: String::new(),
         file: tempfile::NamedTempFile::new().map_err(io_failed)?,
-        len: 0,
     };
     loop {
         match multipart.next_field().await {
@@ -71,10 +69,7 @@ pub async fn read(
                     }
                     loop {
                         match field.chunk().await {
-                            Ok(Some(chunk)) => {
-                                up.file.write_all(&chunk).map_err(io_failed)?;
-                                up.len += chunk.len() as u64;
-                            }
+                            Ok(Some(chunk)) => up.file.write_all(&chunk).map_err(io_failed)?,
                             Ok(None) => break,
                             Err(_) => return Err(too_large()),
                         }
