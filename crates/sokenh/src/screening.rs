@@ -156,16 +156,15 @@ pub fn rule_set(store: &mut Store) -> Result<detect::rules::RuleSet> {
 /// The rules screening runs on. Normally [`rule_set`]; when the office's packs on disk no longer
 /// build together (a file put in `rules/` by hand, a pack that no longer parses), detection does
 /// not switch itself off: the default packs run with every office pack that still builds beside
-/// them (in file order), and the second value says which were left out and why — for the rules
+/// them (by name), and the second value says which were left out and why — for the rules
 /// page, the audit log and the server's log.
 pub fn working_rule_set(store: &mut Store) -> Result<(detect::rules::RuleSet, Option<String>)> {
     let shadow = store.shadow_choices()?;
-    let first_error = match rule_set(store) {
-        Ok(set) => return Ok((set, None)),
-        Err(e) => format!("{e:#}"),
-    };
+    if let Ok(set) = rule_set(store) {
+        return Ok((set, None));
+    }
     let mut kept: Vec<detect::rules::Pack> = Vec::new();
-    let mut left_out = Vec::new();
+    let mut left_out = Vec::new(); // (name, why)
     for (name, text) in store.rule_packs()? {
         match detect::rules::parse_pack(&name, &text) {
             Ok(p) => {
@@ -174,17 +173,19 @@ pub fn working_rule_set(store: &mut Store) -> Result<(detect::rules::RuleSet, Op
                     detect::rules::RuleSet::with_defaults_shadowed(kept.clone(), &shadow)
                 {
                     kept.pop();
-                    left_out.push(format!("{name} ({e})"));
+                    left_out.push((name, e.to_string()));
                 }
             }
-            Err(e) => left_out.push(format!("{name} ({e:#})")),
+            Err(e) => left_out.push((name, format!("{e:#}"))),
         }
     }
     let set = detect::rules::RuleSet::with_defaults_shadowed(kept, &shadow)?;
+    let why: Vec<String> = left_out.iter().map(|(n, e)| format!("{n} ({e})")).collect();
+    let names: Vec<&str> = left_out.iter().map(|(n, _)| n.as_str()).collect();
     let warning = format!(
-        "Bộ luật của đơn vị không dựng được cùng nhau ({first_error}); đang rà soát bằng bộ luật mặc định và các bộ còn dựng được, bỏ qua: {}. Hãy sửa hoặc nhập lại các bộ này. / The office's rule packs no longer build together; screening runs without: {}.",
-        left_out.join("; "),
-        left_out.join("; ")
+        "Bộ luật của đơn vị không dựng được cùng nhau; đang rà soát bằng bộ luật mặc định và các bộ còn dựng được, bỏ qua: {}. Hãy sửa hoặc nhập lại các bộ này. / The office's rule packs no longer build together; screening runs without: {}.",
+        why.join("; "),
+        names.join(", ")
     );
     Ok((set, Some(warning)))
 }

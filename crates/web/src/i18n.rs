@@ -141,8 +141,8 @@ const EN: &[(&str, &str)] = &[
     ("Tìm", "Search"),
     ("Tất cả", "All"),
     (
-        "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)",
-        "Import a spreadsheet (.xlsx, .xls, .ods, .csv)",
+        "Nhập từ bảng tính (.xlsx, .ods, .csv)",
+        "Import a spreadsheet (.xlsx, .ods, .csv)",
     ),
     ("Xuất Excel", "Export to Excel"),
     ("Tên", "Name"),

@@ -674,7 +674,7 @@ pub async fn register(
             @if user.session.user.role.can(Permission::EditRegister) {
                 form.inline method="post" action="/so-dang-ky/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
-                    div { label for="file" { (crate::i18n::tr(user.lang, "Nhập từ bảng tính (.xlsx, .xls, .ods, .csv)")) } input id="file" name="file" type="file" required accept=".xlsx,.xls,.ods,.csv"; }
+                    div { label for="file" { (crate::i18n::tr(user.lang, "Nhập từ bảng tính (.xlsx, .ods, .csv)")) } input id="file" name="file" type="file" required accept=".xlsx,.ods,.csv"; }
                     div { button type="submit" { (crate::i18n::tr(user.lang, "Tải lên")) } }
                 }
             }
@@ -1499,6 +1499,25 @@ async fn unit_members_page(
                 }
             }
             p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
+            table {
+                tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Kê khai")) } th { (crate::i18n::tr(user.lang, "Cam kết")) } th { "" } }
+                @for (id, name, unit, declared, signed) in &rows {
+                    tr {
+                        td { (name) } td { (unit) }
+                        td { (if *declared { "Đã kê khai" } else { "Chưa" }) }
+                        td { (if *signed { "Đã ký" } else { "Chưa" }) }
+                        td {
+                            @if !*declared || !*signed {
+                                form method="post" action="/don-vi/nhac-nho" {
+                                    input type="hidden" name="csrf" value=(user.session.csrf);
+                                    input type="hidden" name="member" value=(id);
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Nhắc nhở")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             @if !claims.is_empty() {
                 h2 { (crate::i18n::tr(user.lang, "Tài khoản cá nhân khai là của mình")) }
                 p.note { "Bài đăng của một tài khoản chỉ giữ tên thật của tài khoản sau khi được xác nhận đúng là của người khai; trước đó và khi bị từ chối, tác giả vẫn chỉ là bí danh. Xác nhận không đổi các bài đã lưu trước đó." }
@@ -1521,25 +1540,6 @@ async fn unit_members_page(
                                             }
                                         }
                                     }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            table {
-                tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Kê khai")) } th { (crate::i18n::tr(user.lang, "Cam kết")) } th { "" } }
-                @for (id, name, unit, declared, signed) in &rows {
-                    tr {
-                        td { (name) } td { (unit) }
-                        td { (if *declared { "Đã kê khai" } else { "Chưa" }) }
-                        td { (if *signed { "Đã ký" } else { "Chưa" }) }
-                        td {
-                            @if !*declared || !*signed {
-                                form method="post" action="/don-vi/nhac-nho" {
-                                    input type="hidden" name="csrf" value=(user.session.csrf);
-                                    input type="hidden" name="member" value=(id);
-                                    button type="submit" { (crate::i18n::tr(user.lang, "Nhắc nhở")) }
                                 }
                             }
                         }
