@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-use store::Store;
+use store::{Pool, Store};
 
 pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
     std::fs::create_dir_all(data_dir).with_context(|| {
@@ -34,12 +34,37 @@ pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
     })
 }
 
+/// Connections a server keeps to its database: requests read side by side (SQLite in WAL mode
+/// lets readers go on beside the one writer) instead of queuing for one connection.
+pub const POOL_SIZE: usize = 8;
+
+/// A pool over the database `first` was opened on ([`open`]: the data dir is made and files
+/// from before are read in once); further connections open the same database, up to
+/// [`POOL_SIZE`].
+pub fn pool(first: Store, data_dir: &Path, database_url: Option<&str>) -> Pool {
+    let data_dir = data_dir.to_owned();
+    let url = database_url.map(str::to_owned);
+    let open = move || -> store::Result<Store> {
+        match url.as_deref() {
+            Some(url) if url.starts_with("sqlite://") => {
+                sqlite_store(Path::new(url.trim_start_matches("sqlite://")))
+            }
+            Some(url) => Ok(Store::new(Box::new(store_postgres::open(url)?))),
+            None => sqlite_store(&data_dir.join("sokenh.db")),
+        }
+    };
+    Pool::new(first, Box::new(open), POOL_SIZE)
+}
+
+fn sqlite_store(path: &Path) -> store::Result<Store> {
+    Ok(Store::new(Box::new(store_sqlite::open(path)?)))
+}
+
 fn open_sqlite(path: &Path) -> Result<Store> {
-    let db = store_sqlite::open(path).with_context(|| {
+    sqlite_store(path).with_context(|| {
         format!(
             "không mở được cơ sở dữ liệu {} / cannot open the database",
             path.display()
         )
-    })?;
-    Ok(Store::new(Box::new(db)))
+    })
 }

@@ -786,7 +786,7 @@ fn run(cli: Cli) -> Result<()> {
                 let (posts, alerts) = demo::posts(&mut store, &dir, today())?;
                 println!("Bài đăng mẫu: {posts} (tạo {alerts} cảnh báo để thử xử lý)");
             }
-            serve(store, &dir, &bind, false, &logins)
+            serve(db::pool(store, &dir, url), &dir, &bind, false, &logins)
         }
         Command::Serve {
             bind,
@@ -794,7 +794,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let dir = data("sokenh-data");
             let store = db::open(&dir, url)?;
-            serve(store, &dir, &bind, secure_cookies, &[])
+            serve(db::pool(store, &dir, url), &dir, &bind, secure_cookies, &[])
         }
         Command::Admin {
             what:
@@ -961,7 +961,7 @@ fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::
 
 /// Serves the web application until the process ends.
 fn serve(
-    store: store::Store,
+    store: store::Pool,
     data: &std::path::Path,
     bind: &str,
     secure_cookies: bool,

@@ -99,7 +99,11 @@ impl Backend for Postgres {
         "postgres"
     }
     fn begin(&mut self) -> Result<()> {
-        self.client.batch_execute("BEGIN").map_err(db)
+        // Writers take turns, whichever process or pooled connection they come from: each
+        // transaction appends to the one audit chain, whose next link is read inside it.
+        self.client
+            .batch_execute("BEGIN; SELECT pg_advisory_xact_lock(5736107110)")
+            .map_err(db)
     }
     fn commit(&mut self) -> Result<()> {
         self.client.batch_execute("COMMIT").map_err(db)

@@ -1243,3 +1243,73 @@ pub fn api_tokens_are_kept_by_hash_and_revoked(store: &mut Store) {
     );
     assert!(store.tokens().unwrap()[0].revoked);
 }
+
+/// Several connections of one [`store::Pool`] at once: a reader is served while a writer holds
+/// its transaction open, and writers from four threads leave one unbroken audit chain with every
+/// event in it.
+pub fn pooled_connections_read_beside_a_writer_and_keep_one_chain(pool: store::Pool) {
+    use std::sync::mpsc;
+    assert!(pool.max() >= 2, "the story needs two connections");
+    pool.get()
+        .unwrap()
+        .create_unit("t", "Xã A", None, None)
+        .unwrap();
+
+    // A writer holds a transaction open until told to finish; meanwhile another connection reads.
+    let (entered, wait_entered) = mpsc::channel();
+    let (finish, wait_finish) = mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let pool = &pool;
+        let writer = s.spawn(move || {
+            let mut store = pool.get().unwrap();
+            store
+                .transaction(|st| {
+                    st.create_unit("t", "Xã B", None, None)?;
+                    entered.send(()).unwrap();
+                    wait_finish.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
+        });
+        wait_entered.recv().unwrap();
+        let units: Vec<String> = pool
+            .get()
+            .unwrap()
+            .units()
+            .unwrap()
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
+        assert_eq!(
+            units,
+            ["Xã A"],
+            "the reader sees what was committed, and is not held up"
+        );
+        finish.send(()).unwrap();
+        writer.join().unwrap();
+    });
+
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let pool = &pool;
+            s.spawn(move || {
+                for i in 0..10 {
+                    pool.get()
+                        .unwrap()
+                        .record(
+                            &format!("w{t}"),
+                            "export",
+                            "community",
+                            serde_json::json!({ "i": i }),
+                        )
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let mut store = pool.get().unwrap();
+    let v = store.verify_audit().unwrap();
+    assert!(v.ok, "{v:?}");
+    assert_eq!(v.events, 2 + 40);
+    assert_eq!(store.units().unwrap().len(), 2);
+}

@@ -81,3 +81,17 @@ fn url_database_replacement() {
         "postgres://u@h/x?sslmode=disable"
     );
 }
+
+#[test]
+fn pooled_connections_read_beside_a_writer_and_keep_one_chain() {
+    if !available() {
+        return;
+    }
+    let (first, url) = fresh();
+    let open = move || Ok(Store::new(Box::new(store_postgres::open(&url)?)));
+    store_tests::pooled_connections_read_beside_a_writer_and_keep_one_chain(store::Pool::new(
+        first,
+        Box::new(open),
+        4,
+    ));
+}

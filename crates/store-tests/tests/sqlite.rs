@@ -32,3 +32,16 @@ fn reopening_keeps_everything_and_migrates_once() {
     assert!(again.verify_audit().unwrap().ok);
     drop(dir);
 }
+
+#[test]
+fn pooled_connections_read_beside_a_writer_and_keep_one_chain() {
+    let (first, (dir, path)) = fresh();
+    let again = path.clone();
+    let open = move || Ok(Store::new(Box::new(store_sqlite::open(&again)?)));
+    store_tests::pooled_connections_read_beside_a_writer_and_keep_one_chain(store::Pool::new(
+        first,
+        Box::new(open),
+        4,
+    ));
+    drop(dir);
+}

@@ -10,10 +10,12 @@
 pub mod audit;
 mod backend;
 mod error;
+mod pool;
 mod store;
 
 pub use backend::{Backend, FeedState, MatchedSignal, NewMember, Upsert, VolumeRow};
 pub use error::StoreError;
+pub use pool::{Opener, Pool, Pooled};
 pub use store::{
     ALERT_IN_CASE, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME, MAX_AUDIT_TEXT, Store,
 };

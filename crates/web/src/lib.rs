@@ -135,7 +135,8 @@ impl Default for Limits {
 }
 
 pub struct AppState {
-    pub store: Mutex<Store>,
+    /// The store's connections: each request checks one out for as long as it needs it.
+    pub store: store::Pool,
     pub figures: Arc<FiguresFn>,
     pub letter: Arc<LetterFn>,
     pub searcher: Arc<dyn Searcher>,
@@ -194,9 +195,9 @@ pub struct Snapshot {
 }
 
 impl AppState {
-    pub fn new(store: Store, services: Services, limits: Limits) -> Arc<AppState> {
+    pub fn new(store: impl Into<store::Pool>, services: Services, limits: Limits) -> Arc<AppState> {
         Arc::new(AppState {
-            store: Mutex::new(store),
+            store: store.into(),
             figures: services.figures,
             letter: services.letter,
             searcher: services.searcher,
@@ -384,9 +385,9 @@ impl AppState {
     ) -> anyhow::Result<T> {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = lock(&state.store);
-            // A panic here is answered as an error and never leaves the lock poisoned; a
-            // transaction it interrupted is rolled back before anyone else uses the store.
+            let mut store = state.store.get()?;
+            // A panic here is answered as an error; a transaction it interrupted is rolled back
+            // before the connection serves anyone else.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut store))).unwrap_or_else(
                 |p| {
                     store.abandon_transaction();
@@ -832,7 +833,12 @@ mod tests {
             must_change: false,
         };
         let hash = hash_password(password).unwrap();
-        lock(&state.store).create_user("t", &user, &hash).unwrap()
+        state
+            .store
+            .get()
+            .unwrap()
+            .create_user("t", &user, &hash)
+            .unwrap()
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -863,7 +869,10 @@ mod tests {
         let (status, _, _) = http(addr, "GET", "/so-dang-ky", &cookie, "").await;
         assert_eq!(status, 200);
         sign_in(addr, "canbo", "mat-khau-dai-2026").await;
-        let actions: Vec<String> = lock(&state.store)
+        let actions: Vec<String> = state
+            .store
+            .get()
+            .unwrap()
             .audit_events()
             .unwrap()
             .into_iter()
@@ -964,7 +973,7 @@ mod tests {
             http(addr, "POST", "/dang-nhap", &cookies[0], &long).await.0,
             401
         );
-        let events = lock(&state.store).audit_events().unwrap();
+        let events = state.store.get().unwrap().audit_events().unwrap();
         let last = events.last().unwrap();
         assert_eq!(last.action, "login.failed");
         assert!(last.details.len() < 200, "{}", last.details.len());

@@ -1,0 +1,146 @@
+//! [`Pool`]: several [`Store`]s over one database, each on its own connection, so that readers
+//! never wait behind one another or behind a writer. `Pool` is `Send + Sync` and shared by
+//! reference (`&self`); a request checks a store out ([`Pool::get`]) for as long as it needs it.
+//!
+//! Writers still take turns where the database says so: SQLite's `BEGIN IMMEDIATE` (WAL lets
+//! readers on other connections go on), PostgreSQL's transaction-wide advisory lock (which keeps
+//! the audit chain linear across processes too). A store given back with a transaction still
+//! open (a panic unwound through it) is rolled back first.
+
+use crate::{Result, Store};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+/// Opens one more connection to the same database.
+pub type Opener = Box<dyn Fn() -> Result<Store> + Send + Sync>;
+
+/// Stores over one database, at most `max` connections at once.
+pub struct Pool {
+    idle: Mutex<Idle>,
+    returned: Condvar,
+    open: Option<Opener>,
+    max: usize,
+}
+
+struct Idle {
+    stores: Vec<Store>,
+    /// Connections made so far, idle or checked out.
+    made: usize,
+}
+
+impl Pool {
+    /// A pool that opens up to `max` connections with `open`, `first` being one of them.
+    pub fn new(first: Store, open: Opener, max: usize) -> Pool {
+        Pool {
+            idle: Mutex::new(Idle {
+                stores: vec![first],
+                made: 1,
+            }),
+            returned: Condvar::new(),
+            open: Some(open),
+            max: max.max(1),
+        }
+    }
+
+    /// One store, used by one caller at a time (an in-memory database, which a second connection
+    /// would not see).
+    pub fn single(store: Store) -> Pool {
+        Pool {
+            idle: Mutex::new(Idle {
+                stores: vec![store],
+                made: 1,
+            }),
+            returned: Condvar::new(),
+            open: None,
+            max: 1,
+        }
+    }
+
+    /// The most connections this pool opens.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// A store of its own until the guard is dropped: an idle one, a new connection while fewer
+    /// than `max` are open, or else the first one given back.
+    pub fn get(&self) -> Result<Pooled<'_>> {
+        let mut idle = self.lock();
+        loop {
+            if let Some(store) = idle.stores.pop() {
+                return Ok(Pooled {
+                    pool: self,
+                    store: Some(store),
+                });
+            }
+            if let Some(open) = &self.open
+                && idle.made < self.max
+            {
+                idle.made += 1;
+                drop(idle);
+                return match open() {
+                    Ok(store) => Ok(Pooled {
+                        pool: self,
+                        store: Some(store),
+                    }),
+                    Err(e) => {
+                        self.lock().made -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            idle = self
+                .returned
+                .wait(idle)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Idle> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl From<Store> for Pool {
+    fn from(store: Store) -> Pool {
+        Pool::single(store)
+    }
+}
+
+/// A store checked out of a [`Pool`]; given back when dropped.
+pub struct Pooled<'a> {
+    pool: &'a Pool,
+    store: Option<Store>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store
+            .as_ref()
+            .expect("a pooled store is present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store
+            .as_mut()
+            .expect("a pooled store is present until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(mut store) = self.store.take() {
+            store.abandon_transaction();
+            self.pool.lock().stores.push(store);
+            self.pool.returned.notify_one();
+        }
+    }
+}
+
+// A pool is shared between request threads.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Pool>();
+};
