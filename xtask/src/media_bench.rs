@@ -321,7 +321,7 @@ pub fn impersonation(n: usize) -> Result<()> {
 
     // From a SQLite register, as `sokenh impersonation scan` runs it (the import is not timed).
     let dir = tempfile::tempdir()?;
-    let mut store = sokenh::db::open(dir.path(), None)?;
+    let mut store = app::db::open(dir.path(), None)?;
     let record = |(name, url): &(String, String), official: bool| {
         let canonical = domain::CanonicalUrl::parse(url).expect("generated URL");
         domain::CommunityRecord {
@@ -349,7 +349,7 @@ pub fn impersonation(n: usize) -> Result<()> {
     records.extend(others.iter().map(|o| record(o, false)));
     store.import_communities("bench", "generated", &records)?;
     let start = Instant::now();
-    let reported = sokenh::impersonation::scan(&mut store, detect::impersonation::JUDGED, 2)?;
+    let reported = app::impersonation::scan(&mut store, detect::impersonation::JUDGED, 2)?;
     let t = start.elapsed().as_secs_f64();
     println!(
         "register: {} communities read from SQLite and scanned in {t:.2} s ({} findings)",

@@ -64,15 +64,15 @@ pub fn run(posts: u64) -> Result<()> {
 
 pub fn end_to_end(corpus: &Path, data: &Path) -> Result<()> {
     let t = Instant::now();
-    let mut store = sokenh::db::open(data, None)?;
+    let mut store = app::db::open(data, None)?;
     // The ingest pipeline of the posts issue: parse, normalise, store, index. Screening is
     // measured separately (`posts-scan`).
-    let opts = sokenh::posts::Options {
+    let opts = app::posts::Options {
         format: None,
         community: None,
         screen: false,
     };
-    let report = sokenh::posts::ingest_file(&mut store, data, corpus, opts)?;
+    let report = app::posts::ingest_file(&mut store, data, corpus, opts)?;
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{} posts ({} stored, {} indexed) in {secs:.1} s = {:.0} posts/s; peak memory {}",
@@ -176,7 +176,7 @@ const QUERIES: &[&str] = &[
 ];
 
 pub fn search(data: &Path) -> Result<()> {
-    let index = search::SearchIndex::open(&sokenh::posts::index_dir(data))?;
+    let index = search::SearchIndex::open(&app::posts::index_dir(data))?;
     index.reload()?;
     let mut times = Vec::new();
     let mut found = 0;
@@ -211,9 +211,9 @@ pub fn search(data: &Path) -> Result<()> {
 
 /// The detectors over every stored item (what `sokenh scan --all` does), with the default packs.
 pub fn scan(data: &Path) -> Result<()> {
-    let mut store = sokenh::db::open(data, None)?;
+    let mut store = app::db::open(data, None)?;
     let t = Instant::now();
-    let r = sokenh::screening::scan(&mut store, data, true)?;
+    let r = app::screening::scan(&mut store, data, true)?;
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{} items screened in {secs:.1} s = {:.0} items/s ({} signals, {} alerts); peak memory {}",

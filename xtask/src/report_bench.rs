@@ -14,14 +14,14 @@ pub fn run(posts: u64) -> Result<()> {
     }
     let data = dir.path().join("data");
     let t = Instant::now();
-    let mut store = sokenh::db::open(&data, None)?;
+    let mut store = app::db::open(&data, None)?;
     store.create_unit("bench", "Đảng bộ xã Thạch Quảng", None, Some(15199))?;
-    let opts = sokenh::posts::Options {
+    let opts = app::posts::Options {
         format: None,
         community: None,
         screen: true,
     };
-    let loaded = sokenh::posts::ingest_file(&mut store, &data, &corpus, opts)?;
+    let loaded = app::posts::ingest_file(&mut store, &data, &corpus, opts)?;
     println!(
         "loaded {} posts (screened: {} signals) in {:.0} s (not part of the figures below)",
         loaded.inserted,
@@ -30,19 +30,19 @@ pub fn run(posts: u64) -> Result<()> {
     );
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
     for code in ["2026-10", "2026"] {
-        let period = sokenh::report::Period::parse(code)?;
+        let period = app::report::Period::parse(code)?;
         let t = Instant::now();
-        let model = sokenh::report::build(&mut store, &period, today)?;
+        let model = app::report::build(&mut store, &period, today)?;
         let figures = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let docx = sokenh::report::docx::render(&model)?;
+        let docx = app::report::docx::render(&model)?;
         let docx_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let xlsx = sokenh::report::xlsx::render(&model)?;
+        let xlsx = app::report::xlsx::render(&model)?;
         let xlsx_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let pdf = dir.path().join(format!("{code}.pdf"));
-        let pdf_result = sokenh::report::pdf::write(&docx, &pdf);
+        let pdf_result = app::report::pdf::write(&docx, &pdf);
         let pdf_s = t.elapsed().as_secs_f64();
         println!(
             "{code:>7}: {} posts in the period; figures and analytics {figures:.2} s, DOCX {docx_s:.2} s ({} kB), XLSX {xlsx_s:.2} s ({} kB), PDF {} — all three formats {:.2} s",

@@ -25,14 +25,14 @@ pub fn run(posts: u64) -> Result<()> {
     }
     let t = Instant::now();
     {
-        let mut store = sokenh::db::open(&data, None)?;
+        let mut store = app::db::open(&data, None)?;
         store.create_unit("bench", "Đảng bộ xã Thạch Quảng", None, Some(15199))?;
-        let opts = sokenh::posts::Options {
+        let opts = app::posts::Options {
             format: None,
             community: None,
             screen: true,
         };
-        sokenh::posts::ingest_file(&mut store, &data, &corpus, opts)?;
+        app::posts::ingest_file(&mut store, &data, &corpus, opts)?;
         let user = domain::User {
             id: 0,
             username: "congan".into(),
@@ -41,7 +41,11 @@ pub fn run(posts: u64) -> Result<()> {
             member: None,
             must_change: false,
         };
-        store.create_user("bench", &user, &web::hash_password("bench-password-2026")?)?;
+        store.create_user(
+            "bench",
+            &user,
+            &app::accounts::hash_password("bench-password-2026")?,
+        )?;
         println!(
             "data: {posts} posts, {} communities, loaded in {:.0} s",
             store.communities()?.len(),

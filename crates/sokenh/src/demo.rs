@@ -467,7 +467,7 @@ pub fn accounts(store: &mut Store) -> Result<Vec<(String, String, String)>> {
                 member,
                 must_change: false,
             };
-            store.create_user("demo", &user, &web::hash_password(&password)?)?;
+            store.create_user("demo", &user, &app::accounts::hash_password(&password)?)?;
         }
         out.push((username.to_owned(), password, role.label_vi().to_owned()));
     }
@@ -573,11 +573,11 @@ pub fn posts(store: &mut Store, dir: &Path, today: chrono::NaiveDate) -> Result<
     let file = dir.join("bai-dang-mau.jsonl");
     std::fs::write(&file, lines)?;
     let before = store.alerts()?.len();
-    let report = sokenh::posts::ingest_file(
+    let report = app::posts::ingest_file(
         store,
         dir,
         &file,
-        sokenh::posts::Options {
+        app::posts::Options {
             format: None,
             community: None,
             screen: true,

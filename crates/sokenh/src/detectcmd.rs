@@ -2,9 +2,9 @@
 //! `signals list` and `eval`.
 
 use anyhow::{Context, Result};
+use app::{db, screening};
 use clap::Subcommand;
 use serde_json::json;
-use sokenh::{db, screening};
 use std::path::{Path, PathBuf};
 use store::Store;
 
@@ -324,7 +324,7 @@ pub enum ModelCmd {
     },
 }
 
-fn print_trial(t: &sokenh::learning::Trial) {
+fn print_trial(t: &app::learning::Trial) {
     println!(
         "Mô hình chạy thử {}: học {} ví dụ của kho và {} quyết định; so trên {} quyết định để riêng:",
         t.version, t.corpus_examples, t.decisions_trained, t.decisions_held_out
@@ -338,7 +338,7 @@ fn print_trial(t: &sokenh::learning::Trial) {
 }
 
 pub fn model(dir: &Path, url: Option<&str>, cmd: ModelCmd) -> Result<()> {
-    use sokenh::learning;
+    use app::learning;
     match cmd {
         ModelCmd::Train {
             dir: Some(corpus),

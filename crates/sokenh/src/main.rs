@@ -7,7 +7,7 @@ mod mediacmd;
 mod registry;
 mod textcmd;
 
-use sokenh::{db, posts, screening};
+use app::{db, posts, screening};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -414,8 +414,8 @@ fn run(cli: Cli) -> Result<()> {
                     json,
                 },
         } => {
-            let mut store = db::open(&data("sokenh-data"), url)?;
-            registry::import(&mut store, &file, unit, all_or_nothing, json)
+            let app = app::App::open(&data("sokenh-data"), url)?;
+            registry::import(&app, &file, unit, all_or_nothing, json)
         }
         Command::Registry { what } => {
             registry::run(&mut db::open(&data("sokenh-data"), url)?, what)
@@ -644,7 +644,7 @@ fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("ngày «{d}» không hợp lệ (YYYY-MM-DD)"))?,
                 None => today(),
             };
-            let bytes = sokenh::report::letter::docx_for_case(&mut store, id, day, "cli")?;
+            let bytes = app::report::letter::docx_for_case(&mut store, id, day, "cli")?;
             std::fs::write(&out, &bytes).with_context(|| format!("ghi {}", out.display()))?;
             println!("Đã ghi công văn của hồ sơ #{id} vào {}", out.display());
             Ok(())
@@ -654,7 +654,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spreads = sokenh::report::spreading_between(&mut store, since, until)?;
+            let spreads = app::report::spreading_between(&mut store, since, until)?;
             if json {
                 println!("{}", serde_json::to_string(&spreads)?);
             } else if spreads.is_empty() {
@@ -679,9 +679,9 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spikes = sokenh::report::spikes_between(&mut store, since, until)?;
-            let spreads = sokenh::report::spreading_between(&mut store, since, until)?;
-            let found = sokenh::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
+            let spikes = app::report::spikes_between(&mut store, since, until)?;
+            let spreads = app::report::spreading_between(&mut store, since, until)?;
+            let found = app::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
             let alerts: Vec<domain::StoredAlert> = found.iter().map(|(a, _)| a.clone()).collect();
             let raised = store.raise_alerts("analytics", &alerts)?;
             // Each alert's chart, next to the data, for whoever triages it.
@@ -721,7 +721,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let mut store = db::open(&data("sokenh-data"), url)?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spikes = sokenh::report::spikes_between(&mut store, since, until)?;
+            let spikes = app::report::spikes_between(&mut store, since, until)?;
             if json {
                 println!("{}", serde_json::to_string(&spikes)?);
             } else if spikes.is_empty() {
@@ -786,15 +786,19 @@ fn run(cli: Cli) -> Result<()> {
                 let (posts, alerts) = demo::posts(&mut store, &dir, today())?;
                 println!("Bài đăng mẫu: {posts} (tạo {alerts} cảnh báo để thử xử lý)");
             }
-            serve(db::pool(store, &dir, url), &dir, &bind, false, &logins)
+            serve(
+                app::App::new(db::pool(store, &dir, url), &dir),
+                &bind,
+                false,
+                &logins,
+            )
         }
         Command::Serve {
             bind,
             secure_cookies,
         } => {
             let dir = data("sokenh-data");
-            let store = db::open(&dir, url)?;
-            serve(db::pool(store, &dir, url), &dir, &bind, secure_cookies, &[])
+            serve(app::App::open(&dir, url)?, &bind, secure_cookies, &[])
         }
         Command::Admin {
             what:
@@ -805,22 +809,21 @@ fn run(cli: Cli) -> Result<()> {
                     password,
                 },
         } => {
-            let mut store = db::open(&data("sokenh-data"), url)?;
-            let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
-            domain::check_username(&username)?;
-            domain::check_password(&password)?;
-            let user = domain::User {
-                id: 0,
-                username: username.trim().to_owned(),
-                role,
-                unit,
-                member: None,
-                must_change: true,
-            };
-            let id = store.create_user("cli", &user, &web::hash_password(&password)?)?;
+            let app = app::App::open(&data("sokenh-data"), url)?;
+            let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
+            let user = app.create_account(
+                &app::Actor::cli(),
+                app::accounts::NewAccount {
+                    username,
+                    password,
+                    role,
+                    unit,
+                },
+            )?;
             println!(
-                "Đã tạo tài khoản {} (#{id}, {}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                "Đã tạo tài khoản {} (#{}, {}); phải đổi mật khẩu khi đăng nhập lần đầu.",
                 user.username,
+                user.id,
                 role.label_vi()
             );
             Ok(())
@@ -894,12 +897,7 @@ fn role_and_unit(
     Ok((role, unit))
 }
 
-/// Today in Vietnam.
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&ingest::posts::vietnam())
-        .date_naive()
-}
+use app::today;
 
 fn report_cmd(
     store: &mut store::Store,
@@ -909,7 +907,7 @@ fn report_cmd(
     date: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    use sokenh::report;
+    use app::report;
     let period = report::Period::parse(period)?;
     let today = match date {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -961,32 +959,17 @@ fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::
 
 /// Serves the web application until the process ends.
 fn serve(
-    store: store::Pool,
-    data: &std::path::Path,
+    app: app::App,
     bind: &str,
     secure_cookies: bool,
     logins: &[(String, String, String)],
 ) -> Result<()> {
-    let figures: std::sync::Arc<web::FiguresFn> =
-        std::sync::Arc::new(|store: &mut store::Store, period: &report::Period| {
-            sokenh::report::figures(store, period)
-        });
     let limits = web::Limits {
         secure_cookies,
         ..web::Limits::default()
     };
-    let letter: std::sync::Arc<web::LetterFn> =
-        std::sync::Arc::new(|store: &mut store::Store, id, actor: &str| {
-            sokenh::report::letter::docx_for_case(store, id, today(), actor)
-        });
-    let services = web::Services {
-        figures,
-        letter,
-        searcher: std::sync::Arc::new(sokenh::posts::WebIndex::open(data)?),
-        rules: std::sync::Arc::new(sokenh::screening::WebRules),
-        evidence_dir: data.join("evidence"),
-    };
-    let state = web::AppState::new(store, services, limits);
+    let services = web::Services::standard(app.data_dir())?;
+    let state = web::AppState::new(app, services, limits);
     let logins = logins.to_vec();
     web::serve(state, bind, move |addr| {
         println!("Sổ kênh đang chạy tại http://{addr}/  (Ctrl+C để dừng)");

@@ -203,7 +203,7 @@ fn ocr(_files: &[PathBuf], _json: bool) -> Result<()> {
 
 pub fn impersonation(store: &mut Store, cmd: ImpersonationCmd) -> Result<()> {
     let ImpersonationCmd::Scan { min_score, json } = cmd;
-    let findings = sokenh::impersonation::scan(store, min_score, 2)?;
+    let findings = app::impersonation::scan(store, min_score, 2)?;
     store.record(
         "cli",
         "impersonation.scan",

@@ -59,33 +59,28 @@ fn today() -> String {
 }
 
 pub fn import(
-    store: &mut Store,
+    app: &app::App,
     file: &Path,
     unit: Option<String>,
     all_or_nothing: bool,
     json: bool,
 ) -> Result<()> {
-    let sheet = ingest::registry::read(
-        file,
-        &ingest::registry::Options {
-            default_unit: unit,
-            ..Default::default()
-        },
-    )?;
+    let actor = app::Actor::cli();
+    let sheet = app
+        .read_register(&actor, file, unit)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let source = file
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("sheet")
         .to_owned();
-    let records: Vec<CommunityRecord> = sheet.records.iter().map(|(_, r)| r.clone()).collect();
-    let outcome = if all_or_nothing && !sheet.rejected.is_empty() {
-        store::ImportOutcome::default()
-    } else {
-        store
-            .import_communities("cli", &source, &records)
-            .context("ghi vào sổ đăng ký thất bại / writing the register failed")?
-    };
-    let aborted = all_or_nothing && !sheet.rejected.is_empty();
+    let app::register::Imported {
+        sheet,
+        outcome,
+        aborted,
+    } = app
+        .import_register(&actor, &source, sheet, all_or_nothing)
+        .context("ghi vào sổ đăng ký thất bại / writing the register failed")?;
     if json {
         let mut v = json!({
             "inserted": outcome.inserted,

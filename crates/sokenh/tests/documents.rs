@@ -58,7 +58,7 @@ proptest! {
         page in hostile_text(),
         note in hostile_text(),
     ) {
-        let letter = sokenh::report::letter::Letter {
+        let letter = app::report::letter::Letter {
             superior: "ĐẢNG BỘ XÃ THẠCH QUẢNG".into(),
             issuer: page.clone(),
             number: "Số: 12/CV-CAX".into(),
@@ -72,7 +72,7 @@ proptest! {
             on_behalf: note.clone(),
             role: page.clone(),
         };
-        let docx = sokenh::report::docx::letter(&letter).unwrap();
+        let docx = app::report::docx::letter(&letter).unwrap();
         let parsed = every_part_parses(&docx);
         prop_assert!(matches!(parsed, Ok(n) if n >= 3), "{parsed:?}");
     }

@@ -318,7 +318,7 @@ fn a_members_account_keeps_its_handle_only_after_its_claim_is_confirmed() {
     use domain::{Kind, Participation, ParticipationRole, ParticipationSource};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut store = sokenh::db::open(&data, None).unwrap();
+    let mut store = app::db::open(&data, None).unwrap();
     let unit = store
         .create_unit("admin", "Chi bộ thôn 1", None, Some(15199))
         .unwrap();
@@ -381,12 +381,12 @@ fn a_members_account_keeps_its_handle_only_after_its_claim_is_confirmed() {
             .to_string(),
         )
         .unwrap();
-        let opts = sokenh::posts::Options {
+        let opts = app::posts::Options {
             format: None,
             community: None,
             screen: false,
         };
-        sokenh::posts::ingest_file(store, &data, &file, opts).unwrap();
+        app::posts::ingest_file(store, &data, &file, opts).unwrap();
     };
     let handles = |store: &mut store::Store| -> Vec<(String, Option<String>, bool)> {
         store

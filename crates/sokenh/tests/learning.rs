@@ -90,7 +90,7 @@ fn an_office_teaches_the_model_its_own_false_alarm() {
         })
         .collect();
     ingest_posts(data, &refs);
-    let mut store = sokenh::db::open(data, None).unwrap();
+    let mut store = app::db::open(data, None).unwrap();
     let alerts = store.alerts().unwrap();
     assert_eq!(alerts.len(), 30, "one alert per post");
     assert!(alerts.iter().all(|a| a.category == Category::Scam));
@@ -187,7 +187,7 @@ fn an_office_teaches_the_model_its_own_false_alarm() {
     assert!(status["shadow"].is_null());
     let out = sokenh(data, &["model", "promote"]);
     assert!(!out.status.success(), "nothing left to promote");
-    let mut store = sokenh::db::open(data, None).unwrap();
+    let mut store = app::db::open(data, None).unwrap();
     let actions: Vec<String> = store
         .audit_events()
         .unwrap()

@@ -485,3 +485,61 @@ fn a_scam_reaching_three_communities_raises_one_alert_once() {
     let audit = json(&sokenh(dir, &["audit", "verify", "--json"]));
     assert_eq!(audit["ok"], true);
 }
+
+/// The takedown letter of a case opened from the scam alert of the dataset: its model as text,
+/// and the rendered document's XML, each a snapshot.
+#[test]
+fn the_letter_reads_as_expected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    dataset(dir);
+    let mut store = app::db::open(dir, None).unwrap();
+    let alerts = store.alerts().unwrap();
+    let scam: Vec<i64> = alerts
+        .iter()
+        .filter(|a| a.category == domain::Category::Scam)
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(scam.len(), 1, "{alerts:?}");
+    let case = store
+        .open_case(
+            "canbo",
+            "Tuyển cộng tác viên lừa đảo",
+            domain::Category::Scam,
+            None, // about the posts: the letter names the pages they were on
+            &scam,
+        )
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let letter = app::report::letter::takedown(&mut store, case, today).unwrap();
+    let mut text = format!(
+        "{}\n{}\n{}\n{}\n{}\n",
+        letter.superior, letter.issuer, letter.number, letter.about, letter.place_date
+    );
+    for a in &letter.addressees {
+        text.push_str(&format!("Kính gửi: {a}\n"));
+    }
+    for p in &letter.paragraphs {
+        text.push_str(&format!("{p}\n"));
+    }
+    for e in &letter.evidence {
+        text.push_str(&format!("* {e}\n"));
+    }
+    text.push_str(&format!("{}\n", letter.closing));
+    for r in &letter.recipients {
+        text.push_str(&format!("- {r}\n"));
+    }
+    text.push_str(&format!("{} / {}\n", letter.on_behalf, letter.role));
+    expect_test::expect_file!["golden/letter-scam.txt"].assert_eq(&text);
+
+    let docx = app::report::docx::letter(&letter).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // One element a line, so that a change shows where it is.
+    let xml = xml.replace("><", ">\n<");
+    expect_test::expect_file!["golden/letter-scam.document.xml"].assert_eq(&xml);
+}

@@ -23,8 +23,20 @@ pub struct Postgres {
     client: Client,
 }
 
+/// A unique key already taken (SQLSTATE 23505) becomes [`StoreError::Conflict`] (what a front end
+/// shows as "already exists"); everything else is a database error with the server's message
+/// (the driver's own text says only "db error").
 fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    match e.as_db_error() {
+        Some(d) if *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION => {
+            StoreError::Conflict {
+                entity: "khoá / key",
+                value: d.constraint().unwrap_or(d.message()).to_owned(),
+            }
+        }
+        Some(d) => StoreError::Database(format!("{}: {}", d.code().code(), d.message())),
+        None => StoreError::Database(e.to_string()),
+    }
 }
 
 /// Connects and brings the schema up to date.

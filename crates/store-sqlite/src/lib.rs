@@ -24,7 +24,20 @@ pub struct Sqlite {
     conn: Connection,
 }
 
+/// A unique key already taken becomes [`StoreError::Conflict`] (what a front end shows as "already
+/// exists"); everything else is a database error with the driver's message.
 fn db(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, message) = &e
+        && matches!(
+            f.extended_code,
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        )
+    {
+        return StoreError::Conflict {
+            entity: "khoá / key",
+            value: message.clone().unwrap_or_default(),
+        };
+    }
     StoreError::Database(e.to_string())
 }
 

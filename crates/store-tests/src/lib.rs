@@ -1015,8 +1015,14 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
     assert_eq!(found, User { id, ..user.clone() });
     assert!(hash.starts_with("$argon2id$"));
     assert!(store.user_by_name("nobody").unwrap().is_none());
-    // The same username twice is refused and writes nothing.
-    assert!(store.create_user("admin", &user, "x").is_err());
+    // The same username twice is refused as a conflict (on either backend) and writes nothing.
+    assert!(
+        matches!(
+            store.create_user("admin", &user, "x"),
+            Err(store::StoreError::Conflict { .. })
+        ),
+        "a taken username is a conflict"
+    );
     store
         .set_password("chibo.dongtam", id, "$argon2id$new", false)
         .unwrap();

@@ -9,7 +9,7 @@ use crate::pages::{flash, internal, page, refused};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::{ApiToken, Permission, Role, User};
+use domain::{ApiToken, Permission, Role};
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -170,54 +170,39 @@ pub async fn create_user(
     if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
         return r;
     }
-    let fail = |m: &str| (false, m.to_owned());
-    let username = f.username.trim().to_owned();
-    let message = match (
-        f.role.parse::<Role>(),
-        unit_for(f.role.parse().unwrap_or(Role::Member), &f.unit),
-    ) {
-        _ if domain::check_username(&username).is_err() => {
-            fail(&domain::AccountError::Username.to_string())
-        }
-        _ if domain::check_password(&f.password).is_err() => {
-            fail(&domain::AccountError::Password.to_string())
-        }
-        (Err(_), _) => fail("Vai trò không hợp lệ."),
+    let unit = match f.unit.trim() {
+        "" => Ok(None),
+        u => u
+            .parse()
+            .map(|u| Some(domain::UnitId(u)))
+            .map_err(|_| "Đơn vị không hợp lệ.".to_owned()),
+    };
+    let message = match (f.role.parse::<Role>(), unit) {
+        (Err(_), _) => (false, "Vai trò không hợp lệ.".to_owned()),
         (_, Err(m)) => (false, m),
         (Ok(role), Ok(unit)) => {
-            let hash = match tokio::task::spawn_blocking(move || hash_password(&f.password)).await {
-                Ok(Ok(h)) => h,
-                Ok(Err(e)) => return internal(e),
-                Err(e) => return internal(e.into()),
-            };
-            let actor = user.session.user.username.clone();
-            let new = User {
-                id: 0,
-                username: username.clone(),
+            let actor = crate::actor(&user.session.user);
+            let new = app::accounts::NewAccount {
+                username: f.username.clone(),
+                password: f.password.clone(),
                 role,
                 unit,
-                member: None,
-                must_change: true,
             };
-            let result = state
-                .write(move |s| {
-                    if s.user_by_name(&new.username)?.is_some() {
-                        return Ok(false);
-                    }
-                    s.create_user(&actor, &new, &hash)?;
-                    Ok(true)
-                })
+            let made = state
+                .use_case(move |app| app.create_account(&actor, new))
                 .await;
-            match result {
-                Ok(true) => (
+            state.changed().await;
+            match made {
+                Ok(made) => (
                     true,
                     format!(
-                        "Đã tạo tài khoản {username} ({}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                        "Đã tạo tài khoản {} ({}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                        made.username,
                         role.label_vi()
                     ),
                 ),
-                Ok(false) => fail("Tên đăng nhập này đã có."),
-                Err(e) => return internal(e),
+                Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+                Err(e) => return e.into_response(),
             }
         }
     };

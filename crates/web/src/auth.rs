@@ -3,9 +3,6 @@
 //! that every form carries, and a pause after repeated failed logins.
 
 use crate::AppState;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -16,22 +13,7 @@ use std::time::Instant;
 
 pub const COOKIE: &str = "sokenh_phien";
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes), as a PHC string.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("không băm được mật khẩu: {e}"))
-}
-
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+pub use app::accounts::{hash_password, verify_password};
 
 /// 32 random bytes, hex.
 pub fn token() -> String {
@@ -302,34 +284,6 @@ pub(crate) mod tests {
         }
     }
 
-    struct NoRules;
-    impl crate::Rules for NoRules {
-        fn list(&self, _: &mut store::Store) -> anyhow::Result<crate::RuleList> {
-            Ok(crate::RuleList::default())
-        }
-        fn import_pack(
-            &self,
-            _: &mut store::Store,
-            _: &str,
-            _: &str,
-            _: &str,
-        ) -> anyhow::Result<String> {
-            anyhow::bail!("no rules here")
-        }
-        fn set_shadow(
-            &self,
-            _: &mut store::Store,
-            _: &str,
-            _: &str,
-            _: bool,
-        ) -> anyhow::Result<()> {
-            anyhow::bail!("no rules here")
-        }
-        fn parse_factchecks(&self, _: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
-            (Vec::new(), Vec::new())
-        }
-    }
-
     pub(crate) fn state(limits: crate::Limits) -> Arc<AppState> {
         state_with(
             limits,
@@ -355,16 +309,11 @@ pub(crate) mod tests {
         let store = store::Store::new(Box::new(
             store_sqlite::open(&dir.path().join("t.db")).unwrap(),
         ));
+        let data = dir.path().to_owned();
         std::mem::forget(dir); // the store keeps the file open for the test's life
         AppState::new(
-            store,
-            crate::Services {
-                figures,
-                letter: Arc::new(|_: &mut store::Store, _, _: &str| Ok(Vec::new())),
-                searcher,
-                rules: Arc::new(NoRules),
-                evidence_dir: std::env::temp_dir(),
-            },
+            app::App::new(store, data),
+            crate::Services { figures, searcher },
             limits,
         )
     }

@@ -793,24 +793,15 @@ pub async fn letter(
     if !user.session.user.role.can(Permission::ViewCases) {
         return forbidden();
     }
-    let make = state.letter.clone();
-    let actor = user.session.user.username.clone();
-    let result = state
-        .with_store(move |s| {
-            if s.case(id)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(make(s, id, &actor)?))
-        })
-        .await;
+    let actor = crate::actor(&user.session.user);
+    let result = state.use_case(move |app| app.letter(&actor, id)).await;
     match result {
-        Ok(Some(bytes)) => attachment(
+        Ok(bytes) => attachment(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             &format!("cong-van-de-nghi-go-bo-ho-so-{id}.docx"),
             bytes,
         ),
-        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -27,10 +27,9 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     if !user.session.user.role.can(Permission::ViewDetection) {
         return forbidden();
     }
-    let engine = state.rules.clone();
     let loaded = state
         .with_store(move |s| {
-            let crate::RuleList { rules, health } = engine.list(s)?;
+            let crate::RuleList { rules, health } = app::screening::rule_list(s)?;
             Ok((rules, health, s.factchecks()?, s.suppressions()?))
         })
         .await;
@@ -136,7 +135,7 @@ pub async fn import_factchecks(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (entries, rejected) = state.rules.parse_factchecks(&text);
+    let (entries, rejected) = app::screening::parse_factchecks(&text);
     let actor = user.session.user.username.clone();
     let source = format!("web:{name}");
     match state
@@ -166,10 +165,9 @@ pub async fn import_pack(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let rules = state.rules.clone();
     let actor = user.session.user.username.clone();
     match state
-        .write(move |s| rules.import_pack(s, &actor, &name, &text))
+        .write(move |s| app::screening::import_pack_summary(s, &actor, &name, &text))
         .await
     {
         Ok(summary) => view(&state, &user, Some((true, summary))).await,
@@ -193,11 +191,7 @@ pub async fn set_shadow(
     if let Some(r) = refused(&user, &f.csrf, Permission::ChangeDetection) {
         return r;
     }
-    let rules = state.rules.clone();
-    let listed = {
-        let rules = rules.clone();
-        state.with_store(move |s| rules.list(s)).await
-    };
+    let listed = state.with_store(app::screening::rule_list).await;
     match listed {
         Ok(list) if list.rules.iter().any(|r| r.id == f.rule) => {}
         Ok(_) => return error_page(StatusCode::NOT_FOUND, "Không có luật này."),
@@ -206,7 +200,7 @@ pub async fn set_shadow(
     let actor = user.session.user.username.clone();
     let (rule, shadow) = (f.rule.clone(), f.shadow);
     match state
-        .write(move |s| rules.set_shadow(s, &actor, &rule, shadow))
+        .write(move |s| Ok(s.set_shadow(&actor, &rule, shadow)?))
         .await
     {
         Ok(()) => {

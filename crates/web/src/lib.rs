@@ -24,8 +24,8 @@ mod pages;
 mod upload;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,18 +33,15 @@ use std::time::Duration;
 use store::Store;
 
 pub use api::{new_token, token_sha256};
-pub use auth::{hash_password, verify_password};
+pub use app::accounts::{hash_password, verify_password};
 
-/// The period's figures (`sokenh::report::figures`: the numbers the periodic report prints), for
-/// the dashboard and the API.
+/// The period's figures (`app::report::figures`: the numbers the periodic report prints), for
+/// the dashboard and the API. A port, so that tests can hand in figures that are slow or fail.
 pub type FiguresFn =
     dyn Fn(&mut Store, &report::Period) -> anyhow::Result<report::Figures> + Send + Sync;
 
-/// A case's takedown request letter as DOCX, recorded on the case's timeline as made by the
-/// given actor (`sokenh::report::letter::docx_for_case`).
-pub type LetterFn = dyn Fn(&mut Store, i64, &str) -> anyhow::Result<Vec<u8>> + Send + Sync;
-
-/// The posts' full-text index, as the binary keeps it (`sokenh::posts`).
+/// The posts' full-text index (`app::posts::WebIndex`). A port, so that tests can hand in an
+/// index that is busy.
 pub trait Searcher: Send + Sync {
     /// Adds the items stored since the last call; runs under the store's lock.
     fn catch_up(&self, store: &mut Store) -> anyhow::Result<()>;
@@ -52,62 +49,36 @@ pub trait Searcher: Send + Sync {
     fn search(&self, q: &search::SearchQuery) -> anyhow::Result<Vec<search::Hit>>;
 }
 
-/// One detection rule as the rules page lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleRow {
-    pub id: String,
-    pub category: String,
-    pub version: String,
-    pub weight: f32,
-    pub shadow: bool,
-}
-
-/// The rules page's list: the rules, and what the page must warn about.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RuleList {
-    pub rules: Vec<RuleRow>,
-    /// Why screening runs on fewer rules than installed; None when all is well.
-    pub health: Option<String>,
-}
-
-/// The detection rules and the fact-check format, as the binary's `detect` engine has them.
-pub trait Rules: Send + Sync {
-    /// The rules screening runs on, and why it runs on fewer than installed (packs that no
-    /// longer build together) when it does — from one build of the rule set.
-    fn list(&self, store: &mut Store) -> anyhow::Result<RuleList>;
-    /// Checks and keeps an office rule pack (TOML); returns a summary, or why it was refused.
-    fn import_pack(
-        &self,
-        store: &mut Store,
-        actor: &str,
-        name: &str,
-        text: &str,
-    ) -> anyhow::Result<String>;
-    /// Puts a rule in shadow mode (or takes it out), with an audit event.
-    fn set_shadow(
-        &self,
-        store: &mut Store,
-        actor: &str,
-        rule: &str,
-        shadow: bool,
-    ) -> anyhow::Result<()>;
-    /// A fact-check register file (CSV or ClaimReview JSON): the entries, and (line, reason) of
-    /// the rows refused.
-    fn parse_factchecks(&self, text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>);
-}
+pub use app::screening::{RuleList, RuleRow};
 
 /// How often the search page brings the index up to date with the store.
 pub const SEARCH_CATCH_UP: Duration = Duration::from_secs(10);
 
-/// What the binary hands the web application: the functions that live in other crates, and where
-/// evidence files are kept.
+/// The web application's ports: what [`Services::standard`] takes from `app`, and tests replace.
 pub struct Services {
     pub figures: Arc<FiguresFn>,
-    pub letter: Arc<LetterFn>,
     pub searcher: Arc<dyn Searcher>,
-    pub rules: Arc<dyn Rules>,
-    /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
-    pub evidence_dir: std::path::PathBuf,
+}
+
+impl Services {
+    /// The figures of `app::report` and the post index of the data dir.
+    pub fn standard(data_dir: &std::path::Path) -> anyhow::Result<Services> {
+        Ok(Services {
+            figures: Arc::new(|store: &mut Store, period: &report::Period| {
+                app::report::figures(store, period)
+            }),
+            searcher: Arc::new(app::posts::WebIndex::open(data_dir)?),
+        })
+    }
+}
+
+impl Searcher for app::posts::WebIndex {
+    fn catch_up(&self, store: &mut Store) -> anyhow::Result<()> {
+        app::posts::WebIndex::catch_up(self, store)
+    }
+    fn search(&self, q: &search::SearchQuery) -> anyhow::Result<Vec<search::Hit>> {
+        app::posts::WebIndex::search(self, q)
+    }
 }
 
 /// How long a session lives without use, and at most.
@@ -135,12 +106,12 @@ impl Default for Limits {
 }
 
 pub struct AppState {
-    /// The store's connections: each request checks one out for as long as it needs it.
-    pub store: store::Pool,
+    /// The use cases, and the store's connections (each request checks one out for as long as
+    /// it needs it).
+    pub app: app::App,
     pub figures: Arc<FiguresFn>,
-    pub letter: Arc<LetterFn>,
     pub searcher: Arc<dyn Searcher>,
-    pub rules: Arc<dyn Rules>,
+    /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
     pub evidence_dir: std::path::PathBuf,
     pub limits: Limits,
     /// When the index last caught up with the store.
@@ -195,18 +166,16 @@ pub struct Snapshot {
 }
 
 impl AppState {
-    pub fn new(store: impl Into<store::Pool>, services: Services, limits: Limits) -> Arc<AppState> {
+    pub fn new(app: app::App, services: Services, limits: Limits) -> Arc<AppState> {
         Arc::new(AppState {
-            store: store.into(),
+            evidence_dir: app.evidence_dir(),
+            app,
             figures: services.figures,
-            letter: services.letter,
             searcher: services.searcher,
-            rules: services.rules,
             search_synced: Mutex::new(None),
             search_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
-            evidence_dir: services.evidence_dir,
             limits,
             sessions: Mutex::new(HashMap::new()),
             figures_cache: Mutex::new(None),
@@ -378,6 +347,24 @@ impl AppState {
         r
     }
 
+    /// Runs a use case of `app` in a blocking task; a panic in it is an internal error. Call
+    /// [`AppState::changed`] after one that changes what pages show.
+    pub async fn use_case<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&app::App) -> Result<T, app::Error> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&state.app)))
+                .unwrap_or_else(|p| Err(anyhow::anyhow!("panic: {}", panic_message(&*p)).into()))
+        })
+        .await;
+        match r {
+            Ok(r) => r.map_err(AppError),
+            Err(e) => Err(AppError(anyhow::Error::from(e).into())),
+        }
+    }
+
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).
     pub async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
@@ -385,7 +372,7 @@ impl AppState {
     ) -> anyhow::Result<T> {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = state.store.get()?;
+            let mut store = state.app.pool().get()?;
             // A panic here is answered as an error; a transaction it interrupted is rolled back
             // before the connection serves anyone else.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut store))).unwrap_or_else(
@@ -417,6 +404,34 @@ pub(crate) fn reference() -> String {
     let mut b = [0u8; 4];
     let _ = getrandom::getrandom(&mut b);
     hex::encode_upper(b)
+}
+
+/// A use case's error as an answer: forbidden 403, not found 404, conflict 409, invalid input
+/// 422 with its message, internal 500 with a reference only (the details go to the log).
+#[derive(Debug)]
+pub struct AppError(pub app::Error);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        use app::ErrorKind::*;
+        let status = match self.0.kind {
+            Forbidden => return auth::forbidden(),
+            NotFound => StatusCode::NOT_FOUND,
+            Conflict => StatusCode::CONFLICT,
+            Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Internal => return pages::internal(anyhow::anyhow!("{}", self.0)),
+        };
+        pages::error_page(status, &self.0.message)
+    }
+}
+
+/// The actor a signed-in account's use cases run for.
+pub(crate) fn actor(user: &domain::User) -> app::Actor {
+    app::Actor {
+        name: user.username.clone(),
+        role: user.role,
+        unit: user.unit,
+    }
 }
 
 /// A panic in a handler is answered 500 with a reference, and the server keeps serving.
@@ -834,8 +849,8 @@ mod tests {
         };
         let hash = hash_password(password).unwrap();
         state
-            .store
-            .get()
+            .app
+            .store()
             .unwrap()
             .create_user("t", &user, &hash)
             .unwrap()
@@ -870,8 +885,8 @@ mod tests {
         assert_eq!(status, 200);
         sign_in(addr, "canbo", "mat-khau-dai-2026").await;
         let actions: Vec<String> = state
-            .store
-            .get()
+            .app
+            .store()
             .unwrap()
             .audit_events()
             .unwrap()
@@ -973,7 +988,7 @@ mod tests {
             http(addr, "POST", "/dang-nhap", &cookies[0], &long).await.0,
             401
         );
-        let events = state.store.get().unwrap().audit_events().unwrap();
+        let events = state.app.store().unwrap().audit_events().unwrap();
         let last = events.last().unwrap();
         assert_eq!(last.action, "login.failed");
         assert!(last.details.len() < 200, "{}", last.details.len());

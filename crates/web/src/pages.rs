@@ -458,42 +458,12 @@ pub(crate) fn refused(user: &SignedIn, token: &str, needs: Permission) -> Option
 
 // ---- scope --------------------------------------------------------------------------------
 
-/// Names of the units a user may see: all for roles that see across units, else the subtree
-/// under the user's unit (empty when it has none).
+/// Names of the units a user may see (`app::register::visible_units`: the one unit scope).
 pub(crate) fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>> {
-    if user.role.sees_all_units() || user.role == Role::Analyst {
-        return None;
-    }
-    let Some(root) = user.unit else {
-        return Some(HashSet::new());
-    };
-    let mut ids: Vec<UnitId> = vec![root];
-    let mut k = 0;
-    while k < ids.len() {
-        let parent = ids[k];
-        ids.extend(
-            units
-                .iter()
-                .filter(|u| u.parent == Some(parent))
-                .map(|u| u.id),
-        );
-        k += 1;
-    }
-    Some(
-        units
-            .iter()
-            .filter(|u| ids.contains(&u.id))
-            .map(|u| u.name.clone())
-            .collect(),
-    )
+    app::register::visible_units(units, user.role, user.unit)
 }
 
-pub(crate) fn in_scope(c: &Community, scope: &Option<HashSet<String>>) -> bool {
-    match scope {
-        None => true,
-        Some(names) => c.unit.as_ref().is_some_and(|u| names.contains(u)),
-    }
-}
+pub(crate) use app::register::in_scope;
 
 // ---- dashboard ----------------------------------------------------------------------------
 
@@ -1220,48 +1190,26 @@ pub async fn import_register(
             "Tệp Excel 97-2003 (.xls) không nhận qua trang web vì không kiểm tra trước được: hãy mở bằng Excel hoặc LibreOffice và lưu thành .xlsx (hoặc .csv) rồi tải lên lại. / Legacy .xls is not accepted here: save it as .xlsx.",
         );
     }
-    let u = user.session.user.clone();
-    let units = match state.snapshot().await {
-        Ok(snap) => snap.units.clone(),
-        Err(e) => return internal(e),
-    };
-    // A unit admin's rows without a unit belong to its unit.
-    let default_unit = match (u.role, u.unit) {
-        (Role::UnitAdmin, Some(id)) => units.iter().find(|x| x.id == id).map(|x| x.name.clone()),
-        _ => None,
-    };
-    // The sheet is read outside the store's lock, one upload at a time, so a large or slow
-    // file keeps nobody else waiting.
+    let actor = crate::actor(&user.session.user);
+    // The sheet is read apart from the store, two uploads at a time, so a large or slow file
+    // keeps nobody else waiting; then written in one transaction within the actor's scope.
     let read = {
         let _slot = state.heavy.acquire().await;
-        tokio::task::spawn_blocking(move || {
-            // The reader goes by the extension: the upload, already on disk, is given one.
-            let dir = tempfile::tempdir().map_err(ingest::IngestError::from_io)?;
-            let path = dir.path().join(format!("upload.{ext}"));
-            std::fs::copy(up.file.path(), &path).map_err(ingest::IngestError::from_io)?;
-            drop(up);
-            ingest::registry::read(
-                &path,
-                &ingest::registry::Options {
-                    default_unit,
-                    ..Default::default()
-                },
-            )
-        })
-        .await
+        let actor = actor.clone();
+        state
+            .use_case(move |app| {
+                // The reader goes by the extension: the upload, already on disk, is given one.
+                let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;
+                let path = dir.path().join(format!("upload.{ext}"));
+                std::fs::copy(up.file.path(), &path).map_err(anyhow::Error::from)?;
+                drop(up);
+                app.read_register(&actor, &path, None)
+            })
+            .await
     };
-    let mut sheet = match read {
-        Ok(Ok(sheet)) => sheet,
-        Ok(Err(e)) => {
-            let message = match &e {
-                ingest::IngestError::Refused { reason, .. } => reason.to_string(),
-                ingest::IngestError::NoHeader { .. } => "không có dòng tiêu đề nhận ra được (cần ít nhất cột tên và cột đường dẫn hoặc nền tảng) / no header row found".to_owned(),
-                _ => {
-                    let reference = crate::reference();
-                    eprintln!("nhập sổ đăng ký / register import [{reference}]: {e}");
-                    format!("tệp hỏng hoặc không phải bảng tính (mã tham chiếu {reference})")
-                }
-            };
+    let sheet = match read {
+        Ok(sheet) => sheet,
+        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(
@@ -1269,51 +1217,22 @@ pub async fn import_register(
                     Some(&user),
                     html! {
                         h1 { "Nhập sổ đăng ký" }
-                        p.error role="alert" { "Không đọc được bảng tính: " (message) }
+                        p.error role="alert" { "Không đọc được bảng tính: " (e.message) }
                         p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Quay lại sổ đăng ký")) } }
                     },
                 ),
             )
                 .into_response();
         }
-        Err(e) => return internal(e.into()),
+        Err(e) => return e.into_response(),
     };
     let result = state
-        .write(move |s| {
-            // A unit admin writes only inside its own subtree: rows naming another unit, or
-            // updating a community that belongs to another unit, are refused with the reason.
-            let scope = visible_units(&units, &u);
-            if let Some(names) = &scope {
-                let existing = s.communities()?;
-                let mut kept = Vec::new();
-                for (row, r) in std::mem::take(&mut sheet.records) {
-                    let unit_ok = r.unit.as_ref().is_some_and(|x| names.contains(x));
-                    let owner_ok = existing
-                        .iter()
-                        .find(|c| c.key == r.key)
-                        .is_none_or(|c| in_scope(c, &scope));
-                    if unit_ok && owner_ok {
-                        kept.push((row, r));
-                    } else {
-                        sheet.rejected.push(ingest::registry::RowIssue {
-                            row,
-                            column: "Đơn vị".into(),
-                            reason: "ngoài phạm vi đơn vị của bạn / outside your unit".into(),
-                        });
-                    }
-                }
-                sheet.records = kept;
-                sheet.rejected.sort_by_key(|r| r.row);
-            }
-            let records: Vec<domain::CommunityRecord> =
-                sheet.records.iter().map(|(_, r)| r.clone()).collect();
-            let outcome = s.import_communities(&u.username, &name, &records)?;
-            Ok((sheet, outcome))
-        })
+        .use_case(move |app| app.import_register(&actor, &name, sheet, false))
         .await;
-    let (sheet, outcome) = match result {
+    state.changed().await;
+    let app::register::Imported { sheet, outcome, .. } = match result {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     page(
         "Nhập sổ đăng ký",

@@ -104,8 +104,9 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
                 .iter()
                 .filter_map(|id| communities.iter().find(|c| c.id.0 == *id))
                 .map(|c| match &c.url {
-                    Some(u) => format!("«{}» ({u})", c.name),
-                    None => format!("«{}»", c.name),
+                    // A page the register learnt from its posts is named by its address.
+                    Some(u) if *u != c.name => format!("«{}» ({u})", c.name),
+                    _ => format!("«{}»", c.name),
                 })
                 .collect();
             let platform = match items.first() {

@@ -570,52 +570,66 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
     Ok(evaluate(&officials, &set, &Places::gso()))
 }
 
-/// The rules and the fact-check format for the web application's rules page.
-pub struct WebRules;
+/// One detection rule as the rules page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleRow {
+    pub id: String,
+    pub category: String,
+    pub version: String,
+    pub weight: f32,
+    pub shadow: bool,
+}
 
-impl web::Rules for WebRules {
-    fn list(&self, store: &mut Store) -> Result<web::RuleList> {
-        let (set, health) = working_rule_set(store)?;
-        let rules = set
-            .list()
-            .into_iter()
-            .map(|(id, category, version, weight, shadow)| web::RuleRow {
-                id,
-                category,
-                version,
-                weight,
-                shadow,
-            })
-            .collect();
-        Ok(web::RuleList { rules, health })
-    }
+/// The rules page's list: the rules, and what the page must warn about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleList {
+    pub rules: Vec<RuleRow>,
+    /// Why screening runs on fewer rules than installed; None when all is well.
+    pub health: Option<String>,
+}
 
-    fn import_pack(
-        &self,
-        store: &mut Store,
-        actor: &str,
-        name: &str,
-        text: &str,
-    ) -> Result<String> {
-        let pack = import_pack(store, actor, name, text)?;
-        Ok(format!(
-            "Đã nhập {} luật ({}, phiên bản {}).",
-            pack.rules.len(),
-            pack.category,
-            pack.version
-        ))
-    }
+/// The rules screening runs on, and why it runs on fewer than installed (packs that no longer
+/// build together) when it does — from one build of the rule set.
+pub fn rule_list(store: &mut Store) -> Result<RuleList> {
+    let (set, health) = working_rule_set(store)?;
+    let rules = set
+        .list()
+        .into_iter()
+        .map(|(id, category, version, weight, shadow)| RuleRow {
+            id,
+            category,
+            version,
+            weight,
+            shadow,
+        })
+        .collect();
+    Ok(RuleList { rules, health })
+}
 
-    fn set_shadow(&self, store: &mut Store, actor: &str, rule: &str, shadow: bool) -> Result<()> {
-        Ok(store.set_shadow(actor, rule, shadow)?)
-    }
+/// Checks and keeps an office rule pack (TOML); returns a summary in Vietnamese, or why it was
+/// refused.
+pub fn import_pack_summary(
+    store: &mut Store,
+    actor: &str,
+    name: &str,
+    text: &str,
+) -> Result<String> {
+    let pack = import_pack(store, actor, name, text)?;
+    Ok(format!(
+        "Đã nhập {} luật ({}, phiên bản {}).",
+        pack.rules.len(),
+        pack.category,
+        pack.version
+    ))
+}
 
-    fn parse_factchecks(&self, text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
-        if text.trim_start().starts_with(['{', '[']) {
-            detect::factcheck::parse_claimreview(text)
-                .unwrap_or_else(|e| (Vec::new(), vec![(1, e.to_string())]))
-        } else {
-            detect::factcheck::parse_csv(text)
-        }
+/// A fact-check register file (CSV or ClaimReview JSON): the entries, and (line, reason) of the
+/// rows refused.
+pub fn parse_factchecks(text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
+    if text.trim_start().starts_with(['{', '[']) {
+        detect::factcheck::parse_claimreview(text)
+            .unwrap_or_else(|e| (Vec::new(), vec![(1, e.to_string())]))
+    } else {
+        detect::factcheck::parse_csv(text)
     }
 }

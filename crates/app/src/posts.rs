@@ -491,8 +491,10 @@ impl WebIndex {
     }
 }
 
-impl web::Searcher for WebIndex {
-    fn catch_up(&self, store: &mut Store) -> Result<()> {
+impl WebIndex {
+    /// Adds the items stored since the last call (the index first shows what another process
+    /// committed); never waits for a busy index.
+    pub fn catch_up(&self, store: &mut Store) -> Result<()> {
         // Another process (the CLI's ingest, the inbox) may have committed to the index: show
         // its commit whatever happens next.
         self.index.reload()?;
@@ -510,7 +512,7 @@ impl web::Searcher for WebIndex {
         Ok(())
     }
 
-    fn search(&self, q: &search::SearchQuery) -> Result<Vec<search::Hit>> {
+    pub fn search(&self, q: &search::SearchQuery) -> Result<Vec<search::Hit>> {
         Ok(self.index.search(q)?)
     }
 }

@@ -1,0 +1,149 @@
+//! [`Error`]: what a use case answers when it does not do what was asked, by kind, so that the
+//! CLI (exit code and message) and the web (status and page) map it the same way without
+//! looking inside.
+
+use std::fmt;
+
+/// What kind of refusal or failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// What was named does not exist.
+    NotFound,
+    /// The actor's role may not do this.
+    Forbidden,
+    /// It exists already (a username, a unit, any unique key of the store).
+    Conflict,
+    /// The input is refused; `field` names which (the form field, the CLI option).
+    Invalid { field: &'static str },
+    /// The store, the disk or a bug: the details are for the log, not for the user.
+    Internal,
+}
+
+/// A use case's error: its kind and a message in Vietnamese (with the English after a slash
+/// where the CLI prints it).
+#[derive(Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    source: Option<anyhow::Error>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Invalid { field }, message)
+    }
+
+    pub fn not_found(what: &str, id: impl fmt::Display) -> Error {
+        Error::new(ErrorKind::NotFound, format!("không tìm thấy {what} {id}"))
+    }
+
+    pub fn forbidden(p: domain::Permission) -> Error {
+        Error::new(
+            ErrorKind::Forbidden,
+            format!("vai trò này không được phép ({p:?}) / not permitted"),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Conflict, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.kind, &self.source) {
+            (ErrorKind::Internal, Some(source)) => write!(f, "{}: {source:#}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<store::StoreError> for Error {
+    fn from(e: store::StoreError) -> Error {
+        use store::StoreError::*;
+        let kind = match &e {
+            NotFound { .. } => ErrorKind::NotFound,
+            Conflict { .. } => ErrorKind::Conflict,
+            Invalid(_) => ErrorKind::Invalid { field: "" },
+            _ => return Error::internal(e.into()),
+        };
+        Error::new(kind, e.to_string())
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Error {
+        // A store error anywhere in the chain keeps its kind.
+        if let Some(se) = e.downcast_ref::<store::StoreError>()
+            && !matches!(
+                se,
+                store::StoreError::Database(_)
+                    | store::StoreError::Migration { .. }
+                    | store::StoreError::Corrupt(_)
+            )
+        {
+            return Error::new(Error::from_kind_of(se), format!("{e:#}"));
+        }
+        Error::internal(e)
+    }
+}
+
+impl Error {
+    fn internal(source: anyhow::Error) -> Error {
+        Error {
+            kind: ErrorKind::Internal,
+            message: "lỗi hệ thống / internal error".into(),
+            source: Some(source),
+        }
+    }
+
+    fn from_kind_of(e: &store::StoreError) -> ErrorKind {
+        match e {
+            store::StoreError::NotFound { .. } => ErrorKind::NotFound,
+            store::StoreError::Conflict { .. } => ErrorKind::Conflict,
+            _ => ErrorKind::Invalid { field: "" },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_keep_their_kind_and_internal_ones_hide_their_details() {
+        let conflict: Error = store::StoreError::Conflict {
+            entity: "đơn vị",
+            value: "Xã A".into(),
+        }
+        .into();
+        assert_eq!(conflict.kind, ErrorKind::Conflict);
+        assert!(conflict.message.contains("Xã A"), "{}", conflict.message);
+
+        let wrapped: Error = anyhow::Error::from(store::StoreError::NotFound {
+            entity: "hồ sơ",
+            id: "7".into(),
+        })
+        .context("thư đề nghị")
+        .into();
+        assert_eq!(wrapped.kind, ErrorKind::NotFound);
+
+        let internal: Error = store::StoreError::Database("disk I/O error".into()).into();
+        assert_eq!(internal.kind, ErrorKind::Internal);
+        assert_eq!(internal.message, "lỗi hệ thống / internal error");
+        assert!(
+            internal.to_string().contains("disk I/O error"),
+            "the log gets the details"
+        );
+    }
+}

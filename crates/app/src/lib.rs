@@ -1,0 +1,127 @@
+//! `app`: the application layer, the one place every front end calls — the CLI (`sokenh`), the
+//! web application (`web`) and the benchmarks (`xtask`).
+//!
+//! [`App`] holds what a use case needs: the store's connections ([`store::Pool`]), the data dir
+//! (evidence, the search index, the pseudonym key) and one clock in Vietnam time. A use case is a
+//! method of `App` that takes the [`Actor`] it runs for, asks `Role::can` for the permission it
+//! needs, and answers with an [`Error`] of a kind both front ends map the same way (not found,
+//! forbidden, conflict, invalid input naming its field). The modules below are the pipelines the
+//! use cases are made of, public so that benchmarks run exactly what the front ends run:
+//! opening the store by URL ([`db`]), the ingest-and-index pipeline ([`posts`]), the detection
+//! engine from the store ([`screening`]), officers' decisions as training data ([`learning`]), the
+//! impersonation scan ([`impersonation`]), and the periodic report and letters ([`report`]).
+
+pub mod accounts;
+pub mod db;
+mod error;
+pub mod impersonation;
+pub mod learning;
+pub mod posts;
+pub mod register;
+pub mod report;
+pub mod screening;
+
+pub use error::{Error, ErrorKind};
+
+use domain::{Permission, Role, UnitId};
+use std::path::{Path, PathBuf};
+
+/// Who a use case runs for: a signed-in account, an API token, or the operator at the terminal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The name the audit log records.
+    pub name: String,
+    pub role: Role,
+    /// The unit the actor belongs to (a unit administrator's scope).
+    pub unit: Option<UnitId>,
+}
+
+impl Actor {
+    /// The operator at the terminal: whoever may run the binary on the data dir may do anything
+    /// (the audit log records them as "cli").
+    pub fn cli() -> Actor {
+        Actor {
+            name: "cli".into(),
+            role: Role::Admin,
+            unit: None,
+        }
+    }
+
+    /// Refuses what the actor's role may not do.
+    pub fn require(&self, p: Permission) -> Result<(), Error> {
+        if self.role.can(p) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(p))
+        }
+    }
+}
+
+/// The store, the data dir and the clock: what every use case runs on.
+pub struct App {
+    store: store::Pool,
+    data_dir: PathBuf,
+}
+
+impl App {
+    /// An application over a store (a pool, or one store used in turn) and its data dir.
+    pub fn new(store: impl Into<store::Pool>, data_dir: impl Into<PathBuf>) -> App {
+        App {
+            store: store.into(),
+            data_dir: data_dir.into(),
+        }
+    }
+
+    /// Opens the database the URL names (the data dir's SQLite file without one) with a pool of
+    /// [`db::POOL_SIZE`] connections.
+    pub fn open(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<App> {
+        let first = db::open(data_dir, database_url)?;
+        Ok(App::new(db::pool(first, data_dir, database_url), data_dir))
+    }
+
+    /// A store of the caller's own until dropped.
+    pub fn store(&self) -> Result<store::Pooled<'_>, Error> {
+        Ok(self.store.get()?)
+    }
+
+    /// The pool itself (the web application checks stores out of it on its blocking threads).
+    pub fn pool(&self) -> &store::Pool {
+        &self.store
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Where evidence files are kept, each at `<dir>/<sha256[0..2]>/<sha256>`.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir.join("evidence")
+    }
+
+    /// Today in Vietnam: the one clock reports, letters and deadlines read.
+    pub fn today(&self) -> chrono::NaiveDate {
+        today()
+    }
+
+    /// A case's takedown request letter as DOCX, recorded on the case's timeline.
+    pub fn letter(&self, actor: &Actor, case: i64) -> Result<Vec<u8>, Error> {
+        actor.require(Permission::ViewCases)?;
+        let mut store = self.store()?;
+        if store.case(case)?.is_none() {
+            return Err(Error::new(ErrorKind::NotFound, "Không có hồ sơ này."));
+        }
+        Ok(report::letter::docx_for_case(
+            &mut store,
+            case,
+            self.today(),
+            &actor.name,
+        )?)
+    }
+}
+
+/// Today in Vietnam.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&ingest::posts::vietnam())
+        .date_naive()
+}
