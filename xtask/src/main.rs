@@ -24,7 +24,8 @@
 //! `cargo xtask bench-posts [POSTS]`: posts end to end (parse, normalise, store, index) into SQLite
 //! and tantivy, next to the bare floor (the same rows inserted and indexed with nothing else
 //! done), then search latency over a fixed query set. Each stage runs in a child process of its
-//! own so that its peak memory is its own.
+//! own so that its peak memory is its own. `cargo xtask search-repeat DATA QUERY [N]`: one query
+//! N times over a data dir's index, to profile a search under `perf record`.
 //! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
@@ -107,6 +108,11 @@ fn main() -> Result<()> {
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-search") => posts_bench::search(Path::new(&args[1])),
+        Some("search-repeat") => posts_bench::search_repeat(
+            Path::new(&args[1]),
+            &args[2],
+            args.get(3).map(|n| n.parse()).transpose()?.unwrap_or(1000),
+        ),
         Some("posts-scan") => posts_bench::scan(Path::new(&args[1])),
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
         _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),

@@ -209,6 +209,41 @@ pub fn search(data: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One query N times on one thread (`search-repeat DATA QUERY [N]`), to profile the post search
+/// (`perf record` around it): the time per search, and how many hits. N = 0 prints instead the
+/// ids of the top 20 of each standard query, to compare a ranking change with `diff`.
+pub fn search_repeat(data: &Path, query: &str, n: u32) -> Result<()> {
+    let index = search::SearchIndex::open(&app::posts::index_dir(data))?;
+    index.reload()?;
+    let q = search::SearchQuery {
+        text: query.to_owned(),
+        limit: 20,
+        ..Default::default()
+    };
+    if n == 0 {
+        for q in QUERIES {
+            let hits = index.search(&search::SearchQuery {
+                text: (*q).to_owned(),
+                limit: 20,
+                ..Default::default()
+            })?;
+            let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+            println!("{q}: {}", ids.join(" "));
+        }
+        return Ok(());
+    }
+    let t = Instant::now();
+    let mut hits = 0;
+    for _ in 0..n {
+        hits = index.search(&q)?.len();
+    }
+    println!(
+        "{n} × «{query}»: {:.3} ms a search, {hits} hits",
+        t.elapsed().as_secs_f64() * 1000.0 / f64::from(n.max(1))
+    );
+    Ok(())
+}
+
 /// The detectors over every stored item (what `sokenh scan --all` does), with the default packs.
 pub fn scan(data: &Path) -> Result<()> {
     let mut store = app::db::open(data, None)?;

@@ -1,7 +1,7 @@
 //! `report`: the periodic report's vocabulary, with no IO — the reporting period and its one
 //! parser ([`Period`]), and every figure of a period as one typed struct ([`Figures`]) that the
 //! report prints and the dashboard and the API show, so a renamed field is a compile error, not
-//! a silent zero. The store queries that fill it and the renderers live in `sokenh::report`.
+//! a silent zero. The store queries that fill it and the renderers live in `app::report`.
 
 use analytics::{forecast, spikes, topics};
 use chrono::NaiveDate;

@@ -9,9 +9,10 @@
 //! per address and in all); a panic in a request is answered 500 with a reference and leaves no
 //! lock poisoned; uploads are checked for role before their body is read.
 //!
-//! The store is shared behind a mutex and used from blocking tasks; what the dashboard shows
-//! comes from a figures function the binary hands in (`sokenh::report::figures`, the same numbers
-//! the periodic report prints).
+//! Handlers call the use cases of `app` (`AppState::use_case`, errors answered by [`AppError`])
+//! or, for plain reads, a store checked out of the pool, on blocking tasks; what the dashboard
+//! shows comes from `app::report::figures` (the same numbers the periodic report prints) through
+//! the [`Services`] port that tests replace.
 
 mod admin;
 mod api;
