@@ -1,7 +1,19 @@
-//! `report`: the periodic report's vocabulary, with no IO — the reporting period and its one
-//! parser ([`Period`]), and every figure of a period as one typed struct ([`Figures`]) that the
+//! `report`: the periodic report and the letters, with no IO — the reporting period and its one
+//! parser ([`Period`]); every figure of a period as one typed struct ([`Figures`]) that the
 //! report prints and the dashboard and the API show, so a renamed field is a compile error, not
-//! a silent zero. The store queries that fill it and the renderers live in `app::report`.
+//! a silent zero; the report's model ([`Report`]: sections owning their tables and charts) and a
+//! letter's ([`Letter`]); and the renderers to bytes — DOCX in the 36-HD/VPTW layout ([`docx`]),
+//! the XLSX appendix ([`xlsx`]), charts as PNG ([`chart`]). The store queries that fill the
+//! model and the PDF hand-off to LibreOffice live in `app::report`.
+
+pub mod chart;
+pub mod docx;
+mod letter;
+mod model;
+pub mod xlsx;
+
+pub use letter::Letter;
+pub use model::{Cell, Chart, Report, Section, Table, upper};
 
 use analytics::{forecast, spikes, topics};
 use chrono::NaiveDate;

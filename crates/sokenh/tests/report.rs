@@ -487,7 +487,7 @@ fn a_scam_reaching_three_communities_raises_one_alert_once() {
 }
 
 /// The takedown letter of a case opened from the scam alert of the dataset: its model as text,
-/// and the rendered document's XML, each a snapshot.
+/// a snapshot.
 #[test]
 fn the_letter_reads_as_expected() {
     let tmp = tempfile::tempdir().unwrap();
@@ -532,6 +532,8 @@ fn the_letter_reads_as_expected() {
     text.push_str(&format!("{} / {}\n", letter.on_behalf, letter.role));
     expect_test::expect_file!["golden/letter-scam.txt"].assert_eq(&text);
 
+    // Rendered, it is a DOCX whose body carries the model's words (the layout itself is the
+    // `report` crate's snapshot).
     let docx = app::report::docx::letter(&letter).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut xml = String::new();
@@ -539,7 +541,8 @@ fn the_letter_reads_as_expected() {
         .unwrap()
         .read_to_string(&mut xml)
         .unwrap();
-    // One element a line, so that a change shows where it is.
-    let xml = xml.replace("><", ">\n<");
-    expect_test::expect_file!["golden/letter-scam.document.xml"].assert_eq(&xml);
+    assert!(
+        xml.contains("Tuyển cộng tác viên lừa đảo"),
+        "the case's title"
+    );
 }

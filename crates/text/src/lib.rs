@@ -32,7 +32,7 @@ pub use skeleton::{is_invisible, skeleton};
 pub use syllable::is_syllable;
 pub use teencode::{TABLE as TEENCODE, expand as expand_teencode, matching_form};
 pub use tokens::{bigrams, for_each_folded_syllable, syllables, tokens};
-pub use xml::{is_xml_char, xml_escape, xml_safe};
+pub use xml::{EXCEL_CELL_CHARS, excel_text, is_xml_char, xml_escape, xml_safe};
 
 /// All the forms of one text at once, as `sokenh text normalize` prints them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -40,6 +40,25 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The most characters Excel keeps in one cell.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// Text as one Excel cell holds it: characters XML 1.0 forbids replaced, and anything past
+/// Excel's 32,767 characters cut with a marker — so one over-long note never stops an export.
+pub fn excel_text(s: &str) -> Cow<'_, str> {
+    const MARK: &str = " …[cắt bớt / truncated]";
+    let safe = xml_safe(s);
+    match safe
+        .char_indices()
+        .nth(EXCEL_CELL_CHARS - MARK.chars().count())
+    {
+        Some((at, _)) if safe.chars().count() > EXCEL_CELL_CHARS => {
+            Cow::Owned(format!("{}{MARK}", &safe[..at]))
+        }
+        _ => safe,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

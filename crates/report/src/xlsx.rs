@@ -1,10 +1,10 @@
 //! The XLSX appendix: a cover sheet with the figures, then every table of the report on a sheet
 //! of its own — title, header, rows, totals — numbers as numbers, withheld figures as "< 5".
 
-use super::{Cell, Report, Table};
+use crate::{Cell, Report, Table};
 use anyhow::Result;
-use ingest::registry::excel_text;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use text::excel_text;
 
 fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<()> {
     let title = Format::new()

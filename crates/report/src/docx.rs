@@ -6,7 +6,7 @@
 //! signature block ("T/M BAN THƯỜNG VỤ", "BÍ THƯ"). Written as plain WordprocessingML (no
 //! template), so the office can edit every word in Word or LibreOffice.
 
-use super::{Cell, Report, Table};
+use crate::{Cell, Report, Table};
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -496,7 +496,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     let charts: Vec<(Vec<u8>, u32, u32)> = report
         .charts
         .iter()
-        .map(|c| super::chart::png(&c.svg, 2.0))
+        .map(|c| crate::chart::png(&c.svg, 2.0))
         .collect::<Result<_>>()?;
     let document = document_xml(report, &charts);
     let pngs: Vec<&[u8]> = charts.iter().map(|(png, _, _)| png.as_slice()).collect();
@@ -545,7 +545,7 @@ fn package(document: &str, pngs: &[&[u8]]) -> Result<Vec<u8>> {
 }
 
 /// A letter (a case's takedown request) as DOCX, in the same layout as the report.
-pub fn letter(l: &super::letter::Letter) -> Result<Vec<u8>> {
+pub fn letter(l: &crate::Letter) -> Result<Vec<u8>> {
     let plain = Style {
         size: 14,
         ..Style::default()

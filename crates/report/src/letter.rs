@@ -1,0 +1,22 @@
+//! A letter in the administrative layout (a case's takedown request, made by
+//! `app::report::letter`), rendered by [`crate::docx::letter`].
+
+/// A letter, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Letter {
+    pub superior: String,
+    pub issuer: String,
+    pub number: String,
+    /// "V/v đề nghị gỡ bỏ …", under the number.
+    pub about: String,
+    pub place_date: String,
+    /// "Kính gửi:" lines.
+    pub addressees: Vec<String>,
+    pub paragraphs: Vec<String>,
+    /// One line per evidence file: name, size, SHA-256.
+    pub evidence: Vec<String>,
+    pub closing: String,
+    pub recipients: Vec<String>,
+    pub on_behalf: String,
+    pub role: String,
+}
