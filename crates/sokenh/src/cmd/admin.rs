@@ -1,0 +1,130 @@
+//! `sokenh admin`: accounts and API tokens, made by the same use cases as the web's.
+
+use super::Ctx;
+use anyhow::{Context, Result};
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum AdminCmd {
+    /// Tạo tài khoản (phải đổi mật khẩu khi đăng nhập lần đầu) / create an account
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// admin | leader | officer | analyst | inspector | unit_admin | member
+        #[arg(long)]
+        role: String,
+        /// Đơn vị (bắt buộc với unit_admin) / the unit, for unit_admin
+        #[arg(long)]
+        unit: Option<String>,
+        /// Mật khẩu tạm (mặc định: đọc từ biến SOKENH_PASSWORD) / temporary password
+        #[arg(long, env = "SOKENH_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once)
+    CreateToken {
+        /// Tên gợi nhớ / what the token is for
+        #[arg(long)]
+        name: String,
+        /// admin | leader | officer | analyst | inspector | unit_admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+        /// In JSON: {"id", "token"} / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Thu hồi mã truy cập API / revoke an API token
+    RevokeToken { id: i64 },
+}
+
+pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
+    match what {
+        AdminCmd::CreateUser {
+            username,
+            role,
+            unit,
+            password,
+        } => {
+            let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+            let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
+            let user = app.create_account(
+                &app::Actor::cli(),
+                app::accounts::NewAccount {
+                    username,
+                    password,
+                    role,
+                    unit,
+                },
+            )?;
+            println!(
+                "Đã tạo tài khoản {} (#{}, {}); phải đổi mật khẩu khi đăng nhập lần đầu.",
+                user.username,
+                user.id,
+                role.label_vi()
+            );
+            Ok(())
+        }
+        AdminCmd::CreateToken {
+            name,
+            role,
+            unit,
+            json,
+        } => {
+            let mut store = ctx.store()?;
+            let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
+            if role == domain::Role::Member {
+                anyhow::bail!("không cấp mã API cho vai trò member (đảng viên dùng trang Kê khai)");
+            }
+            let (token, sha) = web::new_token();
+            let t = domain::ApiToken {
+                id: 0,
+                name: name.trim().to_owned(),
+                role,
+                unit,
+                created_by: String::new(),
+                created_at: String::new(),
+                revoked: false,
+            };
+            let id = store.create_token("cli", &t, &sha)?;
+            if json {
+                println!("{}", serde_json::json!({"id": id, "token": token}));
+            } else {
+                println!("Mã truy cập API #{id} ({}): {token}", role.label_vi());
+                println!("Chỉ hiện một lần: hãy lưu lại. Dùng: Authorization: Bearer {token}");
+            }
+            Ok(())
+        }
+        AdminCmd::RevokeToken { id } => {
+            let mut store = ctx.store()?;
+            if !store.revoke_token("cli", id)? {
+                anyhow::bail!("không có mã #{id} hoặc mã đã bị thu hồi");
+            }
+            println!("Đã thu hồi mã truy cập API #{id}.");
+            Ok(())
+        }
+    }
+}
+
+/// An account's or a token's role and unit as the command line names them (a unit admin needs
+/// its unit).
+fn role_and_unit(
+    store: &mut store::Store,
+    role: &str,
+    unit: Option<&str>,
+) -> Result<(domain::Role, Option<domain::UnitId>)> {
+    let role = domain::Role::parse_word(role).with_context(|| {
+        format!("vai trò «{role}» không có: admin, leader, officer, analyst, inspector, unit_admin, member")
+    })?;
+    let unit = match unit {
+        Some(u) => Some(
+            store
+                .unit_named(u)?
+                .with_context(|| format!("không có đơn vị «{u}»"))?
+                .id,
+        ),
+        None if role == domain::Role::UnitAdmin => anyhow::bail!("unit_admin cần --unit"),
+        None => None,
+    };
+    Ok((role, unit))
+}

@@ -1,0 +1,141 @@
+//! `sokenh analytics`: spikes, content spreading across pages, and the early-warning watch that
+//! raises alerts for them — aggregates only, never per person.
+
+use super::Ctx;
+use anyhow::{Context, Result};
+use app::today;
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum AnalyticsCmd {
+    /// Nội dung sai sự thật, lừa đảo lan qua nhiều trang, nhóm / claims and scams spreading
+    Spread {
+        #[arg(long)]
+        since: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cảnh báo sớm: lập cảnh báo cho đột biến theo loại và nội dung lan rộng / raise alerts
+    Watch {
+        #[arg(long)]
+        since: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Đột biến trên mọi chuỗi số liệu / spikes on every series
+    Spikes {
+        /// Từ ngày / from this day, YYYY-MM-DD
+        #[arg(long)]
+        since: String,
+        /// Đến ngày (mặc định hôm nay) / until this day
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
+    match what {
+        AnalyticsCmd::Spread { since, until, json } => {
+            let mut store = ctx.store()?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spreads = app::report::spreading_between(&mut store, since, until)?;
+            if json {
+                println!("{}", serde_json::to_string(&spreads)?);
+            } else if spreads.is_empty() {
+                println!("Không có nội dung nào lan rộng từ {since}.");
+            } else {
+                for s in &spreads {
+                    println!(
+                        "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
+                        s.at,
+                        s.category,
+                        s.reference,
+                        s.communities,
+                        s.first_at,
+                        s.items.len()
+                    );
+                }
+            }
+            Ok(())
+        }
+        AnalyticsCmd::Watch { since, until, json } => {
+            let mut store = ctx.store()?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spikes = app::report::spikes_between(&mut store, since, until)?;
+            let spreads = app::report::spreading_between(&mut store, since, until)?;
+            let found = app::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
+            let alerts: Vec<domain::StoredAlert> = found.iter().map(|(a, _)| a.clone()).collect();
+            let raised = store.raise_alerts("analytics", &alerts)?;
+            // Each alert's chart, next to the data, for whoever triages it.
+            let charts_dir = ctx.data("sokenh-data").join("charts");
+            std::fs::create_dir_all(&charts_dir)?;
+            let mut shown = Vec::new();
+            for (a, svg) in &found {
+                let day = a.first_at.get(..10).unwrap_or("x");
+                let path = charts_dir.join(format!("alert-{}-{day}.svg", a.category.as_str()));
+                std::fs::write(&path, svg)?;
+                let mut v = serde_json::to_value(a)?;
+                v["chart"] = serde_json::json!(path);
+                shown.push(v);
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"spikes": spikes, "spreading": spreads, "alerts": shown, "alerts_raised": raised})
+                );
+            } else {
+                println!(
+                    "{} đột biến, {} nội dung lan rộng; {raised} cảnh báo mới.",
+                    spikes.len(),
+                    spreads.len()
+                );
+                for a in &shown {
+                    println!(
+                        "  ⚑ {} {} (biểu đồ: {})",
+                        a["category"], a["explanation"], a["chart"]
+                    );
+                }
+            }
+            Ok(())
+        }
+        AnalyticsCmd::Spikes { since, until, json } => {
+            let mut store = ctx.store()?;
+            let (since, until) = span(&since, until.as_deref())?;
+            let spikes = app::report::spikes_between(&mut store, since, until)?;
+            if json {
+                println!("{}", serde_json::to_string(&spikes)?);
+            } else if spikes.is_empty() {
+                println!("Không có đột biến từ {since}.");
+            } else {
+                for s in &spikes {
+                    println!(
+                        "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
+                        s.at, s.series, s.value, s.baseline, s.score
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `--since` and `--until` (default today) as dates.
+fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let day = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .with_context(|| format!("ngày «{s}» không hợp lệ (YYYY-MM-DD)"))
+    };
+    Ok((
+        day(since)?,
+        match until {
+            Some(u) => day(u)?,
+            None => today(),
+        },
+    ))
+}

@@ -1,0 +1,41 @@
+//! One module per command (or family of commands): each parses nothing itself (clap did), calls
+//! `app`, and prints — text for people, `--json` for scripts, never both.
+
+pub mod admin;
+pub mod analytics;
+pub mod audit;
+pub mod case;
+pub mod detect;
+pub mod dev;
+pub mod import;
+pub mod media;
+pub mod posts;
+pub mod registry;
+pub mod report;
+pub mod serve;
+pub mod text;
+
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// What every command is given: the data dir (`--data`) and the database URL.
+pub struct Ctx {
+    pub data: Option<PathBuf>,
+    pub url: Option<String>,
+}
+
+impl Ctx {
+    /// The data dir, or `default` in the working directory.
+    pub fn data(&self, default: &str) -> PathBuf {
+        self.data.clone().unwrap_or_else(|| PathBuf::from(default))
+    }
+
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The store of the default data dir.
+    pub fn store(&self) -> Result<store::Store> {
+        app::db::open(&self.data("sokenh-data"), self.url())
+    }
+}
