@@ -5,8 +5,8 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden, hash_password};
-use crate::pages::{flash, internal, page, refused};
-use axum::Form;
+use crate::pages::{flash, internal, page};
+use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::{ApiToken, Permission, Role};
@@ -14,7 +14,10 @@ use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
 
-pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::Administer>,
+) -> Response {
     view(&state, &user, None).await
 }
 
@@ -164,12 +167,8 @@ pub struct NewUser {
 
 pub async fn create_user(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<NewUser>,
+    Submitted(user, f, _): Submitted<need::Administer, NewUser>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
-        return r;
-    }
     let unit = match f.unit.trim() {
         "" => Ok(None),
         u => u
@@ -218,12 +217,8 @@ pub struct ResetForm {
 
 pub async fn reset_password(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<ResetForm>,
+    Submitted(user, f, _): Submitted<need::Administer, ResetForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
-        return r;
-    }
     if let Err(e) = domain::check_password(&f.password) {
         return view(&state, &user, Some((false, e.to_string()))).await;
     }
@@ -270,12 +265,8 @@ pub struct NewUnit {
 
 pub async fn create_unit(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<NewUnit>,
+    Submitted(user, f, _): Submitted<need::Administer, NewUnit>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
-        return r;
-    }
     let name = text::canonical(f.name.trim());
     if name.is_empty() {
         return view(&state, &user, Some((false, "Cần ghi tên đơn vị.".into()))).await;
@@ -314,12 +305,8 @@ pub struct NewToken {
 
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<NewToken>,
+    Submitted(user, f, _): Submitted<need::Administer, NewToken>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
-        return r;
-    }
     let role = match f.role.parse::<Role>() {
         Ok(r) if r != Role::Member => r,
         _ => {
@@ -381,12 +368,8 @@ pub struct RevokeForm {
 
 pub async fn revoke_token(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<RevokeForm>,
+    Submitted(user, f, _): Submitted<need::Administer, RevokeForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::Administer) {
-        return r;
-    }
     let actor = user.session.user.username.clone();
     let id = f.id;
     let message = match state.write(move |s| Ok(s.revoke_token(&actor, id)?)).await {
@@ -396,3 +379,5 @@ pub async fn revoke_token(
     };
     view(&state, &user, Some(message)).await
 }
+
+has_csrf!(NewUser, ResetForm, NewUnit, NewToken, RevokeForm);

@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
 use crate::pages::{attachment, error_page, internal, page, refused};
+use crate::require::{Require, need};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -142,12 +143,9 @@ pub struct CaseQuery {
 
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::ViewCases>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewCases) {
-        return forbidden();
-    }
     let snap = match state.snapshot().await {
         Ok(s) => s,
         Err(e) => return internal(e),
@@ -361,12 +359,9 @@ fn timeline_line(e: &AuditEvent) -> String {
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::ViewCases>,
     Path(id): Path<i64>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewCases) {
-        return forbidden();
-    }
     let v = match load(&state, id).await {
         Ok(Some(v)) => v,
         Ok(None) => return error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
@@ -744,12 +739,9 @@ pub async fn upload_evidence(
 
 pub async fn download_evidence(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::ViewCases>,
     Path((id, sha)): Path<(i64, String)>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewCases) {
-        return forbidden();
-    }
     // Only a SHA-256 that is on this case names a file: nothing else reaches the disk.
     if sha.len() != 64
         || !sha
@@ -787,12 +779,9 @@ pub async fn download_evidence(
 
 pub async fn letter(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::ViewCases>,
     Path(id): Path<i64>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewCases) {
-        return forbidden();
-    }
     let actor = crate::actor(&user.session.user);
     let result = state.use_case(move |app| app.letter(&actor, id)).await;
     match result {

@@ -7,8 +7,8 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, in_scope, internal, page, refused, visible_units};
-use axum::Form;
+use crate::pages::{error_page, in_scope, internal, page, visible_units};
+use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -326,13 +326,9 @@ fn apply(
 
 pub async fn update(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<CommunityForm>,
+    Submitted(user, f, _): Submitted<need::EditRegister, CommunityForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::EditRegister) {
-        return r;
-    }
     let Visible {
         community: c,
         scope,
@@ -379,10 +375,10 @@ async fn save(
     }
 }
 
-pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !user.session.user.role.can(Permission::EditRegister) {
-        return forbidden();
-    }
+pub async fn new_form(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::EditRegister>,
+) -> Response {
     let snap = match state.snapshot().await {
         Ok(s) => s,
         Err(e) => return internal(e),
@@ -407,12 +403,8 @@ pub async fn new_form(State(state): State<Arc<AppState>>, user: SignedIn) -> Res
 
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<CommunityForm>,
+    Submitted(user, f, _): Submitted<need::EditRegister, CommunityForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::EditRegister) {
-        return r;
-    }
     let snap = match state.snapshot().await {
         Ok(s) => s,
         Err(e) => return internal(e),
@@ -456,3 +448,5 @@ pub async fn create(
     };
     save(&state, &user, record, None).await
 }
+
+has_csrf!(CommunityForm);

@@ -6,8 +6,8 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, flash, internal, page, refused};
-use axum::Form;
+use crate::pages::{error_page, flash, internal, page};
+use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -19,7 +19,10 @@ use std::sync::Arc;
 /// Largest register or pack file accepted.
 pub const MAX_FILE: usize = 5 * 1024 * 1024;
 
-pub async fn show(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewDetection>,
+) -> Response {
     view(&state, &user, None).await
 }
 
@@ -185,12 +188,8 @@ pub struct ShadowForm {
 
 pub async fn set_shadow(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(f): Form<ShadowForm>,
+    Submitted(user, f, _): Submitted<need::ChangeDetection, ShadowForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &f.csrf, Permission::ChangeDetection) {
-        return r;
-    }
     let listed = state.with_store(app::screening::rule_list).await;
     match listed {
         Ok(list) if list.rules.iter().any(|r| r.id == f.rule) => {}
@@ -214,3 +213,5 @@ pub async fn set_shadow(
         Err(e) => internal(e),
     }
 }
+
+has_csrf!(ShadowForm);

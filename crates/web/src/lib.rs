@@ -22,6 +22,7 @@ mod communities;
 mod detection;
 mod i18n;
 mod pages;
+pub mod require;
 mod upload;
 
 use axum::Router;

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden, hash_password, verify_password};
 use crate::i18n::{Lang, tr};
+use crate::require::{Require, Submitted, has_csrf, need};
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{StatusCode, header};
@@ -467,10 +468,10 @@ pub(crate) use app::register::in_scope;
 
 // ---- dashboard ----------------------------------------------------------------------------
 
-pub async fn dashboard(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !user.session.user.role.can(Permission::ViewRegister) {
-        return forbidden();
-    }
+pub async fn dashboard(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewRegister>,
+) -> Response {
     let today = vietnam_today();
     let from = today.with_day(1).expect("day 1");
     let figures = match state
@@ -579,12 +580,9 @@ pub const REGISTER_PAGE: usize = 100;
 
 pub async fn register(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::ViewRegister>,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewRegister) {
-        return forbidden();
-    }
     let snap = match state.snapshot().await {
         Ok(s) => s,
         Err(e) => return internal(e),
@@ -682,10 +680,10 @@ pub async fn register(
 
 // ---- audit --------------------------------------------------------------------------------
 
-pub async fn audit(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !user.session.user.role.can(Permission::ViewAudit) {
-        return forbidden();
-    }
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewAudit>,
+) -> Response {
     let loaded = state
         .with_store(|s| Ok((s.verify_audit()?, s.audit_events()?)))
         .await;
@@ -1087,12 +1085,8 @@ pub struct DecideForm {
 
 pub async fn decide_alert(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<DecideForm>,
+    Submitted(user, form, _): Submitted<need::Triage, DecideForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, Permission::Triage) {
-        return r;
-    }
     let reason = form.reason.trim().to_owned();
     if reason.chars().count() < 3 {
         return alerts_page(
@@ -1261,10 +1255,10 @@ pub async fn import_register(
 }
 
 /// The register (as far as the user may see it) in the office's spreadsheet layout; audited.
-pub async fn export_register(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
-    if !user.session.user.role.can(Permission::ViewRegister) {
-        return forbidden();
-    }
+pub async fn export_register(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewRegister>,
+) -> Response {
     let u = user.session.user.clone();
     let _turn = state.heavy_store.acquire().await;
     let made = state
@@ -1514,12 +1508,8 @@ pub struct OwnershipForm {
 /// Confirms or rejects a member's claim to own an account (audited).
 pub async fn decide_ownership(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<OwnershipForm>,
+    Submitted(user, form, _): Submitted<need::DecideOwnership, OwnershipForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, Permission::DecideOwnership) {
-        return r;
-    }
     let confirmed = match form.decision.as_str() {
         "confirmed" => true,
         "rejected" => false,
@@ -1569,12 +1559,8 @@ pub struct RemindForm {
 /// An in-app reminder: an audit event the member's own page shows.
 pub async fn remind(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<RemindForm>,
+    Submitted(user, form, _): Submitted<need::FollowUp, RemindForm>,
 ) -> Response {
-    if let Some(r) = refused(&user, &form.csrf, Permission::FollowUp) {
-        return r;
-    }
     let u = user.session.user.clone();
     let member = form.member;
     let done = state
@@ -1630,12 +1616,9 @@ const SEARCH_MAX: usize = 200;
 /// `search`), newest matches highlighted; a unit admin sees posts of its unit's pages only.
 pub async fn search(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
+    Require(user, _): Require<need::SearchPosts>,
     Query(q): Query<SearchForm>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::SearchPosts) {
-        return forbidden();
-    }
     let since = if q.since.is_empty() {
         None
     } else {
@@ -1744,3 +1727,5 @@ pub async fn search(
     )
     .into_response()
 }
+
+has_csrf!(DecideForm, OwnershipForm, RemindForm);

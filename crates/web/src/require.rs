@@ -1,0 +1,127 @@
+//! Extractors that decide before a handler runs, so a handler states what it needs in its
+//! signature and its body starts with the work: [`Require<P>`] — a signed-in user whose role has
+//! permission `P` (else 403) — and [`Submitted<P, T>`] — the same, for a form `T` that changes
+//! something, whose CSRF token must be the session's (checked first, else 403 with why).
+//! `P` is one of the marker types in [`need`], one per `domain::Permission`.
+
+use crate::AppState;
+use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use domain::Permission;
+use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A permission as a type, for [`Require`] and [`Submitted`].
+pub trait Needs: Send + Sync + 'static {
+    const PERMISSION: Permission;
+}
+
+/// One marker type per permission.
+pub mod need {
+    use super::{Needs, Permission};
+
+    macro_rules! needs {
+        ($($name:ident),* $(,)?) => {
+            $(
+                #[doc = concat!("`Permission::", stringify!($name), "`.")]
+                pub struct $name;
+                impl Needs for $name {
+                    const PERMISSION: Permission = Permission::$name;
+                }
+            )*
+            /// Every marker's permission, in the order of `Permission::ALL`.
+            #[cfg(test)]
+            pub const ALL: &[Permission] = &[$(<$name as Needs>::PERMISSION),*];
+        };
+    }
+
+    needs!(
+        ViewRegister,
+        EditRegister,
+        ViewPeople,
+        SearchPosts,
+        ViewAlerts,
+        Triage,
+        ViewCases,
+        ViewDetection,
+        ChangeDetection,
+        ViewAudit,
+        FollowUp,
+        DecideOwnership,
+        Declare,
+        Administer,
+    );
+}
+
+/// A signed-in user whose role may do `P`.
+pub struct Require<P>(pub SignedIn, pub PhantomData<P>);
+
+impl<P: Needs> FromRequestParts<Arc<AppState>> for Require<P> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let user = SignedIn::from_request_parts(parts, state).await?;
+        if !user.session.user.role.can(P::PERMISSION) {
+            return Err(forbidden());
+        }
+        Ok(Require(user, PhantomData))
+    }
+}
+
+/// A form that carries the session's anti-forgery token in its `csrf` field.
+pub trait HasCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`HasCsrf`] for forms with a `csrf: String` field.
+macro_rules! has_csrf {
+    ($($form:ty),* $(,)?) => {
+        $(impl $crate::require::HasCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+pub(crate) use has_csrf;
+
+/// A form `T` submitted by a signed-in user whose role may do `P`, with the session's token.
+pub struct Submitted<P, T>(pub SignedIn, pub T, pub PhantomData<P>);
+
+impl<P, T> FromRequest<Arc<AppState>> for Submitted<P, T>
+where
+    P: Needs,
+    T: DeserializeOwned + HasCsrf + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = SignedIn::from_request_parts(&mut parts, state).await?;
+        let Form(form) = Form::<T>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !csrf_ok(&user.session, form.csrf()) {
+            return Err(csrf_rejected());
+        }
+        if !user.session.user.role.can(P::PERMISSION) {
+            return Err(forbidden());
+        }
+        Ok(Submitted(user, form, PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_marker_per_permission() {
+        assert_eq!(super::need::ALL, domain::Permission::ALL.as_slice());
+    }
+}
