@@ -15,14 +15,22 @@
 //! the [`Services`] port that tests replace.
 
 mod admin;
+mod alerts;
 mod api;
+mod audit;
 mod auth;
 mod cases;
 mod communities;
+mod dashboard;
 mod detection;
+mod follow_up;
 mod i18n;
+mod member;
 mod pages;
+mod post_search;
+mod register;
 pub mod require;
+mod sign_in;
 mod upload;
 
 use axum::Router;
@@ -454,17 +462,17 @@ const STYLE: &str = include_str!("style.css");
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::home))
-        .route("/dang-nhap", get(pages::login_form).post(pages::login))
-        .route("/dang-xuat", post(pages::logout))
+        .route("/dang-nhap", get(sign_in::login_form).post(sign_in::login))
+        .route("/dang-xuat", post(sign_in::logout))
         .route("/ngon-ngu/{code}", get(i18n::switch))
         .route(
             "/doi-mat-khau",
-            get(pages::password_form).post(pages::change_password),
+            get(sign_in::password_form).post(sign_in::change_password),
         )
-        .route("/tong-quan", get(pages::dashboard))
-        .route("/so-dang-ky", get(pages::register))
-        .route("/tim-kiem", get(pages::search))
-        .route("/so-dang-ky/xuat", get(pages::export_register))
+        .route("/tong-quan", get(dashboard::dashboard))
+        .route("/so-dang-ky", get(register::register))
+        .route("/tim-kiem", get(post_search::search))
+        .route("/so-dang-ky/xuat", get(register::export_register))
         .route(
             "/so-dang-ky/moi",
             get(communities::new_form).post(communities::create),
@@ -475,17 +483,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route(
             "/so-dang-ky/nhap",
-            post(pages::import_register)
-                .layer(axum::extract::DefaultBodyLimit::max(pages::MAX_UPLOAD)),
+            post(register::import_register)
+                .layer(axum::extract::DefaultBodyLimit::max(register::MAX_UPLOAD)),
         )
-        .route("/nhat-ky", get(pages::audit))
-        .route("/ke-khai", get(pages::declarations).post(pages::declare))
-        .route("/canh-bao", get(pages::alerts))
-        .route("/don-vi", get(pages::unit_members))
-        .route("/don-vi/nhac-nho", post(pages::remind))
-        .route("/don-vi/so-huu", post(pages::decide_ownership))
-        .route("/canh-bao/quyet-dinh", post(pages::decide_alert))
-        .route("/ky-cam-ket", post(pages::sign))
+        .route("/nhat-ky", get(audit::audit))
+        .route("/ke-khai", get(member::declarations).post(member::declare))
+        .route("/canh-bao", get(alerts::alerts))
+        .route("/don-vi", get(follow_up::unit_members))
+        .route("/don-vi/nhac-nho", post(follow_up::remind))
+        .route("/don-vi/so-huu", post(follow_up::decide_ownership))
+        .route("/canh-bao/quyet-dinh", post(alerts::decide_alert))
+        .route("/ky-cam-ket", post(member::sign))
         .route("/canh-bao/ho-so", post(cases::from_alerts))
         .route("/canh-bao/{id}", get(cases::alert))
         .route("/quan-tri", get(admin::show))

@@ -1,0 +1,201 @@
+//! The alerts queue: open alerts by category with their explanation, and deciding them.
+
+use crate::AppState;
+use crate::auth::{SignedIn, forbidden};
+use crate::pages::{error_page, flash, internal, page};
+use crate::require::{Submitted, has_csrf, need};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Permission;
+use maud::html;
+use serde::Deserialize;
+use std::sync::Arc;
+
+// ---- alerts -------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct AlertQuery {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn alerts_page(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    q: AlertQuery,
+    message: Option<(bool, String)>,
+) -> Response {
+    if !user.session.user.role.can(Permission::ViewAlerts) {
+        return forbidden();
+    }
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let alerts = &snap.alerts;
+    let open_cases: Vec<&domain::Case> = snap
+        .cases
+        .iter()
+        .filter(|c| c.status != domain::CaseStatus::Closed)
+        .collect();
+    let status = if q.status.is_empty() {
+        "open".to_owned()
+    } else {
+        q.status.clone()
+    };
+    let mut shown: Vec<&domain::StoredAlert> = alerts
+        .iter()
+        .filter(|a| q.category.is_empty() || a.category.as_str() == q.category)
+        .filter(|a| status == "all" || a.status == status)
+        .collect();
+    let rank = |s: &str| match s {
+        "high" => 0,
+        "medium" => 1,
+        _ => 2,
+    };
+    shown.sort_by(|a, b| {
+        rank(&a.severity)
+            .cmp(&rank(&b.severity))
+            .then(b.score.total_cmp(&a.score))
+            .then(b.id.cmp(&a.id))
+    });
+    let triage = user.session.user.role.can(Permission::Triage);
+    let case_of = |alert: i64| {
+        open_cases
+            .iter()
+            .find(|c| c.alert_ids.contains(&alert))
+            .map(|c| c.id)
+    };
+    page(
+        "Cảnh báo",
+        Some(user),
+        html! {
+            h1 { (crate::i18n::tr(user.lang, "Hàng đợi cảnh báo")) }
+            (flash(&message))
+            form.inline method="get" action="/canh-bao" {
+                div {
+                    label for="category" { (crate::i18n::tr(user.lang, "Loại")) }
+                    select id="category" name="category" {
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả")) }
+                        @for c in domain::Category::ALL { option value=(c.as_str()) selected[q.category == c.as_str()] { (c.label_vi()) } }
+                    }
+                }
+                div {
+                    label for="status" { (crate::i18n::tr(user.lang, "Trạng thái")) }
+                    select id="status" name="status" {
+                        option value="open" selected[status == "open"] { (crate::i18n::tr(user.lang, "Chưa xử lý")) }
+                        option value="dismissed" selected[status == "dismissed"] { (crate::i18n::tr(user.lang, "Đã bỏ qua")) }
+                        option value="in_case" selected[status == "in_case"] { (crate::i18n::tr(user.lang, "Đã lập hồ sơ")) }
+                        option value="all" selected[status == "all"] { (crate::i18n::tr(user.lang, "Tất cả")) }
+                    }
+                }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
+            }
+            p.note { (shown.len()) " cảnh báo" }
+            @if triage && status == "open" && !shown.is_empty() {
+                form.inline id="merge" method="post" action="/canh-bao/ho-so" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    div {
+                        label for="case" { (crate::i18n::tr(user.lang, "Đưa các cảnh báo đã chọn vào")) }
+                        select id="case" name="case" {
+                            option value="" { (crate::i18n::tr(user.lang, "Hồ sơ mới")) }
+                            @for c in &open_cases { option value=(c.id) { "Hồ sơ #" (c.id) ": " (c.title.chars().take(60).collect::<String>()) } }
+                        }
+                    }
+                    div {
+                        label for="case-title" { (crate::i18n::tr(user.lang, "Tiêu đề hồ sơ mới (để trống: theo cảnh báo đầu)")) }
+                        input id="case-title" name="title";
+                    }
+                    div { button type="submit" { (crate::i18n::tr(user.lang, "Lập hồ sơ")) } }
+                }
+            }
+            table {
+                tr { @if triage && status == "open" { th { (crate::i18n::tr(user.lang, "Chọn")) } } th { (crate::i18n::tr(user.lang, "Mức")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
+                @for a in &shown {
+                    tr {
+                        @if triage && status == "open" {
+                            td { @if a.status == "open" { input type="checkbox" name="alert" value=(a.id) form="merge" aria-label=(format!("Chọn cảnh báo #{}", a.id)); } }
+                        }
+                        td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
+                        td { (a.category.label_vi()) }
+                        td { a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) } }
+                        td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
+                        td { (crate::cases::vn_time(&a.first_at)) }
+                        @if triage {
+                            td {
+                                @if a.status == "open" {
+                                    form method="post" action="/canh-bao/quyet-dinh" {
+                                        input type="hidden" name="csrf" value=(user.session.csrf);
+                                        input type="hidden" name="id" value=(a.id);
+                                        label for=(format!("reason-{}", a.id)) { "Lý do bỏ qua" }
+                                        input id=(format!("reason-{}", a.id)) name="reason" required minlength="3";
+                                        button type="submit" { (crate::i18n::tr(user.lang, "Bỏ qua")) }
+                                    }
+                                } @else if a.status == store::ALERT_IN_CASE {
+                                    @if let Some(c) = case_of(a.id) { a href=(format!("/ho-so/{}", c)) { "Trong hồ sơ #" (c) } } @else { "Trong hồ sơ" }
+                                } @else {
+                                    (if a.status == "dismissed" { "Đã bỏ qua" } else { a.status.as_str() })
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn alerts(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Query(q): Query<AlertQuery>,
+) -> Response {
+    alerts_page(&state, &user, q, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    csrf: String,
+    id: i64,
+    reason: String,
+}
+
+pub async fn decide_alert(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, form, _): Submitted<need::Triage, DecideForm>,
+) -> Response {
+    let reason = form.reason.trim().to_owned();
+    if reason.chars().count() < 3 {
+        return alerts_page(
+            &state,
+            &user,
+            AlertQuery::default(),
+            Some((false, "Cần ghi lý do bỏ qua.".into())),
+        )
+        .await;
+    }
+    let actor = user.session.user.username.clone();
+    let id = form.id;
+    match state
+        .write(move |s| Ok(s.decide_alert(&actor, id, "dismissed", &reason)?))
+        .await
+    {
+        Ok(true) => {
+            alerts_page(
+                &state,
+                &user,
+                AlertQuery::default(),
+                Some((true, format!("Đã bỏ qua cảnh báo #{id}."))),
+            )
+            .await
+        }
+        Ok(false) => error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này."),
+        Err(e) => internal(e),
+    }
+}
+
+has_csrf!(DecideForm);

@@ -1,0 +1,101 @@
+//! The dashboard: the month's figures, the register by unit, the open alerts.
+
+use crate::AppState;
+use crate::pages::{in_scope, internal, page, thousands, vietnam_today, visible_units};
+use crate::require::{Require, need};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use domain::{Community, Permission};
+use maud::html;
+use std::sync::Arc;
+
+// ---- dashboard ----------------------------------------------------------------------------
+
+pub async fn dashboard(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewRegister>,
+) -> Response {
+    let today = vietnam_today();
+    let from = today.with_day(1).expect("day 1");
+    let figures = match state
+        .month_figures(from, today + chrono::Duration::days(1))
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return internal(e),
+    };
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let f = &*figures;
+    let scope = visible_units(&snap.units, &user.session.user);
+    let communities: Vec<&Community> = snap
+        .communities
+        .iter()
+        .filter(|c| in_scope(c, &scope))
+        .collect();
+    let open_alerts = &snap.open_alerts;
+    let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
+    recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    recent.truncate(5);
+    let sees_cases = user.session.user.role.can(Permission::ViewCases);
+    let mut by_platform: std::collections::BTreeMap<&str, u64> = Default::default();
+    let mut by_status: std::collections::BTreeMap<&str, u64> = Default::default();
+    for c in &communities {
+        *by_platform.entry(c.platform.label_vi()).or_default() += 1;
+        *by_status.entry(c.status.label_vi()).or_default() += 1;
+    }
+    let coverage: Vec<&domain::Coverage> = f
+        .coverage
+        .iter()
+        .filter(|c| scope.as_ref().is_none_or(|s| s.contains(&c.unit)))
+        .collect();
+    let flagged = |c: domain::Category| {
+        f.items_flagged_by_category
+            .get(c.as_str())
+            .copied()
+            .unwrap_or(0)
+    };
+    page(
+        "Tổng quan",
+        Some(&user),
+        html! {
+            h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
+            div.cards {
+                div.card { div.n { (communities.len()) } div.l { (crate::i18n::tr(user.lang, "trang, kênh, hội, nhóm trong sổ")) } }
+                div.card { div.n { (f.official_channels) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }
+                div.card { div.n { (thousands(f.items)) } div.l { (crate::i18n::tr(user.lang, "bài đăng công khai trong tháng")) } }
+                div.card { div.n { (f.alerts_by_category.values().fold(0u64, |a, n| a.saturating_add(*n))) } div.l { (crate::i18n::tr(user.lang, "cảnh báo trong tháng")) } }
+            }
+            h2 { (crate::i18n::tr(user.lang, "Sổ đăng ký theo nền tảng")) }
+            table { tr { th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_platform { tr { td { (p) } td.num { (c) } } } }
+            h2 { (crate::i18n::tr(user.lang, "Theo tình trạng")) }
+            table { tr { th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
+            h2 { (crate::i18n::tr(user.lang, "Kê khai và cam kết theo đơn vị")) }
+            table {
+                tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Số người")) } th { (crate::i18n::tr(user.lang, "Đã kê khai")) } th { (crate::i18n::tr(user.lang, "Đã ký cam kết")) } }
+                @for c in &coverage {
+                    tr { td { (c.unit) } td.num { (c.members) } td.num { (c.declared) } td.num { (c.signed) } }
+                }
+            }
+            h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
+            @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
+                table { tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số cảnh báo")) } } @for (c, k) in open_alerts { tr { td { (c.label_vi()) } td.num { (k) } } } }
+            }
+            @if sees_cases {
+                h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }
+                @if recent.is_empty() { p.note { "Chưa có hồ sơ." } } @else { (crate::cases::case_table(&recent, user.lang)) }
+            }
+            h2 { (crate::i18n::tr(user.lang, "Bài đăng có dấu hiệu trong tháng, theo loại")) }
+            table {
+                tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số bài")) } }
+                @for c in domain::Category::ALL {
+                    tr { td { (c.label_vi()) } td.num { (flagged(*c)) } }
+                }
+            }
+        },
+    )
+    .into_response()
+}

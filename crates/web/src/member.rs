@@ -1,0 +1,217 @@
+//! A member's own page: declaring the pages one runs or joins, claiming an account as one's own, and signing the code of conduct.
+
+use crate::AppState;
+use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
+use crate::pages::{CsrfForm, flash, internal, page, today_iso, vn_date};
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use std::sync::Arc;
+
+// ---- a member's own declarations and commitment --------------------------------------------
+
+/// The code of conduct members sign; its version is recorded with each signature.
+pub use domain::COMMITMENT_VERSION;
+const COMMITMENT_TEXT: &str = "Tôi cam kết: kê khai đầy đủ, trung thực các trang, kênh, hội, nhóm tôi quản trị hoặc tham gia; không đăng, chia sẻ thông tin sai sự thật, tài liệu mật, thông tin cá nhân của người khác; báo cáo kịp thời trang giả mạo cơ quan, đơn vị.";
+
+async fn member_page(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    message: Option<(bool, String)>,
+) -> Response {
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let loaded = state
+        .with_store(move |s| {
+            let communities = s.communities()?;
+            let mine: Vec<(String, Option<String>, String)> = s
+                .participations()?
+                .into_iter()
+                .filter(|p| p.member == member)
+                .filter_map(|p| {
+                    communities
+                        .iter()
+                        .find(|c| c.id == p.community)
+                        .map(|c| (c.name.clone(), c.url.clone(), p.role.label_vi().to_owned()))
+                })
+                .collect();
+            let signed = s
+                .commitments()?
+                .into_iter()
+                .filter(|c| c.member == member)
+                .map(|c| (c.version, c.signed_on))
+                .collect::<Vec<_>>();
+            // Reminders are audit events addressed to this member.
+            let to = format!("member:{}", member.0);
+            let reminders: Vec<String> = s
+                .audit_events()?
+                .into_iter()
+                .filter(|e| e.action == "member.remind" && e.entity == to)
+                .map(|e| e.at)
+                .collect();
+            Ok((mine, signed, reminders))
+        })
+        .await;
+    let (mine, signed, reminders) = match loaded {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
+    let current = signed.iter().find(|(v, _)| v == COMMITMENT_VERSION);
+    page(
+        "Kê khai của tôi",
+        Some(user),
+        html! {
+            h1 { (crate::i18n::tr(user.lang, "Kê khai của tôi")) }
+            @if let Some(at) = reminders.last() {
+                p.error role="note" { "Đơn vị nhắc bạn kê khai và ký cam kết (" (vn_date(at.get(..10).unwrap_or(at))) ")." }
+            }
+            (flash(&message))
+            h2 { (crate::i18n::tr(user.lang, "Trang, kênh, hội, nhóm tôi quản trị hoặc tham gia")) }
+            table {
+                tr { th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Đường dẫn")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } }
+                @for (name, url, role) in &mine { tr { td { (name) } td { (url.as_deref().unwrap_or("")) } td { (role) } } }
+                @if mine.is_empty() { tr { td colspan="3" { "Chưa kê khai." } } }
+            }
+            form.inline method="post" action="/ke-khai" {
+                input type="hidden" name="csrf" value=(user.session.csrf);
+                div { label for="url" { (crate::i18n::tr(user.lang, "Đường dẫn")) } input id="url" name="url" required placeholder="https://facebook.com/groups/…"; }
+                div {
+                    label for="role" { (crate::i18n::tr(user.lang, "Vai trò")) }
+                    select id="role" name="role" {
+                        @for r in domain::ParticipationRole::ALL { option value=(r.as_str()) { (r.label_vi()) } }
+                    }
+                }
+                div { button type="submit" { (crate::i18n::tr(user.lang, "Kê khai")) } }
+            }
+            h2 { (crate::i18n::tr(user.lang, "Cam kết")) }
+            p { (COMMITMENT_TEXT) }
+            p.note { "Phiên bản " (COMMITMENT_VERSION) }
+            @if let Some((_, on)) = current {
+                p { span.badge.verified { "Đã ký ngày " (vn_date(on)) } }
+            } @else {
+                form method="post" action="/ky-cam-ket" {
+                    input type="hidden" name="csrf" value=(user.session.csrf);
+                    button type="submit" { "Tôi đã đọc và ký cam kết" }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn declarations(State(state): State<Arc<AppState>>, user: SignedIn) -> Response {
+    member_page(&state, &user, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DeclareForm {
+    csrf: String,
+    url: String,
+    role: String,
+}
+
+pub async fn declare(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<DeclareForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let Some(role) = domain::ParticipationRole::parse_word(&form.role) else {
+        return member_page(&state, &user, Some((false, "Vai trò không hợp lệ.".into()))).await;
+    };
+    let key = match domain::CanonicalUrl::parse(&form.url) {
+        Ok(k) => k.to_string(),
+        Err(e) => {
+            return member_page(
+                &state,
+                &user,
+                Some((false, format!("Đường dẫn không hợp lệ: {e}"))),
+            )
+            .await;
+        }
+    };
+    let actor = user.session.user.username.clone();
+    let result = state
+        .with_store(move |s| {
+            let Some(c) = s.communities()?.into_iter().find(|c| c.key == key) else {
+                return Ok(None);
+            };
+            let p = domain::Participation {
+                member,
+                community: c.id,
+                role,
+                source: domain::ParticipationSource::SelfDeclared,
+                since: None,
+                recorded: today_iso(),
+            };
+            s.declare(&actor, &p)?;
+            Ok(Some(c.name))
+        })
+        .await;
+    match result {
+        Ok(Some(name)) => {
+            member_page(&state, &user, Some((true, format!("Đã kê khai «{name}».")))).await
+        }
+        Ok(None) => {
+            member_page(
+                &state,
+                &user,
+                Some((
+                    false,
+                    "Trang này chưa có trong sổ đăng ký: hãy báo quản trị đơn vị để đăng ký trước."
+                        .into(),
+                )),
+            )
+            .await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn sign(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&user.session, &form.csrf) {
+        return csrf_rejected();
+    }
+    let Some(member) = user.session.user.member else {
+        return forbidden();
+    };
+    let actor = user.session.user.username.clone();
+    let signed = state
+        .with_store(move |s| {
+            Ok(s.sign(
+                &actor,
+                &domain::Commitment {
+                    member,
+                    version: COMMITMENT_VERSION.into(),
+                    signed_on: today_iso(),
+                },
+            )?)
+        })
+        .await;
+    match signed {
+        Ok(_) => {
+            member_page(
+                &state,
+                &user,
+                Some((
+                    true,
+                    format!("Đã ký cam kết phiên bản {COMMITMENT_VERSION}."),
+                )),
+            )
+            .await
+        }
+        Err(e) => internal(e),
+    }
+}
