@@ -23,6 +23,24 @@ pub struct Postgres {
     client: Client,
 }
 
+const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases";
+
+fn case_row(r: &postgres::Row) -> Result<Case> {
+    Ok(Case {
+        id: r.get(0),
+        title: r.get(1),
+        category: parse(r.get(2), "category")?,
+        status: CaseStatus::parse(r.get(3)).unwrap_or(CaseStatus::Open),
+        assignee: r.get(4),
+        community: r.get::<_, Option<i64>>(5).map(CommunityId),
+        alert_ids: serde_json::from_str(r.get::<_, &str>(6)).unwrap_or_default(),
+        outcome: r.get(7),
+        opened_by: r.get(8),
+        opened_at: r.get(9),
+        updated_at: r.get(10),
+    })
+}
+
 /// A unique key already taken (SQLSTATE 23505) becomes [`StoreError::Conflict`] (what a front end
 /// shows as "already exists"); everything else is a database error with the server's message
 /// (the driver's own text says only "db error").
@@ -1011,25 +1029,17 @@ impl Backend for Postgres {
     fn cases(&mut self) -> Result<Vec<Case>> {
         let rows = self
             .client
-            .query("SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases ORDER BY id", &[])
+            .query(&format!("{CASE_COLUMNS} ORDER BY id"), &[])
             .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Case {
-                    id: r.get(0),
-                    title: r.get(1),
-                    category: parse(r.get(2), "category")?,
-                    status: CaseStatus::parse(r.get(3)).unwrap_or(CaseStatus::Open),
-                    assignee: r.get(4),
-                    community: r.get::<_, Option<i64>>(5).map(CommunityId),
-                    alert_ids: serde_json::from_str(r.get::<_, &str>(6)).unwrap_or_default(),
-                    outcome: r.get(7),
-                    opened_by: r.get(8),
-                    opened_at: r.get(9),
-                    updated_at: r.get(10),
-                })
-            })
-            .collect()
+        rows.iter().map(case_row).collect()
+    }
+
+    fn case(&mut self, id: i64) -> Result<Option<Case>> {
+        let row = self
+            .client
+            .query_opt(&format!("{CASE_COLUMNS} WHERE id = $1"), &[&id])
+            .map_err(db)?;
+        row.as_ref().map(case_row).transpose()
     }
 
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool> {

@@ -24,6 +24,25 @@ pub struct Sqlite {
     conn: Connection,
 }
 
+const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases";
+
+fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
+    let status: String = r.get(3)?;
+    Ok(Case {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        category: parse(r.get(2)?, "category")?,
+        status: CaseStatus::parse(&status).unwrap_or(CaseStatus::Open),
+        assignee: r.get(4)?,
+        community: r.get::<_, Option<i64>>(5)?.map(CommunityId),
+        alert_ids: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+        outcome: r.get(7)?,
+        opened_by: r.get(8)?,
+        opened_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
 /// A unique key already taken becomes [`StoreError::Conflict`] (what a front end shows as "already
 /// exists"); everything else is a database error with the driver's message.
 fn db(e: rusqlite::Error) -> StoreError {
@@ -1034,26 +1053,19 @@ impl Backend for Sqlite {
     fn cases(&mut self) -> Result<Vec<Case>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases ORDER BY id")
+            .prepare_cached(&format!("{CASE_COLUMNS} ORDER BY id"))
             .map_err(db)?;
-        s.query_map([], |r| {
-            let status: String = r.get(3)?;
-            Ok(Case {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                category: parse(r.get(2)?, "category")?,
-                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::Open),
-                assignee: r.get(4)?,
-                community: r.get::<_, Option<i64>>(5)?.map(CommunityId),
-                alert_ids: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
-                outcome: r.get(7)?,
-                opened_by: r.get(8)?,
-                opened_at: r.get(9)?,
-                updated_at: r.get(10)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(db)
+        s.query_map([], case_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn case(&mut self, id: i64) -> Result<Option<Case>> {
+        let mut s = self
+            .conn
+            .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = ?1"))
+            .map_err(db)?;
+        s.query_row([id], case_row).optional().map_err(db)
     }
 
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool> {

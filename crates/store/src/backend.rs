@@ -167,6 +167,8 @@ pub trait Backend: Send {
     fn update_case(&mut self, c: &Case) -> Result<bool>;
     /// Every case, by id.
     fn cases(&mut self) -> Result<Vec<Case>>;
+    /// One case by id.
+    fn case(&mut self, id: i64) -> Result<Option<Case>>;
     /// Records an evidence file on a case; false when this file is already on it.
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool>;
     /// A case's evidence, oldest first.

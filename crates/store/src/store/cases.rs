@@ -16,7 +16,7 @@ impl Store {
     }
 
     pub fn case(&mut self, id: i64) -> Result<Option<Case>> {
-        Ok(self.db.cases()?.into_iter().find(|c| c.id == id))
+        self.db.case(id)
     }
 
     fn existing_case(&mut self, id: i64) -> Result<Case> {
