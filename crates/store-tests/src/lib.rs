@@ -1165,6 +1165,8 @@ pub fn alerts_become_cases_with_evidence_and_a_timeline(store: &mut Store) {
         .set_case_status("canbo", case, CaseStatus::Closed, "Trang đã bị gỡ")
         .unwrap();
     let closed = store.case(case).unwrap().unwrap();
+    assert_eq!(closed.id, case);
+    assert!(store.case(case + 1000).unwrap().is_none(), "no such case");
     assert_eq!(closed.status, CaseStatus::Closed);
     assert_eq!(closed.assignee.as_deref(), Some("canbo"));
     assert_eq!(closed.outcome.as_deref(), Some("Trang đã bị gỡ"));
