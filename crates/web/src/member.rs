@@ -1,9 +1,9 @@
 //! A member's own page: declaring the pages one runs or joins, claiming an account as one's own, and signing the code of conduct.
 
 use crate::AppState;
-use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
+use crate::auth::{SignedIn, forbidden};
 use crate::pages::{CsrfForm, flash, internal, page, today_iso, vn_date};
-use axum::Form;
+use crate::require::{Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -115,12 +115,8 @@ pub struct DeclareForm {
 
 pub async fn declare(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<DeclareForm>,
+    Submitted(user, form, _): Submitted<need::SignedIn, DeclareForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
     let Some(member) = user.session.user.member else {
         return forbidden();
     };
@@ -178,12 +174,8 @@ pub async fn declare(
 
 pub async fn sign(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<CsrfForm>,
+    Submitted(user, _form, _): Submitted<need::SignedIn, CsrfForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
     let Some(member) = user.session.user.member else {
         return forbidden();
     };
@@ -215,3 +207,5 @@ pub async fn sign(
         Err(e) => internal(e),
     }
 }
+
+has_csrf!(DeclareForm);

@@ -210,3 +210,5 @@ pub(crate) fn vietnam_today() -> chrono::NaiveDate {
 pub(crate) fn today_iso() -> String {
     vietnam_today().to_string()
 }
+
+crate::require::has_csrf!(CsrfForm);

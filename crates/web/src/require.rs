@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 /// A permission as a type, for [`Require`] and [`Submitted`].
 pub trait Needs: Send + Sync + 'static {
-    const PERMISSION: Permission;
+    /// Whether a role may go on.
+    fn allows(role: domain::Role) -> bool;
 }
 
 /// One marker type per permission.
@@ -30,13 +31,23 @@ pub mod need {
                 #[doc = concat!("`Permission::", stringify!($name), "`.")]
                 pub struct $name;
                 impl Needs for $name {
-                    const PERMISSION: Permission = Permission::$name;
+                    fn allows(role: domain::Role) -> bool {
+                        role.can(Permission::$name)
+                    }
                 }
             )*
             /// Every marker's permission, in the order of `Permission::ALL`.
             #[cfg(test)]
-            pub const ALL: &[Permission] = &[$(<$name as Needs>::PERMISSION),*];
+            pub const ALL: &[Permission] = &[$(Permission::$name),*];
         };
+    }
+
+    /// Any signed-in user (signing out, one's own password): the form's token is still checked.
+    pub struct SignedIn;
+    impl Needs for SignedIn {
+        fn allows(_: domain::Role) -> bool {
+            true
+        }
     }
 
     needs!(
@@ -68,7 +79,7 @@ impl<P: Needs> FromRequestParts<Arc<AppState>> for Require<P> {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let user = SignedIn::from_request_parts(parts, state).await?;
-        if !user.session.user.role.can(P::PERMISSION) {
+        if !P::allows(user.session.user.role) {
             return Err(forbidden());
         }
         Ok(Require(user, PhantomData))
@@ -111,7 +122,7 @@ where
         if !csrf_ok(&user.session, form.csrf()) {
             return Err(csrf_rejected());
         }
-        if !user.session.user.role.can(P::PERMISSION) {
+        if !P::allows(user.session.user.role) {
             return Err(forbidden());
         }
         Ok(Submitted(user, form, PhantomData))

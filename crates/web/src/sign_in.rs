@@ -1,9 +1,10 @@
 //! Signing in and out, and changing one's password.
 
 use crate::AppState;
-use crate::auth::{SignedIn, csrf_ok, csrf_rejected, hash_password, verify_password};
+use crate::auth::{SignedIn, hash_password, verify_password};
 use crate::i18n::{Lang, tr};
 use crate::pages::{CsrfForm, internal, page, page_in};
+use crate::require::{Submitted, has_csrf, need};
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
@@ -183,12 +184,8 @@ pub async fn login(
 
 pub async fn logout(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<CsrfForm>,
+    Submitted(user, _form, _): Submitted<need::SignedIn, CsrfForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
     state.close_session(&user.session_id);
     let who = user.session.user.username.clone();
     let _ = state
@@ -236,12 +233,8 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<Arc<AppState>>,
-    user: SignedIn,
-    Form(form): Form<PasswordForm>,
+    Submitted(user, form, _): Submitted<need::SignedIn, PasswordForm>,
 ) -> Response {
-    if !csrf_ok(&user.session, &form.csrf) {
-        return csrf_rejected();
-    }
     if domain::check_password(&form.new).is_err() {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -278,3 +271,5 @@ pub async fn change_password(
     state.end_sessions_of(user.session.user.id, Some(&user.session_id));
     Redirect::to("/").into_response()
 }
+
+has_csrf!(PasswordForm);

@@ -42,27 +42,20 @@ pub enum AnalyticsCmd {
 pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
     match what {
         AnalyticsCmd::Spread { since, until, json } => {
-            let mut store = ctx.store()?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spreads = app::report::spreading_between(&mut store, since, until)?;
-            if json {
-                println!("{}", serde_json::to_string(&spreads)?);
-            } else if spreads.is_empty() {
-                println!("Không có nội dung nào lan rộng từ {since}.");
-            } else {
-                for s in &spreads {
-                    println!(
-                        "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
-                        s.at,
-                        s.category,
-                        s.reference,
-                        s.communities,
-                        s.first_at,
-                        s.items.len()
-                    );
-                }
-            }
-            Ok(())
+            let spreads = app::report::spreading_between(&mut ctx.store()?, since, until)?;
+            let none = format!("Không có nội dung nào lan rộng từ {since}.");
+            print_each(&spreads, json, &none, |s| {
+                format!(
+                    "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
+                    s.at,
+                    s.category,
+                    s.reference,
+                    s.communities,
+                    s.first_at,
+                    s.items.len()
+                )
+            })
         }
         AnalyticsCmd::Watch { since, until, json } => {
             let mut store = ctx.store()?;
@@ -105,22 +98,15 @@ pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
             Ok(())
         }
         AnalyticsCmd::Spikes { since, until, json } => {
-            let mut store = ctx.store()?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spikes = app::report::spikes_between(&mut store, since, until)?;
-            if json {
-                println!("{}", serde_json::to_string(&spikes)?);
-            } else if spikes.is_empty() {
-                println!("Không có đột biến từ {since}.");
-            } else {
-                for s in &spikes {
-                    println!(
-                        "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
-                        s.at, s.series, s.value, s.baseline, s.score
-                    );
-                }
-            }
-            Ok(())
+            let spikes = app::report::spikes_between(&mut ctx.store()?, since, until)?;
+            let none = format!("Không có đột biến từ {since}.");
+            print_each(&spikes, json, &none, |s| {
+                format!(
+                    "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
+                    s.at, s.series, s.value, s.baseline, s.score
+                )
+            })
         }
     }
 }
@@ -138,4 +124,23 @@ fn span(since: &str, until: Option<&str>) -> Result<(chrono::NaiveDate, chrono::
             None => today(),
         },
     ))
+}
+
+/// Rows as JSON for `--json`, else a line each, or `none` when there are none.
+fn print_each<T: serde::Serialize>(
+    rows: &[T],
+    json: bool,
+    none: &str,
+    line: impl Fn(&T) -> String,
+) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(rows)?);
+    } else if rows.is_empty() {
+        println!("{none}");
+    } else {
+        for r in rows {
+            println!("{}", line(r));
+        }
+    }
+    Ok(())
 }
