@@ -1,7 +1,8 @@
 //! A province on one PostgreSQL with more than one server: two `sokenh serve` processes, each
 //! with a data dir of its own, on one database. What is decided through one — a new account, a
 //! rule put in shadow mode, a known false match — the other shows at once, because it lives in
-//! the store and not in either data dir. Runs where `SOKENH_TEST_POSTGRES_URL` names a server
+//! the store and not in either data dir; a session opened through one is good on the other, and
+//! ended on both by a sign-out through one. Runs where `SOKENH_TEST_POSTGRES_URL` names a server
 //! (`.ci/run` starts one); under `CI=true` a missing server is a failure.
 
 mod common;
@@ -152,6 +153,25 @@ fn two_servers_on_one_database_agree_at_once() {
     let listed = get(&two, "/kiem-chung", Some(&analyst_two)).body;
     assert!(listed.contains("Báo nhầm đã ghi nhận (1)"), "{listed}");
     row_of(&listed, "scam.phrase");
+
+    // A session opened through one is a session of the other; signing out through one ends it
+    // on the other too (at the other's next look at the store, within five seconds).
+    assert_eq!(get(&two, "/quan-tri", Some(&admin)).status, 200);
+    let page = get(&one, "/tong-quan", Some(&admin));
+    let out = post(
+        &one,
+        "/dang-xuat",
+        Some(&admin),
+        &[("csrf", &csrf(&page.body))],
+    );
+    assert_eq!(out.status, 303, "{}", out.body);
+    std::thread::sleep(std::time::Duration::from_millis(5_300));
+    let after = get(&two, "/quan-tri", Some(&admin));
+    assert_eq!(
+        (after.status, after.location.as_str()),
+        (303, "/dang-nhap"),
+        "signed out everywhere"
+    );
     drop((one, two));
     let v = common::json(&sokenh_on(&b, &db, &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);

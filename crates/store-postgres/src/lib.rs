@@ -4,7 +4,7 @@
 
 use domain::*;
 use postgres::{Client, NoTls, Row};
-use store::{Backend, NewMember, Result, StoreError, Upsert};
+use store::{Backend, NewMember, Result, StoreError, StoredSession, Upsert};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_tokens.sql"),
     include_str!("../migrations/0008_ownership.sql"),
     include_str!("../migrations/0009_detection_state.sql"),
+    include_str!("../migrations/0010_sessions.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -944,6 +945,74 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(rows.iter().map(user_row).collect())
+    }
+
+    fn insert_session(&mut self, s: &StoredSession) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO sessions (id_sha256, user_id, csrf, created_ms, seen_ms) VALUES ($1, $2, $3, $4, $5)",
+                &[&s.id_sha256, &s.user_id, &s.csrf, &s.created_ms, &s.seen_ms],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn session(&mut self, id_sha256: &str) -> Result<Option<(StoredSession, User)>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1",
+                &[&id_sha256],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| {
+            let user = user_row(&r);
+            (
+                StoredSession {
+                    id_sha256: id_sha256.to_owned(),
+                    user_id: user.id,
+                    csrf: r.get(6),
+                    created_ms: r.get(7),
+                    seen_ms: r.get(8),
+                },
+                user,
+            )
+        }))
+    }
+
+    fn touch_session(&mut self, id_sha256: &str, seen_ms: i64) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE sessions SET seen_ms = $2 WHERE id_sha256 = $1",
+                &[&id_sha256, &seen_ms],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn delete_session(&mut self, id_sha256: &str) -> Result<()> {
+        self.client
+            .execute("DELETE FROM sessions WHERE id_sha256 = $1", &[&id_sha256])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn delete_user_sessions(&mut self, user_id: i64, keep_sha256: Option<&str>) -> Result<u64> {
+        self.client
+            .execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND id_sha256 IS DISTINCT FROM $2",
+                &[&user_id, &keep_sha256],
+            )
+            .map_err(db)
+    }
+
+    fn delete_stale_sessions(&mut self, seen_ms: i64, created_ms: i64) -> Result<u64> {
+        self.client
+            .execute(
+                "DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2",
+                &[&seen_ms, &created_ms],
+            )
+            .map_err(db)
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {

@@ -4,7 +4,7 @@
 use domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
-use store::{Backend, NewMember, Result, StoreError, Upsert};
+use store::{Backend, NewMember, Result, StoreError, StoredSession, Upsert};
 
 /// The migrations, in order. A database records the highest applied version in `user_version`.
 const MIGRATIONS: &[&str] = &[
@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_tokens.sql"),
     include_str!("../migrations/0008_ownership.sql"),
     include_str!("../migrations/0009_detection_state.sql"),
+    include_str!("../migrations/0010_sessions.sql"),
 ];
 
 /// The SQLite backend.
@@ -974,6 +975,78 @@ impl Backend for Sqlite {
         s.query_map([], user_row)
             .and_then(|rows| rows.collect())
             .map_err(db)
+    }
+
+    fn insert_session(&mut self, s: &StoredSession) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO sessions (id_sha256, user_id, csrf, created_ms, seen_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.id_sha256, s.user_id, s.csrf, s.created_ms, s.seen_ms],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn session(&mut self, id_sha256: &str) -> Result<Option<(StoredSession, User)>> {
+        self.conn
+            .query_row(
+                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?1",
+                [id_sha256],
+                |r| {
+                    let user = user_row(r)?;
+                    Ok((
+                        StoredSession {
+                            id_sha256: id_sha256.to_owned(),
+                            user_id: user.id,
+                            csrf: r.get(6)?,
+                            created_ms: r.get(7)?,
+                            seen_ms: r.get(8)?,
+                        },
+                        user,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn touch_session(&mut self, id_sha256: &str, seen_ms: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE sessions SET seen_ms = ?2 WHERE id_sha256 = ?1",
+                params![id_sha256, seen_ms],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn delete_session(&mut self, id_sha256: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE id_sha256 = ?1", [id_sha256])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn delete_user_sessions(&mut self, user_id: i64, keep_sha256: Option<&str>) -> Result<u64> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM sessions WHERE user_id = ?1 AND id_sha256 IS NOT ?2",
+                params![user_id, keep_sha256],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
+    }
+
+    fn delete_stale_sessions(&mut self, seen_ms: i64, created_ms: i64) -> Result<u64> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM sessions WHERE seen_ms < ?1 OR created_ms < ?2",
+                params![seen_ms, created_ms],
+            )
+            .map_err(db)?;
+        Ok(n as u64)
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {

@@ -66,6 +66,13 @@ macro_rules! stories {
             $crate::accounts_are_kept_with_their_scope(&mut $fresh().0);
         }
         #[test]
+        fn sessions_are_kept_by_hash_and_end_together() {
+            if !$available {
+                return;
+            }
+            $crate::sessions_are_kept_by_hash_and_end_together(&mut $fresh().0);
+        }
+        #[test]
         fn alerts_become_cases_with_evidence_and_a_timeline() {
             if !$available {
                 return;
@@ -1320,4 +1327,53 @@ pub fn pooled_connections_read_beside_a_writer_and_keep_one_chain(pool: store::P
     assert!(v.ok, "{v:?}");
     assert_eq!(v.events, 2 + 40);
     assert_eq!(store.units().unwrap().len(), 2);
+}
+
+/// Sessions: kept under the hash of their id with the account as it is now, touched, ended one
+/// by one or all of an account's but one, and forgotten once stale.
+pub fn sessions_are_kept_by_hash_and_end_together(store: &mut Store) {
+    let user = |name: &str| User {
+        id: 0,
+        username: name.into(),
+        role: Role::Officer,
+        unit: None,
+        member: None,
+        must_change: false,
+    };
+    let a = store.create_user("t", &user("canbo.a"), "h").unwrap();
+    let b = store.create_user("t", &user("canbo.b"), "h").unwrap();
+    let session = |key: &str, user_id: i64, at: i64| store::StoredSession {
+        id_sha256: key.into(),
+        user_id,
+        csrf: format!("csrf-{key}"),
+        created_ms: at,
+        seen_ms: at,
+    };
+    for (key, owner, at) in [
+        ("a1", a, 1_000),
+        ("a2", a, 2_000),
+        ("a3", a, 3_000),
+        ("b1", b, 1_000),
+    ] {
+        store.open_session(&session(key, owner, at)).unwrap();
+    }
+    let (found, account) = store.session("a2").unwrap().unwrap();
+    assert_eq!(found, session("a2", a, 2_000));
+    assert_eq!(account.username, "canbo.a");
+    assert!(store.session("nope").unwrap().is_none());
+
+    store.touch_session("a2", 5_000).unwrap();
+    assert_eq!(store.session("a2").unwrap().unwrap().0.seen_ms, 5_000);
+    // A password change from a2 ends a1 and a3, and nobody else's.
+    assert_eq!(store.end_sessions_of(a, Some("a2")).unwrap(), 2);
+    assert!(store.session("a1").unwrap().is_none());
+    assert!(store.session("a2").unwrap().is_some());
+    assert!(store.session("b1").unwrap().is_some());
+    store.close_session("a2").unwrap();
+    assert!(store.session("a2").unwrap().is_none());
+    // b1 was seen at 1,000: stale when idle since 1,500.
+    store.open_session(&session("b2", b, 4_000)).unwrap();
+    assert_eq!(store.forget_stale_sessions(1_500, 0).unwrap(), 1);
+    assert!(store.session("b2").unwrap().is_some());
+    assert_eq!(store.end_sessions_of(b, None).unwrap(), 1);
 }

@@ -23,6 +23,17 @@ pub enum Upsert {
     Unchanged,
 }
 
+/// A session as the store keeps it: never the cookie's id itself, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub id_sha256: String,
+    pub user_id: i64,
+    pub csrf: String,
+    /// Unix milliseconds.
+    pub created_ms: i64,
+    pub seen_ms: i64,
+}
+
 /// One database. Every method runs inside the transaction that `begin` opened, if any.
 pub trait Backend: Send {
     /// "sqlite" or "postgres".
@@ -135,6 +146,16 @@ pub trait Backend: Send {
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;
     fn users(&mut self) -> Result<Vec<User>>;
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+    /// Keeps a signed-in session under the SHA-256 of its id.
+    fn insert_session(&mut self, s: &StoredSession) -> Result<()>;
+    /// A session and its account (as the account is now), by the SHA-256 of its id.
+    fn session(&mut self, id_sha256: &str) -> Result<Option<(StoredSession, User)>>;
+    fn touch_session(&mut self, id_sha256: &str, seen_ms: i64) -> Result<()>;
+    fn delete_session(&mut self, id_sha256: &str) -> Result<()>;
+    /// Ends an account's sessions but `keep`'s; returns how many ended.
+    fn delete_user_sessions(&mut self, user_id: i64, keep_sha256: Option<&str>) -> Result<u64>;
+    /// Forgets sessions last seen before `seen_ms` or opened before `created_ms`.
+    fn delete_stale_sessions(&mut self, seen_ms: i64, created_ms: i64) -> Result<u64>;
     fn insert_token(&mut self, t: &ApiToken, token_sha256: &str) -> Result<i64>;
     /// The token with this SHA-256, revoked or not.
     fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>>;

@@ -13,7 +13,7 @@ mod error;
 mod pool;
 mod store;
 
-pub use backend::{Backend, FeedState, MatchedSignal, NewMember, Upsert, VolumeRow};
+pub use backend::{Backend, FeedState, MatchedSignal, NewMember, StoredSession, Upsert, VolumeRow};
 pub use error::StoreError;
 pub use pool::{Opener, Pool, Pooled};
 pub use store::{

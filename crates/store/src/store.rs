@@ -607,6 +607,36 @@ impl Store {
         })
     }
 
+    /// Keeps a signed-in session (not audited: the sign-in is).
+    pub fn open_session(&mut self, s: &crate::StoredSession) -> Result<()> {
+        self.db.insert_session(s)
+    }
+
+    /// A session and its account as it is now, by the SHA-256 of the session's id.
+    pub fn session(&mut self, id_sha256: &str) -> Result<Option<(crate::StoredSession, User)>> {
+        self.db.session(id_sha256)
+    }
+
+    /// When a session was last used (Unix ms).
+    pub fn touch_session(&mut self, id_sha256: &str, seen_ms: i64) -> Result<()> {
+        self.db.touch_session(id_sha256, seen_ms)
+    }
+
+    pub fn close_session(&mut self, id_sha256: &str) -> Result<()> {
+        self.db.delete_session(id_sha256)
+    }
+
+    /// Ends an account's sessions but `keep`'s (a password change keeps the session that made
+    /// it); returns how many ended.
+    pub fn end_sessions_of(&mut self, user_id: i64, keep_sha256: Option<&str>) -> Result<u64> {
+        self.db.delete_user_sessions(user_id, keep_sha256)
+    }
+
+    /// Forgets sessions idle since `seen_ms` or opened before `created_ms` (Unix ms).
+    pub fn forget_stale_sessions(&mut self, seen_ms: i64, created_ms: i64) -> Result<u64> {
+        self.db.delete_stale_sessions(seen_ms, created_ms)
+    }
+
     /// Records an API token by its SHA-256 (made by the caller, never logged).
     pub fn create_token(&mut self, actor: &str, t: &ApiToken, token_sha256: &str) -> Result<i64> {
         let at = now();

@@ -239,8 +239,10 @@ pub async fn reset_password(
         })
         .await;
     // Whoever knew the old password is signed out everywhere.
-    if let Ok(Some(id)) = result {
-        state.end_sessions_of(id, None);
+    if let Ok(Some(id)) = result
+        && let Err(e) = state.end_sessions_of(id, None).await
+    {
+        return internal(e);
     }
     let message = match result {
         Ok(Some(_)) => (

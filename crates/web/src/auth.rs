@@ -1,6 +1,8 @@
 //! Accounts and sessions: Argon2id password hashes, random session ids in an HttpOnly,
-//! SameSite=Strict cookie (Secure behind TLS), idle and absolute expiry, a per-session CSRF token
-//! that every form carries, and a pause after repeated failed logins.
+//! SameSite=Strict cookie (Secure behind TLS), kept in the store by their SHA-256 (so every
+//! process serving the database knows them, and each looks again every [`SESSION_RECHECK`]),
+//! idle and absolute expiry, a per-session CSRF token that every form carries, and a pause after
+//! repeated failed logins.
 
 use crate::AppState;
 use axum::extract::FromRequestParts;
@@ -26,44 +28,120 @@ pub fn token() -> String {
 pub struct Session {
     pub user: User,
     pub csrf: String,
-    pub created: Instant,
-    pub seen: Instant,
+    /// Unix milliseconds.
+    pub created_ms: i64,
+    pub seen_ms: i64,
+    /// When this process last asked the store about it.
+    checked: Instant,
+}
+
+/// How long this process trusts a session it has looked up before asking the store again: a
+/// sign-out, a password change or a reset made through another process ends it here within
+/// this time (at once when made here).
+pub const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// What the store keeps of a session id: its SHA-256, never the id itself.
+fn stored_key(id: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(id.as_bytes()))
 }
 
 impl AppState {
-    pub(crate) fn open_session(&self, user: User) -> (String, Session) {
+    /// A new session for an account, kept in the store (so every process serving it knows it);
+    /// stale sessions are forgotten on the way.
+    pub(crate) async fn open_session(
+        self: &Arc<Self>,
+        user: User,
+    ) -> anyhow::Result<(String, Session)> {
         let id = token();
-        let now = Instant::now();
+        let now = now_ms();
         let s = Session {
             user,
             csrf: token(),
-            created: now,
-            seen: now,
+            created_ms: now,
+            seen_ms: now,
+            checked: Instant::now(),
         };
-        self.sessions
-            .lock()
-            .expect("sessions")
-            .insert(id.clone(), s.clone());
-        (id, s)
+        let stored = store::StoredSession {
+            id_sha256: stored_key(&id),
+            user_id: s.user.id,
+            csrf: s.csrf.clone(),
+            created_ms: now,
+            seen_ms: now,
+        };
+        let (idle, absolute) = (self.limits.idle, self.limits.absolute);
+        self.with_store(move |st| {
+            st.forget_stale_sessions(
+                now - idle.as_millis() as i64,
+                now - absolute.as_millis() as i64,
+            )?;
+            Ok(st.open_session(&stored)?)
+        })
+        .await?;
+        crate::lock(&self.sessions).insert(id.clone(), s.clone());
+        Ok((id, s))
     }
 
-    pub(crate) fn close_session(&self, id: &str) {
+    pub(crate) async fn close_session(self: &Arc<Self>, id: &str) {
         crate::lock(&self.sessions).remove(id);
+        let key = stored_key(id);
+        if let Err(e) = self.with_store(move |st| Ok(st.close_session(&key)?)).await {
+            eprintln!("phiên đăng nhập / session: {e:#}");
+        }
     }
 
-    /// The live session for an id, touched; expired ones are dropped.
-    pub(crate) fn session(&self, id: &str) -> Option<Session> {
-        let mut sessions = crate::lock(&self.sessions);
-        let now = Instant::now();
-        let s = sessions.get_mut(id)?;
-        if now.duration_since(s.seen) > self.limits.idle
-            || now.duration_since(s.created) > self.limits.absolute
+    /// The live session for an id, touched; expired ones are dropped. Asked of the store when
+    /// this process has not seen it, or not for [`SESSION_RECHECK`].
+    pub(crate) async fn session(self: &Arc<Self>, id: &str) -> Option<Session> {
+        let cached = crate::lock(&self.sessions).get(id).cloned();
+        let (mut s, asked) = match cached {
+            Some(s) if s.checked.elapsed() < SESSION_RECHECK => (s, false),
+            cached => {
+                let key = stored_key(id);
+                match self.with_store(move |st| Ok(st.session(&key)?)).await {
+                    Ok(Some((stored, user))) => (
+                        Session {
+                            user,
+                            csrf: stored.csrf,
+                            created_ms: stored.created_ms,
+                            seen_ms: stored.seen_ms.max(cached.as_ref().map_or(0, |c| c.seen_ms)),
+                            checked: Instant::now(),
+                        },
+                        true,
+                    ),
+                    Ok(None) => {
+                        crate::lock(&self.sessions).remove(id);
+                        return None;
+                    }
+                    // The store cannot be asked just now: a session this process knows goes on.
+                    Err(e) => {
+                        eprintln!("phiên đăng nhập / session: {e:#}");
+                        (cached?, false)
+                    }
+                }
+            }
+        };
+        let now = now_ms();
+        if now - s.seen_ms > self.limits.idle.as_millis() as i64
+            || now - s.created_ms > self.limits.absolute.as_millis() as i64
         {
-            sessions.remove(id);
+            self.close_session(id).await;
             return None;
         }
-        s.seen = now;
-        Some(s.clone())
+        s.seen_ms = now;
+        crate::lock(&self.sessions).insert(id.to_owned(), s.clone());
+        if asked {
+            // Last use, for the idle limit of the other processes: at most once a recheck.
+            let key = stored_key(id);
+            let _ = self
+                .with_store(move |st| Ok(st.touch_session(&key, now)?))
+                .await;
+        }
+        Some(s)
     }
 
     pub(crate) fn update_session_user(&self, id: &str, user: User) {
@@ -98,13 +176,18 @@ impl AppState {
         e.1 = Instant::now();
     }
 
-    /// Ends every session of an account but `keep` (a password reset or change, a role change,
-    /// a disabled account); returns how many ended.
-    pub(crate) fn end_sessions_of(&self, user_id: i64, keep: Option<&str>) -> usize {
-        let mut sessions = crate::lock(&self.sessions);
-        let before = sessions.len();
-        sessions.retain(|id, s| s.user.id != user_id || Some(id.as_str()) == keep);
-        before - sessions.len()
+    /// Ends every session of an account but `keep`, in every process (a password reset or
+    /// change, a role change, a disabled account); returns how many ended.
+    pub(crate) async fn end_sessions_of(
+        self: &Arc<Self>,
+        user_id: i64,
+        keep: Option<&str>,
+    ) -> anyhow::Result<u64> {
+        crate::lock(&self.sessions)
+            .retain(|id, s| s.user.id != user_id || Some(id.as_str()) == keep);
+        let keep = keep.map(stored_key);
+        self.with_store(move |st| Ok(st.end_sessions_of(user_id, keep.as_deref())?))
+            .await
     }
 
     /// The pause before a sign-in from this address is looked at: none for its first
@@ -205,9 +288,11 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let api = parts.uri.path().starts_with("/api/");
-        let Some((id, session)) =
-            cookie_value(parts).and_then(|id| state.session(&id).map(|s| (id, s)))
-        else {
+        let found = match cookie_value(parts) {
+            Some(id) => state.session(&id).await.map(|s| (id, s)),
+            None => None,
+        };
+        let Some((id, session)) = found else {
             return Err(if api {
                 (
                     StatusCode::UNAUTHORIZED,
@@ -329,32 +414,76 @@ pub(crate) mod tests {
         }
     }
 
-    #[test]
-    fn sessions_expire_when_idle_and_at_their_absolute_limit() {
-        let idle = state(crate::Limits {
+    /// A state with an account for `user()` in its store (sessions refer to their account).
+    fn with_account(limits: crate::Limits) -> Arc<AppState> {
+        let s = state(limits);
+        s.app
+            .store()
+            .unwrap()
+            .create_user("t", &user(), "h")
+            .unwrap();
+        s
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
+        let idle = with_account(crate::Limits {
             idle: Duration::from_millis(50),
             ..crate::Limits::default()
         });
-        let (id, _) = idle.open_session(user());
-        assert!(idle.session(&id).is_some());
+        let (id, _) = idle.open_session(user()).await.unwrap();
+        assert!(idle.session(&id).await.is_some());
         std::thread::sleep(Duration::from_millis(80));
-        assert!(idle.session(&id).is_none(), "idle session kept");
-        assert!(idle.session(&id).is_none(), "an expired session stays gone");
+        assert!(idle.session(&id).await.is_none(), "idle session kept");
+        assert!(
+            idle.session(&id).await.is_none(),
+            "an expired session stays gone"
+        );
 
-        let absolute = state(crate::Limits {
+        let absolute = with_account(crate::Limits {
             absolute: Duration::from_millis(120),
             ..crate::Limits::default()
         });
-        let (id, _) = absolute.open_session(user());
+        let (id, _) = absolute.open_session(user()).await.unwrap();
         for _ in 0..3 {
             std::thread::sleep(Duration::from_millis(30));
             assert!(
-                absolute.session(&id).is_some(),
+                absolute.session(&id).await.is_some(),
                 "use keeps it alive until the absolute limit"
             );
         }
         std::thread::sleep(Duration::from_millis(60));
-        assert!(absolute.session(&id).is_none(), "absolute limit ignored");
+        assert!(
+            absolute.session(&id).await.is_none(),
+            "absolute limit ignored"
+        );
+    }
+
+    /// What the store keeps is the session, by the hash of its id: a process that never saw it
+    /// (another server, or this one after a restart) finds it, and one that ended it ends it
+    /// for every process at their next recheck.
+    #[tokio::test(flavor = "current_thread")]
+    async fn sessions_live_in_the_store_by_the_hash_of_their_id() {
+        let s = with_account(crate::Limits::default());
+        let (id, opened) = s.open_session(user()).await.unwrap();
+        let stored = s.app.store().unwrap().session(&stored_key(&id)).unwrap();
+        let (kept, account) = stored.expect("kept in the store");
+        assert_eq!(
+            (kept.csrf, account.username),
+            (opened.csrf.clone(), "u".to_owned())
+        );
+        assert!(
+            s.app.store().unwrap().session(&id).unwrap().is_none(),
+            "never the id itself"
+        );
+
+        // As another process would: nothing cached, the store asked.
+        crate::lock(&s.sessions).clear();
+        assert_eq!(s.session(&id).await.unwrap().csrf, opened.csrf);
+        // Ended in the store (by another process): gone here at the next recheck.
+        s.app.store().unwrap().end_sessions_of(1, None).unwrap();
+        crate::lock(&s.sessions).get_mut(&id).unwrap().checked -= SESSION_RECHECK;
+        assert!(s.session(&id).await.is_none());
     }
 
     #[test]
@@ -367,10 +496,10 @@ pub(crate) mod tests {
         assert_ne!(h, hash_password("mat-khau-rieng").unwrap(), "salted");
     }
 
-    #[test]
-    fn the_csrf_check_compares_the_whole_token() {
-        let s = state(crate::Limits::default());
-        let (_, session) = s.open_session(user());
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_csrf_check_compares_the_whole_token() {
+        let s = with_account(crate::Limits::default());
+        let (_, session) = s.open_session(user()).await.unwrap();
         assert!(csrf_ok(&session, &session.csrf));
         assert!(!csrf_ok(&session, &session.csrf[..63]));
         assert!(!csrf_ok(&session, ""));

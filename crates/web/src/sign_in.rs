@@ -173,7 +173,10 @@ pub async fn login(
     let _ = state
         .with_store(move |s| Ok(s.record(&who, "login", "user", serde_json::json!({}))?))
         .await;
-    let (id, session) = state.open_session(user);
+    let (id, session) = match state.open_session(user).await {
+        Ok(x) => x,
+        Err(e) => return internal(e),
+    };
     let to = if session.user.must_change {
         "/doi-mat-khau"
     } else {
@@ -186,7 +189,7 @@ pub async fn logout(
     State(state): State<Arc<AppState>>,
     Submitted(user, _form, _): Submitted<need::SignedIn, CsrfForm>,
 ) -> Response {
-    state.close_session(&user.session_id);
+    state.close_session(&user.session_id).await;
     let who = user.session.user.username.clone();
     let _ = state
         .with_store(move |s| Ok(s.record(&who, "logout", "user", serde_json::json!({}))?))
@@ -268,7 +271,12 @@ pub async fn change_password(
     updated.must_change = false;
     state.update_session_user(&user.session_id, updated);
     // Other sessions of this account (a stolen cookie, a forgotten browser) end here.
-    state.end_sessions_of(user.session.user.id, Some(&user.session_id));
+    if let Err(e) = state
+        .end_sessions_of(user.session.user.id, Some(&user.session_id))
+        .await
+    {
+        return internal(e);
+    }
     Redirect::to("/").into_response()
 }
 
