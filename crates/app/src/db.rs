@@ -46,11 +46,13 @@ pub fn pool(first: Store, data_dir: &Path, database_url: Option<&str>) -> Pool {
     let url = database_url.map(str::to_owned);
     let open = move || -> store::Result<Store> {
         match url.as_deref() {
-            Some(url) if url.starts_with("sqlite://") => {
-                sqlite_store(Path::new(url.trim_start_matches("sqlite://")))
-            }
+            Some(url) if url.starts_with("sqlite://") => Ok(Store::new(Box::new(
+                store_sqlite::open_pooled(Path::new(url.trim_start_matches("sqlite://")))?,
+            ))),
             Some(url) => Ok(Store::new(Box::new(store_postgres::open(url)?))),
-            None => sqlite_store(&data_dir.join("sokenh.db")),
+            None => Ok(Store::new(Box::new(store_sqlite::open_pooled(
+                &data_dir.join("sokenh.db"),
+            )?))),
         }
     };
     Pool::new(first, Box::new(open), POOL_SIZE)
