@@ -15,6 +15,9 @@ pub enum ErrorKind {
     Conflict,
     /// The input is refused; `field` names which (the form field, the CLI option).
     Invalid { field: &'static str },
+    /// Something outside sokenh that this needs is missing (LibreOffice for a PDF); the message
+    /// says what.
+    Unavailable,
     /// The store, the disk or a bug: the details are for the log, not for the user.
     Internal,
 }

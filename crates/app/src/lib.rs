@@ -19,6 +19,7 @@ pub mod learning;
 pub mod posts;
 pub mod register;
 pub mod report;
+pub mod reports;
 pub mod screening;
 
 pub use error::{Error, ErrorKind};

@@ -21,7 +21,7 @@ pub enum Permission {
     Triage,
     /// Read cases and their timeline, the takedown letter.
     ViewCases,
-    /// The fact-check register and the rule packs, the period's report figures.
+    /// The fact-check register and the rule packs, the period's report figures and the report.
     ViewDetection,
     /// Import fact-checks and rule packs, put rules in shadow mode.
     ChangeDetection,
@@ -35,10 +35,12 @@ pub enum Permission {
     Declare,
     /// Accounts, units, API tokens.
     Administer,
+    /// Approve a periodic report (the Standing Committee's act, audited).
+    ApproveReport,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ViewRegister,
         Permission::EditRegister,
         Permission::ViewPeople,
@@ -53,6 +55,7 @@ impl Permission {
         Permission::DecideOwnership,
         Permission::Declare,
         Permission::Administer,
+        Permission::ApproveReport,
     ];
 }
 
@@ -62,7 +65,7 @@ impl Role {
     /// | role | may |
     /// |---|---|
     /// | admin | everything but declaring |
-    /// | leader | read everything, decide alerts and cases, follow declarations up |
+    /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports |
     /// | officer | the register (edit, import), people on it, alerts, cases, detection (read) |
     /// | analyst | the register (read), alerts (read), posts, detection (read and change) |
     /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
@@ -85,6 +88,7 @@ impl Role {
             DecideOwnership => matches!(self, Admin | UnitAdmin),
             Declare => self == Member,
             Administer => self == Admin,
+            ApproveReport => matches!(self, Admin | Leader),
         }
     }
 }
@@ -96,7 +100,7 @@ mod tests {
     /// Every permission × role, written out: a change to the table shows here as a diff.
     #[test]
     fn the_table_role_by_permission() {
-        let expected: [(Permission, &str); 14] = [
+        let expected: [(Permission, &str); 15] = [
             // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::EditRegister, "YnYnnYn"),
@@ -112,6 +116,7 @@ mod tests {
             (Permission::DecideOwnership, "YnnnnYn"),
             (Permission::Declare, "nnnnnnY"),
             (Permission::Administer, "Ynnnnnn"),
+            (Permission::ApproveReport, "YYnnnnn"),
         ];
         assert_eq!(expected.len(), Permission::ALL.len());
         for (p, row) in expected {

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 14] = [
+    let routes: [(&str, P); 15] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -35,6 +35,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/so-dang-ky/moi", P::EditRegister),
         ("/quan-tri", P::Administer),
         ("/kiem-chung", P::ViewDetection),
+        ("/bao-cao", P::ViewDetection),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -1730,4 +1731,128 @@ fn posts_the_cli_ingests_are_found_by_the_running_server() {
         );
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
+}
+
+/// A file as the browser gets it: status, content type, bytes.
+fn fetch(s: &Server, path: &str, cookie: &str) -> (u16, String, Vec<u8>) {
+    let mut r = agent()
+        .get(format!("{}{path}", s.base))
+        .header("Cookie", cookie)
+        .call()
+        .unwrap();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut r.body_mut().as_reader(), &mut bytes).unwrap();
+    (r.status().as_u16(), kind, bytes)
+}
+
+/// The report in the browser: the period's figures, the three files (each recorded in the audit
+/// log with the chain's anchor), the leader's approval and who may give it, and the same file
+/// through the API.
+#[test]
+fn the_report_is_made_downloaded_and_approved_in_the_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
+    let page = get(&s, "/bao-cao?ky=2026-11", Some(&leader));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("tháng 11 năm 2026"), "{}", page.body);
+    assert!(page.body.contains("Chưa có báo cáo nào."));
+    // Approving before any report was made is refused with the reason.
+    let early = post(
+        &s,
+        "/bao-cao/duyet",
+        Some(&leader),
+        &[("csrf", &csrf(&page.body)), ("ky", "2026-11")],
+    );
+    assert!(
+        early
+            .body
+            .contains("Chưa có báo cáo tháng 11 năm 2026 nào được lập"),
+        "{}",
+        early.body
+    );
+
+    let (status, kind, docx) = fetch(&s, "/bao-cao/tai/2026-11.docx", &leader);
+    assert_eq!(status, 200);
+    assert!(kind.contains("wordprocessingml"), "{kind}");
+    assert_eq!(&docx[..2], b"PK");
+    let (status, kind, xlsx) = fetch(&s, "/bao-cao/tai/2026-11.xlsx", &leader);
+    assert_eq!((status, &xlsx[..2]), (200, b"PK".as_slice()));
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    // PDF where LibreOffice is installed (`.ci/run` installs it), else 503 saying why.
+    let (status, _, pdf) = fetch(&s, "/bao-cao/tai/2026-11.pdf", &leader);
+    match status {
+        200 => assert_eq!(&pdf[..4], b"%PDF"),
+        503 => assert!(String::from_utf8_lossy(&pdf).contains("LibreOffice")),
+        other => panic!("PDF: {other}"),
+    }
+    assert_eq!(fetch(&s, "/bao-cao/tai/2026-13.docx", &leader).0, 422);
+    assert_eq!(fetch(&s, "/bao-cao/tai/2026-11.txt", &leader).0, 422);
+    assert_eq!(fetch(&s, "/bao-cao/tai/2026-11", &leader).0, 422);
+
+    // An officer may make it, not approve it.
+    let officer = login(&s, "congan", "demo-congan-2026");
+    assert_eq!(fetch(&s, "/api/v1/reports/2026-11.xlsx", &officer).0, 200);
+    let page = get(&s, "/bao-cao?ky=2026-11", Some(&officer));
+    assert!(
+        !page.body.contains("/bao-cao/duyet"),
+        "no approval form for an officer"
+    );
+    let refused = post(
+        &s,
+        "/bao-cao/duyet",
+        Some(&officer),
+        &[("csrf", &csrf(&page.body)), ("ky", "2026-11")],
+    );
+    assert_eq!(refused.status, 403);
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    assert_eq!(fetch(&s, "/bao-cao/tai/2026-11.docx", &member).0, 403);
+
+    let page = get(&s, "/bao-cao?ky=2026-11", Some(&leader));
+    let approved = post(
+        &s,
+        "/bao-cao/duyet",
+        Some(&leader),
+        &[("csrf", &csrf(&page.body)), ("ky", "2026-11")],
+    );
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert!(
+        approved.body.contains("Đã duyệt báo cáo tháng 11 năm 2026"),
+        "{}",
+        approved.body
+    );
+
+    // In the audit log: three or four exports (the PDF only where it was made) and the approval,
+    // each with the chain's anchor; the chain verifies.
+    drop(s);
+    let data = tmp.path();
+    let v = json(&sokenh(data, &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
+    let store_events = {
+        let mut store = app::db::open(data, None).unwrap();
+        store.audit_events().unwrap()
+    };
+    let exports: Vec<&domain::AuditEvent> = store_events
+        .iter()
+        .filter(|e| e.action == "report.export")
+        .collect();
+    assert_eq!(exports.len(), if status == 200 { 4 } else { 3 });
+    for e in &exports {
+        let d: serde_json::Value = serde_json::from_str(&e.details).unwrap();
+        assert_eq!(d["period"], "2026-11");
+        assert!(d["audit_events"].as_u64().unwrap() > 0);
+        assert_eq!(d["audit_head"].as_str().unwrap().len(), 64);
+    }
+    let approvals: Vec<&str> = store_events
+        .iter()
+        .filter(|e| e.action == "report.approve")
+        .map(|e| e.actor.as_str())
+        .collect();
+    assert_eq!(approvals, ["thuongvu"]);
 }

@@ -573,10 +573,45 @@ pub async fn reports(
     }
 }
 
+/// The periodic report as a file: `2026-11.docx`, `2026-Q4.xlsx` or `2026.pdf` (PDF 503 with the
+/// reason where LibreOffice is not installed). Recorded in the audit log like a download.
+#[utoipa::path(get, path = "/api/v1/reports/{file}", tag = "reports",
+    params(("file" = String, Path, description = "period and format: 2026-11.docx, 2026-Q4.xlsx, 2026.pdf")),
+    responses((status = 200, description = "the DOCX, XLSX or PDF file"), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc), (status = 422, body = ErrorDoc), (status = 503, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn report_file(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    if let Some(r) = refusal(&caller, Permission::ViewDetection) {
+        return r;
+    }
+    let user = domain::User {
+        username: caller.name.clone(),
+        ..caller.user.clone()
+    };
+    match crate::reports::made(&state, &user, &file).await {
+        Ok((name, format, bytes)) => crate::pages::attachment(format.media_type(), &name, bytes),
+        Err(crate::AppError(e)) => {
+            use app::ErrorKind::*;
+            let status = match e.kind {
+                Forbidden => StatusCode::FORBIDDEN,
+                NotFound => StatusCode::NOT_FOUND,
+                Conflict => StatusCode::CONFLICT,
+                Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                Internal => return failed(anyhow::anyhow!("{e}")),
+            };
+            error(status, &e.message)
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sổ kênh API", description = "The register of pages, channels and groups; posts, detections, alerts, cases and reports. Authenticate with a session cookie or `Authorization: Bearer sk_…` (an API token scoped to a role and a unit)."),
-    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports),
+    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -29,6 +29,7 @@ mod member;
 mod pages;
 mod post_search;
 mod register;
+mod reports;
 pub mod require;
 mod sign_in;
 mod upload;
@@ -429,6 +430,7 @@ impl IntoResponse for AppError {
             NotFound => StatusCode::NOT_FOUND,
             Conflict => StatusCode::CONFLICT,
             Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => return pages::internal(anyhow::anyhow!("{}", self.0)),
         };
         pages::error_page(status, &self.0.message)
@@ -487,6 +489,9 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(register::MAX_UPLOAD)),
         )
         .route("/nhat-ky", get(audit::audit))
+        .route("/bao-cao", get(reports::show))
+        .route("/bao-cao/tai/{file}", get(reports::download))
+        .route("/bao-cao/duyet", post(reports::approve))
         .route("/ke-khai", get(member::declarations).post(member::declare))
         .route("/canh-bao", get(alerts::alerts))
         .route("/don-vi", get(follow_up::unit_members))
@@ -537,6 +542,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/cases/{id}", get(api::case))
         .route("/api/v1/factchecks", get(api::factchecks))
         .route("/api/v1/reports", get(api::reports))
+        .route("/api/v1/reports/{file}", get(api::report_file))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route(
             "/static/style.css",

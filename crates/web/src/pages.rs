@@ -52,6 +52,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             }
                             @if w.session.user.role.can(Permission::ViewDetection) {
                                 a href="/kiem-chung" { (t("Kiểm chứng")) }
+                                a href="/bao-cao" { (t("Báo cáo")) }
                             }
                             @if w.session.user.role.can(Permission::FollowUp) {
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }

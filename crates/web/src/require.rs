@@ -65,6 +65,7 @@ pub mod need {
         DecideOwnership,
         Declare,
         Administer,
+        ApproveReport,
     );
 }
 

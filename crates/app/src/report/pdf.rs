@@ -7,6 +7,12 @@ use std::process::Command;
 
 /// Writes `out` (PDF) from the DOCX bytes.
 pub fn write(docx: &[u8], out: &Path) -> Result<()> {
+    let pdf = bytes(docx)?;
+    std::fs::write(out, pdf).with_context(|| format!("không ghi được {}", out.display()))
+}
+
+/// The PDF of the DOCX bytes.
+pub fn bytes(docx: &[u8]) -> Result<Vec<u8>> {
     let work = tempfile::tempdir()?;
     let input = work.path().join("bao-cao.docx");
     std::fs::write(&input, docx)?;
@@ -35,6 +41,5 @@ pub fn write(docx: &[u8], out: &Path) -> Result<()> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    std::fs::copy(&pdf, out).with_context(|| format!("không ghi được {}", out.display()))?;
-    Ok(())
+    Ok(std::fs::read(&pdf)?)
 }

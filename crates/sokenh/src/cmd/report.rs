@@ -1,39 +1,38 @@
-//! `sokenh report`: the periodic report as DOCX, XLSX or PDF, audited.
+//! `sokenh report`: the periodic report as DOCX, XLSX or PDF, made by the same use case as the
+//! web's (`App::make_report`, audited with the audit chain's anchor).
 
+use super::Ctx;
 use anyhow::{Context, Result};
+use app::reports::Format;
 use app::today;
 use std::path::Path;
 
 pub fn run(
-    store: &mut store::Store,
+    ctx: &Ctx,
     period: &str,
     format: &str,
     out: &Path,
     date: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    use app::report;
-    let period = report::Period::parse(period)?;
+    let period = app::report::Period::parse(period)?;
     let today = match date {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .with_context(|| format!("ngày «{d}» không hợp lệ"))?,
         None => today(),
     };
-    let model = report::build(store, &period, today)?;
-    match format {
-        "docx" => std::fs::write(out, report::docx::render(&model)?)?,
-        "xlsx" => std::fs::write(out, report::xlsx::render(&model)?)?,
-        "pdf" => report::pdf::write(&report::docx::render(&model)?, out)?,
-        other => anyhow::bail!("định dạng «{other}» không hỗ trợ: docx, xlsx hoặc pdf"),
-    }
-    store.record(
-        "cli",
-        "report.export",
-        "report",
-        serde_json::json!({"period": period.code, "format": format, "file": out.display().to_string(), "items": model.figures.items}),
-    )?;
+    let Some(format) = Format::parse(format) else {
+        anyhow::bail!("định dạng «{format}» không hỗ trợ: docx, xlsx hoặc pdf");
+    };
+    let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+    let file = out.display().to_string();
+    let actor = app::Actor::cli();
+    let made = app.make_report(&actor, &period, format, today)?;
+    std::fs::write(out, &made.bytes).with_context(|| format!("không ghi được {file}"))?;
+    app.record_report(&actor, &made, format, Some(&file))?;
+    let model = &made.model;
     if json {
-        println!("{}", serde_json::to_string(&model)?);
+        println!("{}", serde_json::to_string(model)?);
     } else {
         println!(
             "Đã ghi {} ({}, {} bài đăng, {} bảng, {} biểu đồ)",
