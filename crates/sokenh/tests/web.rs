@@ -1761,7 +1761,12 @@ fn the_report_is_made_downloaded_and_approved_in_the_browser() {
     let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
     let page = get(&s, "/bao-cao?ky=2026-11", Some(&leader));
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("tháng 11 năm 2026"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Tháng 11 năm 2026 (01/11/2026 – 30/11/2026)"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Chưa có báo cáo nào."));
     // Approving before any report was made is refused with the reason.
     let early = post(
