@@ -633,3 +633,50 @@ pub fn parse_factchecks(text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String
         detect::factcheck::parse_csv(text)
     }
 }
+
+/// A post's first words for a list (the alert queue): personal data in them — phone numbers,
+/// citizen IDs, bank accounts, e-mail addresses — masked as the detectors mask it, and the text
+/// cut after `chars` characters with "…".
+pub fn opening_words(text: &str, chars: usize) -> String {
+    use ::text::EntityKind::*;
+    let mut out = String::new();
+    let mut at = 0;
+    for e in ::text::extract(text) {
+        if e.start < at || !matches!(e.kind, Phone | CitizenId | BankAccount | Email) {
+            continue;
+        }
+        out.push_str(&text[at..e.start]);
+        out.push_str(&match e.kind {
+            Email => match e.text.split_once('@') {
+                Some((_, domain)) => format!("***@{domain}"),
+                None => "***".to_owned(),
+            },
+            _ => detect::mask(&e.text, 2, 2),
+        });
+        at = e.end;
+    }
+    out.push_str(&text[at..]);
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    match out.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &out[..cut]),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod opening_words_tests {
+    use super::opening_words;
+
+    #[test]
+    fn personal_data_is_masked_and_the_text_cut() {
+        assert_eq!(
+            opening_words(
+                "Liên hệ  0912 345 678 hoặc\nan.nguyen@gmail.com, CCCD 038095001234",
+                200
+            ),
+            "Liên hệ 09***78 hoặc ***@gmail.com, CCCD 03***34"
+        );
+        assert_eq!(opening_words("Việc nhẹ lương cao", 8), "Việc nhẹ…");
+        assert_eq!(opening_words("ngắn", 8), "ngắn");
+    }
+}

@@ -1861,3 +1861,61 @@ fn the_report_is_made_downloaded_and_approved_in_the_browser() {
         .collect();
     assert_eq!(approvals, ["thuongvu"]);
 }
+
+/// The queue fit for triage: each row opens with the post's first words (a phone number in them
+/// masked), its page and platform; a long queue comes a hundred to a page.
+#[test]
+fn the_alert_queue_shows_each_posts_opening_words_a_page_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    let groups: Vec<String> = (0..130).map(|i| format!("nhom{i}.thachquang")).collect();
+    let texts: Vec<String> = (0..130)
+        .map(|i| {
+            format!("Tuyển cộng tác viên việc nhẹ lương cao đợt {i}, làm nhiệm vụ nhận hoa hồng ngay, gọi 0912 345 678")
+        })
+        .collect();
+    let posts: Vec<(String, &str, String, &str)> = (0..130)
+        .map(|i| {
+            (
+                format!("job-{i}"),
+                groups[i].as_str(),
+                format!("2026-11-{:02}T08:00:00+07:00", 1 + i % 28),
+                texts[i].as_str(),
+            )
+        })
+        .collect();
+    let refs: Vec<common::Post<'_>> = posts
+        .iter()
+        .map(|(id, g, at, t)| (id.as_str(), *g, at.as_str(), *t))
+        .collect();
+    common::ingest_posts(tmp.path(), &refs);
+
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let first = get(&s, "/canh-bao", Some(&officer)).body;
+    let count: usize = first
+        .split(" cảnh báo")
+        .find_map(|head| head.rsplit('>').next()?.trim().parse().ok())
+        .expect("the queue says how many");
+    assert!(
+        count > 100,
+        "{count} alerts: the posts were meant to raise more than a page"
+    );
+    assert!(first.contains("trang 1/2"), "{first}");
+    assert_eq!(first.matches("name=\"alert\"").count(), 100);
+    assert!(
+        first.contains("Tuyển cộng tác viên việc nhẹ lương cao đợt"),
+        "opening words"
+    );
+    assert!(first.contains("gọi 09***78"), "the phone number masked");
+    assert!(!first.contains("0912 345 678"), "never in full");
+    assert!(first.contains("https://facebook.com/groups/nhom") && first.contains(" · Facebook · "));
+    let second = get(
+        &s,
+        "/canh-bao?category=&status=open&trang=2",
+        Some(&officer),
+    )
+    .body;
+    assert!(second.contains("trang 2/2"));
+    assert_eq!(second.matches("name=\"alert\"").count(), count - 100);
+}

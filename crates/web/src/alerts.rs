@@ -20,7 +20,13 @@ pub struct AlertQuery {
     category: String,
     #[serde(default)]
     status: String,
+    /// 1-based page of [`PAGE_SIZE`] alerts.
+    #[serde(default)]
+    trang: Option<usize>,
 }
+
+/// Alerts shown on one page of the queue.
+pub const PAGE_SIZE: usize = 100;
 
 async fn alerts_page(
     state: &Arc<AppState>,
@@ -62,6 +68,51 @@ async fn alerts_page(
             .then(b.score.total_cmp(&a.score))
             .then(b.id.cmp(&a.id))
     });
+    let total = shown.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page_no = q.trang.unwrap_or(1).clamp(1, pages);
+    let shown: Vec<&domain::StoredAlert> = shown
+        .into_iter()
+        .skip((page_no - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    // The first post of each alert on this page: its opening words (personal data masked), its
+    // page and platform — what a triaging officer reads first.
+    let first_ids: Vec<String> = shown
+        .iter()
+        .filter_map(|a| a.item_ids.first().cloned())
+        .collect();
+    let firsts: std::collections::HashMap<String, (String, i64, domain::Platform)> = match state
+        .with_store(move |s| Ok(s.alert_items(&first_ids)?))
+        .await
+    {
+        Ok(items) => items
+            .into_iter()
+            .map(|(i, _)| {
+                (
+                    i.source_id.clone(),
+                    (
+                        app::screening::opening_words(&i.text, 140),
+                        i.community_id,
+                        i.platform,
+                    ),
+                )
+            })
+            .collect(),
+        Err(e) => return internal(e),
+    };
+    let page_name = |id: i64| {
+        snap.communities
+            .iter()
+            .find(|c| c.id.0 == id)
+            .map_or_else(String::new, |c| c.name.clone())
+    };
+    let link = |n: usize| {
+        format!(
+            "/canh-bao?category={}&status={}&trang={n}",
+            q.category, status
+        )
+    };
     let triage = user.session.user.role.can(Permission::Triage);
     let case_of = |alert: i64| {
         open_cases
@@ -94,7 +145,14 @@ async fn alerts_page(
                 }
                 div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
-            p.note { (shown.len()) " cảnh báo" }
+            p.note {
+                (total) " cảnh báo"
+                @if pages > 1 {
+                    " · trang " (page_no) "/" (pages) " "
+                    @if page_no > 1 { a href=(link(page_no - 1)) { "← trước" } " " }
+                    @if page_no < pages { a href=(link(page_no + 1)) { "sau →" } }
+                }
+            }
             @if triage && status == "open" && !shown.is_empty() {
                 form.inline id="merge" method="post" action="/canh-bao/ho-so" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
@@ -121,7 +179,15 @@ async fn alerts_page(
                         }
                         td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
                         td { (a.category.label_vi()) }
-                        td { a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) } }
+                        td {
+                            @if let Some((words, community, platform)) = a.item_ids.first().and_then(|id| firsts.get(id)) {
+                                a href=(format!("/canh-bao/{}", a.id)) { (words) }
+                                br;
+                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (a.explanation) }
+                            } @else {
+                                a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) }
+                            }
+                        }
                         td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
                         td { (crate::cases::vn_time(&a.first_at)) }
                         @if triage {
