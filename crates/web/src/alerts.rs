@@ -170,26 +170,26 @@ async fn alerts_page(
                     div { button type="submit" { (crate::i18n::tr(user.lang, "Lập hồ sơ")) } }
                 }
             }
-            table {
-                tr { @if triage && status == "open" { th { (crate::i18n::tr(user.lang, "Chọn")) } } th { (crate::i18n::tr(user.lang, "Mức")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
+            table.queue {
+                tr { @if triage && status == "open" { th.nowrap { (crate::i18n::tr(user.lang, "Chọn")) } } th.nowrap { (crate::i18n::tr(user.lang, "Mức")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th.nowrap { (crate::i18n::tr(user.lang, "Bài")) } th.nowrap { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
                 @for a in &shown {
                     tr {
                         @if triage && status == "open" {
                             td { @if a.status == "open" { input type="checkbox" name="alert" value=(a.id) form="merge" aria-label=(format!("Chọn cảnh báo #{}", a.id)); } }
                         }
-                        td { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
+                        td.nowrap { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
                         td { (a.category.label_vi()) }
                         td {
                             @if let Some((words, community, platform)) = a.item_ids.first().and_then(|id| firsts.get(id)) {
                                 a href=(format!("/canh-bao/{}", a.id)) { (words) }
                                 br;
-                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (a.explanation) }
+                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (shortened(&a.explanation, 160)) }
                             } @else {
                                 a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) }
                             }
                         }
-                        td { (a.count) @if !a.item_ids.is_empty() { br; span.note { (a.item_ids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")) } } }
-                        td { (crate::cases::vn_time(&a.first_at)) }
+                        td.num { (a.count) }
+                        td.nowrap { (crate::cases::vn_time(&a.first_at)) }
                         @if triage {
                             td {
                                 @if a.status == "open" {
@@ -265,3 +265,11 @@ pub async fn decide_alert(
 }
 
 has_csrf!(DecideForm);
+
+/// The start of a long explanation for a row of the queue (the alert's page has all of it).
+fn shortened(s: &str, chars: usize) -> String {
+    match s.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
+}
