@@ -593,18 +593,8 @@ pub async fn report_file(
     };
     match crate::reports::made(&state, &user, &file).await {
         Ok((name, format, bytes)) => crate::pages::attachment(format.media_type(), &name, bytes),
-        Err(crate::AppError(e)) => {
-            use app::ErrorKind::*;
-            let status = match e.kind {
-                Forbidden => StatusCode::FORBIDDEN,
-                NotFound => StatusCode::NOT_FOUND,
-                Conflict => StatusCode::CONFLICT,
-                Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-                Internal => return failed(anyhow::anyhow!("{e}")),
-            };
-            error(status, &e.message)
-        }
+        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
+        Err(e) => error(e.status(), &e.0.message),
     }
 }
 

@@ -422,18 +422,28 @@ pub(crate) fn reference() -> String {
 #[derive(Debug)]
 pub struct AppError(pub app::Error);
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
+impl AppError {
+    /// The status an error of this kind is answered with (pages and the API alike).
+    pub fn status(&self) -> StatusCode {
         use app::ErrorKind::*;
-        let status = match self.0.kind {
-            Forbidden => return auth::forbidden(),
+        match self.0.kind {
+            Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             Conflict => StatusCode::CONFLICT,
             Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Internal => return pages::internal(anyhow::anyhow!("{}", self.0)),
-        };
-        pages::error_page(status, &self.0.message)
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self.0.kind {
+            app::ErrorKind::Forbidden => auth::forbidden(),
+            app::ErrorKind::Internal => pages::internal(anyhow::anyhow!("{}", self.0)),
+            _ => pages::error_page(self.status(), &self.0.message),
+        }
     }
 }
 
