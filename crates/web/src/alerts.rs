@@ -183,7 +183,7 @@ async fn alerts_page(
                             @if let Some((words, community, platform)) = a.item_ids.first().and_then(|id| firsts.get(id)) {
                                 a href=(format!("/canh-bao/{}", a.id)) { (words) }
                                 br;
-                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (shortened(&a.explanation, 160)) }
+                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (crate::auth::capped(&a.explanation, 160)) }
                             } @else {
                                 a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) }
                             }
@@ -265,11 +265,3 @@ pub async fn decide_alert(
 }
 
 has_csrf!(DecideForm);
-
-/// The start of a long explanation for a row of the queue (the alert's page has all of it).
-fn shortened(s: &str, chars: usize) -> String {
-    match s.char_indices().nth(chars) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_owned(),
-    }
-}
