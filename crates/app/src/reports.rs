@@ -149,10 +149,7 @@ impl App {
     pub fn approve_report(&self, actor: &Actor, period: &Period) -> Result<Recorded, Error> {
         actor.require(Permission::ApproveReport)?;
         let made = self
-            .reports_recorded(&Actor {
-                role: domain::Role::Admin,
-                ..actor.clone()
-            })?
+            .reports_recorded(actor)?
             .into_iter()
             .any(|r| r.action == "report.export" && r.period == period.code);
         if !made {
