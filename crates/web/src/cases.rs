@@ -694,7 +694,7 @@ pub async fn upload_evidence(
         );
     };
     let sha = hex::encode(Sha256::digest(&file));
-    let dir = state.evidence_dir.clone();
+    let dir = state.app.evidence_dir();
     let actor = user.session.user.username.clone();
     let result = state
         .write(move |s| {
@@ -750,7 +750,7 @@ pub async fn download_evidence(
     {
         return error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này.");
     }
-    let dir = state.evidence_dir.clone();
+    let dir = state.app.evidence_dir();
     let actor = user.session.user.username.clone();
     let result = state
         .with_store(move |s| {

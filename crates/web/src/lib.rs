@@ -122,8 +122,6 @@ pub struct AppState {
     pub app: app::App,
     pub figures: Arc<FiguresFn>,
     pub searcher: Arc<dyn Searcher>,
-    /// Evidence files, each at `<dir>/<sha256[0..2]>/<sha256>`, written once, never changed.
-    pub evidence_dir: std::path::PathBuf,
     pub limits: Limits,
     /// When the index last caught up with the store.
     search_synced: Mutex<Option<std::time::Instant>>,
@@ -141,9 +139,9 @@ pub struct AppState {
     /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
     /// so sign-in and pages keep their share of the cores.
     pub(crate) heavy: tokio::sync::Semaphore,
-    /// Heavy reads that hold the store (a year's figures through the API, the register export):
-    /// one at a time, so requests that need the store a moment (sign-in, pages) get it between
-    /// them instead of behind a queue of them.
+    /// Heavy reads of the store (a period's figures for the API and the reports page, a report
+    /// file, the register export): one at a time, so they take one core and one pooled
+    /// connection, and pages and sign-ins keep the rest.
     pub(crate) heavy_store: tokio::sync::Semaphore,
     /// What most pages read — units, the register, alerts, cases — loaded at most every
     /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
@@ -179,7 +177,6 @@ pub struct Snapshot {
 impl AppState {
     pub fn new(app: app::App, services: Services, limits: Limits) -> Arc<AppState> {
         Arc::new(AppState {
-            evidence_dir: app.evidence_dir(),
             app,
             figures: services.figures,
             searcher: services.searcher,
