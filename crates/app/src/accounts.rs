@@ -6,7 +6,8 @@ use crate::{Actor, App, Error};
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
-use domain::{Permission, Role, UnitId, User};
+use domain::{ApiToken, Permission, Role, UnitId, User};
+use sha2::Digest;
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -23,6 +24,54 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
+}
+
+/// A new API token: `sk_` and 32 random bytes in hex, and its SHA-256 (all the store keeps).
+pub fn new_token() -> (String, String) {
+    let mut b = [0u8; 32];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(
+        &mut argon2::password_hash::rand_core::OsRng,
+        &mut b,
+    );
+    let token = format!("sk_{}", hex::encode(b));
+    let sha = token_sha256(&token);
+    (token, sha)
+}
+
+pub fn token_sha256(token: &str) -> String {
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// The unit rule of accounts and tokens alike: a unit administrator needs its unit, a role that
+/// sees every unit takes none, and a unit named must exist.
+fn check_unit(store: &mut store::Store, role: Role, unit: Option<UnitId>) -> Result<(), Error> {
+    if role == Role::UnitAdmin && unit.is_none() {
+        return Err(Error::invalid("unit", "Quản trị đơn vị cần chọn đơn vị."));
+    }
+    if unit.is_some() && (role.sees_all_units() || role == Role::Analyst) {
+        return Err(Error::invalid(
+            "unit",
+            format!(
+                "Vai trò «{}» xem mọi đơn vị; không gán đơn vị cho vai trò này.",
+                role.label_vi()
+            ),
+        ));
+    }
+    if let Some(unit) = unit
+        && !store.units()?.iter().any(|u| u.id == unit)
+    {
+        return Err(Error::invalid("unit", "Đơn vị không có."));
+    }
+    Ok(())
+}
+
+/// An API token to make, for a script or another office's system.
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    /// What it is for.
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<UnitId>,
 }
 
 /// An account to make; its first password is temporary (changed at the first sign-in).
@@ -45,24 +94,8 @@ impl App {
             .to_owned();
         domain::check_password(&new.password)
             .map_err(|e| Error::invalid("password", e.to_string()))?;
-        if new.role == Role::UnitAdmin && new.unit.is_none() {
-            return Err(Error::invalid("unit", "Quản trị đơn vị cần chọn đơn vị."));
-        }
-        if new.unit.is_some() && (new.role.sees_all_units() || new.role == Role::Analyst) {
-            return Err(Error::invalid(
-                "unit",
-                format!(
-                    "Vai trò «{}» xem mọi đơn vị; không gán đơn vị cho vai trò này.",
-                    new.role.label_vi()
-                ),
-            ));
-        }
         let mut store = self.store()?;
-        if let Some(unit) = new.unit
-            && !store.units()?.iter().any(|u| u.id == unit)
-        {
-            return Err(Error::invalid("unit", "Đơn vị không có."));
-        }
+        check_unit(&mut store, new.role, new.unit)?;
         if store.user_by_name(&username)?.is_some() {
             return Err(Error::conflict("Tên đăng nhập này đã có."));
         }
@@ -83,6 +116,37 @@ impl App {
                 e => e.into(),
             })?;
         Ok(user)
+    }
+
+    /// Makes an API token; returns its id and the token, shown once (the store keeps only its
+    /// SHA-256). Refused: a member's token (members declare in the browser), no name, the unit
+    /// rule of accounts.
+    pub fn create_token(&self, actor: &Actor, new: NewToken) -> Result<(i64, String), Error> {
+        actor.require(Permission::Administer)?;
+        if new.role == Role::Member {
+            return Err(Error::invalid(
+                "role",
+                "Không cấp mã API cho vai trò đảng viên (đảng viên dùng trang Kê khai).",
+            ));
+        }
+        let name = new.name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "Cần ghi mã dùng cho việc gì."));
+        }
+        let mut store = self.store()?;
+        check_unit(&mut store, new.role, new.unit)?;
+        let (token, sha) = new_token();
+        let t = ApiToken {
+            id: 0,
+            name: name.to_owned(),
+            role: new.role,
+            unit: new.unit,
+            created_by: String::new(),
+            created_at: String::new(),
+            revoked: false,
+        };
+        let id = store.create_token(&actor.name, &t, &sha)?;
+        Ok((id, token))
     }
 }
 
@@ -162,5 +226,49 @@ mod tests {
             ErrorKind::Forbidden
         );
         assert_eq!(app.store().unwrap().users().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_token_is_made_once_by_the_rule_and_kept_only_by_its_hash() {
+        let (app, _dir) = app();
+        let admin = Actor::cli();
+        let token = |name: &str, role: Role, unit: Option<UnitId>| NewToken {
+            name: name.into(),
+            role,
+            unit,
+        };
+        let (id, t) = app
+            .create_token(&admin, token(" tỉnh ", Role::Analyst, None))
+            .unwrap();
+        assert!(t.starts_with("sk_") && t.len() == 67, "{t}");
+        let kept = app
+            .store()
+            .unwrap()
+            .token_by_hash(&token_sha256(&t))
+            .unwrap()
+            .expect("found by its hash");
+        assert_eq!((kept.id, kept.name.as_str()), (id, "tỉnh"));
+        let kind = |r: Result<(i64, String), Error>| r.unwrap_err().kind;
+        assert_eq!(
+            kind(app.create_token(&admin, token("x", Role::Member, None))),
+            ErrorKind::Invalid { field: "role" }
+        );
+        assert_eq!(
+            kind(app.create_token(&admin, token("  ", Role::Officer, None))),
+            ErrorKind::Invalid { field: "name" }
+        );
+        assert_eq!(
+            kind(app.create_token(&admin, token("x", Role::UnitAdmin, None))),
+            ErrorKind::Invalid { field: "unit" }
+        );
+        let analyst = Actor {
+            name: "a".into(),
+            role: Role::Analyst,
+            unit: None,
+        };
+        assert_eq!(
+            kind(app.create_token(&analyst, token("x", Role::Officer, None))),
+            ErrorKind::Forbidden
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::pages::{flash, internal, page};
 use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::{ApiToken, Permission, Role};
+use domain::{Permission, Role};
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -134,25 +134,15 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     .into_response()
 }
 
-/// The unit a form names, which a unit admin's account or token must have.
-fn unit_for(role: Role, unit: &str) -> Result<Option<domain::UnitId>, String> {
-    let unit = match unit.trim() {
-        "" => None,
-        u => Some(domain::UnitId(
-            u.parse().map_err(|_| "Đơn vị không hợp lệ.".to_owned())?,
-        )),
-    };
-    if role == Role::UnitAdmin && unit.is_none() {
-        return Err("Quản trị đơn vị cần chọn đơn vị.".into());
+/// The unit a form names (its id), if any; the rule of which role needs one is `app`'s.
+fn form_unit(unit: &str) -> Result<Option<domain::UnitId>, String> {
+    match unit.trim() {
+        "" => Ok(None),
+        u => u
+            .parse()
+            .map(|u| Some(domain::UnitId(u)))
+            .map_err(|_| "Đơn vị không hợp lệ.".to_owned()),
     }
-    // A role that sees every unit would silently ignore a unit: say so instead.
-    if unit.is_some() && (role.sees_all_units() || role == Role::Analyst) {
-        return Err(format!(
-            "Vai trò «{}» xem mọi đơn vị; không gán đơn vị cho vai trò này.",
-            role.label_vi()
-        ));
-    }
-    Ok(unit)
 }
 
 #[derive(Deserialize)]
@@ -169,14 +159,7 @@ pub async fn create_user(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::Administer, NewUser>,
 ) -> Response {
-    let unit = match f.unit.trim() {
-        "" => Ok(None),
-        u => u
-            .parse()
-            .map(|u| Some(domain::UnitId(u)))
-            .map_err(|_| "Đơn vị không hợp lệ.".to_owned()),
-    };
-    let message = match (f.role.parse::<Role>(), unit) {
+    let message = match (f.role.parse::<Role>(), form_unit(&f.unit)) {
         (Err(_), _) => (false, "Vai trò không hợp lệ.".to_owned()),
         (_, Err(m)) => (false, m),
         (Ok(role), Ok(unit)) => {
@@ -309,57 +292,37 @@ pub async fn create_token(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::Administer, NewToken>,
 ) -> Response {
-    let role = match f.role.parse::<Role>() {
-        Ok(r) if r != Role::Member => r,
-        _ => {
-            return view(
-                &state,
-                &user,
-                Some((false, "Vai trò không hợp lệ cho mã API.".into())),
-            )
-            .await;
-        }
-    };
-    let unit = match unit_for(role, &f.unit) {
-        Ok(u) => u,
-        Err(m) => return view(&state, &user, Some((false, m))).await,
-    };
-    if f.name.trim().is_empty() {
+    let Ok(role) = f.role.parse::<Role>() else {
         return view(
             &state,
             &user,
-            Some((false, "Cần ghi mã dùng cho việc gì.".into())),
+            Some((false, "Vai trò không hợp lệ cho mã API.".into())),
         )
         .await;
-    }
-    let (token, sha) = crate::api::new_token();
-    let actor = user.session.user.username.clone();
-    let t = ApiToken {
-        id: 0,
-        name: f.name.trim().to_owned(),
+    };
+    let unit = match form_unit(&f.unit) {
+        Ok(u) => u,
+        Err(m) => return view(&state, &user, Some((false, m))).await,
+    };
+    let actor = crate::actor(&user.session.user);
+    let new = app::accounts::NewToken {
+        name: f.name.clone(),
         role,
         unit,
-        created_by: String::new(),
-        created_at: String::new(),
-        revoked: false,
     };
-    match state
-        .write(move |s| Ok(s.create_token(&actor, &t, &sha)?))
+    let message = match state
+        .use_case(move |app| app.create_token(&actor, new))
         .await
     {
-        Ok(id) => {
-            view(
-                &state,
-                &user,
-                Some((
-                    true,
-                    format!("Mã #{id} (chỉ hiện một lần, hãy lưu lại): {token}"),
-                )),
-            )
-            .await
-        }
-        Err(e) => internal(e),
-    }
+        Ok((id, token)) => (
+            true,
+            format!("Mã #{id} (chỉ hiện một lần, hãy lưu lại): {token}"),
+        ),
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
+    };
+    state.changed().await;
+    view(&state, &user, Some(message)).await
 }
 
 #[derive(Deserialize)]

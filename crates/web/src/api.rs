@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use domain::{Permission, UnitId, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -31,16 +30,7 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
-/// A new token: `sk_` and 32 random bytes in hex. Shown once; only its SHA-256 is kept.
-pub fn new_token() -> (String, String) {
-    let token = format!("sk_{}", crate::auth::token());
-    let sha = token_sha256(&token);
-    (token, sha)
-}
-
-pub fn token_sha256(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+pub use app::accounts::{new_token, token_sha256};
 
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = Response;

@@ -71,22 +71,12 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
             unit,
             json,
         } => {
-            let mut store = ctx.store()?;
-            let (role, unit) = role_and_unit(&mut store, &role, unit.as_deref())?;
-            if role == domain::Role::Member {
-                anyhow::bail!("không cấp mã API cho vai trò member (đảng viên dùng trang Kê khai)");
-            }
-            let (token, sha) = web::new_token();
-            let t = domain::ApiToken {
-                id: 0,
-                name: name.trim().to_owned(),
-                role,
-                unit,
-                created_by: String::new(),
-                created_at: String::new(),
-                revoked: false,
-            };
-            let id = store.create_token("cli", &t, &sha)?;
+            let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+            let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
+            let (id, token) = app.create_token(
+                &app::Actor::cli(),
+                app::accounts::NewToken { name, role, unit },
+            )?;
             if json {
                 println!("{}", serde_json::json!({"id": id, "token": token}));
             } else {
