@@ -12,26 +12,11 @@ pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
             data_dir.display()
         )
     })?;
-    match database_url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let pg = store_postgres::open(url)
-                .context("không kết nối được PostgreSQL / cannot open the PostgreSQL database")?;
-            Ok(Store::new(Box::new(pg)))
-        }
-        Some(url) if url.starts_with("sqlite://") => {
-            open_sqlite(Path::new(url.trim_start_matches("sqlite://")))
-        }
-        Some(url) => bail!(
-            "địa chỉ cơ sở dữ liệu không hỗ trợ «{url}»: dùng postgres://… hoặc sqlite://… / unsupported database URL"
-        ),
-        None => open_sqlite(&data_dir.join("sokenh.db")),
-    }
-    .and_then(|mut store| {
-        // State that lived in files before it moved into the store, read in once.
-        crate::screening::adopt_state_files(&mut store, data_dir)?;
-        crate::posts::adopt_feeds_file(&mut store, data_dir)?;
-        Ok(store)
-    })
+    let mut store = connect(data_dir, database_url, false)?;
+    // State that lived in files before it moved into the store, read in once.
+    crate::screening::adopt_state_files(&mut store, data_dir)?;
+    crate::posts::adopt_feeds_file(&mut store, data_dir)?;
+    Ok(store)
 }
 
 /// Connections a server keeps to its database: requests read side by side (SQLite in WAL mode
@@ -44,29 +29,41 @@ pub const POOL_SIZE: usize = 8;
 pub fn pool(first: Store, data_dir: &Path, database_url: Option<&str>) -> Pool {
     let data_dir = data_dir.to_owned();
     let url = database_url.map(str::to_owned);
-    let open = move || -> store::Result<Store> {
-        match url.as_deref() {
-            Some(url) if url.starts_with("sqlite://") => Ok(Store::new(Box::new(
-                store_sqlite::open_pooled(Path::new(url.trim_start_matches("sqlite://")))?,
-            ))),
-            Some(url) => Ok(Store::new(Box::new(store_postgres::open(url)?))),
-            None => Ok(Store::new(Box::new(store_sqlite::open_pooled(
-                &data_dir.join("sokenh.db"),
-            )?))),
-        }
+    let open = move || {
+        connect(&data_dir, url.as_deref(), true)
+            .map_err(|e| store::StoreError::Database(format!("{e:#}")))
     };
     Pool::new(first, Box::new(open), POOL_SIZE)
 }
 
-fn sqlite_store(path: &Path) -> store::Result<Store> {
-    Ok(Store::new(Box::new(store_sqlite::open(path)?)))
-}
-
-fn open_sqlite(path: &Path) -> Result<Store> {
-    sqlite_store(path).with_context(|| {
-        format!(
-            "không mở được cơ sở dữ liệu {} / cannot open the database",
-            path.display()
-        )
-    })
+/// The store the URL names by its scheme (the data dir's SQLite file without one); a pooled
+/// SQLite connection keeps a smaller page cache (`store_sqlite::open_pooled`).
+fn connect(data_dir: &Path, database_url: Option<&str>, pooled: bool) -> Result<Store> {
+    let sqlite = |path: &Path| {
+        let db = if pooled {
+            store_sqlite::open_pooled(path)
+        } else {
+            store_sqlite::open(path)
+        };
+        db.map(|db| Store::new(Box::new(db))).with_context(|| {
+            format!(
+                "không mở được cơ sở dữ liệu {} / cannot open the database",
+                path.display()
+            )
+        })
+    };
+    match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let pg = store_postgres::open(url)
+                .context("không kết nối được PostgreSQL / cannot open the PostgreSQL database")?;
+            Ok(Store::new(Box::new(pg)))
+        }
+        Some(url) if url.starts_with("sqlite://") => {
+            sqlite(Path::new(url.trim_start_matches("sqlite://")))
+        }
+        Some(url) => bail!(
+            "địa chỉ cơ sở dữ liệu không hỗ trợ «{url}»: dùng postgres://… hoặc sqlite://… / unsupported database URL"
+        ),
+        None => sqlite(&data_dir.join("sokenh.db")),
+    }
 }

@@ -73,31 +73,31 @@ impl std::error::Error for Error {}
 
 impl From<store::StoreError> for Error {
     fn from(e: store::StoreError) -> Error {
-        use store::StoreError::*;
-        let kind = match &e {
-            NotFound { .. } => ErrorKind::NotFound,
-            Conflict { .. } => ErrorKind::Conflict,
-            Invalid(_) => ErrorKind::Invalid { field: "" },
-            _ => return Error::internal(e.into()),
-        };
-        Error::new(kind, e.to_string())
+        match kind_of(&e) {
+            Some(kind) => Error::new(kind, e.to_string()),
+            None => Error::internal(e.into()),
+        }
     }
 }
 
 impl From<anyhow::Error> for Error {
     fn from(e: anyhow::Error) -> Error {
         // A store error anywhere in the chain keeps its kind.
-        if let Some(se) = e.downcast_ref::<store::StoreError>()
-            && !matches!(
-                se,
-                store::StoreError::Database(_)
-                    | store::StoreError::Migration { .. }
-                    | store::StoreError::Corrupt(_)
-            )
-        {
-            return Error::new(Error::from_kind_of(se), format!("{e:#}"));
+        match e.downcast_ref::<store::StoreError>().and_then(kind_of) {
+            Some(kind) => Error::new(kind, format!("{e:#}")),
+            None => Error::internal(e),
         }
-        Error::internal(e)
+    }
+}
+
+/// The kind of a store error a user can act on; None for the database's own failures.
+fn kind_of(e: &store::StoreError) -> Option<ErrorKind> {
+    use store::StoreError::*;
+    match e {
+        NotFound { .. } => Some(ErrorKind::NotFound),
+        Conflict { .. } => Some(ErrorKind::Conflict),
+        Invalid(_) => Some(ErrorKind::Invalid { field: "" }),
+        _ => None,
     }
 }
 
@@ -107,14 +107,6 @@ impl Error {
             kind: ErrorKind::Internal,
             message: "lỗi hệ thống / internal error".into(),
             source: Some(source),
-        }
-    }
-
-    fn from_kind_of(e: &store::StoreError) -> ErrorKind {
-        match e {
-            store::StoreError::NotFound { .. } => ErrorKind::NotFound,
-            store::StoreError::Conflict { .. } => ErrorKind::Conflict,
-            _ => ErrorKind::Invalid { field: "" },
         }
     }
 }

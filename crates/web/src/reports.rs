@@ -199,12 +199,11 @@ pub async fn approve(
         .use_case(move |app| app.approve_report(&actor, &p))
         .await
     {
-        Ok(r) => (
+        Ok(events) => (
             true,
             format!(
-                "Đã duyệt báo cáo {} (nhật ký: {} sự kiện).",
-                period.label,
-                r.audit_events.unwrap_or(0)
+                "Đã duyệt báo cáo {} (nhật ký: {events} sự kiện).",
+                period.label
             ),
         ),
         Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
