@@ -14,7 +14,7 @@
 //!
 //! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
 //!
-//! `cargo xtask bench-web [POSTS]`: see [`web_bench`].
+//! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
 //!
 //! `cargo xtask bench-load [SECONDS]`: see [`load_bench`].
 //!
@@ -91,7 +91,7 @@ fn main() -> Result<()> {
                 .map(|r| r.parse())
                 .transpose()?
                 .unwrap_or(1_000_000);
-            web_bench::run(posts)
+            web_bench::run(posts, args.get(2).map(Path::new))
         }
         Some("bench-load") => {
             let seconds: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(30);

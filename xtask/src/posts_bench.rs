@@ -227,7 +227,10 @@ pub fn search_repeat(data: &Path, query: &str, n: u32) -> Result<()> {
                 limit: 20,
                 ..Default::default()
             })?;
-            let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+            let ids: Vec<String> = hits
+                .iter()
+                .map(|h| format!("{}={:.4}", h.id, h.score))
+                .collect();
             println!("{q}: {}", ids.join(" "));
         }
         return Ok(());

@@ -4,27 +4,31 @@
 //! connections, 20 s per page) requests the dashboard, the register list, a register search and
 //! a post search with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
 //! socket errors from wrk, and the server's resident memory (VmRSS, VmHWM) afterwards.
+//! `cargo xtask bench-web POSTS DIR` keeps the data dir in DIR, and reuses it when DIR already
+//! holds one (POSTS is then ignored): for measuring one change after another.
 
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-pub fn run(posts: u64) -> Result<()> {
+pub fn run(posts: u64, keep: Option<&std::path::Path>) -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is not installed (apt-get install wrk)");
     }
     let bin = release_sokenh()?;
 
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("data");
+    let data = keep.map_or_else(|| dir.path().join("data"), std::path::Path::to_path_buf);
     let corpus = dir.path().join("corpus.jsonl");
-    {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
-        ingest::corpus::generate(1, posts, 2000, 12, &mut f)?;
-    }
-    let t = Instant::now();
-    {
+    if data.join("sokenh.db").exists() {
+        println!("data: reused from {}", data.display());
+    } else {
+        {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus)?);
+            ingest::corpus::generate(1, posts, 2000, 12, &mut f)?;
+        }
+        let t = Instant::now();
         let mut store = app::db::open(&data, None)?;
         store.create_unit("bench", "Đảng bộ xã Thạch Quảng", None, Some(15199))?;
         let opts = app::posts::Options {
@@ -102,6 +106,9 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         t.elapsed().as_secs_f64(),
         first.status()
     );
+    if first.status() != 200 {
+        bail!("not signed in (is the password of «congan» still bench-password-2026?)");
+    }
     for (name, path) in [
         ("dashboard", "/tong-quan"),
         ("register list", "/so-dang-ky"),

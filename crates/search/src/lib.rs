@@ -6,14 +6,16 @@
 //! Architecture Invariant: the index holds nothing the store does not; it can always be rebuilt.
 
 mod analyzer;
+mod boosted;
 
 pub use analyzer::{Form, syllable_spans, tokens};
 
+use boosted::Boosted;
 use serde::Serialize;
 use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -111,6 +113,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Each boost term's highest frequencies per segment, for pruning (see [`boosted`]).
+    highest: std::sync::Arc<boosted::Highest>,
 }
 
 impl SearchIndex {
@@ -141,6 +145,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            highest: Default::default(),
         })
     }
 
@@ -194,20 +199,18 @@ impl SearchIndex {
 
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
         let f = self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut boosts: Vec<(TermQuery, f32)> = Vec::new();
         let spans = syllable_spans(&q.text);
         let mut folded_terms = Vec::new();
         for (a, b) in &spans {
             analyzer::folded_words(&q.text[*a..*b], &mut folded_terms);
         }
         for w in &folded_terms {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.folded, w),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ));
+            required.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.folded, w),
+                IndexRecordOption::WithFreqs,
+            )));
         }
         // A query typed with diacritics prefers the posts written the same way.
         let has_diacritics = q.text.chars().any(|c| !c.is_ascii() && c.is_alphabetic());
@@ -217,10 +220,7 @@ impl SearchIndex {
                     Term::from_field_text(f.exact, &t.text),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), 2.0)),
-                ));
+                boosts.push((term, 2.0));
             }
         }
         for t in tokens(Form::Bigram, &q.text) {
@@ -228,27 +228,20 @@ impl SearchIndex {
                 Term::from_field_text(f.bigram, &t.text),
                 IndexRecordOption::WithFreqs,
             );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), 3.0)),
-            ));
+            boosts.push((term, 3.0));
         }
-        let filter =
-            |field: Field, value: &Option<String>, clauses: &mut Vec<(Occur, Box<dyn Query>)>| {
-                if let Some(v) = value {
-                    clauses.push((
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, v),
-                            IndexRecordOption::Basic,
-                        )),
-                    ));
-                }
-            };
-        filter(f.platform, &q.platform, &mut clauses);
-        filter(f.community_url, &q.community_url, &mut clauses);
-        filter(f.unit, &q.unit, &mut clauses);
-        filter(f.category, &q.category, &mut clauses);
+        let filter = |field: Field, value: &Option<String>, required: &mut Vec<Box<dyn Query>>| {
+            if let Some(v) = value {
+                required.push(Box::new(TermQuery::new(
+                    Term::from_field_text(field, v),
+                    IndexRecordOption::Basic,
+                )));
+            }
+        };
+        filter(f.platform, &q.platform, &mut required);
+        filter(f.community_url, &q.community_url, &mut required);
+        filter(f.unit, &q.unit, &mut required);
+        filter(f.category, &q.category, &mut required);
         if q.since.is_some() || q.until.is_some() {
             let bound = |t: Option<chrono::DateTime<chrono::FixedOffset>>, inclusive: bool| match t
             {
@@ -265,15 +258,15 @@ impl SearchIndex {
                 }
                 None => Bound::Unbounded,
             };
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(bound(q.since, true), bound(q.until, false))),
-            ));
+            required.push(Box::new(RangeQuery::new(
+                bound(q.since, true),
+                bound(q.until, false),
+            )));
         }
         if folded_terms.is_empty() {
             return Ok(Vec::new());
         }
-        let query = BooleanQuery::new(clauses);
+        let query = Boosted::new(required, boosts, self.highest.clone());
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &query,
