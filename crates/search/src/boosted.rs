@@ -186,14 +186,17 @@ impl Weight for BoostedWeight {
 /// words' block-max pruning has a threshold worth pruning against.
 #[derive(Debug, Default)]
 pub struct Highest {
-    known: Mutex<HashMap<(SegmentId, Term), Arc<[u32; 256]>>>,
+    known: Mutex<HashMap<(SegmentId, Term), Arc<PerLength>>>,
 }
+
+/// The highest frequency of a term in a text of each field-norm id.
+type PerLength = [u32; 256];
 
 /// Terms × segments kept before the table starts again (≈ 1 KB each).
 const HIGHEST_KEPT: usize = 20_000;
 
 impl Highest {
-    fn of(&self, reader: &SegmentReader, term: &Term) -> tantivy::Result<Arc<[u32; 256]>> {
+    fn of(&self, reader: &SegmentReader, term: &Term) -> tantivy::Result<Arc<PerLength>> {
         let key = (reader.segment_id(), term.clone());
         if let Some(known) = self
             .known
@@ -276,7 +279,8 @@ mod tests {
             )
         };
         let highest = Arc::new(Highest::default());
-        let cases: [(&[&str], &[(&str, Score)]); 5] = [
+        type Case<'a> = (&'a [&'a str], &'a [(&'a str, Score)]);
+        let cases: [Case; 5] = [
             (&["viec", "luong"], &[("nhe", 3.0), ("cao", 3.0)]),
             (&["lua"], &[("dao", 2.0)]),
             (
