@@ -12,6 +12,7 @@
 //! impersonation scan ([`impersonation`]), and the periodic report and letters ([`report`]).
 
 pub mod accounts;
+pub mod analytics;
 pub mod db;
 mod error;
 pub mod impersonation;

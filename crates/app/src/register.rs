@@ -18,6 +18,11 @@ pub fn visible_units(units: &[Unit], role: Role, unit: Option<UnitId>) -> Option
     let Some(root) = unit else {
         return Some(HashSet::new());
     };
+    Some(subtree(units, root))
+}
+
+/// Names of a unit and of every unit under it.
+pub fn subtree(units: &[Unit], root: UnitId) -> HashSet<String> {
     let mut ids: Vec<UnitId> = vec![root];
     let mut k = 0;
     while k < ids.len() {
@@ -30,13 +35,11 @@ pub fn visible_units(units: &[Unit], role: Role, unit: Option<UnitId>) -> Option
         );
         k += 1;
     }
-    Some(
-        units
-            .iter()
-            .filter(|u| ids.contains(&u.id))
-            .map(|u| u.name.clone())
-            .collect(),
-    )
+    units
+        .iter()
+        .filter(|u| ids.contains(&u.id))
+        .map(|u| u.name.clone())
+        .collect()
 }
 
 /// Whether a community is inside a scope from [`visible_units`].

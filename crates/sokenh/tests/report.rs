@@ -4,6 +4,7 @@
 //! and `analytics spikes` finds the day that was made to spike.
 
 mod common;
+use common::http::{get, login};
 use common::{json, sokenh};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -545,4 +546,93 @@ fn the_letter_reads_as_expected() {
         xml.contains("Tuyển cộng tác viên lừa đảo"),
         "the case's title"
     );
+}
+
+#[test]
+fn analytics_show_the_seeded_spike_day_and_a_forecast_band() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let s = common::start_demo(tmp.path());
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    let r = get(&s, "/api/v1/analytics?period=2026-11", Some(&analyst));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let days = a["days"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(days[0]["date"], "2026-11-01");
+    // The seeded spike: 47 posts on 20 November against a usual 7 (as the report has it).
+    let d20 = days.iter().find(|d| d["date"] == "2026-11-20").unwrap();
+    assert_eq!(d20["posts"], 47, "{}", r.body);
+    let spike = a["spikes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["series"] == "posts")
+        .unwrap_or_else(|| panic!("{}", a["spikes"]));
+    assert_eq!(
+        (&spike["at"], &spike["value"]),
+        (&"2026-11-20".into(), &47.0.into())
+    );
+    assert_eq!(spike["baseline"], 7.0);
+    // The band: the seven days after the period, each with low ≤ value ≤ high.
+    let forecast = a["forecast"].as_array().unwrap();
+    let dates: Vec<&str> = forecast
+        .iter()
+        .map(|f| f["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2026-12-01",
+            "2026-12-02",
+            "2026-12-03",
+            "2026-12-04",
+            "2026-12-05",
+            "2026-12-06",
+            "2026-12-07"
+        ]
+    );
+    for f in forecast {
+        let (l, v, h) = (
+            f["low"].as_f64().unwrap(),
+            f["value"].as_f64().unwrap(),
+            f["high"].as_f64().unwrap(),
+        );
+        assert!(l <= v && v <= h && h > 0.0, "{f}");
+    }
+    // A day of fewer than five posts is withheld, never shown.
+    assert!(
+        days.iter()
+            .all(|d| d["posts"].is_null() || d["posts"].as_u64().unwrap() >= 5)
+    );
+    assert!(a["topics"].is_array());
+
+    // The page: the chart (SVG with the spike marked) and its table.
+    let page = get(&s, "/phan-tich?ky=2026-11", Some(&analyst));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<td>2026-11-20</td><td class=\"num\">47</td>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Dự báo 7 ngày tới"));
+
+    // Refusals: a bad period or unit says which (422), a member may not (403).
+    let bad = get(&s, "/api/v1/analytics?period=2026-13", Some(&analyst));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("2026-Q4"), "{}", bad.body);
+    let unit = get(
+        &s,
+        "/api/v1/analytics?period=2026-11&unit=999999",
+        Some(&analyst),
+    );
+    assert_eq!(unit.status, 422, "{}", unit.body);
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    assert_eq!(
+        get(&s, "/api/v1/analytics?period=2026-11", Some(&member)).status,
+        403
+    );
+    assert_eq!(get(&s, "/phan-tich", Some(&member)).status, 403);
 }

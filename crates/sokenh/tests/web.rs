@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 15] = [
+    let routes: [(&str, P); 17] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -36,6 +36,8 @@ fn every_role_gets_exactly_its_routes() {
         ("/quan-tri", P::Administer),
         ("/kiem-chung", P::ViewDetection),
         ("/bao-cao", P::ViewDetection),
+        ("/phan-tich?ky=2026-11", P::ViewDetection),
+        ("/api/v1/analytics?period=2026-11", P::ViewDetection),
     ];
     let users = [
         ("quantri", Role::Admin),

@@ -588,10 +588,107 @@ pub async fn report_file(
     }
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct AnalyticsQuery {
+    /// A month (2026-11), a quarter (2026-Q4) or a year (2026).
+    period: String,
+    /// A unit's id: its pages and those of the units under it (default: every unit).
+    unit: Option<i64>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AnalyticsDoc {
+    period: String,
+    label: String,
+    from: String,
+    to: String,
+    /// The unit's name, when one was chosen.
+    unit: Option<String>,
+    /// Every day of the period.
+    days: Vec<DayDoc>,
+    spikes: Vec<SpikeDoc>,
+    /// The 7 days after the period.
+    forecast: Vec<ForecastDoc>,
+    /// Key phrases against the period before.
+    topics: Vec<TopicDoc>,
+    by_platform: Vec<CountDoc>,
+    flagged_by_category: Vec<CountDoc>,
+    /// Claims and scams that reached several pages within three days.
+    #[schema(value_type = Vec<Object>)]
+    spreading: Vec<()>,
+}
+
+/// A count under 5 is withheld (null).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DayDoc {
+    date: String,
+    posts: Option<u64>,
+    flagged: Option<u64>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SpikeDoc {
+    /// "posts" or "category:<id>".
+    series: String,
+    at: String,
+    value: f64,
+    baseline: f64,
+    score: f64,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ForecastDoc {
+    date: String,
+    value: f64,
+    low: f64,
+    high: f64,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TopicDoc {
+    phrase: String,
+    /// Dunning's G² against the period before.
+    score: f64,
+    posts: u64,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CountDoc {
+    key: String,
+    count: Option<u64>,
+}
+
+/// The analytics of a period, for every unit or one: posts and flagged posts by day, spikes,
+/// next week's forecast band, key phrases — aggregates only (cached for a minute).
+#[utoipa::path(get, path = "/api/v1/analytics", tag = "reports", params(AnalyticsQuery),
+    responses((status = 200, body = AnalyticsDoc), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc), (status = 422, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn analytics(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Query(q): Query<AnalyticsQuery>,
+) -> Response {
+    let actor = app::Actor {
+        name: caller.name.clone(),
+        ..crate::actor(&caller.user)
+    };
+    match state.analytics(actor, &q.period, q.unit).await {
+        Ok(a) => Json(&*a).into_response(),
+        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
+        Err(e) => error(e.status(), &e.0.message),
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sổ kênh API", description = "The register of pages, channels and groups; posts, detections, alerts, cases and reports. Authenticate with a session cookie or `Authorization: Bearer sk_…` (an API token scoped to a role and a unit)."),
-    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file),
+    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file, analytics),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -643,6 +740,7 @@ mod tests {
             "/api/v1/cases/{id}",
             "/api/v1/factchecks",
             "/api/v1/reports",
+            "/api/v1/analytics",
         ] {
             assert!(paths.contains(&p), "{p} in {paths:?}");
         }

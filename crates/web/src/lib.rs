@@ -16,6 +16,7 @@
 
 mod admin;
 mod alerts;
+mod analytics;
 mod api;
 mod audit;
 mod auth;
@@ -136,6 +137,8 @@ pub struct AppState {
     address_failures: Mutex<HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
     /// Held by the request computing the month's figures.
     figures_busy: tokio::sync::Mutex<()>,
+    /// The analytics of a period (and unit), computed at most once a minute each.
+    analytics_cache: Mutex<AnalyticsCache>,
     /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
     /// so sign-in and pages keep their share of the cores.
     pub(crate) heavy: tokio::sync::Semaphore,
@@ -151,6 +154,9 @@ pub struct AppState {
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
 }
+
+type AnalyticsCache =
+    HashMap<(String, Option<i64>), (std::time::Instant, Arc<app::analytics::Analytics>)>;
 
 /// How long the dashboard's figures are reused.
 pub const FIGURES_TTL: Duration = Duration::from_secs(60);
@@ -190,6 +196,7 @@ impl AppState {
             failures: Mutex::new(HashMap::new()),
             address_failures: Mutex::new(HashMap::new()),
             figures_busy: tokio::sync::Mutex::new(()),
+            analytics_cache: Mutex::new(HashMap::new()),
             heavy: tokio::sync::Semaphore::new(2),
             heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
@@ -373,6 +380,42 @@ impl AppState {
         }
     }
 
+    /// The analytics of a period (and a unit) for `actor`, reused for [`FIGURES_TTL`]: computed
+    /// by one request at a time (a heavy read), the others wait for it and share it.
+    pub async fn analytics(
+        self: &Arc<Self>,
+        actor: app::Actor,
+        period: &str,
+        unit: Option<i64>,
+    ) -> Result<Arc<app::analytics::Analytics>, AppError> {
+        actor
+            .require(domain::Permission::ViewDetection)
+            .map_err(AppError)?;
+        let key = (period.trim().to_uppercase(), unit);
+        let cached = |state: &Self| {
+            crate::lock(&state.analytics_cache)
+                .get(&key)
+                .filter(|(at, _)| at.elapsed() < FIGURES_TTL)
+                .map(|(_, a)| a.clone())
+        };
+        if let Some(a) = cached(self) {
+            return Ok(a);
+        }
+        let _turn = self.heavy_store.acquire().await;
+        if let Some(a) = cached(self) {
+            return Ok(a);
+        }
+        let code = period.to_owned();
+        let a = Arc::new(
+            self.use_case(move |app| app.analytics(&actor, &code, unit))
+                .await?,
+        );
+        let mut cache = crate::lock(&self.analytics_cache);
+        cache.retain(|_, (at, _)| at.elapsed() < FIGURES_TTL);
+        cache.insert(key, (std::time::Instant::now(), a.clone()));
+        Ok(a)
+    }
+
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).
     pub async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
@@ -496,6 +539,7 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(register::MAX_UPLOAD)),
         )
         .route("/nhat-ky", get(audit::audit))
+        .route("/phan-tich", get(analytics::show))
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))
@@ -549,6 +593,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/cases/{id}", get(api::case))
         .route("/api/v1/factchecks", get(api::factchecks))
         .route("/api/v1/reports", get(api::reports))
+        .route("/api/v1/analytics", get(api::analytics))
         .route("/api/v1/reports/{file}", get(api::report_file))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route(

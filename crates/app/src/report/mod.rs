@@ -148,33 +148,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     store.for_each_text(&background_from, &from, &mut |t, _| before.add(t))?;
     f.key_phrases = topics::key_phrases(&now, &before, 10);
     f.clusters = clusters.top(5);
-    // Show each phrase as the period's posts write it (with diacritics): the first post that
-    // carries it says how.
-    let mut unresolved: Vec<usize> = (0..f.key_phrases.len()).collect();
-    if !unresolved.is_empty() {
-        let phrases: Vec<String> = f.key_phrases.iter().map(|p| p.phrase.clone()).collect();
-        let mut written: Vec<Option<String>> = vec![None; phrases.len()];
-        store.for_each_text(&from, &to, &mut |t, _| {
-            if unresolved.is_empty() {
-                return;
-            }
-            folded.clear();
-            text::fold_into(t, &mut folded);
-            unresolved.retain(|&k| {
-                let padded = format!(" {folded} ");
-                if !padded.contains(&format!(" {} ", phrases[k])) {
-                    return true;
-                }
-                written[k] = topics::written_form(&phrases[k], t);
-                written[k].is_none()
-            });
-        })?;
-        for (p, w) in f.key_phrases.iter_mut().zip(written) {
-            if let Some(w) = w {
-                p.phrase = w;
-            }
-        }
-    }
+    written_forms(store, &from, &to, &mut f.key_phrases, &|_| true)?;
 
     // Spikes in the period against the 8 weeks before it; the forecast from the whole series.
     let mut daily: BTreeMap<NaiveDate, f64> = BTreeMap::new();
@@ -215,6 +189,45 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     f.audit_ok = v.ok;
     f.audit_head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
     Ok(f)
+}
+
+/// Shows each phrase as the period's posts write it (with diacritics): the first post (of a
+/// community `keep` keeps) that carries it says how.
+pub(crate) fn written_forms(
+    store: &mut Store,
+    from: &str,
+    to: &str,
+    phrases: &mut [topics::Phrase],
+    keep: &dyn Fn(i64) -> bool,
+) -> Result<()> {
+    let mut unresolved: Vec<usize> = (0..phrases.len()).collect();
+    if unresolved.is_empty() {
+        return Ok(());
+    }
+    let folded_phrases: Vec<String> = phrases.iter().map(|p| p.phrase.clone()).collect();
+    let mut written: Vec<Option<String>> = vec![None; phrases.len()];
+    let mut folded = String::new();
+    store.for_each_text(from, to, &mut |t, c| {
+        if unresolved.is_empty() || !keep(c) {
+            return;
+        }
+        folded.clear();
+        text::fold_into(t, &mut folded);
+        unresolved.retain(|&k| {
+            let padded = format!(" {folded} ");
+            if !padded.contains(&format!(" {} ", folded_phrases[k])) {
+                return true;
+            }
+            written[k] = topics::written_form(&folded_phrases[k], t);
+            written[k].is_none()
+        });
+    })?;
+    for (p, w) in phrases.iter_mut().zip(written) {
+        if let Some(w) = w {
+            p.phrase = w;
+        }
+    }
+    Ok(())
 }
 
 fn category_label(c: &str) -> String {
