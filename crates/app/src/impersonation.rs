@@ -1,10 +1,16 @@
 //! The impersonation scan over the register: official channels of our units against every other
 //! community, with avatars and name history from the store. Benchmarks call [`scan`] too.
+//! The review of its findings by an officer ([`App::impersonation_review`],
+//! [`App::decide_impersonation`]): mark a page as impersonating (and open a case with the finding
+//! as its first evidence), or "not an impostor" with a reason — remembered in the audit log with
+//! the page's name and avatar, so the finding comes back only when one of them changes.
 
+use crate::{Actor, App, Error, ErrorKind};
 use anyhow::Result;
 use detect::impersonation::{Channel, Finding, Places, Scanner};
 use domain::{Classification, Community};
 use serde::Serialize;
+use serde_json::json;
 use store::Store;
 
 /// A finding as the CLI prints it.
@@ -14,6 +20,8 @@ pub struct Reported {
     pub official: Side,
     pub score: f64,
     pub reasons: Vec<String>,
+    /// Bits apart of the two avatars' PDQ hashes (of 256), when both are known.
+    pub avatar_distance: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,11 +108,192 @@ pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Rep
     });
     Ok(findings
         .into_iter()
-        .map(|f| Reported {
-            candidate: side(others[f.candidate]),
-            official: side(officials[f.official]),
-            score: f.score,
-            reasons: f.reasons,
+        .map(|f| {
+            let (c, o) = (others[f.candidate], officials[f.official]);
+            let avatar_distance = match (avatars.get(&c.id.0), avatars.get(&o.id.0)) {
+                (Some((a, _)), Some((b, _))) => {
+                    Some(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())
+                }
+                _ => None,
+            };
+            Reported {
+                candidate: side(c),
+                official: side(o),
+                score: f.score,
+                reasons: f.reasons,
+                avatar_distance,
+            }
         })
         .collect())
+}
+
+/// An officer's decision on a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The page impersonates an official channel: its status becomes "impersonating".
+    Impostor,
+    /// It does not: the finding is not shown again while the page keeps its name and avatar.
+    NotImpostor,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "impostor" => Some(Decision::Impostor),
+            "not_impostor" => Some(Decision::NotImpostor),
+            _ => None,
+        }
+    }
+}
+
+/// What a decision did.
+#[derive(Debug, Serialize)]
+pub struct Decided {
+    pub candidate_id: i64,
+    pub status: &'static str,
+    /// The case opened with the finding as its first evidence, when one was asked for.
+    pub case_id: Option<i64>,
+}
+
+const NOT_IMPOSTOR: &str = "impersonation.not_impostor";
+
+impl App {
+    /// The scan's findings an officer still has to look at: every finding at or above the
+    /// judged score, less the pages said not to be impostors that still have the name and
+    /// avatar they had then.
+    pub fn impersonation_review(&self, actor: &Actor) -> Result<Vec<Reported>, Error> {
+        actor.require(domain::Permission::Triage)?;
+        let mut store = self.store()?;
+        let findings = scan(&mut store, detect::impersonation::JUDGED, 2)?;
+        let avatars: std::collections::HashMap<i64, String> = store
+            .avatars()?
+            .into_iter()
+            .map(|(id, a)| (id.0, a.pdq))
+            .collect();
+        let mut kept = Vec::with_capacity(findings.len());
+        for f in findings {
+            let cleared = store
+                .audit_events_of("community", &f.candidate.id.to_string())?
+                .into_iter()
+                .rev()
+                .find(|e| e.action.starts_with("impersonation."))
+                .filter(|e| e.action == NOT_IMPOSTOR)
+                .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.details).ok())
+                .is_some_and(|d| {
+                    d["name"] == f.candidate.name.as_str()
+                        && d["avatar"].as_str() == avatars.get(&f.candidate.id).map(String::as_str)
+                });
+            if !cleared {
+                kept.push(f);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Decides a finding about page `candidate_id`: an impostor (status "impersonating",
+    /// audited; with `open_case`, a case opened with the finding as its first evidence) or not
+    /// (a reason is required; remembered with the page's name and avatar).
+    pub fn decide_impersonation(
+        &self,
+        actor: &Actor,
+        candidate_id: i64,
+        decision: Decision,
+        reason: &str,
+        open_case: bool,
+    ) -> Result<Decided, Error> {
+        actor.require(domain::Permission::Triage)?;
+        let reason = reason.trim();
+        if decision == Decision::NotImpostor && reason.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Invalid { field: "reason" },
+                "Cần ghi lý do vì sao trang này không giả mạo.",
+            ));
+        }
+        let mut store = self.store()?;
+        let communities = store.communities()?;
+        let Some(page) = communities.iter().find(|c| c.id.0 == candidate_id) else {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("Không có trang số {candidate_id} trong sổ đăng ký."),
+            ));
+        };
+        let avatar = store
+            .avatars()?
+            .into_iter()
+            .find(|(id, _)| id.0 == candidate_id)
+            .map(|(_, a)| a.pdq);
+        let id = candidate_id.to_string();
+        match decision {
+            Decision::NotImpostor => {
+                store.record_about(
+                    &actor.name,
+                    NOT_IMPOSTOR,
+                    "community",
+                    &id,
+                    json!({"name": page.name, "avatar": avatar, "reason": reason}),
+                )?;
+                Ok(Decided {
+                    candidate_id,
+                    status: page.status.as_str(),
+                    case_id: None,
+                })
+            }
+            Decision::Impostor => {
+                // The finding as the scan has it now: the evidence of the decision.
+                let finding = scan(&mut store, 0.0, 2)?
+                    .into_iter()
+                    .filter(|f| f.candidate.id == candidate_id)
+                    .max_by(|a, b| a.score.total_cmp(&b.score));
+                let mut record = domain::CommunityRecord::from(page);
+                record.status = domain::Status::Impersonating;
+                store.import_communities(&actor.name, "impersonation", &[record])?;
+                store.record_about(
+                    &actor.name,
+                    "impersonation.impostor",
+                    "community",
+                    &id,
+                    json!({"name": page.name, "avatar": avatar, "reason": reason,
+                           "official": finding.as_ref().map(|f| f.official.id),
+                           "score": finding.as_ref().map(|f| f.score)}),
+                )?;
+                let case_id = if open_case {
+                    let title = format!("Trang giả mạo: {}", page.name);
+                    let case = store.open_case(
+                        &actor.name,
+                        &title,
+                        domain::Category::Impersonation,
+                        Some(page.id),
+                        &[],
+                    )?;
+                    let bytes = serde_json::to_vec_pretty(&json!({
+                        "finding": finding, "decided_by": actor.name, "reason": reason,
+                    }))
+                    .map_err(anyhow::Error::from)?;
+                    let sha = crate::evidence::sha256(&bytes);
+                    crate::evidence::keep(&self.evidence_dir(), &sha, &bytes)?;
+                    store.add_evidence(
+                        &actor.name,
+                        &domain::Evidence {
+                            case_id: case,
+                            sha256: sha,
+                            file_name: format!("phat-hien-gia-mao-{candidate_id}.json"),
+                            media_type: "application/json".into(),
+                            size: bytes.len() as u64,
+                            added_by: String::new(),
+                            added_at: String::new(),
+                        },
+                    )?;
+                    Some(case)
+                } else {
+                    None
+                };
+                Ok(Decided {
+                    candidate_id,
+                    status: domain::Status::Impersonating.as_str(),
+                    case_id,
+                })
+            }
+        }
+    }
 }

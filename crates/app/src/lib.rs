@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod db;
 mod error;
+pub mod evidence;
 pub mod impersonation;
 pub mod learning;
 pub mod posts;

@@ -81,6 +81,28 @@ pub struct CommunityRecord {
     pub note: Option<String>,
 }
 
+impl From<&Community> for CommunityRecord {
+    /// The record that would write the community as it is (a form or a decision changes a field
+    /// of it).
+    fn from(c: &Community) -> CommunityRecord {
+        CommunityRecord {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            url: c.url.clone(),
+            platform: c.platform,
+            kind: c.kind,
+            members: c.members,
+            admins: c.admins.clone(),
+            unit: c.unit.clone(),
+            status: c.status,
+            classification: c.classification,
+            official_of: c.official_of.clone(),
+            locality: c.locality.clone(),
+            note: c.note.clone(),
+        }
+    }
+}
+
 /// A dated size of a community (members or followers), kept as history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SizeSnapshot {

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 17] = [
+    let routes: [(&str, P); 19] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -38,6 +38,8 @@ fn every_role_gets_exactly_its_routes() {
         ("/bao-cao", P::ViewDetection),
         ("/phan-tich?ky=2026-11", P::ViewDetection),
         ("/api/v1/analytics?period=2026-11", P::ViewDetection),
+        ("/gia-mao", P::Triage),
+        ("/api/v1/impersonation", P::Triage),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -1920,4 +1922,110 @@ fn the_alert_queue_shows_each_posts_opening_words_a_page_at_a_time() {
     .body;
     assert!(second.contains("trang 2/2"));
     assert_eq!(second.matches("name=\"alert\"").count(), count - 100);
+}
+
+#[test]
+fn impostors_are_reviewed_side_by_side_marked_and_cleared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let list = |s: &Server| -> Vec<serde_json::Value> {
+        let r = get(s, "/api/v1/impersonation", Some(&officer));
+        assert_eq!(r.status, 200, "{}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    };
+    let findings = list(&s);
+    assert!(findings.len() >= 2, "{findings:?}");
+    for f in &findings {
+        assert!(f["score"].as_f64().unwrap() >= 0.6, "{f}");
+        assert!(!f["reasons"].as_array().unwrap().is_empty(), "{f}");
+        assert_ne!(f["candidate"]["id"], f["official"]["id"]);
+    }
+    let first = findings[0]["candidate"]["id"].as_i64().unwrap();
+
+    // "Not an impostor" needs a reason; with one, the page leaves the review.
+    let refused = post_json(
+        &s,
+        "/api/v1/impersonation/decisions",
+        &officer,
+        &serde_json::json!({"candidate_id": first, "decision": "not_impostor", "reason": " "}),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let bad = post_json(
+        &s,
+        "/api/v1/impersonation/decisions",
+        &officer,
+        &serde_json::json!({"candidate_id": first, "decision": "maybe"}),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let cleared = post_json(
+        &s,
+        "/api/v1/impersonation/decisions",
+        &officer,
+        &serde_json::json!({"candidate_id": first, "decision": "not_impostor", "reason": "Trang của hội cựu học sinh, không mạo danh"}),
+    );
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    let after = list(&s);
+    assert!(
+        after.iter().all(|f| f["candidate"]["id"] != first),
+        "{after:?}"
+    );
+    assert_eq!(
+        after.len(),
+        findings
+            .iter()
+            .filter(|f| f["candidate"]["id"] != first)
+            .count()
+    );
+
+    // From the review page: an impostor marked and a case opened with the finding as evidence.
+    let page = get(&s, "/gia-mao", Some(&officer));
+    assert_eq!(page.status, 200);
+    let second = after[0]["candidate"]["id"].as_i64().unwrap();
+    assert!(
+        page.body
+            .contains(after[0]["candidate"]["name"].as_str().unwrap())
+    );
+    assert!(
+        page.body
+            .contains(after[0]["official"]["name"].as_str().unwrap())
+    );
+    let done = post(
+        &s,
+        "/gia-mao/quyet-dinh",
+        Some(&officer),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("candidate_id", &second.to_string()),
+            ("decision", "impostor_case"),
+            ("reason", "Dùng tên và ảnh của trang UBND xã"),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let case = done.location.clone();
+    assert!(case.starts_with("/ho-so/"), "{case}");
+    let case_page = get(&s, &case, Some(&officer));
+    assert!(
+        case_page
+            .body
+            .contains(&format!("phat-hien-gia-mao-{second}.json")),
+        "{}",
+        case_page.body
+    );
+    let communities: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&s, "/api/v1/communities", Some(&officer)).body).unwrap();
+    let marked = communities.iter().find(|c| c["id"] == second).unwrap();
+    assert_eq!(marked["status"], "impersonating");
+
+    // An analyst sees no review; a member neither.
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    assert_eq!(get(&s, "/gia-mao", Some(&analyst)).status, 403);
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    let refused = post_json(
+        &s,
+        "/api/v1/impersonation/decisions",
+        &member,
+        &serde_json::json!({"candidate_id": second, "decision": "not_impostor", "reason": "x"}),
+    );
+    assert_eq!(refused.status, 403);
 }

@@ -685,10 +685,107 @@ pub async fn analytics(
     }
 }
 
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SideDoc {
+    id: i64,
+    name: String,
+    url: Option<String>,
+    platform: String,
+    unit: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FindingDoc {
+    candidate: SideDoc,
+    official: SideDoc,
+    score: f64,
+    reasons: Vec<String>,
+    /// Bits apart of the two avatars' PDQ hashes (of 256), when both are known.
+    avatar_distance: Option<u32>,
+}
+
+/// The impersonation scan's findings still to review (the array `sokenh impersonation scan
+/// --json` prints, less pages decided "not an impostor" that kept their name and avatar).
+#[utoipa::path(get, path = "/api/v1/impersonation", tag = "detection",
+    responses((status = 200, body = Vec<FindingDoc>), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn impersonation(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
+    let actor = app::Actor {
+        name: caller.name.clone(),
+        ..crate::actor(&caller.user)
+    };
+    match state
+        .use_case(move |app| app.impersonation_review(&actor))
+        .await
+    {
+        Ok(f) => Json(f).into_response(),
+        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
+        Err(e) => error(e.status(), &e.0.message),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionDoc {
+    candidate_id: i64,
+    /// "impostor" or "not_impostor".
+    decision: String,
+    /// Required for "not_impostor".
+    #[serde(default)]
+    reason: String,
+    /// With "impostor": also open a case with the finding as its first evidence.
+    #[serde(default)]
+    open_case: bool,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DecidedDoc {
+    candidate_id: i64,
+    /// The page's status after the decision.
+    status: String,
+    case_id: Option<i64>,
+}
+
+/// An officer's decision on a finding (audited).
+#[utoipa::path(post, path = "/api/v1/impersonation/decisions", tag = "detection", request_body = DecisionDoc,
+    responses((status = 200, body = DecidedDoc), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc), (status = 404, body = ErrorDoc), (status = 422, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn impersonation_decision(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Json(d): Json<DecisionDoc>,
+) -> Response {
+    let Some(decision) = app::impersonation::Decision::parse(&d.decision) else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "decision: \"impostor\" or \"not_impostor\"",
+        );
+    };
+    let actor = app::Actor {
+        name: caller.name.clone(),
+        ..crate::actor(&caller.user)
+    };
+    let result = state
+        .use_case(move |app| {
+            app.decide_impersonation(&actor, d.candidate_id, decision, &d.reason, d.open_case)
+        })
+        .await;
+    match result {
+        Ok(done) => {
+            state.changed().await;
+            Json(done).into_response()
+        }
+        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
+        Err(e) => error(e.status(), &e.0.message),
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sổ kênh API", description = "The register of pages, channels and groups; posts, detections, alerts, cases and reports. Authenticate with a session cookie or `Authorization: Bearer sk_…` (an API token scoped to a role and a unit)."),
-    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file, analytics),
+    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file, analytics, impersonation, impersonation_decision),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -741,6 +838,8 @@ mod tests {
             "/api/v1/factchecks",
             "/api/v1/reports",
             "/api/v1/analytics",
+            "/api/v1/impersonation",
+            "/api/v1/impersonation/decisions",
         ] {
             assert!(paths.contains(&p), "{p} in {paths:?}");
         }

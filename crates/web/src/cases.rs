@@ -642,28 +642,6 @@ fn evidence_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Writes the bytes at their SHA-256 unless they are there already; the file is made read-only.
-fn keep(dir: &std::path::Path, sha: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    let sub = dir.join(&sha[..2]);
-    std::fs::create_dir_all(&sub)?;
-    let path = sub.join(sha);
-    if path.exists() {
-        return Ok(());
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&sub)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.as_file().sync_all()?;
-    let mut perms = tmp.as_file().metadata()?.permissions();
-    perms.set_readonly(true);
-    tmp.as_file().set_permissions(perms)?;
-    match tmp.persist_noclobber(&path) {
-        Ok(_) => Ok(()),
-        // Another request kept the same bytes meanwhile: same hash, same file.
-        Err(_) if path.exists() => Ok(()),
-        Err(e) => Err(e.error.into()),
-    }
-}
-
 pub async fn upload_evidence(
     State(state): State<Arc<AppState>>,
     user: SignedIn,
@@ -715,7 +693,7 @@ pub async fn upload_evidence(
                 }
                 Some(_) => {}
             }
-            keep(&dir, &sha, &file)?;
+            app::evidence::keep(&dir, &sha, &file)?;
             s.add_evidence(
                 &actor,
                 &Evidence {
@@ -898,24 +876,6 @@ mod tests {
         );
         assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
         assert_eq!(evidence_type(b""), None);
-    }
-
-    #[test]
-    fn a_file_is_kept_once_at_its_hash_and_read_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let bytes = b"%PDF-1.7 evidence";
-        let sha = hex::encode(Sha256::digest(bytes));
-        keep(dir.path(), &sha, bytes).unwrap();
-        keep(dir.path(), &sha, bytes).unwrap();
-        let path = dir.path().join(&sha[..2]).join(&sha);
-        assert_eq!(std::fs::read(&path).unwrap(), bytes);
-        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
-        assert_eq!(
-            std::fs::read_dir(dir.path().join(&sha[..2]))
-                .unwrap()
-                .count(),
-            1
-        );
     }
 
     #[test]

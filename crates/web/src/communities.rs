@@ -26,24 +26,6 @@ const PURPOSE: &str = "xem người kê khai tham gia trang, kênh, nhóm";
 /// Signals shown on a community's page.
 const SIGNALS_SHOWN: u32 = 30;
 
-fn record_of(c: &Community) -> CommunityRecord {
-    CommunityRecord {
-        key: c.key.clone(),
-        name: c.name.clone(),
-        url: c.url.clone(),
-        platform: c.platform,
-        kind: c.kind,
-        members: c.members,
-        admins: c.admins.clone(),
-        unit: c.unit.clone(),
-        status: c.status,
-        classification: c.classification,
-        official_of: c.official_of.clone(),
-        locality: c.locality.clone(),
-        note: c.note.clone(),
-    }
-}
-
 /// The names of the units a scope covers (every unit when there is no scope): what the unit
 /// fields of a form offer.
 fn unit_names(
@@ -337,7 +319,7 @@ pub async fn update(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let record = match apply(&f, record_of(&c), &scope) {
+    let record = match apply(&f, CommunityRecord::from(&c), &scope) {
         Ok(r) => r,
         Err(m) => return error_page(StatusCode::BAD_REQUEST, &m),
     };

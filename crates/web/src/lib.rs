@@ -26,6 +26,7 @@ mod dashboard;
 mod detection;
 mod follow_up;
 mod i18n;
+mod impersonation;
 mod member;
 mod pages;
 mod post_search;
@@ -540,6 +541,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/nhat-ky", get(audit::audit))
         .route("/phan-tich", get(analytics::show))
+        .route("/gia-mao", get(impersonation::show))
+        .route("/gia-mao/quyet-dinh", post(impersonation::decide))
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))
@@ -594,6 +597,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/factchecks", get(api::factchecks))
         .route("/api/v1/reports", get(api::reports))
         .route("/api/v1/analytics", get(api::analytics))
+        .route("/api/v1/impersonation", get(api::impersonation))
+        .route(
+            "/api/v1/impersonation/decisions",
+            post(api::impersonation_decision),
+        )
         .route("/api/v1/reports/{file}", get(api::report_file))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route(

@@ -47,11 +47,15 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::ViewAlerts) {
                                 a href="/canh-bao" { (t("Cảnh báo")) }
                             }
+                            @if w.session.user.role.can(Permission::Triage) {
+                                a href="/gia-mao" { (t("Trang giả mạo")) }
+                            }
                             @if w.session.user.role.can(Permission::ViewCases) {
                                 a href="/ho-so" { (t("Hồ sơ")) }
                             }
                             @if w.session.user.role.can(Permission::ViewDetection) {
                                 a href="/kiem-chung" { (t("Kiểm chứng")) }
+                                a href="/phan-tich" { (t("Phân tích")) }
                                 a href="/bao-cao" { (t("Báo cáo")) }
                             }
                             @if w.session.user.role.can(Permission::FollowUp) {

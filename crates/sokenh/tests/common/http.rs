@@ -66,6 +66,15 @@ pub fn post(s: &Server, path: &str, cookie: Option<&str>, form: &[(&str, &str)])
     reply(req.send_form(form.iter().copied()).unwrap())
 }
 
+/// A JSON body POSTed (the API's writes).
+pub fn post_json(s: &Server, path: &str, cookie: &str, body: &serde_json::Value) -> Reply {
+    let req = agent()
+        .post(format!("{}{path}", s.base))
+        .header("Cookie", cookie)
+        .header("Content-Type", "application/json");
+    reply(req.send(body.to_string()).unwrap())
+}
+
 pub fn login(s: &Server, user: &str, password: &str) -> String {
     let r = post(
         s,

@@ -351,4 +351,9 @@ impl Store {
     pub fn case_timeline(&mut self, id: i64) -> Result<Vec<AuditEvent>> {
         self.db.audit_events_of("case", &id.to_string())
     }
+
+    /// The audit events about one entity (a community's decisions), oldest first.
+    pub fn audit_events_of(&mut self, entity: &str, id: &str) -> Result<Vec<AuditEvent>> {
+        self.db.audit_events_of(entity, id)
+    }
 }
