@@ -2,7 +2,8 @@
 //! spikes of the period against the eight weeks before it, next week's forecast band, posts by
 //! platform, flagged posts by category, the period's key phrases against the period before, and
 //! the claims and scams that spread — for every unit or one. Aggregates only, never per person;
-//! a count under the minimum group size is withheld (`None`, "< 5"), as in the report.
+//! a count under the minimum group size is withheld (`None`, "< 5"), as in the report, and
+//! so is a forecast expecting fewer than that on any day.
 
 use crate::{Actor, App, Error, ErrorKind};
 use ::report::Period;
@@ -197,7 +198,14 @@ pub fn of(
         let s = Daily::from_counts(&format!("category:{category}"), &counts, history_from, last);
         found.extend(spikes::daily(&s, HISTORY_DAYS as usize));
     }
+    // A forecast of a few posts a day says nothing and would reveal counts under the minimum
+    // group size: none unless every day it expects is at least that.
     let forecast = forecast::daily(&series.values, 7)
+        .filter(|f| {
+            f.points
+                .iter()
+                .all(|p| p.value >= analytics::MIN_GROUP as f64)
+        })
         .map(|f| {
             f.points
                 .iter()

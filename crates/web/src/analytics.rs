@@ -82,7 +82,7 @@ pub async fn show(
                 }
                 div { button type="submit" { (t("Xem")) } }
             }
-            h2 { (a.label) @if let Some(u) = &a.unit { " · " (u) } }
+            h2 { (crate::pages::capitalised(&a.label)) @if let Some(u) = &a.unit { " · " (u) } }
             p.note { (t("Chỉ số liệu tổng hợp; số dưới 5 được ẩn (< 5) như trong báo cáo, và vẽ bằng 0 trên biểu đồ.")) }
             figure.chart { (PreEscaped(chart)) }
             details {

@@ -217,3 +217,11 @@ pub(crate) fn today_iso() -> String {
 }
 
 crate::require::has_csrf!(CsrfForm);
+
+/// "Tháng 11 năm 2026" from "tháng 11 năm 2026", for a heading.
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

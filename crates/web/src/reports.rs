@@ -89,7 +89,7 @@ async fn view(
                 div { label for="ky" { (t("Kỳ báo cáo (2026-11, 2026-Q4 hoặc 2026)")) } input id="ky" name="ky" value=(period.code) required; }
                 div { button type="submit" { (t("Xem")) } }
             }
-            h2 { (capitalised(&period.label)) " (" (period.from.format("%d/%m/%Y")) " – " ((period.to - chrono::Duration::days(1)).format("%d/%m/%Y")) ")" }
+            h2 { (crate::pages::capitalised(&period.label)) " (" (period.from.format("%d/%m/%Y")) " – " ((period.to - chrono::Duration::days(1)).format("%d/%m/%Y")) ")" }
             table {
                 tr { th { (t("Số liệu")) } th.num { (t("Giá trị")) } }
                 tr { td { (t("Bài đăng công khai")) } td.num { (thousands(f.items)) } }
@@ -215,11 +215,3 @@ pub async fn approve(
 }
 
 has_csrf!(ApproveForm);
-
-/// "Tháng 11 năm 2026" from "tháng 11 năm 2026", for a heading.
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
