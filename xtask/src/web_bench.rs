@@ -1,8 +1,8 @@
 //! `cargo xtask bench-web [POSTS]`: the web application under load. A data dir with the demo's
 //! kind of register, POSTS (default 1,000,000) generated posts and an officer account is made;
 //! `sokenh serve` (release) runs on it in a process of its own; `wrk` (Debian's, 2 threads, 50
-//! connections, 20 s per page) requests the dashboard, the register list, a register search and
-//! a post search with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
+//! connections, 20 s per page) requests the dashboard, the register list, a register search,
+//! a post search and this month's analytics with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
 //! socket errors from wrk, and the server's resident memory (VmRSS, VmHWM) afterwards.
 //! `cargo xtask bench-web POSTS DIR` keeps the data dir in DIR, and reuses it when DIR already
 //! holds one (POSTS is then ignored): for measuring one change after another.
@@ -95,25 +95,31 @@ fn measure(base: &str, pid: u32) -> Result<()> {
             ("password", "bench-password-2026"),
         ])?;
     let cookie = cookie_of(&r).context("no session cookie")?;
-    // The first dashboard computes the month's figures (then reused for a minute): time it apart.
-    let t = Instant::now();
-    let first = agent
-        .get(format!("{base}/tong-quan"))
-        .header("Cookie", &cookie)
-        .call()?;
-    println!(
-        "dashboard, first (cold) request: {:.2} s, status {}",
-        t.elapsed().as_secs_f64(),
-        first.status()
-    );
-    if first.status() != 200 {
-        bail!("not signed in (is the password of «congan» still bench-password-2026?)");
+    // The first dashboard computes the month's figures, the first analytics page the month's
+    // analytics (each then reused for a minute): time them apart.
+    for (name, path) in [("dashboard", "/tong-quan"), ("analytics", "/phan-tich")] {
+        let t = Instant::now();
+        let first = agent
+            .get(format!("{base}{path}"))
+            .header("Cookie", &cookie)
+            .call()?;
+        println!(
+            "{name}, first (cold) request: {:.2} s, status {}",
+            t.elapsed().as_secs_f64(),
+            first.status()
+        );
+        if first.status() != 200 {
+            bail!(
+                "{path}: not signed in? (is the password of «congan» still bench-password-2026?)"
+            );
+        }
     }
     for (name, path) in [
         ("dashboard", "/tong-quan"),
         ("register list", "/so-dang-ky"),
         ("register search", "/so-dang-ky?q=thach+quang"),
         ("post search", "/tim-kiem?q=viec+nhe+luong+cao"),
+        ("analytics", "/phan-tich"),
     ] {
         let out = Command::new("wrk")
             .args(["-t2", "-c50", "-d20s", "--latency", "-H"])

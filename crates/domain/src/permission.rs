@@ -4,60 +4,65 @@
 
 use crate::Role;
 
-/// One thing a user may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// The dashboard, the register list and a page's detail, the register export, the units.
-    ViewRegister,
-    /// Add, edit and classify pages; import the register from a spreadsheet.
-    EditRegister,
-    /// Who declared a page (names of people: personal data, audited).
-    ViewPeople,
-    /// Search the posts.
-    SearchPosts,
-    /// The alerts queue and an alert's detail.
-    ViewAlerts,
-    /// Decide alerts (dismiss, confirm), open and handle cases, upload evidence.
-    Triage,
-    /// Read cases and their timeline, the takedown letter.
-    ViewCases,
-    /// The fact-check register and the rule packs, the period's report figures and the report.
-    ViewDetection,
-    /// Import fact-checks and rule packs, put rules in shadow mode.
-    ChangeDetection,
-    /// The audit log.
-    ViewAudit,
-    /// The follow-up of declarations and commitments, reminders.
-    FollowUp,
-    /// Confirm or reject a member's claim to own an account.
-    DecideOwnership,
-    /// Declare one's own pages and sign the commitment.
-    Declare,
-    /// Accounts, units, API tokens.
-    Administer,
-    /// Approve a periodic report (the Standing Committee's act, audited).
-    ApproveReport,
+/// Calls `$then!` with the list of permissions, each with its documentation: the one place the
+/// list is written. The enum below is made from it, and so are the web's permission marker types
+/// (`web::require::need`).
+#[macro_export]
+macro_rules! with_permissions {
+    ($then:ident) => {
+        $then! {
+            /// The dashboard, the register list and a page's detail, the register export, the units.
+            ViewRegister,
+            /// Add, edit and classify pages; import the register from a spreadsheet.
+            EditRegister,
+            /// Who declared a page (names of people: personal data, audited).
+            ViewPeople,
+            /// Search the posts.
+            SearchPosts,
+            /// The alerts queue and an alert's detail.
+            ViewAlerts,
+            /// Decide alerts (dismiss, confirm), open and handle cases, upload evidence, review
+            /// impersonation findings.
+            Triage,
+            /// Read cases and their timeline, the takedown letter.
+            ViewCases,
+            /// The fact-check register and the rule packs, the period's report figures, the report
+            /// and the analytics.
+            ViewDetection,
+            /// Import fact-checks and rule packs, put rules in shadow mode.
+            ChangeDetection,
+            /// The audit log.
+            ViewAudit,
+            /// The follow-up of declarations and commitments, reminders.
+            FollowUp,
+            /// Confirm or reject a member's claim to own an account.
+            DecideOwnership,
+            /// Declare one's own pages and sign the commitment.
+            Declare,
+            /// Accounts, units, API tokens.
+            Administer,
+            /// Approve a periodic report (the Standing Committee's act, audited).
+            ApproveReport,
+        }
+    };
 }
 
-impl Permission {
-    pub const ALL: [Permission; 15] = [
-        Permission::ViewRegister,
-        Permission::EditRegister,
-        Permission::ViewPeople,
-        Permission::SearchPosts,
-        Permission::ViewAlerts,
-        Permission::Triage,
-        Permission::ViewCases,
-        Permission::ViewDetection,
-        Permission::ChangeDetection,
-        Permission::ViewAudit,
-        Permission::FollowUp,
-        Permission::DecideOwnership,
-        Permission::Declare,
-        Permission::Administer,
-        Permission::ApproveReport,
-    ];
+macro_rules! permission_enum {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// One thing a user may be allowed to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Permission {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Permission {
+            /// Every permission, in the order of the list.
+            pub const ALL: &'static [Permission] = &[$(Permission::$name,)*];
+        }
+    };
 }
+
+with_permissions!(permission_enum);
 
 impl Role {
     /// Whether this role may do `p`. The table, by role:

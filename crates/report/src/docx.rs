@@ -25,6 +25,34 @@ struct Style {
     size: u32,
 }
 
+impl Style {
+    /// Plain text of `size` points.
+    fn of(size: u32) -> Style {
+        Style {
+            size,
+            ..Style::default()
+        }
+    }
+
+    fn bold(self) -> Style {
+        Style { bold: true, ..self }
+    }
+
+    fn italic(self) -> Style {
+        Style {
+            italic: true,
+            ..self
+        }
+    }
+
+    fn underline(self) -> Style {
+        Style {
+            underline: true,
+            ..self
+        }
+    }
+}
+
 fn run(text: &str, s: Style) -> String {
     let mut props = String::new();
     if s.bold {
@@ -97,12 +125,7 @@ fn data_table(number: usize, t: &Table) -> String {
     let mut s = para(
         &run(
             &format!("Bảng {number}. {}", t.title),
-            Style {
-                bold: true,
-                italic: true,
-                size: 13,
-                ..Style::default()
-            },
+            Style::of(13).bold().italic(),
         ),
         Align::Center,
         0,
@@ -141,10 +164,7 @@ fn data_table(number: usize, t: &Table) -> String {
         let _ = write!(s, "<w:gridCol w:w=\"{w}\"/>");
     }
     s.push_str("</w:tblGrid>");
-    let small = Style {
-        size: 12,
-        ..Style::default()
-    };
+    let small = Style::of(12);
     let row = |cells: Vec<(String, bool, Align)>, header: bool| -> String {
         let mut r = String::from("<w:tr>");
         if header {
@@ -219,72 +239,23 @@ fn header_block(
     place_date: &str,
 ) -> String {
     let mut left = [
-        text_para(
-            superior,
-            Style {
-                size: 13,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para(
-            issuer,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para(
-            "*",
-            Style {
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para(
-            number,
-            Style {
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
+        text_para(superior, Style::of(13), Align::Center),
+        text_para(issuer, Style::of(14).bold(), Align::Center),
+        text_para("*", Style::of(14), Align::Center),
+        text_para(number, Style::of(14), Align::Center),
     ]
     .concat();
     if let Some(about) = about {
-        left.push_str(&text_para(
-            about,
-            Style {
-                size: 12,
-                ..Style::default()
-            },
-            Align::Center,
-        ));
+        left.push_str(&text_para(about, Style::of(12), Align::Center));
     }
     let right = [
         text_para(
             "ĐẢNG CỘNG SẢN VIỆT NAM",
-            Style {
-                bold: true,
-                underline: true,
-                size: 15,
-                ..Style::default()
-            },
+            Style::of(15).bold().underline(),
             Align::Center,
         ),
         text_para("", Style::default(), Align::Center),
-        text_para(
-            place_date,
-            Style {
-                italic: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
+        text_para(place_date, Style::of(14).italic(), Align::Center),
     ]
     .concat();
     layout(&left, &right, 4700, TEXT_TWIPS - 4700)
@@ -292,45 +263,13 @@ fn header_block(
 
 /// "Nơi nhận" with its list on the left; on whose behalf and the signer's title on the right.
 fn signature_block(recipients: &[String], on_behalf: &str, role: &str) -> String {
-    let mut left = text_para(
-        "Nơi nhận:",
-        Style {
-            bold: true,
-            italic: true,
-            size: 12,
-            ..Style::default()
-        },
-        Align::Left,
-    );
+    let mut left = text_para("Nơi nhận:", Style::of(12).bold().italic(), Align::Left);
     for r in recipients {
-        left.push_str(&text_para(
-            &format!("- {r}"),
-            Style {
-                size: 11,
-                ..Style::default()
-            },
-            Align::Left,
-        ));
+        left.push_str(&text_para(&format!("- {r}"), Style::of(11), Align::Left));
     }
     let right = [
-        text_para(
-            on_behalf,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
-        text_para(
-            role,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-            Align::Center,
-        ),
+        text_para(on_behalf, Style::of(14).bold(), Align::Center),
+        text_para(role, Style::of(14).bold(), Align::Center),
         text_para("", Style::default(), Align::Center),
         text_para("", Style::default(), Align::Center),
         text_para("", Style::default(), Align::Center),
@@ -352,41 +291,21 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
     ));
     body.push_str(&para("", Align::Center, 0, 240, false));
     body.push_str(&para(
-        &run(
-            &report.title,
-            Style {
-                bold: true,
-                size: 16,
-                ..Style::default()
-            },
-        ),
+        &run(&report.title, Style::of(16).bold()),
         Align::Center,
         0,
         0,
         true,
     ));
     body.push_str(&para(
-        &run(
-            &report.subject,
-            Style {
-                bold: true,
-                size: 14,
-                ..Style::default()
-            },
-        ),
+        &run(&report.subject, Style::of(14).bold()),
         Align::Center,
         0,
         0,
         true,
     ));
     body.push_str(&para(
-        &run(
-            "-----",
-            Style {
-                size: 14,
-                ..Style::default()
-            },
-        ),
+        &run("-----", Style::of(14)),
         Align::Center,
         0,
         240,
@@ -396,33 +315,14 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
     let mut table_no = 0;
     for section in &report.sections {
         body.push_str(&para(
-            &run(
-                &section.heading,
-                Style {
-                    bold: true,
-                    size: 14,
-                    ..Style::default()
-                },
-            ),
+            &run(&section.heading, Style::of(14).bold()),
             Align::Left,
             0,
             120,
             true,
         ));
         for p in &section.paragraphs {
-            body.push_str(&para(
-                &run(
-                    p,
-                    Style {
-                        size: 14,
-                        ..Style::default()
-                    },
-                ),
-                Align::Both,
-                720,
-                120,
-                false,
-            ));
+            body.push_str(&para(&run(p, Style::of(14)), Align::Both, 720, 120, false));
         }
         for &t in &section.tables {
             table_no += 1;
@@ -440,11 +340,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
                 body.push_str(&para(
                     &run(
                         &format!("Biểu đồ {}. {}", c + 1, report.charts[c].title),
-                        Style {
-                            italic: true,
-                            size: 12,
-                            ..Style::default()
-                        },
+                        Style::of(12).italic(),
                     ),
                     Align::Center,
                     0,
@@ -473,11 +369,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
                     " — CHUỖI NHẬT KÝ KHÔNG TOÀN VẸN"
                 }
             ),
-            Style {
-                italic: true,
-                size: 9,
-                ..Style::default()
-            },
+            Style::of(9).italic(),
         ),
         Align::Left,
         0,
@@ -546,10 +438,7 @@ fn package(document: &str, pngs: &[&[u8]]) -> Result<Vec<u8>> {
 
 /// A letter (a case's takedown request) as DOCX, in the same layout as the report.
 pub fn letter(l: &crate::Letter) -> Result<Vec<u8>> {
-    let plain = Style {
-        size: 14,
-        ..Style::default()
-    };
+    let plain = Style::of(14);
     let mut body = header_block(
         &l.superior,
         &l.issuer,
@@ -595,19 +484,7 @@ pub fn letter(l: &crate::Letter) -> Result<Vec<u8>> {
             true,
         ));
         for e in &l.evidence {
-            body.push_str(&para(
-                &run(
-                    e,
-                    Style {
-                        size: 12,
-                        ..Style::default()
-                    },
-                ),
-                Align::Left,
-                567,
-                40,
-                false,
-            ));
+            body.push_str(&para(&run(e, Style::of(12)), Align::Left, 567, 40, false));
         }
     }
     body.push_str(&para(&run(&l.closing, plain), Align::Both, 567, 240, false));

@@ -2,7 +2,8 @@
 //! signature and its body starts with the work: [`Require<P>`] — a signed-in user whose role has
 //! permission `P` (else 403) — and [`Submitted<P, T>`] — the same, for a form `T` that changes
 //! something, whose CSRF token must be the session's (checked first, else 403 with why).
-//! `P` is one of the marker types in [`need`], one per `domain::Permission`.
+//! `P` is one of the marker types in [`need`], one per `domain::Permission`, made from the list
+//! `domain::with_permissions!` keeps (so the two cannot drift apart).
 
 use crate::AppState;
 use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
@@ -26,7 +27,7 @@ pub mod need {
     use super::{Needs, Permission};
 
     macro_rules! needs {
-        ($($name:ident),* $(,)?) => {
+        ($($(#[$doc:meta])* $name:ident,)*) => {
             $(
                 #[doc = concat!("`Permission::", stringify!($name), "`.")]
                 pub struct $name;
@@ -36,9 +37,6 @@ pub mod need {
                     }
                 }
             )*
-            /// Every marker's permission, in the order of `Permission::ALL`.
-            #[cfg(test)]
-            pub const ALL: &[Permission] = &[$(Permission::$name),*];
         };
     }
 
@@ -50,23 +48,8 @@ pub mod need {
         }
     }
 
-    needs!(
-        ViewRegister,
-        EditRegister,
-        ViewPeople,
-        SearchPosts,
-        ViewAlerts,
-        Triage,
-        ViewCases,
-        ViewDetection,
-        ChangeDetection,
-        ViewAudit,
-        FollowUp,
-        DecideOwnership,
-        Declare,
-        Administer,
-        ApproveReport,
-    );
+    // One marker per permission, from the list `domain` keeps.
+    domain::with_permissions!(needs);
 }
 
 /// A signed-in user whose role may do `P`.
@@ -127,13 +110,5 @@ where
             return Err(forbidden());
         }
         Ok(Submitted(user, form, PhantomData))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn one_marker_per_permission() {
-        assert_eq!(super::need::ALL, domain::Permission::ALL.as_slice());
     }
 }

@@ -4,60 +4,40 @@
 use super::Ctx;
 use anyhow::{Context, Result};
 use app::today;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
+
+/// The days a command looks at, and how it answers.
+#[derive(Args)]
+pub struct Span {
+    /// Từ ngày / from this day, YYYY-MM-DD
+    #[arg(long)]
+    since: String,
+    /// Đến ngày (mặc định hôm nay) / until this day
+    #[arg(long)]
+    until: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
 
 #[derive(Subcommand)]
 pub enum AnalyticsCmd {
     /// Nội dung sai sự thật, lừa đảo lan qua nhiều trang, nhóm / claims and scams spreading
-    Spread {
-        #[arg(long)]
-        since: String,
-        #[arg(long)]
-        until: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Spread(Span),
     /// Cảnh báo sớm: lập cảnh báo cho đột biến theo loại và nội dung lan rộng / raise alerts
-    Watch {
-        #[arg(long)]
-        since: String,
-        #[arg(long)]
-        until: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Watch(Span),
     /// Đột biến trên mọi chuỗi số liệu / spikes on every series
-    Spikes {
-        /// Từ ngày / from this day, YYYY-MM-DD
-        #[arg(long)]
-        since: String,
-        /// Đến ngày (mặc định hôm nay) / until this day
-        #[arg(long)]
-        until: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Spikes(Span),
 }
 
 pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
     match what {
-        AnalyticsCmd::Spread { since, until, json } => {
+        AnalyticsCmd::Spread(Span { since, until, json }) => {
             let (since, until) = span(&since, until.as_deref())?;
-            let spreads = app::report::spreading_between(&mut ctx.store()?, since, until)?;
+            let found = app::report::spreading_between(&mut ctx.store()?, since, until)?;
             let none = format!("Không có nội dung nào lan rộng từ {since}.");
-            print_each(&spreads, json, &none, |s| {
-                format!(
-                    "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
-                    s.at,
-                    s.category,
-                    s.reference,
-                    s.communities,
-                    s.first_at,
-                    s.items.len()
-                )
-            })
+            print_each(&found, json, &none, spread_line)
         }
-        AnalyticsCmd::Watch { since, until, json } => {
+        AnalyticsCmd::Watch(Span { since, until, json }) => {
             let mut store = ctx.store()?;
             let (since, until) = span(&since, until.as_deref())?;
             let spikes = app::report::spikes_between(&mut store, since, until)?;
@@ -97,18 +77,36 @@ pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
             }
             Ok(())
         }
-        AnalyticsCmd::Spikes { since, until, json } => {
+        AnalyticsCmd::Spikes(Span { since, until, json }) => {
             let (since, until) = span(&since, until.as_deref())?;
-            let spikes = app::report::spikes_between(&mut ctx.store()?, since, until)?;
-            let none = format!("Không có đột biến từ {since}.");
-            print_each(&spikes, json, &none, |s| {
-                format!(
-                    "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
-                    s.at, s.series, s.value, s.baseline, s.score
-                )
-            })
+            let found = app::report::spikes_between(&mut ctx.store()?, since, until)?;
+            print_each(
+                &found,
+                json,
+                &format!("Không có đột biến từ {since}."),
+                spike_line,
+            )
         }
     }
+}
+
+fn spread_line(s: &analytics::spread::Spread) -> String {
+    format!(
+        "{}  {} «{}»: {} trang, nhóm (từ {}), {} bài",
+        s.at,
+        s.category,
+        s.reference,
+        s.communities,
+        s.first_at,
+        s.items.len()
+    )
+}
+
+fn spike_line(s: &analytics::spikes::Spike) -> String {
+    format!(
+        "{}  {:<28} {:>6} (mức thường {:>6}, mức độ {:.1})",
+        s.at, s.series, s.value, s.baseline, s.score
+    )
 }
 
 /// `--since` and `--until` (default today) as dates.
