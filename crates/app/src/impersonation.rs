@@ -158,6 +158,10 @@ pub struct Decided {
 
 const NOT_IMPOSTOR: &str = "impersonation.not_impostor";
 
+/// The largest avatar picture decoded from an upload: 8,000 px a side, 256 MiB of pixels.
+pub const AVATAR_MAX_SIDE: u32 = 8_000;
+pub const AVATAR_MAX_ALLOC: u64 = 256 << 20;
+
 impl App {
     /// The scan's findings an officer still has to look at: every finding at or above the
     /// judged score, less the pages said not to be impostors that still have the name and
@@ -189,6 +193,50 @@ impl App {
             }
         }
         Ok(kept)
+    }
+
+    /// Records a page's avatar from a picture: its PDQ hash, quality and SHA-256 are kept (and
+    /// audited), never the picture. Returns the avatar and whether it changed.
+    pub fn set_avatar(
+        &self,
+        actor: &Actor,
+        community_id: i64,
+        picture: &[u8],
+    ) -> Result<(domain::Avatar, bool), Error> {
+        actor.require(domain::Permission::Triage)?;
+        let image = media::decode_within(picture, AVATAR_MAX_SIDE, AVATAR_MAX_ALLOC).map_err(
+            |e| {
+                let message = match e {
+                    media::MediaError::NotAnImage => {
+                        "Tệp không phải ảnh PNG, JPEG, WebP hay GIF (xét theo nội dung, không theo tên tệp).".to_owned()
+                    }
+                    other => format!(
+                        "Không đọc được ảnh (quá {AVATAR_MAX_SIDE} điểm ảnh mỗi chiều, quá lớn hoặc hỏng): {other}"
+                    ),
+                };
+                Error::new(ErrorKind::Invalid { field: "file" }, message)
+            },
+        )?;
+        let mut store = self.store()?;
+        let Some(page) = store
+            .communities()?
+            .into_iter()
+            .find(|c| c.id.0 == community_id)
+        else {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("Không có trang số {community_id} trong sổ đăng ký."),
+            ));
+        };
+        let pdq = media::pdq_of(&image);
+        let avatar = domain::Avatar {
+            pdq: pdq.hash.to_hex(),
+            quality: pdq.quality,
+            sha256: media::sha256_hex(picture),
+            recorded_at: String::new(),
+        };
+        let changed = store.set_avatar(&actor.name, page.id, &avatar)?;
+        Ok((avatar, changed))
     }
 
     /// Decides a finding about page `candidate_id`: an impostor (status "impersonating",

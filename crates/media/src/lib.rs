@@ -74,13 +74,24 @@ const MAX_ALLOC: u64 = 1 << 30;
 
 /// Decodes a picture (GIF: its first frame).
 pub fn decode(bytes: &[u8]) -> Result<image::DynamicImage, MediaError> {
+    decode_within(bytes, MAX_SIDE, MAX_ALLOC)
+}
+
+/// Decodes a picture no wider or taller than `max_side` pixels whose decoding allocates at most
+/// `max_alloc` bytes (what a server takes from an upload: a picture bomb — a small file that
+/// declares a huge picture — is refused from its header, before any pixel is allocated).
+pub fn decode_within(
+    bytes: &[u8],
+    max_side: u32,
+    max_alloc: u64,
+) -> Result<image::DynamicImage, MediaError> {
     let format = Format::sniff(bytes).ok_or(MediaError::NotAnImage)?;
     let mut reader =
         image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_format());
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(max_alloc);
     reader.limits(limits);
     reader
         .decode()

@@ -2029,3 +2029,144 @@ fn impostors_are_reviewed_side_by_side_marked_and_cleared() {
     );
     assert_eq!(refused.status, 403);
 }
+
+/// A PNG that declares `side` × `side` pixels in a file of a few dozen bytes: its header is
+/// valid (CRCs right), its picture data nothing.
+fn png_bomb(side: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        c.extend_from_slice(&body);
+        c.extend_from_slice(&crc32(&body).to_be_bytes());
+        c
+    };
+    let mut ihdr = side.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn avatars_are_uploaded_for_the_review_and_bad_pictures_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
+    let f = &findings[0];
+    assert!(f["avatar_distance"].is_null(), "{f}");
+    let (candidate, official) = (f["candidate"]["id"].clone(), f["official"]["id"].clone());
+    let page = get(&s, "/gia-mao", Some(&officer));
+    let token = csrf(&page.body);
+    assert!(page.body.contains("multipart/form-data"));
+    let fixture = |p: &str| {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../media/tests/fixtures/pdqhash")
+                .join(p),
+        )
+        .unwrap()
+    };
+    let to = |id: &serde_json::Value| format!("/gia-mao/anh-dai-dien/{id}");
+
+    // A picture bomb (100,000 px a side in 70 bytes) and a file that lies about its type are
+    // refused, saying why; nothing is recorded.
+    let bomb = upload_to(
+        &s,
+        &to(&candidate),
+        &officer,
+        &token,
+        "a.png",
+        &png_bomb(100_000),
+    );
+    assert_eq!(bomb.status, 422, "{}", bomb.body);
+    assert!(bomb.body.contains("8000"), "{}", bomb.body);
+    let liar = upload_to(
+        &s,
+        &to(&candidate),
+        &officer,
+        &token,
+        "a.png",
+        b"<html>not a picture</html>",
+    );
+    assert_eq!(liar.status, 422, "{}", liar.body);
+    assert!(liar.body.contains("không phải ảnh"), "{}", liar.body);
+    let unknown = upload_to(
+        &s,
+        "/gia-mao/anh-dai-dien/999999",
+        &officer,
+        &token,
+        "a.png",
+        &fixture("base.png"),
+    );
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+
+    // The same picture, resized, for both pages: the review shows how close they are.
+    let one = upload_to(
+        &s,
+        &to(&official),
+        &officer,
+        &token,
+        "a.png",
+        &fixture("base.png"),
+    );
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert!(one.body.contains("Đã ghi ảnh đại diện"), "{}", one.body);
+    let two = upload_to(
+        &s,
+        &to(&candidate),
+        &officer,
+        &token,
+        "b.png",
+        &fixture("resized-200.png"),
+    );
+    assert_eq!(two.status, 200, "{}", two.body);
+    let after: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
+    let pair = after
+        .iter()
+        .find(|g| g["candidate"]["id"] == candidate && g["official"]["id"] == official)
+        .unwrap_or_else(|| panic!("{after:?}"));
+    let distance = pair["avatar_distance"].as_u64().unwrap();
+    assert!(distance <= 31, "{pair}");
+    assert!(
+        get(&s, "/gia-mao", Some(&officer))
+            .body
+            .contains(&format!("{distance} / 256")),
+    );
+
+    // Only those who triage may; the picture never reaches the evidence store.
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    let refused = upload_to(
+        &s,
+        &to(&candidate),
+        &analyst,
+        &token,
+        "a.png",
+        &fixture("base.png"),
+    );
+    assert_eq!(refused.status, 403);
+    assert!(!tmp.path().join("evidence").exists());
+}

@@ -70,6 +70,11 @@ const EN: &[(&str, &str)] = &[
     ("Đánh dấu giả mạo", "Mark as impostor"),
     ("Giả mạo và mở hồ sơ", "Impostor, open a case"),
     ("Không phải giả mạo", "Not an impostor"),
+    (
+        "Ảnh đại diện (chỉ giữ mã PDQ)",
+        "Avatar (only its PDQ hash is kept)",
+    ),
+    ("Tải ảnh lên", "Upload the picture"),
     ("Báo cáo định kỳ", "Periodic report"),
     (
         "Kỳ báo cáo (2026-11, 2026-Q4 hoặc 2026)",

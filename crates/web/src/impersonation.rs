@@ -56,13 +56,19 @@ async fn view(
     .into_response()
 }
 
-fn side(title: &str, s: &app::impersonation::Side) -> Markup {
+fn side(title: &str, s: &app::impersonation::Side, csrf: &str, lang: crate::i18n::Lang) -> Markup {
+    let t = |vi: &'static str| crate::i18n::tr(lang, vi);
     html! {
         div.side {
             h3 { (title) }
             p { strong { (s.name) } }
             p { @if let Some(u) = &s.url { a href=(u) rel="noopener noreferrer" { (u) } } @else { "(không có đường dẫn)" } }
             p { (domain::Platform::parse_word(s.platform).map_or(s.platform, |p| p.label_vi())) @if let Some(u) = &s.unit { " · " (u) } }
+            form.inline method="post" action={"/gia-mao/anh-dai-dien/" (s.id)} enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(csrf);
+                div { label { (t("Ảnh đại diện (chỉ giữ mã PDQ)")) } input type="file" name="file" accept="image/png,image/jpeg,image/webp,image/gif" required; }
+                div { button type="submit" { (t("Tải ảnh lên")) } }
+            }
         }
     }
 }
@@ -73,8 +79,8 @@ fn finding(f: &Reported, csrf: &str, lang: crate::i18n::Lang) -> Markup {
         section.finding {
             h2 { (t("Điểm giống")) " " (format!("{:.2}", f.score)) }
             div.pair {
-                (side(t("Trang nghi giả mạo"), &f.candidate))
-                (side(t("Kênh chính thức"), &f.official))
+                (side(t("Trang nghi giả mạo"), &f.candidate, csrf, lang))
+                (side(t("Kênh chính thức"), &f.official, csrf, lang))
             }
             p {
                 (t("Ảnh đại diện (PDQ):")) " "
@@ -148,6 +154,60 @@ pub async fn decide(
         }
         Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
             (false, e.message)
+        }
+        Err(e) => return e.into_response(),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+/// The largest avatar picture taken (bytes).
+pub const MAX_AVATAR: usize = 10 * 1024 * 1024;
+
+/// `POST /gia-mao/anh-dai-dien/{id}`: a page's avatar picture; its PDQ hash is kept, never the
+/// picture. Back to the review with what was done or why not.
+pub async fn avatar(
+    State(state): State<Arc<AppState>>,
+    user: crate::auth::SignedIn,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let up = match crate::upload::read(
+        &user,
+        domain::Permission::Triage,
+        multipart,
+        MAX_AVATAR >> 20,
+    )
+    .await
+    {
+        Ok(up) => up,
+        Err(r) => return r,
+    };
+    let picture = match up.bytes() {
+        Ok(b) => b,
+        Err(e) => return crate::pages::internal(e.into()),
+    };
+    let actor = crate::actor(&user.session.user);
+    let message = match state
+        .use_case(move |app| app.set_avatar(&actor, id, &picture))
+        .await
+    {
+        Ok((avatar, changed)) => {
+            state.changed().await;
+            (
+                true,
+                format!(
+                    "Đã ghi ảnh đại diện của trang số {id} (PDQ {}…, chất lượng {}){}.",
+                    &avatar.pdq[..16],
+                    avatar.quality,
+                    if changed { "" } else { ", không đổi" }
+                ),
+            )
+        }
+        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
+            return crate::pages::error_page(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &e.message,
+            );
         }
         Err(e) => return e.into_response(),
     };

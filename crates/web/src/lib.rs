@@ -543,6 +543,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/phan-tich", get(analytics::show))
         .route("/gia-mao", get(impersonation::show))
         .route("/gia-mao/quyet-dinh", post(impersonation::decide))
+        .route(
+            "/gia-mao/anh-dai-dien/{id}",
+            post(impersonation::avatar).layer(axum::extract::DefaultBodyLimit::max(
+                impersonation::MAX_AVATAR,
+            )),
+        )
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))
