@@ -2,8 +2,9 @@
 //! fantoccini, against `sokenh demo` on a free port. Each role signs in through the form, the
 //! main pages are opened and saved as screenshots (`target/screenshots/`, CI artefacts), a member
 //! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
-//! a case, uploads evidence and downloads the takedown letter, and everyone signs out with the
-//! button.
+//! a case, uploads evidence and downloads the takedown letter, marks an impostor from the
+//! impersonation review (a case opens with the finding as evidence), opens the analytics, and
+//! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
 mod common;
@@ -410,6 +411,34 @@ async fn officer_journey(
     .await;
     std::fs::write(
         shots.join("congan-ho-so.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // The impersonation review: the first finding marked as an impostor, a case opened with the
+    // finding as its first evidence.
+    c.goto(&format!("{base}/gia-mao")).await.unwrap();
+    std::fs::write(
+        shots.join("congan-gia-mao.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.find(Locator::Css("section.finding input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Dùng tên trang Công an xã")
+        .await
+        .unwrap();
+    click(c, "section.finding button[value=impostor_case]").await;
+    wait_text(c, "//a[contains(., 'phat-hien-gia-mao-')]").await;
+    assert!(c.current_url().await.unwrap().path().starts_with("/ho-so/"));
+
+    // The month's analytics: the chart and its table.
+    c.goto(&format!("{base}/phan-tich")).await.unwrap();
+    wait_text(c, "//h2[contains(., 'Dự báo 7 ngày tới')]").await;
+    c.find(Locator::Css("figure.chart svg")).await.unwrap();
+    std::fs::write(
+        shots.join("congan-phan-tich.png"),
         c.screenshot().await.unwrap(),
     )
     .unwrap();
