@@ -140,6 +140,8 @@ pub struct AppState {
     figures_busy: tokio::sync::Mutex<()>,
     /// The analytics of a period (and unit), computed at most once a minute each.
     analytics_cache: Mutex<AnalyticsCache>,
+    /// The periods (and units) whose analytics are being computed again in the background.
+    analytics_refreshing: Mutex<std::collections::HashSet<(String, Option<i64>)>>,
     /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
     /// so sign-in and pages keep their share of the cores.
     pub(crate) heavy: tokio::sync::Semaphore,
@@ -198,6 +200,7 @@ impl AppState {
             address_failures: Mutex::new(HashMap::new()),
             figures_busy: tokio::sync::Mutex::new(()),
             analytics_cache: Mutex::new(HashMap::new()),
+            analytics_refreshing: Mutex::new(std::collections::HashSet::new()),
             heavy: tokio::sync::Semaphore::new(2),
             heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
@@ -381,8 +384,10 @@ impl AppState {
         }
     }
 
-    /// The analytics of a period (and a unit) for `actor`, reused for [`FIGURES_TTL`]: computed
-    /// by one request at a time (a heavy read), the others wait for it and share it.
+    /// The analytics of a period (and a unit) for `actor`, reused for [`FIGURES_TTL`]. The
+    /// first request of a period computes them (a heavy read, one at a time; the others wait and
+    /// share the result); once they are older, the request that finds them so answers with them
+    /// and has them computed again in the background, so no request waits for a refresh.
     pub async fn analytics(
         self: &Arc<Self>,
         actor: app::Actor,
@@ -393,26 +398,48 @@ impl AppState {
             .require(domain::Permission::ViewDetection)
             .map_err(AppError)?;
         let key = (period.trim().to_uppercase(), unit);
-        let cached = |state: &Self| {
-            crate::lock(&state.analytics_cache)
-                .get(&key)
-                .filter(|(at, _)| at.elapsed() < FIGURES_TTL)
-                .map(|(_, a)| a.clone())
-        };
-        if let Some(a) = cached(self) {
+        let known = crate::lock(&self.analytics_cache).get(&key).cloned();
+        if let Some((at, a)) = known {
+            if at.elapsed() >= FIGURES_TTL
+                && crate::lock(&self.analytics_refreshing).insert(key.clone())
+            {
+                let state = self.clone();
+                let code = period.to_owned();
+                tokio::spawn(async move {
+                    let _turn = state.heavy_store.acquire().await;
+                    if let Err(e) = state.compute_analytics(actor, &code, key.clone()).await {
+                        eprintln!(
+                            "phân tích chưa cập nhật được / analytics not refreshed: {}",
+                            e.0
+                        );
+                    }
+                    crate::lock(&state.analytics_refreshing).remove(&key);
+                });
+            }
             return Ok(a);
         }
         let _turn = self.heavy_store.acquire().await;
-        if let Some(a) = cached(self) {
-            return Ok(a);
+        if let Some((_, a)) = crate::lock(&self.analytics_cache).get(&key) {
+            return Ok(a.clone());
         }
+        self.compute_analytics(actor, period, key).await
+    }
+
+    async fn compute_analytics(
+        self: &Arc<Self>,
+        actor: app::Actor,
+        period: &str,
+        key: (String, Option<i64>),
+    ) -> Result<Arc<app::analytics::Analytics>, AppError> {
         let code = period.to_owned();
+        let unit = key.1;
         let a = Arc::new(
             self.use_case(move |app| app.analytics(&actor, &code, unit))
                 .await?,
         );
         let mut cache = crate::lock(&self.analytics_cache);
-        cache.retain(|_, (at, _)| at.elapsed() < FIGURES_TTL);
+        // Old periods nobody asked for lately go; the newest of each stays.
+        cache.retain(|_, (at, _)| at.elapsed() < 10 * FIGURES_TTL);
         cache.insert(key, (std::time::Instant::now(), a.clone()));
         Ok(a)
     }
