@@ -398,7 +398,12 @@ impl AppState {
             .require(domain::Permission::ViewDetection)
             .map_err(AppError)?;
         let key = (period.trim().to_uppercase(), unit);
-        let known = crate::lock(&self.analytics_cache).get(&key).cloned();
+        // Served while recomputed only if recent: after ten minutes nobody asked, the request
+        // waits for fresh figures instead.
+        let known = crate::lock(&self.analytics_cache)
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < 10 * FIGURES_TTL)
+            .cloned();
         if let Some((at, a)) = known {
             if at.elapsed() >= FIGURES_TTL
                 && crate::lock(&self.analytics_refreshing).insert(key.clone())
@@ -419,7 +424,11 @@ impl AppState {
             return Ok(a);
         }
         let _turn = self.heavy_store.acquire().await;
-        if let Some((_, a)) = crate::lock(&self.analytics_cache).get(&key) {
+        // Computed by the request this one waited behind?
+        if let Some((_, a)) = crate::lock(&self.analytics_cache)
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < FIGURES_TTL)
+        {
             return Ok(a.clone());
         }
         self.compute_analytics(actor, period, key).await
