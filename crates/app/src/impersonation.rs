@@ -56,6 +56,16 @@ fn parse_pdq(hex: &str) -> Option<[u16; 16]> {
 
 /// Scans the register: findings at or above `min_score`, best first.
 pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Reported>> {
+    scan_candidates(store, min_score, threads, |_| true)
+}
+
+/// The scan of the candidates `keep` keeps (against every official channel).
+fn scan_candidates(
+    store: &mut Store,
+    min_score: f64,
+    threads: usize,
+    keep: impl Fn(&Community) -> bool,
+) -> Result<Vec<Reported>> {
     let communities = store.communities()?;
     let avatars: std::collections::HashMap<i64, ([u16; 16], u8)> = store
         .avatars()?
@@ -74,6 +84,7 @@ pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Rep
     let (officials, others): (Vec<&Community>, Vec<&Community>) = communities
         .iter()
         .partition(|c| c.classification == Classification::Official && c.official_of.is_some());
+    let others: Vec<&Community> = others.into_iter().filter(|c| keep(c)).collect();
     let official_channels: Vec<Channel> = officials.iter().map(|c| channel(c)).collect();
     let mut candidates: Vec<Channel> = others.iter().map(|c| channel(c)).collect();
     let places = Places::gso();
@@ -289,10 +300,9 @@ impl App {
             }
             Decision::Impostor => {
                 // The finding as the scan has it now: the evidence of the decision.
-                let finding = scan(&mut store, 0.0, 2)?
+                let finding = scan_candidates(&mut store, 0.0, 2, |c| c.id.0 == candidate_id)?
                     .into_iter()
-                    .filter(|f| f.candidate.id == candidate_id)
-                    .max_by(|a, b| a.score.total_cmp(&b.score));
+                    .next();
                 let mut record = domain::CommunityRecord::from(page);
                 record.status = domain::Status::Impersonating;
                 store.import_communities(&actor.name, "impersonation", &[record])?;

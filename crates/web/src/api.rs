@@ -26,6 +26,25 @@ pub struct Caller {
     pub user: User,
 }
 
+impl Caller {
+    /// The caller as a use case's actor, named as the audit log records it.
+    fn actor(&self) -> app::Actor {
+        app::Actor {
+            name: self.name.clone(),
+            ..crate::actor(&self.user)
+        }
+    }
+}
+
+/// A use case's refusal as the API answers it: its status and message as JSON; an internal
+/// error logged with a reference.
+fn refused_by_app(e: crate::AppError) -> Response {
+    match e.0.kind {
+        app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
+        _ => error(e.status(), &e.0.message),
+    }
+}
+
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
@@ -583,8 +602,7 @@ pub async fn report_file(
     };
     match crate::reports::made(&state, &user, &file).await {
         Ok((name, format, bytes)) => crate::pages::attachment(format.media_type(), &name, bytes),
-        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
-        Err(e) => error(e.status(), &e.0.message),
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -674,14 +692,10 @@ pub async fn analytics(
     caller: Caller,
     Query(q): Query<AnalyticsQuery>,
 ) -> Response {
-    let actor = app::Actor {
-        name: caller.name.clone(),
-        ..crate::actor(&caller.user)
-    };
+    let actor = caller.actor();
     match state.analytics(actor, &q.period, q.unit).await {
         Ok(a) => Json(&*a).into_response(),
-        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
-        Err(e) => error(e.status(), &e.0.message),
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -712,17 +726,13 @@ pub struct FindingDoc {
     responses((status = 200, body = Vec<FindingDoc>), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc)),
     security(("token" = []), ("session" = [])))]
 pub async fn impersonation(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
-    let actor = app::Actor {
-        name: caller.name.clone(),
-        ..crate::actor(&caller.user)
-    };
+    let actor = caller.actor();
     match state
         .use_case(move |app| app.impersonation_review(&actor))
         .await
     {
         Ok(f) => Json(f).into_response(),
-        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
-        Err(e) => error(e.status(), &e.0.message),
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -763,10 +773,7 @@ pub async fn impersonation_decision(
             "decision: \"impostor\" or \"not_impostor\"",
         );
     };
-    let actor = app::Actor {
-        name: caller.name.clone(),
-        ..crate::actor(&caller.user)
-    };
+    let actor = caller.actor();
     let result = state
         .use_case(move |app| {
             app.decide_impersonation(&actor, d.candidate_id, decision, &d.reason, d.open_case)
@@ -777,8 +784,7 @@ pub async fn impersonation_decision(
             state.changed().await;
             Json(done).into_response()
         }
-        Err(e) if e.0.kind == app::ErrorKind::Internal => failed(anyhow::anyhow!("{}", e.0)),
-        Err(e) => error(e.status(), &e.0.message),
+        Err(e) => refused_by_app(e),
     }
 }
 
