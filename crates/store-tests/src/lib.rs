@@ -45,6 +45,13 @@ macro_rules! stories {
             $crate::signals_factchecks_lists_and_alerts(&mut $fresh().0);
         }
         #[test]
+        fn the_audit_head_moves_with_every_change_and_only_then() {
+            if !$available {
+                return;
+            }
+            $crate::the_audit_head_moves_with_every_change_and_only_then(&mut $fresh().0);
+        }
+        #[test]
         fn avatars_are_kept_as_hashes_and_replaced() {
             if !$available {
                 return;
@@ -383,6 +390,47 @@ pub fn items_are_stored_once_with_their_checkpoint(store: &mut Store) {
     );
     assert_eq!(store.items_after(items[0].id, 10).unwrap().len(), 1);
     assert!(store.verify_audit().unwrap().ok);
+}
+
+/// The web's snapshot of units, register, alerts and cases is read again only when the audit head
+/// moved: each change they show moves it, reads never do.
+pub fn the_audit_head_moves_with_every_change_and_only_then(store: &mut Store) {
+    assert_eq!(store.audit_head().unwrap(), 0);
+    store
+        .import_communities(
+            "t",
+            "s",
+            &[record("Thạch Quảng quê tôi", "https://a.vn", "U", None)],
+        )
+        .unwrap();
+    let after_import = store.audit_head().unwrap();
+    assert!(after_import > 0);
+    store.communities().unwrap();
+    store.alerts().unwrap();
+    store.cases().unwrap();
+    assert_eq!(store.audit_head().unwrap(), after_import);
+    let alert = StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "high".into(),
+        score: 0.9,
+        item_ids: vec![],
+        count: 3,
+        first_at: "2026-11-02T00:00:00Z".into(),
+        last_at: "2026-11-02T00:00:00Z".into(),
+        explanation: "tăng đột biến".into(),
+        status: "open".into(),
+    };
+    store.raise_alerts("analytics", &[alert]).unwrap();
+    let after_alert = store.audit_head().unwrap();
+    assert_eq!(after_alert, after_import + 1);
+    let id = store.alerts().unwrap()[0].id;
+    assert!(
+        store
+            .decide_alert("officer", id, "dismissed", "trùng")
+            .unwrap()
+    );
+    assert_eq!(store.audit_head().unwrap(), after_alert + 1);
 }
 
 pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {

@@ -1019,6 +1019,13 @@ impl Store {
         self.db.audit_events()
     }
 
+    /// The id of the last audit event, 0 before any. Every change to the units, the register,
+    /// the alerts and the cases is audited in its own transaction, so this number moves whenever
+    /// any of them does: a reader holding a copy checks it before reading them all again.
+    pub fn audit_head(&mut self) -> Result<i64> {
+        Ok(self.db.last_audit()?.map_or(0, |(id, _)| id))
+    }
+
     /// Checks the whole audit chain.
     pub fn verify_audit(&mut self) -> Result<Verification> {
         Ok(audit::verify(&self.db.audit_events()?))

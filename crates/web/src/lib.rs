@@ -149,8 +149,9 @@ pub struct AppState {
     /// file, the register export): one at a time, so they take one core and one pooled
     /// connection, and pages and sign-ins keep the rest.
     pub(crate) heavy_store: tokio::sync::Semaphore,
-    /// What most pages read — units, the register, alerts, cases — loaded at most every
-    /// [`SNAPSHOT_TTL`] and dropped by [`AppState::changed`] after a change made here.
+    /// What most pages read — units, the register, alerts, cases — checked against the store at
+    /// most every [`SNAPSHOT_TTL`] (read again only when the audit head moved) and dropped by
+    /// [`AppState::changed`] after a change made here.
     snapshot: Mutex<Option<Arc<Snapshot>>>,
     /// Held by the request reading a new snapshot.
     reloading: tokio::sync::Mutex<()>,
@@ -164,7 +165,7 @@ type AnalyticsCache =
 /// How long the dashboard's figures are reused.
 pub const FIGURES_TTL: Duration = Duration::from_secs(60);
 
-/// How long a snapshot serves before it is read again (changes made by other processes — the
+/// How long a snapshot serves before it is checked again (changes made by other processes — the
 /// CLI's imports and ingests — appear within this time; changes made here, at once).
 pub const SNAPSHOT_TTL: Duration = Duration::from_secs(5);
 
@@ -180,7 +181,29 @@ pub struct Snapshot {
     /// Open alerts per category (the dashboard's table), counted once per snapshot.
     pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
     pub cases: Vec<domain::Case>,
-    at: std::time::Instant,
+    /// The store's audit head when this was read ([`store::Store::audit_head`]): while it has not
+    /// moved, nothing here has changed.
+    stamp: i64,
+    /// When this was last read, or last found unchanged: milliseconds since [`Snapshot::epoch`].
+    checked_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Snapshot {
+    /// The clock the snapshots' check times count from.
+    fn epoch() -> std::time::Instant {
+        static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        *EPOCH.get_or_init(std::time::Instant::now)
+    }
+
+    fn now_ms() -> u64 {
+        Self::epoch().elapsed().as_millis() as u64
+    }
+
+    /// Time since this was read, or last found unchanged.
+    fn age(&self) -> Duration {
+        let checked = self.checked_ms.load(std::sync::atomic::Ordering::Relaxed);
+        Duration::from_millis(Self::now_ms().saturating_sub(checked))
+    }
 }
 
 impl AppState {
@@ -215,7 +238,7 @@ impl AppState {
     pub async fn snapshot(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
         let current = crate::lock(&self.snapshot).clone();
         if let Some(s) = &current {
-            if s.at.elapsed() < SNAPSHOT_TTL {
+            if s.age() < SNAPSHOT_TTL {
                 return Ok(s.clone());
             }
             let Ok(_reloading) = self.reloading.try_lock() else {
@@ -230,12 +253,21 @@ impl AppState {
         self.reload().await
     }
 
-    /// Reads the snapshot from the store; the caller holds `reloading`.
+    /// Reads the snapshot from the store; the caller holds `reloading`. When the store's audit
+    /// head has not moved since the current snapshot was read, nothing in it has changed (every
+    /// change is audited in its transaction): the current one is kept, checked now, and the
+    /// register and the alerts are not read again.
     async fn reload(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
         use std::sync::atomic::Ordering;
         let generation = self.generation.load(Ordering::SeqCst);
+        let current = crate::lock(&self.snapshot).clone();
+        let stamp = self.with_store(|s| Ok(s.audit_head()?)).await?;
+        if let Some(s) = current.filter(|s| s.stamp == stamp) {
+            s.checked_ms.store(Snapshot::now_ms(), Ordering::Relaxed);
+            return Ok(s);
+        }
         let fresh = self
-            .with_store(|s| {
+            .with_store(move |s| {
                 let communities = s.communities()?;
                 let alerts = s.alerts()?;
                 let mut open_alerts = std::collections::BTreeMap::new();
@@ -255,7 +287,8 @@ impl AppState {
                     alerts,
                     open_alerts,
                     cases: s.cases()?,
-                    at: std::time::Instant::now(),
+                    stamp,
+                    checked_ms: Snapshot::now_ms().into(),
                 })
             })
             .await?;
