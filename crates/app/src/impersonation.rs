@@ -43,7 +43,7 @@ fn side(c: &Community) -> Side {
     }
 }
 
-fn parse_pdq(hex: &str) -> Option<[u16; 16]> {
+pub(crate) fn parse_pdq(hex: &str) -> Option<[u16; 16]> {
     if hex.len() != 64 {
         return None;
     }
@@ -173,6 +173,22 @@ const NOT_IMPOSTOR: &str = "impersonation.not_impostor";
 pub const AVATAR_MAX_SIDE: u32 = 8_000;
 pub const AVATAR_MAX_ALLOC: u64 = 256 << 20;
 
+/// Decodes an uploaded picture within the avatar limits; what is not a picture (by its content,
+/// whatever its name), too large or damaged is refused as invalid input of field `file`.
+pub(crate) fn decode_upload(picture: &[u8]) -> Result<media::image::DynamicImage, Error> {
+    media::decode_within(picture, AVATAR_MAX_SIDE, AVATAR_MAX_ALLOC).map_err(|e| {
+        let message = match e {
+            media::MediaError::NotAnImage => {
+                "Tệp không phải ảnh PNG, JPEG, WebP hay GIF (xét theo nội dung, không theo tên tệp).".to_owned()
+            }
+            other => format!(
+                "Không đọc được ảnh (quá {AVATAR_MAX_SIDE} điểm ảnh mỗi chiều, quá lớn hoặc hỏng): {other}"
+            ),
+        };
+        Error::new(ErrorKind::Invalid { field: "file" }, message)
+    })
+}
+
 impl App {
     /// The scan's findings an officer still has to look at: every finding at or above the
     /// judged score, less the pages said not to be impostors that still have the name and
@@ -215,19 +231,7 @@ impl App {
         picture: &[u8],
     ) -> Result<(domain::Avatar, bool), Error> {
         actor.require(domain::Permission::Triage)?;
-        let image = media::decode_within(picture, AVATAR_MAX_SIDE, AVATAR_MAX_ALLOC).map_err(
-            |e| {
-                let message = match e {
-                    media::MediaError::NotAnImage => {
-                        "Tệp không phải ảnh PNG, JPEG, WebP hay GIF (xét theo nội dung, không theo tên tệp).".to_owned()
-                    }
-                    other => format!(
-                        "Không đọc được ảnh (quá {AVATAR_MAX_SIDE} điểm ảnh mỗi chiều, quá lớn hoặc hỏng): {other}"
-                    ),
-                };
-                Error::new(ErrorKind::Invalid { field: "file" }, message)
-            },
-        )?;
+        let image = decode_upload(picture)?;
         let mut store = self.store()?;
         let Some(page) = store
             .communities()?

@@ -18,6 +18,7 @@ mod error;
 pub mod evidence;
 pub mod impersonation;
 pub mod learning;
+pub mod media_check;
 pub mod posts;
 pub mod register;
 pub mod report;

@@ -43,6 +43,8 @@ macro_rules! with_permissions {
             Administer,
             /// Approve a periodic report (the Standing Committee's act, audited).
             ApproveReport,
+            /// Check a picture: PDQ matches with the register's avatars, provenance, its text.
+            CheckMedia,
         }
     };
 }
@@ -71,8 +73,8 @@ impl Role {
     /// |---|---|
     /// | admin | everything but declaring |
     /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports |
-    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read) |
-    /// | analyst | the register (read), alerts (read), posts, detection (read and change) |
+    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check |
+    /// | analyst | the register (read), alerts (read), posts, detection (read and change), media check |
     /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
     /// | unit_admin | its unit's register (edit, import), people, posts, follow-up, ownership claims |
     /// | member | declare and sign |
@@ -94,6 +96,7 @@ impl Role {
             Declare => self == Member,
             Administer => self == Admin,
             ApproveReport => matches!(self, Admin | Leader),
+            CheckMedia => matches!(self, Admin | Officer | Analyst),
         }
     }
 }
@@ -105,7 +108,7 @@ mod tests {
     /// Every permission × role, written out: a change to the table shows here as a diff.
     #[test]
     fn the_table_role_by_permission() {
-        let expected: [(Permission, &str); 15] = [
+        let expected: [(Permission, &str); 16] = [
             // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::EditRegister, "YnYnnYn"),
@@ -122,6 +125,7 @@ mod tests {
             (Permission::Declare, "nnnnnnY"),
             (Permission::Administer, "Ynnnnnn"),
             (Permission::ApproveReport, "YYnnnnn"),
+            (Permission::CheckMedia, "YnYYnnn"),
         ];
         assert_eq!(expected.len(), Permission::ALL.len());
         for (p, row) in expected {

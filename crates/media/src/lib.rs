@@ -15,6 +15,8 @@ pub mod provenance;
 
 use std::path::Path;
 
+/// The image crate whose pictures [`decode`] gives.
+pub use image;
 pub use index::PdqIndex;
 pub use pdq::{Hash256, Pdq};
 

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 19] = [
+    let routes: [(&str, P); 20] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -40,6 +40,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/api/v1/analytics?period=2026-11", P::ViewDetection),
         ("/gia-mao", P::Triage),
         ("/api/v1/impersonation", P::Triage),
+        ("/kiem-tra-anh", P::CheckMedia),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -2168,5 +2169,124 @@ fn avatars_are_uploaded_for_the_review_and_bad_pictures_refused() {
         &fixture("base.png"),
     );
     assert_eq!(refused.status, 403);
+    assert!(!tmp.path().join("evidence").exists());
+}
+
+#[test]
+fn pictures_are_checked_against_avatars_provenance_and_their_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let fixture = |p: &str| {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../media/tests/fixtures")
+                .join(p),
+        )
+        .unwrap()
+    };
+    // An official page's avatar is recorded from a picture.
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
+    let official = &findings[0]["official"];
+    let token = csrf(&get(&s, "/gia-mao", Some(&officer)).body);
+    let recorded = upload_to(
+        &s,
+        &format!("/gia-mao/anh-dai-dien/{}", official["id"]),
+        &officer,
+        &token,
+        "a.png",
+        &fixture("pdqhash/base.png"),
+    );
+    assert_eq!(recorded.status, 200, "{}", recorded.body);
+
+    // Its 200-px copy is recognised as that page's avatar, with the distance.
+    let form = get(&s, "/kiem-tra-anh", Some(&officer));
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("multipart/form-data"));
+    let token = csrf(&form.body);
+    let check = |cookie: &str, name: &str, bytes: &[u8]| {
+        upload_to(&s, "/kiem-tra-anh", cookie, &token, name, bytes)
+    };
+    let copy = check(&officer, "copy.png", &fixture("pdqhash/resized-200.png"));
+    assert_eq!(copy.status, 200, "{}", copy.body);
+    let at = copy.body.find(" / 256 bit").expect("a distance");
+    let distance: u32 = copy.body[..at]
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(distance <= 31, "{distance}");
+    let name = official["name"].as_str().unwrap();
+    assert!(copy.body.contains(name), "{name} in {}", copy.body);
+
+    // What the file says of its making, as media::provenance reads it.
+    let generated = fixture("provenance/png-sd-parameters.png");
+    let said = media::provenance::inspect(&generated).unwrap();
+    assert_eq!(said.verdict, "ai_metadata");
+    let shown = check(&officer, "sd.png", &generated);
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(
+        shown.body.contains(
+            &said
+                .summary
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        ),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Không trang nào trong sổ"));
+
+    // The text of a scam poster is read and screened (where OCR is built in).
+    let poster = check(&officer, "poster.png", &fixture("ocr/scam-poster.png"));
+    assert_eq!(poster.status, 200, "{}", poster.body);
+    if cfg!(feature = "ocr") {
+        assert!(
+            poster.body.contains("THÔNG BÁO TRÚNG THƯỞNG"),
+            "{}",
+            poster.body
+        );
+        assert!(poster.body.contains("Lừa đảo"), "{}", poster.body);
+    } else {
+        assert!(poster.body.contains("không có OCR"), "{}", poster.body);
+    }
+
+    // What is not a picture, and a picture bomb, are refused saying why.
+    let liar = check(&officer, "a.png", b"<html>not a picture</html>");
+    assert_eq!(liar.status, 422, "{}", liar.body);
+    assert!(liar.body.contains("không phải ảnh"), "{}", liar.body);
+    let bomb = check(&officer, "b.png", &png_bomb(100_000));
+    assert_eq!(bomb.status, 422, "{}", bomb.body);
+    assert!(bomb.body.contains("8000"), "{}", bomb.body);
+
+    // Analysts check pictures too; a leader does not.
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    assert_eq!(get(&s, "/kiem-tra-anh", Some(&analyst)).status, 200);
+    let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
+    assert_eq!(
+        check(&leader, "copy.png", &fixture("pdqhash/resized-200.png")).status,
+        403
+    );
+
+    // Each check that was made is audited with the picture's SHA-256; no picture is kept.
+    drop(s);
+    let events = app::db::open(tmp.path(), None)
+        .unwrap()
+        .audit_events()
+        .unwrap();
+    let checks: Vec<&domain::AuditEvent> = events
+        .iter()
+        .filter(|e| e.action == "media.check")
+        .collect();
+    assert_eq!(checks.len(), 3);
+    assert!(
+        checks[1].details.contains(&said.sha256),
+        "{}",
+        checks[1].details
+    );
     assert!(!tmp.path().join("evidence").exists());
 }

@@ -27,6 +27,7 @@ mod detection;
 mod follow_up;
 mod i18n;
 mod impersonation;
+mod media_check;
 mod member;
 mod pages;
 mod post_search;
@@ -617,6 +618,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(impersonation::avatar).layer(axum::extract::DefaultBodyLimit::max(
                 impersonation::MAX_AVATAR,
             )),
+        )
+        .route(
+            "/kiem-tra-anh",
+            get(media_check::show).post(media_check::check).layer(
+                axum::extract::DefaultBodyLimit::max(app::media_check::MEDIA_MAX_BYTES),
+            ),
         )
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
