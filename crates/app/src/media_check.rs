@@ -1,5 +1,6 @@
-//! The media check (`officer`, `analyst`): what an uploaded picture is. Its PDQ hash and the
-//! register's pages whose avatar it resembles (distance in bits of 256, nearest first), what the
+//! The media check (`officer`, `analyst`): what an uploaded picture is. Its PDQ hash, the
+//! register's pages whose avatar it resembles and the fact-check entries whose recorded picture
+//! it resembles (distance in bits of 256, nearest first), what the
 //! file itself says of how it was made (C2PA, generators' traces — never more than that
 //! evidence), and the text in it (OCR, where this build has it and tesseract is installed)
 //! screened by the office's rules. The picture is measured and dropped, never kept; the check is
@@ -23,6 +24,9 @@ pub struct MediaCheck {
     /// Pages of the register whose avatar is within [`media::pdq::MATCH_DISTANCE`] bits,
     /// nearest first (none when the hash is not trustworthy).
     pub matches: Vec<AvatarMatch>,
+    /// Fact-check register entries one of whose pictures this is (within the same distance),
+    /// nearest first: the claim it carried and the correction.
+    pub factchecks: Vec<FactCheckMatch>,
     pub provenance: media::provenance::Provenance,
     pub ocr: Ocr,
 }
@@ -37,6 +41,17 @@ pub struct AvatarMatch {
     pub classification: domain::Classification,
     pub status: domain::Status,
     /// Bits apart of the two PDQ hashes (of 256).
+    pub distance: u32,
+}
+
+/// A fact-check entry whose recorded picture this one resembles.
+#[derive(Debug, Serialize)]
+pub struct FactCheckMatch {
+    pub id: String,
+    pub claim: String,
+    pub verdict: domain::Verdict,
+    pub correction: String,
+    pub source_url: String,
     pub distance: u32,
 }
 
@@ -77,20 +92,35 @@ impl App {
         drop(image);
         let mut store = self.store()?;
         let mut matches = Vec::new();
+        let mut factchecks = Vec::new();
         if pdq.trustworthy() {
+            let near = |hex: &str| {
+                crate::impersonation::parse_pdq(hex)
+                    .map(|known| pdq.hash.distance(&media::Hash256(known)))
+                    .filter(|d| *d <= media::pdq::MATCH_DISTANCE)
+            };
+            for f in store.factchecks()? {
+                if let Some(distance) = f.media_hashes.iter().filter_map(|h| near(h)).min() {
+                    factchecks.push(FactCheckMatch {
+                        id: f.id,
+                        claim: f.claim,
+                        verdict: f.verdict,
+                        correction: f.correction,
+                        source_url: f.source_url,
+                        distance,
+                    });
+                }
+            }
+            factchecks.sort_by(|a, b| (a.distance, &a.id).cmp(&(b.distance, &b.id)));
             let pages: std::collections::HashMap<i64, domain::Community> = store
                 .communities()?
                 .into_iter()
                 .map(|c| (c.id.0, c))
                 .collect();
             for (id, avatar) in store.avatars()? {
-                let Some(known) = crate::impersonation::parse_pdq(&avatar.pdq) else {
+                let Some(distance) = near(&avatar.pdq) else {
                     continue;
                 };
-                let distance = pdq.hash.distance(&media::Hash256(known));
-                if distance > media::pdq::MATCH_DISTANCE {
-                    continue;
-                }
                 if let Some(c) = pages.get(&id.0) {
                     matches.push(AvatarMatch {
                         community_id: id.0,
@@ -113,6 +143,7 @@ impl App {
             json!({
                 "sha256": provenance.sha256,
                 "matches": matches.iter().map(|m| m.community_id).collect::<Vec<_>>(),
+                "factchecks": factchecks.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
                 "verdict": provenance.verdict,
             }),
         )?;
@@ -125,6 +156,7 @@ impl App {
             quality: pdq.quality,
             trustworthy: pdq.trustworthy(),
             matches,
+            factchecks,
             provenance,
             ocr,
         })

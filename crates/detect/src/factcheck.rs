@@ -379,6 +379,8 @@ pub fn parse_csv(content: &str) -> Parsed {
         col("date"),
         col("variants"),
     );
+    // PDQ hashes of the pictures that carried the claim (64 hex digits each, `|` between them).
+    let media = col("media_hashes").or_else(|| col("pdq"));
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for (line, cells) in reader {
@@ -399,6 +401,21 @@ pub fn parse_csv(content: &str) -> Parsed {
             ));
             continue;
         }
+        let media_hashes: Vec<String> = get(media)
+            .split('|')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if let Some(bad) = media_hashes
+            .iter()
+            .find(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            rejected.push((
+                line,
+                format!("mã PDQ «{bad}» không hợp lệ (cần 64 chữ số hex) / not a PDQ hash"),
+            ));
+            continue;
+        }
         out.push(FactCheck {
             id: get(Some(id)),
             claim: text::canonical(&get(Some(claim))),
@@ -412,7 +429,7 @@ pub fn parse_csv(content: &str) -> Parsed {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            media_hashes: Vec::new(),
+            media_hashes,
         });
     }
     (out, rejected)

@@ -148,6 +148,19 @@ fn imports_csv_and_claimreview() {
     );
     assert_eq!(ok[0].claim, "Xã phát tiền hỗ trợ 5 triệu, đăng ký qua link");
     assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), [4]);
+    // The pictures that carried a claim, by PDQ hash; a malformed hash refuses its line only.
+    let pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+    let (ok, bad) = parse_csv(&format!(
+        "id,claim,verdict,media_hashes\n\
+         m1,Ảnh xe cứu thương,tin giả,{} | {pdq}\n\
+         m2,Ảnh khác,tin giả,12ab\n",
+        pdq.to_uppercase()
+    ));
+    assert_eq!(ok.len(), 1);
+    assert_eq!(ok[0].media_hashes, [pdq, pdq]);
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].0, 3);
+    assert!(bad[0].1.contains("12ab"), "{}", bad[0].1);
     let (cr, bad) = parse_claimreview(
         r#"{"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://factcheck.example/1",
             "claimReviewed": "Uống nước lá tía tô chữa khỏi tiểu đường", "datePublished": "2026-11-10",

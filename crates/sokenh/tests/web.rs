@@ -2200,7 +2200,25 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
     );
     assert_eq!(recorded.status, 200, "{}", recorded.body);
 
-    // Its 200-px copy is recognised as that page's avatar, with the distance.
+    // The same picture once carried a claim the fact-check register corrects.
+    let base = fixture("pdqhash/base.png");
+    let fc = domain::FactCheck {
+        id: "fc-anh-1".into(),
+        claim: "Ảnh xe cứu thương chở tiền hỗ trợ".into(),
+        verdict: domain::Verdict::False,
+        correction: "Ảnh cũ, không liên quan".into(),
+        source_url: "https://kiemchung.example/1".into(),
+        date: None,
+        variants: vec![],
+        media_hashes: vec![media::pdq_of(&media::decode(&base).unwrap()).hash.to_hex()],
+    };
+    app::db::open(tmp.path(), None)
+        .unwrap()
+        .import_factchecks("test", "anh.csv", &[fc])
+        .unwrap();
+
+    // Its 200-px copy is recognised as that page's avatar and the claim's picture, with the
+    // distances.
     let form = get(&s, "/kiem-tra-anh", Some(&officer));
     assert_eq!(form.status, 200);
     assert!(form.body.contains("multipart/form-data"));
@@ -2220,6 +2238,12 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
     assert!(distance <= 31, "{distance}");
     let name = official["name"].as_str().unwrap();
     assert!(copy.body.contains(name), "{name} in {}", copy.body);
+    assert!(
+        copy.body.contains("«Ảnh xe cứu thương chở tiền hỗ trợ»"),
+        "{}",
+        copy.body
+    );
+    assert!(copy.body.contains("Ảnh cũ, không liên quan"));
 
     // What the file says of its making, as media::provenance reads it.
     let generated = fixture("provenance/png-sd-parameters.png");
@@ -2240,6 +2264,7 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
         shown.body
     );
     assert!(shown.body.contains("Không trang nào trong sổ"));
+    assert!(shown.body.contains("Không mục kiểm chứng nào"));
 
     // The text of a scam poster is read and screened (where OCR is built in).
     let poster = check(&officer, "poster.png", &fixture("ocr/scam-poster.png"));
@@ -2289,4 +2314,104 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
         checks[1].details
     );
     assert!(!tmp.path().join("evidence").exists());
+}
+
+/// The count the alert queue shows above its table ("N cảnh báo").
+fn queue_count(body: &str) -> usize {
+    let marker = " cảnh báo";
+    let end = body
+        .match_indices(marker)
+        .map(|(k, _)| k)
+        .find(|k| body[..*k].ends_with(|c: char| c.is_ascii_digit()))
+        .expect("a count");
+    let start = body[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |k| k + 1);
+    body[start..end].parse().unwrap()
+}
+
+#[test]
+fn the_alert_queue_is_filtered_by_page_and_by_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    // What the store says: each alert's pages, each page's unit, the units' tree.
+    let (pages, communities, units) = {
+        let mut store = app::db::open(tmp.path(), None).unwrap();
+        (
+            store.alert_pages().unwrap(),
+            store.communities().unwrap(),
+            store.units().unwrap(),
+        )
+    };
+    let all = queue_count(&get(&s, "/canh-bao?status=all", Some(&officer)).body);
+    let alerts_on = |set: &dyn Fn(i64) -> bool| {
+        let mut ids: Vec<i64> = pages
+            .iter()
+            .filter(|(_, c)| set(c.0))
+            .map(|(a, _)| *a)
+            .collect();
+        ids.dedup();
+        ids.len()
+    };
+
+    // The page with the most alerts: its link in the queue filters the queue to it.
+    let mut busiest = communities
+        .iter()
+        .map(|c| (alerts_on(&|p| p == c.id.0), c.id.0, c.name.clone()))
+        .collect::<Vec<_>>();
+    busiest.sort();
+    let (expected, page, name) = busiest.pop().unwrap();
+    assert!(expected > 0 && expected < all, "{expected} of {all}");
+    let queue = get(&s, "/canh-bao?status=all", Some(&officer));
+    assert!(
+        queue.body.contains(&format!("kenh={page}\"")),
+        "{}",
+        queue.body
+    );
+    let one = get(
+        &s,
+        &format!("/canh-bao?status=all&kenh={page}"),
+        Some(&officer),
+    );
+    assert_eq!(one.status, 200);
+    assert_eq!(queue_count(&one.body), expected);
+    assert!(one.body.contains(&format!("«{name}»")), "{}", one.body);
+
+    // A unit: the alerts on its pages and on the pages of the units under it.
+    let root = units.iter().find(|u| u.parent.is_none()).unwrap();
+    let child = units.iter().find(|u| u.parent == Some(root.id)).unwrap();
+    let names = app::register::subtree(&units, child.id);
+    let in_unit: std::collections::HashSet<i64> = communities
+        .iter()
+        .filter(|c| c.unit.as_ref().is_some_and(|n| names.contains(n)))
+        .map(|c| c.id.0)
+        .collect();
+    let expected = alerts_on(&|p| in_unit.contains(&p));
+    let by_unit = get(
+        &s,
+        &format!("/canh-bao?status=all&don-vi={}", child.id.0),
+        Some(&officer),
+    );
+    assert_eq!(queue_count(&by_unit.body), expected, "{}", child.name);
+    let everything = get(
+        &s,
+        &format!("/canh-bao?status=all&don-vi={}", root.id.0),
+        Some(&officer),
+    );
+    let under_root = app::register::subtree(&units, root.id);
+    let rooted: std::collections::HashSet<i64> = communities
+        .iter()
+        .filter(|c| c.unit.as_ref().is_some_and(|n| under_root.contains(n)))
+        .map(|c| c.id.0)
+        .collect();
+    assert_eq!(
+        queue_count(&everything.body),
+        alerts_on(&|p| rooted.contains(&p))
+    );
+    // Empty filters filter nothing.
+    assert_eq!(
+        queue_count(&get(&s, "/canh-bao?status=all&don-vi=&kenh=", Some(&officer)).body),
+        all
+    );
 }

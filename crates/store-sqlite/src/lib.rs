@@ -1091,6 +1091,20 @@ impl Backend for Sqlite {
         Ok(self.conn.last_insert_rowid())
     }
 
+    fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT a.id, i.community_id FROM alerts a, json_each(a.item_ids) j
+                 JOIN items i ON i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = j.value
+                 ORDER BY a.id, i.community_id",
+            )
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
     fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
         let mut s = self
             .conn

@@ -513,6 +513,12 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
         ),
         (1, vec!["p1".to_owned()], "open")
     );
+    // The alert's page: the one its post was published on.
+    let page = store.items_after(0, 1).unwrap()[0].community_id;
+    assert_eq!(
+        store.alert_pages().unwrap(),
+        [(alerts[0].id, CommunityId(page))]
+    );
 
     let fc = FactCheck {
         id: "fc-1".into(),

@@ -182,6 +182,8 @@ pub trait Backend: Send {
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
+    /// (alert id, community id) for each page an alert's posts were published on, by alert id.
+    fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>>;
 
     fn insert_case(&mut self, c: &Case) -> Result<i64>;
     /// Writes every field but the id and the opening; false when there is no such case.

@@ -463,6 +463,16 @@ impl Store {
         self.db.signals(category)
     }
 
+    /// The pages each alert's posts were published on: (alert id, community id), by alert id.
+    pub fn alert_pages(&mut self) -> Result<Vec<(i64, CommunityId)>> {
+        Ok(self
+            .db
+            .alert_pages()?
+            .into_iter()
+            .map(|(a, c)| (a, CommunityId(c)))
+            .collect())
+    }
+
     pub fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
         self.db.alerts()
     }

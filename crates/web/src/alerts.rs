@@ -23,6 +23,12 @@ pub struct AlertQuery {
     /// 1-based page of [`PAGE_SIZE`] alerts.
     #[serde(default)]
     trang: Option<usize>,
+    /// Only alerts about posts on this page of the register (its id; empty: every page).
+    #[serde(default)]
+    kenh: String,
+    /// Only alerts about posts on pages of this unit or a unit under it (its id; empty: all).
+    #[serde(default, rename = "don-vi")]
+    unit: String,
 }
 
 /// Alerts shown on one page of the queue.
@@ -52,10 +58,34 @@ async fn alerts_page(
     } else {
         q.status.clone()
     };
+    let on_page: Option<i64> = q.kenh.trim().parse().ok();
+    let unit = q
+        .unit
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| snap.units.iter().find(|u| u.id.0 == id));
+    // The pages of the chosen unit and the units under it.
+    let unit_pages: Option<std::collections::HashSet<i64>> = unit.map(|u| {
+        let names = app::register::subtree(&snap.units, u.id);
+        snap.communities
+            .iter()
+            .filter(|c| c.unit.as_ref().is_some_and(|n| names.contains(n)))
+            .map(|c| c.id.0)
+            .collect()
+    });
+    let pages_of =
+        |a: &domain::StoredAlert| snap.alert_pages.get(&a.id).map_or(&[][..], Vec::as_slice);
     let mut shown: Vec<&domain::StoredAlert> = alerts
         .iter()
         .filter(|a| q.category.is_empty() || a.category.as_str() == q.category)
         .filter(|a| status == "all" || a.status == status)
+        .filter(|a| on_page.is_none_or(|p| pages_of(a).contains(&p)))
+        .filter(|a| {
+            unit_pages
+                .as_ref()
+                .is_none_or(|set| pages_of(a).iter().any(|p| set.contains(p)))
+        })
         .collect();
     let rank = |s: &str| match s {
         "high" => 0,
@@ -107,9 +137,18 @@ async fn alerts_page(
             .find(|c| c.id.0 == id)
             .map_or_else(String::new, |c| c.name.clone())
     };
+    let unit_id = unit.map_or(String::new(), |u| u.id.0.to_string());
+    let page_id = on_page.map_or(String::new(), |p| p.to_string());
     let link = |n: usize| {
         format!(
-            "/canh-bao?category={}&status={}&trang={n}",
+            "/canh-bao?category={}&status={}&don-vi={unit_id}&kenh={page_id}&trang={n}",
+            q.category, status
+        )
+    };
+    // A page's alerts, the other filters kept.
+    let page_link = |community: i64| {
+        format!(
+            "/canh-bao?category={}&status={}&don-vi={unit_id}&kenh={community}",
             q.category, status
         )
     };
@@ -143,7 +182,23 @@ async fn alerts_page(
                         option value="all" selected[status == "all"] { (crate::i18n::tr(user.lang, "Tất cả")) }
                     }
                 }
+                div {
+                    label for="don-vi" { (crate::i18n::tr(user.lang, "Đơn vị")) }
+                    select id="don-vi" name="don-vi" {
+                        option value="" { (crate::i18n::tr(user.lang, "Tất cả đơn vị")) }
+                        @for u in &snap.units { option value=(u.id.0) selected[unit.is_some_and(|x| x.id == u.id)] { (u.name) } }
+                    }
+                }
+                @if let Some(p) = on_page {
+                    input type="hidden" name="kenh" value=(p);
+                }
                 div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
+            }
+            @if let Some(p) = on_page {
+                p.note {
+                    (crate::i18n::tr(user.lang, "Chỉ cảnh báo về bài trên trang")) " «" (page_name(p)) "» · "
+                    a href=(format!("/canh-bao?category={}&status={}&don-vi={unit_id}", q.category, status)) { (crate::i18n::tr(user.lang, "bỏ lọc theo trang")) }
+                }
             }
             p.note {
                 (total) " cảnh báo"
@@ -183,7 +238,7 @@ async fn alerts_page(
                             @if let Some((words, community, platform)) = a.item_ids.first().and_then(|id| firsts.get(id)) {
                                 a href=(format!("/canh-bao/{}", a.id)) { (words) }
                                 br;
-                                span.note { (page_name(*community)) " · " (platform.label_vi()) " · " (crate::auth::capped(&a.explanation, 160)) }
+                                span.note { a href=(page_link(*community)) title=(crate::i18n::tr(user.lang, "Các cảnh báo của trang này")) { (page_name(*community)) } " · " (platform.label_vi()) " · " (crate::auth::capped(&a.explanation, 160)) }
                             } @else {
                                 a href=(format!("/canh-bao/{}", a.id)) { (a.explanation) }
                             }

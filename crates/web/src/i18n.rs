@@ -92,6 +92,13 @@ const EN: &[(&str, &str)] = &[
     ("Kênh chính thức", "Official channels"),
     ("Trang giả mạo", "Impostor pages"),
     ("Kiểm tra ảnh", "Media check"),
+    ("Tất cả đơn vị", "All units"),
+    (
+        "Chỉ cảnh báo về bài trên trang",
+        "Only alerts about posts on the page",
+    ),
+    ("bỏ lọc theo trang", "every page"),
+    ("Các cảnh báo của trang này", "This page's alerts"),
     ("Kiểm tra", "Check"),
     (
         "Ảnh (PNG, JPEG, WebP, GIF; tối đa 10 MB)",
@@ -105,6 +112,10 @@ const EN: &[(&str, &str)] = &[
     ("Khác biệt", "Apart"),
     ("Nguồn gốc", "Provenance"),
     ("Chữ trong ảnh", "Text in the picture"),
+    (
+        "Trùng ảnh trong sổ kiểm chứng",
+        "Pictures in the fact-check register",
+    ),
     ("chất lượng", "quality"),
     ("Sự kiện nhật ký", "Audit events"),
     ("Tải DOCX", "Download DOCX"),

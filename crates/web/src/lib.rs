@@ -179,6 +179,8 @@ pub struct Snapshot {
     /// Community URL → its place in `communities` (to name the page of a search hit).
     pub by_url: HashMap<String, usize>,
     pub alerts: Vec<domain::StoredAlert>,
+    /// Alert id → the pages (community ids) its posts were published on.
+    pub alert_pages: HashMap<i64, Vec<i64>>,
     /// Open alerts per category (the dashboard's table), counted once per snapshot.
     pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
     pub cases: Vec<domain::Case>,
@@ -280,8 +282,13 @@ impl AppState {
                     .enumerate()
                     .filter_map(|(k, c)| c.url.clone().map(|u| (u, k)))
                     .collect();
+                let mut alert_pages: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (alert, page) in s.alert_pages()? {
+                    alert_pages.entry(alert).or_default().push(page.0);
+                }
                 Ok(Snapshot {
                     by_url,
+                    alert_pages,
                     units: s.units()?,
                     folded: communities.iter().map(|c| text::fold(&c.name)).collect(),
                     communities,

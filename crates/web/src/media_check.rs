@@ -1,5 +1,6 @@
 //! The media check (`/kiem-tra-anh`, officers and analysts): upload a picture, see the register's
-//! pages whose avatar it resembles (PDQ distance), what the file says of how it was made, and
+//! pages whose avatar it resembles and the fact-check entries whose picture it is (PDQ
+//! distance), what the file says of how it was made, and
 //! the text in it with its signals. Through `app` (`App::check_media`), as the API's
 //! `POST /api/v1/media/checks` is. The picture is never kept.
 
@@ -110,6 +111,18 @@ fn result(c: &MediaCheck, name: &str, lang: crate::i18n::Lang) -> Markup {
                             td { (m.status.label_vi()) }
                             td.num { (m.distance) " / 256 bit" }
                         }
+                    }
+                }
+            }
+            h3 { (t("Trùng ảnh trong sổ kiểm chứng")) }
+            @if c.factchecks.is_empty() {
+                p { (t("Không mục kiểm chứng nào có ảnh giống ảnh này.")) }
+            } @else {
+                @for f in &c.factchecks {
+                    p {
+                        span.badge { (f.verdict.label_vi()) } " «" (f.claim) "» — " (f.distance) " / 256 bit"
+                        @if !f.correction.is_empty() { br; (t("Thông tin đúng")) ": " (f.correction) }
+                        @if f.source_url.starts_with("https://") || f.source_url.starts_with("http://") { br; a href=(f.source_url) rel="noreferrer" { (f.source_url) } }
                     }
                 }
             }

@@ -113,12 +113,67 @@ pub fn upload_to(
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(b"\r\n--XyZ--\r\n");
-    reply(
-        agent()
-            .post(format!("{}{path}", s.base))
-            .header("Cookie", cookie)
-            .header("Content-Type", "multipart/form-data; boundary=XyZ")
-            .send(&body[..])
-            .unwrap(),
-    )
+    raw_post(s, path, cookie, "multipart/form-data; boundary=XyZ", &body)
+}
+
+/// A POST as a browser sends it: the server may answer (a refusal: 403, 413) before it has read
+/// the body and close the connection, so what cannot be written any more is let go and the
+/// answer is read all the same (an HTTP client library stops at the broken pipe instead).
+pub fn raw_post(s: &Server, path: &str, cookie: &str, content_type: &str, body: &[u8]) -> Reply {
+    use std::io::{Read, Write};
+    let host = s.base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    let _ = conn.write_all(body);
+    let mut raw = Vec::new();
+    let _ = conn.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut payload = raw[split + 4..].to_vec();
+    let header = |k: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case(k)
+                .then(|| value.trim().to_owned())
+        })
+    };
+    if header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+        let mut out = Vec::new();
+        let mut rest = &payload[..];
+        while let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(
+                String::from_utf8_lossy(&rest[..eol])
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .trim(),
+                16,
+            )
+            .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+            rest = &rest[eol + 2 + size + 2..];
+        }
+        payload = out;
+    }
+    Reply {
+        status: head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .expect("a status"),
+        location: header("location").unwrap_or_default(),
+        cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
+        body: String::from_utf8_lossy(&payload).into_owned(),
+    }
 }
