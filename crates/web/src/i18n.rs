@@ -92,7 +92,6 @@ const EN: &[(&str, &str)] = &[
     ("Kênh chính thức", "Official channels"),
     ("Trang giả mạo", "Impostor pages"),
     ("Kiểm tra ảnh", "Media check"),
-    ("Tất cả đơn vị", "All units"),
     (
         "Chỉ cảnh báo về bài trên trang",
         "Only alerts about posts on the page",
