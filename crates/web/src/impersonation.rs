@@ -171,7 +171,7 @@ pub async fn avatar(
     axum::extract::Path(id): axum::extract::Path<i64>,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(
+    let (_, picture) = match crate::upload::read_small(
         &user,
         domain::Permission::Triage,
         multipart,
@@ -181,10 +181,6 @@ pub async fn avatar(
     {
         Ok(up) => up,
         Err(r) => return r,
-    };
-    let picture = match up.bytes() {
-        Ok(b) => b,
-        Err(e) => return crate::pages::internal(e.into()),
     };
     let actor = crate::actor(&user.session.user);
     let message = match state

@@ -28,7 +28,7 @@ pub async fn check(
     user: crate::auth::SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let up = match crate::upload::read(
+    let (name, picture) = match crate::upload::read_small(
         &user,
         domain::Permission::CheckMedia,
         multipart,
@@ -38,10 +38,6 @@ pub async fn check(
     {
         Ok(up) => up,
         Err(r) => return r,
-    };
-    let picture = match up.bytes() {
-        Ok(b) => b,
-        Err(e) => return crate::pages::internal(e.into()),
     };
     let actor = crate::actor(&user.session.user);
     let found = {
@@ -54,7 +50,7 @@ pub async fn check(
         Ok(c) => {
             // The check is audited: the audit head moved.
             state.changed().await;
-            view(&user, Some(&c), Some(up.name.as_str()))
+            view(&user, Some(&c), Some(name.as_str()))
         }
         Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
             crate::pages::error_page(StatusCode::UNPROCESSABLE_ENTITY, &e.message)

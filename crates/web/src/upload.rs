@@ -36,6 +36,18 @@ impl Upload {
     }
 }
 
+/// [`read`], then the whole file in memory (for the small ones: pictures): its name and bytes.
+pub async fn read_small(
+    user: &SignedIn,
+    needs: Permission,
+    multipart: Multipart,
+    limit_mb: usize,
+) -> Result<(String, Vec<u8>), Response> {
+    let up = read(user, needs, multipart, limit_mb).await?;
+    let bytes = up.bytes().map_err(|e| crate::pages::internal(e.into()))?;
+    Ok((up.name, bytes))
+}
+
 /// Reads the form of a user whose role has `needs`; `limit_mb` is only for the message when the
 /// body is cut off.
 pub async fn read(
