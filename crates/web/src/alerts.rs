@@ -226,14 +226,14 @@ async fn alerts_page(
                 }
             }
             table.queue {
-                tr { @if triage && status == "open" { th.nowrap { (crate::i18n::tr(user.lang, "Chọn")) } } th.nowrap { (crate::i18n::tr(user.lang, "Mức")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th.nowrap { (crate::i18n::tr(user.lang, "Bài")) } th.nowrap { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
+                tr { @if triage && status == "open" { th.nowrap { (crate::i18n::tr(user.lang, "Chọn")) } } th.nowrap { (crate::i18n::tr(user.lang, "Mức")) } th.nowrap { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Nội dung")) } th.nowrap { (crate::i18n::tr(user.lang, "Bài")) } th.nowrap { (crate::i18n::tr(user.lang, "Thời gian")) } @if triage { th { (crate::i18n::tr(user.lang, "Quyết định")) } } }
                 @for a in &shown {
                     tr {
                         @if triage && status == "open" {
                             td { @if a.status == "open" { input type="checkbox" name="alert" value=(a.id) form="merge" aria-label=(format!("Chọn cảnh báo #{}", a.id)); } }
                         }
                         td.nowrap { span class=(format!("badge {}", if a.severity == "high" { "impersonating" } else { "" })) { (if a.severity == "high" { "Cao" } else if a.severity == "medium" { "Trung bình" } else { "Thấp" }) } }
-                        td { (a.category.label_vi()) }
+                        td.nowrap { (a.category.label_vi()) }
                         td {
                             @if let Some((words, community, platform)) = a.item_ids.first().and_then(|id| firsts.get(id)) {
                                 a href=(format!("/canh-bao/{}", a.id)) { (words) }
