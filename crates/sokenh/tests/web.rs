@@ -1689,7 +1689,9 @@ fn the_served_demo_has_posts_and_alerts_to_work_on() {
         "Đe dọa bạo lực",
     ] {
         assert!(
-            queue.body.contains(&format!("<td>{category}</td>")),
+            queue
+                .body
+                .contains(&format!("<td class=\"nowrap\">{category}</td>")),
             "{category}"
         );
     }
