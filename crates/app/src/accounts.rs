@@ -220,6 +220,7 @@ mod tests {
             name: "canbo".into(),
             role: Role::Officer,
             unit: None,
+            member: None,
         };
         assert_eq!(
             kind(app.create_account(&officer, account("khac", Role::Officer, None))),
@@ -265,6 +266,7 @@ mod tests {
             name: "a".into(),
             role: Role::Analyst,
             unit: None,
+            member: None,
         };
         assert_eq!(
             kind(app.create_token(&analyst, token("x", Role::Officer, None))),

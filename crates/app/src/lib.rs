@@ -13,12 +13,14 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod cases;
 pub mod db;
 mod error;
 pub mod evidence;
 pub mod impersonation;
 pub mod learning;
 pub mod media_check;
+pub mod members;
 pub mod posts;
 pub mod register;
 pub mod report;
@@ -38,6 +40,8 @@ pub struct Actor {
     pub role: Role,
     /// The unit the actor belongs to (a unit administrator's scope).
     pub unit: Option<UnitId>,
+    /// The member record a member's account speaks for.
+    pub member: Option<domain::MemberId>,
 }
 
 impl Actor {
@@ -48,6 +52,7 @@ impl Actor {
             name: "cli".into(),
             role: Role::Admin,
             unit: None,
+            member: None,
         }
     }
 

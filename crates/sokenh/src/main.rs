@@ -246,7 +246,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Text { what } => cmd::text::run(what),
         Command::Import { what } => cmd::import::run(ctx, what),
         Command::Registry { what } => cmd::registry::run(&mut ctx.store()?, what),
-        Command::Member { what } => cmd::registry::run_member(&mut ctx.store()?, what),
+        Command::Member { what } => cmd::registry::run_member(&ctx.app()?, what),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),
         Command::Search(args) => cmd::posts::search(ctx, args),

@@ -343,3 +343,102 @@ fn text_decode_reads_utf16_and_refuses_binary_input() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// `sokenh member`: add a member, record a declaration and a signature made on paper; each is
+/// counted in the unit's coverage once, and a page outside the register is refused with why.
+#[test]
+fn members_are_added_declared_and_signed_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    let police = |data: &Path| {
+        json(&sokenh(data, &["registry", "coverage", "--json"]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["unit"] == "Công an xã Thạch Quảng")
+            .unwrap()
+            .clone()
+    };
+    let before = police(&data);
+    let out = |args: &[&str]| {
+        let o = sokenh(&data, args);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, id, err) = out(&[
+        "member",
+        "add",
+        "--unit",
+        "công an xã thạch quảng",
+        "Nguyễn  Văn Thử",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let id: i64 = id.parse().unwrap();
+    let url = json(&sokenh(&data, &["registry", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|c| c["url"].as_str().map(str::to_owned))
+        .unwrap();
+    let declare = [
+        "member",
+        "declare",
+        "--member",
+        &id.to_string(),
+        "--url",
+        &url,
+    ];
+    assert_eq!(out(&declare).1, "Đã kê khai / declared");
+    assert_eq!(out(&declare).1, "Không thay đổi / unchanged");
+    let sign = [
+        "member",
+        "sign",
+        "--member",
+        &id.to_string(),
+        "--version",
+        "2026-11",
+    ];
+    assert_eq!(out(&sign).1, "Đã ký cam kết / signed");
+    assert_eq!(
+        out(&sign).1,
+        "Đã ký phiên bản này trước đó / already signed"
+    );
+    let after = police(&data);
+    for (field, added) in [("members", 1), ("declared", 1), ("signed", 1)] {
+        assert_eq!(
+            after[field].as_i64().unwrap(),
+            before[field].as_i64().unwrap() + added,
+            "{field}"
+        );
+    }
+    // Refused, saying why: a page not in the register, a member who does not exist, a unit
+    // that does not exist.
+    let (code, _, err) = out(&[
+        "member",
+        "declare",
+        "--member",
+        &id.to_string(),
+        "--url",
+        "https://www.facebook.com/khong.co.trong.so",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("chưa có trong sổ đăng ký"), "{err}");
+    let (code, _, err) = out(&[
+        "member",
+        "sign",
+        "--member",
+        "99999",
+        "--version",
+        "2026-11",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("không tìm thấy cán bộ mã 99999"), "{err}");
+    let (code, _, err) = out(&["member", "add", "--unit", "Không có", "A"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("không có đơn vị «Không có»"), "{err}");
+    assert_eq!(police(&data), after, "refusals change nothing");
+}

@@ -686,7 +686,7 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
         Some(&officer),
         &[("csrf", &token), ("alert", &alerts[0])],
     );
-    assert_eq!(again.status, 400);
+    assert_eq!(again.status, 422);
     assert!(again.body.contains("không còn chờ xử lý"), "{}", again.body);
 
     // Split one alert off into case 2, then back to case 1's work.
@@ -786,7 +786,7 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
             ("note", "x"),
         ],
     );
-    assert_eq!(r.status, 400, "the unit must be chosen");
+    assert_eq!(r.status, 422, "the unit must be chosen");
     let r = post(
         &s,
         "/ho-so/1/xu-ly",
@@ -844,7 +844,7 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
         Some(&officer),
         &[("csrf", &token), ("status", "closed"), ("outcome", "")],
     );
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 422);
     let r = post(
         &s,
         "/ho-so/1/trang-thai",
@@ -877,7 +877,7 @@ fn alerts_become_a_case_with_evidence_a_letter_and_an_outcome() {
             b"\x89PNG\r\n\x1a\nlater"
         )
         .status,
-        400
+        422
     );
 
     // The Inspection Committee reads cases; an analyst and a unit admin do not; nobody else acts.

@@ -2,10 +2,9 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, flash, internal, page};
+use crate::pages::{flash, internal, page};
 use crate::require::{Submitted, has_csrf, need};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::Permission;
 use maud::html;
@@ -289,34 +288,20 @@ pub async fn decide_alert(
     State(state): State<Arc<AppState>>,
     Submitted(user, form, _): Submitted<need::Triage, DecideForm>,
 ) -> Response {
-    let reason = form.reason.trim().to_owned();
-    if reason.chars().count() < 3 {
-        return alerts_page(
-            &state,
-            &user,
-            AlertQuery::default(),
-            Some((false, "Cần ghi lý do bỏ qua.".into())),
-        )
-        .await;
-    }
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let id = form.id;
-    match state
-        .write(move |s| Ok(s.decide_alert(&actor, id, "dismissed", &reason)?))
+    let reason = form.reason;
+    let outcome = match state
+        .changing(move |app| app.dismiss_alert(&actor, id, &reason))
         .await
     {
-        Ok(true) => {
-            alerts_page(
-                &state,
-                &user,
-                AlertQuery::default(),
-                Some((true, format!("Đã bỏ qua cảnh báo #{id}."))),
-            )
-            .await
-        }
-        Ok(false) => error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này."),
-        Err(e) => internal(e),
-    }
+        Ok(()) => (true, format!("Đã bỏ qua cảnh báo #{id}.")),
+        Err(e) => match e.invalid_message() {
+            Ok(why) => (false, why),
+            Err(e) => return e.into_response(),
+        },
+    };
+    alerts_page(&state, &user, AlertQuery::default(), Some(outcome)).await
 }
 
 has_csrf!(DecideForm);

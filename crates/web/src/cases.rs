@@ -8,17 +8,15 @@ use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
 use crate::pages::{attachment, error_page, internal, page, refused};
 use crate::require::{Require, need};
+use app::cases::Measure;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{AuditEvent, Case, CaseAction, CaseStatus, Evidence, Item, Permission};
-use domain::{StoredAlert, StoredSignal};
+use domain::{AuditEvent, Case, CaseAction, CaseStatus, Item, Permission, StoredSignal};
 use maud::{Markup, html};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use store::StoreError;
 
 /// Largest evidence file accepted.
 pub const MAX_EVIDENCE: usize = 25 * 1024 * 1024;
@@ -41,17 +39,6 @@ fn ids(fields: &[(String, String)], name: &str) -> Vec<i64> {
         .filter(|(k, _)| k == name)
         .filter_map(|(_, v)| v.parse().ok())
         .collect()
-}
-
-/// A store refusal as the page the officer sees: what the rules said, or "not found".
-fn store_refusal(e: anyhow::Error) -> Response {
-    match e.downcast_ref::<StoreError>() {
-        Some(StoreError::Invalid(m)) => error_page(StatusCode::BAD_REQUEST, m),
-        Some(StoreError::NotFound { .. }) => {
-            error_page(StatusCode::NOT_FOUND, "Không có hồ sơ hoặc cảnh báo này.")
-        }
-        _ => internal(e),
-    }
 }
 
 fn see_case(id: i64) -> Response {
@@ -82,54 +69,15 @@ pub async fn from_alerts(
         return r;
     }
     let alert_ids = ids(&f, "alert");
-    if alert_ids.is_empty() {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "Hãy chọn ít nhất một cảnh báo để lập hồ sơ.",
-        );
-    }
     let into: Option<i64> = field(&f, "case").parse().ok();
-    let title = field(&f, "title").trim().to_owned();
-    let actor = user.session.user.username.clone();
-    let result = state
-        .write(move |s| {
-            if let Some(id) = into {
-                s.merge_alerts(&actor, id, &alert_ids)?;
-                return Ok(id);
-            }
-            let alerts: Vec<StoredAlert> = s
-                .alerts()?
-                .into_iter()
-                .filter(|a| alert_ids.contains(&a.id))
-                .collect();
-            let Some(first) = alerts.first() else {
-                return Err(StoreError::NotFound {
-                    entity: "alert",
-                    id: alert_ids[0].to_string(),
-                }
-                .into());
-            };
-            // The page the posts were on, when they share one.
-            let items = s.alert_items(&first.item_ids)?;
-            let community = items
-                .first()
-                .map(|(i, _)| i.community_id)
-                .filter(|c| items.iter().all(|(i, _)| i.community_id == *c))
-                .map(domain::CommunityId);
-            let title = if title.is_empty() {
-                format!("{}: {}", first.category.label_vi(), first.explanation)
-                    .chars()
-                    .take(120)
-                    .collect()
-            } else {
-                title
-            };
-            Ok(s.open_case(&actor, &title, first.category, community, &alert_ids)?)
-        })
-        .await;
-    match result {
+    let title = field(&f, "title").to_owned();
+    let actor = crate::actor(&user.session.user);
+    match state
+        .changing(move |app| app.open_case_from_alerts(&actor, &alert_ids, into, &title))
+        .await
+    {
         Ok(id) => see_case(id),
-        Err(e) => store_refusal(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -204,65 +152,6 @@ pub(crate) fn case_table(cases: &[&Case], lang: crate::i18n::Lang) -> Markup {
 }
 
 // ---- one case ----------------------------------------------------------------------------------
-
-struct CaseView {
-    case: Case,
-    alerts: Vec<StoredAlert>,
-    items: Vec<(Item, Vec<StoredSignal>)>,
-    community: Option<domain::Community>,
-    evidence: Vec<Evidence>,
-    timeline: Vec<AuditEvent>,
-    officers: Vec<String>,
-    /// (id, name) of every unit, for "notify the member's unit".
-    units: Vec<(i64, String)>,
-    open_cases: usize,
-}
-
-async fn load(state: &Arc<AppState>, id: i64) -> anyhow::Result<Option<CaseView>> {
-    state
-        .with_store(move |s| {
-            let cases = s.cases()?;
-            let open_cases = cases
-                .iter()
-                .filter(|c| c.status != CaseStatus::Closed)
-                .count();
-            let Some(case) = cases.into_iter().find(|c| c.id == id) else {
-                return Ok(None);
-            };
-            let alerts: Vec<StoredAlert> = s
-                .alerts()?
-                .into_iter()
-                .filter(|a| case.alert_ids.contains(&a.id))
-                .collect();
-            let sources: Vec<String> = alerts
-                .iter()
-                .flat_map(|a| a.item_ids.iter().take(20).cloned())
-                .collect();
-            let items = s.alert_items(&sources)?;
-            let community = match case.community {
-                Some(c) => s.communities()?.into_iter().find(|x| x.id == c),
-                None => None,
-            };
-            let officers = s
-                .users()?
-                .into_iter()
-                .filter(|u| u.role.can(Permission::Triage))
-                .map(|u| u.username)
-                .collect();
-            Ok(Some(CaseView {
-                evidence: s.evidence(id)?,
-                timeline: s.case_timeline(id)?,
-                case,
-                alerts,
-                items,
-                community,
-                officers,
-                units: s.units()?.into_iter().map(|u| (u.id.0, u.name)).collect(),
-                open_cases,
-            }))
-        })
-        .await
-}
 
 /// A post's text with the signals' evidence spans marked; the spans show what the detector
 /// allowed to be shown (personal data masked), and text that is itself personal data never
@@ -362,10 +251,10 @@ pub async fn show(
     Require(user, _): Require<need::ViewCases>,
     Path(id): Path<i64>,
 ) -> Response {
-    let v = match load(&state, id).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return error_page(StatusCode::NOT_FOUND, "Không có hồ sơ này."),
-        Err(e) => return internal(e),
+    let actor = crate::actor(&user.session.user);
+    let v = match state.use_case(move |app| app.case_view(&actor, id)).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
     let act = user.session.user.role.can(Permission::Triage) && v.case.status != CaseStatus::Closed;
     let csrf = user.session.csrf.clone();
@@ -517,21 +406,25 @@ pub async fn show(
 
 // ---- changes -----------------------------------------------------------------------------------
 
-async fn change(
+/// A change to case `id` from its page's form: CSRF checked, the use case run for the signed-in
+/// account, back to the case (or the refusal, with why).
+async fn change<T: Send + 'static>(
     state: &Arc<AppState>,
     user: &SignedIn,
     body: &Bytes,
     id: i64,
-    f: impl FnOnce(&mut store::Store, &str, &[(String, String)]) -> anyhow::Result<()> + Send + 'static,
+    f: impl FnOnce(&app::App, &app::Actor, &[(String, String)]) -> Result<T, app::Error>
+    + Send
+    + 'static,
 ) -> Response {
     let form = fields(body);
     if let Some(r) = refused(user, field(&form, "csrf"), Permission::Triage) {
         return r;
     }
-    let actor = user.session.user.username.clone();
-    match state.write(move |s| f(s, &actor, &form)).await {
-        Ok(()) => see_case(id),
-        Err(e) => store_refusal(e),
+    let actor = crate::actor(&user.session.user);
+    match state.changing(move |app| f(app, &actor, &form)).await {
+        Ok(_) => see_case(id),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -541,20 +434,8 @@ pub async fn assign(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    change(&state, &user, &body, id, move |s, actor, f| {
-        let who = field(f, "assignee").trim();
-        if !who.is_empty()
-            && !s
-                .users()?
-                .iter()
-                .any(|u| u.username == who && u.role.can(Permission::Triage))
-        {
-            return Err(StoreError::Invalid(format!(
-                "«{who}» không phải cán bộ xử lý / not an officer"
-            ))
-            .into());
-        }
-        Ok(s.assign_case(actor, id, (!who.is_empty()).then_some(who))?)
+    change(&state, &user, &body, id, move |app, actor, f| {
+        app.assign_case(actor, id, field(f, "assignee"))
     })
     .await
 }
@@ -565,16 +446,19 @@ pub async fn act(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    change(&state, &user, &body, id, move |s, actor, f| {
-        let action = CaseAction::parse(field(f, "action"))
-            .ok_or_else(|| StoreError::Invalid("biện pháp không hợp lệ / unknown action".into()))?;
-        if action == CaseAction::NotifyUnit {
+    change(&state, &user, &body, id, move |app, actor, f| {
+        let action = CaseAction::parse(field(f, "action")).ok_or_else(|| {
+            app::Error::invalid("action", "biện pháp không hợp lệ / unknown action")
+        })?;
+        let measure = if action == CaseAction::NotifyUnit {
             let unit = field(f, "unit").parse().map_err(|_| {
-                StoreError::Invalid("hãy chọn đơn vị được thông báo / choose the unit".into())
+                app::Error::invalid("unit", "hãy chọn đơn vị được thông báo / choose the unit")
             })?;
-            return Ok(s.notify_unit(actor, id, domain::UnitId(unit), field(f, "note"))?);
-        }
-        Ok(s.case_action(actor, id, action, field(f, "note"))?)
+            Measure::NotifyUnit(domain::UnitId(unit))
+        } else {
+            Measure::Action(action)
+        };
+        app.take_measure(actor, id, measure, field(f, "note"))
     })
     .await
 }
@@ -585,11 +469,11 @@ pub async fn set_status(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Response {
-    change(&state, &user, &body, id, move |s, actor, f| {
+    change(&state, &user, &body, id, move |app, actor, f| {
         let status = CaseStatus::parse(field(f, "status")).ok_or_else(|| {
-            StoreError::Invalid("trạng thái không hợp lệ / unknown status".into())
+            app::Error::invalid("status", "trạng thái không hợp lệ / unknown status")
         })?;
-        Ok(s.set_case_status(actor, id, status, field(f, "outcome"))?)
+        app.set_case_status(actor, id, status, field(f, "outcome"))
     })
     .await
 }
@@ -604,43 +488,18 @@ pub async fn split(
     if let Some(r) = refused(&user, field(&form, "csrf"), Permission::Triage) {
         return r;
     }
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let alerts = ids(&form, "alert");
     match state
-        .write(move |s| Ok(s.split_case(&actor, id, &alerts)?))
+        .changing(move |app| app.split_case(&actor, id, &alerts))
         .await
     {
         Ok(new) => see_case(new),
-        Err(e) => store_refusal(e),
+        Err(e) => e.into_response(),
     }
 }
 
 // ---- evidence ----------------------------------------------------------------------------------
-
-/// The media type of an evidence file, by its content: pictures, PDF, video, office documents,
-/// plain text. Anything else is refused.
-fn evidence_type(bytes: &[u8]) -> Option<&'static str> {
-    let starts = |p: &[u8]| bytes.starts_with(p);
-    if starts(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if starts(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Some("image/gif")
-    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        Some("image/webp")
-    } else if starts(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.get(4..8) == Some(b"ftyp") {
-        Some("video/mp4")
-    } else if starts(b"PK\x03\x04") {
-        Some("application/zip")
-    } else if !bytes.is_empty() && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
-        Some("text/plain; charset=utf-8")
-    } else {
-        None
-    }
-}
 
 pub async fn upload_evidence(
     State(state): State<Arc<AppState>>,
@@ -653,65 +512,26 @@ pub async fn upload_evidence(
             Ok(up) => up,
             Err(r) => return r,
         };
-    // Only the last path component, printable, at most 120 characters.
-    let base = up.name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    let name = if clean.trim().is_empty() {
-        "chung-cu".to_owned()
-    } else {
-        clean
-    };
     let file = match up.bytes() {
         Ok(b) => b,
         Err(e) => return internal(e.into()),
     };
-    let Some(media_type) = evidence_type(&file) else {
+    // Judged by content before anything else: what HTTP calls an unsupported media type.
+    if app::cases::evidence_type(&file).is_none() {
         return error_page(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Không nhận loại tệp này: chỉ nhận ảnh (PNG, JPEG, GIF, WebP), PDF, video MP4, tệp nén hoặc văn bản.",
         );
-    };
-    let sha = hex::encode(Sha256::digest(&file));
-    let dir = state.app.evidence_dir();
-    let actor = user.session.user.username.clone();
-    let result = state
-        .write(move |s| {
-            // Refuse before writing a file for a case that does not exist or is closed.
-            match s.case(id)? {
-                None => {
-                    return Err(StoreError::NotFound {
-                        entity: "case",
-                        id: id.to_string(),
-                    }
-                    .into());
-                }
-                Some(c) if c.status == CaseStatus::Closed => {
-                    return Err(StoreError::Invalid(format!(
-                        "hồ sơ #{id} đã đóng / case #{id} is closed"
-                    ))
-                    .into());
-                }
-                Some(_) => {}
-            }
-            app::evidence::keep(&dir, &sha, &file)?;
-            s.add_evidence(
-                &actor,
-                &Evidence {
-                    case_id: id,
-                    sha256: sha,
-                    file_name: name,
-                    media_type: media_type.to_owned(),
-                    size: file.len() as u64,
-                    added_by: String::new(),
-                    added_at: String::new(),
-                },
-            )?;
-            Ok(())
-        })
-        .await;
-    match result {
-        Ok(()) => see_case(id),
-        Err(e) => store_refusal(e),
+    }
+    let actor = crate::actor(&user.session.user);
+    let name = up.name.clone();
+    drop(up);
+    match state
+        .changing(move |app| app.add_evidence(&actor, id, &name, &file))
+        .await
+    {
+        Ok(_) => see_case(id),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -728,28 +548,13 @@ pub async fn download_evidence(
     {
         return error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này.");
     }
-    let dir = state.app.evidence_dir();
-    let actor = user.session.user.username.clone();
-    let result = state
-        .with_store(move |s| {
-            let Some(e) = s.evidence(id)?.into_iter().find(|e| e.sha256 == sha) else {
-                return Ok(None);
-            };
-            let bytes = std::fs::read(dir.join(&sha[..2]).join(&sha))?;
-            s.record_about(
-                &actor,
-                "case.evidence.view",
-                "case",
-                &id.to_string(),
-                serde_json::json!({"sha256": sha, "purpose": "xem chứng cứ hồ sơ"}),
-            )?;
-            Ok(Some((e, bytes)))
-        })
-        .await;
-    match result {
-        Ok(Some((e, bytes))) => attachment(&e.media_type, &e.file_name, bytes),
-        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có chứng cứ này."),
-        Err(e) => internal(e),
+    let actor = crate::actor(&user.session.user);
+    match state
+        .use_case(move |app| app.evidence_file(&actor, id, &sha))
+        .await
+    {
+        Ok((e, bytes)) => attachment(&e.media_type, &e.file_name, bytes),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -864,19 +669,6 @@ pub async fn alert(
 mod tests {
     use super::*;
     use domain::Category;
-
-    #[test]
-    fn evidence_is_recognised_by_content_not_name() {
-        assert_eq!(evidence_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(evidence_type(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(evidence_type(b"\0\0\0\x18ftypmp42"), Some("video/mp4"));
-        assert_eq!(
-            evidence_type("Ảnh chụp: lừa đảo".as_bytes()),
-            Some("text/plain; charset=utf-8")
-        );
-        assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
-        assert_eq!(evidence_type(b""), None);
-    }
 
     #[test]
     fn evidence_spans_are_marked_and_show_the_masked_form() {

@@ -177,30 +177,6 @@ async fn unit_members_page(
     .into_response()
 }
 
-/// The member with this id, if any, and whether it is in the user's scope (`Err` when not: ids
-/// are guessable, so a form naming a member of another unit is refused).
-fn member_in_scope(
-    s: &mut store::Store,
-    user: &domain::User,
-    id: i64,
-) -> anyhow::Result<Option<Result<domain::Member, ()>>> {
-    let units = s.units()?;
-    let scope = visible_units(&units, user);
-    let Some(m) = s.members()?.into_iter().find(|m| m.id.0 == id) else {
-        return Ok(None);
-    };
-    let unit = units
-        .iter()
-        .find(|x| x.id == m.unit)
-        .map(|x| x.name.clone())
-        .unwrap_or_default();
-    Ok(Some(if scope.is_some_and(|names| !names.contains(&unit)) {
-        Err(())
-    } else {
-        Ok(m)
-    }))
-}
-
 /// A member's claim to own a personal account, as the follow-up page lists it.
 struct OwnershipClaim {
     member: i64,
@@ -228,25 +204,16 @@ pub async fn decide_ownership(
         "rejected" => false,
         _ => return error_page(StatusCode::BAD_REQUEST, "Quyết định không hợp lệ."),
     };
-    let u = user.session.user.clone();
-    let done = state
-        .write(move |s| {
-            let m = match member_in_scope(s, &u, form.member)? {
-                Some(Ok(m)) => m,
-                Some(Err(())) => return Ok(Some(false)),
-                None => return Ok(None),
-            };
-            s.decide_ownership(
-                &u.username,
-                m.id,
-                domain::CommunityId(form.community),
-                confirmed,
-            )?;
-            Ok(Some(true))
-        })
-        .await;
-    match done {
-        Ok(Some(true)) => {
+    let actor = crate::actor(&user.session.user);
+    let (member, community) = (
+        domain::MemberId(form.member),
+        domain::CommunityId(form.community),
+    );
+    match state
+        .changing(move |app| app.decide_ownership(&actor, member, community, confirmed))
+        .await
+    {
+        Ok(()) => {
             let said = if confirmed {
                 "Đã xác nhận tài khoản là của người khai."
             } else {
@@ -254,12 +221,7 @@ pub async fn decide_ownership(
             };
             unit_members_page(&state, &user, Some(said.into())).await
         }
-        Ok(Some(false)) => forbidden(),
-        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có người này."),
-        Err(e) => match e.downcast_ref::<store::StoreError>() {
-            Some(store::StoreError::Invalid(m)) => error_page(StatusCode::BAD_REQUEST, m),
-            _ => internal(e),
-        },
+        Err(e) => e.into_response(),
     }
 }
 
@@ -274,30 +236,11 @@ pub async fn remind(
     State(state): State<Arc<AppState>>,
     Submitted(user, form, _): Submitted<need::FollowUp, RemindForm>,
 ) -> Response {
-    let u = user.session.user.clone();
-    let member = form.member;
-    let done = state
-        .with_store(move |s| {
-            // No reminding members of another unit (ids are guessable).
-            match member_in_scope(s, &u, member)? {
-                Some(Ok(_)) => {}
-                Some(Err(())) => return Ok(Some(false)),
-                None => return Ok(None),
-            }
-            s.record(
-                &u.username,
-                "member.remind",
-                &format!("member:{member}"),
-                serde_json::json!({"version": COMMITMENT_VERSION}),
-            )?;
-            Ok(Some(true))
-        })
-        .await;
-    match done {
-        Ok(Some(true)) => unit_members_page(&state, &user, Some("Đã gửi nhắc nhở.".into())).await,
-        Ok(Some(false)) => forbidden(),
-        Ok(None) => error_page(StatusCode::NOT_FOUND, "Không có người này."),
-        Err(e) => internal(e),
+    let actor = crate::actor(&user.session.user);
+    let member = domain::MemberId(form.member);
+    match state.use_case(move |app| app.remind(&actor, member)).await {
+        Ok(()) => unit_members_page(&state, &user, Some("Đã gửi nhắc nhở.".into())).await,
+        Err(e) => e.into_response(),
     }
 }
 

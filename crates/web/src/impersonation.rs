@@ -152,10 +152,10 @@ pub async fn decide(
                 },
             )
         }
-        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
-            (false, e.message)
-        }
-        Err(e) => return e.into_response(),
+        Err(e) => match e.invalid_message() {
+            Ok(why) => (false, why),
+            Err(e) => return e.into_response(),
+        },
     };
     view(&state, &user, Some(message)).await
 }
@@ -198,12 +198,6 @@ pub async fn avatar(
                     if changed { "" } else { ", không đổi" }
                 ),
             )
-        }
-        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
-            return crate::pages::error_page(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &e.message,
-            );
         }
         Err(e) => return e.into_response(),
     };

@@ -407,6 +407,17 @@ impl AppState {
         r
     }
 
+    /// Runs a use case that changes what pages show ([`AppState::use_case`], then
+    /// [`AppState::changed`], whatever its outcome: a refusal may follow a partial change).
+    pub async fn changing<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&app::App) -> Result<T, app::Error> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let r = self.use_case(f).await;
+        self.changed().await;
+        r
+    }
+
     /// Runs a use case of `app` in a blocking task; a panic in it is an internal error. Call
     /// [`AppState::changed`] after one that changes what pages show.
     pub async fn use_case<T: Send + 'static>(
@@ -553,6 +564,15 @@ impl AppError {
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+
+    /// Invalid input's message, for a page that shows it beside the form it came from; any other
+    /// error as it was, to be answered.
+    pub fn invalid_message(self) -> Result<String, AppError> {
+        match self.0.kind {
+            app::ErrorKind::Invalid { .. } => Ok(self.0.message),
+            _ => Err(self),
+        }
+    }
 }
 
 impl IntoResponse for AppError {
@@ -571,6 +591,7 @@ pub(crate) fn actor(user: &domain::User) -> app::Actor {
         name: user.username.clone(),
         role: user.role,
         unit: user.unit,
+        member: user.member,
     }
 }
 

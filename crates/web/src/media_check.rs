@@ -9,7 +9,6 @@ use crate::pages::page;
 use crate::require::{Require, need};
 use app::media_check::{MediaCheck, Ocr};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use std::sync::Arc;
@@ -47,14 +46,8 @@ pub async fn check(
             .await
     };
     match found {
-        Ok(c) => {
-            // The check is audited: the audit head moved.
-            state.changed().await;
-            view(&user, Some(&c), Some(name.as_str()))
-        }
-        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
-            crate::pages::error_page(StatusCode::UNPROCESSABLE_ENTITY, &e.message)
-        }
+        Ok(c) => view(&user, Some(&c), Some(name.as_str())),
+        // A picture that cannot be read is answered 422 with why, as every invalid input.
         Err(e) => e.into_response(),
     }
 }

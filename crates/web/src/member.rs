@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{CsrfForm, flash, internal, page, today_iso, vn_date};
+use crate::pages::{CsrfForm, flash, internal, page, vn_date};
 use crate::require::{Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -123,53 +123,19 @@ pub async fn declare(
     let Some(role) = domain::ParticipationRole::parse_word(&form.role) else {
         return member_page(&state, &user, Some((false, "Vai trò không hợp lệ.".into()))).await;
     };
-    let key = match domain::CanonicalUrl::parse(&form.url) {
-        Ok(k) => k.to_string(),
-        Err(e) => {
-            return member_page(
-                &state,
-                &user,
-                Some((false, format!("Đường dẫn không hợp lệ: {e}"))),
-            )
-            .await;
-        }
+    let actor = crate::actor(&user.session.user);
+    let url = form.url;
+    let message = match state
+        .changing(move |app| app.declare(&actor, member, &url, role, None))
+        .await
+    {
+        Ok(d) => (true, format!("Đã kê khai «{}».", d.community)),
+        Err(e) => match e.invalid_message() {
+            Ok(why) => (false, why),
+            Err(e) => return e.into_response(),
+        },
     };
-    let actor = user.session.user.username.clone();
-    let result = state
-        .with_store(move |s| {
-            let Some(c) = s.communities()?.into_iter().find(|c| c.key == key) else {
-                return Ok(None);
-            };
-            let p = domain::Participation {
-                member,
-                community: c.id,
-                role,
-                source: domain::ParticipationSource::SelfDeclared,
-                since: None,
-                recorded: today_iso(),
-            };
-            s.declare(&actor, &p)?;
-            Ok(Some(c.name))
-        })
-        .await;
-    match result {
-        Ok(Some(name)) => {
-            member_page(&state, &user, Some((true, format!("Đã kê khai «{name}».")))).await
-        }
-        Ok(None) => {
-            member_page(
-                &state,
-                &user,
-                Some((
-                    false,
-                    "Trang này chưa có trong sổ đăng ký: hãy báo quản trị đơn vị để đăng ký trước."
-                        .into(),
-                )),
-            )
-            .await
-        }
-        Err(e) => internal(e),
-    }
+    member_page(&state, &user, Some(message)).await
 }
 
 pub async fn sign(
@@ -179,20 +145,11 @@ pub async fn sign(
     let Some(member) = user.session.user.member else {
         return forbidden();
     };
-    let actor = user.session.user.username.clone();
-    let signed = state
-        .with_store(move |s| {
-            Ok(s.sign(
-                &actor,
-                &domain::Commitment {
-                    member,
-                    version: COMMITMENT_VERSION.into(),
-                    signed_on: today_iso(),
-                },
-            )?)
-        })
-        .await;
-    match signed {
+    let actor = crate::actor(&user.session.user);
+    match state
+        .changing(move |app| app.sign_commitment(&actor, member, COMMITMENT_VERSION))
+        .await
+    {
         Ok(_) => {
             member_page(
                 &state,
@@ -204,7 +161,7 @@ pub async fn sign(
             )
             .await
         }
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -220,9 +220,9 @@ pub async fn import_register(
             })
             .await
     };
-    let sheet = match read {
+    let sheet = match read.map_err(crate::AppError::invalid_message) {
         Ok(sheet) => sheet,
-        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
+        Err(Ok(why)) => {
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(
@@ -230,14 +230,14 @@ pub async fn import_register(
                     Some(&user),
                     html! {
                         h1 { "Nhập sổ đăng ký" }
-                        p.error role="alert" { "Không đọc được bảng tính: " (e.message) }
+                        p.error role="alert" { "Không đọc được bảng tính: " (why) }
                         p { a href="/so-dang-ky" { (crate::i18n::tr(user.lang, "Quay lại sổ đăng ký")) } }
                     },
                 ),
             )
                 .into_response();
         }
-        Err(e) => return e.into_response(),
+        Err(Err(e)) => return e.into_response(),
     };
     let result = state
         .use_case(move |app| app.import_register(&actor, &name, sheet, false))

@@ -206,10 +206,10 @@ pub async fn approve(
                 period.label
             ),
         ),
-        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
-            (false, e.message)
-        }
-        Err(e) => return e.into_response(),
+        Err(e) => match e.invalid_message() {
+            Ok(why) => (false, why),
+            Err(e) => return e.into_response(),
+        },
     };
     view(&state, &user, &period.code, Some(message)).await
 }

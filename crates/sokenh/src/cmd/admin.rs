@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
             unit,
             password,
         } => {
-            let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+            let app = ctx.app()?;
             let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
             let user = app.create_account(
                 &app::Actor::cli(),
@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
             unit,
             json,
         } => {
-            let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+            let app = ctx.app()?;
             let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
             let (id, token) = app.create_token(
                 &app::Actor::cli(),

@@ -27,8 +27,7 @@ pub enum CaseCmd {
 pub fn run(ctx: &Ctx, what: CaseCmd) -> Result<()> {
     match what {
         CaseCmd::List { json } => {
-            let mut store = ctx.store()?;
-            let cases = store.cases()?;
+            let cases = ctx.app()?.cases(&app::Actor::cli())?;
             if json {
                 println!("{}", serde_json::to_string(&cases)?);
             } else {

@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, what: ImportWhat) -> Result<()> {
             all_or_nothing,
             json,
         } => {
-            let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+            let app = ctx.app()?;
             super::registry::import(&app, &file, unit, all_or_nothing, json)
         }
     }

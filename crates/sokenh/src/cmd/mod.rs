@@ -34,6 +34,11 @@ impl Ctx {
         self.url.as_deref()
     }
 
+    /// The application over the default data dir.
+    pub fn app(&self) -> Result<app::App> {
+        app::App::open(&self.data("sokenh-data"), self.url())
+    }
+
     /// The store of the default data dir.
     pub fn store(&self) -> Result<store::Store> {
         app::db::open(&self.data("sokenh-data"), self.url())

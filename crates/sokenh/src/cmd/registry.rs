@@ -1,11 +1,11 @@
 //! The register's commands: import, list, export, coverage, and members' declarations.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use domain::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use store::{NewMember, Store};
+use store::Store;
 
 #[derive(Subcommand)]
 pub enum RegistryCmd {
@@ -52,10 +52,6 @@ pub enum MemberCmd {
         #[arg(long)]
         version: String,
     },
-}
-
-fn today() -> String {
-    chrono::Local::now().format("%Y-%m-%d").to_string()
 }
 
 pub fn import(
@@ -213,25 +209,15 @@ pub fn run(store: &mut Store, cmd: RegistryCmd) -> Result<()> {
     }
 }
 
-pub fn run_member(store: &mut Store, cmd: MemberCmd) -> Result<()> {
+pub fn run_member(app: &app::App, cmd: MemberCmd) -> Result<()> {
+    let cli = app::Actor::cli();
     match cmd {
         MemberCmd::Add {
             unit,
             name,
             position,
         } => {
-            let Some(u) = store.unit_named(&unit)? else {
-                bail!("không có đơn vị «{unit}» / no such unit")
-            };
-            let id = store.add_member(
-                "cli",
-                &NewMember {
-                    unit: u.id,
-                    full_name: text::canonical(&name),
-                    position,
-                },
-            )?;
-            println!("{id}");
+            println!("{}", app.add_member(&cli, &unit, &name, position)?);
             Ok(())
         }
         MemberCmd::Declare {
@@ -242,27 +228,10 @@ pub fn run_member(store: &mut Store, cmd: MemberCmd) -> Result<()> {
         } => {
             let role = ParticipationRole::parse_word(&role)
                 .with_context(|| format!("vai trò không hợp lệ «{role}» / unknown role"))?;
-            let key = CanonicalUrl::parse(&url)
-                .with_context(|| format!("đường dẫn không hợp lệ «{url}»"))?
-                .to_string();
-            let Some(c) = store.communities()?.into_iter().find(|c| c.key == key) else {
-                bail!("trang «{key}» chưa có trong sổ đăng ký / not in the register")
-            };
-            if !store.members()?.iter().any(|m| m.id.0 == member) {
-                bail!("không có cán bộ mã {member} / no such member");
-            }
-            let p = Participation {
-                member: MemberId(member),
-                community: c.id,
-                role,
-                source: ParticipationSource::SelfDeclared,
-                since,
-                recorded: today(),
-            };
-            let changed = store.declare(&format!("member:{member}"), &p)?;
+            let d = app.declare(&cli, MemberId(member), &url, role, since)?;
             println!(
                 "{}",
-                if changed {
+                if d.changed {
                     "Đã kê khai / declared"
                 } else {
                     "Không thay đổi / unchanged"
@@ -271,17 +240,7 @@ pub fn run_member(store: &mut Store, cmd: MemberCmd) -> Result<()> {
             Ok(())
         }
         MemberCmd::Sign { member, version } => {
-            if !store.members()?.iter().any(|m| m.id.0 == member) {
-                bail!("không có cán bộ mã {member} / no such member");
-            }
-            let new = store.sign(
-                &format!("member:{member}"),
-                &Commitment {
-                    member: MemberId(member),
-                    version,
-                    signed_on: today(),
-                },
-            )?;
+            let new = app.sign_commitment(&cli, MemberId(member), &version)?;
             println!(
                 "{}",
                 if new {

@@ -24,7 +24,7 @@ pub fn run(
     let Some(format) = Format::parse(format) else {
         anyhow::bail!("định dạng «{format}» không hỗ trợ: docx, xlsx hoặc pdf");
     };
-    let app = app::App::open(&ctx.data("sokenh-data"), ctx.url())?;
+    let app = ctx.app()?;
     let file = out.display().to_string();
     let actor = app::Actor::cli();
     let made = app.make_report(&actor, &period, format, today)?;

@@ -1,0 +1,346 @@
+//! Cases: alerts gathered into a case (or dismissed with a reason), an assignee, the measures
+//! taken, a status with its outcome, a case split in two, evidence kept by SHA-256 and viewed on
+//! the record. The use cases behind the case pages, the alert queue and the CLI's `case`, each
+//! asking the actor's permission first; every change is audited by the store in its own
+//! transaction.
+
+use crate::{Actor, App, Error};
+use domain::{
+    AuditEvent, Case, CaseAction, CaseStatus, Community, Evidence, Item, Permission, StoredAlert,
+    StoredSignal, UnitId,
+};
+
+/// Posts shown per alert on a case's page.
+pub const POSTS_PER_ALERT: usize = 20;
+
+/// A case with everything its page shows.
+pub struct CaseView {
+    pub case: Case,
+    pub alerts: Vec<StoredAlert>,
+    /// The posts behind the alerts (the first [`POSTS_PER_ALERT`] of each), with their signals.
+    pub items: Vec<(Item, Vec<StoredSignal>)>,
+    /// The page the case is about, when it is about one.
+    pub community: Option<Community>,
+    pub evidence: Vec<Evidence>,
+    /// The case's audit events, oldest first.
+    pub timeline: Vec<AuditEvent>,
+    /// The accounts a case can be assigned to.
+    pub officers: Vec<String>,
+    /// (id, name) of every unit, for "notify the member's unit".
+    pub units: Vec<(i64, String)>,
+    /// How many cases are not closed (this one included).
+    pub open_cases: usize,
+}
+
+/// A measure taken on a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// One of the recorded actions (a takedown request, a warning, …).
+    Action(CaseAction),
+    /// The member's unit told, by the unit's id.
+    NotifyUnit(UnitId),
+}
+
+/// The media type of an evidence file, judged by its content: pictures, PDF, video, office
+/// documents, plain text. Anything else is refused.
+pub fn evidence_type(bytes: &[u8]) -> Option<&'static str> {
+    let starts = |p: &[u8]| bytes.starts_with(p);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else if starts(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        Some("video/mp4")
+    } else if starts(b"PK\x03\x04") {
+        Some("application/zip")
+    } else if !bytes.is_empty() && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+        Some("text/plain; charset=utf-8")
+    } else {
+        None
+    }
+}
+
+/// An evidence file's name as kept: its last path component, printable, at most 120
+/// characters; "chung-cu" when nothing is left.
+pub fn evidence_name(uploaded: &str) -> String {
+    let base = uploaded.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if clean.trim().is_empty() {
+        "chung-cu".to_owned()
+    } else {
+        clean
+    }
+}
+
+impl App {
+    /// Every case.
+    pub fn cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
+        actor.require(Permission::ViewCases)?;
+        Ok(self.store()?.cases()?)
+    }
+
+    /// One case with its alerts, posts, page, evidence and timeline.
+    pub fn case_view(&self, actor: &Actor, id: i64) -> Result<CaseView, Error> {
+        actor.require(Permission::ViewCases)?;
+        let mut s = self.store()?;
+        let cases = s.cases()?;
+        let open_cases = cases
+            .iter()
+            .filter(|c| c.status != CaseStatus::Closed)
+            .count();
+        let Some(case) = cases.into_iter().find(|c| c.id == id) else {
+            return Err(Error::not_found("hồ sơ", id));
+        };
+        let alerts: Vec<StoredAlert> = s
+            .alerts()?
+            .into_iter()
+            .filter(|a| case.alert_ids.contains(&a.id))
+            .collect();
+        let sources: Vec<String> = alerts
+            .iter()
+            .flat_map(|a| a.item_ids.iter().take(POSTS_PER_ALERT).cloned())
+            .collect();
+        let items = s.alert_items(&sources)?;
+        let community = match case.community {
+            Some(c) => s.communities()?.into_iter().find(|x| x.id == c),
+            None => None,
+        };
+        let officers = s
+            .users()?
+            .into_iter()
+            .filter(|u| u.role.can(Permission::Triage))
+            .map(|u| u.username)
+            .collect();
+        Ok(CaseView {
+            evidence: s.evidence(id)?,
+            timeline: s.case_timeline(id)?,
+            case,
+            alerts,
+            items,
+            community,
+            officers,
+            units: s.units()?.into_iter().map(|u| (u.id.0, u.name)).collect(),
+            open_cases,
+        })
+    }
+
+    /// The alerts into a new case (titled `title`, or by the first alert when empty, about the
+    /// page its posts share if they share one), or into the open case `into`. The case's id.
+    pub fn open_case_from_alerts(
+        &self,
+        actor: &Actor,
+        alert_ids: &[i64],
+        into: Option<i64>,
+        title: &str,
+    ) -> Result<i64, Error> {
+        actor.require(Permission::Triage)?;
+        if alert_ids.is_empty() {
+            return Err(Error::invalid(
+                "alert",
+                "Hãy chọn ít nhất một cảnh báo để lập hồ sơ.",
+            ));
+        }
+        let mut s = self.store()?;
+        if let Some(id) = into {
+            s.merge_alerts(&actor.name, id, alert_ids)?;
+            return Ok(id);
+        }
+        let alerts: Vec<StoredAlert> = s
+            .alerts()?
+            .into_iter()
+            .filter(|a| alert_ids.contains(&a.id))
+            .collect();
+        let Some(first) = alerts.first() else {
+            return Err(Error::not_found("cảnh báo", alert_ids[0]));
+        };
+        let items = s.alert_items(&first.item_ids)?;
+        let community = items
+            .first()
+            .map(|(i, _)| i.community_id)
+            .filter(|c| items.iter().all(|(i, _)| i.community_id == *c))
+            .map(domain::CommunityId);
+        let title = title.trim();
+        let title = if title.is_empty() {
+            format!("{}: {}", first.category.label_vi(), first.explanation)
+                .chars()
+                .take(120)
+                .collect()
+        } else {
+            title.to_owned()
+        };
+        Ok(s.open_case(&actor.name, &title, first.category, community, alert_ids)?)
+    }
+
+    /// An alert set aside, with the reason (at least three characters).
+    pub fn dismiss_alert(&self, actor: &Actor, id: i64, reason: &str) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        let reason = reason.trim();
+        if reason.chars().count() < 3 {
+            return Err(Error::invalid("reason", "Cần ghi lý do bỏ qua."));
+        }
+        if self
+            .store()?
+            .decide_alert(&actor.name, id, "dismissed", reason)?
+        {
+            Ok(())
+        } else {
+            Err(Error::not_found("cảnh báo", id))
+        }
+    }
+
+    /// The case given to `assignee` (an account that may triage), or to nobody when empty.
+    pub fn assign_case(&self, actor: &Actor, id: i64, assignee: &str) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        let who = assignee.trim();
+        let mut s = self.store()?;
+        if !who.is_empty()
+            && !s
+                .users()?
+                .iter()
+                .any(|u| u.username == who && u.role.can(Permission::Triage))
+        {
+            return Err(Error::invalid(
+                "assignee",
+                format!("«{who}» không phải cán bộ xử lý / not an officer"),
+            ));
+        }
+        Ok(s.assign_case(&actor.name, id, (!who.is_empty()).then_some(who))?)
+    }
+
+    /// A measure taken on the case, with its note.
+    pub fn take_measure(
+        &self,
+        actor: &Actor,
+        id: i64,
+        measure: Measure,
+        note: &str,
+    ) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        let mut s = self.store()?;
+        match measure {
+            Measure::NotifyUnit(unit) => Ok(s.notify_unit(&actor.name, id, unit, note)?),
+            Measure::Action(action) => Ok(s.case_action(&actor.name, id, action, note)?),
+        }
+    }
+
+    /// The case's status; closing it needs an outcome (the store's rule).
+    pub fn set_case_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: CaseStatus,
+        outcome: &str,
+    ) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self
+            .store()?
+            .set_case_status(&actor.name, id, status, outcome)?)
+    }
+
+    /// The alerts `alert_ids` taken out of case `id` into a new case; the new case's id.
+    pub fn split_case(&self, actor: &Actor, id: i64, alert_ids: &[i64]) -> Result<i64, Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self.store()?.split_case(&actor.name, id, alert_ids)?)
+    }
+
+    /// A file added to an open case as evidence: judged by its content
+    /// ([`evidence_type`]), written once under its SHA-256 in the evidence dir, then recorded.
+    pub fn add_evidence(
+        &self,
+        actor: &Actor,
+        id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Evidence, Error> {
+        actor.require(Permission::Triage)?;
+        let Some(media_type) = evidence_type(bytes) else {
+            return Err(Error::invalid(
+                "file",
+                "Không nhận loại tệp này: chỉ nhận ảnh (PNG, JPEG, GIF, WebP), PDF, video MP4, tệp nén hoặc văn bản.",
+            ));
+        };
+        let mut s = self.store()?;
+        // Refuse before writing a file for a case that does not exist or is closed.
+        match s.case(id)? {
+            None => return Err(Error::not_found("hồ sơ", id)),
+            Some(c) if c.status == CaseStatus::Closed => {
+                return Err(Error::invalid(
+                    "case",
+                    format!("hồ sơ #{id} đã đóng / case #{id} is closed"),
+                ));
+            }
+            Some(_) => {}
+        }
+        let sha = crate::evidence::sha256(bytes);
+        crate::evidence::keep(&self.evidence_dir(), &sha, bytes)?;
+        let evidence = Evidence {
+            case_id: id,
+            sha256: sha,
+            file_name: evidence_name(file_name),
+            media_type: media_type.to_owned(),
+            size: bytes.len() as u64,
+            added_by: String::new(),
+            added_at: String::new(),
+        };
+        s.add_evidence(&actor.name, &evidence)?;
+        Ok(evidence)
+    }
+
+    /// An evidence file of case `id` by its SHA-256, its viewing recorded on the case's
+    /// timeline. Only a hash on the case names a file: nothing else reaches the disk.
+    pub fn evidence_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+        sha: &str,
+    ) -> Result<(Evidence, Vec<u8>), Error> {
+        actor.require(Permission::ViewCases)?;
+        let mut s = self.store()?;
+        let Some(e) = s.evidence(id)?.into_iter().find(|e| e.sha256 == sha) else {
+            return Err(Error::not_found("chứng cứ", sha.get(..12).unwrap_or(sha)));
+        };
+        let bytes = std::fs::read(self.evidence_dir().join(&sha[..2]).join(sha))
+            .map_err(anyhow::Error::from)?;
+        s.record_about(
+            &actor.name,
+            "case.evidence.view",
+            "case",
+            &id.to_string(),
+            serde_json::json!({"sha256": sha, "purpose": "xem chứng cứ hồ sơ"}),
+        )?;
+        Ok((e, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_recognised_by_content_not_name() {
+        assert_eq!(evidence_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(evidence_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(evidence_type(b"\0\0\0\x18ftypmp42"), Some("video/mp4"));
+        assert_eq!(
+            evidence_type("Ảnh chụp: lừa đảo".as_bytes()),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(evidence_type(b"MZ\x90\0\x03\0"), None, "an executable");
+        assert_eq!(evidence_type(b""), None);
+    }
+
+    #[test]
+    fn evidence_keeps_only_the_last_printable_name() {
+        assert_eq!(evidence_name("C:\\Users\\a\\ảnh chụp.png"), "ảnh chụp.png");
+        assert_eq!(evidence_name("../../etc/passwd"), "passwd");
+        assert_eq!(evidence_name("a\u{0}b\nc.txt"), "abc.txt");
+        assert_eq!(evidence_name("dir/"), "chung-cu");
+        assert_eq!(evidence_name(&"x".repeat(300)).chars().count(), 120);
+    }
+}
