@@ -2,7 +2,8 @@
 //! kind of register, POSTS (default 1,000,000) generated posts and an officer account is made;
 //! `sokenh serve` (release) runs on it in a process of its own; `wrk` (Debian's, 2 threads, 50
 //! connections, 20 s per page) requests the dashboard, the register list, a register search,
-//! a post search and this month's analytics with a signed-in session. Reported: p50 / p99 latency, requests/s, non-2xx responses and
+//! a post search, this month's analytics and the capture form with a signed-in session, then
+//! times 30 captures one after another (form sent → signals shown). Reported: p50 / p99 latency, requests/s, non-2xx responses and
 //! socket errors from wrk, and the server's resident memory (VmRSS, VmHWM) afterwards.
 //! `cargo xtask bench-web POSTS DIR` keeps the data dir in DIR, and reuses it when DIR already
 //! holds one (POSTS is then ignored): for measuring one change after another.
@@ -120,6 +121,7 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         ("register search", "/so-dang-ky?q=thach+quang"),
         ("post search", "/tim-kiem?q=viec+nhe+luong+cao"),
         ("analytics", "/phan-tich"),
+        ("capture form", "/ghi-nhan"),
     ] {
         let out = Command::new("wrk")
             .args(["-t2", "-c50", "-d20s", "--latency", "-H"])
@@ -153,6 +155,7 @@ fn measure(base: &str, pid: u32) -> Result<()> {
                 .unwrap_or("?")
         );
     }
+    capture(&agent, base, &cookie)?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let field = |k: &str| {
         status
@@ -165,6 +168,65 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         "server memory: VmRSS {}, peak VmHWM {}",
         field("VmRSS:"),
         field("VmHWM:")
+    );
+    Ok(())
+}
+
+/// Captures made one after another, each a new post (a Telegram link of this run) with a scam's
+/// text: the time from sending the form to the page with its signals, p50 and the slowest. Each
+/// run adds these posts to a kept data dir.
+const CAPTURES: usize = 30;
+
+fn capture(agent: &ureq::Agent, base: &str, cookie: &str) -> Result<()> {
+    let form = agent
+        .get(format!("{base}/ghi-nhan"))
+        .header("Cookie", cookie)
+        .call()?
+        .body_mut()
+        .read_to_string()?;
+    let at = form
+        .find("name=\"csrf\" value=\"")
+        .context("no capture form")?
+        + 19;
+    let token = &form[at..at + 64];
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let mut took = Vec::with_capacity(CAPTURES);
+    for k in 0..CAPTURES {
+        let mut body = String::new();
+        for (name, value) in [
+            ("csrf", token.to_owned()),
+            ("url", format!("https://t.me/benchcapture{run}/{k}")),
+            (
+                "text",
+                format!(
+                    "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay ({k})"
+                ),
+            ),
+        ] {
+            body.push_str(&format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str("--XyZ--\r\n");
+        let t = Instant::now();
+        let mut r = agent
+            .post(format!("{base}/ghi-nhan"))
+            .header("Cookie", cookie)
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .send(body.as_bytes())?;
+        let page = r.body_mut().read_to_string()?;
+        took.push(t.elapsed().as_secs_f64() * 1000.0);
+        if r.status() != 200 || !page.contains("Lừa đảo") {
+            bail!("capture {k}: status {}, no scam signal shown", r.status());
+        }
+    }
+    took.sort_by(f64::total_cmp);
+    println!(
+        "capture → signals: {CAPTURES} captures one after another, p50 {:.0} ms, slowest {:.0} ms",
+        took[CAPTURES / 2],
+        took[CAPTURES - 1]
     );
     Ok(())
 }

@@ -149,6 +149,7 @@ impl App {
         let mut s = self.store()?;
         if let Some(id) = into {
             s.merge_alerts(&actor.name, id, alert_ids)?;
+            self.attach_screenshots(&mut s, actor, id, alert_ids)?;
             return Ok(id);
         }
         let alerts: Vec<StoredAlert> = s
@@ -174,7 +175,56 @@ impl App {
         } else {
             title.to_owned()
         };
-        Ok(s.open_case(&actor.name, &title, first.category, community, alert_ids)?)
+        let id = s.open_case(&actor.name, &title, first.category, community, alert_ids)?;
+        self.attach_screenshots(&mut s, actor, id, alert_ids)?;
+        Ok(id)
+    }
+
+    /// The screenshots captured with the alerts' posts become the case's evidence (each once).
+    fn attach_screenshots(
+        &self,
+        s: &mut store::Store,
+        actor: &Actor,
+        case: i64,
+        alert_ids: &[i64],
+    ) -> Result<(), Error> {
+        let sources: Vec<String> = s
+            .alerts()?
+            .into_iter()
+            .filter(|a| alert_ids.contains(&a.id))
+            .flat_map(|a| a.item_ids.into_iter().take(POSTS_PER_ALERT))
+            .collect();
+        let dir = self.evidence_dir();
+        for (item, _) in s.alert_items(&sources)? {
+            for m in &item.media {
+                let Some(sha) = m.sha256.as_deref().filter(|h| h.len() == 64) else {
+                    continue;
+                };
+                let Ok(bytes) = std::fs::read(dir.join(&sha[..2]).join(sha)) else {
+                    continue;
+                };
+                let Some(media_type) = evidence_type(&bytes) else {
+                    continue;
+                };
+                let name = m
+                    .reference
+                    .strip_prefix("screenshot:")
+                    .unwrap_or(&m.reference);
+                s.add_evidence(
+                    &actor.name,
+                    &Evidence {
+                        case_id: case,
+                        sha256: sha.to_owned(),
+                        file_name: evidence_name(name),
+                        media_type: media_type.to_owned(),
+                        size: bytes.len() as u64,
+                        added_by: String::new(),
+                        added_at: String::new(),
+                    },
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// An alert set aside, with the reason (at least three characters).

@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod capture;
 pub mod cases;
 pub mod db;
 mod error;

@@ -162,20 +162,10 @@ impl App {
         })
     }
 
-    #[cfg(feature = "ocr")]
     fn picture_text(&self, store: &mut store::Store, picture: &[u8]) -> Ocr {
-        if !media::ocr::available() {
-            return Ocr::Unavailable {
-                reason: "Máy chủ chưa cài tesseract với tiếng Việt (gói tesseract-ocr, tesseract-ocr-vie): không đọc được chữ trong ảnh.".into(),
-            };
-        }
-        let text = match media::ocr::image_text(picture) {
+        let text = match read_text(picture) {
             Ok(t) => t,
-            Err(e) => {
-                return Ocr::Unavailable {
-                    reason: format!("Không đọc được chữ trong ảnh: {e}"),
-                };
-            }
+            Err(reason) => return Ocr::Unavailable { reason },
         };
         let signals = match crate::screening::engine(store, self.data_dir()) {
             Ok(engine) => engine
@@ -197,11 +187,19 @@ impl App {
         };
         Ocr::Read { text, signals }
     }
+}
 
-    #[cfg(not(feature = "ocr"))]
-    fn picture_text(&self, _store: &mut store::Store, _picture: &[u8]) -> Ocr {
-        Ocr::Unavailable {
-            reason: "Bản dựng này không có OCR (dựng với --features ocr và cài tesseract-ocr, tesseract-ocr-vie): không đọc được chữ trong ảnh.".into(),
-        }
+/// The text in a picture by OCR, or why there is none (in Vietnamese, to be shown as it is):
+/// this build has no OCR, tesseract with Vietnamese is not installed, or it failed.
+#[cfg(feature = "ocr")]
+pub(crate) fn read_text(picture: &[u8]) -> Result<String, String> {
+    if !media::ocr::available() {
+        return Err("Máy chủ chưa cài tesseract với tiếng Việt (gói tesseract-ocr, tesseract-ocr-vie): không đọc được chữ trong ảnh.".into());
     }
+    media::ocr::image_text(picture).map_err(|e| format!("Không đọc được chữ trong ảnh: {e}"))
+}
+
+#[cfg(not(feature = "ocr"))]
+pub(crate) fn read_text(_picture: &[u8]) -> Result<String, String> {
+    Err("Bản dựng này không có OCR (dựng với --features ocr và cài tesseract-ocr, tesseract-ocr-vie): không đọc được chữ trong ảnh.".into())
 }

@@ -14,6 +14,7 @@ mod enums;
 mod factcheck;
 mod item;
 mod permission;
+mod post_link;
 mod url;
 
 pub use account::{
@@ -26,4 +27,5 @@ pub use enums::*;
 pub use factcheck::{FactCheck, Verdict};
 pub use item::{Item, MediaRef, Metrics, NewItem, StoredAlert, StoredSignal};
 pub use permission::Permission;
+pub use post_link::PostLink;
 pub use url::{CanonicalUrl, CommunityKey, UrlError};

@@ -45,6 +45,9 @@ macro_rules! with_permissions {
             ApproveReport,
             /// Check a picture: PDQ matches with the register's avatars, provenance, its text.
             CheckMedia,
+            /// Capture a post seen on a platform (its link, text, screenshots): stored, screened
+            /// at once. A unit administrator, on its own unit's pages only.
+            Capture,
         }
     };
 }
@@ -73,10 +76,10 @@ impl Role {
     /// |---|---|
     /// | admin | everything but declaring |
     /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports |
-    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check |
+    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check, capture |
     /// | analyst | the register (read), alerts (read), posts, detection (read and change), media check |
     /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
-    /// | unit_admin | its unit's register (edit, import), people, posts, follow-up, ownership claims |
+    /// | unit_admin | its unit's register (edit, import), people, posts, follow-up, ownership claims, capture on its pages |
     /// | member | declare and sign |
     pub fn can(self, p: Permission) -> bool {
         use Permission::*;
@@ -97,6 +100,7 @@ impl Role {
             Administer => self == Admin,
             ApproveReport => matches!(self, Admin | Leader),
             CheckMedia => matches!(self, Admin | Officer | Analyst),
+            Capture => matches!(self, Admin | Officer | UnitAdmin),
         }
     }
 }
@@ -108,7 +112,7 @@ mod tests {
     /// Every permission × role, written out: a change to the table shows here as a diff.
     #[test]
     fn the_table_role_by_permission() {
-        let expected: [(Permission, &str); 16] = [
+        let expected: [(Permission, &str); 17] = [
             // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::EditRegister, "YnYnnYn"),
@@ -126,6 +130,7 @@ mod tests {
             (Permission::Administer, "Ynnnnnn"),
             (Permission::ApproveReport, "YYnnnnn"),
             (Permission::CheckMedia, "YnYYnnn"),
+            (Permission::Capture, "YnYnnYn"),
         ];
         assert_eq!(expected.len(), Permission::ALL.len());
         for (p, row) in expected {

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 20] = [
+    let routes: [(&str, P); 21] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -41,6 +41,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/gia-mao", P::Triage),
         ("/api/v1/impersonation", P::Triage),
         ("/kiem-tra-anh", P::CheckMedia),
+        ("/ghi-nhan", P::Capture),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -2416,4 +2417,246 @@ fn the_alert_queue_is_filtered_by_page_and_by_unit() {
         queue_count(&get(&s, "/canh-bao?status=all&don-vi=&kenh=", Some(&officer)).body),
         all
     );
+}
+
+/// A multipart body as a browser sends it: text fields, then files.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (k, name, bytes) in files {
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--XyZ--\r\n");
+    body
+}
+
+#[test]
+fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let poster = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../media/tests/fixtures/ocr/scam-poster.png"),
+    )
+    .unwrap();
+    let form = get(&s, "/ghi-nhan", Some(&officer));
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("multipart/form-data"), "{}", form.body);
+    let token = csrf(&form.body);
+    let send = |cookie: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]| {
+        raw_post(
+            &s,
+            "/ghi-nhan",
+            cookie,
+            "multipart/form-data; boundary=XyZ",
+            &multipart(fields, files),
+        )
+    };
+    let link = "https://m.facebook.com/groups/chotroi.thachquang/posts/5550001/?mibextid=x";
+    let text = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
+    let first = send(
+        &officer,
+        &[("csrf", &token), ("url", link), ("text", text)],
+        &[("screenshot", "poster.png", &poster)],
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    let b = &first.body;
+    assert!(b.contains("Đã lưu bài đăng mã"), "{b}");
+    assert!(
+        b.contains("đã thêm với trạng thái chưa rõ"),
+        "a new page: {b}"
+    );
+    assert!(b.contains("Lừa đảo"), "the scam signal: {b}");
+    assert!(b.contains("<mark>"), "its evidence marked: {b}");
+    let sha = app::evidence::sha256(&poster);
+    assert!(b.contains(&sha), "the screenshot kept by its SHA-256: {b}");
+    assert!(
+        tmp.path()
+            .join("evidence")
+            .join(&sha[..2])
+            .join(&sha)
+            .exists(),
+        "the screenshot's file"
+    );
+    if cfg!(feature = "ocr") {
+        assert!(b.contains("THÔNG BÁO TRÚNG THƯỞNG"), "OCR: {b}");
+    } else {
+        assert!(b.contains("không có OCR"), "{b}");
+    }
+    let id_of = |body: &str, after: &str| -> i64 {
+        let at = body
+            .find(after)
+            .unwrap_or_else(|| panic!("{after} in {body}"))
+            + after.len();
+        body[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    let item = id_of(b, "Đã lưu bài đăng mã ");
+    let alert = id_of(b, "href=\"/canh-bao/");
+
+    // The same post through another of its links is the same post.
+    let again = send(
+        &officer,
+        &[
+            ("csrf", &token),
+            (
+                "url",
+                "facebook.com/groups/chotroi.thachquang/permalink/5550001",
+            ),
+            ("text", text),
+        ],
+        &[],
+    );
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(id_of(&again.body, "đã được ghi nhận trước đó (mã "), item);
+
+    // Its alert into a new case: the screenshot comes with it as evidence.
+    let opened = post(
+        &s,
+        "/canh-bao/ho-so",
+        Some(&officer),
+        &[("csrf", &token), ("alert", &alert.to_string())],
+    );
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let case = get(&s, &opened.location, Some(&officer));
+    assert!(case.body.contains(&sha), "{}", case.body);
+    assert!(case.body.contains("poster.png"), "{}", case.body);
+
+    // Refused, saying why, keeping what was typed: a video link that names no channel, nothing
+    // to screen, a file that is not a picture; a bad token; a role that may not.
+    let video = send(
+        &officer,
+        &[
+            ("csrf", &token),
+            ("url", "https://youtu.be/dQw4w9WgXcQ"),
+            ("text", "Nội dung"),
+        ],
+        &[],
+    );
+    assert_eq!(video.status, 422, "{}", video.body);
+    assert!(
+        video
+            .body
+            .contains("hãy dán thêm đường dẫn của trang, kênh")
+    );
+    assert!(
+        video.body.contains("youtu.be/dQw4w9WgXcQ"),
+        "kept: {}",
+        video.body
+    );
+    let empty = send(&officer, &[("csrf", &token), ("url", link)], &[]);
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(empty.body.contains("Cần dán nội dung"), "{}", empty.body);
+    let liar = send(
+        &officer,
+        &[("csrf", &token), ("url", link)],
+        &[("screenshot", "a.png", b"<html>not a picture</html>")],
+    );
+    assert_eq!(liar.status, 422, "{}", liar.body);
+    assert!(liar.body.contains("không phải ảnh"), "{}", liar.body);
+    let bomb = send(
+        &officer,
+        &[("csrf", &token), ("url", link)],
+        &[("screenshot", "b.png", &png_bomb(100_000))],
+    );
+    assert_eq!(bomb.status, 422, "{}", bomb.body);
+    assert_eq!(
+        send(
+            &officer,
+            &[("csrf", "0"), ("url", link), ("text", text)],
+            &[]
+        )
+        .status,
+        403
+    );
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    assert_eq!(get(&s, "/ghi-nhan", Some(&analyst)).status, 403);
+    assert_eq!(
+        send(
+            &analyst,
+            &[("csrf", &token), ("url", link), ("text", text)],
+            &[]
+        )
+        .status,
+        403
+    );
+
+    // A unit administrator captures on its unit's pages, not on others nor on new ones.
+    let chibo = login(&s, "chibo.dongtam", "demo-chibo.dongtam-2026");
+    let own: serde_json::Value =
+        serde_json::from_str(&get(&s, "/api/v1/communities", Some(&chibo)).body).unwrap();
+    let own_url = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|c| {
+            c["url"]
+                .as_str()
+                .filter(|u| u.starts_with("https://facebook.com/"))
+        })
+        .unwrap()
+        .to_owned();
+    let chibo_token = csrf(&get(&s, "/ghi-nhan", Some(&chibo)).body);
+    let mine = send(
+        &chibo,
+        &[
+            ("csrf", &chibo_token),
+            ("url", &format!("{own_url}/posts/42")),
+            ("text", "Thông báo họp chi bộ tối nay"),
+        ],
+        &[],
+    );
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert!(
+        mine.body.contains("Không phát hiện dấu hiệu nào"),
+        "{}",
+        mine.body
+    );
+    let other = send(
+        &chibo,
+        &[("csrf", &chibo_token), ("url", link), ("text", text)],
+        &[],
+    );
+    assert_eq!(other.status, 403, "{}", other.body);
+
+    // The API: 201 with the post's signals and evidence, 200 and the same post the second time.
+    let api = |cookie: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]| {
+        let r = raw_post(
+            &s,
+            "/api/v1/captures",
+            cookie,
+            "multipart/form-data; boundary=XyZ",
+            &multipart(fields, files),
+        );
+        (
+            r.status,
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or_default(),
+        )
+    };
+    let tele = [("url", "https://t.me/s/ChoTroiTQ/812"), ("text", text)];
+    let (status, made) = api(&officer, &tele, &[("screenshot", "p.png", &poster)]);
+    assert_eq!(status, 201, "{made}");
+    assert!(made["item_id"].as_i64().unwrap() > item);
+    assert!(made["community_id"].as_i64().is_some());
+    assert_eq!(made["signals"][0]["category"], "scam", "{made}");
+    assert!(made["signals"][0]["explanation"].as_str().is_some());
+    assert_eq!(made["evidence"], serde_json::json!([{"sha256": sha}]));
+    let (status, same) = api(&officer, &tele, &[]);
+    assert_eq!((status, &same["item_id"]), (200, &made["item_id"]));
+    assert_eq!(api(&analyst, &tele, &[]).0, 403);
+    let openapi = get(&s, "/api/v1/openapi.json", Some(&officer)).body;
+    assert!(openapi.contains("/api/v1/captures"));
 }

@@ -218,6 +218,17 @@ impl Backend for Postgres {
         rows.iter().map(community).collect()
     }
 
+    fn community(&mut self, id: CommunityId) -> Result<Option<Community>> {
+        let rows = self
+            .client
+            .query(
+                &format!("SELECT {COMMUNITY_COLUMNS} FROM communities WHERE id = $1"),
+                &[&id.0],
+            )
+            .map_err(db)?;
+        rows.first().map(community).transpose()
+    }
+
     fn insert_snapshot(&mut self, id: CommunityId, at: &str, members: u64) -> Result<()> {
         self.client
             .execute(
@@ -1062,6 +1073,19 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT DISTINCT a.id FROM alerts a
+                 CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
+                 WHERE j.v = $1 ORDER BY a.id",
+                &[&source_id],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     fn alerts(&mut self) -> Result<Vec<StoredAlert>> {

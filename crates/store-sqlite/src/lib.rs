@@ -233,6 +233,16 @@ impl Backend for Sqlite {
             .map_err(db)
     }
 
+    fn community(&mut self, id: CommunityId) -> Result<Option<Community>> {
+        let mut s = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COMMUNITY_COLUMNS} FROM communities WHERE id = ?1"
+            ))
+            .map_err(db)?;
+        s.query_row([id.0], community).optional().map_err(db)
+    }
+
     fn insert_snapshot(&mut self, id: CommunityId, at: &str, members: u64) -> Result<()> {
         self.conn
             .prepare_cached(
@@ -1101,6 +1111,18 @@ impl Backend for Sqlite {
             )
             .map_err(db)?;
         s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT a.id FROM alerts a, json_each(a.item_ids) j WHERE j.value = ?1 ORDER BY a.id",
+            )
+            .map_err(db)?;
+        s.query_map([source_id], |r| r.get(0))
             .and_then(|rows| rows.collect())
             .map_err(db)
     }

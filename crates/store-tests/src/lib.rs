@@ -519,6 +519,17 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
         store.alert_pages().unwrap(),
         [(alerts[0].id, CommunityId(page))]
     );
+    // The alerts of one post, by its source id; none for a post in no alert.
+    assert_eq!(store.alerts_of_item("p1").unwrap(), [alerts[0].id]);
+    assert!(store.alerts_of_item("p2").unwrap().is_empty());
+    // A page by its id and by its key.
+    let found = store.community(CommunityId(page)).unwrap().unwrap();
+    assert_eq!(found.id, CommunityId(page));
+    assert_eq!(
+        store.community_id_by_key(&found.key).unwrap(),
+        Some(CommunityId(page))
+    );
+    assert_eq!(store.community(CommunityId(page + 1000)).unwrap(), None);
 
     let fc = FactCheck {
         id: "fc-1".into(),

@@ -53,6 +53,7 @@ pub trait Backend: Send {
     fn insert_community(&mut self, r: &CommunityRecord, now: &str) -> Result<CommunityId>;
     fn update_community(&mut self, id: CommunityId, r: &CommunityRecord, now: &str) -> Result<()>;
     fn communities(&mut self) -> Result<Vec<Community>>;
+    fn community(&mut self, id: CommunityId) -> Result<Option<Community>>;
     fn insert_snapshot(&mut self, id: CommunityId, at: &str, members: u64) -> Result<()>;
     fn snapshots(&mut self, id: CommunityId) -> Result<Vec<SizeSnapshot>>;
     fn insert_name_change(&mut self, id: CommunityId, at: &str, old: &str, new: &str)
@@ -184,6 +185,8 @@ pub trait Backend: Send {
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
     /// (alert id, community id) for each page an alert's posts were published on, by alert id.
     fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>>;
+    /// The ids of the alerts whose posts include this source id, oldest first.
+    fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>>;
 
     fn insert_case(&mut self, c: &Case) -> Result<i64>;
     /// Writes every field but the id and the opening; false when there is no such case.

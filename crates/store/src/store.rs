@@ -218,6 +218,16 @@ impl Store {
         self.db.communities()
     }
 
+    /// One page of the register by its id.
+    pub fn community(&mut self, id: CommunityId) -> Result<Option<Community>> {
+        self.db.community(id)
+    }
+
+    /// The id of the page with this canonical key, if it is in the register.
+    pub fn community_id_by_key(&mut self, key: &str) -> Result<Option<CommunityId>> {
+        self.db.community_id_by_key(key)
+    }
+
     pub fn size_history(&mut self, id: CommunityId) -> Result<Vec<SizeSnapshot>> {
         self.db.snapshots(id)
     }
@@ -471,6 +481,11 @@ impl Store {
             .into_iter()
             .map(|(a, c)| (a, CommunityId(c)))
             .collect())
+    }
+
+    /// The ids of the alerts whose posts include the item with this source id, oldest first.
+    pub fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>> {
+        self.db.alerts_of_item(source_id)
     }
 
     pub fn alerts(&mut self) -> Result<Vec<StoredAlert>> {

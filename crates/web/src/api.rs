@@ -788,10 +788,119 @@ pub async fn impersonation_decision(
     }
 }
 
+/// A captured post's answer.
+#[derive(serde::Serialize, ToSchema)]
+pub struct CapturedDoc {
+    item_id: i64,
+    community_id: i64,
+    signals: Vec<CapturedSignalDoc>,
+    evidence: Vec<CapturedShotDoc>,
+    /// The alerts the post is in.
+    alerts: Vec<i64>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct CapturedSignalDoc {
+    category: String,
+    score: f32,
+    explanation: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct CapturedShotDoc {
+    sha256: String,
+}
+
+/// A post seen on a platform, captured by its link with its text and/or screenshots
+/// (multipart: `url`, optional `page` and `text`, zero or more `screenshot` files): stored under
+/// its page, screened at once. 201 when stored, 200 with the same `item_id` when the link was
+/// captured before.
+#[utoipa::path(post, path = "/api/v1/captures", tag = "posts",
+    request_body(content_type = "multipart/form-data", description = "url, page, text, screenshot…"),
+    responses((status = 201, body = CapturedDoc), (status = 200, body = CapturedDoc), (status = 401, body = ErrorDoc), (status = 403, body = ErrorDoc), (status = 413, body = ErrorDoc), (status = 422, body = ErrorDoc)),
+    security(("token" = []), ("session" = [])))]
+pub async fn capture(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    // The role before a byte of the body is read.
+    if !caller.user.role.can(domain::Permission::Capture) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "vai trò này không được ghi nhận bài đăng",
+        );
+    }
+    let parts = match crate::upload::read_parts(
+        multipart,
+        crate::capture::MAX_BODY >> 20,
+        4 * app::capture::MAX_TEXT,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(r) => {
+            let status = r.status();
+            return error(
+                status,
+                "dữ liệu gửi lên quá lớn hoặc không hợp lệ / body refused",
+            );
+        }
+    };
+    let c = app::capture::Capture {
+        url: parts.field("url").to_owned(),
+        page: parts.field("page").to_owned(),
+        text: parts.field("text").to_owned(),
+        screenshots: parts
+            .files
+            .into_iter()
+            .filter(|(field, _, _)| field == "screenshot")
+            .map(|(_, name, bytes)| (name, bytes))
+            .collect(),
+    };
+    let actor = caller.actor();
+    let done = {
+        let _turn = state.heavy.acquire().await;
+        state.changing(move |app| app.capture(&actor, c)).await
+    };
+    match done {
+        Ok(c) => (
+            if c.new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            Json(CapturedDoc {
+                item_id: c.item_id,
+                community_id: c.community_id,
+                signals: c
+                    .signals
+                    .iter()
+                    .map(|s| CapturedSignalDoc {
+                        category: s.category.as_str().to_owned(),
+                        score: s.score,
+                        explanation: s.explanation.clone(),
+                    })
+                    .collect(),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|s| CapturedShotDoc {
+                        sha256: s.sha256.clone(),
+                    })
+                    .collect(),
+                alerts: c.alerts,
+            }),
+        )
+            .into_response(),
+        Err(e) => refused_by_app(e),
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sổ kênh API", description = "The register of pages, channels and groups; posts, detections, alerts, cases and reports. Authenticate with a session cookie or `Authorization: Bearer sk_…` (an API token scoped to a role and a unit)."),
-    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file, analytics, impersonation, impersonation_decision),
+    paths(units, members, communities, items, signals, alerts, cases, case, factchecks, reports, report_file, analytics, impersonation, impersonation_decision, capture),
     modifiers(&Security),
 )]
 pub struct ApiDoc;

@@ -156,7 +156,7 @@ pub(crate) fn case_table(cases: &[&Case], lang: crate::i18n::Lang) -> Markup {
 /// A post's text with the signals' evidence spans marked; the spans show what the detector
 /// allowed to be shown (personal data masked), and text that is itself personal data never
 /// appears outside a masked span.
-fn highlighted(item: &Item, signals: &[StoredSignal]) -> Markup {
+pub(crate) fn highlighted(item: &Item, signals: &[StoredSignal]) -> Markup {
     #[derive(Deserialize)]
     struct Span {
         start: usize,

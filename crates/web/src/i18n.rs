@@ -92,6 +92,44 @@ const EN: &[(&str, &str)] = &[
     ("Kênh chính thức", "Official channels"),
     ("Trang giả mạo", "Impostor pages"),
     ("Kiểm tra ảnh", "Media check"),
+    ("Ghi nhận bài đăng", "Capture a post"),
+    (
+        "Dán đường dẫn bài đăng đã thấy trên Facebook, Zalo, TikTok, YouTube hoặc Telegram, kèm nội dung và/hoặc ảnh chụp màn hình. Bài đăng được lưu dưới trang của nó (trang chưa có sẽ vào sổ với trạng thái chưa rõ), ảnh chụp được giữ làm chứng cứ và rà soát ngay.",
+        "Paste the link of a post seen on Facebook, Zalo, TikTok, YouTube or Telegram, with its text and/or screenshots. The post is stored under its page (a page not yet registered goes in with status unknown), screenshots are kept as evidence, and it is screened at once.",
+    ),
+    ("Ghi nhận và rà soát", "Capture and screen"),
+    (
+        "Không phát hiện dấu hiệu nào trong nội dung này.",
+        "No signal found in this content.",
+    ),
+    ("Kết quả rà soát", "Screening result"),
+    ("Lập hoặc bổ sung hồ sơ", "Open or add to a case"),
+    ("Lập hồ sơ mới", "New case"),
+    ("Nội dung bài đăng", "The post's text"),
+    (
+        "Tiêu đề hồ sơ mới (để trống: theo cảnh báo)",
+        "New case's title (empty: from the alert)",
+    ),
+    (
+        "Trang này chưa có trong sổ: đã thêm với trạng thái chưa rõ, cần phân loại.",
+        "This page was not registered: added with status unknown, to be classified.",
+    ),
+    ("Đã ghi nhận bài đăng", "Post captured"),
+    ("Đưa vào hồ sơ", "Into a case"),
+    ("Đường dẫn bài đăng", "The post's link"),
+    (
+        "Đường dẫn trang, kênh (khi đường dẫn bài không cho biết, như video YouTube)",
+        "The page's or channel's link (when the post's link does not say, as for a YouTube video)",
+    ),
+    (
+        "Ảnh chụp màn hình (tối đa 5 ảnh, mỗi ảnh 10 MB)",
+        "Screenshots (up to 5, 10 MB each)",
+    ),
+    (
+        "Ảnh chụp đã lưu làm chứng cứ",
+        "Screenshots kept as evidence",
+    ),
+    ("← Ghi nhận bài khác", "← Capture another post"),
     (
         "Chỉ cảnh báo về bài trên trang",
         "Only alerts about posts on the page",

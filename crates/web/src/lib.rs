@@ -20,6 +20,7 @@ mod analytics;
 mod api;
 mod audit;
 mod auth;
+mod capture;
 mod cases;
 mod communities;
 mod dashboard;
@@ -653,6 +654,12 @@ pub fn router(state: Arc<AppState>) -> Router {
                 axum::extract::DefaultBodyLimit::max(app::media_check::MEDIA_MAX_BYTES),
             ),
         )
+        .route(
+            "/ghi-nhan",
+            get(capture::show)
+                .post(capture::capture)
+                .layer(axum::extract::DefaultBodyLimit::max(capture::MAX_BODY)),
+        )
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))
@@ -711,6 +718,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/v1/impersonation/decisions",
             post(api::impersonation_decision),
+        )
+        .route(
+            "/api/v1/captures",
+            post(api::capture).layer(axum::extract::DefaultBodyLimit::max(capture::MAX_BODY)),
         )
         .route("/api/v1/reports/{file}", get(api::report_file))
         .route("/api/v1/openapi.json", get(api::openapi))

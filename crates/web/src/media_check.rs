@@ -1,8 +1,8 @@
 //! The media check (`/kiem-tra-anh`, officers and analysts): upload a picture, see the register's
 //! pages whose avatar it resembles and the fact-check entries whose picture it is (PDQ
 //! distance), what the file says of how it was made, and
-//! the text in it with its signals. Through `app` (`App::check_media`), as the API's
-//! `POST /api/v1/media/checks` is. The picture is never kept.
+//! the text in it with its signals. Through `app` (`App::check_media`). The picture is never
+//! kept.
 
 use crate::AppState;
 use crate::pages::page;

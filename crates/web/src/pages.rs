@@ -53,6 +53,9 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::ViewCases) {
                                 a href="/ho-so" { (t("Hồ sơ")) }
                             }
+                            @if w.session.user.role.can(Permission::Capture) {
+                                a href="/ghi-nhan" { (t("Ghi nhận bài đăng")) }
+                            }
                             @if w.session.user.role.can(Permission::CheckMedia) {
                                 a href="/kiem-tra-anh" { (t("Kiểm tra ảnh")) }
                             }

@@ -1,4 +1,4 @@
-//! One file posted with its form's CSRF token (`multipart/form-data`, fields `csrf` and `file`),
+//! Uploads. One file posted with its form's CSRF token (`multipart/form-data`, fields `csrf` and `file`),
 //! as every upload form here sends it. Who before what: the session (the `SignedIn` extractor)
 //! and the role are checked before a byte of the body is read; the file then streams to a
 //! temporary file (deleted when dropped) under the route's limit (`DefaultBodyLimit`), so a
@@ -111,4 +111,77 @@ pub async fn read(
         return Err(r);
     }
     Ok(up)
+}
+
+/// A multipart form read whole into memory: its text fields and its files (the small ones:
+/// screenshots), empty file parts (a file input left empty) dropped.
+#[derive(Default)]
+pub struct Parts {
+    pub fields: Vec<(String, String)>,
+    /// (field name, file name as sent, bytes).
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl Parts {
+    /// A text field's value, "" when absent.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Reads a whole multipart form under the route's body limit (`limit_mb` only names it in the
+/// message); text fields of at most `text_max` bytes each. The caller has checked who is asking
+/// before, and checks the CSRF token (a field) after.
+pub async fn read_parts(
+    mut multipart: Multipart,
+    limit_mb: usize,
+    text_max: usize,
+) -> Result<Parts, Response> {
+    let too_large = || {
+        error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("Dữ liệu gửi lên quá lớn (tối đa {limit_mb} MB) hoặc bị gián đoạn."),
+        )
+    };
+    let mut parts = Parts::default();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field
+                    .name()
+                    .unwrap_or("")
+                    .chars()
+                    .take(64)
+                    .collect::<String>();
+                let file_name = field
+                    .file_name()
+                    .map(|f| f.chars().take(255).collect::<String>());
+                let bytes = field.bytes().await.map_err(|_| too_large())?;
+                match file_name {
+                    Some(f) if !bytes.is_empty() => parts.files.push((name, f, bytes.to_vec())),
+                    Some(_) => {}
+                    None if bytes.len() > text_max => {
+                        return Err(error_page(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            &format!("Trường «{name}» dài quá {text_max} byte."),
+                        ));
+                    }
+                    None => parts
+                        .fields
+                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Biểu mẫu tải lên không hợp lệ.",
+                ));
+            }
+        }
+    }
+    Ok(parts)
 }
