@@ -3,7 +3,8 @@
 //! main pages are opened and saved as screenshots (`target/screenshots/`, CI artefacts), a member
 //! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
 //! a case, uploads evidence and downloads the takedown letter, marks an impostor from the
-//! impersonation review (a case opens with the finding as evidence), opens the analytics, and
+//! impersonation review (a case opens with the finding as evidence), captures a post seen on
+//! Facebook with a screenshot and opens its alert into a case, opens the analytics, and
 //! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
@@ -432,6 +433,67 @@ async fn officer_journey(
     click(c, "section.finding button[value=impostor_case]").await;
     wait_text(c, "//a[contains(., 'phat-hien-gia-mao-')]").await;
     assert!(c.current_url().await.unwrap().path().starts_with("/ho-so/"));
+
+    // Capture: a post seen on Facebook, brought in by its link and a screenshot; the text the
+    // screenshot carries is read (OCR builds) and screened at once, the scam marked, and its
+    // alert opened into a case that takes the screenshot as evidence.
+    let poster = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../media/tests/fixtures/ocr/scam-poster.png");
+    c.goto(&format!("{base}/ghi-nhan")).await.unwrap();
+    c.find(Locator::Css("input[name=url]"))
+        .await
+        .unwrap()
+        .send_keys("https://m.facebook.com/groups/chotroi.thachquang/posts/5550001/?mibextid=x")
+        .await
+        .unwrap();
+    if !cfg!(feature = "ocr") {
+        // Without OCR the picture says nothing: the text is pasted.
+        c.find(Locator::Css("textarea[name=text]"))
+            .await
+            .unwrap()
+            .send_keys("Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay")
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css("input[name=screenshot]"))
+        .await
+        .unwrap()
+        .send_keys(poster.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[action='/ghi-nhan'] button[type=submit]").await;
+    let said = wait_text(c, "//p[@role='status'][contains(., 'Đã lưu bài đăng mã')]").await;
+    assert!(said.contains("chưa có trong sổ"), "a new page: {said}");
+    let post = c
+        .find(Locator::Css("article.post p.post"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    if cfg!(feature = "ocr") {
+        assert!(post.contains("TRÚNG THƯỞNG"), "the OCR'd text: {post}");
+    }
+    let marks = c.find_all(Locator::Css("p.post mark")).await.unwrap();
+    assert!(!marks.is_empty(), "the scam's evidence marked in {post}");
+    for m in &marks {
+        let marked = m.text().await.unwrap();
+        assert!(post.contains(&marked), "{marked} in {post}");
+    }
+    wait_text(c, "//li[contains(., 'Lừa đảo')]").await;
+    std::fs::write(
+        shots.join("congan-ghi-nhan.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    click(c, "form[action='/canh-bao/ho-so'] button[type=submit]").await;
+    wait_text(c, "//h1[starts-with(., 'Hồ sơ #')]").await;
+    let evidence = wait_text(
+        c,
+        "//a[contains(@href, '/chung-cu/')][contains(., 'scam-poster.png')]",
+    )
+    .await;
+    assert_eq!(evidence, "scam-poster.png");
 
     // The month's analytics: the chart and its table.
     c.goto(&format!("{base}/phan-tich")).await.unwrap();

@@ -2342,7 +2342,7 @@ fn the_alert_queue_is_filtered_by_page_and_by_unit() {
     let (pages, communities, units) = {
         let mut store = app::db::open(tmp.path(), None).unwrap();
         (
-            store.alert_pages().unwrap(),
+            store.alert_pages(0).unwrap(),
             store.communities().unwrap(),
             store.units().unwrap(),
         )

@@ -1061,15 +1061,16 @@ impl Backend for Postgres {
         Ok(row.get(0))
     }
 
-    fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>> {
+    fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, i64)>> {
         let rows = self
             .client
             .query(
                 "SELECT DISTINCT a.id, i.community_id FROM alerts a
                  CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
                  JOIN items i ON i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = j.v
+                 WHERE a.id > $1
                  ORDER BY a.id, i.community_id",
-                &[],
+                &[&after],
             )
             .map_err(db)?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())

@@ -1101,18 +1101,43 @@ impl Backend for Sqlite {
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>> {
-        let mut s = self
+    fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, i64)>> {
+        // In two plain steps, each on its index: as one join, SQLite's planner builds an
+        // automatic index over every item on each call (a second over a million posts, even for
+        // the newest five alerts), or — told which index to use — loops the wrong way round.
+        let alerts: Vec<(i64, String)> = {
+            let mut s = self
+                .conn
+                .prepare_cached("SELECT id, item_ids FROM alerts WHERE id > ?1 ORDER BY id")
+                .map_err(db)?;
+            s.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+                .map_err(db)?
+        };
+        let mut pages = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT a.id, i.community_id FROM alerts a, json_each(a.item_ids) j
-                 JOIN items i ON i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = j.value
-                 ORDER BY a.id, i.community_id",
+                "SELECT DISTINCT community_id FROM items
+                 WHERE platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND source_id = ?1",
             )
             .map_err(db)?;
-        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(db)
+        let mut out = Vec::new();
+        for (alert, ids) in alerts {
+            let ids: Vec<String> = serde_json::from_str(&ids)
+                .map_err(|e| StoreError::Corrupt(format!("alert {alert}: item_ids: {e}")))?;
+            let mut of_alert: Vec<i64> = Vec::new();
+            for id in &ids {
+                let found = pages
+                    .query_map([id], |r| r.get::<_, i64>(0))
+                    .and_then(|rows| rows.collect::<rusqlite::Result<Vec<i64>>>())
+                    .map_err(db)?;
+                of_alert.extend(found);
+            }
+            of_alert.sort_unstable();
+            of_alert.dedup();
+            out.extend(of_alert.into_iter().map(|c| (alert, c)));
+        }
+        Ok(out)
     }
 
     fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>> {

@@ -516,9 +516,10 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
     // The alert's page: the one its post was published on.
     let page = store.items_after(0, 1).unwrap()[0].community_id;
     assert_eq!(
-        store.alert_pages().unwrap(),
+        store.alert_pages(0).unwrap(),
         [(alerts[0].id, CommunityId(page))]
     );
+    assert!(store.alert_pages(alerts[0].id).unwrap().is_empty());
     // The alerts of one post, by its source id; none for a post in no alert.
     assert_eq!(store.alerts_of_item("p1").unwrap(), [alerts[0].id]);
     assert!(store.alerts_of_item("p2").unwrap().is_empty());

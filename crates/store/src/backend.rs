@@ -184,7 +184,8 @@ pub trait Backend: Send {
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
     /// (alert id, community id) for each page an alert's posts were published on, by alert id.
-    fn alert_pages(&mut self) -> Result<Vec<(i64, i64)>>;
+    /// Of the alerts after alert `after` only.
+    fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, i64)>>;
     /// The ids of the alerts whose posts include this source id, oldest first.
     fn alerts_of_item(&mut self, source_id: &str) -> Result<Vec<i64>>;
 

@@ -473,11 +473,13 @@ impl Store {
         self.db.signals(category)
     }
 
-    /// The pages each alert's posts were published on: (alert id, community id), by alert id.
-    pub fn alert_pages(&mut self) -> Result<Vec<(i64, CommunityId)>> {
+    /// The pages each alert's posts were published on: (alert id, community id), by alert id, of
+    /// the alerts after alert `after` (0: all). An alert's posts never change, so a reader
+    /// holding the answer up to some alert asks only for the newer ones.
+    pub fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, CommunityId)>> {
         Ok(self
             .db
-            .alert_pages()?
+            .alert_pages(after)?
             .into_iter()
             .map(|(a, c)| (a, CommunityId(c)))
             .collect())

@@ -73,8 +73,7 @@ async fn alerts_page(
             .map(|c| c.id.0)
             .collect()
     });
-    let pages_of =
-        |a: &domain::StoredAlert| snap.alert_pages.get(&a.id).map_or(&[][..], Vec::as_slice);
+    let pages_of = |a: &domain::StoredAlert| snap.alert_pages.of(a.id);
     let mut shown: Vec<&domain::StoredAlert> = alerts
         .iter()
         .filter(|a| q.category.is_empty() || a.category.as_str() == q.category)

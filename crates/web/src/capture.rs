@@ -111,15 +111,17 @@ fn form_page(user: &SignedIn, typed: &Typed, refused: Option<&str>) -> Markup {
 async fn result_page(state: &Arc<AppState>, user: &SignedIn, c: &Captured) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let triage = user.session.user.role.can(Permission::Triage);
+    // The open cases from the store, not the snapshot: the capture changed what the snapshot
+    // holds, and reading it all again (every alert) is for the next page that needs it.
     let open_cases: Vec<(i64, String)> = if triage && !c.alerts.is_empty() {
-        match state.snapshot().await {
-            Ok(snap) => snap
-                .cases
-                .iter()
+        let actor = crate::actor(&user.session.user);
+        match state.use_case(move |app| app.cases(&actor)).await {
+            Ok(cases) => cases
+                .into_iter()
                 .filter(|k| k.status != CaseStatus::Closed)
                 .map(|k| (k.id, k.title.chars().take(60).collect()))
                 .collect(),
-            Err(e) => return crate::pages::internal(e),
+            Err(e) => return e.into_response(),
         }
     } else {
         Vec::new()

@@ -157,6 +157,8 @@ pub struct AppState {
     snapshot: Mutex<Option<Arc<Snapshot>>>,
     /// Held by the request reading a new snapshot.
     reloading: tokio::sync::Mutex<()>,
+    /// The alert → pages map of the last snapshot read, kept across changes ([`AlertPages`]).
+    alert_pages: Mutex<Arc<AlertPages>>,
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
 }
@@ -181,7 +183,7 @@ pub struct Snapshot {
     pub by_url: HashMap<String, usize>,
     pub alerts: Vec<domain::StoredAlert>,
     /// Alert id → the pages (community ids) its posts were published on.
-    pub alert_pages: HashMap<i64, Vec<i64>>,
+    pub alert_pages: Arc<AlertPages>,
     /// Open alerts per category (the dashboard's table), counted once per snapshot.
     pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
     pub cases: Vec<domain::Case>,
@@ -190,6 +192,41 @@ pub struct Snapshot {
     stamp: i64,
     /// When this was last read, or last found unchanged: milliseconds since [`Snapshot::epoch`].
     checked_ms: std::sync::atomic::AtomicU64,
+}
+
+/// Alert id → the pages its posts were published on, for the alerts up to `last`. An alert's
+/// posts never change (alerts are added, never rewritten), so a new snapshot asks the store only
+/// for the alerts after `last`: over 93,000 alerts the whole map takes the store most of a
+/// second, the newest few almost nothing.
+#[derive(Clone, Debug, Default)]
+pub struct AlertPages {
+    last: i64,
+    pages: HashMap<i64, Vec<i64>>,
+}
+
+impl AlertPages {
+    /// The pages of alert `id` (none when its posts are gone or it is unknown).
+    pub fn of(&self, id: i64) -> &[i64] {
+        self.pages.get(&id).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// This map brought up to `newest`, the store's last alert: the same map when nothing is new,
+    /// the newer alerts' pages added, or read whole when the store's alerts start again lower.
+    fn up_to(self: Arc<Self>, s: &mut Store, newest: i64) -> anyhow::Result<Arc<AlertPages>> {
+        if newest == self.last {
+            return Ok(self);
+        }
+        let mut map = if newest < self.last {
+            AlertPages::default()
+        } else {
+            (*self).clone()
+        };
+        for (alert, page) in s.alert_pages(map.last)? {
+            map.pages.entry(alert).or_default().push(page.0);
+        }
+        map.last = newest;
+        Ok(Arc::new(map))
+    }
 }
 
 impl Snapshot {
@@ -232,6 +269,7 @@ impl AppState {
             heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
+            alert_pages: Mutex::new(Arc::default()),
             generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
@@ -270,10 +308,12 @@ impl AppState {
             s.checked_ms.store(Snapshot::now_ms(), Ordering::Relaxed);
             return Ok(s);
         }
+        let known_pages = crate::lock(&self.alert_pages).clone();
         let fresh = self
             .with_store(move |s| {
                 let communities = s.communities()?;
                 let alerts = s.alerts()?;
+                let alert_pages = known_pages.up_to(s, alerts.last().map_or(0, |a| a.id))?;
                 let mut open_alerts = std::collections::BTreeMap::new();
                 for a in alerts.iter().filter(|a| a.status == "open") {
                     *open_alerts.entry(a.category).or_default() += 1;
@@ -283,10 +323,6 @@ impl AppState {
                     .enumerate()
                     .filter_map(|(k, c)| c.url.clone().map(|u| (u, k)))
                     .collect();
-                let mut alert_pages: HashMap<i64, Vec<i64>> = HashMap::new();
-                for (alert, page) in s.alert_pages()? {
-                    alert_pages.entry(alert).or_default().push(page.0);
-                }
                 Ok(Snapshot {
                     by_url,
                     alert_pages,
@@ -302,6 +338,7 @@ impl AppState {
             })
             .await?;
         let fresh = Arc::new(fresh);
+        *crate::lock(&self.alert_pages) = fresh.alert_pages.clone();
         let mut slot = crate::lock(&self.snapshot);
         if self.generation.load(Ordering::SeqCst) == generation {
             *slot = Some(fresh.clone());
