@@ -437,8 +437,11 @@ async fn officer_journey(
     // Capture: a post seen on Facebook, brought in by its link and a screenshot; the text the
     // screenshot carries is read (OCR builds) and screened at once, the scam marked, and its
     // alert opened into a case that takes the screenshot as evidence.
+    // Chromium takes a canonical path only.
     let poster = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../media/tests/fixtures/ocr/scam-poster.png");
+        .join("../media/tests/fixtures/ocr/scam-poster.png")
+        .canonicalize()
+        .unwrap();
     c.goto(&format!("{base}/ghi-nhan")).await.unwrap();
     c.find(Locator::Css("input[name=url]"))
         .await

@@ -154,7 +154,9 @@ async fn result_page(state: &Arc<AppState>, user: &SignedIn, c: &Captured) -> Re
                     @for s in &c.evidence {
                         li {
                             (s.file_name) " · SHA-256 " code.hash { (s.sha256) }
-                            @if let Some(text) = &s.text { br; span.note { "Chữ đọc được: " (text.chars().take(300).collect::<String>()) } }
+                            // Not the text itself: it may carry personal data, shown above only
+                            // as the detectors masked it.
+                            @if s.text.is_some() { " · " span.note { (t("đã đọc chữ trong ảnh, rà soát cùng nội dung")) } }
                         }
                     }
                 }

@@ -92,6 +92,10 @@ const EN: &[(&str, &str)] = &[
     ("Kênh chính thức", "Official channels"),
     ("Trang giả mạo", "Impostor pages"),
     ("Kiểm tra ảnh", "Media check"),
+    (
+        "đã đọc chữ trong ảnh, rà soát cùng nội dung",
+        "its text read and screened with the post",
+    ),
     ("Ghi nhận bài đăng", "Capture a post"),
     (
         "Dán đường dẫn bài đăng đã thấy trên Facebook, Zalo, TikTok, YouTube hoặc Telegram, kèm nội dung và/hoặc ảnh chụp màn hình. Bài đăng được lưu dưới trang của nó (trang chưa có sẽ vào sổ với trạng thái chưa rõ), ảnh chụp được giữ làm chứng cứ và rà soát ngay.",
