@@ -4,7 +4,8 @@
 //! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
 //! a case, uploads evidence and downloads the takedown letter, marks an impostor from the
 //! impersonation review (a case opens with the finding as evidence), captures a post seen on
-//! Facebook with a screenshot and opens its alert into a case, opens the analytics, and
+//! Facebook with a screenshot and opens its alert into a case, opens the analytics, the leader
+//! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), and
 //! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
@@ -167,6 +168,9 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         if user == "congan" {
             officer_journey(&c, &base, tmp.path(), &downloads, &shots).await;
         }
+        if user == "thuongvu" {
+            leader_downloads_the_report(&c, &base, tmp.path(), &downloads).await;
+        }
         if user == "dangvien" {
             c.find(Locator::Id("url"))
                 .await
@@ -259,6 +263,85 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         );
     }
     c.close().await.unwrap();
+}
+
+/// The Standing Committee's leader downloads November's XLSX appendix from the reports page:
+/// its cover sheet's figures are those `sokenh report --json` gives for the same month.
+async fn leader_downloads_the_report(
+    c: &fantoccini::Client,
+    base: &str,
+    data: &std::path::Path,
+    downloads: &std::path::Path,
+) {
+    use calamine::{Data, Reader, Xlsx};
+    c.goto(&format!("{base}/bao-cao?ky=2026-11")).await.unwrap();
+    click(c, "a[href='/bao-cao/tai/2026-11.xlsx']").await;
+    let file = downloads.join("bao-cao-2026-11.xlsx");
+    for _ in 0..100 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let bytes = std::fs::read(&file).expect("the appendix was downloaded");
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let cover = wb.worksheet_range("Tong hop").unwrap();
+    let figure = |label: &str| -> u64 {
+        cover
+            .rows()
+            .find(|r| {
+                r.first()
+                    .is_some_and(|c| matches!(c, Data::String(s) if s == label))
+            })
+            .and_then(|r| match r.get(1) {
+                Some(Data::Float(v)) => Some(*v as u64),
+                Some(Data::Int(v)) => Some(*v as u64),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("«{label}» on the cover sheet"))
+    };
+    let out = data.join("bao-cao-cli.xlsx");
+    let model = common::json(&common::sokenh(
+        data,
+        &[
+            "report",
+            "--period",
+            "2026-11",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let f = &model["figures"];
+    let sum = |v: &serde_json::Value| -> u64 {
+        v.as_object()
+            .map_or(0, |m| m.values().filter_map(|x| x.as_u64()).sum())
+    };
+    let expected = [
+        ("Bài đăng công khai trong kỳ", f["items"].as_u64().unwrap()),
+        ("Lượt bày tỏ cảm xúc", f["reactions"].as_u64().unwrap()),
+        ("Bình luận", f["comments"].as_u64().unwrap()),
+        ("Chia sẻ", f["shares"].as_u64().unwrap()),
+        (
+            "Trang, kênh, hội, nhóm trong sổ đăng ký",
+            f["communities"].as_u64().unwrap(),
+        ),
+        (
+            "Trang, kênh chính thức của các đơn vị",
+            f["official_channels"].as_u64().unwrap(),
+        ),
+        (
+            "Bài đăng có dấu hiệu (mọi loại)",
+            sum(&f["items_flagged_by_category"]),
+        ),
+        ("Cảnh báo lập trong kỳ", sum(&f["alerts_by_category"])),
+    ];
+    assert!(expected[0].1 > 0, "November has posts: {f}");
+    for (label, n) in expected {
+        assert_eq!(figure(label), n, "{label}");
+    }
 }
 
 /// Waits for an element whose text contains `text`, and returns that text.

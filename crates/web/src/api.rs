@@ -831,32 +831,14 @@ pub async fn capture(
             "vai trò này không được ghi nhận bài đăng",
         );
     }
-    let parts = match crate::upload::read_parts(
-        multipart,
-        crate::capture::MAX_BODY >> 20,
-        4 * app::capture::MAX_TEXT,
-    )
-    .await
-    {
-        Ok(p) => p,
+    let c = match crate::capture::read(multipart).await {
+        Ok((c, _)) => c,
         Err(r) => {
-            let status = r.status();
             return error(
-                status,
+                r.status(),
                 "dữ liệu gửi lên quá lớn hoặc không hợp lệ / body refused",
             );
         }
-    };
-    let c = app::capture::Capture {
-        url: parts.field("url").to_owned(),
-        page: parts.field("page").to_owned(),
-        text: parts.field("text").to_owned(),
-        screenshots: parts
-            .files
-            .into_iter()
-            .filter(|(field, _, _)| field == "screenshot")
-            .map(|(_, name, bytes)| (name, bytes))
-            .collect(),
     };
     let actor = caller.actor();
     let done = {

@@ -44,28 +44,17 @@ pub async fn capture(
     if !user.session.user.role.can(Permission::Capture) {
         return crate::auth::forbidden();
     }
-    let parts = match crate::upload::read_parts(multipart, MAX_BODY >> 20, 4 * MAX_TEXT).await {
-        Ok(p) => p,
+    let (c, csrf) = match read(multipart).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    if !crate::auth::csrf_ok(&user.session, parts.field("csrf")) {
+    if !crate::auth::csrf_ok(&user.session, &csrf) {
         return csrf_rejected();
     }
     let typed = Typed {
-        url: parts.field("url").to_owned(),
-        page: parts.field("page").to_owned(),
-        text: parts.field("text").to_owned(),
-    };
-    let c = Capture {
-        url: typed.url.clone(),
-        page: typed.page.clone(),
-        text: typed.text.clone(),
-        screenshots: parts
-            .files
-            .into_iter()
-            .filter(|(field, _, _)| field == "screenshot")
-            .map(|(_, name, bytes)| (name, bytes))
-            .collect(),
+        url: c.url.clone(),
+        page: c.page.clone(),
+        text: c.text.clone(),
     };
     let actor = crate::actor(&user.session.user);
     let done = {
@@ -83,6 +72,31 @@ pub async fn capture(
             Err(e) => e.into_response(),
         },
     }
+}
+
+/// A capture as the form and the API send it (multipart: `url`, `page`, `text`, `screenshot`
+/// files), and the form's CSRF token (empty from the API).
+pub(crate) async fn read(
+    multipart: axum::extract::Multipart,
+) -> Result<(Capture, String), Response> {
+    let parts = crate::upload::read_parts(multipart, MAX_BODY >> 20, 4 * MAX_TEXT).await?;
+    let [url, page, text, csrf] =
+        ["url", "page", "text", "csrf"].map(|k| parts.field(k).to_owned());
+    let screenshots = parts
+        .files
+        .into_iter()
+        .filter(|(field, _, _)| field == "screenshot")
+        .map(|(_, name, bytes)| (name, bytes))
+        .collect();
+    Ok((
+        Capture {
+            url,
+            page,
+            text,
+            screenshots,
+        },
+        csrf,
+    ))
 }
 
 fn form_page(user: &SignedIn, typed: &Typed, refused: Option<&str>) -> Markup {
