@@ -14,7 +14,7 @@ const BATCH: usize = 2000;
 /// Rejections listed in full in the JSON report; beyond that only counted.
 const MAX_LISTED: usize = 1000;
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,8 +90,33 @@ fn preparer(store: &mut Store, data_dir: &Path) -> Result<Preparer> {
     Ok(Preparer::new(pseudonym_key(data_dir)?, own))
 }
 
+/// Who an ingest runs for (the audit log's actor) and who hears of its progress: called with
+/// the report so far after each batch is stored, and once more at the end.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub actor: &'a str,
+    pub progress: Option<&'a (dyn Fn(&Report) + Sync)>,
+}
+
+impl Run<'_> {
+    /// The operator at the terminal, nobody listening.
+    pub fn cli() -> Run<'static> {
+        Run {
+            actor: "cli",
+            progress: None,
+        }
+    }
+
+    fn tell(&self, report: &Report) {
+        if let Some(p) = self.progress {
+            p(report);
+        }
+    }
+}
+
 /// Reads entries into the store in batches, each with its checkpoint. Entries at or before
 /// `skip_upto` were stored by an earlier run of the same source and are counted as duplicates.
+#[allow(clippy::too_many_arguments)]
 fn store_entries(
     store: &mut Store,
     source: &str,
@@ -100,6 +125,7 @@ fn store_entries(
     skip_upto: u64,
     report: &mut Report,
     mut follower: Option<&mut Follower>,
+    run: &Run<'_>,
 ) -> Result<()> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut last = skip_upto;
@@ -108,7 +134,7 @@ fn store_entries(
                      last: u64,
                      report: &mut Report|
      -> Result<()> {
-        let out = store.ingest_items("cli", source, batch, last)?;
+        let out = store.ingest_items(run.actor, source, batch, last)?;
         report.inserted += out.inserted;
         report.duplicates += out.duplicates;
         report.communities_created += out.communities_created.len() as u64;
@@ -131,6 +157,7 @@ fn store_entries(
                 last = last.max(position);
                 if batch.len() >= BATCH {
                     flush(store, &mut batch, last, report)?;
+                    run.tell(report);
                 }
             }
             Err(r) => {
@@ -261,6 +288,17 @@ pub fn ingest_file(
     path: &Path,
     opts: Options<'_>,
 ) -> Result<Report> {
+    ingest_file_as(store, data_dir, path, opts, &Run::cli())
+}
+
+/// [`ingest_file`] for an actor, telling the progress.
+pub fn ingest_file_as(
+    store: &mut Store,
+    data_dir: &Path,
+    path: &Path,
+    opts: Options<'_>,
+    run: &Run<'_>,
+) -> Result<Report> {
     let Options {
         format,
         community,
@@ -287,10 +325,20 @@ pub fn ingest_file(
     };
     let entries = posts::read(format, &bytes, community)
         .with_context(|| format!("không đọc được {} như {format:?}", path.display()))?;
-    report.indexed = store_and_index(store, data_dir, &source, entries, &prep, skip, &mut report)?;
+    report.indexed = store_and_index(
+        store,
+        data_dir,
+        &source,
+        entries,
+        &prep,
+        skip,
+        &mut report,
+        run,
+    )?;
     if screen {
         report.signals = crate::screening::scan(store, data_dir, false)?.signals;
     }
+    run.tell(&report);
     Ok(report)
 }
 
@@ -355,6 +403,7 @@ pub fn ingest_feed(
                 0,
                 &mut report,
                 None,
+                &Run::cli(),
             )?;
             remember(store, next)?;
             report.indexed = catch_up_index(store, data_dir)?;
@@ -442,6 +491,7 @@ fn free_name(dir: &Path, name: &str) -> String {
 /// thread while the next is stored was tried: on two cores it was no faster, 14,323 against
 /// 15,507 posts/s on a million posts, because tantivy's own indexing threads already use the
 /// second core.)
+#[allow(clippy::too_many_arguments)]
 fn store_and_index(
     store: &mut Store,
     data_dir: &Path,
@@ -450,6 +500,7 @@ fn store_and_index(
     prep: &Preparer,
     skip: u64,
     report: &mut Report,
+    run: &Run<'_>,
 ) -> Result<u64> {
     let index = search::SearchIndex::open(&index_dir(data_dir))?;
     // In step with the store first (a run killed earlier left items unindexed), then follow it.
@@ -463,6 +514,7 @@ fn store_and_index(
         skip,
         report,
         Some(&mut follower),
+        run,
     )?;
     indexed += follower.finish()?;
     Ok(indexed)
@@ -587,4 +639,48 @@ pub fn search(
     add_items_after(store, &index, index.last_item_id()?, false, INDEX_WAIT)?;
     index.reload()?;
     Ok(index.search(&q)?)
+}
+
+impl crate::App {
+    /// Posts from an export file uploaded through the browser (JSONL, CSV, Telegram
+    /// `result.json`, Facebook's "Download your information", YouTube API JSON): what `sokenh
+    /// ingest` does, for the actor, telling the progress after each batch. `name` is the file's
+    /// name as sent (its extension helps tell the format). A file that cannot be read as any of
+    /// them is invalid input with why.
+    pub fn ingest_upload(
+        &self,
+        actor: &crate::Actor,
+        file: &Path,
+        name: &str,
+        progress: &(dyn Fn(&Report) + Sync),
+    ) -> Result<Report, crate::Error> {
+        actor.require(domain::Permission::Ingest)?;
+        // The format is told by the name's extension and the content: keep the extension.
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .unwrap_or("dat")
+            .to_ascii_lowercase();
+        let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;
+        let path = dir.path().join(format!("tai-len.{ext}"));
+        std::fs::copy(file, &path).map_err(anyhow::Error::from)?;
+        let mut store = self.store()?;
+        let opts = Options {
+            format: None,
+            community: None,
+            screen: true,
+        };
+        let run = Run {
+            actor: &actor.name,
+            progress: Some(progress),
+        };
+        ingest_file_as(&mut store, self.data_dir(), &path, opts, &run).map_err(|e| {
+            match e.downcast_ref::<store::StoreError>() {
+                Some(_) => crate::Error::from(e),
+                // What the file holds, not the server: said as it is.
+                None => crate::Error::invalid("file", format!("{e:#}")),
+            }
+        })
+    }
 }

@@ -48,6 +48,8 @@ macro_rules! with_permissions {
             /// Capture a post seen on a platform (its link, text, screenshots): stored, screened
             /// at once. A unit administrator, on its own unit's pages only.
             Capture,
+            /// Upload export files of posts (a job read in the background).
+            Ingest,
         }
     };
 }
@@ -76,7 +78,7 @@ impl Role {
     /// |---|---|
     /// | admin | everything but declaring |
     /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports |
-    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check, capture |
+    /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check, capture, uploads of export files |
     /// | analyst | the register (read), alerts (read), posts, detection (read and change), media check |
     /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
     /// | unit_admin | its unit's register (edit, import), people, posts, follow-up, ownership claims, capture on its pages |
@@ -101,6 +103,7 @@ impl Role {
             ApproveReport => matches!(self, Admin | Leader),
             CheckMedia => matches!(self, Admin | Officer | Analyst),
             Capture => matches!(self, Admin | Officer | UnitAdmin),
+            Ingest => matches!(self, Admin | Officer),
         }
     }
 }
@@ -112,7 +115,7 @@ mod tests {
     /// Every permission × role, written out: a change to the table shows here as a diff.
     #[test]
     fn the_table_role_by_permission() {
-        let expected: [(Permission, &str); 17] = [
+        let expected: [(Permission, &str); 18] = [
             // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::EditRegister, "YnYnnYn"),
@@ -131,6 +134,7 @@ mod tests {
             (Permission::ApproveReport, "YYnnnnn"),
             (Permission::CheckMedia, "YnYYnnn"),
             (Permission::Capture, "YnYnnYn"),
+            (Permission::Ingest, "YnYnnnn"),
         ];
         assert_eq!(expected.len(), Permission::ALL.len());
         for (p, row) in expected {

@@ -4,7 +4,8 @@
 //! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
 //! a case, uploads evidence and downloads the takedown letter, marks an impostor from the
 //! impersonation review (a case opens with the finding as evidence), captures a post seen on
-//! Facebook with a screenshot and opens its alert into a case, opens the analytics, the leader
+//! Facebook with a screenshot and opens its alert into a case, uploads 50,000 posts and watches
+//! the job's progress bar advance to the CLI's counts, opens the analytics, the leader
 //! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), and
 //! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
@@ -263,6 +264,113 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         );
     }
     c.close().await.unwrap();
+}
+
+/// 50,000 posts uploaded as a JSONL export: the job's page shows the progress bar advancing as
+/// it reads, and ends with the counts `sokenh ingest --json` gives for the same file on a
+/// register like it (new groups only, so the register's state does not matter).
+async fn bulk_upload(
+    c: &fantoccini::Client,
+    base: &str,
+    tmp: &std::path::Path,
+    shots: &std::path::Path,
+) {
+    const POSTS: usize = 50_000;
+    let mut lines: Vec<String> = (0..POSTS)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("bulk-{k}"),
+                "community_url": format!("https://www.facebook.com/groups/taile.hangloat{}", k % 20),
+                "platform": "facebook",
+                "published_at": format!("2026-11-{:02}T{:02}:00:00+07:00", 1 + k % 28, k % 24),
+                "text": if k % 100 == 0 {
+                    "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay".to_owned()
+                } else {
+                    format!("Tin chợ quê Thạch Quảng, phiên số {k}")
+                },
+            })
+            .to_string()
+        })
+        .collect();
+    lines.insert(1234, "{hỏng".into());
+    let file = tmp.join("hang-loat.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+
+    c.goto(&format!("{base}/tai-len")).await.unwrap();
+    c.find(Locator::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.canonicalize().unwrap().to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[action='/tai-len'] button[type=submit]").await;
+    // The bar, read while it moves (the page asks again every second).
+    let mut seen: Vec<u64> = Vec::new();
+    for _ in 0..1200 {
+        // The page reloads under us: an element gone stale reads as nothing this time round.
+        let status = match c.find(Locator::Css("p[role=status]")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if status == "hoàn tất" {
+            break;
+        }
+        if let Ok(bar) = c.find(Locator::Css("progress")).await
+            && let Ok(Some(v)) = bar.attr("value").await
+            && let Ok(v) = v.parse::<u64>()
+            && seen.last() != Some(&v)
+        {
+            seen.push(v);
+            if seen.len() == 2 {
+                std::fs::write(
+                    shots.join("congan-tai-len.png"),
+                    c.screenshot().await.unwrap(),
+                )
+                .unwrap();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        seen.len() >= 2 && seen.windows(2).all(|w| w[0] < w[1]),
+        "the bar advances: {seen:?}"
+    );
+    wait_text(c, "//p[@role='status'][. = 'hoàn tất']").await;
+    let cell = |label: &'static str| async move {
+        c.find(Locator::XPath(&format!("//tr[th = '{label}']/td")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let other = tmp.join("cli");
+    common::json(&common::sokenh(&other, &["demo", "--no-serve", "--json"]));
+    let cli = common::json(&common::sokenh(
+        &other,
+        &["ingest", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(cli["inserted"], POSTS as u64, "{cli}");
+    assert_eq!(
+        cell("Đã đọc").await,
+        format!("{} / {} dòng", cli["read"], POSTS + 1)
+    );
+    for (label, key) in [
+        ("Bài mới đã lưu", "inserted"),
+        ("Trùng (đã có)", "duplicates"),
+        ("Dòng bị từ chối", "rejected_total"),
+        ("Trang mới vào sổ", "communities_created"),
+        ("Dấu hiệu phát hiện", "signals"),
+    ] {
+        assert_eq!(cell(label).await, cli[key].to_string(), "{label}");
+    }
+    // Indexing also catches up what the server had not indexed yet (the post captured above).
+    let indexed: u64 = cell("Đã lập chỉ mục").await.parse().unwrap();
+    assert!(
+        indexed >= cli["indexed"].as_u64().unwrap(),
+        "{indexed} {cli}"
+    );
+    wait_text(c, "//td[. = '1235']").await;
 }
 
 /// The Standing Committee's leader downloads November's XLSX appendix from the reports page:
@@ -580,6 +688,8 @@ async fn officer_journey(
     )
     .await;
     assert_eq!(evidence, "scam-poster.png");
+
+    bulk_upload(c, base, tmp, shots).await;
 
     // The month's analytics: the chart and its table.
     c.goto(&format!("{base}/phan-tich")).await.unwrap();

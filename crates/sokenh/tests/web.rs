@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 21] = [
+    let routes: [(&str, P); 22] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -42,6 +42,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/api/v1/impersonation", P::Triage),
         ("/kiem-tra-anh", P::CheckMedia),
         ("/ghi-nhan", P::Capture),
+        ("/tai-len", P::Ingest),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -2663,4 +2664,135 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
     assert_eq!(api(&analyst, &tele, &[]).0, 403);
     let openapi = get(&s, "/api/v1/openapi.json", Some(&officer)).body;
     assert!(openapi.contains("/api/v1/captures"));
+}
+
+/// An export file uploaded through the browser is read as a job: its page (asked again until
+/// done) ends with the same counts `sokenh ingest --json` gives for the same file on the same
+/// register, and the rejected lines listed.
+#[test]
+fn an_export_file_is_read_as_a_job_with_the_cli_s_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let mut lines: Vec<String> = (0..1500)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("tl-{k}"),
+                "community_url": format!("https://www.facebook.com/groups/taile{}", k % 7),
+                "platform": "facebook",
+                "published_at": format!("2026-11-{:02}T08:00:00+07:00", 1 + k % 28),
+                "text": if k % 50 == 0 { "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay".to_owned() } else { format!("Chợ phiên Thạch Quảng, bài số {k}") },
+            })
+            .to_string()
+        })
+        .collect();
+    lines.insert(10, "{not json".into());
+    lines.insert(
+        700,
+        r#"{"id": "x", "text": "thiếu trang và thời gian"}"#.into(),
+    );
+    let file = lines.join("\n");
+
+    let form = get(&s, "/tai-len", Some(&officer));
+    assert_eq!(form.status, 200);
+    let token = csrf(&form.body);
+    let sent = upload_to(
+        &s,
+        "/tai-len",
+        &officer,
+        &token,
+        "bai-dang.jsonl",
+        file.as_bytes(),
+    );
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert!(sent.location.starts_with("/tai-len/"), "{}", sent.location);
+    let mut page = get(&s, &sent.location, Some(&officer));
+    for _ in 0..600 {
+        if page.body.contains("hoàn tất") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        page = get(&s, &sent.location, Some(&officer));
+    }
+    let b = &page.body;
+    assert!(b.contains("hoàn tất"), "{b}");
+    let row = |label: &str| -> u64 {
+        let at = b
+            .find(&format!("<th>{label}</th><td>"))
+            .unwrap_or_else(|| panic!("{label}: {b}"))
+            + label.len()
+            + 13;
+        b[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+
+    // The CLI on the same register (a fresh demo) and the same file.
+    let other = tempfile::tempdir().unwrap();
+    json(&sokenh(other.path(), &["demo", "--no-serve", "--json"]));
+    let path = other.path().join("bai-dang.jsonl");
+    std::fs::write(&path, &file).unwrap();
+    let cli = json(&sokenh(
+        other.path(),
+        &["ingest", path.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(cli["inserted"], 1500, "{cli}");
+    for (label, key) in [
+        ("Đã đọc", "read"),
+        ("Bài mới đã lưu", "inserted"),
+        ("Trùng (đã có)", "duplicates"),
+        ("Dòng bị từ chối", "rejected_total"),
+        ("Trang mới vào sổ", "communities_created"),
+        ("Đã lập chỉ mục", "indexed"),
+        ("Dấu hiệu phát hiện", "signals"),
+    ] {
+        assert_eq!(row(label), cli[key].as_u64().unwrap(), "{label} ({key})");
+    }
+    for r in cli["rejected"].as_array().unwrap() {
+        assert!(
+            b.contains(&format!("<td>{}</td>", r["line"])),
+            "rejected line {} listed: {b}",
+            r["line"]
+        );
+    }
+    // The posts are there: searchable, the scams screened.
+    let found = get(&s, "/tim-kiem?q=cho+phien+thach+quang", Some(&officer));
+    assert!(found.body.contains("bài số"), "{}", found.body);
+
+    // An administrator sees any job; a file that is no export is refused with why; an
+    // analyst may not upload.
+    let admin = login(&s, "quantri", "demo-quantri-2026");
+    assert_eq!(get(&s, &sent.location, Some(&admin)).status, 200);
+    let bad = upload_to(
+        &s,
+        "/tai-len",
+        &officer,
+        &token,
+        "anh.png",
+        b"\x89PNG\r\n\x1a\nxx",
+    );
+    assert_eq!(bad.status, 303);
+    let mut page = get(&s, &bad.location, Some(&officer));
+    for _ in 0..100 {
+        if page.body.contains("không đọc được") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        page = get(&s, &bad.location, Some(&officer));
+    }
+    assert!(
+        page.body.contains("không nhận ra định dạng"),
+        "{}",
+        page.body
+    );
+    let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");
+    assert_eq!(get(&s, "/tai-len", Some(&analyst)).status, 403);
+    assert_eq!(get(&s, &sent.location, Some(&analyst)).status, 403);
+    assert_eq!(
+        upload_to(&s, "/tai-len", &analyst, &token, "a.jsonl", b"{}").status,
+        403
+    );
 }

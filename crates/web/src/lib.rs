@@ -37,6 +37,7 @@ mod reports;
 pub mod require;
 mod sign_in;
 mod upload;
+mod uploads;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -157,6 +158,10 @@ pub struct AppState {
     snapshot: Mutex<Option<Arc<Snapshot>>>,
     /// Held by the request reading a new snapshot.
     reloading: tokio::sync::Mutex<()>,
+    /// The uploads of export files, as jobs ([`uploads`]).
+    pub(crate) jobs: Mutex<uploads::Jobs>,
+    /// Held by the upload job reading its file: one at a time.
+    pub(crate) ingesting: tokio::sync::Semaphore,
     /// The alert → pages map of the last snapshot read, kept across changes ([`AlertPages`]).
     alert_pages: Mutex<Arc<AlertPages>>,
     /// Counts changes made here: a snapshot read while a change happened is not kept.
@@ -269,6 +274,8 @@ impl AppState {
             heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
             reloading: tokio::sync::Mutex::new(()),
+            jobs: Mutex::new(uploads::Jobs::default()),
+            ingesting: tokio::sync::Semaphore::new(1),
             alert_pages: Mutex::new(Arc::default()),
             generation: std::sync::atomic::AtomicU64::new(0),
         })
@@ -697,6 +704,13 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .post(capture::capture)
                 .layer(axum::extract::DefaultBodyLimit::max(capture::MAX_BODY)),
         )
+        .route(
+            "/tai-len",
+            get(uploads::show)
+                .post(uploads::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_UPLOAD)),
+        )
+        .route("/tai-len/{id}", get(uploads::job))
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))

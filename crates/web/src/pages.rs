@@ -56,6 +56,9 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::Capture) {
                                 a href="/ghi-nhan" { (t("Ghi nhận bài đăng")) }
                             }
+                            @if w.session.user.role.can(Permission::Ingest) {
+                                a href="/tai-len" { (t("Tải lên tệp")) }
+                            }
                             @if w.session.user.role.can(Permission::CheckMedia) {
                                 a href="/kiem-tra-anh" { (t("Kiểm tra ảnh")) }
                             }
