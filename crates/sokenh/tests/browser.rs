@@ -3,9 +3,11 @@
 //! main pages are opened and saved as screenshots (`target/screenshots/`, CI artefacts), a member
 //! declares a page and signs the commitment, an officer imports a spreadsheet, merges alerts into
 //! a case, uploads evidence and downloads the takedown letter, marks an impostor from the
-//! impersonation review (a case opens with the finding as evidence), captures a post seen on
+//! impersonation review (a case opens with the finding as evidence), checks a picture against
+//! the register's avatars (the page found, with the distance), captures a post seen on
 //! Facebook with a screenshot and opens its alert into a case, uploads 50,000 posts and watches
-//! the job's progress bar advance to the CLI's counts, opens the analytics, the leader
+//! the job's progress bar advance to the CLI's counts, sees that upload's spike day and the
+//! forecast band in November's analytics, the leader
 //! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), and
 //! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
@@ -282,7 +284,12 @@ async fn bulk_upload(
                 "id": format!("bulk-{k}"),
                 "community_url": format!("https://www.facebook.com/groups/taile.hangloat{}", k % 20),
                 "platform": "facebook",
-                "published_at": format!("2026-11-{:02}T{:02}:00:00+07:00", 1 + k % 28, k % 24),
+                // Every day of November alike, and a tenth more on the 20th: the spike.
+                "published_at": format!(
+                    "2026-11-{:02}T{:02}:00:00+07:00",
+                    if k % 10 == 0 { 20 } else { 1 + k % 28 },
+                    k % 24
+                ),
                 "text": if k % 100 == 0 {
                     "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay".to_owned()
                 } else {
@@ -607,6 +614,56 @@ async fn officer_journey(
     )
     .unwrap();
 
+    // The media check: a page's avatar recorded from a picture on the review page, then a
+    // 200-px copy of that picture checked — the page is found, with the distance in bits.
+    let fixture = |p: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../media/tests/fixtures")
+            .join(p)
+            .canonicalize()
+            .unwrap()
+    };
+    c.goto(&format!("{base}/gia-mao")).await.unwrap();
+    let side = c
+        .find(Locator::Css("section.finding div.side"))
+        .await
+        .unwrap();
+    let page_name = side
+        .find(Locator::Css("p strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    side.find(Locator::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(fixture("pdqhash/base.png").to_str().unwrap())
+        .await
+        .unwrap();
+    side.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "//*[@role='status'][contains(., 'Đã ghi ảnh đại diện')]").await;
+    c.goto(&format!("{base}/kiem-tra-anh")).await.unwrap();
+    c.find(Locator::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(fixture("pdqhash/resized-200.png").to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "form[action='/kiem-tra-anh'] button[type=submit]").await;
+    let row = wait_text(c, &format!("//tr[td/a[. = '{page_name}']]")).await;
+    assert!(row.contains("/ 256 bit"), "{row}");
+    std::fs::write(
+        shots.join("congan-kiem-tra-anh.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
     // The impersonation review: the first finding marked as an impostor, a case opened with the
     // finding as its first evidence.
     c.goto(&format!("{base}/gia-mao")).await.unwrap();
@@ -691,9 +748,24 @@ async fn officer_journey(
 
     bulk_upload(c, base, tmp, shots).await;
 
-    // The month's analytics: the chart and its table.
-    c.goto(&format!("{base}/phan-tich")).await.unwrap();
+    // November's analytics: the uploaded spike on the 20th marked, the forecast band's seven
+    // days, the chart and its table.
+    c.goto(&format!("{base}/phan-tich?ky=2026-11"))
+        .await
+        .unwrap();
     wait_text(c, "//h2[contains(., 'Dự báo 7 ngày tới')]").await;
+    wait_text(
+        c,
+        "//h2[. = 'Đột biến']/following-sibling::table[1]//tr[td[2] = '2026-11-20']",
+    )
+    .await;
+    let band = c
+        .find_all(Locator::XPath(
+            "//h2[contains(., 'Dự báo 7 ngày tới')]/following-sibling::table[1]//tr[td]",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(band.len(), 7, "a week of forecast");
     c.find(Locator::Css("figure.chart svg")).await.unwrap();
     std::fs::write(
         shots.join("congan-phan-tich.png"),
