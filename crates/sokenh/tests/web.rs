@@ -2651,7 +2651,11 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
             serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or_default(),
         )
     };
-    let tele = [("url", "https://t.me/s/ChoTroiTQ/812"), ("text", text)];
+    let tele = [
+        ("csrf", token.as_str()),
+        ("url", "https://t.me/s/ChoTroiTQ/812"),
+        ("text", text),
+    ];
     let (status, made) = api(&officer, &tele, &[("screenshot", "p.png", &poster)]);
     assert_eq!(status, 201, "{made}");
     assert!(made["item_id"].as_i64().unwrap() > item);
@@ -2662,6 +2666,8 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
     let (status, same) = api(&officer, &tele, &[]);
     assert_eq!((status, &same["item_id"]), (200, &made["item_id"]));
     assert_eq!(api(&analyst, &tele, &[]).0, 403);
+    // With the session's cookie, not without its token (a form posted from another site).
+    assert_eq!(api(&officer, &tele[1..], &[]).0, 403);
     let openapi = get(&s, "/api/v1/openapi.json", Some(&officer)).body;
     assert!(openapi.contains("/api/v1/captures"));
 }

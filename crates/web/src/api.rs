@@ -24,6 +24,9 @@ pub struct Caller {
     /// The username, or `token:<name>`.
     pub name: String,
     pub user: User,
+    /// A signed-in session's CSRF token (None for an API token): what a form posted with the
+    /// session's cookie must carry.
+    csrf: Option<String>,
 }
 
 impl Caller {
@@ -82,6 +85,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                         member: None,
                         must_change: false,
                     },
+                    csrf: None,
                 }),
                 None => Err(error(StatusCode::UNAUTHORIZED, "invalid or revoked token")),
             };
@@ -98,6 +102,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         {
             return Ok(Caller {
                 name: signed.session.user.username.clone(),
+                csrf: Some(signed.session.csrf.clone()),
                 user: signed.session.user,
             });
         }
@@ -812,7 +817,8 @@ pub struct CapturedShotDoc {
 }
 
 /// A post seen on a platform, captured by its link with its text and/or screenshots
-/// (multipart: `url`, optional `page` and `text`, zero or more `screenshot` files): stored under
+/// (multipart: `url`, optional `page` and `text`, zero or more `screenshot` files; with a
+/// session's cookie rather than a token, its `csrf` too): stored under
 /// its page, screened at once. 201 when stored, 200 with the same `item_id` when the link was
 /// captured before.
 #[utoipa::path(post, path = "/api/v1/captures", tag = "posts",
@@ -832,6 +838,16 @@ pub async fn capture(
         );
     }
     let c = match crate::capture::read(multipart).await {
+        // A multipart form can be posted from another site: with a session's cookie, the
+        // session's CSRF token must come with it (an API token needs none).
+        Ok((_, csrf))
+            if caller
+                .csrf
+                .as_deref()
+                .is_some_and(|t| !crate::auth::same(t, &csrf)) =>
+        {
+            return error(StatusCode::FORBIDDEN, "CSRF token rejected");
+        }
         Ok((c, _)) => c,
         Err(r) => {
             return error(
