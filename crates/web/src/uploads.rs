@@ -109,15 +109,8 @@ pub async fn upload(
         Ok(up) => up,
         Err(r) => return r,
     };
-    let name: String = {
-        let base = up.name.rsplit(['/', '\\']).next().unwrap_or("");
-        let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-        if clean.trim().is_empty() {
-            "tep-tai-len".into()
-        } else {
-            clean
-        }
-    };
+    // As evidence names are kept: the last path component, printable, 120 characters at most.
+    let name = app::cases::evidence_name(&up.name);
     let lower = name.to_ascii_lowercase();
     let total = if [".jsonl", ".ndjson", ".csv"]
         .iter()
