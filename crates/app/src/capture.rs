@@ -114,6 +114,26 @@ impl App {
             })?;
         }
 
+        // Who may capture on this page, before anything is kept (the connection given back
+        // while OCR reads).
+        let known_page = {
+            let mut store = self.store()?;
+            let known_page = store.community_id_by_key(page.as_str())?;
+            let units = store.units()?;
+            if let Some(scope) = crate::register::visible_units(&units, actor.role, actor.unit) {
+                let community = match known_page {
+                    Some(id) => store.community(id)?,
+                    None => None,
+                };
+                if !community.is_some_and(|c| crate::register::in_scope(&c, &Some(scope))) {
+                    return Err(Error::new(
+                        ErrorKind::Forbidden,
+                        "Quản trị đơn vị chỉ ghi nhận bài đăng trên các trang của đơn vị mình đã có trong sổ.",
+                    ));
+                }
+            }
+            known_page
+        };
         let mut text = pasted.to_owned();
         let mut evidence = Vec::with_capacity(c.screenshots.len());
         let mut ocr_note = None;
@@ -165,21 +185,6 @@ impl App {
             }
         };
 
-        let mut store = self.store()?;
-        let known_page = store.community_id_by_key(page.as_str())?;
-        if let Some(scope) = crate::register::visible_units(&store.units()?, actor.role, actor.unit)
-        {
-            let community = match known_page {
-                Some(id) => store.community(id)?,
-                None => None,
-            };
-            if !community.is_some_and(|c| crate::register::in_scope(&c, &Some(scope))) {
-                return Err(Error::new(
-                    ErrorKind::Forbidden,
-                    "Quản trị đơn vị chỉ ghi nhận bài đăng trên các trang của đơn vị mình đã có trong sổ.",
-                ));
-            }
-        }
         let published_at = chrono::Utc::now()
             .with_timezone(&ingest::posts::vietnam())
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -202,17 +207,21 @@ impl App {
                 })
                 .collect(),
         };
+        let mut store = self.store()?;
         let outcome = store.ingest_items(&actor.name, "capture", &[item], 0)?;
         let new = outcome.inserted == 1;
         {
             let _one = SCREENING.lock().unwrap_or_else(|e| e.into_inner());
             crate::screening::scan(&mut store, self.data_dir(), false)?;
         }
-        let community_id = known_page
-            .map(|c| c.0)
-            .or_else(|| outcome.stored.first().map(|(_, _, c)| c.0))
-            .or(store.community_id_by_key(page.as_str())?.map(|c| c.0))
-            .ok_or_else(|| anyhow::anyhow!("the captured post's page was not stored"))?;
+        let community_id = match known_page.or(outcome.stored.first().map(|(_, _, c)| *c)) {
+            Some(c) => c.0,
+            // A page made by another capture in between.
+            None => store
+                .community_id_by_key(page.as_str())?
+                .map(|c| c.0)
+                .ok_or_else(|| anyhow::anyhow!("the captured post's page was not stored"))?,
+        };
         let (item, signals) = store
             .alert_items(std::slice::from_ref(&source_id))?
             .into_iter()
