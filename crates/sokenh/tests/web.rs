@@ -2759,7 +2759,7 @@ fn an_export_file_is_read_as_a_job_with_the_cli_s_counts() {
     }
     for r in cli["rejected"].as_array().unwrap() {
         assert!(
-            b.contains(&format!("<td>{}</td>", r["line"])),
+            b.contains(&format!("<td class=\"nowrap\">{}</td>", r["line"])),
             "rejected line {} listed: {b}",
             r["line"]
         );

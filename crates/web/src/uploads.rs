@@ -244,8 +244,8 @@ pub async fn job(
             @if !r.rejected.is_empty() {
                 h2 { (t("Dòng bị từ chối")) }
                 table {
-                    tr { th { (t("Dòng")) } th { (t("Lý do")) } }
-                    @for x in &r.rejected { tr { td { (x.line) } td { (x.reason) } } }
+                    tr { th.nowrap { (t("Dòng")) } th { (t("Lý do")) } }
+                    @for x in &r.rejected { tr { td.nowrap { (x.line) } td { (x.reason) } } }
                 }
                 @if r.rejected_total > r.rejected.len() as u64 {
                     p.note { "… và " (r.rejected_total - r.rejected.len() as u64) " dòng khác." }
