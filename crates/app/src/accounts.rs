@@ -148,6 +148,84 @@ impl App {
         let id = store.create_token(&actor.name, &t, &sha)?;
         Ok((id, token))
     }
+
+    /// The administration page: every account, unit and API token.
+    pub fn accounts(&self, actor: &Actor) -> Result<Accounts, Error> {
+        actor.require(Permission::Administer)?;
+        let mut store = self.store()?;
+        Ok(Accounts {
+            users: store.users()?,
+            units: store.units()?,
+            tokens: store.tokens()?,
+        })
+    }
+
+    /// An account's password set by an administrator, to be changed at its next sign-in;
+    /// returns the account (whose sessions the front end ends). Refused: a password against the
+    /// rule, no such account.
+    pub fn reset_password(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+    ) -> Result<User, Error> {
+        actor.require(Permission::Administer)?;
+        domain::check_password(password).map_err(|e| Error::invalid("password", e.to_string()))?;
+        let mut store = self.store()?;
+        let Some((user, _)) = store.user_by_name(username.trim())? else {
+            return Err(Error::new(
+                crate::ErrorKind::NotFound,
+                "Không có tài khoản này.",
+            ));
+        };
+        let hash = hash_password(password)?;
+        store.set_password(&actor.name, user.id, &hash, true)?;
+        Ok(user)
+    }
+
+    /// A unit under `parent`, its name written as the register writes names. Refused: no name,
+    /// no such parent, a unit of that name already (folded: accents and case aside).
+    pub fn create_unit(&self, actor: &Actor, name: &str, parent: UnitId) -> Result<String, Error> {
+        actor.require(Permission::Administer)?;
+        let name = text::canonical(name.trim());
+        if name.is_empty() {
+            return Err(Error::invalid("name", "Cần ghi tên đơn vị."));
+        }
+        let mut store = self.store()?;
+        let units = store.units()?;
+        if !units.iter().any(|u| u.id == parent) {
+            return Err(Error::invalid("parent", "Đơn vị trực thuộc không có."));
+        }
+        if units
+            .iter()
+            .any(|u| text::fold(&u.name) == text::fold(&name))
+        {
+            return Err(Error::conflict("Đã có đơn vị này."));
+        }
+        store.create_unit(&actor.name, &name, Some(parent), None)?;
+        Ok(name)
+    }
+
+    /// An API token revoked. Refused: no such token, or revoked already (not found).
+    pub fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), Error> {
+        actor.require(Permission::Administer)?;
+        if self.store()?.revoke_token(&actor.name, id)? {
+            Ok(())
+        } else {
+            Err(Error::new(
+                crate::ErrorKind::NotFound,
+                format!("Không có mã #{id} hoặc mã đã bị thu hồi."),
+            ))
+        }
+    }
+}
+
+/// Every account, unit and API token (the administration page).
+#[derive(Debug)]
+pub struct Accounts {
+    pub users: Vec<User>,
+    pub units: Vec<domain::Unit>,
+    pub tokens: Vec<ApiToken>,
 }
 
 #[cfg(test)]
@@ -227,6 +305,108 @@ mod tests {
             ErrorKind::Forbidden
         );
         assert_eq!(app.store().unwrap().users().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn administrators_reset_passwords_add_units_and_revoke_tokens_and_say_why_not() {
+        let (app, _dir) = app();
+        let admin = Actor::cli();
+        let root = app
+            .store()
+            .unwrap()
+            .create_unit("t", "Đảng ủy xã", None, None)
+            .unwrap()
+            .id;
+        let made = app
+            .create_account(&admin, account("canbo", Role::Officer, None))
+            .unwrap();
+        let kind = |e: Error| e.kind;
+
+        // A password reset: by the rule, to be changed at the next sign-in.
+        assert_eq!(
+            kind(app.reset_password(&admin, "canbo", "ngan").unwrap_err()),
+            ErrorKind::Invalid { field: "password" }
+        );
+        assert_eq!(
+            kind(
+                app.reset_password(&admin, "khong-co", "mat-khau-moi-2026")
+                    .unwrap_err()
+            ),
+            ErrorKind::NotFound
+        );
+        let reset = app
+            .reset_password(&admin, " canbo ", "mat-khau-moi-2026")
+            .unwrap();
+        assert_eq!(reset.id, made.id);
+        let (u, hash) = app.store().unwrap().user_by_name("canbo").unwrap().unwrap();
+        assert!(u.must_change && verify_password("mat-khau-moi-2026", &hash));
+
+        // A unit: named as the register names, once (accents and case aside), under a parent.
+        assert_eq!(
+            app.create_unit(&admin, "  Chi bộ thôn Đông  ", root)
+                .unwrap(),
+            "Chi bộ thôn Đông"
+        );
+        assert_eq!(
+            kind(
+                app.create_unit(&admin, "chi bo thon dong", root)
+                    .unwrap_err()
+            ),
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind(
+                app.create_unit(&admin, "Chi bộ thôn Tây", UnitId(999))
+                    .unwrap_err()
+            ),
+            ErrorKind::Invalid { field: "parent" }
+        );
+        assert_eq!(
+            kind(app.create_unit(&admin, "  ", root).unwrap_err()),
+            ErrorKind::Invalid { field: "name" }
+        );
+        assert_eq!(app.accounts(&admin).unwrap().units.len(), 2);
+
+        // A token revoked once; the second time there is none to revoke.
+        let (id, _) = app
+            .create_token(
+                &admin,
+                NewToken {
+                    name: "tỉnh".into(),
+                    role: Role::Analyst,
+                    unit: None,
+                },
+            )
+            .unwrap();
+        app.revoke_token(&admin, id).unwrap();
+        assert!(app.accounts(&admin).unwrap().tokens[0].revoked);
+        assert_eq!(
+            kind(app.revoke_token(&admin, id).unwrap_err()),
+            ErrorKind::NotFound
+        );
+
+        // Nobody but an administrator.
+        let officer = Actor {
+            name: "canbo".into(),
+            role: Role::Officer,
+            unit: None,
+            member: None,
+        };
+        assert_eq!(
+            kind(app.accounts(&officer).unwrap_err()),
+            ErrorKind::Forbidden
+        );
+        assert_eq!(
+            kind(app.revoke_token(&officer, id).unwrap_err()),
+            ErrorKind::Forbidden
+        );
+        assert_eq!(
+            kind(
+                app.create_unit(&officer, "Chi bộ thôn Nam", root)
+                    .unwrap_err()
+            ),
+            ErrorKind::Forbidden
+        );
     }
 
     #[test]

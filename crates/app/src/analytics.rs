@@ -103,6 +103,80 @@ impl App {
         a.period = period.trim().to_owned();
         Ok(a)
     }
+
+    /// Spikes on every series between two days (each against the eight weeks before).
+    pub fn spikes(
+        &self,
+        actor: &Actor,
+        since: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> Result<Vec<analytics::spikes::Spike>, Error> {
+        actor.require(Permission::ViewDetection)?;
+        Ok(crate::report::spikes_between(
+            &mut *self.store()?,
+            since,
+            until,
+        )?)
+    }
+
+    /// Claims and scams spreading across pages between two days.
+    pub fn spreading(
+        &self,
+        actor: &Actor,
+        since: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> Result<Vec<analytics::spread::Spread>, Error> {
+        actor.require(Permission::ViewDetection)?;
+        Ok(crate::report::spreading_between(
+            &mut *self.store()?,
+            since,
+            until,
+        )?)
+    }
+
+    /// The early-warning watch: alerts raised for the spikes by category and the content
+    /// spreading between two days, each alert's chart written beside the data
+    /// (`charts/alert-<category>-<day>.svg`) for whoever triages it.
+    pub fn watch(
+        &self,
+        actor: &Actor,
+        since: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> Result<Watch, Error> {
+        actor.require(Permission::Triage)?;
+        let mut store = self.store()?;
+        let spikes = crate::report::spikes_between(&mut store, since, until)?;
+        let spreading = crate::report::spreading_between(&mut store, since, until)?;
+        let found = crate::report::early_warning_alerts(&mut store, &spikes, &spreading)?;
+        let list: Vec<domain::StoredAlert> = found.iter().map(|(a, _)| a.clone()).collect();
+        let raised = store.raise_alerts(&actor.name, &list)?;
+        let charts = self.data_dir().join("charts");
+        std::fs::create_dir_all(&charts).map_err(anyhow::Error::from)?;
+        let mut alerts = Vec::with_capacity(found.len());
+        for (a, svg) in found {
+            let day = a.first_at.get(..10).unwrap_or("x");
+            let path = charts.join(format!("alert-{}-{day}.svg", a.category.as_str()));
+            std::fs::write(&path, svg).map_err(anyhow::Error::from)?;
+            alerts.push((a, path));
+        }
+        Ok(Watch {
+            spikes,
+            spreading,
+            alerts,
+            raised,
+        })
+    }
+}
+
+/// What the early-warning watch found and raised.
+#[derive(Debug)]
+pub struct Watch {
+    pub spikes: Vec<analytics::spikes::Spike>,
+    pub spreading: Vec<analytics::spread::Spread>,
+    /// Each alert found, and its chart's path.
+    pub alerts: Vec<(domain::StoredAlert, std::path::PathBuf)>,
+    /// How many were new (the others were raised before).
+    pub raised: u64,
 }
 
 /// The analytics of a period from the store; for one unit (its name, and the names of it and

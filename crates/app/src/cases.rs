@@ -85,6 +85,25 @@ impl App {
         Ok(self.store()?.cases()?)
     }
 
+    /// Alerts' posts by source id, each with its signals: what the alert queue and an alert's
+    /// page show of them.
+    pub fn alert_posts(
+        &self,
+        actor: &Actor,
+        sources: &[String],
+    ) -> Result<Vec<(Item, Vec<domain::StoredSignal>)>, Error> {
+        actor.require(Permission::ViewAlerts)?;
+        Ok(self.store()?.alert_items(sources)?)
+    }
+
+    /// One case (a point lookup).
+    pub fn case(&self, actor: &Actor, id: i64) -> Result<Case, Error> {
+        actor.require(Permission::ViewCases)?;
+        self.store()?
+            .case(id)?
+            .ok_or_else(|| Error::not_found("hồ sơ", id))
+    }
+
     /// One case with its alerts, posts, page, evidence and timeline.
     pub fn case_view(&self, actor: &Actor, id: i64) -> Result<CaseView, Error> {
         actor.require(Permission::ViewCases)?;
@@ -97,18 +116,14 @@ impl App {
         let Some(case) = cases.into_iter().find(|c| c.id == id) else {
             return Err(Error::not_found("hồ sơ", id));
         };
-        let alerts: Vec<StoredAlert> = s
-            .alerts()?
-            .into_iter()
-            .filter(|a| case.alert_ids.contains(&a.id))
-            .collect();
+        let alerts: Vec<StoredAlert> = s.alerts_with_ids(&case.alert_ids)?;
         let sources: Vec<String> = alerts
             .iter()
             .flat_map(|a| a.item_ids.iter().take(POSTS_PER_ALERT).cloned())
             .collect();
         let items = s.alert_items(&sources)?;
         let community = match case.community {
-            Some(c) => s.communities()?.into_iter().find(|x| x.id == c),
+            Some(c) => s.community(c)?,
             None => None,
         };
         let officers = s
@@ -147,16 +162,12 @@ impl App {
             ));
         }
         let mut s = self.store()?;
+        let alerts = s.alerts_with_ids(alert_ids)?;
         if let Some(id) = into {
             s.merge_alerts(&actor.name, id, alert_ids)?;
-            self.attach_screenshots(&mut s, actor, id, alert_ids)?;
+            self.attach_screenshots(&mut s, actor, id, &alerts)?;
             return Ok(id);
         }
-        let alerts: Vec<StoredAlert> = s
-            .alerts()?
-            .into_iter()
-            .filter(|a| alert_ids.contains(&a.id))
-            .collect();
         let Some(first) = alerts.first() else {
             return Err(Error::not_found("cảnh báo", alert_ids[0]));
         };
@@ -176,7 +187,7 @@ impl App {
             title.to_owned()
         };
         let id = s.open_case(&actor.name, &title, first.category, community, alert_ids)?;
-        self.attach_screenshots(&mut s, actor, id, alert_ids)?;
+        self.attach_screenshots(&mut s, actor, id, &alerts)?;
         Ok(id)
     }
 
@@ -186,13 +197,11 @@ impl App {
         s: &mut store::Store,
         actor: &Actor,
         case: i64,
-        alert_ids: &[i64],
+        alerts: &[StoredAlert],
     ) -> Result<(), Error> {
-        let sources: Vec<String> = s
-            .alerts()?
-            .into_iter()
-            .filter(|a| alert_ids.contains(&a.id))
-            .flat_map(|a| a.item_ids.into_iter().take(POSTS_PER_ALERT))
+        let sources: Vec<String> = alerts
+            .iter()
+            .flat_map(|a| a.item_ids.iter().take(POSTS_PER_ALERT).cloned())
             .collect();
         let dir = self.evidence_dir();
         for (item, _) in s.alert_items(&sources)? {

@@ -190,6 +190,25 @@ pub(crate) fn decode_upload(picture: &[u8]) -> Result<media::image::DynamicImage
 }
 
 impl App {
+    /// Every finding at or above `min_score` (the CLI's scan), the scan recorded in the audit
+    /// log.
+    pub fn impersonation_scan(
+        &self,
+        actor: &Actor,
+        min_score: f64,
+    ) -> Result<Vec<Reported>, Error> {
+        actor.require(domain::Permission::Triage)?;
+        let mut store = self.store()?;
+        let findings = scan(&mut store, min_score, 2)?;
+        store.record(
+            &actor.name,
+            "impersonation.scan",
+            "register",
+            serde_json::json!({"min_score": min_score, "findings": findings.len()}),
+        )?;
+        Ok(findings)
+    }
+
     /// The scan's findings an officer still has to look at: every finding at or above the
     /// judged score, less the pages said not to be impostors that still have the name and
     /// avatar they had then.
@@ -233,11 +252,7 @@ impl App {
         actor.require(domain::Permission::Triage)?;
         let image = decode_upload(picture)?;
         let mut store = self.store()?;
-        let Some(page) = store
-            .communities()?
-            .into_iter()
-            .find(|c| c.id.0 == community_id)
-        else {
+        let Some(page) = store.community(domain::CommunityId(community_id))? else {
             return Err(Error::new(
                 ErrorKind::NotFound,
                 format!("Không có trang số {community_id} trong sổ đăng ký."),

@@ -13,9 +13,11 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod audit;
 pub mod capture;
 pub mod cases;
 pub mod db;
+pub mod detection;
 mod error;
 pub mod evidence;
 pub mod impersonation;

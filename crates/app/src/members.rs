@@ -231,3 +231,202 @@ mod tests {
         }
     }
 }
+
+/// The purpose written in the audit log with each view of members' names (the follow-up list).
+pub const FOLLOW_UP: &str = "đôn đốc kê khai, ký cam kết";
+
+/// A member as the follow-up list shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRow {
+    pub id: MemberId,
+    pub name: String,
+    pub unit: String,
+    pub declared: bool,
+    /// Signed the current commitment ([`domain::COMMITMENT_VERSION`]).
+    pub signed: bool,
+}
+
+/// A member's claim to own a personal account, as the follow-up list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnershipClaim {
+    pub member: MemberId,
+    pub member_name: String,
+    pub community: domain::CommunityId,
+    /// The account's link, or its name without one.
+    pub account: String,
+    /// "confirmed", "rejected", or None while undecided.
+    pub decision: Option<String>,
+}
+
+/// The follow-up list of the actor's units: its members with what they have not done, what
+/// cases told the unit (a unit administrator's), and claims to own accounts.
+#[derive(Clone, Debug)]
+pub struct FollowUp {
+    pub members: Vec<MemberRow>,
+    pub notices: Vec<domain::AuditEvent>,
+    pub claims: Vec<OwnershipClaim>,
+}
+
+/// A member's own page: what they declared (page name, link, role), the commitments they signed
+/// (version, date) and when their unit reminded them.
+#[derive(Clone, Debug)]
+pub struct MyDeclarations {
+    pub pages: Vec<(String, Option<String>, String)>,
+    pub signed: Vec<(String, String)>,
+    pub reminders: Vec<String>,
+}
+
+impl App {
+    /// The follow-up list ([`FollowUp`]) of the actor's units. Members' names are personal
+    /// data: each view is recorded in the audit log with its purpose.
+    pub fn follow_up(&self, actor: &Actor) -> Result<FollowUp, Error> {
+        actor.require(Permission::FollowUp)?;
+        let mut s = self.store()?;
+        let units = s.units()?;
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let unit_name = |id: domain::UnitId| {
+            units
+                .iter()
+                .find(|x| x.id == id)
+                .map(|x| x.name.clone())
+                .unwrap_or_default()
+        };
+        let participations = s.participations()?;
+        let commitments = s.commitments()?;
+        let members: Vec<MemberRow> = s
+            .members()?
+            .into_iter()
+            .filter(|m| {
+                scope
+                    .as_ref()
+                    .is_none_or(|names| names.contains(&unit_name(m.unit)))
+            })
+            .map(|m| MemberRow {
+                declared: participations.iter().any(|p| p.member == m.id),
+                signed: commitments
+                    .iter()
+                    .any(|c| c.member == m.id && c.version == domain::COMMITMENT_VERSION),
+                unit: unit_name(m.unit),
+                id: m.id,
+                name: m.full_name,
+            })
+            .collect();
+        s.record(
+            &actor.name,
+            "members.view",
+            "member",
+            serde_json::json!({"rows": members.len(), "purpose": FOLLOW_UP}),
+        )?;
+        let notices = match (actor.role, actor.unit) {
+            (domain::Role::UnitAdmin, Some(unit)) => s.unit_notices(unit)?,
+            _ => Vec::new(),
+        };
+        let decisions = s.ownership_decisions()?;
+        let communities = s.communities()?;
+        let claims = participations
+            .iter()
+            .filter(|p| p.role == ParticipationRole::Owner)
+            .filter_map(|p| {
+                let member = members.iter().find(|r| r.id == p.member)?;
+                let c = communities
+                    .iter()
+                    .find(|c| c.id == p.community && c.kind == domain::Kind::Account)?;
+                Some(OwnershipClaim {
+                    member: p.member,
+                    member_name: member.name.clone(),
+                    community: c.id,
+                    account: c.url.clone().unwrap_or_else(|| c.name.clone()),
+                    decision: decisions
+                        .iter()
+                        .find(|(m, k, _)| *m == p.member && *k == p.community)
+                        .map(|(_, _, d)| d.clone()),
+                })
+            })
+            .collect();
+        Ok(FollowUp {
+            members,
+            notices,
+            claims,
+        })
+    }
+
+    /// The members of the actor's units, for a stated purpose (recorded in the audit log with
+    /// the view and `via`, the front end): names are personal data.
+    pub fn members_seen(
+        &self,
+        actor: &Actor,
+        purpose: &str,
+        via: &str,
+    ) -> Result<Vec<domain::Member>, Error> {
+        actor.require(Permission::ViewPeople)?;
+        let purpose = purpose.trim();
+        if purpose.chars().count() < 5 {
+            return Err(Error::invalid(
+                "purpose",
+                "state the purpose (?purpose=…): the view of personal data is recorded with it",
+            ));
+        }
+        let mut s = self.store()?;
+        let units = s.units()?;
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let ids: Vec<domain::UnitId> = units
+            .iter()
+            .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
+            .map(|u| u.id)
+            .collect();
+        let members: Vec<domain::Member> = s
+            .members()?
+            .into_iter()
+            .filter(|m| ids.contains(&m.unit))
+            .collect();
+        s.record(
+            &actor.name,
+            "members.view",
+            "member",
+            serde_json::json!({"purpose": purpose, "shown": members.len(), "via": via}),
+        )?;
+        Ok(members)
+    }
+
+    /// The member's own page ([`MyDeclarations`]); only for an account that speaks for a member.
+    pub fn my_declarations(&self, actor: &Actor) -> Result<MyDeclarations, Error> {
+        let Some(member) = actor.member else {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                "Tài khoản này không gắn với đảng viên nào. / not a member's account",
+            ));
+        };
+        let mut s = self.store()?;
+        let communities = s.communities()?;
+        let pages = s
+            .participations()?
+            .into_iter()
+            .filter(|p| p.member == member)
+            .filter_map(|p| {
+                communities
+                    .iter()
+                    .find(|c| c.id == p.community)
+                    .map(|c| (c.name.clone(), c.url.clone(), p.role.label_vi().to_owned()))
+            })
+            .collect();
+        let signed = s
+            .commitments()?
+            .into_iter()
+            .filter(|c| c.member == member)
+            .map(|c| (c.version, c.signed_on))
+            .collect();
+        // Reminders are audit events addressed to this member.
+        let to = format!("member:{}", member.0);
+        let reminders = s
+            .audit_events()?
+            .into_iter()
+            .filter(|e| e.action == "member.remind" && e.entity == to)
+            .map(|e| e.at)
+            .collect();
+        Ok(MyDeclarations {
+            pages,
+            signed,
+            reminders,
+        })
+    }
+}

@@ -642,6 +642,37 @@ pub fn search(
 }
 
 impl crate::App {
+    /// Stored posts after post `after` (by id), at most `limit`, of the pages within the
+    /// actor's units.
+    pub fn posts_after(
+        &self,
+        actor: &crate::Actor,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<domain::Item>, crate::Error> {
+        actor.require(domain::Permission::SearchPosts)?;
+        let mut store = self.store()?;
+        let scope = crate::register::visible_units(&store.units()?, actor.role, actor.unit);
+        let allowed: Option<HashSet<i64>> = match &scope {
+            None => None,
+            Some(_) => Some(
+                store
+                    .communities()?
+                    .iter()
+                    .filter(|c| crate::register::in_scope(c, &scope))
+                    .map(|c| c.id.0)
+                    .collect(),
+            ),
+        };
+        let mut items = store.items_after(after, limit)?;
+        items.retain(|i| {
+            allowed
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&i.community_id))
+        });
+        Ok(items)
+    }
+
     /// Posts from an export file uploaded through the browser (JSONL, CSV, Telegram
     /// `result.json`, Facebook's "Download your information", YouTube API JSON): what `sokenh
     /// ingest` does, for the actor, telling the progress after each batch. `name` is the file's
@@ -664,7 +695,10 @@ impl crate::App {
             .to_ascii_lowercase();
         let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;
         let path = dir.path().join(format!("tai-len.{ext}"));
-        std::fs::copy(file, &path).map_err(anyhow::Error::from)?;
+        // A link where the file system allows it: a 512 MB upload is not copied again.
+        std::fs::hard_link(file, &path)
+            .or_else(|_| std::fs::copy(file, &path).map(|_| ()))
+            .map_err(anyhow::Error::from)?;
         let mut store = self.store()?;
         let opts = Options {
             format: None,

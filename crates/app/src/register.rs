@@ -3,7 +3,7 @@
 //! other work), then written within the actor's scope in one transaction.
 
 use crate::{Actor, App, Error};
-use domain::{Community, CommunityRecord, Permission, Role, Unit, UnitId};
+use domain::{Community, CommunityId, CommunityRecord, Permission, Role, Unit, UnitId};
 use ingest::registry::{RowIssue, Sheet};
 use std::collections::HashSet;
 use std::path::Path;
@@ -148,5 +148,164 @@ impl App {
             outcome,
             aborted,
         })
+    }
+}
+
+/// Refuses a record a scoped actor may not write: its unit (and the unit it is the official
+/// channel of) must be among `scope`'s, and it must name one. The reason, in Vietnamese.
+pub fn within_units(
+    record: &CommunityRecord,
+    scope: &Option<HashSet<String>>,
+) -> Result<(), String> {
+    if let Some(names) = scope {
+        for u in [&record.unit, &record.official_of].into_iter().flatten() {
+            if !names.contains(u) {
+                return Err(format!("Đơn vị «{u}» không thuộc phạm vi quản lý của bạn."));
+            }
+        }
+        if record.unit.is_none() {
+            return Err("Cần chọn đơn vị quản lý.".into());
+        }
+    }
+    Ok(())
+}
+
+/// The purpose written in the audit log when a page's declared participants are shown.
+pub const PARTICIPANTS_PURPOSE: &str = "xem người kê khai tham gia trang, kênh, nhóm";
+
+/// One page of the register as its page shows it.
+#[derive(Debug)]
+pub struct PageDetail {
+    pub community: Community,
+    /// (name, from, until) as the page was called.
+    pub names: Vec<(String, String, String)>,
+    pub sizes: Vec<domain::SizeSnapshot>,
+    /// The newest signals on its posts: (source id, published at, signal).
+    pub signals: Vec<(String, String, domain::StoredSignal)>,
+    /// Who declared running or joining it (full name, position, the declaration): only for a
+    /// role that sees people, each showing audited with its purpose.
+    pub people: Vec<(String, Option<String>, domain::Participation)>,
+}
+
+impl App {
+    /// A page of the register the actor may see: not found, or forbidden when it belongs to a
+    /// unit outside the actor's. `signals` newest signals are included.
+    pub fn page_detail(
+        &self,
+        actor: &Actor,
+        id: CommunityId,
+        signals: u32,
+    ) -> Result<PageDetail, Error> {
+        actor.require(Permission::ViewRegister)?;
+        let mut s = self.store()?;
+        let community = self.visible_page(&mut s, actor, id)?;
+        let mut people = Vec::new();
+        if actor.role.can(Permission::ViewPeople) {
+            let members = s.members()?;
+            for p in s
+                .participations()?
+                .into_iter()
+                .filter(|p| p.community == id)
+            {
+                if let Some(m) = members.iter().find(|m| m.id == p.member) {
+                    people.push((m.full_name.clone(), m.position.clone(), p));
+                }
+            }
+            if !people.is_empty() {
+                s.record_about(
+                    &actor.name,
+                    "community.participants.view",
+                    "community",
+                    &id.0.to_string(),
+                    serde_json::json!({"purpose": PARTICIPANTS_PURPOSE, "shown": people.len()}),
+                )?;
+            }
+        }
+        Ok(PageDetail {
+            names: s.name_history(id)?,
+            sizes: s.size_history(id)?,
+            signals: s.community_signals(id, signals)?,
+            community,
+            people,
+        })
+    }
+
+    /// A page of the register written from a form: a new one (refused as a conflict when its
+    /// key is in the register already) or `existing` updated; its id. A unit administrator
+    /// writes only pages of its units, naming one of its units.
+    pub fn save_page(
+        &self,
+        actor: &Actor,
+        record: CommunityRecord,
+        existing: Option<CommunityId>,
+    ) -> Result<CommunityId, Error> {
+        actor.require(Permission::EditRegister)?;
+        let mut s = self.store()?;
+        if let Some(id) = existing {
+            self.visible_page(&mut s, actor, id)?;
+        }
+        let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        within_units(&record, &scope).map_err(|why| Error::invalid("unit", why))?;
+        let key = record.key.clone();
+        if existing.is_none() && s.community_id_by_key(&key)?.is_some() {
+            return Err(Error::conflict(
+                "Trang, kênh, nhóm này đã có trong sổ đăng ký.",
+            ));
+        }
+        s.import_communities(&actor.name, "web", std::slice::from_ref(&record))?;
+        s.community_id_by_key(&key)?
+            .ok_or_else(|| Error::not_found("trang", key))
+    }
+
+    /// The register as far as the actor sees it, written to `file` in the office's spreadsheet
+    /// layout (titled with the actor's unit, or the root unit for a role that sees them all),
+    /// dated today in Vietnam; audited with `via` (the front end). Returns the rows written.
+    pub fn export_register(&self, actor: &Actor, file: &Path, via: &str) -> Result<usize, Error> {
+        actor.require(Permission::ViewRegister)?;
+        let mut s = self.store()?;
+        let units = s.units()?;
+        let scope = visible_units(&units, actor.role, actor.unit);
+        let shown: Vec<Community> = s
+            .communities()?
+            .into_iter()
+            .filter(|c| in_scope(c, &scope))
+            .collect();
+        let title = match actor.unit.and_then(|id| units.iter().find(|x| x.id == id)) {
+            Some(unit) if scope.is_some() => unit.name.clone(),
+            _ => units
+                .iter()
+                .find(|x| x.parent.is_none())
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+        };
+        let today = self.today().format("%d/%m/%Y").to_string();
+        ingest::registry::write_xlsx(file, &shown, &title, &today).map_err(anyhow::Error::from)?;
+        s.record(
+            &actor.name,
+            "registry.export",
+            "community",
+            serde_json::json!({"file": file.display().to_string(), "rows": shown.len(), "via": via}),
+        )?;
+        Ok(shown.len())
+    }
+
+    /// The page if it exists and is within the actor's units.
+    fn visible_page(
+        &self,
+        s: &mut store::Store,
+        actor: &Actor,
+        id: CommunityId,
+    ) -> Result<Community, Error> {
+        let Some(c) = s.community(id)? else {
+            return Err(Error::new(
+                crate::ErrorKind::NotFound,
+                "Không có trang, kênh, nhóm này.",
+            ));
+        };
+        let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        if !in_scope(&c, &scope) {
+            return Err(Error::forbidden(Permission::ViewRegister));
+        }
+        Ok(c)
     }
 }

@@ -249,33 +249,6 @@ pub fn suppressions(store: &mut Store) -> Result<Vec<detect::alerts::Suppression
         .collect())
 }
 
-/// Adds a known false match: this reference on this item's text raises no more alerts.
-pub fn suppress(
-    store: &mut Store,
-    item_source_id: &str,
-    reference: &str,
-    reason: &str,
-) -> Result<()> {
-    let mut after = 0;
-    let text = loop {
-        let page = store.items_after(after, 10_000)?;
-        let Some(last) = page.last().map(|i| i.id) else {
-            anyhow::bail!("không có bài đăng «{item_source_id}» / no such item")
-        };
-        if let Some(i) = page.iter().find(|i| i.source_id == item_source_id) {
-            break i.text.clone();
-        }
-        after = last;
-    };
-    store.add_suppression(
-        "cli",
-        reference,
-        &text::fold(&text),
-        serde_json::json!({"item": item_source_id, "ref": reference, "reason": reason}),
-    )?;
-    Ok(())
-}
-
 /// Screens the items after the "scan" checkpoint (all items with `all`).
 pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
     let (engine, warning) = engine_and_health(store, data_dir)?;
@@ -604,34 +577,6 @@ pub fn rule_list(store: &mut Store) -> Result<RuleList> {
         })
         .collect();
     Ok(RuleList { rules, health })
-}
-
-/// Checks and keeps an office rule pack (TOML); returns a summary in Vietnamese, or why it was
-/// refused.
-pub fn import_pack_summary(
-    store: &mut Store,
-    actor: &str,
-    name: &str,
-    text: &str,
-) -> Result<String> {
-    let pack = import_pack(store, actor, name, text)?;
-    Ok(format!(
-        "Đã nhập {} luật ({}, phiên bản {}).",
-        pack.rules.len(),
-        pack.category,
-        pack.version
-    ))
-}
-
-/// A fact-check register file (CSV or ClaimReview JSON): the entries, and (line, reason) of the
-/// rows refused.
-pub fn parse_factchecks(text: &str) -> (Vec<domain::FactCheck>, Vec<(u64, String)>) {
-    if text.trim_start().starts_with(['{', '[']) {
-        detect::factcheck::parse_claimreview(text)
-            .unwrap_or_else(|e| (Vec::new(), vec![(1, e.to_string())]))
-    } else {
-        detect::factcheck::parse_csv(text)
-    }
 }
 
 /// A post's first words for a list (the alert queue): personal data in them — phone numbers,

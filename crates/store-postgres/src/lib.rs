@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_ownership.sql"),
     include_str!("../migrations/0009_detection_state.sql"),
     include_str!("../migrations/0010_sessions.sql"),
+    include_str!("../migrations/0011_alert_items.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -56,6 +57,23 @@ fn db(e: postgres::Error) -> StoreError {
         Some(d) => StoreError::Database(format!("{}: {}", d.code().code(), d.message())),
         None => StoreError::Database(e.to_string()),
     }
+}
+
+const ALERT_COLUMNS: &str = "SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts";
+
+fn alert_row(r: &postgres::Row) -> Result<StoredAlert> {
+    Ok(StoredAlert {
+        id: r.get(0),
+        category: parse(r.get(1), "category")?,
+        severity: r.get(2),
+        score: r.get::<_, f64>(3) as f32,
+        item_ids: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
+        count: r.get::<_, i64>(5) as u64,
+        first_at: r.get(6),
+        last_at: r.get(7),
+        explanation: r.get(8),
+        status: r.get(9),
+    })
 }
 
 /// Connects and brings the schema up to date.
@@ -1058,7 +1076,14 @@ impl Backend for Postgres {
                 &[&a.category.as_str(), &a.severity, &(a.score as f64), &serde_json::to_string(&a.item_ids).unwrap_or_default(), &(a.count as i64), &a.first_at, &a.last_at, &a.explanation, &a.status, &now],
             )
             .map_err(db)?;
-        Ok(row.get(0))
+        let id: i64 = row.get(0);
+        self.client
+            .execute(
+                "INSERT INTO alert_items (source_id, alert_id) SELECT DISTINCT unnest($1::text[]), $2::bigint ON CONFLICT DO NOTHING",
+                &[&a.item_ids, &id],
+            )
+            .map_err(db)?;
+        Ok(id)
     }
 
     fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, i64)>> {
@@ -1080,9 +1105,7 @@ impl Backend for Postgres {
         let rows = self
             .client
             .query(
-                "SELECT DISTINCT a.id FROM alerts a
-                 CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
-                 WHERE j.v = $1 ORDER BY a.id",
+                "SELECT alert_id FROM alert_items WHERE source_id = $1 ORDER BY alert_id",
                 &[&source_id],
             )
             .map_err(db)?;
@@ -1092,24 +1115,20 @@ impl Backend for Postgres {
     fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
         let rows = self
             .client
-            .query("SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts ORDER BY id", &[])
+            .query(&format!("{ALERT_COLUMNS} ORDER BY id"), &[])
             .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredAlert {
-                    id: r.get(0),
-                    category: parse(r.get(1), "category")?,
-                    severity: r.get(2),
-                    score: r.get::<_, f64>(3) as f32,
-                    item_ids: serde_json::from_str(r.get::<_, &str>(4)).unwrap_or_default(),
-                    count: r.get::<_, i64>(5) as u64,
-                    first_at: r.get(6),
-                    last_at: r.get(7),
-                    explanation: r.get(8),
-                    status: r.get(9),
-                })
-            })
-            .collect()
+        rows.iter().map(alert_row).collect()
+    }
+
+    fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>> {
+        let rows = self
+            .client
+            .query(
+                &format!("{ALERT_COLUMNS} WHERE id = ANY($1) ORDER BY id"),
+                &[&ids],
+            )
+            .map_err(db)?;
+        rows.iter().map(alert_row).collect()
     }
 
     fn insert_case(&mut self, c: &Case) -> Result<i64> {

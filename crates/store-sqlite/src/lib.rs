@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_ownership.sql"),
     include_str!("../migrations/0009_detection_state.sql"),
     include_str!("../migrations/0010_sessions.sql"),
+    include_str!("../migrations/0011_alert_items.sql"),
 ];
 
 /// The SQLite backend.
@@ -1098,7 +1099,17 @@ impl Backend for Sqlite {
                 params![a.category.as_str(), a.severity, a.score as f64, serde_json::to_string(&a.item_ids).unwrap_or_default(), a.count as i64, a.first_at, a.last_at, a.explanation, a.status, now],
             )
             .map_err(db)?;
-        Ok(self.conn.last_insert_rowid())
+        let id = self.conn.last_insert_rowid();
+        let mut item = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO alert_items (source_id, alert_id) VALUES (?1, ?2)",
+            )
+            .map_err(db)?;
+        for source_id in &a.item_ids {
+            item.execute(params![source_id, id]).map_err(db)?;
+        }
+        Ok(id)
     }
 
     fn alert_pages(&mut self, after: i64) -> Result<Vec<(i64, i64)>> {
@@ -1144,7 +1155,7 @@ impl Backend for Sqlite {
         let mut s = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT a.id FROM alerts a, json_each(a.item_ids) j WHERE j.value = ?1 ORDER BY a.id",
+                "SELECT alert_id FROM alert_items WHERE source_id = ?1 ORDER BY alert_id",
             )
             .map_err(db)?;
         s.query_map([source_id], |r| r.get(0))
@@ -1155,24 +1166,26 @@ impl Backend for Sqlite {
     fn alerts(&mut self) -> Result<Vec<StoredAlert>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts ORDER BY id")
+            .prepare_cached(&format!("{ALERT_COLUMNS} ORDER BY id"))
             .map_err(db)?;
-        s.query_map([], |r| {
-            Ok(StoredAlert {
-                id: r.get(0)?,
-                category: parse(r.get(1)?, "category")?,
-                severity: r.get(2)?,
-                score: r.get::<_, f64>(3)? as f32,
-                item_ids: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-                count: r.get::<_, i64>(5)? as u64,
-                first_at: r.get(6)?,
-                last_at: r.get(7)?,
-                explanation: r.get(8)?,
-                status: r.get(9)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(db)
+        s.query_map([], alert_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut s = self
+            .conn
+            .prepare_cached(&format!("{ALERT_COLUMNS} WHERE id = ?1"))
+            .map_err(db)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(s.query_row([id], alert_row).optional().map_err(db)?);
+        }
+        Ok(out)
     }
 
     fn insert_case(&mut self, c: &Case) -> Result<i64> {
@@ -1357,6 +1370,23 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiToken> {
     })
 }
 
+const ALERT_COLUMNS: &str = "SELECT id, category, severity, score, item_ids, count, first_at, last_at, explanation, status FROM alerts";
+
+fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAlert> {
+    Ok(StoredAlert {
+        id: r.get(0)?,
+        category: parse(r.get(1)?, "category")?,
+        severity: r.get(2)?,
+        score: r.get::<_, f64>(3)? as f32,
+        item_ids: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+        count: r.get::<_, i64>(5)? as u64,
+        first_at: r.get(6)?,
+        last_at: r.get(7)?,
+        explanation: r.get(8)?,
+        status: r.get(9)?,
+    })
+}
+
 fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
     Ok(AuditEvent {
         id: r.get(0)?,
@@ -1381,4 +1411,29 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         member: r.get::<_, Option<i64>>(4)?.map(MemberId),
         must_change: r.get::<_, i64>(5)? != 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made before `alert_items` existed gets every alert's posts indexed when opened.
+    #[test]
+    fn alerts_made_before_the_alert_items_table_are_indexed_by_the_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..10] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 10;
+             INSERT INTO alerts (category, severity, score, item_ids, count, first_at, last_at, explanation, status, created_at)
+             VALUES ('scam', 'high', 0.9, '[\"p1\",\"p2\",\"p1\"]', 3, 'a', 'b', 'x', 'open', 'now'),
+                    ('threat', 'high', 0.9, '[\"p2\"]', 1, 'a', 'b', 'y', 'open', 'now');",
+        )
+        .unwrap();
+        let mut db = setup(conn).unwrap();
+        assert_eq!(db.alerts_of_item("p1").unwrap(), [1]);
+        assert_eq!(db.alerts_of_item("p2").unwrap(), [1, 2]);
+        assert!(db.alerts_of_item("p3").unwrap().is_empty());
+    }
 }

@@ -523,6 +523,17 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
     // The alerts of one post, by its source id; none for a post in no alert.
     assert_eq!(store.alerts_of_item("p1").unwrap(), [alerts[0].id]);
     assert!(store.alerts_of_item("p2").unwrap().is_empty());
+    // Alerts by id: those that exist, by id, each once.
+    let found = store
+        .alerts_with_ids(&[alerts[0].id + 1000, alerts[0].id, alerts[0].id])
+        .unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|a| (a.id, a.item_ids.clone()))
+            .collect::<Vec<_>>(),
+        [(alerts[0].id, vec!["p1".to_owned()])]
+    );
     // A page by its id and by its key.
     let found = store.community(CommunityId(page)).unwrap().unwrap();
     assert_eq!(found.id, CommunityId(page));

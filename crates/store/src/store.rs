@@ -494,6 +494,11 @@ impl Store {
         self.db.alerts()
     }
 
+    /// The alerts with these ids (those that exist), by id: a point lookup, not every alert.
+    pub fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>> {
+        self.db.alerts_with_ids(ids)
+    }
+
     /// Adds or updates fact-check entries by id; returns (inserted, updated, unchanged).
     pub fn import_factchecks(
         &mut self,

@@ -4,12 +4,12 @@
 //! an audit event written by the store.
 
 use crate::AppState;
-use crate::auth::{SignedIn, forbidden, hash_password};
+use crate::auth::SignedIn;
 use crate::pages::{flash, internal, page};
 use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::{Permission, Role};
+use domain::Role;
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -22,15 +22,14 @@ pub async fn show(
 }
 
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
-    if !user.session.user.role.can(Permission::Administer) {
-        return forbidden();
-    }
-    let loaded = state
-        .with_store(|s| Ok((s.users()?, s.units()?, s.tokens()?)))
-        .await;
-    let (users, units, tokens) = match loaded {
+    let actor = crate::actor(&user.session.user);
+    let app::accounts::Accounts {
+        users,
+        units,
+        tokens,
+    } = match state.use_case(move |app| app.accounts(&actor)).await {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let unit_name = |id: Option<domain::UnitId>| {
         id.and_then(|id| units.iter().find(|u| u.id == id))
@@ -202,41 +201,27 @@ pub async fn reset_password(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::Administer, ResetForm>,
 ) -> Response {
-    if let Err(e) = domain::check_password(&f.password) {
-        return view(&state, &user, Some((false, e.to_string()))).await;
-    }
-    let hash = match tokio::task::spawn_blocking(move || hash_password(&f.password)).await {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return internal(e),
-        Err(e) => return internal(e.into()),
-    };
-    let actor = user.session.user.username.clone();
-    let name = f.username.clone();
-    let result = state
-        .write(move |s| match s.user_by_name(&name)? {
-            Some((u, _)) => {
-                s.set_password(&actor, u.id, &hash, true)?;
-                Ok(Some(u.id))
-            }
-            None => Ok(None),
-        })
-        .await;
-    // Whoever knew the old password is signed out everywhere.
-    if let Ok(Some(id)) = result
-        && let Err(e) = state.end_sessions_of(id, None).await
+    let actor = crate::actor(&user.session.user);
+    let (name, password) = (f.username.clone(), f.password);
+    let message = match state
+        .changing(move |app| app.reset_password(&actor, &name, &password))
+        .await
     {
-        return internal(e);
-    }
-    let message = match result {
-        Ok(Some(_)) => (
-            true,
-            format!(
-                "Đã đặt lại mật khẩu của {}; phải đổi khi đăng nhập.",
-                f.username
-            ),
-        ),
-        Ok(None) => (false, "Không có tài khoản này.".into()),
-        Err(e) => return internal(e),
+        Ok(account) => {
+            // Whoever knew the old password is signed out everywhere.
+            if let Err(e) = state.end_sessions_of(account.id, None).await {
+                return internal(e);
+            }
+            (
+                true,
+                format!(
+                    "Đã đặt lại mật khẩu của {}; phải đổi khi đăng nhập.",
+                    f.username
+                ),
+            )
+        }
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
     };
     view(&state, &user, Some(message)).await
 }
@@ -252,29 +237,15 @@ pub async fn create_unit(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::Administer, NewUnit>,
 ) -> Response {
-    let name = text::canonical(f.name.trim());
-    if name.is_empty() {
-        return view(&state, &user, Some((false, "Cần ghi tên đơn vị.".into()))).await;
-    }
-    let actor = user.session.user.username.clone();
-    let n = name.clone();
-    let result = state
-        .write(move |s| {
-            let units = s.units()?;
-            if !units.iter().any(|u| u.id.0 == f.parent) {
-                return Ok(Err("Đơn vị trực thuộc không có."));
-            }
-            if units.iter().any(|u| text::fold(&u.name) == text::fold(&n)) {
-                return Ok(Err("Đã có đơn vị này."));
-            }
-            s.create_unit(&actor, &n, Some(domain::UnitId(f.parent)), None)?;
-            Ok(Ok(()))
-        })
-        .await;
-    let message = match result {
-        Ok(Ok(())) => (true, format!("Đã thêm đơn vị «{name}».")),
-        Ok(Err(m)) => (false, m.to_owned()),
-        Err(e) => return internal(e),
+    let actor = crate::actor(&user.session.user);
+    let (name, parent) = (f.name, domain::UnitId(f.parent));
+    let message = match state
+        .changing(move |app| app.create_unit(&actor, &name, parent))
+        .await
+    {
+        Ok(name) => (true, format!("Đã thêm đơn vị «{name}».")),
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
     };
     view(&state, &user, Some(message)).await
 }
@@ -335,12 +306,15 @@ pub async fn revoke_token(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::Administer, RevokeForm>,
 ) -> Response {
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let id = f.id;
-    let message = match state.write(move |s| Ok(s.revoke_token(&actor, id)?)).await {
-        Ok(true) => (true, format!("Đã thu hồi mã #{id}.")),
-        Ok(false) => (false, format!("Không có mã #{id} hoặc mã đã bị thu hồi.")),
-        Err(e) => return internal(e),
+    let message = match state
+        .changing(move |app| app.revoke_token(&actor, id))
+        .await
+    {
+        Ok(()) => (true, format!("Đã thu hồi mã #{id}.")),
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
     };
     view(&state, &user, Some(message)).await
 }

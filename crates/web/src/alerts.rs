@@ -110,8 +110,9 @@ async fn alerts_page(
         .iter()
         .filter_map(|a| a.item_ids.first().cloned())
         .collect();
+    let actor = crate::actor(&user.session.user);
     let firsts: std::collections::HashMap<String, (String, i64, domain::Platform)> = match state
-        .with_store(move |s| Ok(s.alert_items(&first_ids)?))
+        .use_case(move |app| app.alert_posts(&actor, &first_ids))
         .await
     {
         Ok(items) => items
@@ -127,7 +128,7 @@ async fn alerts_page(
                 )
             })
             .collect(),
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let page_name = |id: i64| {
         snap.communities

@@ -13,7 +13,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use domain::{Permission, UnitId, User};
+use domain::{Permission, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -116,15 +116,6 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 /// The refusal, if the caller's role may not read this.
 fn refusal(caller: &Caller, needs: Permission) -> Option<Response> {
     (!caller.user.role.can(needs)).then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
-}
-
-macro_rules! guard {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(r) => return r,
-        }
-    };
 }
 
 fn failed(e: anyhow::Error) -> Response {
@@ -315,41 +306,17 @@ pub async fn members(
     if let Some(r) = refusal(&caller, Permission::ViewPeople) {
         return r;
     }
-    let purpose = q.purpose.trim().to_owned();
-    if purpose.chars().count() < 5 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "state the purpose (?purpose=…): the view of personal data is recorded with it",
-        );
-    }
-    let user = caller.user.clone();
-    let actor = caller.name.clone();
-    let result = state
-        .with_store(move |s| {
-            let units = s.units()?;
-            let scope = visible_units(&units, &user);
-            let ids: Vec<UnitId> = units
-                .iter()
-                .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
-                .map(|u| u.id)
-                .collect();
-            let members: Vec<domain::Member> = s
-                .members()?
-                .into_iter()
-                .filter(|m| ids.contains(&m.unit))
-                .collect();
-            s.record(
-                &actor,
-                "members.view",
-                "member",
-                json!({"purpose": purpose, "shown": members.len(), "via": "api"}),
-            )?;
-            Ok(members)
-        })
-        .await;
-    match result {
+    let actor = caller.actor();
+    let purpose = q.purpose.clone();
+    match state
+        .use_case(move |app| app.members_seen(&actor, &purpose, "api"))
+        .await
+    {
         Ok(m) => Json(m).into_response(),
-        Err(e) => failed(e),
+        Err(crate::AppError(e)) if matches!(e.kind, app::ErrorKind::Invalid { .. }) => {
+            error(StatusCode::BAD_REQUEST, &e.message)
+        }
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -401,33 +368,14 @@ pub async fn items(
     if let Some(r) = refusal(&caller, Permission::SearchPosts) {
         return r;
     }
-    let snap = guard!(state.snapshot().await.map_err(failed));
-    let scope = visible_units(&snap.units, &caller.user);
-    let allowed_ids: Option<std::collections::HashSet<i64>> = scope.as_ref().map(|_| {
-        snap.communities
-            .iter()
-            .filter(|c| in_scope(c, &scope))
-            .map(|c| c.id.0)
-            .collect()
-    });
-    let limit = q.limit.clamp(1, 1000);
-    let after = q.after;
+    let actor = caller.actor();
+    let (after, limit) = (q.after, q.limit.clamp(1, 1000));
     match state
-        .with_store(move |s| Ok(s.items_after(after, limit)?))
+        .use_case(move |app| app.posts_after(&actor, after, limit))
         .await
     {
-        Ok(items) => {
-            let shown: Vec<&domain::Item> = items
-                .iter()
-                .filter(|i| {
-                    allowed_ids
-                        .as_ref()
-                        .is_none_or(|ids| ids.contains(&i.community_id))
-                })
-                .collect();
-            Json(shown).into_response()
-        }
-        Err(e) => failed(e),
+        Ok(items) => Json(items).into_response(),
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -458,7 +406,11 @@ pub async fn signals(
             Err(_) => return error(StatusCode::BAD_REQUEST, "unknown category"),
         }
     };
-    match state.with_store(move |s| Ok(s.signals(category)?)).await {
+    let actor = caller.actor();
+    match state
+        .use_case(move |app| app.signals(&actor, category))
+        .await
+    {
         Ok(list) => {
             let out: Vec<Value> = list
                 .into_iter()
@@ -470,7 +422,7 @@ pub async fn signals(
                 .collect();
             Json(out).into_response()
         }
-        Err(e) => failed(e),
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -518,10 +470,13 @@ pub async fn case(
     if let Some(r) = refusal(&caller, Permission::ViewCases) {
         return r;
     }
-    match state.with_store(move |s| Ok(s.case(id)?)).await {
-        Ok(Some(c)) => Json(c).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, "no such case"),
-        Err(e) => failed(e),
+    let actor = caller.actor();
+    match state.use_case(move |app| app.case(&actor, id)).await {
+        Ok(c) => Json(c).into_response(),
+        Err(crate::AppError(e)) if e.kind == app::ErrorKind::NotFound => {
+            error(StatusCode::NOT_FOUND, "no such case")
+        }
+        Err(e) => refused_by_app(e),
     }
 }
 
@@ -533,9 +488,10 @@ pub async fn factchecks(State(state): State<Arc<AppState>>, caller: Caller) -> R
     if let Some(r) = refusal(&caller, Permission::ViewDetection) {
         return r;
     }
-    match state.with_store(|s| Ok(s.factchecks()?)).await {
+    let actor = caller.actor();
+    match state.use_case(move |app| app.factchecks(&actor)).await {
         Ok(f) => Json(f).into_response(),
-        Err(e) => failed(e),
+        Err(e) => refused_by_app(e),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The audit log viewer, with the chain's verification.
 
 use crate::AppState;
-use crate::pages::{internal, page};
+use crate::pages::page;
 use crate::require::{Require, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -14,12 +14,13 @@ pub async fn audit(
     State(state): State<Arc<AppState>>,
     Require(user, _): Require<need::ViewAudit>,
 ) -> Response {
-    let loaded = state
-        .with_store(|s| Ok((s.verify_audit()?, s.audit_events()?)))
-        .await;
-    let (v, events) = match loaded {
+    let actor = crate::actor(&user.session.user);
+    let app::audit::AuditLog {
+        verification: v,
+        newest,
+    } = match state.use_case(move |app| app.audit_log(&actor, 200)).await {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     page(
         "Nhật ký",
@@ -33,7 +34,7 @@ pub async fn audit(
             }
             table {
                 tr { th { "#" } th { (crate::i18n::tr(user.lang, "Lúc")) } th { (crate::i18n::tr(user.lang, "Người")) } th { (crate::i18n::tr(user.lang, "Việc")) } th { (crate::i18n::tr(user.lang, "Đối tượng")) } }
-                @for e in events.iter().rev().take(200) {
+                @for e in &newest {
                     tr { td.num { (e.id) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.entity) " " (e.entity_id) } }
                 }
             }

@@ -603,12 +603,13 @@ pub async fn alert(
         .find(|c| c.alert_ids.contains(&id))
         .map(|c| c.id);
     let sources: Vec<String> = a.item_ids.iter().take(20).cloned().collect();
+    let actor = crate::actor(&user.session.user);
     let items = match state
-        .with_store(move |s| Ok(s.alert_items(&sources)?))
+        .use_case(move |app| app.alert_posts(&actor, &sources))
         .await
     {
         Ok(i) => i,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let csrf = user.session.csrf.clone();
     page(

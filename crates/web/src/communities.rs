@@ -20,8 +20,8 @@ use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// Why a participant list is shown (recorded with the view in the audit log).
-const PURPOSE: &str = "xem người kê khai tham gia trang, kênh, nhóm";
+// Why a participant list is shown (recorded with the view in the audit log).
+use app::register::PARTICIPANTS_PURPOSE as PURPOSE;
 
 /// Signals shown on a community's page.
 const SIGNALS_SHOWN: u32 = 30;
@@ -83,43 +83,23 @@ pub async fn show(
         Ok(x) => x,
         Err(r) => return r,
     };
-    // Who declared it is personal data: only those who follow declarations up see the names.
-    let sees_people = user.session.user.role.can(Permission::ViewPeople);
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let cid = c.id;
-    let loaded = state
-        .with_store(move |s| {
-            let names = s.name_history(cid)?;
-            let sizes = s.size_history(cid)?;
-            let signals = s.community_signals(cid, SIGNALS_SHOWN)?;
-            let mut people = Vec::new();
-            if sees_people {
-                let members = s.members()?;
-                for p in s
-                    .participations()?
-                    .into_iter()
-                    .filter(|p| p.community == cid)
-                {
-                    if let Some(m) = members.iter().find(|m| m.id == p.member) {
-                        people.push((m.full_name.clone(), m.position.clone(), p));
-                    }
-                }
-                if !people.is_empty() {
-                    s.record_about(
-                        &actor,
-                        "community.participants.view",
-                        "community",
-                        &cid.0.to_string(),
-                        serde_json::json!({"purpose": PURPOSE, "shown": people.len()}),
-                    )?;
-                }
-            }
-            Ok((names, sizes, signals, people))
-        })
-        .await;
-    let (names, sizes, signals, people) = match loaded {
+    // The store's page (the snapshot's may be seconds old); participants' names only for a
+    // role that sees people, each view audited.
+    let sees_people = user.session.user.role.can(Permission::ViewPeople);
+    let app::register::PageDetail {
+        community: c,
+        names,
+        sizes,
+        signals,
+        people,
+    } = match state
+        .use_case(move |app| app.page_detail(&actor, cid, SIGNALS_SHOWN))
+        .await
+    {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let edit = user.session.user.role.can(Permission::EditRegister);
     let csrf = user.session.csrf.clone();
@@ -276,17 +256,8 @@ fn apply(
     if r.classification != Classification::Official {
         r.official_of = None;
     }
-    // A unit admin writes only inside its unit's subtree.
-    if let Some(names) = scope {
-        for u in [&r.unit, &r.official_of].into_iter().flatten() {
-            if !names.contains(u) {
-                return Err(format!("Đơn vị «{u}» không thuộc phạm vi quản lý của bạn."));
-            }
-        }
-        if r.unit.is_none() {
-            return Err("Cần chọn đơn vị quản lý.".into());
-        }
-    }
+    // A unit admin writes only inside its unit's subtree (checked again by `app`).
+    app::register::within_units(&r, scope)?;
     r.members = match f.members.trim() {
         "" => None,
         m => Some(
@@ -332,28 +303,13 @@ async fn save(
     record: CommunityRecord,
     existing: Option<CommunityId>,
 ) -> Response {
-    let actor = user.session.user.username.clone();
-    let key = record.key.clone();
-    let result = state
-        .write(move |s| {
-            // A new page's key may already be in the register (added by someone else).
-            if existing.is_none() && s.communities()?.iter().any(|c| c.key == key) {
-                return Ok(None);
-            }
-            s.import_communities(&actor, "web", std::slice::from_ref(&record))?;
-            Ok(s.communities()?
-                .into_iter()
-                .find(|c| c.key == key)
-                .map(|c| c.id))
-        })
-        .await;
-    match result {
-        Ok(Some(id)) => Redirect::to(&format!("/so-dang-ky/{}", id.0)).into_response(),
-        Ok(None) => error_page(
-            StatusCode::CONFLICT,
-            "Trang, kênh, nhóm này đã có trong sổ đăng ký.",
-        ),
-        Err(e) => internal(e),
+    let actor = crate::actor(&user.session.user);
+    match state
+        .changing(move |app| app.save_page(&actor, record, existing))
+        .await
+    {
+        Ok(id) => Redirect::to(&format!("/so-dang-ky/{}", id.0)).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -2,11 +2,11 @@
 //! detections; analysts and admins import a register file (CSV or ClaimReview JSON) or an office
 //! rule pack (TOML, checked against its own examples), and put a rule in shadow mode or take it
 //! out (shadow rules record their findings but raise no alert). The rules themselves live in the
-//! binary's `detect` engine; this module reaches them through [`crate::Rules`].
+//! `detect` engine; this module reaches them through `app` (`app::detection`).
 
 use crate::AppState;
-use crate::auth::{SignedIn, forbidden};
-use crate::pages::{error_page, flash, internal, page};
+use crate::auth::SignedIn;
+use crate::pages::{error_page, flash, page};
 use crate::require::{Require, Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,18 +27,15 @@ pub async fn show(
 }
 
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
-    if !user.session.user.role.can(Permission::ViewDetection) {
-        return forbidden();
-    }
-    let loaded = state
-        .with_store(move |s| {
-            let crate::RuleList { rules, health } = app::screening::rule_list(s)?;
-            Ok((rules, health, s.factchecks()?, s.suppressions()?))
-        })
-        .await;
-    let (rules, health, factchecks, suppressions) = match loaded {
-        Ok(x) => x,
-        Err(e) => return internal(e),
+    let actor = crate::actor(&user.session.user);
+    let app::detection::DetectionView {
+        rules,
+        health,
+        factchecks,
+        suppressions,
+    } = match state.use_case(move |app| app.detection(&actor)).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
     let change = user.session.user.role.can(Permission::ChangeDetection);
     let csrf = user.session.csrf.clone();
@@ -138,24 +135,29 @@ pub async fn import_factchecks(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (entries, rejected) = app::screening::parse_factchecks(&text);
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let source = format!("web:{name}");
     match state
-        .write(move |s| Ok(s.import_factchecks(&actor, &source, &entries)?))
+        .changing(move |app| app.import_factchecks(&actor, &source, &text))
         .await
     {
-        Ok((inserted, updated, unchanged)) => {
+        Ok(done) => {
             let mut m = format!(
-                "Sổ kiểm chứng: thêm {inserted}, cập nhật {updated}, không đổi {unchanged}, từ chối {}.",
-                rejected.len()
+                "Sổ kiểm chứng: thêm {}, cập nhật {}, không đổi {}, từ chối {}.",
+                done.inserted,
+                done.updated,
+                done.unchanged,
+                done.rejected.len()
             );
-            for (line, reason) in rejected.iter().take(10) {
+            for (line, reason) in done.rejected.iter().take(10) {
                 m.push_str(&format!(" Dòng {line}: {reason}."));
             }
-            view(&state, &user, Some((rejected.is_empty(), m))).await
+            view(&state, &user, Some((done.rejected.is_empty(), m))).await
         }
-        Err(e) => internal(e),
+        Err(e) => match e.invalid_message() {
+            Ok(why) => view(&state, &user, Some((false, format!("Không nhập: {why}")))).await,
+            Err(e) => e.into_response(),
+        },
     }
 }
 
@@ -168,14 +170,25 @@ pub async fn import_pack(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     match state
-        .write(move |s| app::screening::import_pack_summary(s, &actor, &name, &text))
+        .changing(move |app| app.import_rule_pack(&actor, &name, &text))
         .await
     {
-        Ok(summary) => view(&state, &user, Some((true, summary))).await,
+        Ok(pack) => {
+            let m = format!(
+                "Đã nhập {} luật ({}, phiên bản {}).",
+                pack.rules.len(),
+                pack.category,
+                pack.version
+            );
+            view(&state, &user, Some((true, m))).await
+        }
         // A refused pack is the office's to fix: say why, in full.
-        Err(e) => view(&state, &user, Some((false, format!("Không nhập: {e:#}")))).await,
+        Err(e) => match e.invalid_message() {
+            Ok(why) => view(&state, &user, Some((false, format!("Không nhập: {why}")))).await,
+            Err(e) => e.into_response(),
+        },
     }
 }
 
@@ -190,16 +203,10 @@ pub async fn set_shadow(
     State(state): State<Arc<AppState>>,
     Submitted(user, f, _): Submitted<need::ChangeDetection, ShadowForm>,
 ) -> Response {
-    let listed = state.with_store(app::screening::rule_list).await;
-    match listed {
-        Ok(list) if list.rules.iter().any(|r| r.id == f.rule) => {}
-        Ok(_) => return error_page(StatusCode::NOT_FOUND, "Không có luật này."),
-        Err(e) => return internal(e),
-    }
-    let actor = user.session.user.username.clone();
+    let actor = crate::actor(&user.session.user);
     let (rule, shadow) = (f.rule.clone(), f.shadow);
     match state
-        .write(move |s| Ok(s.set_shadow(&actor, &rule, shadow)?))
+        .changing(move |app| app.set_rule_shadow(&actor, &rule, shadow))
         .await
     {
         Ok(()) => {
@@ -210,7 +217,7 @@ pub async fn set_shadow(
             };
             view(&state, &user, Some((true, m))).await
         }
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 

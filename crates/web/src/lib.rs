@@ -945,6 +945,38 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU64, Ordering};
 
+    /// A use case that panics (as the upload job's reading could) is answered as an internal
+    /// error with the panic's message, and the state keeps serving use cases afterwards.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_use_case_that_panics_is_an_internal_error_and_serving_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app::App::open(dir.path(), None).unwrap();
+        let state = AppState::new(
+            app,
+            Services::standard(dir.path()).unwrap(),
+            Limits::default(),
+        );
+        let e = state
+            .changing(|_| -> Result<(), app::Error> {
+                panic!("the file's line 7 broke the reader")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(matches!(e.0.kind, app::ErrorKind::Internal));
+        assert!(
+            e.0.to_string()
+                .contains("panic: the file's line 7 broke the reader"),
+            "{}",
+            e.0
+        );
+        let units = state
+            .use_case(|app| Ok(app.store()?.units()?.len()))
+            .await
+            .unwrap();
+        assert_eq!(units, 0);
+    }
+
     /// An index whose writer another process holds.
     struct Busy;
     impl Searcher for Busy {

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
-use crate::pages::{CsrfForm, flash, internal, page, vn_date};
+use crate::pages::{CsrfForm, flash, page, vn_date};
 use crate::require::{Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -21,43 +21,14 @@ async fn member_page(
     user: &SignedIn,
     message: Option<(bool, String)>,
 ) -> Response {
-    let Some(member) = user.session.user.member else {
-        return forbidden();
-    };
-    let loaded = state
-        .with_store(move |s| {
-            let communities = s.communities()?;
-            let mine: Vec<(String, Option<String>, String)> = s
-                .participations()?
-                .into_iter()
-                .filter(|p| p.member == member)
-                .filter_map(|p| {
-                    communities
-                        .iter()
-                        .find(|c| c.id == p.community)
-                        .map(|c| (c.name.clone(), c.url.clone(), p.role.label_vi().to_owned()))
-                })
-                .collect();
-            let signed = s
-                .commitments()?
-                .into_iter()
-                .filter(|c| c.member == member)
-                .map(|c| (c.version, c.signed_on))
-                .collect::<Vec<_>>();
-            // Reminders are audit events addressed to this member.
-            let to = format!("member:{}", member.0);
-            let reminders: Vec<String> = s
-                .audit_events()?
-                .into_iter()
-                .filter(|e| e.action == "member.remind" && e.entity == to)
-                .map(|e| e.at)
-                .collect();
-            Ok((mine, signed, reminders))
-        })
-        .await;
-    let (mine, signed, reminders) = match loaded {
+    let actor = crate::actor(&user.session.user);
+    let app::members::MyDeclarations {
+        pages: mine,
+        signed,
+        reminders,
+    } = match state.use_case(move |app| app.my_declarations(&actor)).await {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let current = signed.iter().find(|(v, _)| v == COMMITMENT_VERSION);
     page(

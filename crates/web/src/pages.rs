@@ -216,13 +216,7 @@ pub(crate) fn refused(user: &SignedIn, token: &str, needs: Permission) -> Option
 
 /// Today's date in Vietnam (the posts' and the office's time zone).
 pub(crate) fn vietnam_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&ingest::posts::vietnam())
-        .date_naive()
-}
-
-pub(crate) fn today_iso() -> String {
-    vietnam_today().to_string()
+    app::today()
 }
 
 crate::require::has_csrf!(CsrfForm);

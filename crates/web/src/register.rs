@@ -2,9 +2,7 @@
 
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::pages::{
-    attachment, error_page, in_scope, internal, page, thousands, today_iso, visible_units, vn_date,
-};
+use crate::pages::{attachment, error_page, in_scope, internal, page, thousands, visible_units};
 use crate::require::{Require, need};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -278,35 +276,14 @@ pub async fn export_register(
     State(state): State<Arc<AppState>>,
     Require(user, _): Require<need::ViewRegister>,
 ) -> Response {
-    let u = user.session.user.clone();
+    let actor = crate::actor(&user.session.user);
     let _turn = state.heavy_store.acquire().await;
     let made = state
-        .with_store(move |s| {
-            let units = s.units()?;
-            let scope = visible_units(&units, &u);
-            let shown: Vec<Community> = s
-                .communities()?
-                .into_iter()
-                .filter(|c| in_scope(c, &scope))
-                .collect();
-            let title = match u.unit.and_then(|id| units.iter().find(|x| x.id == id)) {
-                Some(unit) if scope.is_some() => unit.name.clone(),
-                _ => units
-                    .iter()
-                    .find(|x| x.parent.is_none())
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default(),
-            };
-            let dir = tempfile::tempdir()?;
+        .use_case(move |app| {
+            let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;
             let path = dir.path().join("so-dang-ky.xlsx");
-            ingest::registry::write_xlsx(&path, &shown, &title, &vn_date(&today_iso()))?;
-            s.record(
-                &u.username,
-                "registry.export",
-                "community",
-                serde_json::json!({"rows": shown.len(), "via": "web"}),
-            )?;
-            Ok(std::fs::read(&path)?)
+            app.export_register(&actor, &path, "web")?;
+            Ok(std::fs::read(&path).map_err(anyhow::Error::from)?)
         })
         .await;
     match made {
@@ -315,6 +292,6 @@ pub async fn export_register(
             "so-dang-ky.xlsx",
             bytes,
         ),
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }

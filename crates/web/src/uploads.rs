@@ -145,36 +145,27 @@ pub async fn upload(
             return;
         };
         crate::lock(&job.state).started = true;
-        let app_state = runner.clone();
         let on = job.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let file = up;
-            let tell = |r: &Report| crate::lock(&on.state).report = r.clone();
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                app_state
-                    .app
-                    .ingest_upload(&actor, file.file.path(), &file.name, &tell)
-            }))
-        })
-        .await;
-        {
-            let mut s = crate::lock(&job.state);
-            match result {
-                Ok(Ok(Ok(report))) => s.report = report,
-                Ok(Ok(Err(e))) => {
-                    s.error = Some(match e.kind {
-                        app::ErrorKind::Internal => {
-                            eprintln!("tải lên #{id}: {e}");
-                            "lỗi hệ thống / internal error".into()
-                        }
-                        _ => e.message,
-                    })
-                }
-                _ => s.error = Some("lỗi hệ thống / internal error".into()),
+        let result = runner
+            .changing(move |app| {
+                let tell = |r: &Report| crate::lock(&on.state).report = r.clone();
+                app.ingest_upload(&actor, up.file.path(), &up.name, &tell)
+            })
+            .await;
+        let mut s = crate::lock(&job.state);
+        match result {
+            Ok(report) => s.report = report,
+            Err(crate::AppError(e)) => {
+                s.error = Some(match e.kind {
+                    app::ErrorKind::Internal => {
+                        eprintln!("tải lên #{id}: {e}");
+                        "lỗi hệ thống / internal error".into()
+                    }
+                    _ => e.message,
+                })
             }
-            s.done = true;
         }
-        runner.changed().await;
+        s.done = true;
     });
     Redirect::to(&format!("/tai-len/{id}")).into_response()
 }

@@ -54,14 +54,10 @@ pub fn takedown(store: &mut Store, id: i64, today: NaiveDate) -> Result<Letter> 
         issuer_name,
     } = letterhead(store)?;
     let community = match case.community {
-        Some(c) => store.communities()?.into_iter().find(|x| x.id == c),
+        Some(c) => store.community(c)?,
         None => None,
     };
-    let alerts: Vec<StoredAlert> = store
-        .alerts()?
-        .into_iter()
-        .filter(|a| case.alert_ids.contains(&a.id))
-        .collect();
+    let alerts: Vec<StoredAlert> = store.alerts_with_ids(&case.alert_ids)?;
     let evidence = store.evidence(id)?;
 
     let what = case.category.label_vi().to_lowercase();

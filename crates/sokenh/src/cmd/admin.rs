@@ -86,10 +86,7 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
             Ok(())
         }
         AdminCmd::RevokeToken { id } => {
-            let mut store = ctx.store()?;
-            if !store.revoke_token("cli", id)? {
-                anyhow::bail!("không có mã #{id} hoặc mã đã bị thu hồi");
-            }
+            ctx.app()?.revoke_token(&app::Actor::cli(), id)?;
             println!("Đã thu hồi mã truy cập API #{id}.");
             Ok(())
         }

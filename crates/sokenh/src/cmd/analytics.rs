@@ -30,29 +30,19 @@ pub enum AnalyticsCmd {
 }
 
 pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
+    let cli = app::Actor::cli();
     match what {
         AnalyticsCmd::Spread(Span { since, until, json }) => {
             let (since, until) = span(&since, until.as_deref())?;
-            let found = app::report::spreading_between(&mut ctx.store()?, since, until)?;
+            let found = ctx.app()?.spreading(&cli, since, until)?;
             let none = format!("Không có nội dung nào lan rộng từ {since}.");
             print_each(&found, json, &none, spread_line)
         }
         AnalyticsCmd::Watch(Span { since, until, json }) => {
-            let mut store = ctx.store()?;
             let (since, until) = span(&since, until.as_deref())?;
-            let spikes = app::report::spikes_between(&mut store, since, until)?;
-            let spreads = app::report::spreading_between(&mut store, since, until)?;
-            let found = app::report::early_warning_alerts(&mut store, &spikes, &spreads)?;
-            let alerts: Vec<domain::StoredAlert> = found.iter().map(|(a, _)| a.clone()).collect();
-            let raised = store.raise_alerts("analytics", &alerts)?;
-            // Each alert's chart, next to the data, for whoever triages it.
-            let charts_dir = ctx.data("sokenh-data").join("charts");
-            std::fs::create_dir_all(&charts_dir)?;
+            let watch = ctx.app()?.watch(&cli, since, until)?;
             let mut shown = Vec::new();
-            for (a, svg) in &found {
-                let day = a.first_at.get(..10).unwrap_or("x");
-                let path = charts_dir.join(format!("alert-{}-{day}.svg", a.category.as_str()));
-                std::fs::write(&path, svg)?;
+            for (a, path) in &watch.alerts {
                 let mut v = serde_json::to_value(a)?;
                 v["chart"] = serde_json::json!(path);
                 shown.push(v);
@@ -60,13 +50,14 @@ pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({"spikes": spikes, "spreading": spreads, "alerts": shown, "alerts_raised": raised})
+                    serde_json::json!({"spikes": watch.spikes, "spreading": watch.spreading, "alerts": shown, "alerts_raised": watch.raised})
                 );
             } else {
                 println!(
-                    "{} đột biến, {} nội dung lan rộng; {raised} cảnh báo mới.",
-                    spikes.len(),
-                    spreads.len()
+                    "{} đột biến, {} nội dung lan rộng; {} cảnh báo mới.",
+                    watch.spikes.len(),
+                    watch.spreading.len(),
+                    watch.raised
                 );
                 for a in &shown {
                     println!(
@@ -79,7 +70,7 @@ pub fn run(ctx: &Ctx, what: AnalyticsCmd) -> Result<()> {
         }
         AnalyticsCmd::Spikes(Span { since, until, json }) => {
             let (since, until) = span(&since, until.as_deref())?;
-            let found = app::report::spikes_between(&mut ctx.store()?, since, until)?;
+            let found = ctx.app()?.spikes(&cli, since, until)?;
             print_each(
                 &found,
                 json,

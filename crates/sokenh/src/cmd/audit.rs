@@ -16,8 +16,7 @@ pub enum AuditCmd {
 pub fn run(ctx: &Ctx, what: AuditCmd) -> Result<()> {
     match what {
         AuditCmd::Verify { json } => {
-            let mut store = ctx.store()?;
-            let v = store.verify_audit()?;
+            let v = ctx.app()?.verify_audit(&app::Actor::cli())?;
             if json {
                 println!("{}", serde_json::to_string(&v)?);
             } else if v.ok {

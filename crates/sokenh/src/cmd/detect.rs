@@ -75,35 +75,36 @@ fn read(file: &Path) -> Result<String> {
         .with_context(|| format!("không đọc được {} / cannot read", file.display()))
 }
 
-pub fn factcheck(store: &mut Store, cmd: FactcheckCmd) -> Result<()> {
+pub fn factcheck(app: &app::App, cmd: FactcheckCmd) -> Result<()> {
     let FactcheckCmd::Import { file, json } = cmd;
-    let content = read(&file)?;
-    let (entries, rejected) = if content.trim_start().starts_with(['{', '[']) {
-        detect::factcheck::parse_claimreview(&content).map_err(anyhow::Error::msg)?
-    } else {
-        detect::factcheck::parse_csv(&content)
-    };
-    let (inserted, updated, unchanged) =
-        store.import_factchecks("cli", &file.display().to_string(), &entries)?;
-    let rejected: Vec<serde_json::Value> = rejected
+    let done = app.import_factchecks(
+        &app::Actor::cli(),
+        &file.display().to_string(),
+        &read(&file)?,
+    )?;
+    let rejected: Vec<serde_json::Value> = done
+        .rejected
         .iter()
         .map(|(line, reason)| json!({"line": line, "reason": reason}))
         .collect();
     if json {
         println!(
             "{}",
-            json!({"inserted": inserted, "updated": updated, "unchanged": unchanged, "rejected": rejected})
+            json!({"inserted": done.inserted, "updated": done.updated, "unchanged": done.unchanged, "rejected": rejected})
         );
     } else {
         println!(
-            "Sổ kiểm chứng: thêm {inserted}, cập nhật {updated}, không đổi {unchanged}, từ chối {}",
+            "Sổ kiểm chứng: thêm {}, cập nhật {}, không đổi {}, từ chối {}",
+            done.inserted,
+            done.updated,
+            done.unchanged,
             rejected.len()
         );
     }
     Ok(())
 }
 
-pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
+pub fn rules(ctx: &super::Ctx, cmd: RulesCmd) -> Result<()> {
     match cmd {
         RulesCmd::Import { file } => {
             let name = file
@@ -111,8 +112,9 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
                 .context("tên tệp / file name")?
                 .to_string_lossy()
                 .into_owned();
-            let mut store = db::open(dir, url)?;
-            let pack = screening::import_pack(&mut store, "cli", &name, &read(&file)?)?;
+            let pack = ctx
+                .app()?
+                .import_rule_pack(&app::Actor::cli(), &name, &read(&file)?)?;
             println!(
                 "Đã nhập {} luật ({}, phiên bản {}) / imported",
                 pack.rules.len(),
@@ -122,34 +124,34 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
             Ok(())
         }
         RulesCmd::List { json } => {
-            let set = screening::rule_set(&mut db::open(dir, url)?)?;
-            let rows: Vec<serde_json::Value> = set
-                .list()
-                .into_iter()
-                .map(|(id, category, version, weight, shadow)| json!({"id": id, "category": category, "version": version, "weight": weight, "shadow": shadow}))
-                .collect();
+            let list = ctx.app()?.rules(&app::Actor::cli())?;
+            if let Some(why) = &list.health {
+                eprintln!("{why}");
+            }
             if json {
+                let rows: Vec<serde_json::Value> = list
+                    .rules
+                    .iter()
+                    .map(|r| json!({"id": r.id, "category": r.category, "version": r.version, "weight": r.weight, "shadow": r.shadow}))
+                    .collect();
                 println!("{}", serde_json::to_string(&rows)?);
             } else {
-                for r in &rows {
-                    let shadow = if r["shadow"] == true {
+                for r in &list.rules {
+                    let shadow = if r.shadow {
                         "  (chạy thử, không cảnh báo)"
                     } else {
                         ""
                     };
                     println!(
                         "{:<45} {:<14} {:<12} {:.2}{shadow}",
-                        r["id"].as_str().unwrap_or(""),
-                        r["category"].as_str().unwrap_or(""),
-                        r["version"].as_str().unwrap_or(""),
-                        r["weight"].as_f64().unwrap_or(0.0)
+                        r.id, r.category, r.version, r.weight
                     );
                 }
             }
             Ok(())
         }
         RulesCmd::Test { json } => {
-            let set = screening::rule_set(&mut db::open(dir, url)?)?;
+            let set = screening::rule_set(&mut ctx.store()?)?;
             let failures = set.self_test();
             let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
             let examples: usize = set
@@ -179,27 +181,30 @@ pub fn rules(dir: &Path, url: Option<&str>, cmd: RulesCmd) -> Result<()> {
     }
 }
 
-pub fn blocklist(store: &mut Store, cmd: BlocklistCmd) -> Result<()> {
+pub fn blocklist(app: &app::App, cmd: BlocklistCmd) -> Result<()> {
     let BlocklistCmd::Import { file, allow, json } = cmd;
-    let entries = detect::urls::parse_list(&read(&file)?);
+    let done = app.import_url_list(
+        &app::Actor::cli(),
+        &file.display().to_string(),
+        &read(&file)?,
+        allow,
+    )?;
     let list = if allow { "allow" } else { "block" };
-    let (inserted, updated, unchanged) =
-        store.import_url_list("cli", &file.display().to_string(), &entries, list)?;
     if json {
         println!(
             "{}",
-            json!({"list": list, "read": entries.len(), "inserted": inserted, "updated": updated, "unchanged": unchanged})
+            json!({"list": list, "read": done.read, "inserted": done.inserted, "updated": done.updated, "unchanged": done.unchanged})
         );
     } else {
         println!(
-            "Danh sách {list}: đọc {}, thêm {inserted}, cập nhật {updated}",
-            entries.len()
+            "Danh sách {list}: đọc {}, thêm {}, cập nhật {}",
+            done.read, done.inserted, done.updated
         );
     }
     Ok(())
 }
 
-pub fn signals(store: &mut Store, cmd: SignalsCmd) -> Result<()> {
+pub fn signals(ctx: &super::Ctx, cmd: SignalsCmd) -> Result<()> {
     let (category, json) = match cmd {
         SignalsCmd::List { category, json } => (category, json),
         SignalsCmd::Suppress {
@@ -207,7 +212,8 @@ pub fn signals(store: &mut Store, cmd: SignalsCmd) -> Result<()> {
             reference,
             reason,
         } => {
-            screening::suppress(store, &item, &reference, &reason)?;
+            ctx.app()?
+                .suppress(&app::Actor::cli(), &item, &reference, &reason)?;
             println!(
                 "Đã ghi nhận khớp sai: {reference} trên bài {item} sẽ không cảnh báo nữa / suppressed"
             );
@@ -220,7 +226,7 @@ pub fn signals(store: &mut Store, cmd: SignalsCmd) -> Result<()> {
                 .with_context(|| format!("danh mục không có trong bảng phân loại «{c}»"))
         })
         .transpose()?;
-    let rows = screening::signal_rows(store, category)?;
+    let rows = screening::signal_rows(&mut ctx.store()?, category)?;
     if json {
         println!("{}", serde_json::to_string(&rows)?);
     } else {

@@ -6,7 +6,6 @@ use clap::Subcommand;
 use media::pdq::Pipeline;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use store::Store;
 
 #[derive(Subcommand)]
 pub enum MediaCmd {
@@ -55,7 +54,7 @@ pub enum ImpersonationCmd {
     },
 }
 
-pub fn run(cmd: MediaCmd, open: impl FnOnce() -> Result<Store>) -> Result<()> {
+pub fn run(cmd: MediaCmd, open: impl FnOnce() -> Result<app::App>) -> Result<()> {
     match cmd {
         MediaCmd::Hash {
             files,
@@ -67,7 +66,7 @@ pub fn run(cmd: MediaCmd, open: impl FnOnce() -> Result<Store>) -> Result<()> {
             community,
             file,
             json,
-        } => avatar(&mut open()?, &community, &file, json),
+        } => avatar(&open()?, &community, &file, json),
         MediaCmd::Ocr { files, json } => ocr(&files, json),
     }
 }
@@ -136,32 +135,26 @@ fn provenance(file: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn avatar(store: &mut Store, community: &str, file: &Path, json: bool) -> Result<()> {
+fn avatar(app: &app::App, community: &str, file: &Path, json: bool) -> Result<()> {
     let url = domain::CanonicalUrl::parse(community)
         .map_err(|e| anyhow::anyhow!("đường dẫn «{community}»: {e}"))?;
-    let c = store
-        .communities()?
-        .into_iter()
-        .find(|c| c.url.as_deref() == Some(url.as_str()))
+    let id = app
+        .store()?
+        .community_id_by_key(url.as_str())?
         .with_context(|| format!("không có trang {url} trong sổ / not in the register"))?;
-    let bytes = media::read(file)?;
-    let pdq = media::pdq_of(&media::decode(&bytes)?);
-    let avatar = domain::Avatar {
-        pdq: pdq.hash.to_hex(),
-        quality: pdq.quality,
-        sha256: media::sha256_hex(&bytes),
-        recorded_at: String::new(),
-    };
-    let changed = store.set_avatar("cli", c.id, &avatar)?;
+    let (avatar, changed) = app.set_avatar(&app::Actor::cli(), id.0, &media::read(file)?)?;
     if json {
         println!(
             "{}",
-            json!({"community": c.url, "pdq": avatar.pdq, "quality": avatar.quality, "sha256": avatar.sha256, "changed": changed})
+            json!({"community": url.as_str(), "pdq": avatar.pdq, "quality": avatar.quality, "sha256": avatar.sha256, "changed": changed})
         );
     } else {
+        let name = app
+            .store()?
+            .community(id)?
+            .map_or_else(|| url.to_string(), |c| c.name);
         println!(
-            "{}: {} (chất lượng {}){}",
-            c.name,
+            "{name}: {} (chất lượng {}){}",
             avatar.pdq,
             avatar.quality,
             if changed { "" } else { " — không đổi" }
@@ -201,15 +194,9 @@ fn ocr(_files: &[PathBuf], _json: bool) -> Result<()> {
     )
 }
 
-pub fn impersonation(store: &mut Store, cmd: ImpersonationCmd) -> Result<()> {
+pub fn impersonation(app: &app::App, cmd: ImpersonationCmd) -> Result<()> {
     let ImpersonationCmd::Scan { min_score, json } = cmd;
-    let findings = app::impersonation::scan(store, min_score, 2)?;
-    store.record(
-        "cli",
-        "impersonation.scan",
-        "register",
-        json!({"min_score": min_score, "findings": findings.len()}),
-    )?;
+    let findings = app.impersonation_scan(&app::Actor::cli(), min_score)?;
     if json {
         println!("{}", serde_json::to_string(&findings)?);
         return Ok(());

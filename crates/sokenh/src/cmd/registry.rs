@@ -126,7 +126,9 @@ pub fn import(
     Ok(())
 }
 
-pub fn run(store: &mut Store, cmd: RegistryCmd) -> Result<()> {
+pub fn run(app: &app::App, cmd: RegistryCmd) -> Result<()> {
+    let mut pooled = app.store()?;
+    let store: &mut Store = &mut pooled;
     match cmd {
         RegistryCmd::List { json } => {
             let all = store.communities()?;
@@ -159,30 +161,8 @@ pub fn run(store: &mut Store, cmd: RegistryCmd) -> Result<()> {
             Ok(())
         }
         RegistryCmd::Export { file } => {
-            let all = store.communities()?;
-            let root = store
-                .units()?
-                .into_iter()
-                .find(|u| u.parent.is_none())
-                .map(|u| u.name)
-                .unwrap_or_default();
-            ingest::registry::write_xlsx(
-                &file,
-                &all,
-                &root,
-                &chrono::Local::now().format("%d/%m/%Y").to_string(),
-            )?;
-            store.record(
-                "cli",
-                "registry.export",
-                "community",
-                json!({"file": file.display().to_string(), "rows": all.len()}),
-            )?;
-            println!(
-                "Đã xuất {} dòng ra {} / exported",
-                all.len(),
-                file.display()
-            );
+            let rows = app.export_register(&app::Actor::cli(), &file, "cli")?;
+            println!("Đã xuất {rows} dòng ra {} / exported", file.display());
             Ok(())
         }
         RegistryCmd::Coverage { json } => {
