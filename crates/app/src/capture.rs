@@ -185,6 +185,13 @@ impl App {
             }
         };
 
+        let shots: Vec<MediaRef> = evidence
+            .iter()
+            .map(|s| MediaRef {
+                reference: format!("screenshot:{}", s.file_name),
+                sha256: Some(s.sha256.clone()),
+            })
+            .collect();
         let published_at = chrono::Utc::now()
             .with_timezone(&ingest::posts::vietnam())
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -199,13 +206,7 @@ impl App {
             author_pseudonym: None,
             author_handle: None,
             metrics: Default::default(),
-            media: evidence
-                .iter()
-                .map(|s| MediaRef {
-                    reference: format!("screenshot:{}", s.file_name),
-                    sha256: Some(s.sha256.clone()),
-                })
-                .collect(),
+            media: shots.clone(),
         };
         let mut store = self.store()?;
         let outcome = store.ingest_items(&actor.name, "capture", &[item], 0)?;
@@ -222,11 +223,18 @@ impl App {
                 .map(|c| c.0)
                 .ok_or_else(|| anyhow::anyhow!("the captured post's page was not stored"))?,
         };
-        let (item, signals) = store
-            .alert_items(std::slice::from_ref(&source_id))?
-            .into_iter()
-            .find(|(i, _)| i.community_id == community_id)
-            .ok_or_else(|| anyhow::anyhow!("the captured post was not stored"))?;
+        let find = |store: &mut store::Store| -> Result<_, Error> {
+            Ok(store
+                .alert_items(std::slice::from_ref(&source_id))?
+                .into_iter()
+                .find(|(i, _)| i.community_id == community_id)
+                .ok_or_else(|| anyhow::anyhow!("the captured post was not stored"))?)
+        };
+        let (mut item, mut signals) = find(&mut store)?;
+        // The same post captured again: its new screenshots join the ones it has.
+        if !new && store.add_item_media(&actor.name, &item, &shots)? > 0 {
+            (item, signals) = find(&mut store)?;
+        }
         let community_name = store
             .community(domain::CommunityId(community_id))?
             .map(|c| c.name)

@@ -55,7 +55,8 @@ pub struct FactCheckMatch {
     pub distance: u32,
 }
 
-/// The picture's text, or why there is none.
+/// The picture's text (personal data in it masked — phone numbers, citizen IDs, bank accounts,
+/// e-mail addresses —, at most [`TEXT_SHOWN`] characters), or why there is none.
 #[derive(Debug, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Ocr {
@@ -71,6 +72,9 @@ pub struct Flag {
     pub score: f32,
     pub explanation: String,
 }
+
+/// The most of a picture's text shown (characters).
+pub const TEXT_SHOWN: usize = 2000;
 
 /// The largest picture a check takes (bytes).
 pub const MEDIA_MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -185,7 +189,11 @@ impl App {
                 };
             }
         };
-        Ocr::Read { text, signals }
+        // The signals were found on the whole text; what is shown of it masks personal data.
+        Ocr::Read {
+            text: crate::screening::opening_words(&text, TEXT_SHOWN),
+            signals,
+        }
     }
 }
 

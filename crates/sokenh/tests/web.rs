@@ -2280,6 +2280,10 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
             poster.body
         );
         assert!(poster.body.contains("Lừa đảo"), "{}", poster.body);
+        // The poster's account and phone numbers are personal data: shown masked only.
+        assert!(poster.body.contains("01***89"), "{}", poster.body);
+        assert!(!poster.body.contains("0123456789"), "{}", poster.body);
+        assert!(!poster.body.contains("345 678"), "{}", poster.body);
     } else {
         assert!(poster.body.contains("không có OCR"), "{}", poster.body);
     }
@@ -2512,7 +2516,13 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
     let item = id_of(b, "Đã lưu bài đăng mã ");
     let alert = id_of(b, "href=\"/canh-bao/");
 
-    // The same post through another of its links is the same post.
+    // The same post through another of its links is the same post; a screenshot taken later
+    // joins the post's others.
+    let later = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../media/tests/fixtures/pdqhash/resized-200.png"),
+    )
+    .unwrap();
     let again = send(
         &officer,
         &[
@@ -2523,12 +2533,14 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
             ),
             ("text", text),
         ],
-        &[],
+        &[("screenshot", "sau.png", &later)],
     );
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(id_of(&again.body, "đã được ghi nhận trước đó (mã "), item);
+    let later_sha = app::evidence::sha256(&later);
+    assert!(again.body.contains(&later_sha), "{}", again.body);
 
-    // Its alert into a new case: the screenshot comes with it as evidence.
+    // Its alert into a new case: both screenshots come with it as evidence.
     let opened = post(
         &s,
         "/canh-bao/ho-so",
@@ -2539,6 +2551,8 @@ fn a_post_seen_on_facebook_is_captured_screened_and_taken_into_a_case() {
     let case = get(&s, &opened.location, Some(&officer));
     assert!(case.body.contains(&sha), "{}", case.body);
     assert!(case.body.contains("poster.png"), "{}", case.body);
+    assert!(case.body.contains(&later_sha), "{}", case.body);
+    assert!(case.body.contains("sau.png"), "{}", case.body);
 
     // Refused, saying why, keeping what was typed: a video link that names no channel, nothing
     // to screen, a file that is not a picture; a bad token; a role that may not.
@@ -2801,4 +2815,22 @@ fn an_export_file_is_read_as_a_job_with_the_cli_s_counts() {
         upload_to(&s, "/tai-len", &analyst, &token, "a.jsonl", b"{}").status,
         403
     );
+
+    // A file one byte over the 512 MB limit (streamed, as a browser sends it) is refused
+    // saying the limit, and no job is made of it; the same form with a small file is taken.
+    let small = upload_of_size(&s, "/tai-len", &officer, &token, "nho.jsonl", 1 << 20);
+    assert_eq!(small.status, 303, "{}", small.body);
+    let huge = upload_of_size(
+        &s,
+        "/tai-len",
+        &officer,
+        &token,
+        "qua-lon.jsonl",
+        (512 << 20) + 1,
+    );
+    assert_eq!(huge.status, 413, "{}", huge.body);
+    assert!(huge.body.contains("tối đa 512 MB"), "{}", huge.body);
+    let listed = get(&s, "/tai-len", Some(&officer));
+    assert!(listed.body.contains("bai-dang.jsonl"), "{}", listed.body);
+    assert!(!listed.body.contains("qua-lon.jsonl"), "{}", listed.body);
 }

@@ -1120,6 +1120,15 @@ impl Backend for Postgres {
         rows.iter().map(alert_row).collect()
     }
 
+    fn set_item_media(&mut self, id: i64, media: &[MediaRef]) -> Result<bool> {
+        let media = serde_json::to_string(media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(self
+            .client
+            .execute("UPDATE items SET media = $1 WHERE id = $2", &[&media, &id])
+            .map_err(db)?
+            == 1)
+    }
+
     fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>> {
         let rows = self
             .client

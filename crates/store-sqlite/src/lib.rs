@@ -1173,6 +1173,18 @@ impl Backend for Sqlite {
             .map_err(db)
     }
 
+    fn set_item_media(&mut self, id: i64, media: &[MediaRef]) -> Result<bool> {
+        let media = serde_json::to_string(media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(self
+            .conn
+            .execute(
+                "UPDATE items SET media = ?1 WHERE id = ?2",
+                params![media, id],
+            )
+            .map_err(db)?
+            == 1)
+    }
+
     fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>> {
         let mut ids = ids.to_vec();
         ids.sort_unstable();

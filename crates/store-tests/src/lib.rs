@@ -523,6 +523,23 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
     // The alerts of one post, by its source id; none for a post in no alert.
     assert_eq!(store.alerts_of_item("p1").unwrap(), [alerts[0].id]);
     assert!(store.alerts_of_item("p2").unwrap().is_empty());
+    // Media added to a stored post: each picture once by its SHA-256, audited.
+    let post = store.items_by_source("p1").unwrap().remove(0);
+    let shot = |sha: &str| MediaRef {
+        reference: format!("screenshot:{sha}.png"),
+        sha256: Some(sha.repeat(64)),
+    };
+    let (head, before) = (store.audit_head().unwrap(), post.media.len());
+    assert_eq!(
+        store
+            .add_item_media("t", &post, &[shot("a"), shot("b"), shot("a")])
+            .unwrap(),
+        2
+    );
+    assert!(store.audit_head().unwrap() > head, "audited");
+    let post = store.items_by_source("p1").unwrap().remove(0);
+    assert_eq!(post.media.len(), before + 2);
+    assert_eq!(store.add_item_media("t", &post, &[shot("b")]).unwrap(), 0);
     // Alerts by id: those that exist, by id, each once.
     let found = store
         .alerts_with_ids(&[alerts[0].id + 1000, alerts[0].id, alerts[0].id])

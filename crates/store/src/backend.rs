@@ -183,6 +183,8 @@ pub trait Backend: Send {
     fn for_each_text(&mut self, from: &str, to: &str, f: &mut dyn FnMut(&str, i64)) -> Result<()>;
     fn insert_alert(&mut self, a: &StoredAlert, now: &str) -> Result<i64>;
     fn alerts(&mut self) -> Result<Vec<StoredAlert>>;
+    /// Replaces an item's media list; false when there is no such item.
+    fn set_item_media(&mut self, id: i64, media: &[MediaRef]) -> Result<bool>;
     /// The alerts with these ids (those that exist), by id.
     fn alerts_with_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredAlert>>;
     /// (alert id, community id) for each page an alert's posts were published on, by alert id.

@@ -592,6 +592,53 @@ impl Store {
         })
     }
 
+    /// Adds media to a stored item (screenshots captured later of the same post), each once by
+    /// its SHA-256, audited; returns how many were new.
+    pub fn add_item_media(
+        &mut self,
+        actor: &str,
+        item: &Item,
+        media: &[MediaRef],
+    ) -> Result<usize> {
+        let known: std::collections::HashSet<&str> = item
+            .media
+            .iter()
+            .filter_map(|m| m.sha256.as_deref())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let new: Vec<&MediaRef> = media
+            .iter()
+            .filter(|m| {
+                m.sha256
+                    .as_deref()
+                    .is_some_and(|h| !known.contains(h) && seen.insert(h))
+            })
+            .collect();
+        if new.is_empty() {
+            return Ok(0);
+        }
+        let mut all = item.media.clone();
+        all.extend(new.iter().map(|m| (*m).clone()));
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.set_item_media(item.id, &all)? {
+                return Err(StoreError::NotFound {
+                    entity: "bài đăng",
+                    id: item.id.to_string(),
+                });
+            }
+            s.audit(
+                actor,
+                "item.media",
+                "item",
+                &item.source_id,
+                json!({"added": new.iter().filter_map(|m| m.sha256.as_deref()).collect::<Vec<_>>()}),
+                &at,
+            )?;
+            Ok(new.len())
+        })
+    }
+
     pub fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>> {
         self.db.avatars()
     }

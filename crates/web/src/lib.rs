@@ -20,6 +20,7 @@ mod analytics;
 mod api;
 mod audit;
 mod auth;
+mod cache;
 mod capture;
 mod cases;
 mod communities;
@@ -134,17 +135,13 @@ pub struct AppState {
     /// rather than all sharing the cores and all finishing late.
     search_slots: tokio::sync::Semaphore,
     sessions: Mutex<HashMap<String, auth::Session>>,
-    /// The dashboard's figures for a month, computed at most once a minute.
-    figures_cache: Mutex<Option<(std::time::Instant, chrono::NaiveDate, Arc<report::Figures>)>>,
+    /// The dashboard's figures of a month (by its first day), computed at most once a minute.
+    figures_cache: Arc<cache::Cache<chrono::NaiveDate, report::Figures>>,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
     /// Failed sign-ins per address, whatever the username (against password spraying).
     address_failures: Mutex<HashMap<std::net::IpAddr, (u32, std::time::Instant)>>,
-    /// Held by the request computing the month's figures.
-    figures_busy: tokio::sync::Mutex<()>,
     /// The analytics of a period (and unit), computed at most once a minute each.
-    analytics_cache: Mutex<AnalyticsCache>,
-    /// The periods (and units) whose analytics are being computed again in the background.
-    analytics_refreshing: Mutex<std::collections::HashSet<(String, Option<i64>)>>,
+    analytics_cache: Arc<cache::Cache<(String, Option<i64>), app::analytics::Analytics>>,
     /// Heavy work from uploads and exports (reading a spreadsheet, writing one): two at a time,
     /// so sign-in and pages keep their share of the cores.
     pub(crate) heavy: tokio::sync::Semaphore,
@@ -167,9 +164,6 @@ pub struct AppState {
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
 }
-
-type AnalyticsCache =
-    HashMap<(String, Option<i64>), (std::time::Instant, Arc<app::analytics::Analytics>)>;
 
 /// How long the dashboard's figures are reused.
 pub const FIGURES_TTL: Duration = Duration::from_secs(60);
@@ -264,12 +258,10 @@ impl AppState {
             ),
             limits,
             sessions: Mutex::new(HashMap::new()),
-            figures_cache: Mutex::new(None),
+            figures_cache: cache::Cache::new(FIGURES_TTL, 10 * FIGURES_TTL),
             failures: Mutex::new(HashMap::new()),
             address_failures: Mutex::new(HashMap::new()),
-            figures_busy: tokio::sync::Mutex::new(()),
-            analytics_cache: Mutex::new(HashMap::new()),
-            analytics_refreshing: Mutex::new(std::collections::HashSet::new()),
+            analytics_cache: cache::Cache::new(FIGURES_TTL, 10 * FIGURES_TTL),
             heavy: tokio::sync::Semaphore::new(2),
             heavy_store: tokio::sync::Semaphore::new(1),
             snapshot: Mutex::new(None),
@@ -390,56 +382,28 @@ impl AppState {
         *slot = None;
     }
 
-    /// The month's figures from `from` to `to`, reused for a minute: over a million posts they take
-    /// seconds (the report's topics and spikes), and a dashboard is opened often. Expired figures
-    /// are computed again by one request while the others are shown the previous ones; only the
+    /// The month's figures from `from` to `to`, kept by [`cache::Cache`] for a minute: over a
+    /// million posts they take seconds (the report's topics and spikes), and a dashboard is opened
+    /// often. Older figures are shown while a background task computes them again; only the
     /// first dashboard of a month waits.
     pub async fn month_figures(
         self: &Arc<Self>,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> anyhow::Result<Arc<report::Figures>> {
-        let cached = self
-            .figures_cache
-            .lock()
-            .expect("cache")
-            .clone()
-            .filter(|(_, month, _)| *month == from);
-        if let Some((at, _, v)) = &cached {
-            if at.elapsed() < FIGURES_TTL {
-                return Ok(v.clone());
-            }
-            let Ok(_busy) = self.figures_busy.try_lock() else {
-                return Ok(v.clone());
-            };
-            return self.compute_figures(from, to).await;
-        }
-        let _busy = self.figures_busy.lock().await;
-        if let Some((at, month, v)) = crate::lock(&self.figures_cache).clone()
-            && month == from
-            && at.elapsed() < FIGURES_TTL
-        {
-            return Ok(v); // computed by the request this one waited for
-        }
-        self.compute_figures(from, to).await
-    }
-
-    /// Computes and keeps the figures; the caller holds `figures_busy`.
-    async fn compute_figures(
-        self: &Arc<Self>,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    ) -> anyhow::Result<Arc<report::Figures>> {
-        let figures = self.figures.clone();
-        let period = report::Period {
-            code: String::new(),
-            from,
-            to,
-            label: String::new(),
-        };
-        let v = Arc::new(self.with_store(move |s| figures(s, &period)).await?);
-        *crate::lock(&self.figures_cache) = Some((std::time::Instant::now(), from, v.clone()));
-        Ok(v)
+        let state = self.clone();
+        self.figures_cache
+            .get(from, move || async move {
+                let figures = state.figures.clone();
+                let period = report::Period {
+                    code: String::new(),
+                    from,
+                    to,
+                    label: String::new(),
+                };
+                state.with_store(move |s| figures(s, &period)).await
+            })
+            .await
     }
 
     /// Like [`AppState::with_store`] for a change: the snapshot is read again afterwards.
@@ -481,10 +445,8 @@ impl AppState {
         }
     }
 
-    /// The analytics of a period (and a unit) for `actor`, reused for [`FIGURES_TTL`]. The
-    /// first request of a period computes them (a heavy read, one at a time; the others wait and
-    /// share the result); once they are older, the request that finds them so answers with them
-    /// and has them computed again in the background, so no request waits for a refresh.
+    /// The analytics of a period (and a unit) for `actor`, kept by [`cache::Cache`] for
+    /// [`FIGURES_TTL`] (a heavy read of the store, one at a time).
     pub async fn analytics(
         self: &Arc<Self>,
         actor: app::Actor,
@@ -495,59 +457,16 @@ impl AppState {
             .require(domain::Permission::ViewDetection)
             .map_err(AppError)?;
         let key = (period.trim().to_uppercase(), unit);
-        // Served while recomputed only if recent: after ten minutes nobody asked, the request
-        // waits for fresh figures instead.
-        let known = crate::lock(&self.analytics_cache)
-            .get(&key)
-            .filter(|(at, _)| at.elapsed() < 10 * FIGURES_TTL)
-            .cloned();
-        if let Some((at, a)) = known {
-            if at.elapsed() >= FIGURES_TTL
-                && crate::lock(&self.analytics_refreshing).insert(key.clone())
-            {
-                let state = self.clone();
-                let code = period.to_owned();
-                tokio::spawn(async move {
-                    let _turn = state.heavy_store.acquire().await;
-                    if let Err(e) = state.compute_analytics(actor, &code, key.clone()).await {
-                        eprintln!(
-                            "phân tích chưa cập nhật được / analytics not refreshed: {}",
-                            e.0
-                        );
-                    }
-                    crate::lock(&state.analytics_refreshing).remove(&key);
-                });
-            }
-            return Ok(a);
-        }
-        let _turn = self.heavy_store.acquire().await;
-        // Computed by the request this one waited behind?
-        if let Some((_, a)) = crate::lock(&self.analytics_cache)
-            .get(&key)
-            .filter(|(at, _)| at.elapsed() < FIGURES_TTL)
-        {
-            return Ok(a.clone());
-        }
-        self.compute_analytics(actor, period, key).await
-    }
-
-    async fn compute_analytics(
-        self: &Arc<Self>,
-        actor: app::Actor,
-        period: &str,
-        key: (String, Option<i64>),
-    ) -> Result<Arc<app::analytics::Analytics>, AppError> {
+        let state = self.clone();
         let code = period.to_owned();
-        let unit = key.1;
-        let a = Arc::new(
-            self.use_case(move |app| app.analytics(&actor, &code, unit))
-                .await?,
-        );
-        let mut cache = crate::lock(&self.analytics_cache);
-        // Old periods nobody asked for lately go; the newest of each stays.
-        cache.retain(|_, (at, _)| at.elapsed() < 10 * FIGURES_TTL);
-        cache.insert(key, (std::time::Instant::now(), a.clone()));
-        Ok(a)
+        self.analytics_cache
+            .get(key, move || async move {
+                let _turn = state.heavy_store.acquire().await;
+                state
+                    .use_case(move |app| app.analytics(&actor, &code, unit))
+                    .await
+            })
+            .await
     }
 
     /// Runs `f` on the store in a blocking task (SQLite and the PostgreSQL client block).
@@ -617,6 +536,12 @@ impl AppError {
             app::ErrorKind::Invalid { .. } => Ok(self.0.message),
             _ => Err(self),
         }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -943,7 +868,6 @@ impl Drop for AddressSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
 
     /// A use case that panics (as the upload job's reading could) is answered as an internal
     /// error with the panic's message, and the state keeps serving use cases afterwards.
@@ -1345,47 +1269,5 @@ mod tests {
             .expect("answered despite the failed catch-up");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].id, "thach quang");
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn expired_figures_are_shown_while_one_request_computes_them_again() {
-        let calls = Arc::new(AtomicU64::new(0));
-        let counter = calls.clone();
-        let state = crate::auth::tests::state_with(
-            Limits::default(),
-            Arc::new(move |_: &mut Store, _: &report::Period| {
-                Ok(report::Figures {
-                    items: counter.fetch_add(1, Ordering::SeqCst) + 1,
-                    ..report::Figures::default()
-                })
-            }),
-        );
-        let (from, to) = (
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        );
-        assert_eq!(state.month_figures(from, to).await.unwrap().items, 1);
-        assert_eq!(
-            state.month_figures(from, to).await.unwrap().items,
-            1,
-            "reused"
-        );
-        // A minute later, while another request is computing them, the old ones are shown.
-        if let Some(entry) = state.figures_cache.lock().unwrap().as_mut() {
-            entry.0 = std::time::Instant::now() - FIGURES_TTL - Duration::from_secs(1);
-        }
-        let busy = state.figures_busy.lock().await;
-        assert_eq!(
-            state.month_figures(from, to).await.unwrap().items,
-            1,
-            "not waiting"
-        );
-        drop(busy);
-        assert_eq!(
-            state.month_figures(from, to).await.unwrap().items,
-            2,
-            "computed again"
-        );
-        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 }

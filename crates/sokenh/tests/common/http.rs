@@ -120,15 +120,70 @@ pub fn upload_to(
 /// the body and close the connection, so what cannot be written any more is let go and the
 /// answer is read all the same (an HTTP client library stops at the broken pipe instead).
 pub fn raw_post(s: &Server, path: &str, cookie: &str, content_type: &str, body: &[u8]) -> Reply {
+    streamed_post(s, path, cookie, content_type, body.len(), |conn| {
+        use std::io::Write;
+        let _ = conn.write_all(body);
+    })
+}
+
+/// A file of `size` bytes uploaded as a form's `file` field (with the form's `csrf`), written in
+/// pieces as a browser streams it and never held whole: for the size limits.
+pub fn upload_of_size(
+    s: &Server,
+    path: &str,
+    cookie: &str,
+    csrf: &str,
+    name: &str,
+    size: usize,
+) -> Reply {
+    let head = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    );
+    let tail = "\r\n--XyZ--\r\n";
+    let len = head.len() + size + tail.len();
+    streamed_post(
+        s,
+        path,
+        cookie,
+        "multipart/form-data; boundary=XyZ",
+        len,
+        |conn| {
+            use std::io::Write;
+            let piece = vec![b'x'; 1 << 20];
+            if conn.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            let mut left = size;
+            while left > 0 {
+                let n = left.min(piece.len());
+                // The server stops reading once it refuses: what is left is let go.
+                if conn.write_all(&piece[..n]).is_err() {
+                    return;
+                }
+                left -= n;
+            }
+            let _ = conn.write_all(tail.as_bytes());
+        },
+    )
+}
+
+/// A POST whose body `write` sends (declared `len` bytes long); the answer read as it comes.
+fn streamed_post(
+    s: &Server,
+    path: &str,
+    cookie: &str,
+    content_type: &str,
+    len: usize,
+    write: impl FnOnce(&mut std::net::TcpStream),
+) -> Reply {
     use std::io::{Read, Write};
     let host = s.base.trim_start_matches("http://");
     let mut conn = std::net::TcpStream::connect(host).unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
     );
     conn.write_all(head.as_bytes()).unwrap();
-    let _ = conn.write_all(body);
+    write(&mut conn);
     let mut raw = Vec::new();
     let _ = conn.read_to_end(&mut raw);
     let split = raw
