@@ -215,3 +215,74 @@ fn snippets_highlight_what_matched_in_the_original_text() {
     );
     assert_eq!(hits[0].published_at, "2026-11-01T08:00:00+07:00");
 }
+
+/// Each commit (a capture, the server's catch-up) makes a segment; the small ones are merged
+/// after each commit, so searches do not go through more and more of them, and find the same.
+#[test]
+fn small_commits_do_not_pile_up_segments() {
+    let idx = index();
+    let fb = "https://facebook.com/groups/thachquangquetoi";
+    for k in 0..6 {
+        let it = item(
+            100 + k,
+            &format!("later-{k}"),
+            Platform::Facebook,
+            fb,
+            "2026-11-20T08:00:00+07:00",
+            "Chợ phiên Thạch Quảng họp sớm",
+        );
+        let mut w = idx.writer(20).unwrap();
+        w.add(IndexedItem {
+            item: &it,
+            unit: None,
+            categories: &[],
+        })
+        .unwrap();
+        w.commit().unwrap();
+    }
+    idx.reload().unwrap();
+    assert_eq!(idx.segment_count().unwrap(), 1);
+    assert_eq!(idx.doc_count(), 7 + 6);
+    assert_eq!(idx.last_item_id().unwrap(), 105);
+    let mut found = ids(&idx, q("cho phien"));
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "later-0", "later-1", "later-2", "later-3", "later-4", "later-5"
+        ]
+    );
+}
+
+/// Past the most segments a search should go through, a commit merges them all into one.
+#[test]
+fn past_the_most_segments_a_commit_merges_them_all() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let fb = "https://facebook.com/groups/thachquangquetoi";
+    let mut counts = Vec::new();
+    for k in 0..4 {
+        let it = item(
+            1 + k,
+            &format!("p{k}"),
+            Platform::Facebook,
+            fb,
+            "2026-11-20T08:00:00+07:00",
+            "Chợ phiên Thạch Quảng họp sớm",
+        );
+        let mut w = idx.writer(20).unwrap();
+        // Nothing counts as small here; more than two segments are too many.
+        w.set_merge_thresholds(0, 2);
+        w.add(IndexedItem {
+            item: &it,
+            unit: None,
+            categories: &[],
+        })
+        .unwrap();
+        w.commit().unwrap();
+        idx.reload().unwrap();
+        counts.push(idx.segment_count().unwrap());
+    }
+    assert_eq!(counts, [1, 2, 1, 2]);
+    assert_eq!(ids(&idx, q("cho phien")).len(), 4);
+    assert_eq!(idx.last_item_id().unwrap(), 4);
+}
