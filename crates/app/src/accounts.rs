@@ -232,12 +232,7 @@ pub struct Accounts {
 mod tests {
     use super::*;
     use crate::ErrorKind;
-
-    fn app() -> (App, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store::Store::new(Box::new(store_sqlite::open_in_memory().unwrap()));
-        (App::new(store, dir.path()), dir)
-    }
+    use crate::testing::{actor, app};
 
     fn account(username: &str, role: Role, unit: Option<UnitId>) -> NewAccount {
         NewAccount {
@@ -294,12 +289,7 @@ mod tests {
             kind(app.create_account(&admin, account("lanhdao", Role::Leader, Some(unit)))),
             ErrorKind::Invalid { field: "unit" }
         );
-        let officer = Actor {
-            name: "canbo".into(),
-            role: Role::Officer,
-            unit: None,
-            member: None,
-        };
+        let officer = actor(Role::Officer);
         assert_eq!(
             kind(app.create_account(&officer, account("khac", Role::Officer, None))),
             ErrorKind::Forbidden
@@ -386,12 +376,7 @@ mod tests {
         );
 
         // Nobody but an administrator.
-        let officer = Actor {
-            name: "canbo".into(),
-            role: Role::Officer,
-            unit: None,
-            member: None,
-        };
+        let officer = actor(Role::Officer);
         assert_eq!(
             kind(app.accounts(&officer).unwrap_err()),
             ErrorKind::Forbidden
@@ -442,12 +427,7 @@ mod tests {
             kind(app.create_token(&admin, token("x", Role::UnitAdmin, None))),
             ErrorKind::Invalid { field: "unit" }
         );
-        let analyst = Actor {
-            name: "a".into(),
-            role: Role::Analyst,
-            unit: None,
-            member: None,
-        };
+        let analyst = actor(Role::Analyst);
         assert_eq!(
             kind(app.create_token(&analyst, token("x", Role::Officer, None))),
             ErrorKind::Forbidden

@@ -190,22 +190,8 @@ impl App {
 mod tests {
     use super::*;
     use crate::ErrorKind;
+    use crate::testing::{actor, app};
     use domain::Role;
-
-    fn app() -> (App, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store::Store::new(Box::new(store_sqlite::open_in_memory().unwrap()));
-        (App::new(store, dir.path()), dir)
-    }
-
-    fn actor(role: Role) -> Actor {
-        Actor {
-            name: "nguoi-dung".into(),
-            role,
-            unit: None,
-            member: None,
-        }
-    }
 
     #[test]
     fn the_register_and_the_rules_change_only_by_their_rule_and_say_why_not() {

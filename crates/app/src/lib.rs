@@ -137,3 +137,26 @@ pub fn today() -> chrono::NaiveDate {
         .with_timezone(&ingest::posts::vietnam())
         .date_naive()
 }
+
+/// What the use cases' unit tests share: an application over an in-memory store, and actors.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// An application over a fresh in-memory store; its data dir lives as long as the guard.
+    pub fn app() -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store::Store::new(Box::new(store_sqlite::open_in_memory().unwrap()));
+        (App::new(store, dir.path()), dir)
+    }
+
+    /// Someone with this role, of no unit, speaking for no member.
+    pub fn actor(role: Role) -> Actor {
+        Actor {
+            name: "nguoi-dung".into(),
+            role,
+            unit: None,
+            member: None,
+        }
+    }
+}

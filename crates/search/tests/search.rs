@@ -216,29 +216,37 @@ fn snippets_highlight_what_matched_in_the_original_text() {
     assert_eq!(hits[0].published_at, "2026-11-01T08:00:00+07:00");
 }
 
+/// One post about the market, indexed and committed by a writer of its own (with other merge
+/// thresholds, if given).
+fn commit_one(idx: &SearchIndex, id: i64, source_id: &str, thresholds: Option<(u32, usize)>) {
+    let it = item(
+        id,
+        source_id,
+        Platform::Facebook,
+        "https://facebook.com/groups/thachquangquetoi",
+        "2026-11-20T08:00:00+07:00",
+        "Chợ phiên Thạch Quảng họp sớm",
+    );
+    let mut w = idx.writer(20).unwrap();
+    if let Some((small, max)) = thresholds {
+        w.set_merge_thresholds(small, max);
+    }
+    w.add(IndexedItem {
+        item: &it,
+        unit: None,
+        categories: &[],
+    })
+    .unwrap();
+    w.commit().unwrap();
+}
+
 /// Each commit (a capture, the server's catch-up) makes a segment; the small ones are merged
 /// after each commit, so searches do not go through more and more of them, and find the same.
 #[test]
 fn small_commits_do_not_pile_up_segments() {
     let idx = index();
-    let fb = "https://facebook.com/groups/thachquangquetoi";
     for k in 0..6 {
-        let it = item(
-            100 + k,
-            &format!("later-{k}"),
-            Platform::Facebook,
-            fb,
-            "2026-11-20T08:00:00+07:00",
-            "Chợ phiên Thạch Quảng họp sớm",
-        );
-        let mut w = idx.writer(20).unwrap();
-        w.add(IndexedItem {
-            item: &it,
-            unit: None,
-            categories: &[],
-        })
-        .unwrap();
-        w.commit().unwrap();
+        commit_one(&idx, 100 + k, &format!("later-{k}"), None);
     }
     idx.reload().unwrap();
     assert_eq!(idx.segment_count().unwrap(), 1);
@@ -258,27 +266,10 @@ fn small_commits_do_not_pile_up_segments() {
 #[test]
 fn past_the_most_segments_a_commit_merges_them_all() {
     let idx = SearchIndex::in_memory().unwrap();
-    let fb = "https://facebook.com/groups/thachquangquetoi";
     let mut counts = Vec::new();
     for k in 0..4 {
-        let it = item(
-            1 + k,
-            &format!("p{k}"),
-            Platform::Facebook,
-            fb,
-            "2026-11-20T08:00:00+07:00",
-            "Chợ phiên Thạch Quảng họp sớm",
-        );
-        let mut w = idx.writer(20).unwrap();
         // Nothing counts as small here; more than two segments are too many.
-        w.set_merge_thresholds(0, 2);
-        w.add(IndexedItem {
-            item: &it,
-            unit: None,
-            categories: &[],
-        })
-        .unwrap();
-        w.commit().unwrap();
+        commit_one(&idx, 1 + k, &format!("p{k}"), Some((0, 2)));
         idx.reload().unwrap();
         counts.push(idx.segment_count().unwrap());
     }

@@ -240,6 +240,28 @@ fn bank_context(s: &str, start: usize) -> bool {
     })
 }
 
+/// A sum of money, not an account: digits in groups of three after the first, separated by
+/// dots (the Vietnamese thousands), followed by a currency word ("500.000 đồng", "1.500.000đ",
+/// "2.000.000 VNĐ").
+fn is_amount(s: &str, start: usize, end: usize) -> bool {
+    let written = &s[start..end];
+    let mut groups = written.split('.');
+    let first = groups.next().unwrap_or("");
+    let thousands = written.contains('.')
+        && (1..=3).contains(&first.len())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    if !thousands {
+        return false;
+    }
+    let next: String = s[end..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let next = crate::fold::fold(&next);
+    ["dong", "d", "vnd", "trieu", "nghin", "ngan", "k"].contains(&next.as_str())
+}
+
 fn numbers(s: &str, out: &mut Vec<Entity>) {
     let b = s.as_bytes();
     // Links and addresses found so far, in order: a moving cursor skips the digits inside them
@@ -329,7 +351,7 @@ fn classify_number(
     plus: bool,
 ) -> Option<Entity> {
     let n = digits.len();
-    if (6..=19).contains(&n) && !plus && bank_context(s, start) {
+    if (6..=19).contains(&n) && !plus && bank_context(s, start) && !is_amount(s, start, end) {
         return Some(entity(
             s,
             EntityKind::BankAccount,

@@ -63,6 +63,11 @@ fn citizen_ids_bank_accounts_and_emails() {
             BankAccount 0071000123456 -> 0071000123456
             Email hotro.vcb@gmail.com -> hotro.vcb@gmail.com"#]],
     );
+    // A fee beside an account is a sum of money, not a second account.
+    check(
+        "Vui lòng chuyển khoản phí nhận thưởng 500.000 đồng vào tài khoản 0123456789, phí 1.500.000đ",
+        expect!["BankAccount 0123456789 -> 0123456789"],
+    );
 }
 
 #[test]
