@@ -42,6 +42,8 @@ pub struct AvatarMatch {
     pub status: domain::Status,
     /// Bits apart of the two PDQ hashes (of 256).
     pub distance: u32,
+    /// How the picture is turned against the avatar (mirrored, rotated), when it is.
+    pub turn: Option<&'static str>,
 }
 
 /// A fact-check entry whose recorded picture this one resembles.
@@ -53,6 +55,8 @@ pub struct FactCheckMatch {
     pub correction: String,
     pub source_url: String,
     pub distance: u32,
+    /// How the picture is turned against the recorded one (mirrored, rotated), when it is.
+    pub turn: Option<&'static str>,
 }
 
 /// The picture's text (personal data in it masked — phone numbers, citizen IDs, bank accounts,
@@ -91,20 +95,34 @@ impl App {
                 format!("Không đọc được ảnh: {e}"),
             )
         })?;
-        let pdq = media::pdq_of(&image);
+        // The picture's hash turned each of the eight ways: a mirrored or rotated copy of an
+        // avatar or a recorded picture matches too, saying how it was turned.
+        let (pdq, turned) = media::pdq_dihedral_of(&image);
         let (width, height) = (image.width(), image.height());
         drop(image);
         let mut store = self.store()?;
         let mut matches = Vec::new();
         let mut factchecks = Vec::new();
         if pdq.trustworthy() {
-            let near = |hex: &str| {
-                crate::impersonation::parse_pdq(hex)
-                    .map(|known| pdq.hash.distance(&media::Hash256(known)))
-                    .filter(|d| *d <= media::pdq::MATCH_DISTANCE)
+            let near = |hex: &str| -> Option<(u32, Option<&'static str>)> {
+                let known = media::Hash256(crate::impersonation::parse_pdq(hex)?);
+                let (turn, distance) = media::pdq::Dihedral::ALL
+                    .iter()
+                    .zip(&turned)
+                    .map(|(t, h)| (*t, h.distance(&known)))
+                    .min_by_key(|(_, d)| *d)?;
+                (distance <= media::pdq::MATCH_DISTANCE).then(|| {
+                    let turn = (turn != media::pdq::Dihedral::AsIs).then(|| turn.label_vi());
+                    (distance, turn)
+                })
             };
             for f in store.factchecks()? {
-                if let Some(distance) = f.media_hashes.iter().filter_map(|h| near(h)).min() {
+                if let Some((distance, turn)) = f
+                    .media_hashes
+                    .iter()
+                    .filter_map(|h| near(h))
+                    .min_by_key(|(d, _)| *d)
+                {
                     factchecks.push(FactCheckMatch {
                         id: f.id,
                         claim: f.claim,
@@ -112,6 +130,7 @@ impl App {
                         correction: f.correction,
                         source_url: f.source_url,
                         distance,
+                        turn,
                     });
                 }
             }
@@ -122,7 +141,7 @@ impl App {
                 .map(|c| (c.id.0, c))
                 .collect();
             for (id, avatar) in store.avatars()? {
-                let Some(distance) = near(&avatar.pdq) else {
+                let Some((distance, turn)) = near(&avatar.pdq) else {
                     continue;
                 };
                 if let Some(c) = pages.get(&id.0) {
@@ -134,6 +153,7 @@ impl App {
                         classification: c.classification,
                         status: c.status,
                         distance,
+                        turn,
                     });
                 }
             }

@@ -105,9 +105,23 @@ pub fn pdq_of(image: &image::DynamicImage) -> Pdq {
     pdq_with(image, pdq::Pipeline::Sokenh)
 }
 
+/// PDQ of a decoded picture turned each of the eight ways ([`pdq::Dihedral::ALL`]), from one DCT:
+/// a mirrored or rotated copy of a known picture is one of them.
+pub fn pdq_dihedral_of(image: &image::DynamicImage) -> (Pdq, [Hash256; 8]) {
+    with_pixels(image, |p| {
+        pdq::hash_pixels_dihedral(p, pdq::Pipeline::Sokenh)
+    })
+}
+
 /// PDQ of a decoded picture: grey pictures by their grey level, others by RGB luminance (alpha
 /// ignored), through the given pipeline.
 pub fn pdq_with(image: &image::DynamicImage, pipeline: pdq::Pipeline) -> Pdq {
+    with_pixels(image, |p| pdq::hash_pixels(p, pipeline))
+}
+
+/// A decoded picture's pixels as PDQ reads them: grey pictures by their grey level, others as
+/// RGB (alpha ignored).
+fn with_pixels<T>(image: &image::DynamicImage, f: impl FnOnce(pdq::Pixels<'_>) -> T) -> T {
     let (width, height) = (image.width() as usize, image.height() as usize);
     match image.color() {
         image::ColorType::L8
@@ -115,25 +129,19 @@ pub fn pdq_with(image: &image::DynamicImage, pipeline: pdq::Pipeline) -> Pdq {
         | image::ColorType::L16
         | image::ColorType::La16 => {
             let grey = image.to_luma8();
-            pdq::hash_pixels(
-                pdq::Pixels::Grey {
-                    width,
-                    height,
-                    data: grey.as_raw(),
-                },
-                pipeline,
-            )
+            f(pdq::Pixels::Grey {
+                width,
+                height,
+                data: grey.as_raw(),
+            })
         }
         _ => {
             let rgb = image.to_rgb8();
-            pdq::hash_pixels(
-                pdq::Pixels::Rgb {
-                    width,
-                    height,
-                    data: rgb.as_raw(),
-                },
-                pipeline,
-            )
+            f(pdq::Pixels::Rgb {
+                width,
+                height,
+                data: rgb.as_raw(),
+            })
         }
     }
 }

@@ -137,16 +137,125 @@ pub fn hash_rgb(width: usize, height: usize, rgb: &[u8]) -> Pdq {
 /// PDQ of a row-major luminance matrix. The buffer is used as scratch (the reference's
 /// `fullBuffer1`).
 pub fn hash_luma(luma: &mut [f32], rows: usize, cols: usize) -> Pdq {
+    match dct_of_luma(luma, rows, cols) {
+        Some((dct, quality)) => Pdq {
+            hash: bits(&dct),
+            quality,
+        },
+        None => Pdq {
+            hash: Hash256::default(),
+            quality: 0,
+        },
+    }
+}
+
+/// The eight ways a picture can be turned or mirrored (the dihedral group of the square), each
+/// hashed from the one DCT of the picture as it is, as the reference does: a signed permutation
+/// of the coefficients, so a mirrored or rotated copy of a known picture is found without
+/// decoding it eight times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dihedral {
+    AsIs,
+    /// Turned a quarter counter-clockwise.
+    Rotated90,
+    Rotated180,
+    /// Turned a quarter clockwise.
+    Rotated270,
+    /// Left and right swapped.
+    MirroredLeftRight,
+    /// Top and bottom swapped.
+    MirroredTopBottom,
+    /// Reflected across the main diagonal (transposed).
+    Transposed,
+    /// Reflected across the other diagonal.
+    AntiTransposed,
+}
+
+impl Dihedral {
+    pub const ALL: [Dihedral; 8] = [
+        Dihedral::AsIs,
+        Dihedral::Rotated90,
+        Dihedral::Rotated180,
+        Dihedral::Rotated270,
+        Dihedral::MirroredLeftRight,
+        Dihedral::MirroredTopBottom,
+        Dihedral::Transposed,
+        Dihedral::AntiTransposed,
+    ];
+
+    /// In Vietnamese, for a reason shown to an officer.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Dihedral::AsIs => "giữ nguyên",
+            Dihedral::Rotated90 => "xoay 90° ngược chiều kim đồng hồ",
+            Dihedral::Rotated180 => "xoay 180°",
+            Dihedral::Rotated270 => "xoay 90° theo chiều kim đồng hồ",
+            Dihedral::MirroredLeftRight => "lật trái – phải",
+            Dihedral::MirroredTopBottom => "lật trên – dưới",
+            Dihedral::Transposed => "lật theo đường chéo",
+            Dihedral::AntiTransposed => "lật theo đường chéo phụ",
+        }
+    }
+
+    /// The DCT of the turned picture from the DCT of the picture: coefficient (u, v) — u the
+    /// vertical frequency, v the horizontal — moves with the axes it is along and changes sign
+    /// with the parity of the frequency along a mirrored axis.
+    fn apply(self, dct: &[[f32; 16]; 16]) -> [[f32; 16]; 16] {
+        let mut out = [[0f32; 16]; 16];
+        for (u, row) in dct.iter().enumerate() {
+            for (v, &c) in row.iter().enumerate() {
+                // Row k of the DCT is frequency k + 1 (the reference drops the constant row).
+                let odd = |k: usize| if k & 1 == 0 { -c } else { c };
+                let both = if (u + v) & 1 == 1 { -c } else { c };
+                match self {
+                    Dihedral::AsIs => out[u][v] = c,
+                    Dihedral::MirroredLeftRight => out[u][v] = odd(v),
+                    Dihedral::MirroredTopBottom => out[u][v] = odd(u),
+                    Dihedral::Rotated180 => out[u][v] = both,
+                    Dihedral::Transposed => out[v][u] = c,
+                    Dihedral::AntiTransposed => out[v][u] = both,
+                    Dihedral::Rotated90 => out[v][u] = odd(v),
+                    Dihedral::Rotated270 => out[v][u] = odd(u),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The hashes of the picture turned each of the eight ways ([`Dihedral::ALL`]'s order; the
+/// first is [`hash_luma`]'s), with the quality.
+pub fn hash_luma_dihedral(luma: &mut [f32], rows: usize, cols: usize) -> (Pdq, [Hash256; 8]) {
+    match dct_of_luma(luma, rows, cols) {
+        Some((dct, quality)) => {
+            let hashes = Dihedral::ALL.map(|t| bits(&t.apply(&dct)));
+            (
+                Pdq {
+                    hash: hashes[0],
+                    quality,
+                },
+                hashes,
+            )
+        }
+        None => (
+            Pdq {
+                hash: Hash256::default(),
+                quality: 0,
+            },
+            [Hash256::default(); 8],
+        ),
+    }
+}
+
+/// The 16×16 DCT corner and the quality of a luminance matrix; None when it is too small.
+fn dct_of_luma(luma: &mut [f32], rows: usize, cols: usize) -> Option<([[f32; 16]; 16], u8)> {
     assert_eq!(
         luma.len(),
         rows * cols,
         "luma buffer does not match its size"
     );
     if rows < MIN_HASHABLE_DIM || cols < MIN_HASHABLE_DIM {
-        return Pdq {
-            hash: Hash256::default(),
-            quality: 0,
-        };
+        return None;
     }
     let mut block = [[0f32; 64]; 64];
     if rows == 64 && cols == 64 {
@@ -164,11 +273,7 @@ pub fn hash_luma(luma: &mut [f32], rows: usize, cols: usize) -> Pdq {
         decimate(luma, rows, cols, &mut block);
     }
     let quality = quality(&block);
-    let dct = dct64_to_16(&block);
-    Pdq {
-        hash: bits(&dct),
-        quality,
-    }
+    Some((dct64_to_16(&block), quality))
 }
 
 /// The reference's window: half a 64th of the side, rounded up (two passes make the full block).
@@ -435,6 +540,18 @@ pub const AREA_LIMIT: usize = 1024;
 
 /// PDQ of decoded pixels through a pipeline.
 pub fn hash_pixels(pixels: Pixels<'_>, pipeline: Pipeline) -> Pdq {
+    let (mut luma, rows, cols) = luma_for(pixels, pipeline);
+    hash_luma(&mut luma, rows, cols)
+}
+
+/// [`hash_pixels`] for each of the eight ways the picture can be turned ([`Dihedral::ALL`]).
+pub fn hash_pixels_dihedral(pixels: Pixels<'_>, pipeline: Pipeline) -> (Pdq, [Hash256; 8]) {
+    let (mut luma, rows, cols) = luma_for(pixels, pipeline);
+    hash_luma_dihedral(&mut luma, rows, cols)
+}
+
+/// The luminance matrix a pipeline hashes: (values, rows, columns).
+fn luma_for(pixels: Pixels<'_>, pipeline: Pipeline) -> (Vec<f32>, usize, usize) {
     let (width, height, channels, data) = match pixels {
         Pixels::Grey {
             width,
@@ -458,16 +575,19 @@ pub fn hash_pixels(pixels: Pixels<'_>, pipeline: Pipeline) -> Pdq {
         Pipeline::ReferenceCli if width > REFERENCE_DOWNSAMPLE || height > REFERENCE_DOWNSAMPLE => {
             let side = REFERENCE_DOWNSAMPLE;
             let resized = resize_nearest(data, width, height, channels, side, side);
-            hash_luma(&mut to_luma(&resized), side, side)
+            (to_luma(&resized), side, side)
         }
         Pipeline::Sokenh if width.max(height) > AREA_LIMIT => {
             let scale = AREA_LIMIT as f64 / width.max(height) as f64;
             let new_w = ((width as f64 * scale).round() as usize).max(1);
             let new_h = ((height as f64 * scale).round() as usize).max(1);
-            let mut luma = area_resize(&to_luma(data), width, height, new_w, new_h);
-            hash_luma(&mut luma, new_h, new_w)
+            (
+                area_resize(&to_luma(data), width, height, new_w, new_h),
+                new_h,
+                new_w,
+            )
         }
-        _ => hash_luma(&mut to_luma(data), height, width),
+        _ => (to_luma(data), height, width),
     }
 }
 

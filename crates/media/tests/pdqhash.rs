@@ -61,3 +61,60 @@ fn transformations_that_keep_the_picture_still_match() {
         assert!(d > MATCH_DISTANCE, "{other}: distance {d}");
     }
 }
+
+/// The eight hashes from one DCT: the picture's own is the plain hash, and the mirrored and the
+/// rotated copies of the base picture (made by PIL, hashed as they are) are found among the base
+/// picture's turned hashes — the right turn, and no other, within the match distance.
+#[test]
+fn mirrored_and_rotated_copies_match_one_of_the_turned_hashes() {
+    use media::pdq::Dihedral;
+    let decoded =
+        |file: &str| media::decode(&std::fs::read(fixtures().join(file)).unwrap()).unwrap();
+    let (plain, turned) = media::pdq_dihedral_of(&decoded("base.png"));
+    assert_eq!(plain, media::pdq_of(&decoded("base.png")));
+    assert_eq!(turned[0], plain.hash);
+    for (file, turn) in [
+        ("flipped.png", Dihedral::MirroredLeftRight),
+        ("rotated-90.png", Dihedral::Rotated90),
+    ] {
+        let copy = media::pdq_of(&decoded(file)).hash;
+        let distances: Vec<u32> = turned.iter().map(|h| h.distance(&copy)).collect();
+        let at = Dihedral::ALL.iter().position(|t| *t == turn).unwrap();
+        assert!(distances[at] <= MATCH_DISTANCE, "{file}: {distances:?}");
+        for (k, d) in distances.iter().enumerate() {
+            if k != at {
+                assert!(
+                    *d > MATCH_DISTANCE,
+                    "{file} also near {:?}: {distances:?}",
+                    Dihedral::ALL[k]
+                );
+            }
+        }
+    }
+}
+
+/// Each of the eight turns, made with the `image` crate, is found at its own place.
+#[test]
+fn every_turn_of_the_picture_is_found_at_its_place() {
+    use media::pdq::Dihedral;
+    let base = media::decode(&std::fs::read(fixtures().join("base.png")).unwrap()).unwrap();
+    let (_, turned) = media::pdq_dihedral_of(&base);
+    for (turn, copy) in [
+        (Dihedral::AsIs, base.clone()),
+        (Dihedral::Rotated90, base.rotate270()),
+        (Dihedral::Rotated180, base.rotate180()),
+        (Dihedral::Rotated270, base.rotate90()),
+        (Dihedral::MirroredLeftRight, base.fliph()),
+        (Dihedral::MirroredTopBottom, base.flipv()),
+        (Dihedral::Transposed, base.rotate90().fliph()),
+        (Dihedral::AntiTransposed, base.rotate270().fliph()),
+    ] {
+        let hash = media::pdq_of(&copy).hash;
+        let nearest = (0..8).min_by_key(|&k| turned[k].distance(&hash)).unwrap();
+        assert_eq!(Dihedral::ALL[nearest], turn);
+        assert!(
+            turned[nearest].distance(&hash) <= MATCH_DISTANCE,
+            "{turn:?}"
+        );
+    }
+}

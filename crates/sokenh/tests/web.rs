@@ -2248,6 +2248,17 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
         copy.body
     );
     assert!(copy.body.contains("Ảnh cũ, không liên quan"));
+    assert!(!copy.body.contains("(ảnh "), "not turned: {}", copy.body);
+    // A mirrored copy is the same avatar and the same claim's picture, said turned.
+    let mirrored = check(&officer, "lat.png", &fixture("pdqhash/flipped.png"));
+    assert_eq!(mirrored.status, 200, "{}", mirrored.body);
+    assert!(mirrored.body.contains(name), "{}", mirrored.body);
+    assert!(
+        mirrored.body.contains("(ảnh lật trái – phải)"),
+        "{}",
+        mirrored.body
+    );
+    assert!(mirrored.body.contains("Ảnh xe cứu thương chở tiền hỗ trợ"));
 
     // What the file says of its making, as media::provenance reads it.
     let generated = fixture("provenance/png-sd-parameters.png");
@@ -2315,11 +2326,11 @@ fn pictures_are_checked_against_avatars_provenance_and_their_text() {
         .iter()
         .filter(|e| e.action == "media.check")
         .collect();
-    assert_eq!(checks.len(), 3);
+    assert_eq!(checks.len(), 4);
     assert!(
-        checks[1].details.contains(&said.sha256),
+        checks[2].details.contains(&said.sha256),
         "{}",
-        checks[1].details
+        checks[2].details
     );
     assert!(!tmp.path().join("evidence").exists());
 }

@@ -98,7 +98,7 @@ fn result(c: &MediaCheck, name: &str, lang: crate::i18n::Lang) -> Markup {
                             td { (m.platform.label_vi()) }
                             td { (m.classification.label_vi()) }
                             td { (m.status.label_vi()) }
-                            td.num { (m.distance) " / 256 bit" }
+                            td.num { (m.distance) " / 256 bit" @if let Some(t) = m.turn { br; span.note { "(ảnh " (t) ")" } } }
                         }
                     }
                 }
@@ -109,7 +109,7 @@ fn result(c: &MediaCheck, name: &str, lang: crate::i18n::Lang) -> Markup {
             } @else {
                 @for f in &c.factchecks {
                     p {
-                        span.badge { (f.verdict.label_vi()) } " «" (f.claim) "» — " (f.distance) " / 256 bit"
+                        span.badge { (f.verdict.label_vi()) } " «" (f.claim) "» — " (f.distance) " / 256 bit" @if let Some(t) = f.turn { " (ảnh " (t) ")" }
                         @if !f.correction.is_empty() { br; (t("Thông tin đúng")) ": " (f.correction) }
                         @if f.source_url.starts_with("https://") || f.source_url.starts_with("http://") { br; a href=(f.source_url) rel="noreferrer" { (f.source_url) } }
                     }
