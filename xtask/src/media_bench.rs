@@ -280,6 +280,7 @@ pub fn impersonation(n: usize) -> Result<()> {
         url: Some(url.clone()),
         platform: Some(domain::Platform::Facebook),
         avatar: None,
+        avatar_turned: Vec::new(),
         renamed_from: vec![],
     };
     let start = Instant::now();

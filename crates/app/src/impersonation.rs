@@ -54,6 +54,15 @@ pub(crate) fn parse_pdq(hex: &str) -> Option<[u16; 16]> {
     Some(w)
 }
 
+/// An avatar's turned hashes as the scan compares them: (how it is turned, hash).
+fn turned(a: &domain::Avatar) -> Vec<(String, [u16; 16])> {
+    media::pdq::Dihedral::ALL[1..]
+        .iter()
+        .zip(&a.turned)
+        .filter_map(|(t, hex)| Some((t.label_vi().to_owned(), parse_pdq(hex)?)))
+        .collect()
+}
+
 /// Scans the register: findings at or above `min_score`, best first.
 pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Reported>> {
     scan_candidates(store, min_score, threads, |_| true)
@@ -67,17 +76,21 @@ fn scan_candidates(
     keep: impl Fn(&Community) -> bool,
 ) -> Result<Vec<Reported>> {
     let communities = store.communities()?;
-    let avatars: std::collections::HashMap<i64, ([u16; 16], u8)> = store
+    let avatars: std::collections::HashMap<i64, domain::Avatar> = store
         .avatars()?
         .into_iter()
-        .filter_map(|(id, a)| parse_pdq(&a.pdq).map(|h| (id.0, (h, a.quality))))
+        .map(|(id, a)| (id.0, a))
         .collect();
-    let channel = |c: &Community| Channel {
-        name: c.name.clone(),
-        url: c.url.clone(),
-        platform: Some(c.platform),
-        avatar: avatars.get(&c.id.0).copied(),
-        renamed_from: Vec::new(),
+    let channel = |c: &Community| {
+        let avatar = avatars.get(&c.id.0);
+        Channel {
+            name: c.name.clone(),
+            url: c.url.clone(),
+            platform: Some(c.platform),
+            avatar: avatar.and_then(|a| parse_pdq(&a.pdq).map(|h| (h, a.quality))),
+            avatar_turned: avatar.map(turned).unwrap_or_default(),
+            renamed_from: Vec::new(),
+        }
     };
     // Officials: our units' own channels. Everything else — neighbours' official pages included —
     // is a candidate.
@@ -121,12 +134,11 @@ fn scan_candidates(
         .into_iter()
         .map(|f| {
             let (c, o) = (others[f.candidate], officials[f.official]);
-            let avatar_distance = match (avatars.get(&c.id.0), avatars.get(&o.id.0)) {
-                (Some((a, _)), Some((b, _))) => {
-                    Some(a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum())
-                }
-                _ => None,
-            };
+            let avatar_distance = detect::impersonation::avatar_distance(
+                &candidates[f.candidate],
+                &official_channels[f.official],
+            )
+            .map(|(d, _)| d);
             Reported {
                 candidate: side(c),
                 official: side(o),
@@ -258,11 +270,12 @@ impl App {
                 format!("Không có trang số {community_id} trong sổ đăng ký."),
             ));
         };
-        let pdq = media::pdq_of(&image);
+        let (pdq, turns) = media::pdq_dihedral_of(&image);
         let avatar = domain::Avatar {
             pdq: pdq.hash.to_hex(),
             quality: pdq.quality,
             sha256: media::sha256_hex(picture),
+            turned: turns[1..].iter().map(media::Hash256::to_hex).collect(),
             recorded_at: String::new(),
         };
         let changed = store.set_avatar(&actor.name, page.id, &avatar)?;

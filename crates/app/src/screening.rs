@@ -520,6 +520,7 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
             url,
             platform: Platform::parse_word(&field(3)),
             avatar: None,
+            avatar_turned: Vec::new(),
             renamed_from: if renamed.is_empty() {
                 vec![]
             } else {

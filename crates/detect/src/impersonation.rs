@@ -39,8 +39,34 @@ pub struct Channel {
     pub platform: Option<Platform>,
     /// PDQ of its avatar (sixteen 16-bit words, as `media::Hash256`) and the hash's quality.
     pub avatar: Option<([u16; 16], u8)>,
+    /// Its avatar's hash turned the other seven ways (mirrored, rotated), each with how, when
+    /// known: a candidate whose avatar is a flipped copy of this one's matches one of them.
+    pub avatar_turned: Vec<(String, [u16; 16])>,
     /// Earlier names, oldest first: (when the change was seen, the name before).
     pub renamed_from: Vec<(String, String)>,
+}
+
+/// How far the candidate's avatar is from the official's, as it is or turned (the nearest of
+/// the official's hashes, with how it is turned); None unless both are known and trusted.
+pub fn avatar_distance<'a>(
+    candidate: &Channel,
+    official: &'a Channel,
+) -> Option<(u32, Option<&'a str>)> {
+    let ((a, qa), (b, qb)) = (candidate.avatar?, official.avatar?);
+    if qa < AVATAR_MIN_QUALITY || qb < AVATAR_MIN_QUALITY {
+        return None;
+    }
+    let bits = |x: &[u16; 16], y: &[u16; 16]| -> u32 {
+        x.iter().zip(y).map(|(p, q)| (p ^ q).count_ones()).sum()
+    };
+    let plain = (bits(&a, &b), None);
+    Some(
+        official
+            .avatar_turned
+            .iter()
+            .map(|(how, h)| (bits(&a, h), Some(how.as_str())))
+            .fold(plain, |best, t| if t.0 < best.0 { t } else { best }),
+    )
 }
 
 /// One candidate judged against one official channel.
@@ -767,21 +793,20 @@ impl<'a> Scanner<'a> {
         }
 
         // Avatar.
-        if let (Some((a, qa)), Some((b, qb))) = (candidate.avatar, official.avatar)
-            && qa >= AVATAR_MIN_QUALITY
-            && qb >= AVATAR_MIN_QUALITY
+        if let Some((d, turn)) = avatar_distance(candidate, official)
+            && d <= AVATAR_MATCH
         {
-            let d: u32 = a
-                .iter()
-                .zip(b.iter())
-                .map(|(x, y)| (x ^ y).count_ones())
-                .sum();
-            if d <= AVATAR_MATCH {
-                evidence.push((
-                    0.5,
-                    format!("ảnh đại diện giống ảnh của trang chính thức (PDQ cách {d}/256 bit)"),
-                ));
-            }
+            evidence.push((
+                0.5,
+                match turn {
+                    None => format!(
+                        "ảnh đại diện giống ảnh của trang chính thức (PDQ cách {d}/256 bit)"
+                    ),
+                    Some(how) => format!(
+                        "ảnh đại diện giống ảnh của trang chính thức đã {how} (PDQ cách {d}/256 bit)"
+                    ),
+                },
+            ));
         }
         // Platform.
         if candidate.platform.is_some() && candidate.platform == official.platform {

@@ -167,6 +167,9 @@ pub struct Avatar {
     pub pdq: String,
     pub quality: u8,
     pub sha256: String,
+    /// The picture's hash turned the seven other ways (`media::pdq::Dihedral::ALL[1..]`'s
+    /// order), so a mirrored or rotated copy is found; empty for avatars recorded before.
+    pub turned: Vec<String>,
     pub recorded_at: String,
 }
 

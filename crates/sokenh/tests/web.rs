@@ -2161,6 +2161,31 @@ fn avatars_are_uploaded_for_the_review_and_bad_pictures_refused() {
             .body
             .contains(&format!("{distance} / 256")),
     );
+    // The candidate's avatar mirrored: still the official's picture, said so in the reasons.
+    let mirrored = upload_to(
+        &s,
+        &to(&candidate),
+        &officer,
+        &token,
+        "c.png",
+        &fixture("flipped.png"),
+    );
+    assert_eq!(mirrored.status, 200, "{}", mirrored.body);
+    let after: Vec<serde_json::Value> =
+        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
+    let pair = after
+        .iter()
+        .find(|g| g["candidate"]["id"] == candidate && g["official"]["id"] == official)
+        .unwrap_or_else(|| panic!("{after:?}"));
+    assert!(pair["avatar_distance"].as_u64().unwrap() <= 31, "{pair}");
+    assert!(
+        pair["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("đã lật trái – phải")),
+        "{pair}"
+    );
 
     // Only those who triage may; the picture never reaches the evidence store.
     let analyst = login(&s, "xaydungdang", "demo-xaydungdang-2026");

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_detection_state.sql"),
     include_str!("../migrations/0010_sessions.sql"),
     include_str!("../migrations/0011_alert_items.sql"),
+    include_str!("../migrations/0012_avatar_turns.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -797,24 +798,25 @@ impl Backend for Postgres {
     }
 
     fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert> {
-        let old: Option<String> = self
+        let turned = avatar.turned.join(" ");
+        let old: Option<(String, String)> = self
             .client
             .query_opt(
-                "SELECT sha256 FROM community_avatars WHERE community_id = $1",
+                "SELECT sha256, turned FROM community_avatars WHERE community_id = $1",
                 &[&id.0],
             )
             .map_err(db)?
-            .map(|r| r.get(0));
-        let outcome = match old.as_deref() {
-            Some(h) if h == avatar.sha256 => return Ok(Upsert::Unchanged),
+            .map(|r| (r.get(0), r.get(1)));
+        let outcome = match old {
+            Some((h, t)) if h == avatar.sha256 && t == turned => return Ok(Upsert::Unchanged),
             Some(_) => Upsert::Updated,
             None => Upsert::Inserted,
         };
         self.client
             .execute(
-                "INSERT INTO community_avatars (community_id, pdq, quality, sha256, recorded_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (community_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, sha256 = excluded.sha256, recorded_at = excluded.recorded_at",
-                &[&id.0, &avatar.pdq, &i64::from(avatar.quality), &avatar.sha256, &now],
+                "INSERT INTO community_avatars (community_id, pdq, quality, sha256, recorded_at, turned) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (community_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, sha256 = excluded.sha256, recorded_at = excluded.recorded_at, turned = excluded.turned",
+                &[&id.0, &avatar.pdq, &i64::from(avatar.quality), &avatar.sha256, &now, &turned],
             )
             .map_err(db)?;
         Ok(outcome)
@@ -823,7 +825,7 @@ impl Backend for Postgres {
     fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>> {
         let rows = self
             .client
-            .query("SELECT community_id, pdq, quality, sha256, recorded_at FROM community_avatars ORDER BY community_id", &[])
+            .query("SELECT community_id, pdq, quality, sha256, recorded_at, turned FROM community_avatars ORDER BY community_id", &[])
             .map_err(db)?;
         Ok(rows
             .iter()
@@ -835,6 +837,11 @@ impl Backend for Postgres {
                         quality: r.get::<_, i64>(2).clamp(0, 100) as u8,
                         sha256: r.get(3),
                         recorded_at: r.get(4),
+                        turned: r
+                            .get::<_, &str>(5)
+                            .split_whitespace()
+                            .map(str::to_owned)
+                            .collect(),
                     },
                 )
             })

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_detection_state.sql"),
     include_str!("../migrations/0010_sessions.sql"),
     include_str!("../migrations/0011_alert_items.sql"),
+    include_str!("../migrations/0012_avatar_turns.sql"),
 ];
 
 /// The SQLite backend.
@@ -811,25 +812,26 @@ impl Backend for Sqlite {
     }
 
     fn upsert_avatar(&mut self, id: CommunityId, avatar: &Avatar, now: &str) -> Result<Upsert> {
-        let old: Option<String> = self
+        let turned = avatar.turned.join(" ");
+        let old: Option<(String, String)> = self
             .conn
             .query_row(
-                "SELECT sha256 FROM community_avatars WHERE community_id = ?1",
+                "SELECT sha256, turned FROM community_avatars WHERE community_id = ?1",
                 [id.0],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(db)?;
-        let outcome = match old.as_deref() {
-            Some(h) if h == avatar.sha256 => return Ok(Upsert::Unchanged),
+        let outcome = match old {
+            Some((h, t)) if h == avatar.sha256 && t == turned => return Ok(Upsert::Unchanged),
             Some(_) => Upsert::Updated,
             None => Upsert::Inserted,
         };
         self.conn
             .execute(
-                "INSERT INTO community_avatars (community_id, pdq, quality, sha256, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (community_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, sha256 = excluded.sha256, recorded_at = excluded.recorded_at",
-                params![id.0, avatar.pdq, i64::from(avatar.quality), avatar.sha256, now],
+                "INSERT INTO community_avatars (community_id, pdq, quality, sha256, recorded_at, turned) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (community_id) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality, sha256 = excluded.sha256, recorded_at = excluded.recorded_at, turned = excluded.turned",
+                params![id.0, avatar.pdq, i64::from(avatar.quality), avatar.sha256, now, turned],
             )
             .map_err(db)?;
         Ok(outcome)
@@ -838,7 +840,7 @@ impl Backend for Sqlite {
     fn avatars(&mut self) -> Result<Vec<(CommunityId, Avatar)>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT community_id, pdq, quality, sha256, recorded_at FROM community_avatars ORDER BY community_id")
+            .prepare_cached("SELECT community_id, pdq, quality, sha256, recorded_at, turned FROM community_avatars ORDER BY community_id")
             .map_err(db)?;
         s.query_map([], |r| {
             Ok((
@@ -848,6 +850,11 @@ impl Backend for Sqlite {
                     quality: r.get::<_, i64>(2)?.clamp(0, 100) as u8,
                     sha256: r.get(3)?,
                     recorded_at: r.get(4)?,
+                    turned: r
+                        .get::<_, String>(5)?
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
                 },
             ))
         })

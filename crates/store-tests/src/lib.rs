@@ -930,6 +930,7 @@ pub fn avatars_are_kept_as_hashes_and_replaced(store: &mut Store) {
         pdq: pdq.repeat(64),
         quality: 100,
         sha256: sha.repeat(64),
+        turned: vec![],
         recorded_at: String::new(),
     };
     let before = store.audit_events().unwrap().len();
@@ -947,8 +948,16 @@ pub fn avatars_are_kept_as_hashes_and_replaced(store: &mut Store) {
         ),
         (id, "b".repeat(64).as_str(), 100)
     );
+    // The same file with its turned hashes (recorded before they were kept): they are added.
+    let turned = Avatar {
+        turned: vec!["c".repeat(64), "d".repeat(64)],
+        ..avatar("b", "2")
+    };
+    assert!(store.set_avatar("officer", id, &turned).unwrap());
+    assert_eq!(store.avatars().unwrap()[0].1.turned, turned.turned);
+    assert!(!store.set_avatar("officer", id, &turned).unwrap());
     let events = store.audit_events().unwrap();
-    assert_eq!(events.len(), before + 2);
+    assert_eq!(events.len(), before + 3);
     assert_eq!(events.last().unwrap().action, "community.avatar");
     assert!(store.verify_audit().unwrap().ok);
 }
