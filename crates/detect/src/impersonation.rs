@@ -129,6 +129,48 @@ const BODIES: &[(&str, &[&str])] = &[
 /// Abbreviations that count only when written in capitals (in lower case they are words).
 const CAPITALS_ONLY: &[&str] = &["ca", "du", "dtn", "tn", "hnd", "ccb", "hpn", "tyt", "nd"];
 
+/// A word written as an abbreviation: two letters or more, all capitals, and none carrying a
+/// vowel mark or a tone — "CA", "UBND", "ĐTN" (Đ is a letter, not a mark), but not "CÁ" or "BÁO",
+/// which are words in their own right written in capitals.
+fn abbreviation(w: &str) -> bool {
+    let mut letters = 0;
+    for c in w.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        // A Vietnamese vowel mark or tone is lost when folded (a look-alike from another
+        // script is not: "СА" in Cyrillic still reads as an abbreviation).
+        if !c.is_ascii() && c != 'Đ' {
+            let mut buf = [0u8; 4];
+            if !text::fold(c.encode_utf8(&mut buf))
+                .chars()
+                .eq(c.to_lowercase())
+            {
+                return false;
+            }
+        }
+        letters += 1;
+    }
+    letters >= 2
+}
+
+/// A name written all in capitals ("CÔNG AN XÃ THẠCH QUẢNG"): its words are not abbreviations
+/// for being in capitals.
+fn all_in_capitals(name: &str) -> bool {
+    let mut words = 0;
+    for w in name.split_whitespace() {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic()).peekable();
+        if letters.clone().nth(1).is_none() {
+            continue; // a letter alone says nothing
+        }
+        if !letters.all(char::is_uppercase) {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 2
+}
+
 /// Level words: optional when matching (people drop "xã"), kept as one token.
 const LEVELS: &[(&str, &[&str])] = &[
     ("#xa", &["xa", "x"]),
@@ -318,6 +360,7 @@ fn analyse(name: &str, places: &Places) -> NameForm {
     }
     // Raw words with their capitalisation, then skeleton words.
     let visible: String = name.chars().filter(|c| !text::is_invisible(*c)).collect();
+    let shouting = all_in_capitals(&visible);
     let mut raw: Vec<(String, bool)> = Vec::new();
     let mut surface: Vec<&str> = Vec::new();
     for w in visible.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\u{0300}'..='\u{036F}'))
@@ -325,10 +368,7 @@ fn analyse(name: &str, places: &Places) -> NameForm {
         if w.is_empty() {
             continue;
         }
-        let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && w.chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase);
+        let caps = !shouting && abbreviation(w);
         let sk = text::skeleton(w);
         for part in words_of(&sk) {
             raw.push((part, caps));
@@ -736,20 +776,9 @@ impl<'a> Scanner<'a> {
             if !plain(&official.name) && plain(&candidate.name) {
                 evidence.push((0.1, "viết không dấu".to_owned()));
             }
-            let cand_bodies_raw = candidate.name.split_whitespace().any(|w| {
-                w.len() >= 2
-                    && w.chars()
-                        .filter(|c| c.is_alphabetic())
-                        .all(char::is_uppercase)
-            });
-            if cand_bodies_raw
-                && !official.name.split_whitespace().any(|w| {
-                    w.len() >= 2
-                        && w.chars()
-                            .filter(|c| c.is_alphabetic())
-                            .all(char::is_uppercase)
-                })
-            {
+            let abbreviated =
+                |n: &str| !all_in_capitals(n) && n.split_whitespace().any(abbreviation);
+            if abbreviated(&candidate.name) && !abbreviated(&official.name) {
                 evidence.push((0.05, "dùng tên viết tắt của cơ quan".to_owned()));
             }
         }
@@ -961,6 +990,25 @@ mod tests {
         // Lower-case "ca" is a fish.
         let f = analyse("Chợ cá Thạch Quảng", places());
         assert!(f.tokens.contains(&"ca".to_owned()));
+        // So is "CÁ" in capitals (a word with its tone), and every word of a name shouted in
+        // capitals; "ĐTN" keeps its Đ and is the youth union.
+        for shouted in ["Chợ CÁ Thạch Quảng", "CHỢ CA THẠCH QUẢNG"] {
+            let f = analyse(shouted, places());
+            assert!(
+                !f.tokens.contains(&"#congan".to_owned()),
+                "{shouted}: {:?}",
+                f.tokens
+            );
+        }
+        assert_eq!(
+            analyse("ĐTN xã Thạch Quảng", places()).tokens[0],
+            "#doanthanhnien"
+        );
+        // A look-alike from another script is still the abbreviation it imitates.
+        assert_eq!(
+            analyse("\u{0421}\u{0410} xã Thạch Quảng", places()).tokens[0],
+            "#congan"
+        );
         let f = analyse("Hội LHPN xã Thạch Quảng", places());
         assert_eq!(f.tokens[0], "#phunu");
     }
