@@ -1,7 +1,7 @@
 //! Users, units and API tokens, for the administrator: create an account (it must choose its
 //! own password at first sign-in), reset a password, create a unit under another, create an API
-//! token for a role and unit (shown once, kept as its SHA-256) and revoke one. Every change is
-//! an audit event written by the store.
+//! token for a role and unit (shown once, kept as its SHA-256) and revoke one — each through
+//! `app::accounts`. Every change is an audit event written by the store.
 
 use crate::AppState;
 use crate::auth::SignedIn;

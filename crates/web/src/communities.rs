@@ -1,14 +1,17 @@
 //! One page, channel or group of the register in the browser: its detail (names and sizes over
 //! time, the members who declared it — a view of personal data, audited with its purpose — and
 //! the signals on its posts), and the forms that add one, edit, classify it or mark it as a
-//! unit's official channel. Every write goes through `Store::import_communities`, so a form
-//! follows the same rules as a spreadsheet row (name history, size snapshots, audit event).
-//! A unit admin sees and edits only its unit's subtree; ids of other units' pages are refused.
+//! unit's official channel. Through `app` (`App::page_detail`, `App::save_page`, which writes
+//! with `Store::import_communities`), so a form follows the same rules as a spreadsheet row
+//! (name history, size snapshots, audit event). A unit admin sees and edits only its unit's
+//! subtree; ids of other units' pages are refused.
 
 use crate::AppState;
 use crate::auth::{SignedIn, forbidden};
 use crate::pages::{error_page, in_scope, internal, page, visible_units};
 use crate::require::{Require, Submitted, has_csrf, need};
+// Why a participant list is shown (recorded with the view in the audit log).
+use app::register::PARTICIPANTS_PURPOSE as PURPOSE;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,9 +22,6 @@ use domain::{
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
-
-// Why a participant list is shown (recorded with the view in the audit log).
-use app::register::PARTICIPANTS_PURPOSE as PURPOSE;
 
 /// Signals shown on a community's page.
 const SIGNALS_SHOWN: u32 = 30;
