@@ -2139,21 +2139,25 @@ fn avatars_are_uploaded_for_the_review_and_bad_pictures_refused() {
     );
     assert_eq!(one.status, 200, "{}", one.body);
     assert!(one.body.contains("Đã ghi ảnh đại diện"), "{}", one.body);
-    let two = upload_to(
-        &s,
-        &to(&candidate),
-        &officer,
-        &token,
-        "b.png",
-        &fixture("resized-200.png"),
-    );
-    assert_eq!(two.status, 200, "{}", two.body);
-    let after: Vec<serde_json::Value> =
-        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
-    let pair = after
-        .iter()
-        .find(|g| g["candidate"]["id"] == candidate && g["official"]["id"] == official)
-        .unwrap_or_else(|| panic!("{after:?}"));
+    // The candidate's avatar from a picture; the finding about the pair afterwards.
+    let candidate_avatar = |name: &str, picture: &str| -> serde_json::Value {
+        let set = upload_to(
+            &s,
+            &to(&candidate),
+            &officer,
+            &token,
+            name,
+            &fixture(picture),
+        );
+        assert_eq!(set.status, 200, "{}", set.body);
+        let after: Vec<serde_json::Value> =
+            serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
+        after
+            .into_iter()
+            .find(|g| g["candidate"]["id"] == candidate && g["official"]["id"] == official)
+            .unwrap_or_else(|| panic!("no finding about the pair"))
+    };
+    let pair = candidate_avatar("b.png", "resized-200.png");
     let distance = pair["avatar_distance"].as_u64().unwrap();
     assert!(distance <= 31, "{pair}");
     assert!(
@@ -2162,21 +2166,7 @@ fn avatars_are_uploaded_for_the_review_and_bad_pictures_refused() {
             .contains(&format!("{distance} / 256")),
     );
     // The candidate's avatar mirrored: still the official's picture, said so in the reasons.
-    let mirrored = upload_to(
-        &s,
-        &to(&candidate),
-        &officer,
-        &token,
-        "c.png",
-        &fixture("flipped.png"),
-    );
-    assert_eq!(mirrored.status, 200, "{}", mirrored.body);
-    let after: Vec<serde_json::Value> =
-        serde_json::from_str(&get(&s, "/api/v1/impersonation", Some(&officer)).body).unwrap();
-    let pair = after
-        .iter()
-        .find(|g| g["candidate"]["id"] == candidate && g["official"]["id"] == official)
-        .unwrap_or_else(|| panic!("{after:?}"));
+    let pair = candidate_avatar("c.png", "flipped.png");
     assert!(pair["avatar_distance"].as_u64().unwrap() <= 31, "{pair}");
     assert!(
         pair["reasons"]
