@@ -262,6 +262,38 @@ fn is_amount(s: &str, start: usize, end: usize) -> bool {
     ["dong", "d", "vnd", "trieu", "nghin", "ngan", "k"].contains(&next.as_str())
 }
 
+/// Words that, right before a number, say it is a phone number whatever account is spoken of
+/// nearby ("… vào tài khoản 0123456789. Liên hệ Zalo 0912 345 678").
+const PHONE_CUES: &[&str] = &[
+    "zalo",
+    "sdt",
+    "so dien thoai",
+    "dien thoai",
+    "dt",
+    "lh",
+    "lien he",
+    "goi",
+    "hotline",
+    "viber",
+];
+
+/// The words just before `start` (punctuation aside) are a phone cue.
+fn phone_cue(s: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(24);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = crate::fold::fold(&s[from..start]);
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || ":.-–(".contains(c));
+    PHONE_CUES.iter().any(|cue| {
+        before.ends_with(cue)
+            && before[..before.len() - cue.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
 fn numbers(s: &str, out: &mut Vec<Entity>) {
     let b = s.as_bytes();
     // Links and addresses found so far, in order: a moving cursor skips the digits inside them
@@ -351,7 +383,12 @@ fn classify_number(
     plus: bool,
 ) -> Option<Entity> {
     let n = digits.len();
-    if (6..=19).contains(&n) && !plus && bank_context(s, start) && !is_amount(s, start, end) {
+    if (6..=19).contains(&n)
+        && !plus
+        && bank_context(s, start)
+        && !is_amount(s, start, end)
+        && !phone_cue(s, start)
+    {
         return Some(entity(
             s,
             EntityKind::BankAccount,

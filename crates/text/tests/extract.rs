@@ -63,10 +63,13 @@ fn citizen_ids_bank_accounts_and_emails() {
             BankAccount 0071000123456 -> 0071000123456
             Email hotro.vcb@gmail.com -> hotro.vcb@gmail.com"#]],
     );
-    // A fee beside an account is a sum of money, not a second account.
+    // A fee beside an account is a sum of money, not a second account; a number right after
+    // "Zalo" is a phone even where an account is spoken of.
     check(
-        "Vui lòng chuyển khoản phí nhận thưởng 500.000 đồng vào tài khoản 0123456789, phí 1.500.000đ",
-        expect!["BankAccount 0123456789 -> 0123456789"],
+        "Vui lòng chuyển khoản phí nhận thưởng 500.000 đồng vào tài khoản 0123456789, phí 1.500.000đ. Liên hệ Zalo 0912 345 678",
+        expect![[r#"
+            BankAccount 0123456789 -> 0123456789
+            Phone 0912 345 678 -> +84912345678"#]],
     );
 }
 
