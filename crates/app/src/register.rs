@@ -198,7 +198,8 @@ impl App {
     ) -> Result<PageDetail, Error> {
         actor.require(Permission::ViewRegister)?;
         let mut s = self.store()?;
-        let community = self.visible_page(&mut s, actor, id)?;
+        let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        let community = visible_page(&mut s, &scope, id)?;
         let mut people = Vec::new();
         if actor.role.can(Permission::ViewPeople) {
             let members = s.members()?;
@@ -241,10 +242,10 @@ impl App {
     ) -> Result<CommunityId, Error> {
         actor.require(Permission::EditRegister)?;
         let mut s = self.store()?;
-        if let Some(id) = existing {
-            self.visible_page(&mut s, actor, id)?;
-        }
         let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        if let Some(id) = existing {
+            visible_page(&mut s, &scope, id)?;
+        }
         within_units(&record, &scope).map_err(|why| Error::invalid("unit", why))?;
         let key = record.key.clone();
         if existing.is_none() && s.community_id_by_key(&key)?.is_some() {
@@ -288,24 +289,22 @@ impl App {
         )?;
         Ok(shown.len())
     }
+}
 
-    /// The page if it exists and is within the actor's units.
-    fn visible_page(
-        &self,
-        s: &mut store::Store,
-        actor: &Actor,
-        id: CommunityId,
-    ) -> Result<Community, Error> {
-        let Some(c) = s.community(id)? else {
-            return Err(Error::new(
-                crate::ErrorKind::NotFound,
-                "Không có trang, kênh, nhóm này.",
-            ));
-        };
-        let scope = visible_units(&s.units()?, actor.role, actor.unit);
-        if !in_scope(&c, &scope) {
-            return Err(Error::forbidden(Permission::ViewRegister));
-        }
-        Ok(c)
+/// The page if it exists and is within `scope` (the actor's units).
+fn visible_page(
+    s: &mut store::Store,
+    scope: &Option<HashSet<String>>,
+    id: CommunityId,
+) -> Result<Community, Error> {
+    let Some(c) = s.community(id)? else {
+        return Err(Error::new(
+            crate::ErrorKind::NotFound,
+            "Không có trang, kênh, nhóm này.",
+        ));
+    };
+    if !in_scope(&c, scope) {
+        return Err(Error::forbidden(Permission::ViewRegister));
     }
+    Ok(c)
 }

@@ -222,14 +222,20 @@ const BANK_CONTEXT: &[&str] = &[
     "bank",
 ];
 
-fn bank_context(s: &str, start: usize) -> bool {
-    let mut from = start.saturating_sub(48);
+/// The text in the `bytes` before `start` (from a character boundary), folded, after `prefix`.
+fn folded_before(s: &str, start: usize, bytes: usize, prefix: &str) -> String {
+    let mut from = start.saturating_sub(bytes);
     while !s.is_char_boundary(from) {
         from += 1;
     }
-    let mut window = String::with_capacity(64);
-    window.push(' ');
+    let mut window = String::with_capacity(bytes + 16);
+    window.push_str(prefix);
     crate::fold::fold_into(&s[from..start], &mut window);
+    window
+}
+
+fn bank_context(s: &str, start: usize) -> bool {
+    let mut window = folded_before(s, start, 48, " ");
     window.push(' ');
     BANK_CONTEXT.iter().any(|k| {
         // " k " inside the window, without building the pattern.
@@ -279,11 +285,7 @@ const PHONE_CUES: &[&str] = &[
 
 /// The words just before `start` (punctuation aside) are a phone cue.
 fn phone_cue(s: &str, start: usize) -> bool {
-    let mut from = start.saturating_sub(24);
-    while !s.is_char_boundary(from) {
-        from += 1;
-    }
-    let before = crate::fold::fold(&s[from..start]);
+    let before = folded_before(s, start, 24, "");
     let before = before.trim_end_matches(|c: char| c.is_whitespace() || ":.-–(".contains(c));
     PHONE_CUES.iter().any(|cue| {
         before.ends_with(cue)
