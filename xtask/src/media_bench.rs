@@ -282,12 +282,21 @@ pub fn impersonation(n: usize) -> Result<()> {
         avatar: None,
         avatar_turned: Vec::new(),
         renamed_from: vec![],
+        unit: None,
+    };
+    // The office is the first of the ten communes'.
+    let home = detect::impersonation::Home {
+        ward_code: domain::admin_units()
+            .iter()
+            .find(|u| u.ward_name.starts_with("Xã "))
+            .map(|u| u.ward_code),
+        district: None,
     };
     let start = Instant::now();
-    let places = Places::gso();
+    let places = Places::at(&home);
     let off: Vec<Channel> = officials.iter().map(channel).collect();
     let cand: Vec<Channel> = others.iter().map(channel).collect();
-    let scanner = Scanner::new(&off, &places);
+    let scanner = Scanner::new(&off, &places, &home);
     let setup = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let findings = scanner.scan(&cand, detect::impersonation::JUDGED, 2);

@@ -7,8 +7,9 @@
 
 use crate::{Actor, App, Error, ErrorKind};
 use anyhow::Result;
-use detect::impersonation::{Channel, Finding, Places, Scanner};
-use domain::{Classification, Community};
+pub use detect::impersonation::FindingKind;
+use detect::impersonation::{Channel, Finding, Home, Places, Scanner};
+use domain::{Classification, Community, Status};
 use serde::Serialize;
 use serde_json::json;
 use store::Store;
@@ -22,6 +23,8 @@ pub struct Reported {
     pub reasons: Vec<String>,
     /// Bits apart of the two avatars' PDQ hashes (of 256), when both are known.
     pub avatar_distance: Option<u32>,
+    /// An impostor, or a page of one of our own units copying the official name.
+    pub kind: FindingKind,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,6 +66,52 @@ fn turned(a: &domain::Avatar) -> Vec<(String, [u16; 16])> {
         .collect()
 }
 
+/// Where the office is: the root unit's GSO ward code, and the former district its official
+/// channels' locality names ("Xã Thạch Quảng, huyện Thạch Thành, Thanh Hóa"), when one does.
+fn home(units: &[domain::Unit], officials: &[&Community]) -> Home {
+    let district = officials
+        .iter()
+        .filter_map(|c| c.locality.as_deref())
+        .flat_map(|l| l.split([',', '-', ';']))
+        .find_map(|part| {
+            let part = part.trim();
+            let folded = text::fold(part);
+            ["huyen ", "quan ", "thi xa ", "h. ", "q. "]
+                .iter()
+                .find(|p| folded.starts_with(*p))
+                .map(|p| {
+                    let rest = part.chars().skip(p.chars().count()).collect::<String>();
+                    rest.trim_end_matches("(cũ)").trim().to_owned()
+                })
+        })
+        .filter(|d| !d.is_empty());
+    Home {
+        ward_code: units
+            .iter()
+            .find(|u| u.parent.is_none())
+            .and_then(|u| u.locality_code),
+        district,
+    }
+}
+
+/// Our units that have no official channel (village Party cells, branches): a page they run
+/// is ours, not an impostor of the body they belong to.
+fn units_without_official<'a>(
+    units: &'a [domain::Unit],
+    officials: &[&Community],
+) -> std::collections::HashSet<&'a str> {
+    units
+        .iter()
+        .filter(|u| u.parent.is_some())
+        .map(|u| u.name.as_str())
+        .filter(|n| {
+            !officials
+                .iter()
+                .any(|c| c.official_of.as_deref() == Some(*n))
+        })
+        .collect()
+}
+
 /// Scans the register: findings at or above `min_score`, best first.
 pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Reported>> {
     scan_candidates(store, min_score, threads, |_| true)
@@ -90,6 +139,7 @@ fn scan_candidates(
             avatar: avatar.and_then(|a| parse_pdq(&a.pdq).map(|h| (h, a.quality))),
             avatar_turned: avatar.map(turned).unwrap_or_default(),
             renamed_from: Vec::new(),
+            unit: None,
         }
     };
     // Officials: our units' own channels. Everything else — neighbours' official pages included —
@@ -99,9 +149,27 @@ fn scan_candidates(
         .partition(|c| c.classification == Classification::Official && c.official_of.is_some());
     let others: Vec<&Community> = others.into_iter().filter(|c| keep(c)).collect();
     let official_channels: Vec<Channel> = officials.iter().map(|c| channel(c)).collect();
-    let mut candidates: Vec<Channel> = others.iter().map(|c| channel(c)).collect();
-    let places = Places::gso();
-    let scanner = Scanner::new(&official_channels, &places);
+    let units = store.units()?;
+    let ours = units_without_official(&units, &officials);
+    let mut candidates: Vec<Channel> = others
+        .iter()
+        .map(|c| Channel {
+            unit: c.unit.clone().filter(|u| {
+                ours.contains(u.as_str())
+                    && !matches!(
+                        c.status,
+                        Status::Suspicious
+                            | Status::Impersonating
+                            | Status::Reported
+                            | Status::Removed
+                    )
+            }),
+            ..channel(c)
+        })
+        .collect();
+    let home = home(&units, &officials);
+    let places = Places::at(&home);
+    let scanner = Scanner::new(&official_channels, &places, &home);
     // A rename can add at most 0.3 by noisy-or (s' = 0.3 + 0.7 s): scan without history at the
     // lowest score that could reach `min_score` with it, then bring the history of those only.
     let floor = ((min_score - 0.3) / 0.7).max(0.0);
@@ -116,14 +184,7 @@ fn scan_candidates(
             .into_iter()
             .map(|(at, old, _new)| (at, old))
             .collect();
-        for (official, score, reasons) in scanner.scan_one(&candidates[k], min_score) {
-            findings.push(Finding {
-                candidate: k,
-                official,
-                score,
-                reasons,
-            });
-        }
+        findings.extend(scanner.scan_one(k, &candidates[k], min_score));
     }
     findings.sort_by(|a, b| {
         b.score
@@ -145,6 +206,7 @@ fn scan_candidates(
                 score: f.score,
                 reasons: f.reasons,
                 avatar_distance,
+                kind: f.kind,
             }
         })
         .collect())
@@ -385,5 +447,133 @@ impl App {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+    use domain::{CommunityRecord, Kind, Platform, Role};
+
+    fn record(
+        name: &str,
+        handle: &str,
+        unit: &str,
+        official: bool,
+        status: Status,
+    ) -> CommunityRecord {
+        let url = format!("https://www.facebook.com/{handle}");
+        CommunityRecord {
+            key: url.clone(),
+            name: name.to_owned(),
+            url: Some(url),
+            platform: Platform::Facebook,
+            kind: Kind::Page,
+            members: None,
+            admins: None,
+            unit: Some(unit.to_owned()),
+            status,
+            classification: if official {
+                Classification::Official
+            } else {
+                Classification::Unknown
+            },
+            official_of: official.then(|| unit.to_owned()),
+            locality: Some("Xã Thạch Quảng, huyện Thạch Thành, Thanh Hóa".to_owned()),
+            note: None,
+        }
+    }
+
+    /// The register knows where the office is (its root unit's ward code, its official
+    /// channels' former district) and which pages its own units without an official channel run.
+    #[test]
+    fn the_register_scan_knows_where_we_are_and_what_is_ours() {
+        let (app, _dir) = testing::app();
+        {
+            let mut s = app.store().unwrap();
+            let root = s
+                .create_unit("t", "Xã Thạch Quảng", None, Some(15199))
+                .unwrap();
+            for u in ["Đảng ủy xã Thạch Quảng", "Chi bộ thôn Quảng Tâm"] {
+                s.create_unit("t", u, Some(root.id), None).unwrap();
+            }
+            s.import_communities(
+                "t",
+                "test",
+                &[
+                    record(
+                        "Đảng ủy xã Thạch Quảng",
+                        "dangbo.thachquang",
+                        "Đảng ủy xã Thạch Quảng",
+                        true,
+                        Status::Verified,
+                    ),
+                    // Run by the village cell, copying the official name.
+                    record(
+                        "Đảng ủy xã Thạch Quảng",
+                        "chibo.quangtam",
+                        "Chi bộ thôn Quảng Tâm",
+                        false,
+                        Status::Verified,
+                    ),
+                    // Watched by the Party Committee: an impostor naming our former district.
+                    record(
+                        "Đảng ủy xã Thạch Quảng - Thạch Thành",
+                        "danguy.tq.1",
+                        "Đảng ủy xã Thạch Quảng",
+                        false,
+                        Status::Watch,
+                    ),
+                    // The cell's own page, by its own name.
+                    record(
+                        "Chi bộ thôn Quảng Tâm - Đảng ủy xã Thạch Quảng",
+                        "chibo.quangtam.2",
+                        "Chi bộ thôn Quảng Tâm",
+                        false,
+                        Status::Verified,
+                    ),
+                ],
+            )
+            .unwrap();
+        }
+        let found = app
+            .impersonation_scan(
+                &testing::actor(Role::Officer),
+                detect::impersonation::JUDGED,
+            )
+            .unwrap();
+        let seen: Vec<(&str, Option<&str>, FindingKind)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.candidate.name.as_str(),
+                    f.candidate.url.as_deref(),
+                    f.kind,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "Đảng ủy xã Thạch Quảng - Thạch Thành",
+                    Some("https://www.facebook.com/danguy.tq.1"),
+                    FindingKind::Impostor
+                ),
+                (
+                    "Đảng ủy xã Thạch Quảng",
+                    Some("https://www.facebook.com/chibo.quangtam"),
+                    FindingKind::NotOfficial
+                ),
+            ]
+        );
+        assert!(
+            found[0]
+                .reasons
+                .contains(&"nêu «Thạch Thành» — đúng địa bàn của trang chính thức".to_owned()),
+            "{:?}",
+            found[0].reasons
+        );
     }
 }

@@ -455,9 +455,30 @@ pub fn eval(dir: &Path) -> Result<serde_json::Value> {
         "hard_negatives": both["hard_negatives"],
         "layers": layers,
     });
-    let pages = dir.join("impersonation-pages.csv");
-    if pages.exists() {
-        out["impersonation_pages"] = serde_json::to_value(eval_pages(&pages)?)?;
+    // Every register-level set in the folder (impersonation-pages*.csv, one per office), and
+    // all of them together.
+    let mut sets: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("đọc {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("impersonation-pages") && n.ends_with(".csv"))
+        })
+        .collect();
+    sets.sort();
+    if !sets.is_empty() {
+        let mut parts = Vec::new();
+        let mut files = serde_json::Map::new();
+        for p in &sets {
+            let e = eval_pages(p)?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            files.insert(name.unwrap_or_default(), serde_json::to_value(&e)?);
+            parts.push(e);
+        }
+        out["impersonation_pages"] =
+            serde_json::to_value(detect::impersonation::Evaluation::merged(parts))?;
+        out["impersonation_pages_files"] = files.into();
     }
     Ok(out)
 }
@@ -500,12 +521,16 @@ fn eval_layer(engine: &Engine, rows: &[detect::eval::Row]) -> (Pairs, serde_json
     )
 }
 /// The register-level impersonation set: officials and labelled candidate pages in one CSV
-/// (`role,name,url,platform,expected_official,trick,renamed_from`).
+/// (`role,name,url,platform,expected_official,trick,renamed_from[,unit]`). A `home` row gives
+/// the office's GSO ward code (name column) and former district (trick column); a candidate's
+/// `unit` makes it a page of ours.
 pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
-    use detect::impersonation::{Channel, Labelled, Places, evaluate};
-    let mut reader = csv::Reader::from_path(path)
+    use detect::impersonation::{Channel, Home, Labelled, Places, evaluate};
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
         .with_context(|| format!("không mở được {}", path.display()))?;
-    let (mut officials, mut set) = (Vec::new(), Vec::new());
+    let (mut officials, mut set, mut home) = (Vec::new(), Vec::new(), Home::default());
     for (i, row) in reader.records().enumerate() {
         let row = row.with_context(|| format!("{}: dòng {}", path.display(), i + 2))?;
         let field = |k: usize| row.get(k).unwrap_or("").trim().to_owned();
@@ -526,8 +551,21 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
             } else {
                 vec![("trước".to_owned(), renamed)]
             },
+            unit: Some(field(7)).filter(|u| !u.is_empty()),
         };
         match field(0).as_str() {
+            "home" => {
+                home = Home {
+                    ward_code: Some(field(1).parse().with_context(|| {
+                        format!(
+                            "{}: dòng {}: mã xã/phường không hợp lệ",
+                            path.display(),
+                            i + 2
+                        )
+                    })?),
+                    district: Some(field(5)).filter(|d| !d.is_empty()),
+                }
+            }
             "official" => officials.push(channel),
             "candidate" => set.push(Labelled {
                 channel,
@@ -535,13 +573,13 @@ pub fn eval_pages(path: &Path) -> Result<detect::impersonation::Evaluation> {
                 note: field(5),
             }),
             other => anyhow::bail!(
-                "{}: dòng {}: vai trò «{other}» không hợp lệ (official|candidate)",
+                "{}: dòng {}: vai trò «{other}» không hợp lệ (home|official|candidate)",
                 path.display(),
                 i + 2
             ),
         }
     }
-    Ok(evaluate(&officials, &set, &Places::gso()))
+    Ok(evaluate(&officials, &set, &Places::at(&home), &home))
 }
 
 /// One detection rule as the rules page lists it.
@@ -624,5 +662,39 @@ mod opening_words_tests {
         );
         assert_eq!(opening_words("Việc nhẹ lương cao", 8), "Việc nhẹ…");
         assert_eq!(opening_words("ngắn", 8), "ngắn");
+    }
+}
+
+#[cfg(test)]
+mod impersonation_set_tests {
+    /// The held-out part of the three real communes' labelled pages (split by hash before the
+    /// scan was changed for them): every impostor found, no namesake, neighbour, branch of ours
+    /// or community page flagged.
+    #[test]
+    fn the_scan_holds_on_three_real_communes_it_was_not_tuned_on() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../detect/eval/corpus/test");
+        let mut parts = Vec::new();
+        for (commune, examples, impostors) in [
+            ("binhminh", 58, 28),
+            ("haichau", 54, 26),
+            ("thachquang", 59, 31),
+        ] {
+            let e =
+                super::eval_pages(&dir.join(format!("impersonation-pages-{commune}.csv"))).unwrap();
+            assert_eq!(
+                (e.examples, e.impostors),
+                (examples, impostors),
+                "{commune}"
+            );
+            parts.push(e);
+        }
+        let all = detect::impersonation::Evaluation::merged(parts);
+        assert_eq!(
+            (all.true_positives, all.false_positives, all.false_negatives),
+            (85, 0, 0),
+            "{:#?}",
+            all.errors
+        );
     }
 }

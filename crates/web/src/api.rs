@@ -679,6 +679,9 @@ pub struct FindingDoc {
     reasons: Vec<String>,
     /// Bits apart of the two avatars' PDQ hashes (of 256), when both are known.
     avatar_distance: Option<u32>,
+    /// "impostor", or "not_official": a page of one of our own units (a village Party cell, a
+    /// branch) that copies the official channel's name.
+    kind: String,
 }
 
 /// The impersonation scan's findings still to review (the array `sokenh impersonation scan

@@ -67,6 +67,11 @@ const EN: &[(&str, &str)] = &[
     ("Nội dung lan rộng", "Spreading content"),
     ("Tất cả đơn vị", "All units"),
     ("Trang nghi giả mạo", "Suspected page"),
+    ("Trang của đơn vị ta", "Our unit's page"),
+    (
+        "trang của đơn vị ta, không phải kênh chính thức",
+        "our unit's page, not an official channel",
+    ),
     ("Đánh dấu giả mạo", "Mark as impostor"),
     ("Giả mạo và mở hồ sơ", "Impostor, open a case"),
     ("Không phải giả mạo", "Not an impostor"),

@@ -77,9 +77,13 @@ fn finding(f: &Reported, csrf: &str, lang: crate::i18n::Lang) -> Markup {
     let t = |vi: &'static str| crate::i18n::tr(lang, vi);
     html! {
         section.finding {
-            h2 { (t("Điểm giống")) " " (format!("{:.2}", f.score)) }
+            @let ours = f.kind == app::impersonation::FindingKind::NotOfficial;
+            h2 {
+                (t("Điểm giống")) " " (format!("{:.2}", f.score))
+                @if ours { " · " (t("trang của đơn vị ta, không phải kênh chính thức")) }
+            }
             div.pair {
-                (side(t("Trang nghi giả mạo"), &f.candidate, csrf, lang))
+                (side(if ours { t("Trang của đơn vị ta") } else { t("Trang nghi giả mạo") }, &f.candidate, csrf, lang))
                 (side(t("Kênh chính thức"), &f.official, csrf, lang))
             }
             p {

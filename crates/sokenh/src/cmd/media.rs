@@ -205,8 +205,14 @@ pub fn impersonation(app: &app::App, cmd: ImpersonationCmd) -> Result<()> {
         println!("Không thấy trang nào giả mạo trang chính thức (điểm ≥ {min_score}).");
     }
     for f in &findings {
+        let how = match f.kind {
+            detect::impersonation::FindingKind::Impostor => "giả",
+            detect::impersonation::FindingKind::NotOfficial => {
+                "trang của đơn vị ta, không phải kênh chính thức, dùng tên"
+            }
+        };
         println!(
-            "{:.2}  «{}» {} ← giả «{}»",
+            "{:.2}  «{}» {} ← {how} «{}»",
             f.score,
             f.candidate.name,
             f.candidate.url.as_deref().unwrap_or("(không có đường dẫn)"),
