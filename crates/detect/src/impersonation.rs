@@ -717,6 +717,84 @@ struct Site {
     core: String,
 }
 
+/// Where the officials say they are, when the register gives no ward code: the commune most of
+/// their names carry; its province when one ward of the GSO list bears that name at their level,
+/// else the province their names or addresses mention ("… - Hà Nội", "binhminh.hanoi.gov.vn").
+/// None when that still leaves a choice: namesakes are then not told apart by province.
+fn infer_home(
+    officials: &[Channel],
+    prepared: &[PreparedOfficial],
+    places: &Places,
+    home: &Home,
+) -> Option<HomeAt> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    let mut levels: HashMap<&str, usize> = HashMap::new();
+    for p in prepared {
+        for &w in &p.form.places {
+            if !places.wards[w as usize].is_empty() {
+                *counts.entry(w).or_default() += 1;
+            }
+        }
+        for t in &p.form.tokens {
+            if matches!(t.as_str(), "#xa" | "#phuong" | "#thitran") {
+                *levels.entry(t.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let top = counts.values().copied().max().unwrap_or(0);
+    let mut wards = counts.iter().filter(|(_, n)| **n == top).map(|(w, _)| *w);
+    let (ward, None) = (wards.next()?, wards.next()) else {
+        return None;
+    };
+    let top_level = levels.values().copied().max().unwrap_or(0);
+    let mut tops = levels
+        .iter()
+        .filter(|(_, n)| **n == top_level && top_level > 0);
+    let level = match (tops.next(), tops.next()) {
+        (Some((l, _)), None) => Some(*l),
+        _ => None,
+    };
+    let mut options: Vec<(u32, &'static str)> = places.wards[ward as usize]
+        .iter()
+        .copied()
+        .filter(|(_, l)| level.is_none_or(|x| x == *l))
+        .collect();
+    if options.is_empty() {
+        options = places.wards[ward as usize].clone();
+    }
+    let (province, level) = if let [only] = options.as_slice() {
+        *only
+    } else {
+        let mentions = |p: u32| {
+            let written = collapse(&text::skeleton(places.name(p)));
+            officials
+                .iter()
+                .zip(prepared)
+                .filter(|(o, f)| {
+                    f.form.places.contains(&p)
+                        || o.url
+                            .as_deref()
+                            .is_some_and(|u| collapse(&text::skeleton(u)).contains(&written))
+                })
+                .count()
+        };
+        let scored: Vec<((u32, &'static str), usize)> =
+            options.iter().map(|o| (*o, mentions(o.0))).collect();
+        let best = scored.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let mut winners = scored.iter().filter(|(_, n)| *n == best && best > 0);
+        match (winners.next(), winners.next()) {
+            (Some((o, _)), None) => *o,
+            _ => return None,
+        }
+    };
+    Some(HomeAt {
+        ward,
+        province,
+        district: home.district.as_deref().and_then(|d| places.find(d)),
+        level,
+    })
+}
+
 /// What a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -839,7 +917,9 @@ impl<'a> Scanner<'a> {
                 site,
             });
         }
-        let home = places.home(home);
+        let home = places
+            .home(home)
+            .or_else(|| infer_home(officials, &prepared, places, home));
         let mut namesake_provinces = Vec::new();
         if let Some(h) = home {
             let ours: Vec<u32> = prepared
@@ -1643,6 +1723,44 @@ mod office_tests {
             .unwrap();
         assert_eq!(r.0, "Công an xã Thạch Quảng");
         assert!(r.2.iter().any(|x| x.contains("nêu «Thạch Thành»")), "{r:?}");
+    }
+
+    #[test]
+    fn without_a_ward_code_the_officials_say_where_they_are() {
+        // Thạch Quảng: one commune of the name. Bình Minh: seven; the portal's address says Hà Nội.
+        let mut t = Office::thach_quang();
+        t.home = Home::default();
+        let r = t
+            .best(&fb(
+                "Công an xã Thạch Quảng - Thanh Hóa",
+                "profile.php?id=1",
+            ))
+            .unwrap();
+        assert!(
+            r.2.iter().any(|x| x.starts_with("nêu «Thanh Hóa»")),
+            "{r:?}"
+        );
+        let mut b = Office::binh_minh();
+        b.home = Home::default();
+        b.officials.push(page(
+            "Cổng thông tin điện tử xã Bình Minh",
+            "https://binhminh.hanoi.gov.vn",
+            Platform::Website,
+        ));
+        assert_eq!(
+            b.judged(&fb("Công an xã Bình Minh - Ninh Bình", "profile.php?id=2")),
+            None
+        );
+        assert_eq!(
+            b.judged(&fb("Công an xã Bình Minh - Hà Nội", "profile.php?id=3")),
+            Some("Công an xã Bình Minh".to_owned())
+        );
+        // Nothing tells which Bình Minh: no namesake is explained away by its province.
+        b.officials.pop();
+        assert_eq!(
+            b.judged(&fb("Công an xã Bình Minh - Ninh Bình", "profile.php?id=2")),
+            Some("Công an xã Bình Minh".to_owned())
+        );
     }
 
     #[test]
