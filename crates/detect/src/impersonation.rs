@@ -159,7 +159,8 @@ const BODIES: &[(&str, &[&str])] = &[
 ];
 
 /// A village's or residential group's own branch (Chi bộ thôn, Chi hội Phụ nữ tổ 5, Chi đoàn
-/// khu phố 3): ours, but not the commune's body, whose name it carries.
+/// khu phố 3): ours, but not the commune's body, whose name it carries. "Tổ" alone is not one:
+/// "Tổ tiếp nhận tin báo" is a team an impostor may claim to be.
 const BRANCHES: &[&str] = &[
     "chi bo",
     "chi hoi",
@@ -169,7 +170,6 @@ const BRANCHES: &[&str] = &[
     "to dan pho",
     "khu pho",
     "khu dan cu",
-    "to",
     "ap",
 ];
 
@@ -1889,6 +1889,8 @@ mod office_tests {
             "CAX Thạch Quảng",
             "CA xã Thạch Quảng",
             "Công an X. Thạch Quảng",
+            // A team is not a village's branch.
+            "Công an xã Thạch Quảng - Tổ tiếp nhận tin báo",
         ] {
             assert_eq!(o.judged(&fb(name, "profile.php?id=1")), ca, "{name}");
         }
