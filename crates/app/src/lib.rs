@@ -18,6 +18,7 @@ pub mod capture;
 pub mod cases;
 pub mod db;
 pub mod detection;
+pub mod doctor;
 mod error;
 pub mod evidence;
 pub mod impersonation;

@@ -166,6 +166,15 @@ enum Command {
         #[arg(long)]
         secure_cookies: bool,
     },
+    /// Kiểm tra cài đặt: cơ sở dữ liệu, nhật ký, đĩa, chỉ mục, công cụ, đồng hồ / the operator's
+    /// checks; exit 1 when one fails
+    Doctor {
+        /// Dung lượng trống tối thiểu, GiB / the free space the disk check asks for, in GiB
+        #[arg(long, default_value_t = 1.0)]
+        min_free: f64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Quản trị tài khoản / accounts
     Admin {
         #[command(subcommand)]
@@ -284,6 +293,7 @@ fn run(cli: Cli) -> Result<()> {
             secure_cookies,
         } => cmd::serve::run(ctx, bind, secure_cookies),
         Command::Admin { what } => cmd::admin::run(ctx, what),
+        Command::Doctor { min_free, json } => cmd::admin::doctor(ctx, min_free, json),
     }
 }
 

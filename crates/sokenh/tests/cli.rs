@@ -442,3 +442,126 @@ fn members_are_added_declared_and_signed_from_the_terminal() {
     assert!(err.contains("không có đơn vị «Không có»"), "{err}");
     assert_eq!(police(&data), after, "refusals change nothing");
 }
+
+/// `sokenh doctor --json`: each check's outcome; exit 1 when one fails.
+fn doctor(data: &Path, min_free_gib: &str) -> (Option<i32>, Vec<Value>) {
+    let out = sokenh(data, &["doctor", "--json", "--min-free", min_free_gib]);
+    let checks: Vec<Value> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code(), checks)
+}
+
+fn outcome<'a>(checks: &'a [Value], name: &str) -> (bool, &'a str) {
+    let c = checks
+        .iter()
+        .find(|c| c["check"] == name)
+        .unwrap_or_else(|| panic!("no check {name}: {checks:?}"));
+    (c["ok"].as_bool().unwrap(), c["detail"].as_str().unwrap())
+}
+
+#[test]
+fn doctor_says_what_is_wrong_one_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // No data dir yet.
+    let (code, checks) = doctor(&data, "0.001");
+    assert_eq!(code, Some(1));
+    assert!(!outcome(&checks, "data_dir").0);
+    assert!(outcome(&checks, "clock").0);
+
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    common::ingest_posts(
+        &data,
+        &[(
+            "p1",
+            "thachquangquetoi",
+            "2026-11-12T08:00:00+07:00",
+            "Lịch cắt điện thôn Quảng Tâm",
+        )],
+    );
+    let (code, checks) = doctor(&data, "0.001");
+    let names: Vec<&str> = checks
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "data_dir",
+            "database",
+            "audit_chain",
+            "index",
+            "disk",
+            "ocr",
+            "libreoffice",
+            "clock"
+        ]
+    );
+    for name in [
+        "data_dir",
+        "database",
+        "audit_chain",
+        "index",
+        "disk",
+        "clock",
+    ] {
+        assert!(outcome(&checks, name).0, "{name}: {checks:?}");
+    }
+    assert_eq!(
+        outcome(&checks, "index").1,
+        "chỉ mục có đủ 1 bài đăng của cơ sở dữ liệu"
+    );
+    // The exit status is the checks' (the optional tools depend on the machine).
+    let all_ok = checks.iter().all(|c| c["ok"] == true);
+    assert_eq!(code, Some(if all_ok { 0 } else { 1 }));
+
+    // Too little room.
+    let (code, checks) = doctor(&data, "1000000");
+    assert_eq!(code, Some(1));
+    let (ok, detail) = outcome(&checks, "disk");
+    assert!(!ok && detail.contains("dưới mức 1000000.0 GiB"), "{detail}");
+
+    // The index gone.
+    std::fs::remove_dir_all(data.join("index")).unwrap();
+    let (code, checks) = doctor(&data, "0.001");
+    assert_eq!(code, Some(1));
+    let (ok, detail) = outcome(&checks, "index");
+    assert!(!ok && detail.contains("chạy `sokenh reindex`"), "{detail}");
+    assert!(sokenh(&data, &["reindex"]).status.success());
+    assert!(outcome(&doctor(&data, "0.001").1, "index").0);
+
+    // The audit chain tampered with.
+    let conn = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    conn.execute("UPDATE audit_events SET details = '{}' WHERE id = 5", [])
+        .unwrap();
+    drop(conn);
+    let (code, checks) = doctor(&data, "0.001");
+    assert_eq!(code, Some(1));
+    let (ok, detail) = outcome(&checks, "audit_chain");
+    assert!(!ok && detail.contains("từ sự kiện #5"), "{detail}");
+
+    // A database that cannot be opened, its password never shown.
+    let out = Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(&data)
+        .args([
+            "--database-url",
+            "postgres://sokenh:mat-khau-bi-mat@127.0.0.1:1/sokenh",
+        ])
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let checks: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (ok, detail) = outcome(&checks, "database");
+    assert!(!ok && detail.contains("PostgreSQL"), "{detail}");
+    let all = serde_json::to_string(&checks).unwrap();
+    assert!(!all.contains("mat-khau-bi-mat"), "{all}");
+    std::fs::write(data.join("sokenh.db"), b"not a database at all").unwrap();
+    for f in ["sokenh.db-wal", "sokenh.db-shm"] {
+        let _ = std::fs::remove_file(data.join(f));
+    }
+    let (code, checks) = doctor(&data, "0.001");
+    assert_eq!(code, Some(1));
+    assert!(!outcome(&checks, "database").0, "{checks:?}");
+}

@@ -2860,3 +2860,14 @@ fn an_export_file_is_read_as_a_job_with_the_cli_s_counts() {
     assert!(listed.body.contains("bai-dang.jsonl"), "{}", listed.body);
     assert!(!listed.body.contains("qua-lon.jsonl"), "{}", listed.body);
 }
+
+/// A load balancer's questions need no account: alive, and ready (the database answers).
+#[test]
+fn liveness_and_readiness_answer_without_an_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let alive = get(&s, "/healthz", None);
+    assert_eq!((alive.status, alive.body.as_str()), (200, "ok\n"));
+    let ready = get(&s, "/readyz", None);
+    assert_eq!((ready.status, ready.body.as_str()), (200, "ready\n"));
+}

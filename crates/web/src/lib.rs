@@ -27,6 +27,7 @@ mod communities;
 mod dashboard;
 mod detection;
 mod follow_up;
+mod health;
 mod i18n;
 mod impersonation;
 mod media_check;
@@ -583,6 +584,8 @@ const STYLE: &str = include_str!("style.css");
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::home))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/dang-nhap", get(sign_in::login_form).post(sign_in::login))
         .route("/dang-xuat", post(sign_in::logout))
         .route("/ngon-ngu/{code}", get(i18n::switch))

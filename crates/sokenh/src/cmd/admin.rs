@@ -115,3 +115,30 @@ fn role_and_unit(
     };
     Ok((role, unit))
 }
+
+/// `sokenh doctor`: every check, one line each (or the JSON array); exit 1 when one fails.
+pub fn doctor(ctx: &Ctx, min_free_gib: f64, json: bool) -> Result<()> {
+    anyhow::ensure!(
+        min_free_gib.is_finite() && min_free_gib >= 0.0,
+        "--min-free phải là số GiB không âm"
+    );
+    let min_free = (min_free_gib * (1u64 << 30) as f64) as u64;
+    let checks = app::doctor::run(&ctx.data("sokenh-data"), ctx.url(), min_free);
+    if json {
+        println!("{}", serde_json::to_string(&checks)?);
+    } else {
+        for c in &checks {
+            println!(
+                "{} {:<12} {}",
+                if c.ok { "✓" } else { "✗" },
+                c.check,
+                c.detail
+            );
+        }
+    }
+    if checks.iter().all(|c| c.ok) {
+        Ok(())
+    } else {
+        std::process::exit(1)
+    }
+}
