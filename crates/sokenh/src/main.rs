@@ -165,6 +165,17 @@ enum Command {
         /// Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies behind TLS
         #[arg(long)]
         secure_cookies: bool,
+        /// Chứng chỉ TLS (PEM): phục vụ HTTPS / serve HTTPS with this certificate chain
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// Khóa riêng TLS (PEM) / the certificate's private key
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Chứng chỉ HTTPS / TLS certificates
+    Tls {
+        #[command(subcommand)]
+        what: cmd::serve::TlsCmd,
     },
     /// Kiểm tra cài đặt: cơ sở dữ liệu, nhật ký, đĩa, chỉ mục, công cụ, đồng hồ / the operator's
     /// checks; exit 1 when one fails
@@ -291,7 +302,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve {
             bind,
             secure_cookies,
-        } => cmd::serve::run(ctx, bind, secure_cookies),
+            tls_cert,
+            tls_key,
+        } => cmd::serve::run(ctx, bind, secure_cookies, tls_cert.zip(tls_key)),
+        Command::Tls { what } => cmd::serve::tls(what),
         Command::Admin { what } => cmd::admin::run(ctx, what),
         Command::Doctor { min_free, json } => cmd::admin::doctor(ctx, min_free, json),
     }

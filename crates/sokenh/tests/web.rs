@@ -2871,3 +2871,91 @@ fn liveness_and_readiness_answer_without_an_account() {
     let ready = get(&s, "/readyz", None);
     assert_eq!((ready.status, ready.body.as_str()), (200, "ready\n"));
 }
+
+/// HTTPS for a closed office network: a self-signed certificate made by `sokenh tls
+/// self-signed`, served by `sokenh serve --tls-cert --tls-key`; a browser that trusts it gets the
+/// pages, with secure cookies and HSTS; plain HTTP to the same port gets nothing.
+#[test]
+fn https_with_a_self_signed_certificate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let certs = tmp.path().join("tls");
+    let certs_arg = certs.to_str().unwrap();
+    let args = [
+        "tls",
+        "self-signed",
+        "--name",
+        "localhost",
+        "--name",
+        "127.0.0.1",
+        "--out",
+        certs_arg,
+    ];
+    let made = sokenh(&data, &args);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(String::from_utf8_lossy(&made.stdout).contains("update-ca-certificates"));
+    // Never over an existing key.
+    let again = sokenh(&data, &args);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("không ghi đè"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(certs.join("key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    let (cert, key) = (certs.join("cert.pem"), certs.join("key.pem"));
+    let s = common::start_serving(
+        &data,
+        None,
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let port = s.base.rsplit(':').next().unwrap().to_owned();
+    assert!(s.base.starts_with("https://"), "{}", s.base);
+    let pem = std::fs::read(&cert).unwrap();
+    let root = ureq::tls::Certificate::from_pem(&pem).unwrap();
+    let trusting: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![
+                    root,
+                ])))
+                .build(),
+        )
+        .build()
+        .into();
+    let r = trusting
+        .get(format!("https://localhost:{port}/dang-nhap"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers().get("strict-transport-security").unwrap(),
+        "max-age=31536000"
+    );
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // Plain HTTP to the HTTPS port: no page.
+    let plain = agent()
+        .get(format!("http://127.0.0.1:{port}/dang-nhap"))
+        .call();
+    assert!(plain.is_err(), "{plain:?}");
+}

@@ -38,6 +38,7 @@ mod register;
 mod reports;
 pub mod require;
 mod sign_in;
+pub mod tls;
 mod upload;
 mod uploads;
 
@@ -582,6 +583,7 @@ const STYLE: &str = include_str!("style.css");
 
 /// Every route.
 pub fn router(state: Arc<AppState>) -> Router {
+    let hsts = state.limits.secure_cookies;
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
@@ -711,6 +713,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(catch_panic))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(
+            move |mut r: Response| async move {
+                // Reached over HTTPS (served with TLS, or behind it): browsers keep to it.
+                if hsts {
+                    r.headers_mut().insert(
+                        header::STRICT_TRANSPORT_SECURITY,
+                        HeaderValue::from_static("max-age=31536000"),
+                    );
+                }
+                r
+            },
+        ))
         .with_state(state)
 }
 
@@ -762,9 +776,11 @@ impl Default for ConnectionLimits {
 }
 
 /// Serves until the process ends; `on_ready` gets the bound address (port 0 picks a free one).
+/// With `tls`, every connection is HTTPS (its handshake within the header timeout).
 pub fn serve(
     state: Arc<AppState>,
     bind: &str,
+    tls: Option<Arc<rustls::ServerConfig>>,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -773,7 +789,7 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         on_ready(listener.local_addr()?);
-        serve_on(listener, router(state), ConnectionLimits::default()).await;
+        serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
 }
@@ -781,7 +797,13 @@ pub fn serve(
 /// The accept loop: every connection counted against its address and the total (over either,
 /// it is closed at once), its headers read within the timeout, each request answered within
 /// its own, and the connection closed at the end of its lifetime.
-pub async fn serve_on(listener: tokio::net::TcpListener, app: Router, limits: ConnectionLimits) {
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
     let open: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
     let total = Arc::new(tokio::sync::Semaphore::new(limits.total));
     loop {
@@ -802,8 +824,35 @@ pub async fn serve_on(listener: tokio::net::TcpListener, app: Router, limits: Co
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _held = (permit, slot);
+            match tls {
+                None => serve_connection(stream, app, peer, limits).await,
+                Some(acceptor) => {
+                    // A handshake that never finishes holds a slot no longer than headers may.
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await
+                    {
+                        serve_connection(stream, app, peer, limits).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// One connection's requests, within the limits.
+async fn serve_connection<I>(
+    io: I,
+    app: Router,
+    peer: std::net::SocketAddr,
+    limits: ConnectionLimits,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    {
+        {
             let service = hyper::service::service_fn(
                 move |mut req: hyper::Request<hyper::body::Incoming>| {
                     req.extensions_mut()
@@ -825,9 +874,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, app: Router, limits: Co
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                .serve_connection(hyper_util::rt::TokioIo::new(io), service);
             let _ = tokio::time::timeout(limits.connection_lifetime, conn).await;
-        });
+        }
     }
 }
 
@@ -962,6 +1011,7 @@ mod tests {
             listener,
             router(state),
             ConnectionLimits::default(),
+            None,
         ));
         addr
     }
@@ -1001,7 +1051,7 @@ mod tests {
             per_address: 4,
             ..ConnectionLimits::default()
         };
-        tokio::spawn(serve_on(listener, router(state), limits));
+        tokio::spawn(serve_on(listener, router(state), limits, None));
         let mut held = Vec::new();
         for _ in 0..4 {
             held.push(half_open("127.0.0.2", addr).await);

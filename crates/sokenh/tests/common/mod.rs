@@ -101,8 +101,11 @@ pub fn start_serving(data: &Path, database_url: Option<&str>, args: &[&str]) -> 
             .next()
             .expect("the server prints its address")
             .expect("utf-8");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap_or(""));
+        if let Some((scheme, rest)) = ["https://", "http://"]
+            .iter()
+            .find_map(|s| line.split_once(s).map(|(_, rest)| (s, rest)))
+        {
+            break format!("{scheme}{}", rest.split('/').next().unwrap_or(""));
         }
     };
     // Keep draining stdout so the server never blocks on a full pipe.
