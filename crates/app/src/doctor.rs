@@ -1,7 +1,7 @@
 //! The operator's checks (`sokenh doctor`): what the person who installs and keeps sokenh needs
 //! to know is wrong before the officers notice — the database reachable and migrated, the audit
-//! chain whole, room on the disk, the search index in step with the store, the optional tools
-//! present, the clock right. Each check says in one line what it found; none changes anything
+//! chain whole, room on the disk, the search index in step with the store, the server's
+//! certificate far from its end, the optional tools present, the clock right. Each check says in one line what it found; none changes anything
 //! beyond what opening the store always does (its migrations; the index is read, not caught
 //! up), and a check that cannot run is a failed check saying why.
 
@@ -13,8 +13,8 @@ use serde::Serialize;
 /// One check's outcome.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Check {
-    /// A stable name: `data_dir`, `database`, `audit_chain`, `disk`, `index`, `ocr`,
-    /// `libreoffice`, `clock`.
+    /// A stable name: `data_dir`, `database`, `audit_chain`, `index`, `disk`, `tls` (when a
+    /// certificate is given), `ocr`, `libreoffice`, `clock`.
     pub check: &'static str,
     pub ok: bool,
     /// What was found, in Vietnamese; what to do when it is wrong.
@@ -32,9 +32,18 @@ fn check(check: &'static str, ok: bool, detail: impl Into<String>) -> Check {
 /// Free space under which the disk check fails, by default: 1 GiB.
 pub const MIN_FREE_BYTES: u64 = 1 << 30;
 
-/// Every check of the data dir and database (the URL's, else the data dir's SQLite file).
-/// `min_free` is the free space the disk check asks for.
-pub fn run(data_dir: &Path, database_url: Option<&str>, min_free: u64) -> Vec<Check> {
+/// A certificate this close to its end fails the TLS check.
+pub const TLS_RENEW_DAYS: i64 = 14;
+
+/// Every check of the data dir and database (the URL's, else the data dir's SQLite file), and
+/// of the server's certificate when one is given. `min_free` is the free space the disk check
+/// asks for.
+pub fn run(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    min_free: u64,
+    tls_cert: Option<&Path>,
+) -> Vec<Check> {
     let mut out = Vec::new();
     if !data_dir.is_dir() {
         out.push(check(
@@ -93,6 +102,9 @@ pub fn run(data_dir: &Path, database_url: Option<&str>, min_free: u64) -> Vec<Ch
         }
     }
     out.push(disk(data_dir, min_free));
+    if let Some(cert) = tls_cert {
+        out.push(tls(cert));
+    }
     out.push(ocr());
     out.push(libreoffice());
     out.push(clock());
@@ -199,6 +211,99 @@ fn disk(data_dir: &Path, min_free: u64) -> Check {
         ),
         Err(e) => check("disk", false, format!("không đọc được dung lượng đĩa: {e}")),
     }
+}
+
+fn tls(cert: &Path) -> Check {
+    let end = match not_after(cert) {
+        Ok(end) => end,
+        Err(why) => {
+            return check(
+                "tls",
+                false,
+                format!("không đọc được chứng chỉ {}: {why}", cert.display()),
+            );
+        }
+    };
+    let days = (end - chrono::Utc::now()).num_days();
+    let shown = end.format("%Y-%m-%d");
+    if days < 0 {
+        check(
+            "tls",
+            false,
+            format!(
+                "chứng chỉ {} đã hết hạn ngày {shown}: trình duyệt sẽ chặn — gia hạn hoặc tạo lại",
+                cert.display()
+            ),
+        )
+    } else if days < TLS_RENEW_DAYS {
+        check(
+            "tls",
+            false,
+            format!(
+                "chứng chỉ {} hết hạn ngày {shown}, còn {days} ngày: gia hạn ngay",
+                cert.display()
+            ),
+        )
+    } else {
+        check(
+            "tls",
+            true,
+            format!("chứng chỉ hết hạn ngày {shown} (còn {days} ngày)"),
+        )
+    }
+}
+
+/// When the first certificate of a PEM file ends (its validity's notAfter), read from the DER
+/// structure: Certificate → tbsCertificate → [version] serial signature issuer validity.
+fn not_after(path: &Path) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let der = CertificateDer::from_pem_file(path).map_err(|e| e.to_string())?;
+    let bad = || "không phải chứng chỉ X.509".to_owned();
+    let (_, cert, _) = tlv(&der).ok_or_else(bad)?;
+    let (_, mut tbs, _) = tlv(cert).ok_or_else(bad)?;
+    let (tag, _, rest) = tlv(tbs).ok_or_else(bad)?;
+    if tag == 0xA0 {
+        tbs = rest; // the explicit version
+    }
+    for _ in 0..3 {
+        tbs = tlv(tbs).ok_or_else(bad)?.2; // serial, signature, issuer
+    }
+    let (_, validity, _) = tlv(tbs).ok_or_else(bad)?;
+    let (_, _, after) = tlv(validity).ok_or_else(bad)?;
+    let (tag, time, _) = tlv(after).ok_or_else(bad)?;
+    let text = std::str::from_utf8(time).map_err(|_| bad())?;
+    let full = match tag {
+        // UTCTime: two-digit years, 50–99 in the 1900s.
+        0x17 if text.len() >= 2 => {
+            let yy: u32 = text[..2].parse().map_err(|_| bad())?;
+            format!("{}{text}", if yy >= 50 { "19" } else { "20" })
+        }
+        0x18 => text.to_owned(),
+        _ => return Err(bad()),
+    };
+    chrono::NaiveDateTime::parse_from_str(full.trim_end_matches('Z'), "%Y%m%d%H%M%S")
+        .map(|t| t.and_utc())
+        .map_err(|_| bad())
+}
+
+/// One DER element: (tag, contents, what follows).
+fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = b.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
 }
 
 /// Whether a program runs (`--version` answers), with its first line.

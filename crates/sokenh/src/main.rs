@@ -183,6 +183,9 @@ enum Command {
         /// Dung lượng trống tối thiểu, GiB / the free space the disk check asks for, in GiB
         #[arg(long, default_value_t = 1.0)]
         min_free: f64,
+        /// Chứng chỉ TLS của máy chủ (PEM): kiểm tra hạn / the server's certificate, for its expiry
+        #[arg(long)]
+        tls_cert: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -307,7 +310,11 @@ fn run(cli: Cli) -> Result<()> {
         } => cmd::serve::run(ctx, bind, secure_cookies, tls_cert.zip(tls_key)),
         Command::Tls { what } => cmd::serve::tls(what),
         Command::Admin { what } => cmd::admin::run(ctx, what),
-        Command::Doctor { min_free, json } => cmd::admin::doctor(ctx, min_free, json),
+        Command::Doctor {
+            min_free,
+            tls_cert,
+            json,
+        } => cmd::admin::doctor(ctx, min_free, tls_cert.as_deref(), json),
     }
 }
 

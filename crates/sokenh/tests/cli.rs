@@ -565,3 +565,52 @@ fn doctor_says_what_is_wrong_one_line_each() {
     assert_eq!(code, Some(1));
     assert!(!outcome(&checks, "database").0, "{checks:?}");
 }
+
+#[test]
+fn doctor_reads_when_the_certificate_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    let cert_ending = |days: i64| {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        let end = chrono::Utc::now() + chrono::Duration::days(days);
+        params.not_after = rcgen::date_time_ymd(
+            chrono::Datelike::year(&end),
+            chrono::Datelike::month(&end) as u8,
+            chrono::Datelike::day(&end) as u8,
+        );
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let path = dir.path().join(format!("cert{days}.pem"));
+        std::fs::write(&path, params.self_signed(&key).unwrap().pem()).unwrap();
+        path
+    };
+    let tls = |path: &Path| {
+        let out = sokenh(
+            &data,
+            &[
+                "doctor",
+                "--json",
+                "--min-free",
+                "0",
+                "--tls-cert",
+                path.to_str().unwrap(),
+            ],
+        );
+        let checks: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let (ok, detail) = outcome(&checks, "tls");
+        (ok, detail.to_owned())
+    };
+    let (ok, detail) = tls(&cert_ending(400));
+    assert!(ok && detail.contains("(còn 39"), "{detail}");
+    let (ok, detail) = tls(&cert_ending(5));
+    assert!(!ok && detail.contains("gia hạn ngay"), "{detail}");
+    let (ok, detail) = tls(&cert_ending(-3));
+    assert!(!ok && detail.contains("đã hết hạn"), "{detail}");
+    std::fs::write(dir.path().join("junk.pem"), "not a certificate").unwrap();
+    let (ok, detail) = tls(&dir.path().join("junk.pem"));
+    assert!(
+        !ok && detail.contains("không đọc được chứng chỉ"),
+        "{detail}"
+    );
+}

@@ -117,13 +117,18 @@ fn role_and_unit(
 }
 
 /// `sokenh doctor`: every check, one line each (or the JSON array); exit 1 when one fails.
-pub fn doctor(ctx: &Ctx, min_free_gib: f64, json: bool) -> Result<()> {
+pub fn doctor(
+    ctx: &Ctx,
+    min_free_gib: f64,
+    tls_cert: Option<&std::path::Path>,
+    json: bool,
+) -> Result<()> {
     anyhow::ensure!(
         min_free_gib.is_finite() && min_free_gib >= 0.0,
         "--min-free phải là số GiB không âm"
     );
     let min_free = (min_free_gib * (1u64 << 30) as f64) as u64;
-    let checks = app::doctor::run(&ctx.data("sokenh-data"), ctx.url(), min_free);
+    let checks = app::doctor::run(&ctx.data("sokenh-data"), ctx.url(), min_free, tls_cert);
     if json {
         println!("{}", serde_json::to_string(&checks)?);
     } else {
