@@ -2,6 +2,7 @@
 //! exits non-zero, with a message that says what and why, when it fails.
 
 mod cmd;
+mod config;
 mod demo;
 
 #[global_allocator]
@@ -24,6 +25,9 @@ struct Cli {
     /// postgres://… for a province server; default: SQLite in the data dir
     #[arg(long, global = true, env = "SOKENH_DATABASE_URL")]
     database_url: Option<String>,
+    /// Tệp cấu hình TOML (gói Debian: /etc/sokenh/sokenh.toml) / a configuration file
+    #[arg(long, global = true, env = "SOKENH_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -160,8 +164,9 @@ enum Command {
     },
     /// Chạy ứng dụng web / serve the web application
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
+        /// Địa chỉ phục vụ (mặc định 127.0.0.1:8080) / the address to serve on
+        #[arg(long)]
+        bind: Option<String>,
         /// Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies behind TLS
         #[arg(long)]
         secure_cookies: bool,
@@ -260,9 +265,13 @@ fn storage_hint(e: &anyhow::Error, data_dir: Option<&std::path::Path>) -> Option
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let config = match &cli.config {
+        Some(path) => config::Config::read(path)?,
+        None => config::Config::default(),
+    };
     let ctx = cmd::Ctx {
-        data: cli.data,
-        url: cli.database_url,
+        data: cli.data.or(config.data),
+        url: cli.database_url.or(config.database_url),
     };
     let ctx = &ctx;
     match cli.command {
@@ -307,7 +316,14 @@ fn run(cli: Cli) -> Result<()> {
             secure_cookies,
             tls_cert,
             tls_key,
-        } => cmd::serve::run(ctx, bind, secure_cookies, tls_cert.zip(tls_key)),
+        } => {
+            let file = config.serve;
+            let tls = tls_cert.zip(tls_key).or(file.tls_cert.zip(file.tls_key));
+            let bind = bind
+                .or(file.bind)
+                .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+            cmd::serve::run(ctx, bind, secure_cookies || file.secure_cookies, tls)
+        }
         Command::Tls { what } => cmd::serve::tls(what),
         Command::Admin { what } => cmd::admin::run(ctx, what),
         Command::Doctor {

@@ -614,3 +614,57 @@ fn doctor_reads_when_the_certificate_ends() {
         "{detail}"
     );
 }
+
+/// An installed sokenh reads its data dir from `--config`; the command line wins over the file,
+/// and a misspelt key stops it with the file's name.
+#[test]
+fn the_configuration_file_names_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("from-config");
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    let config = dir.path().join("sokenh.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data = {:?}\n[serve]\nbind = \"127.0.0.1:0\"\n",
+            data.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sokenh"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env_remove("SOKENH_DATA")
+            .env_remove("SOKENH_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let v = json(&run(&["registry", "list", "--json"]));
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        38,
+        "the demo register, from the file's data dir"
+    );
+    // The command line wins.
+    let empty = dir.path().join("empty");
+    let out = run(&[
+        "--data",
+        empty.to_str().unwrap(),
+        "doctor",
+        "--json",
+        "--min-free",
+        "0",
+    ]);
+    let checks: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!outcome(&checks, "data_dir").0, "{checks:?}");
+    std::fs::write(&config, "[serve]\nbnid = \"0.0.0.0:80\"\n").unwrap();
+    let out = run(&["doctor", "--json"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sokenh.toml") && err.contains("không hợp lệ"),
+        "{err}"
+    );
+}
