@@ -668,3 +668,33 @@ fn the_configuration_file_names_the_data_dir() {
         "{err}"
     );
 }
+
+/// A password guessing tries first is refused wherever an account gets one.
+#[test]
+fn common_passwords_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    for (password, why) in [
+        ("Qwerty123456", "quá dễ đoán"),
+        ("matkhau12345", "quá dễ đoán"),
+        ("ngan-qua", "ít nhất 12 ký tự"),
+    ] {
+        let out = sokenh(
+            &data,
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                "canbo.thu",
+                "--role",
+                "officer",
+                "--password",
+                password,
+            ],
+        );
+        assert!(!out.status.success(), "{password}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{password}: {err}");
+    }
+}

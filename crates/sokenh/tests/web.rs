@@ -2959,3 +2959,65 @@ fn https_with_a_self_signed_certificate() {
         .call();
     assert!(plain.is_err(), "{plain:?}");
 }
+
+/// `/metrics` in the Prometheus text format, for an administrator's token only; counts, never a
+/// path or a person.
+#[test]
+fn metrics_are_counts_for_an_administrator() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    let token = |role: &str| {
+        let v = json(&sokenh(
+            tmp.path(),
+            &[
+                "admin",
+                "create-token",
+                "--name",
+                role,
+                "--role",
+                role,
+                "--json",
+            ],
+        ));
+        v["token"].as_str().unwrap().to_owned()
+    };
+    let (admin, officer) = (token("admin"), token("officer"));
+    let s = start(tmp.path());
+    for _ in 0..3 {
+        assert_eq!(get(&s, "/healthz", None).status, 200);
+    }
+    assert_eq!(get(&s, "/khong-co-trang-nay", None).status, 404);
+    let ask = |token: Option<&str>| {
+        let mut req = agent().get(format!("{}/metrics", s.base));
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        reply(req.call().unwrap())
+    };
+    assert_eq!(ask(None).status, 401);
+    assert_eq!(ask(Some(&officer)).status, 403);
+    let m = ask(Some(&admin));
+    assert_eq!(m.status, 200, "{}", m.body);
+    let value = |name: &str| -> f64 {
+        m.body
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name}: {}", m.body))
+            .parse()
+            .unwrap()
+    };
+    // The three health checks, and the earlier refusals of /metrics itself.
+    assert!(value("sokenh_http_requests_total{kind=\"read\",status=\"2xx\"}") >= 3.0);
+    assert!(value("sokenh_http_requests_total{kind=\"read\",status=\"4xx\"}") >= 3.0);
+    assert_eq!(
+        value("sokenh_http_requests_total{kind=\"write\",status=\"5xx\"}"),
+        0.0
+    );
+    assert_eq!(
+        value("sokenh_http_request_duration_seconds_count"),
+        value("sokenh_http_request_duration_seconds_bucket{le=\"+Inf\"}")
+    );
+    assert_eq!(value("sokenh_upload_jobs_running"), 0.0);
+    assert!(value("sokenh_alerts_open") >= 0.0 && value("sokenh_cases_open") >= 0.0);
+    assert!(!m.body.contains("khong-co-trang-nay"), "no path is a label");
+}

@@ -64,7 +64,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                             form.inline method="post" action="/quan-tri/dat-lai-mat-khau" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="username" value=(u.username);
-                                input name="password" type="password" minlength="10" required aria-label=(format!("Mật khẩu tạm cho {}", u.username)) placeholder="mật khẩu tạm";
+                                input name="password" type="password" minlength="12" required aria-label=(format!("Mật khẩu tạm cho {}", u.username)) placeholder="mật khẩu tạm";
                                 button type="submit" { (crate::i18n::tr(user.lang, "Đặt lại")) }
                             }
                         }
@@ -80,8 +80,8 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 select id="new-role" name="role" { @for r in roles { option value=(r.as_str()) { (r.label_vi()) } } }
                 label for="new-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
                 select id="new-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
-                label for="new-password" { (crate::i18n::tr(user.lang, "Mật khẩu tạm (ít nhất 10 ký tự; phải đổi khi đăng nhập lần đầu)")) }
-                input id="new-password" name="password" type="password" minlength="10" required;
+                label for="new-password" { (crate::i18n::tr(user.lang, "Mật khẩu tạm (ít nhất 12 ký tự; phải đổi khi đăng nhập lần đầu)")) }
+                input id="new-password" name="password" type="password" minlength="12" required;
                 p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo tài khoản")) } }
             }
             h2 { "Đơn vị (" (units.len()) ")" }

@@ -263,8 +263,8 @@ const EN: &[(&str, &str)] = &[
     ("bài đăng công khai trong tháng", "public posts this month"),
     ("cảnh báo trong tháng", "alerts this month"),
     (
-        "Mật khẩu mới (ít nhất 10 ký tự)",
-        "New password (at least 10 characters)",
+        "Mật khẩu mới (ít nhất 12 ký tự)",
+        "New password (at least 12 characters)",
     ),
     ("Nhập lại", "Repeat it"),
     ("Nền tảng", "Platform"),
@@ -419,8 +419,8 @@ const EN: &[(&str, &str)] = &[
         "Unit (required for a unit admin)",
     ),
     (
-        "Mật khẩu tạm (ít nhất 10 ký tự; phải đổi khi đăng nhập lần đầu)",
-        "Temporary password (at least 10 characters; changed at first sign-in)",
+        "Mật khẩu tạm (ít nhất 12 ký tự; phải đổi khi đăng nhập lần đầu)",
+        "Temporary password (at least 12 characters; changed at first sign-in)",
     ),
     ("Trực thuộc", "Under"),
     ("Mã xã, phường (GSO)", "Ward code (GSO)"),

@@ -32,6 +32,7 @@ mod i18n;
 mod impersonation;
 mod media_check;
 mod member;
+mod metrics;
 mod pages;
 mod post_search;
 mod register;
@@ -165,6 +166,8 @@ pub struct AppState {
     alert_pages: Mutex<Arc<AlertPages>>,
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
+    /// Requests and their latencies since the start ([`metrics`]).
+    pub(crate) metrics: metrics::Metrics,
 }
 
 /// How long the dashboard's figures are reused.
@@ -272,7 +275,13 @@ impl AppState {
             ingesting: tokio::sync::Semaphore::new(1),
             alert_pages: Mutex::new(Arc::default()),
             generation: std::sync::atomic::AtomicU64::new(0),
+            metrics: metrics::Metrics::default(),
         })
+    }
+
+    /// Upload jobs (waiting their turn, being read), for [`metrics`].
+    pub(crate) fn job_counts(&self) -> (u64, u64) {
+        lock(&self.jobs).counts()
     }
 
     /// The current snapshot, read again when older than [`SNAPSHOT_TTL`] or after a change.
@@ -588,6 +597,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::show))
         .route("/dang-nhap", get(sign_in::login_form).post(sign_in::login))
         .route("/dang-xuat", post(sign_in::logout))
         .route("/ngon-ngu/{code}", get(i18n::switch))
@@ -712,6 +722,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(catch_panic))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::map_response(
             move |mut r: Response| async move {

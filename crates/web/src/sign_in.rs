@@ -216,8 +216,8 @@ fn password_page(user: &SignedIn, error: Option<&str>) -> Markup {
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 form method="post" action="/doi-mat-khau" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
-                    label for="new" { (crate::i18n::tr(user.lang, "Mật khẩu mới (ít nhất 10 ký tự)")) }
-                    input id="new" name="new" type="password" autocomplete="new-password" required minlength="10";
+                    label for="new" { (crate::i18n::tr(user.lang, "Mật khẩu mới (ít nhất 12 ký tự)")) }
+                    input id="new" name="new" type="password" autocomplete="new-password" required minlength="12";
                     label for="again" { (crate::i18n::tr(user.lang, "Nhập lại")) }
                     input id="again" name="again" type="password" autocomplete="new-password" required;
                     p { button type="submit" { (crate::i18n::tr(user.lang, "Lưu")) } }
@@ -238,13 +238,10 @@ pub async fn change_password(
     State(state): State<Arc<AppState>>,
     Submitted(user, form, _): Submitted<need::SignedIn, PasswordForm>,
 ) -> Response {
-    if domain::check_password(&form.new).is_err() {
+    if let Err(why) = domain::check_password(&form.new) {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            password_page(
-                &user,
-                Some("Mật khẩu phải có ít nhất 10 ký tự (và không quá 1024 byte)."),
-            ),
+            password_page(&user, Some(&why.to_string())),
         )
             .into_response();
     }

@@ -48,6 +48,22 @@ pub struct Jobs {
     all: VecDeque<Arc<Job>>,
 }
 
+impl Jobs {
+    /// (waiting their turn, being read).
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        let (mut waiting, mut running) = (0, 0);
+        for job in &self.all {
+            let s = crate::lock(&job.state);
+            match (s.started, s.done) {
+                (false, false) => waiting += 1,
+                (true, false) => running += 1,
+                _ => {}
+            }
+        }
+        (waiting, running)
+    }
+}
+
 /// `GET /tai-len`: the form, and the user's recent uploads.
 pub async fn show(
     State(state): State<Arc<AppState>>,
