@@ -180,6 +180,10 @@ impl App {
         };
         let hash = hash_password(password)?;
         store.set_password(&actor.name, user.id, &hash, true)?;
+        // A reset is how a lost telephone is recovered from: the second factor starts again.
+        if store.totp_secret(user.id)?.is_some() {
+            store.set_totp(&actor.name, user.id, None)?;
+        }
         Ok(user)
     }
 

@@ -30,6 +30,7 @@ pub mod register;
 pub mod report;
 pub mod reports;
 pub mod screening;
+pub mod totp;
 
 pub use error::{Error, ErrorKind};
 

@@ -10,35 +10,6 @@ use common::http::*;
 use common::sokenh;
 use std::path::Path;
 
-fn server() -> Option<String> {
-    match std::env::var("SOKENH_TEST_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but SOKENH_TEST_POSTGRES_URL is not set")
-        }
-        Err(_) => None,
-    }
-}
-
-/// A fresh database on the server; its URL.
-fn fresh_database(url: &str) -> String {
-    let name = format!("sokenh_province_{}", std::process::id());
-    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let base = &base[..base.rfind('/').unwrap()];
-    if query.is_empty() {
-        format!("{base}/{name}")
-    } else {
-        format!("{base}/{name}?{query}")
-    }
-}
-
 fn sokenh_on(data: &Path, db: &str, args: &[&str]) -> std::process::Output {
     let mut all = vec!["--database-url", db];
     all.extend_from_slice(args);
@@ -56,11 +27,11 @@ fn row_of<'a>(page: &'a str, code: &str) -> &'a str {
 
 #[test]
 fn two_servers_on_one_database_agree_at_once() {
-    let Some(url) = server() else {
+    let Some(url) = common::postgres_server() else {
         eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
         return;
     };
-    let db = fresh_database(&url);
+    let db = common::fresh_database(&url, &format!("sokenh_province_{}", std::process::id()));
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     let seeded = sokenh_on(&a, &db, &["demo", "--no-serve", "--json"]);

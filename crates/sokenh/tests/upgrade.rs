@@ -127,29 +127,10 @@ fn pg_counts(client: &mut postgres::Client) -> (i64, BTreeMap<String, i64>) {
 
 #[test]
 fn every_kept_postgresql_database_opens_migrated_with_every_row() {
-    let url = match std::env::var("SOKENH_TEST_POSTGRES_URL") {
-        Ok(url) => url,
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but SOKENH_TEST_POSTGRES_URL is not set")
-        }
-        Err(_) => return,
+    let Some(url) = common::postgres_server() else {
+        return;
     };
-    let database = |name: &str| {
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let (base, query) = url.split_once('?').unwrap_or((&url, ""));
-        let base = &base[..base.rfind('/').unwrap()];
-        if query.is_empty() {
-            format!("{base}/{name}")
-        } else {
-            format!("{base}/{name}?{query}")
-        }
-    };
+    let database = |name: &str| common::fresh_database(&url, name);
     // The current schema: what a new database gets.
     let fresh_url = database(&format!("sokenh_upgrade_new_{}", std::process::id()));
     let fresh = tempfile::tempdir().unwrap();

@@ -150,7 +150,10 @@ fn repeated_wrong_passwords_pause_the_login() {
             &[("username", "congan"), ("password", "sai-mat-khau")],
         );
         assert_eq!(r.status, 401);
-        assert!(r.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+        assert!(
+            r.body
+                .contains("Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng")
+        );
     }
     // Even the right password waits now.
     let r = post(
@@ -3020,4 +3023,77 @@ fn metrics_are_counts_for_an_administrator() {
     assert_eq!(value("sokenh_upload_jobs_running"), 0.0);
     assert!(value("sokenh_alerts_open") >= 0.0 && value("sokenh_cases_open") >= 0.0);
     assert!(!m.body.contains("khong-co-trang-nay"), "no path is a label");
+}
+
+/// An administrator turns on two-step verification: the secret shown is kept only once a code
+/// from the app is right; sign-in then needs a code, each good once; an officer is not offered it.
+#[test]
+fn an_administrator_signs_in_with_a_second_factor() {
+    use app::totp::{Algorithm, STEP, from_base32, totp};
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let admin = login(&s, "quantri", "demo-quantri-2026");
+    let page = get(&s, "/xac-thuc-hai-buoc", Some(&admin));
+    assert_eq!(page.status, 200);
+    let at = page.body.find("<code id=\"secret\">").expect("the secret") + 18;
+    let secret = page.body[at..at + 32].to_owned();
+    let key = from_base32(&secret).unwrap();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let code_at = |t: u64| format!("{:06}", totp(Algorithm::Sha1, &key, t, 6));
+    let token = csrf(&page.body);
+    let turn_on = |code: &str| {
+        post(
+            &s,
+            "/xac-thuc-hai-buoc",
+            Some(&admin),
+            &[
+                ("csrf", &token),
+                ("action", "on"),
+                ("secret", &secret),
+                ("code", code),
+            ],
+        )
+    };
+    // A code from another time is refused, and nothing is kept.
+    let wrong = turn_on(&code_at(now() - 10 * STEP));
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong.body.contains("Mã không đúng"));
+    let on = turn_on(&code_at(now()));
+    assert_eq!(on.status, 200, "{}", on.body);
+    assert!(on.body.contains("Đã bật xác thực hai bước"), "{}", on.body);
+
+    let sign_in = |code: &str| {
+        post(
+            &s,
+            "/dang-nhap",
+            None,
+            &[
+                ("username", "quantri"),
+                ("password", "demo-quantri-2026"),
+                ("code", code),
+            ],
+        )
+        .status
+    };
+    assert_eq!(sign_in(""), 401, "the password alone is not enough");
+    // The next step's code (the current one was spent turning it on), once.
+    let next = code_at(now() + STEP);
+    assert_eq!(sign_in(&next), 303);
+    assert_eq!(sign_in(&next), 401, "a code is good once");
+    // Turned on and off on the record.
+    let v = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
+    // An officer is not offered it.
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/xac-thuc-hai-buoc", Some(&officer));
+    assert!(
+        page.body
+            .contains("dành cho tài khoản quản trị và lãnh đạo")
+    );
+    assert!(!page.body.contains("id=\"secret\""));
 }

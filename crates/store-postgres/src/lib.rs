@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_sessions.sql"),
     include_str!("../migrations/0011_alert_items.sql"),
     include_str!("../migrations/0012_avatar_turns.sql"),
+    include_str!("../migrations/0013_totp.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -1049,6 +1050,35 @@ impl Backend for Postgres {
                 &[&seen_ms, &created_ms],
             )
             .map_err(db)
+    }
+
+    fn totp_secret(&mut self, user: i64) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .query_opt("SELECT totp_secret FROM users WHERE id = $1", &[&user])
+            .map_err(db)?
+            .and_then(|r| r.get(0)))
+    }
+
+    fn set_totp_secret(&mut self, user: i64, secret: Option<&str>) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2",
+                &[&secret, &user],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn use_totp_step(&mut self, user: i64, step: i64) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                &[&step, &user],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {

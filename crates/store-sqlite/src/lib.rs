@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_sessions.sql"),
     include_str!("../migrations/0011_alert_items.sql"),
     include_str!("../migrations/0012_avatar_turns.sql"),
+    include_str!("../migrations/0013_totp.sql"),
 ];
 
 /// The SQLite backend.
@@ -1077,6 +1078,39 @@ impl Backend for Sqlite {
             )
             .map_err(db)?;
         Ok(n as u64)
+    }
+
+    fn totp_secret(&mut self, user: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT totp_secret FROM users WHERE id = ?1",
+                params![user],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
+            .map(Option::flatten)
+    }
+
+    fn set_totp_secret(&mut self, user: i64, secret: Option<&str>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE users SET totp_secret = ?1, totp_last_step = NULL WHERE id = ?2",
+                params![secret, user],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn use_totp_step(&mut self, user: i64, step: i64) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE users SET totp_last_step = ?1 WHERE id = ?2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?1)",
+                params![step, user],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {

@@ -147,6 +147,13 @@ pub trait Backend: Send {
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;
     fn users(&mut self) -> Result<Vec<User>>;
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+    /// The account's TOTP secret (base32) while its second factor is on.
+    fn totp_secret(&mut self, user: i64) -> Result<Option<String>>;
+    /// Turns the second factor on with this secret, or off; the last step used is forgotten.
+    fn set_totp_secret(&mut self, user: i64, secret: Option<&str>) -> Result<()>;
+    /// Records `step` as used when it is later than the last step used; false when it is not
+    /// (a code replayed) or the second factor is off.
+    fn use_totp_step(&mut self, user: i64, step: i64) -> Result<bool>;
     /// Keeps a signed-in session under the SHA-256 of its id.
     fn insert_session(&mut self, s: &StoredSession) -> Result<()>;
     /// A session and its account (as the account is now), by the SHA-256 of its id.

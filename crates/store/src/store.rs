@@ -796,6 +796,37 @@ impl Store {
         })
     }
 
+    /// The account's TOTP secret while its second factor is on.
+    pub fn totp_secret(&mut self, user: i64) -> Result<Option<String>> {
+        self.db.totp_secret(user)
+    }
+
+    /// Turns an account's second factor on (with its secret) or off, with its audit event (the
+    /// secret never goes into the log).
+    pub fn set_totp(&mut self, actor: &str, user: i64, secret: Option<&str>) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_totp_secret(user, secret)?;
+            s.audit(
+                actor,
+                if secret.is_some() {
+                    "user.totp_on"
+                } else {
+                    "user.totp_off"
+                },
+                "user",
+                &user.to_string(),
+                json!({}),
+                &at,
+            )
+        })
+    }
+
+    /// Takes a TOTP time step as used; false when it was used already (or an earlier one was).
+    pub fn use_totp_step(&mut self, user: i64, step: i64) -> Result<bool> {
+        self.db.use_totp_step(user, step)
+    }
+
     /// Items per Vietnam day, community and platform in [from, to) (dates or RFC 3339 prefixes).
     pub fn item_volume(&mut self, from: &str, to: &str) -> Result<Vec<crate::VolumeRow>> {
         self.db.item_volume(from, to)

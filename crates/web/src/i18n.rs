@@ -205,9 +205,14 @@ const EN: &[(&str, &str)] = &[
         "Something went wrong. Try again or tell the administrator.",
     ),
     (
-        "Tên đăng nhập hoặc mật khẩu không đúng.",
-        "Wrong username or password.",
+        "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng.",
+        "Wrong username, password or code.",
     ),
+    (
+        "Mã xác thực (khi đã bật xác thực hai bước)",
+        "Code (when two-step verification is on)",
+    ),
+    ("Xác thực hai bước", "Two-step verification"),
     (
         "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
         "Too many failed sign-ins. Try again in 15 minutes.",

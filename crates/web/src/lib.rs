@@ -38,6 +38,7 @@ mod post_search;
 mod register;
 mod reports;
 pub mod require;
+mod second_factor;
 mod sign_in;
 pub mod tls;
 mod upload;
@@ -604,6 +605,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/doi-mat-khau",
             get(sign_in::password_form).post(sign_in::change_password),
+        )
+        .route(
+            "/xac-thuc-hai-buoc",
+            get(second_factor::show).post(second_factor::change),
         )
         .route("/tong-quan", get(dashboard::dashboard))
         .route("/so-dang-ky", get(register::register))

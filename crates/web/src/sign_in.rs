@@ -68,6 +68,8 @@ fn login_page(lang: Lang, error: Option<&'static str>, csrf: &str) -> Markup {
                     input id="username" name="username" autocomplete="username" required;
                     label for="password" { (t("Mật khẩu")) }
                     input id="password" name="password" type="password" autocomplete="current-password" required;
+                    label for="code" { (t("Mã xác thực (khi đã bật xác thực hai bước)")) }
+                    input id="code" name="code" inputmode="numeric" autocomplete="one-time-code";
                     p { button type="submit" { (t("Đăng nhập")) } }
                 }
                 p.note { @if lang == Lang::En { a href="/ngon-ngu/vi" lang="vi" { "Tiếng Việt" } } @else { a href="/ngon-ngu/en" lang="en" { "English" } } }
@@ -82,6 +84,9 @@ pub struct LoginForm {
     csrf: String,
     username: String,
     password: String,
+    /// The second factor's code, for an account that has one.
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn login(
@@ -147,6 +152,24 @@ pub async fn login(
             None
         }
     };
+    // The password was right: an account with a second factor needs its code too (a code is
+    // good once). A wrong one counts as a failed sign-in, and says no more than a wrong password.
+    let ok = match ok {
+        Some(user) => {
+            let (id, code) = (user.id, form.code.clone());
+            match state
+                .use_case(move |app| {
+                    app.second_factor_ok(id, Some(code.as_str()).filter(|c| !c.trim().is_empty()))
+                })
+                .await
+            {
+                Ok(true) => Some(user),
+                Ok(false) => None,
+                Err(e) => return e.into_response(),
+            }
+        }
+        None => None,
+    };
     let Some(user) = ok else {
         state.failed(&key);
         state.address_failed(addr.ip());
@@ -165,7 +188,7 @@ pub async fn login(
             &state,
             lang,
             StatusCode::UNAUTHORIZED,
-            Some("Tên đăng nhập hoặc mật khẩu không đúng."),
+            Some("Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng."),
         );
     };
     state.succeeded(&key);
@@ -221,6 +244,9 @@ fn password_page(user: &SignedIn, error: Option<&str>) -> Markup {
                     label for="again" { (crate::i18n::tr(user.lang, "Nhập lại")) }
                     input id="again" name="again" type="password" autocomplete="new-password" required;
                     p { button type="submit" { (crate::i18n::tr(user.lang, "Lưu")) } }
+                }
+                @if app::totp::offered_to(user.session.user.role) {
+                    p.note { a href="/xac-thuc-hai-buoc" { (crate::i18n::tr(user.lang, "Xác thực hai bước")) } }
                 }
             }
         },

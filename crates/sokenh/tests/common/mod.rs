@@ -160,3 +160,34 @@ pub fn ingest_job_scams(data: &Path) -> Value {
         ],
     )
 }
+
+/// The PostgreSQL server `SOKENH_TEST_POSTGRES_URL` names (`.ci/run` starts one); None without
+/// one, except under `CI=true`, where a missing server is a failure.
+pub fn postgres_server() -> Option<String> {
+    match std::env::var("SOKENH_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but SOKENH_TEST_POSTGRES_URL is not set")
+        }
+        Err(_) => None,
+    }
+}
+
+/// A new, empty database `name` on the server at `url` (dropped first if a run before left it);
+/// its URL.
+pub fn fresh_database(url: &str, name: &str) -> String {
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("the test server");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .expect("drop the database");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create the database");
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let base = &base[..base.rfind('/').expect("a database in the URL")];
+    if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    }
+}
