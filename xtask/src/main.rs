@@ -13,8 +13,7 @@
 //! claims next to datasketch (PyPI).
 //!
 //! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
-//!
-//! `cargo xtask deb [BINARY [OUT]]`: the Debian package, see [`deb`].
+
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
 //!
@@ -32,7 +31,6 @@
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
 
-mod deb;
 mod detect_bench;
 mod load_bench;
 mod media_bench;
@@ -118,13 +116,6 @@ fn main() -> Result<()> {
         ),
         Some("posts-scan") => posts_bench::scan(Path::new(&args[1])),
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
-        Some("deb") => {
-            let binary = args.get(1).map_or_else(
-                || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dist/sokenh"),
-                std::path::PathBuf::from,
-            );
-            deb::build(&binary, args.get(2).map(std::path::PathBuf::from)).map(|_| ())
-        }
         _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),
     }
 }
