@@ -103,10 +103,15 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
+/// Whether a host is under `gov.vn` (lower case): only a government body can register one.
+pub(crate) fn is_gov(host: &str) -> bool {
+    psl::suffix_str(host).is_some_and(|s| s == "gov.vn" || s.ends_with(".gov.vn"))
+}
+
 /// Whether a host is an organisation's own domain (or under one), or under `gov.vn`.
 pub fn is_official(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    psl::suffix_str(&host).is_some_and(|s| s == "gov.vn" || s.ends_with(".gov.vn"))
+    is_gov(&host)
         || list()
             .orgs
             .iter()

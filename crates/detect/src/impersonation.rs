@@ -818,16 +818,10 @@ pub struct Scanner<'a> {
     namesake_provinces: Vec<(String, u32)>,
 }
 
+/// A site's host, when the URL has one with a dot in it.
 fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?.split(':').next()?;
-    let host = host.trim_start_matches("www.").to_ascii_lowercase();
+    let host = crate::urls::host_of(url);
     host.contains('.').then_some(host)
-}
-
-/// Whether a host is a government site (under gov.vn): no impostor can have one.
-fn is_gov(host: &str) -> bool {
-    psl::suffix_str(host).is_some_and(|s| s == "gov.vn" || s.ends_with(".gov.vn"))
 }
 
 fn letters(s: &str) -> String {
@@ -960,7 +954,7 @@ impl<'a> Scanner<'a> {
             _ => candidate.url.as_deref().and_then(host_of),
         };
         // A government site is a government's own.
-        if host.as_deref().is_some_and(is_gov) {
+        if host.as_deref().is_some_and(crate::brands::is_gov) {
             return Vec::new();
         }
         let form = analyse(&candidate.name, self.places);

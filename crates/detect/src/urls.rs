@@ -39,7 +39,8 @@ pub struct UrlReputation {
     officials: HashSet<String>,
 }
 
-fn host_of(url: &str) -> String {
+/// A URL's host, lower case, without `www.`, a port or user information.
+pub(crate) fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);

@@ -870,33 +870,27 @@ async fn serve_connection<I>(
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    {
-        {
-            let service = hyper::service::service_fn(
-                move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut()
-                        .insert(axum::extract::ConnectInfo(peer));
-                    let mut app = app.clone();
-                    async move {
-                        let answer =
-                            tower_service::Service::call(&mut app, req.map(axum::body::Body::new));
-                        match tokio::time::timeout(limits.request_timeout, answer).await {
-                            Ok(r) => r,
-                            Err(_) => Ok(pages::error_page(
-                                axum::http::StatusCode::REQUEST_TIMEOUT,
-                                "Yêu cầu quá lâu, máy chủ đã dừng nó. Hãy thử lại.",
-                            )),
-                        }
-                    }
-                },
-            );
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(limits.header_timeout)
-                .serve_connection(hyper_util::rt::TokioIo::new(io), service);
-            let _ = tokio::time::timeout(limits.connection_lifetime, conn).await;
-        }
-    }
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            let mut app = app.clone();
+            async move {
+                let answer = tower_service::Service::call(&mut app, req.map(axum::body::Body::new));
+                match tokio::time::timeout(limits.request_timeout, answer).await {
+                    Ok(r) => r,
+                    Err(_) => Ok(pages::error_page(
+                        axum::http::StatusCode::REQUEST_TIMEOUT,
+                        "Yêu cầu quá lâu, máy chủ đã dừng nó. Hãy thử lại.",
+                    )),
+                }
+            }
+        });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(hyper_util::rt::TokioIo::new(io), service);
+    let _ = tokio::time::timeout(limits.connection_lifetime, conn).await;
 }
 
 /// One open connection of an address; given back when dropped.
