@@ -64,7 +64,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             } @else if let Some(o) = &offer {
                 p { (t("Mở ứng dụng xác thực (Google Authenticator, Microsoft Authenticator, FreeOTP…), thêm tài khoản bằng khóa dưới đây, rồi nhập mã 6 chữ số ứng dụng hiện ra.")) }
                 p { (t("Khóa bí mật:")) " " code id="secret" { (o.secret) } }
-                p.note { (t("Hoặc liên kết:")) " " code { (o.uri) } }
+                p.note { (t("Hoặc liên kết:")) " " code.hash { (o.uri) } }
                 form method="post" action="/xac-thuc-hai-buoc" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
                     input type="hidden" name="action" value="on";
