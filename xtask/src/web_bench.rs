@@ -45,6 +45,7 @@ pub fn run(posts: u64, keep: Option<&std::path::Path>) -> Result<()> {
             unit: None,
             member: None,
             must_change: false,
+            disabled_at: None,
         };
         store.create_user(
             "bench",

@@ -65,6 +65,11 @@ fn check_unit(store: &mut store::Store, role: Role, unit: Option<UnitId>) -> Res
     Ok(())
 }
 
+/// How long a token lives unless its maker says otherwise (days).
+pub const TOKEN_DAYS: u32 = 365;
+/// The longest a token may live (days): a token is a password that never changes, so it ends.
+pub const TOKEN_DAYS_MAX: u32 = 730;
+
 /// An API token to make, for a script or another office's system.
 #[derive(Clone, Debug)]
 pub struct NewToken {
@@ -72,6 +77,8 @@ pub struct NewToken {
     pub name: String,
     pub role: Role,
     pub unit: Option<UnitId>,
+    /// Days until it is refused (1 to [`TOKEN_DAYS_MAX`]).
+    pub valid_days: u32,
 }
 
 /// An account to make; its first password is temporary (changed at the first sign-in).
@@ -107,6 +114,7 @@ impl App {
             unit: new.unit,
             member: None,
             must_change: true,
+            disabled_at: None,
         };
         user.id = store
             .create_user(&actor.name, &user, &hash)
@@ -133,8 +141,16 @@ impl App {
         if name.is_empty() {
             return Err(Error::invalid("name", "Cần ghi mã dùng cho việc gì."));
         }
+        if !(1..=TOKEN_DAYS_MAX).contains(&new.valid_days) {
+            return Err(Error::invalid(
+                "valid_days",
+                format!("Thời hạn của mã từ 1 đến {TOKEN_DAYS_MAX} ngày."),
+            ));
+        }
         let mut store = self.store()?;
         check_unit(&mut store, new.role, new.unit)?;
+        let expires_at = (chrono::Utc::now() + chrono::Duration::days(i64::from(new.valid_days)))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let (token, sha) = new_token();
         let t = ApiToken {
             id: 0,
@@ -144,6 +160,7 @@ impl App {
             created_by: String::new(),
             created_at: String::new(),
             revoked: false,
+            expires_at: Some(expires_at),
         };
         let id = store.create_token(&actor.name, &t, &sha)?;
         Ok((id, token))
@@ -187,6 +204,95 @@ impl App {
         Ok(user)
     }
 
+    /// An account disabled, with the reason: it signs in no more and its sessions end (the
+    /// store does both in one transaction). Refused: no reason, one's own account, the last
+    /// administrator who can still sign in (so the office is never locked out of its own
+    /// administration), an account disabled already (conflict), no such account.
+    pub fn disable_account(
+        &self,
+        actor: &Actor,
+        username: &str,
+        reason: &str,
+    ) -> Result<User, Error> {
+        actor.require(Permission::Administer)?;
+        let reason = needs_reason(reason)?;
+        let mut store = self.store()?;
+        let user = account_named(&mut store, username)?;
+        if user.username == actor.name {
+            return Err(Error::invalid(
+                "username",
+                "Không tự khóa tài khoản của mình.",
+            ));
+        }
+        if user.disabled_at.is_some() {
+            return Err(Error::conflict("Tài khoản này đã bị khóa."));
+        }
+        if user.role == Role::Admin && enabled_admins(&mut store)? <= 1 {
+            return Err(Error::conflict(
+                "Đây là quản trị viên duy nhất còn đăng nhập được; tạo quản trị viên khác trước.",
+            ));
+        }
+        store.set_disabled(&actor.name, user.id, true, reason)?;
+        Ok(user)
+    }
+
+    /// A disabled account enabled again (its password as it was). Refused: an account not
+    /// disabled (conflict), no such account.
+    pub fn enable_account(&self, actor: &Actor, username: &str) -> Result<User, Error> {
+        actor.require(Permission::Administer)?;
+        let mut store = self.store()?;
+        let user = account_named(&mut store, username)?;
+        if !store.set_disabled(&actor.name, user.id, false, "")? {
+            return Err(Error::conflict("Tài khoản này không bị khóa."));
+        }
+        Ok(user)
+    }
+
+    /// An account given another role and unit, with the reason (audited with what it was).
+    /// Refused: no reason; one's own account; a member's account, or another made a member's
+    /// (a member's account speaks for its member record: make a new account instead); the unit
+    /// rule of accounts; the last administrator who can sign in made something else; nothing
+    /// changed (conflict); no such account.
+    pub fn change_role(
+        &self,
+        actor: &Actor,
+        username: &str,
+        role: Role,
+        unit: Option<UnitId>,
+        reason: &str,
+    ) -> Result<User, Error> {
+        actor.require(Permission::Administer)?;
+        let reason = needs_reason(reason)?;
+        let mut store = self.store()?;
+        let user = account_named(&mut store, username)?;
+        if user.username == actor.name {
+            return Err(Error::invalid(
+                "username",
+                "Không tự đổi vai trò của mình; nhờ quản trị viên khác.",
+            ));
+        }
+        if user.role == Role::Member || role == Role::Member {
+            return Err(Error::invalid(
+                "role",
+                "Tài khoản đảng viên gắn với hồ sơ đảng viên: không đổi sang hoặc từ vai trò này; hãy tạo tài khoản mới.",
+            ));
+        }
+        check_unit(&mut store, role, unit)?;
+        if user.role == role && user.unit == unit {
+            return Err(Error::conflict("Vai trò và đơn vị không đổi."));
+        }
+        if user.role == Role::Admin
+            && user.disabled_at.is_none()
+            && enabled_admins(&mut store)? <= 1
+        {
+            return Err(Error::conflict(
+                "Đây là quản trị viên duy nhất còn đăng nhập được; tạo quản trị viên khác trước.",
+            ));
+        }
+        store.set_role(&actor.name, &user, role, unit, reason)?;
+        Ok(User { role, unit, ..user })
+    }
+
     /// A unit under `parent`, its name written as the register writes names. Refused: no name,
     /// no such parent, a unit of that name already (folded: accents and case aside).
     pub fn create_unit(&self, actor: &Actor, name: &str, parent: UnitId) -> Result<String, Error> {
@@ -222,6 +328,28 @@ impl App {
             ))
         }
     }
+}
+
+fn needs_reason(reason: &str) -> Result<&str, Error> {
+    match reason.trim() {
+        "" => Err(Error::invalid("reason", "Cần ghi lý do (lưu vào nhật ký).")),
+        r => Ok(r),
+    }
+}
+
+fn account_named(store: &mut store::Store, username: &str) -> Result<User, Error> {
+    store
+        .user_by_name(username.trim())?
+        .map(|(u, _)| u)
+        .ok_or_else(|| Error::new(crate::ErrorKind::NotFound, "Không có tài khoản này."))
+}
+
+fn enabled_admins(store: &mut store::Store) -> Result<usize, Error> {
+    Ok(store
+        .users()?
+        .iter()
+        .filter(|u| u.role == Role::Admin && u.disabled_at.is_none())
+        .count())
 }
 
 /// Every account, unit and API token (the administration page).
@@ -369,6 +497,7 @@ mod tests {
                     name: "tỉnh".into(),
                     role: Role::Analyst,
                     unit: None,
+                    valid_days: TOKEN_DAYS,
                 },
             )
             .unwrap();
@@ -399,6 +528,187 @@ mod tests {
     }
 
     #[test]
+    fn an_account_is_disabled_enabled_and_given_another_role_with_its_reason_on_record() {
+        let (app, _dir) = app();
+        let admin = Actor::cli();
+        let unit = app
+            .store()
+            .unwrap()
+            .create_unit("t", "Công an xã", None, None)
+            .unwrap()
+            .id;
+        app.create_account(&admin, account("quantri", Role::Admin, None))
+            .unwrap();
+        let officer = app
+            .create_account(&admin, account("canbo", Role::Officer, None))
+            .unwrap();
+        let kind = |r: Result<User, Error>| r.unwrap_err().kind;
+        let quantri = Actor {
+            name: "quantri".into(),
+            ..Actor::cli()
+        };
+
+        // Disabled with a reason; its sessions end with it.
+        let session = store::StoredSession {
+            id_sha256: "s1".into(),
+            user_id: officer.id,
+            csrf: "c".into(),
+            created_ms: 0,
+            seen_ms: 0,
+        };
+        app.store().unwrap().open_session(&session).unwrap();
+        assert!(app.store().unwrap().session("s1").unwrap().is_some());
+        assert_eq!(
+            kind(app.disable_account(&admin, "canbo", "  ")),
+            ErrorKind::Invalid { field: "reason" }
+        );
+        app.disable_account(&admin, " canbo ", "nghỉ hưu từ 01/12")
+            .unwrap();
+        assert!(app.store().unwrap().session("s1").unwrap().is_none());
+        let (u, _) = app.store().unwrap().user_by_name("canbo").unwrap().unwrap();
+        assert!(u.disabled_at.is_some());
+        assert_eq!(
+            kind(app.disable_account(&admin, "canbo", "lần nữa")),
+            ErrorKind::Conflict
+        );
+        // A session opened for it now is not one.
+        app.store().unwrap().open_session(&session).unwrap();
+        assert!(app.store().unwrap().session("s1").unwrap().is_none());
+        app.enable_account(&admin, "canbo").unwrap();
+        assert!(app.store().unwrap().session("s1").unwrap().is_some());
+        assert_eq!(
+            kind(app.enable_account(&admin, "canbo")),
+            ErrorKind::Conflict
+        );
+
+        // The last administrator who can sign in stays one, and nobody disables themself.
+        assert_eq!(
+            kind(app.disable_account(&admin, "quantri", "thử")),
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind(app.change_role(&admin, "quantri", Role::Leader, None, "thử")),
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind(app.disable_account(&quantri, "quantri", "thử")),
+            ErrorKind::Invalid { field: "username" }
+        );
+
+        // A role change: by the unit rule, never to or from a member's, with what it was.
+        assert_eq!(
+            kind(app.change_role(&admin, "canbo", Role::UnitAdmin, None, "chuyển công tác")),
+            ErrorKind::Invalid { field: "unit" }
+        );
+        assert_eq!(
+            kind(app.change_role(&admin, "canbo", Role::Member, None, "x")),
+            ErrorKind::Invalid { field: "role" }
+        );
+        assert_eq!(
+            kind(app.change_role(&admin, "canbo", Role::Officer, None, "x")),
+            ErrorKind::Conflict
+        );
+        let changed = app
+            .change_role(
+                &admin,
+                "canbo",
+                Role::UnitAdmin,
+                Some(unit),
+                "chuyển công tác",
+            )
+            .unwrap();
+        assert_eq!((changed.role, changed.unit), (Role::UnitAdmin, Some(unit)));
+        let (u, _) = app.store().unwrap().user_by_name("canbo").unwrap().unwrap();
+        assert_eq!((u.role, u.unit), (Role::UnitAdmin, Some(unit)));
+        let events = app.store().unwrap().audit_events().unwrap();
+        let actions: Vec<_> = events
+            .iter()
+            .filter(|e| e.entity == "user" && e.entity_id == officer.id.to_string())
+            .map(|e| (e.action.as_str(), e.details.as_str()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (
+                    "user.create",
+                    r#"{"role":"officer","unit":null,"username":"canbo"}"#
+                ),
+                ("user.disable", r#"{"reason":"nghỉ hưu từ 01/12"}"#),
+                ("user.enable", r#"{"reason":""}"#),
+                (
+                    "user.role",
+                    &*format!(
+                        r#"{{"from":{{"role":"officer","unit":null}},"reason":"chuyển công tác","to":{{"role":"unit_admin","unit":{}}}}}"#,
+                        unit.0
+                    )
+                ),
+            ]
+        );
+
+        // Only an administrator.
+        let leader = actor(Role::Leader);
+        assert_eq!(
+            kind(app.disable_account(&leader, "canbo", "x")),
+            ErrorKind::Forbidden
+        );
+        assert_eq!(
+            kind(app.change_role(&leader, "canbo", Role::Officer, None, "x")),
+            ErrorKind::Forbidden
+        );
+    }
+
+    #[test]
+    fn a_token_ends_and_is_refused_after_its_end() {
+        let (app, _dir) = app();
+        let admin = Actor::cli();
+        let new = |valid_days| NewToken {
+            name: "tỉnh".into(),
+            role: Role::Analyst,
+            unit: None,
+            valid_days,
+        };
+        for days in [0, TOKEN_DAYS_MAX + 1] {
+            assert_eq!(
+                app.create_token(&admin, new(days)).unwrap_err().kind,
+                ErrorKind::Invalid {
+                    field: "valid_days"
+                }
+            );
+        }
+        let (_, t) = app.create_token(&admin, new(30)).unwrap();
+        let kept = app
+            .store()
+            .unwrap()
+            .token_by_hash(&token_sha256(&t))
+            .unwrap()
+            .unwrap();
+        let end = chrono::DateTime::parse_from_rfc3339(kept.expires_at.as_deref().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let days = (end - chrono::Utc::now()).num_hours();
+        assert!((29 * 24..=30 * 24).contains(&days), "{days} hours");
+
+        // One whose end has passed is no token; one made before tokens had an end still is.
+        let mut store = app.store().unwrap();
+        let token = |expires_at: Option<&str>| ApiToken {
+            id: 0,
+            name: "cũ".into(),
+            role: Role::Analyst,
+            unit: None,
+            created_by: String::new(),
+            created_at: String::new(),
+            revoked: false,
+            expires_at: expires_at.map(str::to_owned),
+        };
+        store
+            .create_token("t", &token(Some("2026-01-01T00:00:00.000Z")), "ended")
+            .unwrap();
+        store.create_token("t", &token(None), "endless").unwrap();
+        assert!(store.token_by_hash("ended").unwrap().is_none());
+        assert!(store.token_by_hash("endless").unwrap().is_some());
+    }
+
+    #[test]
     fn a_token_is_made_once_by_the_rule_and_kept_only_by_its_hash() {
         let (app, _dir) = app();
         let admin = Actor::cli();
@@ -406,6 +716,7 @@ mod tests {
             name: name.into(),
             role,
             unit,
+            valid_days: TOKEN_DAYS,
         };
         let (id, t) = app
             .create_token(&admin, token(" tỉnh ", Role::Analyst, None))

@@ -9,7 +9,8 @@
 //! use cases are made of, public so that benchmarks run exactly what the front ends run:
 //! opening the store by URL ([`db`]), the ingest-and-index pipeline ([`posts`]), the detection
 //! engine from the store ([`screening`]), officers' decisions as training data ([`learning`]), the
-//! impersonation scan ([`impersonation`]), and the periodic report and letters ([`report`]).
+//! impersonation scan ([`impersonation`]), the periodic report and letters ([`report`]), and the
+//! server's structured log ([`log`]).
 
 pub mod accounts;
 pub mod analytics;
@@ -23,6 +24,7 @@ mod error;
 pub mod evidence;
 pub mod impersonation;
 pub mod learning;
+pub mod log;
 pub mod media_check;
 pub mod members;
 pub mod posts;

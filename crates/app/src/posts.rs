@@ -387,8 +387,10 @@ pub fn ingest_feed(
     let now = chrono::Utc::now().timestamp();
     match posts::fetch_feed(url, &state, interval, now).map_err(anyhow::Error::msg)? {
         posts::Fetched::TooSoon { wait_seconds } => {
-            eprintln!(
-                "chưa đến lúc tải lại {url} (còn {wait_seconds} giây) / too soon, not fetched"
+            crate::log::event(
+                crate::log::Level::Info,
+                "feed.too_soon",
+                &[("url", &url), ("wait_seconds", &wait_seconds)],
             );
         }
         posts::Fetched::NotModified(next) => remember(store, next)?,

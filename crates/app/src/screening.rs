@@ -193,7 +193,11 @@ pub fn working_rule_set(store: &mut Store) -> Result<(detect::rules::RuleSet, Op
 pub fn engine(store: &mut Store, data_dir: &Path) -> Result<Engine> {
     let (engine, warning) = engine_and_health(store, data_dir)?;
     if let Some(w) = &warning {
-        eprintln!("{w}");
+        crate::log::event(
+            crate::log::Level::Warning,
+            "rules.degraded",
+            &[("detail", w)],
+        );
     }
     Ok(engine)
 }
@@ -253,7 +257,11 @@ pub fn suppressions(store: &mut Store) -> Result<Vec<detect::alerts::Suppression
 pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
     let (engine, warning) = engine_and_health(store, data_dir)?;
     if let Some(warning) = warning {
-        eprintln!("{warning}");
+        crate::log::event(
+            crate::log::Level::Warning,
+            "rules.degraded",
+            &[("detail", &warning)],
+        );
         store.record(
             "sokenh",
             "rules.degraded",

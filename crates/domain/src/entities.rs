@@ -185,6 +185,8 @@ pub struct User {
     pub member: Option<MemberId>,
     /// Must choose a new password at the next login.
     pub must_change: bool,
+    /// Disabled by an administrator since then (UTC, RFC 3339): no sign-in, no session.
+    pub disabled_at: Option<String>,
 }
 
 /// An API token as the store keeps it: the token itself is never stored, only its SHA-256.
@@ -197,4 +199,6 @@ pub struct ApiToken {
     pub created_by: String,
     pub created_at: String,
     pub revoked: bool,
+    /// Refused from then on (UTC, RFC 3339); `None` for a token made before tokens had an end.
+    pub expires_at: Option<String>,
 }

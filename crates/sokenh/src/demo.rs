@@ -466,6 +466,7 @@ pub fn accounts(store: &mut Store) -> Result<Vec<(String, String, String)>> {
                 unit,
                 member,
                 must_change: false,
+                disabled_at: None,
             };
             store.create_user("demo", &user, &app::accounts::hash_password(&password)?)?;
         }

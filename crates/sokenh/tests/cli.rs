@@ -669,6 +669,153 @@ fn the_configuration_file_names_the_data_dir() {
     );
 }
 
+/// An operator at the terminal disables and enables an account and changes its role, each with
+/// its reason in the audit log, and makes tokens that end; what the rules refuse exits 1 saying
+/// why.
+#[test]
+fn accounts_are_disabled_enabled_and_moved_and_tokens_end_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    json(&sokenh(&data, &["demo", "--no-serve", "--json"]));
+    let fails_saying = |args: &[&str], why: &str| {
+        let out = sokenh(&data, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{args:?}: {err}");
+    };
+    let user = |name: &str| {
+        json(&sokenh(&data, &["admin", "users", "--json"]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert!(user("congan")["disabled_at"].is_null());
+    assert!(
+        sokenh(
+            &data,
+            &[
+                "admin",
+                "disable-user",
+                "congan",
+                "--reason",
+                "nghỉ phép dài"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(user("congan")["disabled_at"].is_string());
+    fails_saying(
+        &["admin", "disable-user", "congan", "--reason", "lần nữa"],
+        "đã bị khóa",
+    );
+    fails_saying(
+        &["admin", "disable-user", "quantri", "--reason", "thử"],
+        "quản trị viên duy nhất",
+    );
+    assert!(
+        sokenh(&data, &["admin", "enable-user", "congan"])
+            .status
+            .success()
+    );
+    assert!(user("congan")["disabled_at"].is_null());
+    fails_saying(
+        &[
+            "admin",
+            "set-role",
+            "congan",
+            "--role",
+            "unit_admin",
+            "--reason",
+            "x",
+        ],
+        "unit_admin cần --unit",
+    );
+    fails_saying(
+        &[
+            "admin", "set-role", "dangvien", "--role", "officer", "--reason", "x",
+        ],
+        "Tài khoản đảng viên",
+    );
+    assert!(
+        sokenh(
+            &data,
+            &[
+                "admin",
+                "set-role",
+                "congan",
+                "--role",
+                "unit_admin",
+                "--unit",
+                "Chi bộ thôn Đồng Tâm",
+                "--reason",
+                "phụ trách thôn",
+            ]
+        )
+        .status
+        .success()
+    );
+    let moved = user("congan");
+    assert_eq!(
+        (moved["role"].as_str(), moved["unit"].as_str()),
+        (Some("unit_admin"), Some("Chi bộ thôn Đồng Tâm"))
+    );
+
+    // Tokens end: 1 to 730 days, and the end is said.
+    fails_saying(
+        &[
+            "admin",
+            "create-token",
+            "--name",
+            "x",
+            "--role",
+            "analyst",
+            "--valid-days",
+            "731",
+        ],
+        "từ 1 đến 730 ngày",
+    );
+    let made = json(&sokenh(
+        &data,
+        &[
+            "admin",
+            "create-token",
+            "--name",
+            "tỉnh",
+            "--role",
+            "analyst",
+            "--valid-days",
+            "90",
+            "--json",
+        ],
+    ));
+    let end = made["expires_at"].as_str().unwrap();
+    let days = (chrono::DateTime::parse_from_rfc3339(end).unwrap().to_utc() - chrono::Utc::now())
+        .num_days();
+    assert_eq!(days, 89, "{end}");
+
+    let log = json(&sokenh(&data, &["audit", "verify", "--json"]));
+    assert_eq!(log["ok"], true);
+    let db = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    let actions: Vec<String> = db
+        .prepare("SELECT action || ' ' || details FROM audit_events WHERE action LIKE 'user.%' AND actor = 'cli' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions.len(), 3, "{actions:?}");
+    assert!(actions[0].starts_with("user.disable {\"reason\":\"nghỉ phép dài\"}"));
+    assert!(actions[1].starts_with("user.enable"));
+    assert!(
+        actions[2].contains("\"from\":{\"role\":\"officer\"")
+            && actions[2].contains("phụ trách thôn")
+    );
+}
+
 /// A password guessing tries first is refused wherever an account gets one.
 #[test]
 fn common_passwords_are_refused() {

@@ -1611,6 +1611,100 @@ fn the_administrator_creates_accounts_units_and_tokens() {
     assert!(r.body.contains(&format!("Đã thu hồi mã #{id}.")));
     assert_eq!(bearer(&s, "/api/v1/communities", &api_token).0, 401);
 
+    // An account disabled, with its reason: its session ends at once and it signs in no more
+    // (told so only after a right password); enabled, it signs in again.
+    let r = post(
+        &s,
+        "/quan-tri/khoa",
+        Some(&admin),
+        &[("csrf", &token), ("username", "totruong"), ("reason", " ")],
+    );
+    assert!(r.body.contains("Cần ghi lý do"), "{}", r.body);
+    let r = post(
+        &s,
+        "/quan-tri/khoa",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("username", "totruong"),
+            ("reason", "chuyển công tác"),
+        ],
+    );
+    assert!(r.body.contains("Đã khóa tài khoản totruong;"), "{}", r.body);
+    let ended = get(&s, "/so-dang-ky", Some(&fresh));
+    assert_eq!((ended.status, ended.location.as_str()), (303, "/dang-nhap"));
+    let refused = post(
+        &s,
+        "/dang-nhap",
+        None,
+        &[("username", "totruong"), ("password", "tam-thoi-2026")],
+    );
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("Tài khoản này đã bị khóa."));
+    let wrong = post(
+        &s,
+        "/dang-nhap",
+        None,
+        &[("username", "totruong"), ("password", "sai-mat-khau-2026")],
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(
+        !wrong.body.contains("đã bị khóa"),
+        "a wrong password says no more"
+    );
+    let r = post(
+        &s,
+        "/quan-tri/mo-khoa",
+        Some(&admin),
+        &[("csrf", &token), ("username", "totruong")],
+    );
+    assert!(
+        r.body.contains("Đã mở khóa tài khoản totruong."),
+        "{}",
+        r.body
+    );
+    login(&s, "totruong", "tam-thoi-2026");
+    // Another role and unit, with the reason; the administrator's own is not offered.
+    let r = post(
+        &s,
+        "/quan-tri/doi-vai-tro",
+        Some(&admin),
+        &[
+            ("csrf", &token),
+            ("username", "totruong"),
+            ("role", "officer"),
+            ("unit", ""),
+            ("reason", "lên công tác ở xã"),
+        ],
+    );
+    assert!(
+        r.body.contains(&format!(
+            "Đã đổi vai trò của totruong thành «{}».",
+            domain::Role::Officer.label_vi()
+        )),
+        "{}",
+        r.body
+    );
+    let users = json(&sokenh(tmp.path(), &["admin", "users", "--json"]));
+    let totruong = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "totruong")
+        .unwrap();
+    assert_eq!(
+        (
+            &totruong["role"],
+            &totruong["unit"],
+            &totruong["disabled_at"]
+        ),
+        (
+            &serde_json::json!("officer"),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null
+        )
+    );
+
     // Only the administrator.
     let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
     let p = get(&s, "/quan-tri", Some(&leader));

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_alert_items.sql"),
     include_str!("../migrations/0012_avatar_turns.sql"),
     include_str!("../migrations/0013_totp.sql"),
+    include_str!("../migrations/0014_account_lifecycle.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -966,18 +967,18 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT id, username, role, unit_id, member_id, must_change, password_hash FROM users WHERE username = $1",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, password_hash FROM users WHERE username = $1",
                 &[&username],
             )
             .map_err(db)?;
-        Ok(row.map(|r| (user_row(&r), r.get(6))))
+        Ok(row.map(|r| (user_row(&r), r.get(7))))
     }
 
     fn users(&mut self) -> Result<Vec<User>> {
         let rows = self
             .client
             .query(
-                "SELECT id, username, role, unit_id, member_id, must_change FROM users ORDER BY id",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at FROM users ORDER BY id",
                 &[],
             )
             .map_err(db)?;
@@ -998,7 +999,7 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1",
+                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, u.disabled_at, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1 AND u.disabled_at IS NULL",
                 &[&id_sha256],
             )
             .map_err(db)?;
@@ -1008,9 +1009,9 @@ impl Backend for Postgres {
                 StoredSession {
                     id_sha256: id_sha256.to_owned(),
                     user_id: user.id,
-                    csrf: r.get(6),
-                    created_ms: r.get(7),
-                    seen_ms: r.get(8),
+                    csrf: r.get(7),
+                    created_ms: r.get(8),
+                    seen_ms: r.get(9),
                 },
                 user,
             )
@@ -1079,6 +1080,27 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(n == 1)
+    }
+
+    fn set_disabled(&mut self, id: i64, at: Option<&str>) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE users SET disabled_at = $1 WHERE id = $2 AND (disabled_at IS NULL) = ($1::text IS NOT NULL)",
+                &[&at, &id],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn set_role(&mut self, id: i64, role: Role, unit: Option<UnitId>) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE users SET role = $1, unit_id = $2 WHERE id = $3",
+                &[&role.as_str(), &unit.map(|u| u.0), &id],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {
@@ -1249,8 +1271,8 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_one(
-                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[&t.name, &token_sha256, &t.role.as_str(), &t.unit.map(|u| u.0), &t.created_by, &t.created_at],
+                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[&t.name, &token_sha256, &t.role.as_str(), &t.unit.map(|u| u.0), &t.created_by, &t.created_at, &t.expires_at],
             )
             .map_err(db)?;
         Ok(row.get(0))
@@ -1259,7 +1281,7 @@ impl Backend for Postgres {
     fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
         self.client
             .query_opt(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens WHERE token_sha256 = $1",
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens WHERE token_sha256 = $1",
                 &[&token_sha256],
             )
             .map_err(db)?
@@ -1270,7 +1292,7 @@ impl Backend for Postgres {
     fn tokens(&mut self) -> Result<Vec<ApiToken>> {
         self.client
             .query(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens ORDER BY id",
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id",
                 &[],
             )
             .map_err(db)?
@@ -1360,6 +1382,7 @@ fn token_row(r: &postgres::Row) -> Result<ApiToken> {
         created_by: r.get(4),
         created_at: r.get(5),
         revoked: r.get::<_, Option<String>>(6).is_some(),
+        expires_at: r.get(7),
     })
 }
 
@@ -1386,5 +1409,6 @@ fn user_row(r: &postgres::Row) -> User {
         unit: r.get::<_, Option<i64>>(3).map(UnitId),
         member: r.get::<_, Option<i64>>(4).map(MemberId),
         must_change: r.get::<_, i64>(5) != 0,
+        disabled_at: r.get(6),
     }
 }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_alert_items.sql"),
     include_str!("../migrations/0012_avatar_turns.sql"),
     include_str!("../migrations/0013_totp.sql"),
+    include_str!("../migrations/0014_account_lifecycle.sql"),
 ];
 
 /// The SQLite backend.
@@ -988,9 +989,9 @@ impl Backend for Sqlite {
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>> {
         self.conn
             .query_row(
-                "SELECT id, username, role, unit_id, member_id, must_change, password_hash FROM users WHERE username = ?1",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, password_hash FROM users WHERE username = ?1",
                 [username],
-                |r| Ok((user_row(r)?, r.get::<_, String>(6)?)),
+                |r| Ok((user_row(r)?, r.get::<_, String>(7)?)),
             )
             .optional()
             .map_err(db)
@@ -1000,7 +1001,7 @@ impl Backend for Sqlite {
         let mut s = self
             .conn
             .prepare_cached(
-                "SELECT id, username, role, unit_id, member_id, must_change FROM users ORDER BY id",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at FROM users ORDER BY id",
             )
             .map_err(db)?;
         s.query_map([], user_row)
@@ -1021,7 +1022,7 @@ impl Backend for Sqlite {
     fn session(&mut self, id_sha256: &str) -> Result<Option<(StoredSession, User)>> {
         self.conn
             .query_row(
-                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?1",
+                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, u.disabled_at, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?1 AND u.disabled_at IS NULL",
                 [id_sha256],
                 |r| {
                     let user = user_row(r)?;
@@ -1029,9 +1030,9 @@ impl Backend for Sqlite {
                         StoredSession {
                             id_sha256: id_sha256.to_owned(),
                             user_id: user.id,
-                            csrf: r.get(6)?,
-                            created_ms: r.get(7)?,
-                            seen_ms: r.get(8)?,
+                            csrf: r.get(7)?,
+                            created_ms: r.get(8)?,
+                            seen_ms: r.get(9)?,
                         },
                         user,
                     ))
@@ -1111,6 +1112,27 @@ impl Backend for Sqlite {
             )
             .map_err(db)?;
         Ok(n == 1)
+    }
+
+    fn set_disabled(&mut self, id: i64, at: Option<&str>) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE users SET disabled_at = ?1 WHERE id = ?2 AND (disabled_at IS NULL) = (?1 IS NOT NULL)",
+                params![at, id],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn set_role(&mut self, id: i64, role: Role, unit: Option<UnitId>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE users SET role = ?1, unit_id = ?2 WHERE id = ?3",
+                params![role.as_str(), unit.map(|u| u.0), id],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()> {
@@ -1314,8 +1336,8 @@ impl Backend for Sqlite {
     fn insert_token(&mut self, t: &ApiToken, token_sha256: &str) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![t.name, token_sha256, t.role.as_str(), t.unit.map(|u| u.0), t.created_by, t.created_at],
+                "INSERT INTO api_tokens (name, token_sha256, role, unit_id, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![t.name, token_sha256, t.role.as_str(), t.unit.map(|u| u.0), t.created_by, t.created_at, t.expires_at],
             )
             .map_err(db)?;
         Ok(self.conn.last_insert_rowid())
@@ -1323,7 +1345,7 @@ impl Backend for Sqlite {
 
     fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
         self.conn
-            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens WHERE token_sha256 = ?1")
+            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens WHERE token_sha256 = ?1")
             .and_then(|mut s| s.query_row([token_sha256], token_row).optional())
             .map_err(db)
     }
@@ -1331,7 +1353,7 @@ impl Backend for Sqlite {
     fn tokens(&mut self) -> Result<Vec<ApiToken>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at FROM api_tokens ORDER BY id")
+            .prepare_cached("SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id")
             .map_err(db)?;
         s.query_map([], token_row)
             .and_then(|rows| rows.collect())
@@ -1420,6 +1442,7 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiToken> {
         created_by: r.get(4)?,
         created_at: r.get(5)?,
         revoked: r.get::<_, Option<String>>(6)?.is_some(),
+        expires_at: r.get(7)?,
     })
 }
 
@@ -1463,6 +1486,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         unit: r.get::<_, Option<i64>>(3)?.map(UnitId),
         member: r.get::<_, Option<i64>>(4)?.map(MemberId),
         must_change: r.get::<_, i64>(5)? != 0,
+        disabled_at: r.get(6)?,
     })
 }
 

@@ -1113,6 +1113,7 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
         unit: Some(unit.id),
         member: None,
         must_change: true,
+        disabled_at: None,
     };
     let id = store
         .create_user(
@@ -1148,6 +1149,49 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
     assert!(
         !events.iter().any(|e| e.details.contains("argon2")),
         "hashes never reach the log"
+    );
+
+    // Disabled once (its sessions end with it, and a session is no longer one), enabled once.
+    store
+        .open_session(&store::StoredSession {
+            id_sha256: "s".into(),
+            user_id: id,
+            csrf: "c".into(),
+            created_ms: 0,
+            seen_ms: 0,
+        })
+        .unwrap();
+    assert!(store.set_disabled("admin", id, true, "nghỉ việc").unwrap());
+    assert!(!store.set_disabled("admin", id, true, "lần nữa").unwrap());
+    assert!(store.session("s").unwrap().is_none());
+    assert!(store.users().unwrap()[0].disabled_at.is_some());
+    assert!(store.set_disabled("admin", id, false, "").unwrap());
+    assert!(!store.set_disabled("admin", id, false, "").unwrap());
+    assert_eq!(store.users().unwrap()[0].disabled_at, None);
+    // Another role and unit, with what it was.
+    store
+        .set_role("admin", &after, Role::Officer, None, "chuyển công tác")
+        .unwrap();
+    let (moved, _) = store.user_by_name("chibo.dongtam").unwrap().unwrap();
+    assert_eq!((moved.role, moved.unit), (Role::Officer, None));
+    let events = store.audit_events().unwrap();
+    let last: Vec<_> = events[events.len() - 3..]
+        .iter()
+        .map(|e| (e.action.as_str(), e.details.as_str()))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("user.disable", r#"{"reason":"nghỉ việc"}"#),
+            ("user.enable", r#"{"reason":""}"#),
+            (
+                "user.role",
+                &*format!(
+                    r#"{{"from":{{"role":"unit_admin","unit":{}}},"reason":"chuyển công tác","to":{{"role":"officer","unit":null}}}}"#,
+                    unit.id.0
+                )
+            ),
+        ]
     );
     assert!(store.verify_audit().unwrap().ok);
 }
@@ -1333,6 +1377,7 @@ pub fn api_tokens_are_kept_by_hash_and_revoked(store: &mut Store) {
         created_by: String::new(),
         created_at: String::new(),
         revoked: false,
+        expires_at: Some("2999-01-01T00:00:00.000Z".into()),
     };
     let sha = "5e".repeat(32);
     let id = store.create_token("quantri", &token, &sha).unwrap();
@@ -1360,6 +1405,19 @@ pub fn api_tokens_are_kept_by_hash_and_revoked(store: &mut Store) {
         "a revoked token opens nothing"
     );
     assert!(store.tokens().unwrap()[0].revoked);
+
+    // A token past its end opens nothing; its end is kept and listed.
+    let ended = "e1".repeat(32);
+    let past = ApiToken {
+        expires_at: Some("2026-01-01T00:00:00.000Z".into()),
+        ..token
+    };
+    store.create_token("quantri", &past, &ended).unwrap();
+    assert!(store.token_by_hash(&ended).unwrap().is_none(), "expired");
+    assert_eq!(
+        store.tokens().unwrap()[1].expires_at.as_deref(),
+        Some("2026-01-01T00:00:00.000Z")
+    );
 }
 
 /// Several connections of one [`store::Pool`] at once: a reader is served while a writer holds
@@ -1442,6 +1500,7 @@ pub fn sessions_are_kept_by_hash_and_end_together(store: &mut Store) {
         unit: None,
         member: None,
         must_change: false,
+        disabled_at: None,
     };
     let a = store.create_user("t", &user("canbo.a"), "h").unwrap();
     let b = store.create_user("t", &user("canbo.b"), "h").unwrap();

@@ -147,6 +147,10 @@ pub trait Backend: Send {
     fn user_by_name(&mut self, username: &str) -> Result<Option<(User, String)>>;
     fn users(&mut self) -> Result<Vec<User>>;
     fn set_password(&mut self, id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+    /// Disables an account since `at`, or enables it (`None`); false when it already was so.
+    fn set_disabled(&mut self, id: i64, at: Option<&str>) -> Result<bool>;
+    fn set_role(&mut self, id: i64, role: domain::Role, unit: Option<domain::UnitId>)
+    -> Result<()>;
     /// The account's TOTP secret (base32) while its second factor is on.
     fn totp_secret(&mut self, user: i64) -> Result<Option<String>>;
     /// Turns the second factor on with this secret, or off; the last step used is forgotten.

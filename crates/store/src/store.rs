@@ -731,16 +731,20 @@ impl Store {
                 "token.create",
                 "api_token",
                 &id.to_string(),
-                json!({"name": t.name, "role": t.role, "unit": t.unit.map(|u| u.0)}),
+                json!({"name": t.name, "role": t.role, "unit": t.unit.map(|u| u.0), "expires_at": t.expires_at}),
                 &at,
             )?;
             Ok(id)
         })
     }
 
-    /// The live (not revoked) token with this SHA-256.
+    /// The live token with this SHA-256: not revoked, and not past its end.
     pub fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
-        Ok(self.db.token_by_hash(token_sha256)?.filter(|t| !t.revoked))
+        let now = now();
+        Ok(self
+            .db
+            .token_by_hash(token_sha256)?
+            .filter(|t| !t.revoked && t.expires_at.as_ref().is_none_or(|end| *end > now)))
     }
 
     pub fn tokens(&mut self) -> Result<Vec<ApiToken>> {
@@ -791,6 +795,67 @@ impl Store {
                 "user",
                 &id.to_string(),
                 json!({"must_change": must_change}),
+                &at,
+            )
+        })
+    }
+
+    /// Disables an account (it signs in no more; its sessions end in the same transaction) or
+    /// enables it again, with its audit event and the reason; false when it already was so.
+    pub fn set_disabled(
+        &mut self,
+        actor: &str,
+        user: i64,
+        disabled: bool,
+        reason: &str,
+    ) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.set_disabled(user, disabled.then_some(at.as_str()))? {
+                return Ok(false);
+            }
+            if disabled {
+                s.db.delete_user_sessions(user, None)?;
+            }
+            s.audit(
+                actor,
+                if disabled {
+                    "user.disable"
+                } else {
+                    "user.enable"
+                },
+                "user",
+                &user.to_string(),
+                json!({"reason": reason}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Gives an account another role and unit, with its audit event (what it was, what it is,
+    /// why). Its sessions go on: each request reads the account's role afresh.
+    pub fn set_role(
+        &mut self,
+        actor: &str,
+        user: &User,
+        role: Role,
+        unit: Option<UnitId>,
+        reason: &str,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_role(user.id, role, unit)?;
+            s.audit(
+                actor,
+                "user.role",
+                "user",
+                &user.id.to_string(),
+                json!({
+                    "from": {"role": user.role, "unit": user.unit.map(|u| u.0)},
+                    "to": {"role": role, "unit": unit.map(|u| u.0)},
+                    "reason": reason,
+                }),
                 &at,
             )
         })

@@ -1,7 +1,8 @@
 //! Users, units and API tokens, for the administrator: create an account (it must choose its
-//! own password at first sign-in), reset a password, create a unit under another, create an API
-//! token for a role and unit (shown once, kept as its SHA-256) and revoke one — each through
-//! `app::accounts`. Every change is an audit event written by the store.
+//! own password at first sign-in), reset a password, disable an account or enable it again,
+//! give it another role and unit (each with its reason), create a unit under another, create an
+//! API token for a role and unit with its end (shown once, kept as its SHA-256) and revoke one —
+//! each through `app::accounts`. Every change is an audit event written by the store.
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -36,6 +37,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             .map_or("—", |u| u.name.as_str())
     };
     let csrf = user.session.csrf.clone();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let roles = [
         Role::Admin,
         Role::Leader,
@@ -53,7 +55,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             (flash(&message))
             h2 { "Người dùng (" (users.len()) ")" }
             table {
-                tr { th { (crate::i18n::tr(user.lang, "Tên đăng nhập")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Mật khẩu")) } th { (crate::i18n::tr(user.lang, "Đặt lại mật khẩu")) } }
+                tr { th { (crate::i18n::tr(user.lang, "Tên đăng nhập")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Mật khẩu")) } th { (crate::i18n::tr(user.lang, "Đặt lại mật khẩu")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
                 @for u in &users {
                     tr {
                         td { (u.username) }
@@ -68,8 +70,40 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                                 button type="submit" { (crate::i18n::tr(user.lang, "Đặt lại")) }
                             }
                         }
+                        td {
+                            @if let Some(at) = &u.disabled_at {
+                                (crate::i18n::tr(user.lang, "Đã khóa")) " " (crate::cases::vn_time(at))
+                                form.inline method="post" action="/quan-tri/mo-khoa" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="username" value=(u.username);
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Mở khóa")) }
+                                }
+                            } @else if u.username == user.session.user.username {
+                                (crate::i18n::tr(user.lang, "Đang dùng"))
+                            } @else {
+                                form.inline method="post" action="/quan-tri/khoa" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="username" value=(u.username);
+                                    input name="reason" required aria-label=(format!("Lý do khóa {}", u.username)) placeholder="lý do";
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Khóa")) }
+                                }
+                            }
+                        }
                     }
                 }
+            }
+            h3 { (crate::i18n::tr(user.lang, "Đổi vai trò")) }
+            form.stack method="post" action="/quan-tri/doi-vai-tro" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="role-username" { (crate::i18n::tr(user.lang, "Tài khoản")) }
+                select id="role-username" name="username" { @for u in users.iter().filter(|u| u.role != Role::Member && u.username != user.session.user.username) { option value=(u.username) { (u.username) " — " (u.role.label_vi()) } } }
+                label for="role-role" { (crate::i18n::tr(user.lang, "Vai trò mới")) }
+                select id="role-role" name="role" { @for r in &roles[..6] { option value=(r.as_str()) { (r.label_vi()) } } }
+                label for="role-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
+                select id="role-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                label for="role-reason" { (crate::i18n::tr(user.lang, "Lý do (lưu vào nhật ký)")) }
+                input id="role-reason" name="reason" required;
+                p { button type="submit" { (crate::i18n::tr(user.lang, "Đổi vai trò")) } }
             }
             h3 { (crate::i18n::tr(user.lang, "Tạo tài khoản")) }
             form.stack method="post" action="/quan-tri/nguoi-dung" {
@@ -100,13 +134,14 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             }
             h2 { "Mã truy cập API (" (tokens.len()) ")" }
             table {
-                tr { th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Tạo bởi")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
+                tr { th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Tạo bởi")) } th { (crate::i18n::tr(user.lang, "Hết hạn")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
                 @for t in &tokens {
                     tr {
                         td { "#" (t.id) } td { (t.name) } td { (t.role.label_vi()) } td { (unit_name(t.unit)) }
                         td { (t.created_by) ", " (crate::cases::vn_time(&t.created_at)) }
+                        td { (t.expires_at.as_deref().map_or("—".into(), crate::cases::vn_time)) }
                         td {
-                            @if t.revoked { "Đã thu hồi" } @else {
+                            @if t.revoked { "Đã thu hồi" } @else if t.expires_at.as_ref().is_some_and(|end| *end <= now) { "Đã hết hạn" } @else {
                                 form.inline method="post" action="/quan-tri/thu-hoi-ma" {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="id" value=(t.id);
@@ -126,6 +161,8 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 select id="token-role" name="role" { @for r in &roles[..6] { option value=(r.as_str()) { (r.label_vi()) } } }
                 label for="token-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
                 select id="token-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                label for="token-days" { (crate::i18n::tr(user.lang, "Hiệu lực (ngày, tối đa 730)")) }
+                input id="token-days" name="valid_days" type="number" min="1" max=(app::accounts::TOKEN_DAYS_MAX) value=(app::accounts::TOKEN_DAYS) required;
                 p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo mã")) } }
             }
         },
@@ -257,6 +294,9 @@ pub struct NewToken {
     role: String,
     #[serde(default)]
     unit: String,
+    /// Days until the token ends; empty: [`app::accounts::TOKEN_DAYS`].
+    #[serde(default)]
+    valid_days: String,
 }
 
 pub async fn create_token(
@@ -275,11 +315,25 @@ pub async fn create_token(
         Ok(u) => u,
         Err(m) => return view(&state, &user, Some((false, m))).await,
     };
+    let valid_days = match f.valid_days.trim() {
+        "" => app::accounts::TOKEN_DAYS,
+        d => match d.parse() {
+            Ok(d) => d,
+            Err(_) => {
+                let m = format!(
+                    "Thời hạn của mã từ 1 đến {} ngày.",
+                    app::accounts::TOKEN_DAYS_MAX
+                );
+                return view(&state, &user, Some((false, m))).await;
+            }
+        },
+    };
     let actor = crate::actor(&user.session.user);
     let new = app::accounts::NewToken {
         name: f.name.clone(),
         role,
         unit,
+        valid_days,
     };
     let message = match state
         .use_case(move |app| app.create_token(&actor, new))
@@ -319,4 +373,112 @@ pub async fn revoke_token(
     view(&state, &user, Some(message)).await
 }
 
-has_csrf!(NewUser, ResetForm, NewUnit, NewToken, RevokeForm);
+#[derive(Deserialize)]
+pub struct DisableForm {
+    csrf: String,
+    username: String,
+    reason: String,
+}
+
+pub async fn disable_user(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, f, _): Submitted<need::Administer, DisableForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let (name, reason) = (f.username, f.reason);
+    let message = match state
+        .changing(move |app| app.disable_account(&actor, &name, &reason))
+        .await
+    {
+        Ok(account) => {
+            // The store ended its sessions; this process forgets the ones it trusts too.
+            if let Err(e) = state.end_sessions_of(account.id, None).await {
+                return internal(e);
+            }
+            (
+                true,
+                format!(
+                    "Đã khóa tài khoản {}; các phiên đăng nhập của tài khoản đã kết thúc.",
+                    account.username
+                ),
+            )
+        }
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct EnableForm {
+    csrf: String,
+    username: String,
+}
+
+pub async fn enable_user(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, f, _): Submitted<need::Administer, EnableForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let name = f.username;
+    let message = match state
+        .changing(move |app| app.enable_account(&actor, &name))
+        .await
+    {
+        Ok(account) => (true, format!("Đã mở khóa tài khoản {}.", account.username)),
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    csrf: String,
+    username: String,
+    role: String,
+    #[serde(default)]
+    unit: String,
+    reason: String,
+}
+
+pub async fn change_role(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, f, _): Submitted<need::Administer, RoleForm>,
+) -> Response {
+    let message = match (f.role.parse::<Role>(), form_unit(&f.unit)) {
+        (Err(_), _) => (false, "Vai trò không hợp lệ.".to_owned()),
+        (_, Err(m)) => (false, m),
+        (Ok(role), Ok(unit)) => {
+            let actor = crate::actor(&user.session.user);
+            let (name, reason) = (f.username, f.reason);
+            match state
+                .changing(move |app| app.change_role(&actor, &name, role, unit, &reason))
+                .await
+            {
+                Ok(account) => (
+                    true,
+                    format!(
+                        "Đã đổi vai trò của {} thành «{}».",
+                        account.username,
+                        role.label_vi()
+                    ),
+                ),
+                Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+                Err(e) => return e.into_response(),
+            }
+        }
+    };
+    view(&state, &user, Some(message)).await
+}
+
+has_csrf!(
+    NewUser,
+    ResetForm,
+    NewUnit,
+    NewToken,
+    RevokeForm,
+    DisableForm,
+    EnableForm,
+    RoleForm
+);

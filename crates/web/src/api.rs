@@ -84,10 +84,14 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                         unit: t.unit,
                         member: None,
                         must_change: false,
+                        disabled_at: None,
                     },
                     csrf: None,
                 }),
-                None => Err(error(StatusCode::UNAUTHORIZED, "invalid or revoked token")),
+                None => Err(error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid, revoked or expired token",
+                )),
             };
         }
         let has_cookie = parts
@@ -120,7 +124,11 @@ fn refusal(caller: &Caller, needs: Permission) -> Option<Response> {
 
 fn failed(e: anyhow::Error) -> Response {
     let reference = crate::reference();
-    eprintln!("lỗi API / API error [{reference}]: {e:#}");
+    app::log::event(
+        app::log::Level::Error,
+        "api.internal",
+        &[("ref", &reference), ("detail", &format!("{e:#}"))],
+    );
     error(
         StatusCode::INTERNAL_SERVER_ERROR,
         &format!("internal error (reference {reference})"),

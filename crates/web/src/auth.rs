@@ -90,7 +90,11 @@ impl AppState {
         crate::lock(&self.sessions).remove(id);
         let key = stored_key(id);
         if let Err(e) = self.with_store(move |st| Ok(st.close_session(&key)?)).await {
-            eprintln!("phiên đăng nhập / session: {e:#}");
+            app::log::event(
+                app::log::Level::Error,
+                "session.store",
+                &[("detail", &format!("{e:#}"))],
+            );
         }
     }
 
@@ -119,7 +123,11 @@ impl AppState {
                     }
                     // The store cannot be asked just now: a session this process knows goes on.
                     Err(e) => {
-                        eprintln!("phiên đăng nhập / session: {e:#}");
+                        app::log::event(
+                            app::log::Level::Error,
+                            "session.store",
+                            &[("detail", &format!("{e:#}"))],
+                        );
                         (cached?, false)
                     }
                 }
@@ -411,6 +419,7 @@ pub(crate) mod tests {
             unit: None,
             member: None,
             must_change: false,
+            disabled_at: None,
         }
     }
 

@@ -63,7 +63,11 @@ where
                         Ok(v) => {
                             cache.put(key.clone(), v);
                         }
-                        Err(e) => eprintln!("chưa cập nhật được / not refreshed: {e}"),
+                        Err(e) => app::log::event(
+                            app::log::Level::Warning,
+                            "cache.refresh",
+                            &[("detail", &format!("{e:#}"))],
+                        ),
                     }
                     lock(&cache.refreshing).remove(&key);
                 });

@@ -27,7 +27,11 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(e) => {
-            eprintln!("readyz: cơ sở dữ liệu không trả lời / database not answering: {e:?}");
+            app::log::event(
+                app::log::Level::Error,
+                "readyz.database",
+                &[("detail", &format!("{e:#}"))],
+            );
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }

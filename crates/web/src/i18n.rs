@@ -214,6 +214,22 @@ const EN: &[(&str, &str)] = &[
     ),
     ("Xác thực hai bước", "Two-step verification"),
     (
+        "Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên.",
+        "This account is disabled. Ask the administrator.",
+    ),
+    ("Đã khóa", "Disabled"),
+    ("Mở khóa", "Enable"),
+    ("Khóa", "Disable"),
+    ("Đang dùng", "In use"),
+    ("Đổi vai trò", "Change role"),
+    ("Vai trò mới", "New role"),
+    ("Lý do (lưu vào nhật ký)", "Reason (kept in the audit log)"),
+    ("Hết hạn", "Expires"),
+    (
+        "Hiệu lực (ngày, tối đa 730)",
+        "Valid for (days, at most 730)",
+    ),
+    (
         "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
         "Too many failed sign-ins. Try again in 15 minutes.",
     ),

@@ -378,7 +378,11 @@ impl AppState {
             // The index may be busy (a CLI ingest holds its writer): search it as it is, and
             // catch up next time.
             if let Err(e) = self.with_store(move |s| searcher.catch_up(s)).await {
-                eprintln!("chỉ mục chưa cập nhật được / index not caught up: {e:#}");
+                app::log::event(
+                    app::log::Level::Warning,
+                    "index.catch_up",
+                    &[("detail", &format!("{e:#}"))],
+                );
             }
         }
         let _slot = self.search_slots.acquire().await?;
@@ -674,6 +678,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/quan-tri/don-vi", post(admin::create_unit))
         .route("/quan-tri/ma-api", post(admin::create_token))
         .route("/quan-tri/thu-hoi-ma", post(admin::revoke_token))
+        .route("/quan-tri/khoa", post(admin::disable_user))
+        .route("/quan-tri/mo-khoa", post(admin::enable_user))
+        .route("/quan-tri/doi-vai-tro", post(admin::change_role))
         .route("/kiem-chung", get(detection::show))
         .route(
             "/kiem-chung/nhap",
@@ -830,7 +837,7 @@ pub async fn serve_on(
             Ok(x) => x,
             Err(e) => {
                 // Out of file descriptors or a connection reset before it was taken: go on.
-                eprintln!("không nhận được kết nối / accept failed: {e}");
+                app::log::event(app::log::Level::Warning, "accept.failed", &[("detail", &e)]);
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -1116,6 +1123,7 @@ mod tests {
             unit: None,
             member: None,
             must_change: false,
+            disabled_at: None,
         };
         let hash = hash_password(password).unwrap();
         state

@@ -104,7 +104,11 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
 pub(crate) fn internal(e: anyhow::Error) -> Response {
     // The details go to the server's log, never to the page.
     let reference = crate::reference();
-    eprintln!("lỗi máy chủ / internal error [{reference}]: {e:#}");
+    app::log::event(
+        app::log::Level::Error,
+        "http.internal",
+        &[("ref", &reference), ("detail", &format!("{e:#}"))],
+    );
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         &format!(

@@ -192,6 +192,22 @@ pub async fn login(
         );
     };
     state.succeeded(&key);
+    // A disabled account is told so, only once its password (and code) were right: nobody
+    // learns from it that a name exists.
+    if user.disabled_at.is_some() {
+        let who = user.username.clone();
+        let _ = state
+            .with_store(move |s| {
+                Ok(s.record(&who, "login.disabled", "user", serde_json::json!({}))?)
+            })
+            .await;
+        return login_response(
+            &state,
+            lang,
+            StatusCode::FORBIDDEN,
+            Some("Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên."),
+        );
+    }
     let who = user.username.clone();
     let _ = state
         .with_store(move |s| Ok(s.record(&who, "login", "user", serde_json::json!({}))?))

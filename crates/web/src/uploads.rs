@@ -174,7 +174,11 @@ pub async fn upload(
             Err(crate::AppError(e)) => {
                 s.error = Some(match e.kind {
                     app::ErrorKind::Internal => {
-                        eprintln!("tải lên #{id}: {e}");
+                        app::log::event(
+                            app::log::Level::Error,
+                            "upload.failed",
+                            &[("job", &id), ("detail", &e)],
+                        );
                         "lỗi hệ thống / internal error".into()
                     }
                     _ => e.message,

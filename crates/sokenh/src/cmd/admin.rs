@@ -30,12 +30,42 @@ pub enum AdminCmd {
         role: String,
         #[arg(long)]
         unit: Option<String>,
-        /// In JSON: {"id", "token"} / print JSON
+        /// Hiệu lực (ngày, 1–730) / days until the token is refused
+        #[arg(long, default_value_t = app::accounts::TOKEN_DAYS)]
+        valid_days: u32,
+        /// In JSON: {"id", "token", "expires_at"} / print JSON
         #[arg(long)]
         json: bool,
     },
     /// Thu hồi mã truy cập API / revoke an API token
     RevokeToken { id: i64 },
+    /// Danh sách tài khoản / the accounts
+    Users {
+        /// In JSON: [{"username", "role", "unit", "must_change", "disabled_at"}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Khóa tài khoản (kết thúc các phiên đăng nhập) / disable an account
+    DisableUser {
+        username: String,
+        /// Lý do (lưu vào nhật ký) / why (kept in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mở khóa tài khoản / enable a disabled account
+    EnableUser { username: String },
+    /// Đổi vai trò, đơn vị của tài khoản / give an account another role and unit
+    SetRole {
+        username: String,
+        /// admin | leader | officer | analyst | inspector | unit_admin
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+        /// Lý do (lưu vào nhật ký) / why (kept in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
@@ -69,18 +99,37 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
             name,
             role,
             unit,
+            valid_days,
             json,
         } => {
             let app = ctx.app()?;
             let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
             let (id, token) = app.create_token(
                 &app::Actor::cli(),
-                app::accounts::NewToken { name, role, unit },
+                app::accounts::NewToken {
+                    name,
+                    role,
+                    unit,
+                    valid_days,
+                },
             )?;
+            let expires_at = app
+                .accounts(&app::Actor::cli())?
+                .tokens
+                .into_iter()
+                .find(|t| t.id == id)
+                .and_then(|t| t.expires_at)
+                .unwrap_or_default();
             if json {
-                println!("{}", serde_json::json!({"id": id, "token": token}));
+                println!(
+                    "{}",
+                    serde_json::json!({"id": id, "token": token, "expires_at": expires_at})
+                );
             } else {
-                println!("Mã truy cập API #{id} ({}): {token}", role.label_vi());
+                println!(
+                    "Mã truy cập API #{id} ({}, hết hạn {expires_at}): {token}",
+                    role.label_vi()
+                );
                 println!("Chỉ hiện một lần: hãy lưu lại. Dùng: Authorization: Bearer {token}");
             }
             Ok(())
@@ -88,6 +137,74 @@ pub fn run(ctx: &Ctx, what: AdminCmd) -> Result<()> {
         AdminCmd::RevokeToken { id } => {
             ctx.app()?.revoke_token(&app::Actor::cli(), id)?;
             println!("Đã thu hồi mã truy cập API #{id}.");
+            Ok(())
+        }
+        AdminCmd::Users { json } => {
+            let app = ctx.app()?;
+            let accounts = app.accounts(&app::Actor::cli())?;
+            let unit_name = |id: Option<domain::UnitId>| {
+                id.and_then(|id| accounts.units.iter().find(|u| u.id == id))
+                    .map(|u| u.name.clone())
+            };
+            if json {
+                let rows: Vec<_> = accounts
+                    .users
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "username": u.username,
+                            "role": u.role,
+                            "unit": unit_name(u.unit),
+                            "must_change": u.must_change,
+                            "disabled_at": u.disabled_at,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string(&rows)?);
+            } else {
+                for u in &accounts.users {
+                    println!(
+                        "{:<20} {:<22} {:<28} {}",
+                        u.username,
+                        u.role.label_vi(),
+                        unit_name(u.unit).unwrap_or_else(|| "—".into()),
+                        u.disabled_at
+                            .as_deref()
+                            .map_or("đang dùng".into(), |at| format!("đã khóa {at}"))
+                    );
+                }
+            }
+            Ok(())
+        }
+        AdminCmd::DisableUser { username, reason } => {
+            let user = ctx
+                .app()?
+                .disable_account(&app::Actor::cli(), &username, &reason)?;
+            println!(
+                "Đã khóa tài khoản {}; các phiên đăng nhập đã kết thúc.",
+                user.username
+            );
+            Ok(())
+        }
+        AdminCmd::EnableUser { username } => {
+            let user = ctx.app()?.enable_account(&app::Actor::cli(), &username)?;
+            println!("Đã mở khóa tài khoản {}.", user.username);
+            Ok(())
+        }
+        AdminCmd::SetRole {
+            username,
+            role,
+            unit,
+            reason,
+        } => {
+            let app = ctx.app()?;
+            let (role, unit) = role_and_unit(&mut *app.store()?, &role, unit.as_deref())?;
+            let user = app.change_role(&app::Actor::cli(), &username, role, unit, &reason)?;
+            println!(
+                "Đã đổi vai trò của {} thành «{}».",
+                user.username,
+                role.label_vi()
+            );
             Ok(())
         }
     }
