@@ -24,6 +24,7 @@ mod error;
 pub mod evidence;
 pub mod impersonation;
 pub mod learning;
+pub mod library;
 pub mod log;
 pub mod media_check;
 pub mod members;

@@ -99,6 +99,18 @@ impl App {
         })
     }
 
+    /// Member `member` signs the code of conduct in effect today; returns its version and
+    /// false when it was signed before.
+    pub fn sign_current_commitment(
+        &self,
+        actor: &Actor,
+        member: MemberId,
+    ) -> Result<(String, bool), Error> {
+        let version = self.commitment_version()?;
+        let new = self.sign_commitment(actor, member, &version)?;
+        Ok((version, new))
+    }
+
     /// Member `member` signs the code of conduct of `version` (today, Vietnam's date); false
     /// when that version was signed before.
     pub fn sign_commitment(
@@ -158,11 +170,12 @@ impl App {
         actor.require(Permission::FollowUp)?;
         let mut s = self.store()?;
         self.member_in_scope(&mut s, actor, member)?;
+        let version = s.commitment_version(&self.today().to_string())?;
         Ok(s.record(
             &actor.name,
             "member.remind",
             &format!("member:{}", member.0),
-            serde_json::json!({"version": domain::COMMITMENT_VERSION}),
+            serde_json::json!({"version": version}),
         )?)
     }
 
@@ -242,7 +255,7 @@ pub struct MemberRow {
     pub name: String,
     pub unit: String,
     pub declared: bool,
-    /// Signed the current commitment ([`domain::COMMITMENT_VERSION`]).
+    /// Signed the code of conduct in effect ([`store::Store::commitment_version`]).
     pub signed: bool,
 }
 
@@ -262,6 +275,8 @@ pub struct OwnershipClaim {
 /// cases told the unit (a unit administrator's), and claims to own accounts.
 #[derive(Clone, Debug)]
 pub struct FollowUp {
+    /// The code of conduct members sign now.
+    pub version: String,
     pub members: Vec<MemberRow>,
     pub notices: Vec<domain::AuditEvent>,
     pub claims: Vec<OwnershipClaim>,
@@ -274,6 +289,10 @@ pub struct MyDeclarations {
     pub pages: Vec<(String, Option<String>, String)>,
     pub signed: Vec<(String, String)>,
     pub reminders: Vec<String>,
+    /// The code of conduct to sign now (its version), and its library document when the
+    /// library holds one.
+    pub version: String,
+    pub document: Option<domain::LibraryDocument>,
 }
 
 impl App {
@@ -293,6 +312,7 @@ impl App {
         };
         let participations = s.participations()?;
         let commitments = s.commitments()?;
+        let version = s.commitment_version(&self.today().to_string())?;
         let members: Vec<MemberRow> = s
             .members()?
             .into_iter()
@@ -305,7 +325,7 @@ impl App {
                 declared: participations.iter().any(|p| p.member == m.id),
                 signed: commitments
                     .iter()
-                    .any(|c| c.member == m.id && c.version == domain::COMMITMENT_VERSION),
+                    .any(|c| c.member == m.id && c.version == version),
                 unit: unit_name(m.unit),
                 id: m.id,
                 name: m.full_name,
@@ -344,6 +364,7 @@ impl App {
             })
             .collect();
         Ok(FollowUp {
+            version,
             members,
             notices,
             claims,
@@ -423,10 +444,19 @@ impl App {
             .filter(|e| e.action == "member.remind" && e.entity == to)
             .map(|e| e.at)
             .collect();
+        let today = self.today().to_string();
+        let docs = s.documents()?;
+        let document = store::current_code(&docs, &today).cloned();
+        let version = document.as_ref().map_or_else(
+            || domain::COMMITMENT_VERSION.to_owned(),
+            |d| d.version.clone(),
+        );
         Ok(MyDeclarations {
             pages,
             signed,
             reminders,
+            version,
+            document,
         })
     }
 }

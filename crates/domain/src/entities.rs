@@ -124,9 +124,32 @@ pub struct Participation {
     pub recorded: String,
 }
 
-/// The version of the code of conduct members sign now. "Signed" means signed *this* version,
-/// everywhere: the follow-up page, the report's coverage, the dashboard.
+/// The version of the code of conduct members sign while the rules library holds none: the
+/// library's newest code of conduct in effect takes its place (`Store::commitment_version`).
+/// "Signed" means signed *the current* version, everywhere: the follow-up page, the report's
+/// coverage, the dashboard.
 pub const COMMITMENT_VERSION: &str = "2026-11";
+
+/// A version of a document of the rules library: its file kept by SHA-256 (`DATA/library/`), its
+/// text extracted and kept beside it, in effect from `effective_on` (an ISO date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LibraryDocument {
+    pub id: i64,
+    pub kind: crate::DocumentKind,
+    pub title: String,
+    pub version: String,
+    pub effective_on: String,
+    /// What changed from the version before (as the office writes it).
+    pub changes: String,
+    /// The unit whose own rules these are (`UnitRules`); none for the others.
+    pub unit: Option<UnitId>,
+    pub sha256: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub added_by: String,
+    pub added_at: String,
+}
 
 /// A member signed code-of-conduct version `version` on `signed_on`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -185,3 +185,33 @@ mod tests {
         }
     }
 }
+
+vocabulary! {
+    /// What a document of the rules library is: the directive, the code of conduct members sign,
+    /// the Ministry's rules of conduct on social networks, or a unit's own rules.
+    DocumentKind {
+        Directive = "directive", "Chỉ thị, nghị quyết", ["chi thi", "nghi quyet", "van ban chi dao"];
+        CodeOfConduct = "code_of_conduct", "Quy tắc ứng xử, cam kết", ["quy tac ung xu", "cam ket", "bo quy tac"];
+        MinistryRules = "ministry_rules", "Quy tắc của Bộ", ["bo tttt", "quy tac cua bo", "bo thong tin va truyen thong"];
+        UnitRules = "unit_rules", "Quy chế của đơn vị", ["quy che", "noi quy", "quy dinh cua don vi"];
+    }
+}
+
+impl DocumentKind {
+    /// The kind a document's title says, when it says one (`None`: ask).
+    pub fn from_title(title: &str) -> Option<DocumentKind> {
+        let f = text::fold(title);
+        let has = |w: &str| f.contains(w);
+        if has("bo thong tin") || has("bttt") || has("874") {
+            Some(DocumentKind::MinistryRules)
+        } else if has("quy tac ung xu") || has("cam ket") {
+            Some(DocumentKind::CodeOfConduct)
+        } else if has("chi thi") || has("nghi quyet") || has("ket luan") {
+            Some(DocumentKind::Directive)
+        } else if has("quy che") || has("noi quy") {
+            Some(DocumentKind::UnitRules)
+        } else {
+            None
+        }
+    }
+}

@@ -50,6 +50,9 @@ macro_rules! with_permissions {
             Capture,
             /// Upload export files of posts (a job read in the background).
             Ingest,
+            /// Add a version of a document to the rules library (a new code of conduct starts
+            /// members' re-signing).
+            KeepLibrary,
         }
     };
 }
@@ -77,7 +80,7 @@ impl Role {
     /// | role | may |
     /// |---|---|
     /// | admin | everything but declaring |
-    /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports |
+    /// | leader | read everything, decide alerts and cases, follow declarations up, approve reports, keep the rules library |
     /// | officer | the register (edit, import), people on it, alerts, cases, detection (read), media check, capture, uploads of export files |
     /// | analyst | the register (read), alerts (read), posts, detection (read and change), media check |
     /// | inspector | the register, people, cases (read), detection (read), audit, follow-up |
@@ -104,6 +107,7 @@ impl Role {
             CheckMedia => matches!(self, Admin | Officer | Analyst),
             Capture => matches!(self, Admin | Officer | UnitAdmin),
             Ingest => matches!(self, Admin | Officer),
+            KeepLibrary => matches!(self, Admin | Leader),
         }
     }
 }
@@ -115,7 +119,7 @@ mod tests {
     /// Every permission × role, written out: a change to the table shows here as a diff.
     #[test]
     fn the_table_role_by_permission() {
-        let expected: [(Permission, &str); 18] = [
+        let expected: [(Permission, &str); 19] = [
             // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::EditRegister, "YnYnnYn"),
@@ -135,6 +139,7 @@ mod tests {
             (Permission::CheckMedia, "YnYYnnn"),
             (Permission::Capture, "YnYnnYn"),
             (Permission::Ingest, "YnYnnnn"),
+            (Permission::KeepLibrary, "YYnnnnn"),
         ];
         assert_eq!(expected.len(), Permission::ALL.len());
         for (p, row) in expected {

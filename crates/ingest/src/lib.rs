@@ -1,11 +1,13 @@
 //! `ingest`: turning files from outside into typed records, and never losing a row silently.
 //! Today: the register spreadsheet as offices keep it ([`registry`]), read into a grid of cells
-//! ([`grid`]) with the sheet's own row numbers, and written back in the office layout.
+//! ([`grid`]) with the sheet's own row numbers, and written back in the office layout; the text of
+//! a rules-library document ([`document`]).
 //!
 //! Architecture Invariant: ingest parses and validates; it never writes to the store. The binary
 //! hands its records to `store`.
 
 pub mod corpus;
+pub mod document;
 pub mod grid;
 pub mod guard;
 pub mod numbers;

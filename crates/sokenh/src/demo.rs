@@ -407,7 +407,11 @@ fn summary(store: &mut Store, dir: &Path, json: bool, seeded: bool) -> Result<()
     }
     println!("  Cán bộ, đảng viên:        {members}");
     println!("  Lượt kê khai tham gia:    {declared}");
-    let current = store.coverage()?.iter().map(|c| c.signed).sum::<u64>();
+    let current = store
+        .coverage(&app::today().to_string())?
+        .iter()
+        .map(|c| c.signed)
+        .sum::<u64>();
     println!(
         "  Lượt ký cam kết:          {signed} (đã ký phiên bản {}: {current} người)",
         domain::COMMITMENT_VERSION

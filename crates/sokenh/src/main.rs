@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         what: cmd::registry::MemberCmd,
     },
+    /// Thư viện văn bản: chỉ thị, quy tắc ứng xử, quy chế / the rules library
+    Library {
+        #[command(subcommand)]
+        what: cmd::library::LibraryCmd,
+    },
     /// Nhật ký kiểm tra / audit log
     Audit {
         #[command(subcommand)]
@@ -279,6 +284,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import { what } => cmd::import::run(ctx, what),
         Command::Registry { what } => cmd::registry::run(&ctx.app()?, what),
         Command::Member { what } => cmd::registry::run_member(&ctx.app()?, what),
+        Command::Library { what } => cmd::library::run(ctx, what),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),
         Command::Search(args) => cmd::posts::search(ctx, args),

@@ -816,6 +816,92 @@ fn accounts_are_disabled_enabled_and_moved_and_tokens_end_from_the_terminal() {
     );
 }
 
+/// `library add FILE --title … --version V --effective DATE` and `library list --json`: the
+/// contract scripts call, the kind read from the title, a refused file exiting 1 with why.
+#[test]
+fn the_rules_library_keeps_versions_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("chi-thi.txt");
+    std::fs::write(
+        &file,
+        "Chỉ thị số 35 về quản lý trang mạng.
+",
+    )
+    .unwrap();
+    let added = json(&sokenh(
+        &data,
+        &[
+            "library",
+            "add",
+            file.to_str().unwrap(),
+            "--title",
+            "Chỉ thị về quản lý trang, kênh, nhóm",
+            "--version",
+            "2026",
+            "--effective",
+            "2026-03-15",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        (
+            added["kind"].as_str(),
+            added["effective"].as_str(),
+            added["text_chars"].as_u64(),
+            added["current"].as_bool()
+        ),
+        (Some("directive"), Some("2026-03-15"), Some(36), Some(false))
+    );
+    let list = json(&sokenh(&data, &["library", "list", "--json"]));
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let mut keys: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "added_at",
+            "added_by",
+            "changes",
+            "current",
+            "effective",
+            "file_name",
+            "id",
+            "kind",
+            "media_type",
+            "sha256",
+            "size",
+            "title",
+            "version"
+        ]
+    );
+    assert_eq!(rows[0]["sha256"].as_str().unwrap().len(), 64);
+    let picture = dir.path().join("anh.png");
+    std::fs::write(&picture, b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let out = sokenh(
+        &data,
+        &[
+            "library",
+            "add",
+            picture.to_str().unwrap(),
+            "--title",
+            "Quy tắc ứng xử",
+            "--version",
+            "1",
+            "--effective",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không phải PDF, DOCX"));
+}
+
 /// A password guessing tries first is refused wherever an account gets one.
 #[test]
 fn common_passwords_are_refused() {

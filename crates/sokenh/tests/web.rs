@@ -3191,3 +3191,117 @@ fn an_administrator_signs_in_with_a_second_factor() {
     );
     assert!(!page.body.contains("id=\"secret\""));
 }
+
+/// A leader keeps a new code of conduct in the library: every account reads it, a member is told
+/// to sign again and signs that version, the follow-up and the re-signing progress count it, an
+/// officer may not add to the library, and a version kept twice is refused on the form.
+#[test]
+fn a_new_code_of_conduct_in_the_library_is_signed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let leader = login(&s, "thuongvu", "demo-thuongvu-2026");
+    let page = get(&s, "/thu-vien", Some(&leader));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Thư viện chưa có văn bản."),
+        "{}",
+        page.body
+    );
+    let token = csrf(&page.body);
+    let text = "BỘ QUY TẮC ỨNG XỬ\nĐiều 1. Không chia sẻ tài liệu mật lên mạng xã hội.\nĐiều 2. Báo ngay trang giả mạo.";
+    let send = |cookie: &str, token: &str, version: &str| {
+        raw_post(
+            &s,
+            "/thu-vien",
+            cookie,
+            "multipart/form-data; boundary=XyZ",
+            &multipart(
+                &[
+                    ("csrf", token),
+                    (
+                        "title",
+                        "Quy tắc ứng xử của cán bộ, đảng viên xã Thạch Quảng",
+                    ),
+                    ("kind", ""),
+                    ("version", version),
+                    ("effective", "2026-06-01"),
+                    ("changes", "Thêm điều 2 về trang giả mạo"),
+                ],
+                &[("file", "quy-tac-2026.txt", text.as_bytes())],
+            ),
+        )
+    };
+    let r = send(&leader, &token, "2026-06");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Đã lưu «Quy tắc ứng xử của cán bộ, đảng viên xã Thạch Quảng» phiên bản 2026-06, hiệu lực từ 01/06/2026"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("đang có hiệu lực"));
+    // The same version again: said on the form.
+    let again = send(&leader, &token, "2026-06");
+    assert_eq!(again.status, 409);
+    assert!(
+        again.body.contains("Đã có phiên bản «2026-06»"),
+        "{}",
+        again.body
+    );
+    // An officer reads the library but may not add to it (refused before the body is read).
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let officer_token = csrf(&get(&s, "/thu-vien", Some(&officer)).body);
+    assert_eq!(send(&officer, &officer_token, "2026-07").status, 403);
+
+    // The version's page: its text, its file as kept.
+    let list = json(&sokenh(tmp.path(), &["library", "list", "--json"]));
+    let id = list[0]["id"].as_i64().unwrap();
+    let doc = get(&s, &format!("/thu-vien/{id}"), Some(&officer));
+    assert!(
+        doc.body.contains("Điều 2. Báo ngay trang giả mạo."),
+        "{}",
+        doc.body
+    );
+    let file = get(&s, &format!("/thu-vien/{id}/tep"), Some(&officer));
+    assert_eq!((file.status, file.body.as_str()), (200, text));
+
+    // The member signed the built-in version in the demo: told to sign again, signs this one.
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    let mine = get(&s, "/ke-khai", Some(&member));
+    assert!(mine.body.contains("Cần ký lại."), "{}", mine.body);
+    assert!(mine.body.contains("Thêm điều 2 về trang giả mạo"));
+    let signed = post(
+        &s,
+        "/ky-cam-ket",
+        Some(&member),
+        &[("csrf", &csrf(&mine.body))],
+    );
+    assert!(
+        signed.body.contains("Đã ký cam kết phiên bản 2026-06."),
+        "{}",
+        signed.body
+    );
+    assert!(!signed.body.contains("Cần ký lại."));
+
+    // The leader's progress: one member of the whole commune has signed the new version.
+    let page = get(&s, "/thu-vien", Some(&leader));
+    assert!(
+        page.body.contains("Ký lại cam kết theo đơn vị"),
+        "{}",
+        page.body
+    );
+    let progress = json(&sokenh(tmp.path(), &["library", "signing", "--json"]));
+    assert_eq!(progress["version"], "2026-06");
+    let total: u64 = progress["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["signed"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 1);
+    let follow = get(&s, "/don-vi", Some(&leader));
+    assert!(
+        follow.body.contains("chưa ký cam kết phiên bản 2026-06"),
+        "{}",
+        follow.body
+    );
+}

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_avatar_turns.sql"),
     include_str!("../migrations/0013_totp.sql"),
     include_str!("../migrations/0014_account_lifecycle.sql"),
+    include_str!("../migrations/0015_library.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -501,6 +502,50 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(n == 1)
+    }
+
+    fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO library_documents (kind, title, version, effective_on, changes, unit_id, sha256, file_name, media_type, size, body, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                &[&d.kind.as_str(), &d.title, &d.version, &d.effective_on, &d.changes, &d.unit.map(|u| u.0), &d.sha256, &d.file_name, &d.media_type, &(d.size as i64), &body, &d.added_by, &d.added_at],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn documents(&mut self) -> Result<Vec<domain::LibraryDocument>> {
+        self.client
+            .query("SELECT id, kind, title, version, effective_on, changes, unit_id, sha256, file_name, media_type, size, added_by, added_at FROM library_documents ORDER BY id", &[])
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok(domain::LibraryDocument {
+                    id: r.get(0),
+                    kind: parse(r.get(1), "kind")?,
+                    title: r.get(2),
+                    version: r.get(3),
+                    effective_on: r.get(4),
+                    changes: r.get(5),
+                    unit: r.get::<_, Option<i64>>(6).map(UnitId),
+                    sha256: r.get(7),
+                    file_name: r.get(8),
+                    media_type: r.get(9),
+                    size: r.get::<_, i64>(10) as u64,
+                    added_by: r.get(11),
+                    added_at: r.get(12),
+                })
+            })
+            .collect()
+    }
+
+    fn document_body(&mut self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .query_opt("SELECT body FROM library_documents WHERE id = $1", &[&id])
+            .map_err(db)?
+            .map(|r| r.get(0)))
     }
 
     fn commitments(&mut self) -> Result<Vec<Commitment>> {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_avatar_turns.sql"),
     include_str!("../migrations/0013_totp.sql"),
     include_str!("../migrations/0014_account_lifecycle.sql"),
+    include_str!("../migrations/0015_library.sql"),
 ];
 
 /// The SQLite backend.
@@ -503,6 +504,53 @@ impl Backend for Sqlite {
             )
             .map_err(db)?;
         Ok(n == 1)
+    }
+
+    fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO library_documents (kind, title, version, effective_on, changes, unit_id, sha256, file_name, media_type, size, body, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![d.kind.as_str(), d.title, d.version, d.effective_on, d.changes, d.unit.map(|u| u.0), d.sha256, d.file_name, d.media_type, d.size as i64, body, d.added_by, d.added_at],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn documents(&mut self) -> Result<Vec<domain::LibraryDocument>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, kind, title, version, effective_on, changes, unit_id, sha256, file_name, media_type, size, added_by, added_at FROM library_documents ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::LibraryDocument {
+                id: r.get(0)?,
+                kind: parse(r.get(1)?, "kind")?,
+                title: r.get(2)?,
+                version: r.get(3)?,
+                effective_on: r.get(4)?,
+                changes: r.get(5)?,
+                unit: r.get::<_, Option<i64>>(6)?.map(UnitId),
+                sha256: r.get(7)?,
+                file_name: r.get(8)?,
+                media_type: r.get(9)?,
+                size: r.get::<_, i64>(10)? as u64,
+                added_by: r.get(11)?,
+                added_at: r.get(12)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn document_body(&mut self, id: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT body FROM library_documents WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
     }
 
     fn commitments(&mut self) -> Result<Vec<Commitment>> {

@@ -101,6 +101,11 @@ pub trait Backend: Send {
     /// Inserts; returns false when this member already signed this version.
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool>;
     fn commitments(&mut self) -> Result<Vec<Commitment>>;
+    /// A version of a library document with its extracted text; returns its id.
+    fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64>;
+    /// Every library document (without its text), oldest first.
+    fn documents(&mut self) -> Result<Vec<domain::LibraryDocument>>;
+    fn document_body(&mut self, id: i64) -> Result<Option<String>>;
 
     fn community_id_by_key(&mut self, key: &str) -> Result<Option<CommunityId>>;
     /// Inserts an item; returns its id, or None when the platform already has this source id.

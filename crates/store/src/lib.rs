@@ -18,6 +18,7 @@ pub use error::StoreError;
 pub use pool::{Opener, Pool, Pooled};
 pub use store::{
     ALERT_IN_CASE, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME, MAX_AUDIT_TEXT, Store,
+    current_code,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -46,6 +46,13 @@ pub struct Store {
     head: Option<(i64, String)>,
 }
 
+/// The newest code of conduct in effect on `today` (an ISO date) among `docs`.
+pub fn current_code<'a>(docs: &'a [LibraryDocument], today: &str) -> Option<&'a LibraryDocument> {
+    docs.iter()
+        .filter(|d| d.kind == DocumentKind::CodeOfConduct && d.effective_on.as_str() <= today)
+        .max_by(|a, b| (&a.effective_on, a.id).cmp(&(&b.effective_on, b.id)))
+}
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -1158,8 +1165,64 @@ impl Store {
         self.db.commitments()
     }
 
-    /// Per unit: members, how many declared at least one participation, how many signed.
-    pub fn coverage(&mut self) -> Result<Vec<Coverage>> {
+    /// Keeps a version of a library document with its text (the file is the caller's, kept by
+    /// its SHA-256), with its audit event; a version of a title kept already is a conflict.
+    pub fn add_document(
+        &mut self,
+        actor: &str,
+        d: &LibraryDocument,
+        body: &str,
+    ) -> Result<LibraryDocument> {
+        let at = now();
+        self.transaction(|s| {
+            let mut d = LibraryDocument {
+                added_by: actor.to_owned(),
+                added_at: at.clone(),
+                ..d.clone()
+            };
+            d.id = s.db.insert_document(&d, body)?;
+            s.audit(
+                actor,
+                "library.add",
+                "document",
+                &d.id.to_string(),
+                json!({
+                    "kind": d.kind,
+                    "title": d.title,
+                    "version": d.version,
+                    "effective_on": d.effective_on,
+                    "sha256": d.sha256,
+                    "changes": d.changes,
+                }),
+                &at,
+            )?;
+            Ok(d)
+        })
+    }
+
+    /// The library, oldest first (texts apart: [`Store::document_body`]).
+    pub fn documents(&mut self) -> Result<Vec<LibraryDocument>> {
+        self.db.documents()
+    }
+
+    pub fn document_body(&mut self, id: i64) -> Result<Option<String>> {
+        self.db.document_body(id)
+    }
+
+    /// The code of conduct members sign on `today` (an ISO date): the library's newest code of
+    /// conduct in effect by then (latest effective date, then latest added), or
+    /// [`domain::COMMITMENT_VERSION`] while the library holds none.
+    pub fn commitment_version(&mut self, today: &str) -> Result<String> {
+        Ok(current_code(&self.db.documents()?, today).map_or_else(
+            || domain::COMMITMENT_VERSION.to_owned(),
+            |d| d.version.clone(),
+        ))
+    }
+
+    /// Per unit: members, how many declared at least one participation, how many signed the
+    /// code of conduct in effect on `today` ([`Store::commitment_version`]).
+    pub fn coverage(&mut self, today: &str) -> Result<Vec<Coverage>> {
+        let version = self.commitment_version(today)?;
         let units = self.db.units()?;
         let members = self.db.members()?;
         let declared: std::collections::HashSet<MemberId> = self
@@ -1173,7 +1236,7 @@ impl Store {
             .db
             .commitments()?
             .into_iter()
-            .filter(|c| c.version == domain::COMMITMENT_VERSION)
+            .filter(|c| c.version == version)
             .map(|c| c.member)
             .collect();
         Ok(units

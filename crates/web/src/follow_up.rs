@@ -7,7 +7,7 @@ use crate::require::{Submitted, has_csrf, need};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::{COMMITMENT_VERSION, Permission};
+use domain::Permission;
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -27,6 +27,7 @@ async fn unit_members_page(
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let app::members::FollowUp {
+        version,
         members: rows,
         notices,
         claims,
@@ -53,7 +54,7 @@ async fn unit_members_page(
                     }
                 }
             }
-            p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (COMMITMENT_VERSION) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
+            p.note { (missing) " / " (rows.len()) " người chưa kê khai hoặc chưa ký cam kết phiên bản " (version) ". Xem danh sách này được ghi vào nhật ký (mục đích: " (FOLLOW_UP) ")." }
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Họ tên")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Kê khai")) } th { (crate::i18n::tr(user.lang, "Cam kết")) } th { "" } }
                 @for r in &rows {

@@ -30,6 +30,7 @@ mod follow_up;
 mod health;
 mod i18n;
 mod impersonation;
+mod library;
 mod media_check;
 mod member;
 mod metrics;
@@ -665,6 +666,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/bao-cao/duyet", post(reports::approve))
         .route("/ke-khai", get(member::declarations).post(member::declare))
         .route("/canh-bao", get(alerts::alerts))
+        .route(
+            "/thu-vien",
+            get(library::show)
+                .post(library::add)
+                .layer(axum::extract::DefaultBodyLimit::max(library::MAX_BODY)),
+        )
+        .route("/thu-vien/{id}", get(library::document))
+        .route("/thu-vien/{id}/tep", get(library::file))
         .route("/don-vi", get(follow_up::unit_members))
         .route("/don-vi/nhac-nho", post(follow_up::remind))
         .route("/don-vi/so-huu", post(follow_up::decide_ownership))

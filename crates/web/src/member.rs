@@ -13,7 +13,6 @@ use std::sync::Arc;
 // ---- a member's own declarations and commitment --------------------------------------------
 
 /// The code of conduct members sign; its version is recorded with each signature.
-pub use domain::COMMITMENT_VERSION;
 const COMMITMENT_TEXT: &str = "Tôi cam kết: kê khai đầy đủ, trung thực các trang, kênh, hội, nhóm tôi quản trị hoặc tham gia; không đăng, chia sẻ thông tin sai sự thật, tài liệu mật, thông tin cá nhân của người khác; báo cáo kịp thời trang giả mạo cơ quan, đơn vị.";
 
 async fn member_page(
@@ -26,11 +25,14 @@ async fn member_page(
         pages: mine,
         signed,
         reminders,
+        version,
+        document,
     } = match state.use_case(move |app| app.my_declarations(&actor)).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let current = signed.iter().find(|(v, _)| v == COMMITMENT_VERSION);
+    let current = signed.iter().find(|(v, _)| *v == version);
+    let earlier = signed.last().filter(|_| current.is_none());
     page(
         "Kê khai của tôi",
         Some(user),
@@ -59,7 +61,18 @@ async fn member_page(
             }
             h2 { (crate::i18n::tr(user.lang, "Cam kết")) }
             p { (COMMITMENT_TEXT) }
-            p.note { "Phiên bản " (COMMITMENT_VERSION) }
+            p.note {
+                "Phiên bản " (version)
+                @if let Some(d) = &document {
+                    " — " a href=(format!("/thu-vien/{}", d.id)) { (d.title) } ", hiệu lực từ " (vn_date(&d.effective_on))
+                }
+            }
+            @if let (Some((old, _)), Some(d)) = (earlier, &document) {
+                p.error role="note" {
+                    "Bạn đã ký phiên bản " (old) "; phiên bản " (d.version) " thay thế từ " (vn_date(&d.effective_on)) ". Cần ký lại."
+                    @if !d.changes.is_empty() { " Thay đổi: " (d.changes) }
+                }
+            }
             @if let Some((_, on)) = current {
                 p { span.badge.verified { "Đã ký ngày " (vn_date(on)) } }
             } @else {
@@ -118,17 +131,14 @@ pub async fn sign(
     };
     let actor = crate::actor(&user.session.user);
     match state
-        .changing(move |app| app.sign_commitment(&actor, member, COMMITMENT_VERSION))
+        .changing(move |app| app.sign_current_commitment(&actor, member))
         .await
     {
-        Ok(_) => {
+        Ok((version, _)) => {
             member_page(
                 &state,
                 &user,
-                Some((
-                    true,
-                    format!("Đã ký cam kết phiên bản {COMMITMENT_VERSION}."),
-                )),
+                Some((true, format!("Đã ký cam kết phiên bản {version}."))),
             )
             .await
         }

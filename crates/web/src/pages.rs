@@ -70,6 +70,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::FollowUp) {
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                             }
+                            a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {
                                 a href="/nhat-ky" { (t("Nhật ký")) }
                             }

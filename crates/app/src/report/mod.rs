@@ -69,7 +69,8 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         official_channels: 0,
         alerts_by_category: BTreeMap::new(),
         impostor_pages: Vec::new(),
-        coverage: store.coverage()?,
+        // Signed: the code of conduct in effect on the period's last day.
+        coverage: store.coverage(&(period.to - Duration::days(1)).to_string())?,
         key_phrases: Vec::new(),
         clusters: Vec::new(),
         spikes: Vec::new(),

@@ -8,6 +8,7 @@ pub mod case;
 pub mod detect;
 pub mod dev;
 pub mod import;
+pub mod library;
 pub mod media;
 pub mod posts;
 pub mod registry;

@@ -49,8 +49,9 @@ pub enum MemberCmd {
     Sign {
         #[arg(long)]
         member: i64,
+        /// Mặc định: phiên bản đang có hiệu lực / default: the version in effect
         #[arg(long)]
-        version: String,
+        version: Option<String>,
     },
 }
 
@@ -166,7 +167,7 @@ pub fn run(app: &app::App, cmd: RegistryCmd) -> Result<()> {
             Ok(())
         }
         RegistryCmd::Coverage { json } => {
-            let cov = store.coverage()?;
+            let cov = store.coverage(&app::today().to_string())?;
             if json {
                 println!("{}", serde_json::to_string(&cov)?);
             } else {
@@ -220,7 +221,10 @@ pub fn run_member(app: &app::App, cmd: MemberCmd) -> Result<()> {
             Ok(())
         }
         MemberCmd::Sign { member, version } => {
-            let new = app.sign_commitment(&cli, MemberId(member), &version)?;
+            let new = match version {
+                Some(v) => app.sign_commitment(&cli, MemberId(member), &v)?,
+                None => app.sign_current_commitment(&cli, MemberId(member))?.1,
+            };
             println!(
                 "{}",
                 if new {
