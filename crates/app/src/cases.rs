@@ -30,6 +30,58 @@ pub struct CaseView {
     pub units: Vec<(i64, String)>,
     /// How many cases are not closed (this one included).
     pub open_cases: usize,
+    /// The cases merged into this one (their alerts, posts and evidence are listed with its).
+    pub merged: Vec<Case>,
+    /// The cases this one may be merged into (pending, not this one).
+    pub pending: Vec<(i64, String)>,
+}
+
+/// A deadline as the office sees it: category (`*`: any), severity, hours, and whether the
+/// office set it (or it is built in).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Deadline {
+    pub category: String,
+    pub severity: String,
+    pub hours: i64,
+    pub set_by_office: bool,
+}
+
+/// How quickly cases were handled: those opened in [from, to), hours to the first action and
+/// to closing (medians), closed within their deadline or late, and pending past it now.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CaseTimes {
+    pub opened: usize,
+    pub acted_on: usize,
+    pub median_hours_to_first_action: Option<f64>,
+    pub closed: usize,
+    pub median_hours_to_close: Option<f64>,
+    pub closed_within_deadline: usize,
+    pub closed_late: usize,
+    pub overdue_now: usize,
+}
+
+fn hours_between(from: &str, to: &str) -> Option<f64> {
+    let a = chrono::DateTime::parse_from_rfc3339(from).ok()?;
+    let b = chrono::DateTime::parse_from_rfc3339(to).ok()?;
+    Some((b - a).num_seconds() as f64 / 3600.0)
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Now, as the store writes times (UTC, RFC 3339, milliseconds).
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// A measure taken on a case.
@@ -132,9 +184,31 @@ impl App {
             .filter(|u| u.role.can(Permission::Triage))
             .map(|u| u.username)
             .collect();
+        let merged = s.merged_into(id)?;
+        let mut evidence = s.evidence(id)?;
+        let mut alerts = alerts;
+        let mut items = items;
+        for m in &merged {
+            evidence.extend(s.evidence(m.id)?);
+            let theirs = s.alerts_with_ids(&m.alert_ids)?;
+            let sources: Vec<String> = theirs
+                .iter()
+                .flat_map(|a| a.item_ids.iter().take(POSTS_PER_ALERT).cloned())
+                .collect();
+            items.extend(s.alert_items(&sources)?);
+            alerts.extend(theirs);
+        }
+        let pending = s
+            .cases()?
+            .into_iter()
+            .filter(|c| c.is_pending() && c.id != id)
+            .map(|c| (c.id, c.title))
+            .collect();
         Ok(CaseView {
-            evidence: s.evidence(id)?,
+            evidence,
             timeline: s.case_timeline(id)?,
+            merged,
+            pending,
             case,
             alerts,
             items,
@@ -300,6 +374,114 @@ impl App {
         Ok(self
             .store()?
             .set_case_status(&actor.name, id, status, outcome)?)
+    }
+
+    /// Whole cases merged into case `into` (each keeps its alerts, evidence and timeline, shown
+    /// with `into`'s until un-merged).
+    pub fn merge_cases(&self, actor: &Actor, into: i64, cases: &[i64]) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self.store()?.merge_cases(&actor.name, into, cases)?)
+    }
+
+    /// A merged case taken out again, as it was; returns the case it was merged into.
+    pub fn unmerge_case(&self, actor: &Actor, id: i64) -> Result<i64, Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self.store()?.unmerge_case(&actor.name, id)?)
+    }
+
+    /// The cases pending past their deadline now, the most overdue first.
+    pub fn overdue_cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
+        actor.require(Permission::ViewCases)?;
+        let now = now_utc();
+        let mut late: Vec<Case> = self
+            .store()?
+            .cases()?
+            .into_iter()
+            .filter(|c| c.is_overdue(&now))
+            .collect();
+        late.sort_by(|a, b| a.due_at.cmp(&b.due_at));
+        Ok(late)
+    }
+
+    /// Every deadline in force: the office's own, then the built-in ones it did not replace.
+    pub fn case_deadlines(&self, actor: &Actor) -> Result<Vec<Deadline>, Error> {
+        actor.require(Permission::ViewCases)?;
+        let set = self.store()?.case_deadlines()?;
+        let mut out: Vec<Deadline> = set
+            .iter()
+            .map(|(c, s, h)| Deadline {
+                category: c.clone(),
+                severity: s.clone(),
+                hours: *h,
+                set_by_office: true,
+            })
+            .collect();
+        for (severity, hours) in store::BUILT_IN_DEADLINES {
+            if !set.iter().any(|(c, s, _)| c == "*" && s == severity) {
+                out.push(Deadline {
+                    category: "*".into(),
+                    severity: severity.into(),
+                    hours,
+                    set_by_office: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The office's deadline for a category (or `*`) and severity, or the built-in one again
+    /// (`None`). An administrator's or a leader's decision, audited.
+    pub fn set_case_deadline(
+        &self,
+        actor: &Actor,
+        category: &str,
+        severity: &str,
+        hours: Option<i64>,
+    ) -> Result<(), Error> {
+        actor.require(Permission::ApproveReport)?;
+        Ok(self
+            .store()?
+            .set_case_deadline(&actor.name, category.trim(), severity.trim(), hours)?)
+    }
+
+    /// How quickly the cases opened in [from, to) (ISO dates, Vietnam's days taken as UTC
+    /// prefixes) were handled ([`CaseTimes`]).
+    pub fn case_times(&self, actor: &Actor, from: &str, to: &str) -> Result<CaseTimes, Error> {
+        actor.require(Permission::ViewCases)?;
+        let now = now_utc();
+        let cases: Vec<Case> = self
+            .store()?
+            .cases()?
+            .into_iter()
+            .filter(|c| c.merged_into.is_none())
+            .filter(|c| c.opened_at.as_str() >= from && c.opened_at.as_str() < to)
+            .collect();
+        let to_first: Vec<f64> = cases
+            .iter()
+            .filter_map(|c| hours_between(&c.opened_at, c.first_action_at.as_deref()?))
+            .collect();
+        let closed: Vec<&Case> = cases
+            .iter()
+            .filter(|c| c.status == CaseStatus::Closed)
+            .collect();
+        let to_close: Vec<f64> = closed
+            .iter()
+            .filter_map(|c| hours_between(&c.opened_at, &c.updated_at))
+            .collect();
+        let within = closed
+            .iter()
+            .filter(|c| c.due_at.as_ref().is_none_or(|d| c.updated_at <= *d))
+            .count();
+        Ok(CaseTimes {
+            opened: cases.len(),
+            acted_on: to_first.len(),
+            median_hours_to_first_action: median(to_first),
+            closed: closed.len(),
+            median_hours_to_close: median(to_close),
+            closed_within_deadline: within,
+            closed_late: closed.len() - within,
+            overdue_now: cases.iter().filter(|c| c.is_overdue(&now)).count(),
+        })
     }
 
     /// The alerts `alert_ids` taken out of case `id` into a new case; the new case's id.

@@ -116,6 +116,25 @@ pub struct Case {
     pub opened_by: String,
     pub opened_at: String,
     pub updated_at: String,
+    /// When it should be closed (UTC, RFC 3339): set at opening by the office's deadline for its
+    /// category and severity; none for a case opened before deadlines.
+    pub due_at: Option<String>,
+    /// When the first action was taken on it (assigned, a measure, closed).
+    pub first_action_at: Option<String>,
+    /// The case it was merged into; its alerts, evidence and timeline stay its own.
+    pub merged_into: Option<i64>,
+}
+
+impl Case {
+    /// Still to be handled: neither closed nor merged into another.
+    pub fn is_pending(&self) -> bool {
+        self.status != CaseStatus::Closed && self.merged_into.is_none()
+    }
+
+    /// Pending past its deadline at `now` (UTC, RFC 3339).
+    pub fn is_overdue(&self, now: &str) -> bool {
+        self.is_pending() && self.due_at.as_deref().is_some_and(|due| due < now)
+    }
 }
 
 /// A file attached to a case. The bytes live under the data directory at their SHA-256 and are

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_totp.sql"),
     include_str!("../migrations/0014_account_lifecycle.sql"),
     include_str!("../migrations/0015_library.sql"),
+    include_str!("../migrations/0016_case_deadlines.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -29,7 +30,7 @@ pub struct Postgres {
     client: Client,
 }
 
-const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases";
+const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at, due_at, first_action_at, merged_into FROM cases";
 
 fn case_row(r: &postgres::Row) -> Result<Case> {
     Ok(Case {
@@ -44,6 +45,9 @@ fn case_row(r: &postgres::Row) -> Result<Case> {
         opened_by: r.get(8),
         opened_at: r.get(9),
         updated_at: r.get(10),
+        due_at: r.get(11),
+        first_action_at: r.get(12),
+        merged_into: r.get(13),
     })
 }
 
@@ -1248,8 +1252,8 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_one(
-                "INSERT INTO cases (title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.opened_by, &c.opened_at, &c.updated_at],
+                "INSERT INTO cases (title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at, due_at, first_action_at, merged_into) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.opened_by, &c.opened_at, &c.updated_at, &c.due_at, &c.first_action_at, &c.merged_into],
             )
             .map_err(db)?;
         Ok(row.get(0))
@@ -1259,8 +1263,8 @@ impl Backend for Postgres {
         let n = self
             .client
             .execute(
-                "UPDATE cases SET title = $1, category = $2, status = $3, assignee = $4, community_id = $5, alert_ids = $6, outcome = $7, updated_at = $8 WHERE id = $9",
-                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.updated_at, &c.id],
+                "UPDATE cases SET title = $1, category = $2, status = $3, assignee = $4, community_id = $5, alert_ids = $6, outcome = $7, updated_at = $8, due_at = $9, first_action_at = $10, merged_into = $11 WHERE id = $12",
+                &[&c.title, &c.category.as_str(), &c.status.as_str(), &c.assignee, &c.community.map(|x| x.0), &serde_json::to_string(&c.alert_ids).unwrap_or_default(), &c.outcome, &c.updated_at, &c.due_at, &c.first_action_at, &c.merged_into, &c.id],
             )
             .map_err(db)?;
         Ok(n > 0)
@@ -1280,6 +1284,39 @@ impl Backend for Postgres {
             .query_opt(&format!("{CASE_COLUMNS} WHERE id = $1"), &[&id])
             .map_err(db)?;
         row.as_ref().map(case_row).transpose()
+    }
+
+    fn case_deadlines(&mut self) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT category, severity, hours FROM case_deadlines ORDER BY category, severity",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn set_case_deadline(
+        &mut self,
+        category: &str,
+        severity: &str,
+        hours: Option<i64>,
+    ) -> Result<()> {
+        match hours {
+            Some(h) => self.client.execute(
+                "INSERT INTO case_deadlines (category, severity, hours) VALUES ($1, $2, $3) ON CONFLICT (category, severity) DO UPDATE SET hours = excluded.hours",
+                &[&category, &severity, &h],
+            ),
+            None => self.client.execute(
+                "DELETE FROM case_deadlines WHERE category = $1 AND severity = $2",
+                &[&category, &severity],
+            ),
+        }
+        .map_err(db)?;
+        Ok(())
     }
 
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool> {

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_totp.sql"),
     include_str!("../migrations/0014_account_lifecycle.sql"),
     include_str!("../migrations/0015_library.sql"),
+    include_str!("../migrations/0016_case_deadlines.sql"),
 ];
 
 /// The SQLite backend.
@@ -30,7 +31,7 @@ pub struct Sqlite {
     conn: Connection,
 }
 
-const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at FROM cases";
+const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at, due_at, first_action_at, merged_into FROM cases";
 
 fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
     let status: String = r.get(3)?;
@@ -46,6 +47,9 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
         opened_by: r.get(8)?,
         opened_at: r.get(9)?,
         updated_at: r.get(10)?,
+        due_at: r.get(11)?,
+        first_action_at: r.get(12)?,
+        merged_into: r.get(13)?,
     })
 }
 
@@ -1314,8 +1318,8 @@ impl Backend for Sqlite {
     fn insert_case(&mut self, c: &Case) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT INTO cases (title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![c.title, c.category.as_str(), c.status.as_str(), c.assignee, c.community.map(|x| x.0), serde_json::to_string(&c.alert_ids).unwrap_or_default(), c.outcome, c.opened_by, c.opened_at, c.updated_at],
+                "INSERT INTO cases (title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at, due_at, first_action_at, merged_into) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![c.title, c.category.as_str(), c.status.as_str(), c.assignee, c.community.map(|x| x.0), serde_json::to_string(&c.alert_ids).unwrap_or_default(), c.outcome, c.opened_by, c.opened_at, c.updated_at, c.due_at, c.first_action_at, c.merged_into],
             )
             .map_err(db)?;
         Ok(self.conn.last_insert_rowid())
@@ -1325,8 +1329,8 @@ impl Backend for Sqlite {
         let n = self
             .conn
             .execute(
-                "UPDATE cases SET title = ?1, category = ?2, status = ?3, assignee = ?4, community_id = ?5, alert_ids = ?6, outcome = ?7, updated_at = ?8 WHERE id = ?9",
-                params![c.title, c.category.as_str(), c.status.as_str(), c.assignee, c.community.map(|x| x.0), serde_json::to_string(&c.alert_ids).unwrap_or_default(), c.outcome, c.updated_at, c.id],
+                "UPDATE cases SET title = ?1, category = ?2, status = ?3, assignee = ?4, community_id = ?5, alert_ids = ?6, outcome = ?7, updated_at = ?8, due_at = ?9, first_action_at = ?10, merged_into = ?11 WHERE id = ?12",
+                params![c.title, c.category.as_str(), c.status.as_str(), c.assignee, c.community.map(|x| x.0), serde_json::to_string(&c.alert_ids).unwrap_or_default(), c.outcome, c.updated_at, c.due_at, c.first_action_at, c.merged_into, c.id],
             )
             .map_err(db)?;
         Ok(n > 0)
@@ -1348,6 +1352,38 @@ impl Backend for Sqlite {
             .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = ?1"))
             .map_err(db)?;
         s.query_row([id], case_row).optional().map_err(db)
+    }
+
+    fn case_deadlines(&mut self) -> Result<Vec<(String, String, i64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT category, severity, hours FROM case_deadlines ORDER BY category, severity",
+            )
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn set_case_deadline(
+        &mut self,
+        category: &str,
+        severity: &str,
+        hours: Option<i64>,
+    ) -> Result<()> {
+        match hours {
+            Some(h) => self.conn.execute(
+                "INSERT INTO case_deadlines (category, severity, hours) VALUES (?1, ?2, ?3) ON CONFLICT (category, severity) DO UPDATE SET hours = excluded.hours",
+                params![category, severity, h],
+            ),
+            None => self.conn.execute(
+                "DELETE FROM case_deadlines WHERE category = ?1 AND severity = ?2",
+                params![category, severity],
+            ),
+        }
+        .map_err(db)?;
+        Ok(())
     }
 
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool> {

@@ -66,6 +66,13 @@ macro_rules! stories {
             $crate::aggregates_count_by_vietnam_day_hour_and_category(&mut $fresh().0);
         }
         #[test]
+        fn cases_merge_and_unmerge_as_they_were_and_get_deadlines() {
+            if !$available {
+                return;
+            }
+            $crate::cases_merge_and_unmerge_as_they_were_and_get_deadlines(&mut $fresh().0);
+        }
+        #[test]
         fn accounts_are_kept_with_their_scope() {
             if !$available {
                 return;
@@ -1269,6 +1276,168 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
             ),
         ]
     );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+/// Cases get a deadline by category and severity when they open (the office's own, else the
+/// built-in one), and whole cases merge into one and come out again exactly as they were: their
+/// alerts, evidence and timeline their own, both timelines recording the merge and the un-merge.
+pub fn cases_merge_and_unmerge_as_they_were_and_get_deadlines(store: &mut Store) {
+    let alert = |n: &str, severity: &str| StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: severity.into(),
+        score: 0.9,
+        item_ids: vec![n.to_owned()],
+        count: 1,
+        first_at: format!("2026-11-0{n}T08:00:00+07:00"),
+        last_at: format!("2026-11-0{n}T08:00:00+07:00"),
+        explanation: format!("Lừa đảo {n}"),
+        status: "open".into(),
+    };
+    let raised = [
+        alert("1", "high"),
+        alert("2", "low"),
+        alert("3", "medium"),
+        alert("4", "high"),
+    ];
+    store.raise_alerts("detect", &raised).unwrap();
+    let ids: Vec<i64> = store.alerts().unwrap().iter().map(|a| a.id).collect();
+    let hours = |c: &Case| {
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+        (at(c.due_at.as_deref().unwrap()) - at(&c.opened_at)).num_hours()
+    };
+    // Built in: the worst alert's severity decides.
+    let a = store
+        .open_case("canbo", "Hồ sơ A", Category::Scam, None, &[ids[0], ids[1]])
+        .unwrap();
+    let b = store
+        .open_case("canbo", "Hồ sơ B", Category::Scam, None, &[ids[2]])
+        .unwrap();
+    let case = |store: &mut Store, id: i64| store.case(id).unwrap().unwrap();
+    assert_eq!((hours(&case(store, a)), hours(&case(store, b))), (24, 72));
+    // The office's own: for scams, then for any category.
+    store
+        .set_case_deadline("quantri", "scam", "high", Some(12))
+        .unwrap();
+    store
+        .set_case_deadline("quantri", "*", "medium", Some(48))
+        .unwrap();
+    assert!(
+        store
+            .set_case_deadline("quantri", "opinion", "high", Some(1))
+            .is_err()
+    );
+    assert!(
+        store
+            .set_case_deadline("quantri", "*", "urgent", Some(1))
+            .is_err()
+    );
+    assert_eq!(store.deadline_hours(Category::Scam, "high").unwrap(), 12);
+    assert_eq!(
+        store.deadline_hours(Category::Threat, "medium").unwrap(),
+        48
+    );
+    assert_eq!(store.deadline_hours(Category::Threat, "high").unwrap(), 24);
+    store
+        .set_case_deadline("quantri", "scam", "high", None)
+        .unwrap();
+    assert_eq!(store.deadline_hours(Category::Scam, "high").unwrap(), 24);
+    assert_eq!(store.case_deadlines().unwrap().len(), 1);
+
+    // B has evidence and history of its own; then it is merged into A.
+    store.assign_case("truongphong", b, Some("canbo")).unwrap();
+    assert!(case(store, b).first_action_at.is_some());
+    assert!(case(store, a).first_action_at.is_none());
+    store
+        .add_evidence(
+            "canbo",
+            &Evidence {
+                case_id: b,
+                sha256: "b0".repeat(32),
+                file_name: "anh-chup.png".into(),
+                media_type: "image/png".into(),
+                size: 10,
+                added_by: String::new(),
+                added_at: String::new(),
+            },
+        )
+        .unwrap();
+    let before_b = case(store, b);
+    let evidence_b = store.evidence(b).unwrap();
+    let timeline_b = store.case_timeline(b).unwrap();
+    let timeline_a = store.case_timeline(a).unwrap();
+    assert!(store.merge_cases("canbo", a, &[a]).is_err());
+    assert!(store.merge_cases("canbo", a, &[]).is_err());
+    store.merge_cases("canbo", a, &[b]).unwrap();
+    assert_eq!(case(store, b).merged_into, Some(a));
+    assert!(!case(store, b).is_pending());
+    assert_eq!(
+        store
+            .merged_into(a)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        [b]
+    );
+    // A's timeline shows B's history beside its own; B takes no action while merged.
+    let merged_timeline: Vec<i64> = store
+        .case_timeline(a)
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert!(timeline_b.iter().all(|e| merged_timeline.contains(&e.id)));
+    assert!(timeline_a.iter().all(|e| merged_timeline.contains(&e.id)));
+    assert!(
+        store
+            .case_action("canbo", b, CaseAction::ReportToPlatform, "x")
+            .is_err()
+    );
+    assert!(
+        store
+            .set_case_status("canbo", b, CaseStatus::Closed, "đã gỡ")
+            .is_err()
+    );
+    // A case others are merged into is not merged itself; a merged one not twice.
+    let c = store
+        .open_case("canbo", "Hồ sơ C", Category::Scam, None, &[ids[3]])
+        .unwrap();
+    assert!(store.merge_cases("canbo", c, &[a]).is_err());
+    assert!(store.merge_cases("canbo", c, &[b]).is_err());
+
+    // Un-merged: B as it was, both timelines say so.
+    assert_eq!(store.unmerge_case("canbo", b).unwrap(), a);
+    assert!(store.unmerge_case("canbo", b).is_err());
+    let after_b = case(store, b);
+    assert_eq!(
+        Case {
+            updated_at: String::new(),
+            ..after_b
+        },
+        Case {
+            updated_at: String::new(),
+            ..before_b
+        }
+    );
+    assert_eq!(store.evidence(b).unwrap(), evidence_b);
+    assert!(store.merged_into(a).unwrap().is_empty());
+    let own =
+        |events: Vec<AuditEvent>| -> Vec<String> { events.into_iter().map(|e| e.action).collect() };
+    let b_now = own(store.case_timeline(b).unwrap());
+    assert_eq!(&b_now[..timeline_b.len()], &own(timeline_b.clone())[..]);
+    assert_eq!(&b_now[timeline_b.len()..], ["case.merged", "case.unmerged"]);
+    let a_now = own(store.case_timeline(a).unwrap());
+    assert_eq!(&a_now[..timeline_a.len()], &own(timeline_a.clone())[..]);
+    assert_eq!(
+        &a_now[timeline_a.len()..],
+        ["case.merge_cases", "case.unmerge"]
+    );
+    // B is handled again on its own.
+    store
+        .set_case_status("canbo", b, CaseStatus::Closed, "đã gỡ bài")
+        .unwrap();
     assert!(store.verify_audit().unwrap().ok);
 }
 

@@ -217,6 +217,15 @@ pub trait Backend: Send {
     /// One case by id.
     fn case(&mut self, id: i64) -> Result<Option<Case>>;
     /// Records an evidence file on a case; false when this file is already on it.
+    /// The deadlines an office set: (category or `*`, severity, hours).
+    fn case_deadlines(&mut self) -> Result<Vec<(String, String, i64)>>;
+    /// Sets a deadline, or takes it away (`None`: the built-in one again).
+    fn set_case_deadline(
+        &mut self,
+        category: &str,
+        severity: &str,
+        hours: Option<i64>,
+    ) -> Result<()>;
     fn insert_evidence(&mut self, e: &Evidence) -> Result<bool>;
     /// A case's evidence, oldest first.
     fn evidence(&mut self, case_id: i64) -> Result<Vec<Evidence>>;

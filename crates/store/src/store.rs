@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 mod cases;
-pub use cases::ALERT_IN_CASE;
+pub use cases::{ALERT_IN_CASE, BUILT_IN_DEADLINES};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -1,6 +1,9 @@
 //! Cases: opening one from alerts (merging several), splitting alerts off into a new case,
-//! assigning, actions, evidence and closing. Every step is one transaction with its audit event
-//! on the case, so the case's timeline is its audit events ([`Store::case_timeline`]).
+//! merging whole cases into one and un-merging them, assigning, actions, evidence and closing,
+//! and the deadline each case gets when it opens (by the office's hours for its category and
+//! severity, [`BUILT_IN_DEADLINES`] where it set none). Every step is one transaction with its
+//! audit event on the case, so the case's timeline is its audit events
+//! ([`Store::case_timeline`]).
 
 use super::{Store, now};
 use crate::{Result, StoreError};
@@ -9,6 +12,32 @@ use serde_json::json;
 
 /// An alert's status once it has been merged into a case.
 pub const ALERT_IN_CASE: &str = "in_case";
+
+/// Hours to close a case by its severity, where the office set no deadline of its own: a high
+/// alert (a scam spreading, a leak) within a day, a medium one within three, a low one a week.
+pub const BUILT_IN_DEADLINES: [(&str, i64); 3] = [("high", 24), ("medium", 72), ("low", 168)];
+
+/// The worst of some alerts' severities (`medium` for none).
+fn worst_severity<'a>(severities: impl Iterator<Item = &'a str>) -> &'static str {
+    let rank = |s: &str| match s {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    };
+    match severities.map(rank).max() {
+        Some(2) => "high",
+        Some(0) => "low",
+        _ => "medium",
+    }
+}
+
+fn plus_hours(at: &str, hours: i64) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+    Some(
+        (t.to_utc() + chrono::Duration::hours(hours))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    )
+}
 
 impl Store {
     pub fn cases(&mut self) -> Result<Vec<Case>> {
@@ -51,6 +80,69 @@ impl Store {
         Ok(())
     }
 
+    /// The hours a case of this category and severity has: the office's own for the category,
+    /// else the office's for any category (`*`), else [`BUILT_IN_DEADLINES`].
+    pub fn deadline_hours(&mut self, category: Category, severity: &str) -> Result<i64> {
+        let set = self.db.case_deadlines()?;
+        let find = |c: &str| {
+            set.iter()
+                .find(|(k, s, _)| k == c && s == severity)
+                .map(|(_, _, h)| *h)
+        };
+        Ok(find(category.as_str())
+            .or_else(|| find("*"))
+            .or_else(|| {
+                BUILT_IN_DEADLINES
+                    .iter()
+                    .find(|(s, _)| *s == severity)
+                    .map(|(_, h)| *h)
+            })
+            .unwrap_or(72))
+    }
+
+    /// The deadlines the office set: (category or `*`, severity, hours).
+    pub fn case_deadlines(&mut self) -> Result<Vec<(String, String, i64)>> {
+        self.db.case_deadlines()
+    }
+
+    /// Sets the hours for a category (or `*`) and severity, or takes them away (`None`), with
+    /// its audit event. Cases opened before keep their deadline.
+    pub fn set_case_deadline(
+        &mut self,
+        actor: &str,
+        category: &str,
+        severity: &str,
+        hours: Option<i64>,
+    ) -> Result<()> {
+        if !BUILT_IN_DEADLINES.iter().any(|(s, _)| *s == severity) {
+            return Err(StoreError::Invalid(format!(
+                "mức độ «{severity}» không có: high, medium, low / unknown severity"
+            )));
+        }
+        if category != "*" && category.parse::<Category>().is_err() {
+            return Err(StoreError::Invalid(format!(
+                "loại «{category}» không có trong danh mục / unknown category"
+            )));
+        }
+        if hours.is_some_and(|h| !(1..=24 * 365).contains(&h)) {
+            return Err(StoreError::Invalid(
+                "thời hạn từ 1 giờ đến 365 ngày / hours from 1 to 8760".into(),
+            ));
+        }
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_case_deadline(category, severity, hours)?;
+            s.audit(
+                actor,
+                "case.deadline",
+                "case_deadline",
+                &format!("{category}/{severity}"),
+                json!({"hours": hours}),
+                &at,
+            )
+        })
+    }
+
     /// Opens a case from zero or more open alerts (several alerts = a merge).
     pub fn open_case(
         &mut self,
@@ -69,6 +161,9 @@ impl Store {
         let at = now();
         self.transaction(|s| {
             s.take_alerts(alert_ids)?;
+            let alerts = s.db.alerts_with_ids(alert_ids)?;
+            let severity = worst_severity(alerts.iter().map(|a| a.severity.as_str()));
+            let hours = s.deadline_hours(category, severity)?;
             let mut case = Case {
                 id: 0,
                 title: title.to_owned(),
@@ -81,6 +176,9 @@ impl Store {
                 opened_by: actor.to_owned(),
                 opened_at: at.clone(),
                 updated_at: at.clone(),
+                due_at: plus_hours(&at, hours),
+                first_action_at: None,
+                merged_into: None,
             };
             case.id = s.db.insert_case(&case)?;
             s.audit(
@@ -88,7 +186,7 @@ impl Store {
                 "case.open",
                 "case",
                 &case.id.to_string(),
-                json!({"title": title, "category": category.as_str(), "alerts": alert_ids, "community": community.map(|c| c.0)}),
+                json!({"title": title, "category": category.as_str(), "alerts": alert_ids, "community": community.map(|c| c.0), "severity": severity, "due_at": case.due_at}),
                 &at,
             )?;
             for a in alert_ids {
@@ -177,6 +275,12 @@ impl Store {
     }
 
     fn refuse_closed(&self, case: &Case) -> Result<()> {
+        if let Some(into) = case.merged_into {
+            return Err(StoreError::Invalid(format!(
+                "hồ sơ #{} đã gộp vào hồ sơ #{into}: xử lý ở hồ sơ đó, hoặc tách ra trước / case #{} is merged into #{into}",
+                case.id, case.id
+            )));
+        }
         if case.status == CaseStatus::Closed {
             return Err(StoreError::Invalid(format!(
                 "hồ sơ #{} đã đóng / case #{} is closed",
@@ -195,6 +299,9 @@ impl Store {
             case.assignee = assignee.map(str::to_owned);
             if case.status == CaseStatus::Open && assignee.is_some() {
                 case.status = CaseStatus::InProgress;
+            }
+            if assignee.is_some() && case.first_action_at.is_none() {
+                case.first_action_at = Some(at.clone());
             }
             case.updated_at = at.clone();
             s.db.update_case(&case)?;
@@ -224,6 +331,7 @@ impl Store {
             if case.status == CaseStatus::Open {
                 case.status = CaseStatus::InProgress;
             }
+            case.first_action_at.get_or_insert_with(|| at.clone());
             case.updated_at = at.clone();
             s.db.update_case(&case)?;
             s.audit(
@@ -289,8 +397,16 @@ impl Store {
         let at = now();
         self.transaction(|s| {
             let mut case = s.existing_case(id)?;
+            if let Some(into) = case.merged_into {
+                return Err(StoreError::Invalid(format!(
+                    "hồ sơ #{id} đã gộp vào hồ sơ #{into} / case #{id} is merged into #{into}"
+                )));
+            }
             case.status = status;
             case.outcome = (status == CaseStatus::Closed).then(|| outcome.to_owned());
+            if status == CaseStatus::Closed {
+                case.first_action_at.get_or_insert_with(|| at.clone());
+            }
             case.updated_at = at.clone();
             s.db.update_case(&case)?;
             s.audit(
@@ -347,9 +463,112 @@ impl Store {
         Ok(out)
     }
 
-    /// The case's history: its audit events, oldest first.
+    /// Merges whole cases into `into`: each keeps its alerts, evidence and timeline, which are
+    /// shown with `into`'s until it is un-merged ([`Store::unmerge_case`]); it is no longer
+    /// pending on its own. Refused: `into` among them, a case closed or merged already, a case
+    /// that others are merged into (merge those first into `into`).
+    pub fn merge_cases(&mut self, actor: &str, into: i64, cases: &[i64]) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            let target = s.existing_case(into)?;
+            s.refuse_closed(&target)?;
+            let all = s.db.cases()?;
+            if cases.is_empty() {
+                return Err(StoreError::Invalid(
+                    "chọn ít nhất một hồ sơ để gộp / choose a case to merge".into(),
+                ));
+            }
+            for id in cases {
+                if *id == into {
+                    return Err(StoreError::Invalid(format!(
+                        "không gộp hồ sơ #{id} vào chính nó / a case is not merged into itself"
+                    )));
+                }
+                let mut case = s.existing_case(*id)?;
+                s.refuse_closed(&case)?;
+                if all.iter().any(|c| c.merged_into == Some(*id)) {
+                    return Err(StoreError::Invalid(format!(
+                        "hồ sơ #{id} đang có hồ sơ khác gộp vào: tách chúng ra trước / case #{id} has cases merged into it"
+                    )));
+                }
+                case.merged_into = Some(into);
+                case.updated_at = at.clone();
+                s.db.update_case(&case)?;
+                s.audit(
+                    actor,
+                    "case.merged",
+                    "case",
+                    &id.to_string(),
+                    json!({"into": into}),
+                    &at,
+                )?;
+            }
+            let mut target = target;
+            target.updated_at = at.clone();
+            s.db.update_case(&target)?;
+            s.audit(
+                actor,
+                "case.merge_cases",
+                "case",
+                &into.to_string(),
+                json!({"cases": cases}),
+                &at,
+            )
+        })
+    }
+
+    /// Takes a merged case out again: its own alerts, evidence and timeline are its own as they
+    /// always were, and it is pending again as it was. Both timelines record it.
+    pub fn unmerge_case(&mut self, actor: &str, id: i64) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let mut case = s.existing_case(id)?;
+            let Some(into) = case.merged_into.take() else {
+                return Err(StoreError::Invalid(format!(
+                    "hồ sơ #{id} không gộp vào hồ sơ nào / case #{id} is not merged"
+                )));
+            };
+            case.updated_at = at.clone();
+            s.db.update_case(&case)?;
+            s.audit(
+                actor,
+                "case.unmerged",
+                "case",
+                &id.to_string(),
+                json!({"from": into}),
+                &at,
+            )?;
+            s.audit(
+                actor,
+                "case.unmerge",
+                "case",
+                &into.to_string(),
+                json!({"case": id}),
+                &at,
+            )?;
+            Ok(into)
+        })
+    }
+
+    /// The cases merged into `id` now.
+    pub fn merged_into(&mut self, id: i64) -> Result<Vec<Case>> {
+        Ok(self
+            .db
+            .cases()?
+            .into_iter()
+            .filter(|c| c.merged_into == Some(id))
+            .collect())
+    }
+
+    /// The case's history: its audit events and those of the cases merged into it now, oldest
+    /// first.
     pub fn case_timeline(&mut self, id: i64) -> Result<Vec<AuditEvent>> {
-        self.db.audit_events_of("case", &id.to_string())
+        let mut events = self.db.audit_events_of("case", &id.to_string())?;
+        for merged in self.merged_into(id)? {
+            events.extend(self.db.audit_events_of("case", &merged.id.to_string())?);
+        }
+        events.sort_by_key(|e| e.id);
+        Ok(events)
     }
 
     /// The audit events about one entity (a community's decisions), oldest first.
