@@ -21,6 +21,7 @@ pub mod db;
 pub mod detection;
 pub mod doctor;
 mod error;
+pub mod evaluation;
 pub mod evidence;
 pub mod impersonation;
 pub mod learning;

@@ -280,6 +280,8 @@ pub struct FollowUp {
     pub members: Vec<MemberRow>,
     pub notices: Vec<domain::AuditEvent>,
     pub claims: Vec<OwnershipClaim>,
+    /// Cases about the units' pages pending past their deadline: (case, page's name, due).
+    pub overdue: Vec<(i64, String, String)>,
 }
 
 /// A member's own page: what they declared (page name, link, role), the commitments they signed
@@ -363,11 +365,26 @@ impl App {
                 })
             })
             .collect();
+        let now = crate::cases::now_utc();
+        let overdue = s
+            .cases()?
+            .into_iter()
+            .filter(|c| c.is_overdue(&now))
+            .filter_map(|c| {
+                let page = communities.iter().find(|p| Some(p.id) == c.community)?;
+                let unit = page.unit.as_ref()?;
+                scope
+                    .as_ref()
+                    .is_none_or(|names| names.contains(unit))
+                    .then(|| (c.id, page.name.clone(), c.due_at.unwrap_or_default()))
+            })
+            .collect();
         Ok(FollowUp {
             version,
             members,
             notices,
             claims,
+            overdue,
         })
     }
 

@@ -49,6 +49,8 @@ enum Command {
         #[command(subcommand)]
         what: cmd::registry::MemberCmd,
     },
+    /// Đánh giá năm của đơn vị và cán bộ (đề xuất điểm, có căn cứ) / the year's evaluation
+    Evaluation(cmd::evaluation::EvaluationArgs),
     /// Thư viện văn bản: chỉ thị, quy tắc ứng xử, quy chế / the rules library
     Library {
         #[command(subcommand)]
@@ -285,6 +287,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Registry { what } => cmd::registry::run(&ctx.app()?, what),
         Command::Member { what } => cmd::registry::run_member(&ctx.app()?, what),
         Command::Library { what } => cmd::library::run(ctx, what),
+        Command::Evaluation(args) => cmd::evaluation::run(ctx, args),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),
         Command::Search(args) => cmd::posts::search(ctx, args),

@@ -104,7 +104,7 @@ pub async fn list(
         .iter()
         .filter(|c| match status {
             Some(s) => c.status == s,
-            None => q.status == "all" || c.status != CaseStatus::Closed,
+            None => q.status == "all" || c.is_pending(),
         })
         .collect();
     shown.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
@@ -131,19 +131,30 @@ pub async fn list(
     .into_response()
 }
 
-/// Cases as a table: number, title, category, status, assignee, alerts, last change.
+/// Cases as a table: number, title, category, status, assignee, alerts, deadline, last change.
 pub(crate) fn case_table(cases: &[&Case], lang: crate::i18n::Lang) -> Markup {
+    let now = app::cases::now_utc();
     html! {
         table {
-            tr { th { (crate::i18n::tr(lang, "Số")) } th { (crate::i18n::tr(lang, "Tiêu đề")) } th { (crate::i18n::tr(lang, "Loại")) } th { (crate::i18n::tr(lang, "Trạng thái")) } th { (crate::i18n::tr(lang, "Người xử lý")) } th { (crate::i18n::tr(lang, "Cảnh báo")) } th { (crate::i18n::tr(lang, "Cập nhật")) } }
+            tr { th { (crate::i18n::tr(lang, "Số")) } th { (crate::i18n::tr(lang, "Tiêu đề")) } th { (crate::i18n::tr(lang, "Loại")) } th { (crate::i18n::tr(lang, "Trạng thái")) } th { (crate::i18n::tr(lang, "Người xử lý")) } th { (crate::i18n::tr(lang, "Cảnh báo")) } th { (crate::i18n::tr(lang, "Hạn xử lý")) } th { (crate::i18n::tr(lang, "Cập nhật")) } }
             @for c in cases {
                 tr {
                     td { a href=(format!("/ho-so/{}", c.id)) { "#" (c.id) } }
                     td { a href=(format!("/ho-so/{}", c.id)) { (c.title) } }
                     td { (c.category.label_vi()) }
-                    td { span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) } }
+                    td {
+                        @if let Some(into) = c.merged_into {
+                            span.badge { (crate::i18n::tr(lang, "Đã gộp vào")) " #" (into) }
+                        } @else {
+                            span class=(format!("badge case-{}", c.status.as_str())) { (c.status.label_vi()) }
+                        }
+                    }
                     td { (c.assignee.as_deref().unwrap_or("—")) }
                     td { (c.alert_ids.len()) }
+                    td {
+                        (c.due_at.as_deref().map_or("—".into(), vn_time))
+                        @if c.is_overdue(&now) { " " span.badge.case-open { (crate::i18n::tr(lang, "Quá hạn")) } }
+                    }
                     td { (vn_time(&c.updated_at)) }
                 }
             }
@@ -242,6 +253,21 @@ fn timeline_line(e: &AuditEvent) -> String {
             None => "Đổi trạng thái".into(),
         },
         "case.letter" => "Tạo công văn đề nghị gỡ bỏ (DOCX)".into(),
+        "case.merge_cases" => format!("Gộp hồ sơ {} vào hồ sơ này", list("cases")),
+        "case.merged" => format!(
+            "Hồ sơ #{} được gộp vào hồ sơ #{}",
+            e.entity_id,
+            d.get("into").cloned().unwrap_or_default()
+        ),
+        "case.unmerge" => format!(
+            "Tách hồ sơ #{} ra như trước",
+            d.get("case").cloned().unwrap_or_default()
+        ),
+        "case.unmerged" => format!(
+            "Hồ sơ #{} được tách khỏi hồ sơ #{}",
+            e.entity_id,
+            d.get("from").cloned().unwrap_or_default()
+        ),
         other => other.to_owned(),
     }
 }
@@ -256,7 +282,8 @@ pub async fn show(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let act = user.session.user.role.can(Permission::Triage) && v.case.status != CaseStatus::Closed;
+    let act = user.session.user.role.can(Permission::Triage) && v.case.is_pending();
+    let late = v.case.is_overdue(&app::cases::now_utc());
     let csrf = user.session.csrf.clone();
     let c = &v.case;
     page(
@@ -279,6 +306,15 @@ pub async fn show(
                     }
                 }
                 dt { (crate::i18n::tr(user.lang, "Mở bởi")) } dd { (c.opened_by) ", " (vn_time(&c.opened_at)) }
+                @if let Some(due) = &c.due_at {
+                    dt { (crate::i18n::tr(user.lang, "Hạn xử lý")) } dd {
+                        (vn_time(due))
+                        @if late { " " span.badge.case-open { (crate::i18n::tr(user.lang, "Quá hạn")) } }
+                    }
+                }
+                @if let Some(into) = c.merged_into {
+                    dt { (crate::i18n::tr(user.lang, "Đã gộp vào")) } dd { a href=(format!("/ho-so/{into}")) { "Hồ sơ #" (into) } }
+                }
                 @if let Some(o) = &c.outcome { dt { (crate::i18n::tr(user.lang, "Kết quả")) } dd { (o) } }
             }
 
@@ -392,6 +428,33 @@ pub async fn show(
                 }
             }
             @if v.open_cases > 1 && act { p.note { "Để gộp thêm cảnh báo vào hồ sơ này, chọn chúng ở " a href="/canh-bao" { (crate::i18n::tr(user.lang, "hàng đợi cảnh báo")) } "." } }
+            @if !v.merged.is_empty() {
+                h2 { (crate::i18n::tr(user.lang, "Hồ sơ đã gộp vào đây")) }
+                ul {
+                    @for m in &v.merged {
+                        li {
+                            a href=(format!("/ho-so/{}", m.id)) { "#" (m.id) " " (m.title) }
+                            @if user.session.user.role.can(Permission::Triage) {
+                                " "
+                                form.inline method="post" action=(format!("/ho-so/{}/tach-ho-so", m.id)) {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button type="submit" { (crate::i18n::tr(user.lang, "Tách ra như trước")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if act && !v.pending.is_empty() {
+                form.inline method="post" action=(format!("/ho-so/{id}/gop")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="merge-case" { (crate::i18n::tr(user.lang, "Gộp hồ sơ khác vào hồ sơ này")) }
+                    select id="merge-case" name="case" {
+                        @for (cid, title) in &v.pending { option value=(cid) { "#" (cid) " " (title) } }
+                    }
+                    button type="submit" { (crate::i18n::tr(user.lang, "Gộp")) }
+                }
+            }
 
             h2 { (crate::i18n::tr(user.lang, "Diễn biến")) }
             ol.timeline {
@@ -495,6 +558,49 @@ pub async fn split(
         .await
     {
         Ok(new) => see_case(new),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /ho-so/{id}/gop`: the chosen cases (`case`, one or more) merged into this one.
+pub async fn merge(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let form = fields(&body);
+    if let Some(r) = refused(&user, field(&form, "csrf"), Permission::Triage) {
+        return r;
+    }
+    let actor = crate::actor(&user.session.user);
+    let cases = ids(&form, "case");
+    match state
+        .changing(move |app| app.merge_cases(&actor, id, &cases))
+        .await
+    {
+        Ok(()) => see_case(id),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /ho-so/{id}/tach-ho-so`: a merged case taken out again; back to the case it was in.
+pub async fn unmerge(
+    State(state): State<Arc<AppState>>,
+    user: SignedIn,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let form = fields(&body);
+    if let Some(r) = refused(&user, field(&form, "csrf"), Permission::Triage) {
+        return r;
+    }
+    let actor = crate::actor(&user.session.user);
+    match state
+        .changing(move |app| app.unmerge_case(&actor, id))
+        .await
+    {
+        Ok(from) => see_case(from),
         Err(e) => e.into_response(),
     }
 }

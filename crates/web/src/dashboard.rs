@@ -41,6 +41,15 @@ pub async fn dashboard(
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
     let sees_cases = user.session.user.role.can(Permission::ViewCases);
+    // Past their deadline: the signed-in officer's own first, then the most overdue.
+    let now = app::cases::now_utc();
+    let mut overdue: Vec<&domain::Case> =
+        snap.cases.iter().filter(|c| c.is_overdue(&now)).collect();
+    let me = user.session.user.username.as_str();
+    overdue.sort_by(|a, b| {
+        (a.assignee.as_deref() != Some(me), &a.due_at)
+            .cmp(&(b.assignee.as_deref() != Some(me), &b.due_at))
+    });
     let mut by_platform: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut by_status: std::collections::BTreeMap<&str, u64> = Default::default();
     for c in &communities {
@@ -83,6 +92,13 @@ pub async fn dashboard(
             h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }
             @if open_alerts.is_empty() { p.note { "Không có cảnh báo nào chờ xử lý." } } @else {
                 table { tr { th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Số cảnh báo")) } } @for (c, k) in open_alerts { tr { td { (c.label_vi()) } td.num { (k) } } } }
+            }
+            @if sees_cases && !overdue.is_empty() {
+                h2 { (crate::i18n::tr(user.lang, "Hồ sơ quá hạn")) " (" (overdue.len()) ")" }
+                @if overdue.iter().any(|c| c.assignee.as_deref() == Some(me)) {
+                    p.error role="note" { (crate::i18n::tr(user.lang, "Có hồ sơ giao cho bạn đã quá hạn xử lý.")) }
+                }
+                (crate::cases::case_table(&overdue, user.lang))
             }
             @if sees_cases {
                 h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }

@@ -31,6 +31,7 @@ async fn unit_members_page(
         members: rows,
         notices,
         claims,
+        overdue,
     } = match state.use_case(move |app| app.follow_up(&actor)).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
@@ -51,6 +52,14 @@ async fn unit_members_page(
                             (crate::cases::vn_time(&n.at)) " — hồ sơ #" (d["case"]) ": " (d["note"].as_str().unwrap_or(""))
                             " " span.note { "(" (n.actor) ")" }
                         }
+                    }
+                }
+            }
+            @if !overdue.is_empty() {
+                h2 { (crate::i18n::tr(user.lang, "Hồ sơ quá hạn về trang của đơn vị")) }
+                ul {
+                    @for (id, page, due) in &overdue {
+                        li { "Hồ sơ #" (id) " — " (page) " — " (crate::i18n::tr(user.lang, "hạn")) " " (crate::cases::vn_time(due)) }
                     }
                 }
             }

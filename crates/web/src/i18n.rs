@@ -225,6 +225,22 @@ const EN: &[(&str, &str)] = &[
     ("Vai trò mới", "New role"),
     ("Lý do (lưu vào nhật ký)", "Reason (kept in the audit log)"),
     ("Hết hạn", "Expires"),
+    ("Hạn xử lý", "Due"),
+    ("Quá hạn", "Overdue"),
+    ("Đã gộp vào", "Merged into"),
+    ("Hồ sơ đã gộp vào đây", "Cases merged into this one"),
+    ("Tách ra như trước", "Take out again"),
+    (
+        "Gộp hồ sơ khác vào hồ sơ này",
+        "Merge another case into this one",
+    ),
+    ("Gộp", "Merge"),
+    ("Hồ sơ quá hạn", "Overdue cases"),
+    (
+        "Có hồ sơ giao cho bạn đã quá hạn xử lý.",
+        "A case assigned to you is overdue.",
+    ),
+    ("Thư viện văn bản", "Rules library"),
     (
         "Hiệu lực (ngày, tối đa 730)",
         "Valid for (days, at most 730)",

@@ -708,6 +708,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ho-so/{id}/xu-ly", post(cases::act))
         .route("/ho-so/{id}/trang-thai", post(cases::set_status))
         .route("/ho-so/{id}/tach", post(cases::split))
+        .route("/ho-so/{id}/gop", post(cases::merge))
+        .route("/ho-so/{id}/tach-ho-so", post(cases::unmerge))
         .route(
             "/ho-so/{id}/chung-cu",
             post(cases::upload_evidence)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod case;
 pub mod detect;
 pub mod dev;
+pub mod evaluation;
 pub mod import;
 pub mod library;
 pub mod media;
