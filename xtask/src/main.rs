@@ -13,6 +13,8 @@
 //! claims next to datasketch (PyPI).
 //!
 //! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
+//!
+//! `cargo xtask bench-evaluation [COMMUNES [MEMBERS]]`: see [`evaluation_bench`].
 
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
@@ -32,6 +34,7 @@
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
 
 mod detect_bench;
+mod evaluation_bench;
 mod load_bench;
 mod media_bench;
 mod posts_bench;
@@ -105,6 +108,15 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(1_000_000);
             report_bench::run(posts)
+        }
+        Some("bench-evaluation") => {
+            let communes: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(166);
+            let members: usize = args
+                .get(2)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(20_000);
+            evaluation_bench::run(communes, members)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),

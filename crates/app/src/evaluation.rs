@@ -489,3 +489,139 @@ impl App {
         )?)
     }
 }
+
+/// The formats a unit's evaluation is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Xlsx,
+}
+
+impl App {
+    /// One unit's evaluation of `year` as the office's document: the unit's criteria (maximum,
+    /// proposed, points, basis, adjustment and its reason) and its members' points, in the
+    /// report's layout; the export is recorded in the audit log.
+    pub fn evaluation_document(
+        &self,
+        actor: &Actor,
+        year: i32,
+        unit: &str,
+        format: Format,
+    ) -> Result<Vec<u8>, Error> {
+        let rows = self.evaluation(actor, year, Some(unit))?;
+        let Some(head) = rows.iter().find(|r| r.member.is_none()) else {
+            return Err(Error::not_found("đơn vị", unit));
+        };
+        let mut s = self.store()?;
+        let lh = crate::report::letterhead(&mut s)?;
+        let today = self.today();
+        use ::report::{Cell, Table, Tabled, upper};
+        let unit_table = Table {
+            sheet: "Don vi".into(),
+            title: format!("Điểm đề xuất của {} theo tiêu chí, năm {year}", head.unit),
+            header: [
+                "Tiêu chí",
+                "Điểm tối đa",
+                "Đề xuất",
+                "Điểm",
+                "Căn cứ",
+                "Điều chỉnh",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: head
+                .criteria
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::text(c.label),
+                        Cell::count(c.max.into()),
+                        Cell::count(c.proposed.into()),
+                        Cell::count(c.points.into()),
+                        Cell::text(format!(
+                            "{} ({} sự kiện nhật ký)",
+                            c.basis,
+                            c.evidence.len()
+                        )),
+                        Cell::text(
+                            c.adjustment
+                                .as_ref()
+                                .map(|a| format!("{} — {} ({})", a.points, a.reason, a.by))
+                                .unwrap_or_default(),
+                        ),
+                    ]
+                })
+                .collect(),
+            total: Some(vec![
+                Cell::text("Tổng"),
+                Cell::count(100),
+                Cell::count(head.criteria.iter().map(|c| u64::from(c.proposed)).sum()),
+                Cell::count(head.total.into()),
+                Cell::text(""),
+                Cell::text(""),
+            ]),
+        };
+        let members: Vec<&Evaluation> = rows.iter().filter(|r| r.member.is_some()).collect();
+        let labels: Vec<String> = members
+            .first()
+            .map(|m| {
+                m.criteria
+                    .iter()
+                    .map(|c| format!("{} ({})", c.label, c.max))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let member_table = Table {
+            sheet: "Can bo".into(),
+            title: format!("Điểm đề xuất của cán bộ, đảng viên, năm {year}"),
+            header: std::iter::once("Họ và tên".to_owned())
+                .chain(labels)
+                .chain(std::iter::once("Tổng (100)".to_owned()))
+                .collect(),
+            rows: members
+                .iter()
+                .map(|m| {
+                    std::iter::once(Cell::text(m.member.as_deref().unwrap_or("")))
+                        .chain(m.criteria.iter().map(|c| Cell::count(c.points.into())))
+                        .chain(std::iter::once(Cell::count(m.total.into())))
+                        .collect()
+                })
+                .collect(),
+            total: None,
+        };
+        let doc = Tabled {
+            superior: upper(&lh.issuer_name),
+            issuer: upper(&head.unit),
+            number: "Số       -BC".into(),
+            place_date: format!(
+                "{}, ngày {} tháng {} năm {}",
+                lh.place,
+                chrono::Datelike::day(&today),
+                chrono::Datelike::month(&today),
+                chrono::Datelike::year(&today)
+            ),
+            title: "BÁO CÁO".into(),
+            subject: format!(
+                "Đề xuất đánh giá việc thực hiện quản lý trang, kênh, hội, nhóm năm {year}"
+            ),
+            paragraphs: vec![
+                "Điểm dưới đây là đề xuất lập từ nhật ký kiểm tra của hệ thống (kê khai, cam kết, nhắc nhở, hồ sơ xử lý); mỗi điểm có căn cứ là các sự kiện nhật ký. Điểm đã điều chỉnh ghi rõ người điều chỉnh và lý do. Kết quả xếp loại do cấp có thẩm quyền quyết định.".into(),
+            ],
+            tables: vec![unit_table, member_table],
+            recipients: vec!["Ban Thường vụ Đảng ủy".into(), "Lưu".into()],
+            on_behalf: "T/M ĐƠN VỊ".into(),
+            role: "THỦ TRƯỞNG ĐƠN VỊ".into(),
+        };
+        let bytes = match format {
+            Format::Docx => ::report::docx::tables(&doc)?,
+            Format::Xlsx => ::report::xlsx::tables(&doc)?,
+        };
+        s.record(
+            &actor.name,
+            "evaluation.export",
+            "evaluation",
+            serde_json::json!({"year": year, "unit": head.unit, "format": match format { Format::Docx => "docx", Format::Xlsx => "xlsx" }}),
+        )?;
+        Ok(bytes)
+    }
+}

@@ -494,3 +494,42 @@ pub fn letter(l: &crate::Letter) -> Result<Vec<u8>> {
     );
     package(&document, &[])
 }
+
+/// A document of tables ([`crate::Tabled`]) as DOCX, in the report's layout.
+pub fn tables(d: &crate::Tabled) -> Result<Vec<u8>> {
+    let mut body = header_block(&d.superior, &d.issuer, &d.number, None, &d.place_date);
+    body.push_str(&para("", Align::Center, 0, 240, false));
+    body.push_str(&para(
+        &run(&d.title, Style::of(16).bold()),
+        Align::Center,
+        0,
+        0,
+        true,
+    ));
+    body.push_str(&para(
+        &run(&d.subject, Style::of(14).bold()),
+        Align::Center,
+        0,
+        0,
+        true,
+    ));
+    body.push_str(&para(
+        &run("-----", Style::of(14)),
+        Align::Center,
+        0,
+        240,
+        false,
+    ));
+    for p in &d.paragraphs {
+        body.push_str(&para(&run(p, Style::of(14)), Align::Both, 720, 120, false));
+    }
+    for (i, t) in d.tables.iter().enumerate() {
+        body.push_str(&data_table(i + 1, t));
+    }
+    body.push_str(&para("", Align::Left, 0, 240, false));
+    body.push_str(&signature_block(&d.recipients, &d.on_behalf, &d.role));
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" w:right=\"851\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    );
+    package(&document, &[])
+}

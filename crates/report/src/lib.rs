@@ -12,7 +12,7 @@ mod letter;
 mod model;
 pub mod xlsx;
 
-pub use letter::Letter;
+pub use letter::{Letter, Tabled};
 pub use model::{Cell, Chart, Report, Section, Table, upper};
 
 use analytics::{forecast, spikes, topics};

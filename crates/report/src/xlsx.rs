@@ -125,3 +125,32 @@ pub fn render(report: &Report) -> Result<Vec<u8>> {
     }
     Ok(wb.save_to_buffer()?)
 }
+
+/// A document of tables ([`crate::Tabled`]) as XLSX: its title and issuer on the first sheet,
+/// then each table on a sheet of its own.
+pub fn tables(d: &crate::Tabled) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet().set_name("Tong hop")?;
+    let bold = Format::new()
+        .set_bold()
+        .set_font_name("Times New Roman")
+        .set_font_size(13);
+    let plain = Format::new().set_font_name("Times New Roman");
+    cover.write_with_format(0, 0, excel_text(&d.title.to_uppercase()).as_ref(), &bold)?;
+    cover.write_with_format(1, 0, excel_text(&d.subject).as_ref(), &plain)?;
+    cover.write_with_format(
+        2,
+        0,
+        excel_text(&format!("{} — {}", d.issuer, d.place_date)).as_ref(),
+        &plain,
+    )?;
+    for (i, p) in d.paragraphs.iter().enumerate() {
+        cover.write_with_format(4 + i as u32, 0, excel_text(p).as_ref(), &plain)?;
+    }
+    cover.set_column_width(0, 100)?;
+    for t in &d.tables {
+        let ws = wb.add_worksheet().set_name(&t.sheet)?;
+        table_sheet(ws, t)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}

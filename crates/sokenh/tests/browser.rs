@@ -8,7 +8,8 @@
 //! Facebook with a screenshot and opens its alert into a case, uploads 50,000 posts and watches
 //! the job's progress bar advance to the CLI's counts, sees that upload's spike day and the
 //! forecast band in November's analytics, the leader
-//! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), and
+//! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), a village
+//! cell's head reviews, adjusts and exports the unit's year-end evaluation, and
 //! everyone signs out with the button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
@@ -110,7 +111,10 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
             &["/kiem-chung", "/tim-kiem?q=viec+nhe+luong+cao"][..],
         ),
         ("kiemtra", &["/ho-so/1"][..]),
-        ("chibo.dongtam", &["/so-dang-ky", "/don-vi"][..]),
+        (
+            "chibo.dongtam",
+            &["/so-dang-ky", "/don-vi", "/danh-gia"][..],
+        ),
         ("dangvien", &["/ke-khai"][..]),
     ] {
         c.goto(&format!("{base}/dang-nhap")).await.unwrap();
@@ -173,6 +177,9 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         }
         if user == "thuongvu" {
             leader_downloads_the_report(&c, &base, tmp.path(), &downloads).await;
+        }
+        if user == "chibo.dongtam" {
+            unit_head_adjusts_and_exports_the_evaluation(&c, &base, tmp.path(), &downloads).await;
         }
         if user == "dangvien" {
             c.find(Locator::Id("url"))
@@ -378,6 +385,89 @@ async fn bulk_upload(
         "{indexed} {cli}"
     );
     wait_text(c, "//td[. = '1235']").await;
+}
+
+/// The village cell's head reviews the unit's proposed evaluation, adjusts one criterion with a
+/// reason (the page and `sokenh evaluation --json` then show the adjusted points beside the
+/// proposal) and downloads the unit's XLSX, whose criteria sheet has the adjusted points.
+async fn unit_head_adjusts_and_exports_the_evaluation(
+    c: &fantoccini::Client,
+    base: &str,
+    data: &std::path::Path,
+    downloads: &std::path::Path,
+) {
+    use calamine::{Data, Reader, Xlsx};
+    let unit = "Chi bộ thôn Đồng Tâm";
+    c.goto(&format!("{base}/danh-gia")).await.unwrap();
+    c.find(Locator::Css("a[href*='don-vi=']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, &format!("//h2[starts-with(., '{unit}: ')]")).await;
+    let form = c
+        .find(Locator::XPath(
+            "//form[input[@name='criterion' and @value='official_channels']]",
+        ))
+        .await
+        .unwrap();
+    let points = form.find(Locator::Css("input[name=points]")).await.unwrap();
+    points.clear().await.unwrap();
+    points.send_keys("15").await.unwrap();
+    form.find(Locator::Css("input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Trang của chi bộ đăng tin đều qua nhóm Zalo")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "//*[@role='status'][contains(., 'Đã điều chỉnh điểm')]").await;
+    wait_text(
+        c,
+        "//td[contains(., 'Trang của chi bộ đăng tin đều qua nhóm Zalo (chibo.dongtam)')]",
+    )
+    .await;
+    let rows = common::json(&common::sokenh(
+        data,
+        &["evaluation", "--unit", unit, "--json"],
+    ));
+    let channels = rows[0]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "official_channels")
+        .unwrap()
+        .clone();
+    assert_eq!(channels["points"], 15, "{channels}");
+    assert_eq!(channels["adjustment"]["by"], "chibo.dongtam");
+
+    click(c, "a[href*='dinh-dang=xlsx']").await;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let file = downloads.join(format!("danh-gia-{year}.xlsx"));
+    for _ in 0..100 {
+        if file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let bytes = std::fs::read(&file).expect("the evaluation was downloaded");
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Don vi").unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| {
+            r.get(1)
+                .is_some_and(|c| matches!(c, Data::String(s) if s.starts_with("Kênh chính thức")))
+        })
+        .expect("the official channels' row");
+    // STT, criterion, maximum, proposed, points.
+    assert_eq!(row.get(4), Some(&Data::Float(15.0)), "{row:?}");
 }
 
 /// The Standing Committee's leader downloads November's XLSX appendix from the reports page:

@@ -26,6 +26,7 @@ mod cases;
 mod communities;
 mod dashboard;
 mod detection;
+mod evaluation;
 mod follow_up;
 mod health;
 mod i18n;
@@ -674,6 +675,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/thu-vien/{id}", get(library::document))
         .route("/thu-vien/{id}/tep", get(library::file))
+        .route("/danh-gia", get(evaluation::show))
+        .route("/danh-gia/xuat", get(evaluation::export))
+        .route("/danh-gia/dieu-chinh", post(evaluation::adjust))
         .route("/don-vi", get(follow_up::unit_members))
         .route("/don-vi/nhac-nho", post(follow_up::remind))
         .route("/don-vi/so-huu", post(follow_up::decide_ownership))

@@ -69,6 +69,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             }
                             @if w.session.user.role.can(Permission::FollowUp) {
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
+                                a href="/danh-gia" { (t("Đánh giá năm")) }
                             }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {

@@ -41,6 +41,16 @@ pub enum EvaluationCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Xuất đánh giá của một đơn vị (DOCX hoặc XLSX theo đuôi tệp) / export a unit's evaluation
+    Export {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        unit: String,
+        /// danh-gia.docx | danh-gia.xlsx
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 pub fn run(ctx: &Ctx, args: EvaluationArgs) -> Result<()> {
@@ -57,6 +67,20 @@ pub fn run(ctx: &Ctx, args: EvaluationArgs) -> Result<()> {
         }) => {
             app.adjust_evaluation(&cli, year, &unit, member, &criterion, points, &reason)?;
             println!("Đã điều chỉnh tiêu chí «{criterion}» thành {points} điểm (ghi vào nhật ký).");
+            Ok(())
+        }
+        Some(EvaluationCmd::Export { year, unit, out }) => {
+            let format = match out.extension().and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("docx") => app::evaluation::Format::Docx,
+                Some(e) if e.eq_ignore_ascii_case("xlsx") => app::evaluation::Format::Xlsx,
+                _ => anyhow::bail!("--out phải là tệp .docx hoặc .xlsx"),
+            };
+            let bytes = app.evaluation_document(&cli, year, &unit, format)?;
+            std::fs::write(&out, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+            println!(
+                "Đã ghi đánh giá năm {year} của {unit} vào {}",
+                out.display()
+            );
             Ok(())
         }
         None => {
