@@ -83,9 +83,40 @@ impl App {
         unit: Option<&str>,
     ) -> Result<Vec<Evaluation>, Error> {
         actor.require(Permission::FollowUp)?;
+        let units = self.store()?.units()?;
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        self.evaluate(year, unit, scope)
+    }
+
+    /// A member's own evaluation of `year` (their unit's criteria apart): what is recorded about
+    /// them and what is missing, on their own page. `None` for an account that is no member.
+    pub fn my_evaluation(&self, actor: &Actor, year: i32) -> Result<Option<Evaluation>, Error> {
+        actor.require(Permission::Declare)?;
+        let Some(member) = actor.member else {
+            return Ok(None);
+        };
+        let mut s = self.store()?;
+        let Some(m) = s.members()?.into_iter().find(|m| m.id == member) else {
+            return Ok(None);
+        };
+        let Some(unit) = s.units()?.into_iter().find(|u| u.id == m.unit) else {
+            return Ok(None);
+        };
+        drop(s);
+        Ok(self
+            .evaluate(year, Some(&unit.name), None)?
+            .into_iter()
+            .find(|r| r.member_id == Some(member.0)))
+    }
+
+    fn evaluate(
+        &self,
+        year: i32,
+        unit: Option<&str>,
+        scope: Option<HashSet<String>>,
+    ) -> Result<Vec<Evaluation>, Error> {
         let mut s = self.store()?;
         let units = s.units()?;
-        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
         let wanted: Vec<&domain::Unit> = units
             .iter()
             .filter(|u| scope.as_ref().is_none_or(|names| names.contains(&u.name)))
@@ -623,5 +654,71 @@ impl App {
             serde_json::json!({"year": year, "unit": head.unit, "format": match format { Format::Docx => "docx", Format::Xlsx => "xlsx" }}),
         )?;
         Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use crate::testing::{actor, app};
+    use domain::Role;
+
+    #[test]
+    fn a_member_sees_only_their_own_evaluation_and_officers_none() {
+        let (app, _dir) = app();
+        let (a, b) = {
+            let mut s = app.store().unwrap();
+            let unit = s
+                .create_unit("t", "Chi bộ thôn Bắc", None, None)
+                .unwrap()
+                .id;
+            let add = |s: &mut store::Store, name: &str| {
+                s.add_member(
+                    "t",
+                    &store::NewMember {
+                        unit,
+                        full_name: name.into(),
+                        position: None,
+                    },
+                )
+                .unwrap()
+            };
+            (add(&mut s, "Lê Văn A"), add(&mut s, "Trần Thị B"))
+        };
+        app.sign_commitment(&Actor::cli(), b, domain::COMMITMENT_VERSION)
+            .unwrap();
+        let member = |m: domain::MemberId| Actor {
+            member: Some(m),
+            ..actor(Role::Member)
+        };
+        let year = chrono::Datelike::year(&app.today());
+        let mine = app.my_evaluation(&member(a), year).unwrap().unwrap();
+        assert_eq!(mine.member.as_deref(), Some("Lê Văn A"));
+        let points: Vec<(&str, u32)> = mine.criteria.iter().map(|c| (c.id, c.points)).collect();
+        assert_eq!(
+            points,
+            [
+                ("declared", 0),
+                ("commitment", 0),
+                ("reminders", 10),
+                ("violations", 30)
+            ]
+        );
+        let theirs = app.my_evaluation(&member(b), year).unwrap().unwrap();
+        assert_eq!(
+            (theirs.member.as_deref(), theirs.total),
+            (Some("Trần Thị B"), 70)
+        );
+        assert_eq!(
+            app.my_evaluation(&actor(Role::Officer), year)
+                .unwrap_err()
+                .kind,
+            ErrorKind::Forbidden
+        );
+        assert_eq!(
+            app.evaluation(&member(a), year, None).unwrap_err().kind,
+            ErrorKind::Forbidden
+        );
     }
 }

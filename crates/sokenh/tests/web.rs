@@ -3281,6 +3281,15 @@ fn a_new_code_of_conduct_in_the_library_is_signed_again() {
         signed.body
     );
     assert!(!signed.body.contains("Cần ký lại."));
+    // The member sees what the year's evaluation reads about them: the signature counts now.
+    assert!(signed.body.contains("Đánh giá năm"), "{}", signed.body);
+    assert!(
+        signed
+            .body
+            .contains("<td>Ký cam kết phiên bản đang có hiệu lực</td><td>30/30</td>"),
+        "{}",
+        signed.body
+    );
 
     // The leader's progress: one member of the whole commune has signed the new version.
     let page = get(&s, "/thu-vien", Some(&leader));

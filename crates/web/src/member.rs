@@ -31,6 +31,16 @@ async fn member_page(
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
+    // What the year's evaluation will read about me, and what is missing.
+    let actor = crate::actor(&user.session.user);
+    let year = chrono::Datelike::year(&app::today());
+    let mine_evaluated = match state
+        .use_case(move |app| app.my_evaluation(&actor, year))
+        .await
+    {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
     let current = signed.iter().find(|(v, _)| *v == version);
     let earlier = signed.last().filter(|_| current.is_none());
     page(
@@ -79,6 +89,21 @@ async fn member_page(
                 form method="post" action="/ky-cam-ket" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
                     button type="submit" { "Tôi đã đọc và ký cam kết" }
+                }
+            }
+            @if let Some(e) = &mine_evaluated {
+                h2 { (crate::i18n::tr(user.lang, "Đánh giá năm")) " " (year) " — " (crate::i18n::tr(user.lang, "điểm đề xuất")) }
+                p.note { (crate::i18n::tr(user.lang, "Những gì hệ thống ghi nhận về bạn cho đánh giá cuối năm. Điểm do cấp có thẩm quyền quyết định; còn thiếu kê khai thì bổ sung ở trên.")) }
+                table {
+                    tr { th { (crate::i18n::tr(user.lang, "Tiêu chí")) } th { (crate::i18n::tr(user.lang, "Điểm")) } th { (crate::i18n::tr(user.lang, "Ghi nhận")) } }
+                    @for c in &e.criteria {
+                        tr {
+                            td { (c.label) }
+                            td { (c.points) "/" (c.max) @if c.points < c.max { " " span.badge.case-open { (crate::i18n::tr(user.lang, "còn thiếu")) } } }
+                            td { (c.basis) }
+                        }
+                    }
+                    tr { td { strong { (crate::i18n::tr(user.lang, "Tổng")) } } td { strong { (e.total) "/100" } } td {} }
                 }
             }
         },
