@@ -246,7 +246,6 @@ const EN: &[(&str, &str)] = &[
     ("Tối đa", "Maximum"),
     ("Đề xuất", "Proposed"),
     ("Điểm", "Points"),
-    ("Căn cứ", "Basis"),
     ("Điều chỉnh", "Adjust"),
     ("Tải DOCX", "Download DOCX"),
     ("Tải XLSX", "Download XLSX"),
@@ -256,7 +255,6 @@ const EN: &[(&str, &str)] = &[
     ("Thêm phiên bản văn bản", "Add a version of a document"),
     ("Lưu văn bản", "Keep the document"),
     ("Hiệu lực từ", "In effect from"),
-    ("Phiên bản", "Version"),
     (
         "Hiệu lực (ngày, tối đa 730)",
         "Valid for (days, at most 730)",
