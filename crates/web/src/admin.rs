@@ -54,7 +54,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             h1 { (crate::i18n::tr(user.lang, "Người dùng, đơn vị, mã truy cập API")) }
             (flash(&message))
             h2 { "Người dùng (" (users.len()) ")" }
-            table {
+            table.queue {
                 tr { th { (crate::i18n::tr(user.lang, "Tên đăng nhập")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Mật khẩu")) } th { (crate::i18n::tr(user.lang, "Đặt lại mật khẩu")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
                 @for u in &users {
                     tr {
@@ -133,7 +133,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 p { button type="submit" { (crate::i18n::tr(user.lang, "Thêm đơn vị")) } }
             }
             h2 { "Mã truy cập API (" (tokens.len()) ")" }
-            table {
+            table.queue {
                 tr { th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Tạo bởi")) } th { (crate::i18n::tr(user.lang, "Hết hạn")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
                 @for t in &tokens {
                     tr {

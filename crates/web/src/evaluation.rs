@@ -88,14 +88,14 @@ async fn view(
                     " "
                     a.button href=(format!("/danh-gia/xuat?nam={year}&don-vi={}&dinh-dang=xlsx", urlencode(&h.unit))) { (t("Tải XLSX")) }
                 }
-                table {
+                table.queue {
                     tr { th { (t("Tiêu chí")) } th { (t("Tối đa")) } th { (t("Đề xuất")) } th { (t("Điểm")) } th { (t("Căn cứ")) } th { (t("Điều chỉnh")) } }
                     @for c in &h.criteria {
                         tr {
-                            td { (c.label) }
-                            td { (c.max) }
-                            td { (c.proposed) }
-                            td { strong { (c.points) } }
+                            td { strong { (c.label) } }
+                            td data-label=(t("Tối đa")) { (c.max) }
+                            td data-label=(t("Đề xuất")) { (c.proposed) }
+                            td data-label=(t("Điểm")) { strong { (c.points) } }
                             td {
                                 (c.basis)
                                 @if !c.evidence.is_empty() {
