@@ -3314,3 +3314,99 @@ fn a_new_code_of_conduct_in_the_library_is_signed_again() {
         follow.body
     );
 }
+
+/// Two cases, each from one alert; the second merged into the first from the case page (its
+/// alerts and history shown there, the case due by its deadline), then taken out again: it is
+/// its own case once more, both timelines say what happened.
+#[test]
+fn a_case_is_merged_into_another_and_taken_out_again_from_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    ingest_scams(tmp.path());
+    let s = start(tmp.path());
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let queue = get(&s, "/canh-bao", Some(&officer));
+    let alerts = numbers_after(&queue.body, "name=\"alert\" value=\"");
+    assert!(alerts.len() >= 2, "two open alerts: {}", queue.body);
+    let token = csrf(&queue.body);
+    for (alert, title) in [
+        (&alerts[0], "Hồ sơ thứ nhất"),
+        (&alerts[1], "Hồ sơ thứ hai"),
+    ] {
+        let r = post(
+            &s,
+            "/canh-bao/ho-so",
+            Some(&officer),
+            &[
+                ("csrf", &token),
+                ("case", ""),
+                ("title", title),
+                ("alert", alert),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let first = get(&s, "/ho-so/1", Some(&officer));
+    assert!(first.body.contains("Hạn xử lý"), "{}", first.body);
+    assert!(first.body.contains("Gộp hồ sơ khác vào hồ sơ này"));
+    let r = post(
+        &s,
+        "/ho-so/1/gop",
+        Some(&officer),
+        &[("csrf", &token), ("case", "2")],
+    );
+    assert_eq!((r.status, r.location.as_str()), (303, "/ho-so/1"));
+    let merged = get(&s, "/ho-so/1", Some(&officer));
+    assert!(
+        merged.body.contains("Hồ sơ đã gộp vào đây"),
+        "{}",
+        merged.body
+    );
+    assert!(
+        merged.body.contains("Cảnh báo trong hồ sơ (2)"),
+        "{}",
+        merged.body
+    );
+    assert!(merged.body.contains("Gộp hồ sơ #2 vào hồ sơ này"));
+    let second = get(&s, "/ho-so/2", Some(&officer));
+    assert!(second.body.contains("Đã gộp vào"), "{}", second.body);
+    assert!(
+        !second.body.contains("Đóng hồ sơ"),
+        "no action on a merged case"
+    );
+    let cases = json(&sokenh(tmp.path(), &["case", "list", "--json"]));
+    assert_eq!(cases[1]["merged_into"], 1);
+
+    let r = post(
+        &s,
+        "/ho-so/2/tach-ho-so",
+        Some(&officer),
+        &[("csrf", &token)],
+    );
+    assert_eq!((r.status, r.location.as_str()), (303, "/ho-so/1"));
+    let first = get(&s, "/ho-so/1", Some(&officer));
+    assert!(
+        first.body.contains("Cảnh báo trong hồ sơ (1)"),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("Tách hồ sơ #2 ra như trước"));
+    let second = get(&s, "/ho-so/2", Some(&officer));
+    assert!(second.body.contains("Hồ sơ #2 được tách khỏi hồ sơ #1"));
+    assert!(second.body.contains("Đóng hồ sơ"));
+    let cases = json(&sokenh(tmp.path(), &["case", "list", "--json"]));
+    assert_eq!(cases[1]["merged_into"], serde_json::Value::Null);
+    // A member may not merge.
+    let member = login(&s, "dangvien", "demo-dangvien-2026");
+    let t = csrf(&get(&s, "/ke-khai", Some(&member)).body);
+    assert_eq!(
+        post(
+            &s,
+            "/ho-so/1/gop",
+            Some(&member),
+            &[("csrf", &t), ("case", "2")]
+        )
+        .status,
+        403
+    );
+}

@@ -448,8 +448,8 @@ pub async fn show(
             @if act && !v.pending.is_empty() {
                 form.inline method="post" action=(format!("/ho-so/{id}/gop")) {
                     input type="hidden" name="csrf" value=(csrf);
-                    label for="merge-case" { (crate::i18n::tr(user.lang, "Gộp hồ sơ khác vào hồ sơ này")) }
-                    select id="merge-case" name="case" {
+                    label for="merge-case" { (crate::i18n::tr(user.lang, "Gộp hồ sơ khác vào hồ sơ này (chọn một hay nhiều)")) }
+                    select id="merge-case" name="case" multiple size=(v.pending.len().clamp(2, 6)) {
                         @for (cid, title) in &v.pending { option value=(cid) { "#" (cid) " " (title) } }
                     }
                     button type="submit" { (crate::i18n::tr(user.lang, "Gộp")) }

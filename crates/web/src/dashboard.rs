@@ -30,6 +30,23 @@ pub async fn dashboard(
         Err(e) => return internal(e),
     };
     let f = &*figures;
+    // How quickly the month's cases were handled (for those who see cases).
+    let times = if user.session.user.role.can(Permission::ViewCases) {
+        let actor = crate::actor(&user.session.user);
+        let (a, b) = (
+            from.to_string(),
+            (today + chrono::Duration::days(1)).to_string(),
+        );
+        match state
+            .use_case(move |app| app.case_times(&actor, &a, &b))
+            .await
+        {
+            Ok(t) => Some(t),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
     let scope = visible_units(&snap.units, &user.session.user);
     let communities: Vec<&Community> = snap
         .communities
@@ -99,6 +116,15 @@ pub async fn dashboard(
                     p.error role="note" { (crate::i18n::tr(user.lang, "Có hồ sơ giao cho bạn đã quá hạn xử lý.")) }
                 }
                 (crate::cases::case_table(&overdue, user.lang))
+            }
+            @if let Some(t) = times.as_ref().filter(|t| t.opened > 0) {
+                p.note {
+                    (t.opened) " hồ sơ mở trong tháng; đến hành động đầu tiên (trung vị): "
+                    (t.median_hours_to_first_action.map_or("—".into(), |h| format!("{h:.1} giờ")))
+                    "; đến khi đóng: "
+                    (t.median_hours_to_close.map_or("—".into(), |h| format!("{h:.1} giờ")))
+                    " (" (t.closed_within_deadline) " đúng hạn, " (t.closed_late) " trễ hạn)."
+                }
             }
             @if sees_cases {
                 h2 { (crate::i18n::tr(user.lang, "Hồ sơ gần đây")) }
