@@ -218,20 +218,11 @@ impl App {
         let reason = needs_reason(reason)?;
         let mut store = self.store()?;
         let user = account_named(&mut store, username)?;
-        if user.username == actor.name {
-            return Err(Error::invalid(
-                "username",
-                "Không tự khóa tài khoản của mình.",
-            ));
-        }
+        not_ones_own(actor, &user, "Không tự khóa tài khoản của mình.")?;
         if user.disabled_at.is_some() {
             return Err(Error::conflict("Tài khoản này đã bị khóa."));
         }
-        if user.role == Role::Admin && enabled_admins(&mut store)? <= 1 {
-            return Err(Error::conflict(
-                "Đây là quản trị viên duy nhất còn đăng nhập được; tạo quản trị viên khác trước.",
-            ));
-        }
+        keeps_an_administrator(&mut store, &user)?;
         store.set_disabled(&actor.name, user.id, true, reason)?;
         Ok(user)
     }
@@ -265,12 +256,11 @@ impl App {
         let reason = needs_reason(reason)?;
         let mut store = self.store()?;
         let user = account_named(&mut store, username)?;
-        if user.username == actor.name {
-            return Err(Error::invalid(
-                "username",
-                "Không tự đổi vai trò của mình; nhờ quản trị viên khác.",
-            ));
-        }
+        not_ones_own(
+            actor,
+            &user,
+            "Không tự đổi vai trò của mình; nhờ quản trị viên khác.",
+        )?;
         if user.role == Role::Member || role == Role::Member {
             return Err(Error::invalid(
                 "role",
@@ -281,14 +271,7 @@ impl App {
         if user.role == role && user.unit == unit {
             return Err(Error::conflict("Vai trò và đơn vị không đổi."));
         }
-        if user.role == Role::Admin
-            && user.disabled_at.is_none()
-            && enabled_admins(&mut store)? <= 1
-        {
-            return Err(Error::conflict(
-                "Đây là quản trị viên duy nhất còn đăng nhập được; tạo quản trị viên khác trước.",
-            ));
-        }
+        keeps_an_administrator(&mut store, &user)?;
         store.set_role(&actor.name, &user, role, unit, reason)?;
         Ok(User { role, unit, ..user })
     }
@@ -344,12 +327,28 @@ fn account_named(store: &mut store::Store, username: &str) -> Result<User, Error
         .ok_or_else(|| Error::new(crate::ErrorKind::NotFound, "Không có tài khoản này."))
 }
 
-fn enabled_admins(store: &mut store::Store) -> Result<usize, Error> {
-    Ok(store
+/// Refuses a change an administrator would make to their own account.
+fn not_ones_own(actor: &Actor, user: &User, why: &str) -> Result<(), Error> {
+    if user.username == actor.name {
+        return Err(Error::invalid("username", why));
+    }
+    Ok(())
+}
+
+/// Refuses to take away the last administrator who can still sign in: the office is never
+/// locked out of its own administration.
+fn keeps_an_administrator(store: &mut store::Store, user: &User) -> Result<(), Error> {
+    let enabled = store
         .users()?
         .iter()
         .filter(|u| u.role == Role::Admin && u.disabled_at.is_none())
-        .count())
+        .count();
+    if user.role == Role::Admin && user.disabled_at.is_none() && enabled <= 1 {
+        return Err(Error::conflict(
+            "Đây là quản trị viên duy nhất còn đăng nhập được; tạo quản trị viên khác trước.",
+        ));
+    }
+    Ok(())
 }
 
 /// Every account, unit and API token (the administration page).

@@ -280,6 +280,23 @@ fn signature_block(recipients: &[String], on_behalf: &str, role: &str) -> String
 }
 
 /// `word/document.xml` and the chart images (PNG) it refers to as `rIdChartN`.
+/// The title and subject under the header block, centred, with the short rule below.
+fn title_block(title: &str, subject: &str) -> String {
+    [
+        para("", Align::Center, 0, 240, false),
+        para(&run(title, Style::of(16).bold()), Align::Center, 0, 0, true),
+        para(
+            &run(subject, Style::of(14).bold()),
+            Align::Center,
+            0,
+            0,
+            true,
+        ),
+        para(&run("-----", Style::of(14)), Align::Center, 0, 240, false),
+    ]
+    .concat()
+}
+
 pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
     let mut body = String::new();
     body.push_str(&header_block(
@@ -289,28 +306,7 @@ pub fn document_xml(report: &Report, charts: &[(Vec<u8>, u32, u32)]) -> String {
         None,
         &report.place_date,
     ));
-    body.push_str(&para("", Align::Center, 0, 240, false));
-    body.push_str(&para(
-        &run(&report.title, Style::of(16).bold()),
-        Align::Center,
-        0,
-        0,
-        true,
-    ));
-    body.push_str(&para(
-        &run(&report.subject, Style::of(14).bold()),
-        Align::Center,
-        0,
-        0,
-        true,
-    ));
-    body.push_str(&para(
-        &run("-----", Style::of(14)),
-        Align::Center,
-        0,
-        240,
-        false,
-    ));
+    body.push_str(&title_block(&report.title, &report.subject));
     // Sections.
     let mut table_no = 0;
     for section in &report.sections {
@@ -498,28 +494,7 @@ pub fn letter(l: &crate::Letter) -> Result<Vec<u8>> {
 /// A document of tables ([`crate::Tabled`]) as DOCX, in the report's layout.
 pub fn tables(d: &crate::Tabled) -> Result<Vec<u8>> {
     let mut body = header_block(&d.superior, &d.issuer, &d.number, None, &d.place_date);
-    body.push_str(&para("", Align::Center, 0, 240, false));
-    body.push_str(&para(
-        &run(&d.title, Style::of(16).bold()),
-        Align::Center,
-        0,
-        0,
-        true,
-    ));
-    body.push_str(&para(
-        &run(&d.subject, Style::of(14).bold()),
-        Align::Center,
-        0,
-        0,
-        true,
-    ));
-    body.push_str(&para(
-        &run("-----", Style::of(14)),
-        Align::Center,
-        0,
-        240,
-        false,
-    ));
+    body.push_str(&title_block(&d.title, &d.subject));
     for p in &d.paragraphs {
         body.push_str(&para(&run(p, Style::of(14)), Align::Both, 720, 120, false));
     }
