@@ -34,6 +34,7 @@ pub mod register;
 pub mod report;
 pub mod reports;
 pub mod screening;
+pub mod sharing;
 pub mod totp;
 
 pub use error::{Error, ErrorKind};

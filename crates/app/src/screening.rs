@@ -214,6 +214,21 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
         };
         urls.add_entry(&entry, kind, &source);
     }
+    // Indicators confirmed here or received from another office, while in force.
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    for i in store.indicators()? {
+        if matches!(i.kind.as_str(), "url" | "domain")
+            && !i.revoked
+            && i.valid_until.as_ref().is_none_or(|end| *end > now)
+        {
+            let source = if i.local {
+                "chỉ báo đơn vị đã xác nhận".to_owned()
+            } else {
+                format!("chỉ báo chia sẻ từ {}", i.origin_name)
+            };
+            urls.add_entry(&i.value, detect::urls::ListKind::Block, &source);
+        }
+    }
     for c in store.communities()? {
         if c.classification == Classification::Official
             && c.platform == Platform::Website

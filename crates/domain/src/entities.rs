@@ -130,6 +130,32 @@ pub struct Participation {
 /// coverage, the dashboard.
 pub const COMMITMENT_VERSION: &str = "2026-11";
 
+/// An indicator shared between offices (STIX 2.1): a scam's URL, domain, phone number or bank
+/// account an officer confirmed here (`local`), or one received from another office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharedIndicator {
+    /// `indicator--<UUIDv5 of kind and value>`: the same indicator from two offices is one.
+    pub stix_id: String,
+    /// `url`, `domain`, `phone`, `bank_account`.
+    pub kind: String,
+    /// The canonical value (a phone number as +84…, an account's digits).
+    pub value: String,
+    /// The publishing office's STIX identity id, and its name.
+    pub origin: String,
+    pub origin_name: String,
+    pub local: bool,
+    /// The version (STIX `modified`, UTC RFC 3339): a newer one replaces an older one.
+    pub modified: String,
+    pub valid_until: Option<String>,
+    pub revoked: bool,
+    /// `TLP:CLEAR`, `TLP:GREEN`, `TLP:AMBER`, `TLP:AMBER+STRICT`.
+    pub marking: String,
+    /// The STIX object as exported or received (JSON).
+    pub object: String,
+    /// The case it was confirmed in (local ones; never exported).
+    pub case_ref: Option<String>,
+}
+
 /// A version of a document of the rules library: its file kept by SHA-256 (`DATA/library/`), its
 /// text extracted and kept beside it, in effect from `effective_on` (an ISO date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -51,6 +51,11 @@ enum Command {
     },
     /// Đánh giá năm của đơn vị và cán bộ (đề xuất điểm, có căn cứ) / the year's evaluation
     Evaluation(cmd::evaluation::EvaluationArgs),
+    /// Chia sẻ chỉ báo đã xác nhận với đơn vị khác (STIX 2.1) / share confirmed indicators
+    Share {
+        #[command(subcommand)]
+        what: cmd::share::ShareCmd,
+    },
     /// Thư viện văn bản: chỉ thị, quy tắc ứng xử, quy chế / the rules library
     Library {
         #[command(subcommand)]
@@ -287,6 +292,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Registry { what } => cmd::registry::run(&ctx.app()?, what),
         Command::Member { what } => cmd::registry::run_member(&ctx.app()?, what),
         Command::Library { what } => cmd::library::run(ctx, what),
+        Command::Share { what } => cmd::share::run(ctx, what),
         Command::Evaluation(args) => cmd::evaluation::run(ctx, args),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_account_lifecycle.sql"),
     include_str!("../migrations/0015_library.sql"),
     include_str!("../migrations/0016_case_deadlines.sql"),
+    include_str!("../migrations/0017_shared_indicators.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -506,6 +507,38 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(n == 1)
+    }
+
+    fn indicator(&mut self, stix_id: &str) -> Result<Option<domain::SharedIndicator>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators WHERE stix_id = $1",
+                &[&stix_id],
+            )
+            .map_err(db)?
+            .as_ref()
+            .map(indicator_row))
+    }
+
+    fn put_indicator(&mut self, i: &domain::SharedIndicator, now: &str) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO shared_indicators (stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (stix_id) DO UPDATE SET kind = excluded.kind, value = excluded.value, origin = excluded.origin, origin_name = excluded.origin_name, local = excluded.local, modified = excluded.modified, valid_until = excluded.valid_until, revoked = excluded.revoked, marking = excluded.marking, object = excluded.object, case_ref = excluded.case_ref, updated_at = excluded.updated_at",
+                &[&i.stix_id, &i.kind, &i.value, &i.origin, &i.origin_name, &i64::from(i.local), &i.modified, &i.valid_until, &i64::from(i.revoked), &i.marking, &i.object, &i.case_ref, &now],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>> {
+        Ok(self
+            .client
+            .query("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators ORDER BY modified, stix_id", &[])
+            .map_err(db)?
+            .iter()
+            .map(indicator_row)
+            .collect())
     }
 
     fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64> {
@@ -1453,6 +1486,23 @@ fn item_row(r: &postgres::Row) -> Result<Item> {
         },
         media: serde_json::from_str(r.get::<_, &str>(14)).unwrap_or_default(),
     })
+}
+
+fn indicator_row(r: &postgres::Row) -> domain::SharedIndicator {
+    domain::SharedIndicator {
+        stix_id: r.get(0),
+        kind: r.get(1),
+        value: r.get(2),
+        origin: r.get(3),
+        origin_name: r.get(4),
+        local: r.get::<_, i64>(5) != 0,
+        modified: r.get(6),
+        valid_until: r.get(7),
+        revoked: r.get::<_, i64>(8) != 0,
+        marking: r.get(9),
+        object: r.get(10),
+        case_ref: r.get(11),
+    }
 }
 
 fn token_row(r: &postgres::Row) -> Result<ApiToken> {

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_account_lifecycle.sql"),
     include_str!("../migrations/0015_library.sql"),
     include_str!("../migrations/0016_case_deadlines.sql"),
+    include_str!("../migrations/0017_shared_indicators.sql"),
 ];
 
 /// The SQLite backend.
@@ -510,6 +511,38 @@ impl Backend for Sqlite {
         Ok(n == 1)
     }
 
+    fn indicator(&mut self, stix_id: &str) -> Result<Option<domain::SharedIndicator>> {
+        self.conn
+            .query_row(
+                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators WHERE stix_id = ?1",
+                [stix_id],
+                indicator_row,
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn put_indicator(&mut self, i: &domain::SharedIndicator, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO shared_indicators (stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (stix_id) DO UPDATE SET kind = excluded.kind, value = excluded.value, origin = excluded.origin, origin_name = excluded.origin_name, local = excluded.local, modified = excluded.modified, valid_until = excluded.valid_until, revoked = excluded.revoked, marking = excluded.marking, object = excluded.object, case_ref = excluded.case_ref, updated_at = excluded.updated_at",
+                params![i.stix_id, i.kind, i.value, i.origin, i.origin_name, i64::from(i.local), i.modified, i.valid_until, i64::from(i.revoked), i.marking, i.object, i.case_ref, now],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators ORDER BY modified, stix_id")
+            .map_err(db)?;
+        s.query_map([], indicator_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    /// A version of a library document with its extracted text; returns its id.
     fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64> {
         self.conn
             .execute(
@@ -1514,6 +1547,23 @@ fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
             views: m(13)?,
         },
         media: serde_json::from_str(&media).unwrap_or_default(),
+    })
+}
+
+fn indicator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::SharedIndicator> {
+    Ok(domain::SharedIndicator {
+        stix_id: r.get(0)?,
+        kind: r.get(1)?,
+        value: r.get(2)?,
+        origin: r.get(3)?,
+        origin_name: r.get(4)?,
+        local: r.get::<_, i64>(5)? != 0,
+        modified: r.get(6)?,
+        valid_until: r.get(7)?,
+        revoked: r.get::<_, i64>(8)? != 0,
+        marking: r.get(9)?,
+        object: r.get(10)?,
+        case_ref: r.get(11)?,
     })
 }
 

@@ -73,6 +73,15 @@ macro_rules! stories {
             $crate::cases_merge_and_unmerge_as_they_were_and_get_deadlines(&mut $fresh().0);
         }
         #[test]
+        fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside() {
+            if !$available {
+                return;
+            }
+            $crate::shared_indicators_are_kept_by_version_and_never_replaced_from_outside(
+                &mut $fresh().0,
+            );
+        }
+        #[test]
         fn accounts_are_kept_with_their_scope() {
             if !$available {
                 return;
@@ -1276,6 +1285,74 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
             ),
         ]
     );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+/// Indicators received from another office: added once, replaced only by a newer version,
+/// revoked by a newer revoked version; one confirmed here is never replaced from outside.
+pub fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside(store: &mut Store) {
+    let indicator = |id: &str, modified: &str, revoked: bool, local: bool| SharedIndicator {
+        stix_id: format!("indicator--{id}"),
+        kind: "domain".into(),
+        value: format!("{id}.top"),
+        origin: "identity--a".into(),
+        origin_name: "Đảng bộ xã A".into(),
+        local,
+        modified: modified.into(),
+        valid_until: Some("2027-12-01T00:00:00.000Z".into()),
+        revoked,
+        marking: "TLP:AMBER".into(),
+        object: "{}".into(),
+        case_ref: local.then(|| "case:1".into()),
+    };
+    let ours = indicator("ours", "2026-11-01T00:00:00.000Z", false, true);
+    store
+        .keep_indicator("canbo", &ours, "share.add", serde_json::json!({}))
+        .unwrap();
+    let first = [
+        indicator("x", "2026-11-01T00:00:00.000Z", false, false),
+        indicator("y", "2026-11-01T00:00:00.000Z", false, false),
+    ];
+    let r = store
+        .receive_indicators("canbo", "bundle--1", &first)
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged, r.revoked), (2, 0, 0, 0));
+    let r = store
+        .receive_indicators("canbo", "bundle--1", &first)
+        .unwrap();
+    assert_eq!((r.added, r.unchanged), (0, 2));
+    let newer = [
+        indicator("x", "2026-11-02T00:00:00.000Z", false, false),
+        indicator("y", "2026-11-02T00:00:00.000Z", true, false),
+        indicator("ours", "2026-12-01T00:00:00.000Z", true, false),
+        indicator("x", "2026-10-01T00:00:00.000Z", true, false),
+    ];
+    let r = store
+        .receive_indicators("canbo", "bundle--2", &newer)
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged, r.revoked), (0, 1, 1, 1));
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].0, "indicator--ours");
+    let kept = store.indicators().unwrap();
+    let get = |id: &str| {
+        kept.iter()
+            .find(|i| i.stix_id == format!("indicator--{id}"))
+            .unwrap()
+    };
+    assert_eq!(get("x").modified, "2026-11-02T00:00:00.000Z");
+    assert!(!get("x").revoked && get("y").revoked);
+    assert_eq!(get("ours"), &ours);
+    assert_eq!(
+        store.indicator("indicator--ours").unwrap().as_ref(),
+        Some(&ours)
+    );
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["share.add", "share.import", "share.import"]);
     assert!(store.verify_audit().unwrap().ok);
 }
 

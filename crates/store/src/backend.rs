@@ -101,6 +101,10 @@ pub trait Backend: Send {
     /// Inserts; returns false when this member already signed this version.
     fn insert_commitment(&mut self, c: &Commitment) -> Result<bool>;
     fn commitments(&mut self) -> Result<Vec<Commitment>>;
+    fn indicator(&mut self, stix_id: &str) -> Result<Option<domain::SharedIndicator>>;
+    /// Writes an indicator (inserted, or its row replaced by the newer version).
+    fn put_indicator(&mut self, i: &domain::SharedIndicator, now: &str) -> Result<()>;
+    fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>>;
     /// A version of a library document with its extracted text; returns its id.
     fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64>;
     /// Every library document (without its text), oldest first.

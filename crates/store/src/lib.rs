@@ -18,7 +18,7 @@ pub use error::StoreError;
 pub use pool::{Opener, Pool, Pooled};
 pub use store::{
     ALERT_IN_CASE, BUILT_IN_DEADLINES, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME,
-    MAX_AUDIT_TEXT, Store, current_code,
+    MAX_AUDIT_TEXT, ReceivedIndicators, Store, current_code,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -46,6 +46,18 @@ pub struct Store {
     head: Option<(i64, String)>,
 }
 
+/// What one bundle of indicators did to the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReceivedIndicators {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Received now revoked (a newer version with `revoked: true`).
+    pub revoked: u64,
+    /// (STIX id, why) of what was not taken.
+    pub rejected: Vec<(String, String)>,
+}
+
 /// The newest code of conduct in effect on `today` (an ISO date) among `docs`.
 pub fn current_code<'a>(docs: &'a [LibraryDocument], today: &str) -> Option<&'a LibraryDocument> {
     docs.iter()
@@ -1163,6 +1175,82 @@ impl Store {
 
     pub fn commitments(&mut self) -> Result<Vec<Commitment>> {
         self.db.commitments()
+    }
+
+    /// An indicator confirmed here, or a new version of it (revoked), with its audit event.
+    pub fn keep_indicator(
+        &mut self,
+        actor: &str,
+        i: &SharedIndicator,
+        action: &str,
+        details: Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.put_indicator(i, &at)?;
+            s.audit(actor, action, "indicator", &i.stix_id, details, &at)
+        })
+    }
+
+    /// The indicators of one bundle from another office, in one transaction: each added, or
+    /// replaced by a newer version of it (`modified` later), or left as it is; an indicator
+    /// confirmed here is never replaced from outside. One audit event with the counts.
+    pub fn receive_indicators(
+        &mut self,
+        actor: &str,
+        source: &str,
+        incoming: &[SharedIndicator],
+    ) -> Result<ReceivedIndicators> {
+        let at = now();
+        self.transaction(|s| {
+            let mut out = ReceivedIndicators::default();
+            for i in incoming {
+                match s.db.indicator(&i.stix_id)? {
+                    Some(old) if old.local => out.rejected.push((
+                        i.stix_id.clone(),
+                        "chỉ báo do đơn vị này xác nhận: không nhận bản từ nơi khác / ours".into(),
+                    )),
+                    Some(old) if old.modified >= i.modified => out.unchanged += 1,
+                    old => {
+                        if i.revoked && !old.as_ref().is_some_and(|o| o.revoked) {
+                            out.revoked += 1;
+                        } else if old.is_some() {
+                            out.updated += 1;
+                        } else {
+                            out.added += 1;
+                        }
+                        s.db.put_indicator(i, &at)?;
+                    }
+                }
+            }
+            if out.added + out.updated + out.revoked > 0 || !out.rejected.is_empty() {
+                s.audit(
+                    actor,
+                    "share.import",
+                    "indicator",
+                    "",
+                    json!({
+                        "source": source,
+                        "added": out.added,
+                        "updated": out.updated,
+                        "unchanged": out.unchanged,
+                        "revoked": out.revoked,
+                        "rejected": out.rejected.len(),
+                    }),
+                    &at,
+                )?;
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn indicator(&mut self, stix_id: &str) -> Result<Option<SharedIndicator>> {
+        self.db.indicator(stix_id)
+    }
+
+    /// Every shared indicator, oldest version first.
+    pub fn indicators(&mut self) -> Result<Vec<SharedIndicator>> {
+        self.db.indicators()
     }
 
     /// Keeps a version of a library document with its text (the file is the caller's, kept by

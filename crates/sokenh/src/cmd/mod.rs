@@ -15,6 +15,7 @@ pub mod posts;
 pub mod registry;
 pub mod report;
 pub mod serve;
+pub mod share;
 pub mod text;
 
 use anyhow::Result;

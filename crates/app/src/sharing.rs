@@ -1,0 +1,553 @@
+//! Sharing confirmed indicators between offices as STIX 2.1 bundles: a scammer's URL, domain,
+//! phone number or bank account an officer confirmed (never a victim's number, never a post, an
+//! author or a member), as `indicator` objects with STIX patterns (`[url:value = '…']`,
+//! `[domain-name:value = '…']`, and OpenCTI's shapes `[phone-number:value = '+84…']`,
+//! `[bank-account:account_number = '…']`), created by the office's `identity` (from its GSO ward
+//! code), marked with TLP 2.0 (`TLP:AMBER` by default; `TLP:RED` is never exported nor taken in),
+//! ending (`valid_until`: a number or a URL sooner than a domain), with deterministic ids
+//! (UUIDv5 of kind and value under the STIX namespace), so the same indicator from two offices
+//! is one object and importing a bundle again adds nothing. A retraction is a newer version with
+//! `revoked: true`; receivers stop matching it when they import it. Received and confirmed URLs
+//! and domains feed screening's block list with their origin in the explanation
+//! (`screening::engine_and_health`). Every change is an audit event.
+
+use crate::{Actor, App, Error};
+use domain::{Permission, SharedIndicator};
+use serde_json::{Value, json};
+
+/// The namespace STIX 2.1 gives for deterministic identifiers (§2.9).
+const STIX_NAMESPACE: [u8; 16] = [
+    0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c, 0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7,
+];
+
+/// TLP 2.0 as STIX marking definitions (the ids FIRST and OASIS publish).
+pub const MARKINGS: [(&str, &str); 5] = [
+    (
+        "TLP:CLEAR",
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    ),
+    (
+        "TLP:GREEN",
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    ),
+    (
+        "TLP:AMBER",
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    ),
+    (
+        "TLP:AMBER+STRICT",
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    ),
+    (
+        "TLP:RED",
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+    ),
+];
+
+/// A name-based UUID (RFC 4122 version 5: SHA-1 of the namespace and the name).
+pub fn uuid5(namespace: &[u8; 16], name: &str) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY);
+    ctx.update(namespace);
+    ctx.update(name.as_bytes());
+    let digest = ctx.finish();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest.as_ref()[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// The kinds of indicator shared, with how long each stays valid by default (days).
+pub const KINDS: [(&str, u32); 4] = [
+    ("url", 90),
+    ("domain", 365),
+    ("phone", 90),
+    ("bank_account", 180),
+];
+
+/// A value in its canonical form for its kind, or why it is not one.
+pub fn canonical(kind: &str, value: &str) -> Result<String, String> {
+    let v = value.trim();
+    match kind {
+        "url" => {
+            let full = if v.contains("://") {
+                v.to_owned()
+            } else {
+                format!("http://{v}")
+            };
+            let host = detect::urls::host_of(&full);
+            if !host.contains('.') || v.chars().any(char::is_whitespace) {
+                return Err(format!("«{v}» không phải đường dẫn / not a URL"));
+            }
+            let (scheme, rest) = full.split_once("://").unwrap_or(("http", &full));
+            let tail = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
+            Ok(format!("{}://{host}{tail}", scheme.to_lowercase()))
+        }
+        "domain" => {
+            let host = detect::urls::host_of(&if v.contains("://") {
+                v.to_owned()
+            } else {
+                format!("http://{v}")
+            });
+            if !host.contains('.') || host.contains(char::is_whitespace) {
+                return Err(format!("«{v}» không phải tên miền / not a domain"));
+            }
+            Ok(host)
+        }
+        "phone" => text::extract(v)
+            .into_iter()
+            .find(|e| e.kind == text::EntityKind::Phone)
+            .map(|e| e.normalized)
+            .ok_or_else(|| format!("«{v}» không phải số điện thoại Việt Nam / not a phone number")),
+        "bank_account" => {
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            if v.chars()
+                .any(|c| !(c.is_ascii_digit() || " .-".contains(c)))
+                || !(6..=19).contains(&digits.len())
+            {
+                return Err(format!(
+                    "«{v}» không phải số tài khoản (6–19 chữ số) / not an account number"
+                ));
+            }
+            Ok(digits)
+        }
+        other => Err(format!(
+            "loại «{other}» không có: url, domain, phone, bank_account"
+        )),
+    }
+}
+
+/// The STIX pattern of a value (quotes and backslashes escaped).
+pub fn pattern(kind: &str, value: &str) -> String {
+    let v = value.replace('\\', "\\\\").replace('\'', "\\'");
+    match kind {
+        "url" => format!("[url:value = '{v}']"),
+        "domain" => format!("[domain-name:value = '{v}']"),
+        "phone" => format!("[phone-number:value = '{v}']"),
+        _ => format!("[bank-account:account_number = '{v}']"),
+    }
+}
+
+/// The kind and value a pattern of one of the four shapes names.
+pub fn parse_pattern(p: &str) -> Option<(&'static str, String)> {
+    let inner = p.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+    let (lhs, rhs) = inner.split_once('=')?;
+    let kind = match lhs.trim() {
+        "url:value" => "url",
+        "domain-name:value" => "domain",
+        "phone-number:value" => "phone",
+        "bank-account:account_number" => "bank_account",
+        _ => return None,
+    };
+    let quoted = rhs.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut value = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => value.push(chars.next()?),
+            '\'' => return None,
+            c => value.push(c),
+        }
+    }
+    Some((kind, value))
+}
+
+/// An indicator an officer confirms.
+#[derive(Clone, Debug)]
+pub struct NewIndicator {
+    pub kind: String,
+    pub value: String,
+    /// Whose number it is: only a scammer's phone number or account is shared.
+    pub role: String,
+    /// `TLP:CLEAR`, `TLP:GREEN`, `TLP:AMBER` (default), `TLP:AMBER+STRICT`.
+    pub marking: String,
+    /// The case it was confirmed in (kept here, never exported).
+    pub case: Option<i64>,
+    /// A name for people ("Số tài khoản nhận tiền lừa đảo tuyển CTV"); empty: by its kind.
+    pub name: String,
+    /// Days until it ends; `None`: the kind's default ([`KINDS`]).
+    pub valid_days: Option<u32>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn marking_id(name: &str) -> Option<&'static str> {
+    MARKINGS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+}
+
+fn marking_name(id: &str) -> Option<&'static str> {
+    MARKINGS.iter().find(|(_, i)| *i == id).map(|(n, _)| *n)
+}
+
+impl App {
+    /// This office's STIX identity: its id (UUIDv5 of its GSO ward code, or of its name without
+    /// one) and its name (the root unit's).
+    pub fn our_identity(&self) -> Result<(String, String, Value), Error> {
+        let units = self.store()?.units()?;
+        let Some(root) = units.iter().find(|u| u.parent.is_none()) else {
+            return Err(Error::invalid(
+                "unit",
+                "Chưa có đơn vị gốc: nhập sổ đăng ký hoặc chạy demo trước.",
+            ));
+        };
+        let key = root
+            .locality_code
+            .map_or_else(|| format!("name:{}", root.name), |c| format!("vn-gso:{c}"));
+        let id = format!("identity--{}", uuid5(&STIX_NAMESPACE, &key));
+        let object = json!({
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": id,
+            "created": "2025-07-01T00:00:00.000Z",
+            "modified": "2025-07-01T00:00:00.000Z",
+            "name": root.name,
+            "identity_class": "organization",
+            "sectors": ["government-local"],
+            "x_sokenh_gso_code": root.locality_code,
+        });
+        Ok((id, root.name.clone(), object))
+    }
+
+    /// An indicator confirmed by an officer, ready to share (or a newer version of one already
+    /// confirmed). Refused: a kind or value that is not one, a phone number or account that is
+    /// not a scammer's (a victim's is never shared), an unknown marking.
+    pub fn add_indicator(
+        &self,
+        actor: &Actor,
+        new: NewIndicator,
+    ) -> Result<SharedIndicator, Error> {
+        actor.require(Permission::Triage)?;
+        let kind = KINDS
+            .iter()
+            .find(|(k, _)| *k == new.kind.trim())
+            .ok_or_else(|| {
+                Error::invalid("kind", "Loại chỉ báo: url, domain, phone, bank_account.")
+            })?;
+        let value = canonical(kind.0, &new.value).map_err(|e| Error::invalid("value", e))?;
+        if matches!(kind.0, "phone" | "bank_account") && new.role.trim() != "scammer" {
+            return Err(Error::invalid(
+                "role",
+                "Chỉ chia sẻ số điện thoại, số tài khoản của đối tượng lừa đảo (--role scammer); số của nạn nhân không bao giờ được chia sẻ.",
+            ));
+        }
+        let marking = match new.marking.trim() {
+            "" => "TLP:AMBER",
+            m => m,
+        }
+        .to_uppercase();
+        let Some(marking_ref) = marking_id(&marking) else {
+            return Err(Error::invalid(
+                "marking",
+                "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
+            ));
+        };
+        let days = new.valid_days.unwrap_or(kind.1).clamp(1, 3650);
+        let (origin, origin_name, _) = self.our_identity()?;
+        let stix_id = format!(
+            "indicator--{}",
+            uuid5(&STIX_NAMESPACE, &format!("{}:{value}", kind.0))
+        );
+        let at = now();
+        let created = self
+            .store()?
+            .indicator(&stix_id)?
+            .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
+            .and_then(|o| o["created"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| at.clone());
+        let until = (chrono::Utc::now() + chrono::Duration::days(i64::from(days)))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let name = match new.name.trim() {
+            "" => match kind.0 {
+                "url" => format!("Đường dẫn lừa đảo: {value}"),
+                "domain" => format!("Tên miền lừa đảo: {value}"),
+                "phone" => format!("Số điện thoại của đối tượng lừa đảo: {value}"),
+                _ => format!("Số tài khoản của đối tượng lừa đảo: {value}"),
+            },
+            n => n.to_owned(),
+        };
+        let object = json!({
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": stix_id,
+            "created": created,
+            "modified": at,
+            "created_by_ref": origin,
+            "name": name,
+            "description": format!("Xác nhận bởi {origin_name}."),
+            "indicator_types": ["malicious-activity"],
+            "pattern": pattern(kind.0, &value),
+            "pattern_type": "stix",
+            "pattern_version": "2.1",
+            "valid_from": created,
+            "valid_until": until,
+            "confidence": 85,
+            "labels": ["scam"],
+            "object_marking_refs": [marking_ref],
+            "revoked": false,
+        });
+        let i = SharedIndicator {
+            stix_id,
+            kind: kind.0.to_owned(),
+            value,
+            origin,
+            origin_name,
+            local: true,
+            modified: at,
+            valid_until: Some(until),
+            revoked: false,
+            marking,
+            object: object.to_string(),
+            case_ref: new.case.map(|c| format!("case:{c}")),
+        };
+        self.store()?.keep_indicator(
+            &actor.name,
+            &i,
+            "share.add",
+            json!({"kind": i.kind, "marking": i.marking, "case": new.case, "valid_until": i.valid_until}),
+        )?;
+        Ok(i)
+    }
+
+    /// An indicator confirmed here retracted: a newer version with `revoked: true`, which the
+    /// next export carries to the others. Refused: none of ours by that id (not found), no reason.
+    pub fn revoke_indicator(
+        &self,
+        actor: &Actor,
+        stix_id: &str,
+        reason: &str,
+    ) -> Result<SharedIndicator, Error> {
+        actor.require(Permission::Triage)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", "Cần ghi lý do thu hồi."));
+        }
+        let mut s = self.store()?;
+        let Some(mut i) = s.indicator(stix_id.trim())?.filter(|i| i.local) else {
+            return Err(Error::not_found("chỉ báo của đơn vị", stix_id.trim()));
+        };
+        if i.revoked {
+            return Err(Error::conflict("Chỉ báo này đã thu hồi."));
+        }
+        let at = now();
+        let mut object: Value = serde_json::from_str(&i.object).unwrap_or_default();
+        object["modified"] = json!(at);
+        object["revoked"] = json!(true);
+        i.modified = at;
+        i.revoked = true;
+        i.object = object.to_string();
+        s.keep_indicator(&actor.name, &i, "share.revoke", json!({"reason": reason}))?;
+        Ok(i)
+    }
+
+    /// Every shared indicator, ours and received.
+    pub fn indicators(&self, actor: &Actor) -> Result<Vec<SharedIndicator>, Error> {
+        actor.require(Permission::ViewCases)?;
+        Ok(self.store()?.indicators()?)
+    }
+
+    /// A STIX 2.1 bundle of what this office confirmed and may share: its identity, then its
+    /// indicators changed since `since` (an ISO date; all without), revoked ones included so the
+    /// others learn of the retraction; `TLP:RED` never. Returns the bundle and how many
+    /// indicators it holds; the export is audited.
+    pub fn export_bundle(
+        &self,
+        actor: &Actor,
+        since: Option<&str>,
+    ) -> Result<(String, usize), Error> {
+        actor.require(Permission::Triage)?;
+        let (_, _, identity) = self.our_identity()?;
+        let mut s = self.store()?;
+        let mine: Vec<Value> = s
+            .indicators()?
+            .into_iter()
+            .filter(|i| i.local && i.marking != "TLP:RED")
+            .filter(|i| since.is_none_or(|d| i.modified.as_str() >= d))
+            .filter_map(|i| serde_json::from_str(&i.object).ok())
+            .collect();
+        let n = mine.len();
+        let mut id = [0u8; 16];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
+            .map_err(|_| anyhow::anyhow!("không lấy được số ngẫu nhiên"))?;
+        id[6] = (id[6] & 0x0f) | 0x40;
+        id[8] = (id[8] & 0x3f) | 0x80;
+        let h = hex::encode(id);
+        let bundle = json!({
+            "type": "bundle",
+            "id": format!("bundle--{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]),
+            "objects": std::iter::once(identity).chain(mine).collect::<Vec<_>>(),
+        });
+        s.record(
+            &actor.name,
+            "share.export",
+            "indicator",
+            json!({"indicators": n, "since": since}),
+        )?;
+        Ok((serde_json::to_string_pretty(&bundle).unwrap_or_default(), n))
+    }
+
+    /// A STIX 2.1 bundle from another office taken in: each indicator of the four shapes added,
+    /// updated by a newer version, revoked, or left as it is; what cannot be taken is listed
+    /// with why (a pattern of another shape, a value that is not one, `TLP:RED`, one of our own).
+    /// Refused whole: a file that is not a STIX bundle.
+    pub fn import_bundle(
+        &self,
+        actor: &Actor,
+        text: &str,
+    ) -> Result<store::ReceivedIndicators, Error> {
+        actor.require(Permission::Triage)?;
+        let bundle: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid("file", format!("Không phải JSON: {e}")))?;
+        if bundle["type"] != "bundle" || !bundle["objects"].is_array() {
+            return Err(Error::invalid(
+                "file",
+                "Không phải gói STIX 2.1 (cần \"type\": \"bundle\" và \"objects\").",
+            ));
+        }
+        let (ours, _, _) = self.our_identity()?;
+        let objects = bundle["objects"].as_array().cloned().unwrap_or_default();
+        let names: std::collections::HashMap<&str, &str> = objects
+            .iter()
+            .filter(|o| o["type"] == "identity")
+            .filter_map(|o| Some((o["id"].as_str()?, o["name"].as_str()?)))
+            .collect();
+        let mut incoming = Vec::new();
+        let mut rejected = Vec::new();
+        let mut echoed = 0;
+        for o in objects.iter().filter(|o| o["type"] == "indicator") {
+            let id = o["id"].as_str().unwrap_or("").to_owned();
+            let reject = |why: &str| (id.clone(), why.to_owned());
+            if !id.starts_with("indicator--") || id.len() != 47 {
+                rejected.push(reject("id không đúng dạng indicator--UUID"));
+                continue;
+            }
+            if o["spec_version"] != "2.1" {
+                rejected.push(reject("không phải STIX 2.1"));
+                continue;
+            }
+            let Some(modified) = o["modified"]
+                .as_str()
+                .filter(|m| chrono::DateTime::parse_from_rfc3339(m).is_ok())
+            else {
+                rejected.push(reject("thiếu hoặc sai thời điểm modified"));
+                continue;
+            };
+            let Some((kind, raw)) = o["pattern"]
+                .as_str()
+                .filter(|_| o["pattern_type"] == "stix")
+                .and_then(parse_pattern)
+            else {
+                rejected.push(reject(
+                    "mẫu (pattern) không thuộc bốn dạng: url, domain-name, phone-number, bank-account",
+                ));
+                continue;
+            };
+            let value = match canonical(kind, &raw) {
+                Ok(v) => v,
+                Err(e) => {
+                    rejected.push(reject(&e));
+                    continue;
+                }
+            };
+            let markings: Vec<&str> = o["object_marking_refs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().and_then(marking_name))
+                .collect();
+            if markings.contains(&"TLP:RED") {
+                rejected.push(reject("TLP:RED: không được chia sẻ tiếp"));
+                continue;
+            }
+            let origin = o["created_by_ref"].as_str().unwrap_or("").to_owned();
+            if origin == ours {
+                echoed += 1;
+                continue;
+            }
+            incoming.push(SharedIndicator {
+                stix_id: id.clone(),
+                kind: kind.to_owned(),
+                value,
+                origin_name: names
+                    .get(origin.as_str())
+                    .map_or_else(|| origin.clone(), |n| (*n).to_owned()),
+                origin,
+                local: false,
+                modified: modified.to_owned(),
+                valid_until: o["valid_until"].as_str().map(str::to_owned),
+                revoked: o["revoked"] == true,
+                marking: markings.first().copied().unwrap_or("TLP:AMBER").to_owned(),
+                object: o.to_string(),
+                case_ref: None,
+            });
+        }
+        let source = bundle["id"].as_str().unwrap_or("bundle");
+        let mut out = self
+            .store()?
+            .receive_indicators(&actor.name, source, &incoming)?;
+        out.unchanged += echoed;
+        out.rejected.extend(rejected);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid5_is_rfc_4122s() {
+        // RFC 4122 appendix B's DNS namespace and the value Python's uuid.uuid5 gives.
+        let dns = [
+            0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4,
+            0x30, 0xc8,
+        ];
+        assert_eq!(
+            uuid5(&dns, "python.org"),
+            "886313e1-3b8a-5372-9b90-0c9aee199e5d"
+        );
+    }
+
+    #[test]
+    fn values_are_canonical_and_patterns_round_trip() {
+        assert_eq!(
+            canonical("domain", "HTTPS://Vietcombank-XacThuc.top/login").unwrap(),
+            "vietcombank-xacthuc.top"
+        );
+        assert_eq!(
+            canonical("url", "Vietcombank-XacThuc.top/dang-nhap?x=1").unwrap(),
+            "http://vietcombank-xacthuc.top/dang-nhap?x=1"
+        );
+        assert_eq!(canonical("phone", "0912 345 678").unwrap(), "+84912345678");
+        assert_eq!(
+            canonical("bank_account", "0123-4567-89").unwrap(),
+            "0123456789"
+        );
+        assert!(canonical("phone", "123").is_err());
+        assert!(canonical("bank_account", "12ab5678").is_err());
+        assert!(canonical("domain", "localhost").is_err());
+        for (kind, value) in [
+            ("url", "http://a.vn/x'y\\z"),
+            ("domain", "vietcombank-xacthuc.top"),
+            ("phone", "+84912345678"),
+            ("bank_account", "0123456789"),
+        ] {
+            assert_eq!(
+                parse_pattern(&pattern(kind, value)),
+                Some((kind, value.to_owned())),
+                "{kind}"
+            );
+        }
+        assert_eq!(parse_pattern("[file:hashes.MD5 = 'ab']"), None);
+        assert_eq!(parse_pattern("[url:value = 'a' OR url:value = 'b']"), None);
+    }
+}
