@@ -185,8 +185,33 @@ fn marking_id(name: &str) -> Option<&'static str> {
     MARKINGS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
 
+/// TLP 1.0 as STIX 2.1 defines it (what the `stix2` library's `TLP_*` are), read as their
+/// TLP 2.0 levels.
+const MARKINGS_V1: [(&str, &str); 4] = [
+    (
+        "TLP:CLEAR",
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+    ),
+    (
+        "TLP:GREEN",
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    ),
+    (
+        "TLP:AMBER",
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+    ),
+    (
+        "TLP:RED",
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+    ),
+];
+
 fn marking_name(id: &str) -> Option<&'static str> {
-    MARKINGS.iter().find(|(_, i)| *i == id).map(|(n, _)| *n)
+    MARKINGS
+        .iter()
+        .chain(&MARKINGS_V1)
+        .find(|(_, i)| *i == id)
+        .map(|(n, _)| *n)
 }
 
 impl App {
@@ -497,6 +522,66 @@ impl App {
         out.unchanged += echoed;
         out.rejected.extend(rejected);
         Ok(out)
+    }
+}
+
+/// The one TAXII collection sokenh serves: this office's shareable indicators.
+pub fn collection_id() -> String {
+    uuid5(&STIX_NAMESPACE, "sokenh:collection:indicators")
+}
+
+/// A page of the collection's objects for TAXII: what may be shared, in the order it was
+/// added (its version's time), after `added_after` (RFC 3339), at most `limit`.
+#[derive(Clone, Debug)]
+pub struct TaxiiPage {
+    pub objects: Vec<Value>,
+    /// (id, date added, version) of each object, for the manifest.
+    pub manifest: Vec<(String, String, String)>,
+    pub more: bool,
+    /// The date added of the last object: the next page's `added_after`.
+    pub last: Option<String>,
+    pub first: Option<String>,
+}
+
+impl App {
+    /// The collection's objects for a TAXII client, in the order they were added: the office's
+    /// identity (added when the office began), then its indicators by version (revoked ones
+    /// included, `TLP:RED` never), those added after `added_after`, at most `limit` in all.
+    pub fn taxii_objects(
+        &self,
+        actor: &Actor,
+        added_after: Option<&str>,
+        limit: usize,
+    ) -> Result<TaxiiPage, Error> {
+        actor.require(Permission::ViewCases)?;
+        const IDENTITY_ADDED: &str = "2025-07-01T00:00:00.000Z";
+        let (id, _, identity) = self.our_identity()?;
+        let mut all: Vec<(String, String, Value)> = vec![(IDENTITY_ADDED.into(), id, identity)];
+        all.extend(
+            self.store()?
+                .indicators()?
+                .into_iter()
+                .filter(|i| i.local && i.marking != "TLP:RED")
+                .map(|i| {
+                    let object = serde_json::from_str(&i.object).unwrap_or_default();
+                    (i.modified, i.stix_id, object)
+                }),
+        );
+        all.retain(|(added, _, _)| added_after.is_none_or(|a| added.as_str() > a));
+        all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let limit = limit.clamp(1, 1000);
+        let more = all.len() > limit;
+        all.truncate(limit);
+        Ok(TaxiiPage {
+            first: all.first().map(|a| a.0.clone()),
+            last: all.last().map(|a| a.0.clone()),
+            manifest: all
+                .iter()
+                .map(|(added, id, _)| (id.clone(), added.clone(), added.clone()))
+                .collect(),
+            objects: all.into_iter().map(|(_, _, o)| o).collect(),
+            more,
+        })
     }
 }
 

@@ -214,7 +214,7 @@ fn a_confirmed_domain_travels_to_another_office_and_its_revocation_after_it() {
         !said.iter().any(|e| e.contains("chỉ báo chia sẻ")),
         "{said:?}"
     );
-    // A bundle of something else is refused whole; a foreign pattern is listed with why.
+    // A bundle of something else is refused whole.
     let odd = tmp.path().join("odd.json");
     std::fs::write(&odd, r#"{"type": "report"}"#).unwrap();
     let refused = sokenh(&b, &["share", "import", odd.to_str().unwrap(), "--json"]);
@@ -223,15 +223,19 @@ fn a_confirmed_domain_travels_to_another_office_and_its_revocation_after_it() {
         &odd,
         r#"{"type": "bundle", "id": "bundle--1", "objects": [{"type": "indicator", "spec_version": "2.1",
         "id": "indicator--00000000-0000-4000-8000-000000000001", "modified": "2026-11-01T00:00:00.000Z",
-        "pattern": "[file:hashes.MD5 = 'ab']", "pattern_type": "stix"}]}"#,
+        "pattern": "[file:hashes.MD5 = 'ab']", "pattern_type": "stix"},
+        {"type": "indicator", "spec_version": "2.1",
+        "id": "indicator--00000000-0000-4000-8000-000000000002", "modified": "2026-11-01T00:00:00.000Z",
+        "pattern": "[domain-name:value = 'mat.top']", "pattern_type": "stix",
+        "object_marking_refs": ["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]}]}"#,
     )
     .unwrap();
     let foreign = import(&b, &odd);
-    assert_eq!(
-        foreign["rejected"].as_array().unwrap().len(),
-        1,
-        "{foreign}"
-    );
+    // A foreign pattern, and TLP:RED (here in TLP 1.0's marking, as the stix2 library writes
+    // it), are listed with why.
+    let rejected = foreign["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{foreign}");
+    assert!(rejected[1]["reason"].as_str().unwrap().contains("TLP:RED"));
 
     for data in [&a, &b] {
         assert_eq!(

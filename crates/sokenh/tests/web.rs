@@ -3410,3 +3410,115 @@ fn a_case_is_merged_into_another_and_taken_out_again_from_its_page() {
         403
     );
 }
+
+/// A TAXII 2.1 client reads the office's indicators: discovery, the API root, the one
+/// collection, its objects paged by `limit` and `added_after`, the manifest — with an officer's
+/// token; an analyst's token is refused, no token is 401, a bad `added_after` is 400.
+#[test]
+fn a_taxii_client_reads_the_offices_indicators_page_by_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    for domain in ["lua-dao-mot.top", "lua-dao-hai.top", "lua-dao-ba.top"] {
+        assert!(
+            sokenh(
+                tmp.path(),
+                &["share", "add", "--kind", "domain", "--value", domain]
+            )
+            .status
+            .success()
+        );
+    }
+    let token = |role: &str| {
+        json(&sokenh(
+            tmp.path(),
+            &[
+                "admin",
+                "create-token",
+                "--name",
+                "taxii",
+                "--role",
+                role,
+                "--json",
+            ],
+        ))["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (officer, analyst) = (token("officer"), token("analyst"));
+    let s = start(tmp.path());
+
+    let r = agent()
+        .get(format!("{}/taxii2/", s.base))
+        .header("Authorization", &format!("Bearer {officer}"))
+        .call()
+        .unwrap();
+    assert_eq!(
+        r.headers().get("content-type").unwrap(),
+        "application/taxii+json;version=2.1"
+    );
+    let (status, discovery) = bearer(&s, "/taxii2/", &officer);
+    assert_eq!(status, 200);
+    assert_eq!(discovery["api_roots"], serde_json::json!(["/taxii2/api1/"]));
+    assert_eq!(
+        bearer(&s, "/taxii2/api1/", &officer).1["versions"][0],
+        "application/taxii+json;version=2.1"
+    );
+    let collections = bearer(&s, "/taxii2/api1/collections/", &officer).1;
+    let id = collections["collections"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(collections["collections"][0]["can_write"], false);
+
+    // The identity and two indicators on the first page, the third on the next (asked by
+    // `next`, as TAXII clients do, and by `added_after`).
+    let objects = format!("/taxii2/api1/collections/{id}/objects/");
+    let (status, first) = bearer(&s, &format!("{objects}?limit=3"), &officer);
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = first["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["identity", "indicator", "indicator"]);
+    assert_eq!(first["more"], true);
+    let next = first["next"].as_str().unwrap().to_owned();
+    let (_, second) = bearer(&s, &format!("{objects}?limit=3&next={next}"), &officer);
+    assert_eq!(second["more"], false);
+    assert_eq!(
+        bearer(&s, &format!("{objects}?added_after={next}"), &officer).1,
+        second
+    );
+    let patterns: Vec<&str> = first["objects"].as_array().unwrap()[1..]
+        .iter()
+        .chain(second["objects"].as_array().unwrap())
+        .map(|o| o["pattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        patterns,
+        [
+            "[domain-name:value = 'lua-dao-mot.top']",
+            "[domain-name:value = 'lua-dao-hai.top']",
+            "[domain-name:value = 'lua-dao-ba.top']"
+        ]
+    );
+    let (_, manifest) = bearer(
+        &s,
+        &format!("/taxii2/api1/collections/{id}/manifest/"),
+        &officer,
+    );
+    assert_eq!(manifest["objects"].as_array().unwrap().len(), 4);
+
+    assert_eq!(bearer(&s, "/taxii2/", &analyst).0, 403);
+    assert_eq!(get(&s, "/taxii2/", None).status, 401);
+    assert_eq!(
+        bearer(&s, &format!("{objects}?added_after=hom-qua"), &officer).0,
+        400
+    );
+    assert_eq!(
+        bearer(&s, "/taxii2/api1/collections/khong-co/objects/", &officer).0,
+        404
+    );
+}

@@ -31,7 +31,7 @@ pub struct Caller {
 
 impl Caller {
     /// The caller as a use case's actor, named as the audit log records it.
-    fn actor(&self) -> app::Actor {
+    pub(crate) fn actor(&self) -> app::Actor {
         app::Actor {
             name: self.name.clone(),
             ..crate::actor(&self.user)
@@ -65,7 +65,11 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            // `Bearer`, and `Token` as the TAXII client library (taxii2-client's `TokenAuth`) sends it.
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("Token "))
+            })
             .map(str::trim)
             .map(str::to_owned);
         if let Some(token) = bearer {

@@ -42,6 +42,7 @@ mod reports;
 pub mod require;
 mod second_factor;
 mod sign_in;
+mod taxii;
 pub mod tls;
 mod upload;
 mod uploads;
@@ -721,6 +722,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/ho-so/{id}/chung-cu/{sha}", get(cases::download_evidence))
         .route("/ho-so/{id}/cong-van", get(cases::letter))
+        .route("/taxii2/", get(taxii::discovery))
+        .route("/taxii2/api1/", get(taxii::api_root))
+        .route("/taxii2/api1/collections/", get(taxii::collections))
+        .route("/taxii2/api1/collections/{id}/", get(taxii::one_collection))
+        .route(
+            "/taxii2/api1/collections/{id}/objects/",
+            get(taxii::objects),
+        )
+        .route(
+            "/taxii2/api1/collections/{id}/manifest/",
+            get(taxii::manifest),
+        )
         .route("/api/v1/units", get(api::units))
         .route("/api/v1/members", get(api::members))
         .route("/api/v1/communities", get(api::communities))
