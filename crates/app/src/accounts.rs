@@ -149,8 +149,9 @@ impl App {
         }
         let mut store = self.store()?;
         check_unit(&mut store, new.role, new.unit)?;
-        let expires_at = (chrono::Utc::now() + chrono::Duration::days(i64::from(new.valid_days)))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let expires_at = crate::utc_stamp(
+            chrono::Utc::now() + chrono::Duration::days(i64::from(new.valid_days)),
+        );
         let (token, sha) = new_token();
         let t = ApiToken {
             id: 0,

@@ -79,11 +79,6 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// Now, as the store writes times (UTC, RFC 3339, milliseconds).
-pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 /// A measure taken on a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measure {
@@ -392,7 +387,7 @@ impl App {
     /// The cases pending past their deadline now, the most overdue first.
     pub fn overdue_cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
         actor.require(Permission::ViewCases)?;
-        let now = now_utc();
+        let now = crate::now_utc();
         let mut late: Vec<Case> = self
             .store()?
             .cases()?
@@ -448,7 +443,7 @@ impl App {
     /// prefixes) were handled ([`CaseTimes`]).
     pub fn case_times(&self, actor: &Actor, from: &str, to: &str) -> Result<CaseTimes, Error> {
         actor.require(Permission::ViewCases)?;
-        let now = now_utc();
+        let now = crate::now_utc();
         let cases: Vec<Case> = self
             .store()?
             .cases()?
@@ -468,10 +463,7 @@ impl App {
             .iter()
             .filter_map(|c| hours_between(&c.opened_at, &c.updated_at))
             .collect();
-        let within = closed
-            .iter()
-            .filter(|c| c.due_at.as_ref().is_none_or(|d| c.updated_at <= *d))
-            .count();
+        let within = closed.iter().filter(|c| c.closed_within_deadline()).count();
         Ok(CaseTimes {
             opened: cases.len(),
             acted_on: to_first.len(),

@@ -376,7 +376,7 @@ impl App {
                 .collect();
             let on_time = unit_cases
                 .iter()
-                .filter(|c| c.due_at.as_ref().is_none_or(|d| c.updated_at <= *d))
+                .filter(|c| c.closed_within_deadline())
                 .count();
             let unit_refs: Vec<i64> = pages
                 .iter()

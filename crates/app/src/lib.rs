@@ -138,6 +138,17 @@ impl App {
     }
 }
 
+/// Now as the store writes times (UTC, RFC 3339, milliseconds): what deadlines, token ends
+/// and indicators' versions are compared with as strings.
+pub fn now_utc() -> String {
+    utc_stamp(chrono::Utc::now())
+}
+
+/// A time as the store writes it (UTC, RFC 3339, milliseconds).
+pub fn utc_stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Today in Vietnam.
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now()

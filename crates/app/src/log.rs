@@ -97,7 +97,7 @@ fn value(out: &mut String, v: &str) {
 }
 
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    crate::now_utc()
 }
 
 /// An error's whole chain on one line (`a: b: c`), for a log field.

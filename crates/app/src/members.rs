@@ -365,7 +365,7 @@ impl App {
                 })
             })
             .collect();
-        let now = crate::cases::now_utc();
+        let now = crate::now_utc();
         let overdue = s
             .cases()?
             .into_iter()

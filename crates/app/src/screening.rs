@@ -215,7 +215,7 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
         urls.add_entry(&entry, kind, &source);
     }
     // Indicators confirmed here or received from another office, while in force.
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = crate::now_utc();
     for i in store.indicators()? {
         if matches!(i.kind.as_str(), "url" | "domain")
             && !i.revoked

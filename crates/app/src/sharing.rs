@@ -177,10 +177,6 @@ pub struct NewIndicator {
     pub valid_days: Option<u32>,
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 fn marking_id(name: &str) -> Option<&'static str> {
     MARKINGS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
@@ -282,15 +278,14 @@ impl App {
             "indicator--{}",
             uuid5(&STIX_NAMESPACE, &format!("{}:{value}", kind.0))
         );
-        let at = now();
+        let at = crate::now_utc();
         let created = self
             .store()?
             .indicator(&stix_id)?
             .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
             .and_then(|o| o["created"].as_str().map(str::to_owned))
             .unwrap_or_else(|| at.clone());
-        let until = (chrono::Utc::now() + chrono::Duration::days(i64::from(days)))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let until = crate::utc_stamp(chrono::Utc::now() + chrono::Duration::days(i64::from(days)));
         let name = match new.name.trim() {
             "" => match kind.0 {
                 "url" => format!("Đường dẫn lừa đảo: {value}"),
@@ -363,7 +358,7 @@ impl App {
         if i.revoked {
             return Err(Error::conflict("Chỉ báo này đã thu hồi."));
         }
-        let at = now();
+        let at = crate::now_utc();
         let mut object: Value = serde_json::from_str(&i.object).unwrap_or_default();
         object["modified"] = json!(at);
         object["revoked"] = json!(true);

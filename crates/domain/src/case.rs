@@ -131,6 +131,15 @@ impl Case {
         self.status != CaseStatus::Closed && self.merged_into.is_none()
     }
 
+    /// Closed, and by its deadline (a case opened before deadlines had none to miss).
+    pub fn closed_within_deadline(&self) -> bool {
+        self.status == CaseStatus::Closed
+            && self
+                .due_at
+                .as_ref()
+                .is_none_or(|due| self.updated_at <= *due)
+    }
+
     /// Pending past its deadline at `now` (UTC, RFC 3339).
     pub fn is_overdue(&self, now: &str) -> bool {
         self.is_pending() && self.due_at.as_deref().is_some_and(|due| due < now)

@@ -37,7 +37,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
             .map_or("—", |u| u.name.as_str())
     };
     let csrf = user.session.csrf.clone();
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = app::now_utc();
     let roles = [
         Role::Admin,
         Role::Leader,

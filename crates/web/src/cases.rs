@@ -133,7 +133,7 @@ pub async fn list(
 
 /// Cases as a table: number, title, category, status, assignee, alerts, deadline, last change.
 pub(crate) fn case_table(cases: &[&Case], lang: crate::i18n::Lang) -> Markup {
-    let now = app::cases::now_utc();
+    let now = app::now_utc();
     html! {
         table {
             tr { th { (crate::i18n::tr(lang, "Số")) } th { (crate::i18n::tr(lang, "Tiêu đề")) } th { (crate::i18n::tr(lang, "Loại")) } th { (crate::i18n::tr(lang, "Trạng thái")) } th { (crate::i18n::tr(lang, "Người xử lý")) } th { (crate::i18n::tr(lang, "Cảnh báo")) } th { (crate::i18n::tr(lang, "Hạn xử lý")) } th { (crate::i18n::tr(lang, "Cập nhật")) } }
@@ -283,7 +283,7 @@ pub async fn show(
         Err(e) => return e.into_response(),
     };
     let act = user.session.user.role.can(Permission::Triage) && v.case.is_pending();
-    let late = v.case.is_overdue(&app::cases::now_utc());
+    let late = v.case.is_overdue(&app::now_utc());
     let csrf = user.session.csrf.clone();
     let c = &v.case;
     page(

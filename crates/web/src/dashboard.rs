@@ -59,7 +59,7 @@ pub async fn dashboard(
     recent.truncate(5);
     let sees_cases = user.session.user.role.can(Permission::ViewCases);
     // Past their deadline: the signed-in officer's own first, then the most overdue.
-    let now = app::cases::now_utc();
+    let now = app::now_utc();
     let mut overdue: Vec<&domain::Case> =
         snap.cases.iter().filter(|c| c.is_overdue(&now)).collect();
     let me = user.session.user.username.as_str();
