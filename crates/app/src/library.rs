@@ -438,6 +438,32 @@ pub(crate) mod tests {
             ErrorKind::Forbidden
         );
         assert_eq!(app.library(&actor(Role::Member)).unwrap().len(), 2);
+
+        // A DOCX that inflates a thousandfold is refused before it is read, and nothing of it
+        // is kept.
+        let bomb = {
+            use std::io::Write;
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file("word/document.xml", o).unwrap();
+            z.write_all(&vec![b'a'; 10 << 20]).unwrap();
+            z.finish().unwrap().into_inner()
+        };
+        let kept_before = std::fs::read_dir(app.library_dir()).unwrap().count();
+        let refused = app
+            .add_document(&admin, new(code, "bom", "2026-09-01", &bomb))
+            .unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::Invalid { field: "file" });
+        assert!(
+            refused.message.contains("Không đọc được tệp"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(
+            std::fs::read_dir(app.library_dir()).unwrap().count(),
+            kept_before
+        );
+        assert_eq!(app.library(&admin).unwrap().len(), 2);
     }
 
     #[test]

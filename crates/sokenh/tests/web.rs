@@ -3268,6 +3268,27 @@ fn a_new_code_of_conduct_in_the_library_is_signed_again() {
     let member = login(&s, "dangvien", "demo-dangvien-2026");
     let mine = get(&s, "/ke-khai", Some(&member));
     assert!(mine.body.contains("Cần ký lại."), "{}", mine.body);
+    // A member reads the library but neither adds to it nor sees or adjusts others' evaluation.
+    assert_eq!(get(&s, "/thu-vien", Some(&member)).status, 200);
+    assert_eq!(send(&member, &csrf(&mine.body), "2026-08").status, 403);
+    assert_eq!(get(&s, "/danh-gia", Some(&member)).status, 403);
+    assert_eq!(
+        post(
+            &s,
+            "/danh-gia/dieu-chinh",
+            Some(&member),
+            &[
+                ("csrf", &csrf(&mine.body)),
+                ("year", "2026"),
+                ("unit", "Công an xã Thạch Quảng"),
+                ("criterion", "no_violations"),
+                ("points", "10"),
+                ("reason", "x"),
+            ]
+        )
+        .status,
+        403
+    );
     assert!(mine.body.contains("Thêm điều 2 về trang giả mạo"));
     let signed = post(
         &s,
