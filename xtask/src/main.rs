@@ -15,6 +15,7 @@
 //! `cargo xtask bench-report [POSTS]`: see [`report_bench`].
 //!
 //! `cargo xtask bench-evaluation [COMMUNES [MEMBERS]]`: see [`evaluation_bench`].
+//! `cargo xtask bench-share [N]`: see [`share_bench`].
 
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
@@ -39,6 +40,7 @@ mod load_bench;
 mod media_bench;
 mod posts_bench;
 mod report_bench;
+mod share_bench;
 mod web_bench;
 
 use anyhow::{Context, Result, bail};
@@ -117,6 +119,14 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(20_000);
             evaluation_bench::run(communes, members)
+        }
+        Some("bench-share") => {
+            let n: usize = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(100_000);
+            share_bench::run(n)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),

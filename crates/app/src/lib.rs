@@ -23,6 +23,7 @@ pub mod doctor;
 mod error;
 pub mod evaluation;
 pub mod evidence;
+pub mod exchange;
 pub mod impersonation;
 pub mod learning;
 pub mod library;

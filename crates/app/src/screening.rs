@@ -216,17 +216,19 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
     }
     // Indicators confirmed here or received from another office, while in force.
     let now = crate::now_utc();
+    let mut numbers = detect::numbers::KnownNumbers::default();
     for i in store.indicators()? {
-        if matches!(i.kind.as_str(), "url" | "domain")
-            && !i.revoked
-            && i.valid_until.as_ref().is_none_or(|end| *end > now)
-        {
-            let source = if i.local {
-                "chỉ báo đơn vị đã xác nhận".to_owned()
-            } else {
-                format!("chỉ báo chia sẻ từ {}", i.origin_name)
-            };
-            urls.add_entry(&i.value, detect::urls::ListKind::Block, &source);
+        if i.revoked || i.valid_until.as_ref().is_some_and(|end| *end <= now) {
+            continue;
+        }
+        let source = if i.local {
+            "chỉ báo đơn vị đã xác nhận".to_owned()
+        } else {
+            format!("chỉ báo chia sẻ từ {}", i.origin_name)
+        };
+        match i.kind.as_str() {
+            "url" | "domain" => urls.add_entry(&i.value, detect::urls::ListKind::Block, &source),
+            kind => numbers.add(kind, &i.value, &source),
         }
     }
     for c in store.communities()? {
@@ -242,6 +244,7 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
         rules,
         urls,
         factchecks,
+        numbers,
         model: Some(crate::learning::active_model(data_dir)?),
         shadow_model: crate::learning::shadow_model(data_dir)?,
         layers: Default::default(),

@@ -65,6 +65,21 @@ pub fn uuid5(namespace: &[u8; 16], name: &str) -> String {
     )
 }
 
+/// A random UUID (version 4) from 16 random bytes.
+pub fn uuid4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 /// The kinds of indicator shared, with how long each stays valid by default (days).
 pub const KINDS: [(&str, u32); 4] = [
     ("url", 90),
@@ -328,6 +343,7 @@ impl App {
             marking,
             object: object.to_string(),
             case_ref: new.case.map(|c| format!("case:{c}")),
+            added: String::new(),
         };
         self.store()?.keep_indicator(
             &actor.name,
@@ -398,12 +414,9 @@ impl App {
         let mut id = [0u8; 16];
         ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
             .map_err(|_| anyhow::anyhow!("không lấy được số ngẫu nhiên"))?;
-        id[6] = (id[6] & 0x0f) | 0x40;
-        id[8] = (id[8] & 0x3f) | 0x80;
-        let h = hex::encode(id);
         let bundle = json!({
             "type": "bundle",
-            "id": format!("bundle--{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]),
+            "id": format!("bundle--{}", uuid4(id)),
             "objects": std::iter::once(identity).chain(mine).collect::<Vec<_>>(),
         });
         s.record(
@@ -433,8 +446,23 @@ impl App {
                 "Không phải gói STIX 2.1 (cần \"type\": \"bundle\" và \"objects\").",
             ));
         }
-        let (ours, _, _) = self.our_identity()?;
         let objects = bundle["objects"].as_array().cloned().unwrap_or_default();
+        let source = bundle["id"].as_str().unwrap_or("bundle");
+        self.import_objects(&actor.name, source, &objects)
+    }
+
+    /// STIX objects from another office taken in (a bundle's, or a TAXII envelope's): see
+    /// [`App::import_bundle`]. One transaction, one audit event (`share.import`) when anything
+    /// changed or was refused.
+    pub(crate) fn import_objects(
+        &self,
+        actor: &str,
+        source: &str,
+        objects: &[Value],
+    ) -> Result<store::ReceivedIndicators, Error> {
+        let (ours, _, _) = self.our_identity()?;
+        let mut s = self.store()?;
+        let mut known_names: std::collections::HashMap<String, String> = Default::default();
         let names: std::collections::HashMap<&str, &str> = objects
             .iter()
             .filter(|o| o["type"] == "identity")
@@ -493,13 +521,28 @@ impl App {
                 echoed += 1;
                 continue;
             }
+            let origin_name = match names.get(origin.as_str()) {
+                Some(n) => (*n).to_owned(),
+                None => {
+                    if known_names.is_empty() {
+                        known_names = s
+                            .indicators()?
+                            .into_iter()
+                            .map(|i| (i.origin, i.origin_name))
+                            .collect();
+                        known_names.insert(String::new(), String::new());
+                    }
+                    known_names
+                        .get(&origin)
+                        .cloned()
+                        .unwrap_or_else(|| origin.clone())
+                }
+            };
             incoming.push(SharedIndicator {
                 stix_id: id.clone(),
                 kind: kind.to_owned(),
                 value,
-                origin_name: names
-                    .get(origin.as_str())
-                    .map_or_else(|| origin.clone(), |n| (*n).to_owned()),
+                origin_name,
                 origin,
                 local: false,
                 modified: modified.to_owned(),
@@ -508,12 +551,10 @@ impl App {
                 marking: markings.first().copied().unwrap_or("TLP:AMBER").to_owned(),
                 object: o.to_string(),
                 case_ref: None,
+                added: String::new(),
             });
         }
-        let source = bundle["id"].as_str().unwrap_or("bundle");
-        let mut out = self
-            .store()?
-            .receive_indicators(&actor.name, source, &incoming)?;
+        let mut out = s.receive_indicators(actor, source, &incoming)?;
         out.unchanged += echoed;
         out.rejected.extend(rejected);
         Ok(out)
@@ -533,51 +574,11 @@ pub struct TaxiiPage {
     /// (id, date added, version) of each object, for the manifest.
     pub manifest: Vec<(String, String, String)>,
     pub more: bool,
-    /// The date added of the last object: the next page's `added_after`.
-    pub last: Option<String>,
+    /// Where the next page starts (`date added|id` of this page's last object), when `more`.
+    pub next: Option<String>,
+    /// The dates added of the first and last objects (the `X-TAXII-Date-Added-*` headers).
     pub first: Option<String>,
-}
-
-impl App {
-    /// The collection's objects for a TAXII client, in the order they were added: the office's
-    /// identity (added when the office began), then its indicators by version (revoked ones
-    /// included, `TLP:RED` never), those added after `added_after`, at most `limit` in all.
-    pub fn taxii_objects(
-        &self,
-        actor: &Actor,
-        added_after: Option<&str>,
-        limit: usize,
-    ) -> Result<TaxiiPage, Error> {
-        actor.require(Permission::ViewCases)?;
-        const IDENTITY_ADDED: &str = "2025-07-01T00:00:00.000Z";
-        let (id, _, identity) = self.our_identity()?;
-        let mut all: Vec<(String, String, Value)> = vec![(IDENTITY_ADDED.into(), id, identity)];
-        all.extend(
-            self.store()?
-                .indicators()?
-                .into_iter()
-                .filter(|i| i.local && i.marking != "TLP:RED")
-                .map(|i| {
-                    let object = serde_json::from_str(&i.object).unwrap_or_default();
-                    (i.modified, i.stix_id, object)
-                }),
-        );
-        all.retain(|(added, _, _)| added_after.is_none_or(|a| added.as_str() > a));
-        all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        let limit = limit.clamp(1, 1000);
-        let more = all.len() > limit;
-        all.truncate(limit);
-        Ok(TaxiiPage {
-            first: all.first().map(|a| a.0.clone()),
-            last: all.last().map(|a| a.0.clone()),
-            manifest: all
-                .iter()
-                .map(|(added, id, _)| (id.clone(), added.clone(), added.clone()))
-                .collect(),
-            objects: all.into_iter().map(|(_, _, o)| o).collect(),
-            more,
-        })
-    }
+    pub last: Option<String>,
 }
 
 #[cfg(test)]

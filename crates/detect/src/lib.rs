@@ -20,6 +20,7 @@ pub mod factcheck;
 mod fxhash;
 pub mod impersonation;
 pub mod model;
+pub mod numbers;
 pub mod rules;
 mod signal;
 pub mod urls;
@@ -32,6 +33,8 @@ pub struct Engine {
     pub rules: rules::RuleSet,
     pub urls: urls::UrlReputation,
     pub factchecks: factcheck::FactCheckIndex,
+    /// Known scammers' phone numbers and accounts (confirmed here or shared by other offices).
+    pub numbers: numbers::KnownNumbers,
     /// The learned layer; `None` screens with the rules, lists and register alone.
     pub model: Option<model::Model>,
     /// A retrained model on trial: its signals are recorded as shadow signals, never alerting,
@@ -63,6 +66,7 @@ impl Engine {
             rules: rules::RuleSet::with_defaults(Vec::new())?,
             urls: Default::default(),
             factchecks: Default::default(),
+            numbers: Default::default(),
             model: Some(model::Model::default_model()),
             shadow_model: None,
             layers: Layers::default(),
@@ -106,6 +110,7 @@ impl Engine {
                 .screen_explained(words, &analyzed, Some(&mut held));
             out.extend(entities::screen(text, &entities));
             out.extend(self.urls.screen(&entities));
+            out.extend(self.numbers.screen(&entities));
             out.extend(self.factchecks.screen(text, &analyzed));
         }
         // A look-alike link quoted in a warning or a report is kept (the office may act on the
@@ -123,6 +128,11 @@ impl Engine {
                 s.explanation.push_str(
                     " — đường dẫn được nhắc trong bài cảnh báo hoặc đưa tin nên không cảnh báo",
                 );
+            }
+            for s in out.iter_mut().filter(|s| s.detector == "numbers") {
+                s.score = s.score.min(0.4);
+                s.explanation
+                    .push_str(" — số được nhắc trong bài cảnh báo hoặc đưa tin nên không cảnh báo");
             }
         }
         if let Some(list) = suppressed {

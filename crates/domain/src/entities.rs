@@ -154,6 +154,41 @@ pub struct SharedIndicator {
     pub object: String,
     /// The case it was confirmed in (local ones; never exported).
     pub case_ref: Option<String>,
+    /// When this version was kept here (UTC, RFC 3339): a TAXII server's "date added".
+    pub added: String,
+}
+
+/// Another office this one exchanges indicators with over TAXII 2.1: where its server is (to
+/// pull from and push to), the API token it gave us (kept sealed), the API token we gave it
+/// (which may read our collection, write to it, or both), its province (a `TLP:AMBER` object
+/// goes only to partners of our own province), and the last exchanges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharePartner {
+    pub id: i64,
+    pub name: String,
+    /// The partner's GSO province code.
+    pub province: u32,
+    /// Its TAXII API root (`https://…/taxii2/api1/`); none when it only comes to us.
+    pub url: Option<String>,
+    /// The token it issued to us, sealed with the data dir's key (never shown).
+    #[serde(skip)]
+    pub sealed_token: Option<String>,
+    /// The API token we issued to it (`api_tokens.id`).
+    pub token_id: Option<i64>,
+    pub can_read: bool,
+    pub can_write: bool,
+    /// The last pull's `X-TAXII-Date-Added-Last`: the next pull's `added_after`.
+    pub pull_cursor: Option<String>,
+    /// The date added (here) of the last object pushed.
+    pub push_cursor: Option<String>,
+    pub last_pull: Option<String>,
+    pub last_push: Option<String>,
+    pub last_error: Option<String>,
+    /// Indicators taken in from it (added, updated or revoked), and sent to it, in all.
+    pub pulled: i64,
+    pub pushed: i64,
+    pub created_by: String,
+    pub created_at: String,
 }
 
 /// A version of a document of the rules library: its file kept by SHA-256 (`DATA/library/`), its

@@ -244,3 +244,408 @@ fn a_confirmed_domain_travels_to_another_office_and_its_revocation_after_it() {
         );
     }
 }
+
+/// `sokenh share partner add … --json` on `data`: the partner's id and the token issued to it.
+fn partner(data: &std::path::Path, args: &[&str]) -> Value {
+    let mut all = vec!["share", "partner", "add"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    json(&sokenh(data, &all))
+}
+
+fn unit_root(data: &std::path::Path, name: &str, code: Option<u32>) {
+    let app = app::App::open(data, None).unwrap();
+    app.store()
+        .unwrap()
+        .create_unit("t", name, None, code)
+        .unwrap();
+}
+
+fn exchange(data: &std::path::Path, what: &str) -> Value {
+    let out = json(&sokenh(data, &["share", what, "--json"]));
+    assert_eq!(out.as_array().unwrap().len(), 1, "{out}");
+    assert_eq!(out[0]["error"], Value::Null, "{out}");
+    out[0].clone()
+}
+
+fn counts(e: &Value) -> (u64, u64, u64, u64) {
+    let n = |k: &str| e[k].as_u64().unwrap();
+    (n("added"), n("updated"), n("unchanged"), n("revoked"))
+}
+
+fn actions(data: &std::path::Path) -> Vec<String> {
+    let app = app::App::open(data, None).unwrap();
+    let mut s = app.store().unwrap();
+    assert!(s.verify_audit().unwrap().ok);
+    s.audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+/// Three offices over TAXII 2.1 on localhost: commune A (Thạch Quảng) and commune B (Hàm Rồng)
+/// of Thanh Hóa, the province between them, and commune C of Hà Nội. A confirms a scam domain
+/// (TLP:AMBER) and a scammer's number (TLP:GREEN) and pushes them to the province; B pulls both
+/// and a post in B with either is flagged naming A; C, of another province, is served the
+/// number only. Pulling again ten times adds nothing. A revokes the domain and pushes; B's next
+/// pull revokes it and B stops matching. A partner's token opens nothing but TAXII, one that
+/// may only read cannot post, and every side's audit chain holds each exchange.
+#[test]
+fn a_commune_pushes_to_its_province_and_its_neighbour_pulls_over_taxii() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, p, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("p"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    json(&sokenh(&a, &["demo", "--no-serve", "--json"]));
+    unit_root(&p, "Tỉnh ủy Thanh Hóa", None);
+    unit_root(&b, "Đảng bộ phường Hàm Rồng", Some(14758));
+    unit_root(&c, "Đảng bộ xã Bình Minh", Some(10141));
+
+    // The province gives each commune a token; each commune keeps the province's address.
+    let for_a = partner(
+        &p,
+        &[
+            "--name",
+            "Xã Thạch Quảng",
+            "--province",
+            "38",
+            "--access",
+            "both",
+        ],
+    );
+    let for_b = partner(
+        &p,
+        &[
+            "--name",
+            "Phường Hàm Rồng",
+            "--province",
+            "38",
+            "--access",
+            "both",
+        ],
+    );
+    let for_c = partner(&p, &["--name", "Xã Bình Minh (Hà Nội)", "--province", "1"]);
+    let province = common::start_serving(&p, None, &["serve", "--bind", "127.0.0.1:0"]);
+    let root = format!("{}/taxii2/api1/", province.base);
+    for (data, given) in [(&a, &for_a), (&b, &for_b), (&c, &for_c)] {
+        let file = data.join("province.token");
+        std::fs::write(&file, given["token"].as_str().unwrap()).unwrap();
+        let kept = partner(
+            data,
+            &[
+                "--name",
+                "Tỉnh Thanh Hóa",
+                "--province",
+                "38",
+                "--url",
+                &root,
+                "--token-file",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(kept["url"], root.as_str());
+    }
+    // The token is kept sealed: not in the store's file in the clear.
+    let a_db = std::fs::read(a.join("sokenh.db")).unwrap_or_default();
+    let secret = for_a["token"].as_str().unwrap().as_bytes();
+    assert!(!a_db.windows(secret.len()).any(|w| w == secret));
+
+    // A confirms a domain from case 1 (AMBER by default) and a scammer's number (GREEN).
+    let domain = json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "domain",
+            "--value",
+            "thachquang-hotro.top",
+            "--case",
+            "1",
+            "--json",
+        ],
+    ));
+    json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "phone",
+            "--value",
+            "0356 111 222",
+            "--role",
+            "scammer",
+            "--marking",
+            "TLP:GREEN",
+            "--json",
+        ],
+    ));
+    let pushed = exchange(&a, "push");
+    assert_eq!(
+        (pushed["objects"].as_u64(), pushed["added"].as_u64()),
+        (Some(3), Some(2))
+    );
+    // Nothing new: the next push sends nothing.
+    assert_eq!(exchange(&a, "push")["objects"], 0);
+    let at_province = json(&sokenh(&p, &["share", "list", "--json"]));
+    assert_eq!(at_province.as_array().unwrap().len(), 2);
+    assert!(
+        at_province
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["origin"] == "Đảng bộ xã Thạch Quảng" && i["local"] == false)
+    );
+
+    // B pulls both; ten more pulls add nothing.
+    let first = exchange(&b, "pull");
+    assert_eq!(counts(&first), (2, 0, 0, 0));
+    for _ in 0..10 {
+        assert_eq!(counts(&exchange(&b, "pull")), (0, 0, 0, 0));
+    }
+    assert_eq!(
+        json(&sokenh(&b, &["share", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // C, in another province, gets the GREEN number, never the AMBER domain.
+    assert_eq!(counts(&exchange(&c, "pull")), (1, 0, 0, 0));
+    let at_c = json(&sokenh(&c, &["share", "list", "--json"]));
+    assert_eq!(at_c[0]["value"], "+84356111222");
+
+    // A post in B with the domain, another with the number: flagged, naming A.
+    post(
+        &b,
+        "b1",
+        "Hỗ trợ nhận tiền trợ cấp, đăng ký tại http://thachquang-hotro.top/dang-ky nhé bà con",
+    );
+    post(
+        &b,
+        "b2",
+        "Ai cần vay nhanh không thế chấp gọi 0356.111.222 gặp chị Hoa",
+    );
+    for id in ["b1", "b2"] {
+        let said = explanations(&b, id);
+        assert!(
+            said.iter()
+                .any(|e| e.contains("chỉ báo chia sẻ từ Đảng bộ xã Thạch Quảng")),
+            "{id}: {said:?}"
+        );
+    }
+
+    // A retracts the domain and pushes; B's next pull revokes it; a new post is not flagged by it.
+    let id = domain["id"].as_str().unwrap();
+    assert!(
+        sokenh(&a, &["share", "revoke", id, "--reason", "Nhầm tên miền"])
+            .status
+            .success()
+    );
+    assert_eq!(exchange(&a, "push")["added"], 1);
+    assert_eq!(counts(&exchange(&b, "pull")), (0, 0, 0, 1));
+    post(
+        &b,
+        "b3",
+        "Hỗ trợ nhận tiền trợ cấp, đăng ký tại http://thachquang-hotro.top/dang-ky nhé bà con",
+    );
+    assert!(
+        !explanations(&b, "b3")
+            .iter()
+            .any(|e| e.contains("chỉ báo chia sẻ")),
+        "{:?}",
+        explanations(&b, "b3")
+    );
+
+    // A partner's token opens TAXII only; C's may read but not post.
+    let agent = common::http::agent();
+    let with = |token: &Value, path: &str| {
+        let r = agent
+            .get(format!("{}{path}", province.base))
+            .header(
+                "Authorization",
+                format!("Bearer {}", token["token"].as_str().unwrap()),
+            )
+            .call()
+            .unwrap();
+        r.status().as_u16()
+    };
+    assert_eq!(with(&for_c, "/taxii2/"), 200);
+    assert_eq!(with(&for_c, "/api/v1/cases"), 403);
+    let collection = app::sharing::collection_id();
+    let posted = agent
+        .post(format!("{root}collections/{collection}/objects/"))
+        .header(
+            "Authorization",
+            format!("Bearer {}", for_c["token"].as_str().unwrap()),
+        )
+        .header("Content-Type", "application/taxii+json;version=2.1")
+        .send(r#"{"objects": []}"#)
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 403);
+
+    // Every side's chain verifies and holds its exchanges.
+    let count = |all: &[String], a: &str| all.iter().filter(|x| *x == a).count();
+    let at_a = actions(&a);
+    assert_eq!(
+        (count(&at_a, "share.push"), count(&at_a, "share.partner")),
+        (3, 1)
+    );
+    let at_p = actions(&p);
+    assert_eq!(count(&at_p, "share.partner"), 3);
+    assert_eq!(count(&at_p, "share.import"), 2, "{at_p:?}");
+    let at_b = actions(&b);
+    assert_eq!(count(&at_b, "share.pull"), 12);
+    assert_eq!(count(&at_b, "share.import"), 2, "{at_b:?}");
+}
+
+/// The Python with OASIS's `stix2` and `taxii2-client` (`SOKENH_TEST_STIX_PYTHON`; CI makes a
+/// virtual environment with them), or `None` to skip — never in CI.
+fn stix_python() -> Option<String> {
+    match std::env::var("SOKENH_TEST_STIX_PYTHON") {
+        Ok(p) => Some(p),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI sets SOKENH_TEST_STIX_PYTHON (.ci/run makes the virtual environment)"
+            );
+            eprintln!("SOKENH_TEST_STIX_PYTHON not set: the stix2/taxii2-client check is skipped");
+            None
+        }
+    }
+}
+
+fn python(py: &str, args: &[&str]) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/stix_interop.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The reference libraries of the standard agree with sokenh: `stix2` parses every bundle
+/// sokenh writes (each of the four patterns, a revoked version); `taxii2-client` reads sokenh's
+/// TAXII server — discovery, API root, collections, every object page by page, the manifest —
+/// with a staff token and with a partner's; sokenh imports a bundle `stix2` wrote.
+#[test]
+fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
+    let Some(py) = stix_python() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    json(&sokenh(&a, &["demo", "--no-serve", "--json"]));
+    for (kind, value) in [
+        ("domain", "dichvucong-giamao.top"),
+        ("url", "https://bit.ly/nhan-qua-tet"),
+        ("phone", "0356 111 222"),
+        ("bank_account", "1903 6688 0123"),
+    ] {
+        json(&sokenh(
+            &a,
+            &[
+                "share",
+                "add",
+                "--kind",
+                kind,
+                "--value",
+                value,
+                "--role",
+                "scammer",
+                "--marking",
+                "TLP:GREEN",
+                "--json",
+            ],
+        ));
+    }
+    let listed = json(&sokenh(&a, &["share", "list", "--json"]));
+    let first = listed[0]["id"].as_str().unwrap().to_owned();
+    assert!(
+        sokenh(&a, &["share", "revoke", &first, "--reason", "thử thu hồi"])
+            .status
+            .success()
+    );
+    let bundle = tmp.path().join("a.json");
+    assert!(
+        sokenh(&a, &["share", "export", bundle.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let parsed = python(&py, &["parse", bundle.to_str().unwrap()]);
+    assert_eq!(
+        parsed["parsed"],
+        serde_json::json!({"identity": 1, "indicator": 4})
+    );
+
+    // The TAXII server, read by taxii2-client two objects a page: with an officer's token and
+    // with a partner's (the same five objects: each indicator is TLP:GREEN).
+    let staff = json(&sokenh(
+        &a,
+        &[
+            "admin",
+            "create-token",
+            "--name",
+            "taxii",
+            "--role",
+            "officer",
+            "--json",
+        ],
+    ));
+    let partner = partner(&a, &["--name", "Tỉnh Thanh Hóa", "--province", "38"]);
+    let server = common::start_serving(&a, None, &["serve", "--bind", "127.0.0.1:0"]);
+    let url = format!("{}/taxii2/", server.base);
+    for token in [&staff["token"], &partner["token"]] {
+        let read = python(&py, &["read", &url, token.as_str().unwrap(), "2"]);
+        assert_eq!(read["api_roots"], 1);
+        assert_eq!(read["collections"], 1);
+        assert_eq!(read["can_read"], true);
+        assert_eq!(
+            read["versions"],
+            serde_json::json!(["application/taxii+json;version=2.1"])
+        );
+        let ids: Vec<&str> = read["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .filter(|id| id.starts_with("indicator--"))
+            .collect();
+        assert_eq!(ids.len(), 4, "{read}");
+        assert_eq!(read["pages"], 2, "{read}");
+        assert_eq!(read["manifest"], 4, "{read}");
+    }
+
+    // A bundle the stix2 library wrote, taken in by sokenh.
+    let theirs = tmp.path().join("theirs.json");
+    let wrote = python(&py, &["write", theirs.to_str().unwrap()]);
+    let r = import(&a, &theirs);
+    assert_eq!(
+        (&r["added"], &r["rejected"]),
+        (&Value::from(1), &serde_json::json!([]))
+    );
+    let listed = json(&sokenh(&a, &["share", "list", "--json"]));
+    let got = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == wrote["indicator"])
+        .unwrap();
+    assert_eq!(
+        (&got["value"], &got["origin"], &got["marking"]),
+        (
+            &Value::from("dichvucong-hoso.top"),
+            &Value::from("Công an xã Mẫu Sơn"),
+            &Value::from("TLP:GREEN")
+        )
+    );
+}

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_library.sql"),
     include_str!("../migrations/0016_case_deadlines.sql"),
     include_str!("../migrations/0017_shared_indicators.sql"),
+    include_str!("../migrations/0018_share_partners.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -513,7 +514,7 @@ impl Backend for Postgres {
         Ok(self
             .client
             .query_opt(
-                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators WHERE stix_id = $1",
+                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at FROM shared_indicators WHERE stix_id = $1",
                 &[&stix_id],
             )
             .map_err(db)?
@@ -531,10 +532,68 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn insert_partner(&mut self, p: &domain::SharePartner) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(
+                "INSERT INTO share_partners (name, province, url, sealed_token, token_id, can_read, can_write, pulled, pushed, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9) RETURNING id",
+                &[&p.name, &i64::from(p.province), &p.url, &p.sealed_token, &p.token_id, &i64::from(p.can_read), &i64::from(p.can_write), &p.created_by, &p.created_at],
+            )
+            .map_err(db)?;
+        Ok(row.get(0))
+    }
+
+    fn update_partner(&mut self, p: &domain::SharePartner) -> Result<()> {
+        self.client
+            .execute(
+                "UPDATE share_partners SET url = $2, sealed_token = $3, token_id = $4, can_read = $5, can_write = $6, pull_cursor = $7, push_cursor = $8, last_pull = $9, last_push = $10, last_error = $11, pulled = $12, pushed = $13 WHERE id = $1",
+                &[&p.id, &p.url, &p.sealed_token, &p.token_id, &i64::from(p.can_read), &i64::from(p.can_write), &p.pull_cursor, &p.push_cursor, &p.last_pull, &p.last_push, &p.last_error, &p.pulled, &p.pushed],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn partners(&mut self) -> Result<Vec<domain::SharePartner>> {
+        Ok(self
+            .client
+            .query("SELECT id, name, province, url, sealed_token, token_id, can_read, can_write, pull_cursor, push_cursor, last_pull, last_push, last_error, pulled, pushed, created_by, created_at FROM share_partners ORDER BY id", &[])
+            .map_err(db)?
+            .iter()
+            .map(partner_row)
+            .collect())
+    }
+
+    fn insert_taxii_status(
+        &mut self,
+        id: &str,
+        partner: Option<i64>,
+        body: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO taxii_statuses (id, partner_id, body, created_at) VALUES ($1, $2, $3, $4)",
+                &[&id, &partner, &body, &at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT partner_id, body FROM taxii_statuses WHERE id = $1",
+                &[&id],
+            )
+            .map_err(db)?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
     fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>> {
         Ok(self
             .client
-            .query("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators ORDER BY modified, stix_id", &[])
+            .query("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at FROM shared_indicators ORDER BY modified, stix_id", &[])
             .map_err(db)?
             .iter()
             .map(indicator_row)
@@ -1502,6 +1561,29 @@ fn indicator_row(r: &postgres::Row) -> domain::SharedIndicator {
         marking: r.get(9),
         object: r.get(10),
         case_ref: r.get(11),
+        added: r.get(12),
+    }
+}
+
+fn partner_row(r: &postgres::Row) -> domain::SharePartner {
+    domain::SharePartner {
+        id: r.get(0),
+        name: r.get(1),
+        province: r.get::<_, i64>(2) as u32,
+        url: r.get(3),
+        sealed_token: r.get(4),
+        token_id: r.get(5),
+        can_read: r.get::<_, i64>(6) != 0,
+        can_write: r.get::<_, i64>(7) != 0,
+        pull_cursor: r.get(8),
+        push_cursor: r.get(9),
+        last_pull: r.get(10),
+        last_push: r.get(11),
+        last_error: r.get(12),
+        pulled: r.get(13),
+        pushed: r.get(14),
+        created_by: r.get(15),
+        created_at: r.get(16),
     }
 }
 

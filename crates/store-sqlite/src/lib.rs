@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_library.sql"),
     include_str!("../migrations/0016_case_deadlines.sql"),
     include_str!("../migrations/0017_shared_indicators.sql"),
+    include_str!("../migrations/0018_share_partners.sql"),
 ];
 
 /// The SQLite backend.
@@ -513,29 +514,84 @@ impl Backend for Sqlite {
 
     fn indicator(&mut self, stix_id: &str) -> Result<Option<domain::SharedIndicator>> {
         self.conn
-            .query_row(
-                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators WHERE stix_id = ?1",
-                [stix_id],
-                indicator_row,
+            .prepare_cached(
+                "SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at FROM shared_indicators WHERE stix_id = ?1",
             )
-            .optional()
+            .and_then(|mut st| st.query_row([stix_id], indicator_row).optional())
             .map_err(db)
     }
 
     fn put_indicator(&mut self, i: &domain::SharedIndicator, now: &str) -> Result<()> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO shared_indicators (stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (stix_id) DO UPDATE SET kind = excluded.kind, value = excluded.value, origin = excluded.origin, origin_name = excluded.origin_name, local = excluded.local, modified = excluded.modified, valid_until = excluded.valid_until, revoked = excluded.revoked, marking = excluded.marking, object = excluded.object, case_ref = excluded.case_ref, updated_at = excluded.updated_at",
-                params![i.stix_id, i.kind, i.value, i.origin, i.origin_name, i64::from(i.local), i.modified, i.valid_until, i64::from(i.revoked), i.marking, i.object, i.case_ref, now],
+            )
+            .and_then(|mut st| st.execute(params![i.stix_id, i.kind, i.value, i.origin, i.origin_name, i64::from(i.local), i.modified, i.valid_until, i64::from(i.revoked), i.marking, i.object, i.case_ref, now]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_partner(&mut self, p: &domain::SharePartner) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO share_partners (name, province, url, sealed_token, token_id, can_read, can_write, pulled, pushed, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, ?8, ?9)",
+                params![p.name, i64::from(p.province), p.url, p.sealed_token, p.token_id, i64::from(p.can_read), i64::from(p.can_write), p.created_by, p.created_at],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn update_partner(&mut self, p: &domain::SharePartner) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE share_partners SET url = ?2, sealed_token = ?3, token_id = ?4, can_read = ?5, can_write = ?6, pull_cursor = ?7, push_cursor = ?8, last_pull = ?9, last_push = ?10, last_error = ?11, pulled = ?12, pushed = ?13 WHERE id = ?1",
+                params![p.id, p.url, p.sealed_token, p.token_id, i64::from(p.can_read), i64::from(p.can_write), p.pull_cursor, p.push_cursor, p.last_pull, p.last_push, p.last_error, p.pulled, p.pushed],
             )
             .map_err(db)?;
         Ok(())
     }
 
+    fn partners(&mut self) -> Result<Vec<domain::SharePartner>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, name, province, url, sealed_token, token_id, can_read, can_write, pull_cursor, push_cursor, last_pull, last_push, last_error, pulled, pushed, created_by, created_at FROM share_partners ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], partner_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn insert_taxii_status(
+        &mut self,
+        id: &str,
+        partner: Option<i64>,
+        body: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO taxii_statuses (id, partner_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, partner, body, at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
+        self.conn
+            .query_row(
+                "SELECT partner_id, body FROM taxii_statuses WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db)
+    }
+
     fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref FROM shared_indicators ORDER BY modified, stix_id")
+            .prepare_cached("SELECT stix_id, kind, value, origin, origin_name, local, modified, valid_until, revoked, marking, object, case_ref, updated_at FROM shared_indicators ORDER BY modified, stix_id")
             .map_err(db)?;
         s.query_map([], indicator_row)
             .and_then(|rows| rows.collect())
@@ -1564,6 +1620,29 @@ fn indicator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::SharedIndica
         marking: r.get(9)?,
         object: r.get(10)?,
         case_ref: r.get(11)?,
+        added: r.get(12)?,
+    })
+}
+
+fn partner_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::SharePartner> {
+    Ok(domain::SharePartner {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        province: r.get::<_, i64>(2)? as u32,
+        url: r.get(3)?,
+        sealed_token: r.get(4)?,
+        token_id: r.get(5)?,
+        can_read: r.get::<_, i64>(6)? != 0,
+        can_write: r.get::<_, i64>(7)? != 0,
+        pull_cursor: r.get(8)?,
+        push_cursor: r.get(9)?,
+        last_pull: r.get(10)?,
+        last_push: r.get(11)?,
+        last_error: r.get(12)?,
+        pulled: r.get(13)?,
+        pushed: r.get(14)?,
+        created_by: r.get(15)?,
+        created_at: r.get(16)?,
     })
 }
 

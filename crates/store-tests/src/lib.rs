@@ -73,6 +73,13 @@ macro_rules! stories {
             $crate::cases_merge_and_unmerge_as_they_were_and_get_deadlines(&mut $fresh().0);
         }
         #[test]
+        fn sharing_partners_are_kept_with_their_exchanges_and_statuses() {
+            if !$available {
+                return;
+            }
+            $crate::sharing_partners_are_kept_with_their_exchanges_and_statuses(&mut $fresh().0);
+        }
+        #[test]
         fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside() {
             if !$available {
                 return;
@@ -1304,6 +1311,7 @@ pub fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside(sto
         marking: "TLP:AMBER".into(),
         object: "{}".into(),
         case_ref: local.then(|| "case:1".into()),
+        added: String::new(),
     };
     let ours = indicator("ours", "2026-11-01T00:00:00.000Z", false, true);
     store
@@ -1341,10 +1349,20 @@ pub fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside(sto
     };
     assert_eq!(get("x").modified, "2026-11-02T00:00:00.000Z");
     assert!(!get("x").revoked && get("y").revoked);
-    assert_eq!(get("ours"), &ours);
+    // Each row carries when its version was kept here (a TAXII server's "date added").
+    let unadded = |i: &SharedIndicator| SharedIndicator {
+        added: String::new(),
+        ..i.clone()
+    };
+    assert_eq!(unadded(get("ours")), ours);
+    assert!(get("ours").added.ends_with('Z') && get("x").added > get("ours").added);
     assert_eq!(
-        store.indicator("indicator--ours").unwrap().as_ref(),
-        Some(&ours)
+        store
+            .indicator("indicator--ours")
+            .unwrap()
+            .as_ref()
+            .map(unadded),
+        Some(ours)
     );
     let actions: Vec<String> = store
         .audit_events()
@@ -1353,6 +1371,77 @@ pub fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside(sto
         .map(|e| e.action)
         .collect();
     assert_eq!(actions, ["share.add", "share.import", "share.import"]);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+/// Sharing partners: kept with their province, address, sealed token and rights; found by the
+/// token issued to them; each exchange's cursors and counts written with its audit event; a
+/// name kept twice is a conflict; TAXII statuses kept by id with their partner.
+pub fn sharing_partners_are_kept_with_their_exchanges_and_statuses(store: &mut Store) {
+    let partner = domain::SharePartner {
+        id: 0,
+        name: "Tỉnh Thanh Hóa".into(),
+        province: 38,
+        url: Some("http://127.0.0.1:9/taxii2/api1/".into()),
+        sealed_token: Some("00ff".into()),
+        token_id: Some(7),
+        can_read: true,
+        can_write: true,
+        pull_cursor: None,
+        push_cursor: None,
+        last_pull: None,
+        last_push: None,
+        last_error: None,
+        pulled: 0,
+        pushed: 0,
+        created_by: "admin".into(),
+        created_at: "2026-12-01T00:00:00.000Z".into(),
+    };
+    let id = store.add_partner("admin", &partner).unwrap();
+    assert!(matches!(
+        store.add_partner("admin", &partner),
+        Err(store::StoreError::Conflict { .. })
+    ));
+    let kept = store.partners().unwrap();
+    assert_eq!(
+        kept,
+        vec![domain::SharePartner {
+            id,
+            ..partner.clone()
+        }]
+    );
+    assert_eq!(store.partner_by_token(7).unwrap().map(|p| p.id), Some(id));
+    assert_eq!(store.partner_by_token(8).unwrap(), None);
+    let after = domain::SharePartner {
+        id,
+        pull_cursor: Some("2026-12-01T01:00:00.000Z".into()),
+        push_cursor: Some("2026-12-01T01:00:00.000Z|indicator--a".into()),
+        last_pull: Some("2026-12-01T01:00:01.000Z".into()),
+        last_push: Some("2026-12-01T01:00:02.000Z".into()),
+        last_error: Some("refused".into()),
+        pulled: 3,
+        pushed: 2,
+        ..partner.clone()
+    };
+    store
+        .update_partner("cli", &after, "share.pull", serde_json::json!({"added": 3}))
+        .unwrap();
+    assert_eq!(store.partners().unwrap(), vec![after]);
+    store
+        .keep_taxii_status("s-1", Some(id), r#"{"status":"complete"}"#)
+        .unwrap();
+    assert_eq!(
+        store.taxii_status("s-1").unwrap(),
+        Some((Some(id), r#"{"status":"complete"}"#.to_owned()))
+    );
+    assert_eq!(store.taxii_status("s-2").unwrap(), None);
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["share.partner", "share.pull"]);
     assert!(store.verify_audit().unwrap().ok);
 }
 

@@ -105,6 +105,20 @@ pub trait Backend: Send {
     /// Writes an indicator (inserted, or its row replaced by the newer version).
     fn put_indicator(&mut self, i: &domain::SharedIndicator, now: &str) -> Result<()>;
     fn indicators(&mut self) -> Result<Vec<domain::SharedIndicator>>;
+    /// Inserts a sharing partner; returns its id (a name kept already is a conflict).
+    fn insert_partner(&mut self, p: &domain::SharePartner) -> Result<i64>;
+    /// Writes a partner's changeable fields (url, token, rights, cursors, counts, error).
+    fn update_partner(&mut self, p: &domain::SharePartner) -> Result<()>;
+    fn partners(&mut self) -> Result<Vec<domain::SharePartner>>;
+    fn insert_taxii_status(
+        &mut self,
+        id: &str,
+        partner: Option<i64>,
+        body: &str,
+        at: &str,
+    ) -> Result<()>;
+    /// A TAXII status: its partner and the resource as answered.
+    fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>>;
     /// A version of a library document with its extracted text; returns its id.
     fn insert_document(&mut self, d: &domain::LibraryDocument, body: &str) -> Result<i64>;
     /// Every library document (without its text), oldest first.

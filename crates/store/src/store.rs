@@ -1253,6 +1253,70 @@ impl Store {
         self.db.indicators()
     }
 
+    /// A sharing partner added, with its audit event (`share.partner`: its name, province,
+    /// rights; never its token).
+    pub fn add_partner(&mut self, actor: &str, p: &domain::SharePartner) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_partner(p)?;
+            s.audit(
+                actor,
+                "share.partner",
+                "share_partner",
+                &id.to_string(),
+                json!({"name": p.name, "province": p.province, "url": p.url, "can_read": p.can_read, "can_write": p.can_write, "token": p.token_id}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A partner's new state after an exchange or a change, with its audit event (`action`,
+    /// `details`: counts and cursors; never a token).
+    pub fn update_partner(
+        &mut self,
+        actor: &str,
+        p: &domain::SharePartner,
+        action: &str,
+        details: Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.update_partner(p)?;
+            s.audit(
+                actor,
+                action,
+                "share_partner",
+                &p.id.to_string(),
+                details,
+                &at,
+            )
+        })
+    }
+
+    pub fn partners(&mut self) -> Result<Vec<domain::SharePartner>> {
+        self.db.partners()
+    }
+
+    /// The partner an API token was issued to.
+    pub fn partner_by_token(&mut self, token_id: i64) -> Result<Option<domain::SharePartner>> {
+        Ok(self
+            .db
+            .partners()?
+            .into_iter()
+            .find(|p| p.token_id == Some(token_id)))
+    }
+
+    /// Keeps the status resource of a TAXII POST.
+    pub fn keep_taxii_status(&mut self, id: &str, partner: Option<i64>, body: &str) -> Result<()> {
+        let at = now();
+        self.db.insert_taxii_status(id, partner, body, &at)
+    }
+
+    pub fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
+        self.db.taxii_status(id)
+    }
+
     /// Keeps a version of a library document with its text (the file is the caller's, kept by
     /// its SHA-256), with its audit event; a version of a title kept already is a conflict.
     pub fn add_document(

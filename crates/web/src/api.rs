@@ -27,6 +27,8 @@ pub struct Caller {
     /// A signed-in session's CSRF token (None for an API token): what a form posted with the
     /// session's cookie must carry.
     csrf: Option<String>,
+    /// The sharing partner whose token this is (it opens the TAXII server only).
+    pub partner: Option<domain::SharePartner>,
 }
 
 impl Caller {
@@ -75,11 +77,23 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         if let Some(token) = bearer {
             let sha = token_sha256(&token);
             let found = state
-                .with_store(move |s| Ok(s.token_by_hash(&sha)?))
+                .with_store(move |s| {
+                    let Some(t) = s.token_by_hash(&sha)? else {
+                        return Ok(None);
+                    };
+                    let partner = s.partner_by_token(t.id)?;
+                    Ok(Some((t, partner)))
+                })
                 .await
                 .map_err(crate::pages::internal)?;
+            let taxii = parts.uri.path().starts_with("/taxii2/");
             return match found {
-                Some(t) => Ok(Caller {
+                Some((_, Some(_))) if !taxii => Err(error(
+                    StatusCode::FORBIDDEN,
+                    "a sharing partner's token opens the TAXII server (/taxii2/) only",
+                )),
+                Some((t, partner)) => Ok(Caller {
+                    partner,
                     name: format!("token:{}", t.name),
                     user: User {
                         id: 0,
@@ -109,6 +123,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             && !signed.session.user.must_change
         {
             return Ok(Caller {
+                partner: None,
                 name: signed.session.user.username.clone(),
                 csrf: Some(signed.session.csrf.clone()),
                 user: signed.session.user,

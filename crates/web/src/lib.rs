@@ -41,6 +41,7 @@ mod register;
 mod reports;
 pub mod require;
 mod second_factor;
+mod sharing;
 mod sign_in;
 mod taxii;
 pub mod tls;
@@ -722,14 +723,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/ho-so/{id}/chung-cu/{sha}", get(cases::download_evidence))
         .route("/ho-so/{id}/cong-van", get(cases::letter))
+        .route("/chia-se", get(sharing::show))
+        .route("/chia-se/trao-doi", post(sharing::exchange))
         .route("/taxii2/", get(taxii::discovery))
         .route("/taxii2/api1/", get(taxii::api_root))
         .route("/taxii2/api1/collections/", get(taxii::collections))
         .route("/taxii2/api1/collections/{id}/", get(taxii::one_collection))
         .route(
             "/taxii2/api1/collections/{id}/objects/",
-            get(taxii::objects),
+            get(taxii::objects)
+                .post(taxii::add_objects)
+                .layer(axum::extract::DefaultBodyLimit::max(10_485_760)),
         )
+        .route("/taxii2/api1/status/{id}/", get(taxii::status))
         .route(
             "/taxii2/api1/collections/{id}/manifest/",
             get(taxii::manifest),
@@ -843,9 +849,59 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         on_ready(listener.local_addr()?);
+        tokio::spawn(exchange_on_schedule(state.clone()));
         serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
+}
+
+/// Pulls from and pushes to the sharing partners that have a TAXII address, every
+/// `SOKENH_SHARE_INTERVAL` seconds (900 by default; 0 turns it off), the first time a minute
+/// after start; each exchange audited as the terminal's is, its failure logged and shown on
+/// the partners' list.
+async fn exchange_on_schedule(state: Arc<AppState>) {
+    let every = std::env::var("SOKENH_SHARE_INTERVAL")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(900);
+    if every == 0 {
+        return;
+    }
+    let mut wait = Duration::from_secs(every.min(60));
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = Duration::from_secs(every);
+        let done = state
+            .use_case(|app| {
+                let actor = app::Actor {
+                    name: "sokenh:lịch-trao-đổi".into(),
+                    ..app::Actor::cli()
+                };
+                let mut all = app.pull(&actor, None)?;
+                all.extend(app.push(&actor, None)?);
+                Ok(all)
+            })
+            .await;
+        match done {
+            Ok(all) => {
+                for e in all.iter().filter(|e| e.error.is_some()) {
+                    app::log::event(
+                        app::log::Level::Warning,
+                        "share.exchange",
+                        &[("detail", &e.error.as_deref().unwrap_or(""))],
+                    );
+                }
+                if all.iter().any(|e| e.added + e.updated + e.revoked > 0) {
+                    state.changed().await;
+                }
+            }
+            Err(e) => app::log::event(
+                app::log::Level::Warning,
+                "share.exchange",
+                &[("detail", &e.0.message)],
+            ),
+        }
+    }
 }
 
 /// The accept loop: every connection counted against its address and the total (over either,

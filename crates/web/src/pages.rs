@@ -71,6 +71,9 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                                 a href="/danh-gia" { (t("Đánh giá năm")) }
                             }
+                            @if w.session.user.role.can(Permission::ViewCases) {
+                                a href="/chia-se" { (t("Chia sẻ chỉ báo")) }
+                            }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {
                                 a href="/nhat-ky" { (t("Nhật ký")) }

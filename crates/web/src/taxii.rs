@@ -1,10 +1,12 @@
-//! A TAXII 2.1 server, read-only, over the office's shareable indicators (`app::sharing`): the
-//! discovery document at `/taxii2/`, one API root (`/taxii2/api1/`), one collection (the
-//! office's indicators), its objects as an envelope paged by `limit` and `added_after` or the
-//! previous page's `next` (with `more`, `next` and the `X-TAXII-Date-Added-First`/`-Last`
-//! headers) and its manifest. Asked
-//! with an API token (`Authorization: Bearer …`) of a role that reads cases; answers
-//! `application/taxii+json;version=2.1`.
+//! A TAXII 2.1 server over the office's shareable indicators (`app::sharing`, `app::exchange`):
+//! the discovery document at `/taxii2/`, one API root (`/taxii2/api1/`), one collection (the
+//! indicators this office confirmed and those it relays), its objects as an envelope paged by
+//! `limit` and `added_after` or the previous page's `next` (with `more`, `next` and the
+//! `X-TAXII-Date-Added-First`/`-Last` headers), its manifest, objects posted to it (answered
+//! with a status resource, kept at `/taxii2/api1/status/{id}/`). Asked with an API token
+//! (`Authorization: Bearer …` or `Token …`): a sharing partner's (read, write or both; TLP
+//! markings decide what it is served) or one of a role that reads cases (writing: a role that
+//! triages); answers `application/taxii+json;version=2.1`.
 
 use crate::AppState;
 use crate::api::Caller;
@@ -31,10 +33,21 @@ fn taxii_error(status: StatusCode, title: &str) -> Response {
     )
 }
 
-/// Refuses a caller whose role does not read cases.
+/// Refuses a caller who may neither read nor write: a partner's token with neither right, an
+/// account whose role does not read cases.
 fn refused(caller: &Caller) -> Option<Response> {
-    (!caller.user.role.can(domain::Permission::ViewCases))
-        .then(|| taxii_error(StatusCode::FORBIDDEN, "forbidden for this role"))
+    let allowed = match &caller.partner {
+        Some(p) => p.can_read || p.can_write,
+        None => caller.user.role.can(domain::Permission::ViewCases),
+    };
+    (!allowed).then(|| taxii_error(StatusCode::FORBIDDEN, "forbidden for this role"))
+}
+
+fn audience(caller: &Caller) -> app::exchange::Audience {
+    match &caller.partner {
+        Some(p) => app::exchange::Audience::Partner(Box::new(p.clone())),
+        None => app::exchange::Audience::Staff(caller.actor()),
+    }
 }
 
 /// `GET /taxii2/`: the discovery document.
@@ -68,13 +81,17 @@ pub async fn api_root(caller: Caller) -> Response {
     )
 }
 
-fn collection() -> Value {
+fn collection(caller: &Caller) -> Value {
+    let (read, write) = match &caller.partner {
+        Some(p) => (p.can_read, p.can_write),
+        None => (true, caller.user.role.can(domain::Permission::Triage)),
+    };
     json!({
         "id": app::sharing::collection_id(),
         "title": "Chỉ báo của đơn vị",
         "description": "Đường dẫn, tên miền, số điện thoại, số tài khoản của đối tượng lừa đảo đã được cán bộ xác nhận",
-        "can_read": true,
-        "can_write": false,
+        "can_read": read,
+        "can_write": write,
         "media_types": ["application/stix+json;version=2.1"],
     })
 }
@@ -84,7 +101,10 @@ pub async fn collections(caller: Caller) -> Response {
     if let Some(r) = refused(&caller) {
         return r;
     }
-    taxii(StatusCode::OK, json!({"collections": [collection()]}))
+    taxii(
+        StatusCode::OK,
+        json!({"collections": [collection(&caller)]}),
+    )
 }
 
 /// `GET /taxii2/api1/collections/{id}/`.
@@ -95,7 +115,7 @@ pub async fn one_collection(caller: Caller, Path(id): Path<String>) -> Response 
     if id != app::sharing::collection_id() {
         return taxii_error(StatusCode::NOT_FOUND, "no such collection");
     }
-    taxii(StatusCode::OK, collection())
+    taxii(StatusCode::OK, collection(&caller))
 }
 
 #[derive(Deserialize)]
@@ -120,17 +140,17 @@ async fn page(
     }
     let after = q.next.clone().or_else(|| q.added_after.clone());
     if let Some(a) = &after
-        && chrono::DateTime::parse_from_rfc3339(a).is_err()
+        && chrono::DateTime::parse_from_rfc3339(a.split('|').next().unwrap_or("")).is_err()
     {
         return Err(taxii_error(
             StatusCode::BAD_REQUEST,
             "added_after (or next) is not an RFC 3339 timestamp",
         ));
     }
-    let actor = caller.actor();
+    let audience = audience(caller);
     let limit = q.limit.unwrap_or(100);
     state
-        .use_case(move |app| app.taxii_objects(&actor, after.as_deref(), limit))
+        .use_case(move |app| app.taxii_page(&audience, after.as_deref(), limit))
         .await
         .map_err(|e| taxii_error(e.status(), &e.0.message))
 }
@@ -157,10 +177,8 @@ pub async fn objects(
     match page(&state, &caller, &id, &q).await {
         Ok(p) => {
             let mut body = json!({"more": p.more, "objects": p.objects});
-            if p.more
-                && let Some(last) = &p.last
-            {
-                body["next"] = json!(last);
+            if let Some(next) = &p.next {
+                body["next"] = json!(next);
             }
             with_dates(taxii(StatusCode::OK, body), &p)
         }
@@ -185,13 +203,63 @@ pub async fn manifest(
                 })
                 .collect();
             let mut body = json!({"more": p.more, "objects": objects});
-            if p.more
-                && let Some(last) = &p.last
-            {
-                body["next"] = json!(last);
+            if let Some(next) = &p.next {
+                body["next"] = json!(next);
             }
             with_dates(taxii(StatusCode::OK, body), &p)
         }
         Err(r) => r,
+    }
+}
+
+/// `POST /taxii2/api1/collections/{id}/objects/`: an envelope of objects taken in; answered
+/// 202 with the status resource (the import is done by then: `status` is `complete`).
+pub async fn add_objects(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Some(r) = refused(&caller) {
+        return r;
+    }
+    if id != app::sharing::collection_id() {
+        return taxii_error(StatusCode::NOT_FOUND, "no such collection");
+    }
+    let envelope: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return taxii_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not a JSON envelope: {e}"),
+            );
+        }
+    };
+    let audience = audience(&caller);
+    match state
+        .use_case(move |app| app.taxii_receive(&audience, &envelope))
+        .await
+    {
+        Ok(status) => taxii(StatusCode::ACCEPTED, status),
+        Err(e) => taxii_error(e.status(), &e.0.message),
+    }
+}
+
+/// `GET /taxii2/api1/status/{id}/`: a POST's status, for whoever posted it.
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(r) = refused(&caller) {
+        return r;
+    }
+    let audience = audience(&caller);
+    match state
+        .use_case(move |app| app.taxii_status(&audience, &id))
+        .await
+    {
+        Ok(status) => taxii(StatusCode::OK, status),
+        Err(e) => taxii_error(e.status(), &e.0.message),
     }
 }

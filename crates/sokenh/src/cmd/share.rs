@@ -1,5 +1,6 @@
 //! `sokenh share`: indicators an officer confirmed, shared with other offices as STIX 2.1
-//! bundles — confirmed (`add`), listed, exported, imported from another office, revoked.
+//! bundles — confirmed (`add`), listed, exported, imported from another office, revoked — and
+//! exchanged over TAXII 2.1 with partners (`partner add|list`, `pull`, `push`).
 
 use super::Ctx;
 use anyhow::{Context, Result};
@@ -57,6 +58,68 @@ pub enum ShareCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Đối tác trao đổi qua TAXII 2.1 / partners exchanged with over TAXII 2.1
+    #[command(subcommand)]
+    Partner(PartnerCmd),
+    /// Lấy chỉ báo mới từ đối tác / pull what partners added since the last pull
+    Pull {
+        /// Chỉ đối tác này / only this partner (all with an address otherwise)
+        #[arg(long)]
+        partner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Gửi chỉ báo mới cho đối tác / push what partners may see and were not sent
+    Push {
+        #[arg(long)]
+        partner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PartnerCmd {
+    /// Thêm đối tác; in mã truy cập cấp cho đối tác (một lần) / add a partner; prints its token once
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Mã tỉnh (danh mục GSO 2025) của đối tác: TLP:AMBER chỉ gửi trong tỉnh
+        #[arg(long)]
+        province: u32,
+        /// Địa chỉ API root TAXII của đối tác (…/taxii2/api1/)
+        #[arg(long)]
+        url: Option<String>,
+        /// Tệp chứa mã truy cập đối tác cấp cho đơn vị (không in ra, lưu đã niêm phong)
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// Quyền của mã cấp cho đối tác: read | write | both
+        #[arg(long, default_value = "read")]
+        access: String,
+        /// Số ngày hiệu lực của mã cấp cho đối tác
+        #[arg(long, default_value_t = 365)]
+        valid_days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Danh sách đối tác và lần trao đổi gần nhất / partners and their last exchanges
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn exchanges_json(all: &[app::exchange::Exchange]) -> serde_json::Value {
+    all.iter()
+        .map(|e| {
+            json!({
+                "partner": e.partner, "objects": e.objects, "added": e.added, "updated": e.updated,
+                "unchanged": e.unchanged, "revoked": e.revoked,
+                "rejected": e.rejected.iter().map(|(id, why)| json!({"id": id, "reason": why})).collect::<Vec<_>>(),
+                "error": e.error,
+            })
+        })
+        .collect()
 }
 
 pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
@@ -172,6 +235,87 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
             }
             Ok(())
         }
+        ShareCmd::Partner(PartnerCmd::Add {
+            name,
+            province,
+            url,
+            token_file,
+            access,
+            valid_days,
+            json,
+        }) => {
+            let (can_read, can_write) = match access.as_str() {
+                "read" => (true, false),
+                "write" => (false, true),
+                "both" => (true, true),
+                other => anyhow::bail!("--access «{other}»: read, write hoặc both"),
+            };
+            let remote_token = match &token_file {
+                Some(f) => Some(
+                    std::fs::read_to_string(f)
+                        .with_context(|| f.display().to_string())?
+                        .trim()
+                        .to_owned(),
+                ),
+                None => None,
+            };
+            let (p, token) = app.add_partner(
+                &cli,
+                app::exchange::NewPartner {
+                    name,
+                    province,
+                    url,
+                    remote_token,
+                    can_read,
+                    can_write,
+                    valid_days,
+                },
+            )?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"id": p.id, "name": p.name, "province": p.province, "url": p.url, "token": token})
+                );
+            } else {
+                println!(
+                    "Đã thêm đối tác {} (tỉnh {}). Mã truy cập cấp cho đối tác (chỉ in một lần):\n{token}",
+                    p.name, p.province
+                );
+            }
+            Ok(())
+        }
+        ShareCmd::Partner(PartnerCmd::List { json }) => {
+            let all = app.partners(&cli)?;
+            if json {
+                println!("{}", serde_json::to_string(&all)?);
+            } else {
+                for p in &all {
+                    println!(
+                        "{:<28} tỉnh {:<3} {:<44} lấy {} (lần cuối {}), gửi {} (lần cuối {}){}",
+                        p.name,
+                        p.province,
+                        p.url.as_deref().unwrap_or("—"),
+                        p.pulled,
+                        p.last_pull.as_deref().unwrap_or("—"),
+                        p.pushed,
+                        p.last_push.as_deref().unwrap_or("—"),
+                        p.last_error
+                            .as_deref()
+                            .map(|e| format!(" — lỗi: {e}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        ShareCmd::Pull { partner, json } => {
+            let all = app.pull(&cli, partner.as_deref())?;
+            report(&all, json, "Lấy")
+        }
+        ShareCmd::Push { partner, json } => {
+            let all = app.push(&cli, partner.as_deref())?;
+            report(&all, json, "Gửi")
+        }
         ShareCmd::Revoke { id, reason } => {
             let i = app.revoke_indicator(&cli, &id, &reason)?;
             println!(
@@ -181,4 +325,38 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Prints what each exchange did; exits 1 when one failed (after printing all).
+fn report(all: &[app::exchange::Exchange], json: bool, verb: &str) -> Result<()> {
+    if json {
+        println!("{}", exchanges_json(all));
+    } else {
+        for e in all {
+            match &e.error {
+                Some(err) => println!("{}: lỗi — {err}", e.partner),
+                None => println!(
+                    "{}: {verb} {} đối tượng; thêm {}, cập nhật {}, không đổi {}, thu hồi {}, không nhận {}.",
+                    e.partner,
+                    e.objects,
+                    e.added,
+                    e.updated,
+                    e.unchanged,
+                    e.revoked,
+                    e.rejected.len()
+                ),
+            }
+        }
+        if all.is_empty() {
+            println!("Chưa có đối tác nào có địa chỉ TAXII (sokenh share partner add … --url …).");
+        }
+    }
+    if let Some(e) = all.iter().find(|e| e.error.is_some()) {
+        anyhow::bail!(
+            "trao đổi với {} không thành: {}",
+            e.partner,
+            e.error.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
 }

@@ -1,0 +1,33 @@
+-- The offices this one exchanges indicators with over TAXII 2.1: where the partner's server is,
+-- the token it gave us (sealed with the data dir's key), the API token we gave it and what that
+-- token may do on our collection (read, write), its province (TLP:AMBER stays in the province),
+-- and the last pull and push with their cursors, counts and error.
+CREATE TABLE share_partners (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    province INTEGER NOT NULL,
+    url TEXT,
+    sealed_token TEXT,
+    token_id INTEGER,
+    can_read INTEGER NOT NULL,
+    can_write INTEGER NOT NULL,
+    pull_cursor TEXT,
+    push_cursor TEXT,
+    last_pull TEXT,
+    last_push TEXT,
+    last_error TEXT,
+    pulled INTEGER NOT NULL DEFAULT 0,
+    pushed INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX share_partners_token ON share_partners (token_id);
+-- The status of each TAXII POST (what a partner pushed): its id, the partner and the status
+-- resource as answered, so the partner can ask for it again.
+CREATE TABLE taxii_statuses (
+    id TEXT PRIMARY KEY,
+    partner_id INTEGER,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX shared_indicators_added ON shared_indicators (updated_at, stix_id);
