@@ -55,7 +55,30 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
+/// Where one shared indicator was seen (in aggregate: offices and post counts, never posts).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SightingRow {
+    pub indicator: String,
+    pub kind: String,
+    pub value: String,
+    /// The office that published the indicator.
+    pub origin: String,
+    /// (office, posts), most posts first.
+    pub offices: Vec<(String, i64)>,
+    pub posts: i64,
+}
+
 const TAXII: &str = "application/taxii+json;version=2.1";
+
+/// The signal reference a post matching this indicator raises (`detect::urls`,
+/// `detect::numbers`).
+fn match_reference(kind: &str, value: &str) -> String {
+    match kind {
+        "url" => format!("blocklist:{}", detect::urls::without_scheme(value)),
+        "domain" => format!("blocklist:{value}"),
+        k => format!("known:{k}:{value}"),
+    }
+}
 
 /// The province a GSO code of ours names: a ward's province, or a province's own code.
 fn province_of_root(root: &domain::Unit) -> Option<u32> {
@@ -144,9 +167,9 @@ impl App {
             .and_then(province_of_root))
     }
 
-    /// Whether an indicator may go to this audience (its marking, revoked or not).
-    fn may_see(audience: &Audience, our_province: Option<u32>, i: &SharedIndicator) -> bool {
-        match (audience, i.marking.as_str()) {
+    /// Whether an object with this marking may go to this audience.
+    fn may_see(audience: &Audience, our_province: Option<u32>, marking: &str) -> bool {
+        match (audience, marking) {
             (_, "TLP:RED") => false,
             (Audience::Staff(_), _) => true,
             (Audience::Partner(_), "TLP:AMBER+STRICT") => false,
@@ -251,9 +274,10 @@ impl App {
 
     /// The collection's objects for a TAXII client, in the order they were added here: the
     /// indicators this audience may see (ours and those received, relayed as they came; revoked
-    /// versions included so a retraction travels), after `after` — `added_after`, or the
-    /// previous page's `next` (`date|id`) —, at most `limit`; before them, the identities of
-    /// the offices that published them.
+    /// versions included so a retraction travels) and the sightings it may see, after `after` —
+    /// `added_after`, or the previous page's `next` (`date|id`) —; before them, the identities
+    /// of the offices that published them; at most `limit` objects in all (one object and its
+    /// publisher at least).
     pub fn taxii_page(
         &self,
         audience: &Audience,
@@ -283,25 +307,66 @@ impl App {
         let province = self.our_province()?;
         let (ours, _, our_identity) = self.our_identity()?;
         let mut s = self.store()?;
-        let mut all: Vec<SharedIndicator> = s
+        // (date added, id, publisher, its name, the object, its version)
+        let mut all: Vec<(String, String, String, String, String, String)> = s
             .indicators()?
             .into_iter()
-            .filter(|i| Self::may_see(audience, province, i))
-            .filter(|i| {
-                // `added_after` is strict; `next` also orders the objects added in one instant.
-                after.as_ref().is_none_or(|(d, id)| {
-                    i.added > *d || (!id.is_empty() && i.added == *d && i.stix_id > *id)
-                })
+            .filter(|i| Self::may_see(audience, province, &i.marking))
+            .map(|i| {
+                (
+                    i.added,
+                    i.stix_id,
+                    i.origin,
+                    i.origin_name,
+                    i.object,
+                    i.modified,
+                )
             })
             .collect();
-        all.sort_by(|a, b| (&a.added, &a.stix_id).cmp(&(&b.added, &b.stix_id)));
+        all.extend(
+            s.sightings()?
+                .into_iter()
+                .filter(|x| Self::may_see(audience, province, &x.marking))
+                .map(|x| {
+                    let version = serde_json::from_str::<Value>(&x.object)
+                        .ok()
+                        .and_then(|o| o["modified"].as_str().map(str::to_owned))
+                        .unwrap_or_else(|| x.added.clone());
+                    (
+                        x.added,
+                        x.stix_id,
+                        x.sighted_by,
+                        x.sighted_by_name,
+                        x.object,
+                        version,
+                    )
+                }),
+        );
+        all.retain(|(added, id, ..)| {
+            // `added_after` is strict; `next` also orders the objects added in one instant.
+            after.as_ref().is_none_or(|(d, after_id)| {
+                *added > *d || (!after_id.is_empty() && added == d && id > after_id)
+            })
+        });
+        all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        // The identities of the publishers count against the limit too (clients such as
+        // taxii2-client take a page's length as the server's limit); one object at least.
         let limit = limit.clamp(1, 1000);
-        let more = all.len() > limit;
-        all.truncate(limit);
-        let mut origins: Vec<(String, String)> = all
-            .iter()
-            .map(|i| (i.origin.clone(), i.origin_name.clone()))
-            .collect();
+        let mut publishers = std::collections::HashSet::new();
+        let mut taken = 0;
+        for a in &all {
+            let new_publisher = !publishers.contains(&a.2);
+            let size = taken + publishers.len() + 1 + usize::from(new_publisher);
+            if taken > 0 && size > limit {
+                break;
+            }
+            publishers.insert(a.2.clone());
+            taken += 1;
+        }
+        let more = all.len() > taken;
+        all.truncate(taken);
+        let mut origins: Vec<(String, String)> =
+            all.iter().map(|a| (a.2.clone(), a.3.clone())).collect();
         origins.sort();
         origins.dedup_by(|a, b| a.0 == b.0);
         let identities = origins.into_iter().map(|(id, name)| {
@@ -318,23 +383,128 @@ impl App {
         let objects: Vec<Value> = identities
             .chain(
                 all.iter()
-                    .filter_map(|i| serde_json::from_str::<Value>(&i.object).ok()),
+                    .filter_map(|a| serde_json::from_str::<Value>(&a.4).ok()),
             )
             .collect();
         Ok(TaxiiPage {
             objects,
             manifest: all
                 .iter()
-                .map(|i| (i.stix_id.clone(), i.added.clone(), i.modified.clone()))
+                .map(|a| (a.1.clone(), a.0.clone(), a.5.clone()))
                 .collect(),
             more,
             next: all
                 .last()
                 .filter(|_| more)
-                .map(|i| format!("{}|{}", i.added, i.stix_id)),
-            first: all.first().map(|i| i.added.clone()),
-            last: all.last().map(|i| i.added.clone()),
+                .map(|a| format!("{}|{}", a.0, a.1)),
+            first: all.first().map(|a| a.0.clone()),
+            last: all.last().map(|a| a.0.clone()),
         })
+    }
+
+    /// Our sightings counted again from the signals shared indicators raised (posts, first and
+    /// last time), written where they grew: what `push`, the export and the sharing page carry.
+    pub fn refresh_sightings(&self, actor: &str) -> Result<(), Error> {
+        let (ours, our_name, _) = self.our_identity()?;
+        let mut s = self.store()?;
+        let matches: std::collections::HashMap<String, (i64, String, String)> = s
+            .shared_matches()?
+            .into_iter()
+            .map(|(r, n, first, last)| (r, (n, first, last)))
+            .collect();
+        if matches.is_empty() {
+            return Ok(());
+        }
+        let now = crate::now_utc();
+        let mut fresh = Vec::new();
+        for i in s.indicators()? {
+            let Some((n, first, last)) = matches.get(&match_reference(&i.kind, &i.value)) else {
+                continue;
+            };
+            let (first, last) = (
+                normalized(first).unwrap_or_else(|| now.clone()),
+                normalized(last).unwrap_or_else(|| now.clone()),
+            );
+            let id = format!(
+                "sighting--{}",
+                crate::sharing::uuid5(
+                    &crate::sharing::STIX_NAMESPACE,
+                    &format!("{}|{ours}", i.stix_id)
+                )
+            );
+            let object = json!({
+                "type": "sighting",
+                "spec_version": "2.1",
+                "id": id,
+                "created": first,
+                "modified": now,
+                "created_by_ref": ours,
+                "sighting_of_ref": i.stix_id,
+                "where_sighted_refs": [ours],
+                "count": n,
+                "first_seen": first,
+                "last_seen": last,
+                "description": format!("Gặp trong {n} bài đăng tại {our_name}"),
+                "object_marking_refs": crate::sharing::marking_ref(&i.marking).into_iter().collect::<Vec<_>>(),
+            });
+            fresh.push(domain::IndicatorSighting {
+                stix_id: id,
+                indicator_id: i.stix_id,
+                sighted_by: ours.clone(),
+                sighted_by_name: our_name.clone(),
+                count: *n,
+                first_seen: first,
+                last_seen: last,
+                local: true,
+                marking: i.marking,
+                object: object.to_string(),
+                added: String::new(),
+            });
+        }
+        s.keep_sightings(actor, "share.sightings", "local", &fresh)?;
+        Ok(())
+    }
+
+    /// Where each shared indicator was seen: the offices that published a sighting of it
+    /// (ours counted anew first), with how many posts each, largest first.
+    pub fn sightings_overview(&self, actor: &Actor) -> Result<Vec<SightingRow>, Error> {
+        actor.require(Permission::ViewCases)?;
+        self.refresh_sightings(&actor.name)?;
+        let mut s = self.store()?;
+        let indicators: std::collections::HashMap<String, SharedIndicator> = s
+            .indicators()?
+            .into_iter()
+            .map(|i| (i.stix_id.clone(), i))
+            .collect();
+        let mut rows: Vec<SightingRow> = Vec::new();
+        for x in s.sightings()? {
+            let row = match rows.iter_mut().find(|r| r.indicator == x.indicator_id) {
+                Some(r) => r,
+                None => {
+                    let i = indicators.get(&x.indicator_id);
+                    rows.push(SightingRow {
+                        indicator: x.indicator_id.clone(),
+                        kind: i.map(|i| i.kind.clone()).unwrap_or_default(),
+                        value: i.map(|i| i.value.clone()).unwrap_or_default(),
+                        origin: i.map(|i| i.origin_name.clone()).unwrap_or_default(),
+                        offices: Vec::new(),
+                        posts: 0,
+                    });
+                    rows.last_mut().expect("pushed")
+                }
+            };
+            row.posts += x.count;
+            row.offices.push((x.sighted_by_name, x.count));
+        }
+        for r in &mut rows {
+            r.offices.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
+        rows.sort_by(|a, b| {
+            (b.offices.len(), b.posts)
+                .cmp(&(a.offices.len(), a.posts))
+                .then(a.value.cmp(&b.value))
+        });
+        Ok(rows)
     }
 
     /// A TAXII POST from a partner (or one of ours with the right to triage): the envelope's
@@ -377,9 +547,9 @@ impl App {
             let version = o["modified"].as_str().unwrap_or("");
             let why = match (o["type"].as_str(), refused.get(id)) {
                 (_, Some(why)) => Some((*why).to_owned()),
-                (Some("indicator" | "identity"), None) => None,
+                (Some("indicator" | "identity" | "sighting"), None) => None,
                 (t, None) => Some(format!(
-                    "loại «{}» không nhận (chỉ indicator, identity)",
+                    "loại «{}» không nhận (chỉ indicator, sighting, identity)",
                     t.unwrap_or("?")
                 )),
             };
@@ -557,6 +727,8 @@ impl App {
     }
 
     fn push_one(&self, p: &SharePartner, ex: &mut Exchange) -> Result<Option<String>, String> {
+        self.refresh_sightings("sokenh")
+            .map_err(|e| e.to_string())?;
         let audience = Audience::Partner(Box::new(SharePartner {
             can_read: true,
             ..p.clone()

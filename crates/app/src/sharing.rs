@@ -9,14 +9,17 @@
 //! is one object and importing a bundle again adds nothing. A retraction is a newer version with
 //! `revoked: true`; receivers stop matching it when they import it. Received and confirmed URLs
 //! and domains feed screening's block list with their origin in the explanation
-//! (`screening::engine_and_health`). Every change is an audit event.
+//! (`screening::engine_and_health`), and so do received phone numbers and accounts. How often
+//! each was seen here travels as a STIX `sighting` (a count of posts, never the posts), and
+//! others' sightings are kept so a province sees which communes met what. Every change is an
+//! audit event.
 
 use crate::{Actor, App, Error};
 use domain::{Permission, SharedIndicator};
 use serde_json::{Value, json};
 
 /// The namespace STIX 2.1 gives for deterministic identifiers (§2.9).
-const STIX_NAMESPACE: [u8; 16] = [
+pub const STIX_NAMESPACE: [u8; 16] = [
     0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c, 0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7,
 ];
 
@@ -192,7 +195,8 @@ pub struct NewIndicator {
     pub valid_days: Option<u32>,
 }
 
-fn marking_id(name: &str) -> Option<&'static str> {
+/// The STIX marking definition of a TLP 2.0 level.
+pub fn marking_ref(name: &str) -> Option<&'static str> {
     MARKINGS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
 
@@ -281,7 +285,7 @@ impl App {
             m => m,
         }
         .to_uppercase();
-        let Some(marking_ref) = marking_id(&marking) else {
+        let Some(marking_ref) = marking_ref(&marking) else {
             return Err(Error::invalid(
                 "marking",
                 "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
@@ -393,17 +397,18 @@ impl App {
 
     /// A STIX 2.1 bundle of what this office confirmed and may share: its identity, then its
     /// indicators changed since `since` (an ISO date; all without), revoked ones included so the
-    /// others learn of the retraction; `TLP:RED` never. Returns the bundle and how many
-    /// indicators it holds; the export is audited.
+    /// others learn of the retraction, and its sightings (counted anew); `TLP:RED` never.
+    /// Returns the bundle and how many indicators it holds; the export is audited.
     pub fn export_bundle(
         &self,
         actor: &Actor,
         since: Option<&str>,
     ) -> Result<(String, usize), Error> {
         actor.require(Permission::Triage)?;
+        self.refresh_sightings(&actor.name)?;
         let (_, _, identity) = self.our_identity()?;
         let mut s = self.store()?;
-        let mine: Vec<Value> = s
+        let mut mine: Vec<Value> = s
             .indicators()?
             .into_iter()
             .filter(|i| i.local && i.marking != "TLP:RED")
@@ -411,6 +416,13 @@ impl App {
             .filter_map(|i| serde_json::from_str(&i.object).ok())
             .collect();
         let n = mine.len();
+        mine.extend(
+            s.sightings()?
+                .into_iter()
+                .filter(|x| x.local && x.marking != "TLP:RED")
+                .filter(|x| since.is_none_or(|d| x.last_seen.as_str() >= d))
+                .filter_map(|x| serde_json::from_str::<Value>(&x.object).ok()),
+        );
         let mut id = [0u8; 16];
         ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
             .map_err(|_| anyhow::anyhow!("không lấy được số ngẫu nhiên"))?;
@@ -554,7 +566,68 @@ impl App {
                 added: String::new(),
             });
         }
+        let mut sightings = Vec::new();
+        for o in objects.iter().filter(|o| o["type"] == "sighting") {
+            let id = o["id"].as_str().unwrap_or("").to_owned();
+            let of = o["sighting_of_ref"].as_str().unwrap_or("");
+            let by = o["where_sighted_refs"][0]
+                .as_str()
+                .or(o["created_by_ref"].as_str())
+                .unwrap_or("")
+                .to_owned();
+            let count = o["count"].as_i64().unwrap_or(1);
+            let markings: Vec<&str> = o["object_marking_refs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().and_then(marking_name))
+                .collect();
+            let why = if !id.starts_with("sighting--") || id.len() != 46 {
+                Some("id không đúng dạng sighting--UUID")
+            } else if !of.starts_with("indicator--") || !by.starts_with("identity--") {
+                Some("sighting cần sighting_of_ref là indicator và nơi gặp là identity")
+            } else if !(0..=999_999_999).contains(&count) {
+                Some("count ngoài 0–999.999.999")
+            } else if markings.contains(&"TLP:RED") {
+                Some("TLP:RED: không được chia sẻ tiếp")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                rejected.push((id, why.to_owned()));
+                continue;
+            }
+            if by == ours {
+                continue;
+            }
+            let seen = |k: &str| {
+                o[k].as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| crate::utc_stamp(t.with_timezone(&chrono::Utc)))
+            };
+            let last = seen("last_seen")
+                .or_else(|| seen("modified"))
+                .unwrap_or_default();
+            sightings.push(domain::IndicatorSighting {
+                stix_id: id,
+                indicator_id: of.to_owned(),
+                sighted_by_name: names
+                    .get(by.as_str())
+                    .map_or_else(|| by.clone(), |n| (*n).to_owned()),
+                sighted_by: by,
+                count,
+                first_seen: seen("first_seen").unwrap_or_else(|| last.clone()),
+                last_seen: last,
+                local: false,
+                marking: markings.first().copied().unwrap_or("TLP:AMBER").to_owned(),
+                object: o.to_string(),
+                added: String::new(),
+            });
+        }
         let mut out = s.receive_indicators(actor, source, &incoming)?;
+        if !sightings.is_empty() {
+            s.keep_sightings(actor, "share.sightings", source, &sightings)?;
+        }
         out.unchanged += echoed;
         out.rejected.extend(rejected);
         Ok(out)

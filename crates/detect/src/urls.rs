@@ -48,7 +48,8 @@ pub fn host_of(url: &str) -> String {
     host.trim_start_matches("www.").to_ascii_lowercase()
 }
 
-fn without_scheme(url: &str) -> String {
+/// A list entry's key: a URL without its scheme and `www.`, lower case (what `blocklist:` references name).
+pub fn without_scheme(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     rest.trim_start_matches("www.")
         .trim_end_matches('/')

@@ -158,6 +158,28 @@ pub struct SharedIndicator {
     pub added: String,
 }
 
+/// A sighting of a shared indicator: how many posts an office saw it in, first and last (STIX
+/// `sighting`; never the posts). Ours are counted from the signals; others' are received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorSighting {
+    /// `sighting--<UUIDv5 of the indicator's id and the sighting office's identity>`.
+    pub stix_id: String,
+    pub indicator_id: String,
+    /// The identity of the office that saw it, and its name.
+    pub sighted_by: String,
+    pub sighted_by_name: String,
+    pub count: i64,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub local: bool,
+    /// The indicator's TLP marking (a sighting travels no further than what it sights).
+    pub marking: String,
+    /// The STIX object (JSON).
+    pub object: String,
+    /// When this version was kept here (a TAXII server's "date added").
+    pub added: String,
+}
+
 /// Another office this one exchanges indicators with over TAXII 2.1: where its server is (to
 /// pull from and push to), the API token it gave us (kept sealed), the API token we gave it
 /// (which may read our collection, write to it, or both), its province (a `TLP:AMBER` object

@@ -440,6 +440,42 @@ fn a_commune_pushes_to_its_province_and_its_neighbour_pulls_over_taxii() {
         );
     }
 
+    // B tells the province where it met them (how many posts, never the posts); the province
+    // sees which commune met which of A's indicators, and A learns it at its next pull.
+    assert_eq!(exchange(&b, "push")["error"], Value::Null);
+    let seen = |data: &std::path::Path| {
+        let rows = json(&sokenh(data, &["share", "sightings", "--json"]));
+        let mut out: Vec<(String, String, Value)> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["value"].as_str().unwrap().to_owned(),
+                    r["origin"].as_str().unwrap().to_owned(),
+                    r["offices"].clone(),
+                )
+            })
+            .collect();
+        out.sort_by(|x, y| x.0.cmp(&y.0));
+        out
+    };
+    let expected = vec![
+        (
+            "+84356111222".to_owned(),
+            "Đảng bộ xã Thạch Quảng".to_owned(),
+            serde_json::json!([["Đảng bộ phường Hàm Rồng", 1]]),
+        ),
+        (
+            "thachquang-hotro.top".to_owned(),
+            "Đảng bộ xã Thạch Quảng".to_owned(),
+            serde_json::json!([["Đảng bộ phường Hàm Rồng", 1]]),
+        ),
+    ];
+    assert_eq!(seen(&p), expected);
+    assert_eq!(counts(&exchange(&a, "pull")), (0, 0, 2, 0));
+    assert_eq!(seen(&a), expected);
+
     // A retracts the domain and pushes; B's next pull revokes it; a new post is not flagged by it.
     let id = domain["id"].as_str().unwrap();
     assert!(
@@ -498,6 +534,7 @@ fn a_commune_pushes_to_its_province_and_its_neighbour_pulls_over_taxii() {
     );
     let at_p = actions(&p);
     assert_eq!(count(&at_p, "share.partner"), 3);
+    assert_eq!(count(&at_p, "share.sightings"), 1, "{at_p:?}");
     assert_eq!(count(&at_p, "share.import"), 2, "{at_p:?}");
     let at_b = actions(&b);
     assert_eq!(count(&at_b, "share.pull"), 12);
@@ -568,6 +605,12 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             ],
         ));
     }
+    // A post that meets the domain: the bundle carries A's sighting of it.
+    post(
+        &a,
+        "a1",
+        "Làm căn cước gắn chip tại nhà, nộp hồ sơ ở https://dichvucong-giamao.top/ho-so nhé",
+    );
     let listed = json(&sokenh(&a, &["share", "list", "--json"]));
     let first = listed[0]["id"].as_str().unwrap().to_owned();
     assert!(
@@ -584,11 +627,11 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
     let parsed = python(&py, &["parse", bundle.to_str().unwrap()]);
     assert_eq!(
         parsed["parsed"],
-        serde_json::json!({"identity": 1, "indicator": 4})
+        serde_json::json!({"identity": 1, "indicator": 4, "sighting": 1})
     );
 
-    // The TAXII server, read by taxii2-client two objects a page: with an officer's token and
-    // with a partner's (the same five objects: each indicator is TLP:GREEN).
+    // The TAXII server, read by taxii2-client three objects a page: with an officer's token and
+    // with a partner's (the same objects: each indicator, and so the sighting, is TLP:GREEN).
     let staff = json(&sokenh(
         &a,
         &[
@@ -605,7 +648,7 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
     let server = common::start_serving(&a, None, &["serve", "--bind", "127.0.0.1:0"]);
     let url = format!("{}/taxii2/", server.base);
     for token in [&staff["token"], &partner["token"]] {
-        let read = python(&py, &["read", &url, token.as_str().unwrap(), "2"]);
+        let read = python(&py, &["read", &url, token.as_str().unwrap(), "3"]);
         assert_eq!(read["api_roots"], 1);
         assert_eq!(read["collections"], 1);
         assert_eq!(read["can_read"], true);
@@ -621,8 +664,9 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             .filter(|id| id.starts_with("indicator--"))
             .collect();
         assert_eq!(ids.len(), 4, "{read}");
-        assert_eq!(read["pages"], 2, "{read}");
-        assert_eq!(read["manifest"], 4, "{read}");
+        // Four indicators and the sighting, two a page beside their publisher.
+        assert_eq!(read["pages"], 3, "{read}");
+        assert_eq!(read["manifest"], 5, "{read}");
     }
 
     // A bundle the stix2 library wrote, taken in by sokenh.

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 22] = [
+    let routes: [(&str, P); 23] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -43,6 +43,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/kiem-tra-anh", P::CheckMedia),
         ("/ghi-nhan", P::Capture),
         ("/tai-len", P::Ingest),
+        ("/chia-se", P::ViewCases),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -3490,32 +3491,39 @@ fn a_taxii_client_reads_the_offices_indicators_page_by_page() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(collections["collections"][0]["can_write"], false);
+    // An officer may triage: the collection takes what they post.
+    assert_eq!(collections["collections"][0]["can_write"], true);
 
-    // The identity and two indicators on the first page, the third on the next (asked by
-    // `next`, as TAXII clients do, and by `added_after`).
+    // Three objects a page: two indicators and the identity that published them; the third
+    // indicator on the next page (asked by `next`, as TAXII clients do, and by `added_after`).
     let objects = format!("/taxii2/api1/collections/{id}/objects/");
     let (status, first) = bearer(&s, &format!("{objects}?limit=3"), &officer);
     assert_eq!(status, 200);
-    let kinds: Vec<&str> = first["objects"]
+    let kinds = |page: &serde_json::Value| -> Vec<String> {
+        page["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["type"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(&first), ["identity", "indicator", "indicator"]);
+    assert_eq!(first["more"], true);
+    let next = first["next"].as_str().unwrap().to_owned();
+    let escaped = next.replace(':', "%3A").replace('|', "%7C");
+    let (_, second) = bearer(&s, &format!("{objects}?limit=3&next={escaped}"), &officer);
+    assert_eq!(second["more"], false);
+    assert_eq!(kinds(&second), ["identity", "indicator"]);
+    assert_eq!(
+        bearer(&s, &format!("{objects}?added_after={escaped}"), &officer).1,
+        second
+    );
+    let patterns: Vec<&str> = first["objects"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| o["type"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["identity", "indicator", "indicator"]);
-    assert_eq!(first["more"], true);
-    let next = first["next"].as_str().unwrap().to_owned();
-    let (_, second) = bearer(&s, &format!("{objects}?limit=3&next={next}"), &officer);
-    assert_eq!(second["more"], false);
-    assert_eq!(
-        bearer(&s, &format!("{objects}?added_after={next}"), &officer).1,
-        second
-    );
-    let patterns: Vec<&str> = first["objects"].as_array().unwrap()[1..]
-        .iter()
         .chain(second["objects"].as_array().unwrap())
-        .map(|o| o["pattern"].as_str().unwrap())
+        .filter_map(|o| o["pattern"].as_str())
         .collect();
     assert_eq!(
         patterns,
@@ -3530,9 +3538,75 @@ fn a_taxii_client_reads_the_offices_indicators_page_by_page() {
         &format!("/taxii2/api1/collections/{id}/manifest/"),
         &officer,
     );
-    assert_eq!(manifest["objects"].as_array().unwrap().len(), 4);
+    assert_eq!(manifest["objects"].as_array().unwrap().len(), 3);
+
+    // An envelope posted: the indicator taken in, the note refused with why; the status kept.
+    let envelope = serde_json::json!({"objects": [
+        {"type": "identity", "spec_version": "2.1", "id": "identity--0a6f1c2e-1111-4222-8333-944455566677",
+         "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z", "name": "Xã Bên Cạnh"},
+        {"type": "indicator", "spec_version": "2.1", "id": "indicator--0a6f1c2e-1111-4222-8333-944455566678",
+         "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+         "created_by_ref": "identity--0a6f1c2e-1111-4222-8333-944455566677",
+         "pattern": "[domain-name:value = 'nhan-qua-xa-ben.top']", "pattern_type": "stix",
+         "valid_from": "2026-11-01T00:00:00.000Z"},
+        {"type": "note", "spec_version": "2.1", "id": "note--0a6f1c2e-1111-4222-8333-944455566679",
+         "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+         "content": "x", "object_refs": ["indicator--0a6f1c2e-1111-4222-8333-944455566678"]},
+    ]});
+    let posted = agent()
+        .post(format!("{}{objects}", s.base))
+        .header("Authorization", &format!("Bearer {officer}"))
+        .header("Content-Type", "application/taxii+json;version=2.1")
+        .send(envelope.to_string())
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 202);
+    let status: serde_json::Value =
+        serde_json::from_str(&posted.into_body().read_to_string().unwrap()).unwrap();
+    assert_eq!(
+        (
+            &status["status"],
+            &status["total_count"],
+            &status["success_count"],
+            &status["failure_count"]
+        ),
+        (
+            &serde_json::Value::from("complete"),
+            &serde_json::Value::from(3),
+            &serde_json::Value::from(2),
+            &serde_json::Value::from(1)
+        )
+    );
+    assert_eq!(
+        status["failures"][0]["id"],
+        "note--0a6f1c2e-1111-4222-8333-944455566679"
+    );
+    let (code, again) = bearer(
+        &s,
+        &format!("/taxii2/api1/status/{}/", status["id"].as_str().unwrap()),
+        &officer,
+    );
+    assert_eq!((code, &again), (200, &status));
+    let listed = json(&sokenh(tmp.path(), &["share", "list", "--json"]));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["value"] == "nhan-qua-xa-ben.top" && i["origin"] == "Xã Bên Cạnh")
+    );
 
     assert_eq!(bearer(&s, "/taxii2/", &analyst).0, 403);
+    // The sharing page: what was received and from whom.
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/chia-se", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Xã Bên Cạnh"), "{}", page.body);
+    let refused = agent()
+        .post(format!("{}{objects}", s.base))
+        .header("Authorization", &format!("Bearer {analyst}"))
+        .send("{\"objects\": []}")
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
     assert_eq!(get(&s, "/taxii2/", None).status, 401);
     assert_eq!(
         bearer(&s, &format!("{objects}?added_after=hom-qua"), &officer).0,

@@ -31,3 +31,19 @@ CREATE TABLE taxii_statuses (
     created_at TEXT NOT NULL
 );
 CREATE INDEX shared_indicators_added ON shared_indicators (updated_at, stix_id);
+-- Sightings of shared indicators ("seen in N posts at office X"; never the posts): ours, counted
+-- from the signals that matched an indicator, and those other offices published; each by its
+-- deterministic STIX id (of the indicator and the office that saw it), newest version kept.
+CREATE TABLE indicator_sightings (
+    stix_id TEXT PRIMARY KEY,
+    indicator_id TEXT NOT NULL,
+    sighted_by TEXT NOT NULL,
+    sighted_by_name TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    local INTEGER NOT NULL,
+    marking TEXT NOT NULL,
+    object TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);

@@ -577,6 +577,47 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn put_sighting(&mut self, x: &domain::IndicatorSighting, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO indicator_sightings (stix_id, indicator_id, sighted_by, sighted_by_name, count, first_seen, last_seen, local, marking, object, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (stix_id) DO UPDATE SET sighted_by_name = excluded.sighted_by_name, count = excluded.count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, marking = excluded.marking, object = excluded.object, updated_at = excluded.updated_at",
+            )
+            .and_then(|mut st| st.execute(params![x.stix_id, x.indicator_id, x.sighted_by, x.sighted_by_name, x.count, x.first_seen, x.last_seen, i64::from(x.local), x.marking, x.object, now]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn sightings(&mut self) -> Result<Vec<domain::IndicatorSighting>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT stix_id, indicator_id, sighted_by, sighted_by_name, count, first_seen, last_seen, local, marking, object, updated_at FROM indicator_sightings ORDER BY stix_id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::IndicatorSighting {
+                stix_id: r.get(0)?,
+                indicator_id: r.get(1)?,
+                sighted_by: r.get(2)?,
+                sighted_by_name: r.get(3)?,
+                count: r.get(4)?,
+                first_seen: r.get(5)?,
+                last_seen: r.get(6)?,
+                local: r.get::<_, i64>(7)? != 0,
+                marking: r.get(8)?,
+                object: r.get(9)?,
+                added: r.get(10)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn shared_matches(&mut self) -> Result<Vec<(String, i64, String, String)>> {
+        let mut s = self.conn.prepare_cached("SELECT ref, COUNT(DISTINCT item_id), MIN(created_at), MAX(created_at) FROM signals WHERE shadow = 0 AND (ref LIKE 'blocklist:%' OR ref LIKE 'known:%') GROUP BY ref ORDER BY ref").map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
         self.conn
             .query_row(

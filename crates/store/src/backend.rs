@@ -117,6 +117,12 @@ pub trait Backend: Send {
         body: &str,
         at: &str,
     ) -> Result<()>;
+    /// Writes a sighting (inserted, or its row replaced by the newer version).
+    fn put_sighting(&mut self, s: &domain::IndicatorSighting, now: &str) -> Result<()>;
+    fn sightings(&mut self) -> Result<Vec<domain::IndicatorSighting>>;
+    /// For each signal reference a shared indicator raises (`blocklist:…`, `known:…`), outside
+    /// shadow mode: the posts it was raised on, and the first and last time.
+    fn shared_matches(&mut self) -> Result<Vec<(String, i64, String, String)>>;
     /// A TAXII status: its partner and the resource as answered.
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>>;
     /// A version of a library document with its extracted text; returns its id.

@@ -1307,6 +1307,65 @@ impl Store {
             .find(|p| p.token_id == Some(token_id)))
     }
 
+    /// Sightings written where they are new or newer (a later last sighting, or more posts at
+    /// the same one) than what is kept; from outside (`local` false), one of ours is never
+    /// replaced. One transaction; one audit event (`action`, with the source and the counts)
+    /// when anything changed. Returns (added, updated, unchanged).
+    pub fn keep_sightings(
+        &mut self,
+        actor: &str,
+        action: &str,
+        source: &str,
+        incoming: &[domain::IndicatorSighting],
+    ) -> Result<(u64, u64, u64)> {
+        let at = now();
+        self.transaction(|s| {
+            let kept: std::collections::HashMap<String, domain::IndicatorSighting> = s
+                .db
+                .sightings()?
+                .into_iter()
+                .map(|x| (x.stix_id.clone(), x))
+                .collect();
+            let (mut added, mut updated, mut unchanged) = (0, 0, 0);
+            for x in incoming {
+                match kept.get(&x.stix_id) {
+                    Some(old) if old.local && !x.local => unchanged += 1,
+                    Some(old) if (&old.last_seen, old.count) >= (&x.last_seen, x.count) => {
+                        unchanged += 1
+                    }
+                    old => {
+                        if old.is_some() {
+                            updated += 1;
+                        } else {
+                            added += 1;
+                        }
+                        s.db.put_sighting(x, &at)?;
+                    }
+                }
+            }
+            if added + updated > 0 {
+                s.audit(
+                    actor,
+                    action,
+                    "sighting",
+                    "",
+                    json!({"source": source, "added": added, "updated": updated, "unchanged": unchanged}),
+                    &at,
+                )?;
+            }
+            Ok((added, updated, unchanged))
+        })
+    }
+
+    pub fn sightings(&mut self) -> Result<Vec<domain::IndicatorSighting>> {
+        self.db.sightings()
+    }
+
+    /// Posts each shared indicator's signal reference was raised on, first and last.
+    pub fn shared_matches(&mut self) -> Result<Vec<(String, i64, String, String)>> {
+        self.db.shared_matches()
+    }
+
     /// Keeps the status resource of a TAXII POST.
     pub fn keep_taxii_status(&mut self, id: &str, partner: Option<i64>, body: &str) -> Result<()> {
         let at = now();

@@ -1,5 +1,7 @@
 //! `/chia-se`: indicators shared between offices, for a role that reads cases — how many the
-//! office confirmed and received (by kind, in force, revoked), the partners it exchanges with
+//! office confirmed and received (by kind, in force, revoked), where each was seen (the offices
+//! whose sightings name it and their post counts: a province's view of which communes met
+//! what, in aggregate), the partners it exchanges with
 //! over TAXII 2.1 (province, address, what their token may do, last pull and push, counts, the
 //! last error), and for a role that triages an «exchange now» button (pull then push, as the
 //! schedule does). Everything through `app::sharing` and `app::exchange`.
@@ -37,9 +39,15 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
     let actor = crate::actor(&user.session.user);
     let triage = user.session.user.role.can(Permission::Triage);
     let got = state
-        .use_case(move |app| Ok((app.indicators(&actor)?, app.partners(&actor)?)))
+        .use_case(move |app| {
+            Ok((
+                app.indicators(&actor)?,
+                app.partners(&actor)?,
+                app.sightings_overview(&actor)?,
+            ))
+        })
         .await;
-    let (indicators, partners) = match got {
+    let (indicators, partners, sightings) = match got {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -89,6 +97,23 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                         }
                     }
                 }
+            }
+            h2 { (t("Nơi đã gặp")) }
+            p.note { (t("Số bài đăng mỗi đơn vị đã gặp chỉ báo (đơn vị tự đếm và chia sẻ; không có bài viết, không có người viết).")) }
+            table.queue {
+                tr { th { (t("Chỉ báo")) } th { (t("Đơn vị công bố")) } th { (t("Số đơn vị đã gặp")) } th { (t("Số bài")) } th { (t("Đơn vị (số bài)")) } }
+                @for r in &sightings {
+                    tr {
+                        td data-label=(t("Chỉ báo")) { (kind_vi(&r.kind)) ": " (r.value) }
+                        td data-label=(t("Đơn vị công bố")) { (r.origin) }
+                        td data-label=(t("Số đơn vị đã gặp")) { (r.offices.len()) }
+                        td data-label=(t("Số bài")) { (r.posts) }
+                        td data-label=(t("Đơn vị (số bài)")) {
+                            (r.offices.iter().map(|(o, n)| format!("{o} ({n})")).collect::<Vec<_>>().join(", "))
+                        }
+                    }
+                }
+                @if sightings.is_empty() { tr { td colspan="5" { (t("Chưa đơn vị nào gặp các chỉ báo này trong bài đăng.")) } } }
             }
             h2 { (t("Đối tác trao đổi")) }
             table.queue {

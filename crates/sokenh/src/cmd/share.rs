@@ -58,6 +58,11 @@ pub enum ShareCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Nơi đã gặp từng chỉ báo (số bài theo đơn vị, không có bài) / where each was seen
+    Sightings {
+        #[arg(long)]
+        json: bool,
+    },
     /// Đối tác trao đổi qua TAXII 2.1 / partners exchanged with over TAXII 2.1
     #[command(subcommand)]
     Partner(PartnerCmd),
@@ -303,6 +308,30 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
                             .as_deref()
                             .map(|e| format!(" — lỗi: {e}"))
                             .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        ShareCmd::Sightings { json } => {
+            let rows = app.sightings_overview(&cli)?;
+            if json {
+                println!("{}", serde_json::to_string(&rows)?);
+            } else {
+                for r in &rows {
+                    let offices: Vec<String> = r
+                        .offices
+                        .iter()
+                        .map(|(o, n)| format!("{o} ({n})"))
+                        .collect();
+                    println!(
+                        "{:<12} {:<40} của {} — gặp ở {} đơn vị, {} bài: {}",
+                        r.kind,
+                        r.value,
+                        r.origin,
+                        r.offices.len(),
+                        r.posts,
+                        offices.join(", ")
                     );
                 }
             }
