@@ -74,7 +74,7 @@ const TAXII: &str = "application/taxii+json;version=2.1";
 /// `detect::numbers`).
 fn match_reference(kind: &str, value: &str) -> String {
     match kind {
-        "url" => format!("blocklist:{}", detect::urls::without_scheme(value)),
+        "url" | "impostor" => format!("blocklist:{}", detect::urls::without_scheme(value)),
         "domain" => format!("blocklist:{value}"),
         k => format!("known:{k}:{value}"),
     }
@@ -352,16 +352,27 @@ impl App {
         // The identities of the publishers count against the limit too (clients such as
         // taxii2-client take a page's length as the server's limit); one object at least.
         let limit = limit.clamp(1, 1000);
+        // An impostor page's indicator travels with its companions (the page, the official
+        // channel, the relationship): they count too.
+        let companions: Vec<Vec<Value>> = all
+            .iter()
+            .map(|a| {
+                serde_json::from_str::<Value>(&a.4)
+                    .map(|o| crate::sharing::companions(&o))
+                    .unwrap_or_default()
+            })
+            .collect();
         let mut publishers = std::collections::HashSet::new();
-        let mut taken = 0;
-        for a in &all {
+        let (mut taken, mut size) = (0, 0);
+        for (a, with) in all.iter().zip(&companions) {
             let new_publisher = !publishers.contains(&a.2);
-            let size = taken + publishers.len() + 1 + usize::from(new_publisher);
-            if taken > 0 && size > limit {
+            let grown = size + 1 + with.len() + usize::from(new_publisher);
+            if taken > 0 && grown > limit {
                 break;
             }
             publishers.insert(a.2.clone());
             taken += 1;
+            size = grown;
         }
         let more = all.len() > taken;
         all.truncate(taken);
@@ -381,10 +392,12 @@ impl App {
             }
         });
         let objects: Vec<Value> = identities
-            .chain(
-                all.iter()
-                    .filter_map(|a| serde_json::from_str::<Value>(&a.4).ok()),
-            )
+            .chain(all.iter().zip(companions).flat_map(|(a, with)| {
+                serde_json::from_str::<Value>(&a.4)
+                    .ok()
+                    .into_iter()
+                    .chain(with)
+            }))
             .collect();
         Ok(TaxiiPage {
             objects,
@@ -547,9 +560,13 @@ impl App {
             let version = o["modified"].as_str().unwrap_or("");
             let why = match (o["type"].as_str(), refused.get(id)) {
                 (_, Some(why)) => Some((*why).to_owned()),
-                (Some("indicator" | "identity" | "sighting"), None) => None,
+                // The companions of an impostor page's indicator are read from it.
+                (
+                    Some("indicator" | "identity" | "sighting" | "user-account" | "relationship"),
+                    None,
+                ) => None,
                 (t, None) => Some(format!(
-                    "loại «{}» không nhận (chỉ indicator, sighting, identity)",
+                    "loại «{}» không nhận (chỉ indicator, sighting, identity, user-account, relationship)",
                     t.unwrap_or("?")
                 )),
             };

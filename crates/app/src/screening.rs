@@ -228,6 +228,11 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
         };
         match i.kind.as_str() {
             "url" | "domain" => urls.add_entry(&i.value, detect::urls::ListKind::Block, &source),
+            "impostor" => urls.add_entry(
+                &i.value,
+                detect::urls::ListKind::Block,
+                &format!("trang giả mạo kênh chính thức, {source}"),
+            ),
             kind => numbers.add(kind, &i.value, &source),
         }
     }

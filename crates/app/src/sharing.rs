@@ -84,11 +84,13 @@ pub fn uuid4(mut b: [u8; 16]) -> String {
 }
 
 /// The kinds of indicator shared, with how long each stays valid by default (days).
-pub const KINDS: [(&str, u32); 4] = [
+pub const KINDS: [(&str, u32); 5] = [
     ("url", 90),
     ("domain", 365),
     ("phone", 90),
     ("bank_account", 180),
+    // A page impersonating one of our official channels (a STIX `user-account`).
+    ("impostor", 180),
 ];
 
 /// A value in its canonical form for its kind, or why it is not one.
@@ -137,8 +139,11 @@ pub fn canonical(kind: &str, value: &str) -> Result<String, String> {
             }
             Ok(digits)
         }
+        "impostor" => domain::CanonicalUrl::parse(v)
+            .map(|u| u.as_str().to_owned())
+            .map_err(|_| format!("«{v}» không phải đường dẫn của trang / not a page's link")),
         other => Err(format!(
-            "loại «{other}» không có: url, domain, phone, bank_account"
+            "loại «{other}» không có: url, domain, phone, bank_account, impostor"
         )),
     }
 }
@@ -150,6 +155,7 @@ pub fn pattern(kind: &str, value: &str) -> String {
         "url" => format!("[url:value = '{v}']"),
         "domain" => format!("[domain-name:value = '{v}']"),
         "phone" => format!("[phone-number:value = '{v}']"),
+        "impostor" => format!("[user-account:user_id = '{v}']"),
         _ => format!("[bank-account:account_number = '{v}']"),
     }
 }
@@ -163,6 +169,7 @@ pub fn parse_pattern(p: &str) -> Option<(&'static str, String)> {
         "domain-name:value" => "domain",
         "phone-number:value" => "phone",
         "bank-account:account_number" => "bank_account",
+        "user-account:user_id" => "impostor",
         _ => return None,
     };
     let quoted = rhs.trim().strip_prefix('\'')?.strip_suffix('\'')?;
@@ -193,6 +200,64 @@ pub struct NewIndicator {
     pub name: String,
     /// Days until it ends; `None`: the kind's default ([`KINDS`]).
     pub valid_days: Option<u32>,
+    /// For an impostor page: the link of the official channel in our register it imitates.
+    pub impersonates: Option<String>,
+}
+
+/// The objects that travel with an impostor page's indicator: the page as a STIX
+/// `user-account` (its canonical URL as `user_id`), the official channel it imitates as an
+/// `identity`, and an `impersonates` relationship from the one to the other (published and
+/// marked as the indicator is). Nothing for the other kinds.
+pub fn companions(indicator: &Value) -> Vec<Value> {
+    let Some(("impostor", url)) = indicator["pattern"].as_str().and_then(parse_pattern) else {
+        return Vec::new();
+    };
+    let official = &indicator["x_sokenh_impersonates"];
+    let (Some(official_url), Some(official_name)) =
+        (official["url"].as_str(), official["name"].as_str())
+    else {
+        return Vec::new();
+    };
+    let platform = domain::CanonicalUrl::parse(&url)
+        .map(|u| u.platform().as_str().to_owned())
+        .unwrap_or_else(|_| "website".into());
+    // A cyber observable's id: UUIDv5 of its id-contributing properties as canonical JSON.
+    let account = format!(
+        "user-account--{}",
+        uuid5(
+            &STIX_NAMESPACE,
+            &json!({"account_type": platform, "user_id": url}).to_string()
+        )
+    );
+    let target = format!(
+        "identity--{}",
+        uuid5(&STIX_NAMESPACE, &format!("official:{official_url}"))
+    );
+    let relationship = format!(
+        "relationship--{}",
+        uuid5(&STIX_NAMESPACE, &format!("{account} impersonates {target}"))
+    );
+    vec![
+        json!({
+            "type": "user-account", "spec_version": "2.1", "id": account,
+            "user_id": url, "account_type": platform,
+            "display_name": indicator["x_sokenh_page_name"].as_str().unwrap_or(""),
+        }),
+        json!({
+            "type": "identity", "spec_version": "2.1", "id": target,
+            "created": "2025-07-01T00:00:00.000Z", "modified": "2025-07-01T00:00:00.000Z",
+            "name": official_name, "identity_class": "organization",
+            "contact_information": official_url,
+        }),
+        json!({
+            "type": "relationship", "spec_version": "2.1", "id": relationship,
+            "created": indicator["created"], "modified": indicator["modified"],
+            "relationship_type": "impersonates",
+            "source_ref": account, "target_ref": target,
+            "created_by_ref": indicator["created_by_ref"],
+            "object_marking_refs": indicator["object_marking_refs"],
+        }),
+    ]
 }
 
 /// The STIX marking definition of a TLP 2.0 level.
@@ -291,6 +356,28 @@ impl App {
                 "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
             ));
         };
+        let impersonated = if kind.0 == "impostor" {
+            let wanted = new.impersonates.as_deref().unwrap_or("").trim();
+            let wanted = domain::CanonicalUrl::parse(wanted).map(|u| u.as_str().to_owned());
+            let official = self.store()?.communities()?.into_iter().find(|c| {
+                c.classification == domain::Classification::Official
+                    && c.url.is_some()
+                    && wanted
+                        .as_ref()
+                        .is_ok_and(|w| c.url.as_deref() == Some(w.as_str()))
+            });
+            match official {
+                Some(c) => Some((c.url.unwrap_or_default(), c.name)),
+                None => {
+                    return Err(Error::invalid(
+                        "impersonates",
+                        "Trang giả mạo cần --impersonates là đường dẫn một kênh chính thức trong sổ đăng ký.",
+                    ));
+                }
+            }
+        } else {
+            None
+        };
         let days = new.valid_days.unwrap_or(kind.1).clamp(1, 3650);
         let (origin, origin_name, _) = self.our_identity()?;
         let stix_id = format!(
@@ -310,11 +397,15 @@ impl App {
                 "url" => format!("Đường dẫn lừa đảo: {value}"),
                 "domain" => format!("Tên miền lừa đảo: {value}"),
                 "phone" => format!("Số điện thoại của đối tượng lừa đảo: {value}"),
+                "impostor" => format!(
+                    "Trang giả mạo {}: {value}",
+                    impersonated.as_ref().map_or("", |(_, n)| n.as_str())
+                ),
                 _ => format!("Số tài khoản của đối tượng lừa đảo: {value}"),
             },
             n => n.to_owned(),
         };
-        let object = json!({
+        let mut object = json!({
             "type": "indicator",
             "spec_version": "2.1",
             "id": stix_id,
@@ -334,6 +425,9 @@ impl App {
             "object_marking_refs": [marking_ref],
             "revoked": false,
         });
+        if let Some((url, name)) = &impersonated {
+            object["x_sokenh_impersonates"] = json!({"url": url, "name": name});
+        }
         let i = SharedIndicator {
             stix_id,
             kind: kind.0.to_owned(),
@@ -408,14 +502,20 @@ impl App {
         self.refresh_sightings(&actor.name)?;
         let (_, _, identity) = self.our_identity()?;
         let mut s = self.store()?;
-        let mut mine: Vec<Value> = s
+        let indicators: Vec<Value> = s
             .indicators()?
             .into_iter()
             .filter(|i| i.local && i.marking != "TLP:RED")
             .filter(|i| since.is_none_or(|d| i.modified.as_str() >= d))
             .filter_map(|i| serde_json::from_str(&i.object).ok())
             .collect();
-        let n = mine.len();
+        let n = indicators.len();
+        let mut mine: Vec<Value> = Vec::new();
+        for o in indicators {
+            let with = companions(&o);
+            mine.push(o);
+            mine.extend(with);
+        }
         mine.extend(
             s.sightings()?
                 .into_iter()
@@ -507,7 +607,7 @@ impl App {
                 .and_then(parse_pattern)
             else {
                 rejected.push(reject(
-                    "mẫu (pattern) không thuộc bốn dạng: url, domain-name, phone-number, bank-account",
+                    "mẫu (pattern) không thuộc năm dạng: url, domain-name, phone-number, bank-account, user-account",
                 ));
                 continue;
             };
@@ -689,11 +789,20 @@ mod tests {
         assert!(canonical("phone", "123").is_err());
         assert!(canonical("bank_account", "12ab5678").is_err());
         assert!(canonical("domain", "localhost").is_err());
+        assert_eq!(
+            canonical(
+                "impostor",
+                "https://www.facebook.com/CongAn.ThachQuang.HoTro/"
+            )
+            .unwrap(),
+            canonical("impostor", "facebook.com/CongAn.ThachQuang.HoTro").unwrap()
+        );
         for (kind, value) in [
             ("url", "http://a.vn/x'y\\z"),
             ("domain", "vietcombank-xacthuc.top"),
             ("phone", "+84912345678"),
             ("bank_account", "0123456789"),
+            ("impostor", "https://facebook.com/congan.thachquang.hotro"),
         ] {
             assert_eq!(
                 parse_pattern(&pattern(kind, value)),

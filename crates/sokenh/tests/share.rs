@@ -605,6 +605,42 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             ],
         ));
     }
+    // A page impersonating the commune police's official page: the page, the official
+    // channel and an `impersonates` relationship travel with its indicator.
+    let impostor = json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "impostor",
+            "--value",
+            "https://www.facebook.com/congan.thachquang.hotro",
+            "--impersonates",
+            "https://www.facebook.com/congan.thachquang",
+            "--marking",
+            "TLP:GREEN",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        impostor["value"],
+        "https://facebook.com/congan.thachquang.hotro"
+    );
+    let no_official = sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "impostor",
+            "--value",
+            "https://facebook.com/gia.mao",
+            "--impersonates",
+            "https://facebook.com/khong.co",
+        ],
+    );
+    assert_eq!(no_official.status.code(), Some(1));
     // A post that meets the domain: the bundle carries A's sighting of it.
     post(
         &a,
@@ -627,8 +663,23 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
     let parsed = python(&py, &["parse", bundle.to_str().unwrap()]);
     assert_eq!(
         parsed["parsed"],
-        serde_json::json!({"identity": 1, "indicator": 4, "sighting": 1})
+        serde_json::json!({"identity": 2, "indicator": 5, "sighting": 1, "user-account": 1, "relationship": 1})
     );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let relationship = written["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["type"] == "relationship")
+        .unwrap();
+    assert_eq!(relationship["relationship_type"], "impersonates");
+    let target = written["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == relationship["target_ref"])
+        .unwrap();
+    assert_eq!(target["name"], "Công an xã Thạch Quảng");
 
     // The TAXII server, read by taxii2-client three objects a page: with an officer's token and
     // with a partner's (the same objects: each indicator, and so the sighting, is TLP:GREEN).
@@ -663,10 +714,10 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             .map(|v| v.as_str().unwrap())
             .filter(|id| id.starts_with("indicator--"))
             .collect();
-        assert_eq!(ids.len(), 4, "{read}");
-        // Four indicators and the sighting, two a page beside their publisher.
-        assert_eq!(read["pages"], 3, "{read}");
-        assert_eq!(read["manifest"], 5, "{read}");
+        assert_eq!(ids.len(), 5, "{read}");
+        // Five indicators (one with its three companions) and the sighting, page by page.
+        assert!(read["pages"].as_u64().unwrap() >= 3, "{read}");
+        assert_eq!(read["manifest"], 6, "{read}");
     }
 
     // A bundle the stix2 library wrote, taken in by sokenh.

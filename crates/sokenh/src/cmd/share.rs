@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub enum ShareCmd {
     /// Xác nhận một chỉ báo để chia sẻ / confirm an indicator to share
     Add {
-        /// url | domain | phone | bank_account
+        /// url | domain | phone | bank_account | impostor (trang giả mạo kênh chính thức)
         #[arg(long)]
         kind: String,
         #[arg(long)]
@@ -31,6 +31,9 @@ pub enum ShareCmd {
         /// Số ngày hiệu lực / days until it ends
         #[arg(long)]
         valid_days: Option<u32>,
+        /// Với trang giả mạo (--kind impostor): đường dẫn kênh chính thức bị giả
+        #[arg(long)]
+        impersonates: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -139,6 +142,7 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
             case,
             name,
             valid_days,
+            impersonates,
             json,
         } => {
             let i = app.add_indicator(
@@ -151,6 +155,7 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
                     case,
                     name,
                     valid_days,
+                    impersonates,
                 },
             )?;
             if json {
