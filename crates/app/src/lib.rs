@@ -40,6 +40,11 @@ pub mod totp;
 
 pub use error::{Error, ErrorKind};
 
+/// Writes a new file only its owner reads (a key handed to a partner); refuses to overwrite.
+pub fn write_private_file(path: &std::path::Path, content: &str) -> anyhow::Result<()> {
+    posts::write_private(path, content).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 use domain::{Permission, Role, UnitId};
 use std::path::{Path, PathBuf};
 

@@ -51,7 +51,7 @@ pub fn pseudonym_key(data_dir: &Path) -> Result<Vec<u8>> {
     Ok(key)
 }
 
-fn write_private(path: &Path, content: &str) -> Result<()> {
+pub(crate) fn write_private(path: &Path, content: &str) -> Result<()> {
     use std::io::Write;
     #[cfg(unix)]
     let mut f = {

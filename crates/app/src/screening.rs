@@ -217,6 +217,9 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
     // Indicators confirmed here or received from another office, while in force.
     let now = crate::now_utc();
     let mut numbers = detect::numbers::KnownNumbers::default();
+    for k in crate::sharing::share_keys(data_dir).map_err(|e| anyhow::anyhow!("{e}"))? {
+        numbers.add_key(&k.id, &k.name, &k.bytes());
+    }
     for i in store.indicators()? {
         if i.revoked || i.valid_until.as_ref().is_some_and(|end| *end <= now) {
             continue;
@@ -233,6 +236,7 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
                 detect::urls::ListKind::Block,
                 &format!("trang giả mạo kênh chính thức, {source}"),
             ),
+            "phone_hash" | "bank_account_hash" => numbers.add_hashed(&i.kind, &i.value, &source),
             kind => numbers.add(kind, &i.value, &source),
         }
     }

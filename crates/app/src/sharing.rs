@@ -84,13 +84,16 @@ pub fn uuid4(mut b: [u8; 16]) -> String {
 }
 
 /// The kinds of indicator shared, with how long each stays valid by default (days).
-pub const KINDS: [(&str, u32); 5] = [
+pub const KINDS: [(&str, u32); 7] = [
     ("url", 90),
     ("domain", 365),
     ("phone", 90),
     ("bank_account", 180),
     // A page impersonating one of our official channels (a STIX `user-account`).
     ("impostor", 180),
+    // A scammer's number as a keyed hash (`KEY_ID:HEX`), for audiences that need not learn it.
+    ("phone_hash", 90),
+    ("bank_account_hash", 180),
 ];
 
 /// A value in its canonical form for its kind, or why it is not one.
@@ -139,6 +142,21 @@ pub fn canonical(kind: &str, value: &str) -> Result<String, String> {
             }
             Ok(digits)
         }
+        "phone_hash" | "bank_account_hash" => {
+            let ok = v.split_once(':').is_some_and(|(key, hex)| {
+                (1..=40).contains(&key.len())
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && hex.len() == 64
+                    && hex.chars().all(|c| c.is_ascii_hexdigit())
+            });
+            if ok {
+                Ok(v.to_ascii_lowercase())
+            } else {
+                Err(format!(
+                    "«{v}» không phải mã băm KHÓA:HEX / not a keyed hash"
+                ))
+            }
+        }
         "impostor" => domain::CanonicalUrl::parse(v)
             .map(|u| u.as_str().to_owned())
             .map_err(|_| format!("«{v}» không phải đường dẫn của trang / not a page's link")),
@@ -156,6 +174,8 @@ pub fn pattern(kind: &str, value: &str) -> String {
         "domain" => format!("[domain-name:value = '{v}']"),
         "phone" => format!("[phone-number:value = '{v}']"),
         "impostor" => format!("[user-account:user_id = '{v}']"),
+        "phone_hash" => format!("[phone-number:x_sokenh_keyed_hash = '{v}']"),
+        "bank_account_hash" => format!("[bank-account:x_sokenh_keyed_hash = '{v}']"),
         _ => format!("[bank-account:account_number = '{v}']"),
     }
 }
@@ -170,6 +190,8 @@ pub fn parse_pattern(p: &str) -> Option<(&'static str, String)> {
         "phone-number:value" => "phone",
         "bank-account:account_number" => "bank_account",
         "user-account:user_id" => "impostor",
+        "phone-number:x_sokenh_keyed_hash" => "phone_hash",
+        "bank-account:x_sokenh_keyed_hash" => "bank_account_hash",
         _ => return None,
     };
     let quoted = rhs.trim().strip_prefix('\'')?.strip_suffix('\'')?;
@@ -202,6 +224,150 @@ pub struct NewIndicator {
     pub valid_days: Option<u32>,
     /// For an impostor page: the link of the official channel in our register it imitates.
     pub impersonates: Option<String>,
+    /// For a phone number or account: share it only as a keyed hash under this key's id.
+    pub hash_key: Option<String>,
+}
+
+/// A key for keyed hashes of numbers (HMAC-SHA-256): made by one office, handed to its
+/// partners out of band, kept in the data dir (`share-keys.json`, owner-only).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ShareKey {
+    pub id: String,
+    pub name: String,
+    /// The key, hex (never printed, never in the audit log).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub key: String,
+}
+
+impl ShareKey {
+    pub fn bytes(&self) -> Vec<u8> {
+        hex::decode(&self.key).unwrap_or_default()
+    }
+}
+
+/// The keys this office holds.
+pub fn share_keys(data_dir: &std::path::Path) -> Result<Vec<ShareKey>, Error> {
+    match std::fs::read_to_string(data_dir.join("share-keys.json")) {
+        Ok(text) => Ok(serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("share-keys.json hỏng: {e}"))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(anyhow::anyhow!("đọc share-keys.json: {e}").into()),
+    }
+}
+
+fn write_share_keys(data_dir: &std::path::Path, keys: &[ShareKey]) -> Result<(), Error> {
+    let path = data_dir.join("share-keys.json");
+    let tmp = data_dir.join("share-keys.json.tmp");
+    let _ = std::fs::remove_file(&tmp);
+    crate::posts::write_private(
+        &tmp,
+        &serde_json::to_string_pretty(keys).unwrap_or_default(),
+    )?;
+    std::fs::rename(&tmp, &path).map_err(|e| anyhow::anyhow!("ghi share-keys.json: {e}"))?;
+    Ok(())
+}
+
+impl App {
+    /// A new key for keyed hashes: 32 random bytes, an id, a name; audited (`share.key`, never
+    /// the key).
+    pub fn new_share_key(&self, actor: &Actor, name: &str) -> Result<ShareKey, Error> {
+        actor.require(Permission::Administer)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid(
+                "name",
+                "Cần tên khóa (ví dụ «Tỉnh Thanh Hóa 2026»).",
+            ));
+        }
+        let mut bytes = [0u8; 32];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+            .map_err(|_| anyhow::anyhow!("không lấy được số ngẫu nhiên"))?;
+        let key = ShareKey {
+            id: format!(
+                "k{}",
+                &hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes))[..12]
+            ),
+            name: name.to_owned(),
+            key: hex::encode(bytes),
+        };
+        self.keep_share_key(actor, &key, "share.key")?;
+        Ok(key)
+    }
+
+    fn keep_share_key(&self, actor: &Actor, key: &ShareKey, action: &str) -> Result<(), Error> {
+        let mut keys = share_keys(self.data_dir())?;
+        if keys.iter().any(|k| k.id == key.id) {
+            return Err(Error::conflict(format!("Đã có khóa {}.", key.id)));
+        }
+        keys.push(key.clone());
+        write_share_keys(self.data_dir(), &keys)?;
+        self.store()?.record(
+            &actor.name,
+            action,
+            "share_key",
+            json!({"id": key.id, "name": key.name}),
+        )?;
+        Ok(())
+    }
+
+    /// A key as a file to hand to a partner (JSON with the key); audited.
+    pub fn export_share_key(&self, actor: &Actor, id: &str) -> Result<String, Error> {
+        actor.require(Permission::Administer)?;
+        let key = share_keys(self.data_dir())?
+            .into_iter()
+            .find(|k| k.id == id.trim())
+            .ok_or_else(|| Error::not_found("khóa", id.trim()))?;
+        self.store()?.record(
+            &actor.name,
+            "share.key.export",
+            "share_key",
+            json!({"id": key.id, "name": key.name}),
+        )?;
+        Ok(serde_json::to_string_pretty(&json!({
+            "type": "sokenh-share-key", "id": key.id, "name": key.name, "key": key.key,
+        }))
+        .unwrap_or_default())
+    }
+
+    /// A partner's key taken in (the file `export_share_key` wrote); audited.
+    pub fn import_share_key(&self, actor: &Actor, text: &str) -> Result<ShareKey, Error> {
+        actor.require(Permission::Administer)?;
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid("file", format!("Không phải JSON: {e}")))?;
+        let (Some(id), Some(name), Some(key)) =
+            (v["id"].as_str(), v["name"].as_str(), v["key"].as_str())
+        else {
+            return Err(Error::invalid("file", "Không phải tệp khóa của sokenh."));
+        };
+        if v["type"] != "sokenh-share-key"
+            || hex::decode(key).map(|k| k.len()) != Ok(32)
+            || canonical("phone_hash", &format!("{id}:{}", "0".repeat(64))).is_err()
+        {
+            return Err(Error::invalid(
+                "file",
+                "Tệp khóa hỏng (cần 32 byte hex và mã khóa hợp lệ).",
+            ));
+        }
+        let key = ShareKey {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            key: key.to_ascii_lowercase(),
+        };
+        self.keep_share_key(actor, &key, "share.key.import")?;
+        Ok(key)
+    }
+
+    /// The keys held (ids and names, never the keys).
+    pub fn share_key_list(&self, actor: &Actor) -> Result<Vec<ShareKey>, Error> {
+        actor.require(Permission::ViewCases)?;
+        Ok(share_keys(self.data_dir())?
+            .into_iter()
+            .map(|k| ShareKey {
+                key: String::new(),
+                ..k
+            })
+            .collect())
+    }
 }
 
 /// The objects that travel with an impostor page's indicator: the page as a STIX
@@ -338,6 +504,12 @@ impl App {
             .ok_or_else(|| {
                 Error::invalid("kind", "Loại chỉ báo: url, domain, phone, bank_account.")
             })?;
+        if kind.0.ends_with("_hash") {
+            return Err(Error::invalid(
+                "kind",
+                "Để chia sẻ dạng băm: --kind phone|bank_account --hash-key KHÓA.",
+            ));
+        }
         let value = canonical(kind.0, &new.value).map_err(|e| Error::invalid("value", e))?;
         if matches!(kind.0, "phone" | "bank_account") && new.role.trim() != "scammer" {
             return Err(Error::invalid(
@@ -378,6 +550,28 @@ impl App {
         } else {
             None
         };
+        // A number shared as a keyed hash: only the hash is kept and sent.
+        let (kind, value, key_name) = match new.hash_key.as_deref().map(str::trim) {
+            Some(id) if matches!(kind.0, "phone" | "bank_account") => {
+                let key = share_keys(self.data_dir())?
+                    .into_iter()
+                    .find(|k| k.id == id)
+                    .ok_or_else(|| Error::not_found("khóa", id))?;
+                let hashed = KINDS
+                    .iter()
+                    .find(|(k, _)| *k == format!("{}_hash", kind.0))
+                    .expect("a hashed kind");
+                let hex = detect::numbers::keyed_hash(&key.bytes(), &value);
+                (hashed, format!("{}:{hex}", key.id), Some(key.name))
+            }
+            Some(_) => {
+                return Err(Error::invalid(
+                    "hash_key",
+                    "Chỉ số điện thoại và số tài khoản mới chia sẻ dạng băm.",
+                ));
+            }
+            None => (kind, value, None),
+        };
         let days = new.valid_days.unwrap_or(kind.1).clamp(1, 3650);
         let (origin, origin_name, _) = self.our_identity()?;
         let stix_id = format!(
@@ -400,6 +594,15 @@ impl App {
                 "impostor" => format!(
                     "Trang giả mạo {}: {value}",
                     impersonated.as_ref().map_or("", |(_, n)| n.as_str())
+                ),
+                "phone_hash" | "bank_account_hash" => format!(
+                    "{} của đối tượng lừa đảo (dạng băm có khóa «{}»)",
+                    if kind.0 == "phone_hash" {
+                        "Số điện thoại"
+                    } else {
+                        "Số tài khoản"
+                    },
+                    key_name.as_deref().unwrap_or("")
                 ),
                 _ => format!("Số tài khoản của đối tượng lừa đảo: {value}"),
             },

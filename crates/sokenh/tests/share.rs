@@ -641,6 +641,29 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
         ],
     );
     assert_eq!(no_official.status.code(), Some(1));
+    // A scammer's account shared as a keyed hash (a custom property of the standard object).
+    let key = json(&sokenh(
+        &a,
+        &["share", "key", "new", "--name", "Khóa thử", "--json"],
+    ));
+    json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "bank_account",
+            "--value",
+            "0451 0001 2345",
+            "--role",
+            "scammer",
+            "--hash-key",
+            key["id"].as_str().unwrap(),
+            "--marking",
+            "TLP:GREEN",
+            "--json",
+        ],
+    ));
     // A post that meets the domain: the bundle carries A's sighting of it.
     post(
         &a,
@@ -663,7 +686,7 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
     let parsed = python(&py, &["parse", bundle.to_str().unwrap()]);
     assert_eq!(
         parsed["parsed"],
-        serde_json::json!({"identity": 2, "indicator": 5, "sighting": 1, "user-account": 1, "relationship": 1})
+        serde_json::json!({"identity": 2, "indicator": 6, "sighting": 1, "user-account": 1, "relationship": 1})
     );
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
     let relationship = written["objects"]
@@ -714,10 +737,10 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             .map(|v| v.as_str().unwrap())
             .filter(|id| id.starts_with("indicator--"))
             .collect();
-        assert_eq!(ids.len(), 5, "{read}");
-        // Five indicators (one with its three companions) and the sighting, page by page.
+        assert_eq!(ids.len(), 6, "{read}");
+        // Six indicators (one with its three companions) and the sighting, page by page.
         assert!(read["pages"].as_u64().unwrap() >= 3, "{read}");
-        assert_eq!(read["manifest"], 6, "{read}");
+        assert_eq!(read["manifest"], 7, "{read}");
     }
 
     // A bundle the stix2 library wrote, taken in by sokenh.
@@ -742,5 +765,136 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             &Value::from("Công an xã Mẫu Sơn"),
             &Value::from("TLP:GREEN")
         )
+    );
+}
+
+/// A scammer's number shared with a wide audience as a keyed hash: the bundle never holds the
+/// number; an office without the key takes the indicator in but matches nothing with it; with
+/// the key (handed over as a file only its owner reads), a post with the number is flagged,
+/// naming the publisher and the key. The key list never shows a key.
+#[test]
+fn a_number_shared_as_a_keyed_hash_matches_only_where_the_key_is_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    json(&sokenh(&a, &["demo", "--no-serve", "--json"]));
+    unit_root(&b, "Đảng bộ xã Bình Minh", Some(10141));
+    let key = json(&sokenh(
+        &a,
+        &["share", "key", "new", "--name", "Toàn quốc 2026", "--json"],
+    ));
+    let id = key["id"].as_str().unwrap();
+    let key_file = tmp.path().join("khoa.json");
+    assert!(
+        sokenh(
+            &a,
+            &[
+                "share",
+                "key",
+                "export",
+                id,
+                "--out",
+                key_file.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let added = json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "phone",
+            "--value",
+            "0356 111 222",
+            "--role",
+            "scammer",
+            "--hash-key",
+            id,
+            "--marking",
+            "TLP:CLEAR",
+            "--json",
+        ],
+    ));
+    assert_eq!(added["kind"], "phone_hash");
+    assert!(
+        added["value"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{id}:"))
+    );
+    let bundle = tmp.path().join("a.json");
+    assert!(
+        sokenh(&a, &["share", "export", bundle.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    assert!(
+        !text.contains("356111222") && !text.contains("0356"),
+        "{text}"
+    );
+    assert!(text.contains("[phone-number:x_sokenh_keyed_hash = '"));
+
+    assert_eq!(import(&b, &bundle)["added"], 1);
+    post(
+        &b,
+        "b1",
+        "Ai cần vay nhanh không thế chấp gọi 0356.111.222 gặp chị Hoa",
+    );
+    assert!(
+        !explanations(&b, "b1")
+            .iter()
+            .any(|e| e.contains("khớp dạng băm")),
+        "{:?}",
+        explanations(&b, "b1")
+    );
+    let taken = json(&sokenh(
+        &b,
+        &[
+            "share",
+            "key",
+            "import",
+            key_file.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        taken,
+        serde_json::json!({"id": id, "name": "Toàn quốc 2026"})
+    );
+    post(
+        &b,
+        "b2",
+        "Ai cần vay nhanh không thế chấp gọi 0356.111.222 gặp chị Hoa",
+    );
+    let said = explanations(&b, "b2");
+    assert!(
+        said.iter().any(|e| e.contains(
+            "nguồn: chỉ báo chia sẻ từ Đảng bộ xã Thạch Quảng, khớp dạng băm có khóa «Toàn quốc 2026»"
+        )),
+        "{said:?}"
+    );
+    let listed = json(&sokenh(&b, &["share", "key", "list", "--json"]));
+    assert_eq!(
+        listed,
+        serde_json::json!([{"id": id, "name": "Toàn quốc 2026"}])
+    );
+    let kept = std::fs::read_to_string(&key_file).unwrap();
+    let secret: Value = serde_json::from_str(&kept).unwrap();
+    let audit = actions(&b);
+    assert!(audit.contains(&"share.key.import".to_owned()));
+    let app = app::App::open(&b, None).unwrap();
+    let events = app.store().unwrap().audit_events().unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| !e.details.contains(secret["key"].as_str().unwrap()))
     );
 }

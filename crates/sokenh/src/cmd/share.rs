@@ -34,6 +34,9 @@ pub enum ShareCmd {
         /// Với trang giả mạo (--kind impostor): đường dẫn kênh chính thức bị giả
         #[arg(long)]
         impersonates: Option<String>,
+        /// Chia sẻ số dạng băm có khóa (mã khóa của `share key`): người nhận có khóa mới so khớp được
+        #[arg(long)]
+        hash_key: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -69,6 +72,9 @@ pub enum ShareCmd {
     /// Đối tác trao đổi qua TAXII 2.1 / partners exchanged with over TAXII 2.1
     #[command(subcommand)]
     Partner(PartnerCmd),
+    /// Khóa băm số điện thoại, số tài khoản / keys for keyed hashes of numbers
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Lấy chỉ báo mới từ đối tác / pull what partners added since the last pull
     Pull {
         /// Chỉ đối tác này / only this partner (all with an address otherwise)
@@ -81,6 +87,34 @@ pub enum ShareCmd {
     Push {
         #[arg(long)]
         partner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Tạo khóa mới / a new key
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ghi khóa ra tệp để trao cho đối tác / write a key to hand to partners
+    Export {
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Nhận khóa của đối tác / take in a partner's key
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Các khóa đang giữ (không in khóa) / the keys held (never the keys)
+    List {
         #[arg(long)]
         json: bool,
     },
@@ -143,6 +177,7 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
             name,
             valid_days,
             impersonates,
+            hash_key,
             json,
         } => {
             let i = app.add_indicator(
@@ -156,6 +191,7 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
                     name,
                     valid_days,
                     impersonates,
+                    hash_key,
                 },
             )?;
             if json {
@@ -314,6 +350,49 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
                             .map(|e| format!(" — lỗi: {e}"))
                             .unwrap_or_default()
                     );
+                }
+            }
+            Ok(())
+        }
+        ShareCmd::Key(KeyCmd::New { name, json }) => {
+            let k = app.new_share_key(&cli, &name)?;
+            if json {
+                println!("{}", json!({"id": k.id, "name": k.name}));
+            } else {
+                println!(
+                    "Đã tạo khóa {} («{}»). Trao cho đối tác bằng: sokenh share key export {} --out TỆP",
+                    k.id, k.name, k.id
+                );
+            }
+            Ok(())
+        }
+        ShareCmd::Key(KeyCmd::Export { id, out }) => {
+            let text = app.export_share_key(&cli, &id)?;
+            app::write_private_file(&out, &text)?;
+            println!(
+                "Đã ghi khóa {id} vào {} (chỉ chủ tệp đọc được; trao cho đối tác qua kênh an toàn).",
+                out.display()
+            );
+            Ok(())
+        }
+        ShareCmd::Key(KeyCmd::Import { file, json }) => {
+            let text =
+                std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+            let k = app.import_share_key(&cli, &text)?;
+            if json {
+                println!("{}", json!({"id": k.id, "name": k.name}));
+            } else {
+                println!("Đã nhận khóa {} («{}»).", k.id, k.name);
+            }
+            Ok(())
+        }
+        ShareCmd::Key(KeyCmd::List { json }) => {
+            let keys = app.share_key_list(&cli)?;
+            if json {
+                println!("{}", serde_json::to_string(&keys)?);
+            } else {
+                for k in &keys {
+                    println!("{}  {}", k.id, k.name);
                 }
             }
             Ok(())
