@@ -562,11 +562,14 @@ impl App {
                 (_, Some(why)) => Some((*why).to_owned()),
                 // The companions of an impostor page's indicator are read from it.
                 (
-                    Some("indicator" | "identity" | "sighting" | "user-account" | "relationship"),
+                    Some(
+                        "indicator" | "identity" | "sighting" | "note" | "user-account"
+                        | "relationship",
+                    ),
                     None,
                 ) => None,
                 (t, None) => Some(format!(
-                    "loại «{}» không nhận (chỉ indicator, sighting, identity, user-account, relationship)",
+                    "loại «{}» không nhận (chỉ indicator, sighting, note, identity, user-account, relationship)",
                     t.unwrap_or("?")
                 )),
             };

@@ -217,6 +217,7 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
     // Indicators confirmed here or received from another office, while in force.
     let now = crate::now_utc();
     let mut numbers = detect::numbers::KnownNumbers::default();
+    let mut shared_factchecks = Vec::new();
     for k in crate::sharing::share_keys(data_dir).map_err(|e| anyhow::anyhow!("{e}"))? {
         numbers.add_key(&k.id, &k.name, &k.bytes());
     }
@@ -237,6 +238,16 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
                 &format!("trang giả mạo kênh chính thức, {source}"),
             ),
             "phone_hash" | "bank_account_hash" => numbers.add_hashed(&i.kind, &i.value, &source),
+            // Another office's fact-check joins the register screening reads (ours is in it).
+            "factcheck" if !i.local => {
+                if let Some(f) = serde_json::from_str(&i.object)
+                    .ok()
+                    .and_then(|o| crate::sharing::factcheck_of_note(&o, &i.origin_name))
+                {
+                    shared_factchecks.push(f);
+                }
+            }
+            "factcheck" => {}
             kind => numbers.add(kind, &i.value, &source),
         }
     }
@@ -248,7 +259,9 @@ pub fn engine_and_health(store: &mut Store, data_dir: &Path) -> Result<(Engine, 
             urls.add_official(u);
         }
     }
-    let factchecks = detect::factcheck::FactCheckIndex::new(store.factchecks()?);
+    let mut register = store.factchecks()?;
+    register.extend(shared_factchecks);
+    let factchecks = detect::factcheck::FactCheckIndex::new(register);
     let engine = Engine {
         rules,
         urls,

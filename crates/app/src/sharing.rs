@@ -84,7 +84,7 @@ pub fn uuid4(mut b: [u8; 16]) -> String {
 }
 
 /// The kinds of indicator shared, with how long each stays valid by default (days).
-pub const KINDS: [(&str, u32); 7] = [
+pub const KINDS: [(&str, u32); 8] = [
     ("url", 90),
     ("domain", 365),
     ("phone", 90),
@@ -94,6 +94,8 @@ pub const KINDS: [(&str, u32); 7] = [
     // A scammer's number as a keyed hash (`KEY_ID:HEX`), for audiences that need not learn it.
     ("phone_hash", 90),
     ("bank_account_hash", 180),
+    // An entry of the fact-check register (a STIX `note` carrying a schema.org ClaimReview).
+    ("factcheck", 365),
 ];
 
 /// A value in its canonical form for its kind, or why it is not one.
@@ -157,6 +159,10 @@ pub fn canonical(kind: &str, value: &str) -> Result<String, String> {
                 ))
             }
         }
+        "factcheck" if !v.is_empty() && v.len() <= 120 && !v.chars().any(char::is_control) => {
+            Ok(v.to_owned())
+        }
+        "factcheck" => Err(format!("«{v}» không phải mã mục kiểm chứng")),
         "impostor" => domain::CanonicalUrl::parse(v)
             .map(|u| u.as_str().to_owned())
             .map_err(|_| format!("«{v}» không phải đường dẫn của trang / not a page's link")),
@@ -226,6 +232,81 @@ pub struct NewIndicator {
     pub impersonates: Option<String>,
     /// For a phone number or account: share it only as a keyed hash under this key's id.
     pub hash_key: Option<String>,
+}
+
+/// A fact-check register entry as a STIX `note` a receiver's screening can use: the claim as
+/// its abstract, the correction as its content, the source as an external reference, and a
+/// schema.org `ClaimReview` (`x_claimreview`: claimReviewed, reviewRating's alternateName the
+/// national label, author the publishing office), with the entry itself in
+/// `x_sokenh_factcheck` (verdict, variants).
+fn factcheck_note(
+    f: &domain::FactCheck,
+    id: &str,
+    origin: (&str, &str),
+    at: (&str, &str),
+    marking: &str,
+) -> Value {
+    json!({
+        "type": "note",
+        "spec_version": "2.1",
+        "id": id,
+        "created": at.0,
+        "modified": at.1,
+        "created_by_ref": origin.0,
+        "abstract": format!("{}: {}", f.verdict.label_vi(), f.claim),
+        "content": f.correction,
+        "object_refs": [origin.0],
+        "labels": ["fact-check"],
+        "external_references": [{"source_name": "nguồn kiểm chứng", "url": f.source_url}],
+        "object_marking_refs": [marking],
+        "revoked": false,
+        "x_claimreview": {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "claimReviewed": f.claim,
+            "datePublished": f.date,
+            "url": f.source_url,
+            "author": {"@type": "Organization", "name": origin.1},
+            "reviewRating": {"@type": "Rating", "alternateName": f.verdict.label_vi()},
+        },
+        "x_sokenh_factcheck": {"id": f.id, "verdict": f.verdict, "variants": f.variants},
+    })
+}
+
+/// The fact-check a received note carries (its ClaimReview and sokenh's entry), named after
+/// the note so it never takes the place of one of the office's own entries.
+pub fn factcheck_of_note(note: &Value, origin_name: &str) -> Option<domain::FactCheck> {
+    let review = &note["x_claimreview"];
+    let entry = &note["x_sokenh_factcheck"];
+    let claim = review["claimReviewed"].as_str()?.trim();
+    let verdict = serde_json::from_value::<domain::Verdict>(entry["verdict"].clone())
+        .ok()
+        .or_else(|| {
+            review["reviewRating"]["alternateName"]
+                .as_str()
+                .and_then(domain::Verdict::parse)
+        })?;
+    if claim.is_empty() {
+        return None;
+    }
+    Some(domain::FactCheck {
+        id: format!(
+            "{} ({origin_name})",
+            entry["id"].as_str().unwrap_or(note["id"].as_str()?)
+        ),
+        claim: claim.to_owned(),
+        verdict,
+        correction: note["content"].as_str().unwrap_or("").to_owned(),
+        source_url: review["url"].as_str().unwrap_or("").to_owned(),
+        date: review["datePublished"].as_str().map(str::to_owned),
+        variants: entry["variants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        media_hashes: Vec::new(),
+    })
 }
 
 /// A key for keyed hashes of numbers (HMAC-SHA-256): made by one office, handed to its
@@ -504,6 +585,9 @@ impl App {
             .ok_or_else(|| {
                 Error::invalid("kind", "Loại chỉ báo: url, domain, phone, bank_account.")
             })?;
+        if kind.0 == "factcheck" {
+            return self.add_factcheck_note(actor, &new);
+        }
         if kind.0.ends_with("_hash") {
             return Err(Error::invalid(
                 "kind",
@@ -651,6 +735,75 @@ impl App {
             &i,
             "share.add",
             json!({"kind": i.kind, "marking": i.marking, "case": new.case, "valid_until": i.valid_until}),
+        )?;
+        Ok(i)
+    }
+
+    /// An entry of our fact-check register confirmed for sharing, as a note (see
+    /// [`factcheck_note`]); a newer version of it when shared already.
+    fn add_factcheck_note(
+        &self,
+        actor: &Actor,
+        new: &NewIndicator,
+    ) -> Result<SharedIndicator, Error> {
+        let wanted = new.value.trim();
+        let Some(f) = self
+            .store()?
+            .factchecks()?
+            .into_iter()
+            .find(|f| f.id == wanted)
+        else {
+            return Err(Error::not_found("mục kiểm chứng", wanted));
+        };
+        let marking = match new.marking.trim() {
+            "" => "TLP:AMBER".to_owned(),
+            m => m.to_uppercase(),
+        };
+        let marking_id = marking_ref(&marking).ok_or_else(|| {
+            Error::invalid(
+                "marking",
+                "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
+            )
+        })?;
+        let (origin, origin_name, _) = self.our_identity()?;
+        let stix_id = format!(
+            "note--{}",
+            uuid5(&STIX_NAMESPACE, &format!("factcheck:{origin}:{}", f.id))
+        );
+        let at = crate::now_utc();
+        let created = self
+            .store()?
+            .indicator(&stix_id)?
+            .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
+            .and_then(|o| o["created"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| at.clone());
+        let object = factcheck_note(
+            &f,
+            &stix_id,
+            (&origin, &origin_name),
+            (&created, &at),
+            marking_id,
+        );
+        let i = SharedIndicator {
+            stix_id,
+            kind: "factcheck".into(),
+            value: f.id.clone(),
+            origin,
+            origin_name,
+            local: true,
+            modified: at,
+            valid_until: None,
+            revoked: false,
+            marking,
+            object: object.to_string(),
+            case_ref: new.case.map(|c| format!("case:{c}")),
+            added: String::new(),
+        };
+        self.store()?.keep_indicator(
+            &actor.name,
+            &i,
+            "share.add",
+            json!({"kind": i.kind, "marking": i.marking, "factcheck": f.id}),
         )?;
         Ok(i)
     }
@@ -862,6 +1015,57 @@ impl App {
                 local: false,
                 modified: modified.to_owned(),
                 valid_until: o["valid_until"].as_str().map(str::to_owned),
+                revoked: o["revoked"] == true,
+                marking: markings.first().copied().unwrap_or("TLP:AMBER").to_owned(),
+                object: o.to_string(),
+                case_ref: None,
+                added: String::new(),
+            });
+        }
+        // Fact-checks as notes carrying a ClaimReview.
+        for o in objects.iter().filter(|o| o["type"] == "note") {
+            let id = o["id"].as_str().unwrap_or("").to_owned();
+            let origin = o["created_by_ref"].as_str().unwrap_or("").to_owned();
+            let origin_name = names
+                .get(origin.as_str())
+                .map_or_else(|| origin.clone(), |n| (*n).to_owned());
+            let markings: Vec<&str> = o["object_marking_refs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().and_then(marking_name))
+                .collect();
+            let modified = o["modified"]
+                .as_str()
+                .filter(|m| chrono::DateTime::parse_from_rfc3339(m).is_ok());
+            let why = if !id.starts_with("note--") || id.len() != 42 {
+                Some("id không đúng dạng note--UUID")
+            } else if factcheck_of_note(o, &origin_name).is_none() {
+                Some("ghi chú không mang ClaimReview (claimReviewed, reviewRating) đọc được")
+            } else if modified.is_none() {
+                Some("thiếu hoặc sai thời điểm modified")
+            } else if markings.contains(&"TLP:RED") {
+                Some("TLP:RED: không được chia sẻ tiếp")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                rejected.push((id, why.to_owned()));
+                continue;
+            }
+            if origin == ours {
+                echoed += 1;
+                continue;
+            }
+            incoming.push(SharedIndicator {
+                stix_id: id.clone(),
+                kind: "factcheck".into(),
+                value: id,
+                origin,
+                origin_name,
+                local: false,
+                modified: modified.unwrap_or_default().to_owned(),
+                valid_until: None,
                 revoked: o["revoked"] == true,
                 marking: markings.first().copied().unwrap_or("TLP:AMBER").to_owned(),
                 object: o.to_string(),

@@ -664,6 +664,32 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             "--json",
         ],
     ));
+    // A fact-check of A's register, as a note carrying a ClaimReview.
+    let csv = tmp.path().join("fc.csv");
+    std::fs::write(
+        &csv,
+        "id,claim,verdict,correction,source_url\nKC-01,Mỗi người dân được nhận 5 triệu đồng qua ứng dụng lạ,tin giả,Không có chính sách này,https://thachquang.thanhhoa.gov.vn/kc-01\n",
+    )
+    .unwrap();
+    assert!(
+        sokenh(&a, &["factcheck", "import", csv.to_str().unwrap()])
+            .status
+            .success()
+    );
+    json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "factcheck",
+            "--value",
+            "KC-01",
+            "--marking",
+            "TLP:GREEN",
+            "--json",
+        ],
+    ));
     // A post that meets the domain: the bundle carries A's sighting of it.
     post(
         &a,
@@ -686,7 +712,7 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
     let parsed = python(&py, &["parse", bundle.to_str().unwrap()]);
     assert_eq!(
         parsed["parsed"],
-        serde_json::json!({"identity": 2, "indicator": 6, "sighting": 1, "user-account": 1, "relationship": 1})
+        serde_json::json!({"identity": 2, "indicator": 6, "note": 1, "sighting": 1, "user-account": 1, "relationship": 1})
     );
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
     let relationship = written["objects"]
@@ -738,9 +764,9 @@ fn the_stix2_and_taxii2_client_libraries_read_what_sokenh_writes_and_serves() {
             .filter(|id| id.starts_with("indicator--"))
             .collect();
         assert_eq!(ids.len(), 6, "{read}");
-        // Six indicators (one with its three companions) and the sighting, page by page.
+        // Six indicators (one with its three companions), the note and the sighting.
         assert!(read["pages"].as_u64().unwrap() >= 3, "{read}");
-        assert_eq!(read["manifest"], 7, "{read}");
+        assert_eq!(read["manifest"], 8, "{read}");
     }
 
     // A bundle the stix2 library wrote, taken in by sokenh.
@@ -896,5 +922,109 @@ fn a_number_shared_as_a_keyed_hash_matches_only_where_the_key_is_held() {
         events
             .iter()
             .all(|e| !e.details.contains(secret["key"].as_str().unwrap()))
+    );
+}
+
+/// A fact-check travels as a STIX note carrying a schema.org ClaimReview: commune A shares one
+/// entry of its register; commune B takes it in, and a post in B repeating the claim is
+/// flagged as a false claim naming A; A retracts it and B's screening stops using it.
+#[test]
+fn a_fact_check_travels_as_a_claimreview_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    json(&sokenh(&a, &["demo", "--no-serve", "--json"]));
+    unit_root(&b, "Đảng bộ xã Bình Minh", Some(10141));
+    let csv = tmp.path().join("fc.csv");
+    std::fs::write(
+        &csv,
+        "id,claim,verdict,correction,source_url\nKC-01,Từ tháng 12 mỗi người dân được nhận 5 triệu đồng hỗ trợ qua ứng dụng lạ,tin giả,Nhà nước không có chính sách này; không cài ứng dụng lạ,https://thachquang.thanhhoa.gov.vn/kiem-chung/kc-01\n",
+    )
+    .unwrap();
+    assert!(
+        sokenh(&a, &["factcheck", "import", csv.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let shared = json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "factcheck",
+            "--value",
+            "KC-01",
+            "--marking",
+            "TLP:CLEAR",
+            "--json",
+        ],
+    ));
+    let note_id = shared["id"].as_str().unwrap().to_owned();
+    assert!(note_id.starts_with("note--"));
+    assert!(
+        sokenh(
+            &a,
+            &["share", "add", "--kind", "factcheck", "--value", "KC-99"]
+        )
+        .status
+        .code()
+            == Some(1)
+    );
+    let bundle = tmp.path().join("a.json");
+    assert!(
+        sokenh(&a, &["share", "export", bundle.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let note = &written["objects"][1];
+    assert_eq!(note["type"], "note");
+    assert_eq!(note["x_claimreview"]["@type"], "ClaimReview");
+    assert_eq!(
+        note["x_claimreview"]["reviewRating"]["alternateName"],
+        "tin giả"
+    );
+    assert_eq!(
+        note["x_claimreview"]["author"]["name"],
+        "Đảng bộ xã Thạch Quảng"
+    );
+
+    assert_eq!(import(&b, &bundle)["added"], 1);
+    post(
+        &b,
+        "b1",
+        "Từ tháng 12 mỗi người dân được nhận 5 triệu đồng hỗ trợ qua ứng dụng lạ, mọi người tải ngay",
+    );
+    let said = explanations(&b, "b1");
+    assert!(
+        said.iter().any(|e| e.contains(
+            "Lặp lại thông tin đã được kiểm chứng là tin giả (mục KC-01 (Đảng bộ xã Thạch Quảng))"
+        )),
+        "{said:?}"
+    );
+
+    assert!(
+        sokenh(
+            &a,
+            &["share", "revoke", &note_id, "--reason", "Đã có văn bản mới"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        sokenh(&a, &["share", "export", bundle.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert_eq!(import(&b, &bundle)["revoked"], 1);
+    post(
+        &b,
+        "b2",
+        "Từ tháng 12 mỗi người dân được nhận 5 triệu đồng hỗ trợ qua ứng dụng lạ, mọi người tải ngay",
+    );
+    assert!(
+        !explanations(&b, "b2").iter().any(|e| e.contains("KC-01")),
+        "{:?}",
+        explanations(&b, "b2")
     );
 }

@@ -25,12 +25,29 @@ pub async fn show(
     view(&state, &user, None).await
 }
 
+/// Every kind shared, in the order the page lists them.
+const KINDS: [&str; 8] = [
+    "url",
+    "domain",
+    "phone",
+    "bank_account",
+    "phone_hash",
+    "bank_account_hash",
+    "impostor",
+    "factcheck",
+];
+
 fn kind_vi(kind: &str) -> &'static str {
     match kind {
         "url" => "Đường dẫn",
         "domain" => "Tên miền",
         "phone" => "Số điện thoại",
-        _ => "Số tài khoản",
+        "bank_account" => "Số tài khoản",
+        "phone_hash" => "Số điện thoại (băm có khóa)",
+        "bank_account_hash" => "Số tài khoản (băm có khóa)",
+        "impostor" => "Trang giả mạo",
+        "factcheck" => "Thông tin đã kiểm chứng",
+        _ => "Khác",
     }
 }
 
@@ -69,13 +86,14 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Some(user),
         html! {
             h1 { (t("Chia sẻ chỉ báo")) }
-            p.note { (t("Đường dẫn, tên miền, số điện thoại và số tài khoản của đối tượng lừa đảo do cán bộ xác nhận, trao đổi với các đơn vị khác theo STIX 2.1 qua TAXII 2.1. Không bao giờ chia sẻ bài viết, người viết, đảng viên hay số của nạn nhân.")) }
+            p.note { (t("Đường dẫn, tên miền, số điện thoại và số tài khoản của đối tượng lừa đảo, trang giả mạo kênh chính thức và thông tin đã kiểm chứng do cán bộ xác nhận, trao đổi với các đơn vị khác theo STIX 2.1 qua TAXII 2.1. Không bao giờ chia sẻ bài viết, người viết, đảng viên hay số của nạn nhân.")) }
             (flash(&message))
             h2 { (t("Chỉ báo")) }
             table.queue {
                 tr { th { (t("Loại")) } th { (t("Của đơn vị")) } th { (t("Nhận được")) } th { (t("Đang hiệu lực")) } th { (t("Đã thu hồi")) } }
-                @for kind in ["url", "domain", "phone", "bank_account"] {
+                @for kind in KINDS {
                     @let of_kind: Vec<&domain::SharedIndicator> = indicators.iter().filter(|i| i.kind == kind).collect();
+                    @if !of_kind.is_empty() {
                     tr {
                         td data-label=(t("Loại")) { (kind_vi(kind)) }
                         td data-label=(t("Của đơn vị")) { (of_kind.iter().filter(|i| i.local).count()) }
@@ -83,7 +101,9 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                         td data-label=(t("Đang hiệu lực")) { (of_kind.iter().filter(|i| in_force(i)).count()) }
                         td data-label=(t("Đã thu hồi")) { (of_kind.iter().filter(|i| i.revoked).count()) }
                     }
+                    }
                 }
+                @if indicators.is_empty() { tr { td colspan="5" { (t("Chưa có chỉ báo nào.")) } } }
             }
             @if !origins.is_empty() {
                 h2 { (t("Nhận từ")) }
