@@ -309,6 +309,57 @@ pub fn factcheck_of_note(note: &Value, origin_name: &str) -> Option<domain::Fact
     })
 }
 
+/// This office's Ed25519 key for signing bundles (PKCS#8 in the data dir, owner-only, made
+/// on first use).
+fn signing_key(data_dir: &std::path::Path) -> Result<ring::signature::Ed25519KeyPair, Error> {
+    let path = data_dir.join("share-signing.key");
+    let der = match std::fs::read_to_string(&path) {
+        Ok(hex_text) => {
+            hex::decode(hex_text.trim()).map_err(|_| anyhow::anyhow!("share-signing.key hỏng"))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let doc =
+                ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new())
+                    .map_err(|_| anyhow::anyhow!("không tạo được khóa ký"))?;
+            crate::posts::write_private(&path, &hex::encode(doc.as_ref()))?;
+            doc.as_ref().to_vec()
+        }
+        Err(e) => return Err(anyhow::anyhow!("đọc share-signing.key: {e}").into()),
+    };
+    Ok(ring::signature::Ed25519KeyPair::from_pkcs8(&der)
+        .map_err(|_| anyhow::anyhow!("share-signing.key hỏng"))?)
+}
+
+/// A detached signature of a bundle's exact bytes (what `share export --sign` writes beside
+/// it as `FILE.sig`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct BundleSignature {
+    pub alg: String,
+    /// The signer's Ed25519 public key, hex.
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// Checks a bundle's detached signature against the public key expected of its publisher.
+pub fn verify_bundle(bytes: &[u8], sig: &BundleSignature, expected_key: &str) -> Result<(), Error> {
+    let refuse = |why: &str| Err(Error::invalid("signature", why.to_owned()));
+    if sig.alg != "Ed25519" {
+        return refuse("Chữ ký không phải Ed25519.");
+    }
+    if !sig.public_key.eq_ignore_ascii_case(expected_key.trim()) {
+        return refuse("Gói được ký bằng khóa khác với khóa của đơn vị đã biết.");
+    }
+    let (Ok(key), Ok(signature)) = (hex::decode(&sig.public_key), hex::decode(&sig.signature))
+    else {
+        return refuse("Chữ ký hỏng.");
+    };
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, key)
+        .verify(bytes, &signature)
+        .or_else(|_| {
+            refuse("Chữ ký không khớp nội dung gói: gói đã bị sửa hoặc không phải của đơn vị này.")
+        })
+}
+
 /// A key for keyed hashes of numbers (HMAC-SHA-256): made by one office, handed to its
 /// partners out of band, kept in the data dir (`share-keys.json`, owner-only).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -349,6 +400,26 @@ fn write_share_keys(data_dir: &std::path::Path, keys: &[ShareKey]) -> Result<(),
 }
 
 impl App {
+    /// This office's public key for bundle signatures (hex), made on first use.
+    pub fn signing_public_key(&self) -> Result<String, Error> {
+        use ring::signature::KeyPair;
+        Ok(hex::encode(
+            signing_key(self.data_dir())?.public_key().as_ref(),
+        ))
+    }
+
+    /// A detached Ed25519 signature of a bundle's bytes with this office's key.
+    pub fn sign_bundle(&self, actor: &Actor, bytes: &[u8]) -> Result<BundleSignature, Error> {
+        actor.require(Permission::Triage)?;
+        use ring::signature::KeyPair;
+        let key = signing_key(self.data_dir())?;
+        Ok(BundleSignature {
+            alg: "Ed25519".into(),
+            public_key: hex::encode(key.public_key().as_ref()),
+            signature: hex::encode(key.sign(bytes).as_ref()),
+        })
+    }
+
     /// A new key for keyed hashes: 32 random bytes, an id, a name; audited (`share.key`, never
     /// the key).
     pub fn new_share_key(&self, actor: &Actor, name: &str) -> Result<ShareKey, Error> {

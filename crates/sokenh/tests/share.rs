@@ -1028,3 +1028,77 @@ fn a_fact_check_travels_as_a_claimreview_note() {
         explanations(&b, "b2")
     );
 }
+
+/// A bundle signed with the publishing office's Ed25519 key: taken in when its signature
+/// verifies with the key the receiver knows; refused whole (nothing added) when one byte was
+/// changed, when signed by another key, or when the signature is missing.
+#[test]
+fn a_signed_bundle_is_taken_in_only_when_its_signature_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    json(&sokenh(&a, &["demo", "--no-serve", "--json"]));
+    unit_root(&b, "Đảng bộ xã Bình Minh", Some(10141));
+    let key = String::from_utf8(sokenh(&a, &["share", "public-key"]).stdout).unwrap();
+    let key = key.trim();
+    assert_eq!(key.len(), 64);
+    assert_eq!(
+        String::from_utf8(sokenh(&a, &["share", "public-key"]).stdout)
+            .unwrap()
+            .trim(),
+        key,
+        "one key per office"
+    );
+    json(&sokenh(
+        &a,
+        &[
+            "share",
+            "add",
+            "--kind",
+            "domain",
+            "--value",
+            "lua-dao-ky.top",
+            "--json",
+        ],
+    ));
+    let bundle = tmp.path().join("a.json");
+    assert!(
+        sokenh(&a, &["share", "export", bundle.to_str().unwrap(), "--sign"])
+            .status
+            .success()
+    );
+    let path = bundle.to_str().unwrap();
+    // Signed by another key than the one the receiver knows.
+    let other = "00".repeat(32);
+    let out = sokenh(&b, &["share", "import", path, "--verify", &other, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("khóa khác"));
+    // One byte changed.
+    let original = std::fs::read_to_string(&bundle).unwrap();
+    std::fs::write(
+        &bundle,
+        original.replace("lua-dao-ky.top", "lua-dao-ky.tap"),
+    )
+    .unwrap();
+    let out = sokenh(&b, &["share", "import", path, "--verify", key, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Chữ ký không khớp"));
+    assert_eq!(
+        json(&sokenh(&b, &["share", "list", "--json"])),
+        serde_json::json!([])
+    );
+    // As signed: taken in.
+    std::fs::write(&bundle, &original).unwrap();
+    let r = json(&sokenh(
+        &b,
+        &["share", "import", path, "--verify", key, "--json"],
+    ));
+    assert_eq!(r["added"], 1);
+    // No signature beside it: refused when one is required.
+    std::fs::remove_file(tmp.path().join("a.json.sig")).unwrap();
+    assert_eq!(
+        sokenh(&b, &["share", "import", path, "--verify", key])
+            .status
+            .code(),
+        Some(1)
+    );
+}

@@ -51,10 +51,18 @@ pub enum ShareCmd {
         /// Chỉ những chỉ báo đổi từ ngày này / only those changed since (YYYY-MM-DD)
         #[arg(long)]
         since: Option<String>,
+        /// Ký gói bằng khóa Ed25519 của đơn vị (ghi FILE.sig) / sign it (writes FILE.sig)
+        #[arg(long)]
+        sign: bool,
     },
+    /// Khóa công khai Ed25519 của đơn vị, để đối tác kiểm chữ ký / our public key
+    PublicKey,
     /// Nhận gói STIX 2.1 của đơn vị khác / take in another office's bundle
     Import {
         file: PathBuf,
+        /// Chỉ nhận khi FILE.sig là chữ ký hợp lệ bằng khóa công khai này / require FILE.sig by this key
+        #[arg(long)]
+        verify: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -244,19 +252,39 @@ pub fn run(ctx: &Ctx, what: ShareCmd) -> Result<()> {
             }
             Ok(())
         }
-        ShareCmd::Export { file, since } => {
+        ShareCmd::PublicKey => {
+            println!("{}", app.signing_public_key()?);
+            Ok(())
+        }
+        ShareCmd::Export { file, since, sign } => {
             if let Some(d) = &since {
                 chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
                     .with_context(|| format!("--since «{d}» không phải ngày YYYY-MM-DD"))?;
             }
             let (bundle, n) = app.export_bundle(&cli, since.as_deref())?;
-            std::fs::write(&file, bundle).with_context(|| file.display().to_string())?;
+            std::fs::write(&file, &bundle).with_context(|| file.display().to_string())?;
+            if sign {
+                let sig = app.sign_bundle(&cli, bundle.as_bytes())?;
+                let sig_file = signature_file(&file);
+                std::fs::write(&sig_file, serde_json::to_string_pretty(&sig)?)
+                    .with_context(|| sig_file.display().to_string())?;
+                println!("Đã ký gói: {}", sig_file.display());
+            }
             println!("Đã ghi {n} chỉ báo vào {}", file.display());
             Ok(())
         }
-        ShareCmd::Import { file, json } => {
+        ShareCmd::Import { file, verify, json } => {
             let text =
                 std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+            if let Some(key) = &verify {
+                let sig_file = signature_file(&file);
+                let sig: app::sharing::BundleSignature = serde_json::from_str(
+                    &std::fs::read_to_string(&sig_file)
+                        .with_context(|| format!("thiếu chữ ký {}", sig_file.display()))?,
+                )
+                .with_context(|| format!("{} không phải tệp chữ ký", sig_file.display()))?;
+                app::sharing::verify_bundle(text.as_bytes(), &sig, key)?;
+            }
             let r = app.import_bundle(&cli, &text)?;
             if json {
                 println!(
@@ -472,4 +500,11 @@ fn report(all: &[app::exchange::Exchange], json: bool, verb: &str) -> Result<()>
         );
     }
     Ok(())
+}
+
+/// `FILE.sig` beside `FILE`.
+fn signature_file(file: &std::path::Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".sig");
+    PathBuf::from(name)
 }
