@@ -81,7 +81,7 @@ fn match_reference(kind: &str, value: &str) -> String {
 }
 
 /// The province a GSO code of ours names: a ward's province, or a province's own code.
-fn province_of_root(root: &domain::Unit) -> Option<u32> {
+pub(crate) fn province_of_root(root: &domain::Unit) -> Option<u32> {
     if let Some(c) = root.locality_code {
         return domain::ward_by_code(c).map(|w| u32::from(w.province_code));
     }

@@ -613,8 +613,8 @@ fn marking_name(id: &str) -> Option<&'static str> {
 }
 
 impl App {
-    /// This office's STIX identity: its id (UUIDv5 of its GSO ward code, or of its name without
-    /// one) and its name (the root unit's).
+    /// This office's STIX identity: its id (UUIDv5 of its GSO ward code, a province office's
+    /// province code, or its name without either) and its name (the root unit's).
     pub fn our_identity(&self) -> Result<(String, String, Value), Error> {
         let units = self.store()?.units()?;
         let Some(root) = units.iter().find(|u| u.parent.is_none()) else {
@@ -623,9 +623,13 @@ impl App {
                 "Chưa có đơn vị gốc: nhập sổ đăng ký hoặc chạy demo trước.",
             ));
         };
-        let key = root
-            .locality_code
-            .map_or_else(|| format!("name:{}", root.name), |c| format!("vn-gso:{c}"));
+        // A commune by its ward's GSO code; a province's office by its province's code; else
+        // by its name.
+        let key = match (root.locality_code, crate::exchange::province_of_root(root)) {
+            (Some(c), _) => format!("vn-gso:{c}"),
+            (None, Some(p)) => format!("vn-gso-province:{p}"),
+            (None, None) => format!("name:{}", root.name),
+        };
         let id = format!("identity--{}", uuid5(&STIX_NAMESPACE, &key));
         let object = json!({
             "type": "identity",
@@ -637,6 +641,7 @@ impl App {
             "identity_class": "organization",
             "sectors": ["government-local"],
             "x_sokenh_gso_code": root.locality_code,
+            "x_sokenh_gso_province": crate::exchange::province_of_root(root),
         });
         Ok((id, root.name.clone(), object))
     }
