@@ -641,22 +641,35 @@ impl App {
     /// whole pull was taken in. Each pull is audited (`share.pull`) with its counts or error.
     pub fn pull(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
         actor.require(Permission::Triage)?;
+        self.exchange_each(actor, name, "share.pull", |p, ex| {
+            let cursor = self.pull_one(actor, p, ex)?;
+            if cursor.is_some() {
+                p.pull_cursor = cursor;
+            }
+            p.pulled += (ex.added + ex.updated + ex.revoked) as i64;
+            Ok(json!({"partner": p.name, "objects": ex.objects, "added": ex.added, "updated": ex.updated, "unchanged": ex.unchanged, "revoked": ex.revoked, "rejected": ex.rejected.len(), "cursor": p.pull_cursor}))
+        })
+    }
+
+    /// One exchange (`run`) with each partner with a TAXII address (or the one named): its
+    /// outcome or error kept on the partner with the audit event `action`.
+    fn exchange_each(
+        &self,
+        actor: &Actor,
+        name: Option<&str>,
+        action: &str,
+        run: impl Fn(&mut SharePartner, &mut Exchange) -> Result<Value, String>,
+    ) -> Result<Vec<Exchange>, Error> {
         let mut out = Vec::new();
         for mut p in self.partner_named(name)? {
             let mut ex = Exchange {
                 partner: p.name.clone(),
                 ..Exchange::default()
             };
-            let result = self.pull_one(actor, &p, &mut ex);
-            p.last_pull = Some(crate::now_utc());
-            let details = match result {
-                Ok(cursor) => {
-                    if cursor.is_some() {
-                        p.pull_cursor = cursor;
-                    }
+            let details = match run(&mut p, &mut ex) {
+                Ok(details) => {
                     p.last_error = None;
-                    p.pulled += (ex.added + ex.updated + ex.revoked) as i64;
-                    json!({"partner": p.name, "objects": ex.objects, "added": ex.added, "updated": ex.updated, "unchanged": ex.unchanged, "revoked": ex.revoked, "rejected": ex.rejected.len(), "cursor": p.pull_cursor})
+                    details
                 }
                 Err(e) => {
                     ex.error = Some(e.clone());
@@ -664,8 +677,14 @@ impl App {
                     json!({"partner": p.name, "error": e})
                 }
             };
+            let at = Some(crate::now_utc());
+            if action == "share.pull" {
+                p.last_pull = at;
+            } else {
+                p.last_push = at;
+            }
             self.store()?
-                .update_partner(&actor.name, &p, "share.pull", details)?;
+                .update_partner(&actor.name, &p, action, details)?;
             out.push(ex);
         }
         Ok(out)
@@ -716,34 +735,14 @@ impl App {
     /// objects; audited (`share.push`) with what the partner's status said.
     pub fn push(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
         actor.require(Permission::Triage)?;
-        let mut out = Vec::new();
-        for mut p in self.partner_named(name)? {
-            let mut ex = Exchange {
-                partner: p.name.clone(),
-                ..Exchange::default()
-            };
-            let result = self.push_one(&p, &mut ex);
-            p.last_push = Some(crate::now_utc());
-            let details = match result {
-                Ok(cursor) => {
-                    if cursor.is_some() {
-                        p.push_cursor = cursor;
-                    }
-                    p.last_error = None;
-                    p.pushed += ex.added as i64;
-                    json!({"partner": p.name, "objects": ex.objects, "accepted": ex.added, "rejected": ex.rejected.len(), "cursor": p.push_cursor})
-                }
-                Err(e) => {
-                    ex.error = Some(e.clone());
-                    p.last_error = Some(e.clone());
-                    json!({"partner": p.name, "error": e})
-                }
-            };
-            self.store()?
-                .update_partner(&actor.name, &p, "share.push", details)?;
-            out.push(ex);
-        }
-        Ok(out)
+        self.exchange_each(actor, name, "share.push", |p, ex| {
+            let cursor = self.push_one(p, ex)?;
+            if cursor.is_some() {
+                p.push_cursor = cursor;
+            }
+            p.pushed += ex.added as i64;
+            Ok(json!({"partner": p.name, "objects": ex.objects, "accepted": ex.added, "rejected": ex.rejected.len(), "cursor": p.push_cursor}))
+        })
     }
 
     fn push_one(&self, p: &SharePartner, ex: &mut Exchange) -> Result<Option<String>, String> {

@@ -604,6 +604,16 @@ const MARKINGS_V1: [(&str, &str); 4] = [
     ),
 ];
 
+/// The TLP levels an object is marked with (TLP 2.0 or 1.0 definitions).
+fn tlp_of(o: &Value) -> Vec<&'static str> {
+    o["object_marking_refs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_str().and_then(marking_name))
+        .collect()
+}
+
 fn marking_name(id: &str) -> Option<&'static str> {
     MARKINGS
         .iter()
@@ -1050,12 +1060,7 @@ impl App {
                     continue;
                 }
             };
-            let markings: Vec<&str> = o["object_marking_refs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.as_str().and_then(marking_name))
-                .collect();
+            let markings = tlp_of(o);
             if markings.contains(&"TLP:RED") {
                 rejected.push(reject("TLP:RED: không được chia sẻ tiếp"));
                 continue;
@@ -1105,12 +1110,7 @@ impl App {
             let origin_name = names
                 .get(origin.as_str())
                 .map_or_else(|| origin.clone(), |n| (*n).to_owned());
-            let markings: Vec<&str> = o["object_marking_refs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.as_str().and_then(marking_name))
-                .collect();
+            let markings = tlp_of(o);
             let modified = o["modified"]
                 .as_str()
                 .filter(|m| chrono::DateTime::parse_from_rfc3339(m).is_ok());
@@ -1159,12 +1159,7 @@ impl App {
                 .unwrap_or("")
                 .to_owned();
             let count = o["count"].as_i64().unwrap_or(1);
-            let markings: Vec<&str> = o["object_marking_refs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.as_str().and_then(marking_name))
-                .collect();
+            let markings = tlp_of(o);
             let why = if !id.starts_with("sighting--") || id.len() != 46 {
                 Some("id không đúng dạng sighting--UUID")
             } else if !of.starts_with("indicator--") || !by.starts_with("identity--") {
