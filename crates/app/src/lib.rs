@@ -36,6 +36,7 @@ pub mod report;
 pub mod reports;
 pub mod screening;
 pub mod sharing;
+pub mod tips;
 pub mod totp;
 
 pub use error::{Error, ErrorKind};

@@ -158,6 +158,51 @@ pub struct SharedIndicator {
     pub added: String,
 }
 
+/// A tip from a citizen (the tip line): what they reported, the answer they got at once (JSON),
+/// the group it joined. Its code is known only by its SHA-256; its sender by a keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tip {
+    pub id: i64,
+    #[serde(skip)]
+    pub code_sha256: String,
+    /// `web`, `api`, later `zalo`, `telegram`.
+    pub channel: String,
+    pub link: Option<String>,
+    /// Canonical (`+84…`).
+    pub phone: Option<String>,
+    pub account: Option<String>,
+    pub text: String,
+    /// A way to reply, given with consent (purged after the answer and the retention period).
+    pub contact: Option<String>,
+    pub consent: bool,
+    /// The instant answer as given (JSON).
+    pub answer: String,
+    pub group_id: i64,
+    #[serde(skip)]
+    pub sender: String,
+    pub created_at: String,
+}
+
+/// The tips about one thing (a phone number, an account, a link, or the same text), answered
+/// once by an officer for every reporter in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TipGroup {
+    pub id: i64,
+    /// `phone:+84…`, `account:…`, `link:…`, `text:<sha256 of the folded text>`.
+    pub key: String,
+    /// `phone`, `account`, `link`, `text`.
+    pub kind: String,
+    /// `open`, `confirmed` (a scam: warned against), `not_scam`.
+    pub status: String,
+    pub answer: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub created_at: String,
+    /// Tips in it, and distinct senders.
+    pub tips: i64,
+    pub senders: i64,
+}
+
 /// A sighting of a shared indicator: how many posts an office saw it in, first and last (STIX
 /// `sighting`; never the posts). Ours are counted from the signals; others' are received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 23] = [
+    let routes: [(&str, P); 24] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -44,6 +44,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/ghi-nhan", P::Capture),
         ("/tai-len", P::Ingest),
         ("/chia-se", P::ViewCases),
+        ("/tin-bao", P::Triage),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -3616,4 +3617,171 @@ fn a_taxii_client_reads_the_offices_indicators_page_by_page() {
         bearer(&s, "/taxii2/api1/collections/khong-co/objects/", &officer).0,
         404
     );
+}
+
+/// The tip line over HTTP: a citizen reports a number an officer confirmed (the API, multipart)
+/// and is told at once, naming it; three more report it through the form (one group of four);
+/// the officer answers the group once and the first reporter's status page shows the answer.
+/// A robot's hidden field, a contact without consent and an eleventh tip from one address in
+/// ten minutes are refused; the queue is for officers only.
+#[test]
+fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    json(&sokenh(tmp.path(), &["demo", "--no-serve", "--json"]));
+    json(&sokenh(
+        tmp.path(),
+        &[
+            "share",
+            "add",
+            "--kind",
+            "phone",
+            "--value",
+            "0356 111 222",
+            "--role",
+            "scammer",
+            "--case",
+            "1",
+            "--json",
+        ],
+    ));
+    let s = start(tmp.path());
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n0356.111.222\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nCó người gọi bảo tôi chuyển tiền để nhận quà\r\n--XyZ--\r\n";
+    let first = raw_post(
+        &s,
+        "/api/v1/tips",
+        "",
+        "multipart/form-data; boundary=XyZ",
+        body.as_bytes(),
+    );
+    assert_eq!(first.status, 201, "{}", first.body);
+    let first: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    let code = first["code"].as_str().unwrap().to_owned();
+    assert_eq!(first["status_url"], format!("/bao-tin/{code}"));
+    assert_eq!(first["answer"]["known"], true);
+    assert_eq!(first["answer"]["matches"][0]["kind"], "known_number");
+    assert_eq!(
+        first["answer"]["matches"][0]["ref"],
+        "known:phone:+84356111222"
+    );
+
+    for _ in 0..3 {
+        let r = post(
+            &s,
+            "/bao-tin",
+            None,
+            &[("phone", "+84 356 111 222"), ("text", "Tôi cũng bị gọi")],
+        );
+        assert_eq!(r.status, 201);
+        assert!(r.body.contains("Cảnh báo: Số điện thoại"), "{}", r.body);
+    }
+    // The status before the answer.
+    let (status, before) = {
+        let r = get(&s, &format!("/api/v1/tips/{code}"), None);
+        (
+            r.status,
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap(),
+        )
+    };
+    assert_eq!(
+        (status, &before["status"]),
+        (200, &serde_json::json!("received"))
+    );
+
+    // The officer's queue: one group of four; answered once.
+    assert_eq!(get(&s, "/tin-bao", None).status, 303);
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let queue = get(&s, "/tin-bao", Some(&cookie));
+    assert!(queue.body.contains("phone:+84356111222"), "{}", queue.body);
+    let group = queue
+        .body
+        .split("/tin-bao/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = csrf(&queue.body);
+    let answered = post(
+        &s,
+        &format!("/tin-bao/{group}/tra-loi"),
+        Some(&cookie),
+        &[
+            ("csrf", &token),
+            ("status", "confirmed"),
+            (
+                "answer",
+                "Số này của đối tượng lừa đảo, đã đề nghị nhà mạng khóa. Không chuyển tiền.",
+            ),
+        ],
+    );
+    assert!(
+        answered.body.contains("Đã trả lời nhóm tin báo."),
+        "{}",
+        answered.body
+    );
+    let after: serde_json::Value =
+        serde_json::from_str(&get(&s, &format!("/api/v1/tips/{code}"), None).body).unwrap();
+    assert_eq!(after["status"], "answered");
+    assert_eq!(
+        after["reply"],
+        "Số này của đối tượng lừa đảo, đã đề nghị nhà mạng khóa. Không chuyển tiền."
+    );
+    let page = get(&s, &format!("/bao-tin/{}", code.to_lowercase()), None);
+    assert!(
+        page.body.contains("đã đề nghị nhà mạng khóa"),
+        "{}",
+        page.body
+    );
+    assert_eq!(get(&s, "/api/v1/tips/ABCDE-FGHJK", None).status, 404);
+
+    // Refused with why; then the address's allowance (10 in ten minutes, 4 used, 2 refused
+    // counted too) runs out.
+    let robot = post(
+        &s,
+        "/bao-tin",
+        None,
+        &[("text", "mua bán"), ("website", "http://spam")],
+    );
+    assert_eq!(robot.status, 422);
+    let no_consent = post(
+        &s,
+        "/bao-tin",
+        None,
+        &[("text", "lừa đảo"), ("contact", "0912345678")],
+    );
+    assert_eq!(no_consent.status, 422);
+    assert!(no_consent.body.contains("đồng ý"));
+    for _ in 0..4 {
+        assert_eq!(
+            post(
+                &s,
+                "/bao-tin",
+                None,
+                &[("text", "Tin nhắn trúng thưởng lạ")]
+            )
+            .status,
+            201
+        );
+    }
+    assert_eq!(
+        post(
+            &s,
+            "/bao-tin",
+            None,
+            &[("text", "Tin nhắn trúng thưởng lạ")]
+        )
+        .status,
+        429
+    );
+    // Everything kept is audited, and never the reporter's words.
+    let audit = json(&sokenh(tmp.path(), &["audit", "verify", "--json"]));
+    assert_eq!(audit["ok"], true);
+    let app = app::App::open(tmp.path(), None).unwrap();
+    let events = app.store().unwrap().audit_events().unwrap();
+    let received = events.iter().filter(|e| e.action == "tip.receive").count();
+    assert_eq!(received, 8);
+    assert!(events.iter().all(|e| !e.details.contains("Tôi cũng bị gọi")
+        && !e.details.contains("356111222")
+        && !e.details.contains("127.0.0.1")));
 }

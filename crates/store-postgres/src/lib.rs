@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_case_deadlines.sql"),
     include_str!("../migrations/0017_shared_indicators.sql"),
     include_str!("../migrations/0018_share_partners.sql"),
+    include_str!("../migrations/0019_tips.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -619,6 +620,94 @@ impl Backend for Postgres {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
             .collect())
+    }
+
+    fn tip_group_id(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .client
+            .query_opt("SELECT id FROM tip_groups WHERE key = $1", &[&key])
+            .map_err(db)?
+            .map(|r| r.get(0)))
+    }
+
+    fn insert_tip_group(&mut self, key: &str, kind: &str, now: &str) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "INSERT INTO tip_groups (key, kind, status, created_at) VALUES ($1, $2, 'open', $3) RETURNING id",
+                &[&key, &kind, &now],
+            )
+            .map_err(db)?
+            .get(0))
+    }
+
+    fn insert_tip(&mut self, t: &domain::Tip) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "INSERT INTO tips (code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                &[&t.code_sha256, &t.channel, &t.link, &t.phone, &t.account, &t.text, &t.contact, &i64::from(t.consent), &t.answer, &t.group_id, &t.sender, &t.created_at],
+            )
+            .map_err(db)?
+            .get(0))
+    }
+
+    fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>> {
+        Ok(self
+            .client
+            .query_opt("SELECT id, code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at FROM tips WHERE code_sha256 = $1", &[&code_sha256])
+            .map_err(db)?
+            .as_ref()
+            .map(tip_row))
+    }
+
+    fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
+        Ok(self
+            .client
+            .query("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id", &[])
+            .map_err(db)?
+            .iter()
+            .map(|r| domain::TipGroup {
+                id: r.get(0),
+                key: r.get(1),
+                kind: r.get(2),
+                status: r.get(3),
+                answer: r.get(4),
+                decided_by: r.get(5),
+                decided_at: r.get(6),
+                created_at: r.get(7),
+                tips: r.get(8),
+                senders: r.get(9),
+            })
+            .collect())
+    }
+
+    fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
+        Ok(self
+            .client
+            .query("SELECT id, code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at FROM tips WHERE group_id = $1 ORDER BY id", &[&group])
+            .map_err(db)?
+            .iter()
+            .map(tip_row)
+            .collect())
+    }
+
+    fn answer_tip_group(
+        &mut self,
+        group: i64,
+        status: &str,
+        answer: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool> {
+        Ok(self
+            .client
+            .execute(
+                "UPDATE tip_groups SET status = $2, answer = $3, decided_by = $4, decided_at = $5 WHERE id = $1",
+                &[&group, &status, &answer, &by, &at],
+            )
+            .map_err(db)?
+            == 1)
     }
 
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
@@ -1604,6 +1693,24 @@ fn indicator_row(r: &postgres::Row) -> domain::SharedIndicator {
         object: r.get(10),
         case_ref: r.get(11),
         added: r.get(12),
+    }
+}
+
+fn tip_row(r: &postgres::Row) -> domain::Tip {
+    domain::Tip {
+        id: r.get(0),
+        code_sha256: r.get(1),
+        channel: r.get(2),
+        link: r.get(3),
+        phone: r.get(4),
+        account: r.get(5),
+        text: r.get(6),
+        contact: r.get(7),
+        consent: r.get::<_, i64>(8) != 0,
+        answer: r.get(9),
+        group_id: r.get(10),
+        sender: r.get(11),
+        created_at: r.get(12),
     }
 }
 

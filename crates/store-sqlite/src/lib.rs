@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_case_deadlines.sql"),
     include_str!("../migrations/0017_shared_indicators.sql"),
     include_str!("../migrations/0018_share_partners.sql"),
+    include_str!("../migrations/0019_tips.sql"),
 ];
 
 /// The SQLite backend.
@@ -616,6 +617,94 @@ impl Backend for Sqlite {
         s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .and_then(|rows| rows.collect())
             .map_err(db)
+    }
+
+    fn tip_group_id(&mut self, key: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT id FROM tip_groups WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)
+    }
+
+    fn insert_tip_group(&mut self, key: &str, kind: &str, now: &str) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO tip_groups (key, kind, status, created_at) VALUES (?1, ?2, 'open', ?3)",
+                params![key, kind, now],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn insert_tip(&mut self, t: &domain::Tip) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO tips (code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![t.code_sha256, t.channel, t.link, t.phone, t.account, t.text, t.contact, i64::from(t.consent), t.answer, t.group_id, t.sender, t.created_at],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>> {
+        self.conn
+            .query_row(
+                "SELECT id, code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at FROM tips WHERE code_sha256 = ?1",
+                [code_sha256],
+                tip_row,
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
+        let mut s = self.conn.prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id").map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::TipGroup {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                kind: r.get(2)?,
+                status: r.get(3)?,
+                answer: r.get(4)?,
+                decided_by: r.get(5)?,
+                decided_at: r.get(6)?,
+                created_at: r.get(7)?,
+                tips: r.get(8)?,
+                senders: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, code_sha256, channel, link, phone, account, text, contact, consent, answer, group_id, sender, created_at FROM tips WHERE group_id = ?1 ORDER BY id")
+            .map_err(db)?;
+        s.query_map([group], tip_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn answer_tip_group(
+        &mut self,
+        group: i64,
+        status: &str,
+        answer: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute(
+                "UPDATE tip_groups SET status = ?2, answer = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1",
+                params![group, status, answer, by, at],
+            )
+            .map_err(db)?
+            == 1)
     }
 
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
@@ -1662,6 +1751,24 @@ fn indicator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::SharedIndica
         object: r.get(10)?,
         case_ref: r.get(11)?,
         added: r.get(12)?,
+    })
+}
+
+fn tip_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::Tip> {
+    Ok(domain::Tip {
+        id: r.get(0)?,
+        code_sha256: r.get(1)?,
+        channel: r.get(2)?,
+        link: r.get(3)?,
+        phone: r.get(4)?,
+        account: r.get(5)?,
+        text: r.get(6)?,
+        contact: r.get(7)?,
+        consent: r.get::<_, i64>(8)? != 0,
+        answer: r.get(9)?,
+        group_id: r.get(10)?,
+        sender: r.get(11)?,
+        created_at: r.get(12)?,
     })
 }
 

@@ -73,6 +73,13 @@ macro_rules! stories {
             $crate::cases_merge_and_unmerge_as_they_were_and_get_deadlines(&mut $fresh().0);
         }
         #[test]
+        fn tips_are_grouped_by_their_key_and_answered_once() {
+            if !$available {
+                return;
+            }
+            $crate::tips_are_grouped_by_their_key_and_answered_once(&mut $fresh().0);
+        }
+        #[test]
         fn sharing_partners_are_kept_with_their_exchanges_and_statuses() {
             if !$available {
                 return;
@@ -1371,6 +1378,101 @@ pub fn shared_indicators_are_kept_by_version_and_never_replaced_from_outside(sto
         .map(|e| e.action)
         .collect();
     assert_eq!(actions, ["share.add", "share.import", "share.import"]);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+/// Citizens' tips: kept in the group of their key (made with the first), found by their code's
+/// hash, counted by tips and distinct senders (largest first); a group answered once for all.
+pub fn tips_are_grouped_by_their_key_and_answered_once(store: &mut Store) {
+    let tip = |code: &str, sender: &str| domain::Tip {
+        id: 0,
+        code_sha256: code.into(),
+        channel: "web".into(),
+        link: None,
+        phone: Some("+84356111222".into()),
+        account: None,
+        text: "bị gọi đòi tiền".into(),
+        contact: None,
+        consent: false,
+        answer: r#"{"known":true}"#.into(),
+        group_id: 0,
+        sender: sender.into(),
+        created_at: String::new(),
+    };
+    let (a, g1) = store
+        .add_tip(&tip("c1", "s1"), "phone:+84356111222", "phone")
+        .unwrap();
+    let (_, g1b) = store
+        .add_tip(&tip("c2", "s2"), "phone:+84356111222", "phone")
+        .unwrap();
+    store
+        .add_tip(&tip("c3", "s2"), "phone:+84356111222", "phone")
+        .unwrap();
+    let (_, g2) = store
+        .add_tip(&tip("c4", "s1"), "link:a.top", "link")
+        .unwrap();
+    assert_eq!(g1, g1b);
+    assert_ne!(g1, g2);
+    assert!(matches!(
+        store.add_tip(&tip("c1", "s9"), "link:a.top", "link"),
+        Err(store::StoreError::Conflict { .. })
+    ));
+    let kept = store.tip_by_code("c1").unwrap().unwrap();
+    assert_eq!(
+        (kept.id, kept.group_id, kept.sender.as_str()),
+        (a, g1, "s1")
+    );
+    assert!(kept.created_at.ends_with('Z'));
+    assert_eq!(store.tip_by_code("c9").unwrap(), None);
+    let groups = store.tip_groups().unwrap();
+    assert_eq!(
+        groups
+            .iter()
+            .map(|g| (g.id, g.kind.as_str(), g.tips, g.senders, g.status.as_str()))
+            .collect::<Vec<_>>(),
+        [(g1, "phone", 3, 2, "open"), (g2, "link", 1, 1, "open")]
+    );
+    assert_eq!(store.tips_of_group(g1).unwrap().len(), 3);
+    assert!(
+        store
+            .answer_tip_group("congan", g1, "confirmed", "Lừa đảo.")
+            .unwrap()
+    );
+    assert!(
+        !store
+            .answer_tip_group("congan", 999, "confirmed", "x")
+            .unwrap()
+    );
+    let g = store
+        .tip_groups()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.id == g1)
+        .unwrap();
+    assert_eq!(
+        (
+            g.status.as_str(),
+            g.answer.as_deref(),
+            g.decided_by.as_deref()
+        ),
+        ("confirmed", Some("Lừa đảo."), Some("congan"))
+    );
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "tip.receive",
+            "tip.receive",
+            "tip.receive",
+            "tip.receive",
+            "tip.answer"
+        ]
+    );
     assert!(store.verify_audit().unwrap().ok);
 }
 

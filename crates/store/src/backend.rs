@@ -123,6 +123,23 @@ pub trait Backend: Send {
     /// For each signal reference a shared indicator raises (`blocklist:…`, `known:…`), outside
     /// shadow mode: the posts it was raised on, and the first and last time.
     fn shared_matches(&mut self) -> Result<Vec<(String, i64, String, String)>>;
+    /// The group with this key (its id), if any.
+    fn tip_group_id(&mut self, key: &str) -> Result<Option<i64>>;
+    fn insert_tip_group(&mut self, key: &str, kind: &str, now: &str) -> Result<i64>;
+    fn insert_tip(&mut self, t: &domain::Tip) -> Result<i64>;
+    fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>>;
+    /// Every group with its counts of tips and senders, largest first.
+    fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>>;
+    fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>>;
+    /// Records an officer's answer to a group; false when there is no such group.
+    fn answer_tip_group(
+        &mut self,
+        group: i64,
+        status: &str,
+        answer: &str,
+        by: &str,
+        at: &str,
+    ) -> Result<bool>;
     /// A TAXII status: its partner and the resource as answered.
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>>;
     /// A version of a library document with its extracted text; returns its id.

@@ -1366,6 +1366,71 @@ impl Store {
         self.db.shared_matches()
     }
 
+    /// A citizen's tip kept in the group of its key (the group made when new), in one
+    /// transaction, audited with its group and channel only (`tip.receive`: never the text,
+    /// the contact or the sender). Returns the tip's id and its group's.
+    pub fn add_tip(&mut self, tip: &domain::Tip, key: &str, kind: &str) -> Result<(i64, i64)> {
+        let at = now();
+        self.transaction(|s| {
+            let group = match s.db.tip_group_id(key)? {
+                Some(g) => g,
+                None => s.db.insert_tip_group(key, kind, &at)?,
+            };
+            let id = s.db.insert_tip(&domain::Tip {
+                group_id: group,
+                created_at: at.clone(),
+                ..tip.clone()
+            })?;
+            s.audit(
+                "công dân",
+                "tip.receive",
+                "tip",
+                &id.to_string(),
+                json!({"group": group, "channel": tip.channel, "kind": kind}),
+                &at,
+            )?;
+            Ok((id, group))
+        })
+    }
+
+    pub fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>> {
+        self.db.tip_by_code(code_sha256)
+    }
+
+    pub fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
+        self.db.tip_groups()
+    }
+
+    pub fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
+        self.db.tips_of_group(group)
+    }
+
+    /// An officer's answer to a group (`confirmed` or `not_scam`, with the text every reporter
+    /// sees), audited (`tip.answer`); false when there is no such group.
+    pub fn answer_tip_group(
+        &mut self,
+        actor: &str,
+        group: i64,
+        status: &str,
+        answer: &str,
+    ) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.answer_tip_group(group, status, answer, actor, &at)? {
+                return Ok(false);
+            }
+            s.audit(
+                actor,
+                "tip.answer",
+                "tip_group",
+                &group.to_string(),
+                json!({"status": status, "answer": answer}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
     /// Keeps the status resource of a TAXII POST.
     pub fn keep_taxii_status(&mut self, id: &str, partner: Option<i64>, body: &str) -> Result<()> {
         let at = now();

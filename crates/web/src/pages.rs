@@ -74,6 +74,9 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::ViewCases) {
                                 a href="/chia-se" { (t("Chia sẻ chỉ báo")) }
                             }
+                            @if w.session.user.role.can(Permission::Triage) {
+                                a href="/tin-bao" { (t("Tin báo của người dân")) }
+                            }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {
                                 a href="/nhat-ky" { (t("Nhật ký")) }

@@ -1,0 +1,492 @@
+//! The people's side, first part: a citizen's tip (a link, a phone number, a bank account,
+//! their words), answered at once from what the office already knows — the register (an
+//! official channel? a page marked as impersonating?), the block and allow lists, indicators
+//! confirmed here or shared by other offices (numbers plain or as keyed hashes), the fact-check
+//! register — and never by a guess: the learned model and the rules' phrases do not answer a
+//! citizen, and "chưa có thông tin" is an answer. Tips about the same number, account, link or
+//! text form one group; an officer answers the group once and every reporter sees it on their
+//! status page (the code is the secret; only its SHA-256 is kept). A contact is kept only with
+//! consent; the sender only as a keyed hash.
+
+use crate::{Actor, App, Error};
+use domain::{Classification, Permission, Status};
+use serde::Serialize;
+
+/// The largest text, link and contact a tip takes (characters).
+pub const MAX_TEXT: usize = 5_000;
+pub const MAX_LINK: usize = 2_000;
+pub const MAX_CONTACT: usize = 200;
+
+/// What a citizen sends.
+#[derive(Clone, Debug, Default)]
+pub struct NewTip {
+    /// `web` (the form) or `api`.
+    pub channel: String,
+    pub link: String,
+    pub phone: String,
+    pub account: String,
+    pub text: String,
+    pub contact: String,
+    pub consent: bool,
+    /// Where it came from (an address): kept only as a keyed hash.
+    pub sender: String,
+    /// The form's hidden field no person fills in.
+    pub honeypot: String,
+}
+
+/// One thing the office knows that the tip matched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Match {
+    /// `official` (a channel of the register), `impostor` (a page marked impersonating),
+    /// `blocklist` (a link on the block list or a shared indicator), `known_number` (a scammer's
+    /// number or account), `factcheck` (a claim the register verified false).
+    pub kind: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// What it means, in Vietnamese.
+    pub says: String,
+}
+
+/// The instant answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Answer {
+    pub known: bool,
+    pub summary: String,
+    pub matches: Vec<Match>,
+}
+
+/// A tip as its reporter sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TipStatus {
+    pub code: String,
+    /// `received` (an officer has not answered yet) or `answered`.
+    pub status: String,
+    pub answer: Answer,
+    /// The officer's answer to the group, once given.
+    pub reply: Option<String>,
+}
+
+fn new_code() -> Result<String, Error> {
+    // 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L): about 50 bits.
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 10];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| anyhow::anyhow!("không lấy được số ngẫu nhiên"))?;
+    let code: String = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    Ok(format!("{}-{}", &code[..5], &code[5..]))
+}
+
+fn code_sha256(code: &str) -> String {
+    crate::accounts::token_sha256(&code.trim().to_uppercase())
+}
+
+impl App {
+    /// What the office already knows of a link, a number, an account and a text (see the
+    /// module's doc); never a guess.
+    pub fn instant_answer(
+        &self,
+        link: Option<&str>,
+        phone: Option<&str>,
+        account: Option<&str>,
+        text: &str,
+    ) -> Result<Answer, Error> {
+        let mut matches: Vec<Match> = Vec::new();
+        let mut s = self.store()?;
+        if let Some(link) = link
+            && let Ok(url) = domain::CanonicalUrl::parse(link)
+            && let Some(c) = s
+                .communities()?
+                .into_iter()
+                .find(|c| c.url.as_deref() == Some(url.as_str()))
+        {
+            if c.status == Status::Impersonating {
+                matches.push(Match {
+                    kind: "impostor".into(),
+                    reference: url.as_str().into(),
+                    says: format!(
+                        "Trang «{}» đã được cán bộ xác định là trang giả mạo. Không liên hệ, không chuyển tiền.",
+                        c.name
+                    ),
+                });
+            } else if c.classification == Classification::Official {
+                matches.push(Match {
+                    kind: "official".into(),
+                    reference: url.as_str().into(),
+                    says: format!(
+                        "Đây là kênh chính thức «{}»{}.",
+                        c.name,
+                        c.unit
+                            .as_deref()
+                            .map(|u| format!(" của {u}"))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        // The lists and registers, through the screening engine's own matching (links, numbers
+        // as written, accounts after the word that marks them); its rules and model are not asked.
+        let mut engine = crate::screening::engine(&mut s, self.data_dir())?;
+        drop(s);
+        engine.model = None;
+        engine.shadow_model = None;
+        let probe = [
+            link.unwrap_or(""),
+            phone.unwrap_or(""),
+            &account.map(|a| format!("STK {a}")).unwrap_or_default(),
+            text,
+        ]
+        .join("\n");
+        for sig in engine.screen(&probe) {
+            let kind = match sig.detector {
+                "urls" if sig.reference.starts_with("blocklist:") => "blocklist",
+                "numbers" => "known_number",
+                "factcheck" => "factcheck",
+                _ => continue,
+            };
+            if matches.iter().any(|m| m.reference == sig.reference) {
+                continue;
+            }
+            // The explanation without its score: what the citizen reads.
+            let says = format!(
+                "{}.",
+                sig.explanation
+                    .rsplit_once(" (điểm ")
+                    .map_or(sig.explanation.as_str(), |(w, _)| w)
+            );
+            matches.push(Match {
+                kind: kind.into(),
+                reference: sig.reference,
+                says,
+            });
+        }
+        let official_only = matches.iter().all(|m| m.kind == "official");
+        let summary = match (matches.first(), official_only) {
+            (None, _) => "Chưa có thông tin về nội dung này trong dữ liệu của đơn vị. Cán bộ sẽ xem xét và trả lời tại trang theo dõi tin báo. Trong lúc chờ: không chuyển tiền, không cung cấp mã OTP, không cài ứng dụng theo hướng dẫn của người lạ.".to_owned(),
+            (Some(m), true) => m.says.clone(),
+            (Some(_), false) => {
+                let warned: Vec<&str> = matches
+                    .iter()
+                    .filter(|m| m.kind != "official")
+                    .map(|m| m.says.as_str())
+                    .collect();
+                format!(
+                    "Cảnh báo: {} Không chuyển tiền, không cung cấp mã OTP.",
+                    warned.join(" ")
+                )
+            }
+        };
+        Ok(Answer {
+            known: !matches.is_empty(),
+            summary,
+            matches,
+        })
+    }
+
+    /// A citizen's tip taken in: checked (at least one thing reported, within the sizes, a
+    /// contact only with consent, the hidden field empty), answered at once, kept in its group.
+    /// Returns the code the reporter keeps (shown once) and the answer.
+    pub fn submit_tip(&self, new: NewTip) -> Result<(String, Answer), Error> {
+        if !new.honeypot.trim().is_empty() {
+            return Err(Error::invalid("website", "Không nhận được tin báo này."));
+        }
+        let trim = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (link, phone, account, text, contact) = (
+            trim(&new.link),
+            trim(&new.phone),
+            trim(&new.account),
+            new.text.trim().to_owned(),
+            trim(&new.contact),
+        );
+        if link.is_none() && phone.is_none() && account.is_none() && text.is_empty() {
+            return Err(Error::invalid(
+                "text",
+                "Hãy ghi đường dẫn, số điện thoại, số tài khoản hoặc nội dung cần báo.",
+            ));
+        }
+        for (field, value, max) in [
+            ("link", link.as_deref(), MAX_LINK),
+            ("text", Some(text.as_str()), MAX_TEXT),
+            ("contact", contact.as_deref(), MAX_CONTACT),
+        ] {
+            if value.is_some_and(|v| v.chars().count() > max) {
+                return Err(Error::invalid(
+                    field,
+                    format!("Quá dài (tối đa {max} ký tự)."),
+                ));
+            }
+        }
+        if contact.is_some() && !new.consent {
+            return Err(Error::invalid(
+                "consent",
+                "Để nhận trả lời qua số điện thoại hoặc thư, hãy đánh dấu đồng ý cho đơn vị giữ thông tin liên hệ.",
+            ));
+        }
+        let phone = match phone {
+            Some(p) => Some(crate::sharing::canonical("phone", &p).map_err(|_| {
+                Error::invalid("phone", "Số điện thoại không đúng dạng số Việt Nam.")
+            })?),
+            None => None,
+        };
+        let account = match account {
+            Some(a) => Some(
+                crate::sharing::canonical("bank_account", &a)
+                    .map_err(|_| Error::invalid("account", "Số tài khoản chỉ gồm 6–19 chữ số."))?,
+            ),
+            None => None,
+        };
+        let link = match link {
+            Some(l) => Some(
+                crate::sharing::canonical("url", &l)
+                    .map_err(|_| Error::invalid("link", "Đường dẫn không đúng dạng."))?,
+            ),
+            None => None,
+        };
+        let answer =
+            self.instant_answer(link.as_deref(), phone.as_deref(), account.as_deref(), &text)?;
+        let (key, kind) = if let Some(p) = &phone {
+            (format!("phone:{p}"), "phone")
+        } else if let Some(a) = &account {
+            (format!("account:{a}"), "account")
+        } else if let Some(l) = &link {
+            (format!("link:{}", detect::urls::without_scheme(l)), "link")
+        } else {
+            let folded = text::fold(&text);
+            (
+                format!("text:{}", &crate::accounts::token_sha256(&folded)[..16]),
+                "text",
+            )
+        };
+        let secret = crate::posts::pseudonym_key(self.data_dir())?;
+        let sender = hex::encode(
+            &ring::hmac::sign(
+                &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret),
+                format!("tip-sender:{}", new.sender).as_bytes(),
+            )
+            .as_ref()[..8],
+        );
+        let code = new_code()?;
+        let channel = match new.channel.as_str() {
+            "" => "web".to_owned(),
+            c => c.to_owned(),
+        };
+        self.store()?.add_tip(
+            &domain::Tip {
+                id: 0,
+                code_sha256: code_sha256(&code),
+                channel,
+                link,
+                phone,
+                account,
+                text,
+                contact,
+                consent: new.consent,
+                answer: serde_json::to_string(&answer).unwrap_or_default(),
+                group_id: 0,
+                sender,
+                created_at: String::new(),
+            },
+            &key,
+            kind,
+        )?;
+        Ok((code, answer))
+    }
+
+    /// A tip as its reporter sees it, by its code (no account: the code is the secret).
+    pub fn tip_status(&self, code: &str) -> Result<TipStatus, Error> {
+        let mut s = self.store()?;
+        let Some(tip) = s.tip_by_code(&code_sha256(code))? else {
+            return Err(Error::not_found("tin báo", code.trim()));
+        };
+        let group = s.tip_groups()?.into_iter().find(|g| g.id == tip.group_id);
+        let reply = group.as_ref().and_then(|g| g.answer.clone());
+        Ok(TipStatus {
+            code: code.trim().to_uppercase(),
+            status: if reply.is_some() {
+                "answered"
+            } else {
+                "received"
+            }
+            .into(),
+            answer: serde_json::from_str(&tip.answer).unwrap_or(Answer {
+                known: false,
+                summary: String::new(),
+                matches: Vec::new(),
+            }),
+            reply,
+        })
+    }
+
+    /// The officer's queue: groups by how many people reported them.
+    pub fn tip_groups(&self, actor: &Actor) -> Result<Vec<domain::TipGroup>, Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self.store()?.tip_groups()?)
+    }
+
+    /// An officer answers a group: `confirmed` (a scam) or `not_scam`, with the words every
+    /// reporter in it will read. Refused: another status, no words, no such group.
+    pub fn answer_tips(
+        &self,
+        actor: &Actor,
+        group: i64,
+        status: &str,
+        answer: &str,
+    ) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        if !matches!(status, "confirmed" | "not_scam") {
+            return Err(Error::invalid(
+                "status",
+                "Kết luận: confirmed hoặc not_scam.",
+            ));
+        }
+        let answer = answer.trim();
+        if answer.is_empty() {
+            return Err(Error::invalid(
+                "answer",
+                "Cần lời trả lời cho người báo tin.",
+            ));
+        }
+        if !self
+            .store()?
+            .answer_tip_group(&actor.name, group, status, answer)?
+        {
+            return Err(Error::not_found("nhóm tin báo", group));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path(), None).unwrap();
+        app.store()
+            .unwrap()
+            .create_unit("t", "Đảng bộ xã Thạch Quảng", None, Some(15199))
+            .unwrap();
+        (dir, app)
+    }
+
+    fn tip(phone: &str, text: &str, sender: &str) -> NewTip {
+        NewTip {
+            channel: "web".into(),
+            phone: phone.into(),
+            text: text.into(),
+            sender: sender.into(),
+            ..NewTip::default()
+        }
+    }
+
+    #[test]
+    fn a_known_number_is_answered_at_once_and_an_unknown_one_says_so() {
+        let (_dir, app) = app();
+        app.add_indicator(
+            &Actor::cli(),
+            crate::sharing::NewIndicator {
+                kind: "phone".into(),
+                value: "0356 111 222".into(),
+                role: "scammer".into(),
+                marking: String::new(),
+                case: Some(3),
+                name: String::new(),
+                valid_days: None,
+                impersonates: None,
+                hash_key: None,
+            },
+        )
+        .unwrap();
+        let (code, answer) = app
+            .submit_tip(tip(
+                "0356.111.222",
+                "Có người gọi bảo tôi chuyển tiền",
+                "10.0.0.1",
+            ))
+            .unwrap();
+        assert!(answer.known);
+        assert_eq!(answer.matches.len(), 1);
+        assert_eq!(answer.matches[0].kind, "known_number");
+        assert_eq!(answer.matches[0].reference, "known:phone:+84356111222");
+        assert_eq!(
+            answer.summary,
+            "Cảnh báo: Số điện thoại «+84356111222» là của đối tượng lừa đảo đã được xác nhận (nguồn: chỉ báo đơn vị đã xác nhận). Không chuyển tiền, không cung cấp mã OTP."
+        );
+        assert_eq!(code.len(), 11);
+        let (_, unknown) = app.submit_tip(tip("0987 654 321", "", "10.0.0.2")).unwrap();
+        assert!(!unknown.known);
+        assert!(unknown.summary.starts_with("Chưa có thông tin"));
+
+        // Three more reports of the first number: one group of four, three senders.
+        for sender in ["10.0.0.3", "10.0.0.4", "10.0.0.4"] {
+            app.submit_tip(tip("+84356111222", "", sender)).unwrap();
+        }
+        let groups = app.tip_groups(&Actor::cli()).unwrap();
+        assert_eq!(
+            groups
+                .iter()
+                .map(|g| (g.key.as_str(), g.tips, g.senders))
+                .collect::<Vec<_>>(),
+            [("phone:+84356111222", 4, 3), ("phone:+84987654321", 1, 1)]
+        );
+        // Answered once, seen by the reporter.
+        assert_eq!(app.tip_status(&code).unwrap().status, "received");
+        app.answer_tips(
+            &Actor::cli(),
+            groups[0].id,
+            "confirmed",
+            "Số này lừa đảo, đã chặn.",
+        )
+        .unwrap();
+        let seen = app.tip_status(&code.to_lowercase()).unwrap();
+        assert_eq!(
+            (seen.status.as_str(), seen.reply.as_deref()),
+            ("answered", Some("Số này lừa đảo, đã chặn."))
+        );
+        assert_eq!(seen.answer, answer);
+        assert!(app.tip_status("ABCDE-FGHJK").is_err());
+        assert!(
+            app.answer_tips(&Actor::cli(), groups[0].id, "maybe", "x")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_tip_is_refused_with_why() {
+        let (_dir, app) = app();
+        let refused = |t: NewTip| app.submit_tip(t).unwrap_err().kind;
+        assert_eq!(
+            refused(tip("", "", "a")),
+            crate::ErrorKind::Invalid { field: "text" }
+        );
+        assert_eq!(
+            refused(NewTip {
+                contact: "0912345678".into(),
+                ..tip("", "lừa", "a")
+            }),
+            crate::ErrorKind::Invalid { field: "consent" }
+        );
+        assert_eq!(
+            refused(NewTip {
+                honeypot: "x".into(),
+                ..tip("", "lừa", "a")
+            }),
+            crate::ErrorKind::Invalid { field: "website" }
+        );
+        assert_eq!(
+            refused(tip("12", "", "a")),
+            crate::ErrorKind::Invalid { field: "phone" }
+        );
+        assert_eq!(
+            refused(tip("", &"a".repeat(MAX_TEXT + 1), "a")),
+            crate::ErrorKind::Invalid { field: "text" }
+        );
+        assert!(
+            app.tip_groups(&Actor::cli()).unwrap().is_empty(),
+            "nothing kept"
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! The tip line for citizens (no account, no script, a cheap phone's screen): `/bao-tin` — a
+//! link, a phone number, an account, what happened, an optional contact with a plain consent
+//! sentence — answered at once with what the office knows (`app::tips`), a code and a status
+//! page (`/bao-tin/{code}`: the code is the secret) where the officer's answer appears; the
+//! same as JSON at `POST /api/v1/tips` and `GET /api/v1/tips/{code}`. An address may send
+//! [`PER_ADDRESS`] tips in [`WINDOW`] (429 after, the others unaffected); the form's hidden
+//! field catches robots. For officers (a role that triages), `/tin-bao`: the groups by how
+//! many people reported them, and the answer every reporter in a group will read.
+
+use crate::AppState;
+use crate::pages::{flash, page, page_in};
+use crate::require::{Require, Submitted, need};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Tips one address may send in [`WINDOW`].
+pub const PER_ADDRESS: u32 = 10;
+pub const WINDOW: Duration = Duration::from_secs(600);
+
+/// Tips per address in the current window (this process's count).
+static SENT: Mutex<Option<HashMap<IpAddr, (Instant, u32)>>> = Mutex::new(None);
+
+/// Whether `from` may send one more tip now (and counts it).
+fn allowed(from: IpAddr) -> bool {
+    let mut guard = crate::lock(&SENT);
+    let map = guard.get_or_insert_with(HashMap::new);
+    let now = Instant::now();
+    if map.len() > 100_000 {
+        map.retain(|_, (since, _)| now.duration_since(*since) < WINDOW);
+    }
+    let entry = map.entry(from).or_insert((now, 0));
+    if now.duration_since(entry.0) >= WINDOW {
+        *entry = (now, 0);
+    }
+    entry.1 += 1;
+    entry.1 <= PER_ADDRESS
+}
+
+fn too_many() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        page_in(
+            crate::i18n::Lang::Vi,
+            "Gửi tin báo",
+            None,
+            html! { h1 { "Gửi quá nhiều tin báo" } p { "Máy này đã gửi nhiều tin báo trong ít phút. Hãy thử lại sau ít phút, hoặc gọi trực tiếp công an xã." } },
+        ),
+    )
+        .into_response()
+}
+
+fn form(message: Option<(bool, String)>) -> Markup {
+    page_in(
+        crate::i18n::Lang::Vi,
+        "Gửi tin báo",
+        None,
+        html! {
+            h1 { "Báo tin lừa đảo, trang giả mạo, tin sai sự thật" }
+            p.note { "Không cần tài khoản. Ghi điều bạn thấy: đường dẫn, số điện thoại, số tài khoản hoặc nội dung. Bạn nhận trả lời ngay về những gì đơn vị đã biết, và một mã để xem trả lời của cán bộ." }
+            (flash(&message))
+            form.stack method="post" action="/bao-tin" {
+                label for="tip-link" { "Đường dẫn (trang, bài viết, trang web)" }
+                input id="tip-link" name="link" inputmode="url" maxlength="2000";
+                label for="tip-phone" { "Số điện thoại" }
+                input id="tip-phone" name="phone" inputmode="tel" maxlength="40";
+                label for="tip-account" { "Số tài khoản ngân hàng" }
+                input id="tip-account" name="account" inputmode="numeric" maxlength="40";
+                label for="tip-text" { "Chuyện gì đã xảy ra (theo lời bạn)" }
+                textarea id="tip-text" name="text" rows="5" maxlength="5000" {}
+                label for="tip-contact" { "Số điện thoại hoặc thư để nhận trả lời (không bắt buộc)" }
+                input id="tip-contact" name="contact" maxlength="200";
+                label.check {
+                    input type="checkbox" name="consent" value="1";
+                    " Tôi đồng ý để đơn vị giữ thông tin liên hệ này chỉ để trả lời tin báo; thông tin được xóa sau khi đã trả lời (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)."
+                }
+                // Left empty by people (hidden from them); filled by robots.
+                div.hidden aria-hidden="true" {
+                    label for="tip-website" { "Không điền ô này" }
+                    input id="tip-website" name="website" tabindex="-1" autocomplete="off";
+                }
+                p { button type="submit" { "Gửi tin báo" } }
+            }
+        },
+    )
+}
+
+/// `GET /bao-tin`: the form.
+pub async fn new_tip() -> Response {
+    form(None).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct TipForm {
+    #[serde(default)]
+    link: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    consent: String,
+    #[serde(default)]
+    website: String,
+}
+
+impl TipForm {
+    fn into_tip(self, channel: &str, from: IpAddr) -> app::tips::NewTip {
+        app::tips::NewTip {
+            channel: channel.into(),
+            link: self.link,
+            phone: self.phone,
+            account: self.account,
+            text: self.text,
+            contact: self.contact,
+            consent: matches!(self.consent.as_str(), "1" | "true" | "on" | "yes"),
+            sender: from.to_string(),
+            honeypot: self.website,
+        }
+    }
+}
+
+fn answer_block(a: &app::tips::Answer) -> Markup {
+    html! {
+        div class=(if a.known { "answer known" } else { "answer" }) {
+            p { strong { (a.summary) } }
+            @if a.matches.len() > 1 {
+                ul { @for m in &a.matches { li { (m.says) } } }
+            }
+        }
+    }
+}
+
+/// `POST /bao-tin`: the tip taken in; its answer and code shown.
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    axum::Form(f): axum::Form<TipForm>,
+) -> Response {
+    if !allowed(from.ip()) {
+        return too_many();
+    }
+    let tip = f.into_tip("web", from.ip());
+    match state.use_case(move |app| app.submit_tip(tip)).await {
+        Ok((code, answer)) => (
+            StatusCode::CREATED,
+            page_in(
+                crate::i18n::Lang::Vi,
+                "Đã nhận tin báo",
+                None,
+                html! {
+                    h1 { "Đã nhận tin báo" }
+                    (answer_block(&answer))
+                    p { "Mã tin báo của bạn: " strong.code { (code) } }
+                    p { "Giữ mã này để xem trả lời của cán bộ: " a href=(format!("/bao-tin/{code}")) { "trang theo dõi tin báo" } "." }
+                },
+            ),
+        )
+            .into_response(),
+        Err(e) if matches!(e.0.kind, app::ErrorKind::Invalid { .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, form(Some((false, e.0.message)))).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /bao-tin/{code}`: the reporter's status page.
+pub async fn status_page(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Response {
+    match state.use_case(move |app| app.tip_status(&code)).await {
+        Ok(s) => page_in(
+            crate::i18n::Lang::Vi,
+            "Theo dõi tin báo",
+            None,
+            html! {
+                h1 { "Tin báo " (s.code) }
+                @match &s.reply {
+                    Some(r) => { h2 { "Trả lời của cán bộ" } p.answer.known { strong { (r) } } }
+                    None => { p.note { "Cán bộ chưa trả lời. Trang này sẽ có trả lời khi cán bộ xem xét xong." } }
+                }
+                h2 { "Trả lời ngay khi nhận" }
+                (answer_block(&s.answer))
+            },
+        )
+        .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /api/v1/tips` (no account; multipart or a urlencoded form): 201 with the code, the
+/// status page's address and the instant answer; 422 with the field and why; 429 over the
+/// address's allowance. Screenshots are not taken yet (a `screenshot` part is refused).
+pub async fn api_submit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+) -> Response {
+    let error = |status: StatusCode, message: &str| {
+        (status, axum::Json(json!({"error": message}))).into_response()
+    };
+    if !allowed(from.ip()) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many tips from this address; try again in a few minutes",
+        );
+    }
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    let form: TipForm = if multipart {
+        let parts = match <axum::extract::Multipart as axum::extract::FromRequest<_>>::from_request(
+            request, &state,
+        )
+        .await
+        {
+            Ok(m) => match crate::upload::read_parts(m, 1, app::tips::MAX_TEXT * 4).await {
+                Ok(p) => p,
+                Err(r) => return r,
+            },
+            Err(e) => return axum::response::IntoResponse::into_response(e),
+        };
+        if !parts.files.is_empty() {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "ảnh chụp màn hình chưa được nhận qua đường này; hãy gửi đường dẫn, số hoặc nội dung / screenshots are not taken yet",
+            );
+        }
+        TipForm {
+            link: parts.field("link").into(),
+            phone: parts.field("phone").into(),
+            account: parts.field("account").into(),
+            text: parts.field("text").into(),
+            contact: parts.field("contact").into(),
+            consent: parts.field("consent").into(),
+            website: parts.field("website").into(),
+        }
+    } else {
+        match <axum::Form<TipForm> as axum::extract::FromRequest<_>>::from_request(request, &state)
+            .await
+        {
+            Ok(axum::Form(f)) => f,
+            Err(e) => return axum::response::IntoResponse::into_response(e),
+        }
+    };
+    let tip = form.into_tip("api", from.ip());
+    match state.use_case(move |app| app.submit_tip(tip)).await {
+        Ok((code, answer)) => (
+            StatusCode::CREATED,
+            axum::Json(json!({
+                "code": code,
+                "status_url": format!("/bao-tin/{code}"),
+                "answer": answer,
+            })),
+        )
+            .into_response(),
+        Err(e) => match e.0.kind {
+            app::ErrorKind::Invalid { field } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(json!({"error": e.0.message, "field": field})),
+            )
+                .into_response(),
+            _ => e.into_response(),
+        },
+    }
+}
+
+/// `GET /api/v1/tips/{code}`: `{"code", "status", "answer", "reply"}` for the reporter.
+pub async fn api_status(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Response {
+    match state.use_case(move |app| app.tip_status(&code)).await {
+        Ok(s) => axum::Json(s).into_response(),
+        Err(e) if e.0.kind == app::ErrorKind::NotFound => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"error": "no tip with this code"})),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /tin-bao`: the officer's queue of tip groups.
+pub async fn queue(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::Triage>,
+) -> Response {
+    queue_view(&state, &user, None).await
+}
+
+async fn queue_view(
+    state: &Arc<AppState>,
+    user: &crate::auth::SignedIn,
+    message: Option<(bool, String)>,
+) -> Response {
+    let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
+    let actor = crate::actor(&user.session.user);
+    let groups = match state.use_case(move |app| app.tip_groups(&actor)).await {
+        Ok(g) => g,
+        Err(e) => return e.into_response(),
+    };
+    let status_vi = |s: &str| match s {
+        "confirmed" => "Đã xác nhận lừa đảo",
+        "not_scam" => "Không phải lừa đảo",
+        _ => "Chờ trả lời",
+    };
+    page(
+        "Tin báo của người dân",
+        Some(user),
+        html! {
+            h1 { (t("Tin báo của người dân")) }
+            p.note { (t("Các tin báo cùng một số điện thoại, số tài khoản, đường dẫn hoặc cùng nội dung gộp thành một nhóm; trả lời một lần, mọi người báo trong nhóm đều thấy ở trang theo dõi của họ.")) }
+            (flash(&message))
+            table.queue {
+                tr { th { (t("Nhóm")) } th { (t("Số tin")) } th { (t("Số người gửi")) } th { (t("Tình trạng")) } th { (t("Trả lời")) } }
+                @for g in &groups {
+                    tr {
+                        td data-label=(t("Nhóm")) { (g.key) }
+                        td data-label=(t("Số tin")) { (g.tips) }
+                        td data-label=(t("Số người gửi")) { (g.senders) }
+                        td data-label=(t("Tình trạng")) { (status_vi(&g.status)) }
+                        td data-label=(t("Trả lời")) {
+                            @if let Some(a) = &g.answer { (a) } @else {
+                                form.stack method="post" action=(format!("/tin-bao/{}/tra-loi", g.id)) {
+                                    input type="hidden" name="csrf" value=(user.session.csrf);
+                                    select name="status" aria-label=(t("Kết luận")) {
+                                        option value="confirmed" { (t("Lừa đảo")) }
+                                        option value="not_scam" { (t("Không phải lừa đảo")) }
+                                    }
+                                    textarea name="answer" rows="2" required aria-label=(t("Lời trả lời cho người báo tin")) {}
+                                    button type="submit" { (t("Trả lời")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if groups.is_empty() { tr { td colspan="5" { (t("Chưa có tin báo.")) } } }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    status: String,
+    answer: String,
+}
+crate::require::has_csrf!(AnswerForm);
+
+/// `POST /tin-bao/{id}/tra-loi`: the group answered.
+pub async fn answer(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Submitted(user, f, _): Submitted<need::Triage, AnswerForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let message = match state
+        .use_case(move |app| app.answer_tips(&actor, id, &f.status, &f.answer))
+        .await
+    {
+        Ok(()) => (true, "Đã trả lời nhóm tin báo.".to_owned()),
+        Err(e) => (false, e.0.message),
+    };
+    queue_view(&state, &user, Some(message)).await
+}
