@@ -6,11 +6,15 @@
 //! citizen, and "chưa có thông tin" is an answer. Tips about the same number, account, link or
 //! text form one group; an officer answers the group once and every reporter sees it on their
 //! status page (the code is the secret; only its SHA-256 is kept). A contact is kept only with
-//! consent; the sender only as a keyed hash.
+//! consent, and cleared [`CONTACT_RETENTION_DAYS`] after its group was answered; the sender is
+//! kept only as a keyed hash.
 
 use crate::{Actor, App, Error};
 use domain::{Classification, Permission, Status};
 use serde::Serialize;
+
+/// How long a reporter's contact is kept after their group was answered (days).
+pub const CONTACT_RETENTION_DAYS: i64 = 30;
 
 /// The largest text, link and contact a tip takes (characters).
 pub const MAX_TEXT: usize = 5_000;
@@ -244,8 +248,14 @@ impl App {
             ),
             None => None,
         };
-        let answer =
-            self.instant_answer(link.as_deref(), phone.as_deref(), account.as_deref(), &text)?;
+        // Answered in the reporter's own writing of the number (matched all the same).
+        let written = trim(&new.phone);
+        let answer = self.instant_answer(
+            link.as_deref(),
+            written.as_deref().or(phone.as_deref()),
+            account.as_deref(),
+            &text,
+        )?;
         let (key, kind) = if let Some(p) = &phone {
             (format!("phone:{p}"), "phone")
         } else if let Some(a) = &account {
@@ -317,6 +327,18 @@ impl App {
             }),
             reply,
         })
+    }
+
+    /// Reporters' contacts cleared where their group was answered more than
+    /// [`CONTACT_RETENTION_DAYS`] before `now` (the server does it daily); how many.
+    pub fn purge_tip_contacts(
+        &self,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, Error> {
+        actor.require(Permission::Triage)?;
+        let before = crate::utc_stamp(now - chrono::Duration::days(CONTACT_RETENTION_DAYS));
+        Ok(self.store()?.purge_tip_contacts(&actor.name, &before)?)
     }
 
     /// The officer's queue: groups by how many people reported them.
@@ -413,7 +435,7 @@ mod tests {
         assert_eq!(answer.matches[0].reference, "known:phone:+84356111222");
         assert_eq!(
             answer.summary,
-            "Cảnh báo: Số điện thoại «+84356111222» là của đối tượng lừa đảo đã được xác nhận (nguồn: chỉ báo đơn vị đã xác nhận). Không chuyển tiền, không cung cấp mã OTP."
+            "Cảnh báo: Số điện thoại «0356.111.222» là của đối tượng lừa đảo đã được xác nhận (nguồn: chỉ báo đơn vị đã xác nhận). Không chuyển tiền, không cung cấp mã OTP."
         );
         assert_eq!(code.len(), 11);
         let (_, unknown) = app.submit_tip(tip("0987 654 321", "", "10.0.0.2")).unwrap();
@@ -452,6 +474,42 @@ mod tests {
             app.answer_tips(&Actor::cli(), groups[0].id, "maybe", "x")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_contact_is_gone_after_the_retention_period_of_an_answered_group() {
+        let (_dir, app) = app();
+        let with_contact = |phone: &str| NewTip {
+            contact: "0912 000 111".into(),
+            consent: true,
+            ..tip(phone, "bị lừa", "10.0.0.9")
+        };
+        let (answered, _) = app.submit_tip(with_contact("0356 111 222")).unwrap();
+        let (waiting, _) = app.submit_tip(with_contact("0987 654 321")).unwrap();
+        let group = app.tip_groups(&Actor::cli()).unwrap()[0].clone();
+        app.answer_tips(
+            &Actor::cli(),
+            group.id,
+            "not_scam",
+            "Đây là số của bưu điện xã.",
+        )
+        .unwrap();
+        let contact = |code: &str| {
+            let mut s = app.store().unwrap();
+            s.tip_by_code(&code_sha256(code)).unwrap().unwrap().contact
+        };
+        let now = chrono::Utc::now();
+        // Within the period: kept.
+        assert_eq!(app.purge_tip_contacts(&Actor::cli(), now).unwrap(), 0);
+        assert_eq!(contact(&answered).as_deref(), Some("0912 000 111"));
+        // The clock moved past it: the answered group's contact is gone, the waiting one kept.
+        let later = now + chrono::Duration::days(CONTACT_RETENTION_DAYS + 1);
+        assert_eq!(app.purge_tip_contacts(&Actor::cli(), later).unwrap(), 1);
+        assert_eq!(contact(&answered), None);
+        assert_eq!(contact(&waiting).as_deref(), Some("0912 000 111"));
+        assert_eq!(app.purge_tip_contacts(&Actor::cli(), later).unwrap(), 0);
+        // The reporter still sees the answer.
+        assert_eq!(app.tip_status(&answered).unwrap().status, "answered");
     }
 
     #[test]

@@ -710,6 +710,10 @@ impl Backend for Postgres {
             == 1)
     }
 
+    fn purge_tip_contacts(&mut self, before: &str) -> Result<u64> {
+        self.client.execute("UPDATE tips SET contact = NULL WHERE contact IS NOT NULL AND group_id IN (SELECT id FROM tip_groups WHERE decided_at IS NOT NULL AND decided_at < $1)", &[&before]).map_err(db)
+    }
+
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
         Ok(self
             .client

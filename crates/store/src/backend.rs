@@ -140,6 +140,8 @@ pub trait Backend: Send {
         by: &str,
         at: &str,
     ) -> Result<bool>;
+    /// Clears the contact of tips whose group was answered before `before`; how many.
+    fn purge_tip_contacts(&mut self, before: &str) -> Result<u64>;
     /// A TAXII status: its partner and the resource as answered.
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>>;
     /// A version of a library document with its extracted text; returns its id.

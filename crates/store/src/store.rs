@@ -1431,6 +1431,26 @@ impl Store {
         })
     }
 
+    /// Reporters' contacts cleared where their group was answered before `before` (the
+    /// retention period's start); audited with the count when any (`tip.purge`).
+    pub fn purge_tip_contacts(&mut self, actor: &str, before: &str) -> Result<u64> {
+        let at = now();
+        self.transaction(|s| {
+            let n = s.db.purge_tip_contacts(before)?;
+            if n > 0 {
+                s.audit(
+                    actor,
+                    "tip.purge",
+                    "tip",
+                    "",
+                    json!({"contacts": n, "answered_before": before}),
+                    &at,
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
     /// Keeps the status resource of a TAXII POST.
     pub fn keep_taxii_status(&mut self, id: &str, partner: Option<i64>, body: &str) -> Result<()> {
         let at = now();

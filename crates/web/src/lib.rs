@@ -857,9 +857,36 @@ pub fn serve(
         let listener = tokio::net::TcpListener::bind(bind).await?;
         on_ready(listener.local_addr()?);
         tokio::spawn(exchange_on_schedule(state.clone()));
+        tokio::spawn(purge_on_schedule(state.clone()));
         serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
+}
+
+/// Clears reporters' contacts past their retention period (`app::tips`), an hour after start
+/// and then daily; the count audited, a failure logged.
+async fn purge_on_schedule(state: Arc<AppState>) {
+    let mut wait = Duration::from_secs(3600);
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = Duration::from_secs(24 * 3600);
+        let done = state
+            .use_case(|app| {
+                let actor = app::Actor {
+                    name: "sokenh:lịch-xóa-liên-hệ".into(),
+                    ..app::Actor::cli()
+                };
+                app.purge_tip_contacts(&actor, chrono::Utc::now())
+            })
+            .await;
+        if let Err(e) = done {
+            app::log::event(
+                app::log::Level::Warning,
+                "tip.purge",
+                &[("detail", &e.0.message)],
+            );
+        }
+    }
 }
 
 /// Pulls from and pushes to the sharing partners that have a TAXII address, every
