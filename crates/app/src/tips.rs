@@ -348,7 +348,9 @@ impl App {
     }
 
     /// An officer answers a group: `confirmed` (a scam) or `not_scam`, with the words every
-    /// reporter in it will read. Refused: another status, no words, no such group.
+    /// reporter in it will read; a confirmed number, account or link becomes the office's
+    /// indicator (see `sharing`) unless it is one already. Refused: another status, no words,
+    /// no such group.
     pub fn answer_tips(
         &self,
         actor: &Actor,
@@ -369,6 +371,46 @@ impl App {
                 "answer",
                 "Cần lời trả lời cho người báo tin.",
             ));
+        }
+        let Some(found) = self
+            .store()?
+            .tip_groups()?
+            .into_iter()
+            .find(|g| g.id == group)
+        else {
+            return Err(Error::not_found("nhóm tin báo", group));
+        };
+        // A confirmed number, account or link becomes an indicator of the office (shared by
+        // the next push, matched in posts and in the next tips' instant answers).
+        if status == "confirmed"
+            && let Some((kind, value)) = found.key.split_once(':')
+            && let Some(kind) = match kind {
+                "phone" => Some("phone"),
+                "account" => Some("bank_account"),
+                "link" => Some("url"),
+                _ => None,
+            }
+            && !self.store()?.indicators()?.iter().any(|i| {
+                i.local
+                    && !i.revoked
+                    && i.kind == kind
+                    && (i.value == value || detect::urls::without_scheme(&i.value) == value)
+            })
+        {
+            self.add_indicator(
+                actor,
+                crate::sharing::NewIndicator {
+                    kind: kind.into(),
+                    value: value.into(),
+                    role: "scammer".into(),
+                    marking: String::new(),
+                    case: None,
+                    name: String::new(),
+                    valid_days: None,
+                    impersonates: None,
+                    hash_key: None,
+                },
+            )?;
         }
         if !self
             .store()?
@@ -470,6 +512,17 @@ mod tests {
         );
         assert_eq!(seen.answer, answer);
         assert!(app.tip_status("ABCDE-FGHJK").is_err());
+        // The unknown number confirmed by the officer: an indicator, known to the next tip.
+        app.answer_tips(&Actor::cli(), groups[1].id, "confirmed", "Số lừa đảo.")
+            .unwrap();
+        let listed = app.indicators(&Actor::cli()).unwrap();
+        assert_eq!(
+            listed.iter().map(|i| i.value.as_str()).collect::<Vec<_>>(),
+            ["+84356111222", "+84987654321"],
+            "the first one was an indicator already"
+        );
+        let (_, now_known) = app.submit_tip(tip("0987654321", "", "10.0.0.5")).unwrap();
+        assert!(now_known.known);
         assert!(
             app.answer_tips(&Actor::cli(), groups[0].id, "maybe", "x")
                 .is_err()
