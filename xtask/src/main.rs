@@ -16,6 +16,7 @@
 //!
 //! `cargo xtask bench-evaluation [COMMUNES [MEMBERS]]`: see [`evaluation_bench`].
 //! `cargo xtask bench-share [N]`: see [`share_bench`].
+//! `cargo xtask bench-tips [N]`: see [`tips_bench`].
 
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
@@ -41,6 +42,7 @@ mod media_bench;
 mod posts_bench;
 mod report_bench;
 mod share_bench;
+mod tips_bench;
 mod web_bench;
 
 use anyhow::{Context, Result, bail};
@@ -127,6 +129,10 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(100_000);
             share_bench::run(n)
+        }
+        Some("bench-tips") => {
+            let n: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(4_000);
+            tips_bench::run(n)
         }
         Some("posts-once") => posts_bench::end_to_end(Path::new(&args[1]), Path::new(&args[2])),
         Some("posts-floor") => posts_bench::floor(Path::new(&args[1]), Path::new(&args[2])),

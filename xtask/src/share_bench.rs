@@ -9,7 +9,8 @@
 use anyhow::Result;
 use std::time::Instant;
 
-fn bundle(n: usize) -> String {
+/// A bundle of `n` indicators from another office (also `tips_bench`'s).
+pub(crate) fn bundle(n: usize) -> String {
     let mut objects = vec![serde_json::json!({
         "type": "identity", "spec_version": "2.1",
         "id": "identity--6f1c2a3e-8d4b-5c6a-9e7f-0a1b2c3d4e5f",

@@ -87,6 +87,8 @@ impl Actor {
 pub struct App {
     store: store::Pool,
     data_dir: PathBuf,
+    /// The tip line's list-matching engine and when it was built (see `tips`).
+    tips_engine: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<detect::Engine>)>>,
 }
 
 impl App {
@@ -95,6 +97,7 @@ impl App {
         App {
             store: store.into(),
             data_dir: data_dir.into(),
+            tips_engine: std::sync::Mutex::new(None),
         }
     }
 

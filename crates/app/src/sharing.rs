@@ -822,6 +822,7 @@ impl App {
             "share.add",
             json!({"kind": i.kind, "marking": i.marking, "case": new.case, "valid_until": i.valid_until}),
         )?;
+        self.tips_engine_changed();
         Ok(i)
     }
 
@@ -891,6 +892,7 @@ impl App {
             "share.add",
             json!({"kind": i.kind, "marking": i.marking, "factcheck": f.id}),
         )?;
+        self.tips_engine_changed();
         Ok(i)
     }
 
@@ -922,6 +924,7 @@ impl App {
         i.revoked = true;
         i.object = object.to_string();
         s.keep_indicator(&actor.name, &i, "share.revoke", json!({"reason": reason}))?;
+        self.tips_engine_changed();
         Ok(i)
     }
 
@@ -1203,6 +1206,7 @@ impl App {
             });
         }
         let mut out = s.receive_indicators(actor, source, &incoming)?;
+        self.tips_engine_changed();
         if !sightings.is_empty() {
             s.keep_sightings(actor, "share.sightings", source, &sightings)?;
         }

@@ -13,6 +13,9 @@ use crate::{Actor, App, Error};
 use domain::{Classification, Permission, Status};
 use serde::Serialize;
 
+/// How long the instant answer's engine is used before it is built again from the store.
+pub const ENGINE_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How long a reporter's contact is kept after their group was answered (days).
 pub const CONTACT_RETENTION_DAYS: i64 = 30;
 
@@ -132,10 +135,8 @@ impl App {
         }
         // The lists and registers, through the screening engine's own matching (links, numbers
         // as written, accounts after the word that marks them); its rules and model are not asked.
-        let mut engine = crate::screening::engine(&mut s, self.data_dir())?;
+        let engine = self.tips_engine(&mut s)?;
         drop(s);
-        engine.model = None;
-        engine.shadow_model = None;
         let probe = [
             link.unwrap_or(""),
             phone.unwrap_or(""),
@@ -187,6 +188,38 @@ impl App {
             summary,
             matches,
         })
+    }
+
+    /// The engine the instant answer matches with (no learned model), built again when
+    /// [`ENGINE_FRESH`] has passed: a confirmation made in any process answers the next tips
+    /// within that time, and a burst of tips does not build it once each.
+    fn tips_engine(
+        &self,
+        store: &mut store::Store,
+    ) -> Result<std::sync::Arc<detect::Engine>, Error> {
+        let mut slot = self
+            .tips_engine
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, engine)) = slot.as_ref()
+            && at.elapsed() < ENGINE_FRESH
+        {
+            return Ok(engine.clone());
+        }
+        let mut engine = crate::screening::engine(store, self.data_dir())?;
+        engine.model = None;
+        engine.shadow_model = None;
+        let engine = std::sync::Arc::new(engine);
+        *slot = Some((std::time::Instant::now(), engine.clone()));
+        Ok(engine)
+    }
+
+    /// Forgets the instant answer's engine (after a change made here: the next tip sees it).
+    pub(crate) fn tips_engine_changed(&self) {
+        *self
+            .tips_engine
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// A citizen's tip taken in: checked (at least one thing reported, within the sizes, a
