@@ -211,12 +211,22 @@ impl App {
                 "Địa chỉ TAXII phải bắt đầu bằng http:// hoặc https:// (ví dụ https://tinh.example.vn/taxii2/api1/).",
             ));
         }
+        if !(new.can_read || new.can_write) {
+            return Err(Error::invalid(
+                "access",
+                "Mã cấp cho đối tác cần được đọc, được gửi, hoặc cả hai.",
+            ));
+        }
         let sealed = match new.remote_token.as_deref().map(str::trim) {
             Some(t) if !t.is_empty() => Some(seal(self.data_dir(), t)?),
             _ => None,
         };
-        let (token, sha) = crate::accounts::new_token();
         let mut s = self.store()?;
+        // Refused before a token is made for it.
+        if s.partners()?.iter().any(|p| p.name == name) {
+            return Err(Error::conflict(format!("Đã có đối tác «{name}».")));
+        }
+        let (token, sha) = crate::accounts::new_token();
         let days = new.valid_days.clamp(1, crate::accounts::TOKEN_DAYS_MAX);
         let token_id = s.create_token(
             &actor.name,
@@ -932,6 +942,54 @@ mod tests {
         assert_eq!(
             query_escape("2026-12-01T01:00:00.000Z|indicator--a"),
             "2026-12-01T01%3A00%3A00.000Z%7Cindicator--a"
+        );
+    }
+
+    #[test]
+    fn a_partner_is_refused_with_why_and_no_token_is_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path(), None).unwrap();
+        let new = |name: &str, province: u32, read: bool, write: bool| NewPartner {
+            name: name.into(),
+            province,
+            url: Some("http://127.0.0.1:9/taxii2/api1".into()),
+            remote_token: Some("sk_theirs".into()),
+            can_read: read,
+            can_write: write,
+            valid_days: 30,
+        };
+        let (p, token) = app
+            .add_partner(&Actor::cli(), new("Tỉnh", 38, true, false))
+            .unwrap();
+        assert!(token.starts_with("sk_"));
+        assert_eq!(p.url.as_deref(), Some("http://127.0.0.1:9/taxii2/api1/"));
+        let kind = |r: Result<(SharePartner, String), Error>| r.unwrap_err().kind;
+        assert_eq!(
+            kind(app.add_partner(&Actor::cli(), new("Tỉnh", 38, true, true))),
+            crate::ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind(app.add_partner(&Actor::cli(), new("Xã", 99, true, false))),
+            crate::ErrorKind::Invalid { field: "province" }
+        );
+        assert_eq!(
+            kind(app.add_partner(&Actor::cli(), new("Xã", 38, false, false))),
+            crate::ErrorKind::Invalid { field: "access" }
+        );
+        assert_eq!(
+            app.store().unwrap().tokens().unwrap().len(),
+            1,
+            "one token, the first partner's"
+        );
+        let officer = Actor {
+            name: "canbo".into(),
+            role: domain::Role::Officer,
+            unit: None,
+            member: None,
+        };
+        assert_eq!(
+            kind(app.add_partner(&officer, new("Xã", 38, true, false))),
+            crate::ErrorKind::Forbidden
         );
     }
 

@@ -104,10 +104,11 @@ impl App {
         let mut s = self.store()?;
         if let Some(link) = link
             && let Ok(url) = domain::CanonicalUrl::parse(link)
-            && let Some(c) = s
-                .communities()?
-                .into_iter()
-                .find(|c| c.url.as_deref() == Some(url.as_str()))
+            && let Some(c) = s.communities()?.into_iter().find(|c| {
+                c.url.as_deref().is_some_and(|u| {
+                    u == url.as_str() || domain::CanonicalUrl::parse(u).is_ok_and(|k| k == url)
+                })
+            })
         {
             if c.status == Status::Impersonating {
                 matches.push(Match {
@@ -596,6 +597,68 @@ mod tests {
         assert_eq!(app.purge_tip_contacts(&Actor::cli(), later).unwrap(), 0);
         // The reporter still sees the answer.
         assert_eq!(app.tip_status(&answered).unwrap().status, "answered");
+    }
+
+    #[test]
+    fn a_link_to_an_official_channel_or_a_page_marked_impersonating_is_named() {
+        let (_dir, app) = app();
+        let page = |url: &str, name: &str, status, classification| domain::CommunityRecord {
+            key: url.into(),
+            name: name.into(),
+            url: Some(url.into()),
+            platform: domain::Platform::Facebook,
+            kind: domain::Kind::Page,
+            members: None,
+            admins: None,
+            unit: Some("Đảng bộ xã Thạch Quảng".into()),
+            status,
+            classification,
+            official_of: None,
+            locality: None,
+            note: None,
+        };
+        app.store()
+            .unwrap()
+            .import_communities(
+                "t",
+                "t",
+                &[
+                    page(
+                        "https://www.facebook.com/congan.thachquang",
+                        "Công an xã Thạch Quảng",
+                        Status::Verified,
+                        Classification::Official,
+                    ),
+                    page(
+                        "https://www.facebook.com/congan.thachquang.hotro",
+                        "Công An Xã Thạch Quảng Hỗ Trợ",
+                        Status::Impersonating,
+                        Classification::Unknown,
+                    ),
+                ],
+            )
+            .unwrap();
+        let (_, official) = app
+            .submit_tip(NewTip {
+                link: "facebook.com/congan.thachquang".into(),
+                ..tip("", "", "a")
+            })
+            .unwrap();
+        assert_eq!(official.matches.len(), 1, "{official:?}");
+        assert_eq!(official.matches[0].kind, "official");
+        assert!(
+            official
+                .summary
+                .starts_with("Đây là kênh chính thức «Công an xã Thạch Quảng»")
+        );
+        let (_, fake) = app
+            .submit_tip(NewTip {
+                link: "https://m.facebook.com/congan.thachquang.hotro/".into(),
+                ..tip("", "", "a")
+            })
+            .unwrap();
+        assert_eq!(fake.matches[0].kind, "impostor", "{fake:?}");
+        assert!(fake.summary.starts_with("Cảnh báo: Trang «Công An Xã Thạch Quảng Hỗ Trợ» đã được cán bộ xác định là trang giả mạo."));
     }
 
     #[test]
