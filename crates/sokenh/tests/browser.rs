@@ -9,8 +9,10 @@
 //! the job's progress bar advance to the CLI's counts, sees that upload's spike day and the
 //! forecast band in November's analytics, the leader
 //! downloads the month's XLSX appendix (its figures are `sokenh report --json`'s), a village
-//! cell's head reviews, adjusts and exports the unit's year-end evaluation, and
-//! everyone signs out with the button.
+//! cell's head reviews, adjusts and exports the unit's year-end evaluation, a citizen reports a
+//! scammer's number at the tip line on a phone-sized window and is told at once, the officer
+//! answers the group and the citizen's status page shows it, and everyone signs out with the
+//! button.
 //! `.ci/run` installs chromium and chromium-driver; elsewhere the test says it was skipped.
 
 mod common;
@@ -63,6 +65,23 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         &["demo", "--no-serve", "--json"],
     ));
     common::ingest_job_scams(tmp.path());
+    // A scammer's number an officer confirmed: what a citizen's tip is answered with.
+    common::json(&common::sokenh(
+        tmp.path(),
+        &[
+            "share",
+            "add",
+            "--kind",
+            "phone",
+            "--value",
+            "0356 111 222",
+            "--role",
+            "scammer",
+            "--case",
+            "1",
+            "--json",
+        ],
+    ));
     let server = common::start_demo(tmp.path());
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
@@ -101,6 +120,9 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
     }
     let c = client.expect("chromedriver answers");
     let shots = screenshots();
+
+    // A citizen reports the number through the form, on a phone-sized window, no account.
+    let code = citizen_reports_a_number(&c, &base, &shots).await;
 
     for (user, pages) in [
         ("congan", &["/tong-quan", "/so-dang-ky"][..]),
@@ -174,6 +196,7 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         }
         if user == "congan" {
             officer_journey(&c, &base, tmp.path(), &downloads, &shots).await;
+            officer_answers_the_tips(&c, &base).await;
         }
         if user == "thuongvu" {
             leader_downloads_the_report(&c, &base, tmp.path(), &downloads).await;
@@ -272,6 +295,11 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                 .ends_with("/dang-nhap")
         );
     }
+    // Signed out, the citizen's status page shows the officer's answer.
+    c.goto(&format!("{base}/bao-tin/{code}")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("Trả lời của cán bộ"), "{page}");
+    assert!(page.contains("Số này của đối tượng lừa đảo"), "{page}");
     c.close().await.unwrap();
 }
 
@@ -862,4 +890,93 @@ async fn officer_journey(
         c.screenshot().await.unwrap(),
     )
     .unwrap();
+}
+
+/// The tip form at 390 px: a phone number and what happened; the answer names the confirmed
+/// number at once; the code to keep is returned.
+async fn citizen_reports_a_number(
+    c: &fantoccini::Client,
+    base: &str,
+    shots: &std::path::Path,
+) -> String {
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/bao-tin")).await.unwrap();
+    for (id, value) in [
+        ("tip-phone", "0356 111 222"),
+        (
+            "tip-text",
+            "Có người gọi nói tôi trúng thưởng, bảo chuyển 500 nghìn phí nhận quà",
+        ),
+    ] {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let code = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("strong.code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("Cảnh báo: Số điện thoại «0356 111 222» là của đối tượng lừa đảo"),
+        "{page}"
+    );
+    let widths = c
+        .execute(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        widths[1].as_u64() <= widths[0].as_u64(),
+        "no sideways scrolling: {widths:?}"
+    );
+    std::fs::write(
+        shots.join("cong-dan-bao-tin.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.set_window_size(1366, 900).await.unwrap();
+    code
+}
+
+/// The officer's queue of tips: the group of the number, answered once for all its reporters.
+async fn officer_answers_the_tips(c: &fantoccini::Client, base: &str) {
+    c.goto(&format!("{base}/tin-bao")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("phone:+84356111222"), "{page}");
+    c.find(Locator::Css("textarea[name=answer]"))
+        .await
+        .unwrap()
+        .send_keys("Số này của đối tượng lừa đảo, đã đề nghị nhà mạng khóa. Không chuyển tiền.")
+        .await
+        .unwrap();
+    c.find(Locator::Css("td form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[contains(text(), 'Đã trả lời nhóm tin báo.')]",
+        ))
+        .await
+        .unwrap();
 }
