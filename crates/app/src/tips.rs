@@ -381,6 +381,28 @@ impl App {
         Ok(self.store()?.tip_groups()?)
     }
 
+    /// What the reporters of a group wrote, newest first, at most `n`: each text's first words
+    /// with personal data masked (a reporter's own number or account in it too), and the link
+    /// reported; never a contact or a sender.
+    pub fn tip_texts(&self, actor: &Actor, group: i64, n: usize) -> Result<Vec<String>, Error> {
+        actor.require(Permission::Triage)?;
+        let tips = self.store()?.tips_of_group(group)?;
+        Ok(tips
+            .iter()
+            .rev()
+            .filter(|t| !t.text.is_empty() || t.link.is_some())
+            .take(n)
+            .map(|t| {
+                let words = crate::screening::opening_words(&t.text, 200);
+                match &t.link {
+                    Some(l) if words.is_empty() => l.clone(),
+                    Some(l) => format!("{words} — {l}"),
+                    None => words,
+                }
+            })
+            .collect())
+    }
+
     /// An officer answers a group: `confirmed` (a scam) or `not_scam`, with the words every
     /// reporter in it will read; a confirmed number, account or link becomes the office's
     /// indicator (see `sharing`) unless it is one already. Refused: another status, no words,
@@ -546,6 +568,18 @@ mod tests {
         );
         assert_eq!(seen.answer, answer);
         assert!(app.tip_status("ABCDE-FGHJK").is_err());
+        // What the reporters wrote, for the officer: personal data masked, empty texts skipped.
+        app.submit_tip(tip(
+            "0356111222",
+            "Họ bảo gọi lại 0912345678 để nhận quà",
+            "10.0.0.6",
+        ))
+        .unwrap();
+        let texts = app.tip_texts(&Actor::cli(), groups[0].id, 3).unwrap();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(!texts[0].contains("0912345678"), "{texts:?}");
+        assert!(texts[0].starts_with("Họ bảo gọi lại "), "{texts:?}");
+        assert_eq!(texts[1], "Có người gọi bảo tôi chuyển tiền");
         // The unknown number confirmed by the officer: an indicator, known to the next tip.
         app.answer_tips(&Actor::cli(), groups[1].id, "confirmed", "Số lừa đảo.")
             .unwrap();

@@ -3692,6 +3692,11 @@ fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
     let cookie = login(&s, "congan", "demo-congan-2026");
     let queue = get(&s, "/tin-bao", Some(&cookie));
     assert!(queue.body.contains("phone:+84356111222"), "{}", queue.body);
+    assert!(
+        queue.body.contains("Tôi cũng bị gọi"),
+        "what they wrote: {}",
+        queue.body
+    );
     let group = queue
         .body
         .split("/tin-bao/")

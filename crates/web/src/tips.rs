@@ -304,7 +304,25 @@ async fn queue_view(
 ) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let actor = crate::actor(&user.session.user);
-    let groups = match state.use_case(move |app| app.tip_groups(&actor)).await {
+    let groups = match state
+        .use_case(move |app| {
+            let groups = app.tip_groups(&actor)?;
+            // What the reporters wrote, for the first 50 groups (the largest).
+            groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let texts = if i < 50 {
+                        app.tip_texts(&actor, g.id, 3)?
+                    } else {
+                        Vec::new()
+                    };
+                    Ok((g, texts))
+                })
+                .collect::<Result<Vec<_>, app::Error>>()
+        })
+        .await
+    {
         Ok(g) => g,
         Err(e) => return e.into_response(),
     };
@@ -321,10 +339,13 @@ async fn queue_view(
             p.note { (t("Các tin báo cùng một số điện thoại, số tài khoản, đường dẫn hoặc cùng nội dung gộp thành một nhóm; trả lời một lần, mọi người báo trong nhóm đều thấy ở trang theo dõi của họ.")) }
             (flash(&message))
             table.queue {
-                tr { th { (t("Nhóm")) } th { (t("Số tin")) } th { (t("Số người gửi")) } th { (t("Tình trạng")) } th { (t("Trả lời")) } }
-                @for g in &groups {
+                tr { th { (t("Nhóm")) } th { (t("Người dân viết")) } th { (t("Số tin")) } th { (t("Số người gửi")) } th { (t("Tình trạng")) } th { (t("Trả lời")) } }
+                @for (g, texts) in &groups {
                     tr {
                         td data-label=(t("Nhóm")) { (g.key) }
+                        td data-label=(t("Người dân viết")) {
+                            @for x in texts { p { (x) } }
+                        }
                         td data-label=(t("Số tin")) { (g.tips) }
                         td data-label=(t("Số người gửi")) { (g.senders) }
                         td data-label=(t("Tình trạng")) { (status_vi(&g.status)) }
@@ -343,7 +364,7 @@ async fn queue_view(
                         }
                     }
                 }
-                @if groups.is_empty() { tr { td colspan="5" { (t("Chưa có tin báo.")) } } }
+                @if groups.is_empty() { tr { td colspan="6" { (t("Chưa có tin báo.")) } } }
             }
         },
     )
