@@ -651,7 +651,7 @@ impl App {
     /// whole pull was taken in. Each pull is audited (`share.pull`) with its counts or error.
     pub fn pull(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
         actor.require(Permission::Triage)?;
-        self.exchange_each(actor, name, "share.pull", |p, ex| {
+        self.exchange_each(actor, name, "share.pull", |p| &mut p.last_pull, |p, ex| {
             let cursor = self.pull_one(actor, p, ex)?;
             if cursor.is_some() {
                 p.pull_cursor = cursor;
@@ -662,12 +662,14 @@ impl App {
     }
 
     /// One exchange (`run`) with each partner with a TAXII address (or the one named): its
-    /// outcome or error kept on the partner with the audit event `action`.
+    /// time kept in the partner's field `when`, its outcome or error with the audit event
+    /// `action`.
     fn exchange_each(
         &self,
         actor: &Actor,
         name: Option<&str>,
         action: &str,
+        when: fn(&mut SharePartner) -> &mut Option<String>,
         run: impl Fn(&mut SharePartner, &mut Exchange) -> Result<Value, String>,
     ) -> Result<Vec<Exchange>, Error> {
         let mut out = Vec::new();
@@ -687,12 +689,7 @@ impl App {
                     json!({"partner": p.name, "error": e})
                 }
             };
-            let at = Some(crate::now_utc());
-            if action == "share.pull" {
-                p.last_pull = at;
-            } else {
-                p.last_push = at;
-            }
+            *when(&mut p) = Some(crate::now_utc());
             self.store()?
                 .update_partner(&actor.name, &p, action, details)?;
             out.push(ex);
@@ -745,7 +742,7 @@ impl App {
     /// objects; audited (`share.push`) with what the partner's status said.
     pub fn push(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
         actor.require(Permission::Triage)?;
-        self.exchange_each(actor, name, "share.push", |p, ex| {
+        self.exchange_each(actor, name, "share.push", |p| &mut p.last_push, |p, ex| {
             let cursor = self.push_one(p, ex)?;
             if cursor.is_some() {
                 p.push_cursor = cursor;

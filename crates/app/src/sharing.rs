@@ -583,6 +583,22 @@ pub fn marking_ref(name: &str) -> Option<&'static str> {
     MARKINGS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
 
+/// A marking as an officer wrote it (`TLP:AMBER` when empty), with its STIX definition; refused
+/// when it is not a TLP 2.0 level.
+fn marking_asked(written: &str) -> Result<(String, &'static str), Error> {
+    let marking = match written.trim() {
+        "" => "TLP:AMBER".to_owned(),
+        m => m.to_uppercase(),
+    };
+    match marking_ref(&marking) {
+        Some(id) => Ok((marking, id)),
+        None => Err(Error::invalid(
+            "marking",
+            "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
+        )),
+    }
+}
+
 /// TLP 1.0 as STIX 2.1 defines it (what the `stix2` library's `TLP_*` are), read as their
 /// TLP 2.0 levels.
 const MARKINGS_V1: [(&str, &str); 4] = [
@@ -687,17 +703,7 @@ impl App {
                 "Chỉ chia sẻ số điện thoại, số tài khoản của đối tượng lừa đảo (--role scammer); số của nạn nhân không bao giờ được chia sẻ.",
             ));
         }
-        let marking = match new.marking.trim() {
-            "" => "TLP:AMBER",
-            m => m,
-        }
-        .to_uppercase();
-        let Some(marking_ref) = marking_ref(&marking) else {
-            return Err(Error::invalid(
-                "marking",
-                "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
-            ));
-        };
+        let (marking, marking_ref) = marking_asked(&new.marking)?;
         let impersonated = if kind.0 == "impostor" {
             let wanted = new.impersonates.as_deref().unwrap_or("").trim();
             let wanted = domain::CanonicalUrl::parse(wanted).map(|u| u.as_str().to_owned());
@@ -749,12 +755,7 @@ impl App {
             uuid5(&STIX_NAMESPACE, &format!("{}:{value}", kind.0))
         );
         let at = crate::now_utc();
-        let created = self
-            .store()?
-            .indicator(&stix_id)?
-            .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
-            .and_then(|o| o["created"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| at.clone());
+        let created = self.first_created(&stix_id, &at)?;
         let until = crate::utc_stamp(chrono::Utc::now() + chrono::Duration::days(i64::from(days)));
         let name = match new.name.trim() {
             "" => match kind.0 {
@@ -826,6 +827,16 @@ impl App {
         Ok(i)
     }
 
+    /// When the object with this id was first created here (a new version keeps it), or `at`.
+    fn first_created(&self, stix_id: &str, at: &str) -> Result<String, Error> {
+        Ok(self
+            .store()?
+            .indicator(stix_id)?
+            .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
+            .and_then(|o| o["created"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| at.to_owned()))
+    }
+
     /// An entry of our fact-check register confirmed for sharing, as a note (see
     /// [`factcheck_note`]); a newer version of it when shared already.
     fn add_factcheck_note(
@@ -842,28 +853,14 @@ impl App {
         else {
             return Err(Error::not_found("mục kiểm chứng", wanted));
         };
-        let marking = match new.marking.trim() {
-            "" => "TLP:AMBER".to_owned(),
-            m => m.to_uppercase(),
-        };
-        let marking_id = marking_ref(&marking).ok_or_else(|| {
-            Error::invalid(
-                "marking",
-                "Mức TLP: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED.",
-            )
-        })?;
+        let (marking, marking_id) = marking_asked(&new.marking)?;
         let (origin, origin_name, _) = self.our_identity()?;
         let stix_id = format!(
             "note--{}",
             uuid5(&STIX_NAMESPACE, &format!("factcheck:{origin}:{}", f.id))
         );
         let at = crate::now_utc();
-        let created = self
-            .store()?
-            .indicator(&stix_id)?
-            .and_then(|old| serde_json::from_str::<Value>(&old.object).ok())
-            .and_then(|o| o["created"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| at.clone());
+        let created = self.first_created(&stix_id, &at)?;
         let object = factcheck_note(
             &f,
             &stix_id,

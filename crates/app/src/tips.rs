@@ -344,7 +344,7 @@ impl App {
         let Some(tip) = s.tip_by_code(&code_sha256(code))? else {
             return Err(Error::not_found("tin báo", code.trim()));
         };
-        let group = s.tip_groups()?.into_iter().find(|g| g.id == tip.group_id);
+        let group = s.tip_group(tip.group_id)?;
         let reply = group.as_ref().and_then(|g| g.answer.clone());
         Ok(TipStatus {
             code: code.trim().to_uppercase(),
@@ -428,12 +428,7 @@ impl App {
                 "Cần lời trả lời cho người báo tin.",
             ));
         }
-        let Some(found) = self
-            .store()?
-            .tip_groups()?
-            .into_iter()
-            .find(|g| g.id == group)
-        else {
+        let Some(found) = self.store()?.tip_group(group)? else {
             return Err(Error::not_found("nhóm tin báo", group));
         };
         // A confirmed number, account or link becomes an indicator of the office (shared by

@@ -664,22 +664,23 @@ impl Backend for Postgres {
     fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
         Ok(self
             .client
-            .query("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id", &[])
+            .query(
+                "SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id",
+                &[],
+            )
             .map_err(db)?
             .iter()
-            .map(|r| domain::TipGroup {
-                id: r.get(0),
-                key: r.get(1),
-                kind: r.get(2),
-                status: r.get(3),
-                answer: r.get(4),
-                decided_by: r.get(5),
-                decided_at: r.get(6),
-                created_at: r.get(7),
-                tips: r.get(8),
-                senders: r.get(9),
-            })
+            .map(tip_group_row)
             .collect())
+    }
+
+    fn tip_group(&mut self, group: i64) -> Result<Option<domain::TipGroup>> {
+        Ok(self
+            .client
+            .query_opt("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id WHERE g.id = $1 GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at", &[&group])
+            .map_err(db)?
+            .as_ref()
+            .map(tip_group_row))
     }
 
     fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
@@ -1697,6 +1698,21 @@ fn indicator_row(r: &postgres::Row) -> domain::SharedIndicator {
         object: r.get(10),
         case_ref: r.get(11),
         added: r.get(12),
+    }
+}
+
+fn tip_group_row(r: &postgres::Row) -> domain::TipGroup {
+    domain::TipGroup {
+        id: r.get(0),
+        key: r.get(1),
+        kind: r.get(2),
+        status: r.get(3),
+        answer: r.get(4),
+        decided_by: r.get(5),
+        decided_at: r.get(6),
+        created_at: r.get(7),
+        tips: r.get(8),
+        senders: r.get(9),
     }
 }
 

@@ -660,23 +660,20 @@ impl Backend for Sqlite {
     }
 
     fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
-        let mut s = self.conn.prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id").map_err(db)?;
-        s.query_map([], |r| {
-            Ok(domain::TipGroup {
-                id: r.get(0)?,
-                key: r.get(1)?,
-                kind: r.get(2)?,
-                status: r.get(3)?,
-                answer: r.get(4)?,
-                decided_by: r.get(5)?,
-                decided_at: r.get(6)?,
-                created_at: r.get(7)?,
-                tips: r.get(8)?,
-                senders: r.get(9)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(db)
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id")
+            .map_err(db)?;
+        s.query_map([], tip_group_row)
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn tip_group(&mut self, group: i64) -> Result<Option<domain::TipGroup>> {
+        self.conn
+            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id WHERE g.id = ?1 GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at")
+            .and_then(|mut s| s.query_row([group], tip_group_row).optional())
+            .map_err(db)
     }
 
     fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
@@ -1758,6 +1755,21 @@ fn indicator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::SharedIndica
         object: r.get(10)?,
         case_ref: r.get(11)?,
         added: r.get(12)?,
+    })
+}
+
+fn tip_group_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::TipGroup> {
+    Ok(domain::TipGroup {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        kind: r.get(2)?,
+        status: r.get(3)?,
+        answer: r.get(4)?,
+        decided_by: r.get(5)?,
+        decided_at: r.get(6)?,
+        created_at: r.get(7)?,
+        tips: r.get(8)?,
+        senders: r.get(9)?,
     })
 }
 

@@ -1433,6 +1433,8 @@ pub fn tips_are_grouped_by_their_key_and_answered_once(store: &mut Store) {
         [(g1, "phone", 3, 2, "open"), (g2, "link", 1, 1, "open")]
     );
     assert_eq!(store.tips_of_group(g1).unwrap().len(), 3);
+    assert_eq!(store.tip_group(g2).unwrap(), Some(groups[1].clone()));
+    assert_eq!(store.tip_group(999).unwrap(), None);
     assert!(
         store
             .answer_tip_group("congan", g1, "confirmed", "Lừa đảo.")

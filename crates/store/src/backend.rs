@@ -130,6 +130,8 @@ pub trait Backend: Send {
     fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>>;
     /// Every group with its counts of tips and senders, largest first.
     fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>>;
+    /// One group with its counts.
+    fn tip_group(&mut self, group: i64) -> Result<Option<domain::TipGroup>>;
     fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>>;
     /// Records an officer's answer to a group; false when there is no such group.
     fn answer_tip_group(

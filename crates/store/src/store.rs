@@ -1401,6 +1401,10 @@ impl Store {
         self.db.tip_groups()
     }
 
+    pub fn tip_group(&mut self, group: i64) -> Result<Option<domain::TipGroup>> {
+        self.db.tip_group(group)
+    }
+
     pub fn tips_of_group(&mut self, group: i64) -> Result<Vec<domain::Tip>> {
         self.db.tips_of_group(group)
     }

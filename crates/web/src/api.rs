@@ -81,7 +81,12 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                     let Some(t) = s.token_by_hash(&sha)? else {
                         return Ok(None);
                     };
-                    let partner = s.partner_by_token(t.id)?;
+                    // Only a partner's token (named so when it was issued) is looked up as one.
+                    let partner = if t.name.starts_with("partner:") {
+                        s.partner_by_token(t.id)?
+                    } else {
+                        None
+                    };
                     Ok(Some((t, partner)))
                 })
                 .await
