@@ -3790,3 +3790,44 @@ fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
         && !e.details.contains("356111222")
         && !e.details.contains("127.0.0.1")));
 }
+
+/// Hostile tips, with no account: a picture part (not taken yet) is refused with why, a body
+/// past the limit is refused before it is read whole, a tip sent as JSON is refused; nothing
+/// of them is kept.
+#[test]
+fn a_hostile_tip_is_refused_and_nothing_of_it_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let picture = "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nảnh tin nhắn\r\n--XyZ\r\nContent-Disposition: form-data; name=\"screenshot\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG-bytes\r\n--XyZ--\r\n";
+    let r = raw_post(
+        &s,
+        "/api/v1/tips",
+        "",
+        "multipart/form-data; boundary=XyZ",
+        picture.as_bytes(),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("screenshots are not taken yet"));
+    let big = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{}\r\n--XyZ--\r\n",
+        "a".repeat(3 << 20)
+    );
+    let r = raw_post(
+        &s,
+        "/api/v1/tips",
+        "",
+        "multipart/form-data; boundary=XyZ",
+        big.as_bytes(),
+    );
+    assert_eq!(r.status, 413, "{}", r.body);
+    let r = raw_post(
+        &s,
+        "/api/v1/tips",
+        "",
+        "application/json",
+        br#"{"text": "x"}"#,
+    );
+    assert!(r.status >= 400 && r.status < 500, "{}", r.status);
+    let app = app::App::open(tmp.path(), None).unwrap();
+    assert!(app.store().unwrap().tip_groups().unwrap().is_empty());
+}
