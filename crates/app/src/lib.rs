@@ -38,6 +38,7 @@ pub mod screening;
 pub mod sharing;
 pub mod tips;
 pub mod totp;
+pub mod warnings;
 
 pub use error::{Error, ErrorKind};
 

@@ -24,6 +24,24 @@ pub const MAX_TEXT: usize = 5_000;
 pub const MAX_LINK: usize = 2_000;
 pub const MAX_CONTACT: usize = 200;
 
+/// Screenshots a tip may carry, and the largest one (bytes).
+pub const MAX_PICTURES: usize = 3;
+pub const MAX_PICTURE_BYTES: usize = 5 << 20;
+
+/// The largest screenshot decoded: 8,000 px a side, 128 MiB of pixels.
+const PICTURE_MAX_SIDE: u32 = 8_000;
+const PICTURE_MAX_ALLOC: u64 = 128 << 20;
+
+/// Two texts whose 64-bit SimHash differs in at most this many bits are one group.
+pub const TEXT_NEAR_BITS: u32 = 10;
+
+/// A screenshot as sent: its file name and bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Screenshot {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// What a citizen sends.
 #[derive(Clone, Debug, Default)]
 pub struct NewTip {
@@ -39,6 +57,8 @@ pub struct NewTip {
     pub sender: String,
     /// The form's hidden field no person fills in.
     pub honeypot: String,
+    /// Up to [`MAX_PICTURES`] screenshots.
+    pub pictures: Vec<Screenshot>,
 }
 
 /// One thing the office knows that the tip matched.
@@ -46,7 +66,8 @@ pub struct NewTip {
 pub struct Match {
     /// `official` (a channel of the register), `impostor` (a page marked impersonating),
     /// `blocklist` (a link on the block list or a shared indicator), `known_number` (a scammer's
-    /// number or account), `factcheck` (a claim the register verified false).
+    /// number or account), `case` (the case it was confirmed in), `factcheck` (a claim the
+    /// register verified false), `answered` (an officer's answer to the same report).
     pub kind: String,
     #[serde(rename = "ref")]
     pub reference: String,
@@ -90,6 +111,110 @@ fn code_sha256(code: &str) -> String {
     crate::accounts::token_sha256(&code.trim().to_uppercase())
 }
 
+/// The case a matched indicator was confirmed in (`known:KIND:VALUE`, `blocklist:VALUE`).
+fn case_of(indicators: &[domain::SharedIndicator], reference: &str) -> Option<i64> {
+    let (kind, value) = match reference.split_once(':')? {
+        ("known", rest) => rest.split_once(':')?,
+        ("blocklist", value) => ("", value),
+        _ => return None,
+    };
+    indicators
+        .iter()
+        .filter(|i| i.local && !i.revoked)
+        .filter(|i| kind.is_empty() || i.kind == kind)
+        .find(|i| {
+            i.value == value
+                || detect::urls::without_scheme(&i.value) == detect::urls::without_scheme(value)
+        })
+        .and_then(|i| i.case_ref.as_deref()?.strip_prefix("case:")?.parse().ok())
+}
+
+/// A 64-bit SimHash of a text's folded words and word pairs: near-duplicate texts (a word
+/// changed, a sign added) differ in few bits.
+pub fn simhash(text: &str) -> u64 {
+    let folded = text::fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut weights = [0i32; 64];
+    let mut add = |feature: &str| {
+        let digest = ring::digest::digest(&ring::digest::SHA256, feature.as_bytes());
+        let h = u64::from_le_bytes(digest.as_ref()[..8].try_into().unwrap_or_default());
+        for (bit, w) in weights.iter_mut().enumerate() {
+            *w += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    };
+    for w in &words {
+        add(w);
+    }
+    for pair in words.windows(2) {
+        add(&format!("{} {}", pair[0], pair[1]));
+    }
+    weights
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w > 0)
+        .fold(0u64, |h, (bit, _)| h | 1 << bit)
+}
+
+/// Screenshots checked (how many, how large, pictures by their content) and hashed (PDQ,
+/// kept only when strong enough to group by).
+fn screenshots(sent: &[Screenshot]) -> Result<Vec<(&[u8], domain::TipPicture)>, Error> {
+    if sent.len() > MAX_PICTURES {
+        return Err(Error::invalid(
+            "screenshot",
+            format!("Chỉ nhận tối đa {MAX_PICTURES} ảnh chụp màn hình."),
+        ));
+    }
+    sent.iter()
+        .map(|shot| {
+            if shot.bytes.len() > MAX_PICTURE_BYTES {
+                return Err(Error::invalid(
+                    "screenshot",
+                    format!(
+                        "Ảnh «{}» quá lớn (tối đa {} MB).",
+                        crate::cases::evidence_name(&shot.name),
+                        MAX_PICTURE_BYTES >> 20
+                    ),
+                ));
+            }
+            let media_type = crate::cases::evidence_type(&shot.bytes)
+                .filter(|t| t.starts_with("image/"))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "screenshot",
+                        format!(
+                            "Tệp «{}» không phải ảnh PNG, JPEG, WebP hay GIF.",
+                            crate::cases::evidence_name(&shot.name)
+                        ),
+                    )
+                })?;
+            let image = media::decode_within(&shot.bytes, PICTURE_MAX_SIDE, PICTURE_MAX_ALLOC)
+                .map_err(|_| {
+                    Error::invalid(
+                        "screenshot",
+                        format!(
+                            "Không đọc được ảnh «{}» (hỏng hoặc quá lớn).",
+                            crate::cases::evidence_name(&shot.name)
+                        ),
+                    )
+                })?;
+            let pdq = media::pdq_of(&image);
+            Ok((
+                shot.bytes.as_slice(),
+                domain::TipPicture {
+                    tip_id: 0,
+                    sha256: crate::evidence::sha256(&shot.bytes),
+                    media_type: media_type.to_owned(),
+                    size: shot.bytes.len() as u64,
+                    pdq: pdq.trustworthy().then(|| pdq.hash.to_hex()),
+                },
+            ))
+        })
+        .collect()
+}
+
 impl App {
     /// What the office already knows of a link, a number, an account and a text (see the
     /// module's doc); never a guess.
@@ -99,6 +224,7 @@ impl App {
         phone: Option<&str>,
         account: Option<&str>,
         text: &str,
+        answered: Option<&str>,
     ) -> Result<Answer, Error> {
         let mut matches: Vec<Match> = Vec::new();
         let mut s = self.store()?;
@@ -137,6 +263,12 @@ impl App {
         // The lists and registers, through the screening engine's own matching (links, numbers
         // as written, accounts after the word that marks them); its rules and model are not asked.
         let engine = self.tips_engine(&mut s)?;
+        let indicators = s.indicators()?;
+        let cases: Vec<i64> = indicators
+            .iter()
+            .filter_map(|i| i.case_ref.as_deref()?.strip_prefix("case:")?.parse().ok())
+            .filter(|c| matches!(s.case(*c), Ok(Some(_))))
+            .collect();
         drop(s);
         let probe = [
             link.unwrap_or(""),
@@ -162,10 +294,32 @@ impl App {
                     .rsplit_once(" (điểm ")
                     .map_or(sig.explanation.as_str(), |(w, _)| w)
             );
+            let case = (kind != "factcheck")
+                .then(|| case_of(&indicators, &sig.reference))
+                .flatten()
+                .filter(|c| cases.contains(c));
             matches.push(Match {
                 kind: kind.into(),
                 reference: sig.reference,
                 says,
+            });
+            if let Some(case) = case
+                && !matches
+                    .iter()
+                    .any(|m| m.reference == format!("case:{case}"))
+            {
+                matches.push(Match {
+                    kind: "case".into(),
+                    reference: format!("case:{case}"),
+                    says: format!("Đã có trong hồ sơ vụ việc số {case} của cơ quan công an: đã xác nhận là lừa đảo."),
+                });
+            }
+        }
+        if let Some(reply) = answered {
+            matches.push(Match {
+                kind: "answered".into(),
+                reference: "tip_group".into(),
+                says: format!("Cán bộ đã trả lời tin báo giống tin này: «{reply}»"),
             });
         }
         let official_only = matches.iter().all(|m| m.kind == "official");
@@ -224,8 +378,9 @@ impl App {
     }
 
     /// A citizen's tip taken in: checked (at least one thing reported, within the sizes, a
-    /// contact only with consent, the hidden field empty), answered at once, kept in its group.
-    /// Returns the code the reporter keeps (shown once) and the answer.
+    /// contact only with consent, the hidden field empty, each screenshot a picture), answered
+    /// at once, kept in its group with its screenshots (files under `evidence/`). Returns the
+    /// code the reporter keeps (shown once) and the answer.
     pub fn submit_tip(&self, new: NewTip) -> Result<(String, Answer), Error> {
         if !new.honeypot.trim().is_empty() {
             return Err(Error::invalid("website", "Không nhận được tin báo này."));
@@ -238,10 +393,15 @@ impl App {
             new.text.trim().to_owned(),
             trim(&new.contact),
         );
-        if link.is_none() && phone.is_none() && account.is_none() && text.is_empty() {
+        if link.is_none()
+            && phone.is_none()
+            && account.is_none()
+            && text.is_empty()
+            && new.pictures.is_empty()
+        {
             return Err(Error::invalid(
                 "text",
-                "Hãy ghi đường dẫn, số điện thoại, số tài khoản hoặc nội dung cần báo.",
+                "Hãy ghi đường dẫn, số điện thoại, số tài khoản, nội dung cần báo hoặc gửi ảnh chụp màn hình.",
             ));
         }
         for (field, value, max) in [
@@ -262,6 +422,7 @@ impl App {
                 "Để nhận trả lời qua số điện thoại hoặc thư, hãy đánh dấu đồng ý cho đơn vị giữ thông tin liên hệ.",
             ));
         }
+        let pictures = screenshots(&new.pictures)?;
         let phone = match phone {
             Some(p) => Some(crate::sharing::canonical("phone", &p).map_err(|_| {
                 Error::invalid("phone", "Số điện thoại không đúng dạng số Việt Nam.")
@@ -282,6 +443,21 @@ impl App {
             ),
             None => None,
         };
+        let (key, kind) = self.group_key(
+            phone.as_deref(),
+            account.as_deref(),
+            link.as_deref(),
+            &pictures,
+            &text,
+        )?;
+        // A report already answered by an officer: its answer is part of the instant one.
+        let answered = {
+            let mut s = self.store()?;
+            match s.tip_group_by_key(&key)? {
+                Some(g) => s.tip_group(g)?.and_then(|g| g.answer),
+                None => None,
+            }
+        };
         // Answered in the reporter's own writing of the number (matched all the same).
         let written = trim(&new.phone);
         let answer = self.instant_answer(
@@ -289,20 +465,8 @@ impl App {
             written.as_deref().or(phone.as_deref()),
             account.as_deref(),
             &text,
+            answered.as_deref(),
         )?;
-        let (key, kind) = if let Some(p) = &phone {
-            (format!("phone:{p}"), "phone")
-        } else if let Some(a) = &account {
-            (format!("account:{a}"), "account")
-        } else if let Some(l) = &link {
-            (format!("link:{}", detect::urls::without_scheme(l)), "link")
-        } else {
-            let folded = text::fold(&text);
-            (
-                format!("text:{}", &crate::accounts::token_sha256(&folded)[..16]),
-                "text",
-            )
-        };
         let secret = crate::posts::pseudonym_key(self.data_dir())?;
         let sender = hex::encode(
             &ring::hmac::sign(
@@ -316,6 +480,12 @@ impl App {
             "" => "web".to_owned(),
             c => c.to_owned(),
         };
+        // The files first (written once by their hash), then the rows that name them.
+        let dir = self.evidence_dir();
+        for (bytes, p) in &pictures {
+            crate::evidence::keep(&dir, &p.sha256, bytes)?;
+        }
+        let rows: Vec<domain::TipPicture> = pictures.into_iter().map(|(_, p)| p).collect();
         self.store()?.add_tip(
             &domain::Tip {
                 id: 0,
@@ -334,8 +504,78 @@ impl App {
             },
             &key,
             kind,
+            &rows,
         )?;
         Ok((code, answer))
+    }
+
+    /// The group a tip belongs in: its number, else its account, else its link; else a
+    /// screenshot within [`media::pdq::MATCH_DISTANCE`] bits of one already reported (that
+    /// tip's group) or its own picture; else a text within [`TEXT_NEAR_BITS`] of a text group's
+    /// or its own.
+    fn group_key(
+        &self,
+        phone: Option<&str>,
+        account: Option<&str>,
+        link: Option<&str>,
+        pictures: &[(&[u8], domain::TipPicture)],
+        text: &str,
+    ) -> Result<(String, &'static str), Error> {
+        if let Some(p) = phone {
+            return Ok((format!("phone:{p}"), "phone"));
+        }
+        if let Some(a) = account {
+            return Ok((format!("account:{a}"), "account"));
+        }
+        if let Some(l) = link {
+            return Ok((format!("link:{}", detect::urls::without_scheme(l)), "link"));
+        }
+        let mut s = self.store()?;
+        let hashes: Vec<media::Hash256> = pictures
+            .iter()
+            .filter_map(|(_, p)| p.pdq.as_deref()?.parse().ok())
+            .collect();
+        if let Some(first) = hashes.first() {
+            let near = s
+                .tip_pictures(None)?
+                .into_iter()
+                .filter_map(|(g, p)| {
+                    let known: media::Hash256 = p.pdq.as_deref()?.parse().ok()?;
+                    let d = hashes.iter().map(|h| h.distance(&known)).min()?;
+                    (d <= media::pdq::MATCH_DISTANCE).then_some((d, g))
+                })
+                .min();
+            if let Some((_, g)) = near
+                && let Some(group) = s.tip_group(g)?
+            {
+                let kind = match group.kind.as_str() {
+                    "phone" => "phone",
+                    "account" => "account",
+                    "link" => "link",
+                    "text" => "text",
+                    _ => "picture",
+                };
+                return Ok((group.key, kind));
+            }
+            if text.is_empty() {
+                return Ok((format!("picture:{first}"), "picture"));
+            }
+        }
+        let hash = simhash(text);
+        let near = s
+            .tip_groups()?
+            .into_iter()
+            .filter(|g| g.kind == "text")
+            .filter_map(|g| {
+                let known = u64::from_str_radix(g.key.strip_prefix("text:")?, 16).ok()?;
+                let d = (known ^ hash).count_ones();
+                (d <= TEXT_NEAR_BITS).then_some((d, g.key))
+            })
+            .min();
+        Ok((
+            near.map_or_else(|| format!("text:{hash:016x}"), |(_, k)| k),
+            "text",
+        ))
     }
 
     /// A tip as its reporter sees it, by its code (no account: the code is the secret).
@@ -404,16 +644,19 @@ impl App {
     }
 
     /// An officer answers a group: `confirmed` (a scam) or `not_scam`, with the words every
-    /// reporter in it will read; a confirmed number, account or link becomes the office's
-    /// indicator (see `sharing`) unless it is one already. Refused: another status, no words,
-    /// no such group.
+    /// reporter in it will read. A confirmed group may be opened into a case (`open_case`: its
+    /// screenshots become the case's evidence); a confirmed number, account or link becomes
+    /// the office's indicator (see `sharing`, naming the case) unless it is one already.
+    /// Refused: another status, no words, no such group, a case for a group not confirmed.
+    /// Returns the case opened, if any.
     pub fn answer_tips(
         &self,
         actor: &Actor,
         group: i64,
         status: &str,
         answer: &str,
-    ) -> Result<(), Error> {
+        open_case: bool,
+    ) -> Result<Option<i64>, Error> {
         actor.require(Permission::Triage)?;
         if !matches!(status, "confirmed" | "not_scam") {
             return Err(Error::invalid(
@@ -428,8 +671,25 @@ impl App {
                 "Cần lời trả lời cho người báo tin.",
             ));
         }
+        if open_case && status != "confirmed" {
+            return Err(Error::invalid(
+                "open_case",
+                "Chỉ lập hồ sơ cho nhóm tin báo đã xác nhận là lừa đảo.",
+            ));
+        }
         let Some(found) = self.store()?.tip_group(group)? else {
             return Err(Error::not_found("nhóm tin báo", group));
+        };
+        if found.answer.is_some() {
+            return Err(Error::invalid(
+                "status",
+                format!("Nhóm tin báo #{group} đã được trả lời."),
+            ));
+        }
+        let case = if open_case {
+            Some(self.case_from_tips(actor, &found)?)
+        } else {
+            None
         };
         // A confirmed number, account or link becomes an indicator of the office (shared by
         // the next push, matched in posts and in the next tips' instant answers).
@@ -455,7 +715,7 @@ impl App {
                     value: value.into(),
                     role: "scammer".into(),
                     marking: String::new(),
-                    case: None,
+                    case,
                     name: String::new(),
                     valid_days: None,
                     impersonates: None,
@@ -469,7 +729,114 @@ impl App {
         {
             return Err(Error::not_found("nhóm tin báo", group));
         }
-        Ok(())
+        Ok(case)
+    }
+
+    /// A case opened from a confirmed group: a scam case titled by what was reported, the
+    /// group's screenshots as its evidence, the group marked with it.
+    fn case_from_tips(&self, actor: &Actor, group: &domain::TipGroup) -> Result<i64, Error> {
+        let title = format!(
+            "Tin báo của người dân: {} ({} tin, {} người gửi)",
+            group_label(&group.key),
+            group.tips,
+            group.senders
+        );
+        let mut s = self.store()?;
+        let id = s.open_case(&actor.name, &title, domain::Category::Scam, None, &[])?;
+        let dir = self.evidence_dir();
+        let mut seen = std::collections::HashSet::new();
+        for (_, p) in s.tip_pictures(Some(group.id))? {
+            if !seen.insert(p.sha256.clone()) || !dir.join(&p.sha256[..2]).join(&p.sha256).exists()
+            {
+                continue;
+            }
+            s.add_evidence(
+                &actor.name,
+                &domain::Evidence {
+                    case_id: id,
+                    file_name: format!("tin-bao-{}.{}", p.tip_id, extension(&p.media_type)),
+                    sha256: p.sha256,
+                    media_type: p.media_type,
+                    size: p.size,
+                    added_by: String::new(),
+                    added_at: String::new(),
+                },
+            )?;
+        }
+        s.set_tip_group_case(&actor.name, group.id, id)?;
+        Ok(id)
+    }
+
+    /// A group's screenshots (for the officer's queue): their hashes and types.
+    pub fn tip_pictures(
+        &self,
+        actor: &Actor,
+        group: i64,
+    ) -> Result<Vec<domain::TipPicture>, Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self
+            .store()?
+            .tip_pictures(Some(group))?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect())
+    }
+
+    /// One screenshot of a group by its SHA-256 (nothing else names a file), its viewing
+    /// audited.
+    pub fn tip_picture(
+        &self,
+        actor: &Actor,
+        group: i64,
+        sha: &str,
+    ) -> Result<(domain::TipPicture, Vec<u8>), Error> {
+        actor.require(Permission::Triage)?;
+        let mut s = self.store()?;
+        let Some((_, p)) = s
+            .tip_pictures(Some(group))?
+            .into_iter()
+            .find(|(_, p)| p.sha256 == sha)
+        else {
+            return Err(Error::not_found(
+                "ảnh tin báo",
+                sha.get(..12).unwrap_or(sha),
+            ));
+        };
+        let bytes = std::fs::read(self.evidence_dir().join(&p.sha256[..2]).join(&p.sha256))
+            .map_err(|e| anyhow::anyhow!("không đọc được ảnh tin báo: {e}"))?;
+        Ok((p, bytes))
+    }
+}
+
+/// A group's key in words, for an officer and a case title.
+pub fn group_label(key: &str) -> String {
+    match key.split_once(':') {
+        Some(("phone", p)) => format!("số điện thoại {}", local_phone(p)),
+        Some(("account", a)) => format!("số tài khoản {a}"),
+        Some(("link", l)) => format!("đường dẫn {l}"),
+        Some(("picture", _)) => "ảnh chụp màn hình giống nhau".to_owned(),
+        Some(("text", _)) => "nội dung giống nhau".to_owned(),
+        _ => key.to_owned(),
+    }
+}
+
+/// `+84356111222` as people write it: `0356 111 222`.
+pub fn local_phone(p: &str) -> String {
+    match p.strip_prefix("+84") {
+        Some(rest) if rest.len() == 9 => {
+            format!("0{} {} {}", &rest[..3], &rest[3..6], &rest[6..])
+        }
+        _ => p.to_owned(),
+    }
+}
+
+fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        _ => "bin",
     }
 }
 
@@ -554,6 +921,7 @@ mod tests {
             groups[0].id,
             "confirmed",
             "Số này lừa đảo, đã chặn.",
+            false,
         )
         .unwrap();
         let seen = app.tip_status(&code.to_lowercase()).unwrap();
@@ -576,8 +944,14 @@ mod tests {
         assert!(texts[0].starts_with("Họ bảo gọi lại "), "{texts:?}");
         assert_eq!(texts[1], "Có người gọi bảo tôi chuyển tiền");
         // The unknown number confirmed by the officer: an indicator, known to the next tip.
-        app.answer_tips(&Actor::cli(), groups[1].id, "confirmed", "Số lừa đảo.")
-            .unwrap();
+        app.answer_tips(
+            &Actor::cli(),
+            groups[1].id,
+            "confirmed",
+            "Số lừa đảo.",
+            false,
+        )
+        .unwrap();
         let listed = app.indicators(&Actor::cli()).unwrap();
         assert_eq!(
             listed.iter().map(|i| i.value.as_str()).collect::<Vec<_>>(),
@@ -587,7 +961,7 @@ mod tests {
         let (_, now_known) = app.submit_tip(tip("0987654321", "", "10.0.0.5")).unwrap();
         assert!(now_known.known);
         assert!(
-            app.answer_tips(&Actor::cli(), groups[0].id, "maybe", "x")
+            app.answer_tips(&Actor::cli(), groups[0].id, "maybe", "x", false)
                 .is_err()
         );
     }
@@ -608,6 +982,7 @@ mod tests {
             group.id,
             "not_scam",
             "Đây là số của bưu điện xã.",
+            false,
         )
         .unwrap();
         let contact = |code: &str| {
@@ -724,5 +1099,185 @@ mod tests {
             app.tip_groups(&Actor::cli()).unwrap().is_empty(),
             "nothing kept"
         );
+    }
+
+    /// A PNG of a pattern (`seed` chooses it), `shift` pixels of noise on top.
+    pub(crate) fn screenshot(seed: u32, noise: u8) -> Vec<u8> {
+        let image = media::image::RgbImage::from_fn(360, 640, |x, y| {
+            let v = ((x / 40 + y / 40 + seed) % 3) as u8 * 100
+                + if (x * 7 + y * 13 + seed).is_multiple_of(5) {
+                    noise
+                } else {
+                    0
+                };
+            let w = (((x * (seed + 1)) / 60 + y / 90) % 2) as u8 * 120;
+            media::image::Rgb([v, w, v / 2 + w / 2])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        media::image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut out, media::image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn screenshots_and_near_duplicate_texts_group_and_a_confirmed_group_opens_a_case() {
+        let (dir, app) = app();
+        let shot = |seed, noise| Screenshot {
+            name: "anh.png".into(),
+            bytes: screenshot(seed, noise),
+        };
+        let with = |pictures: Vec<Screenshot>, text: &str| NewTip {
+            pictures,
+            ..tip("", text, "10.0.0.1")
+        };
+        // The same message photographed twice (a little noise), and another picture.
+        let (first, _) = app.submit_tip(with(vec![shot(1, 0)], "")).unwrap();
+        app.submit_tip(with(vec![shot(1, 9)], "")).unwrap();
+        app.submit_tip(with(vec![shot(2, 0)], "")).unwrap();
+        // A story told twice with a word changed, and another one.
+        let story =
+            "Có người gọi nói con tôi bị tai nạn ở bệnh viện tỉnh, bảo chuyển gấp 20 triệu để mổ";
+        app.submit_tip(with(vec![], story)).unwrap();
+        app.submit_tip(with(vec![], &story.replace("gấp", "ngay")))
+            .unwrap();
+        app.submit_tip(with(
+            vec![],
+            "Nhận được tin nhắn trúng thưởng xe máy, phải nộp phí nhận giải",
+        ))
+        .unwrap();
+        let groups = app.tip_groups(&Actor::cli()).unwrap();
+        let mut shape: Vec<(&str, i64)> =
+            groups.iter().map(|g| (g.kind.as_str(), g.tips)).collect();
+        shape.sort();
+        assert_eq!(
+            shape,
+            [("picture", 1), ("picture", 2), ("text", 1), ("text", 2)],
+            "{groups:?}"
+        );
+        // The files are kept once under evidence/ by their hash.
+        let pictured = groups
+            .iter()
+            .find(|g| g.kind == "picture" && g.tips == 2)
+            .unwrap();
+        let pictures = app.tip_pictures(&Actor::cli(), pictured.id).unwrap();
+        assert_eq!(pictures.len(), 2);
+        let (kept, bytes) = app
+            .tip_picture(&Actor::cli(), pictured.id, &pictures[0].sha256)
+            .unwrap();
+        assert_eq!(bytes, screenshot(1, 0));
+        assert_eq!(kept.media_type, "image/png");
+        assert!(
+            app.tip_picture(&Actor::cli(), pictured.id, "../../sokenh.db")
+                .is_err()
+        );
+
+        // Confirmed into a case: the screenshots are its evidence, the group names it.
+        assert!(matches!(
+            app.answer_tips(&Actor::cli(), pictured.id, "not_scam", "Không sao.", true)
+                .unwrap_err()
+                .kind,
+            crate::ErrorKind::Invalid { field: "open_case" }
+        ));
+        let case = app
+            .answer_tips(
+                &Actor::cli(),
+                pictured.id,
+                "confirmed",
+                "Tin nhắn lừa đảo.",
+                true,
+            )
+            .unwrap()
+            .unwrap();
+        let evidence = app.store().unwrap().evidence(case).unwrap();
+        assert_eq!(evidence.len(), 2);
+        assert!(
+            dir.path()
+                .join("evidence")
+                .join(&evidence[0].sha256[..2])
+                .join(&evidence[0].sha256)
+                .exists()
+        );
+        assert_eq!(
+            app.store()
+                .unwrap()
+                .tip_group(pictured.id)
+                .unwrap()
+                .unwrap()
+                .case_id,
+            Some(case)
+        );
+        assert_eq!(
+            app.tip_status(&first).unwrap().reply.as_deref(),
+            Some("Tin nhắn lừa đảo.")
+        );
+        // Answered once only.
+        assert!(
+            app.answer_tips(&Actor::cli(), pictured.id, "confirmed", "Lại.", false)
+                .is_err()
+        );
+        // A fourth photo of the same message is told the officer's answer at once.
+        let (_, told) = app.submit_tip(with(vec![shot(1, 5)], "")).unwrap();
+        assert_eq!(told.matches.last().unwrap().kind, "answered", "{told:?}");
+
+        // A refused picture keeps nothing.
+        let before = app.tip_groups(&Actor::cli()).unwrap();
+        for bad in [
+            vec![Screenshot {
+                name: "x.png".into(),
+                bytes: b"not a picture".to_vec(),
+            }],
+            vec![shot(3, 0), shot(4, 0), shot(5, 0), shot(6, 0)],
+        ] {
+            let e = app.submit_tip(with(bad, "x")).unwrap_err();
+            assert_eq!(
+                e.kind,
+                crate::ErrorKind::Invalid {
+                    field: "screenshot"
+                }
+            );
+        }
+        assert_eq!(app.tip_groups(&Actor::cli()).unwrap(), before);
+    }
+
+    #[test]
+    fn a_number_confirmed_from_tips_into_a_case_is_named_with_its_case() {
+        let (_dir, app) = app();
+        app.submit_tip(tip("0356 111 222", "gọi đòi tiền", "a"))
+            .unwrap();
+        let group = app.tip_groups(&Actor::cli()).unwrap()[0].id;
+        let case = app
+            .answer_tips(&Actor::cli(), group, "confirmed", "Số lừa đảo.", true)
+            .unwrap()
+            .unwrap();
+        let (_, answer) = app.submit_tip(tip("0356111222", "", "b")).unwrap();
+        let kinds: Vec<(&str, &str)> = answer
+            .matches
+            .iter()
+            .map(|m| (m.kind.as_str(), m.reference.as_str()))
+            .collect();
+        let case_ref = format!("case:{case}");
+        assert_eq!(
+            kinds,
+            [
+                ("known_number", "known:phone:+84356111222"),
+                ("case", case_ref.as_str()),
+                ("answered", "tip_group")
+            ]
+        );
+        assert!(
+            answer.summary.contains(&format!("hồ sơ vụ việc số {case}")),
+            "{}",
+            answer.summary
+        );
+    }
+
+    #[test]
+    fn simhash_keeps_near_texts_near_and_others_far() {
+        let a = simhash("Có người gọi nói con tôi bị tai nạn, bảo chuyển gấp 20 triệu để mổ");
+        let b = simhash("có người gọi nói con tôi bị tai nạn bảo chuyển gấp 20 triệu để mổ!!");
+        let c = simhash("Lịch tiêm phòng cho trẻ tại trạm y tế xã vào thứ hai tuần sau");
+        assert_eq!((a ^ b).count_ones(), 0, "case and signs do not count");
+        assert!((a ^ c).count_ones() > TEXT_NEAR_BITS + 6);
     }
 }

@@ -176,8 +176,8 @@ const BRANCHES: &[&str] = &[
 /// The token of a branch's words.
 const BRANCH: &str = "#branch";
 
-/// Family names: "Lê Công An" is a man, not the police.
-const SURNAMES: &[&str] = &[
+/// Family names (folded): "Lê Công An" is a man, not the police.
+pub const SURNAMES: &[&str] = &[
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
     "ho", "ngo", "duong", "ly", "trinh", "dinh", "lam", "mai", "cao", "luong", "ha", "ta", "tong",
     "kieu", "chu", "lo", "luu", "doan", "thai", "trieu", "quach", "lai", "la", "mac", "giang",

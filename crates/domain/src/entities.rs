@@ -201,6 +201,53 @@ pub struct TipGroup {
     /// Tips in it, and distinct senders.
     pub tips: i64,
     pub senders: i64,
+    /// The case it was confirmed into, if any.
+    pub case_id: Option<i64>,
+}
+
+/// A screenshot a reporter attached to a tip: the file is kept under the data dir's
+/// `evidence/` by its SHA-256; its PDQ hash (hex) groups near-duplicate pictures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TipPicture {
+    pub tip_id: i64,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
+    pub pdq: Option<String>,
+}
+
+/// A channel of the office that takes tips (a Zalo Official Account, a Telegram bot): its
+/// credential and webhook secret sealed with the data dir's key, the API it answers through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TipChannel {
+    /// `telegram` or `zalo`.
+    pub platform: String,
+    pub credential: String,
+    pub secret: String,
+    pub api_base: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// A warning for the public, drafted from a case or a tip group in one of the two shapes
+/// police warnings take, edited and approved by a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub id: i64,
+    /// `case` (what happened: initials and commune only, numbers masked) or `tactic` (the
+    /// trick, the real official channel, numbered advice, where to report).
+    pub shape: String,
+    pub case_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    /// `draft` or `approved`.
+    pub status: String,
+    pub drafted_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
 }
 
 /// A sighting of a shared indicator: how many posts an office saw it in, first and last (STIX

@@ -3645,13 +3645,30 @@ fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
         ],
     ));
     let s = start(tmp.path());
-    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n0356.111.222\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nCó người gọi bảo tôi chuyển tiền để nhận quà\r\n--XyZ--\r\n";
+    // With a screenshot of the message (a real PNG).
+    let shot = {
+        let image = media::image::RgbImage::from_fn(300, 500, |x, y| {
+            media::image::Rgb([((x / 30 + y / 50) % 2 * 200) as u8, (y / 2) as u8, 90])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        media::image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut out, media::image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    let body = multipart(
+        &[
+            ("phone", "0356.111.222"),
+            ("text", "Có người gọi bảo tôi chuyển tiền để nhận quà"),
+        ],
+        &[("screenshot", "tin-nhan.png", &shot)],
+    );
     let first = raw_post(
         &s,
         "/api/v1/tips",
         "",
         "multipart/form-data; boundary=XyZ",
-        body.as_bytes(),
+        &body,
     );
     assert_eq!(first.status, 201, "{}", first.body);
     let first: serde_json::Value = serde_json::from_str(&first.body).unwrap();
@@ -3691,7 +3708,24 @@ fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
     assert_eq!(get(&s, "/tin-bao", None).status, 303);
     let cookie = login(&s, "congan", "demo-congan-2026");
     let queue = get(&s, "/tin-bao", Some(&cookie));
-    assert!(queue.body.contains("phone:+84356111222"), "{}", queue.body);
+    assert!(
+        queue.body.contains("số điện thoại 0356 111 222"),
+        "{}",
+        queue.body
+    );
+    // The screenshot, shown to the officer from its hash.
+    let picture = queue
+        .body
+        .split("src=\"/tin-bao/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let seen = get_bytes(&s, &format!("/tin-bao/{picture}"), Some(&cookie));
+    assert_eq!(seen, shot);
+    assert_eq!(get(&s, &format!("/tin-bao/{picture}"), None).status, 303);
     assert!(
         queue.body.contains("Tôi cũng bị gọi"),
         "what they wrote: {}",
@@ -3791,26 +3825,40 @@ fn a_citizen_reports_a_known_number_and_gets_the_officers_answer() {
         && !e.details.contains("127.0.0.1")));
 }
 
-/// Hostile tips, with no account: a picture part (not taken yet) is refused with why, a body
-/// past the limit is refused before it is read whole, a tip sent as JSON is refused; nothing
+/// Hostile tips, with no account: a file that is not a picture and a picture bomb are refused
+/// with why, a text past its size too, a body past the limit is refused before it is read whole, a tip sent as JSON is refused; nothing
 /// of them is kept.
 #[test]
 fn a_hostile_tip_is_refused_and_nothing_of_it_is_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let s = start(tmp.path());
-    let picture = "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nảnh tin nhắn\r\n--XyZ\r\nContent-Disposition: form-data; name=\"screenshot\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG-bytes\r\n--XyZ--\r\n";
+    // Not a picture, whatever its name says; a picture bomb (a header declaring 60,000 px).
+    for bytes in [b"PNG-bytes".to_vec(), png_bomb(60_000)] {
+        let r = raw_post(
+            &s,
+            "/api/v1/tips",
+            "",
+            "multipart/form-data; boundary=XyZ",
+            &multipart(
+                &[("text", "ảnh tin nhắn")],
+                &[("screenshot", "a.png", &bytes)],
+            ),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("\"field\":\"screenshot\""), "{}", r.body);
+    }
+    // A text field past its size, inside the body's limit.
     let r = raw_post(
         &s,
         "/api/v1/tips",
         "",
         "multipart/form-data; boundary=XyZ",
-        picture.as_bytes(),
+        &multipart(&[("text", &"a".repeat(3 << 20))], &[]),
     );
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("screenshots are not taken yet"));
     let big = format!(
         "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{}\r\n--XyZ--\r\n",
-        "a".repeat(3 << 20)
+        "a".repeat(16 << 20)
     );
     let r = raw_post(
         &s,

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0017_shared_indicators.sql"),
     include_str!("../migrations/0018_share_partners.sql"),
     include_str!("../migrations/0019_tips.sql"),
+    include_str!("../migrations/0020_tip_pictures_warnings.sql"),
 ];
 
 /// The SQLite backend.
@@ -662,7 +663,7 @@ impl Backend for Sqlite {
     fn tip_groups(&mut self) -> Result<Vec<domain::TipGroup>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at ORDER BY COUNT(DISTINCT t.sender) DESC, g.id")
+            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender), g.case_id FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, g.case_id ORDER BY COUNT(DISTINCT t.sender) DESC, g.id")
             .map_err(db)?;
         s.query_map([], tip_group_row)
             .and_then(|rows| rows.collect())
@@ -671,7 +672,7 @@ impl Backend for Sqlite {
 
     fn tip_group(&mut self, group: i64) -> Result<Option<domain::TipGroup>> {
         self.conn
-            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender) FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id WHERE g.id = ?1 GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at")
+            .prepare_cached("SELECT g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, COUNT(t.id), COUNT(DISTINCT t.sender), g.case_id FROM tip_groups g LEFT JOIN tips t ON t.group_id = g.id WHERE g.id = ?1 GROUP BY g.id, g.key, g.kind, g.status, g.answer, g.decided_by, g.decided_at, g.created_at, g.case_id")
             .and_then(|mut s| s.query_row([group], tip_group_row).optional())
             .map_err(db)
     }
@@ -709,6 +710,142 @@ impl Backend for Sqlite {
             .conn
             .execute("UPDATE tips SET contact = NULL WHERE contact IS NOT NULL AND group_id IN (SELECT id FROM tip_groups WHERE decided_at IS NOT NULL AND decided_at < ?1)", [before])
             .map_err(db)? as u64)
+    }
+
+    fn insert_tip_picture(&mut self, p: &domain::TipPicture) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO tip_pictures (tip_id, sha256, media_type, size, pdq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![p.tip_id, p.sha256, p.media_type, p.size as i64, p.pdq],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn tip_pictures(&mut self, group: Option<i64>) -> Result<Vec<(i64, domain::TipPicture)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT t.group_id, p.tip_id, p.sha256, p.media_type, p.size, p.pdq FROM tip_pictures p JOIN tips t ON t.id = p.tip_id WHERE (?1 IS NULL AND p.pdq IS NOT NULL) OR t.group_id = ?1 ORDER BY p.tip_id, p.rowid")
+            .map_err(db)?;
+        s.query_map([group], |r| {
+            Ok((
+                r.get(0)?,
+                domain::TipPicture {
+                    tip_id: r.get(1)?,
+                    sha256: r.get(2)?,
+                    media_type: r.get(3)?,
+                    size: r.get::<_, i64>(4)? as u64,
+                    pdq: r.get(5)?,
+                },
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn set_tip_group_case(&mut self, group: i64, case: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE tip_groups SET case_id = ?2 WHERE id = ?1",
+                params![group, case],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn tips_to_reply(&mut self, limit: i64) -> Result<Vec<(domain::Tip, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT t.id, t.code_sha256, t.channel, t.link, t.phone, t.account, t.text, t.contact, t.consent, t.answer, t.group_id, t.sender, t.created_at, g.answer FROM tips t JOIN tip_groups g ON g.id = t.group_id WHERE g.answer IS NOT NULL AND t.replied_at IS NULL AND t.contact IS NOT NULL AND t.channel IN ('telegram', 'zalo') ORDER BY t.id LIMIT ?1")
+            .map_err(db)?;
+        s.query_map([limit], |r| Ok((tip_row(r)?, r.get(13)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn mark_tip_replied(&mut self, tip: i64, at: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE tips SET replied_at = ?2 WHERE id = ?1",
+                params![tip, at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn put_tip_channel(&mut self, c: &domain::TipChannel) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO tip_channels (platform, credential, secret, api_base, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (platform) DO UPDATE SET credential = excluded.credential, secret = excluded.secret, api_base = excluded.api_base, added_by = excluded.added_by, added_at = excluded.added_at",
+                params![c.platform, c.credential, c.secret, c.api_base, c.added_by, c.added_at],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn tip_channels(&mut self) -> Result<Vec<domain::TipChannel>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT platform, credential, secret, api_base, added_by, added_at FROM tip_channels ORDER BY platform")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::TipChannel {
+                platform: r.get(0)?,
+                credential: r.get(1)?,
+                secret: r.get(2)?,
+                api_base: r.get(3)?,
+                added_by: r.get(4)?,
+                added_at: r.get(5)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO warnings (shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![w.shape, w.case_id, w.group_id, w.title, w.body, w.status, w.drafted_by, w.created_at, w.updated_at, w.approved_by, w.approved_at],
+            )
+            .map_err(db)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn update_warning(&mut self, w: &domain::Warning) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute(
+                "UPDATE warnings SET title = ?2, body = ?3, status = ?4, updated_at = ?5, approved_by = ?6, approved_at = ?7 WHERE id = ?1",
+                params![w.id, w.title, w.body, w.status, w.updated_at, w.approved_by, w.approved_at],
+            )
+            .map_err(db)?
+            == 1)
+    }
+
+    fn warnings(&mut self) -> Result<Vec<domain::Warning>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at FROM warnings ORDER BY id DESC")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::Warning {
+                id: r.get(0)?,
+                shape: r.get(1)?,
+                case_id: r.get(2)?,
+                group_id: r.get(3)?,
+                title: r.get(4)?,
+                body: r.get(5)?,
+                status: r.get(6)?,
+                drafted_by: r.get(7)?,
+                created_at: r.get(8)?,
+                updated_at: r.get(9)?,
+                approved_by: r.get(10)?,
+                approved_at: r.get(11)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
     }
 
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>> {
@@ -1770,6 +1907,7 @@ fn tip_group_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<domain::TipGroup> {
         created_at: r.get(7)?,
         tips: r.get(8)?,
         senders: r.get(9)?,
+        case_id: r.get(10)?,
     })
 }
 

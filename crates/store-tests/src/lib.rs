@@ -79,6 +79,14 @@ macro_rules! stories {
             }
             $crate::tips_are_grouped_by_their_key_and_answered_once(&mut $fresh().0);
         }
+
+        #[test]
+        fn tip_pictures_replies_channels_and_warnings_are_kept() {
+            if !$available {
+                return;
+            }
+            $crate::tip_pictures_replies_channels_and_warnings_are_kept(&mut $fresh().0);
+        }
         #[test]
         fn sharing_partners_are_kept_with_their_exchanges_and_statuses() {
             if !$available {
@@ -1400,21 +1408,21 @@ pub fn tips_are_grouped_by_their_key_and_answered_once(store: &mut Store) {
         created_at: String::new(),
     };
     let (a, g1) = store
-        .add_tip(&tip("c1", "s1"), "phone:+84356111222", "phone")
+        .add_tip(&tip("c1", "s1"), "phone:+84356111222", "phone", &[])
         .unwrap();
     let (_, g1b) = store
-        .add_tip(&tip("c2", "s2"), "phone:+84356111222", "phone")
+        .add_tip(&tip("c2", "s2"), "phone:+84356111222", "phone", &[])
         .unwrap();
     store
-        .add_tip(&tip("c3", "s2"), "phone:+84356111222", "phone")
+        .add_tip(&tip("c3", "s2"), "phone:+84356111222", "phone", &[])
         .unwrap();
     let (_, g2) = store
-        .add_tip(&tip("c4", "s1"), "link:a.top", "link")
+        .add_tip(&tip("c4", "s1"), "link:a.top", "link", &[])
         .unwrap();
     assert_eq!(g1, g1b);
     assert_ne!(g1, g2);
     assert!(matches!(
-        store.add_tip(&tip("c1", "s9"), "link:a.top", "link"),
+        store.add_tip(&tip("c1", "s9"), "link:a.top", "link", &[]),
         Err(store::StoreError::Conflict { .. })
     ));
     let kept = store.tip_by_code("c1").unwrap().unwrap();
@@ -1474,6 +1482,193 @@ pub fn tips_are_grouped_by_their_key_and_answered_once(store: &mut Store) {
             "tip.receive",
             "tip.answer"
         ]
+    );
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+/// A tip's screenshots, kept with it and found by its group (or all with a PDQ hash); a group
+/// confirmed into a case; replies owed in a tip's channel; the channels that take tips; and
+/// warnings drafted, edited and approved (then no longer changed), each audited.
+pub fn tip_pictures_replies_channels_and_warnings_are_kept(store: &mut Store) {
+    let tip = |code: &str, channel: &str, contact: Option<&str>| domain::Tip {
+        id: 0,
+        code_sha256: code.into(),
+        channel: channel.into(),
+        link: None,
+        phone: None,
+        account: None,
+        text: "ảnh tin nhắn".into(),
+        contact: contact.map(Into::into),
+        consent: contact.is_some(),
+        answer: "{}".into(),
+        group_id: 0,
+        sender: "s".into(),
+        created_at: String::new(),
+    };
+    let picture = |sha: &str, pdq: Option<&str>| domain::TipPicture {
+        tip_id: 0,
+        sha256: sha.into(),
+        media_type: "image/png".into(),
+        size: 10,
+        pdq: pdq.map(Into::into),
+    };
+    let (t1, g1) = store
+        .add_tip(
+            &tip("p1", "telegram", Some("telegram:42")),
+            "picture:aa",
+            "picture",
+            &[picture("s1", Some("aa")), picture("s2", None)],
+        )
+        .unwrap();
+    let (t2, g2) = store
+        .add_tip(
+            &tip("p2", "web", None),
+            "text:bb",
+            "text",
+            &[picture("s3", Some("bb"))],
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .tip_pictures(Some(g1))
+            .unwrap()
+            .iter()
+            .map(|(g, p)| (*g, p.tip_id, p.sha256.as_str()))
+            .collect::<Vec<_>>(),
+        [(g1, t1, "s1"), (g1, t1, "s2")]
+    );
+    assert_eq!(
+        store
+            .tip_pictures(None)
+            .unwrap()
+            .iter()
+            .map(|(g, p)| (*g, p.pdq.as_deref()))
+            .collect::<Vec<_>>(),
+        [(g1, Some("aa")), (g2, Some("bb"))]
+    );
+    assert_eq!(store.tips_to_reply(10).unwrap(), []);
+    store
+        .answer_tip_group("congan", g1, "confirmed", "Lừa đảo.")
+        .unwrap();
+    store
+        .answer_tip_group("congan", g2, "not_scam", "Không sao.")
+        .unwrap();
+    store.set_tip_group_case("congan", g1, 5).unwrap();
+    assert_eq!(store.tip_group(g1).unwrap().unwrap().case_id, Some(5));
+    let owed = store.tips_to_reply(10).unwrap();
+    assert_eq!(
+        owed.iter()
+            .map(|(t, a)| (t.id, t.contact.as_deref(), a.as_str()))
+            .collect::<Vec<_>>(),
+        [(t1, Some("telegram:42"), "Lừa đảo.")],
+        "a web tip is answered on its status page"
+    );
+    store.mark_tip_replied("sokenh", t1, "telegram").unwrap();
+    assert_eq!(store.tips_to_reply(10).unwrap(), []);
+    let _ = t2;
+
+    let channel = domain::TipChannel {
+        platform: "telegram".into(),
+        credential: "sealed-1".into(),
+        secret: "sealed-2".into(),
+        api_base: "http://127.0.0.1:9".into(),
+        added_by: String::new(),
+        added_at: String::new(),
+    };
+    store.put_tip_channel("admin", &channel).unwrap();
+    store
+        .put_tip_channel(
+            "admin",
+            &domain::TipChannel {
+                credential: "sealed-3".into(),
+                ..channel.clone()
+            },
+        )
+        .unwrap();
+    let channels = store.tip_channels().unwrap();
+    assert_eq!(
+        channels
+            .iter()
+            .map(|c| (
+                c.platform.as_str(),
+                c.credential.as_str(),
+                c.added_by.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [("telegram", "sealed-3", "admin")]
+    );
+
+    let draft = domain::Warning {
+        id: 0,
+        shape: "tactic".into(),
+        case_id: Some(5),
+        group_id: Some(g1),
+        title: "Cảnh báo".into(),
+        body: "Thủ đoạn…".into(),
+        status: String::new(),
+        drafted_by: String::new(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        approved_by: None,
+        approved_at: None,
+    };
+    let w = store.add_warning("congan", &draft).unwrap();
+    let edited = store
+        .save_warning("congan", w, "Cảnh báo lừa đảo", "Sửa lại.", false)
+        .unwrap();
+    assert_eq!(
+        (edited.status.as_str(), edited.body.as_str()),
+        ("draft", "Sửa lại.")
+    );
+    let approved = store
+        .save_warning("truongca", w, "Cảnh báo lừa đảo", "Bản duyệt.", true)
+        .unwrap();
+    assert_eq!(
+        (approved.status.as_str(), approved.approved_by.as_deref()),
+        ("approved", Some("truongca"))
+    );
+    assert!(matches!(
+        store.save_warning("congan", w, "x", "y", false),
+        Err(store::StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.save_warning("congan", 999, "x", "y", false),
+        Err(store::StoreError::NotFound { .. })
+    ));
+    let kept = store.warnings().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].drafted_by.as_str(), kept[0].body.as_str()),
+        ("congan", "Bản duyệt.")
+    );
+    let actions: Vec<String> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| !a.starts_with("tip.receive"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "tip.answer",
+            "tip.answer",
+            "tip.case",
+            "tip.reply",
+            "tip.channel",
+            "tip.channel",
+            "warning.draft",
+            "warning.edit",
+            "warning.approve"
+        ]
+    );
+    assert!(
+        !store
+            .audit_events()
+            .unwrap()
+            .iter()
+            .any(|e| e.details.contains("sealed-") || e.details.contains("telegram:42")),
+        "no credential or reply address in the audit log"
     );
     assert!(store.verify_audit().unwrap().ok);
 }

@@ -144,6 +144,23 @@ pub trait Backend: Send {
     ) -> Result<bool>;
     /// Clears the contact of tips whose group was answered before `before`; how many.
     fn purge_tip_contacts(&mut self, before: &str) -> Result<u64>;
+    fn insert_tip_picture(&mut self, p: &domain::TipPicture) -> Result<()>;
+    /// Pictures of tips with their group, of one group or (`None`) every one with a PDQ hash.
+    fn tip_pictures(&mut self, group: Option<i64>) -> Result<Vec<(i64, domain::TipPicture)>>;
+    /// Records the case a group was confirmed into.
+    fn set_tip_group_case(&mut self, group: i64, case: i64) -> Result<()>;
+    /// Tips of an answered group that came through `channel` with somewhere to reply to and
+    /// no reply sent yet, with their group's answer; at most `limit`.
+    fn tips_to_reply(&mut self, limit: i64) -> Result<Vec<(domain::Tip, String)>>;
+    fn mark_tip_replied(&mut self, tip: i64, at: &str) -> Result<()>;
+    /// Inserts the channel or replaces the one of its platform.
+    fn put_tip_channel(&mut self, c: &domain::TipChannel) -> Result<()>;
+    fn tip_channels(&mut self) -> Result<Vec<domain::TipChannel>>;
+    fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64>;
+    /// Writes a warning's title, body, status and approval; false when there is no such one.
+    fn update_warning(&mut self, w: &domain::Warning) -> Result<bool>;
+    /// Every warning, newest first.
+    fn warnings(&mut self) -> Result<Vec<domain::Warning>>;
     /// A TAXII status: its partner and the resource as answered.
     fn taxii_status(&mut self, id: &str) -> Result<Option<(Option<i64>, String)>>;
     /// A version of a library document with its extracted text; returns its id.

@@ -1369,7 +1369,14 @@ impl Store {
     /// A citizen's tip kept in the group of its key (the group made when new), in one
     /// transaction, audited with its group and channel only (`tip.receive`: never the text,
     /// the contact or the sender). Returns the tip's id and its group's.
-    pub fn add_tip(&mut self, tip: &domain::Tip, key: &str, kind: &str) -> Result<(i64, i64)> {
+    /// Its screenshots (already kept as files) are recorded with it.
+    pub fn add_tip(
+        &mut self,
+        tip: &domain::Tip,
+        key: &str,
+        kind: &str,
+        pictures: &[domain::TipPicture],
+    ) -> Result<(i64, i64)> {
         let at = now();
         self.transaction(|s| {
             let group = match s.db.tip_group_id(key)? {
@@ -1381,16 +1388,27 @@ impl Store {
                 created_at: at.clone(),
                 ..tip.clone()
             })?;
+            for p in pictures {
+                s.db.insert_tip_picture(&domain::TipPicture {
+                    tip_id: id,
+                    ..p.clone()
+                })?;
+            }
             s.audit(
                 "công dân",
                 "tip.receive",
                 "tip",
                 &id.to_string(),
-                json!({"group": group, "channel": tip.channel, "kind": kind}),
+                json!({"group": group, "channel": tip.channel, "kind": kind, "pictures": pictures.len()}),
                 &at,
             )?;
             Ok((id, group))
         })
+    }
+
+    /// The group with this key, if any.
+    pub fn tip_group_by_key(&mut self, key: &str) -> Result<Option<i64>> {
+        self.db.tip_group_id(key)
     }
 
     pub fn tip_by_code(&mut self, code_sha256: &str) -> Result<Option<domain::Tip>> {
@@ -1453,6 +1471,152 @@ impl Store {
             }
             Ok(n)
         })
+    }
+
+    /// The screenshots of a group's tips, or (`None`) every tip picture with a PDQ hash, each
+    /// with its group.
+    pub fn tip_pictures(&mut self, group: Option<i64>) -> Result<Vec<(i64, domain::TipPicture)>> {
+        self.db.tip_pictures(group)
+    }
+
+    /// Records the case a group was confirmed into (audited, `tip.case`).
+    pub fn set_tip_group_case(&mut self, actor: &str, group: i64, case: i64) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_tip_group_case(group, case)?;
+            s.audit(
+                actor,
+                "tip.case",
+                "tip_group",
+                &group.to_string(),
+                json!({"case": case}),
+                &at,
+            )
+        })
+    }
+
+    /// Tips of answered groups still to be replied to in their channel (Zalo, Telegram).
+    pub fn tips_to_reply(&mut self, limit: i64) -> Result<Vec<(domain::Tip, String)>> {
+        self.db.tips_to_reply(limit)
+    }
+
+    /// A reply sent in a tip's channel (audited with the tip and channel, never the address).
+    pub fn mark_tip_replied(&mut self, actor: &str, tip: i64, channel: &str) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.mark_tip_replied(tip, &at)?;
+            s.audit(
+                actor,
+                "tip.reply",
+                "tip",
+                &tip.to_string(),
+                json!({"channel": channel}),
+                &at,
+            )
+        })
+    }
+
+    /// A channel that takes tips, added or replaced (audited with its platform and API only:
+    /// never the credential or the secret).
+    pub fn put_tip_channel(&mut self, actor: &str, c: &domain::TipChannel) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.put_tip_channel(&domain::TipChannel {
+                added_by: actor.to_owned(),
+                added_at: at.clone(),
+                ..c.clone()
+            })?;
+            s.audit(
+                actor,
+                "tip.channel",
+                "tip_channel",
+                &c.platform,
+                json!({"api_base": c.api_base}),
+                &at,
+            )
+        })
+    }
+
+    pub fn tip_channels(&mut self) -> Result<Vec<domain::TipChannel>> {
+        self.db.tip_channels()
+    }
+
+    /// A drafted warning kept (audited, `warning.draft`); its id.
+    pub fn add_warning(&mut self, actor: &str, w: &domain::Warning) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_warning(&domain::Warning {
+                status: "draft".into(),
+                drafted_by: actor.to_owned(),
+                created_at: at.clone(),
+                updated_at: at.clone(),
+                approved_by: None,
+                approved_at: None,
+                ..w.clone()
+            })?;
+            s.audit(
+                actor,
+                "warning.draft",
+                "warning",
+                &id.to_string(),
+                json!({"shape": w.shape, "case": w.case_id, "group": w.group_id, "title": w.title}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A warning's words changed, or (`approve`) approved as they now read: audited with the
+    /// words (`warning.edit`, `warning.approve`). An approved warning is not changed again.
+    pub fn save_warning(
+        &mut self,
+        actor: &str,
+        id: i64,
+        title: &str,
+        body: &str,
+        approve: bool,
+    ) -> Result<domain::Warning> {
+        let at = now();
+        self.transaction(|s| {
+            let Some(mut w) = s.db.warnings()?.into_iter().find(|w| w.id == id) else {
+                return Err(StoreError::NotFound {
+                    entity: "cảnh báo",
+                    id: id.to_string(),
+                });
+            };
+            if w.status == "approved" {
+                return Err(StoreError::Invalid(format!(
+                    "cảnh báo #{id} đã được duyệt, không sửa được nữa / warning #{id} is approved"
+                )));
+            }
+            w.title = title.to_owned();
+            w.body = body.to_owned();
+            w.updated_at = at.clone();
+            if approve {
+                w.status = "approved".into();
+                w.approved_by = Some(actor.to_owned());
+                w.approved_at = Some(at.clone());
+            }
+            s.db.update_warning(&w)?;
+            s.audit(
+                actor,
+                if approve {
+                    "warning.approve"
+                } else {
+                    "warning.edit"
+                },
+                "warning",
+                &id.to_string(),
+                json!({"title": title, "body": body}),
+                &at,
+            )?;
+            Ok(w)
+        })
+    }
+
+    /// Every warning, newest first.
+    pub fn warnings(&mut self) -> Result<Vec<domain::Warning>> {
+        self.db.warnings()
     }
 
     /// Keeps the status resource of a TAXII POST.

@@ -724,12 +724,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/ho-so/{id}/chung-cu/{sha}", get(cases::download_evidence))
         .route("/ho-so/{id}/cong-van", get(cases::letter))
-        .route("/bao-tin", get(tips::new_tip).post(tips::submit))
+        .route(
+            "/bao-tin",
+            get(tips::new_tip)
+                .post(tips::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(tips::MAX_BODY)),
+        )
         .route("/bao-tin/{code}", get(tips::status_page))
-        .route("/api/v1/tips", post(tips::api_submit))
+        .route(
+            "/api/v1/tips",
+            post(tips::api_submit).layer(axum::extract::DefaultBodyLimit::max(tips::MAX_BODY)),
+        )
         .route("/api/v1/tips/{code}", get(tips::api_status))
         .route("/tin-bao", get(tips::queue))
         .route("/tin-bao/{id}/tra-loi", post(tips::answer))
+        .route("/tin-bao/{id}/anh/{sha}", get(tips::picture))
         .route("/chia-se", get(sharing::show))
         .route("/chia-se/trao-doi", post(sharing::exchange))
         .route("/taxii2/", get(taxii::discovery))

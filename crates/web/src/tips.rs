@@ -66,7 +66,7 @@ fn form(message: Option<(bool, String)>) -> Markup {
             h1 { "Báo tin lừa đảo, trang giả mạo, tin sai sự thật" }
             p.note { "Không cần tài khoản. Ghi điều bạn thấy: đường dẫn, số điện thoại, số tài khoản hoặc nội dung. Bạn nhận trả lời ngay về những gì đơn vị đã biết, và một mã để xem trả lời của cán bộ." }
             (flash(&message))
-            form.stack method="post" action="/bao-tin" {
+            form.stack method="post" action="/bao-tin" enctype="multipart/form-data" {
                 label for="tip-link" { "Đường dẫn (trang, bài viết, trang web)" }
                 input id="tip-link" name="link" inputmode="url" maxlength="2000";
                 label for="tip-phone" { "Số điện thoại" }
@@ -75,6 +75,8 @@ fn form(message: Option<(bool, String)>) -> Markup {
                 input id="tip-account" name="account" inputmode="numeric" maxlength="40";
                 label for="tip-text" { "Chuyện gì đã xảy ra (theo lời bạn)" }
                 textarea id="tip-text" name="text" rows="5" maxlength="5000" {}
+                label for="tip-screenshot" { "Ảnh chụp màn hình (tối đa 3 ảnh, mỗi ảnh tối đa 5 MB)" }
+                input id="tip-screenshot" name="screenshot" type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple;
                 label for="tip-contact" { "Số điện thoại hoặc thư để nhận trả lời (không bắt buộc)" }
                 input id="tip-contact" name="contact" maxlength="200";
                 label.check {
@@ -116,8 +118,14 @@ pub struct TipForm {
 }
 
 impl TipForm {
-    fn into_tip(self, channel: &str, from: IpAddr) -> app::tips::NewTip {
+    fn into_tip(
+        self,
+        channel: &str,
+        from: IpAddr,
+        pictures: Vec<app::tips::Screenshot>,
+    ) -> app::tips::NewTip {
         app::tips::NewTip {
+            pictures,
             channel: channel.into(),
             link: self.link,
             phone: self.phone,
@@ -142,16 +150,69 @@ fn answer_block(a: &app::tips::Answer) -> Markup {
     }
 }
 
+/// The largest tip body: three screenshots and the text fields.
+pub const MAX_BODY: usize = app::tips::MAX_PICTURES * app::tips::MAX_PICTURE_BYTES + (256 << 10);
+
+/// A tip's fields and screenshots from a multipart or urlencoded body (the form without a
+/// file, or a script); an error already answered.
+async fn read_tip(
+    state: &Arc<AppState>,
+    request: axum::extract::Request,
+) -> Result<(TipForm, Vec<app::tips::Screenshot>), Response> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    if !multipart {
+        return match <axum::Form<TipForm> as axum::extract::FromRequest<_>>::from_request(
+            request, state,
+        )
+        .await
+        {
+            Ok(axum::Form(f)) => Ok((f, Vec::new())),
+            Err(e) => Err(e.into_response()),
+        };
+    }
+    let parts = match <axum::extract::Multipart as axum::extract::FromRequest<_>>::from_request(
+        request, state,
+    )
+    .await
+    {
+        Ok(m) => crate::upload::read_parts(m, MAX_BODY >> 20, app::tips::MAX_TEXT * 4).await?,
+        Err(e) => return Err(e.into_response()),
+    };
+    let form = TipForm {
+        link: parts.field("link").into(),
+        phone: parts.field("phone").into(),
+        account: parts.field("account").into(),
+        text: parts.field("text").into(),
+        contact: parts.field("contact").into(),
+        consent: parts.field("consent").into(),
+        website: parts.field("website").into(),
+    };
+    let pictures = parts
+        .files
+        .into_iter()
+        .map(|(_, name, bytes)| app::tips::Screenshot { name, bytes })
+        .collect();
+    Ok((form, pictures))
+}
+
 /// `POST /bao-tin`: the tip taken in; its answer and code shown.
 pub async fn submit(
     State(state): State<Arc<AppState>>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
-    axum::Form(f): axum::Form<TipForm>,
+    request: axum::extract::Request,
 ) -> Response {
     if !allowed(from.ip()) {
         return too_many();
     }
-    let tip = f.into_tip("web", from.ip());
+    let (f, pictures) = match read_tip(&state, request).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let tip = f.into_tip("web", from.ip(), pictures);
     match state.use_case(move |app| app.submit_tip(tip)).await {
         Ok((code, answer)) => (
             StatusCode::CREATED,
@@ -197,64 +258,28 @@ pub async fn status_page(State(state): State<Arc<AppState>>, Path(code): Path<St
     }
 }
 
-/// `POST /api/v1/tips` (no account; multipart or a urlencoded form): 201 with the code, the
-/// status page's address and the instant answer; 422 with the field and why; 429 over the
-/// address's allowance. Screenshots are not taken yet (a `screenshot` part is refused).
+/// `POST /api/v1/tips` (no account; multipart — with up to three `screenshot` files — or a
+/// urlencoded form): 201 with the code, the status page's address and the instant answer; 422
+/// with the field and why; 413 over [`MAX_BODY`]; 429 over the address's allowance.
 pub async fn api_submit(
     State(state): State<Arc<AppState>>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
     request: axum::extract::Request,
 ) -> Response {
-    let error = |status: StatusCode, message: &str| {
-        (status, axum::Json(json!({"error": message}))).into_response()
-    };
     if !allowed(from.ip()) {
-        return error(
+        return (
             StatusCode::TOO_MANY_REQUESTS,
-            "too many tips from this address; try again in a few minutes",
-        );
-    }
-    let multipart = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
-    let form: TipForm = if multipart {
-        let parts = match <axum::extract::Multipart as axum::extract::FromRequest<_>>::from_request(
-            request, &state,
+            axum::Json(
+                json!({"error": "too many tips from this address; try again in a few minutes"}),
+            ),
         )
-        .await
-        {
-            Ok(m) => match crate::upload::read_parts(m, 1, app::tips::MAX_TEXT * 4).await {
-                Ok(p) => p,
-                Err(r) => return r,
-            },
-            Err(e) => return axum::response::IntoResponse::into_response(e),
-        };
-        if !parts.files.is_empty() {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "ảnh chụp màn hình chưa được nhận qua đường này; hãy gửi đường dẫn, số hoặc nội dung / screenshots are not taken yet",
-            );
-        }
-        TipForm {
-            link: parts.field("link").into(),
-            phone: parts.field("phone").into(),
-            account: parts.field("account").into(),
-            text: parts.field("text").into(),
-            contact: parts.field("contact").into(),
-            consent: parts.field("consent").into(),
-            website: parts.field("website").into(),
-        }
-    } else {
-        match <axum::Form<TipForm> as axum::extract::FromRequest<_>>::from_request(request, &state)
-            .await
-        {
-            Ok(axum::Form(f)) => f,
-            Err(e) => return axum::response::IntoResponse::into_response(e),
-        }
+            .into_response();
+    }
+    let (form, pictures) = match read_tip(&state, request).await {
+        Ok(t) => t,
+        Err(r) => return r,
     };
-    let tip = form.into_tip("api", from.ip());
+    let tip = form.into_tip("api", from.ip(), pictures);
     match state.use_case(move |app| app.submit_tip(tip)).await {
         Ok((code, answer)) => (
             StatusCode::CREATED,
@@ -312,12 +337,15 @@ async fn queue_view(
                 .into_iter()
                 .enumerate()
                 .map(|(i, g)| {
-                    let texts = if i < 50 {
-                        app.tip_texts(&actor, g.id, 3)?
+                    let (texts, pictures) = if i < 50 {
+                        (
+                            app.tip_texts(&actor, g.id, 3)?,
+                            app.tip_pictures(&actor, g.id)?,
+                        )
                     } else {
-                        Vec::new()
+                        (Vec::new(), Vec::new())
                     };
-                    Ok((g, texts))
+                    Ok((g, texts, pictures))
                 })
                 .collect::<Result<Vec<_>, app::Error>>()
         })
@@ -340,17 +368,41 @@ async fn queue_view(
             (flash(&message))
             table.queue {
                 tr { th { (t("Nhóm")) } th { (t("Người dân viết")) } th { (t("Số tin")) } th { (t("Số người gửi")) } th { (t("Tình trạng")) } th { (t("Trả lời")) } }
-                @for (g, texts) in &groups {
+                @for (g, texts, pictures) in &groups {
                     tr {
-                        td data-label=(t("Nhóm")) { (g.key) }
+                        td data-label=(t("Nhóm")) {
+                            (app::tips::group_label(&g.key))
+                            @if let Some(case) = g.case_id {
+                                br; a href=(format!("/ho-so/{case}")) { (t("Hồ sơ")) " #" (case) }
+                            }
+                        }
                         td data-label=(t("Người dân viết")) {
                             @for x in texts { p { (x) } }
+                            @for p in pictures.iter().take(3) {
+                                a href=(format!("/tin-bao/{}/anh/{}", g.id, p.sha256)) {
+                                    img.thumb src=(format!("/tin-bao/{}/anh/{}", g.id, p.sha256)) alt=(t("Ảnh chụp màn hình người dân gửi")) width="96";
+                                }
+                            }
                         }
                         td data-label=(t("Số tin")) { (g.tips) }
                         td data-label=(t("Số người gửi")) { (g.senders) }
                         td data-label=(t("Tình trạng")) { (status_vi(&g.status)) }
                         td data-label=(t("Trả lời")) {
-                            @if let Some(a) = &g.answer { (a) } @else {
+                            @if let Some(a) = &g.answer {
+                                (a)
+                                @if g.status == "confirmed" {
+                                    form.stack method="post" action="/canh-bao-nguoi-dan" {
+                                        input type="hidden" name="csrf" value=(user.session.csrf);
+                                        input type="hidden" name="group" value=(g.id);
+                                        @if let Some(case) = g.case_id { input type="hidden" name="case" value=(case); }
+                                        select name="shape" aria-label=(t("Kiểu cảnh báo")) {
+                                            option value="case" { (t("Theo vụ việc")) }
+                                            option value="tactic" { (t("Theo thủ đoạn")) }
+                                        }
+                                        button type="submit" { (t("Soạn cảnh báo cho người dân")) }
+                                    }
+                                }
+                            } @else {
                                 form.stack method="post" action=(format!("/tin-bao/{}/tra-loi", g.id)) {
                                     input type="hidden" name="csrf" value=(user.session.csrf);
                                     select name="status" aria-label=(t("Kết luận")) {
@@ -358,6 +410,7 @@ async fn queue_view(
                                         option value="not_scam" { (t("Không phải lừa đảo")) }
                                     }
                                     textarea name="answer" rows="2" required aria-label=(t("Lời trả lời cho người báo tin")) {}
+                                    label.check { input type="checkbox" name="open_case" value="1"; " " (t("Lập hồ sơ vụ việc (khi là lừa đảo)")) }
                                     button type="submit" { (t("Trả lời")) }
                                 }
                             }
@@ -376,6 +429,8 @@ pub struct AnswerForm {
     csrf: String,
     status: String,
     answer: String,
+    #[serde(default)]
+    open_case: String,
 }
 crate::require::has_csrf!(AnswerForm);
 
@@ -387,11 +442,51 @@ pub async fn answer(
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let message = match state
-        .use_case(move |app| app.answer_tips(&actor, id, &f.status, &f.answer))
+        .use_case(move |app| {
+            app.answer_tips(&actor, id, &f.status, &f.answer, !f.open_case.is_empty())
+        })
         .await
     {
-        Ok(()) => (true, "Đã trả lời nhóm tin báo.".to_owned()),
+        Ok(None) => (true, "Đã trả lời nhóm tin báo.".to_owned()),
+        Ok(Some(case)) => (
+            true,
+            format!("Đã trả lời nhóm tin báo và lập hồ sơ #{case}."),
+        ),
         Err(e) => (false, e.0.message),
     };
     queue_view(&state, &user, Some(message)).await
+}
+
+/// `GET /tin-bao/{id}/anh/{sha}`: a screenshot of the group, for a role that triages (only a
+/// SHA-256 on the group names a file).
+pub async fn picture(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::Triage>,
+    Path((id, sha)): Path<(i64, String)>,
+) -> Response {
+    if sha.len() != 64
+        || !sha
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return crate::pages::error_page(StatusCode::NOT_FOUND, "Không có ảnh này.");
+    }
+    let actor = crate::actor(&user.session.user);
+    match state
+        .use_case(move |app| app.tip_picture(&actor, id, &sha))
+        .await
+    {
+        Ok((p, bytes)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, p.media_type),
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "private, max-age=3600".to_owned(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
 }

@@ -45,6 +45,21 @@ pub fn get(s: &Server, path: &str, cookie: Option<&str>) -> Reply {
     reply(req.call().unwrap())
 }
 
+/// The body of a GET as bytes (a picture, a file), after asserting it answered 200.
+pub fn get_bytes(s: &Server, path: &str, cookie: Option<&str>) -> Vec<u8> {
+    let mut req = agent().get(format!("{}{path}", s.base));
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    let mut r = req.call().unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    r.body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .unwrap()
+}
+
 pub fn post(s: &Server, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Reply {
     // The sign-in form carries the anti-forgery value its page set in a cookie.
     if path == "/dang-nhap" && !form.iter().any(|(k, _)| *k == "csrf") {
