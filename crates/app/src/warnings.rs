@@ -625,7 +625,8 @@ fn xml(s: &str) -> String {
 
 /// The card: a red band, the title, the body (at most 30 lines, then "…"), the office and date.
 fn card_svg(w: &Warning, footer: &str) -> String {
-    const FONT: &str = "font-family=\"Liberation Sans, DejaVu Sans, Arial, sans-serif\"";
+    // DejaVu first: Debian's first Liberation Sans (fonts-liberation 1.x) has no Vietnamese.
+    const FONT: &str = "font-family=\"DejaVu Sans, Liberation Sans, sans-serif\"";
     let title = wrap(&w.title, 38);
     let mut body = wrap(&w.body, 52);
     if body.len() > 30 {

@@ -18,7 +18,7 @@
 mod common;
 
 use fantoccini::{ClientBuilder, Locator};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -65,7 +65,20 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         &["demo", "--no-serve", "--json"],
     ));
     common::ingest_job_scams(tmp.path());
-    // A scammer's number an officer confirmed: what a citizen's tip is answered with.
+    // A scammer's number an officer confirmed in a case: what a citizen's tip is answered with.
+    let case = app::App::open(tmp.path(), None)
+        .unwrap()
+        .store()
+        .unwrap()
+        .open_case(
+            "congan",
+            "Lừa đảo trúng thưởng qua số 0356 111 222",
+            domain::Category::Scam,
+            None,
+            &[],
+        )
+        .unwrap();
+    assert_eq!(case, 1);
     common::json(&common::sokenh(
         tmp.path(),
         &[
@@ -121,8 +134,12 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
     let c = client.expect("chromedriver answers");
     let shots = screenshots();
 
-    // A citizen reports the number through the form, on a phone-sized window, no account.
-    let code = citizen_reports_a_number(&c, &base, &shots).await;
+    // A citizen reports the number through the form with a screenshot, on a phone-sized
+    // window, no account, and is told of the case at once; three more report it too.
+    let mut codes = vec![citizen_reports_a_number(&c, &base, &shots, "0356 111 222", true).await];
+    for written in ["0356.111.222", "+84 356 111 222", "0356111222"] {
+        codes.push(citizen_reports_a_number(&c, &base, &shots, written, false).await);
+    }
 
     for (user, pages) in [
         ("congan", &["/tong-quan", "/so-dang-ky"][..]),
@@ -196,7 +213,7 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
         }
         if user == "congan" {
             officer_journey(&c, &base, tmp.path(), &downloads, &shots).await;
-            officer_answers_the_tips(&c, &base).await;
+            officer_answers_the_tips(&c, &base, &downloads, &shots).await;
         }
         if user == "thuongvu" {
             leader_downloads_the_report(&c, &base, tmp.path(), &downloads).await;
@@ -295,11 +312,19 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
                 .ends_with("/dang-nhap")
         );
     }
-    // Signed out, the citizen's status page shows the officer's answer.
-    c.goto(&format!("{base}/bao-tin/{code}")).await.unwrap();
+    // Signed out, each of the four citizens' status pages shows the officer's answer.
+    for code in &codes {
+        c.goto(&format!("{base}/bao-tin/{code}")).await.unwrap();
+        let page = c.source().await.unwrap();
+        assert!(page.contains("Trả lời của cán bộ"), "{page}");
+        assert!(page.contains("Số này của đối tượng lừa đảo"), "{page}");
+    }
+    // The public tip page shows the approved warning, masked.
+    c.goto(&format!("{base}/bao-tin")).await.unwrap();
     let page = c.source().await.unwrap();
-    assert!(page.contains("Trả lời của cán bộ"), "{page}");
-    assert!(page.contains("Số này của đối tượng lừa đảo"), "{page}");
+    assert!(page.contains("Cảnh báo mới của đơn vị"), "{page}");
+    assert!(page.contains("035***222"), "{page}");
+    assert!(!page.contains("Phạm Thị Lan"), "{page}");
     c.close().await.unwrap();
 }
 
@@ -478,13 +503,7 @@ async fn unit_head_adjusts_and_exports_the_evaluation(
     click(c, "a[href*='dinh-dang=xlsx']").await;
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let file = downloads.join(format!("danh-gia-{year}.xlsx"));
-    for _ in 0..100 {
-        if file.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let bytes = std::fs::read(&file).expect("the evaluation was downloaded");
+    let bytes = downloaded(&file).await;
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let sheet = wb.worksheet_range("Don vi").unwrap();
     let row = sheet
@@ -510,13 +529,7 @@ async fn leader_downloads_the_report(
     c.goto(&format!("{base}/bao-cao?ky=2026-11")).await.unwrap();
     click(c, "a[href='/bao-cao/tai/2026-11.xlsx']").await;
     let file = downloads.join("bao-cao-2026-11.xlsx");
-    for _ in 0..100 {
-        if file.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let bytes = std::fs::read(&file).expect("the appendix was downloaded");
+    let bytes = downloaded(&file).await;
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let cover = wb.worksheet_range("Tong hop").unwrap();
     let figure = |label: &str| -> u64 {
@@ -660,7 +673,7 @@ async fn officer_journey(
         .unwrap();
     click(c, "#merge button[type=submit]").await;
     let h1 = wait_text(c, "//h1[starts-with(., 'Hồ sơ #')]").await;
-    assert_eq!(h1, "Hồ sơ #1: Lừa đảo tuyển cộng tác viên");
+    assert_eq!(h1, "Hồ sơ #2: Lừa đảo tuyển cộng tác viên");
     assert!(
         !c.find_all(Locator::Css("p.post mark"))
             .await
@@ -711,14 +724,17 @@ async fn officer_journey(
     )
     .await;
     click(c, "a[href$='/cong-van']").await;
-    let letter = downloads.join("cong-van-de-nghi-go-bo-ho-so-1.docx");
-    for _ in 0..100 {
-        if letter.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let bytes = std::fs::read(&letter).expect("the letter was downloaded");
+    let case = c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let letter = downloads.join(format!("cong-van-de-nghi-go-bo-ho-so-{case}.docx"));
+    let bytes = downloaded(&letter).await;
     assert!(bytes.starts_with(b"PK\x03\x04"), "a DOCX package");
     c.refresh().await.unwrap();
     wait_text(
@@ -892,17 +908,20 @@ async fn officer_journey(
     .unwrap();
 }
 
-/// The tip form at 390 px: a phone number and what happened; the answer names the confirmed
-/// number at once; the code to keep is returned.
+/// The tip form at 390 px: a phone number as the citizen writes it, what happened, and (the
+/// first) a screenshot; the answer names the confirmed number and its case at once; the code
+/// to keep is returned.
 async fn citizen_reports_a_number(
     c: &fantoccini::Client,
     base: &str,
     shots: &std::path::Path,
+    phone: &str,
+    screenshot: bool,
 ) -> String {
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&format!("{base}/bao-tin")).await.unwrap();
     for (id, value) in [
-        ("tip-phone", "0356 111 222"),
+        ("tip-phone", phone),
         (
             "tip-text",
             "Có người gọi nói tôi trúng thưởng, bảo chuyển 500 nghìn phí nhận quà",
@@ -912,6 +931,18 @@ async fn citizen_reports_a_number(
             .await
             .unwrap()
             .send_keys(value)
+            .await
+            .unwrap();
+    }
+    if screenshot {
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../media/tests/fixtures/ocr/scam-poster.png")
+            .canonicalize()
+            .unwrap();
+        c.find(Locator::Id("tip-screenshot"))
+            .await
+            .unwrap()
+            .send_keys(shot.to_str().unwrap())
             .await
             .unwrap();
     }
@@ -932,51 +963,129 @@ async fn citizen_reports_a_number(
         .unwrap();
     let page = c.source().await.unwrap();
     assert!(
-        page.contains("Cảnh báo: Số điện thoại «0356 111 222» là của đối tượng lừa đảo"),
+        page.contains(&format!(
+            "Cảnh báo: Số điện thoại «{phone}» là của đối tượng lừa đảo"
+        )),
         "{page}"
     );
-    let widths = c
-        .execute(
-            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]",
-            vec![],
+    assert!(page.contains("Đã có trong hồ sơ vụ việc số 1"), "{page}");
+    if screenshot {
+        let widths = c
+            .execute(
+                "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            widths[1].as_u64() <= widths[0].as_u64(),
+            "no sideways scrolling: {widths:?}"
+        );
+        std::fs::write(
+            shots.join("cong-dan-bao-tin.png"),
+            c.screenshot().await.unwrap(),
         )
-        .await
         .unwrap();
-    assert!(
-        widths[1].as_u64() <= widths[0].as_u64(),
-        "no sideways scrolling: {widths:?}"
-    );
-    std::fs::write(
-        shots.join("cong-dan-bao-tin.png"),
-        c.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    }
     c.set_window_size(1366, 900).await.unwrap();
     code
 }
 
-/// The officer's queue of tips: the group of the number, answered once for all its reporters.
-async fn officer_answers_the_tips(c: &fantoccini::Client, base: &str) {
+/// Waits for a downloaded file and returns its bytes.
+async fn downloaded(path: &std::path::Path) -> Vec<u8> {
+    for _ in 0..100 {
+        if path.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::fs::read(path).unwrap_or_else(|_| panic!("{} was downloaded", path.display()))
+}
+
+/// The officer's queue of tips: the four reports of the number are one group, confirmed into a
+/// case and answered once for all; then a warning for the public is drafted from it, edited
+/// (a victim's name and number typed in come back masked), approved and taken away as text and
+/// as a PNG card.
+async fn officer_answers_the_tips(
+    c: &fantoccini::Client,
+    base: &str,
+    downloads: &std::path::Path,
+    shots: &std::path::Path,
+) {
     c.goto(&format!("{base}/tin-bao")).await.unwrap();
     let page = c.source().await.unwrap();
-    assert!(page.contains("phone:+84356111222"), "{page}");
+    assert!(page.contains("số điện thoại 0356 111 222"), "{page}");
+    let count = wait_text(c, "//td[@data-label='Số tin']").await;
+    assert_eq!(count, "4");
+    assert!(page.contains("/anh/"), "the screenshot is shown: {page}");
     c.find(Locator::Css("textarea[name=answer]"))
         .await
         .unwrap()
         .send_keys("Số này của đối tượng lừa đảo, đã đề nghị nhà mạng khóa. Không chuyển tiền.")
         .await
         .unwrap();
-    c.find(Locator::Css("td form.stack button[type=submit]"))
+    click(c, "input[name=open_case]").await;
+    click(c, "td form.stack button[type=submit]").await;
+    wait_text(
+        c,
+        "//*[contains(text(), 'Đã trả lời nhóm tin báo và lập hồ sơ #')]",
+    )
+    .await;
+    // A case-led warning drafted from the group.
+    click(c, "form[action='/canh-bao-nguoi-dan'] button[type=submit]").await;
+    let body = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("warning-body"))
+        .await
+        .unwrap();
+    let drafted = body.prop("value").await.unwrap().unwrap_or_default();
+    assert!(drafted.contains("035***222"), "{drafted}");
+    body.send_keys("\nNạn nhân: bà Phạm Thị Lan, số 0912 345 678.")
+        .await
+        .unwrap();
+    click(c, "button[value=save]").await;
+    wait_text(c, "//*[contains(text(), 'Đã lưu bản nháp.')]").await;
+    let saved = c
+        .find(Locator::Id("warning-body"))
         .await
         .unwrap()
-        .click()
+        .prop("value")
         .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//*[contains(text(), 'Đã trả lời nhóm tin báo.')]",
-        ))
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        saved.ends_with("Nạn nhân: bà P.T.L., số 091***678."),
+        "{saved}"
+    );
+    click(c, "button[value=approve]").await;
+    wait_text(c, "//*[contains(text(), 'Đã duyệt cảnh báo.')]").await;
+    std::fs::write(
+        shots.join("congan-canh-bao-nguoi-dan.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let id = c
+        .current_url()
         .await
-        .unwrap();
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    click(c, "a[href$='/van-ban.txt']").await;
+    let text =
+        String::from_utf8(downloaded(&downloads.join(format!("canh-bao-{id}.txt"))).await).unwrap();
+    assert!(
+        text.starts_with("CẢNH BÁO: Lừa đảo qua số điện thoại 035***222"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Phạm Thị Lan") && !text.contains("0912 345 678"),
+        "{text}"
+    );
+    click(c, "a[href$='/the.png']").await;
+    let card = downloaded(&downloads.join(format!("canh-bao-{id}.png"))).await;
+    assert!(card.starts_with(b"\x89PNG"), "a PNG card");
 }

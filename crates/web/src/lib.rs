@@ -48,6 +48,7 @@ mod tips;
 pub mod tls;
 mod upload;
 mod uploads;
+mod warnings;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -739,6 +740,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/tin-bao", get(tips::queue))
         .route("/tin-bao/{id}/tra-loi", post(tips::answer))
         .route("/tin-bao/{id}/anh/{sha}", get(tips::picture))
+        .route(
+            "/canh-bao-nguoi-dan",
+            get(warnings::list).post(warnings::draft),
+        )
+        .route("/canh-bao-nguoi-dan/ban-tin", get(warnings::digest))
+        .route(
+            "/canh-bao-nguoi-dan/{id}",
+            get(warnings::show).post(warnings::save),
+        )
+        .route("/canh-bao-nguoi-dan/{id}/van-ban.txt", get(warnings::text))
+        .route("/canh-bao-nguoi-dan/{id}/the.png", get(warnings::card))
         .route("/chia-se", get(sharing::show))
         .route("/chia-se/trao-doi", post(sharing::exchange))
         .route("/taxii2/", get(taxii::discovery))

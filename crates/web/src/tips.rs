@@ -57,7 +57,7 @@ fn too_many() -> Response {
         .into_response()
 }
 
-fn form(message: Option<(bool, String)>) -> Markup {
+fn form(message: Option<(bool, String)>, warnings: &[domain::Warning]) -> Markup {
     page_in(
         crate::i18n::Lang::Vi,
         "Gửi tin báo",
@@ -90,13 +90,26 @@ fn form(message: Option<(bool, String)>) -> Markup {
                 }
                 p { button type="submit" { "Gửi tin báo" } }
             }
+            @if !warnings.is_empty() {
+                h2 { "Cảnh báo mới của đơn vị" }
+                @for w in warnings {
+                    article.warning {
+                        h3 { (w.title) }
+                        @for line in w.body.lines() { p { (line) } }
+                    }
+                }
+            }
         },
     )
 }
 
-/// `GET /bao-tin`: the form.
-pub async fn new_tip() -> Response {
-    form(None).into_response()
+/// `GET /bao-tin`: the form, and the office's latest approved warnings under it.
+pub async fn new_tip(State(state): State<Arc<AppState>>) -> Response {
+    let warnings = state
+        .use_case(|app| app.public_warnings(3))
+        .await
+        .unwrap_or_default();
+    form(None, &warnings).into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -230,7 +243,7 @@ pub async fn submit(
         )
             .into_response(),
         Err(e) if matches!(e.0.kind, app::ErrorKind::Invalid { .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, form(Some((false, e.0.message)))).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, form(Some((false, e.0.message)), &[])).into_response()
         }
         Err(e) => e.into_response(),
     }
