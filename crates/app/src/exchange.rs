@@ -114,7 +114,7 @@ fn seal_key(data_dir: &std::path::Path) -> Result<ring::aead::LessSafeKey, Error
 }
 
 /// A secret sealed (ChaCha20-Poly1305, random nonce) as hex `nonce || ciphertext`.
-fn seal(data_dir: &std::path::Path, secret: &str) -> Result<String, Error> {
+pub(crate) fn seal(data_dir: &std::path::Path, secret: &str) -> Result<String, Error> {
     let key = seal_key(data_dir)?;
     let mut nonce = [0u8; 12];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut nonce)
@@ -129,7 +129,7 @@ fn seal(data_dir: &std::path::Path, secret: &str) -> Result<String, Error> {
     Ok(format!("{}{}", hex::encode(nonce), hex::encode(buf)))
 }
 
-fn unseal(data_dir: &std::path::Path, sealed: &str) -> Result<String, Error> {
+pub(crate) fn unseal(data_dir: &std::path::Path, sealed: &str) -> Result<String, Error> {
     let bytes = hex::decode(sealed).map_err(|_| anyhow::anyhow!("mã niêm phong hỏng"))?;
     if bytes.len() < 12 + 16 {
         return Err(anyhow::anyhow!("mã niêm phong hỏng").into());

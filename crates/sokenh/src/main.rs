@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         what: cmd::share::ShareCmd,
     },
+    /// Đường dây tin báo: kênh Telegram, Zalo và trả lời / the tip line's chat channels
+    Tips {
+        #[command(subcommand)]
+        what: cmd::tips::TipsCmd,
+    },
     /// Thư viện văn bản: chỉ thị, quy tắc ứng xử, quy chế / the rules library
     Library {
         #[command(subcommand)]
@@ -293,6 +298,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Member { what } => cmd::registry::run_member(&ctx.app()?, what),
         Command::Library { what } => cmd::library::run(ctx, what),
         Command::Share { what } => cmd::share::run(ctx, what),
+        Command::Tips { what } => cmd::tips::run(ctx, what),
         Command::Evaluation(args) => cmd::evaluation::run(ctx, args),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),

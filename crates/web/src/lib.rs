@@ -741,6 +741,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/tin-bao/{id}/tra-loi", post(tips::answer))
         .route("/tin-bao/{id}/anh/{sha}", get(tips::picture))
         .route(
+            "/webhooks/{platform}",
+            post(tips::webhook).layer(axum::extract::DefaultBodyLimit::max(1 << 20)),
+        )
+        .route(
             "/canh-bao-nguoi-dan",
             get(warnings::list).post(warnings::draft),
         )
@@ -879,9 +883,19 @@ pub fn serve(
         on_ready(listener.local_addr()?);
         tokio::spawn(exchange_on_schedule(state.clone()));
         tokio::spawn(purge_on_schedule(state.clone()));
+        tokio::spawn(replies_on_schedule(state.clone()));
         serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
+}
+
+/// Sends the officers' answers still owed in a chat channel (Zalo, Telegram) every minute
+/// (`tips::send_replies` sends them at once after an answer; this retries what failed).
+async fn replies_on_schedule(state: Arc<AppState>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        tips::send_replies(&state);
+    }
 }
 
 /// Clears reporters' contacts past their retention period (`app::tips`), an hour after start

@@ -460,11 +460,17 @@ pub async fn answer(
         })
         .await
     {
-        Ok(None) => (true, "Đã trả lời nhóm tin báo.".to_owned()),
-        Ok(Some(case)) => (
-            true,
-            format!("Đã trả lời nhóm tin báo và lập hồ sơ #{case}."),
-        ),
+        Ok(None) => {
+            send_replies(&state);
+            (true, "Đã trả lời nhóm tin báo.".to_owned())
+        }
+        Ok(Some(case)) => {
+            send_replies(&state);
+            (
+                true,
+                format!("Đã trả lời nhóm tin báo và lập hồ sơ #{case}."),
+            )
+        }
         Err(e) => (false, e.0.message),
     };
     queue_view(&state, &user, Some(message)).await
@@ -502,4 +508,113 @@ pub async fn picture(
             .into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// Per-chat allowance on the chat channels (the same as an address's on the form).
+fn chat_allowed(platform: &str, body: &[u8]) -> bool {
+    let event: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let who = match platform {
+        "telegram" => event["message"]["chat"]["id"].to_string(),
+        _ => event["sender"]["id"].to_string(),
+    };
+    // The chat's key folded into an address-sized slot of the same table: a unique-local
+    // IPv6 address (fd00::/8), never a real client's here.
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&(platform, who), &mut h);
+    let slot = 0xfd00_u128 << 112 | u128::from(std::hash::Hasher::finish(&h));
+    allowed(IpAddr::V6(std::net::Ipv6Addr::from(slot)))
+}
+
+/// `POST /webhooks/{platform}` (`telegram`, `zalo`; no account — the platform's secret or
+/// signature is checked by `app::tip_channels`): the message taken in as a tip, answered in
+/// the chat right after this call returns; 200 for every call the platform made (a message
+/// that is not a tip too), 403 for a wrong secret, 404 for a channel not set up.
+pub async fn webhook(
+    State(state): State<Arc<AppState>>,
+    Path(platform): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let header = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let auth = app::tip_channels::WebhookAuth {
+        secret_token: header("x-telegram-bot-api-secret-token"),
+        signature: header("x-zevent-signature"),
+    };
+    if !app::tip_channels::PLATFORMS.contains(&platform.as_str()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let limited = !chat_allowed(&platform, &body);
+    let taken = {
+        let platform = platform.clone();
+        state
+            .use_case(move |app| {
+                if limited {
+                    // Checked first, so a flood of forged calls is refused as forged.
+                    return app.chat_tip_check(&platform, &auth, &body).map(|()| None);
+                }
+                app.chat_tip(&platform, &auth, &body)
+            })
+            .await
+    };
+    match taken {
+        Ok(reply) => {
+            if let Some(reply) = reply {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = state.use_case(move |app| app.send_chat(&reply)).await {
+                        app::log::event(
+                            app::log::Level::Warning,
+                            "tip.chat",
+                            &[("detail", &e.0.message)],
+                        );
+                    }
+                });
+            }
+            (StatusCode::OK, axum::Json(json!({"ok": true}))).into_response()
+        }
+        Err(e) => match e.0.kind {
+            app::ErrorKind::Forbidden => StatusCode::FORBIDDEN.into_response(),
+            app::ErrorKind::NotFound => StatusCode::NOT_FOUND.into_response(),
+            app::ErrorKind::Invalid { .. } => StatusCode::BAD_REQUEST.into_response(),
+            _ => e.into_response(),
+        },
+    }
+}
+
+/// The officer's answer sent at once to the reporters who wrote through a chat channel (the
+/// minute's schedule of `serve` retries what fails).
+pub(crate) fn send_replies(state: &Arc<AppState>) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let done = state
+            .use_case(|app| {
+                let actor = app::Actor {
+                    name: "sokenh:trả-lời-tin-báo".into(),
+                    ..app::Actor::cli()
+                };
+                app.send_tip_replies(&actor)
+            })
+            .await;
+        match done {
+            Ok(c) if c.failed > 0 => app::log::event(
+                app::log::Level::Warning,
+                "tip.reply",
+                &[
+                    ("failed", &c.failed.to_string()),
+                    ("detail", &c.errors.join("; ")),
+                ],
+            ),
+            Ok(_) => {}
+            Err(e) => app::log::event(
+                app::log::Level::Warning,
+                "tip.reply",
+                &[("detail", &e.0.message)],
+            ),
+        }
+    });
 }

@@ -17,6 +17,7 @@ pub mod report;
 pub mod serve;
 pub mod share;
 pub mod text;
+pub mod tips;
 
 use anyhow::Result;
 use std::path::PathBuf;
