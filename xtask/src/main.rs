@@ -17,6 +17,7 @@
 //! `cargo xtask bench-evaluation [COMMUNES [MEMBERS]]`: see [`evaluation_bench`].
 //! `cargo xtask bench-share [N]`: see [`share_bench`].
 //! `cargo xtask bench-tips [N]`: see [`tips_bench`].
+//! `cargo xtask bench-tips-http [SECONDS [RATE [FLOOD_AT_ONCE]]]`: see [`tip_load_bench`].
 
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
@@ -42,6 +43,7 @@ mod media_bench;
 mod posts_bench;
 mod report_bench;
 mod share_bench;
+mod tip_load_bench;
 mod tips_bench;
 mod web_bench;
 
@@ -129,6 +131,12 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(100_000);
             share_bench::run(n)
+        }
+        Some("bench-tips-http") => {
+            let seconds: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(60);
+            let rate: u64 = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(200);
+            let at_once: usize = args.get(3).map(|r| r.parse()).transpose()?.unwrap_or(32);
+            tip_load_bench::run(seconds, rate, at_once)
         }
         Some("bench-tips") => {
             let n: usize = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(4_000);

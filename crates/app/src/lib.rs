@@ -91,6 +91,8 @@ pub struct App {
     data_dir: PathBuf,
     /// The tip line's list-matching engine and when it was built (see `tips`).
     tips_engine: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<detect::Engine>)>>,
+    /// Set while one caller builds the instant answer's engine again (the others keep the old).
+    tips_engine_building: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             store: store.into(),
             data_dir: data_dir.into(),
             tips_engine: std::sync::Mutex::new(None),
+            tips_engine_building: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

@@ -347,25 +347,43 @@ impl App {
 
     /// The engine the instant answer matches with (no learned model), built again when
     /// [`ENGINE_FRESH`] has passed: a confirmation made in any process answers the next tips
-    /// within that time, and a burst of tips does not build it once each.
+    /// within that time. One caller builds it while the others keep answering with the one
+    /// before (a burst of tips neither builds it once each nor waits for it), unless there is
+    /// none yet.
     fn tips_engine(
         &self,
         store: &mut store::Store,
     ) -> Result<std::sync::Arc<detect::Engine>, Error> {
-        let mut slot = self
-            .tips_engine
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((at, engine)) = slot.as_ref()
-            && at.elapsed() < ENGINE_FRESH
-        {
+        use std::sync::atomic::Ordering;
+        let stale = {
+            let slot = self
+                .tips_engine
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match slot.as_ref() {
+                Some((at, engine)) if at.elapsed() < ENGINE_FRESH => return Ok(engine.clone()),
+                Some((_, engine)) => Some(engine.clone()),
+                None => None,
+            }
+        };
+        let building = self.tips_engine_building.swap(true, Ordering::AcqRel);
+        if let (Some(engine), true) = (&stale, building) {
             return Ok(engine.clone());
         }
-        let mut engine = crate::screening::engine(store, self.data_dir())?;
-        engine.model = None;
-        engine.shadow_model = None;
-        let engine = std::sync::Arc::new(engine);
-        *slot = Some((std::time::Instant::now(), engine.clone()));
+        let built = crate::screening::engine(store, self.data_dir()).map(|mut engine| {
+            engine.model = None;
+            engine.shadow_model = None;
+            std::sync::Arc::new(engine)
+        });
+        if !building {
+            self.tips_engine_building.store(false, Ordering::Release);
+        }
+        let engine = built?;
+        *self
+            .tips_engine
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((std::time::Instant::now(), engine.clone()));
         Ok(engine)
     }
 
@@ -563,13 +581,12 @@ impl App {
         }
         let hash = simhash(text);
         let near = s
-            .tip_groups()?
+            .tip_group_keys("text")?
             .into_iter()
-            .filter(|g| g.kind == "text")
-            .filter_map(|g| {
-                let known = u64::from_str_radix(g.key.strip_prefix("text:")?, 16).ok()?;
+            .filter_map(|key| {
+                let known = u64::from_str_radix(key.strip_prefix("text:")?, 16).ok()?;
                 let d = (known ^ hash).count_ones();
-                (d <= TEXT_NEAR_BITS).then_some((d, g.key))
+                (d <= TEXT_NEAR_BITS).then_some((d, key))
             })
             .min();
         Ok((

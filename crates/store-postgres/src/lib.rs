@@ -716,6 +716,19 @@ impl Backend for Postgres {
         self.client.execute("UPDATE tips SET contact = NULL WHERE contact IS NOT NULL AND group_id IN (SELECT id FROM tip_groups WHERE decided_at IS NOT NULL AND decided_at < $1)", &[&before]).map_err(db)
     }
 
+    fn tip_group_keys(&mut self, kind: &str) -> Result<Vec<String>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT key FROM tip_groups WHERE kind = $1 ORDER BY id",
+                &[&kind],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn insert_tip_picture(&mut self, p: &domain::TipPicture) -> Result<()> {
         self.client
             .execute(

@@ -712,6 +712,16 @@ impl Backend for Sqlite {
             .map_err(db)? as u64)
     }
 
+    fn tip_group_keys(&mut self, kind: &str) -> Result<Vec<String>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT key FROM tip_groups WHERE kind = ?1 ORDER BY id")
+            .map_err(db)?;
+        s.query_map([kind], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
     fn insert_tip_picture(&mut self, p: &domain::TipPicture) -> Result<()> {
         self.conn
             .execute(

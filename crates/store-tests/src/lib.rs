@@ -1546,6 +1546,8 @@ pub fn tip_pictures_replies_channels_and_warnings_are_kept(store: &mut Store) {
             .collect::<Vec<_>>(),
         [(g1, Some("aa")), (g2, Some("bb"))]
     );
+    assert_eq!(store.tip_group_keys("text").unwrap(), ["text:bb"]);
+    assert_eq!(store.tip_group_keys("link").unwrap(), Vec::<String>::new());
     assert_eq!(store.tips_to_reply(10).unwrap(), []);
     store
         .answer_tip_group("congan", g1, "confirmed", "Lừa đảo.")

@@ -144,6 +144,8 @@ pub trait Backend: Send {
     ) -> Result<bool>;
     /// Clears the contact of tips whose group was answered before `before`; how many.
     fn purge_tip_contacts(&mut self, before: &str) -> Result<u64>;
+    /// The keys of the groups of one kind (`text`, …), oldest first.
+    fn tip_group_keys(&mut self, kind: &str) -> Result<Vec<String>>;
     fn insert_tip_picture(&mut self, p: &domain::TipPicture) -> Result<()>;
     /// Pictures of tips with their group, of one group or (`None`) every one with a PDQ hash.
     fn tip_pictures(&mut self, group: Option<i64>) -> Result<Vec<(i64, domain::TipPicture)>>;

@@ -1406,6 +1406,11 @@ impl Store {
         })
     }
 
+    /// The keys of the groups of one kind, oldest first.
+    pub fn tip_group_keys(&mut self, kind: &str) -> Result<Vec<String>> {
+        self.db.tip_group_keys(kind)
+    }
+
     /// The group with this key, if any.
     pub fn tip_group_by_key(&mut self, key: &str) -> Result<Option<i64>> {
         self.db.tip_group_id(key)
