@@ -36,6 +36,7 @@ pub mod report;
 pub mod reports;
 pub mod screening;
 pub mod sharing;
+pub mod sources;
 pub mod tip_channels;
 pub mod tips;
 pub mod totp;

@@ -415,6 +415,42 @@ pub fn ingest_feed(
     Ok(report)
 }
 
+/// Posts read from a platform's API stored like any ingest's (prepared, pseudonymised,
+/// de-duplicated by the platform's ids) under the checkpoint name `source`; not indexed or
+/// screened (the caller does it once its pull ends).
+pub(crate) fn store_raw(
+    store: &mut Store,
+    data_dir: &Path,
+    source: &str,
+    raws: Vec<posts::RawItem>,
+    actor: &str,
+) -> Result<Report> {
+    let prep = preparer(store, data_dir)?;
+    let mut report = Report {
+        source: source.to_owned(),
+        ..Report::default()
+    };
+    let run = Run {
+        actor,
+        progress: None,
+    };
+    store_entries(
+        store,
+        source,
+        // Positions from 1: a position at or below the (zero) checkpoint counts as seen.
+        raws.into_iter().enumerate().map(|(k, mut raw)| {
+            raw.position = k as u64 + 1;
+            Ok(raw)
+        }),
+        &prep,
+        0,
+        &mut report,
+        None,
+        &run,
+    )?;
+    Ok(report)
+}
+
 /// The inbox: every file dropped in `dir` is ingested once, then moved to `done/` (with its
 /// report) or `failed/` (with the reason).
 pub fn ingest_inbox(

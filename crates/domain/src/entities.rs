@@ -229,6 +229,31 @@ pub struct TipChannel {
     pub added_at: String,
 }
 
+/// An official channel read through its platform's API with the office's credential (sealed
+/// with the data dir's key): where the last pull stopped and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub id: i64,
+    /// `facebook`, `youtube`.
+    pub platform: String,
+    /// The channel's canonical URL (an official channel of the register).
+    pub channel: String,
+    pub credential: String,
+    pub api_base: String,
+    /// Seconds between scheduled pulls.
+    pub interval: i64,
+    /// Where the last pull stopped (JSON; never a credential).
+    pub cursor: Option<String>,
+    pub last_pull: Option<String>,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    /// The day (Vietnam) `quota_used` counts API units for.
+    pub quota_day: Option<String>,
+    pub quota_used: i64,
+    pub added_by: String,
+    pub added_at: String,
+}
+
 /// A warning for the public, drafted from a case or a tip group in one of the two shapes
 /// police warnings take, edited and approved by a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

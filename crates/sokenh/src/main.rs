@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         what: cmd::share::ShareCmd,
     },
+    /// Kênh chính thức đọc qua API của nền tảng / the office's channels read through their APIs
+    Source {
+        #[command(subcommand)]
+        what: cmd::source::SourceCmd,
+    },
     /// Đường dây tin báo: kênh Telegram, Zalo và trả lời / the tip line's chat channels
     Tips {
         #[command(subcommand)]
@@ -299,6 +304,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Library { what } => cmd::library::run(ctx, what),
         Command::Share { what } => cmd::share::run(ctx, what),
         Command::Tips { what } => cmd::tips::run(ctx, what),
+        Command::Source { what } => cmd::source::run(ctx, what),
         Command::Evaluation(args) => cmd::evaluation::run(ctx, args),
         Command::Audit { what } => cmd::audit::run(ctx, what),
         Command::Ingest(args) => cmd::posts::ingest(ctx, args),

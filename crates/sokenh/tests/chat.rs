@@ -9,180 +9,95 @@
 mod common;
 
 use common::http::*;
+use common::platform::{Answer, Call};
 use common::{json, sokenh};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::process::Output;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const BOT_TOKEN: &str = "7012345678:AAH-test-bot-token-XYZ9";
 const BOT_SECRET: &str = "webhook-secret-4c1d";
 const OA_TOKEN: &str = "zalo-oa-access-token-Q7w2";
 const OA_SECRET: &str = "zalo-oa-secret-key-8k3m";
 
-#[derive(Clone, Debug)]
-struct Call {
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-/// The local platform: every call recorded; `rate_limit_next` answers the next `sendMessage`
-/// with Telegram's 429.
+/// The local platform (see `common::platform`); `rate_limit_next` answers the next
+/// `sendMessage` with Telegram's 429.
 struct Platform {
-    base: String,
-    calls: Arc<Mutex<Vec<Call>>>,
+    served: common::platform::Platform,
     rate_limit_next: Arc<AtomicBool>,
 }
 
 impl Platform {
     fn calls(&self, path_end: &str) -> Vec<Call> {
-        self.calls
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|c| c.path.ends_with(path_end))
-            .cloned()
-            .collect()
+        self.served.calls(path_end)
     }
 
-    /// Waits (up to 10 s) for `n` calls ending in `path_end`.
     fn wait_calls(&self, path_end: &str, n: usize) -> Vec<Call> {
-        for _ in 0..100 {
-            let calls = self.calls(path_end);
-            if calls.len() >= n {
-                return calls;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!(
-            "{n} calls to {path_end} expected; got {:?}",
-            self.calls(path_end)
-        );
+        self.served.wait_calls(path_end, n)
     }
 }
 
 fn platform(photo: Vec<u8>) -> Platform {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let calls = Arc::new(Mutex::new(Vec::new()));
     let rate_limit_next = Arc::new(AtomicBool::new(false));
-    let (record, limit) = (calls.clone(), rate_limit_next.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut first = String::new();
-            if reader.read_line(&mut first).unwrap_or(0) == 0 {
-                continue;
-            }
-            let mut parts = first.split_whitespace();
-            let (method, path) = (
-                parts.next().unwrap_or("").to_owned(),
-                parts.next().unwrap_or("").to_owned(),
-            );
-            let mut headers = Vec::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = line.trim_end().split_once(':') {
-                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-                }
-            }
-            let length = headers
-                .iter()
-                .find(|(k, _)| k == "content-length")
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            let mut body = vec![0u8; length];
-            reader.read_exact(&mut body).unwrap();
-            let header = |k: &str| {
-                headers
-                    .iter()
-                    .find(|(h, _)| h == k)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            };
-            let good_bot = path.starts_with(&format!("/bot{BOT_TOKEN}/"))
+    let limit = rate_limit_next.clone();
+    let served = common::platform::serve(move |call| {
+        let path = call.path.as_str();
+        let telegram_error = |status: u16, description: &str| {
+            Answer::json(
+                status,
+                serde_json::json!({"ok": false, "error_code": status, "description": description}),
+            )
+        };
+        if path.starts_with("/bot") || path.starts_with("/file/bot") {
+            let good = path.starts_with(&format!("/bot{BOT_TOKEN}/"))
                 || path.starts_with(&format!("/file/bot{BOT_TOKEN}/"));
-            let (status, content_type, reply): (u16, &str, Vec<u8>) = if path.starts_with("/bot")
-                || path.starts_with("/file/bot")
-            {
-                if !good_bot {
-                    (
-                        401,
-                        "application/json",
-                        br#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#.to_vec(),
-                    )
-                } else if path.ends_with("/sendMessage") && limit.swap(false, Ordering::SeqCst) {
-                    (
-                        429,
-                        "application/json",
-                        br#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}"#.to_vec(),
-                    )
-                } else if path.ends_with("/sendMessage") {
-                    let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                    (
-                        200,
-                        "application/json",
-                        serde_json::json!({"ok": true, "result": {"message_id": 77, "date": 1764600000, "chat": {"id": sent["chat_id"], "type": "private"}, "text": sent["text"]}}).to_string().into_bytes(),
-                    )
-                } else if path.ends_with("/getFile") {
-                    (
-                        200,
-                        "application/json",
-                        serde_json::json!({"ok": true, "result": {"file_id": "big", "file_unique_id": "AgAD", "file_size": photo.len(), "file_path": "photos/file_7.png"}}).to_string().into_bytes(),
-                    )
-                } else if path.ends_with("/photos/file_7.png") {
-                    (200, "image/png", photo.clone())
-                } else {
-                    (
-                        404,
-                        "application/json",
-                        br#"{"ok":false,"error_code":404,"description":"Not Found"}"#.to_vec(),
-                    )
-                }
-            } else if path == "/v3.0/oa/message/cs" {
-                if header("access_token") == OA_TOKEN {
-                    let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                    (
-                        200,
-                        "application/json",
-                        serde_json::json!({"error": 0, "message": "Success", "data": {"message_id": "a1b2c3", "user_id": sent["recipient"]["user_id"]}}).to_string().into_bytes(),
-                    )
-                } else {
-                    (
-                        200,
-                        "application/json",
-                        br#"{"error":-216,"message":"Access token is invalid"}"#.to_vec(),
-                    )
+            if !good {
+                telegram_error(401, "Unauthorized")
+            } else if path.ends_with("/sendMessage") && limit.swap(false, Ordering::SeqCst) {
+                Answer::json(
+                    429,
+                    serde_json::json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}),
+                )
+            } else if path.ends_with("/sendMessage") {
+                let sent: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+                Answer::json(
+                    200,
+                    serde_json::json!({"ok": true, "result": {"message_id": 77, "date": 1764600000, "chat": {"id": sent["chat_id"], "type": "private"}, "text": sent["text"]}}),
+                )
+            } else if path.ends_with("/getFile") {
+                Answer::json(
+                    200,
+                    serde_json::json!({"ok": true, "result": {"file_id": "big", "file_unique_id": "AgAD", "file_size": photo.len(), "file_path": "photos/file_7.png"}}),
+                )
+            } else if path.ends_with("/photos/file_7.png") {
+                Answer {
+                    status: 200,
+                    headers: Vec::new(),
+                    content_type: "image/png".into(),
+                    body: photo.clone(),
                 }
             } else {
-                (404, "text/plain", b"not found".to_vec())
-            };
-            assert!(matches!(method.as_str(), "GET" | "POST"), "{method}");
-            record.lock().unwrap().push(Call {
-                path,
-                headers,
-                body,
-            });
-            let _ = stream.write_all(
-                format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    reply.len()
+                telegram_error(404, "Not Found")
+            }
+        } else if path == "/v3.0/oa/message/cs" {
+            if call.header("access_token") == Some(OA_TOKEN) {
+                let sent: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+                Answer::json(
+                    200,
+                    serde_json::json!({"error": 0, "message": "Success", "data": {"message_id": "a1b2c3", "user_id": sent["recipient"]["user_id"]}}),
                 )
-                .as_bytes(),
-            );
-            let _ = stream.write_all(&reply);
+            } else {
+                Answer::json(
+                    200,
+                    serde_json::json!({"error": -216, "message": "Access token is invalid"}),
+                )
+            }
+        } else {
+            Answer::json(404, serde_json::json!({"error": "not found"}))
         }
     });
     Platform {
-        base,
-        calls,
+        served,
         rate_limit_next,
     }
 }
@@ -300,7 +215,7 @@ fn tips_come_in_through_telegram_and_zalo_and_are_answered_in_the_same_chat() {
                 "--secret-file",
                 &key,
                 "--api-base",
-                &p.base,
+                &p.served.base,
                 "--json",
             ],
         );
@@ -485,7 +400,7 @@ fn tips_come_in_through_telegram_and_zalo_and_are_answered_in_the_same_chat() {
             "--secret-file",
             oa_secret.to_str().unwrap(),
             "--api-base",
-            &p.base,
+            &p.served.base,
             "--json",
         ],
     ));

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0018_share_partners.sql"),
     include_str!("../migrations/0019_tips.sql"),
     include_str!("../migrations/0020_tip_pictures_warnings.sql"),
+    include_str!("../migrations/0021_sources.sql"),
 ];
 
 /// The SQLite backend.
@@ -810,6 +811,75 @@ impl Backend for Sqlite {
         })
         .and_then(|rows| rows.collect())
         .map_err(db)
+    }
+
+    fn put_source(&mut self, s: &domain::Source) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO sources (platform, channel, credential, api_base, interval_s, quota_used, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7) ON CONFLICT (platform, channel) DO UPDATE SET credential = excluded.credential, api_base = excluded.api_base, interval_s = excluded.interval_s, last_error = NULL",
+                params![s.platform, s.channel, s.credential, s.api_base, s.interval, s.added_by, s.added_at],
+            )
+            .map_err(db)?;
+        self.conn
+            .query_row(
+                "SELECT id FROM sources WHERE platform = ?1 AND channel = ?2",
+                params![s.platform, s.channel],
+                |r| r.get(0),
+            )
+            .map_err(db)
+    }
+
+    fn sources(&mut self) -> Result<Vec<domain::Source>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, platform, channel, credential, api_base, interval_s, cursor, last_pull, last_success, last_error, quota_day, quota_used, added_by, added_at FROM sources ORDER BY id")
+            .map_err(db)?;
+        s.query_map([], |r| {
+            Ok(domain::Source {
+                id: r.get(0)?,
+                platform: r.get(1)?,
+                channel: r.get(2)?,
+                credential: r.get(3)?,
+                api_base: r.get(4)?,
+                interval: r.get(5)?,
+                cursor: r.get(6)?,
+                last_pull: r.get(7)?,
+                last_success: r.get(8)?,
+                last_error: r.get(9)?,
+                quota_day: r.get(10)?,
+                quota_used: r.get(11)?,
+                added_by: r.get(12)?,
+                added_at: r.get(13)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn set_source_state(
+        &mut self,
+        id: i64,
+        cursor: &str,
+        quota_day: &str,
+        quota_used: i64,
+        done: Option<(&str, Option<&str>)>,
+    ) -> Result<()> {
+        match done {
+            None => self.conn.execute(
+                "UPDATE sources SET cursor = ?2, quota_day = ?3, quota_used = ?4 WHERE id = ?1",
+                params![id, cursor, quota_day, quota_used],
+            ),
+            Some((at, None)) => self.conn.execute(
+                "UPDATE sources SET cursor = ?2, quota_day = ?3, quota_used = ?4, last_pull = ?5, last_success = ?5, last_error = NULL WHERE id = ?1",
+                params![id, cursor, quota_day, quota_used, at],
+            ),
+            Some((at, Some(error))) => self.conn.execute(
+                "UPDATE sources SET cursor = ?2, quota_day = ?3, quota_used = ?4, last_pull = ?5, last_error = ?6 WHERE id = ?1",
+                params![id, cursor, quota_day, quota_used, at, error],
+            ),
+        }
+        .map_err(db)?;
+        Ok(())
     }
 
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64> {

@@ -158,6 +158,20 @@ pub trait Backend: Send {
     /// Inserts the channel or replaces the one of its platform.
     fn put_tip_channel(&mut self, c: &domain::TipChannel) -> Result<()>;
     fn tip_channels(&mut self) -> Result<Vec<domain::TipChannel>>;
+    /// Inserts a source, or replaces the credential, address and interval of the one of the
+    /// same platform and channel; its id.
+    fn put_source(&mut self, s: &domain::Source) -> Result<i64>;
+    fn sources(&mut self) -> Result<Vec<domain::Source>>;
+    /// Writes where a pull stands (and, `done`, how it ended: `last_pull`, and `last_success`
+    /// or `last_error`).
+    fn set_source_state(
+        &mut self,
+        id: i64,
+        cursor: &str,
+        quota_day: &str,
+        quota_used: i64,
+        done: Option<(&str, Option<&str>)>,
+    ) -> Result<()>;
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64>;
     /// Writes a warning's title, body, status and approval; false when there is no such one.
     fn update_warning(&mut self, w: &domain::Warning) -> Result<bool>;

@@ -1546,6 +1546,70 @@ impl Store {
         self.db.tip_channels()
     }
 
+    /// A source added, or its credential replaced (audited `source.add` with its platform,
+    /// channel, API and interval: never the credential); its id.
+    pub fn put_source(&mut self, actor: &str, source: &domain::Source) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.put_source(&domain::Source {
+                added_by: actor.to_owned(),
+                added_at: at.clone(),
+                ..source.clone()
+            })?;
+            s.audit(
+                actor,
+                "source.add",
+                "source",
+                &id.to_string(),
+                json!({"platform": source.platform, "channel": source.channel, "api_base": source.api_base, "interval": source.interval}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    pub fn sources(&mut self) -> Result<Vec<domain::Source>> {
+        self.db.sources()
+    }
+
+    /// Where a pull under way stands (after each stored page; not audited).
+    pub fn set_source_cursor(
+        &mut self,
+        id: i64,
+        cursor: &str,
+        quota_day: &str,
+        quota_used: i64,
+    ) -> Result<()> {
+        self.db
+            .set_source_state(id, cursor, quota_day, quota_used, None)
+    }
+
+    /// A pull ended: its cursor, its counts and its error if any, audited (`source.pull`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_source_pull(
+        &mut self,
+        actor: &str,
+        id: i64,
+        cursor: &str,
+        quota_day: &str,
+        quota_used: i64,
+        error: Option<&str>,
+        counts: serde_json::Value,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            s.db.set_source_state(id, cursor, quota_day, quota_used, Some((&at, error)))?;
+            s.audit(
+                actor,
+                "source.pull",
+                "source",
+                &id.to_string(),
+                json!({"counts": counts, "error": error, "units": quota_used}),
+                &at,
+            )
+        })
+    }
+
     /// A drafted warning kept (audited, `warning.draft`); its id.
     pub fn add_warning(&mut self, actor: &str, w: &domain::Warning) -> Result<i64> {
         let at = now();

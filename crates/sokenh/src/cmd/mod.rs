@@ -16,6 +16,7 @@ pub mod registry;
 pub mod report;
 pub mod serve;
 pub mod share;
+pub mod source;
 pub mod text;
 pub mod tips;
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod platform;
 
 use serde_json::Value;
 use std::path::Path;

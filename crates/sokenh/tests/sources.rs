@@ -1,0 +1,356 @@
+//! The office's own channels read through the platforms' APIs, against a local server speaking
+//! the Graph API's JSON (`/{page}/posts` and `/{post}/comments` with `data`, `paging.cursors`
+//! and `paging.next`; `(#4)` rate limits with `X-App-Usage`; `OAuthException` code 190 for an
+//! expired token): the first pull, an incremental one, a second that adds nothing, a rate
+//! limit waited out, a pull killed mid-way that resumes from its cursor with nothing lost or
+//! doubled, an expired token that stops with its message, and no credential in any output or
+//! audit event.
+
+mod common;
+
+use common::platform::{Answer, Call};
+use common::{json, sokenh};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const TOKEN: &str = "EAAGm0PX4ZCpsBAPageToken-test-0001-K9zQ";
+const PAGE: &str = "congan.thachquang";
+/// 2026-11-20T00:00:00Z.
+const START: i64 = 1_763_596_800;
+
+#[derive(Clone)]
+struct Post {
+    id: String,
+    at: i64,
+    message: String,
+    comments: Vec<(String, i64, String, String)>,
+}
+
+fn time(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%S+0000")
+        .to_string()
+}
+
+fn post(i: i64, comments: usize) -> Post {
+    let id = format!("1029384756_{}", 5_000_000 + i);
+    Post {
+        comments: (0..comments)
+            .map(|k| {
+                (
+                    format!("{}_{}", 5_000_000 + i, 9_000_000 + k),
+                    START + i * 3600 + 60 * (k as i64 + 1),
+                    format!("Bình luận {k} về thông báo số {i}: cảm ơn công an xã"),
+                    format!("{}", 7_700_000 + k % 40),
+                )
+            })
+            .collect(),
+        id,
+        at: START + i * 3600,
+        message: format!("Thông báo số {i} của Công an xã Thạch Quảng về an ninh trật tự"),
+    }
+}
+
+struct Graph {
+    posts: Arc<Mutex<Vec<Post>>>,
+    token: Arc<Mutex<String>>,
+    rate_limit_next: Arc<AtomicBool>,
+    hang: Arc<AtomicBool>,
+}
+
+/// The Graph API's answers over the page's posts (newest first, 100 a page).
+fn graph(g: &Graph) -> impl Fn(&Call) -> Answer + Send + Sync + 'static {
+    let (posts, token, limit, hang) = (
+        g.posts.clone(),
+        g.token.clone(),
+        g.rate_limit_next.clone(),
+        g.hang.clone(),
+    );
+    move |call| {
+        let path = call.path.split('?').next().unwrap_or("").to_owned();
+        if call.query("access_token").as_deref() != Some(token.lock().unwrap().as_str()) {
+            return Answer::json(
+                400,
+                serde_json::json!({"error": {"message": "Error validating access token: Session has expired on Tuesday, 01-Dec-26 09:00:00 PST. The current time is Tuesday, 01-Dec-26 10:00:00 PST.", "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "AbCdEf123"}}),
+            );
+        }
+        if limit.swap(false, Ordering::SeqCst) {
+            return Answer::json(
+                403,
+                serde_json::json!({"error": {"message": "(#4) Application request limit reached", "type": "OAuthException", "is_transient": true, "code": 4, "fbtrace_id": "AbCdEf124"}}),
+            )
+            .with_header("X-App-Usage", r#"{"call_count":100,"total_cputime":12,"total_time":14}"#);
+        }
+        let offset = |call: &Call| {
+            call.query("after")
+                .and_then(|a| a.strip_prefix("o:").map(str::to_owned))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0)
+        };
+        let all = posts.lock().unwrap().clone();
+        let page = |items: Vec<serde_json::Value>, from: usize, base: &str| {
+            let end = (from + 100).min(items.len());
+            let mut paging = serde_json::json!({"cursors": {"before": format!("o:{from}"), "after": format!("o:{end}")}});
+            if end < items.len() {
+                paging["next"] = format!(
+                    "https://graph.facebook.com/v21.0/{base}?access_token=x&limit=100&after=o:{end}"
+                )
+                .into();
+            }
+            Answer::json(
+                200,
+                serde_json::json!({"data": items[from..end].to_vec(), "paging": paging}),
+            )
+            .with_header(
+                "X-App-Usage",
+                r#"{"call_count":8,"total_cputime":1,"total_time":2}"#,
+            )
+        };
+        if path == format!("/v21.0/{PAGE}/posts") {
+            let from = offset(call);
+            if from > 0 && hang.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_secs(20));
+            }
+            let since: i64 = call
+                .query("since")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let mut listed: Vec<&Post> = all.iter().filter(|p| p.at >= since).collect();
+            listed.sort_by_key(|p| std::cmp::Reverse(p.at));
+            let items = listed
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.id, "message": p.message, "created_time": time(p.at),
+                        "permalink_url": format!("https://www.facebook.com/{PAGE}/posts/{}", p.id.split('_').nth(1).unwrap()),
+                        "shares": {"count": 2},
+                        "reactions": {"data": [], "summary": {"total_count": 15}},
+                        "comments": {"data": [], "summary": {"order": "ranked", "total_count": p.comments.len(), "can_comment": true}},
+                    })
+                })
+                .collect();
+            return page(items, from, &format!("{PAGE}/posts"));
+        }
+        if let Some(id) = path
+            .strip_prefix("/v21.0/")
+            .and_then(|p| p.strip_suffix("/comments"))
+            && let Some(p) = all.iter().find(|p| p.id == id)
+        {
+            let items = p
+                .comments
+                .iter()
+                .map(|(cid, at, message, from)| {
+                    serde_json::json!({"id": cid, "message": message, "created_time": time(*at), "from": {"name": "Người dùng", "id": from}})
+                })
+                .collect();
+            return page(items, offset(call), &format!("{id}/comments"));
+        }
+        Answer::json(
+            400,
+            serde_json::json!({"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}),
+        )
+    }
+}
+
+fn items(data: &std::path::Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open(data.join("sokenh.db")).unwrap();
+    conn.query_row(
+        "SELECT COUNT(*), COUNT(DISTINCT source_id) FROM items WHERE platform = 'facebook' AND source_id LIKE '%\\_%' ESCAPE '\\' AND source_id GLOB '[0-9]*'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+fn pull(data: &std::path::Path) -> (Option<i32>, serde_json::Value, String) {
+    let out = sokenh(data, &["source", "pull", "1", "--json"]);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+        printed,
+    )
+}
+
+#[test]
+fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    // 250 posts an hour apart, two comments each; the newest has 150 (two pages of them).
+    let mut posts: Vec<Post> = (0..250).map(|i| post(i, 2)).collect();
+    posts[249] = post(249, 150);
+    let g = Graph {
+        posts: Arc::new(Mutex::new(posts)),
+        token: Arc::new(Mutex::new(TOKEN.to_owned())),
+        rate_limit_next: Arc::new(AtomicBool::new(false)),
+        hang: Arc::new(AtomicBool::new(true)),
+    };
+    let p = common::platform::serve(graph(&g));
+    let credential = data.join("page.token");
+    std::fs::write(&credential, format!("{TOKEN}\n")).unwrap();
+    let mut printed = String::new();
+
+    // Only an official channel of the register.
+    let refused = sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://www.facebook.com/groups/chothachquang",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("kênh chính thức"));
+    let added = sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://facebook.com/congan.thachquang/",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    );
+    printed.push_str(&String::from_utf8_lossy(&added.stdout));
+    let added = json(&added);
+    assert_eq!(
+        added,
+        serde_json::json!({"id": 1, "platform": "facebook", "channel": "https://facebook.com/congan.thachquang"})
+    );
+
+    // The first pull dies while waiting for its second page of posts (the process killed).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["source", "pull", "1", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if p.calls("/posts").iter().any(|c| c.query("after").is_some()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    g.hang.store(false, Ordering::SeqCst);
+    let (kept, distinct) = items(data);
+    assert_eq!(
+        kept,
+        100 + 99 * 2 + 150,
+        "the first page and its comments were stored"
+    );
+    assert_eq!(kept, distinct);
+    let listed = json(&sokenh(data, &["source", "list", "--json"]));
+    let cursor: serde_json::Value =
+        serde_json::from_str(listed[0]["cursor"].as_str().unwrap()).unwrap();
+    assert_eq!(cursor["after"], "o:100", "{cursor}");
+
+    // Resumed from the cursor, through a rate limit (waited out): everything, once.
+    g.rate_limit_next.store(true, Ordering::SeqCst);
+    let (code, first, out) = pull(data);
+    printed.push_str(&out);
+    assert_eq!(code, Some(0), "{out}");
+    let first = &first[0];
+    assert_eq!(first["error"], serde_json::Value::Null);
+    assert_eq!(first["source"], 1);
+    let (kept, distinct) = items(data);
+    assert_eq!((kept, distinct), (250 + 249 * 2 + 150, 250 + 249 * 2 + 150));
+    assert_eq!(first["inserted"].as_u64().unwrap() as i64, kept - 448);
+    let posts_calls = p.calls("/posts");
+    assert!(
+        posts_calls
+            .iter()
+            .filter(|c| c.query("after").as_deref() == Some("o:100"))
+            .count()
+            >= 2,
+        "page two asked again after the kill, and after the limit"
+    );
+    assert!(
+        posts_calls
+            .iter()
+            .all(|c| c.query("access_token").as_deref() == Some(TOKEN))
+    );
+
+    // A second pull adds nothing (comments of the last days read again, all known).
+    let (code, again, out) = pull(data);
+    printed.push_str(&out);
+    assert_eq!(code, Some(0));
+    assert_eq!(again[0]["inserted"], 0, "{again}");
+    assert!(again[0]["duplicates"].as_u64().unwrap() > 0);
+    assert_eq!(items(data).0, kept);
+    let last = p.calls("/posts").pop().unwrap();
+    assert_eq!(
+        last.query("since").unwrap(),
+        (START + 249 * 3600 + 1).to_string()
+    );
+
+    // New: two posts with a comment each, and a new comment on an older post.
+    {
+        let mut all = g.posts.lock().unwrap();
+        all.push(post(260, 1));
+        all.push(post(261, 1));
+        let older = all.iter_mut().find(|p| p.id.ends_with("_5000240")).unwrap();
+        older.comments.push((
+            "5000240_9555555".into(),
+            START + 262 * 3600,
+            "Có người gọi tự xưng công an xã bảo chuyển tiền, đúng không ạ?".into(),
+            "7799999".into(),
+        ));
+    }
+    let (code, third, out) = pull(data);
+    printed.push_str(&out);
+    assert_eq!(code, Some(0));
+    assert_eq!(third[0]["inserted"], 5, "{third}");
+    assert_eq!(items(data).0, kept + 5);
+
+    // The token expires: the pull stops with the message, the source shows it, nothing lost.
+    *g.token.lock().unwrap() = "a-new-token-the-office-has-not-given".into();
+    let (code, stopped, out) = pull(data);
+    printed.push_str(&out);
+    assert_eq!(code, Some(1));
+    let why = stopped[0]["error"].as_str().unwrap();
+    assert!(
+        why.contains("hết hạn hoặc bị thu hồi (Facebook mã 190)"),
+        "{why}"
+    );
+    let listed = sokenh(data, &["source", "list", "--json"]);
+    printed.push_str(&String::from_utf8_lossy(&listed.stdout));
+    let listed = json(&listed);
+    assert!(listed[0]["last_error"].as_str().unwrap().contains("mã 190"));
+    assert_eq!(listed[0]["credential"], "…K9zQ");
+
+    // Never the credential: not printed, not audited, not in the cursor.
+    let app = app::App::open(data, None).unwrap();
+    let events = app.store().unwrap().audit_events().unwrap();
+    let pulls: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "source.pull")
+        .collect();
+    assert_eq!(pulls.len(), 4, "the killed pull recorded nothing");
+    assert!(events.iter().all(|e| !e.details.contains(TOKEN)));
+    assert!(!printed.contains(TOKEN));
+    assert!(!listed.to_string().contains(TOKEN));
+    assert!(app.store().unwrap().verify_audit().unwrap().ok);
+}
