@@ -87,6 +87,9 @@ pub struct Cursor {
     /// each pull reads again (new comments come on old posts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent: Vec<(String, i64, Option<String>)>,
+    /// YouTube: the channel's uploads playlist (asked once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploads: Option<String>,
 }
 
 /// A platform's refusal: a rate limit to wait out, or an error that stops the source.
@@ -106,7 +109,8 @@ fn agent() -> ureq::Agent {
 /// The page's (or channel's) id or handle from the register's link: `facebook.com/congan.xa`
 /// → `congan.xa`, `youtube.com/@kenh` → `@kenh`, `youtube.com/channel/UC…` → `UC…`.
 pub fn channel_id(platform: &str, url: &str) -> Option<String> {
-    let bare = detect::urls::without_scheme(url);
+    // The path as written: a YouTube channel id is case-sensitive.
+    let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = bare.split_once('/').map(|(_, p)| p)?;
     let path = path.split(['?', '#']).next()?.trim_end_matches('/');
     let id = match platform {
@@ -426,6 +430,34 @@ impl App {
             .collect()
     }
 
+    /// The sources whose interval has passed since their last pull at `now` (each pushed back by
+    /// a few seconds of its own, so sources added together do not all pull at once).
+    pub fn due_sources(
+        &self,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<i64>, Error> {
+        actor.require(Permission::Triage)?;
+        Ok(self
+            .store()?
+            .sources()?
+            .into_iter()
+            .filter(|s| {
+                let jitter = chrono::Duration::seconds(s.id * 7 % 60);
+                s.last_pull
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .is_none_or(|last| {
+                        last.with_timezone(&chrono::Utc)
+                            + chrono::Duration::seconds(s.interval)
+                            + jitter
+                            <= now
+                    })
+            })
+            .map(|s| s.id)
+            .collect())
+    }
+
     /// Pulls one source (or, `None`, each in turn): see the module's doc. A source's error is
     /// in its report (and on the source), never a credential.
     pub fn pull_sources(&self, actor: &Actor, id: Option<i64>) -> Result<Vec<PullReport>, Error> {
@@ -465,7 +497,7 @@ impl App {
         let outcome: Result<(), String> = loop {
             let page = match source.platform.as_str() {
                 "facebook" => self.facebook_page(&source, &credential, &cursor, &mut units),
-                _ => self.youtube_page(&source, &credential, &cursor, &mut units),
+                _ => self.youtube_page(&source, &credential, &mut cursor, &mut units),
             };
             let page = match page {
                 Ok(p) => p,
@@ -723,7 +755,7 @@ impl App {
         &self,
         source: &domain::Source,
         key: &str,
-        cursor: &Cursor,
+        cursor: &mut Cursor,
         units: &mut i64,
     ) -> Result<Page, String> {
         if *units >= YOUTUBE_DAILY_UNITS {
@@ -736,19 +768,25 @@ impl App {
         } else {
             "id"
         };
-        let c = get_json(
-            &with_query(
-                &format!("{base}/channels"),
-                &[("part", "contentDetails"), (by, &channel), ("key", key)],
-            ),
-            &[],
-            youtube_refusal,
-            units,
-        )?;
-        let Some(uploads) = c["items"][0]["contentDetails"]["relatedPlaylists"]["uploads"].as_str()
-        else {
-            return Err(format!("YouTube không có kênh «{channel}»."));
-        };
+        if cursor.uploads.is_none() {
+            let c = get_json(
+                &with_query(
+                    &format!("{base}/channels"),
+                    &[("part", "contentDetails"), (by, &channel), ("key", key)],
+                ),
+                &[],
+                youtube_refusal,
+                units,
+            )?;
+            let Some(uploads) =
+                c["items"][0]["contentDetails"]["relatedPlaylists"]["uploads"].as_str()
+            else {
+                return Err(format!("YouTube không có kênh «{channel}»."));
+            };
+            cursor.uploads = Some(uploads.to_owned());
+        }
+        let uploads = cursor.uploads.clone().unwrap_or_default();
+        let uploads = uploads.as_str();
         let mut q: Vec<(&str, &str)> = vec![
             ("part", "snippet"),
             ("playlistId", uploads),
@@ -892,6 +930,114 @@ fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_is_due_after_its_interval_and_only_an_official_channel_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path(), None).unwrap();
+        let page = |url: &str, classification| domain::CommunityRecord {
+            key: url.into(),
+            name: "Công an xã Thạch Quảng".into(),
+            url: Some(url.into()),
+            platform: domain::Platform::Facebook,
+            kind: domain::Kind::Page,
+            members: None,
+            admins: None,
+            unit: None,
+            status: domain::Status::Verified,
+            classification,
+            official_of: None,
+            locality: None,
+            note: None,
+        };
+        app.store()
+            .unwrap()
+            .import_communities(
+                "t",
+                "t",
+                &[
+                    page(
+                        "https://www.facebook.com/congan.thachquang",
+                        domain::Classification::Official,
+                    ),
+                    page(
+                        "https://www.facebook.com/groups/chothachquang",
+                        domain::Classification::Unknown,
+                    ),
+                ],
+            )
+            .unwrap();
+        let cli = Actor::cli();
+        let refused = app
+            .add_source(
+                &cli,
+                "facebook",
+                "https://www.facebook.com/groups/chothachquang",
+                "t",
+                900,
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(refused.kind, crate::ErrorKind::Invalid { field: "channel" });
+        assert!(
+            app.add_source(
+                &cli,
+                "tiktok",
+                "https://www.facebook.com/congan.thachquang",
+                "t",
+                900,
+                None
+            )
+            .is_err()
+        );
+        assert!(
+            app.add_source(
+                &cli,
+                "facebook",
+                "https://www.facebook.com/congan.thachquang",
+                "t",
+                10,
+                None
+            )
+            .is_err()
+        );
+        let s = app
+            .add_source(
+                &cli,
+                "facebook",
+                "https://www.facebook.com/congan.thachquang",
+                "token-1234",
+                900,
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            (s.credential_tail.as_str(), s.api_base.as_str()),
+            ("…1234", FACEBOOK_API)
+        );
+        let now = chrono::Utc::now();
+        assert_eq!(app.due_sources(&cli, now).unwrap(), [s.id], "never pulled");
+        app.store()
+            .unwrap()
+            .record_source_pull("t", s.id, "{}", &today(), 3, None, json!({}))
+            .unwrap();
+        assert!(app.due_sources(&cli, now).unwrap().is_empty());
+        let later = now + chrono::Duration::seconds(900 + 60);
+        assert_eq!(app.due_sources(&cli, later).unwrap(), [s.id]);
+        // Added again: the credential replaced, the same source.
+        let again = app
+            .add_source(
+                &cli,
+                "facebook",
+                "https://facebook.com/congan.thachquang/",
+                "token-5678",
+                900,
+                None,
+            )
+            .unwrap();
+        assert_eq!((again.id, again.credential_tail.as_str()), (s.id, "…5678"));
+        assert_eq!(app.sources(&cli).unwrap().len(), 1);
+    }
 
     #[test]
     fn a_channel_id_is_read_from_the_registers_link() {

@@ -354,3 +354,200 @@ fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired
     assert!(!listed.to_string().contains(TOKEN));
     assert!(app.store().unwrap().verify_audit().unwrap().ok);
 }
+
+/// The YouTube Data API's answers: one channel, `uploads` videos a day apart (newest first, 50 a
+/// page), two comment threads each (one with a reply); `quota` calls allowed before
+/// `quotaExceeded`.
+fn youtube(
+    uploads: Arc<Mutex<i64>>,
+    quota: Arc<Mutex<i64>>,
+) -> impl Fn(&Call) -> Answer + Send + Sync + 'static {
+    move |call| {
+        let path = call.path.split('?').next().unwrap_or("").to_owned();
+        if call.query("key").as_deref() != Some("AIzaSyTest-YouTube-Key-77Qx") {
+            return Answer::json(
+                400,
+                serde_json::json!({"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "errors": [{"message": "API key not valid. Please pass a valid API key.", "domain": "global", "reason": "keyInvalid"}], "status": "INVALID_ARGUMENT"}}),
+            );
+        }
+        {
+            let mut left = quota.lock().unwrap();
+            if *left == 0 {
+                return Answer::json(
+                    403,
+                    serde_json::json!({"error": {"code": 403, "message": "The request cannot be completed because you have exceeded your quota.", "errors": [{"message": "The request cannot be completed because you have exceeded your quota.", "domain": "youtube.quota", "reason": "quotaExceeded"}]}}),
+                );
+            }
+            *left -= 1;
+        }
+        let n = *uploads.lock().unwrap();
+        let video_at = |v: i64| START + v * 86_400;
+        let stamp = |at: i64| {
+            chrono::DateTime::from_timestamp(at, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        };
+        match path.as_str() {
+            "/youtube/v3/channels" => {
+                assert_eq!(
+                    call.query("forHandle").as_deref(),
+                    Some("@truyenhinhthachquang")
+                );
+                Answer::json(
+                    200,
+                    serde_json::json!({"kind": "youtube#channelListResponse", "etag": "e1", "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
+                        "items": [{"kind": "youtube#channel", "etag": "e2", "id": "UCthachquang0001", "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UUthachquang0001"}}}]}),
+                )
+            }
+            "/youtube/v3/playlistItems" => {
+                let from: i64 = call
+                    .query("pageToken")
+                    .and_then(|t| t.strip_prefix("P").and_then(|n| n.parse().ok()))
+                    .unwrap_or(0);
+                let end = (from + 50).min(n);
+                let items: Vec<_> = (from..end)
+                    .map(|k| {
+                        let v = n - 1 - k;
+                        serde_json::json!({"kind": "youtube#playlistItem", "etag": "e", "id": format!("PLI{v}"),
+                            "snippet": {"publishedAt": stamp(video_at(v)), "channelId": "UCthachquang0001", "title": format!("Bản tin an ninh số {v}"),
+                                "description": "Công an xã Thạch Quảng thông tin", "resourceId": {"kind": "youtube#video", "videoId": format!("vid{v:04}")}}})
+                    })
+                    .collect();
+                let mut body = serde_json::json!({"kind": "youtube#playlistItemListResponse", "etag": "e", "items": items, "pageInfo": {"totalResults": n, "resultsPerPage": 50}});
+                if end < n {
+                    body["nextPageToken"] = format!("P{end}").into();
+                }
+                Answer::json(200, body)
+            }
+            "/youtube/v3/commentThreads" => {
+                let video = call.query("videoId").unwrap();
+                let v: i64 = video.trim_start_matches("vid").parse().unwrap();
+                let comment = |id: String, at: i64, text: &str| {
+                    serde_json::json!({"kind": "youtube#comment", "etag": "e", "id": id,
+                        "snippet": {"channelId": "UCthachquang0001", "videoId": video, "textDisplay": text, "textOriginal": text,
+                            "authorDisplayName": "@nguoixem", "authorChannelId": {"value": format!("UCviewer{}", v % 7)}, "likeCount": 3,
+                            "publishedAt": stamp(at), "updatedAt": stamp(at)}})
+                };
+                let items: Vec<_> = (0..2)
+                    .map(|t| {
+                        let id = format!("Ugx{v:04}t{t}");
+                        let mut thread = serde_json::json!({"kind": "youtube#commentThread", "etag": "e", "id": id,
+                            "snippet": {"channelId": "UCthachquang0001", "videoId": video, "topLevelComment": comment(id.clone(), video_at(v) + 600 + t, "Cảm ơn công an xã đã thông tin"),
+                                "canReply": true, "totalReplyCount": 1 - t, "isPublic": true}});
+                        if t == 0 {
+                            thread["replies"] = serde_json::json!({"comments": [comment(format!("{id}.r0"), video_at(v) + 900, "Đúng vậy, cảnh giác nhé")]});
+                        }
+                        thread
+                    })
+                    .collect();
+                Answer::json(
+                    200,
+                    serde_json::json!({"kind": "youtube#commentThreadListResponse", "etag": "e", "pageInfo": {"totalResults": 2, "resultsPerPage": 100}, "items": items}),
+                )
+            }
+            _ => Answer::json(
+                404,
+                serde_json::json!({"error": {"code": 404, "message": "Not Found", "errors": [{"reason": "notFound"}]}}),
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    // The commune's official YouTube channel, in the register.
+    {
+        let app = app::App::open(data, None).unwrap();
+        app.store()
+            .unwrap()
+            .import_communities(
+                "test",
+                "test",
+                &[domain::CommunityRecord {
+                    key: "https://www.youtube.com/@truyenhinhthachquang".into(),
+                    name: "Truyền hình Công an xã Thạch Quảng".into(),
+                    url: Some("https://www.youtube.com/@truyenhinhthachquang".into()),
+                    platform: domain::Platform::Youtube,
+                    kind: domain::Kind::Channel,
+                    members: None,
+                    admins: None,
+                    unit: Some("Công an xã Thạch Quảng".into()),
+                    status: domain::Status::Verified,
+                    classification: domain::Classification::Official,
+                    official_of: None,
+                    locality: None,
+                    note: None,
+                }],
+            )
+            .unwrap();
+    }
+    let uploads = Arc::new(Mutex::new(60));
+    let quota = Arc::new(Mutex::new(1_000));
+    let p = common::platform::serve(youtube(uploads.clone(), quota.clone()));
+    let key = data.join("youtube.key");
+    std::fs::write(&key, "AIzaSyTest-YouTube-Key-77Qx\n").unwrap();
+    let added = json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "youtube",
+            "--channel",
+            "https://youtube.com/@truyenhinhthachquang",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--interval",
+            "3600",
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    assert_eq!(added["platform"], "youtube");
+    // 60 videos (two pages), each with two threads and one reply: 60 + 180 items; units: the
+    // channel, two pages of uploads, 60 comment pages.
+    let (code, first, out) = pull(data);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        (
+            first[0]["fetched"].as_u64(),
+            first[0]["comments"].as_u64(),
+            first[0]["inserted"].as_u64()
+        ),
+        (Some(240), Some(180), Some(240)),
+        "{first}"
+    );
+    let listed = json(&sokenh(data, &["source", "list", "--json"]));
+    assert_eq!(listed[0]["quota_used"], 63);
+    // Two new videos: the second pull reads the first page only (it reaches known videos),
+    // adds the two and their comments; the recent videos' comments again, all known.
+    *uploads.lock().unwrap() = 62;
+    let (code, second, _) = pull(data);
+    assert_eq!(code, Some(0));
+    assert_eq!(second[0]["inserted"], 2 + 2 * 3, "{second}");
+    let asked = p.calls("/playlistItems");
+    assert!(asked.last().unwrap().query("pageToken").is_none());
+    // The day's quota runs out: the pull stops with the message; nothing is lost.
+    *quota.lock().unwrap() = 3;
+    let (code, stopped, out) = pull(data);
+    assert_eq!(code, Some(1));
+    assert!(
+        stopped[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("hết hạn mức 10.000 đơn vị"),
+        "{stopped}"
+    );
+    assert!(!out.contains("AIzaSyTest-YouTube-Key-77Qx"));
+    let listed = json(&sokenh(data, &["source", "list", "--json"]));
+    assert!(
+        listed[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("hạn mức")
+    );
+}

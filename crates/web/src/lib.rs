@@ -884,6 +884,7 @@ pub fn serve(
         tokio::spawn(exchange_on_schedule(state.clone()));
         tokio::spawn(purge_on_schedule(state.clone()));
         tokio::spawn(replies_on_schedule(state.clone()));
+        tokio::spawn(sources_on_schedule(state.clone()));
         serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
@@ -895,6 +896,40 @@ async fn replies_on_schedule(state: Arc<AppState>) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
         tips::send_replies(&state);
+    }
+}
+
+/// Pulls the official channels' sources whose interval has passed (`app::sources`), checked
+/// every 30 seconds from a minute after start, one source after another; each pull audited with
+/// its counts, a failure logged (never a credential) and shown on the source.
+async fn sources_on_schedule(state: Arc<AppState>) {
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let actor = || app::Actor {
+        name: "sokenh:lịch-kéo-nguồn".into(),
+        ..app::Actor::cli()
+    };
+    loop {
+        let due = state
+            .use_case(move |app| app.due_sources(&actor(), chrono::Utc::now()))
+            .await
+            .unwrap_or_default();
+        for id in due {
+            let pulled = state
+                .use_case(move |app| app.pull_sources(&actor(), Some(id)))
+                .await;
+            let error = match pulled {
+                Ok(reports) => reports.into_iter().find_map(|r| r.error),
+                Err(e) => Some(e.0.message),
+            };
+            if let Some(e) = error {
+                app::log::event(
+                    app::log::Level::Warning,
+                    "source.pull",
+                    &[("source", &id.to_string()), ("detail", &e)],
+                );
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
     }
 }
 
