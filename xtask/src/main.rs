@@ -18,6 +18,7 @@
 //! `cargo xtask bench-share [N]`: see [`share_bench`].
 //! `cargo xtask bench-tips [N]`: see [`tips_bench`].
 //! `cargo xtask bench-tips-http [SECONDS [RATE [FLOOD_AT_ONCE]]]`: see [`tip_load_bench`].
+//! `cargo xtask bench-sources [COMMENTS]`: see [`sources_bench`].
 
 //!
 //! `cargo xtask bench-web [POSTS [DIR]]`: see [`web_bench`].
@@ -43,6 +44,7 @@ mod media_bench;
 mod posts_bench;
 mod report_bench;
 mod share_bench;
+mod sources_bench;
 mod tip_load_bench;
 mod tips_bench;
 mod web_bench;
@@ -131,6 +133,14 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(100_000);
             share_bench::run(n)
+        }
+        Some("bench-sources") => {
+            let n: usize = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(100_000);
+            sources_bench::run(n)
         }
         Some("bench-tips-http") => {
             let seconds: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(60);

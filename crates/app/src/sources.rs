@@ -493,7 +493,7 @@ impl App {
             0
         };
         let key = format!("source:{}", source.id);
-        let mut fresh: Vec<String> = Vec::new();
+        let mut fresh: std::collections::HashSet<String> = std::collections::HashSet::new();
         let outcome: Result<(), String> = loop {
             let page = match source.platform.as_str() {
                 "facebook" => self.facebook_page(&source, &credential, &cursor, &mut units),
@@ -513,9 +513,10 @@ impl App {
             report.duplicates += stored.duplicates;
             cursor.newest = cursor.newest.max(page.newest);
             cursor.after = page.after;
+            // Posts read in this pull had their comments read with them.
             for post in page.posts {
+                fresh.insert(post.0.clone());
                 if !cursor.recent.iter().any(|(id, _, _)| *id == post.0) {
-                    fresh.push(post.0.clone());
                     cursor.recent.push(post);
                 }
             }
