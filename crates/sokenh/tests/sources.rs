@@ -551,3 +551,88 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
             .contains("hạn mức")
     );
 }
+
+#[test]
+fn an_officer_pulls_a_source_from_its_page_and_never_sees_its_credential() {
+    use common::http::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let g = Graph {
+        posts: Arc::new(Mutex::new((0..3).map(|i| crate::post(i, 2)).collect())),
+        token: Arc::new(Mutex::new(TOKEN.to_owned())),
+        rate_limit_next: Arc::new(AtomicBool::new(false)),
+        hang: Arc::new(AtomicBool::new(false)),
+    };
+    let p = common::platform::serve(graph(&g));
+    let credential = data.join("page.token");
+    std::fs::write(&credential, TOKEN).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://www.facebook.com/congan.thachquang",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let s = common::start_demo(data);
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/nguon", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("https://facebook.com/congan.thachquang"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("…K9zQ") && !page.body.contains(TOKEN));
+    let pulled = post(
+        &s,
+        "/nguon/1/keo",
+        Some(&cookie),
+        &[("csrf", &csrf(&page.body))],
+    );
+    assert!(
+        pulled
+            .body
+            .contains("Đã kéo nguồn #1: đọc 9 (bình luận 6), mới 9, đã có 0."),
+        "{}",
+        pulled.body
+    );
+    // A page the office does not run is refused with why.
+    let refused = post(
+        &s,
+        "/nguon",
+        Some(&cookie),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("platform", "facebook"),
+            ("channel", "https://www.facebook.com/groups/chothachquang"),
+            ("credential", "x"),
+            ("interval", "900"),
+        ],
+    );
+    assert!(
+        refused.body.contains("Chỉ kéo từ kênh chính thức"),
+        "{}",
+        refused.body
+    );
+    // The token expires: the page says so, without the token.
+    *g.token.lock().unwrap() = "another".into();
+    let stopped = post(
+        &s,
+        "/nguon/1/keo",
+        Some(&cookie),
+        &[("csrf", &csrf(&page.body))],
+    );
+    assert!(stopped.body.contains("Facebook mã 190"), "{}", stopped.body);
+    assert!(!stopped.body.contains(TOKEN));
+    let again = get(&s, "/nguon", Some(&cookie));
+    assert!(again.body.contains("hết hạn hoặc bị thu hồi"));
+}

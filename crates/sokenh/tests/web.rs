@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 26] = [
+    let routes: [(&str, P); 27] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -47,6 +47,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/tin-bao", P::Triage),
         ("/canh-bao-nguoi-dan", P::Triage),
         ("/canh-bao-nguoi-dan/ban-tin", P::Triage),
+        ("/nguon", P::Triage),
     ];
     let users = [
         ("quantri", Role::Admin),

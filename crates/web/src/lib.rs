@@ -43,6 +43,7 @@ pub mod require;
 mod second_factor;
 mod sharing;
 mod sign_in;
+mod sources;
 mod taxii;
 mod tips;
 pub mod tls;
@@ -755,6 +756,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/canh-bao-nguoi-dan/{id}/van-ban.txt", get(warnings::text))
         .route("/canh-bao-nguoi-dan/{id}/the.png", get(warnings::card))
+        .route("/nguon", get(sources::show).post(sources::add))
+        .route("/nguon/{id}/keo", post(sources::pull))
         .route("/chia-se", get(sharing::show))
         .route("/chia-se/trao-doi", post(sharing::exchange))
         .route("/taxii2/", get(taxii::discovery))

@@ -77,6 +77,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.role.can(Permission::Triage) {
                                 a href="/tin-bao" { (t("Tin báo của người dân")) }
                                 a href="/canh-bao-nguoi-dan" { (t("Cảnh báo cho người dân")) }
+                                a href="/nguon" { (t("Nguồn từ kênh chính thức")) }
                             }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {
