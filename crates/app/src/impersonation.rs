@@ -118,7 +118,7 @@ pub fn scan(store: &mut Store, min_score: f64, threads: usize) -> Result<Vec<Rep
 }
 
 /// The scan of the candidates `keep` keeps (against every official channel).
-fn scan_candidates(
+pub(crate) fn scan_candidates(
     store: &mut Store,
     min_score: f64,
     threads: usize,

@@ -921,6 +921,217 @@ impl App {
     }
 }
 
+/// What the watch on the register found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct WatchReport {
+    /// Channels asked about.
+    pub checked: u64,
+    /// (channel, old name, new name).
+    pub renamed: Vec<(String, String, String)>,
+    /// Channels the platform no longer has.
+    pub removed: Vec<String>,
+    /// Impersonation alerts raised by a rename.
+    pub alerts: u64,
+    pub errors: Vec<String>,
+}
+
+/// What a platform said of one channel.
+enum Seen {
+    Present { name: String, size: Option<u64> },
+    Gone,
+}
+
+impl App {
+    /// The watch on the register (see `watch_register`'s doc in the module): YouTube channels
+    /// of the register through `channels.list` with a YouTube source's key; the office's own
+    /// Facebook pages through their sources' tokens. A new name is kept (with its history), a
+    /// new size as a snapshot, a channel gone marked removed with the date (each through the
+    /// register's import, audited); a renamed page whose new name looks like one of our official
+    /// channels raises one `impersonation` alert naming the old and the new name.
+    pub fn watch_register(&self, actor: &Actor) -> Result<WatchReport, Error> {
+        actor.require(Permission::Triage)?;
+        let mut report = WatchReport::default();
+        let sources = self.store()?.sources()?;
+        let communities = self.store()?.communities()?;
+        let mut seen: Vec<(domain::Community, Seen)> = Vec::new();
+        let mut units = 0i64;
+        if let Some(yt) = sources.iter().find(|s| s.platform == "youtube") {
+            let key = crate::exchange::unseal(self.data_dir(), &yt.credential)?;
+            let base = format!("{}/youtube/v3", yt.api_base);
+            for c in communities.iter().filter(|c| {
+                c.platform == domain::Platform::Youtube && c.status != domain::Status::Removed
+            }) {
+                let Some(id) = c.url.as_deref().and_then(|u| channel_id("youtube", u)) else {
+                    continue;
+                };
+                let by = if id.starts_with('@') {
+                    "forHandle"
+                } else {
+                    "id"
+                };
+                match get_json(
+                    &with_query(
+                        &format!("{base}/channels"),
+                        &[("part", "snippet,statistics"), (by, &id), ("key", &key)],
+                    ),
+                    &[],
+                    youtube_refusal,
+                    &mut units,
+                ) {
+                    Ok(body) => {
+                        report.checked += 1;
+                        let item = &body["items"][0];
+                        seen.push((
+                            c.clone(),
+                            match item["snippet"]["title"].as_str() {
+                                Some(title) => Seen::Present {
+                                    name: title.to_owned(),
+                                    size: item["statistics"]["subscriberCount"]
+                                        .as_str()
+                                        .and_then(|n| n.parse().ok()),
+                                },
+                                None => Seen::Gone,
+                            },
+                        ));
+                    }
+                    Err(why) => report.errors.push(why.replace(&key, "…")),
+                }
+            }
+        }
+        for s in sources.iter().filter(|s| s.platform == "facebook") {
+            let Some(c) = communities
+                .iter()
+                .find(|c| c.url.as_deref() == Some(s.channel.as_str()))
+            else {
+                continue;
+            };
+            let token = crate::exchange::unseal(self.data_dir(), &s.credential)?;
+            let page = channel_id("facebook", &s.channel).unwrap_or_default();
+            match get_json(
+                &with_query(
+                    &format!("{}/{GRAPH_VERSION}/{page}", s.api_base),
+                    &[
+                        ("fields", "name,followers_count,fan_count"),
+                        ("access_token", &token),
+                    ],
+                ),
+                &[],
+                facebook_refusal,
+                &mut units,
+            ) {
+                Ok(body) => {
+                    report.checked += 1;
+                    seen.push((
+                        c.clone(),
+                        Seen::Present {
+                            name: body["name"].as_str().unwrap_or(&c.name).to_owned(),
+                            size: body["followers_count"]
+                                .as_u64()
+                                .or(body["fan_count"].as_u64()),
+                        },
+                    ));
+                }
+                // "(#803) Some of the aliases you requested do not exist", "Unsupported get request".
+                Err(why) if why.contains("(mã 803)") || why.contains("(mã 100)") => {
+                    report.checked += 1;
+                    seen.push((c.clone(), Seen::Gone));
+                }
+                Err(why) => report.errors.push(why.replace(&token, "…")),
+            }
+        }
+        let today = today();
+        let mut renamed_ids = Vec::new();
+        let mut records = Vec::new();
+        for (c, what) in seen {
+            let mut r = domain::CommunityRecord {
+                key: c.key.clone(),
+                name: c.name.clone(),
+                url: c.url.clone(),
+                platform: c.platform,
+                kind: c.kind,
+                members: c.members,
+                admins: c.admins.clone(),
+                unit: c.unit.clone(),
+                status: c.status,
+                classification: c.classification,
+                official_of: c.official_of.clone(),
+                locality: c.locality.clone(),
+                note: c.note.clone(),
+            };
+            match what {
+                Seen::Present { name, size } => {
+                    let name = name.trim().to_owned();
+                    if !name.is_empty() && name != c.name {
+                        report.renamed.push((
+                            c.url.clone().unwrap_or_default(),
+                            c.name.clone(),
+                            name.clone(),
+                        ));
+                        renamed_ids.push((c.id, c.name.clone(), name.clone()));
+                        r.name = name;
+                    }
+                    if size.is_some() {
+                        r.members = size;
+                    }
+                }
+                Seen::Gone => {
+                    report.removed.push(c.url.clone().unwrap_or_default());
+                    r.status = domain::Status::Removed;
+                    r.note = Some(
+                        format!(
+                            "{} Nền tảng không còn kênh này (kiểm tra ngày {today}).",
+                            c.note.as_deref().unwrap_or("")
+                        )
+                        .trim()
+                        .to_owned(),
+                    );
+                }
+            }
+            records.push(r);
+        }
+        if !records.is_empty() {
+            self.store()?
+                .import_communities(&actor.name, "watch", &records)?;
+        }
+        // A rename into a look-alike of one of our official channels.
+        let mut alerts = Vec::new();
+        for (id, old, new) in renamed_ids {
+            let mut s = self.store()?;
+            let found = crate::impersonation::scan_candidates(
+                &mut s,
+                detect::impersonation::JUDGED,
+                1,
+                |c| c.id == id,
+            )
+            .map_err(Error::from)?;
+            if let Some(f) = found.first() {
+                let now = crate::now_utc();
+                alerts.push(domain::StoredAlert {
+                    id: 0,
+                    category: domain::Category::Impersonation,
+                    severity: "high".into(),
+                    score: f.score as f32,
+                    item_ids: Vec::new(),
+                    count: 1,
+                    first_at: now.clone(),
+                    last_at: now,
+                    explanation: format!(
+                        "Kênh «{old}» đổi tên thành «{new}», giống kênh chính thức «{}» (điểm {:.2}): {}",
+                        f.official.name,
+                        f.score,
+                        f.reasons.join("; ")
+                    ),
+                    status: "open".into(),
+                });
+            }
+        }
+        if !alerts.is_empty() {
+            report.alerts = self.store()?.raise_alerts(&actor.name, &alerts)?;
+        }
+        Ok(report)
+    }
+}
+
 /// Vietnam's day, for the quota (YouTube's day is Pacific time; ours is a little early, never late).
 fn today() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(7))

@@ -636,3 +636,145 @@ fn an_officer_pulls_a_source_from_its_page_and_never_sees_its_credential() {
     let again = get(&s, "/nguon", Some(&cookie));
     assert!(again.body.contains("hết hạn hoặc bị thu hồi"));
 }
+
+#[test]
+fn the_watch_on_the_register_sees_a_rename_into_a_look_alike_and_a_channel_gone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let channel = |handle: &str, name: &str, official: bool| domain::CommunityRecord {
+        key: format!("https://www.youtube.com/{handle}"),
+        name: name.into(),
+        url: Some(format!("https://www.youtube.com/{handle}")),
+        platform: domain::Platform::Youtube,
+        kind: domain::Kind::Channel,
+        members: None,
+        admins: None,
+        unit: official.then(|| "Công an xã Thạch Quảng".into()),
+        status: domain::Status::Verified,
+        classification: if official {
+            domain::Classification::Official
+        } else {
+            domain::Classification::Unknown
+        },
+        official_of: None,
+        locality: None,
+        note: None,
+    };
+    let app = app::App::open(data, None).unwrap();
+    app.store()
+        .unwrap()
+        .import_communities(
+            "test",
+            "test",
+            &[
+                channel(
+                    "@truyenhinhthachquang",
+                    "Truyền hình Công an xã Thạch Quảng",
+                    true,
+                ),
+                channel("@tintucthachthanh24h", "Tin tức Thạch Thành 24h", false),
+                channel("@kenhcu", "Kênh cũ", false),
+            ],
+        )
+        .unwrap();
+    let p = common::platform::serve(|call| {
+        let handle = call.query("forHandle").unwrap_or_default();
+        let item = |title: &str, subscribers: &str| {
+            serde_json::json!({"kind": "youtube#channelListResponse", "etag": "e", "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
+                "items": [{"kind": "youtube#channel", "etag": "e", "id": format!("UC{}", handle.len()),
+                    "snippet": {"title": title, "description": "", "customUrl": handle, "publishedAt": "2020-01-01T00:00:00Z"},
+                    "statistics": {"viewCount": "1000", "subscriberCount": subscribers, "hiddenSubscriberCount": false, "videoCount": "12"}}]})
+        };
+        Answer::json(
+            200,
+            match handle.as_str() {
+                "@truyenhinhthachquang" => item("Truyền hình Công an xã Thạch Quảng", "1200"),
+                "@tintucthachthanh24h" => item("Công an xã Thạch Quảng - Tiếp nhận hỗ trợ", "530"),
+                // The demo's press channel, as it is.
+                "@truyenhinhthanhhoa" => item("Truyền hình Thanh Hóa", "152000"),
+                _ => {
+                    serde_json::json!({"kind": "youtube#channelListResponse", "etag": "e", "pageInfo": {"totalResults": 0, "resultsPerPage": 5}})
+                }
+            },
+        )
+    });
+    let key = data.join("youtube.key");
+    std::fs::write(&key, "AIzaSyTest-YouTube-Key-77Qx").unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "youtube",
+            "--channel",
+            "https://www.youtube.com/@truyenhinhthachquang",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let watched = json(&sokenh(data, &["source", "watch", "--json"]));
+    assert_eq!(watched["checked"], 4, "{watched}");
+    assert_eq!(
+        watched["renamed"],
+        serde_json::json!([[
+            "https://www.youtube.com/@tintucthachthanh24h",
+            "Tin tức Thạch Thành 24h",
+            "Công an xã Thạch Quảng - Tiếp nhận hỗ trợ"
+        ]])
+    );
+    assert_eq!(
+        watched["removed"],
+        serde_json::json!(["https://www.youtube.com/@kenhcu"])
+    );
+    assert_eq!(watched["alerts"], 1);
+    // In the register: the new name with its history, the size, the channel gone marked.
+    let mut s = app.store().unwrap();
+    let all = s.communities().unwrap();
+    let find = |h: &str| {
+        all.iter()
+            .find(|c| c.url.as_deref() == Some(&format!("https://www.youtube.com/{h}")[..]))
+            .unwrap()
+            .clone()
+    };
+    let renamed = find("@tintucthachthanh24h");
+    assert_eq!(renamed.name, "Công an xã Thạch Quảng - Tiếp nhận hỗ trợ");
+    let history = s.name_history(renamed.id).unwrap();
+    assert_eq!(
+        (history[0].1.as_str(), history[0].2.as_str()),
+        (
+            "Tin tức Thạch Thành 24h",
+            "Công an xã Thạch Quảng - Tiếp nhận hỗ trợ"
+        )
+    );
+    assert_eq!(find("@truyenhinhthachquang").members, Some(1200));
+    let gone = find("@kenhcu");
+    assert_eq!(gone.status, domain::Status::Removed);
+    assert!(
+        gone.note
+            .as_deref()
+            .unwrap()
+            .contains("Nền tảng không còn kênh này")
+    );
+    let alert = s
+        .alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| {
+            a.category == domain::Category::Impersonation && a.explanation.contains("đổi tên")
+        })
+        .unwrap();
+    assert!(alert.explanation.starts_with("Kênh «Tin tức Thạch Thành 24h» đổi tên thành «Công an xã Thạch Quảng - Tiếp nhận hỗ trợ», giống kênh chính thức «"), "{}", alert.explanation);
+    drop(s);
+    // Again: nothing new, one alert still; the channel gone is not asked again.
+    let again = json(&sokenh(data, &["source", "watch", "--json"]));
+    assert_eq!(
+        (again["checked"].as_u64(), again["alerts"].as_u64()),
+        (Some(3), Some(0)),
+        "{again}"
+    );
+    assert_eq!(again["renamed"], serde_json::json!([]));
+}

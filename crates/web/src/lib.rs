@@ -904,14 +904,30 @@ async fn replies_on_schedule(state: Arc<AppState>) {
 
 /// Pulls the official channels' sources whose interval has passed (`app::sources`), checked
 /// every 30 seconds from a minute after start, one source after another; each pull audited with
-/// its counts, a failure logged (never a credential) and shown on the source.
+/// its counts, a failure logged (never a credential) and shown on the source. The watch on the
+/// register runs first, then daily.
 async fn sources_on_schedule(state: Arc<AppState>) {
     tokio::time::sleep(Duration::from_secs(60)).await;
     let actor = || app::Actor {
         name: "sokenh:lịch-kéo-nguồn".into(),
         ..app::Actor::cli()
     };
+    let mut watched: Option<std::time::Instant> = None;
     loop {
+        // The watch on the register, daily.
+        if watched.is_none_or(|w| w.elapsed() >= Duration::from_secs(24 * 3600)) {
+            watched = Some(std::time::Instant::now());
+            if let Err(e) = state
+                .use_case(move |app| app.watch_register(&actor()))
+                .await
+            {
+                app::log::event(
+                    app::log::Level::Warning,
+                    "source.watch",
+                    &[("detail", &e.0.message)],
+                );
+            }
+        }
         let due = state
             .use_case(move |app| app.due_sources(&actor(), chrono::Utc::now()))
             .await

@@ -33,6 +33,11 @@ pub enum SourceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Kiểm tra sổ đăng ký qua API: đổi tên, số người theo dõi, kênh đã mất / the watch on the register
+    Watch {
+        #[arg(long)]
+        json: bool,
+    },
     /// Kéo ngay một nguồn (hoặc tất cả) / pull one source now (or all)
     Pull {
         id: Option<i64>,
@@ -103,6 +108,30 @@ pub fn run(ctx: &Ctx, what: SourceCmd) -> Result<()> {
                             .map(|e| format!(" — lỗi: {e}"))
                             .unwrap_or_default()
                     );
+                }
+            }
+            Ok(())
+        }
+        SourceCmd::Watch { json } => {
+            let r = app.watch_register(&cli)?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "Đã kiểm tra {} kênh: {} đổi tên, {} không còn, {} cảnh báo giả mạo.",
+                    r.checked,
+                    r.renamed.len(),
+                    r.removed.len(),
+                    r.alerts
+                );
+                for (url, old, new) in &r.renamed {
+                    println!("  đổi tên: {url}: «{old}» → «{new}»");
+                }
+                for url in &r.removed {
+                    println!("  không còn: {url}");
+                }
+                for e in &r.errors {
+                    println!("  lỗi: {e}");
                 }
             }
             Ok(())
