@@ -15,6 +15,11 @@
 //!   `X-App-Usage` / `X-Page-Usage` at 100 %) is waited out — the wait the platform names in
 //!   `X-Business-Use-Case-Usage`, else doubling from one second — and the call resumed; an
 //!   expired or revoked token (code 190) stops the source with the message.
+//! - **Telegram** (Bot API, the token of a bot the office made an administrator of its channel):
+//!   `getUpdates` from the cursor's offset, 100 at a time — the channel's posts
+//!   (`channel_post`) and the comments in its linked discussion group (messages replying to a
+//!   post forwarded from the channel); `retry_after` waited out, 401 and a webhook set on the
+//!   same bot (409) stop with their message.
 //! - **YouTube** (Data API v3, an API key): the channel's uploads (`channels.list` →
 //!   `playlistItems.list`) and their comment threads (`commentThreads.list`), each call counted
 //!   against the day's 10,000 units; `quotaExceeded` stops until the next day.
@@ -28,9 +33,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-pub const PLATFORMS: [&str; 2] = ["facebook", "youtube"];
+pub const PLATFORMS: [&str; 3] = ["facebook", "youtube", "telegram"];
 pub const FACEBOOK_API: &str = "https://graph.facebook.com";
 pub const YOUTUBE_API: &str = "https://www.googleapis.com";
+pub const TELEGRAM_API: &str = "https://api.telegram.org";
 /// The Graph API version the calls name.
 pub const GRAPH_VERSION: &str = "v21.0";
 /// Posts whose comments are read again at each pull (days back from the newest post).
@@ -73,7 +79,8 @@ pub struct PullReport {
 /// Where a pull stands (the `cursor` column).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cursor {
-    /// Facebook: the newest post's time seen (Unix seconds); YouTube: the newest upload's.
+    /// Facebook: the newest post's time seen (Unix seconds); YouTube: the newest upload's;
+    /// Telegram: the next update's id (`offset`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
     /// A pull under way: the page of posts to read next (Facebook's `after`, YouTube's
@@ -239,6 +246,32 @@ fn facebook_refusal(
     }
 }
 
+/// Telegram's refusals: `retry_after`, a bad token, a webhook on the same bot.
+fn telegram_refusal(
+    status: u16,
+    body: &Value,
+    _header: &dyn Fn(&str) -> Option<String>,
+) -> Option<Refusal> {
+    if status == 200 && body["ok"] == true {
+        return None;
+    }
+    match body["error_code"].as_u64().unwrap_or(u64::from(status)) {
+        429 => Some(Refusal::Wait(Duration::from_secs(
+            body["parameters"]["retry_after"].as_u64().unwrap_or(1),
+        ))),
+        401 | 404 => Some(Refusal::Stop(
+            "Telegram từ chối mã bot (sai hoặc đã bị thu hồi): hãy cấp mã mới bằng `sokenh source add`.".to_owned(),
+        )),
+        409 => Some(Refusal::Stop(
+            "Bot này đang nhận tin qua webhook (đường dây tin báo): hãy dùng một bot khác cho kênh, hoặc bỏ webhook.".to_owned(),
+        )),
+        code => Some(Refusal::Stop(format!(
+            "Telegram trả lời {code}: {}",
+            body["description"].as_str().unwrap_or("không rõ")
+        ))),
+    }
+}
+
 /// YouTube's refusals: the day's quota, a bad key, a rate limit.
 fn youtube_refusal(
     status: u16,
@@ -323,7 +356,7 @@ impl App {
         if !PLATFORMS.contains(&platform) {
             return Err(Error::invalid(
                 "platform",
-                "Nền tảng: facebook hoặc youtube (telegram, zalo: chưa có).",
+                "Nền tảng: facebook, youtube hoặc telegram (zalo: chưa có).",
             ));
         }
         let channel = domain::CanonicalUrl::parse(channel.trim())
@@ -497,6 +530,7 @@ impl App {
         let outcome: Result<(), String> = loop {
             let page = match source.platform.as_str() {
                 "facebook" => self.facebook_page(&source, &credential, &cursor, &mut units),
+                "telegram" => self.telegram_page(&source, &credential, &cursor, &mut units),
                 _ => self.youtube_page(&source, &credential, &mut cursor, &mut units),
             };
             let page = match page {
@@ -748,6 +782,112 @@ impl App {
                 return Ok(items);
             }
         }
+    }
+
+    /// One batch of a Telegram bot's updates from the cursor's offset: the channel's posts and
+    /// the comments on them in its discussion group.
+    fn telegram_page(
+        &self,
+        source: &domain::Source,
+        token: &str,
+        cursor: &Cursor,
+        units: &mut i64,
+    ) -> Result<Page, String> {
+        let handle = channel_id("telegram", &source.channel)
+            .unwrap_or_default()
+            .to_lowercase();
+        // Within a pull, the batch after the last one read; else where the last pull ended.
+        let offset = cursor
+            .after
+            .clone()
+            .unwrap_or_else(|| cursor.since.unwrap_or(0).to_string());
+        let body = get_json(
+            &with_query(
+                &format!("{}/bot{token}/getUpdates", source.api_base),
+                &[
+                    ("offset", &offset),
+                    ("limit", "100"),
+                    ("timeout", "0"),
+                    ("allowed_updates", r#"["channel_post","message"]"#),
+                ],
+            ),
+            &[],
+            telegram_refusal,
+            units,
+        )?;
+        let updates = body["result"].as_array().cloned().unwrap_or_default();
+        let mut items = Vec::new();
+        let mut comments = 0;
+        let mut next = cursor
+            .after
+            .as_deref()
+            .and_then(|a| a.parse().ok())
+            .or(cursor.since);
+        let ours = |chat: &Value| {
+            chat["username"]
+                .as_str()
+                .is_some_and(|u| u.to_lowercase() == handle)
+        };
+        for u in &updates {
+            next = next.max(u["update_id"].as_i64().map(|id| id + 1));
+            let (m, comment) = if !u["channel_post"].is_null() {
+                (&u["channel_post"], false)
+            } else {
+                (&u["message"], true)
+            };
+            let chat = &m["chat"];
+            // A post of the channel, or a comment on one of its posts in the discussion group.
+            let keep = if comment {
+                let replied = &m["reply_to_message"];
+                ours(&replied["sender_chat"]) || ours(&replied["forward_from_chat"])
+            } else {
+                ours(chat)
+            };
+            let (Some(chat_id), Some(message_id), Some(date)) = (
+                chat["id"].as_i64(),
+                m["message_id"].as_i64(),
+                m["date"].as_i64(),
+            ) else {
+                continue;
+            };
+            if !keep {
+                continue;
+            }
+            let Some(at) = chrono::DateTime::from_timestamp(date, 0) else {
+                continue;
+            };
+            comments += u64::from(comment);
+            items.push(ingest::posts::RawItem {
+                position: 0,
+                source_id: format!("{chat_id}/{message_id}"),
+                platform: Some(domain::Platform::Telegram),
+                community_url: Some(source.channel.clone()),
+                community_name: handle.clone(),
+                published_at: at.fixed_offset(),
+                text: m["text"]
+                    .as_str()
+                    .or(m["caption"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                url: (!comment).then(|| format!("https://t.me/{handle}/{message_id}")),
+                author: comment
+                    .then(|| m["from"]["id"].as_i64().map(|id| id.to_string()))
+                    .flatten(),
+                metrics: domain::Metrics {
+                    views: m["views"].as_u64(),
+                    ..domain::Metrics::default()
+                },
+                media: Vec::new(),
+            });
+        }
+        // The offset moves past every update read (kept or not): the next batch, or none.
+        Ok(Page {
+            items,
+            posts: Vec::new(),
+            comments,
+            after: (!updates.is_empty()).then(|| next.unwrap_or(0).to_string()),
+            newest: next,
+        })
     }
 
     /// One page of a YouTube channel's uploads (newest first, those after the cursor's time)

@@ -778,3 +778,149 @@ fn the_watch_on_the_register_sees_a_rename_into_a_look_alike_and_a_channel_gone(
     );
     assert_eq!(again["renamed"], serde_json::json!([]));
 }
+
+#[test]
+fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let app = app::App::open(data, None).unwrap();
+    app.store()
+        .unwrap()
+        .import_communities(
+            "test",
+            "test",
+            &[domain::CommunityRecord {
+                key: "https://t.me/congan_thachquang".into(),
+                name: "Công an xã Thạch Quảng".into(),
+                url: Some("https://t.me/congan_thachquang".into()),
+                platform: domain::Platform::Telegram,
+                kind: domain::Kind::Channel,
+                members: None,
+                admins: None,
+                unit: Some("Công an xã Thạch Quảng".into()),
+                status: domain::Status::Verified,
+                classification: domain::Classification::Official,
+                official_of: None,
+                locality: None,
+                note: None,
+            }],
+        )
+        .unwrap();
+    const BOT: &str = "7011112222:AAE-channel-bot-token-Zz81";
+    let channel = serde_json::json!({"id": -1001234567890i64, "title": "Công an xã Thạch Quảng", "username": "congan_thachquang", "type": "channel"});
+    let group =
+        serde_json::json!({"id": -1009876543210i64, "title": "Thảo luận", "type": "supergroup"});
+    // 120 posts, each followed by a comment in the discussion group; a message elsewhere.
+    let mut updates = Vec::new();
+    for i in 0..120i64 {
+        updates.push(serde_json::json!({"update_id": 500_000 + 2 * i, "channel_post": {"message_id": 10 + i, "sender_chat": channel, "chat": channel, "date": START + i * 3600, "text": format!("Thông báo {i}"), "views": 40 + i}}));
+        updates.push(serde_json::json!({"update_id": 500_001 + 2 * i, "message": {"message_id": 9000 + i, "from": {"id": 4000 + i % 9, "is_bot": false, "first_name": "Dân"}, "chat": group, "date": START + i * 3600 + 60, "text": "Cảm ơn công an xã",
+            "reply_to_message": {"message_id": 800 + i, "sender_chat": channel, "chat": group, "date": START + i * 3600, "is_automatic_forward": true, "forward_from_chat": channel}}}));
+    }
+    updates.push(serde_json::json!({"update_id": 500_240, "message": {"message_id": 1, "from": {"id": 77, "is_bot": false, "first_name": "A"}, "chat": {"id": 77, "type": "private"}, "date": START, "text": "xin chào"}}));
+    let updates = Arc::new(Mutex::new(updates));
+    let limited = Arc::new(AtomicBool::new(true));
+    let (list, limit) = (updates.clone(), limited.clone());
+    let p = common::platform::serve(move |call| {
+        if !call.path.starts_with(&format!("/bot{BOT}/getUpdates")) {
+            return Answer::json(
+                401,
+                serde_json::json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+            );
+        }
+        if limit.swap(false, Ordering::SeqCst) {
+            return Answer::json(
+                429,
+                serde_json::json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}),
+            );
+        }
+        let offset: i64 = call
+            .query("offset")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0);
+        let result: Vec<_> = list
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|u| u["update_id"].as_i64().unwrap() >= offset)
+            .take(100)
+            .cloned()
+            .collect();
+        Answer::json(200, serde_json::json!({"ok": true, "result": result}))
+    });
+    let token = data.join("bot.token");
+    std::fs::write(&token, BOT).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "telegram",
+            "--channel",
+            "https://t.me/congan_thachquang",
+            "--credential-file",
+            token.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let (code, first, out) = pull(data);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        (
+            first[0]["fetched"].as_u64(),
+            first[0]["comments"].as_u64(),
+            first[0]["inserted"].as_u64()
+        ),
+        (Some(240), Some(120), Some(240)),
+        "{first}"
+    );
+    // Nothing new: the offset moved past every update read.
+    let (_, again, _) = pull(data);
+    assert_eq!(
+        (again[0]["fetched"].as_u64(), again[0]["inserted"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        p.calls("/getUpdates")
+            .last()
+            .unwrap()
+            .query("offset")
+            .as_deref(),
+        Some("500241")
+    );
+    // A new post and its comment.
+    updates.lock().unwrap().push(serde_json::json!({"update_id": 500_300, "channel_post": {"message_id": 500, "sender_chat": channel, "chat": channel, "date": START + 200 * 3600, "text": "Cảnh báo lừa đảo mới"}}));
+    let (_, third, _) = pull(data);
+    assert_eq!(third[0]["inserted"], 1);
+    assert!(!out.contains(BOT));
+    // The bot's token revoked: the pull stops with the message.
+    std::fs::write(&token, "7011112222:revoked").unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "telegram",
+            "--channel",
+            "https://t.me/congan_thachquang",
+            "--credential-file",
+            token.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let (code, stopped, out) = pull(data);
+    assert_eq!(code, Some(1));
+    assert!(
+        stopped[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Telegram từ chối mã bot"),
+        "{stopped}"
+    );
+    assert!(!out.contains("revoked"));
+}
