@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
 
-const START: i64 = 1_763_596_800;
+const START: i64 = 1_795_132_800;
 
 fn stamp(at: i64) -> String {
     chrono::DateTime::from_timestamp(at, 0)

@@ -321,9 +321,16 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// What an item is to its channel (see `domain::SourceItem`).
+struct Meta {
+    kind: &'static str,
+    parent: Option<String>,
+    by_channel: bool,
+}
+
 /// What one page of a pull gives: items, how many comments among them, and where to go on.
 struct Page {
-    items: Vec<ingest::posts::RawItem>,
+    items: Vec<(ingest::posts::RawItem, Meta)>,
     /// Facebook: the posts read (id, time, link), for the next pulls' comments.
     posts: Vec<(String, i64, Option<String>)>,
     comments: u64,
@@ -539,10 +546,7 @@ impl App {
             };
             report.fetched += page.items.len() as u64;
             report.comments += page.comments;
-            let stored = {
-                let mut s = self.store()?;
-                crate::posts::store_raw(&mut s, self.data_dir(), &key, page.items, &actor.name)?
-            };
+            let stored = self.store_page(actor, &key, source.id, page.items)?;
             report.inserted += stored.inserted;
             report.duplicates += stored.duplicates;
             cursor.newest = cursor.newest.max(page.newest);
@@ -580,14 +584,7 @@ impl App {
                             Ok(read) => {
                                 report.fetched += read.len() as u64;
                                 report.comments += read.len() as u64;
-                                let mut s = self.store()?;
-                                let stored = crate::posts::store_raw(
-                                    &mut s,
-                                    self.data_dir(),
-                                    &key,
-                                    read,
-                                    &actor.name,
-                                )?;
+                                let stored = self.store_page(actor, &key, source.id, read)?;
                                 report.inserted += stored.inserted;
                                 report.duplicates += stored.duplicates;
                             }
@@ -626,6 +623,38 @@ impl App {
             )?;
         }
         Ok(report)
+    }
+
+    /// A page's items stored (see `posts::store_raw`), then what each is to its channel.
+    fn store_page(
+        &self,
+        actor: &Actor,
+        key: &str,
+        source: i64,
+        items: Vec<(ingest::posts::RawItem, Meta)>,
+    ) -> Result<crate::posts::Report, Error> {
+        let meta: Vec<domain::SourceItem> = items
+            .iter()
+            .map(|(raw, m)| domain::SourceItem {
+                source_id: source,
+                item_key: raw.source_id.clone(),
+                kind: m.kind.to_owned(),
+                parent: m.parent.clone(),
+                by_channel: m.by_channel,
+                published_at: crate::utc_stamp(raw.published_at.with_timezone(&chrono::Utc)),
+                text: if m.kind == "post" {
+                    crate::screening::opening_words(&raw.text, 120)
+                } else {
+                    String::new()
+                },
+                url: raw.url.clone(),
+            })
+            .collect();
+        let raws = items.into_iter().map(|(raw, _)| raw).collect();
+        let mut s = self.store()?;
+        let stored = crate::posts::store_raw(&mut s, self.data_dir(), key, raws, &actor.name)?;
+        s.add_source_items(&meta)?;
+        Ok(stored)
     }
 
     /// One page of a Facebook Page's posts, with the comments of those of them in the last
@@ -678,23 +707,30 @@ impl App {
             };
             newest = newest.max(Some(at.timestamp()));
             let permalink = post["permalink_url"].as_str().map(str::to_owned);
-            items.push(ingest::posts::RawItem {
-                position: 0,
-                source_id: id.to_owned(),
-                platform: Some(domain::Platform::Facebook),
-                community_url: Some(source.channel.clone()),
-                community_name: page.clone(),
-                published_at: at,
-                text: post["message"].as_str().unwrap_or("").to_owned(),
-                url: permalink.clone(),
-                author: None,
-                metrics: metrics(
-                    post["reactions"]["summary"]["total_count"].as_u64(),
-                    post["comments"]["summary"]["total_count"].as_u64(),
-                    post["shares"]["count"].as_u64(),
-                ),
-                media: Vec::new(),
-            });
+            items.push((
+                ingest::posts::RawItem {
+                    position: 0,
+                    source_id: id.to_owned(),
+                    platform: Some(domain::Platform::Facebook),
+                    community_url: Some(source.channel.clone()),
+                    community_name: page.clone(),
+                    published_at: at,
+                    text: post["message"].as_str().unwrap_or("").to_owned(),
+                    url: permalink.clone(),
+                    author: None,
+                    metrics: metrics(
+                        post["reactions"]["summary"]["total_count"].as_u64(),
+                        post["comments"]["summary"]["total_count"].as_u64(),
+                        post["shares"]["count"].as_u64(),
+                    ),
+                    media: Vec::new(),
+                },
+                Meta {
+                    kind: "post",
+                    parent: None,
+                    by_channel: true,
+                },
+            ));
             posts_read.push((id.to_owned(), at.timestamp(), permalink.clone()));
             if at.timestamp() < recent_from
                 || post["comments"]["summary"]["total_count"].as_u64() == Some(0)
@@ -726,7 +762,7 @@ impl App {
         post: &str,
         permalink: Option<&str>,
         units: &mut i64,
-    ) -> Result<Vec<ingest::posts::RawItem>, String> {
+    ) -> Result<Vec<(ingest::posts::RawItem, Meta)>, String> {
         let base = format!("{}/{GRAPH_VERSION}", source.api_base);
         let page = channel_id("facebook", &source.channel).unwrap_or_default();
         let mut items = Vec::new();
@@ -757,22 +793,31 @@ impl App {
                 ) else {
                     continue;
                 };
-                items.push(ingest::posts::RawItem {
-                    position: 0,
-                    source_id: cid.to_owned(),
-                    platform: Some(domain::Platform::Facebook),
-                    community_url: Some(source.channel.clone()),
-                    community_name: page.clone(),
-                    published_at: at,
-                    text: comment["message"].as_str().unwrap_or("").to_owned(),
-                    url: comment["permalink_url"]
-                        .as_str()
-                        .map(str::to_owned)
-                        .or_else(|| permalink.map(|p| format!("{p}?comment_id={cid}"))),
-                    author: comment["from"]["id"].as_str().map(str::to_owned),
-                    metrics: domain::Metrics::default(),
-                    media: Vec::new(),
-                });
+                items.push((
+                    ingest::posts::RawItem {
+                        position: 0,
+                        source_id: cid.to_owned(),
+                        platform: Some(domain::Platform::Facebook),
+                        community_url: Some(source.channel.clone()),
+                        community_name: page.clone(),
+                        published_at: at,
+                        text: comment["message"].as_str().unwrap_or("").to_owned(),
+                        url: comment["permalink_url"]
+                            .as_str()
+                            .map(str::to_owned)
+                            .or_else(|| permalink.map(|p| format!("{p}?comment_id={cid}"))),
+                        author: comment["from"]["id"].as_str().map(str::to_owned),
+                        metrics: domain::Metrics::default(),
+                        media: Vec::new(),
+                    },
+                    Meta {
+                        kind: "comment",
+                        parent: Some(comment["parent"]["id"].as_str().unwrap_or(post).to_owned()),
+                        by_channel: comment["from"]["id"]
+                            .as_str()
+                            .is_some_and(|f| post.split('_').next() == Some(f)),
+                    },
+                ));
             }
             after = c["paging"]["next"]
                 .as_str()
@@ -857,28 +902,46 @@ impl App {
                 continue;
             };
             comments += u64::from(comment);
-            items.push(ingest::posts::RawItem {
-                position: 0,
-                source_id: format!("{chat_id}/{message_id}"),
-                platform: Some(domain::Platform::Telegram),
-                community_url: Some(source.channel.clone()),
-                community_name: handle.clone(),
-                published_at: at.fixed_offset(),
-                text: m["text"]
-                    .as_str()
-                    .or(m["caption"].as_str())
-                    .unwrap_or("")
-                    .to_owned(),
-                url: (!comment).then(|| format!("https://t.me/{handle}/{message_id}")),
-                author: comment
-                    .then(|| m["from"]["id"].as_i64().map(|id| id.to_string()))
-                    .flatten(),
-                metrics: domain::Metrics {
-                    views: m["views"].as_u64(),
-                    ..domain::Metrics::default()
+            items.push((
+                ingest::posts::RawItem {
+                    position: 0,
+                    source_id: format!("{chat_id}/{message_id}"),
+                    platform: Some(domain::Platform::Telegram),
+                    community_url: Some(source.channel.clone()),
+                    community_name: handle.clone(),
+                    published_at: at.fixed_offset(),
+                    text: m["text"]
+                        .as_str()
+                        .or(m["caption"].as_str())
+                        .unwrap_or("")
+                        .to_owned(),
+                    url: (!comment).then(|| format!("https://t.me/{handle}/{message_id}")),
+                    author: comment
+                        .then(|| m["from"]["id"].as_i64().map(|id| id.to_string()))
+                        .flatten(),
+                    metrics: domain::Metrics {
+                        views: m["views"].as_u64(),
+                        ..domain::Metrics::default()
+                    },
+                    media: Vec::new(),
                 },
-                media: Vec::new(),
-            });
+                Meta {
+                    kind: if comment { "comment" } else { "post" },
+                    parent: comment.then(|| {
+                        let replied = &m["reply_to_message"];
+                        match (
+                            replied["forward_from_chat"]["id"].as_i64(),
+                            replied["forward_from_message_id"].as_i64(),
+                        ) {
+                            (Some(c), Some(id)) => format!("{c}/{id}"),
+                            _ => {
+                                format!("{chat_id}/{}", replied["message_id"].as_i64().unwrap_or(0))
+                            }
+                        }
+                    }),
+                    by_channel: !comment || ours(&m["sender_chat"]),
+                },
+            ));
         }
         // The offset moves past every update read (kept or not): the next batch, or none.
         Ok(Page {
@@ -963,25 +1026,32 @@ impl App {
                 older_reached = true;
             }
             if cursor.since.is_none_or(|since| at.timestamp() > since) {
-                items.push(ingest::posts::RawItem {
-                    position: 0,
-                    source_id: video.to_owned(),
-                    platform: Some(domain::Platform::Youtube),
-                    community_url: Some(source.channel.clone()),
-                    community_name: channel.clone(),
-                    published_at: at,
-                    text: format!(
-                        "{}\n{}",
-                        s["title"].as_str().unwrap_or(""),
-                        s["description"].as_str().unwrap_or("")
-                    )
-                    .trim()
-                    .to_owned(),
-                    url: Some(format!("https://www.youtube.com/watch?v={video}")),
-                    author: None,
-                    metrics: domain::Metrics::default(),
-                    media: Vec::new(),
-                });
+                items.push((
+                    ingest::posts::RawItem {
+                        position: 0,
+                        source_id: video.to_owned(),
+                        platform: Some(domain::Platform::Youtube),
+                        community_url: Some(source.channel.clone()),
+                        community_name: channel.clone(),
+                        published_at: at,
+                        text: format!(
+                            "{}\n{}",
+                            s["title"].as_str().unwrap_or(""),
+                            s["description"].as_str().unwrap_or("")
+                        )
+                        .trim()
+                        .to_owned(),
+                        url: Some(format!("https://www.youtube.com/watch?v={video}")),
+                        author: None,
+                        metrics: domain::Metrics::default(),
+                        media: Vec::new(),
+                    },
+                    Meta {
+                        kind: "post",
+                        parent: None,
+                        by_channel: true,
+                    },
+                ));
             }
             if !recent {
                 continue;
@@ -1018,26 +1088,41 @@ impl App {
                             continue;
                         };
                         comments += 1;
-                        items.push(ingest::posts::RawItem {
-                            position: 0,
-                            source_id: cid.to_owned(),
-                            platform: Some(domain::Platform::Youtube),
-                            community_url: Some(source.channel.clone()),
-                            community_name: channel.clone(),
-                            published_at: cat,
-                            text: sn["textOriginal"]
-                                .as_str()
-                                .or(sn["textDisplay"].as_str())
-                                .unwrap_or("")
-                                .to_owned(),
-                            url: Some(format!("https://www.youtube.com/watch?v={video}&lc={cid}")),
-                            author: sn["authorChannelId"]["value"].as_str().map(str::to_owned),
-                            metrics: domain::Metrics {
-                                reactions: sn["likeCount"].as_u64(),
-                                ..domain::Metrics::default()
+                        items.push((
+                            ingest::posts::RawItem {
+                                position: 0,
+                                source_id: cid.to_owned(),
+                                platform: Some(domain::Platform::Youtube),
+                                community_url: Some(source.channel.clone()),
+                                community_name: channel.clone(),
+                                published_at: cat,
+                                text: sn["textOriginal"]
+                                    .as_str()
+                                    .or(sn["textDisplay"].as_str())
+                                    .unwrap_or("")
+                                    .to_owned(),
+                                url: Some(format!(
+                                    "https://www.youtube.com/watch?v={video}&lc={cid}"
+                                )),
+                                author: sn["authorChannelId"]["value"].as_str().map(str::to_owned),
+                                metrics: domain::Metrics {
+                                    reactions: sn["likeCount"].as_u64(),
+                                    ..domain::Metrics::default()
+                                },
+                                media: Vec::new(),
                             },
-                            media: Vec::new(),
-                        });
+                            Meta {
+                                kind: "comment",
+                                parent: Some(sn["parentId"].as_str().unwrap_or(video).to_owned()),
+                                by_channel: sn["authorChannelId"]["value"].as_str().is_some_and(
+                                    |a| {
+                                        uploads
+                                            .strip_prefix("UU")
+                                            .is_some_and(|rest| a.strip_prefix("UC") == Some(rest))
+                                    },
+                                ),
+                            },
+                        ));
                     }
                 }
                 token = threads["nextPageToken"].as_str().map(str::to_owned);
@@ -1057,6 +1142,133 @@ impl App {
             comments,
             after,
             newest,
+        })
+    }
+}
+
+/// The public's feedback on the official channels over a period, in aggregate only: no figure
+/// about fewer than [`analytics::MIN_GROUP`] comments is given.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Feedback {
+    pub from: String,
+    pub to: String,
+    /// People's comments a day (Vietnam's days); `None` for a day with fewer than the minimum.
+    pub per_day: Vec<(String, Option<u64>)>,
+    /// People's comments in the period (the channels' own replies not counted).
+    pub comments: u64,
+    /// Of them, those the channel itself replied to.
+    pub answered: u64,
+    /// `answered / comments`, when there are enough comments.
+    pub answered_share: Option<f64>,
+    /// The posts with the most people's comments (at least the minimum), most first, five.
+    pub most_discussed: Vec<Discussed>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Discussed {
+    pub text: String,
+    pub url: Option<String>,
+    pub comments: u64,
+}
+
+impl App {
+    /// The feedback on the official channels between two days (inclusive), from what the
+    /// sources pulled: see [`Feedback`].
+    pub fn official_feedback(
+        &self,
+        actor: &Actor,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Feedback, Error> {
+        actor.require(Permission::ViewDetection)?;
+        let vn = |d: chrono::NaiveDate| {
+            crate::utc_stamp(
+                d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(7),
+            )
+        };
+        let end = to + chrono::Duration::days(1);
+        // Posts up to a month before: comments in the period come on older posts too.
+        let rows = self
+            .store()?
+            .source_items(&vn(from - chrono::Duration::days(31)), &vn(end))?;
+        let start = vn(from);
+        let parent: std::collections::HashMap<&str, &str> = rows
+            .iter()
+            .filter_map(|r| Some((r.item_key.as_str(), r.parent.as_deref()?)))
+            .collect();
+        let posts: std::collections::HashMap<&str, &domain::SourceItem> = rows
+            .iter()
+            .filter(|r| r.kind == "post")
+            .map(|r| (r.item_key.as_str(), r))
+            .collect();
+        let people: Vec<&domain::SourceItem> = rows
+            .iter()
+            .filter(|r| r.kind == "comment" && !r.by_channel && r.published_at >= start)
+            .collect();
+        let answered_keys: std::collections::HashSet<&str> = rows
+            .iter()
+            .filter(|r| r.kind == "comment" && r.by_channel)
+            .filter_map(|r| r.parent.as_deref())
+            .collect();
+        let min = analytics::MIN_GROUP;
+        let mut days: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        let mut day = from;
+        while day <= to {
+            days.insert(day.format("%Y-%m-%d").to_string(), 0);
+            day += chrono::Duration::days(1);
+        }
+        let mut per_post: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for c in &people {
+            if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&c.published_at) {
+                let local = (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                if let Some(n) = days.get_mut(&local) {
+                    *n += 1;
+                }
+            }
+            // The post at the root of the comment's thread.
+            let mut key = c.item_key.as_str();
+            for _ in 0..8 {
+                match parent.get(key) {
+                    Some(p) => key = p,
+                    None => break,
+                }
+            }
+            if posts.contains_key(key) {
+                *per_post.entry(key).or_default() += 1;
+            }
+        }
+        let comments = people.len() as u64;
+        let answered = people
+            .iter()
+            .filter(|c| answered_keys.contains(c.item_key.as_str()))
+            .count() as u64;
+        let mut most: Vec<Discussed> = per_post
+            .into_iter()
+            .filter(|(_, n)| *n >= min)
+            .filter_map(|(k, n)| {
+                let p = posts.get(k)?;
+                Some(Discussed {
+                    text: p.text.clone(),
+                    url: p.url.clone(),
+                    comments: n,
+                })
+            })
+            .collect();
+        most.sort_by(|a, b| b.comments.cmp(&a.comments).then(a.text.cmp(&b.text)));
+        most.truncate(5);
+        Ok(Feedback {
+            from: from.to_string(),
+            to: to.to_string(),
+            per_day: days
+                .into_iter()
+                .map(|(d, n)| (d, (n >= min).then_some(n)))
+                .collect(),
+            comments,
+            answered,
+            answered_share: (comments >= min).then(|| answered as f64 / comments as f64),
+            most_discussed: most,
         })
     }
 }

@@ -254,6 +254,25 @@ pub struct Source {
     pub added_at: String,
 }
 
+/// What a pulled item is to its channel: a post or a comment, what it answers, whether the
+/// channel itself wrote it (for aggregates only; a comment's words are not kept here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceItem {
+    pub source_id: i64,
+    /// The platform's id of the item.
+    pub item_key: String,
+    /// `post` or `comment`.
+    pub kind: String,
+    /// The post or comment it answers (a comment's).
+    pub parent: Option<String>,
+    pub by_channel: bool,
+    /// UTC, RFC 3339.
+    pub published_at: String,
+    /// A post's opening words (empty for a comment).
+    pub text: String,
+    pub url: Option<String>,
+}
+
 /// A warning for the public, drafted from a case or a tip group in one of the two shapes
 /// police warnings take, edited and approved by a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 const TOKEN: &str = "EAAGm0PX4ZCpsBAPageToken-test-0001-K9zQ";
 const PAGE: &str = "congan.thachquang";
 /// 2026-11-20T00:00:00Z.
-const START: i64 = 1_763_596_800;
+const START: i64 = 1_795_132_800;
 
 #[derive(Clone)]
 struct Post {
@@ -142,7 +142,12 @@ fn graph(g: &Graph) -> impl Fn(&Call) -> Answer + Send + Sync + 'static {
                 .comments
                 .iter()
                 .map(|(cid, at, message, from)| {
-                    serde_json::json!({"id": cid, "message": message, "created_time": time(*at), "from": {"name": "Người dùng", "id": from}})
+                    let mut c = serde_json::json!({"id": cid, "message": message, "created_time": time(*at), "from": {"name": "Người dùng", "id": from}});
+                    // The page's own reply, to the post's first comment.
+                    if from == "1029384756" {
+                        c["parent"] = serde_json::json!({"id": p.comments[0].0});
+                    }
+                    c
                 })
                 .collect();
             return page(items, offset(call), &format!("{id}/comments"));
@@ -318,12 +323,43 @@ fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired
             "Có người gọi tự xưng công an xã bảo chuyển tiền, đúng không ạ?".into(),
             "7799999".into(),
         ));
+        older.comments.push((
+            "5000240_9666666".into(),
+            START + 262 * 3600 + 60,
+            "Công an xã trả lời: không, hãy báo ngay cho chúng tôi.".into(),
+            "1029384756".into(),
+        ));
     }
     let (code, third, out) = pull(data);
     printed.push_str(&out);
     assert_eq!(code, Some(0));
-    assert_eq!(third[0]["inserted"], 5, "{third}");
-    assert_eq!(items(data).0, kept + 5);
+    assert_eq!(third[0]["inserted"], 6, "{third}");
+    assert_eq!(items(data).0, kept + 6);
+    // In aggregate: people's comments a day, the share the page answered, the most discussed.
+    let feedback = json(&sokenh(
+        data,
+        &[
+            "source",
+            "feedback",
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-12-01",
+            "--json",
+        ],
+    ));
+    assert_eq!(feedback["comments"], 249 * 2 + 150 + 2 + 1, "{feedback}");
+    assert_eq!(feedback["answered"], 1);
+    assert_eq!(feedback["most_discussed"][0]["comments"], 150);
+    assert_eq!(
+        feedback["most_discussed"][0]["text"],
+        "Thông báo số 249 của Công an xã Thạch Quảng về an ninh trật tự"
+    );
+    assert_eq!(feedback["per_day"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        feedback["per_day"][0],
+        serde_json::json!(["2026-11-20", 34])
+    );
 
     // The token expires: the pull stops with the message, the source shows it, nothing lost.
     *g.token.lock().unwrap() = "a-new-token-the-office-has-not-given".into();
@@ -559,7 +595,20 @@ fn an_officer_pulls_a_source_from_its_page_and_never_sees_its_credential() {
     let data = tmp.path();
     json(&sokenh(data, &["demo", "--no-serve", "--json"]));
     let g = Graph {
-        posts: Arc::new(Mutex::new((0..3).map(|i| crate::post(i, 2)).collect())),
+        // Three days ago (the page sums up the last 30 days, whatever the day the test runs).
+        posts: Arc::new(Mutex::new(
+            (0..3)
+                .map(|i| {
+                    let shift = chrono::Utc::now().timestamp() - 3 * 86_400 - START;
+                    let mut p = crate::post(i, 2);
+                    p.at += shift;
+                    for c in &mut p.comments {
+                        c.1 += shift;
+                    }
+                    p
+                })
+                .collect(),
+        )),
         token: Arc::new(Mutex::new(TOKEN.to_owned())),
         rate_limit_next: Arc::new(AtomicBool::new(false)),
         hang: Arc::new(AtomicBool::new(false)),
@@ -635,6 +684,13 @@ fn an_officer_pulls_a_source_from_its_page_and_never_sees_its_credential() {
     assert!(!stopped.body.contains(TOKEN));
     let again = get(&s, "/nguon", Some(&cookie));
     assert!(again.body.contains("hết hạn hoặc bị thu hồi"));
+    assert!(
+        again
+            .body
+            .contains("6 bình luận của người dân, 0 được kênh trả lời (0%)."),
+        "{}",
+        again.body
+    );
 }
 
 #[test]

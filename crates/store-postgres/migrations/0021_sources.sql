@@ -18,3 +18,18 @@ CREATE TABLE sources (
     added_at TEXT NOT NULL,
     UNIQUE (platform, channel)
 );
+-- What each pulled item is to its channel (aggregates only: comments a day, the share answered
+-- by the page itself, the most discussed posts): a post or a comment, the post or comment it
+-- answers, and whether the channel itself wrote it.
+CREATE TABLE source_items (
+    source_id BIGINT NOT NULL REFERENCES sources(id),
+    item_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    parent TEXT,
+    by_channel BIGINT NOT NULL,
+    published_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    url TEXT,
+    UNIQUE (source_id, item_key)
+);
+CREATE INDEX source_items_at ON source_items (source_id, published_at);

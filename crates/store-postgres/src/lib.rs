@@ -880,6 +880,50 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn insert_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()> {
+        let statement = self
+            .client
+            .prepare("INSERT INTO source_items (source_id, item_key, kind, parent, by_channel, published_at, text, url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_id, item_key) DO NOTHING")
+            .map_err(db)?;
+        for i in items {
+            self.client
+                .execute(
+                    &statement,
+                    &[
+                        &i.source_id,
+                        &i.item_key,
+                        &i.kind,
+                        &i.parent,
+                        &i64::from(i.by_channel),
+                        &i.published_at,
+                        &i.text,
+                        &i.url,
+                    ],
+                )
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn source_items(&mut self, from: &str, to: &str) -> Result<Vec<domain::SourceItem>> {
+        Ok(self
+            .client
+            .query("SELECT source_id, item_key, kind, parent, by_channel, published_at, text, url FROM source_items WHERE published_at >= $1 AND published_at < $2 ORDER BY published_at", &[&from, &to])
+            .map_err(db)?
+            .iter()
+            .map(|r| domain::SourceItem {
+                source_id: r.get(0),
+                item_key: r.get(1),
+                kind: r.get(2),
+                parent: r.get(3),
+                by_channel: r.get::<_, i64>(4) != 0,
+                published_at: r.get(5),
+                text: r.get(6),
+                url: r.get(7),
+            })
+            .collect())
+    }
+
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64> {
         Ok(self
             .client

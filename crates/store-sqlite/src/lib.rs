@@ -882,6 +882,48 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn insert_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare_cached("INSERT INTO source_items (source_id, item_key, kind, parent, by_channel, published_at, text, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (source_id, item_key) DO NOTHING")
+            .map_err(db)?;
+        for i in items {
+            s.execute(params![
+                i.source_id,
+                i.item_key,
+                i.kind,
+                i.parent,
+                i64::from(i.by_channel),
+                i.published_at,
+                i.text,
+                i.url
+            ])
+            .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn source_items(&mut self, from: &str, to: &str) -> Result<Vec<domain::SourceItem>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT source_id, item_key, kind, parent, by_channel, published_at, text, url FROM source_items WHERE published_at >= ?1 AND published_at < ?2 ORDER BY published_at")
+            .map_err(db)?;
+        s.query_map([from, to], |r| {
+            Ok(domain::SourceItem {
+                source_id: r.get(0)?,
+                item_key: r.get(1)?,
+                kind: r.get(2)?,
+                parent: r.get(3)?,
+                by_channel: r.get::<_, i64>(4)? != 0,
+                published_at: r.get(5)?,
+                text: r.get(6)?,
+                url: r.get(7)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64> {
         self.conn
             .execute(

@@ -172,6 +172,10 @@ pub trait Backend: Send {
         quota_used: i64,
         done: Option<(&str, Option<&str>)>,
     ) -> Result<()>;
+    /// Keeps what pulled items are to their channel (one already kept is left as it is).
+    fn insert_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()>;
+    /// The items of the sources published in [from, to) (UTC, RFC 3339), oldest first.
+    fn source_items(&mut self, from: &str, to: &str) -> Result<Vec<domain::SourceItem>>;
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64>;
     /// Writes a warning's title, body, status and approval; false when there is no such one.
     fn update_warning(&mut self, w: &domain::Warning) -> Result<bool>;

@@ -1610,6 +1610,16 @@ impl Store {
         })
     }
 
+    /// What pulled items are to their channel (kept with the items they describe).
+    pub fn add_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()> {
+        self.transaction(|s| s.db.insert_source_items(items))
+    }
+
+    /// The sources' items published in [from, to), oldest first.
+    pub fn source_items(&mut self, from: &str, to: &str) -> Result<Vec<domain::SourceItem>> {
+        self.db.source_items(from, to)
+    }
+
     /// A drafted warning kept (audited, `warning.draft`); its id.
     pub fn add_warning(&mut self, actor: &str, w: &domain::Warning) -> Result<i64> {
         let at = now();

@@ -1,7 +1,9 @@
 //! `/nguon`: the office's own channels read through their platforms' APIs, for a role that
 //! triages (administrator, leader, officer): each source's channel, platform, credential (its
 //! last four characters only), interval, last pull and its error, the API units used today;
-//! a form to add one (or replace its credential) and «pull now» — through `app::sources`.
+//! a form to add one (or replace its credential) and «pull now»; the last 30 days' feedback on
+//! the official channels in aggregate (people's comments, the share the channel answered, the
+//! most discussed posts) — through `app::sources`.
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -23,7 +25,16 @@ pub async fn show(
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let actor = crate::actor(&user.session.user);
-    let sources = match state.use_case(move |app| app.sources(&actor)).await {
+    let (sources, feedback) = match state
+        .use_case(move |app| {
+            let to = app::today();
+            Ok((
+                app.sources(&actor)?,
+                app.official_feedback(&actor, to - chrono::Duration::days(29), to)?,
+            ))
+        })
+        .await
+    {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
@@ -57,6 +68,26 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                     }
                 }
                 @if sources.is_empty() { tr { td colspan="8" { (t("Chưa có nguồn nào.")) } } }
+            }
+            h2 { (t("Phản hồi trên kênh chính thức, 30 ngày qua")) }
+            p {
+                (feedback.comments) " " (t("bình luận của người dân")) ", "
+                (feedback.answered) " " (t("được kênh trả lời"))
+                @if let Some(share) = feedback.answered_share { " (" (format!("{:.0}", share * 100.0)) "%)" }
+                "."
+            }
+            @if !feedback.most_discussed.is_empty() {
+                table {
+                    tr { th { (t("Bài được bàn nhiều")) } th { (t("Bình luận")) } }
+                    @for d in &feedback.most_discussed {
+                        tr {
+                            td data-label=(t("Bài được bàn nhiều")) {
+                                @if let Some(u) = &d.url { a href=(u) rel="noopener noreferrer" { (d.text) } } @else { (d.text) }
+                            }
+                            td data-label=(t("Bình luận")) { (d.comments) }
+                        }
+                    }
+                }
             }
             h2 { (t("Thêm nguồn")) }
             form.stack method="post" action="/nguon" {

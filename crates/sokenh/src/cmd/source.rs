@@ -33,6 +33,18 @@ pub enum SourceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Phản hồi trên kênh chính thức (tổng hợp): bình luận mỗi ngày, tỷ lệ được trả lời, bài
+    /// được bàn nhiều / the feedback on the official channels, in aggregate
+    Feedback {
+        /// Từ ngày (YYYY-MM-DD); mặc định 30 ngày trước
+        #[arg(long)]
+        from: Option<String>,
+        /// Đến ngày (YYYY-MM-DD); mặc định hôm nay
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Kiểm tra sổ đăng ký qua API: đổi tên, số người theo dõi, kênh đã mất / the watch on the register
     Watch {
         #[arg(long)]
@@ -108,6 +120,38 @@ pub fn run(ctx: &Ctx, what: SourceCmd) -> Result<()> {
                             .map(|e| format!(" — lỗi: {e}"))
                             .unwrap_or_default()
                     );
+                }
+            }
+            Ok(())
+        }
+        SourceCmd::Feedback { from, to, json } => {
+            let day = |s: &str| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .with_context(|| format!("ngày «{s}» không đúng dạng YYYY-MM-DD"))
+            };
+            let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+            let to = to.as_deref().map(day).transpose()?.unwrap_or(today);
+            let from = from
+                .as_deref()
+                .map(day)
+                .transpose()?
+                .unwrap_or(to - chrono::Duration::days(29));
+            let f = app.official_feedback(&cli, from, to)?;
+            if json {
+                println!("{}", serde_json::to_string(&f)?);
+            } else {
+                println!(
+                    "{} – {}: {} bình luận của người dân, {} được kênh trả lời{}.",
+                    f.from,
+                    f.to,
+                    f.comments,
+                    f.answered,
+                    f.answered_share
+                        .map(|s| format!(" ({:.0}%)", s * 100.0))
+                        .unwrap_or_default()
+                );
+                for d in &f.most_discussed {
+                    println!("  {} bình luận: {}", d.comments, d.text);
                 }
             }
             Ok(())
