@@ -1484,6 +1484,109 @@ impl App {
     }
 }
 
+impl App {
+    /// An approved warning published on one of the office's own channels through its source's
+    /// credential: a Facebook Page's post (`/{page}/feed`), or a Telegram channel's message
+    /// (`sendMessage` to `@channel`). The post's id is kept on the warning (audited).
+    pub fn publish_warning(
+        &self,
+        actor: &Actor,
+        warning: i64,
+        source: i64,
+    ) -> Result<String, Error> {
+        actor.require(Permission::Triage)?;
+        let w = self.warning(actor, warning)?;
+        if w.status != "approved" {
+            return Err(Error::invalid(
+                "status",
+                format!("Cảnh báo #{warning} chưa được duyệt: chỉ đăng cảnh báo đã duyệt."),
+            ));
+        }
+        let Some(s) = self
+            .store()?
+            .sources()?
+            .into_iter()
+            .find(|s| s.id == source)
+        else {
+            return Err(Error::not_found("nguồn", source));
+        };
+        let credential = crate::exchange::unseal(self.data_dir(), &s.credential)?;
+        let text = format!("{}\n\n{}", w.title, w.body);
+        let unavailable =
+            |m: String| Error::new(crate::ErrorKind::Unavailable, m.replace(&credential, "…"));
+        let id = match s.platform.as_str() {
+            "facebook" => {
+                let page = channel_id("facebook", &s.channel).unwrap_or_default();
+                let form = format!(
+                    "message={}&access_token={}",
+                    urlencode(&text),
+                    urlencode(&credential)
+                );
+                let mut r = agent()
+                    .post(format!("{}/{GRAPH_VERSION}/{page}/feed", s.api_base))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .send(form)
+                    .map_err(|e| unavailable(format!("không gọi được Facebook: {e}")))?;
+                let status = r.status().as_u16();
+                let body: Value = r
+                    .body_mut()
+                    .read_to_string()
+                    .ok()
+                    .and_then(|b| serde_json::from_str(&b).ok())
+                    .unwrap_or(Value::Null);
+                match (
+                    body["id"].as_str(),
+                    facebook_refusal(status, &body, &|_| None),
+                ) {
+                    (Some(id), _) if status == 200 => id.to_owned(),
+                    (_, Some(Refusal::Stop(why))) => return Err(unavailable(why)),
+                    _ => {
+                        return Err(unavailable(format!(
+                            "Facebook trả lời {status} khi đăng bài."
+                        )));
+                    }
+                }
+            }
+            "telegram" => {
+                let handle = channel_id("telegram", &s.channel).unwrap_or_default();
+                let mut r = agent()
+                    .post(format!("{}/bot{credential}/sendMessage", s.api_base))
+                    .header("Content-Type", "application/json")
+                    .send(json!({"chat_id": format!("@{handle}"), "text": text}).to_string())
+                    .map_err(|e| unavailable(format!("không gọi được Telegram: {e}")))?;
+                let status = r.status().as_u16();
+                let body: Value = r
+                    .body_mut()
+                    .read_to_string()
+                    .ok()
+                    .and_then(|b| serde_json::from_str(&b).ok())
+                    .unwrap_or(Value::Null);
+                match body["result"]["message_id"].as_i64() {
+                    Some(id) if body["ok"] == true => format!("@{handle}/{id}"),
+                    _ => {
+                        let why = match telegram_refusal(status, &body, &|_| None) {
+                            Some(Refusal::Stop(why)) => why,
+                            _ => format!("Telegram trả lời {status} khi đăng bài."),
+                        };
+                        return Err(unavailable(why));
+                    }
+                }
+            }
+            other => {
+                return Err(Error::invalid(
+                    "source",
+                    format!(
+                        "Không đăng được lên kênh {other} qua API: hãy dùng văn bản hoặc ảnh thẻ."
+                    ),
+                ));
+            }
+        };
+        self.store()?
+            .set_warning_published(&actor.name, warning, &s.channel, &id)?;
+        Ok(id)
+    }
+}
+
 /// Vietnam's day, for the quota (YouTube's day is Pacific time; ours is a little early, never late).
 fn today() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(7))

@@ -447,6 +447,7 @@ impl App {
             updated_at: String::new(),
             approved_by: None,
             approved_at: None,
+            published: None,
         };
         let id = self.store()?.add_warning(&actor.name, &draft)?;
         self.warning(actor, id)

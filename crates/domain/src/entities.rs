@@ -292,6 +292,8 @@ pub struct Warning {
     pub updated_at: String,
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
+    /// The platform's id of the post it was published as on an official page.
+    pub published: Option<String>,
 }
 
 /// A sighting of a shared indicator: how many posts an office saw it in, first and last (STIX

@@ -980,3 +980,127 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
     );
     assert!(!out.contains("revoked"));
 }
+
+#[test]
+fn an_approved_warning_is_published_on_the_official_page_through_its_source() {
+    use common::http::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let p = common::platform::serve(|call| {
+        let form = String::from_utf8_lossy(&call.body).into_owned();
+        let token = form
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("access_token="))
+            .unwrap_or("");
+        if call.method == "POST"
+            && call.path == "/v21.0/congan.thachquang/feed"
+            && token == TOKEN.replace(':', "%3A")
+        {
+            Answer::json(200, serde_json::json!({"id": "1029384756_7777777"}))
+        } else {
+            Answer::json(
+                400,
+                serde_json::json!({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}),
+            )
+        }
+    });
+    let credential = data.join("page.token");
+    std::fs::write(&credential, TOKEN).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://www.facebook.com/congan.thachquang",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    // A confirmed report, a warning drafted from it; approved.
+    let app = app::App::open(data, None).unwrap();
+    let cli = app::Actor::cli();
+    app.submit_tip(app::tips::NewTip {
+        phone: "0356 111 222".into(),
+        text: "Bà Nguyễn Thị Hoa bị gọi đòi chuyển tiền".into(),
+        sender: "a".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let group = app.tip_groups(&cli).unwrap()[0].id;
+    app.answer_tips(&cli, group, "confirmed", "Lừa đảo.", false)
+        .unwrap();
+    let draft = app.draft_warning(&cli, "case", None, Some(group)).unwrap();
+    assert!(
+        app.publish_warning(&cli, draft.id, 1).is_err(),
+        "a draft is not published"
+    );
+    app.save_warning(&cli, draft.id, &draft.title, &draft.body, true)
+        .unwrap();
+
+    let s = common::start_demo(data);
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(
+        &s,
+        &format!("/canh-bao-nguoi-dan/{}", draft.id),
+        Some(&cookie),
+    );
+    assert!(
+        page.body
+            .contains("Đăng lên https://facebook.com/congan.thachquang"),
+        "{}",
+        page.body
+    );
+    let published = post(
+        &s,
+        &format!("/canh-bao-nguoi-dan/{}/dang", draft.id),
+        Some(&cookie),
+        &[("csrf", &csrf(&page.body)), ("source", "1")],
+    );
+    assert!(
+        published
+            .body
+            .contains("Đã đăng cảnh báo lên kênh chính thức (1029384756_7777777)."),
+        "{}",
+        published.body
+    );
+    let sent = p.calls("/feed");
+    assert_eq!(sent.len(), 1);
+    let form = String::from_utf8_lossy(&sent[0].body).into_owned();
+    let message = common::platform::Call {
+        path: format!("/feed?{form}"),
+        ..sent[0].clone()
+    }
+    .query("message")
+    .unwrap();
+    assert!(
+        message.starts_with("CẢNH BÁO: Lừa đảo qua số điện thoại 035***222\n\n"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("Nguyễn Thị Hoa") && message.contains("N.T.H."),
+        "{message}"
+    );
+    // Once published, the page says where, and the audit log has it.
+    let again = get(
+        &s,
+        &format!("/canh-bao-nguoi-dan/{}", draft.id),
+        Some(&cookie),
+    );
+    assert!(
+        again
+            .body
+            .contains("Đã đăng lên kênh chính thức: 1029384756_7777777")
+    );
+    let events = app.store().unwrap().audit_events().unwrap();
+    let publish = events
+        .iter()
+        .find(|e| e.action == "warning.publish")
+        .unwrap();
+    assert!(publish.details.contains("1029384756_7777777") && !publish.details.contains(TOKEN));
+}

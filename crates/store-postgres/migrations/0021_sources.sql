@@ -33,3 +33,5 @@ CREATE TABLE source_items (
     UNIQUE (source_id, item_key)
 );
 CREATE INDEX source_items_at ON source_items (source_id, published_at);
+-- A warning for the public published on an official page: the platform's id of the post.
+ALTER TABLE warnings ADD COLUMN published TEXT;

@@ -939,8 +939,8 @@ impl Backend for Postgres {
         Ok(self
             .client
             .execute(
-                "UPDATE warnings SET title = $2, body = $3, status = $4, updated_at = $5, approved_by = $6, approved_at = $7 WHERE id = $1",
-                &[&w.id, &w.title, &w.body, &w.status, &w.updated_at, &w.approved_by, &w.approved_at],
+                "UPDATE warnings SET title = $2, body = $3, status = $4, updated_at = $5, approved_by = $6, approved_at = $7, published = $8 WHERE id = $1",
+                &[&w.id, &w.title, &w.body, &w.status, &w.updated_at, &w.approved_by, &w.approved_at, &w.published],
             )
             .map_err(db)?
             == 1)
@@ -949,7 +949,7 @@ impl Backend for Postgres {
     fn warnings(&mut self) -> Result<Vec<domain::Warning>> {
         Ok(self
             .client
-            .query("SELECT id, shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at FROM warnings ORDER BY id DESC", &[])
+            .query("SELECT id, shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at, published FROM warnings ORDER BY id DESC", &[])
             .map_err(db)?
             .iter()
             .map(|r| domain::Warning {
@@ -965,6 +965,7 @@ impl Backend for Postgres {
                 updated_at: r.get(9),
                 approved_by: r.get(10),
                 approved_at: r.get(11),
+                published: r.get(12),
             })
             .collect())
     }

@@ -938,8 +938,8 @@ impl Backend for Sqlite {
         Ok(self
             .conn
             .execute(
-                "UPDATE warnings SET title = ?2, body = ?3, status = ?4, updated_at = ?5, approved_by = ?6, approved_at = ?7 WHERE id = ?1",
-                params![w.id, w.title, w.body, w.status, w.updated_at, w.approved_by, w.approved_at],
+                "UPDATE warnings SET title = ?2, body = ?3, status = ?4, updated_at = ?5, approved_by = ?6, approved_at = ?7, published = ?8 WHERE id = ?1",
+                params![w.id, w.title, w.body, w.status, w.updated_at, w.approved_by, w.approved_at, w.published],
             )
             .map_err(db)?
             == 1)
@@ -948,7 +948,7 @@ impl Backend for Sqlite {
     fn warnings(&mut self) -> Result<Vec<domain::Warning>> {
         let mut s = self
             .conn
-            .prepare_cached("SELECT id, shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at FROM warnings ORDER BY id DESC")
+            .prepare_cached("SELECT id, shape, case_id, group_id, title, body, status, drafted_by, created_at, updated_at, approved_by, approved_at, published FROM warnings ORDER BY id DESC")
             .map_err(db)?;
         s.query_map([], |r| {
             Ok(domain::Warning {
@@ -964,6 +964,7 @@ impl Backend for Sqlite {
                 updated_at: r.get(9)?,
                 approved_by: r.get(10)?,
                 approved_at: r.get(11)?,
+                published: r.get(12)?,
             })
         })
         .and_then(|rows| rows.collect())

@@ -1613,6 +1613,7 @@ pub fn tip_pictures_replies_channels_and_warnings_are_kept(store: &mut Store) {
         updated_at: String::new(),
         approved_by: None,
         approved_at: None,
+        published: None,
     };
     let w = store.add_warning("congan", &draft).unwrap();
     let edited = store

@@ -1631,6 +1631,7 @@ impl Store {
                 updated_at: at.clone(),
                 approved_by: None,
                 approved_at: None,
+                published: None,
                 ..w.clone()
             })?;
             s.audit(
@@ -1690,6 +1691,36 @@ impl Store {
                 &at,
             )?;
             Ok(w)
+        })
+    }
+
+    /// An approved warning published on an official channel: the platform's id of the post,
+    /// audited (`warning.publish`, with the channel).
+    pub fn set_warning_published(
+        &mut self,
+        actor: &str,
+        id: i64,
+        channel: &str,
+        post: &str,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            let Some(mut w) = s.db.warnings()?.into_iter().find(|w| w.id == id) else {
+                return Err(StoreError::NotFound {
+                    entity: "cảnh báo",
+                    id: id.to_string(),
+                });
+            };
+            w.published = Some(post.to_owned());
+            s.db.update_warning(&w)?;
+            s.audit(
+                actor,
+                "warning.publish",
+                "warning",
+                &id.to_string(),
+                json!({"channel": channel, "post": post}),
+                &at,
+            )
         })
     }
 

@@ -243,6 +243,11 @@ const EN: &[(&str, &str)] = &[
     ("Thư viện văn bản", "Rules library"),
     ("Tin báo của người dân", "Citizens' tips"),
     (
+        "Đã đăng lên kênh chính thức",
+        "Published on the official channel",
+    ),
+    ("Đăng lên", "Publish on"),
+    (
         "Phản hồi trên kênh chính thức, 30 ngày qua",
         "Feedback on the official channels, last 30 days",
     ),

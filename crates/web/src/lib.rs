@@ -756,6 +756,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/canh-bao-nguoi-dan/{id}/van-ban.txt", get(warnings::text))
         .route("/canh-bao-nguoi-dan/{id}/the.png", get(warnings::card))
+        .route("/canh-bao-nguoi-dan/{id}/dang", post(warnings::publish))
         .route("/nguon", get(sources::show).post(sources::add))
         .route("/nguon/{id}/keo", post(sources::pull))
         .route("/chia-se", get(sharing::show))

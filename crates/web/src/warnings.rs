@@ -2,7 +2,9 @@
 //! confirmed tip group or a case in one of the two shapes (`app::warnings`), edited, approved
 //! (every saved text masked there), then taken away as text for Facebook and Zalo
 //! (`…/{id}/van-ban.txt`), as a PNG card (`…/{id}/the.png`) and in the week's digest
-//! (`…/ban-tin?tuan=YYYY-MM-DD`). The latest approved ones also show on the public tip page.
+//! (`…/ban-tin?tuan=YYYY-MM-DD`), or posted on an official Facebook page or Telegram channel
+//! through its source's credential (`…/{id}/dang`). The latest approved ones also show on the
+//! public tip page.
 
 use crate::AppState;
 use crate::pages::{attachment, flash, page};
@@ -141,7 +143,17 @@ async fn show_view(
 ) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let actor = crate::actor(&user.session.user);
-    let w = match state.use_case(move |app| app.warning(&actor, id)).await {
+    let (w, channels) = match state
+        .use_case(move |app| {
+            let channels: Vec<app::sources::SourceInfo> = app
+                .sources(&actor)?
+                .into_iter()
+                .filter(|s| matches!(s.platform.as_str(), "facebook" | "telegram"))
+                .collect();
+            Ok((app.warning(&actor, id)?, channels))
+        })
+        .await
+    {
         Ok(w) => w,
         Err(e) => return e.into_response(),
     };
@@ -166,6 +178,17 @@ async fn show_view(
                     a.button href=(format!("/canh-bao-nguoi-dan/{}/van-ban.txt", w.id)) { (t("Tải văn bản (Facebook, Zalo)")) }
                     " "
                     a.button href=(format!("/canh-bao-nguoi-dan/{}/the.png", w.id)) { (t("Tải ảnh thẻ cảnh báo (PNG)")) }
+                }
+                @if let Some(post) = &w.published {
+                    p.note { (t("Đã đăng lên kênh chính thức")) ": " (post) }
+                } @else {
+                    @for c in &channels {
+                        form.inline method="post" action=(format!("/canh-bao-nguoi-dan/{}/dang", w.id)) {
+                            input type="hidden" name="csrf" value=(user.session.csrf);
+                            input type="hidden" name="source" value=(c.id);
+                            button type="submit" { (t("Đăng lên")) " " (c.channel) }
+                        }
+                    }
                 }
                 img.card src=(format!("/canh-bao-nguoi-dan/{}/the.png", w.id)) alt=(w.title);
             } @else {
@@ -278,4 +301,42 @@ pub async fn digest(
         ),
         Err(e) => e.into_response(),
     }
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    csrf: String,
+    source: i64,
+}
+crate::require::has_csrf!(PublishForm);
+
+/// `POST /canh-bao-nguoi-dan/{id}/dang`: an approved warning posted on an official channel
+/// through its source's credential (`app::sources::publish_warning`).
+pub async fn publish(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Submitted(user, f, _): Submitted<need::Triage, PublishForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let message = match state
+        .use_case(move |app| app.publish_warning(&actor, id, f.source))
+        .await
+    {
+        Ok(post) => (
+            true,
+            format!("Đã đăng cảnh báo lên kênh chính thức ({post})."),
+        ),
+        Err(e)
+            if matches!(
+                e.0.kind,
+                app::ErrorKind::Invalid { .. }
+                    | app::ErrorKind::Unavailable
+                    | app::ErrorKind::NotFound
+            ) =>
+        {
+            (false, e.0.message)
+        }
+        Err(e) => return e.into_response(),
+    };
+    show_view(&state, &user, id, Some(message)).await
 }
