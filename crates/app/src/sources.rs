@@ -1391,6 +1391,20 @@ impl App {
                 Err(why) => report.errors.push(why.replace(&token, "…")),
             }
         }
+        self.apply_seen(actor, seen, &mut report)?;
+        Ok(report)
+    }
+
+    /// What the platforms (or an officer) saw of the register's channels, applied: a new name
+    /// kept with its history (and one impersonation alert when it looks like one of our
+    /// official channels), a new size as a snapshot, a channel gone marked removed with the
+    /// date — through the register's import, audited.
+    fn apply_seen(
+        &self,
+        actor: &Actor,
+        seen: Vec<(domain::Community, Seen)>,
+        report: &mut WatchReport,
+    ) -> Result<(), Error> {
         let today = today();
         let mut renamed_ids = Vec::new();
         let mut records = Vec::new();
@@ -1478,9 +1492,9 @@ impl App {
             }
         }
         if !alerts.is_empty() {
-            report.alerts = self.store()?.raise_alerts(&actor.name, &alerts)?;
+            report.alerts += self.store()?.raise_alerts(&actor.name, &alerts)?;
         }
-        Ok(report)
+        Ok(())
     }
 }
 
@@ -1584,6 +1598,191 @@ impl App {
         self.store()?
             .set_warning_published(&actor.name, warning, &s.channel, &id)?;
         Ok(id)
+    }
+}
+
+/// Days between two of an officer's checks of a page no API can check.
+pub const MANUAL_CHECK_DAYS: i64 = 30;
+
+/// A page due for an officer's check.
+#[derive(Clone, Debug, Serialize)]
+pub struct DueCheck {
+    pub community_id: i64,
+    pub name: String,
+    pub url: Option<String>,
+    pub platform: &'static str,
+    /// The last check, if any.
+    pub last: Option<domain::ChannelCheck>,
+}
+
+/// What an officer saw of a page.
+#[derive(Clone, Debug, Default)]
+pub struct NewCheck {
+    pub community: i64,
+    /// `same`, `renamed`, `changed`, `gone`.
+    pub outcome: String,
+    pub seen_name: Option<String>,
+    pub members: Option<u64>,
+    pub note: String,
+    /// A screenshot (file name, bytes): kept as evidence.
+    pub screenshot: Option<(String, Vec<u8>)>,
+}
+
+impl App {
+    /// The pages the watch cannot ask a platform about (not YouTube, not one of our Facebook
+    /// pages with a source, not removed) whose last check is older than [`MANUAL_CHECK_DAYS`]
+    /// at `now`, or never made; never checked first.
+    pub fn due_checks(
+        &self,
+        actor: &Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<DueCheck>, Error> {
+        actor.require(Permission::Triage)?;
+        let mut s = self.store()?;
+        let watched: Vec<String> = s
+            .sources()?
+            .into_iter()
+            .filter(|x| x.platform != "youtube")
+            .map(|x| x.channel)
+            .collect();
+        let last: std::collections::HashMap<i64, domain::ChannelCheck> = s
+            .latest_channel_checks()?
+            .into_iter()
+            .map(|c| (c.community_id, c))
+            .collect();
+        let before = crate::utc_stamp(now - chrono::Duration::days(MANUAL_CHECK_DAYS));
+        let mut due: Vec<DueCheck> = s
+            .communities()?
+            .into_iter()
+            .filter(|c| {
+                c.status != domain::Status::Removed
+                    && c.platform != domain::Platform::Youtube
+                    && !c.url.as_ref().is_some_and(|u| watched.contains(u))
+            })
+            .filter(|c| last.get(&c.id.0).is_none_or(|l| l.checked_at < before))
+            .map(|c| DueCheck {
+                community_id: c.id.0,
+                last: last.get(&c.id.0).cloned(),
+                name: c.name,
+                url: c.url,
+                platform: c.platform.as_str(),
+            })
+            .collect();
+        due.sort_by(|a, b| {
+            let at = |d: &DueCheck| d.last.as_ref().map(|l| l.checked_at.clone());
+            at(a).cmp(&at(b)).then(a.community_id.cmp(&b.community_id))
+        });
+        Ok(due)
+    }
+
+    /// An officer's check of a page recorded (its screenshot kept as evidence) and applied as
+    /// the watch applies what a platform says: a new name with its history (and an alert when it
+    /// looks like one of our official channels), a new size, a page gone marked removed.
+    pub fn record_check(&self, actor: &Actor, new: NewCheck) -> Result<WatchReport, Error> {
+        actor.require(Permission::Triage)?;
+        if !matches!(
+            new.outcome.as_str(),
+            "same" | "renamed" | "changed" | "gone"
+        ) {
+            return Err(Error::invalid(
+                "outcome",
+                "Kết quả: same (như cũ), renamed (đổi tên), changed (thay đổi khác) hoặc gone (không còn).",
+            ));
+        }
+        let seen_name = new
+            .seen_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        if new.outcome == "renamed" && seen_name.is_none() {
+            return Err(Error::invalid(
+                "seen_name",
+                "Trang đổi tên: hãy ghi tên mới.",
+            ));
+        }
+        if new.note.trim().is_empty() && new.screenshot.is_none() {
+            return Err(Error::invalid(
+                "note",
+                "Hãy ghi điều đã thấy hoặc kèm ảnh chụp màn hình.",
+            ));
+        }
+        let Some(community) = self
+            .store()?
+            .community(domain::CommunityId(new.community))?
+        else {
+            return Err(Error::not_found("trang", new.community));
+        };
+        let (sha256, media_type) = match &new.screenshot {
+            Some((name, bytes)) => {
+                let Some(kind) =
+                    crate::cases::evidence_type(bytes).filter(|t| t.starts_with("image/"))
+                else {
+                    return Err(Error::invalid(
+                        "screenshot",
+                        format!(
+                            "Tệp «{}» không phải ảnh PNG, JPEG, WebP hay GIF.",
+                            crate::cases::evidence_name(name)
+                        ),
+                    ));
+                };
+                let sha = crate::evidence::sha256(bytes);
+                crate::evidence::keep(&self.evidence_dir(), &sha, bytes)?;
+                (Some(sha), Some(kind.to_owned()))
+            }
+            None => (None, None),
+        };
+        self.store()?.add_channel_check(
+            &actor.name,
+            &domain::ChannelCheck {
+                id: 0,
+                community_id: new.community,
+                outcome: new.outcome.clone(),
+                seen_name: seen_name.clone(),
+                members: new.members,
+                note: new.note.trim().to_owned(),
+                sha256,
+                media_type,
+                checked_by: String::new(),
+                checked_at: String::new(),
+            },
+        )?;
+        let mut report = WatchReport {
+            checked: 1,
+            ..WatchReport::default()
+        };
+        let seen = match new.outcome.as_str() {
+            "gone" => Seen::Gone,
+            _ => Seen::Present {
+                name: seen_name.unwrap_or_else(|| community.name.clone()),
+                size: new.members,
+            },
+        };
+        self.apply_seen(actor, vec![(community, seen)], &mut report)?;
+        Ok(report)
+    }
+
+    /// A check's screenshot by its SHA-256 (only a hash on one of the page's checks names a file).
+    pub fn check_screenshot(
+        &self,
+        actor: &Actor,
+        community: i64,
+        sha: &str,
+    ) -> Result<(String, Vec<u8>), Error> {
+        actor.require(Permission::Triage)?;
+        let last = self.store()?.latest_channel_checks()?;
+        let Some(c) = last
+            .into_iter()
+            .find(|c| c.community_id == community && c.sha256.as_deref() == Some(sha))
+        else {
+            return Err(Error::not_found(
+                "ảnh kiểm tra",
+                sha.get(..12).unwrap_or(sha),
+            ));
+        };
+        let bytes = std::fs::read(self.evidence_dir().join(&sha[..2]).join(sha))
+            .map_err(|e| anyhow::anyhow!("không đọc được ảnh kiểm tra: {e}"))?;
+        Ok((c.media_type.unwrap_or_default(), bytes))
     }
 }
 

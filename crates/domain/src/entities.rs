@@ -254,6 +254,23 @@ pub struct Source {
     pub added_at: String,
 }
 
+/// An officer's periodic look at a page no API can check: what they saw, and the screenshot
+/// kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelCheck {
+    pub id: i64,
+    pub community_id: i64,
+    /// `same`, `renamed`, `changed` (size or content), `gone`.
+    pub outcome: String,
+    pub seen_name: Option<String>,
+    pub members: Option<u64>,
+    pub note: String,
+    pub sha256: Option<String>,
+    pub media_type: Option<String>,
+    pub checked_by: String,
+    pub checked_at: String,
+}
+
 /// What a pulled item is to its channel: a post or a comment, what it answers, whether the
 /// channel itself wrote it (for aggregates only; a comment's words are not kept here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

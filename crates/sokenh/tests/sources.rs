@@ -1104,3 +1104,143 @@ fn an_approved_warning_is_published_on_the_official_page_through_its_source() {
         .unwrap();
     assert!(publish.details.contains("1029384756_7777777") && !publish.details.contains(TOKEN));
 }
+
+#[test]
+fn an_officer_records_periodic_checks_of_pages_no_api_can_check() {
+    use common::http::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let app = app::App::open(data, None).unwrap();
+    let id_of = |url: &str| {
+        app.store()
+            .unwrap()
+            .communities()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.url.as_deref() == Some(url))
+            .unwrap()
+    };
+    let market = id_of("https://facebook.com/groups/chothachquang");
+    let farm = id_of("https://facebook.com/nongsanthachquang");
+    let s = common::start_demo(data);
+    let cookie = login(&s, "congan", "demo-congan-2026");
+    let page = get(&s, "/kiem-tra-dinh-ky", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(&format!("/kiem-tra-dinh-ky/{}", market.id.0)),
+        "due: {}",
+        page.body
+    );
+    let token = csrf(&page.body);
+    let shot = {
+        let image = media::image::RgbImage::from_fn(200, 300, |x, y| {
+            media::image::Rgb([(x % 200) as u8, (y % 250) as u8, 80])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        media::image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut out, media::image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    let check = |community: i64, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]| {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        raw_post(
+            &s,
+            &format!("/kiem-tra-dinh-ky/{community}"),
+            &cookie,
+            "multipart/form-data; boundary=XyZ",
+            &multipart(&all, files),
+        )
+    };
+    // The market group renamed into a look-alike of the commune police's page.
+    let renamed = check(
+        market.id.0,
+        &[
+            ("outcome", "renamed"),
+            ("seen_name", "Công an xã Thạch Quảng - Tiếp dân"),
+            ("members", "1.250"),
+            ("note", "Ảnh bìa đổi thành logo công an"),
+        ],
+        &[("screenshot", "nhom.png", &shot)],
+    );
+    assert!(
+        renamed
+            .body
+            .contains("Đã ghi kết quả kiểm tra; tên mới được lưu; có cảnh báo giả mạo mới."),
+        "{}",
+        renamed.body
+    );
+    assert!(
+        !renamed
+            .body
+            .contains(&format!("action=\"/kiem-tra-dinh-ky/{}\"", market.id.0)),
+        "checked: no longer due"
+    );
+    // Not a picture; a page gone.
+    let bad = check(
+        farm.id.0,
+        &[("outcome", "same"), ("note", "x")],
+        &[("screenshot", "a.png", b"not a picture")],
+    );
+    assert!(bad.body.contains("không phải ảnh"), "{}", bad.body);
+    let gone = check(
+        farm.id.0,
+        &[("outcome", "gone"), ("note", "Trang báo không tồn tại")],
+        &[],
+    );
+    assert!(
+        gone.body.contains("trang được đánh dấu đã gỡ"),
+        "{}",
+        gone.body
+    );
+
+    let mut store = app.store().unwrap();
+    let market_now = store.community(market.id).unwrap().unwrap();
+    assert_eq!(
+        (market_now.name.as_str(), market_now.members),
+        ("Công an xã Thạch Quảng - Tiếp dân", Some(1250))
+    );
+    assert_eq!(store.name_history(market.id).unwrap()[0].1, market.name);
+    assert_eq!(
+        store.community(farm.id).unwrap().unwrap().status,
+        domain::Status::Removed
+    );
+    assert!(
+        store
+            .alerts()
+            .unwrap()
+            .iter()
+            .any(|a| a.category == domain::Category::Impersonation
+                && a.explanation.starts_with(&format!(
+                    "Kênh «{}» đổi tên thành «Công an xã Thạch Quảng - Tiếp dân»",
+                    market.name
+                )))
+    );
+    let checks: Vec<_> = store
+        .audit_events()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "community.check")
+        .collect();
+    assert_eq!(checks.len(), 2, "the refused one kept nothing");
+    let sha = store
+        .latest_channel_checks()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.community_id == market.id.0)
+        .unwrap()
+        .sha256
+        .unwrap();
+    drop(store);
+    assert_eq!(
+        get_bytes(
+            &s,
+            &format!("/kiem-tra-dinh-ky/{}/anh/{sha}", market.id.0),
+            Some(&cookie)
+        ),
+        shot
+    );
+}

@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 27] = [
+    let routes: [(&str, P); 28] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -48,6 +48,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/canh-bao-nguoi-dan", P::Triage),
         ("/canh-bao-nguoi-dan/ban-tin", P::Triage),
         ("/nguon", P::Triage),
+        ("/kiem-tra-dinh-ky", P::Triage),
     ];
     let users = [
         ("quantri", Role::Admin),
@@ -2550,26 +2551,6 @@ fn the_alert_queue_is_filtered_by_page_and_by_unit() {
         queue_count(&get(&s, "/canh-bao?status=all&don-vi=&kenh=", Some(&officer)).body),
         all
     );
-}
-
-/// A multipart body as a browser sends it: text fields, then files.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (k, name, bytes) in files {
-        body.extend_from_slice(
-            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(b"--XyZ--\r\n");
-    body
 }
 
 #[test]

@@ -924,6 +924,38 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn insert_channel_check(&mut self, c: &domain::ChannelCheck) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "INSERT INTO channel_checks (community_id, outcome, seen_name, members, note, sha256, media_type, checked_by, checked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &[&c.community_id, &c.outcome, &c.seen_name, &c.members.map(|m| m as i64), &c.note, &c.sha256, &c.media_type, &c.checked_by, &c.checked_at],
+            )
+            .map_err(db)?
+            .get(0))
+    }
+
+    fn latest_channel_checks(&mut self) -> Result<Vec<domain::ChannelCheck>> {
+        Ok(self
+            .client
+            .query("SELECT id, community_id, outcome, seen_name, members, note, sha256, media_type, checked_by, checked_at FROM channel_checks c WHERE id = (SELECT MAX(id) FROM channel_checks d WHERE d.community_id = c.community_id) ORDER BY community_id", &[])
+            .map_err(db)?
+            .iter()
+            .map(|r| domain::ChannelCheck {
+                id: r.get(0),
+                community_id: r.get(1),
+                outcome: r.get(2),
+                seen_name: r.get(3),
+                members: r.get::<_, Option<i64>>(4).map(|m| m as u64),
+                note: r.get(5),
+                sha256: r.get(6),
+                media_type: r.get(7),
+                checked_by: r.get(8),
+                checked_at: r.get(9),
+            })
+            .collect())
+    }
+
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64> {
         Ok(self
             .client

@@ -35,3 +35,18 @@ CREATE TABLE source_items (
 CREATE INDEX source_items_at ON source_items (source_id, published_at);
 -- A warning for the public published on an official page: the platform's id of the post.
 ALTER TABLE warnings ADD COLUMN published TEXT;
+-- An officer's periodic look at a page no API can check for us: what they saw, a screenshot
+-- as evidence (kept under evidence/ by its SHA-256).
+CREATE TABLE channel_checks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    community_id INTEGER NOT NULL REFERENCES communities(id),
+    outcome TEXT NOT NULL,
+    seen_name TEXT,
+    members INTEGER,
+    note TEXT NOT NULL,
+    sha256 TEXT,
+    media_type TEXT,
+    checked_by TEXT NOT NULL,
+    checked_at TEXT NOT NULL
+);
+CREATE INDEX channel_checks_community ON channel_checks (community_id, checked_at);

@@ -176,6 +176,9 @@ pub trait Backend: Send {
     fn insert_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()>;
     /// The items of the sources published in [from, to) (UTC, RFC 3339), oldest first.
     fn source_items(&mut self, from: &str, to: &str) -> Result<Vec<domain::SourceItem>>;
+    fn insert_channel_check(&mut self, c: &domain::ChannelCheck) -> Result<i64>;
+    /// Every community's latest check (community id → the check).
+    fn latest_channel_checks(&mut self) -> Result<Vec<domain::ChannelCheck>>;
     fn insert_warning(&mut self, w: &domain::Warning) -> Result<i64>;
     /// Writes a warning's title, body, status and approval; false when there is no such one.
     fn update_warning(&mut self, w: &domain::Warning) -> Result<bool>;

@@ -1620,6 +1620,33 @@ impl Store {
         self.db.source_items(from, to)
     }
 
+    /// An officer's periodic check of a page kept (audited, `community.check`, with what was
+    /// seen); its id.
+    pub fn add_channel_check(&mut self, actor: &str, c: &domain::ChannelCheck) -> Result<i64> {
+        let at = now();
+        self.transaction(|s| {
+            let id = s.db.insert_channel_check(&domain::ChannelCheck {
+                checked_by: actor.to_owned(),
+                checked_at: at.clone(),
+                ..c.clone()
+            })?;
+            s.audit(
+                actor,
+                "community.check",
+                "community",
+                &c.community_id.to_string(),
+                json!({"check": id, "outcome": c.outcome, "seen_name": c.seen_name, "members": c.members, "note": c.note, "screenshot": c.sha256}),
+                &at,
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Each checked community's latest check.
+    pub fn latest_channel_checks(&mut self) -> Result<Vec<domain::ChannelCheck>> {
+        self.db.latest_channel_checks()
+    }
+
     /// A drafted warning kept (audited, `warning.draft`); its id.
     pub fn add_warning(&mut self, actor: &str, w: &domain::Warning) -> Result<i64> {
         let at = now();

@@ -23,6 +23,7 @@ mod auth;
 mod cache;
 mod capture;
 mod cases;
+mod checks;
 mod communities;
 mod dashboard;
 mod detection;
@@ -759,6 +760,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao-nguoi-dan/{id}/dang", post(warnings::publish))
         .route("/nguon", get(sources::show).post(sources::add))
         .route("/nguon/{id}/keo", post(sources::pull))
+        .route("/kiem-tra-dinh-ky", get(checks::show))
+        .route(
+            "/kiem-tra-dinh-ky/{community}/anh/{sha}",
+            get(checks::screenshot),
+        )
+        .route(
+            "/kiem-tra-dinh-ky/{community}",
+            post(checks::record).layer(axum::extract::DefaultBodyLimit::max(checks::MAX_BODY)),
+        )
         .route("/chia-se", get(sharing::show))
         .route("/chia-se/trao-doi", post(sharing::exchange))
         .route("/taxii2/", get(taxii::discovery))

@@ -78,6 +78,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                                 a href="/tin-bao" { (t("Tin báo của người dân")) }
                                 a href="/canh-bao-nguoi-dan" { (t("Cảnh báo cho người dân")) }
                                 a href="/nguon" { (t("Nguồn từ kênh chính thức")) }
+                                a href="/kiem-tra-dinh-ky" { (t("Kiểm tra định kỳ")) }
                             }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
                             @if w.session.user.role.can(Permission::ViewAudit) {

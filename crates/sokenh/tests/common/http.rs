@@ -247,3 +247,23 @@ fn streamed_post(
         body: String::from_utf8_lossy(&payload).into_owned(),
     }
 }
+
+/// A multipart body (boundary `XyZ`) of text fields and files.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (k, name, bytes) in files {
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--XyZ--\r\n");
+    body
+}
