@@ -397,6 +397,8 @@ fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired
 fn youtube(
     uploads: Arc<Mutex<i64>>,
     quota: Arc<Mutex<i64>>,
+    limit: Arc<AtomicBool>,
+    hang: Arc<AtomicBool>,
 ) -> impl Fn(&Call) -> Answer + Send + Sync + 'static {
     move |call| {
         let path = call.path.split('?').next().unwrap_or("").to_owned();
@@ -415,6 +417,18 @@ fn youtube(
                 );
             }
             *left -= 1;
+        }
+        if limit.swap(false, Ordering::SeqCst) {
+            return Answer::json(
+                403,
+                serde_json::json!({"error": {"code": 403, "message": "The request cannot be completed because you have exceeded your rate limit.", "errors": [{"message": "Rate Limit Exceeded", "domain": "youtube.quota", "reason": "rateLimitExceeded"}]}}),
+            );
+        }
+        if hang.load(Ordering::SeqCst)
+            && call.path.starts_with("/youtube/v3/playlistItems")
+            && call.query("pageToken").is_some()
+        {
+            std::thread::sleep(Duration::from_secs(20));
         }
         let n = *uploads.lock().unwrap();
         let video_at = |v: i64| START + v * 86_400;
@@ -523,7 +537,14 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
     }
     let uploads = Arc::new(Mutex::new(60));
     let quota = Arc::new(Mutex::new(1_000));
-    let p = common::platform::serve(youtube(uploads.clone(), quota.clone()));
+    let limit = Arc::new(AtomicBool::new(false));
+    let hang = Arc::new(AtomicBool::new(true));
+    let p = common::platform::serve(youtube(
+        uploads.clone(),
+        quota.clone(),
+        limit.clone(),
+        hang.clone(),
+    ));
     let key = data.join("youtube.key");
     std::fs::write(&key, "AIzaSyTest-YouTube-Key-77Qx\n").unwrap();
     let added = json(&sokenh(
@@ -544,8 +565,30 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
         ],
     ));
     assert_eq!(added["platform"], "youtube");
-    // 60 videos (two pages), each with two threads and one reply: 60 + 180 items; units: the
-    // channel, two pages of uploads, 60 comment pages.
+    // The first pull is killed while it waits for the second page of uploads.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["source", "pull", "1", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if p.calls("/playlistItems")
+            .iter()
+            .any(|c| c.query("pageToken").is_some())
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    hang.store(false, Ordering::SeqCst);
+    // Resumed from the cursor through a rate limit: 60 videos (two pages), each with two
+    // threads and one reply — 60 + 180 items, the first page's 50 + 150 stored before the kill.
+    limit.store(true, Ordering::SeqCst);
     let (code, first, out) = pull(data);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
@@ -554,11 +597,18 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
             first[0]["comments"].as_u64(),
             first[0]["inserted"].as_u64()
         ),
-        (Some(240), Some(180), Some(240)),
+        (Some(40), Some(30), Some(40)),
         "{first}"
     );
+    let stored: i64 = rusqlite::Connection::open(data.join("sokenh.db"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM items WHERE platform = 'youtube' AND (source_id LIKE 'vid%' OR source_id LIKE 'Ugx%')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 240, "everything once");
+    // Units: the channel, the first page and its 50 comment pages before the kill; then the
+    // refused call, the second page and its 10 comment pages.
     let listed = json(&sokenh(data, &["source", "list", "--json"]));
-    assert_eq!(listed[0]["quota_used"], 63);
+    assert_eq!(listed[0]["quota_used"], 1 + 1 + 50 + 1 + 1 + 10);
     // Two new videos: the second pull reads the first page only (it reaches known videos),
     // adds the two and their comments; the recent videos' comments again, all known.
     *uploads.lock().unwrap() = 62;
@@ -586,6 +636,34 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
             .unwrap()
             .contains("hạn mức")
     );
+    // A key revoked: the pull stops with the message.
+    *quota.lock().unwrap() = 1_000;
+    std::fs::write(&key, "AIzaSyRevoked-Key").unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "youtube",
+            "--channel",
+            "https://youtube.com/@truyenhinhthachquang",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let (code, refused, out) = pull(data);
+    assert_eq!(code, Some(1));
+    assert!(
+        refused[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("YouTube từ chối khóa API (keyInvalid)"),
+        "{refused}"
+    );
+    assert!(!out.contains("AIzaSyRevoked-Key"));
 }
 
 #[test]
@@ -876,8 +954,9 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
     }
     updates.push(serde_json::json!({"update_id": 500_240, "message": {"message_id": 1, "from": {"id": 77, "is_bot": false, "first_name": "A"}, "chat": {"id": 77, "type": "private"}, "date": START, "text": "xin chào"}}));
     let updates = Arc::new(Mutex::new(updates));
-    let limited = Arc::new(AtomicBool::new(true));
-    let (list, limit) = (updates.clone(), limited.clone());
+    let limited = Arc::new(AtomicBool::new(false));
+    let hang = Arc::new(AtomicBool::new(true));
+    let (list, limit, hanging) = (updates.clone(), limited.clone(), hang.clone());
     let p = common::platform::serve(move |call| {
         if !call.path.starts_with(&format!("/bot{BOT}/getUpdates")) {
             return Answer::json(
@@ -895,6 +974,9 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
             .query("offset")
             .and_then(|o| o.parse().ok())
             .unwrap_or(0);
+        if hanging.load(Ordering::SeqCst) && offset > 0 {
+            std::thread::sleep(Duration::from_secs(20));
+        }
         let result: Vec<_> = list
             .lock()
             .unwrap()
@@ -922,6 +1004,30 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
             "--json",
         ],
     ));
+    // The first pull is killed while it waits for the second batch of updates.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["source", "pull", "1", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if p.calls("/getUpdates")
+            .iter()
+            .any(|c| c.query("offset").as_deref() != Some("0"))
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    hang.store(false, Ordering::SeqCst);
+    // Resumed from the offset through a rate limit: the rest, once (the first 100 updates,
+    // 50 posts and 50 comments, were stored before the kill; a private message is no item).
+    limited.store(true, Ordering::SeqCst);
     let (code, first, out) = pull(data);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
@@ -930,9 +1036,18 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
             first[0]["comments"].as_u64(),
             first[0]["inserted"].as_u64()
         ),
-        (Some(240), Some(120), Some(240)),
+        (Some(140), Some(70), Some(140)),
         "{first}"
     );
+    let stored: i64 = rusqlite::Connection::open(data.join("sokenh.db"))
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM items WHERE platform = 'telegram' AND source_id LIKE '-100%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 240, "everything once");
     // Nothing new: the offset moved past every update read.
     let (_, again, _) = pull(data);
     assert_eq!(
