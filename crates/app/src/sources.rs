@@ -20,6 +20,10 @@
 //!   (`channel_post`) and the comments in its linked discussion group (messages replying to a
 //!   post forwarded from the channel); `retry_after` waited out, 401 and a webhook set on the
 //!   same bot (409) stop with their message.
+//! - **Zalo Official Account** (OA API v2.0, the OA's access token): the messages people
+//!   send the OA (`listrecentchat`, ten at a time, newest first, down to the cursor's time);
+//!   the OA's own answers counted as the channel's; error -216 (token) stops with its message,
+//!   -32 (too many calls) is waited out.
 //! - **YouTube** (Data API v3, an API key): the channel's uploads (`channels.list` →
 //!   `playlistItems.list`) and their comment threads (`commentThreads.list`), each call counted
 //!   against the day's 10,000 units; `quotaExceeded` stops until the next day.
@@ -33,10 +37,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-pub const PLATFORMS: [&str; 3] = ["facebook", "youtube", "telegram"];
+pub const PLATFORMS: [&str; 4] = ["facebook", "youtube", "telegram", "zalo"];
 pub const FACEBOOK_API: &str = "https://graph.facebook.com";
 pub const YOUTUBE_API: &str = "https://www.googleapis.com";
 pub const TELEGRAM_API: &str = "https://api.telegram.org";
+pub const ZALO_API: &str = "https://openapi.zalo.me";
 /// The Graph API version the calls name.
 pub const GRAPH_VERSION: &str = "v21.0";
 /// Posts whose comments are read again at each pull (days back from the newest post).
@@ -272,6 +277,26 @@ fn telegram_refusal(
     }
 }
 
+/// The Zalo OA API's refusals (in its `error` field, HTTP 200).
+fn zalo_refusal(
+    status: u16,
+    body: &Value,
+    _header: &dyn Fn(&str) -> Option<String>,
+) -> Option<Refusal> {
+    match body["error"].as_i64() {
+        Some(0) if status == 200 => None,
+        Some(-216 | -124 | -204) => Some(Refusal::Stop(
+            "Zalo từ chối mã truy cập của OA (hết hạn hoặc bị thu hồi): hãy cấp mã mới bằng `sokenh source add`.".to_owned(),
+        )),
+        Some(-32) => Some(Refusal::Wait(Duration::ZERO)),
+        Some(code) => Some(Refusal::Stop(format!(
+            "Zalo trả lời lỗi {code}: {}",
+            body["message"].as_str().unwrap_or("không rõ")
+        ))),
+        None => Some(Refusal::Stop(format!("Zalo trả lời {status} không đúng dạng."))),
+    }
+}
+
 /// YouTube's refusals: the day's quota, a bad key, a rate limit.
 fn youtube_refusal(
     status: u16,
@@ -363,7 +388,7 @@ impl App {
         if !PLATFORMS.contains(&platform) {
             return Err(Error::invalid(
                 "platform",
-                "Nền tảng: facebook, youtube hoặc telegram (zalo: chưa có).",
+                "Nền tảng: facebook, youtube, telegram hoặc zalo.",
             ));
         }
         let channel = domain::CanonicalUrl::parse(channel.trim())
@@ -538,6 +563,7 @@ impl App {
             let page = match source.platform.as_str() {
                 "facebook" => self.facebook_page(&source, &credential, &cursor, &mut units),
                 "telegram" => self.telegram_page(&source, &credential, &cursor, &mut units),
+                "zalo" => self.zalo_page(&source, &credential, &cursor, &mut units),
                 _ => self.youtube_page(&source, &credential, &mut cursor, &mut units),
             };
             let page = match page {
@@ -950,6 +976,88 @@ impl App {
             comments,
             after: (!updates.is_empty()).then(|| next.unwrap_or(0).to_string()),
             newest: next,
+        })
+    }
+
+    /// Ten of the Zalo OA's recent messages from the cursor's offset, newest first; the pull
+    /// ends at the first message not newer than the last pull's newest.
+    fn zalo_page(
+        &self,
+        source: &domain::Source,
+        token: &str,
+        cursor: &Cursor,
+        units: &mut i64,
+    ) -> Result<Page, String> {
+        let offset: u64 = cursor
+            .after
+            .as_deref()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(0);
+        let data = json!({"offset": offset, "count": 10}).to_string();
+        let body = get_json(
+            &with_query(
+                &format!("{}/v2.0/oa/listrecentchat", source.api_base),
+                &[("data", &data)],
+            ),
+            &[("access_token", token)],
+            zalo_refusal,
+            units,
+        )?;
+        let messages = body["data"].as_array().cloned().unwrap_or_default();
+        let oa = channel_id("zalo", &source.channel).unwrap_or_default();
+        let mut items = Vec::new();
+        let mut comments = 0;
+        let mut newest = None;
+        let mut reached = false;
+        for m in &messages {
+            let (Some(id), Some(ms)) = (m["message_id"].as_str(), m["time"].as_i64()) else {
+                continue;
+            };
+            let at_s = ms / 1000;
+            if cursor.since.is_some_and(|since| at_s <= since) {
+                reached = true;
+                break;
+            }
+            newest = newest.max(Some(at_s));
+            let Some(at) = chrono::DateTime::from_timestamp(at_s, 0) else {
+                continue;
+            };
+            let from_people = m["src"].as_i64() == Some(1);
+            let person = if from_people {
+                m["from_id"].as_str()
+            } else {
+                m["to_id"].as_str()
+            }
+            .unwrap_or("");
+            comments += u64::from(from_people);
+            items.push((
+                ingest::posts::RawItem {
+                    position: 0,
+                    source_id: format!("zalo-oa:{id}"),
+                    platform: Some(domain::Platform::Zalo),
+                    community_url: Some(source.channel.clone()),
+                    community_name: oa.clone(),
+                    published_at: at.fixed_offset(),
+                    text: m["message"].as_str().unwrap_or("").to_owned(),
+                    url: None,
+                    author: from_people.then(|| person.to_owned()),
+                    metrics: domain::Metrics::default(),
+                    media: Vec::new(),
+                },
+                Meta {
+                    kind: "comment",
+                    parent: None,
+                    by_channel: !from_people,
+                },
+            ));
+        }
+        let more = messages.len() == 10 && !reached;
+        Ok(Page {
+            items,
+            posts: Vec::new(),
+            comments,
+            after: more.then(|| (offset + 10).to_string()),
+            newest,
         })
     }
 

@@ -1359,3 +1359,140 @@ fn an_officer_records_periodic_checks_of_pages_no_api_can_check() {
         shot
     );
 }
+
+#[test]
+fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let app = app::App::open(data, None).unwrap();
+    app.store()
+        .unwrap()
+        .import_communities(
+            "test",
+            "test",
+            &[domain::CommunityRecord {
+                key: "https://zalo.me/4318457412345678901".into(),
+                name: "Công an xã Thạch Quảng".into(),
+                url: Some("https://zalo.me/4318457412345678901".into()),
+                platform: domain::Platform::Zalo,
+                kind: domain::Kind::Page,
+                members: None,
+                admins: None,
+                unit: Some("Công an xã Thạch Quảng".into()),
+                status: domain::Status::Verified,
+                classification: domain::Classification::Official,
+                official_of: None,
+                locality: None,
+                note: None,
+            }],
+        )
+        .unwrap();
+    const OA: &str = "zalo-oa-token-for-the-source-R2d2";
+    // 25 messages a minute apart, newest first as the API lists them: people's (src 1) and the
+    // OA's answers (src 0) in turn.
+    let message = |k: i64| {
+        serde_json::json!({"src": k % 2, "time": (START + k * 60) * 1000, "type": "text", "message": format!("Tin nhắn {k}"),
+            "message_id": format!("m{k:04}"), "from_id": if k % 2 == 1 { "5550001" } else { "4318457412345678901" },
+            "to_id": if k % 2 == 1 { "4318457412345678901" } else { "5550001" }, "from_display_name": "Người dân", "from_avatar": ""})
+    };
+    let count = Arc::new(Mutex::new(25i64));
+    let busy = Arc::new(AtomicBool::new(false));
+    let token = Arc::new(Mutex::new(OA.to_owned()));
+    let (n, limit, good) = (count.clone(), busy.clone(), token.clone());
+    let p = common::platform::serve(move |call| {
+        if call.header("access_token") != Some(good.lock().unwrap().as_str()) {
+            return Answer::json(
+                200,
+                serde_json::json!({"error": -216, "message": "Access token is invalid"}),
+            );
+        }
+        if limit.swap(false, Ordering::SeqCst) {
+            return Answer::json(
+                200,
+                serde_json::json!({"error": -32, "message": "Exceeded the request limit"}),
+            );
+        }
+        let asked: serde_json::Value = serde_json::from_str(&call.query("data").unwrap()).unwrap();
+        let offset = asked["offset"].as_i64().unwrap();
+        let total = *n.lock().unwrap();
+        let page: Vec<_> = (0..total)
+            .rev()
+            .skip(offset as usize)
+            .take(10)
+            .map(message)
+            .collect();
+        Answer::json(
+            200,
+            serde_json::json!({"data": page, "error": 0, "message": "Success"}),
+        )
+    });
+    let file = data.join("oa.token");
+    std::fs::write(&file, OA).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "zalo",
+            "--channel",
+            "https://zalo.me/4318457412345678901",
+            "--credential-file",
+            file.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let (code, first, out) = pull(data);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        (
+            first[0]["fetched"].as_u64(),
+            first[0]["comments"].as_u64(),
+            first[0]["inserted"].as_u64()
+        ),
+        (Some(25), Some(12), Some(25)),
+        "{first}"
+    );
+    assert_eq!(p.calls("/listrecentchat").len(), 3, "10 + 10 + 5");
+    // Three new messages, through a rate limit: only they are read.
+    *count.lock().unwrap() = 28;
+    busy.store(true, Ordering::SeqCst);
+    let (code, second, _) = pull(data);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        (
+            second[0]["fetched"].as_u64(),
+            second[0]["inserted"].as_u64()
+        ),
+        (Some(3), Some(3)),
+        "{second}"
+    );
+    // The token revoked: the pull stops with the message.
+    *token.lock().unwrap() = "another".into();
+    let (code, stopped, out) = pull(data);
+    assert_eq!(code, Some(1));
+    assert!(
+        stopped[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Zalo từ chối mã truy cập của OA"),
+        "{stopped}"
+    );
+    assert!(!out.contains(OA));
+    // The OA's own answers are the channel's: people's messages are what the feedback counts.
+    let feedback = json(&sokenh(
+        data,
+        &[
+            "source",
+            "feedback",
+            "--from",
+            "2026-11-19",
+            "--to",
+            "2026-11-21",
+            "--json",
+        ],
+    ));
+    assert_eq!(feedback["comments"], 14, "{feedback}");
+}
