@@ -1496,3 +1496,80 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
     ));
     assert_eq!(feedback["comments"], 14, "{feedback}");
 }
+
+#[test]
+fn the_servers_scheduled_pull_logs_its_failure_without_the_credential() {
+    use std::io::Read;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let g = Graph {
+        posts: Arc::new(Mutex::new((0..3).map(|i| post(i, 1)).collect())),
+        token: Arc::new(Mutex::new("not-the-office-token".to_owned())),
+        rate_limit_next: Arc::new(AtomicBool::new(false)),
+        hang: Arc::new(AtomicBool::new(false)),
+    };
+    let p = common::platform::serve(graph(&g));
+    let credential = data.join("page.token");
+    std::fs::write(&credential, TOKEN).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://www.facebook.com/congan.thachquang",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let log = data.join("serve.log");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("SOKENH_SOURCE_CHECK", "1")
+        .env("SOKENH_SHARE_INTERVAL", "0")
+        .env_remove("SOKENH_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    // The schedule pulls within a few seconds; the token is refused (code 190).
+    let mut text = String::new();
+    for _ in 0..100 {
+        text.clear();
+        std::fs::File::open(&log)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        if text.contains("source.pull") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let line = text
+        .lines()
+        .find(|l| l.contains("source.pull"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("mã 190"), "{line}");
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(
+        p.calls("/posts")
+            .iter()
+            .all(|c| c.query("access_token").as_deref() == Some(TOKEN))
+    );
+    let app = app::App::open(data, None).unwrap();
+    let events = app.store().unwrap().audit_events().unwrap();
+    let pull = events
+        .iter()
+        .find(|e| e.action == "source.pull" && e.actor == "sokenh:lịch-kéo-nguồn")
+        .unwrap();
+    assert!(pull.details.contains("mã 190") && !pull.details.contains(TOKEN));
+}

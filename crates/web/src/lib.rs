@@ -914,11 +914,17 @@ async fn replies_on_schedule(state: Arc<AppState>) {
 }
 
 /// Pulls the official channels' sources whose interval has passed (`app::sources`), checked
-/// every 30 seconds from a minute after start, one source after another; each pull audited with
+/// every `SOKENH_SOURCE_CHECK` seconds (30 by default) from a minute after start at most, one source after another; each pull audited with
 /// its counts, a failure logged (never a credential) and shown on the source. The watch on the
 /// register runs first, then daily.
 async fn sources_on_schedule(state: Arc<AppState>) {
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    // `SOKENH_SOURCE_CHECK`: seconds between two looks at what is due (30 by default).
+    let every = std::env::var("SOKENH_SOURCE_CHECK")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30)
+        .max(1);
+    tokio::time::sleep(Duration::from_secs(every.min(60))).await;
     let actor = || app::Actor {
         name: "sokenh:lịch-kéo-nguồn".into(),
         ..app::Actor::cli()
@@ -959,7 +965,7 @@ async fn sources_on_schedule(state: Arc<AppState>) {
                 );
             }
         }
-        tokio::time::sleep(Duration::from_secs(30)).await;
+        tokio::time::sleep(Duration::from_secs(every)).await;
     }
 }
 
