@@ -1517,21 +1517,7 @@ impl App {
         let mut renamed_ids = Vec::new();
         let mut records = Vec::new();
         for (c, what) in seen {
-            let mut r = domain::CommunityRecord {
-                key: c.key.clone(),
-                name: c.name.clone(),
-                url: c.url.clone(),
-                platform: c.platform,
-                kind: c.kind,
-                members: c.members,
-                admins: c.admins.clone(),
-                unit: c.unit.clone(),
-                status: c.status,
-                classification: c.classification,
-                official_of: c.official_of.clone(),
-                locality: c.locality.clone(),
-                note: c.note.clone(),
-            };
+            let mut r = domain::CommunityRecord::from(&c);
             match what {
                 Seen::Present { name, size } => {
                     let name = name.trim().to_owned();

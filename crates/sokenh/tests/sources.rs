@@ -183,6 +183,30 @@ fn pull(data: &std::path::Path) -> (Option<i32>, serde_json::Value, String) {
     )
 }
 
+/// An official channel of the commune police's, as the register keeps it.
+fn official(
+    url: &str,
+    name: &str,
+    platform: domain::Platform,
+    kind: domain::Kind,
+) -> domain::CommunityRecord {
+    domain::CommunityRecord {
+        key: url.into(),
+        name: name.into(),
+        url: Some(url.into()),
+        platform,
+        kind,
+        members: None,
+        admins: None,
+        unit: Some("Công an xã Thạch Quảng".into()),
+        status: domain::Status::Verified,
+        classification: domain::Classification::Official,
+        official_of: None,
+        locality: None,
+        note: None,
+    }
+}
+
 #[test]
 fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired_token() {
     let tmp = tempfile::tempdir().unwrap();
@@ -517,21 +541,12 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
             .import_communities(
                 "test",
                 "test",
-                &[domain::CommunityRecord {
-                    key: "https://www.youtube.com/@truyenhinhthachquang".into(),
-                    name: "Truyền hình Công an xã Thạch Quảng".into(),
-                    url: Some("https://www.youtube.com/@truyenhinhthachquang".into()),
-                    platform: domain::Platform::Youtube,
-                    kind: domain::Kind::Channel,
-                    members: None,
-                    admins: None,
-                    unit: Some("Công an xã Thạch Quảng".into()),
-                    status: domain::Status::Verified,
-                    classification: domain::Classification::Official,
-                    official_of: None,
-                    locality: None,
-                    note: None,
-                }],
+                &[official(
+                    "https://www.youtube.com/@truyenhinhthachquang",
+                    "Truyền hình Công an xã Thạch Quảng",
+                    domain::Platform::Youtube,
+                    domain::Kind::Channel,
+                )],
             )
             .unwrap();
     }
@@ -924,21 +939,12 @@ fn a_telegram_channel_and_its_discussion_are_pulled_from_the_bots_updates() {
         .import_communities(
             "test",
             "test",
-            &[domain::CommunityRecord {
-                key: "https://t.me/congan_thachquang".into(),
-                name: "Công an xã Thạch Quảng".into(),
-                url: Some("https://t.me/congan_thachquang".into()),
-                platform: domain::Platform::Telegram,
-                kind: domain::Kind::Channel,
-                members: None,
-                admins: None,
-                unit: Some("Công an xã Thạch Quảng".into()),
-                status: domain::Status::Verified,
-                classification: domain::Classification::Official,
-                official_of: None,
-                locality: None,
-                note: None,
-            }],
+            &[official(
+                "https://t.me/congan_thachquang",
+                "Công an xã Thạch Quảng",
+                domain::Platform::Telegram,
+                domain::Kind::Channel,
+            )],
         )
         .unwrap();
     const BOT: &str = "7011112222:AAE-channel-bot-token-Zz81";
@@ -1371,21 +1377,12 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
         .import_communities(
             "test",
             "test",
-            &[domain::CommunityRecord {
-                key: "https://zalo.me/4318457412345678901".into(),
-                name: "Công an xã Thạch Quảng".into(),
-                url: Some("https://zalo.me/4318457412345678901".into()),
-                platform: domain::Platform::Zalo,
-                kind: domain::Kind::Page,
-                members: None,
-                admins: None,
-                unit: Some("Công an xã Thạch Quảng".into()),
-                status: domain::Status::Verified,
-                classification: domain::Classification::Official,
-                official_of: None,
-                locality: None,
-                note: None,
-            }],
+            &[official(
+                "https://zalo.me/4318457412345678901",
+                "Công an xã Thạch Quảng",
+                domain::Platform::Zalo,
+                domain::Kind::Page,
+            )],
         )
         .unwrap();
     const OA: &str = "zalo-oa-token-for-the-source-R2d2";
