@@ -32,6 +32,8 @@ pub struct Analytics {
     pub by_platform: Vec<Count>,
     pub flagged_by_category: Vec<Count>,
     pub spreading: Vec<analytics::spread::Spread>,
+    /// The public's feedback on the official channels in the period (office-wide, aggregate).
+    pub channel_feedback: crate::sources::Feedback,
 }
 
 /// One day of the period: posts published, and posts with at least one signal.
@@ -348,5 +350,6 @@ pub fn of(
             })
             .collect(),
         spreading: analytics::spread::spreading(&matched),
+        channel_feedback: crate::sources::feedback(store, period.from, last)?,
     })
 }

@@ -467,7 +467,11 @@ impl App {
             .sources()?
             .into_iter()
             .map(|s| {
-                let credential = crate::exchange::unseal(self.data_dir(), &s.credential)?;
+                let credential = if s.credential.is_empty() {
+                    String::new()
+                } else {
+                    crate::exchange::unseal(self.data_dir(), &s.credential)?
+                };
                 let chars: Vec<char> = credential.chars().collect();
                 Ok(SourceInfo {
                     id: s.id,
@@ -495,6 +499,15 @@ impl App {
             .collect()
     }
 
+    /// A source stopped: no more pulls, its credential wiped (what it pulled stays).
+    pub fn stop_source(&self, actor: &Actor, id: i64) -> Result<(), Error> {
+        actor.require(Permission::Triage)?;
+        if !self.store()?.stop_source(&actor.name, id)? {
+            return Err(Error::not_found("nguồn", id));
+        }
+        Ok(())
+    }
+
     /// The sources whose interval has passed since their last pull at `now` (each pushed back by
     /// a few seconds of its own, so sources added together do not all pull at once).
     pub fn due_sources(
@@ -507,6 +520,7 @@ impl App {
             .store()?
             .sources()?
             .into_iter()
+            .filter(|s| s.interval > 0)
             .filter(|s| {
                 let jitter = chrono::Duration::seconds(s.id * 7 % 60);
                 s.last_pull
@@ -534,7 +548,19 @@ impl App {
             return Err(Error::not_found("nguồn", id));
         }
         let mut reports = Vec::new();
-        for source in all.into_iter().filter(|s| id.is_none_or(|i| i == s.id)) {
+        if let Some(stopped) = all.iter().find(|s| Some(s.id) == id && s.interval == 0) {
+            return Err(Error::invalid(
+                "source",
+                format!(
+                    "Nguồn #{} đã dừng: thêm lại bằng `sokenh source add` để kéo tiếp.",
+                    stopped.id
+                ),
+            ));
+        }
+        for source in all
+            .into_iter()
+            .filter(|s| s.interval > 0 && id.is_none_or(|i| i == s.id))
+        {
             reports.push(self.pull_source(actor, source)?);
         }
         Ok(reports)
@@ -1289,6 +1315,18 @@ impl App {
         to: chrono::NaiveDate,
     ) -> Result<Feedback, Error> {
         actor.require(Permission::ViewDetection)?;
+        Ok(feedback(&mut *self.store()?, from, to)?)
+    }
+}
+
+/// The feedback on the official channels between two days (inclusive): what
+/// [`App::official_feedback`] returns and the periodic report counts.
+pub(crate) fn feedback(
+    store: &mut store::Store,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> store::Result<Feedback> {
+    {
         let vn = |d: chrono::NaiveDate| {
             crate::utc_stamp(
                 d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(7),
@@ -1296,9 +1334,7 @@ impl App {
         };
         let end = to + chrono::Duration::days(1);
         // Posts up to a month before: comments in the period come on older posts too.
-        let rows = self
-            .store()?
-            .source_items(&vn(from - chrono::Duration::days(31)), &vn(end))?;
+        let rows = store.source_items(&vn(from - chrono::Duration::days(31)), &vn(end))?;
         let start = vn(from);
         let parent: std::collections::HashMap<&str, &str> = rows
             .iter()
@@ -1415,7 +1451,10 @@ impl App {
         let communities = self.store()?.communities()?;
         let mut seen: Vec<(domain::Community, Seen)> = Vec::new();
         let mut units = 0i64;
-        if let Some(yt) = sources.iter().find(|s| s.platform == "youtube") {
+        if let Some(yt) = sources
+            .iter()
+            .find(|s| s.platform == "youtube" && s.interval > 0)
+        {
             let key = crate::exchange::unseal(self.data_dir(), &yt.credential)?;
             let base = format!("{}/youtube/v3", yt.api_base);
             for c in communities.iter().filter(|c| {
@@ -1458,7 +1497,10 @@ impl App {
                 }
             }
         }
-        for s in sources.iter().filter(|s| s.platform == "facebook") {
+        for s in sources
+            .iter()
+            .filter(|s| s.platform == "facebook" && s.interval > 0)
+        {
             let Some(c) = communities
                 .iter()
                 .find(|c| c.url.as_deref() == Some(s.channel.as_str()))
@@ -1614,7 +1656,7 @@ impl App {
             .store()?
             .sources()?
             .into_iter()
-            .find(|s| s.id == source)
+            .find(|s| s.id == source && s.interval > 0)
         else {
             return Err(Error::not_found("nguồn", source));
         };

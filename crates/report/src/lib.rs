@@ -122,6 +122,20 @@ pub struct Figures {
     pub audit_events: u64,
     pub audit_head: String,
     pub audit_ok: bool,
+    /// The public's comments on the official channels read through their APIs (aggregate).
+    pub channel_feedback: ChannelFeedback,
+}
+
+/// The public's feedback on the office's official channels in a period, in aggregate only.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChannelFeedback {
+    /// People's comments (the channels' own replies not counted).
+    pub comments: u64,
+    /// Of them, those the channel itself answered.
+    pub answered: u64,
+    /// The posts with the most people's comments (at least five), most first: opening words
+    /// and count.
+    pub most_discussed: Vec<(String, u64)>,
 }
 
 #[cfg(test)]

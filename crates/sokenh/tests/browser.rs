@@ -142,7 +142,10 @@ async fn every_role_signs_in_and_a_member_declares_and_signs_in_chromium() {
     }
 
     for (user, pages) in [
-        ("congan", &["/tong-quan", "/so-dang-ky"][..]),
+        (
+            "congan",
+            &["/tong-quan", "/so-dang-ky", "/nguon", "/kiem-tra-dinh-ky"][..],
+        ),
         ("quantri", &["/quan-tri"][..]),
         ("thuongvu", &["/nhat-ky", "/ho-so"][..]),
         (

@@ -385,6 +385,27 @@ fn a_facebook_page_is_pulled_incrementally_through_limits_crashes_and_an_expired
         serde_json::json!(["2026-11-20", 34])
     );
 
+    // The periodic report counts them too (November: the page's reply came in December).
+    let docx = data.join("bao-cao.docx");
+    let model = json(&sokenh(
+        data,
+        &[
+            "report",
+            "--period",
+            "2026-11",
+            "--format",
+            "docx",
+            "--out",
+            docx.to_str().unwrap(),
+            "--date",
+            "2026-12-05",
+            "--json",
+        ],
+    ));
+    assert!(
+        model.to_string().contains("6. Phản hồi trên kênh chính thức: 648 bình luận của người dân; 0 được chính kênh trả lời (0%). Bài được bàn nhiều nhất: «Thông báo số 249 của Công an xã Thạch Quảng về an ninh trật tự» (150 bình luận)."),
+        "{model}"
+    );
     // The token expires: the pull stops with the message, the source shows it, nothing lost.
     *g.token.lock().unwrap() = "a-new-token-the-office-has-not-given".into();
     let (code, stopped, out) = pull(data);
@@ -624,6 +645,17 @@ fn a_youtube_channel_is_pulled_with_its_comments_and_stops_at_the_days_quota() {
     // refused call, the second page and its 10 comment pages.
     let listed = json(&sokenh(data, &["source", "list", "--json"]));
     assert_eq!(listed[0]["quota_used"], 1 + 1 + 50 + 1 + 1 + 10);
+    // Again at once: nothing new (the recent videos' comments read again, all known).
+    let (code, again, _) = pull(data);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        (
+            again[0]["inserted"].as_u64(),
+            again[0]["duplicates"].as_u64()
+        ),
+        (Some(0), Some(14 * 3)),
+        "{again}"
+    );
     // Two new videos: the second pull reads the first page only (it reaches known videos),
     // adds the two and their comments; the recent videos' comments again, all known.
     *uploads.lock().unwrap() = 62;
@@ -777,12 +809,54 @@ fn an_officer_pulls_a_source_from_its_page_and_never_sees_its_credential() {
     assert!(!stopped.body.contains(TOKEN));
     let again = get(&s, "/nguon", Some(&cookie));
     assert!(again.body.contains("hết hạn hoặc bị thu hồi"));
+    // Stopped: no more pulls, the credential wiped.
+    let stopped = post(
+        &s,
+        "/nguon/1/dung",
+        Some(&cookie),
+        &[("csrf", &csrf(&page.body))],
+    );
+    assert!(
+        stopped
+            .body
+            .contains("Đã dừng nguồn #1; mã truy cập đã xóa."),
+        "{}",
+        stopped.body
+    );
+    assert!(
+        stopped.body.contains("Đã dừng</td>") || stopped.body.contains("Đã dừng"),
+        "{}",
+        stopped.body
+    );
+    let refused = sokenh(data, &["source", "pull", "1", "--json"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("đã dừng"));
+    let sealed: String = rusqlite::Connection::open(data.join("sokenh.db"))
+        .unwrap()
+        .query_row("SELECT credential FROM sources WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(sealed, "");
     assert!(
         again
             .body
             .contains("6 bình luận của người dân, 0 được kênh trả lời (0%)."),
         "{}",
         again.body
+    );
+    // And in the period's analytics.
+    let year = (chrono::Utc::now() - chrono::Duration::days(3))
+        .format("%Y")
+        .to_string();
+    let analytics = get(&s, &format!("/phan-tich?ky={year}"), Some(&cookie));
+    assert!(
+        analytics.body.contains("Phản hồi trên kênh chính thức")
+            && analytics
+                .body
+                .contains("6 bình luận của người dân, 0 được kênh trả lời (0%)."),
+        "{}",
+        analytics.body
     );
 }
 
@@ -1453,6 +1527,13 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
         "{first}"
     );
     assert_eq!(p.calls("/listrecentchat").len(), 3, "10 + 10 + 5");
+    let (code, again, _) = pull(data);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        (again[0]["fetched"].as_u64(), again[0]["inserted"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
     // Three new messages, through a rate limit: only they are read.
     *count.lock().unwrap() = 28;
     busy.store(true, Ordering::SeqCst);

@@ -854,6 +854,17 @@ impl Backend for Postgres {
             .collect())
     }
 
+    fn stop_source(&mut self, id: i64) -> Result<bool> {
+        Ok(self
+            .client
+            .execute(
+                "UPDATE sources SET interval_s = 0, credential = '' WHERE id = $1",
+                &[&id],
+            )
+            .map_err(db)?
+            == 1)
+    }
+
     fn set_source_state(
         &mut self,
         id: i64,

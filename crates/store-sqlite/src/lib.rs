@@ -856,6 +856,17 @@ impl Backend for Sqlite {
         .map_err(db)
     }
 
+    fn stop_source(&mut self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute(
+                "UPDATE sources SET interval_s = 0, credential = '' WHERE id = ?1",
+                [id],
+            )
+            .map_err(db)?
+            == 1)
+    }
+
     fn set_source_state(
         &mut self,
         id: i64,

@@ -162,6 +162,8 @@ pub trait Backend: Send {
     /// same platform and channel; its id.
     fn put_source(&mut self, s: &domain::Source) -> Result<i64>;
     fn sources(&mut self) -> Result<Vec<domain::Source>>;
+    /// A source stopped: its credential wiped, no interval; false when there is no such one.
+    fn stop_source(&mut self, id: i64) -> Result<bool>;
     /// Writes where a pull stands (and, `done`, how it ended: `last_pull`, and `last_success`
     /// or `last_error`).
     fn set_source_state(

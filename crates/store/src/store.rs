@@ -1572,6 +1572,26 @@ impl Store {
         self.db.sources()
     }
 
+    /// A source stopped (its credential wiped, no more pulls; audited `source.stop`); false when
+    /// there is no such source.
+    pub fn stop_source(&mut self, actor: &str, id: i64) -> Result<bool> {
+        let at = now();
+        self.transaction(|s| {
+            if !s.db.stop_source(id)? {
+                return Ok(false);
+            }
+            s.audit(
+                actor,
+                "source.stop",
+                "source",
+                &id.to_string(),
+                json!({}),
+                &at,
+            )?;
+            Ok(true)
+        })
+    }
+
     /// Where a pull under way stands (after each stored page; not audited).
     pub fn set_source_cursor(
         &mut self,

@@ -148,6 +148,22 @@ pub async fn show(
                     }
                 }
             }
+            h2 { (t("Phản hồi trên kênh chính thức")) }
+            @let fb = &a.channel_feedback;
+            p {
+                (fb.comments) " " (t("bình luận của người dân")) ", "
+                (fb.answered) " " (t("được kênh trả lời"))
+                @if let Some(share) = fb.answered_share { " (" (format!("{:.0}", share * 100.0)) "%)" }
+                "."
+            }
+            @if !fb.most_discussed.is_empty() {
+                table {
+                    tr { th { (t("Bài được bàn nhiều")) } th.num { (t("Bình luận")) } }
+                    @for d in &fb.most_discussed {
+                        tr { td { (d.text) } td.num { (d.comments) } }
+                    }
+                }
+            }
             h2 { (t("Nội dung lan rộng")) }
             @if a.spreading.is_empty() {
                 p { (t("Không có nội dung sai sự thật hay lừa đảo nào lan qua nhiều trang, nhóm.")) }

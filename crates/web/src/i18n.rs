@@ -242,6 +242,12 @@ const EN: &[(&str, &str)] = &[
     ),
     ("Thư viện văn bản", "Rules library"),
     ("Tin báo của người dân", "Citizens' tips"),
+    (
+        "Phản hồi trên kênh chính thức",
+        "Feedback on the official channels",
+    ),
+    ("Dừng nguồn", "Stop the source"),
+    ("Đã dừng", "Stopped"),
     ("Kiểm tra định kỳ", "Periodic checks"),
     ("trang đến hạn kiểm tra.", "pages due for a check."),
     ("Lần kiểm tra trước", "Last check"),

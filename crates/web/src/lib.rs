@@ -760,6 +760,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao-nguoi-dan/{id}/dang", post(warnings::publish))
         .route("/nguon", get(sources::show).post(sources::add))
         .route("/nguon/{id}/keo", post(sources::pull))
+        .route("/nguon/{id}/dung", post(sources::stop))
         .route("/kiem-tra-dinh-ky", get(checks::show))
         .route(
             "/kiem-tra-dinh-ky/{community}/anh/{sha}",

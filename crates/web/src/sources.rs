@@ -1,7 +1,7 @@
 //! `/nguon`: the office's own channels read through their platforms' APIs, for a role that
 //! triages (administrator, leader, officer): each source's channel, platform, credential (its
 //! last four characters only), interval, last pull and its error, the API units used today;
-//! a form to add one (or replace its credential) and «pull now»; the last 30 days' feedback on
+//! a form to add one (or replace its credential), «pull now» and «stop» (its credential wiped); the last 30 days' feedback on
 //! the official channels in aggregate (people's comments, the share the channel answered, the
 //! most discussed posts) — through `app::sources`.
 
@@ -60,9 +60,17 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                         td data-label=(t("Lỗi")) { @if let Some(e) = &s.last_error { span.error { (e) } } @else { "—" } }
                         td data-label=(t("Đơn vị API hôm nay")) { @if s.platform == "youtube" { (s.quota_used) " / 10.000" } @else { "—" } }
                         td {
-                            form method="post" action=(format!("/nguon/{}/keo", s.id)) {
-                                input type="hidden" name="csrf" value=(user.session.csrf);
-                                button type="submit" { (t("Kéo ngay")) }
+                            @if s.interval > 0 {
+                                form method="post" action=(format!("/nguon/{}/keo", s.id)) {
+                                    input type="hidden" name="csrf" value=(user.session.csrf);
+                                    button type="submit" { (t("Kéo ngay")) }
+                                }
+                                form method="post" action=(format!("/nguon/{}/dung", s.id)) {
+                                    input type="hidden" name="csrf" value=(user.session.csrf);
+                                    button.secondary type="submit" { (t("Dừng nguồn")) }
+                                }
+                            } @else {
+                                (t("Đã dừng"))
                             }
                         }
                     }
@@ -178,6 +186,21 @@ pub async fn pull(
             },
             None => (false, "Không có nguồn này.".to_owned()),
         },
+        Err(e) if e.0.kind == app::ErrorKind::NotFound => (false, e.0.message),
+        Err(e) => return e.into_response(),
+    };
+    view(&state, &user, Some(message)).await
+}
+
+/// `POST /nguon/{id}/dung`: a source stopped (no more pulls, its credential wiped).
+pub async fn stop(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Submitted(user, _f, _): Submitted<need::Triage, PullForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let message = match state.use_case(move |app| app.stop_source(&actor, id)).await {
+        Ok(()) => (true, format!("Đã dừng nguồn #{id}; mã truy cập đã xóa.")),
         Err(e) if e.0.kind == app::ErrorKind::NotFound => (false, e.0.message),
         Err(e) => return e.into_response(),
     };

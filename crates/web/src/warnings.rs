@@ -148,7 +148,9 @@ async fn show_view(
             let channels: Vec<app::sources::SourceInfo> = app
                 .sources(&actor)?
                 .into_iter()
-                .filter(|s| matches!(s.platform.as_str(), "facebook" | "telegram"))
+                .filter(|s| {
+                    s.interval > 0 && matches!(s.platform.as_str(), "facebook" | "telegram")
+                })
                 .collect();
             Ok((app.warning(&actor, id)?, channels))
         })

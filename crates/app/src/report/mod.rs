@@ -79,6 +79,18 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         audit_events: 0,
         audit_head: String::new(),
         audit_ok: true,
+        channel_feedback: {
+            let fb = crate::sources::feedback(store, period.from, period.to - Duration::days(1))?;
+            report::ChannelFeedback {
+                comments: fb.comments,
+                answered: fb.answered,
+                most_discussed: fb
+                    .most_discussed
+                    .into_iter()
+                    .map(|d| (d.text, d.comments))
+                    .collect(),
+            }
+        },
     };
     for r in history_rows.iter().filter(|r| in_period(&r.day)) {
         // Saturating: a figure is never wrapped round into nonsense, whatever was stored.
@@ -269,6 +281,28 @@ pub(crate) fn letterhead(store: &mut Store) -> Result<Letterhead> {
 }
 
 /// Builds the report for a period; `today` is the date on the place-and-date line.
+/// The report's words on the public's feedback on the official channels (aggregate only: no
+/// figure about fewer than five comments).
+fn channel_feedback(fb: &report::ChannelFeedback) -> String {
+    let n = |x: u64| text::thousands(x as i64);
+    if fb.comments < analytics::MIN_GROUP {
+        return "6. Phản hồi trên kênh chính thức: chưa đủ bình luận của người dân (dưới 5) để tổng hợp, hoặc chưa có nguồn đọc qua API.".into();
+    }
+    let mut s = format!(
+        "6. Phản hồi trên kênh chính thức: {} bình luận của người dân; {} được chính kênh trả lời ({}%).",
+        n(fb.comments),
+        n(fb.answered),
+        fb.answered * 100 / fb.comments
+    );
+    if let Some((text, count)) = fb.most_discussed.first() {
+        s.push_str(&format!(
+            " Bài được bàn nhiều nhất: «{text}» ({} bình luận).",
+            n(*count)
+        ));
+    }
+    s
+}
+
 pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Report> {
     let f = figures(store, period)?;
     let Letterhead {
@@ -663,6 +697,7 @@ pub fn build(store: &mut Store, period: &Period, today: NaiveDate) -> Result<Rep
                     n(f.items_flagged_by_category.get("false_claim").copied().unwrap_or(0)),
                     n(f.spreading.len() as u64)
                 ),
+                channel_feedback(&f.channel_feedback),
             ],
             tables: vec![1, 2, 3, 4],
             charts: [1, 2].into_iter().chain(spread_chart).collect(),

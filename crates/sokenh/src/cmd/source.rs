@@ -50,6 +50,12 @@ pub enum SourceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Dừng một nguồn: không kéo nữa, xóa mã truy cập / stop a source, its credential wiped
+    Stop {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Kéo ngay một nguồn (hoặc tất cả) / pull one source now (or all)
     Pull {
         id: Option<i64>,
@@ -153,6 +159,15 @@ pub fn run(ctx: &Ctx, what: SourceCmd) -> Result<()> {
                 for d in &f.most_discussed {
                     println!("  {} bình luận: {}", d.comments, d.text);
                 }
+            }
+            Ok(())
+        }
+        SourceCmd::Stop { id, json } => {
+            app.stop_source(&cli, id)?;
+            if json {
+                println!("{}", json!({"id": id, "stopped": true}));
+            } else {
+                println!("Đã dừng nguồn #{id}; mã truy cập đã xóa.");
             }
             Ok(())
         }
