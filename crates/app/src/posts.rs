@@ -31,24 +31,42 @@ pub struct Report {
 }
 
 /// The deployment's pseudonym key: 32 random bytes in the data dir, made on first use, never
-/// printed. Backing up the data dir backs it up.
+/// printed. Backing up the data dir backs it up. Made whole in a file of its own and linked into
+/// place (which never replaces one): callers racing on first use all get the one that won, and
+/// none reads a key half written.
 pub fn pseudonym_key(data_dir: &Path) -> Result<Vec<u8>> {
     let path = data_dir.join("pseudonym.key");
-    if let Ok(hex) = std::fs::read_to_string(&path) {
+    let read = |path: &Path| -> Option<Result<Vec<u8>>> {
+        let hex = std::fs::read_to_string(path).ok()?;
         let bytes: Option<Vec<u8>> = (0..hex.trim().len() / 2)
             .map(|i| u8::from_str_radix(&hex.trim()[2 * i..2 * i + 2], 16).ok())
             .collect();
-        return bytes
-            .filter(|b| b.len() == 32)
-            .context("tệp pseudonym.key hỏng / corrupt pseudonym key");
+        Some(
+            bytes
+                .filter(|b| b.len() == 32)
+                .context("tệp pseudonym.key hỏng / corrupt pseudonym key"),
+        )
+    };
+    if let Some(key) = read(&path) {
+        return key;
     }
     let mut key = vec![0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut key))
         .context("không lấy được số ngẫu nhiên / no randomness")?;
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    write_private(&path, &hex)?;
-    Ok(key)
+    let own = data_dir.join(format!("pseudonym.key.{}", &hex[..16]));
+    write_private(&own, &hex)?;
+    let linked = std::fs::hard_link(&own, &path);
+    let _ = std::fs::remove_file(&own);
+    match linked {
+        Ok(()) => Ok(key),
+        // Another caller made it first: theirs, written whole before it was linked.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read(&path).unwrap_or_else(|| Err(anyhow::anyhow!("không đọc được pseudonym.key")))
+        }
+        Err(e) => Err(e).context("không ghi được pseudonym.key / cannot write the key"),
+    }
 }
 
 pub(crate) fn write_private(path: &Path, content: &str) -> Result<()> {
@@ -65,6 +83,7 @@ pub(crate) fn write_private(path: &Path, content: &str) -> Result<()> {
     #[cfg(not(unix))]
     let mut f = std::fs::File::create(path)?;
     f.write_all(content.as_bytes())?;
+    f.sync_all()?;
     Ok(())
 }
 
@@ -754,5 +773,25 @@ impl crate::App {
                 None => crate::Error::invalid("file", format!("{e:#}")),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn callers_racing_on_first_use_all_get_the_one_pseudonym_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let keys: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| s.spawn(|| super::pseudonym_key(dir.path()).unwrap()))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(keys.iter().all(|k| k == &keys[0] && k.len() == 32));
+            assert_eq!(super::pseudonym_key(dir.path()).unwrap(), keys[0]);
+            let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(files.len(), 1, "only pseudonym.key is left");
+        }
     }
 }
