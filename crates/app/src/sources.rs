@@ -1439,8 +1439,9 @@ enum Seen {
 
 impl App {
     /// The watch on the register (see `watch_register`'s doc in the module): YouTube channels
-    /// of the register through `channels.list` with a YouTube source's key; the office's own
-    /// Facebook pages through their sources' tokens. A new name is kept (with its history), a
+    /// of the register through `channels.list` with a YouTube source's key; public Telegram
+    /// channels through a Telegram source's bot (`getChat`); the office's own Facebook pages
+    /// through their sources' tokens. A new name is kept (with its history), a
     /// new size as a snapshot, a channel gone marked removed with the date (each through the
     /// register's import, audited); a renamed page whose new name looks like one of our official
     /// channels raises one `impersonation` alert naming the old and the new name.
@@ -1539,6 +1540,63 @@ impl App {
                     seen.push((c.clone(), Seen::Gone));
                 }
                 Err(why) => report.errors.push(why.replace(&token, "…")),
+            }
+        }
+        // Telegram channels of the register, through a Telegram source's bot (`getChat`,
+        // `getChatMemberCount` on a public channel's @name).
+        if let Some(tg) = sources
+            .iter()
+            .find(|s| s.platform == "telegram" && s.interval > 0)
+        {
+            let token = crate::exchange::unseal(self.data_dir(), &tg.credential)?;
+            for c in communities.iter().filter(|c| {
+                c.platform == domain::Platform::Telegram && c.status != domain::Status::Removed
+            }) {
+                let Some(handle) = c.url.as_deref().and_then(|u| channel_id("telegram", u)) else {
+                    continue;
+                };
+                let chat = format!("@{handle}");
+                let asked = get_json(
+                    &with_query(
+                        &format!("{}/bot{token}/getChat", tg.api_base),
+                        &[("chat_id", &chat)],
+                    ),
+                    &[],
+                    telegram_refusal,
+                    &mut units,
+                );
+                match asked {
+                    Ok(body) => {
+                        report.checked += 1;
+                        let size = get_json(
+                            &with_query(
+                                &format!("{}/bot{token}/getChatMemberCount", tg.api_base),
+                                &[("chat_id", &chat)],
+                            ),
+                            &[],
+                            telegram_refusal,
+                            &mut units,
+                        )
+                        .ok()
+                        .and_then(|b| b["result"].as_u64());
+                        seen.push((
+                            c.clone(),
+                            Seen::Present {
+                                name: body["result"]["title"]
+                                    .as_str()
+                                    .unwrap_or(&c.name)
+                                    .to_owned(),
+                                size,
+                            },
+                        ));
+                    }
+                    // "Bad Request: chat not found".
+                    Err(why) if why.contains("chat not found") => {
+                        report.checked += 1;
+                        seen.push((c.clone(), Seen::Gone));
+                    }
+                    Err(why) => report.errors.push(why.replace(&token, "…")),
+                }
             }
         }
         self.apply_seen(actor, seen, &mut report)?;

@@ -1470,7 +1470,8 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
     let count = Arc::new(Mutex::new(25i64));
     let busy = Arc::new(AtomicBool::new(false));
     let token = Arc::new(Mutex::new(OA.to_owned()));
-    let (n, limit, good) = (count.clone(), busy.clone(), token.clone());
+    let hang = Arc::new(AtomicBool::new(true));
+    let (n, limit, good, hanging) = (count.clone(), busy.clone(), token.clone(), hang.clone());
     let p = common::platform::serve(move |call| {
         if call.header("access_token") != Some(good.lock().unwrap().as_str()) {
             return Answer::json(
@@ -1486,6 +1487,9 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
         }
         let asked: serde_json::Value = serde_json::from_str(&call.query("data").unwrap()).unwrap();
         let offset = asked["offset"].as_i64().unwrap();
+        if offset > 0 && hanging.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_secs(20));
+        }
         let total = *n.lock().unwrap();
         let page: Vec<_> = (0..total)
             .rev()
@@ -1515,6 +1519,24 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
             "--json",
         ],
     ));
+    // The first pull is killed while it waits for the second ten; the next resumes there.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(data)
+        .args(["source", "pull", "1", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if p.calls("/listrecentchat").len() >= 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    hang.store(false, Ordering::SeqCst);
     let (code, first, out) = pull(data);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
@@ -1523,10 +1545,33 @@ fn a_zalo_official_accounts_messages_are_pulled_down_to_the_last_pull() {
             first[0]["comments"].as_u64(),
             first[0]["inserted"].as_u64()
         ),
-        (Some(25), Some(12), Some(25)),
+        (Some(15), Some(7), Some(15)),
         "{first}"
     );
-    assert_eq!(p.calls("/listrecentchat").len(), 3, "10 + 10 + 5");
+    let stored: i64 = rusqlite::Connection::open(data.join("sokenh.db"))
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM items WHERE source_id LIKE 'zalo-oa:%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 25, "everything once");
+    let offsets: Vec<i64> = p
+        .calls("/listrecentchat")
+        .iter()
+        .map(|c| {
+            let data: serde_json::Value = serde_json::from_str(&c.query("data").unwrap()).unwrap();
+            assert_eq!(data["count"], 10);
+            data["offset"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        offsets,
+        [0, 10, 10, 20],
+        "the ten after the first asked again after the kill"
+    );
+
     let (code, again, _) = pull(data);
     assert_eq!(code, Some(0));
     assert_eq!(
@@ -1650,4 +1695,119 @@ fn the_servers_scheduled_pull_logs_its_failure_without_the_credential() {
         .find(|e| e.action == "source.pull" && e.actor == "sokenh:lịch-kéo-nguồn")
         .unwrap();
     assert!(pull.details.contains("mã 190") && !pull.details.contains(TOKEN));
+}
+
+#[test]
+fn the_watch_asks_telegram_about_the_registers_public_channels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    json(&sokenh(data, &["demo", "--no-serve", "--json"]));
+    let app = app::App::open(data, None).unwrap();
+    let other = |handle: &str, name: &str| domain::CommunityRecord {
+        classification: domain::Classification::Unknown,
+        unit: None,
+        ..official(
+            &format!("https://t.me/{handle}"),
+            name,
+            domain::Platform::Telegram,
+            domain::Kind::Channel,
+        )
+    };
+    app.store()
+        .unwrap()
+        .import_communities(
+            "test",
+            "test",
+            &[
+                official(
+                    "https://t.me/congan_thachquang",
+                    "Công an xã Thạch Quảng",
+                    domain::Platform::Telegram,
+                    domain::Kind::Channel,
+                ),
+                other("tinnong_thachthanh", "Tin nóng Thạch Thành"),
+                other("kenhcu_tg", "Kênh cũ"),
+            ],
+        )
+        .unwrap();
+    const BOT: &str = "7011112222:AAE-watch-bot-token-Qq55";
+    let p = common::platform::serve(|call| {
+        let chat = call.query("chat_id").unwrap_or_default();
+        if call
+            .path
+            .starts_with(&format!("/bot{BOT}/getChatMemberCount"))
+        {
+            return Answer::json(200, serde_json::json!({"ok": true, "result": 321}));
+        }
+        let chat_of = |id: i64, title: &str, username: &str| {
+            Answer::json(
+                200,
+                serde_json::json!({"ok": true, "result": {"id": id, "title": title, "username": username, "type": "channel"}}),
+            )
+        };
+        match chat.as_str() {
+            "@congan_thachquang" => chat_of(-1001, "Công an xã Thạch Quảng", "congan_thachquang"),
+            "@tinnong_thachthanh" => chat_of(
+                -1002,
+                "Công an xã Thạch Quảng - Thông báo",
+                "tinnong_thachthanh",
+            ),
+            // The demo's youth union channel, as it is.
+            "@doanthanhnienthachquang" => chat_of(
+                -1003,
+                "Kênh Telegram Đoàn Thanh niên Thạch Quảng",
+                "doanthanhnienthachquang",
+            ),
+            _ => Answer::json(
+                400,
+                serde_json::json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}),
+            ),
+        }
+    });
+    let token = data.join("bot.token");
+    std::fs::write(&token, BOT).unwrap();
+    json(&sokenh(
+        data,
+        &[
+            "source",
+            "add",
+            "telegram",
+            "--channel",
+            "https://t.me/congan_thachquang",
+            "--credential-file",
+            token.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--json",
+        ],
+    ));
+    let watched = json(&sokenh(data, &["source", "watch", "--json"]));
+    assert_eq!(watched["checked"], 4, "{watched}");
+    assert_eq!(
+        watched["renamed"],
+        serde_json::json!([[
+            "https://t.me/tinnong_thachthanh",
+            "Tin nóng Thạch Thành",
+            "Công an xã Thạch Quảng - Thông báo"
+        ]])
+    );
+    assert_eq!(
+        watched["removed"],
+        serde_json::json!(["https://t.me/kenhcu_tg"])
+    );
+    assert_eq!(watched["alerts"], 1);
+    let ours = app
+        .store()
+        .unwrap()
+        .communities()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.url.as_deref() == Some("https://t.me/congan_thachquang"))
+        .unwrap();
+    assert_eq!(ours.members, Some(321));
+    assert!(
+        p.calls("/getChat")
+            .iter()
+            .all(|c| c.path.starts_with(&format!("/bot{BOT}/")))
+    );
 }

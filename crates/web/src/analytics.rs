@@ -164,6 +164,17 @@ pub async fn show(
                     }
                 }
             }
+            @if fb.comments > 0 {
+                details {
+                    summary { (t("Bình luận của người dân theo ngày")) }
+                    table {
+                        tr { th { (t("Ngày")) } th.num { (t("Bình luận")) } }
+                        @for (day, n) in &fb.per_day {
+                            tr { td { (day) } td.num { (shown(*n)) } }
+                        }
+                    }
+                }
+            }
             h2 { (t("Nội dung lan rộng")) }
             @if a.spreading.is_empty() {
                 p { (t("Không có nội dung sai sự thật hay lừa đảo nào lan qua nhiều trang, nhóm.")) }

@@ -243,6 +243,10 @@ const EN: &[(&str, &str)] = &[
     ("Thư viện văn bản", "Rules library"),
     ("Tin báo của người dân", "Citizens' tips"),
     (
+        "Bình luận của người dân theo ngày",
+        "The public's comments by day",
+    ),
+    (
         "Phản hồi trên kênh chính thức",
         "Feedback on the official channels",
     ),
