@@ -1,5 +1,5 @@
-//! The people's side, first part: a citizen's tip (a link, a phone number, a bank account,
-//! their words), answered at once from what the office already knows — the register (an
+//! The people's side: a citizen's tip (a link, a phone number, a bank account, their words, up
+//! to three screenshots), answered at once from what the office already knows — the register (an
 //! official channel? a page marked as impersonating?), the block and allow lists, indicators
 //! confirmed here or shared by other offices (numbers plain or as keyed hashes), the fact-check
 //! register — and never by a guess: the learned model and the rules' phrases do not answer a
@@ -7,7 +7,9 @@
 //! text form one group; an officer answers the group once and every reporter sees it on their
 //! status page (the code is the secret; only its SHA-256 is kept). A contact is kept only with
 //! consent, and cleared [`CONTACT_RETENTION_DAYS`] after its group was answered; the sender is
-//! kept only as a keyed hash.
+//! kept only as a keyed hash. A near-duplicate screenshot (PDQ) or text (SimHash) joins the
+//! group already made; a confirmed group may open a case with its screenshots as evidence, and
+//! the next tips about it are told the case.
 
 use crate::{Actor, App, Error};
 use domain::{Classification, Permission, Status};

@@ -1,11 +1,14 @@
 //! The tip line for citizens (no account, no script, a cheap phone's screen): `/bao-tin` — a
-//! link, a phone number, an account, what happened, an optional contact with a plain consent
-//! sentence — answered at once with what the office knows (`app::tips`), a code and a status
-//! page (`/bao-tin/{code}`: the code is the secret) where the officer's answer appears; the
-//! same as JSON at `POST /api/v1/tips` and `GET /api/v1/tips/{code}`. An address may send
+//! link, a phone number, an account, what happened, up to three screenshots, an optional
+//! contact with a plain consent sentence — answered at once with what the office knows
+//! (`app::tips`), a code and a status page (`/bao-tin/{code}`: the code is the secret) where
+//! the officer's answer appears; the same as JSON at `POST /api/v1/tips` and
+//! `GET /api/v1/tips/{code}`; the office's Telegram bot and Zalo OA at `POST /webhooks/{platform}`
+//! (checked by `app::tip_channels`, answered in the chat). An address — or a chat — may send
 //! [`PER_ADDRESS`] tips in [`WINDOW`] (429 after, the others unaffected); the form's hidden
 //! field catches robots. For officers (a role that triages), `/tin-bao`: the groups by how
-//! many people reported them, and the answer every reporter in a group will read.
+//! many people reported them, with their screenshots, answered once for all (confirmed into a
+//! case if need be; the answers owed in a chat sent at once).
 
 use crate::AppState;
 use crate::pages::{flash, page, page_in};
