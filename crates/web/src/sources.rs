@@ -104,6 +104,8 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 select id="source-platform" name="platform" {
                     option value="facebook" { "Facebook (mã truy cập trang)" }
                     option value="youtube" { "YouTube (khóa API)" }
+                    option value="telegram" { "Telegram (mã bot quản trị kênh)" }
+                    option value="zalo" { "Zalo OA (mã truy cập của OA)" }
                 }
                 label for="source-channel" { (t("Đường dẫn kênh chính thức (trong sổ đăng ký)")) }
                 input id="source-channel" name="channel" required maxlength="500";
