@@ -176,14 +176,7 @@ fn get_json(
         .filter_map(|k| header(k).map(|v| ((*k).to_owned(), v)))
         .collect();
         let find = |k: &str| hdrs.iter().find(|(h, _)| h == k).map(|(_, v)| v.clone());
-        let body: Value = r
-            .body_mut()
-            .with_config()
-            .limit(32 << 20)
-            .read_to_string()
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or(Value::Null);
+        let body = crate::tip_channels::json_body(&mut r, 32 << 20);
         match refusal(status, &body, &find) {
             None if status == 200 => return Ok(body),
             None => {
@@ -1736,12 +1729,7 @@ impl App {
                     .send(form)
                     .map_err(|e| unavailable(format!("không gọi được Facebook: {e}")))?;
                 let status = r.status().as_u16();
-                let body: Value = r
-                    .body_mut()
-                    .read_to_string()
-                    .ok()
-                    .and_then(|b| serde_json::from_str(&b).ok())
-                    .unwrap_or(Value::Null);
+                let body = crate::tip_channels::json_body(&mut r, 1 << 20);
                 match (
                     body["id"].as_str(),
                     facebook_refusal(status, &body, &|_| None),
@@ -1763,12 +1751,7 @@ impl App {
                     .send(json!({"chat_id": format!("@{handle}"), "text": text}).to_string())
                     .map_err(|e| unavailable(format!("không gọi được Telegram: {e}")))?;
                 let status = r.status().as_u16();
-                let body: Value = r
-                    .body_mut()
-                    .read_to_string()
-                    .ok()
-                    .and_then(|b| serde_json::from_str(&b).ok())
-                    .unwrap_or(Value::Null);
+                let body = crate::tip_channels::json_body(&mut r, 1 << 20);
                 match body["result"]["message_id"].as_i64() {
                     Some(id) if body["ok"] == true => format!("@{handle}/{id}"),
                     _ => {

@@ -354,7 +354,7 @@ impl App {
                 )
             })?;
         let status = r.status().as_u16();
-        let body: Value = read_body(&mut r);
+        let body: Value = json_body(&mut r, 1 << 20);
         let Some(path) = body["result"]["file_path"]
             .as_str()
             .filter(|_| status == 200)
@@ -413,7 +413,7 @@ impl App {
                     )
                     .map_err(|e| unavailable(format!("Telegram không trả lời: {e}")))?;
                 let status = r.status().as_u16();
-                let body: Value = read_body(&mut r);
+                let body: Value = json_body(&mut r, 1 << 20);
                 if status == 200 && body["ok"] == true {
                     return Ok(());
                 }
@@ -436,7 +436,7 @@ impl App {
                     .to_string(),
                 )
                 .map_err(|e| unavailable(format!("Zalo không trả lời: {e}")))?;
-            let body: Value = read_body(&mut r);
+            let body: Value = json_body(&mut r, 1 << 20);
             return match body["error"].as_i64() {
                 Some(0) => Ok(()),
                 Some(-216 | -124) => Err(unavailable(
@@ -486,11 +486,11 @@ impl App {
     }
 }
 
-/// A JSON answer (`null` when it is not JSON), at most 1 MiB.
-fn read_body(r: &mut ureq::http::Response<ureq::Body>) -> Value {
+/// A platform's JSON answer (`null` when it is not JSON), at most `limit` bytes.
+pub(crate) fn json_body(r: &mut ureq::http::Response<ureq::Body>, limit: u64) -> Value {
     r.body_mut()
         .with_config()
-        .limit(1 << 20)
+        .limit(limit)
         .read_to_string()
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())

@@ -28,18 +28,24 @@ use std::time::{Duration, Instant};
 pub const PER_ADDRESS: u32 = 10;
 pub const WINDOW: Duration = Duration::from_secs(600);
 
-/// Tips per address in the current window (this process's count).
-static SENT: Mutex<Option<HashMap<IpAddr, (Instant, u32)>>> = Mutex::new(None);
+/// Tips per source — an address, or a chat of a chat channel — in the current window (this
+/// process's count).
+static SENT: Mutex<Option<HashMap<String, (Instant, u32)>>> = Mutex::new(None);
 
-/// Whether `from` may send one more tip now (and counts it).
+/// Whether the address `from` may send one more tip now (and counts it).
 fn allowed(from: IpAddr) -> bool {
+    allowed_source(from.to_string())
+}
+
+/// Whether a source (an address, `telegram:CHAT`, `zalo:USER`) may send one more tip now.
+fn allowed_source(key: String) -> bool {
     let mut guard = crate::lock(&SENT);
     let map = guard.get_or_insert_with(HashMap::new);
     let now = Instant::now();
     if map.len() > 100_000 {
         map.retain(|_, (since, _)| now.duration_since(*since) < WINDOW);
     }
-    let entry = map.entry(from).or_insert((now, 0));
+    let entry = map.entry(key).or_insert((now, 0));
     if now.duration_since(entry.0) >= WINDOW {
         *entry = (now, 0);
     }
@@ -520,12 +526,7 @@ fn chat_allowed(platform: &str, body: &[u8]) -> bool {
         "telegram" => event["message"]["chat"]["id"].to_string(),
         _ => event["sender"]["id"].to_string(),
     };
-    // The chat's key folded into an address-sized slot of the same table: a unique-local
-    // IPv6 address (fd00::/8), never a real client's here.
-    let mut h = std::hash::DefaultHasher::new();
-    std::hash::Hash::hash(&(platform, who), &mut h);
-    let slot = 0xfd00_u128 << 112 | u128::from(std::hash::Hasher::finish(&h));
-    allowed(IpAddr::V6(std::net::Ipv6Addr::from(slot)))
+    allowed_source(format!("{platform}:{who}"))
 }
 
 /// `POST /webhooks/{platform}` (`telegram`, `zalo`; no account — the platform's secret or
