@@ -62,16 +62,21 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                     }
                     form.stack method="post" action=(format!("/kiem-tra-dinh-ky/{}", d.community_id)) enctype="multipart/form-data" {
                         input type="hidden" name="csrf" value=(user.session.csrf);
+                        @let id = d.community_id;
                         select name="outcome" aria-label=(t("Kết quả")) {
                             option value="same" { (t("Như cũ")) }
                             option value="renamed" { (t("Đổi tên")) }
                             option value="changed" { (t("Thay đổi khác")) }
                             option value="gone" { (t("Không còn")) }
                         }
-                        label { (t("Tên đang hiện (nếu đổi)")) input name="seen_name" maxlength="300"; }
-                        label { (t("Số thành viên, người theo dõi")) input name="members" inputmode="numeric" maxlength="12"; }
-                        label { (t("Điều đã thấy")) textarea name="note" rows="2" maxlength="2000" {} }
-                        label { (t("Ảnh chụp màn hình")) input type="file" name="screenshot" accept="image/png,image/jpeg,image/webp,image/gif"; }
+                        label for=(format!("seen-{id}")) { (t("Tên đang hiện (nếu đổi)")) }
+                        input id=(format!("seen-{id}")) name="seen_name" maxlength="300";
+                        label for=(format!("members-{id}")) { (t("Số thành viên, người theo dõi")) }
+                        input id=(format!("members-{id}")) name="members" inputmode="numeric" maxlength="12";
+                        label for=(format!("note-{id}")) { (t("Điều đã thấy")) }
+                        textarea id=(format!("note-{id}")) name="note" rows="2" maxlength="2000" {}
+                        label for=(format!("shot-{id}")) { (t("Ảnh chụp màn hình")) }
+                        input id=(format!("shot-{id}")) type="file" name="screenshot" accept="image/png,image/jpeg,image/webp,image/gif";
                         button type="submit" { (t("Ghi kết quả kiểm tra")) }
                     }
                 }
