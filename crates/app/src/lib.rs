@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod audit;
+pub mod backup;
 pub mod capture;
 pub mod cases;
 pub mod db;
@@ -31,6 +32,7 @@ pub mod log;
 pub mod media_check;
 pub mod members;
 pub mod posts;
+pub mod province;
 pub mod register;
 pub mod report;
 pub mod reports;

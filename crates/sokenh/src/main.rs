@@ -216,6 +216,34 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Chuyển sổ của một xã vào cơ sở dữ liệu PostgreSQL của tỉnh / move a commune's store into
+    /// the province's database
+    Migrate {
+        /// sqlite://ĐƯỜNG_DẪN/sokenh.db: sổ của xã / the commune's store
+        #[arg(long)]
+        from: String,
+        /// postgres://…: cơ sở dữ liệu của tỉnh / the province's database
+        #[arg(long)]
+        to: String,
+        /// Mã xã theo danh mục GSO (mã của đơn vị gốc) / the commune's GSO code
+        #[arg(long)]
+        tenant: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sao lưu cơ sở dữ liệu và tệp minh chứng vào một tệp / back up the store and its files
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Khôi phục từ bản sao lưu vào nơi trống, rồi kiểm tra; mã 0 chỉ khi khớp / restore a
+    /// backup into an empty place and check it; exit 0 only when it matches
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Quản trị tài khoản / accounts
     Admin {
         #[command(subcommand)]
@@ -353,6 +381,14 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Tls { what } => cmd::serve::tls(what),
         Command::Admin { what } => cmd::admin::run(ctx, what),
+        Command::Migrate {
+            from,
+            to,
+            tenant,
+            json,
+        } => cmd::province::migrate(ctx, &from, &to, tenant, json),
+        Command::Backup { file, json } => cmd::province::backup(ctx, file, json),
+        Command::Restore { file, json } => cmd::province::restore(ctx, file, json),
         Command::Doctor {
             min_free,
             tls_cert,

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0019_tips.sql"),
     include_str!("../migrations/0020_tip_pictures_warnings.sql"),
     include_str!("../migrations/0021_sources.sql"),
+    include_str!("../migrations/0022_tenants.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -89,6 +90,24 @@ fn alert_row(r: &postgres::Row) -> Result<StoredAlert> {
     })
 }
 
+/// Without touching the schema: the number of audit events the database at `url` holds, `None`
+/// when it has no sokenh tables (what a restore asks before it writes anything).
+pub fn audit_events_without_migrating(url: &str) -> Result<Option<u64>> {
+    let mut client = Client::connect(url, NoTls).map_err(db)?;
+    let exists: bool = client
+        .query_one("SELECT to_regclass('audit_events') IS NOT NULL", &[])
+        .map_err(db)?
+        .get(0);
+    if !exists {
+        return Ok(None);
+    }
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM audit_events", &[])
+        .map_err(db)?
+        .get(0);
+    Ok(Some(n as u64))
+}
+
 /// Connects and brings the schema up to date.
 pub fn open(url: &str) -> Result<Postgres> {
     let mut client = Client::connect(url, NoTls).map_err(db)?;
@@ -117,6 +136,33 @@ pub fn open(url: &str) -> Result<Postgres> {
         tx.commit().map_err(db)?;
     }
     Ok(Postgres { client })
+}
+
+/// One cell in COPY's text format: `\N` for NULL; a backslash, tab, newline or carriage
+/// return escaped; bytes as bytea's hex input.
+fn copy_text(out: &mut Vec<u8>, cell: &store::Cell) {
+    match cell {
+        store::Cell::Null => out.extend_from_slice(b"\\N"),
+        store::Cell::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        store::Cell::Real(v) => out.extend_from_slice(v.to_string().as_bytes()),
+        store::Cell::Text(t) => {
+            for b in t.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        store::Cell::Blob(bytes) => {
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                out.extend_from_slice(format!("{b:02x}").as_bytes());
+            }
+        }
+    }
 }
 
 fn parse<T: std::str::FromStr>(s: String, what: &str) -> Result<T> {
@@ -157,6 +203,157 @@ fn community(r: &Row) -> Result<Community> {
 }
 
 impl Backend for Postgres {
+    fn table_names(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'sokenh_migrations' ORDER BY tablename",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn count_rows(&mut self, table: &str) -> Result<u64> {
+        let n: i64 = self
+            .client
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .map_err(db)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn read_rows(&mut self, table: &str, after: i64, limit: usize) -> Result<store::RowBatch> {
+        let columns: Vec<String> = self
+            .client
+            .query(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+                &[&table],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let order = (1..=columns.len())
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self
+            .client
+            .query(
+                &format!("SELECT row_to_json(x)::text FROM (SELECT * FROM {table} ORDER BY {order} LIMIT $1 OFFSET $2) x"),
+                &[&(limit as i64), &after],
+            )
+            .map_err(db)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let object: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(r.get::<_, &str>(0))
+                    .map_err(|e| StoreError::Corrupt(format!("{table}: {e}")))?;
+            out.push(
+                columns
+                    .iter()
+                    .map(|c| match object.get(c) {
+                        None | Some(serde_json::Value::Null) => store::Cell::Null,
+                        Some(serde_json::Value::Bool(b)) => store::Cell::Int(i64::from(*b)),
+                        Some(serde_json::Value::Number(n)) => n.as_i64().map_or_else(
+                            || store::Cell::Real(n.as_f64().unwrap_or(0.0)),
+                            store::Cell::Int,
+                        ),
+                        Some(serde_json::Value::String(t)) => store::Cell::Text(t.clone()),
+                        Some(other) => store::Cell::Text(other.to_string()),
+                    })
+                    .collect(),
+            );
+        }
+        Ok(store::RowBatch {
+            columns,
+            next: after + out.len() as i64,
+            rows: out,
+        })
+    }
+
+    fn write_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<store::Cell>],
+        skip_taken: bool,
+    ) -> Result<u64> {
+        use std::io::Write;
+        // COPY into a temporary table shaped like the target (the server converts the text to
+        // each column's type), then one INSERT … SELECT, which runs the target's triggers and
+        // may leave out rows whose key is taken.
+        let list = columns.join(", ");
+        let staging = format!("sokenh_copy_{table}");
+        self.client
+            .batch_execute(&format!(
+                "CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DROP; TRUNCATE {staging}"
+            ))
+            .map_err(db)?;
+        let mut text = Vec::with_capacity(rows.len() * 64);
+        for row in rows {
+            for (k, cell) in row.iter().enumerate() {
+                if k > 0 {
+                    text.push(b'\t');
+                }
+                copy_text(&mut text, cell);
+            }
+            text.push(b'\n');
+        }
+        let mut writer = self
+            .client
+            .copy_in(&format!("COPY {staging} ({list}) FROM STDIN"))
+            .map_err(db)?;
+        writer
+            .write_all(&text)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        writer.finish().map_err(db)?;
+        let conflict = if skip_taken {
+            " ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        };
+        let written = self
+            .client
+            .execute(
+                &format!("INSERT INTO {table} ({list}) SELECT {list} FROM {staging}{conflict}"),
+                &[],
+            )
+            .map_err(db)?;
+        Ok(written)
+    }
+
+    fn max_id(&mut self, table: &str) -> Result<i64> {
+        let id: i64 = self
+            .client
+            .query_one(
+                &format!("SELECT COALESCE(MAX(id), 0)::bigint FROM {table}"),
+                &[],
+            )
+            .map_err(db)?
+            .get(0);
+        Ok(id)
+    }
+
+    fn ids_written(&mut self, table: &str) -> Result<()> {
+        self.client
+            .execute(
+                &format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), COALESCE(MAX(id), 0) > 0) FROM {table}"),
+                &[],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn backup_into(&mut self, _path: &std::path::Path) -> Result<()> {
+        Err(StoreError::Invalid(
+            "PostgreSQL được sao lưu bằng pg_dump (sokenh backup làm việc đó) / PostgreSQL is backed up by pg_dump".into(),
+        ))
+    }
+
     fn name(&self) -> &'static str {
         "postgres"
     }

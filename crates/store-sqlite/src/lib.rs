@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0019_tips.sql"),
     include_str!("../migrations/0020_tip_pictures_warnings.sql"),
     include_str!("../migrations/0021_sources.sql"),
+    include_str!("../migrations/0022_tenants.sql"),
 ];
 
 /// The SQLite backend.
@@ -158,6 +159,145 @@ fn community(r: &Row) -> rusqlite::Result<Community> {
 }
 
 impl Backend for Sqlite {
+    fn table_names(&mut self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .map_err(db)?;
+        let names = st
+            .query_map([], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(db)?;
+        Ok(names)
+    }
+
+    fn count_rows(&mut self, table: &str) -> Result<u64> {
+        self.conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(db)
+    }
+
+    fn read_rows(&mut self, table: &str, after: i64, limit: usize) -> Result<store::RowBatch> {
+        let columns: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                .map_err(db)?;
+            st.query_map([table], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        // By rowid where the table has one (a position that stays put); a table WITHOUT ROWID
+        // (`alert_items`) by its key, counted.
+        let has_rowid = self
+            .conn
+            .prepare(&format!("SELECT rowid FROM {table} LIMIT 0"))
+            .is_ok();
+        let list = columns.join(", ");
+        let sql = if has_rowid {
+            format!("SELECT rowid, {list} FROM {table} WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+        } else {
+            format!(
+                "SELECT row_number() OVER (ORDER BY {list}), {list} FROM {table} ORDER BY {list} LIMIT ?2 OFFSET ?1"
+            )
+        };
+        let mut st = self.conn.prepare(&sql).map_err(db)?;
+        let n = columns.len();
+        let mut next = after;
+        let rows = st
+            .query_map(rusqlite::params![after, limit as i64], |r| {
+                let position: i64 = r.get(0)?;
+                let mut row = Vec::with_capacity(n);
+                for k in 1..=n {
+                    use rusqlite::types::ValueRef;
+                    row.push(match r.get_ref(k)? {
+                        ValueRef::Null => store::Cell::Null,
+                        ValueRef::Integer(v) => store::Cell::Int(v),
+                        ValueRef::Real(v) => store::Cell::Real(v),
+                        ValueRef::Text(t) => {
+                            store::Cell::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                        ValueRef::Blob(b) => store::Cell::Blob(b.to_vec()),
+                    });
+                }
+                Ok((position, row))
+            })
+            .map_err(db)?
+            .map(|r| {
+                r.map(|(position, row)| {
+                    next = next.max(position);
+                    row
+                })
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(store::RowBatch {
+            columns,
+            rows,
+            next,
+        })
+    }
+
+    fn write_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<store::Cell>],
+        skip_taken: bool,
+    ) -> Result<u64> {
+        let marks = vec!["?"; columns.len()].join(", ");
+        let or_ignore = if skip_taken { " OR IGNORE" } else { "" };
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT{or_ignore} INTO {table} ({}) VALUES ({marks})",
+                columns.join(", ")
+            ))
+            .map_err(db)?;
+        let mut written = 0;
+        for row in rows {
+            let values = row.iter().map(|c| match c {
+                store::Cell::Null => rusqlite::types::Value::Null,
+                store::Cell::Int(v) => rusqlite::types::Value::Integer(*v),
+                store::Cell::Real(v) => rusqlite::types::Value::Real(*v),
+                store::Cell::Text(t) => rusqlite::types::Value::Text(t.clone()),
+                store::Cell::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
+            });
+            written += st.execute(rusqlite::params_from_iter(values)).map_err(db)? as u64;
+        }
+        Ok(written)
+    }
+
+    fn max_id(&mut self, table: &str) -> Result<i64> {
+        self.conn
+            .query_row(
+                &format!("SELECT COALESCE(MAX(id), 0) FROM {table}"),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db)
+    }
+
+    fn ids_written(&mut self, _table: &str) -> Result<()> {
+        // An INTEGER PRIMARY KEY takes the largest id + 1 by itself.
+        Ok(())
+    }
+
+    fn backup_into(&mut self, path: &Path) -> Result<()> {
+        let mut target = Connection::open(path).map_err(db)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut target).map_err(db)?;
+        // Pages in steps, so writers of other connections are not held up for the whole copy;
+        // a step that meets a writer waits its turn.
+        backup
+            .run_to_completion(1024, std::time::Duration::from_millis(5), None)
+            .map_err(db)
+    }
+
     fn name(&self) -> &'static str {
         "sqlite"
     }

@@ -324,6 +324,31 @@ pub trait Backend: Send {
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>>;
     /// The audit events about one entity (a case's timeline), by id.
     fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
+
+    // Whole tables, as they are (`crate::rows`): names are checked by `crate::check_name`.
+    /// The store's own tables by name (not a database's bookkeeping: SQLite's sequences,
+    /// PostgreSQL's applied migrations).
+    fn table_names(&mut self) -> Result<Vec<String>>;
+    fn count_rows(&mut self, table: &str) -> Result<u64>;
+    /// Up to `limit` rows after position `after` (0: from the first), in the order written.
+    fn read_rows(&mut self, table: &str, after: i64, limit: usize) -> Result<crate::RowBatch>;
+    /// Writes rows with their ids as given. With `skip_taken`, a row whose key is already taken
+    /// is left out instead of failing the transaction. Returns how many rows were written.
+    fn write_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<crate::Cell>],
+        skip_taken: bool,
+    ) -> Result<u64>;
+    /// The largest `id` of a table (0 when it is empty).
+    fn max_id(&mut self, table: &str) -> Result<i64>;
+    /// After rows were written with their own ids: the next id the database gives comes after
+    /// theirs (PostgreSQL's sequences; SQLite needs nothing).
+    fn ids_written(&mut self, table: &str) -> Result<()>;
+    /// A consistent copy of the whole database into a new file while others go on writing
+    /// (SQLite's online backup). A backend that cannot says so.
+    fn backup_into(&mut self, path: &std::path::Path) -> Result<()>;
 }
 
 /// Items of one Vietnam day in one community on one platform, with their engagement.

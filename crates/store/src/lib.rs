@@ -11,13 +11,15 @@ pub mod audit;
 mod backend;
 mod error;
 mod pool;
+mod rows;
 mod store;
 
 pub use backend::{Backend, FeedState, MatchedSignal, NewMember, StoredSession, Upsert, VolumeRow};
 pub use error::StoreError;
 pub use pool::{Opener, Pool, Pooled};
+pub use rows::{Cell, RowBatch, check_name};
 pub use store::{
-    ALERT_IN_CASE, BUILT_IN_DEADLINES, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME,
+    ALERT_IN_CASE, BUILT_IN_DEADLINES, DEFAULT_ROOT, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME,
     MAX_AUDIT_TEXT, ReceivedIndicators, Store, current_code,
 };
 

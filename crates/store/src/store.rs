@@ -1889,6 +1889,93 @@ impl Store {
     pub fn verify_audit(&mut self) -> Result<Verification> {
         Ok(audit::verify(&self.db.audit_events()?))
     }
+
+    /// The newest audit event's id and hash, `None` before any.
+    pub fn audit_head_hash(&mut self) -> Result<Option<(i64, String)>> {
+        self.db.last_audit()
+    }
+
+    // Whole tables as they are (`crate::rows`), for moving a database's content: `sokenh
+    // migrate`, and the counts a backup and a restore compare. Names are checked first.
+
+    /// The store's own tables by name.
+    pub fn table_names(&mut self) -> Result<Vec<String>> {
+        self.db.table_names()
+    }
+
+    /// Every table's row count, by name.
+    pub fn table_counts(&mut self) -> Result<std::collections::BTreeMap<String, u64>> {
+        let mut counts = std::collections::BTreeMap::new();
+        for t in self.db.table_names()? {
+            let n = self.db.count_rows(&t)?;
+            counts.insert(t, n);
+        }
+        Ok(counts)
+    }
+
+    pub fn count_rows(&mut self, table: &str) -> Result<u64> {
+        self.db.count_rows(crate::check_name(table)?)
+    }
+
+    /// Up to `limit` rows of a table after position `after` (0: from the first).
+    pub fn read_rows(&mut self, table: &str, after: i64, limit: usize) -> Result<crate::RowBatch> {
+        self.db.read_rows(crate::check_name(table)?, after, limit)
+    }
+
+    /// Writes rows as they are, ids included; call inside a transaction that audits why.
+    /// With `skip_taken` a row whose key is taken is left out. How many were written.
+    pub fn write_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<crate::Cell>],
+        skip_taken: bool,
+    ) -> Result<u64> {
+        for c in columns {
+            crate::check_name(c)?;
+        }
+        self.db
+            .write_rows(crate::check_name(table)?, columns, rows, skip_taken)
+    }
+
+    /// The largest `id` of a table, 0 when empty.
+    pub fn max_id(&mut self, table: &str) -> Result<i64> {
+        self.db.max_id(crate::check_name(table)?)
+    }
+
+    /// After [`Store::write_rows`] with ids: new rows get ids after them.
+    pub fn ids_written(&mut self, table: &str) -> Result<()> {
+        self.db.ids_written(crate::check_name(table)?)
+    }
+
+    /// A consistent copy of the database into a new file while others go on (SQLite).
+    pub fn backup_into(&mut self, path: &std::path::Path) -> Result<()> {
+        self.db.backup_into(path)
+    }
+
+    /// Appends an event of another chain to this one (`sokenh migrate`): its time, actor,
+    /// action, entity and details as they were, the entity's id as it is here now. Call inside
+    /// a transaction. The new event's id.
+    pub fn carry_audit(&mut self, e: &AuditEvent, entity_id: &str) -> Result<i64> {
+        let details = serde_json::from_str(&e.details).unwrap_or(Value::String(e.details.clone()));
+        self.audit(&e.actor, &e.action, &e.entity, entity_id, details, &e.at)?;
+        Ok(self.head.as_ref().map_or(0, |(id, _)| *id))
+    }
+
+    /// Appends an event now (`sokenh migrate`'s bridge, a purge's checkpoint); inside a
+    /// transaction. The new event's id.
+    pub fn audit_now(
+        &mut self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        details: Value,
+    ) -> Result<i64> {
+        let at = now();
+        self.audit(actor, action, entity, entity_id, details, &at)?;
+        Ok(self.head.as_ref().map_or(0, |(id, _)| *id))
+    }
 }
 
 fn unknown_community(item: &NewItem) -> CommunityRecord {

@@ -12,6 +12,7 @@ pub mod import;
 pub mod library;
 pub mod media;
 pub mod posts;
+pub mod province;
 pub mod registry;
 pub mod report;
 pub mod serve;

@@ -1,0 +1,161 @@
+//! `sokenh migrate` (a commune's embedded store into the province's PostgreSQL), `sokenh backup`
+//! and `sokenh restore`, over `app::province` and `app::backup`. Progress goes to stderr, and
+//! only when it is a terminal; `--json` output is the report alone.
+
+use super::Ctx;
+use anyhow::{Result, bail};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// A line of progress on stderr, rewritten in place, when stderr is a terminal.
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            on: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn say(&self, what: &str) {
+        if self.on {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K{what}");
+            let _ = err.flush();
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// A bar of 30 cells for `done` of `total`.
+fn bar(done: u64, total: u64) -> String {
+    let filled = (done.min(total) * 30).checked_div(total).unwrap_or(30) as usize;
+    format!("[{}{}]", "#".repeat(filled), " ".repeat(30 - filled))
+}
+
+pub fn migrate(ctx: &Ctx, from: &str, to: &str, tenant: u32, json: bool) -> Result<()> {
+    let Some(path) = from.strip_prefix("sqlite://") else {
+        bail!("--from phải là sqlite://ĐƯỜNG_DẪN (sổ của xã) / --from must be sqlite://PATH");
+    };
+    if !(to.starts_with("postgres://") || to.starts_with("postgresql://")) {
+        bail!("--to phải là postgres://… (cơ sở dữ liệu của tỉnh) / --to must be postgres://");
+    }
+    let dir = ctx.data("sokenh-data");
+    let mut target = app::db::open(&dir, Some(to))?;
+    let progress = Progress::new();
+    let report = app::province::migrate(
+        Path::new(path),
+        &mut target,
+        &dir,
+        tenant,
+        "cli",
+        &mut |table, done, total| {
+            progress.say(&format!("{table:<20} {} {done}/{total}", bar(done, total)));
+        },
+    )?;
+    progress.done();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        if report.already_migrated {
+            println!(
+                "{} ({}) đã được chuyển vào trước đây (sự kiện nối {}): không thêm gì.",
+                report.commune, report.tenant, report.audit_bridge
+            );
+        } else {
+            println!(
+                "Đã chuyển {} ({}) vào cơ sở dữ liệu của tỉnh: đơn vị {}, sự kiện nối {}, {} tệp.",
+                report.commune, report.tenant, report.unit_id, report.audit_bridge, report.files
+            );
+        }
+        println!(
+            "{:<22} {:>10} {:>10} {:>8}",
+            "bảng", "nguồn", "đã chép", "đã có"
+        );
+        for (t, c) in &report.tables {
+            println!("{t:<22} {:>10} {:>10} {:>8}", c.source, c.copied, c.kept);
+        }
+        println!(
+            "{}",
+            if report.ok {
+                "Khớp: đủ mọi bảng, nhật ký toàn vẹn."
+            } else {
+                "KHÔNG KHỚP: xem bảng trên."
+            }
+        );
+    }
+    if !report.ok {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+pub fn backup(ctx: &Ctx, file: PathBuf, json: bool) -> Result<()> {
+    let progress = Progress::new();
+    let report = app::backup::backup(&ctx.data("sokenh-data"), ctx.url(), &file, &mut |step| {
+        progress.say(&format!("sao lưu / backing up: {step}…"))
+    })?;
+    progress.done();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "Đã sao lưu vào {} ({} byte): {} bảng, {} sự kiện nhật ký ({}), {} tệp.",
+            report.file.display(),
+            report.bytes,
+            report.manifest.tables.len(),
+            report.manifest.audit_events,
+            if report.manifest.audit_ok {
+                "toàn vẹn"
+            } else {
+                "KHÔNG toàn vẹn"
+            },
+            report.manifest.files
+        );
+    }
+    Ok(())
+}
+
+pub fn restore(ctx: &Ctx, file: PathBuf, json: bool) -> Result<()> {
+    let progress = Progress::new();
+    let report = app::backup::restore(&ctx.data("sokenh-data"), ctx.url(), &file, &mut |step| {
+        progress.say(&format!("khôi phục / restoring: {step}…"))
+    })?;
+    progress.done();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let differ: Vec<_> = report
+            .tables
+            .iter()
+            .filter(|(_, t)| t.expected != t.restored)
+            .map(|(name, t)| format!("{name} {}≠{}", t.restored, t.expected))
+            .collect();
+        println!(
+            "Đã khôi phục {} bảng, {} tệp, {} sự kiện nhật ký ({}), {} bài vào chỉ mục.",
+            report.tables.len(),
+            report.files,
+            report.audit_events,
+            if report.audit_ok && report.audit_head_matches {
+                "toàn vẹn, đúng như bản sao lưu"
+            } else {
+                "KHÔNG khớp"
+            },
+            report.indexed
+        );
+        if !differ.is_empty() {
+            println!("Bảng lệch số dòng: {}", differ.join(", "));
+        }
+    }
+    if !report.ok {
+        std::process::exit(1);
+    }
+    Ok(())
+}
