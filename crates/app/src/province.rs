@@ -139,6 +139,25 @@ const TABLES: &[Spec] = &[
 /// record of the communes it took in.
 const NOT_COPIED: &[&str] = &["audit_events", "tenants"];
 
+/// The tables whose rows carry their commune (`tenant_id`, PostgreSQL's row-level security).
+/// Their triggers derive it from the row each hangs on; a row copied from a commune's store is
+/// given it as well, for the rows that hang on nothing of the register (a post on a page outside
+/// it).
+const TENANT_TABLES: &[&str] = &[
+    "units",
+    "communities",
+    "size_snapshots",
+    "name_history",
+    "members",
+    "participations",
+    "commitments",
+    "users",
+    "items",
+    "signals",
+    "cases",
+    "evidence",
+];
+
 /// The audit log's entity names whose id is a row of a moved table.
 const AUDITED: &[(&str, &str)] = &[
     ("unit", "units"),
@@ -380,13 +399,21 @@ pub fn migrate(
                     }
                     after = batch.next;
                     let mut rows = batch.rows;
+                    let mut columns = batch.columns;
+                    let tenanted = TENANT_TABLES.contains(&spec.table);
+                    if tenanted {
+                        columns.push("tenant_id".to_owned());
+                    }
                     for row in &mut rows {
-                        remap(spec, &batch.columns, row, &offsets, province_root.0)?;
+                        if tenanted {
+                            row.push(Cell::Int(unit_id));
+                        }
+                        remap(spec, &columns, row, &offsets, province_root.0)?;
                         if let Some((old, new)) = &rename {
-                            rename_root(spec.table, &batch.columns, row, old, new, code);
+                            rename_root(spec.table, &columns, row, old, new, code);
                         }
                     }
-                    let written = to.write_rows(spec.table, &batch.columns, &rows, spec.shared)?;
+                    let written = to.write_rows(spec.table, &columns, &rows, spec.shared)?;
                     copy.copied += written;
                     if spec.shared {
                         copy.kept += rows.len() as u64 - written;

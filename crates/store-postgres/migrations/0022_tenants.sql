@@ -2,7 +2,9 @@
 -- unit (`tenants.unit_id`, written by `sokenh migrate` before the unit itself). Every row that
 -- belongs to a commune carries its tenant, set here by triggers from the row it hangs on (a
 -- unit from its parent, a page from its unit, a post from its page, a case from its page…), so
--- no statement of the application has to remember it; province-wide rows keep NULL.
+-- no statement of the application has to remember it; province-wide rows keep NULL. Where the
+-- row it hangs on says nothing (a post on a page outside the register), the tenant given is
+-- kept: `sokenh migrate` gives every row of a commune's store its commune.
 -- Row-level security is the second lock: under the role `sokenh_commune`, with the tenant set
 -- for the transaction (`SET LOCAL ROLE sokenh_commune; SET LOCAL sokenh.tenant = '…'`), a query
 -- that forgets its filter still sees only its commune. The login that owns the tables (the
@@ -35,7 +37,8 @@ CREATE FUNCTION sokenh_unit_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.tenant_id := COALESCE(
         (SELECT t.unit_id FROM tenants t WHERE t.unit_id = NEW.id),
-        (SELECT u.tenant_id FROM units u WHERE u.id = NEW.parent_id));
+        (SELECT u.tenant_id FROM units u WHERE u.id = NEW.parent_id),
+        NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER units_tenant BEFORE INSERT OR UPDATE OF parent_id ON units
@@ -43,7 +46,7 @@ CREATE TRIGGER units_tenant BEFORE INSERT OR UPDATE OF parent_id ON units
 
 CREATE FUNCTION sokenh_community_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT u.tenant_id FROM units u WHERE u.name = NEW.unit);
+    NEW.tenant_id := COALESCE((SELECT u.tenant_id FROM units u WHERE u.name = NEW.unit), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER communities_tenant BEFORE INSERT OR UPDATE OF unit ON communities
@@ -51,7 +54,7 @@ CREATE TRIGGER communities_tenant BEFORE INSERT OR UPDATE OF unit ON communities
 
 CREATE FUNCTION sokenh_tenant_by_unit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT u.tenant_id FROM units u WHERE u.id = NEW.unit_id);
+    NEW.tenant_id := COALESCE((SELECT u.tenant_id FROM units u WHERE u.id = NEW.unit_id), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER members_tenant BEFORE INSERT OR UPDATE OF unit_id ON members
@@ -61,7 +64,7 @@ CREATE TRIGGER users_tenant BEFORE INSERT OR UPDATE OF unit_id ON users
 
 CREATE FUNCTION sokenh_tenant_by_community() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT c.tenant_id FROM communities c WHERE c.id = NEW.community_id);
+    NEW.tenant_id := COALESCE((SELECT c.tenant_id FROM communities c WHERE c.id = NEW.community_id), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER size_snapshots_tenant BEFORE INSERT ON size_snapshots
@@ -75,7 +78,7 @@ CREATE TRIGGER cases_tenant BEFORE INSERT OR UPDATE OF community_id ON cases
 -- A participation hangs on its member (the commune whose cadre declared it).
 CREATE FUNCTION sokenh_tenant_by_member() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT m.tenant_id FROM members m WHERE m.id = NEW.member_id);
+    NEW.tenant_id := COALESCE((SELECT m.tenant_id FROM members m WHERE m.id = NEW.member_id), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER participations_tenant BEFORE INSERT ON participations
@@ -85,7 +88,7 @@ CREATE TRIGGER commitments_tenant BEFORE INSERT ON commitments
 
 CREATE FUNCTION sokenh_tenant_by_item() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT i.tenant_id FROM items i WHERE i.id = NEW.item_id);
+    NEW.tenant_id := COALESCE((SELECT i.tenant_id FROM items i WHERE i.id = NEW.item_id), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER signals_tenant BEFORE INSERT ON signals
@@ -93,7 +96,7 @@ CREATE TRIGGER signals_tenant BEFORE INSERT ON signals
 
 CREATE FUNCTION sokenh_tenant_by_case() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant_id := (SELECT c.tenant_id FROM cases c WHERE c.id = NEW.case_id);
+    NEW.tenant_id := COALESCE((SELECT c.tenant_id FROM cases c WHERE c.id = NEW.case_id), NEW.tenant_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER evidence_tenant BEFORE INSERT ON evidence

@@ -1,0 +1,567 @@
+//! A province's database and the care of any deployment, through the binary as operators run
+//! it: `sokenh backup` and `sokenh restore` on both backends (the chain and every table's rows
+//! given back, a damaged chain refused), `sokenh migrate` of a commune's store into the
+//! province's PostgreSQL (every table's rows there, both chains verified, a second run adds
+//! nothing), and two communes in one database: a commune's unit administrator sees only its own
+//! commune through the pages and the API, and under the commune role PostgreSQL's row-level
+//! security keeps a hand-written query to its commune. The PostgreSQL tests run where
+//! `SOKENH_TEST_POSTGRES_URL` names a server (`.ci/run` starts one; under `CI=true` they must).
+
+mod common;
+use common::http::*;
+use common::{json, sokenh};
+use serde_json::Value;
+use std::path::Path;
+
+fn on(data: &Path, db: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut all = Vec::new();
+    if let Some(db) = db {
+        all.extend(["--database-url", db]);
+    }
+    all.extend_from_slice(args);
+    sokenh(data, &all)
+}
+
+fn ok_json(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(out)
+}
+
+/// The demo commune with three scam posts (an alert) and its pseudonym key.
+fn seeded_commune(data: &Path, db: Option<&str>) {
+    ok_json(&on(data, db, &["demo", "--no-serve", "--json"]));
+    if db.is_none() {
+        common::ingest_job_scams(data);
+    } else {
+        let file = data.join("posts.jsonl");
+        std::fs::write(
+            &file,
+            (0..3)
+                .map(|k| {
+                    serde_json::json!({"id": format!("scam-{k}"),
+                        "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
+                        "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
+                        "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"})
+                    .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+        .unwrap();
+        ok_json(&on(data, db, &["ingest", file.to_str().unwrap(), "--json"]));
+    }
+}
+
+/// Backup, restore into an empty place, and what must hold after.
+fn backup_and_restore(db_from: Option<&str>, db_to: Option<&str>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    seeded_commune(&a, db_from);
+    let file = tmp.path().join("sokenh-2026-12-01.zip");
+    let backup = ok_json(&on(
+        &a,
+        db_from,
+        &["backup", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(backup["audit_ok"], true);
+    assert_eq!(backup["tables"]["items"], 3);
+    assert_eq!(
+        backup["tables"]["communities"], 39,
+        "38 + the group of the posts"
+    );
+    assert_eq!(backup["files"], 1, "pseudonym.key");
+    let events = backup["audit_events"].as_u64().unwrap();
+    assert!(events > 240, "{events}");
+    // A second backup to the same name does not overwrite the first.
+    let again = on(&a, db_from, &["backup", file.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+
+    let restored = ok_json(&on(
+        &b,
+        db_to,
+        &["restore", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(restored["ok"], true, "{restored}");
+    assert_eq!(restored["audit_events"], events);
+    assert_eq!(restored["audit_head_matches"], true);
+    assert_eq!(restored["indexed"], 3);
+    let tables = restored["tables"].as_object().unwrap();
+    assert!(tables.len() > 40, "{}", tables.len());
+    for (name, t) in tables {
+        assert_eq!(t["expected"], t["restored"], "{name}");
+    }
+    assert_eq!(
+        std::fs::read(a.join("pseudonym.key")).unwrap(),
+        std::fs::read(b.join("pseudonym.key")).unwrap()
+    );
+    let verify = ok_json(&on(&b, db_to, &["audit", "verify", "--json"]));
+    assert_eq!(
+        (verify["ok"].clone(), verify["events"].clone()),
+        (Value::Bool(true), events.into())
+    );
+    // The restored index answers.
+    let hits = ok_json(&on(&b, db_to, &["search", "hoa hồng", "--json"]));
+    assert_eq!(hits.as_array().map(Vec::len), Some(3), "{hits}");
+    // A place that is not empty is refused, and nothing in it changes.
+    let twice = on(&b, db_to, &["restore", file.to_str().unwrap(), "--json"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&twice.stderr).contains("trống"),
+        "{}",
+        String::from_utf8_lossy(&twice.stderr)
+    );
+    assert_eq!(
+        ok_json(&on(&b, db_to, &["audit", "verify", "--json"]))["events"],
+        events
+    );
+}
+
+#[test]
+fn a_backup_restores_into_an_empty_data_dir_with_its_chain_and_every_row() {
+    backup_and_restore(None, None);
+}
+
+#[test]
+fn a_backup_of_a_broken_chain_is_taken_but_its_restore_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    seeded_commune(&a, None);
+    let db = rusqlite::Connection::open(a.join("sokenh.db")).unwrap();
+    db.execute("UPDATE audit_events SET actor = 'ai-do' WHERE id = 5", [])
+        .unwrap();
+    drop(db);
+    let file = tmp.path().join("hong.zip");
+    let backup = ok_json(&on(&a, None, &["backup", file.to_str().unwrap(), "--json"]));
+    assert_eq!(backup["audit_ok"], false);
+    let restored = on(&b, None, &["restore", file.to_str().unwrap(), "--json"]);
+    assert_eq!(restored.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&restored.stdout).expect("the report, even so");
+    assert_eq!(
+        (report["ok"].clone(), report["audit_ok"].clone()),
+        (Value::Bool(false), Value::Bool(false))
+    );
+    // Not a backup at all: said so, nothing written.
+    std::fs::write(tmp.path().join("rac.zip"), b"not a zip").unwrap();
+    let c = tmp.path().join("c");
+    let junk = on(
+        &c,
+        None,
+        &["restore", tmp.path().join("rac.zip").to_str().unwrap()],
+    );
+    assert_eq!(junk.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&junk.stderr).contains("không phải bản sao lưu"));
+    assert!(!c.join("sokenh.db").exists());
+}
+
+#[test]
+fn a_backup_restores_into_an_empty_postgres_database() {
+    let Some(url) = common::postgres_server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let pid = std::process::id();
+    let from = common::fresh_database(&url, &format!("sokenh_backup_a_{pid}"));
+    let to = common::fresh_database(&url, &format!("sokenh_backup_b_{pid}"));
+    backup_and_restore(Some(&from), Some(&to));
+}
+
+/// Rows of every table of a PostgreSQL database, by name.
+fn pg_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut c = postgres::Client::connect(db, postgres::NoTls).unwrap();
+    let tables: Vec<String> = c
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n: i64 = c
+                .query_one(&format!("SELECT count(*) FROM {t}"), &[])
+                .unwrap()
+                .get(0);
+            (t, n)
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_commune_moves_into_a_province_database_once() {
+    let Some(url) = common::postgres_server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let province = common::fresh_database(&url, &format!("sokenh_migrate_{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let (commune, prov) = (tmp.path().join("xa"), tmp.path().join("tinh"));
+    seeded_commune(&commune, None);
+    let from = format!("sqlite://{}", commune.join("sokenh.db").display());
+    let args = [
+        "migrate", "--from", &from, "--to", &province, "--tenant", "15199", "--json",
+    ];
+    let report = ok_json(&sokenh(&prov, &args));
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["already_migrated"], false);
+    let tables = report["tables"].as_object().unwrap();
+    assert!(tables.len() >= 40, "{}", tables.len());
+    for (name, t) in tables {
+        assert_eq!(t["source"], t["copied"], "{name}: {t}");
+    }
+    assert_eq!(tables["items"]["copied"], 3);
+    assert_eq!(tables["alerts"]["copied"], 1);
+    let source_events = ok_json(&sokenh(&commune, &["audit", "verify", "--json"]));
+    assert_eq!(source_events["ok"], true);
+    assert_eq!(tables["audit_events"]["source"], source_events["events"]);
+    // Province root (its creation audited) + the carried events + the bridge.
+    let verified = ok_json(&on(&prov, Some(&province), &["audit", "verify", "--json"]));
+    assert_eq!(verified["ok"], true);
+    let bridge = report["audit_bridge"].as_i64().unwrap();
+    assert_eq!(
+        verified["events"].as_i64().unwrap(),
+        bridge,
+        "the bridge closes the chain"
+    );
+    assert_eq!(bridge, 1 + source_events["events"].as_i64().unwrap() + 1);
+    let counts = pg_counts(&province);
+    assert_eq!(
+        counts["units"],
+        16 + 1,
+        "the commune's units under the province's root"
+    );
+    assert_eq!(counts["communities"], 39);
+    assert_eq!(counts["items"], 3);
+    assert_eq!(counts["tenants"], 1);
+
+    // The register, alerts and people read back through the province's store.
+    let listed = ok_json(&on(&prov, Some(&province), &["registry", "list", "--json"]));
+    assert_eq!(listed.as_array().map(Vec::len), Some(39));
+
+    // Again: nothing added anywhere.
+    let again = ok_json(&sokenh(&prov, &args));
+    assert_eq!(again["already_migrated"], true);
+    assert_eq!(again["ok"], true);
+    assert_eq!(again["audit_bridge"], bridge);
+    for (name, t) in again["tables"].as_object().unwrap() {
+        assert_eq!(t["copied"], 0, "{name}");
+    }
+    assert_eq!(pg_counts(&province), counts);
+    // A code that is not the commune's is refused before anything is written.
+    let wrong = sokenh(
+        &prov,
+        &[
+            "migrate", "--from", &from, "--to", &province, "--tenant", "15211",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("15199"));
+    assert_eq!(pg_counts(&province), counts);
+}
+
+/// A second commune's store as an office starts one: its register from a spreadsheet (root
+/// «Đơn vị gốc», no code), a member, posts on its own group.
+fn second_commune(data: &Path) {
+    let sheet = data.with_extension("csv");
+    std::fs::create_dir_all(data).unwrap();
+    std::fs::write(
+        &sheet,
+        "STT;Tên trang, kênh, hội, nhóm;Đường dẫn (link);Số thành viên;Đơn vị\n\
+         1;Thạch Bình quê hương;https://www.facebook.com/groups/thachbinhquehuong;2.100;Công an xã Thạch Bình\n\
+         2;Đoàn Thanh niên xã Thạch Bình;https://www.facebook.com/doanthanhnien.thachbinh;800;Đoàn Thanh niên xã Thạch Bình\n",
+    )
+    .unwrap();
+    ok_json(&sokenh(
+        data,
+        &["import", "registry", sheet.to_str().unwrap(), "--json"],
+    ));
+    let member = sokenh(
+        data,
+        &[
+            "member",
+            "add",
+            "--unit",
+            "Công an xã Thạch Bình",
+            "Lê Văn Bình",
+        ],
+    );
+    assert!(
+        member.status.success(),
+        "{}",
+        String::from_utf8_lossy(&member.stderr)
+    );
+    common::ingest_posts(
+        data,
+        &[(
+            "binh-1",
+            "thachbinhquehuong",
+            "2026-11-20T08:00:00+07:00",
+            "Phiên chợ quýt Thạch Bình sáng mai họp sớm",
+        )],
+    );
+}
+
+#[test]
+fn two_communes_in_one_database_each_sees_only_its_own() {
+    let Some(url) = common::postgres_server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let province = common::fresh_database(&url, &format!("sokenh_tenants_{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let (qa, qb, prov) = (
+        tmp.path().join("quang"),
+        tmp.path().join("binh"),
+        tmp.path().join("tinh"),
+    );
+    seeded_commune(&qa, None);
+    // And a post on a page of its register (the scam posts are on a group outside it).
+    common::ingest_posts(
+        &qa,
+        &[(
+            "quang-1",
+            "thachquangquetoi",
+            "2026-11-21T08:00:00+07:00",
+            "Lịch tiêm phòng cho đàn gia súc thôn Quảng Tâm",
+        )],
+    );
+    second_commune(&qb);
+    for (dir, code) in [(&qa, "15199"), (&qb, "15211")] {
+        let from = format!("sqlite://{}", dir.join("sokenh.db").display());
+        let r = ok_json(&sokenh(
+            &prov,
+            &[
+                "migrate", "--from", &from, "--to", &province, "--tenant", code, "--json",
+            ],
+        ));
+        assert_eq!(r["ok"], true, "{r}");
+    }
+    let mut pg = postgres::Client::connect(&province, postgres::NoTls).unwrap();
+    let tenant_of = |pg: &mut postgres::Client, code: i32| -> i64 {
+        pg.query_one("SELECT unit_id FROM tenants WHERE code = $1", &[&code])
+            .unwrap()
+            .get(0)
+    };
+    let (a, b) = (tenant_of(&mut pg, 15199), tenant_of(&mut pg, 15211));
+    let root_b: String = pg
+        .query_one("SELECT name FROM units WHERE id = $1", &[&b])
+        .unwrap()
+        .get(0);
+    assert_eq!(root_b, "Đảng bộ xã Thạch Bình");
+
+    // A hand-written query under the commune role sees its commune only, whatever it forgets.
+    let seen = |pg: &mut postgres::Client, tenant: i64, sql: &str| -> i64 {
+        let mut tx = pg.transaction().unwrap();
+        tx.batch_execute(&format!(
+            "SET LOCAL ROLE sokenh_commune; SET LOCAL sokenh.tenant = '{tenant}'"
+        ))
+        .unwrap();
+        let n: i64 = tx.query_one(sql, &[]).unwrap().get(0);
+        tx.rollback().unwrap();
+        n
+    };
+    let all =
+        |pg: &mut postgres::Client, sql: &str| -> i64 { pg.query_one(sql, &[]).unwrap().get(0) };
+    for (table, a_rows, b_rows) in [
+        ("communities", 39, 2),
+        ("members", 75, 1),
+        ("items", 4, 1),
+        ("units", 16, 3),
+    ] {
+        let sql = format!("SELECT count(*) FROM {table}");
+        assert_eq!(seen(&mut pg, a, &sql), a_rows, "{table} of Thạch Quảng");
+        assert_eq!(seen(&mut pg, b, &sql), b_rows, "{table} of Thạch Bình");
+        assert!(
+            all(&mut pg, &sql) >= a_rows + b_rows,
+            "{table}: the province sees both"
+        );
+    }
+    assert_eq!(
+        seen(
+            &mut pg,
+            a,
+            "SELECT count(*) FROM items WHERE text LIKE '%quýt%'"
+        ),
+        0
+    );
+    assert_eq!(
+        seen(&mut pg, a, "SELECT count(*) FROM signals"),
+        all(
+            &mut pg,
+            "SELECT count(*) FROM signals WHERE tenant_id IS NOT DISTINCT FROM (SELECT unit_id FROM tenants WHERE code = 15199)"
+        )
+    );
+    // No tenant set: nothing at all. A row of the other commune cannot be written either.
+    {
+        let mut tx = pg.transaction().unwrap();
+        tx.batch_execute("SET LOCAL ROLE sokenh_commune").unwrap();
+        let n: i64 = tx
+            .query_one("SELECT count(*) FROM communities", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0);
+        tx.rollback().unwrap();
+        let mut tx = pg.transaction().unwrap();
+        tx.batch_execute(&format!(
+            "SET LOCAL ROLE sokenh_commune; SET LOCAL sokenh.tenant = '{a}'"
+        ))
+        .unwrap();
+        let refused = tx.execute(
+            "UPDATE members SET full_name = 'x' WHERE unit_id IN (SELECT id FROM units WHERE name LIKE '%Thạch Bình%')",
+            &[],
+        );
+        assert_eq!(refused.unwrap(), 0, "B's members are not even there for A");
+        let audit = tx.query_one("SELECT count(*) FROM audit_events", &[]);
+        assert!(
+            audit.is_err(),
+            "the province-wide log is closed to a commune's role"
+        );
+        tx.rollback().unwrap();
+    }
+    // Every commune-owned table has the policy, including cases and evidence.
+    let policies: Vec<String> = pg
+        .query(
+            "SELECT tablename::text FROM pg_policies WHERE policyname = 'commune_only' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        policies,
+        [
+            "cases",
+            "commitments",
+            "communities",
+            "evidence",
+            "items",
+            "members",
+            "name_history",
+            "participations",
+            "signals",
+            "size_snapshots",
+            "units",
+            "users"
+        ]
+    );
+
+    // Through the server: Thạch Quảng's unit administrator sees its commune's pages, people and
+    // posts, never Thạch Bình's.
+    let made = on(
+        &prov,
+        Some(&province),
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "quantri.thachquang",
+            "--role",
+            "unit_admin",
+            "--unit",
+            "Đảng bộ xã Thạch Quảng",
+            "--password",
+            "tam-thoi-2026-tq",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let server = common::start_serving(&prov, Some(&province), &["serve", "--bind", "127.0.0.1:0"]);
+    let r = post(
+        &server,
+        "/dang-nhap",
+        None,
+        &[
+            ("username", "quantri.thachquang"),
+            ("password", "tam-thoi-2026-tq"),
+        ],
+    );
+    let cookie = r.cookie.expect("signed in");
+    let form = get(&server, "/doi-mat-khau", Some(&cookie)).body;
+    let changed = post(
+        &server,
+        "/doi-mat-khau",
+        Some(&cookie),
+        &[
+            ("csrf", &csrf(&form)),
+            ("new", "mat-khau-xa-2026"),
+            ("again", "mat-khau-xa-2026"),
+        ],
+    );
+    assert_eq!(changed.status, 303);
+    let b_page: i64 = pg
+        .query_one(
+            "SELECT id FROM communities WHERE key LIKE '%thachbinhquehuong%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let a_page: i64 = pg
+        .query_one(
+            "SELECT id FROM communities WHERE tenant_id = $1 AND unit IS NOT NULL ORDER BY id LIMIT 1",
+            &[&a],
+        )
+        .unwrap()
+        .get(0);
+    for path in [
+        "/so-dang-ky".to_owned(),
+        "/so-dang-ky?q=thachbinh".to_owned(),
+        "/api/v1/communities".to_owned(),
+        "/api/v1/members?purpose=ra-soat-ke-khai".to_owned(),
+        "/tim-kiem?q=qu%C3%BDt".to_owned(),
+        "/so-dang-ky/xuat".to_owned(),
+    ] {
+        let page = get(&server, &path, Some(&cookie));
+        assert!(
+            page.status == 200 || page.status == 403,
+            "{path}: {}",
+            page.status
+        );
+        let body = String::from_utf8_lossy(page.body.as_bytes()).to_lowercase();
+        for word in [
+            "thachbinhquehuong",
+            "thạch bình quê hương",
+            "lê văn bình",
+            "phiên chợ",
+        ] {
+            assert!(!body.contains(word), "{path} shows «{word}»");
+        }
+    }
+    // Its own posts are found, the other commune's are not.
+    let found = get(&server, "/tim-kiem?q=ti%C3%AAm%20ph%C3%B2ng", Some(&cookie));
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains("đàn gia súc"), "{}", found.body);
+    let pages = get(&server, "/api/v1/communities", Some(&cookie));
+    let pages: Value = serde_json::from_str(&pages.body).unwrap();
+    assert_eq!(
+        pages.as_array().map(Vec::len),
+        Some(38),
+        "Thạch Quảng's register, its units' pages"
+    );
+    let people = get(
+        &server,
+        "/api/v1/members?purpose=ra-soat-ke-khai",
+        Some(&cookie),
+    );
+    let people: Value = serde_json::from_str(&people.body).unwrap();
+    assert_eq!(people.as_array().map(Vec::len), Some(75), "{people}");
+    let own = get(&server, &format!("/so-dang-ky/{a_page}"), Some(&cookie));
+    assert_eq!(own.status, 200);
+    let other = get(&server, &format!("/so-dang-ky/{b_page}"), Some(&cookie));
+    assert!(matches!(other.status, 403 | 404), "{}", other.status);
+    for path in ["/ho-so", "/api/v1/cases", "/canh-bao", "/api/v1/alerts"] {
+        let r = get(&server, path, Some(&cookie));
+        assert_eq!(r.status, 403, "{path}");
+    }
+}
