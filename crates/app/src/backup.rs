@@ -75,6 +75,15 @@ pub struct Restore {
     pub ok: bool,
 }
 
+/// The SQLite file a deployment keeps its store in (`None` on PostgreSQL).
+fn sqlite_file(data_dir: &Path, url: Option<&str>) -> Option<PathBuf> {
+    match url {
+        Some(u) if is_postgres(Some(u)) => None,
+        Some(u) => Some(PathBuf::from(u.trim_start_matches("sqlite://"))),
+        None => Some(data_dir.join("sokenh.db")),
+    }
+}
+
 fn is_postgres(url: Option<&str>) -> bool {
     url.is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
 }
@@ -90,6 +99,14 @@ pub fn backup(
         bail!(
             "{} đã có: chọn tên khác, bản sao lưu không ghi đè / the file exists",
             file.display()
+        );
+    }
+    if let Some(db) = sqlite_file(data_dir, url)
+        && !db.is_file()
+    {
+        bail!(
+            "không có cơ sở dữ liệu {}: không có gì để sao lưu / no store to back up",
+            db.display()
         );
     }
     let mut store = crate::db::open(data_dir, url)?;
@@ -262,14 +279,14 @@ pub fn restore(
         }
         run(cmd.arg("--dbname").arg(url).arg(&dump), "pg_restore")?;
     } else {
-        let db = data_dir.join("sokenh.db");
+        let db = sqlite_file(data_dir, url).unwrap_or_else(|| data_dir.join("sokenh.db"));
         if db.exists() {
             bail!(
-                "{} đã có cơ sở dữ liệu: chỉ khôi phục vào thư mục dữ liệu trống / the data dir has a store",
-                data_dir.display()
+                "{} đã có: chỉ khôi phục vào nơi chưa có cơ sở dữ liệu (thư mục dữ liệu trống) / a store is there",
+                db.display()
             );
         }
-        let partial = data_dir.join("sokenh.db.partial");
+        let partial = db.with_extension("db.partial");
         extract(&mut zip, "sokenh.db", &partial)?;
         std::fs::rename(&partial, &db)?;
     }

@@ -146,6 +146,15 @@ fn a_backup_of_a_broken_chain_is_taken_but_its_restore_fails() {
         (report["ok"].clone(), report["audit_ok"].clone()),
         (Value::Bool(false), Value::Bool(false))
     );
+    // Nothing to back up: said so, no store made for it.
+    let empty = tmp.path().join("trong");
+    let none = on(
+        &empty,
+        None,
+        &["backup", tmp.path().join("trong.zip").to_str().unwrap()],
+    );
+    assert_eq!(none.status.code(), Some(1));
+    assert!(!empty.join("sokenh.db").exists());
     // Not a backup at all: said so, nothing written.
     std::fs::write(tmp.path().join("rac.zip"), b"not a zip").unwrap();
     let c = tmp.path().join("c");
