@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0020_tip_pictures_warnings.sql"),
     include_str!("../migrations/0021_sources.sql"),
     include_str!("../migrations/0022_tenants.sql"),
+    include_str!("../migrations/0023_jobs.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -165,6 +166,24 @@ fn copy_text(out: &mut Vec<u8>, cell: &store::Cell) {
     }
 }
 
+const JOB_COLUMNS: &str = "id, kind, key, state, attempts, run_at, lease_until, worker, last_error, created_at, finished_at";
+
+fn job_row(r: &Row) -> store::Job {
+    store::Job {
+        id: r.get(0),
+        kind: r.get(1),
+        key: r.get(2),
+        state: r.get(3),
+        attempts: r.get(4),
+        run_at: r.get(5),
+        lease_until: r.get(6),
+        worker: r.get(7),
+        last_error: r.get(8),
+        created_at: r.get(9),
+        finished_at: r.get(10),
+    }
+}
+
 fn parse<T: std::str::FromStr>(s: String, what: &str) -> Result<T> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("{what}: {s}")))
@@ -203,6 +222,79 @@ fn community(r: &Row) -> Result<Community> {
 }
 
 impl Backend for Postgres {
+    fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO jobs (kind, key, state, run_at, created_at) VALUES ($1, $2, 'queued', $3, $4) ON CONFLICT (kind, key) DO NOTHING",
+                &[&kind, &key, &run_at, &now],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn claim_job(
+        &mut self,
+        worker: &str,
+        now: &str,
+        lease_until: &str,
+    ) -> Result<Option<store::Job>> {
+        // SKIP LOCKED: a job another server is claiming this instant is passed over, not waited for.
+        let row = self
+            .client
+            .query_opt(
+                &format!("UPDATE jobs SET state = 'running', worker = $1, lease_until = $3, attempts = attempts + 1
+                 WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $2)
+                     OR (state = 'running' AND lease_until < $2) ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 RETURNING {JOB_COLUMNS}"),
+                &[&worker, &now, &lease_until],
+            )
+            .map_err(db)?;
+        Ok(row.as_ref().map(job_row))
+    }
+
+    fn end_job(&mut self, id: i64, worker: &str, end: &store::JobEnd, now: &str) -> Result<bool> {
+        let (state, run_at, error) = match end {
+            store::JobEnd::Done => ("done", None, None),
+            store::JobEnd::Retry { at, error } => {
+                ("queued", Some(at.as_str()), Some(error.as_str()))
+            }
+            store::JobEnd::Failed { error } => ("failed", None, Some(error.as_str())),
+        };
+        let finished = (state != "queued").then_some(now);
+        let n = self
+            .client
+            .execute(
+                "UPDATE jobs SET state = $1, run_at = COALESCE($2, run_at), last_error = $3, finished_at = $4, lease_until = NULL
+                 WHERE id = $5 AND worker = $6 AND state = 'running'",
+                &[&state, &run_at, &error, &finished, &id, &worker],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn jobs(&mut self, limit: usize) -> Result<Vec<store::Job>> {
+        Ok(self
+            .client
+            .query(
+                &format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT $1"),
+                &[&(limit as i64)],
+            )
+            .map_err(db)?
+            .iter()
+            .map(job_row)
+            .collect())
+    }
+
+    fn prune_jobs(&mut self, before: &str) -> Result<u64> {
+        self.client
+            .execute(
+                "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < $1",
+                &[&before],
+            )
+            .map_err(db)
+    }
+
     fn table_names(&mut self) -> Result<Vec<String>> {
         Ok(self
             .client

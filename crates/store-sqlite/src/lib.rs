@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0020_tip_pictures_warnings.sql"),
     include_str!("../migrations/0021_sources.sql"),
     include_str!("../migrations/0022_tenants.sql"),
+    include_str!("../migrations/0023_jobs.sql"),
 ];
 
 /// The SQLite backend.
@@ -120,6 +121,24 @@ fn setup(conn: Connection) -> Result<Sqlite> {
     Ok(Sqlite { conn })
 }
 
+const JOB_COLUMNS: &str = "id, kind, key, state, attempts, run_at, lease_until, worker, last_error, created_at, finished_at";
+
+fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<store::Job> {
+    Ok(store::Job {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        key: r.get(2)?,
+        state: r.get(3)?,
+        attempts: r.get(4)?,
+        run_at: r.get(5)?,
+        lease_until: r.get(6)?,
+        worker: r.get(7)?,
+        last_error: r.get(8)?,
+        created_at: r.get(9)?,
+        finished_at: r.get(10)?,
+    })
+}
+
 fn parse<T: std::str::FromStr>(s: String, what: &str) -> rusqlite::Result<T> {
     s.parse().map_err(|_| {
         rusqlite::Error::InvalidColumnType(0, format!("{what}: {s}"), rusqlite::types::Type::Text)
@@ -159,6 +178,80 @@ fn community(r: &Row) -> rusqlite::Result<Community> {
 }
 
 impl Backend for Sqlite {
+    fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO jobs (kind, key, state, run_at, created_at) VALUES (?1, ?2, 'queued', ?3, ?4)",
+                params![kind, key, run_at, now],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn claim_job(
+        &mut self,
+        worker: &str,
+        now: &str,
+        lease_until: &str,
+    ) -> Result<Option<store::Job>> {
+        // One statement, and SQLite has one writer at a time: no two connections claim one job.
+        self.conn
+            .query_row(
+                &format!("UPDATE jobs SET state = 'running', worker = ?1, lease_until = ?3, attempts = attempts + 1
+                 WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= ?2)
+                     OR (state = 'running' AND lease_until < ?2) ORDER BY run_at, id LIMIT 1)
+                 RETURNING {JOB_COLUMNS}"),
+                params![worker, now, lease_until],
+                job_row,
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn end_job(&mut self, id: i64, worker: &str, end: &store::JobEnd, now: &str) -> Result<bool> {
+        let (state, run_at, error) = match end {
+            store::JobEnd::Done => ("done", None, None),
+            store::JobEnd::Retry { at, error } => {
+                ("queued", Some(at.as_str()), Some(error.as_str()))
+            }
+            store::JobEnd::Failed { error } => ("failed", None, Some(error.as_str())),
+        };
+        let finished = (state != "queued").then_some(now);
+        let n = self
+            .conn
+            .execute(
+                "UPDATE jobs SET state = ?1, run_at = COALESCE(?2, run_at), last_error = ?3, finished_at = ?4, lease_until = NULL
+                 WHERE id = ?5 AND worker = ?6 AND state = 'running'",
+                params![state, run_at, error, finished, id, worker],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
+    fn jobs(&mut self, limit: usize) -> Result<Vec<store::Job>> {
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT {JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1"
+            ))
+            .map_err(db)?;
+        st.query_map([limit as i64], job_row)
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)
+    }
+
+    fn prune_jobs(&mut self, before: &str) -> Result<u64> {
+        self.conn
+            .execute(
+                "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?1",
+                [before],
+            )
+            .map(|n| n as u64)
+            .map_err(db)
+    }
+
     fn table_names(&mut self) -> Result<Vec<String>> {
         let mut st = self
             .conn

@@ -2252,3 +2252,157 @@ pub fn sessions_are_kept_by_hash_and_end_together(store: &mut Store) {
     assert!(store.session("b2").unwrap().is_some());
     assert_eq!(store.end_sessions_of(b, None).unwrap(), 1);
 }
+
+/// Two servers on one database share out the work: a job kept once by its kind and key, claimed
+/// by one server only, retried later after a failure, taken over when its server's lease passed,
+/// and the late server's end refused.
+pub fn jobs_are_claimed_once_retried_and_taken_over(a: &mut Store, b: &mut Store) {
+    use chrono::{Duration, TimeZone, Utc};
+    let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+    let at = |s: i64| store::job_time(t0 + Duration::seconds(s));
+    assert!(
+        a.enqueue_job("source.pull", "3@2026-12-01T07:00", &at(0))
+            .unwrap()
+    );
+    assert!(
+        !b.enqueue_job("source.pull", "3@2026-12-01T07:00", &at(0))
+            .unwrap(),
+        "kept once"
+    );
+    assert!(a.enqueue_job("share.exchange", "later", &at(600)).unwrap());
+    let lease = Duration::seconds(300);
+    // Not due yet: nothing; due: one server gets it, the other nothing.
+    assert_eq!(
+        a.claim_job("A", t0 - Duration::seconds(1), lease).unwrap(),
+        None
+    );
+    let job = a.claim_job("A", t0, lease).unwrap().expect("due");
+    assert_eq!(
+        (job.kind.as_str(), job.state.as_str(), job.attempts),
+        ("source.pull", "running", 1)
+    );
+    assert_eq!(job.worker.as_deref(), Some("A"));
+    assert_eq!(
+        b.claim_job("B", t0 + Duration::seconds(1), lease).unwrap(),
+        None
+    );
+    // A fails; retried from a later time.
+    let retry = store::JobEnd::Retry {
+        at: at(60),
+        error: "mã 4: quá hạn mức".into(),
+    };
+    assert!(a.end_job(job.id, "A", &retry).unwrap());
+    assert_eq!(
+        b.claim_job("B", t0 + Duration::seconds(30), lease).unwrap(),
+        None
+    );
+    let again = b
+        .claim_job("B", t0 + Duration::seconds(60), lease)
+        .unwrap()
+        .expect("retried");
+    assert_eq!(
+        (again.id, again.attempts, again.worker.as_deref()),
+        (job.id, 2, Some("B"))
+    );
+    assert_eq!(again.last_error.as_deref(), Some("mã 4: quá hạn mức"));
+    // B dies holding it: after the lease, A takes it over, and B's late end is refused.
+    assert_eq!(
+        a.claim_job("A", t0 + Duration::seconds(200), lease)
+            .unwrap(),
+        None
+    );
+    let taken = a
+        .claim_job("A", t0 + Duration::seconds(361), lease)
+        .unwrap()
+        .expect("lease passed");
+    assert_eq!(
+        (taken.id, taken.attempts, taken.worker.as_deref()),
+        (job.id, 3, Some("A"))
+    );
+    assert!(
+        !b.end_job(job.id, "B", &store::JobEnd::Done).unwrap(),
+        "B no longer holds it"
+    );
+    assert!(a.end_job(job.id, "A", &store::JobEnd::Done).unwrap());
+    assert!(
+        !a.enqueue_job("source.pull", "3@2026-12-01T07:00", &at(0))
+            .unwrap(),
+        "done stays done"
+    );
+    let next = b
+        .claim_job("B", t0 + Duration::seconds(600), lease)
+        .unwrap()
+        .expect("the exchange");
+    assert!(
+        b.end_job(
+            next.id,
+            "B",
+            &store::JobEnd::Failed {
+                error: "401".into()
+            }
+        )
+        .unwrap()
+    );
+    assert_eq!(
+        a.claim_job("A", t0 + Duration::seconds(9999), lease)
+            .unwrap(),
+        None
+    );
+    let listed = a.jobs(10).unwrap();
+    let states: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|j| (j.kind.as_str(), j.state.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        [("share.exchange", "failed"), ("source.pull", "done")]
+    );
+    // Ended jobs are forgotten after a while; none before then.
+    assert_eq!(
+        a.prune_jobs(Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap())
+            .unwrap(),
+        0
+    );
+    assert_eq!(a.prune_jobs(Utc::now() + Duration::seconds(5)).unwrap(), 2);
+    assert!(b.jobs(10).unwrap().is_empty());
+}
+
+/// Four servers claiming at once: every one of 60 jobs is claimed exactly once.
+pub fn jobs_are_shared_out_once_among_many(open: &(dyn Fn() -> Store + Sync)) {
+    let now = chrono::Utc::now();
+    let mut first = open();
+    for k in 0..60 {
+        first
+            .enqueue_job("source.pull", &k.to_string(), &store::job_time(now))
+            .unwrap();
+    }
+    let claimed: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut store = open();
+                    let name = format!("worker-{w}");
+                    let mut mine = Vec::new();
+                    while let Some(job) = store
+                        .claim_job(
+                            &name,
+                            now + chrono::Duration::seconds(1),
+                            chrono::Duration::seconds(300),
+                        )
+                        .unwrap()
+                    {
+                        assert!(store.end_job(job.id, &name, &store::JobEnd::Done).unwrap());
+                        mine.push(job.key);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut all: Vec<String> = claimed.into_iter().flatten().collect();
+    assert_eq!(all.len(), 60, "each job claimed once");
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 60);
+}

@@ -95,3 +95,23 @@ fn pooled_connections_read_beside_a_writer_and_keep_one_chain() {
         4,
     ));
 }
+
+#[test]
+fn jobs_are_claimed_once_retried_and_taken_over() {
+    if !available() {
+        return;
+    }
+    let (mut a, url) = fresh();
+    let mut b = Store::new(Box::new(store_postgres::open(&url).unwrap()));
+    store_tests::jobs_are_claimed_once_retried_and_taken_over(&mut a, &mut b);
+}
+
+#[test]
+fn jobs_are_shared_out_once_among_many() {
+    if !available() {
+        return;
+    }
+    let (_, url) = fresh();
+    let open = || Store::new(Box::new(store_postgres::open(&url).unwrap()));
+    store_tests::jobs_are_shared_out_once_among_many(&open);
+}

@@ -45,3 +45,19 @@ fn pooled_connections_read_beside_a_writer_and_keep_one_chain() {
     ));
     drop(dir);
 }
+
+#[test]
+fn jobs_are_claimed_once_retried_and_taken_over() {
+    let (mut a, (dir, path)) = fresh();
+    let mut b = Store::new(Box::new(store_sqlite::open(&path).unwrap()));
+    store_tests::jobs_are_claimed_once_retried_and_taken_over(&mut a, &mut b);
+    drop(dir);
+}
+
+#[test]
+fn jobs_are_shared_out_once_among_many() {
+    let (_, (dir, path)) = fresh();
+    let open = || Store::new(Box::new(store_sqlite::open(&path).unwrap()));
+    store_tests::jobs_are_shared_out_once_among_many(&open);
+    drop(dir);
+}

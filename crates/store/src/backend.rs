@@ -325,6 +325,25 @@ pub trait Backend: Send {
     /// The audit events about one entity (a case's timeline), by id.
     fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
 
+    // Shared work (`crate::jobs`).
+    /// Adds a job unless one of this kind and key is kept already; whether it was added.
+    fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool>;
+    /// Claims the job due first (queued and due, or running past its lease) for `worker` until
+    /// `lease_until`, counting the attempt; no other connection can claim the same one.
+    fn claim_job(
+        &mut self,
+        worker: &str,
+        now: &str,
+        lease_until: &str,
+    ) -> Result<Option<crate::Job>>;
+    /// Ends a job `worker` holds; false when it no longer holds it (its lease passed and another
+    /// server took it).
+    fn end_job(&mut self, id: i64, worker: &str, end: &crate::JobEnd, now: &str) -> Result<bool>;
+    /// The newest jobs first.
+    fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>>;
+    /// Forgets jobs done or failed before `before`; how many.
+    fn prune_jobs(&mut self, before: &str) -> Result<u64>;
+
     // Whole tables, as they are (`crate::rows`): names are checked by `crate::check_name`.
     /// The store's own tables by name (not a database's bookkeeping: SQLite's sequences,
     /// PostgreSQL's applied migrations).

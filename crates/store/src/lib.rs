@@ -10,12 +10,14 @@
 pub mod audit;
 mod backend;
 mod error;
+mod jobs;
 mod pool;
 mod rows;
 mod store;
 
 pub use backend::{Backend, FeedState, MatchedSignal, NewMember, StoredSession, Upsert, VolumeRow};
 pub use error::StoreError;
+pub use jobs::{Job, JobEnd, job_time};
 pub use pool::{Opener, Pool, Pooled};
 pub use rows::{Cell, RowBatch, check_name};
 pub use store::{

@@ -1890,6 +1890,41 @@ impl Store {
         Ok(audit::verify(&self.db.audit_events()?))
     }
 
+    // Shared work among servers (`crate::jobs`): bookkeeping, not audited — what a job does is.
+
+    /// Adds a job unless one of this kind and key is kept already; whether it was added.
+    pub fn enqueue_job(&mut self, kind: &str, key: &str, run_at: &str) -> Result<bool> {
+        let now = crate::job_time(chrono::Utc::now());
+        self.db.insert_job(kind, key, run_at, &now)
+    }
+
+    /// Claims the job due first for `worker` for `lease` (none due: `None`).
+    pub fn claim_job(
+        &mut self,
+        worker: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Option<crate::Job>> {
+        self.db
+            .claim_job(worker, &crate::job_time(now), &crate::job_time(now + lease))
+    }
+
+    /// Ends a job `worker` holds; false when another server took it over meanwhile.
+    pub fn end_job(&mut self, id: i64, worker: &str, end: &crate::JobEnd) -> Result<bool> {
+        let now = crate::job_time(chrono::Utc::now());
+        self.db.end_job(id, worker, end, &now)
+    }
+
+    /// The newest jobs first.
+    pub fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>> {
+        self.db.jobs(limit)
+    }
+
+    /// Forgets jobs that ended before `before`; how many.
+    pub fn prune_jobs(&mut self, before: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+        self.db.prune_jobs(&crate::job_time(before))
+    }
+
     /// The newest audit event's id and hash, `None` before any.
     pub fn audit_head_hash(&mut self) -> Result<Option<(i64, String)>> {
         self.db.last_audit()
