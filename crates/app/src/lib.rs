@@ -26,6 +26,7 @@ pub mod evaluation;
 pub mod evidence;
 pub mod exchange;
 pub mod impersonation;
+pub mod jobs;
 pub mod learning;
 pub mod library;
 pub mod log;

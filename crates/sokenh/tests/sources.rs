@@ -1811,3 +1811,88 @@ fn the_watch_asks_telegram_about_the_registers_public_channels() {
             .all(|c| c.path.starts_with(&format!("/bot{BOT}/")))
     );
 }
+
+/// Two `serve` processes on one PostgreSQL: the source's scheduled pull is a job, claimed by
+/// one of them; the page is read once, one pull is on the record, and the job says who ran it.
+#[test]
+fn two_servers_on_one_database_pull_a_due_source_once() {
+    let Some(url) = common::postgres_server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let db = common::fresh_database(&url, &format!("sokenh_jobs_{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let on = |data: &std::path::Path, args: &[&str]| {
+        let mut all = vec!["--database-url", db.as_str()];
+        all.extend_from_slice(args);
+        sokenh(data, &all)
+    };
+    json(&on(&a, &["demo", "--no-serve", "--json"]));
+    let g = Graph {
+        posts: Arc::new(Mutex::new((0..3).map(|i| post(i, 2)).collect())),
+        token: Arc::new(Mutex::new(TOKEN.to_owned())),
+        rate_limit_next: Arc::new(AtomicBool::new(false)),
+        hang: Arc::new(AtomicBool::new(false)),
+    };
+    let p = common::platform::serve(graph(&g));
+    let credential = tmp.path().join("page.token");
+    std::fs::write(&credential, TOKEN).unwrap();
+    json(&on(
+        &a,
+        &[
+            "source",
+            "add",
+            "facebook",
+            "--channel",
+            "https://www.facebook.com/congan.thachquang",
+            "--credential-file",
+            credential.to_str().unwrap(),
+            "--api-base",
+            &p.base,
+            "--interval",
+            "86400",
+            "--json",
+        ],
+    ));
+    let start = |data: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+            .arg("--data")
+            .arg(data)
+            .args(["--database-url", &db, "serve", "--bind", "127.0.0.1:0"])
+            .env("SOKENH_SOURCE_CHECK", "1")
+            .env("SOKENH_SHARE_INTERVAL", "0")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut servers = [start(&a), start(&b)];
+    let pulls = || {
+        let app = app::App::open(&a, Some(&db)).unwrap();
+        let events = app.store().unwrap().audit_events().unwrap();
+        events.iter().filter(|e| e.action == "source.pull").count()
+    };
+    let mut waited = 0;
+    while pulls() == 0 && waited < 150 {
+        std::thread::sleep(Duration::from_millis(100));
+        waited += 1;
+    }
+    // Both keep looking every second for a while: the pull is not due again, and was not doubled.
+    std::thread::sleep(Duration::from_secs(4));
+    for s in &mut servers {
+        let _ = s.kill();
+        let _ = s.wait();
+    }
+    assert_eq!(pulls(), 1);
+    assert_eq!(p.calls("/posts").len(), 1, "the page's posts read once");
+    let app = app::App::open(&a, Some(&db)).unwrap();
+    let jobs = app.store().unwrap().jobs(50).unwrap();
+    let pulled: Vec<_> = jobs.iter().filter(|j| j.kind == "source.pull").collect();
+    assert_eq!(pulled.len(), 1, "{jobs:?}");
+    assert_eq!((pulled[0].state.as_str(), pulled[0].attempts), ("done", 1));
+    // The daily work too: one watch and one purge for the day, whichever server ran them.
+    for kind in ["source.watch", "tip.purge"] {
+        assert_eq!(jobs.iter().filter(|j| j.kind == kind).count(), 1, "{kind}");
+    }
+}

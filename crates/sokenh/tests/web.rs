@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 28] = [
+    let routes: [(&str, P); 29] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -34,6 +34,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/tim-kiem?q=thach+quang", P::SearchPosts),
         ("/so-dang-ky/moi", P::EditRegister),
         ("/quan-tri", P::Administer),
+        ("/quan-tri/viec-nen", P::Administer),
         ("/kiem-chung", P::ViewDetection),
         ("/bao-cao", P::ViewDetection),
         ("/phan-tich?ky=2026-11", P::ViewDetection),

@@ -53,6 +53,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         html! {
             h1 { (crate::i18n::tr(user.lang, "Người dùng, đơn vị, mã truy cập API")) }
             (flash(&message))
+            p { a href="/quan-tri/viec-nen" { (crate::i18n::tr(user.lang, "Việc nền của máy chủ")) } }
             h2 { "Người dùng (" (users.len()) ")" }
             table.queue {
                 tr { th { (crate::i18n::tr(user.lang, "Tên đăng nhập")) } th { (crate::i18n::tr(user.lang, "Vai trò")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Mật khẩu")) } th { (crate::i18n::tr(user.lang, "Đặt lại mật khẩu")) } th { (crate::i18n::tr(user.lang, "Trạng thái")) } }
@@ -164,6 +165,74 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 label for="token-days" { (crate::i18n::tr(user.lang, "Hiệu lực (ngày, tối đa 730)")) }
                 input id="token-days" name="valid_days" type="number" min="1" max=(app::accounts::TOKEN_DAYS_MAX) value=(app::accounts::TOKEN_DAYS) required;
                 p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo mã")) } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// The servers' background work (`app::jobs`): how many jobs by state, and the newest ones
+/// (the minute's answers owed in chats only when they failed), with the server that ran each,
+/// its attempts and its last error.
+pub async fn jobs(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::Administer>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let jobs = match state.use_case(move |app| app.jobs(&actor, 2_000)).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let count = |state: &str| jobs.iter().filter(|j| j.state == state).count();
+    let kind = |k: &str| match k {
+        app::jobs::SOURCE_PULL => "Kéo kênh chính thức",
+        app::jobs::SOURCE_WATCH => "Theo dõi sổ đăng ký",
+        app::jobs::SHARE_EXCHANGE => "Trao đổi dấu hiệu",
+        app::jobs::TIP_REPLIES => "Trả lời tin báo qua chat",
+        app::jobs::TIP_PURGE => "Xóa liên hệ quá hạn",
+        _ => "Khác",
+    };
+    let label = |state: &str| match state {
+        "queued" => "Chờ chạy",
+        "running" => "Đang chạy",
+        "done" => "Xong",
+        "failed" => "Thất bại",
+        _ => "—",
+    };
+    let shown: Vec<&store::Job> = jobs
+        .iter()
+        .filter(|j| !(j.kind == app::jobs::TIP_REPLIES && j.state == "done"))
+        .take(100)
+        .collect();
+    let lang = user.lang;
+    page(
+        "Việc nền",
+        Some(&user),
+        html! {
+            h1 { (crate::i18n::tr(lang, "Việc nền của máy chủ")) }
+            p.note { (crate::i18n::tr(lang, "Mỗi việc do một máy chủ nhận và chạy; việc lỗi được chạy lại sau 1, 2, 4, 8 phút, tối đa 5 lần; máy chủ dừng giữa chừng thì máy khác nhận lại sau 30 phút.")) }
+            p {
+                (crate::i18n::tr(lang, "Chờ chạy")) ": " (count("queued")) " · "
+                (crate::i18n::tr(lang, "Đang chạy")) ": " (count("running")) " · "
+                (crate::i18n::tr(lang, "Xong")) ": " (count("done")) " · "
+                (crate::i18n::tr(lang, "Thất bại")) ": " (count("failed"))
+            }
+            table.queue {
+                tr {
+                    th { (crate::i18n::tr(lang, "Số")) } th { (crate::i18n::tr(lang, "Loại việc")) } th { (crate::i18n::tr(lang, "Trạng thái")) }
+                    th { (crate::i18n::tr(lang, "Lần thử")) } th { (crate::i18n::tr(lang, "Chạy lúc")) } th { (crate::i18n::tr(lang, "Máy chủ")) } th { (crate::i18n::tr(lang, "Lỗi")) }
+                }
+                @for j in &shown {
+                    tr {
+                        td { "#" (j.id) }
+                        td { (crate::i18n::tr(lang, kind(&j.kind))) br; small { code { (j.key) } } }
+                        td { (crate::i18n::tr(lang, label(&j.state))) }
+                        td { (j.attempts) }
+                        td { (crate::cases::vn_time(&j.run_at)) }
+                        td { (j.worker.as_deref().unwrap_or("—")) }
+                        td { (j.last_error.as_deref().unwrap_or("")) }
+                    }
+                }
             }
         },
     )

@@ -692,6 +692,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/ho-so", post(cases::from_alerts))
         .route("/canh-bao/{id}", get(cases::alert))
         .route("/quan-tri", get(admin::show))
+        .route("/quan-tri/viec-nen", get(admin::jobs))
         .route("/quan-tri/nguoi-dung", post(admin::create_user))
         .route("/quan-tri/dat-lai-mat-khau", post(admin::reset_password))
         .route("/quan-tri/don-vi", post(admin::create_unit))
@@ -896,151 +897,87 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         on_ready(listener.local_addr()?);
-        tokio::spawn(exchange_on_schedule(state.clone()));
-        tokio::spawn(purge_on_schedule(state.clone()));
-        tokio::spawn(replies_on_schedule(state.clone()));
-        tokio::spawn(sources_on_schedule(state.clone()));
+        tokio::spawn(jobs_on_schedule(state.clone()));
         serve_on(listener, router(state), ConnectionLimits::default(), tls).await;
         Ok(())
     })
 }
 
-/// Sends the officers' answers still owed in a chat channel (Zalo, Telegram) every minute
-/// (`tips::send_replies` sends them at once after an answer; this retries what failed).
-async fn replies_on_schedule(state: Arc<AppState>) {
-    loop {
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        tips::send_replies(&state);
-    }
-}
-
-/// Pulls the official channels' sources whose interval has passed (`app::sources`), checked
-/// every `SOKENH_SOURCE_CHECK` seconds (30 by default) from a minute after start at most, one source after another; each pull audited with
-/// its counts, a failure logged (never a credential) and shown on the source. The watch on the
-/// register runs first, then daily.
-async fn sources_on_schedule(state: Arc<AppState>) {
-    // `SOKENH_SOURCE_CHECK`: seconds between two looks at what is due (30 by default).
-    let every = std::env::var("SOKENH_SOURCE_CHECK")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(30)
-        .max(1);
-    tokio::time::sleep(Duration::from_secs(every.min(60))).await;
+/// The servers' scheduled work, shared out through the store's jobs (`app::jobs`), so that
+/// several `serve` processes on one database do each piece once: the official channels' pulls
+/// when their interval has passed and the daily watch on the register, the exchange with the
+/// sharing partners every `SOKENH_SHARE_INTERVAL` seconds (900 by default; 0 turns it off), the
+/// answers owed in chats every minute and the daily purge of reporters' contacts. Every
+/// `SOKENH_SOURCE_CHECK` seconds (30 by default, at most 60) this server schedules what is due
+/// and runs due jobs one after another; each run is audited by its use case, a failure logged
+/// (never a credential) and tried again later by whichever server claims it.
+async fn jobs_on_schedule(state: Arc<AppState>) {
+    let seconds = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(default)
+    };
+    let tick = Duration::from_secs(seconds("SOKENH_SOURCE_CHECK", 30).clamp(1, 60));
+    let schedule = app::jobs::Schedule {
+        exchange_every: seconds("SOKENH_SHARE_INTERVAL", 900) as i64,
+        replies_every: 60,
+    };
+    let worker = format!(
+        "{}:{}",
+        std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "sokenh".into()),
+        std::process::id()
+    );
     let actor = || app::Actor {
-        name: "sokenh:lịch-kéo-nguồn".into(),
+        name: "sokenh:lịch".into(),
         ..app::Actor::cli()
     };
-    let mut watched: Option<std::time::Instant> = None;
     loop {
-        // The watch on the register, daily.
-        if watched.is_none_or(|w| w.elapsed() >= Duration::from_secs(24 * 3600)) {
-            watched = Some(std::time::Instant::now());
-            if let Err(e) = state
-                .use_case(move |app| app.watch_register(&actor()))
-                .await
-            {
-                app::log::event(
-                    app::log::Level::Warning,
-                    "source.watch",
-                    &[("detail", &e.0.message)],
-                );
-            }
-        }
-        let due = state
-            .use_case(move |app| app.due_sources(&actor(), chrono::Utc::now()))
+        tokio::time::sleep(tick).await;
+        if let Err(e) = state
+            .use_case(move |app| app.schedule_jobs(&actor(), chrono::Utc::now(), schedule))
             .await
-            .unwrap_or_default();
-        for id in due {
-            let pulled = state
-                .use_case(move |app| app.pull_sources(&actor(), Some(id)))
-                .await;
-            let error = match pulled {
-                Ok(reports) => reports.into_iter().find_map(|r| r.error),
-                Err(e) => Some(e.0.message),
-            };
-            if let Some(e) = error {
-                app::log::event(
-                    app::log::Level::Warning,
-                    "source.pull",
-                    &[("source", &id.to_string()), ("detail", &e)],
-                );
-            }
-        }
-        tokio::time::sleep(Duration::from_secs(every)).await;
-    }
-}
-
-/// Clears reporters' contacts past their retention period (`app::tips`), an hour after start
-/// and then daily; the count audited, a failure logged.
-async fn purge_on_schedule(state: Arc<AppState>) {
-    let mut wait = Duration::from_secs(3600);
-    loop {
-        tokio::time::sleep(wait).await;
-        wait = Duration::from_secs(24 * 3600);
-        let done = state
-            .use_case(|app| {
-                let actor = app::Actor {
-                    name: "sokenh:lịch-xóa-liên-hệ".into(),
-                    ..app::Actor::cli()
-                };
-                app.purge_tip_contacts(&actor, chrono::Utc::now())
-            })
-            .await;
-        if let Err(e) = done {
+        {
             app::log::event(
                 app::log::Level::Warning,
-                "tip.purge",
+                "job.schedule",
                 &[("detail", &e.0.message)],
             );
         }
-    }
-}
-
-/// Pulls from and pushes to the sharing partners that have a TAXII address, every
-/// `SOKENH_SHARE_INTERVAL` seconds (900 by default; 0 turns it off), the first time a minute
-/// after start; each exchange audited as the terminal's is, its failure logged and shown on
-/// the partners' list.
-async fn exchange_on_schedule(state: Arc<AppState>) {
-    let every = std::env::var("SOKENH_SHARE_INTERVAL")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(900);
-    if every == 0 {
-        return;
-    }
-    let mut wait = Duration::from_secs(every.min(60));
-    loop {
-        tokio::time::sleep(wait).await;
-        wait = Duration::from_secs(every);
-        let done = state
-            .use_case(|app| {
-                let actor = app::Actor {
-                    name: "sokenh:lịch-trao-đổi".into(),
-                    ..app::Actor::cli()
-                };
-                let mut all = app.pull(&actor, None)?;
-                all.extend(app.push(&actor, None)?);
-                Ok(all)
-            })
-            .await;
-        match done {
-            Ok(all) => {
-                for e in all.iter().filter(|e| e.error.is_some()) {
+        loop {
+            let worker = worker.clone();
+            let ran = state
+                .use_case(move |app| app.run_next_job(&actor(), &worker, chrono::Utc::now()))
+                .await;
+            match ran {
+                Ok(Some(run)) => {
+                    if let Some(e) = &run.error {
+                        // A pull's key is its source's id and last pull; the others', a time.
+                        let attempt = run.attempt.to_string();
+                        let source = run.key.split('@').next().unwrap_or("");
+                        let mut fields: Vec<(&str, &dyn std::fmt::Display)> =
+                            vec![("attempt", &attempt), ("detail", e)];
+                        if run.kind == app::jobs::SOURCE_PULL {
+                            fields.insert(0, ("source", &source));
+                        }
+                        app::log::event(app::log::Level::Warning, &run.kind, &fields);
+                    }
+                    if run.changed {
+                        state.changed().await;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
                     app::log::event(
                         app::log::Level::Warning,
-                        "share.exchange",
-                        &[("detail", &e.error.as_deref().unwrap_or(""))],
+                        "job.run",
+                        &[("detail", &e.0.message)],
                     );
-                }
-                if all.iter().any(|e| e.added + e.updated + e.revoked > 0) {
-                    state.changed().await;
+                    break;
                 }
             }
-            Err(e) => app::log::event(
-                app::log::Level::Warning,
-                "share.exchange",
-                &[("detail", &e.0.message)],
-            ),
         }
     }
 }

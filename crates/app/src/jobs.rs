@@ -1,0 +1,241 @@
+//! The servers' scheduled work as jobs in the store (`store::jobs`), so that several `serve`
+//! processes on one database do each piece once: the official channels' pulls when their
+//! interval has passed, the daily watch on the register, the exchange with sharing partners,
+//! the answers owed in chats and the daily purge of reporters' contacts.
+//!
+//! Every server schedules what is due ([`App::schedule_jobs`]) under keys that name the piece of
+//! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
+//! interval — so that the same work scheduled by two servers is one job; then claims and runs
+//! jobs one at a time ([`App::run_next_job`]). A failure is tried again later (1, 2, 4, 8
+//! minutes), and given up after [`MAX_ATTEMPTS`]; a server that dies holding a job leaves it to
+//! another after [`LEASE`]. Each run is audited by the use case it calls, as before.
+
+use crate::{Actor, App, Error};
+use chrono::{DateTime, Duration, Utc};
+use domain::Permission;
+use serde::Serialize;
+
+/// How long a claimed job is its server's: a pull waiting out a platform's rate limit stays
+/// well within it.
+pub const LEASE: Duration = Duration::minutes(30);
+/// Tries before a job is given up.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Ended jobs are kept this long for the administrator's page, then forgotten.
+const KEPT: Duration = Duration::days(2);
+
+/// The kinds of job, as the store keeps them.
+pub const SOURCE_PULL: &str = "source.pull";
+pub const SOURCE_WATCH: &str = "source.watch";
+pub const SHARE_EXCHANGE: &str = "share.exchange";
+pub const TIP_REPLIES: &str = "tip.replies";
+pub const TIP_PURGE: &str = "tip.purge";
+
+/// How often the periodic work runs (seconds); 0 turns the exchange off.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub exchange_every: i64,
+    pub replies_every: i64,
+}
+
+impl Default for Schedule {
+    fn default() -> Schedule {
+        Schedule {
+            exchange_every: 900,
+            replies_every: 60,
+        }
+    }
+}
+
+/// One job run by this server.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobRun {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub attempt: i64,
+    /// Why it failed (it is tried again unless this was the last attempt).
+    pub error: Option<String>,
+    /// What pages show may have changed (indicators received).
+    pub changed: bool,
+}
+
+/// The key of a piece of periodic work: the start of its interval, in UTC.
+fn bucket(now: DateTime<Utc>, every: i64) -> String {
+    let start = now.timestamp().div_euclid(every.max(1)) * every.max(1);
+    DateTime::from_timestamp(start, 0)
+        .unwrap_or(now)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+impl App {
+    /// Adds the jobs due at `now` that no server has scheduled yet; how many were added.
+    pub fn schedule_jobs(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        schedule: Schedule,
+    ) -> Result<u64, Error> {
+        actor.require(Permission::Triage)?;
+        let at = store::job_time(now);
+        let today = (now + Duration::hours(7)).format("%Y-%m-%d").to_string();
+        let mut wanted: Vec<(&str, String)> = vec![
+            (SOURCE_WATCH, today.clone()),
+            (TIP_PURGE, today),
+            (TIP_REPLIES, bucket(now, schedule.replies_every)),
+        ];
+        if schedule.exchange_every > 0 {
+            wanted.push((SHARE_EXCHANGE, bucket(now, schedule.exchange_every)));
+        }
+        let due = self.due_sources(actor, now)?;
+        let sources = self.store()?.sources()?;
+        for id in due {
+            let last = sources
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.last_pull.clone())
+                .unwrap_or_else(|| "never".into());
+            wanted.push((SOURCE_PULL, format!("{id}@{last}")));
+        }
+        let mut store = self.store()?;
+        let mut added = 0;
+        for (kind, key) in wanted {
+            added += u64::from(store.enqueue_job(kind, &key, &at)?);
+        }
+        Ok(added)
+    }
+
+    /// Claims the job due first and runs it as `worker`; `None` when nothing is due.
+    pub fn run_next_job(
+        &self,
+        actor: &Actor,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<JobRun>, Error> {
+        actor.require(Permission::Triage)?;
+        let Some(job) = self.store()?.claim_job(worker, now, LEASE)? else {
+            return Ok(None);
+        };
+        let (error, changed) = match self.run_job(actor, &job) {
+            Ok(changed) => (None, changed),
+            Err(e) => (Some(e), false),
+        };
+        let end = match &error {
+            None => store::JobEnd::Done,
+            // Answers owed in chats are tried again by the next minute's job anyway.
+            Some(e) if job.attempts >= MAX_ATTEMPTS || job.kind == TIP_REPLIES => {
+                store::JobEnd::Failed { error: e.clone() }
+            }
+            Some(e) => store::JobEnd::Retry {
+                at: store::job_time(
+                    Utc::now() + Duration::minutes(1 << (job.attempts - 1).clamp(0, 6)),
+                ),
+                error: e.clone(),
+            },
+        };
+        self.store()?.end_job(job.id, worker, &end)?;
+        Ok(Some(JobRun {
+            id: job.id,
+            kind: job.kind,
+            key: job.key,
+            attempt: job.attempts,
+            error,
+            changed,
+        }))
+    }
+
+    /// One job's work, through the use case the terminal calls; its failure in words.
+    fn run_job(&self, actor: &Actor, job: &store::Job) -> Result<bool, String> {
+        let message = |e: Error| e.message;
+        match job.kind.as_str() {
+            SOURCE_PULL => {
+                let id: i64 = job
+                    .key
+                    .split('@')
+                    .next()
+                    .and_then(|id| id.parse().ok())
+                    .ok_or_else(|| format!("khoá không đọc được: {}", job.key))?;
+                let actor = Actor {
+                    name: "sokenh:lịch-kéo-nguồn".into(),
+                    ..actor.clone()
+                };
+                let reports = self.pull_sources(&actor, Some(id)).map_err(message)?;
+                match reports.into_iter().find_map(|r| r.error) {
+                    Some(e) => Err(e),
+                    None => Ok(false),
+                }
+            }
+            SOURCE_WATCH => {
+                let actor = Actor {
+                    name: "sokenh:lịch-kéo-nguồn".into(),
+                    ..actor.clone()
+                };
+                self.watch_register(&actor).map(|_| false).map_err(message)
+            }
+            SHARE_EXCHANGE => {
+                let actor = Actor {
+                    name: "sokenh:lịch-trao-đổi".into(),
+                    ..actor.clone()
+                };
+                let mut all = self.pull(&actor, None).map_err(message)?;
+                all.extend(self.push(&actor, None).map_err(message)?);
+                let changed = all.iter().any(|e| e.added + e.updated + e.revoked > 0);
+                let errors: Vec<String> = all.into_iter().filter_map(|e| e.error).collect();
+                if errors.is_empty() {
+                    Ok(changed)
+                } else {
+                    Err(errors.join("; "))
+                }
+            }
+            TIP_REPLIES => {
+                let actor = Actor {
+                    name: "sokenh:trả-lời-tin-báo".into(),
+                    ..actor.clone()
+                };
+                let counts = self.send_tip_replies(&actor).map_err(message)?;
+                if counts.failed > 0 {
+                    Err(counts.errors.join("; "))
+                } else {
+                    Ok(false)
+                }
+            }
+            TIP_PURGE => {
+                let actor = Actor {
+                    name: "sokenh:lịch-xóa-liên-hệ".into(),
+                    ..actor.clone()
+                };
+                let now = Utc::now();
+                self.purge_tip_contacts(&actor, now).map_err(message)?;
+                self.store()
+                    .map_err(message)?
+                    .prune_jobs(now - KEPT)
+                    .map_err(|e| e.to_string())?;
+                Ok(false)
+            }
+            other => Err(format!("loại việc không biết: {other}")),
+        }
+    }
+
+    /// The newest jobs, for the administrator.
+    pub fn jobs(&self, actor: &Actor, limit: usize) -> Result<Vec<store::Job>, Error> {
+        actor.require(Permission::Administer)?;
+        Ok(self.store()?.jobs(limit)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn periodic_work_is_keyed_by_the_start_of_its_interval() {
+        let t = Utc.with_ymd_and_hms(2026, 12, 1, 8, 14, 59).unwrap();
+        assert_eq!(bucket(t, 900), "2026-12-01T08:00:00Z");
+        assert_eq!(
+            bucket(t + Duration::seconds(1), 900),
+            "2026-12-01T08:15:00Z"
+        );
+        assert_eq!(bucket(t, 60), "2026-12-01T08:14:00Z");
+    }
+}
