@@ -4,8 +4,9 @@
 //! row count, the audit chain's length and last hash), the database — `sokenh.db`, a consistent
 //! copy made by SQLite's online backup while the server goes on writing, or `sokenh.pgdump`,
 //! `pg_dump`'s custom format checked by `pg_restore --list` — and the data dir's files the
-//! database names or needs: `evidence/`, `library/`, `model/` and `pseudonym.key` (without it
-//! the authors of new posts would get other pseudonyms). The search index is not kept: it is
+//! database names or needs: `evidence/`, `library/`, `model/` and the keys — `pseudonym.key`
+//! (without it the authors of new posts would get other pseudonyms and the sealed credentials
+//! could not be opened), `share-signing.key`, `share-keys.json` — written back owner-only. The search index is not kept: it is
 //! rebuilt from the store after a restore.
 //!
 //! A restore goes only into an empty place (a data dir without a store, a database without
@@ -24,7 +25,9 @@ use std::process::Command;
 const MANIFEST: &str = "sokenh-backup.json";
 /// The data dir's files a backup carries: folders, then single files.
 const FOLDERS: &[&str] = &["evidence", "library", "model"];
-const FILES: &[&str] = &["pseudonym.key"];
+/// The deployment's keys: pseudonyms and sealed credentials (`pseudonym.key`), the office's
+/// signature on shared bundles and its keys for hashed numbers.
+const FILES: &[&str] = &["pseudonym.key", "share-signing.key", "share-keys.json"];
 
 /// What a backup holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -321,6 +324,11 @@ pub fn restore(
             std::fs::create_dir_all(target.parent().unwrap_or(data_dir))?;
             let partial = target.with_extension("partial");
             std::io::copy(&mut entry, &mut std::fs::File::create(&partial)?)?;
+            #[cfg(unix)]
+            if FILES.iter().any(|f| Path::new(f) == name) {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))?;
+            }
             std::fs::rename(&partial, &target)?;
         }
         files += 1;

@@ -1863,18 +1863,31 @@ fn two_servers_on_one_database_pull_a_due_source_once() {
             .env("SOKENH_SOURCE_CHECK", "1")
             .env("SOKENH_SHARE_INTERVAL", "0")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(data.with_extension("log")).unwrap())
             .spawn()
             .unwrap()
     };
+    // Every server of a deployment holds its keys (the credential is sealed under them).
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::copy(a.join("pseudonym.key"), b.join("pseudonym.key")).unwrap();
     let mut servers = [start(&a), start(&b)];
-    let pulls = || {
-        let app = app::App::open(&a, Some(&db)).unwrap();
-        let events = app.store().unwrap().audit_events().unwrap();
-        events.iter().filter(|e| e.action == "source.pull").count()
+    let logs = || {
+        [&a, &b]
+            .map(|d| std::fs::read_to_string(d.with_extension("log")).unwrap_or_default())
+            .join("\n---\n")
     };
+    let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let mut pulls = || -> i64 {
+        pg.query_one(
+            "SELECT count(*) FROM audit_events WHERE action = 'source.pull'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    // Within a minute even on a busy machine (both servers start, look, schedule, claim).
     let mut waited = 0;
-    while pulls() == 0 && waited < 150 {
+    while pulls() == 0 && waited < 600 {
         std::thread::sleep(Duration::from_millis(100));
         waited += 1;
     }
@@ -1884,13 +1897,18 @@ fn two_servers_on_one_database_pull_a_due_source_once() {
         let _ = s.kill();
         let _ = s.wait();
     }
-    assert_eq!(pulls(), 1);
+    assert_eq!(pulls(), 1, "{}", logs());
     assert_eq!(p.calls("/posts").len(), 1, "the page's posts read once");
     let app = app::App::open(&a, Some(&db)).unwrap();
     let jobs = app.store().unwrap().jobs(50).unwrap();
     let pulled: Vec<_> = jobs.iter().filter(|j| j.kind == "source.pull").collect();
     assert_eq!(pulled.len(), 1, "{jobs:?}");
-    assert_eq!((pulled[0].state.as_str(), pulled[0].attempts), ("done", 1));
+    assert_eq!(
+        (pulled[0].state.as_str(), pulled[0].attempts),
+        ("done", 1),
+        "{jobs:?}\n{}",
+        logs()
+    );
     // The daily work too: one watch and one purge for the day, whichever server ran them.
     for kind in ["source.watch", "tip.purge"] {
         assert_eq!(jobs.iter().filter(|j| j.kind == kind).count(), 1, "{kind}");

@@ -75,7 +75,7 @@ fn backup_and_restore(db_from: Option<&str>, db_to: Option<&str>) {
         backup["tables"]["communities"], 39,
         "38 + the group of the posts"
     );
-    assert_eq!(backup["files"], 1, "pseudonym.key");
+    assert_eq!(backup["files"], 1, "pseudonym.key (no sharing keys made)");
     let events = backup["audit_events"].as_u64().unwrap();
     assert!(events > 240, "{events}");
     // A second backup to the same name does not overwrite the first.

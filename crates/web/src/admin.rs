@@ -226,11 +226,15 @@ pub async fn jobs(
                     tr {
                         td { "#" (j.id) }
                         td { (crate::i18n::tr(lang, kind(&j.kind))) br; small { code { (j.key) } } }
-                        td { (crate::i18n::tr(lang, label(&j.state))) }
-                        td { (j.attempts) }
-                        td { (crate::cases::vn_time(&j.run_at)) }
-                        td { (j.worker.as_deref().unwrap_or("—")) }
-                        td { (j.last_error.as_deref().unwrap_or("")) }
+                        td data-label=(crate::i18n::tr(lang, "Trạng thái")) { (crate::i18n::tr(lang, label(&j.state))) }
+                        td data-label=(crate::i18n::tr(lang, "Lần thử")) { (j.attempts) }
+                        td data-label=(crate::i18n::tr(lang, "Chạy lúc")) { (crate::cases::vn_time(&j.run_at)) }
+                        td data-label=(crate::i18n::tr(lang, "Máy chủ")) { (j.worker.as_deref().unwrap_or("—")) }
+                        @if let Some(e) = &j.last_error {
+                            td data-label=(crate::i18n::tr(lang, "Lỗi")) { (e) }
+                        } @else {
+                            td {}
+                        }
                     }
                 }
             }
