@@ -259,11 +259,12 @@ pub fn restore(
     progress("cơ sở dữ liệu / database");
     if is_postgres(url) {
         let url = url.unwrap_or_default();
-        let target = store_postgres_tables(url)?;
-        if target.0 > 0 {
+        // Asked without migrating it: sokenh's tables may not be there at all.
+        let events = store_postgres::audit_events_without_migrating(url)
+            .context("không kết nối được PostgreSQL / cannot open the PostgreSQL database")?;
+        if let Some(n @ 1..) = events {
             bail!(
-                "cơ sở dữ liệu đích đã có {} sự kiện nhật ký: chỉ khôi phục vào cơ sở dữ liệu trống / the target database is not empty",
-                target.0
+                "cơ sở dữ liệu đích đã có {n} sự kiện nhật ký: chỉ khôi phục vào cơ sở dữ liệu trống / the target database is not empty"
             );
         }
         let scratch = tempfile::tempdir_in(data_dir)?;
@@ -276,7 +277,7 @@ pub fn restore(
             "--exit-on-error",
             "--single-transaction",
         ]);
-        if target.1 {
+        if events.is_some() {
             // Tables made by an earlier start of sokenh, with nothing in them.
             cmd.args(["--clean", "--if-exists"]);
         }
@@ -373,14 +374,6 @@ pub fn restore(
     })
 }
 
-/// The audit events a PostgreSQL database holds (0 with no sokenh tables), and whether it has
-/// sokenh's tables at all.
-fn store_postgres_tables(url: &str) -> Result<(u64, bool)> {
-    let found = store_postgres::audit_events_without_migrating(url)
-        .context("không kết nối được PostgreSQL / cannot open the PostgreSQL database")?;
-    Ok((found.unwrap_or(0), found.is_some()))
-}
-
 fn extract(zip: &mut zip::ZipArchive<std::fs::File>, name: &str, to: &Path) -> Result<()> {
     let mut entry = zip
         .by_name(name)
@@ -407,7 +400,7 @@ fn run(cmd: &mut Command, what: &str) -> Result<String> {
 }
 
 /// Every file under `root`, sorted (none when it does not exist).
-fn walk(root: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn walk(root: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {

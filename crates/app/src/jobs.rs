@@ -59,6 +59,12 @@ pub struct JobRun {
     pub changed: bool,
 }
 
+/// Tries a job of this kind gets: answers owed in chats are tried again by the next minute's
+/// job anyway, so one; everything else [`MAX_ATTEMPTS`].
+fn attempts_of(kind: &str) -> i64 {
+    if kind == TIP_REPLIES { 1 } else { MAX_ATTEMPTS }
+}
+
 /// The key of a piece of periodic work: the start of its interval, in UTC.
 fn bucket(now: DateTime<Utc>, every: i64) -> String {
     let start = now.timestamp().div_euclid(every.max(1)) * every.max(1);
@@ -87,17 +93,15 @@ impl App {
         if schedule.exchange_every > 0 {
             wanted.push((SHARE_EXCHANGE, bucket(now, schedule.exchange_every)));
         }
-        let due = self.due_sources(actor, now)?;
-        let sources = self.store()?.sources()?;
-        for id in due {
-            let last = sources
-                .iter()
-                .find(|s| s.id == id)
-                .and_then(|s| s.last_pull.clone())
-                .unwrap_or_else(|| "never".into());
-            wanted.push((SOURCE_PULL, format!("{id}@{last}")));
-        }
         let mut store = self.store()?;
+        for s in store
+            .sources()?
+            .iter()
+            .filter(|s| crate::sources::is_due(s, now))
+        {
+            let last = s.last_pull.as_deref().unwrap_or("never");
+            wanted.push((SOURCE_PULL, format!("{}@{last}", s.id)));
+        }
         let mut added = 0;
         for (kind, key) in wanted {
             added += u64::from(store.enqueue_job(kind, &key, &at)?);
@@ -122,8 +126,7 @@ impl App {
         };
         let end = match &error {
             None => store::JobEnd::Done,
-            // Answers owed in chats are tried again by the next minute's job anyway.
-            Some(e) if job.attempts >= MAX_ATTEMPTS || job.kind == TIP_REPLIES => {
+            Some(e) if job.attempts >= attempts_of(&job.kind) => {
                 store::JobEnd::Failed { error: e.clone() }
             }
             Some(e) => store::JobEnd::Retry {
@@ -147,6 +150,11 @@ impl App {
     /// One job's work, through the use case the terminal calls; its failure in words.
     fn run_job(&self, actor: &Actor, job: &store::Job) -> Result<bool, String> {
         let message = |e: Error| e.message;
+        // Each kind of work is on the record under the name it always had.
+        let named = |name: &str| Actor {
+            name: name.into(),
+            ..actor.clone()
+        };
         match job.kind.as_str() {
             SOURCE_PULL => {
                 let id: i64 = job
@@ -155,10 +163,7 @@ impl App {
                     .next()
                     .and_then(|id| id.parse().ok())
                     .ok_or_else(|| format!("khoá không đọc được: {}", job.key))?;
-                let actor = Actor {
-                    name: "sokenh:lịch-kéo-nguồn".into(),
-                    ..actor.clone()
-                };
+                let actor = named("sokenh:lịch-kéo-nguồn");
                 let reports = self.pull_sources(&actor, Some(id)).map_err(message)?;
                 match reports.into_iter().find_map(|r| r.error) {
                     Some(e) => Err(e),
@@ -166,17 +171,11 @@ impl App {
                 }
             }
             SOURCE_WATCH => {
-                let actor = Actor {
-                    name: "sokenh:lịch-kéo-nguồn".into(),
-                    ..actor.clone()
-                };
+                let actor = named("sokenh:lịch-kéo-nguồn");
                 self.watch_register(&actor).map(|_| false).map_err(message)
             }
             SHARE_EXCHANGE => {
-                let actor = Actor {
-                    name: "sokenh:lịch-trao-đổi".into(),
-                    ..actor.clone()
-                };
+                let actor = named("sokenh:lịch-trao-đổi");
                 let mut all = self.pull(&actor, None).map_err(message)?;
                 all.extend(self.push(&actor, None).map_err(message)?);
                 let changed = all.iter().any(|e| e.added + e.updated + e.revoked > 0);
@@ -188,10 +187,7 @@ impl App {
                 }
             }
             TIP_REPLIES => {
-                let actor = Actor {
-                    name: "sokenh:trả-lời-tin-báo".into(),
-                    ..actor.clone()
-                };
+                let actor = named("sokenh:trả-lời-tin-báo");
                 let counts = self.send_tip_replies(&actor).map_err(message)?;
                 if counts.failed > 0 {
                     Err(counts.errors.join("; "))
@@ -200,10 +196,7 @@ impl App {
                 }
             }
             TIP_PURGE => {
-                let actor = Actor {
-                    name: "sokenh:lịch-xóa-liên-hệ".into(),
-                    ..actor.clone()
-                };
+                let actor = named("sokenh:lịch-xóa-liên-hệ");
                 let now = Utc::now();
                 self.purge_tip_contacts(&actor, now).map_err(message)?;
                 self.store()

@@ -305,7 +305,7 @@ pub fn migrate(
         tables.insert(
             "audit_events".to_owned(),
             TableCopy {
-                source: events_len(&mut source)?,
+                source: source.audit_head()? as u64,
                 copied: 0,
                 kept: 0,
             },
@@ -482,10 +482,6 @@ pub fn migrate(
     Ok(migration)
 }
 
-fn events_len(source: &mut Store) -> Result<u64> {
-    Ok(source.audit_head()? as u64)
-}
-
 /// The tenant row of a commune taken in before.
 struct TenantRecord {
     unit_id: i64,
@@ -630,32 +626,20 @@ fn carried_entity_id(entity: &str, id: &str, offsets: &HashMap<&str, i64>) -> St
 fn copy_files(from_dir: &Path, to_dir: &Path) -> Result<u64> {
     let mut copied = 0;
     for folder in ["evidence", "library"] {
-        let root = from_dir.join(folder);
-        let Ok(shards) = std::fs::read_dir(&root) else {
-            continue;
-        };
-        for shard in shards {
-            let shard = shard?;
-            if !shard.file_type()?.is_dir() {
+        for file in crate::backup::walk(&from_dir.join(folder))? {
+            let Ok(name) = file.strip_prefix(from_dir) else {
+                continue;
+            };
+            let target = to_dir.join(name);
+            if target.exists() || name.extension().is_some_and(|e| e == "partial") {
                 continue;
             }
-            for file in std::fs::read_dir(shard.path())? {
-                let file = file?;
-                let target = to_dir
-                    .join(folder)
-                    .join(shard.file_name())
-                    .join(file.file_name());
-                if target.exists() {
-                    continue;
-                }
-                std::fs::create_dir_all(target.parent().unwrap_or(to_dir))?;
-                let partial = target.with_extension("partial");
-                std::fs::copy(file.path(), &partial).with_context(|| {
-                    format!("không chép được {} / cannot copy", file.path().display())
-                })?;
-                std::fs::rename(&partial, &target)?;
-                copied += 1;
-            }
+            std::fs::create_dir_all(target.parent().unwrap_or(to_dir))?;
+            let partial = target.with_extension("partial");
+            std::fs::copy(&file, &partial)
+                .with_context(|| format!("không chép được {} / cannot copy", file.display()))?;
+            std::fs::rename(&partial, &target)?;
+            copied += 1;
         }
     }
     Ok(copied)

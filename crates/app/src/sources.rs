@@ -366,6 +366,20 @@ fn metrics(reactions: Option<u64>, comments: Option<u64>, shares: Option<u64>) -
     }
 }
 
+/// Whether a source's interval has passed since its last pull (a few seconds' jitter by its id,
+/// so sources added together are not pulled in the same second); never pulled: due.
+pub(crate) fn is_due(s: &domain::Source, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let jitter = chrono::Duration::seconds(s.id * 7 % 60);
+    s.interval > 0
+        && s.last_pull
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .is_none_or(|last| {
+                last.with_timezone(&chrono::Utc) + chrono::Duration::seconds(s.interval) + jitter
+                    <= now
+            })
+}
+
 impl App {
     /// An official channel's source added (or its credential replaced): `admin`/`officer`.
     pub fn add_source(
@@ -512,20 +526,8 @@ impl App {
         Ok(self
             .store()?
             .sources()?
-            .into_iter()
-            .filter(|s| s.interval > 0)
-            .filter(|s| {
-                let jitter = chrono::Duration::seconds(s.id * 7 % 60);
-                s.last_pull
-                    .as_deref()
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .is_none_or(|last| {
-                        last.with_timezone(&chrono::Utc)
-                            + chrono::Duration::seconds(s.interval)
-                            + jitter
-                            <= now
-                    })
-            })
+            .iter()
+            .filter(|s| is_due(s, now))
             .map(|s| s.id)
             .collect())
     }

@@ -36,26 +36,7 @@ fn ok_json(out: &std::process::Output) -> Value {
 /// The demo commune with three scam posts (an alert) and its pseudonym key.
 fn seeded_commune(data: &Path, db: Option<&str>) {
     ok_json(&on(data, db, &["demo", "--no-serve", "--json"]));
-    if db.is_none() {
-        common::ingest_job_scams(data);
-    } else {
-        let file = data.join("posts.jsonl");
-        std::fs::write(
-            &file,
-            (0..3)
-                .map(|k| {
-                    serde_json::json!({"id": format!("scam-{k}"),
-                        "community_url": "https://www.facebook.com/groups/thachquang.dongtam",
-                        "platform": "facebook", "published_at": format!("2026-11-12T20:0{k}:00+07:00"),
-                        "text": "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay"})
-                    .to_string()
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-        .unwrap();
-        ok_json(&on(data, db, &["ingest", file.to_str().unwrap(), "--json"]));
-    }
+    common::ingest_posts_into(data, db, &common::JOB_SCAMS);
 }
 
 /// Backup, restore into an empty place, and what must hold after.

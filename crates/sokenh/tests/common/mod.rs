@@ -119,6 +119,11 @@ pub type Post<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 /// Writes the posts as JSONL in `data` and ingests them (screened); returns the ingest report.
 pub fn ingest_posts(data: &Path, posts: &[Post<'_>]) -> Value {
+    ingest_posts_into(data, None, posts)
+}
+
+/// [`ingest_posts`] into the database `db` names (the data dir's SQLite file without one).
+pub fn ingest_posts_into(data: &Path, db: Option<&str>, posts: &[Post<'_>]) -> Value {
     let lines: Vec<String> = posts
         .iter()
         .map(|(id, group, at, text)| {
@@ -129,37 +134,44 @@ pub fn ingest_posts(data: &Path, posts: &[Post<'_>]) -> Value {
             .to_string()
         })
         .collect();
+    std::fs::create_dir_all(data).expect("the data dir");
     let file = data.join("posts.jsonl");
     std::fs::write(&file, lines.join("\n")).expect("write the posts");
-    json(&sokenh(data, &["ingest", file.to_str().unwrap(), "--json"]))
+    let mut args = Vec::new();
+    if let Some(db) = db {
+        args.extend(["--database-url", db]);
+    }
+    args.extend(["ingest", file.to_str().unwrap(), "--json"]);
+    json(&sokenh(data, &args))
 }
 
-/// Three job-scam posts in one village group, 12 November 2026: one scam alert.
+const JOB_SCAM: &str = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
+
+/// Three job-scam posts in one village group, 12 November 2026 (one scam alert).
+pub const JOB_SCAMS: [Post<'static>; 3] = [
+    (
+        "scam-0",
+        "thachquang.dongtam",
+        "2026-11-12T20:00:00+07:00",
+        JOB_SCAM,
+    ),
+    (
+        "scam-1",
+        "thachquang.dongtam",
+        "2026-11-12T20:01:00+07:00",
+        JOB_SCAM,
+    ),
+    (
+        "scam-2",
+        "thachquang.dongtam",
+        "2026-11-12T20:02:00+07:00",
+        JOB_SCAM,
+    ),
+];
+
+/// [`JOB_SCAMS`] ingested: one scam alert.
 pub fn ingest_job_scams(data: &Path) -> Value {
-    const TEXT: &str = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
-    ingest_posts(
-        data,
-        &[
-            (
-                "scam-0",
-                "thachquang.dongtam",
-                "2026-11-12T20:00:00+07:00",
-                TEXT,
-            ),
-            (
-                "scam-1",
-                "thachquang.dongtam",
-                "2026-11-12T20:01:00+07:00",
-                TEXT,
-            ),
-            (
-                "scam-2",
-                "thachquang.dongtam",
-                "2026-11-12T20:02:00+07:00",
-                TEXT,
-            ),
-        ],
-    )
+    ingest_posts(data, &JOB_SCAMS)
 }
 
 /// The PostgreSQL server `SOKENH_TEST_POSTGRES_URL` names (`.ci/run` starts one); None without
