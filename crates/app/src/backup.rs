@@ -255,6 +255,24 @@ pub fn restore(
             manifest.backend
         );
     }
+    // Every entry's name checked before anything is written: a hostile archive leaves nothing.
+    let mut carried = Vec::new();
+    for k in 0..zip.len() {
+        let entry = zip.by_index(k)?;
+        let Some(name) = entry.enclosed_name() else {
+            bail!("tên tệp không an toàn trong bản sao lưu (mục {k}) / unsafe path");
+        };
+        let first = name
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if (FOLDERS.contains(&first.as_str()) || FILES.iter().any(|f| Path::new(f) == name))
+            && !entry.is_dir()
+        {
+            carried.push((k, name));
+        }
+    }
     std::fs::create_dir_all(data_dir)?;
     progress("cơ sở dữ liệu / database");
     if is_postgres(url) {
@@ -296,21 +314,8 @@ pub fn restore(
     }
     progress("tệp / files");
     let mut files = 0;
-    for k in 0..zip.len() {
+    for (k, name) in carried {
         let mut entry = zip.by_index(k)?;
-        let Some(name) = entry.enclosed_name() else {
-            bail!("tên tệp không an toàn trong bản sao lưu (mục {k}) / unsafe path");
-        };
-        let first = name
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let carried =
-            FOLDERS.contains(&first.as_str()) || FILES.iter().any(|f| Path::new(f) == name);
-        if !carried || entry.is_dir() {
-            continue;
-        }
         let target = data_dir.join(&name);
         if target.exists() {
             let mut ours = Vec::new();

@@ -150,6 +150,43 @@ fn a_backup_of_a_broken_chain_is_taken_but_its_restore_fails() {
 }
 
 #[test]
+fn a_hostile_backup_writes_nothing() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    seeded_commune(&a, None);
+    let good = tmp.path().join("good.zip");
+    ok_json(&on(&a, None, &["backup", good.to_str().unwrap(), "--json"]));
+    // The same backup with one more entry that climbs out of the data dir, last.
+    let mut from = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let bad = tmp.path().join("bad.zip");
+    let mut to = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for k in 0..from.len() {
+        let mut entry = from.by_index(k).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        to.start_file(entry.name().unwrap().into_owned(), options)
+            .unwrap();
+        to.write_all(&bytes).unwrap();
+    }
+    to.start_file("../../evil.txt", options).unwrap();
+    to.write_all(b"owned").unwrap();
+    to.finish().unwrap();
+    let c = tmp.path().join("nested").join("c");
+    let refused = on(&c, None, &["restore", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("không an toàn"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!c.join("sokenh.db").exists(), "nothing restored");
+    assert!(!tmp.path().join("evil.txt").exists());
+    assert!(!tmp.path().join("nested").join("evil.txt").exists());
+}
+
+#[test]
 fn a_backup_restores_into_an_empty_postgres_database() {
     let Some(url) = common::postgres_server() else {
         eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
