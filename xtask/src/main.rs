@@ -25,6 +25,8 @@
 //!
 //! `cargo xtask bench-load [SECONDS]`: see [`load_bench`].
 //!
+//! `cargo xtask bench-province [POSTS [COMMUNES]]`: see [`province_bench`].
+//!
 //! `cargo xtask bench-pdq [FILES]`, `cargo xtask bench-impersonation [COMMUNITIES]`: see
 //! [`media_bench`].
 //!
@@ -42,6 +44,7 @@ mod evaluation_bench;
 mod load_bench;
 mod media_bench;
 mod posts_bench;
+mod province_bench;
 mod report_bench;
 mod share_bench;
 mod sources_bench;
@@ -104,6 +107,15 @@ fn main() -> Result<()> {
                 .transpose()?
                 .unwrap_or(1_000_000);
             web_bench::run(posts, args.get(2).map(Path::new))
+        }
+        Some("bench-province") => {
+            let posts: u64 = args
+                .get(1)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(10_000_000);
+            let communes: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(166);
+            province_bench::run(posts, communes)
         }
         Some("bench-load") => {
             let seconds: u64 = args.get(1).map(|r| r.parse()).transpose()?.unwrap_or(30);

@@ -68,35 +68,8 @@ pub fn run(posts: u64, keep: Option<&std::path::Path>) -> Result<()> {
 }
 
 fn measure(base: &str, pid: u32) -> Result<()> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let cookie_of = |r: &ureq::http::Response<ureq::Body>| {
-        r.headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| c.split(';').next())
-            .map(str::to_owned)
-    };
-    let mut page = agent.get(format!("{base}/dang-nhap")).call()?;
-    let login_cookie = cookie_of(&page).context("no sign-in cookie")?;
-    let body = page.body_mut().read_to_string()?;
-    let at = body
-        .find("name=\"csrf\" value=\"")
-        .context("no sign-in token")?
-        + 19;
-    let token = body[at..at + 64].to_owned();
-    let r = agent
-        .post(format!("{base}/dang-nhap"))
-        .header("Cookie", &login_cookie)
-        .send_form([
-            ("csrf", token.as_str()),
-            ("username", "congan"),
-            ("password", "bench-password-2026"),
-        ])?;
-    let cookie = cookie_of(&r).context("no session cookie")?;
+    let agent = agent();
+    let cookie = sign_in(&agent, base, "congan", "bench-password-2026")?;
     // The first dashboard computes the month's figures, the first analytics page the month's
     // analytics (each then reused for a minute): time them apart.
     for (name, path) in [("dashboard", "/tong-quan"), ("analytics", "/phan-tich")] {
@@ -279,4 +252,41 @@ pub fn start(
     };
     std::thread::spawn(move || for _ in lines {});
     Ok((server, addr))
+}
+
+/// An HTTP client that follows no redirect and reads every status as an answer.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Signs in through the form at `base` and gives the session's cookie (`name=value`).
+pub fn sign_in(agent: &ureq::Agent, base: &str, username: &str, password: &str) -> Result<String> {
+    let cookie_of = |r: &ureq::http::Response<ureq::Body>| {
+        r.headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    };
+    let mut page = agent.get(format!("{base}/dang-nhap")).call()?;
+    let login_cookie = cookie_of(&page).context("no sign-in cookie")?;
+    let body = page.body_mut().read_to_string()?;
+    let at = body
+        .find("name=\"csrf\" value=\"")
+        .context("no sign-in token")?
+        + 19;
+    let token = body[at..at + 64].to_owned();
+    let r = agent
+        .post(format!("{base}/dang-nhap"))
+        .header("Cookie", &login_cookie)
+        .send_form([
+            ("csrf", token.as_str()),
+            ("username", username),
+            ("password", password),
+        ])?;
+    cookie_of(&r).with_context(|| format!("{username}: no session cookie (wrong password?)"))
 }

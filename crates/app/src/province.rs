@@ -573,7 +573,7 @@ fn remap(
 
 /// «Đảng bộ xã Thạch Bình» for «Xã Thạch Bình»: the commune's Party organisation, the root of
 /// its register.
-fn commune_root_name(ward: &str) -> String {
+pub fn commune_root_name(ward: &str) -> String {
     for kind in ["Xã ", "Phường ", "Đặc khu "] {
         if let Some(rest) = ward.strip_prefix(kind) {
             return format!("Đảng bộ {}{rest}", kind.to_lowercase());

@@ -222,6 +222,9 @@ fn community(r: &Row) -> Result<Community> {
 }
 
 impl Backend for Postgres {
+    fn is_lost(&self) -> bool {
+        self.client.is_closed()
+    }
     fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
         let n = self
             .client
@@ -1474,7 +1477,7 @@ impl Backend for Postgres {
                         detector: r.get(7),
                         reference: r.get(8),
                         version: r.get(9),
-                        shadow: r.get(10),
+                        shadow: r.get::<_, i64>(10) != 0,
                         role: r.get(11),
                     },
                 ))
@@ -1502,7 +1505,7 @@ impl Backend for Postgres {
                     detector: r.get(5),
                     reference: r.get(6),
                     version: r.get(7),
-                    shadow: r.get(8),
+                    shadow: r.get::<_, i64>(8) != 0,
                     role: r.get(9),
                 })
             })

@@ -615,6 +615,26 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
     assert_eq!(all.len(), 1);
     assert_eq!((all[0].0.as_str(), all[0].1.score), ("p1", 0.75));
     assert!(store.signals(Some(Category::Threat)).unwrap().is_empty());
+    // What an officer reads behind an alert, and a page's signals: each with its signals as
+    // recorded (the shadow flag read back on both backends).
+    let behind = store.alert_items(&["p1".into(), "p2".into()]).unwrap();
+    assert_eq!(behind.len(), 2);
+    assert_eq!(behind[0].0.source_id, "p1");
+    assert_eq!(
+        behind[0]
+            .1
+            .iter()
+            .map(|g| (g.reference.as_str(), g.score, g.shadow))
+            .collect::<Vec<_>>(),
+        [("scam.easy_loan", 0.75, false)]
+    );
+    assert!(behind[1].1.is_empty());
+    let page = store.items_after(0, 1).unwrap()[0].community_id;
+    let on_page = store
+        .community_signals(domain::CommunityId(page), 10)
+        .unwrap();
+    assert_eq!(on_page.len(), 1);
+    assert_eq!((on_page[0].0.as_str(), on_page[0].2.shadow), ("p1", false));
     assert_eq!(store.checkpoint("scan").unwrap(), Some(ids[1] as u64));
     let alerts = store.alerts().unwrap();
     assert_eq!(

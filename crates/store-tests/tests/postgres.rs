@@ -115,3 +115,49 @@ fn jobs_are_shared_out_once_among_many() {
     let open = || Store::new(Box::new(store_postgres::open(&url).unwrap()));
     store_tests::jobs_are_shared_out_once_among_many(&open);
 }
+
+/// The server drops every connection (as a restart does): each request that was holding one
+/// fails once, and the pool then opens new connections instead of handing out dead ones.
+#[test]
+fn a_pool_replaces_connections_the_server_dropped() {
+    if !available() {
+        return;
+    }
+    let (first, url) = fresh();
+    let db = url.rsplit('/').next().unwrap().to_owned();
+    let open_url = url.clone();
+    let open = move || Ok(Store::new(Box::new(store_postgres::open(&open_url)?)));
+    let pool = store::Pool::new(first, Box::new(open), 3);
+    {
+        // Three connections open and idle.
+        let mut held: Vec<_> = (0..3).map(|_| pool.get().unwrap()).collect();
+        for s in &mut held {
+            s.units().unwrap();
+        }
+    }
+    tamper(
+        &url,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+        ),
+    );
+    // Each dead connection fails the one request that finds it dead, and is not given out again.
+    let mut failed = 0;
+    for _ in 0..3 {
+        let mut s = pool.get().unwrap();
+        if s.units().is_err() {
+            failed += 1;
+            assert!(
+                s.is_lost(),
+                "a failed connection to a dropped session is lost"
+            );
+        }
+    }
+    assert!(failed >= 1, "the terminated connections were not noticed");
+    for _ in 0..10 {
+        let mut s = pool.get().unwrap();
+        assert!(!s.is_lost());
+        s.units().unwrap();
+    }
+}

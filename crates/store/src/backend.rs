@@ -41,6 +41,11 @@ pub trait Backend: Send {
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
     fn rollback(&mut self) -> Result<()>;
+    /// The connection is gone (the database server restarted or dropped it): this backend will
+    /// never answer again, and a pool opens a new connection instead of giving it out.
+    fn is_lost(&self) -> bool {
+        false
+    }
 
     fn insert_unit(
         &mut self,

@@ -5,7 +5,9 @@
 //! Writers still take turns where the database says so: SQLite's `BEGIN IMMEDIATE` (WAL lets
 //! readers on other connections go on), PostgreSQL's transaction-wide advisory lock (which keeps
 //! the audit chain linear across processes too). A store given back with a transaction still
-//! open (a panic unwound through it) is rolled back first.
+//! open (a panic unwound through it) is rolled back first. A store whose connection is lost
+//! (the database server restarted) is dropped, and the next caller opens a new one, so a
+//! restart of PostgreSQL costs the requests that were using the old connections and no more.
 
 use crate::{Result, Store};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -66,6 +68,11 @@ impl Pool {
         let mut idle = self.lock();
         loop {
             if let Some(store) = idle.stores.pop() {
+                if store.is_lost() && self.open.is_some() {
+                    // The server restarted under it: open a new connection in its place.
+                    idle.made -= 1;
+                    continue;
+                }
                 return Ok(Pooled {
                     pool: self,
                     store: Some(store),
@@ -132,6 +139,12 @@ impl std::ops::DerefMut for Pooled<'_> {
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
         if let Some(mut store) = self.store.take() {
+            if store.is_lost() && self.pool.open.is_some() {
+                // Dropped here: the next caller opens a new connection.
+                self.pool.lock().made -= 1;
+                self.pool.returned.notify_one();
+                return;
+            }
             store.abandon_transaction();
             self.pool.lock().stores.push(store);
             self.pool.returned.notify_one();

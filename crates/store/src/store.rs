@@ -110,6 +110,11 @@ impl Store {
         }
     }
 
+    /// The connection to the database is gone for good (see [`Backend::is_lost`]).
+    pub fn is_lost(&self) -> bool {
+        self.db.is_lost()
+    }
+
     /// After a panic unwound through [`Store::transaction`] (caught by the caller, as the web
     /// server catches a request's panic): the open transaction is rolled back and the store is
     /// ready for the next one. Does nothing when no transaction was open.
