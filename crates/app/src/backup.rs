@@ -285,6 +285,11 @@ pub fn restore(
                 "cơ sở dữ liệu đích đã có {n} sự kiện nhật ký: chỉ khôi phục vào cơ sở dữ liệu trống / the target database is not empty"
             );
         }
+        if !store_postgres::ensure_commune_role(url)? {
+            bail!(
+                "cụm PostgreSQL đích chưa có vai trò sokenh_commune và tài khoản này không tạo được: một quản trị viên chạy «CREATE ROLE sokenh_commune NOLOGIN» trước / the target cluster lacks the role sokenh_commune (the dump's row-level security names it) and this login cannot make it: have a superuser run CREATE ROLE sokenh_commune NOLOGIN first"
+            );
+        }
         let scratch = tempfile::tempdir_in(data_dir)?;
         let dump = scratch.path().join("sokenh.pgdump");
         extract(&mut zip, "sokenh.pgdump", &dump)?;

@@ -4,6 +4,7 @@
 
 use domain::*;
 use postgres::{Client, NoTls, Row};
+use std::collections::HashMap;
 use store::{Backend, NewMember, Result, StoreError, StoredSession, Upsert};
 
 const MIGRATIONS: &[&str] = &[
@@ -107,6 +108,26 @@ pub fn audit_events_without_migrating(url: &str) -> Result<Option<u64>> {
         .map_err(db)?
         .get(0);
     Ok(Some(n as u64))
+}
+
+/// Makes the role the row-level security policies name (`sokenh_commune`, see migration 22)
+/// when the cluster lacks it and this login may make roles; says whether it is there now. A
+/// dump's policies name it: restoring them into a cluster without it fails.
+pub fn ensure_commune_role(url: &str) -> Result<bool> {
+    let mut client = Client::connect(url, NoTls).map_err(db)?;
+    let there = |c: &mut Client| -> Result<bool> {
+        Ok(c.query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sokenh_commune')",
+            &[],
+        )
+        .map_err(db)?
+        .get(0))
+    };
+    if !there(&mut client)? {
+        // Refused without CREATEROLE: the caller says what to do.
+        let _ = client.batch_execute("CREATE ROLE sokenh_commune NOLOGIN");
+    }
+    there(&mut client)
 }
 
 /// Connects and brings the schema up to date.
@@ -1485,6 +1506,57 @@ impl Backend for Postgres {
             .collect()
     }
 
+    fn items_with_signals(
+        &mut self,
+        source_ids: &[String],
+    ) -> Result<Vec<(Item, Vec<StoredSignal>)>> {
+        if source_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(
+                "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
+                        i.reactions, i.comments, i.shares, i.views, i.media
+                 FROM items i JOIN communities c ON c.id = i.community_id
+                 WHERE i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = ANY($1) ORDER BY i.id",
+                &[&source_ids],
+            )
+            .map_err(db)?;
+        let mut by_source: HashMap<String, Vec<Item>> = HashMap::new();
+        for r in &rows {
+            let item = item_row(r)?;
+            by_source
+                .entry(item.source_id.clone())
+                .or_default()
+                .push(item);
+        }
+        let ids: Vec<i64> = by_source.values().flatten().map(|i| i.id).collect();
+        let rows = self
+            .client
+            .query(
+                "SELECT item_id, category, score, explanation, evidence, detector, ref, version, shadow, role
+                 FROM signals WHERE item_id = ANY($1) ORDER BY score DESC, id",
+                &[&ids],
+            )
+            .map_err(db)?;
+        let mut signals: HashMap<i64, Vec<StoredSignal>> = HashMap::new();
+        for r in &rows {
+            let s = signal_row(r)?;
+            signals.entry(s.item_id).or_default().push(s);
+        }
+        Ok(source_ids
+            .iter()
+            .flat_map(|id| by_source.get(id).into_iter().flatten())
+            .map(|item| {
+                (
+                    item.clone(),
+                    signals.get(&item.id).cloned().unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
     fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>> {
         let rows = self
             .client
@@ -1494,22 +1566,7 @@ impl Backend for Postgres {
                 &[&item_id],
             )
             .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredSignal {
-                    item_id: r.get(0),
-                    category: parse(r.get(1), "category")?,
-                    score: r.get::<_, f64>(2) as f32,
-                    explanation: r.get(3),
-                    evidence: r.get(4),
-                    detector: r.get(5),
-                    reference: r.get(6),
-                    version: r.get(7),
-                    shadow: r.get::<_, i64>(8) != 0,
-                    role: r.get(9),
-                })
-            })
-            .collect()
+        rows.iter().map(signal_row).collect()
     }
 
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>> {
@@ -2248,6 +2305,23 @@ impl Backend for Postgres {
             .map_err(db)?;
         Ok(rows.iter().map(audit_row).collect())
     }
+}
+
+/// A signal read as `item_id, category, score, explanation, evidence, detector, ref, version,
+/// shadow, role`.
+fn signal_row(r: &postgres::Row) -> Result<StoredSignal> {
+    Ok(StoredSignal {
+        item_id: r.get(0),
+        category: parse(r.get(1), "category")?,
+        score: r.get::<_, f64>(2) as f32,
+        explanation: r.get(3),
+        evidence: r.get(4),
+        detector: r.get(5),
+        reference: r.get(6),
+        version: r.get(7),
+        shadow: r.get::<_, i64>(8) != 0,
+        role: r.get(9),
+    })
 }
 
 fn item_row(r: &postgres::Row) -> Result<Item> {

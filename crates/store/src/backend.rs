@@ -215,6 +215,22 @@ pub trait Backend: Send {
     ) -> Result<Vec<(String, String, StoredSignal)>>;
     /// One item's signals, strongest first.
     fn signals_of(&mut self, item_id: i64) -> Result<Vec<StoredSignal>>;
+    /// The items with these source ids (in the order given, each source's items by id), each
+    /// with its signals strongest first. A backend across a network answers in two statements
+    /// instead of two for each item.
+    fn items_with_signals(
+        &mut self,
+        source_ids: &[String],
+    ) -> Result<Vec<(Item, Vec<StoredSignal>)>> {
+        let mut out = Vec::new();
+        for id in source_ids {
+            for item in self.items_by_source(id)? {
+                let signals = self.signals_of(item.id)?;
+                out.push((item, signals));
+            }
+        }
+        Ok(out)
+    }
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
     fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
 

@@ -453,14 +453,7 @@ impl Store {
 
     /// The posts behind some alerts, each with its signals: what the officer reads to decide.
     pub fn alert_items(&mut self, source_ids: &[String]) -> Result<Vec<(Item, Vec<StoredSignal>)>> {
-        let mut out = Vec::new();
-        for id in source_ids {
-            for item in self.db.items_by_source(id)? {
-                let signals = self.db.signals_of(item.id)?;
-                out.push((item, signals));
-            }
-        }
-        Ok(out)
+        self.db.items_with_signals(source_ids)
     }
 
     /// Merges whole cases into `into`: each keeps its alerts, evidence and timeline, which are
