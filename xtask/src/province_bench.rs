@@ -108,6 +108,27 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
         case,
     } = facts;
     let sokenh = sokenh_in(&bin, &data, &url);
+    // The search alone, one query at a time on one thread: the floor under the search pages.
+    let index = search::SearchIndex::open(&app::posts::index_dir(&data))?;
+    index.reload()?;
+    for q in QUERIES {
+        let text = q.replace('+', " ");
+        let query = search::SearchQuery {
+            text: text.clone(),
+            limit: 20,
+            ..Default::default()
+        };
+        index.search(&query)?;
+        let t = Instant::now();
+        for _ in 0..10 {
+            index.search(&query)?;
+        }
+        println!(
+            "search «{text}» alone on one thread: {:.1} ms",
+            t.elapsed().as_secs_f64() * 100.0
+        );
+    }
+    drop(index);
 
     // Three servers and haproxy.
     let mut servers = Vec::new();
@@ -136,21 +157,25 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
     ];
     paths.extend(QUERIES.iter().map(|q| format!("/tim-kiem?q={q}")));
     paths.push(format!("/ho-so/{case}"));
-    // Each page once, signed in (the first dashboard and search fill their caches).
+    // Each page once on each server (round robin), signed in: the first dashboard and search
+    // of a process fill its caches. The slowest of the three is shown.
     for p in &paths {
-        let t = Instant::now();
-        let r = agent
-            .get(format!("{base}{p}"))
-            .header("Cookie", &cookie)
-            .call()?;
-        println!(
-            "  {p}: {} in {:.0} ms (first)",
-            r.status(),
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-        if r.status() != 200 {
-            bail!("{p} answered {} to the province leader", r.status());
+        let mut slowest = Duration::ZERO;
+        for _ in 0..servers.len() {
+            let t = Instant::now();
+            let r = agent
+                .get(format!("{base}{p}"))
+                .header("Cookie", &cookie)
+                .call()?;
+            if r.status() != 200 {
+                bail!("{p} answered {} to the province leader", r.status());
+            }
+            slowest = slowest.max(t.elapsed());
         }
+        println!(
+            "  {p}: 200, the first on each server in at most {:.0} ms",
+            slowest.as_secs_f64() * 1000.0
+        );
     }
     // Each page alone for a few seconds: which of them the mix's tail comes from.
     for p in &paths {
@@ -511,13 +536,13 @@ fn page_alone(base: &str, path: &str, cookie: &str) -> Result<String> {
             .unwrap_or("?")
             .to_owned()
     };
-    let non2xx = text
+    let trouble: String = text
         .lines()
-        .find(|l| l.contains("Non-2xx"))
+        .filter(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
         .map(|l| format!("; {}", l.trim()))
-        .unwrap_or_default();
+        .collect();
     Ok(format!(
-        "p50 {}, p99 {}, {} requests/s{non2xx}",
+        "p50 {}, p99 {}, {} requests/s{trouble}",
         pick("50%"),
         pick("99%"),
         pick("Requests/sec:")
