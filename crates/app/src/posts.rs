@@ -30,6 +30,28 @@ pub struct Report {
     pub signals: u64,
 }
 
+/// Checks this data dir's pseudonym key against the fingerprint its store recorded (the first
+/// server to start records its own, audited): every server of a deployment on one database must
+/// hold the same key, or it would write other pseudonyms for the same authors and could not open
+/// the credentials sealed under the first. Refused, saying what to do, when it differs.
+pub fn check_deployment_key(store: &mut Store, data_dir: &Path) -> Result<()> {
+    use sha2::Digest;
+    let key = pseudonym_key(data_dir)?;
+    let digest = sha2::Sha256::new()
+        .chain_update(b"sokenh pseudonym key fingerprint\n")
+        .chain_update(&key)
+        .finalize();
+    let ours: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let kept = store.deployment_key("system", "pseudonym.key", &ours)?;
+    if kept != ours {
+        bail!(
+            "khóa {} (dấu {ours}) không phải khóa mà các máy chủ khác của cơ sở dữ liệu này dùng (dấu {kept}): chép pseudonym.key (và share-signing.key, share-keys.json) từ thư mục dữ liệu của máy chủ đầu tiên sang / this data dir's pseudonym key (fingerprint {ours}) is not the one the other servers of this database use ({kept}): copy pseudonym.key (and share-signing.key, share-keys.json) from the first server's data dir",
+            data_dir.join("pseudonym.key").display()
+        );
+    }
+    Ok(())
+}
+
 /// The deployment's pseudonym key: 32 random bytes in the data dir, made on first use, never
 /// printed. Backing up the data dir backs it up. Made whole in a file of its own and linked into
 /// place (which never replaces one): callers racing on first use all get the one that won, and
@@ -778,6 +800,42 @@ impl crate::App {
 
 #[cfg(test)]
 mod tests {
+    /// Two servers on one store: the second with a key of its own is refused until it holds
+    /// the first's.
+    #[test]
+    fn a_server_with_another_pseudonym_key_is_refused() {
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        let mut store = crate::db::open(first.path(), None).unwrap();
+        super::check_deployment_key(&mut store, first.path()).unwrap();
+        super::check_deployment_key(&mut store, first.path()).unwrap();
+        let refused = super::check_deployment_key(&mut store, second.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("copy pseudonym.key"),
+            "the refusal says what to do: {refused}"
+        );
+        std::fs::remove_file(second.path().join("pseudonym.key")).unwrap();
+        std::fs::copy(
+            first.path().join("pseudonym.key"),
+            second.path().join("pseudonym.key"),
+        )
+        .unwrap();
+        super::check_deployment_key(&mut store, second.path()).unwrap();
+        let recorded: Vec<_> = store
+            .audit_events()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "deployment.key")
+            .collect();
+        assert_eq!(recorded.len(), 1, "recorded once, by the first server");
+        // The fingerprint is recorded, never the key.
+        let key = std::fs::read_to_string(first.path().join("pseudonym.key")).unwrap();
+        assert!(recorded[0].details.contains("fingerprint"));
+        assert!(!recorded[0].details.contains(key.trim()));
+    }
+
     #[test]
     fn callers_racing_on_first_use_all_get_the_one_pseudonym_key() {
         for _ in 0..20 {

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0021_sources.sql"),
     include_str!("../migrations/0022_tenants.sql"),
     include_str!("../migrations/0023_jobs.sql"),
+    include_str!("../migrations/0024_deployment_keys.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -246,6 +247,25 @@ impl Backend for Postgres {
     fn is_lost(&self) -> bool {
         self.client.is_closed()
     }
+    fn record_key(&mut self, name: &str, fingerprint: &str, now: &str) -> Result<(String, bool)> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO deployment_keys (name, fingerprint, recorded_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                &[&name, &fingerprint, &now],
+            )
+            .map_err(db)?;
+        let kept: String = self
+            .client
+            .query_one(
+                "SELECT fingerprint FROM deployment_keys WHERE name = $1",
+                &[&name],
+            )
+            .map_err(db)?
+            .get(0);
+        Ok((kept, n == 1))
+    }
+
     fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
         let n = self
             .client

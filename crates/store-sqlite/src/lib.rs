@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0021_sources.sql"),
     include_str!("../migrations/0022_tenants.sql"),
     include_str!("../migrations/0023_jobs.sql"),
+    include_str!("../migrations/0024_deployment_keys.sql"),
 ];
 
 /// The SQLite backend.
@@ -178,6 +179,25 @@ fn community(r: &Row) -> rusqlite::Result<Community> {
 }
 
 impl Backend for Sqlite {
+    fn record_key(&mut self, name: &str, fingerprint: &str, now: &str) -> Result<(String, bool)> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO deployment_keys (name, fingerprint, recorded_at) VALUES (?1, ?2, ?3)",
+                params![name, fingerprint, now],
+            )
+            .map_err(db)?;
+        let kept: String = self
+            .conn
+            .query_row(
+                "SELECT fingerprint FROM deployment_keys WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        Ok((kept, n == 1))
+    }
+
     fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
         let n = self
             .conn

@@ -346,6 +346,10 @@ pub trait Backend: Send {
     /// The audit events about one entity (a case's timeline), by id.
     fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
 
+    /// Records `fingerprint` as the deployment key `name`'s unless one is recorded: the one
+    /// recorded, and whether it was recorded now.
+    fn record_key(&mut self, name: &str, fingerprint: &str, now: &str) -> Result<(String, bool)>;
+
     // Shared work (`crate::jobs`).
     /// Adds a job unless one of this kind and key is kept already; whether it was added.
     fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool>;

@@ -2002,6 +2002,27 @@ impl Store {
         Ok(self.head.as_ref().map_or(0, |(id, _)| *id))
     }
 
+    /// The fingerprint recorded for the deployment key `name`: `fingerprint` when none was
+    /// (recorded now, with an audit event `deployment.key`), else the one the first server
+    /// recorded. The caller compares.
+    pub fn deployment_key(&mut self, actor: &str, name: &str, fingerprint: &str) -> Result<String> {
+        let at = now();
+        self.transaction(|s| {
+            let (kept, new) = s.db.record_key(name, fingerprint, &at)?;
+            if new {
+                s.audit(
+                    actor,
+                    "deployment.key",
+                    "key",
+                    name,
+                    json!({"fingerprint": kept}),
+                    &at,
+                )?;
+            }
+            Ok(kept)
+        })
+    }
+
     /// Appends an event now (`sokenh migrate`'s bridge, a purge's checkpoint); inside a
     /// transaction. The new event's id.
     pub fn audit_now(

@@ -125,6 +125,8 @@ fn serve(
     tls: Option<std::sync::Arc<web::tls::ServerConfig>>,
     logins: &[(String, String, String)],
 ) -> Result<()> {
+    // Every server of a deployment holds the one key: refused before it writes a pseudonym.
+    app::posts::check_deployment_key(&mut *app.store()?, app.data_dir())?;
     let limits = web::Limits {
         secure_cookies,
         ..web::Limits::default()
