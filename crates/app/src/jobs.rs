@@ -7,8 +7,8 @@
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
 //! interval — so that the same work scheduled by two servers is one job; then claims and runs
 //! jobs one at a time ([`App::run_next_job`]). A failure is tried again later (1, 2, 4, 8
-//! minutes), and given up after [`MAX_ATTEMPTS`]; a server that dies holding a job leaves it to
-//! another after [`LEASE`]. Each run is audited by the use case it calls, as before.
+//! minutes), and given up after [`MAX_ATTEMPTS`]; a server at work renews its lease every ten minutes
+//! (the heartbeat), and one that dies holding a job leaves it to another after [`LEASE`]. Each run is audited by the use case it calls, as before.
 
 use crate::{Actor, App, Error};
 use chrono::{DateTime, Duration, Utc};
@@ -18,6 +18,8 @@ use serde::Serialize;
 /// How long a claimed job is its server's: a pull waiting out a platform's rate limit stays
 /// well within it.
 pub const LEASE: Duration = Duration::minutes(30);
+/// How often a server at work on a job renews its lease.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 /// Tries before a job is given up.
 pub const MAX_ATTEMPTS: i64 = 5;
 /// Ended jobs are kept this long for the administrator's page, then forgotten.
@@ -120,10 +122,39 @@ impl App {
         let Some(job) = self.store()?.claim_job(worker, now, LEASE)? else {
             return Ok(None);
         };
-        let (error, changed) = match self.run_job(actor, &job) {
-            Ok(changed) => (None, changed),
-            Err(e) => (Some(e), false),
-        };
+        // The heartbeat: while the work goes on, the lease is renewed every third of it, so a
+        // pull longer than the lease is not taken over by another server (one that died stops
+        // renewing, and its job is taken over once its lease has passed).
+        let (done, beats) = std::sync::mpsc::channel::<()>();
+        let (error, changed) = std::thread::scope(|s| {
+            let job = &job;
+            s.spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    beats.recv_timeout(HEARTBEAT)
+                {
+                    let renewed = self
+                        .store()
+                        .and_then(|mut st| Ok(st.renew_job(job.id, worker, Utc::now(), LEASE)?));
+                    let trouble = match renewed {
+                        Ok(true) => continue,
+                        Ok(false) => "taken over by another server".to_owned(),
+                        Err(e) => e.message,
+                    };
+                    crate::log::event(
+                        crate::log::Level::Warning,
+                        "job.heartbeat",
+                        &[("job", &job.id.to_string()), ("detail", &trouble)],
+                    );
+                    break;
+                }
+            });
+            let outcome = match self.run_job(actor, &job) {
+                Ok(changed) => (None, changed),
+                Err(e) => (Some(e), false),
+            };
+            drop(done);
+            outcome
+        });
         let end = match &error {
             None => store::JobEnd::Done,
             Some(e) if job.attempts >= attempts_of(&job.kind) => {

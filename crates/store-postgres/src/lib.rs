@@ -297,6 +297,17 @@ impl Backend for Postgres {
         Ok(row.as_ref().map(job_row))
     }
 
+    fn renew_job(&mut self, id: i64, worker: &str, lease_until: &str) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "UPDATE jobs SET lease_until = $3 WHERE id = $1 AND worker = $2 AND state = 'running'",
+                &[&id, &worker, &lease_until],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
     fn end_job(&mut self, id: i64, worker: &str, end: &store::JobEnd, now: &str) -> Result<bool> {
         let (state, run_at, error) = match end {
             store::JobEnd::Done => ("done", None, None),

@@ -229,6 +229,17 @@ impl Backend for Sqlite {
             .map_err(db)
     }
 
+    fn renew_job(&mut self, id: i64, worker: &str, lease_until: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE jobs SET lease_until = ?3 WHERE id = ?1 AND worker = ?2 AND state = 'running'",
+                params![id, worker, lease_until],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
     fn end_job(&mut self, id: i64, worker: &str, end: &store::JobEnd, now: &str) -> Result<bool> {
         let (state, run_at, error) = match end {
             store::JobEnd::Done => ("done", None, None),

@@ -2325,14 +2325,29 @@ pub fn jobs_are_claimed_once_retried_and_taken_over(a: &mut Store, b: &mut Store
         (job.id, 2, Some("B"))
     );
     assert_eq!(again.last_error.as_deref(), Some("mã 4: quá hạn mức"));
+    // B at work beats its heart: its lease runs on from then (to 400 s), and only B may renew.
+    assert!(
+        b.renew_job(job.id, "B", t0 + Duration::seconds(100), lease)
+            .unwrap()
+    );
+    assert!(
+        !a.renew_job(job.id, "A", t0 + Duration::seconds(100), lease)
+            .unwrap()
+    );
     // B dies holding it: after the lease, A takes it over, and B's late end is refused.
     assert_eq!(
         a.claim_job("A", t0 + Duration::seconds(200), lease)
             .unwrap(),
         None
     );
+    assert_eq!(
+        a.claim_job("A", t0 + Duration::seconds(361), lease)
+            .unwrap(),
+        None,
+        "renewed at 100 s: held to 400 s"
+    );
     let taken = a
-        .claim_job("A", t0 + Duration::seconds(361), lease)
+        .claim_job("A", t0 + Duration::seconds(401), lease)
         .unwrap()
         .expect("lease passed");
     assert_eq!(

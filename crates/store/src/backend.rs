@@ -364,6 +364,9 @@ pub trait Backend: Send {
     /// Ends a job `worker` holds; false when it no longer holds it (its lease passed and another
     /// server took it).
     fn end_job(&mut self, id: i64, worker: &str, end: &crate::JobEnd, now: &str) -> Result<bool>;
+    /// Moves the lease of a job `worker` still holds (running) to `lease_until`; false when it
+    /// no longer holds it.
+    fn renew_job(&mut self, id: i64, worker: &str, lease_until: &str) -> Result<bool>;
     /// The newest jobs first.
     fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>>;
     /// Forgets jobs done or failed before `before`; how many.

@@ -1920,6 +1920,18 @@ impl Store {
         self.db.end_job(id, worker, end, &now)
     }
 
+    /// The heartbeat of a long job: `worker`'s lease on it runs to `now + lease` (so no other
+    /// server takes it over while it is still at work); false when another took it over.
+    pub fn renew_job(
+        &mut self,
+        id: i64,
+        worker: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease: chrono::Duration,
+    ) -> Result<bool> {
+        self.db.renew_job(id, worker, &crate::job_time(now + lease))
+    }
+
     /// The newest jobs first.
     pub fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>> {
         self.db.jobs(limit)
