@@ -181,7 +181,7 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
     for p in &paths {
         println!(
             "  {p} alone, 100 connections: {}",
-            page_alone(&base, p, &cookie)?
+            crate::web_bench::wrk_page(&base, p, &cookie, 100, 5)?
         );
     }
     let script = work.join("mix.lua");
@@ -222,10 +222,7 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
     // The bench's own connection did not live through the restart.
     let mut db = pg.connect("province")?;
     let verify = sokenh(&["audit", "verify", "--json"])?;
-    let after: i64 = db
-        .query_one("SELECT count(*) FROM items", &[])
-        .map_err(sql)?
-        .get(0);
+    let after: i64 = count(&mut db, "items")?;
 
     println!("\n== figures");
     println!("data: {tenants} communes, {pages} pages, {items} posts (after the runs: {after})");
@@ -343,10 +340,7 @@ fn write_posts(db: &mut postgres::Client, posts: u64) -> Result<()> {
         &[&texts],
     )
     .map_err(sql)?;
-    let pages: i64 = db
-        .query_one("SELECT count(*) FROM bench_pages", &[])
-        .map_err(sql)?
-        .get(0);
+    let pages: i64 = count(db, "bench_pages")?;
     let mut from = 1i64;
     let t = Instant::now();
     while from <= posts as i64 {
@@ -379,6 +373,14 @@ fn write_posts(db: &mut postgres::Client, posts: u64) -> Result<()> {
     eprintln!();
     db.batch_execute("ANALYZE").map_err(sql)?;
     Ok(())
+}
+
+/// The rows of `table`.
+fn count(db: &mut postgres::Client, table: &str) -> Result<i64> {
+    Ok(db
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .map_err(sql)?
+        .get(0))
 }
 
 /// A database error with the server's message (`postgres::Error` says only "db error").
@@ -519,34 +521,6 @@ end
         ),
     )?;
     Ok(())
-}
-
-/// wrk on one page for 5 s: its p50, p99 and requests a second.
-fn page_alone(base: &str, path: &str, cookie: &str) -> Result<String> {
-    let out = Command::new("wrk")
-        .args(["-t2", "-c100", "-d5s", "--latency", "-H"])
-        .arg(format!("Cookie: {cookie}"))
-        .arg(format!("{base}{path}"))
-        .output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let pick = |key: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("?")
-            .to_owned()
-    };
-    let trouble: String = text
-        .lines()
-        .filter(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
-        .map(|l| format!("; {}", l.trim()))
-        .collect();
-    Ok(format!(
-        "p50 {}, p99 {}, {} requests/s{trouble}",
-        pick("50%"),
-        pick("99%"),
-        pick("Requests/sec:")
-    ))
 }
 
 struct Run {
@@ -855,14 +829,8 @@ fn prepare(
         )
         .map_err(sql)?;
     }
-    let tenants: i64 = db
-        .query_one("SELECT count(*) FROM tenants", &[])
-        .map_err(sql)?
-        .get(0);
-    let pages: i64 = db
-        .query_one("SELECT count(*) FROM communities", &[])
-        .map_err(sql)?
-        .get(0);
+    let tenants: i64 = count(&mut db, "tenants")?;
+    let pages: i64 = count(&mut db, "communities")?;
     println!(
         "province: {tenants} communes, {pages} pages ({} imported), in {:.0} s",
         imported["inserted"],
@@ -872,10 +840,7 @@ fn prepare(
     // The posts.
     let t = Instant::now();
     write_posts(&mut db, posts)?;
-    let items: i64 = db
-        .query_one("SELECT count(*) FROM items", &[])
-        .map_err(sql)?
-        .get(0);
+    let items: i64 = count(&mut db, "items")?;
     println!(
         "posts: {items} in the database, written in {:.0} s",
         t.elapsed().as_secs_f64()

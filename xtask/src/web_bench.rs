@@ -97,37 +97,7 @@ fn measure(base: &str, pid: u32) -> Result<()> {
         ("analytics", "/phan-tich"),
         ("capture form", "/ghi-nhan"),
     ] {
-        let out = Command::new("wrk")
-            .args(["-t2", "-c50", "-d20s", "--latency", "-H"])
-            .arg(format!("Cookie: {cookie}"))
-            .arg(format!("{base}{path}"))
-            .output()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        let pick = |key: &str| {
-            text.lines()
-                .find(|l| l.trim_start().starts_with(key))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())
-                .unwrap_or_else(|| "?".into())
-        };
-        let non2xx = text
-            .lines()
-            .find(|l| l.contains("Non-2xx"))
-            .map(|l| l.trim().to_owned())
-            .unwrap_or_else(|| "0 non-2xx".into());
-        let errors = text
-            .lines()
-            .find(|l| l.contains("Socket errors"))
-            .map(|l| l.trim().to_owned())
-            .unwrap_or_else(|| "no socket errors".into());
-        println!(
-            "{name:<16}: p50 {} p99 {}, {} requests/s; {non2xx}; {errors}",
-            pick("50%"),
-            pick("99%"),
-            text.lines()
-                .find(|l| l.starts_with("Requests/sec"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .unwrap_or("?")
-        );
+        println!("{name:<16}: {}", wrk_page(base, path, &cookie, 50, 20)?);
     }
     capture(&agent, base, &cookie)?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
@@ -289,4 +259,40 @@ pub fn sign_in(agent: &ureq::Agent, base: &str, username: &str, password: &str) 
             ("password", password),
         ])?;
     cookie_of(&r).with_context(|| format!("{username}: no session cookie (wrong password?)"))
+}
+
+/// wrk on one page (2 threads, `connections`, `seconds`), signed in with `cookie`: its p50, p99,
+/// requests a second, and any answers other than 2xx and socket errors, in one line.
+pub fn wrk_page(
+    base: &str,
+    path: &str,
+    cookie: &str,
+    connections: u32,
+    seconds: u32,
+) -> Result<String> {
+    let out = Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s")])
+        .args(["--latency", "-H"])
+        .arg(format!("Cookie: {cookie}"))
+        .arg(format!("{base}{path}"))
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let pick = |key: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let trouble: String = text
+        .lines()
+        .filter(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+        .map(|l| format!("; {}", l.trim()))
+        .collect();
+    Ok(format!(
+        "p50 {}, p99 {}, {} requests/s{trouble}",
+        pick("50%"),
+        pick("99%"),
+        pick("Requests/sec:")
+    ))
 }
