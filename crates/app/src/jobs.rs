@@ -148,7 +148,7 @@ impl App {
                     break;
                 }
             });
-            let outcome = match self.run_job(actor, &job) {
+            let outcome = match self.run_job(actor, job) {
                 Ok(changed) => (None, changed),
                 Err(e) => (Some(e), false),
             };
