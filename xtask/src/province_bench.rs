@@ -5,17 +5,20 @@
 //!
 //! 1. **A PostgreSQL cluster of its own** (Debian's `/usr/lib/postgresql/*/bin`, run as
 //!    `postgres` when this runs as root), so that the bench can restart it.
-//! 2. **The province.** The demo commune (Thạch Quảng: its register, a few days of screened posts,
-//!    their alerts, its users) is made in SQLite (`sokenh demo`, served once) and moved in with `sokenh migrate`; the other COMMUNES−1 communes (default: all
-//!    166 of Thanh Hóa, from the GSO list) get 30 pages each through `sokenh import registry`
-//!    and a tenant row of their own. POSTS posts (default 10,000,000) are then written straight
-//!    into `items` in batches of 250,000 (texts drawn from the synthetic corpus of
-//!    [`ingest::corpus`], times over 24 months, spread over every page); they are not screened.
-//!    `sokenh reindex` builds the search index once.
+//! 2. **The province.** The demo commune (Thạch Quảng: its register, a few days of screened
+//!    posts, their alerts, its users) is made in SQLite (`sokenh demo`, served once) and moved
+//!    in with `sokenh migrate`; the other COMMUNES−1 communes (default: all 166 of Thanh Hóa,
+//!    from the GSO list) get 30 pages each through `sokenh import registry` and a tenant row of
+//!    their own. POSTS posts (default 10,000,000) are then written straight into `items` in
+//!    batches of 250,000 (texts drawn from the synthetic corpus of [`ingest::corpus`], times over
+//!    24 months, spread over every page); they are not screened. `sokenh reindex` builds the
+//!    search index once; a province leader's account and a case (from the demo's first alert)
+//!    are made. Each search of the mix is then timed alone, on one thread.
 //! 3. **Three `sokenh serve`** on the one data dir (one host: they share the index and the
 //!    keys), **haproxy** in front (round robin, health checks each second, `retry-on
 //!    all-retryable-errors` with redispatch).
-//! 4. **wrk**, 2 threads and 100 connections, signed in as a province leader, on a mix of pages
+//! 4. Each page warmed on each server, then timed alone (wrk, 100 connections, 5 s).
+//!    **wrk**, 2 threads and 100 connections, signed in as a province leader, on a mix of pages
 //!    in turn: the dashboard, the register, the alerts, a post search (four queries) and a case.
 //!    Three runs of SECONDS each (`SOKENH_BENCH_SECONDS`, default 60): steady; one serve killed
 //!    (SIGKILL) a third of the way in and started again at two thirds; PostgreSQL restarted

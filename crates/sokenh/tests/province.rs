@@ -41,6 +41,32 @@ fn two_servers_on_one_database_agree_at_once() {
         String::from_utf8_lossy(&seeded.stderr)
     );
     let one = common::start_serving(&a, Some(&db), &["serve", "--bind", "127.0.0.1:0"]);
+    // A second server with a key of its own is refused before it serves (it would write other
+    // pseudonyms for the same authors); with the first's key it starts.
+    let mut refused = std::process::Command::new(env!("CARGO_BIN_EXE_sokenh"))
+        .arg("--data")
+        .arg(&b)
+        .args(["--database-url", &db, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = refused.try_wait().unwrap() {
+            break status;
+        }
+        if waited.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = refused.kill();
+            panic!("a server with another pseudonym key was not refused");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut why = String::new();
+    std::io::Read::read_to_string(&mut refused.stderr.take().unwrap(), &mut why).unwrap();
+    assert!(!status.success());
+    assert!(why.contains("copy pseudonym.key"), "{why}");
+    std::fs::copy(a.join("pseudonym.key"), b.join("pseudonym.key")).unwrap();
     let two = common::start_serving(&b, Some(&db), &["serve", "--bind", "127.0.0.1:0"]);
 
     // An account made through one signs in on the other.
