@@ -7,8 +7,9 @@
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
 //! interval — so that the same work scheduled by two servers is one job; then claims and runs
 //! jobs one at a time ([`App::run_next_job`]). A failure is tried again later (1, 2, 4, 8
-//! minutes), and given up after [`MAX_ATTEMPTS`]; a server at work renews its lease every ten minutes
-//! (the heartbeat), and one that dies holding a job leaves it to another after [`LEASE`]. Each run is audited by the use case it calls, as before.
+//! minutes), and given up after [`MAX_ATTEMPTS`]; a server at work renews its lease every ten
+//! minutes (the heartbeat), and one that dies holding a job leaves it to another after
+//! [`LEASE`]. Each run is audited by the use case it calls, as before.
 
 use crate::{Actor, App, Error};
 use chrono::{DateTime, Duration, Utc};
