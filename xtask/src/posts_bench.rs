@@ -215,11 +215,6 @@ pub fn search(data: &Path) -> Result<()> {
 pub fn search_repeat(data: &Path, query: &str, n: u32) -> Result<()> {
     let index = search::SearchIndex::open(&app::posts::index_dir(data))?;
     index.reload()?;
-    let q = search::SearchQuery {
-        text: query.to_owned(),
-        limit: 20,
-        ..Default::default()
-    };
     if n == 0 {
         for q in QUERIES {
             let hits = index.search(&search::SearchQuery {
@@ -235,16 +230,27 @@ pub fn search_repeat(data: &Path, query: &str, n: u32) -> Result<()> {
         }
         return Ok(());
     }
+    let (ms, hits) = time_search(&index, query, n)?;
+    println!("{n} × «{query}»: {ms:.3} ms a search, {hits} hits");
+    Ok(())
+}
+
+/// `query` (top 20) searched `n` times in a row on this thread: ms a search, and its hits.
+pub fn time_search(index: &search::SearchIndex, query: &str, n: u32) -> Result<(f64, usize)> {
+    let q = search::SearchQuery {
+        text: query.to_owned(),
+        limit: 20,
+        ..Default::default()
+    };
     let t = Instant::now();
     let mut hits = 0;
     for _ in 0..n {
         hits = index.search(&q)?.len();
     }
-    println!(
-        "{n} × «{query}»: {:.3} ms a search, {hits} hits",
-        t.elapsed().as_secs_f64() * 1000.0 / f64::from(n.max(1))
-    );
-    Ok(())
+    Ok((
+        t.elapsed().as_secs_f64() * 1000.0 / f64::from(n.max(1)),
+        hits,
+    ))
 }
 
 /// The detectors over every stored item (what `sokenh scan --all` does), with the default packs.

@@ -80,7 +80,7 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
         }
     };
     std::fs::create_dir_all(&work)?;
-    let mut pg = Cluster::start(&work.join("pg"))?;
+    let pg = Cluster::start(&work.join("pg"))?;
     let data = work.join("province");
     let url = pg.url("province");
     let marker = work.join("prepared.json");
@@ -116,20 +116,9 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
     index.reload()?;
     for q in QUERIES {
         let text = q.replace('+', " ");
-        let query = search::SearchQuery {
-            text: text.clone(),
-            limit: 20,
-            ..Default::default()
-        };
-        index.search(&query)?;
-        let t = Instant::now();
-        for _ in 0..10 {
-            index.search(&query)?;
-        }
-        println!(
-            "search «{text}» alone on one thread: {:.1} ms",
-            t.elapsed().as_secs_f64() * 100.0
-        );
+        crate::posts_bench::time_search(&index, &text, 1)?; // warm
+        let (ms, _) = crate::posts_bench::time_search(&index, &text, 10)?;
+        println!("search «{text}» alone on one thread: {ms:.1} ms");
     }
     drop(index);
 
@@ -265,8 +254,8 @@ pub fn run(posts: u64, communes: usize) -> Result<()> {
     for s in &mut servers {
         s.kill();
     }
+    // The cluster stops when `pg` is dropped, after the connection.
     drop(db);
-    pg.stop();
     Ok(())
 }
 
@@ -610,6 +599,8 @@ struct Cluster {
     bin: PathBuf,
     dir: PathBuf,
     port: u16,
+    /// Run as root: PostgreSQL's tools run as `postgres`.
+    root: bool,
 }
 
 impl Cluster {
@@ -626,8 +617,12 @@ impl Cluster {
             bin,
             dir: dir.to_owned(),
             port: free_port()?,
+            root: Command::new("id")
+                .arg("-u")
+                .output()
+                .is_ok_and(|o| o.stdout.starts_with(b"0\n")),
         };
-        if is_root() {
+        if c.root {
             checked(Command::new("chown").arg("postgres").arg(dir))?;
         }
         if !dir.join("data/PG_VERSION").exists() {
@@ -648,7 +643,7 @@ impl Cluster {
 
     fn as_postgres(&self, tool: &str) -> Command {
         let exe = self.bin.join(tool);
-        if is_root() {
+        if self.root {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(exe);
             c
@@ -684,10 +679,6 @@ impl Cluster {
         self.ctl("restart")
     }
 
-    fn stop(&mut self) {
-        let _ = self.ctl("stop");
-    }
-
     fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }
@@ -706,16 +697,8 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.stop();
+        let _ = self.ctl("stop");
     }
-}
-
-fn is_root() -> bool {
-    std::env::var("USER").is_ok_and(|u| u == "root")
-        || Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 fn checked(c: &mut Command) -> Result<()> {

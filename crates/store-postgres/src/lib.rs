@@ -1516,24 +1516,7 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         rows.iter()
-            .map(|r| {
-                Ok((
-                    r.get(0),
-                    r.get(1),
-                    StoredSignal {
-                        item_id: r.get(2),
-                        category: parse(r.get(3), "category")?,
-                        score: r.get::<_, f64>(4) as f32,
-                        explanation: r.get(5),
-                        evidence: r.get(6),
-                        detector: r.get(7),
-                        reference: r.get(8),
-                        version: r.get(9),
-                        shadow: r.get::<_, i64>(10) != 0,
-                        role: r.get(11),
-                    },
-                ))
-            })
+            .map(|r| Ok((r.get(0), r.get(1), signal_row(r, 2)?)))
             .collect()
     }
 
@@ -1573,7 +1556,7 @@ impl Backend for Postgres {
             .map_err(db)?;
         let mut signals: HashMap<i64, Vec<StoredSignal>> = HashMap::new();
         for r in &rows {
-            let s = signal_row(r)?;
+            let s = signal_row(r, 0)?;
             signals.entry(s.item_id).or_default().push(s);
         }
         Ok(source_ids
@@ -1597,7 +1580,7 @@ impl Backend for Postgres {
                 &[&item_id],
             )
             .map_err(db)?;
-        rows.iter().map(signal_row).collect()
+        rows.iter().map(|r| signal_row(r, 0)).collect()
     }
 
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>> {
@@ -1650,23 +1633,7 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         rows.iter()
-            .map(|r| {
-                Ok((
-                    r.get(0),
-                    StoredSignal {
-                        item_id: r.get(1),
-                        category: parse(r.get(2), "category")?,
-                        score: r.get::<_, f64>(3) as f32,
-                        explanation: r.get(4),
-                        evidence: r.get(5),
-                        detector: r.get(6),
-                        reference: r.get(7),
-                        version: r.get(8),
-                        shadow: r.get::<_, i64>(9) != 0,
-                        role: r.get(10),
-                    },
-                ))
-            })
+            .map(|r| Ok((r.get(0), signal_row(r, 1)?)))
             .collect()
     }
 
@@ -2338,20 +2305,21 @@ impl Backend for Postgres {
     }
 }
 
-/// A signal read as `item_id, category, score, explanation, evidence, detector, ref, version,
-/// shadow, role`.
-fn signal_row(r: &postgres::Row) -> Result<StoredSignal> {
+/// A signal read from the row's columns `first…`: `item_id, category, score, explanation,
+/// evidence, detector, ref, version, shadow, role`.
+fn signal_row(r: &postgres::Row, first: usize) -> Result<StoredSignal> {
+    let k = |n: usize| first + n;
     Ok(StoredSignal {
-        item_id: r.get(0),
-        category: parse(r.get(1), "category")?,
-        score: r.get::<_, f64>(2) as f32,
-        explanation: r.get(3),
-        evidence: r.get(4),
-        detector: r.get(5),
-        reference: r.get(6),
-        version: r.get(7),
-        shadow: r.get::<_, i64>(8) != 0,
-        role: r.get(9),
+        item_id: r.get(k(0)),
+        category: parse(r.get(k(1)), "category")?,
+        score: r.get::<_, f64>(k(2)) as f32,
+        explanation: r.get(k(3)),
+        evidence: r.get(k(4)),
+        detector: r.get(k(5)),
+        reference: r.get(k(6)),
+        version: r.get(k(7)),
+        shadow: r.get::<_, i64>(k(8)) != 0,
+        role: r.get(k(9)),
     })
 }
 
