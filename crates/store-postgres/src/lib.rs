@@ -7,6 +7,9 @@ use postgres::{Client, NoTls, Row};
 use std::collections::HashMap;
 use store::{Backend, NewMember, Result, StoreError, StoredSession, Upsert};
 
+mod conn;
+use conn::Conn;
+
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_items.sql"),
@@ -36,7 +39,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// The PostgreSQL backend.
 pub struct Postgres {
-    client: Client,
+    client: Conn,
 }
 
 const CASE_COLUMNS: &str = "SELECT id, title, category, status, assignee, community_id, alert_ids, outcome, opened_by, opened_at, updated_at, due_at, first_action_at, merged_into FROM cases";
@@ -131,6 +134,14 @@ pub fn ensure_commune_role(url: &str) -> Result<bool> {
     there(&mut client)
 }
 
+impl Postgres {
+    /// How many statements this connection keeps prepared: each SQL text is prepared once per
+    /// connection and then only executed.
+    pub fn prepared_statements(&self) -> usize {
+        self.client.prepared()
+    }
+}
+
 /// Connects and brings the schema up to date.
 pub fn open(url: &str) -> Result<Postgres> {
     let mut client = Client::connect(url, NoTls).map_err(db)?;
@@ -158,7 +169,9 @@ pub fn open(url: &str) -> Result<Postgres> {
         .map_err(db)?;
         tx.commit().map_err(db)?;
     }
-    Ok(Postgres { client })
+    Ok(Postgres {
+        client: Conn::new(client),
+    })
 }
 
 /// One cell in COPY's text format: `\N` for NULL; a backslash, tab, newline or carriage
@@ -1236,14 +1249,10 @@ impl Backend for Postgres {
     }
 
     fn insert_source_items(&mut self, items: &[domain::SourceItem]) -> Result<()> {
-        let statement = self
-            .client
-            .prepare("INSERT INTO source_items (source_id, item_key, kind, parent, by_channel, published_at, text, url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_id, item_key) DO NOTHING")
-            .map_err(db)?;
         for i in items {
             self.client
                 .execute(
-                    &statement,
+                    "INSERT INTO source_items (source_id, item_key, kind, parent, by_channel, published_at, text, url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_id, item_key) DO NOTHING",
                     &[
                         &i.source_id,
                         &i.item_key,

@@ -161,3 +161,37 @@ fn a_pool_replaces_connections_the_server_dropped() {
         s.units().unwrap();
     }
 }
+
+/// Each SQL text is prepared once per connection and then only executed; a statement kept from
+/// before a column changed type is prepared again, not failed.
+#[test]
+fn statements_are_prepared_once_per_connection() {
+    if !available() {
+        return;
+    }
+    use store::Backend;
+    let (_store, url) = fresh();
+    let mut pg = store_postgres::open(&url).unwrap();
+    assert_eq!(pg.prepared_statements(), 0);
+    let units = pg.units().unwrap();
+    let after_one = pg.prepared_statements();
+    assert_eq!(after_one, 1, "units() is one statement");
+    for _ in 0..5 {
+        assert_eq!(pg.units().unwrap().len(), units.len());
+    }
+    assert_eq!(
+        pg.prepared_statements(),
+        after_one,
+        "no statement prepared again"
+    );
+    pg.communities().unwrap();
+    assert_eq!(pg.prepared_statements(), after_one + 1);
+    // The kept plan's result type changes under it: the server refuses it once, the backend
+    // prepares it again.
+    tamper(
+        &url,
+        "ALTER TABLE units ALTER COLUMN name TYPE VARCHAR(400)",
+    );
+    assert_eq!(pg.units().unwrap().len(), units.len());
+    assert_eq!(pg.prepared_statements(), after_one + 1);
+}
