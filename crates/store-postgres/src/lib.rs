@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0022_tenants.sql"),
     include_str!("../migrations/0023_jobs.sql"),
     include_str!("../migrations/0024_deployment_keys.sql"),
+    include_str!("../migrations/0025_retention.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -260,6 +261,98 @@ impl Backend for Postgres {
     fn is_lost(&self) -> bool {
         self.client.is_closed()
     }
+    fn retention(&mut self) -> Result<Vec<(String, i64, String, String)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT category, months::bigint, set_by, set_at FROM retention ORDER BY category",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect())
+    }
+
+    fn set_retention(
+        &mut self,
+        category: &str,
+        months: Option<i64>,
+        by: &str,
+        at: &str,
+    ) -> Result<()> {
+        match months {
+            Some(m) => self.client.execute(
+                "INSERT INTO retention (category, months, set_by, set_at) VALUES ($1, $2::bigint::integer, $3, $4)
+                 ON CONFLICT (category) DO UPDATE SET months = EXCLUDED.months, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at",
+                &[&category, &m, &by, &at],
+            ),
+            None => self
+                .client
+                .execute("DELETE FROM retention WHERE category = $1", &[&category]),
+        }
+        .map_err(db)?;
+        Ok(())
+    }
+
+    fn purge_candidates(
+        &mut self,
+        before: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, String)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT id, source_id FROM items WHERE published_at < $1 AND id > $2
+                 AND community_id NOT IN (SELECT community_id FROM cases WHERE community_id IS NOT NULL)
+                 ORDER BY id LIMIT $3",
+                &[&before, &after, &i64::from(limit)],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn delete_items(&mut self, items: &[(i64, String)], at: &str) -> Result<(u64, u64)> {
+        let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+        let sources: Vec<&str> = items.iter().map(|(_, s)| s.as_str()).collect();
+        let signals = self
+            .client
+            .execute("DELETE FROM signals WHERE item_id = ANY($1)", &[&ids])
+            .map_err(db)?;
+        let deleted = self
+            .client
+            .execute(
+                "WITH gone AS (DELETE FROM items WHERE id = ANY($1) RETURNING id)
+                 INSERT INTO purged_items (item_id, purged_at) SELECT id, $2 FROM gone ORDER BY id",
+                &[&ids, &at],
+            )
+            .map_err(db)?;
+        self.client
+            .execute(
+                "DELETE FROM alert_items a WHERE a.source_id = ANY($1)
+                 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.source_id = a.source_id)",
+                &[&sources],
+            )
+            .map_err(db)?;
+        Ok((deleted, signals))
+    }
+
+    fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT seq, item_id FROM purged_items WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&seq, &i64::from(limit)],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
     fn record_key(&mut self, name: &str, fingerprint: &str, now: &str) -> Result<(String, bool)> {
         let n = self
             .client

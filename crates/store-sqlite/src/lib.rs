@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0022_tenants.sql"),
     include_str!("../migrations/0023_jobs.sql"),
     include_str!("../migrations/0024_deployment_keys.sql"),
+    include_str!("../migrations/0025_retention.sql"),
 ];
 
 /// The SQLite backend.
@@ -179,6 +180,103 @@ fn community(r: &Row) -> rusqlite::Result<Community> {
 }
 
 impl Backend for Sqlite {
+    fn retention(&mut self) -> Result<Vec<(String, i64, String, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT category, months, set_by, set_at FROM retention ORDER BY category",
+            )
+            .map_err(db)?;
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
+    fn set_retention(
+        &mut self,
+        category: &str,
+        months: Option<i64>,
+        by: &str,
+        at: &str,
+    ) -> Result<()> {
+        match months {
+            Some(m) => self.conn.execute(
+                "INSERT INTO retention (category, months, set_by, set_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (category) DO UPDATE SET months = ?2, set_by = ?3, set_at = ?4",
+                params![category, m, by, at],
+            ),
+            None => self
+                .conn
+                .execute("DELETE FROM retention WHERE category = ?1", [category]),
+        }
+        .map_err(db)?;
+        Ok(())
+    }
+
+    fn purge_candidates(
+        &mut self,
+        before: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, String)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT id, source_id FROM items WHERE published_at < ?1 AND id > ?2
+                 AND community_id NOT IN (SELECT community_id FROM cases WHERE community_id IS NOT NULL)
+                 ORDER BY id LIMIT ?3",
+            )
+            .map_err(db)?;
+        s.query_map(params![before, after, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(db)
+    }
+
+    fn delete_items(&mut self, items: &[(i64, String)], at: &str) -> Result<(u64, u64)> {
+        let (mut deleted, mut signals) = (0, 0);
+        for (id, source) in items {
+            signals += self
+                .conn
+                .execute("DELETE FROM signals WHERE item_id = ?1", [id])
+                .map_err(db)? as u64;
+            let n = self
+                .conn
+                .execute("DELETE FROM items WHERE id = ?1", [id])
+                .map_err(db)? as u64;
+            if n > 0 {
+                self.conn
+                    .execute(
+                        "INSERT INTO purged_items (item_id, purged_at) VALUES (?1, ?2)",
+                        params![id, at],
+                    )
+                    .map_err(db)?;
+            }
+            deleted += n;
+            self.conn
+                .execute(
+                    "DELETE FROM alert_items WHERE source_id = ?1
+                     AND NOT EXISTS (SELECT 1 FROM items WHERE items.source_id = ?1)",
+                    [source],
+                )
+                .map_err(db)?;
+        }
+        Ok((deleted, signals))
+    }
+
+    fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, item_id FROM purged_items WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(db)?;
+        s.query_map(params![seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db)
+    }
+
     fn record_key(&mut self, name: &str, fingerprint: &str, now: &str) -> Result<(String, bool)> {
         let n = self
             .conn

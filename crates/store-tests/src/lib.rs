@@ -153,6 +153,13 @@ macro_rules! stories {
             $crate::audit_events_keep_at_most_a_few_kilobytes_of_what_users_send(&mut $fresh().0);
         }
         #[test]
+        fn posts_past_their_retention_are_purged_in_batches() {
+            if !$available {
+                return;
+            }
+            $crate::posts_past_their_retention_are_purged_in_batches(&mut $fresh().0);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -2440,4 +2447,166 @@ pub fn jobs_are_shared_out_once_among_many(open: &(dyn Fn() -> Store + Sync)) {
     all.sort();
     all.dedup();
     assert_eq!(all.len(), 60);
+}
+
+/// Retention: the posts published before the cut-off are deleted in batches, each batch audited
+/// with its counts, their signals with them, and logged for the search indexes; a post on a
+/// page a case is about, or behind an alert a case holds, stays; a second purge finds nothing.
+pub fn posts_past_their_retention_are_purged_in_batches(store: &mut Store) {
+    store.set_retention("quantri", "posts", Some(24)).unwrap();
+    store.set_retention("quantri", "posts", Some(18)).unwrap();
+    let policies = store.retention().unwrap();
+    assert_eq!(policies.len(), 1);
+    assert_eq!(
+        (
+            policies[0].category.as_str(),
+            policies[0].months,
+            policies[0].set_by.as_str()
+        ),
+        ("posts", 18, "quantri")
+    );
+    let page = "https://facebook.com/groups/chothachquang";
+    let cased = "https://facebook.com/groups/thachquangquetoi";
+    let at = |source: &str, page: &str, when: &str| NewItem {
+        published_at: when.to_owned(),
+        ..item(source, page, "Bài cũ")
+    };
+    let old = "2023-01-05T08:00:00+07:00";
+    let new = "2026-11-05T08:00:00+07:00";
+    let batch = vec![
+        at("o1", page, old),
+        at("o2", page, old),
+        at("o3", page, old),
+        at("o4", page, old), // behind an alert a case holds
+        at("o5", page, old),
+        at("c1", cased, old), // on a page a case is about
+        at("n1", page, new),
+    ];
+    store.ingest_items("t", "old.jsonl", &batch, 7).unwrap();
+    let items = store.items_after(0, 10).unwrap();
+    let id = |source: &str| items.iter().find(|i| i.source_id == source).unwrap().id;
+    let signal = |item_id: i64| StoredSignal {
+        item_id,
+        category: Category::Scam,
+        score: 0.9,
+        explanation: "Lừa đảo".into(),
+        evidence: "[]".into(),
+        detector: "rules".into(),
+        reference: "scam.test".into(),
+        version: "1".into(),
+        shadow: false,
+        role: None,
+    };
+    let alert = |source: &str| StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "high".into(),
+        score: 0.9,
+        item_ids: vec![source.to_owned()],
+        count: 1,
+        first_at: old.into(),
+        last_at: old.into(),
+        explanation: format!("Lừa đảo {source}"),
+        status: "open".into(),
+    };
+    store
+        .record_signals(
+            "detect",
+            &[
+                (id("o1"), vec![signal(id("o1"))]),
+                (id("o4"), vec![signal(id("o4"))]),
+                (id("c1"), vec![signal(id("c1"))]),
+            ],
+            &[alert("o1"), alert("o4")],
+            7,
+        )
+        .unwrap();
+    let alerts = store.alerts().unwrap();
+    let of = |source: &str| alerts.iter().find(|a| a.item_ids == [source]).unwrap().id;
+    store
+        .open_case("canbo", "Lừa đảo o4", Category::Scam, None, &[of("o4")])
+        .unwrap();
+    let cased_page = store
+        .communities()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key == cased)
+        .unwrap()
+        .id;
+    store
+        .open_case(
+            "canbo",
+            "Trang bị điều tra",
+            Category::Scam,
+            Some(cased_page),
+            &[],
+        )
+        .unwrap();
+    let events = store.audit_events().unwrap().len();
+
+    let mut heard = Vec::new();
+    let done = store
+        .purge_posts("quantri", "2024-06-01T00:00:00+07:00", 2, &mut |p| {
+            heard.push(p.items)
+        })
+        .unwrap();
+    // o1, o2, o3, o5 gone (o4 kept by the case's alert, c1 by the case's page, n1 is new).
+    assert_eq!(
+        (done.items, done.signals, done.kept, done.batches),
+        (4, 1, 1, 3),
+        "{done:?}"
+    );
+    assert_eq!(heard, [2, 3, 4]);
+    let left: Vec<String> = store
+        .items_after(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.source_id)
+        .collect();
+    assert_eq!(left, ["o4", "c1", "n1"]);
+    let mut signalled: Vec<String> = store
+        .signals(None)
+        .unwrap()
+        .into_iter()
+        .map(|(source, _)| source)
+        .collect();
+    signalled.sort();
+    assert_eq!(signalled, ["c1", "o4"]);
+    // The alert whose post went keeps its words; its post is no longer found behind it.
+    assert!(store.alerts_of_item("o1").unwrap().is_empty());
+    assert_eq!(store.alerts_of_item("o4").unwrap(), [of("o4")]);
+    assert!(alerts.iter().any(|a| a.id == of("o1")));
+    // Logged in order for the indexes, and each batch audited with its counts.
+    let purged: Vec<i64> = store
+        .purged_after(0, 10)
+        .unwrap()
+        .iter()
+        .map(|p| p.1)
+        .collect();
+    assert_eq!(purged, [id("o1"), id("o2"), id("o3"), id("o5")]);
+    let seq = store.purged_after(0, 10).unwrap()[1].0;
+    assert_eq!(store.purged_after(seq, 10).unwrap().len(), 2);
+    let audit = store.audit_events().unwrap();
+    let purges: Vec<_> = audit[events..]
+        .iter()
+        .filter(|e| e.action == "retention.purge")
+        .collect();
+    assert_eq!(purges.len(), 3);
+    let details: serde_json::Value = serde_json::from_str(&purges[0].details).unwrap();
+    assert_eq!(details["items"], 2);
+    assert_eq!(details["signals"], 1);
+    assert_eq!(details["published_before"], "2024-06-01T00:00:00+07:00");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "retention.set" && e.details.contains("\"before\":24"))
+    );
+    // Nothing more to purge.
+    let again = store
+        .purge_posts("quantri", "2024-06-01T00:00:00+07:00", 2, &mut |_| {})
+        .unwrap();
+    assert_eq!((again.items, again.batches, again.kept), (0, 0, 1));
+    store.set_retention("quantri", "posts", None).unwrap();
+    assert!(store.retention().unwrap().is_empty());
+    assert!(store.verify_audit().unwrap().ok);
 }

@@ -231,6 +231,30 @@ pub trait Backend: Send {
         }
         Ok(out)
     }
+    /// The retention policies: (category, months, set by, set at), by category.
+    fn retention(&mut self) -> Result<Vec<(String, i64, String, String)>>;
+    /// Sets how many months a category is kept; `None` keeps it for ever (the row goes).
+    fn set_retention(
+        &mut self,
+        category: &str,
+        months: Option<i64>,
+        by: &str,
+        at: &str,
+    ) -> Result<()>;
+    /// Posts published before `before` with an id above `after`, on pages no case is about, by
+    /// id, at most `limit`: (id, source id).
+    fn purge_candidates(
+        &mut self,
+        before: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, String)>>;
+    /// Deletes these items, their signals, and the alerts' rows of a source id no item has any
+    /// more; each item logged in `purged_items` (for the search indexes). Returns (items,
+    /// signals) deleted.
+    fn delete_items(&mut self, items: &[(i64, String)], at: &str) -> Result<(u64, u64)>;
+    /// Items purged after log position `seq`, in order, at most `limit`: (seq, item id).
+    fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
     fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
 

@@ -22,7 +22,7 @@ pub use pool::{Opener, Pool, Pooled};
 pub use rows::{Cell, RowBatch, check_name};
 pub use store::{
     ALERT_IN_CASE, BUILT_IN_DEADLINES, DEFAULT_ROOT, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME,
-    MAX_AUDIT_TEXT, ReceivedIndicators, Store, current_code,
+    MAX_AUDIT_TEXT, PostPurge, ReceivedIndicators, RetentionPolicy, Store, current_code,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 mod cases;
+mod retention;
 pub use cases::{ALERT_IN_CASE, BUILT_IN_DEADLINES};
+pub use retention::{PostPurge, RetentionPolicy};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

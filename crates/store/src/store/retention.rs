@@ -1,0 +1,151 @@
+//! Retention: how long each category of data is kept, and the purge of what has passed it.
+//! Posts are deleted in batches (each batch one transaction with its `retention.purge` audit
+//! event, counts and the range of ids), so a purge interrupted anywhere leaves what it did
+//! recorded; every deleted post is logged in `purged_items`, from which each search index
+//! deletes it in turn. A post stays while a case is about its page or holds an alert it is
+//! behind.
+
+use super::{Store, now};
+use crate::Result;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::HashSet;
+
+/// How long one category of data is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetentionPolicy {
+    pub category: String,
+    pub months: i64,
+    pub set_by: String,
+    pub set_at: String,
+}
+
+/// What a purge of posts did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PostPurge {
+    /// Posts published before this time were purged (RFC 3339).
+    pub before: String,
+    /// Posts deleted.
+    pub items: u64,
+    /// Their signals deleted.
+    pub signals: u64,
+    /// Posts old enough but kept: an alert a case holds is behind them.
+    pub kept: u64,
+    /// Transactions (audit events) it took.
+    pub batches: u64,
+}
+
+impl Store {
+    /// The retention policies set, by category (a category without one is kept for ever).
+    pub fn retention(&mut self) -> Result<Vec<RetentionPolicy>> {
+        Ok(self
+            .db
+            .retention()?
+            .into_iter()
+            .map(|(category, months, set_by, set_at)| RetentionPolicy {
+                category,
+                months,
+                set_by,
+                set_at,
+            })
+            .collect())
+    }
+
+    /// Sets how many months `category` is kept (`None`: for ever); audited `retention.set`
+    /// with the months before and after.
+    pub fn set_retention(
+        &mut self,
+        actor: &str,
+        category: &str,
+        months: Option<i64>,
+    ) -> Result<()> {
+        let at = now();
+        self.transaction(|s| {
+            let before =
+                s.db.retention()?
+                    .into_iter()
+                    .find(|p| p.0 == category)
+                    .map(|p| p.1);
+            s.db.set_retention(category, months, actor, &at)?;
+            s.audit(
+                actor,
+                "retention.set",
+                "retention",
+                category,
+                json!({"months": months, "before": before}),
+                &at,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Deletes the posts published before `before` (RFC 3339) on pages no case is about and
+    /// behind no alert a case holds, `batch` at a time; `progress` hears the running totals
+    /// after each batch.
+    pub fn purge_posts(
+        &mut self,
+        actor: &str,
+        before: &str,
+        batch: u32,
+        progress: &mut dyn FnMut(&PostPurge),
+    ) -> Result<PostPurge> {
+        // The posts behind the alerts cases hold (by source id, as alerts name them).
+        let mut held = HashSet::new();
+        let alert_ids: Vec<i64> = self
+            .db
+            .cases()?
+            .iter()
+            .flat_map(|c| c.alert_ids.iter().copied())
+            .collect();
+        for a in self.db.alerts_with_ids(&alert_ids)? {
+            held.extend(a.item_ids);
+        }
+        let mut done = PostPurge {
+            before: before.to_owned(),
+            ..PostPurge::default()
+        };
+        let mut after = 0;
+        loop {
+            let found = self.db.purge_candidates(before, after, batch.max(1))?;
+            let Some(last) = found.last() else { break };
+            after = last.0;
+            let (gone, kept): (Vec<_>, Vec<_>) = found
+                .into_iter()
+                .partition(|(_, source)| !held.contains(source));
+            done.kept += kept.len() as u64;
+            if gone.is_empty() {
+                continue;
+            }
+            let at = now();
+            let (items, signals) = self.transaction(|s| {
+                let (items, signals) = s.db.delete_items(&gone, &at)?;
+                s.audit(
+                    actor,
+                    "retention.purge",
+                    "items",
+                    "",
+                    json!({
+                        "category": "posts",
+                        "published_before": before,
+                        "items": items,
+                        "signals": signals,
+                        "first_id": gone[0].0,
+                        "last_id": gone[gone.len() - 1].0,
+                    }),
+                    &at,
+                )?;
+                Ok((items, signals))
+            })?;
+            done.items += items;
+            done.signals += signals;
+            done.batches += 1;
+            progress(&done);
+        }
+        Ok(done)
+    }
+
+    /// Posts purged after log position `seq`, in order, at most `limit`: (seq, item id).
+    pub fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>> {
+        self.db.purged_after(seq, limit)
+    }
+}
