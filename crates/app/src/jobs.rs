@@ -1,7 +1,8 @@
 //! The servers' scheduled work as jobs in the store (`store::jobs`), so that several `serve`
 //! processes on one database do each piece once: the official channels' pulls when their
 //! interval has passed, the daily watch on the register, the exchange with sharing partners,
-//! the answers owed in chats and the daily purge of reporters' contacts.
+//! the answers owed in chats, the daily purge of reporters' contacts and the daily purge of
+//! what is past its retention policy (`crate::retention`).
 //!
 //! Every server schedules what is due ([`App::schedule_jobs`]) under keys that name the piece of
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
@@ -32,6 +33,7 @@ pub const SOURCE_WATCH: &str = "source.watch";
 pub const SHARE_EXCHANGE: &str = "share.exchange";
 pub const TIP_REPLIES: &str = "tip.replies";
 pub const TIP_PURGE: &str = "tip.purge";
+pub const RETENTION_PURGE: &str = "retention.purge";
 
 /// How often the periodic work runs (seconds); 0 turns the exchange off.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +92,8 @@ impl App {
         let today = (now + Duration::hours(7)).format("%Y-%m-%d").to_string();
         let mut wanted: Vec<(&str, String)> = vec![
             (SOURCE_WATCH, today.clone()),
-            (TIP_PURGE, today),
+            (TIP_PURGE, today.clone()),
+            (RETENTION_PURGE, today),
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
         ];
         if schedule.exchange_every > 0 {
@@ -236,6 +239,12 @@ impl App {
                     .prune_jobs(now - KEPT)
                     .map_err(|e| e.to_string())?;
                 Ok(false)
+            }
+            RETENTION_PURGE => {
+                let actor = named("sokenh:lịch-lưu-giữ");
+                self.purge(&actor, Utc::now(), &mut |_| {})
+                    .map(|_| false)
+                    .map_err(message)
             }
             other => Err(format!("loại việc không biết: {other}")),
         }

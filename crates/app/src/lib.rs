@@ -37,6 +37,7 @@ pub mod province;
 pub mod register;
 pub mod report;
 pub mod reports;
+pub mod retention;
 pub mod screening;
 pub mod sharing;
 pub mod sources;

@@ -633,13 +633,14 @@ impl WebIndex {
         // Opening a writer costs its memory arena and threads: only when there is something new.
         // The server never waits for the index (it holds the store here): a busy index is
         // searched as it is and caught up next time.
-        if store.items_after(last, 1)?.is_empty() {
+        if store.items_after(last, 1)?.is_empty()
+            && store.purged_after(self.index.purged_seq()?, 1)?.is_empty()
+        {
             return Ok(());
         }
-        let added = add_items_after(store, &self.index, last, false, std::time::Duration::ZERO)?;
-        if added > 0 {
-            self.index.reload()?;
-        }
+        // New posts added, purged ones deleted: either way shown from now on.
+        add_items_after(store, &self.index, last, false, std::time::Duration::ZERO)?;
+        self.index.reload()?;
         Ok(())
     }
 
@@ -666,6 +667,13 @@ fn add_items_after(
     let mut writer = index.writer_waiting(128, wait)?;
     if clear {
         writer.clear()?;
+        // Rebuilt from the store, the index has none of the posts purged so far (read before
+        // the posts, so a purge meanwhile is still deleted below).
+        loop {
+            let page = store.purged_after(writer.purged_seq(), 10_000)?;
+            let Some(tail) = page.last() else { break };
+            writer.skip_purged(tail.0);
+        }
     }
     let mut last = after;
     let mut n = 0;
@@ -683,7 +691,21 @@ fn add_items_after(
             n += 1;
         }
     }
-    if n > 0 || clear {
+    // The posts a retention purge took from the store leave the index too (whichever server's
+    // it is: each follows the store's purge log from its own position).
+    // Deleted after the adds: a delete applies to every document added before it.
+    let mut purged = 0;
+    loop {
+        let page = store.purged_after(writer.purged_seq(), 10_000)?;
+        if page.is_empty() {
+            break;
+        }
+        for (at, item_id) in page {
+            writer.delete_purged(at, item_id);
+            purged += 1;
+        }
+    }
+    if n > 0 || clear || purged > 0 {
         writer.commit()?;
     }
     Ok(n)

@@ -137,9 +137,17 @@ const TABLES: &[Spec] = &[
 
 /// Tables the copy leaves alone: the audit chain (carried event by event), the target's own
 /// record of the communes it took in, the commune servers' shared work (the province's
-/// servers schedule their own), and the commune's key fingerprint (the province's servers hold
-/// the province's key).
-const NOT_COPIED: &[&str] = &["audit_events", "tenants", "jobs", "deployment_keys"];
+/// servers schedule their own), the commune's key fingerprint (the province's servers hold
+/// the province's key), its retention policies (the province sets its own) and its log of
+/// purged posts (of its own ids, for its own index: the posts are gone already).
+const NOT_COPIED: &[&str] = &[
+    "audit_events",
+    "tenants",
+    "jobs",
+    "deployment_keys",
+    "retention",
+    "purged_items",
+];
 
 /// The tables whose rows carry their commune (`tenant_id`, PostgreSQL's row-level security).
 /// Their triggers derive it from the row each hangs on; a row copied from a commune's store is

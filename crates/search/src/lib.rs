@@ -156,12 +156,21 @@ impl SearchIndex {
 
     /// The id of the last item indexed (the last commit's payload), 0 for an empty index.
     pub fn last_item_id(&self) -> Result<i64> {
-        Ok(self
-            .index
-            .load_metas()?
-            .payload
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0))
+        Ok(self.positions()?.0)
+    }
+
+    /// The position in the store's log of purged items up to which this index has deleted
+    /// them (the last commit's payload), 0 when it never has.
+    pub fn purged_seq(&self) -> Result<i64> {
+        Ok(self.positions()?.1)
+    }
+
+    /// The last commit's payload: the last item id indexed, then the purge log's position
+    /// (an index committed before purges existed holds the first only).
+    fn positions(&self) -> Result<(i64, i64)> {
+        let payload = self.index.load_metas()?.payload.unwrap_or_default();
+        let mut words = payload.split_whitespace().map(|w| w.parse().unwrap_or(0));
+        Ok((words.next().unwrap_or(0), words.next().unwrap_or(0)))
     }
 
     pub fn doc_count(&self) -> u64 {
@@ -198,6 +207,7 @@ impl SearchIndex {
             writer,
             fields: self.fields,
             last_item_id: self.last_item_id()?,
+            purged_seq: self.purged_seq()?,
             small_segment: SMALL_SEGMENT,
             max_segments: MAX_SEGMENTS,
         })
@@ -315,6 +325,7 @@ pub struct Writer {
     writer: IndexWriter,
     fields: Fields,
     last_item_id: i64,
+    purged_seq: i64,
     small_segment: u32,
     max_segments: usize,
 }
@@ -352,7 +363,26 @@ impl Writer {
     pub fn clear(&mut self) -> Result<()> {
         self.writer.delete_all_documents()?;
         self.last_item_id = 0;
+        self.purged_seq = 0;
         Ok(())
+    }
+
+    /// Deletes the item purged at position `seq` of the store's purge log (nothing when it
+    /// was never indexed); the position is kept with the next commit.
+    pub fn delete_purged(&mut self, seq: i64, item_id: i64) {
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.item_id, item_id as u64));
+        self.purged_seq = self.purged_seq.max(seq);
+    }
+
+    /// Moves the purge log's position without deleting (an index rebuilt from the store has
+    /// none of the purged items).
+    pub fn skip_purged(&mut self, seq: i64) {
+        self.purged_seq = self.purged_seq.max(seq);
+    }
+
+    pub fn purged_seq(&self) -> i64 {
+        self.purged_seq
     }
 
     /// Commits, recording the last indexed item id; then merges the small segments into one
@@ -360,7 +390,7 @@ impl Writer {
     /// for every segment).
     pub fn commit(&mut self) -> Result<()> {
         let mut prepared = self.writer.prepare_commit()?;
-        prepared.set_payload(&self.last_item_id.to_string());
+        prepared.set_payload(&format!("{} {}", self.last_item_id, self.purged_seq));
         prepared.commit()?;
         let small: Vec<tantivy::index::SegmentId> = self
             .writer

@@ -277,3 +277,33 @@ fn past_the_most_segments_a_commit_merges_them_all() {
     assert_eq!(ids(&idx, q("cho phien")).len(), 4);
     assert_eq!(idx.last_item_id().unwrap(), 4);
 }
+
+/// A purged post is deleted from the index by its item id, and the purge log's position is kept
+/// with the commit beside the last item id (an older payload of one number reads as position 0).
+#[test]
+fn purged_posts_leave_the_index_and_the_position_is_kept() {
+    let idx = index();
+    assert_eq!(
+        (idx.last_item_id().unwrap(), idx.purged_seq().unwrap()),
+        (7, 0)
+    );
+    assert!(ids(&idx, q("thach quang")).contains(&"folded".to_owned()));
+    let mut w = idx.writer(20).unwrap();
+    w.delete_purged(41, 2);
+    w.delete_purged(42, 99); // never indexed: nothing to delete
+    assert_eq!(w.purged_seq(), 42);
+    w.commit().unwrap();
+    drop(w);
+    idx.reload().unwrap();
+    let mut left = ids(&idx, q("thach quang"));
+    left.sort();
+    assert_eq!(left, ["exact", "quang-thach"]);
+    assert_eq!(idx.doc_count(), 6);
+    assert_eq!(
+        (idx.last_item_id().unwrap(), idx.purged_seq().unwrap()),
+        (7, 42)
+    );
+    // A later writer starts from both positions.
+    let w = idx.writer(20).unwrap();
+    assert_eq!((w.last_item_id(), w.purged_seq()), (7, 42));
+}

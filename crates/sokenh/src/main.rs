@@ -244,6 +244,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Thời hạn lưu giữ từng loại dữ liệu; `set posts 24` / how long each category of data is
+    /// kept
+    Retention {
+        #[command(subcommand)]
+        what: Option<cmd::province::RetentionCmd>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
+    /// Xóa dữ liệu quá hạn lưu giữ (có ghi nhật ký) / purge what is past its retention
+    /// (audited)
+    Purge {
+        #[arg(long)]
+        json: bool,
+    },
     /// Quản trị tài khoản / accounts
     Admin {
         #[command(subcommand)]
@@ -389,6 +403,8 @@ fn run(cli: Cli) -> Result<()> {
         } => cmd::province::migrate(ctx, &from, &to, tenant, json),
         Command::Backup { file, json } => cmd::province::backup(ctx, file, json),
         Command::Restore { file, json } => cmd::province::restore(ctx, file, json),
+        Command::Retention { what, json } => cmd::province::retention(ctx, what, json),
+        Command::Purge { json } => cmd::province::purge(ctx, json),
         Command::Doctor {
             min_free,
             tls_cert,

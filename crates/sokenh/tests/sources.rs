@@ -1910,7 +1910,7 @@ fn two_servers_on_one_database_pull_a_due_source_once() {
         logs()
     );
     // The daily work too: one watch and one purge for the day, whichever server ran them.
-    for kind in ["source.watch", "tip.purge"] {
+    for kind in ["source.watch", "tip.purge", "retention.purge"] {
         assert_eq!(jobs.iter().filter(|j| j.kind == kind).count(), 1, "{kind}");
     }
 }

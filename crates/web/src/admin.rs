@@ -190,6 +190,7 @@ pub async fn jobs(
         app::jobs::SHARE_EXCHANGE => "Trao đổi dấu hiệu",
         app::jobs::TIP_REPLIES => "Trả lời tin báo qua chat",
         app::jobs::TIP_PURGE => "Xóa liên hệ quá hạn",
+        app::jobs::RETENTION_PURGE => "Xóa dữ liệu quá hạn lưu giữ",
         _ => "Khác",
     };
     let label = |state: &str| match state {

@@ -1,6 +1,7 @@
 //! `sokenh migrate` (a commune's embedded store into the province's PostgreSQL), `sokenh backup`
-//! and `sokenh restore`, over `app::province` and `app::backup`. Progress goes to stderr, and
-//! only when it is a terminal; `--json` output is the report alone.
+//! and `sokenh restore`, `sokenh retention` and `sokenh purge`, over `app::province`,
+//! `app::backup` and `app::retention`. Progress goes to stderr, and only when it is a terminal;
+//! `--json` output is the report alone.
 
 use super::Ctx;
 use anyhow::{Result, bail};
@@ -156,6 +157,74 @@ pub fn restore(ctx: &Ctx, file: PathBuf, json: bool) -> Result<()> {
     }
     if !report.ok {
         std::process::exit(1);
+    }
+    Ok(())
+}
+
+#[derive(clap::Subcommand)]
+pub enum RetentionCmd {
+    /// Đặt thời hạn lưu giữ một loại dữ liệu / set how long a category is kept
+    Set {
+        /// Loại dữ liệu: posts / the category: posts
+        category: String,
+        /// Số tháng, hoặc «forever» (giữ mãi) / months, or «forever»
+        months: String,
+    },
+}
+
+pub fn retention(ctx: &Ctx, what: Option<RetentionCmd>, json: bool) -> Result<()> {
+    let app = ctx.app()?;
+    let cli = app::Actor::cli();
+    if let Some(RetentionCmd::Set { category, months }) = what {
+        let months = match months.as_str() {
+            "forever" | "mãi" | "mai" => None,
+            m => Some(m.parse::<i64>().map_err(|_| {
+                anyhow::anyhow!(
+                    "số tháng «{m}» không đọc được: một số, hoặc «forever» / months must be a number or «forever»"
+                )
+            })?),
+        };
+        app.set_retention(&cli, &category, months)?;
+    }
+    let policies = app.retention(&cli)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&policies)?);
+        return Ok(());
+    }
+    for (category, what) in app::retention::CATEGORIES {
+        match policies.iter().find(|p| p.category == category) {
+            Some(p) => println!(
+                "{category}: giữ {} tháng — {what} (đặt bởi {} lúc {})",
+                p.months, p.set_by, p.set_at
+            ),
+            None => println!("{category}: giữ mãi (chưa đặt thời hạn) — {what}"),
+        }
+    }
+    Ok(())
+}
+
+pub fn purge(ctx: &Ctx, json: bool) -> Result<()> {
+    let app = ctx.app()?;
+    let progress = Progress::new();
+    let run = app.purge(&app::Actor::cli(), chrono::Utc::now(), &mut |p| {
+        progress.say(&format!(
+            "xóa bài đăng trước {} / purging posts: {} bài, {} tín hiệu",
+            p.before, p.items, p.signals
+        ))
+    })?;
+    progress.done();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&run)?);
+        return Ok(());
+    }
+    match run.posts {
+        None => {
+            println!("Chưa đặt thời hạn lưu giữ nào: không xóa gì (sokenh retention set posts 24).")
+        }
+        Some(p) => println!(
+            "Bài đăng trước {}: đã xóa {} bài và {} tín hiệu ({} lần ghi nhật ký); giữ lại {} bài vì thuộc hồ sơ vụ việc.",
+            p.before, p.items, p.signals, p.batches, p.kept
+        ),
     }
     Ok(())
 }
