@@ -173,3 +173,83 @@ fn two_servers_on_one_database_agree_at_once() {
     let v = common::json(&sokenh_on(&b, &db, &["audit", "verify", "--json"]));
     assert_eq!(v["ok"], true);
 }
+
+/// Retention on a province database: a policy set through one data dir, the purge's `--json`
+/// report, and the purged posts gone from the search of another data dir (another server's
+/// index) as soon as it catches up; bad input refused with exit 1 and nothing written.
+#[test]
+fn purged_posts_leave_every_servers_search() {
+    let Some(url) = common::postgres_server() else {
+        eprintln!("SOKENH_TEST_POSTGRES_URL not set: skipped");
+        return;
+    };
+    let db = common::fresh_database(&url, &format!("sokenh_retention_{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let posts = tmp.path().join("posts.jsonl");
+    std::fs::write(
+        &posts,
+        concat!(
+            r#"{"id":"cu","community_url":"https://facebook.com/groups/chothachquang","platform":"facebook","published_at":"2022-11-12T08:00:00+07:00","text":"Bài cũ: nạp thẻ cào trúng thưởng"}"#,
+            "\n",
+            r#"{"id":"moi","community_url":"https://facebook.com/groups/chothachquang","platform":"facebook","published_at":"2026-11-12T08:00:00+07:00","text":"Bài mới: nạp thẻ cào trúng thưởng"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    assert!(
+        sokenh_on(&a, &db, &["ingest", posts.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let found = |dir: &Path| -> Vec<String> {
+        let out = sokenh_on(dir, &db, &["search", "the cao", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(found(&b), ["cu", "moi"]);
+    // Bad input: exit 1, said, nothing set.
+    for bad in [["posts", "0"], ["posts", "hai"], ["opinions", "24"]] {
+        let out = sokenh_on(&a, &db, &["retention", "set", bad[0], bad[1]]);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("lỗi"));
+    }
+    let set = sokenh_on(&a, &db, &["retention", "set", "posts", "24", "--json"]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let policies: serde_json::Value = serde_json::from_slice(&set.stdout).unwrap();
+    assert_eq!(policies[0]["category"], "posts");
+    assert_eq!(policies[0]["months"], 24);
+    let purge = sokenh_on(&a, &db, &["purge", "--json"]);
+    assert!(
+        purge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&purge.stderr)
+    );
+    let run: serde_json::Value = serde_json::from_slice(&purge.stdout).unwrap();
+    assert_eq!(run["posts"]["items"], 1, "{run}");
+    assert_eq!(run["posts"]["batches"], 1, "{run}");
+    assert_eq!(found(&a), ["moi"]);
+    assert_eq!(
+        found(&b),
+        ["moi"],
+        "the other server's index follows the purge log"
+    );
+    let verify = sokenh_on(&a, &db, &["audit", "verify"]);
+    assert!(verify.status.success());
+}
