@@ -82,6 +82,17 @@ impl App {
         Ok(self.store()?.set_retention(&actor.name, category, months)?)
     }
 
+    /// Asks the servers to purge now rather than at the day's job: a job of its own (the purge
+    /// of millions of posts is no request's work), which the jobs page shows. False when one
+    /// asked this minute is kept already.
+    pub fn request_purge(&self, actor: &Actor, now: DateTime<Utc>) -> Result<bool, Error> {
+        actor.require(Permission::Administer)?;
+        let key = format!("{}@{}", actor.name, now.format("%Y-%m-%dT%H:%MZ"));
+        Ok(self
+            .store()?
+            .enqueue_job(crate::jobs::RETENTION_PURGE, &key, &crate::utc_stamp(now))?)
+    }
+
     /// Purges what is past its policy at `now`; `progress` hears the posts' running totals.
     pub fn purge(
         &self,

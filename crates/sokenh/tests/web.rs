@@ -3864,3 +3864,102 @@ fn a_hostile_tip_is_refused_and_nothing_of_it_is_kept() {
     let app = app::App::open(tmp.path(), None).unwrap();
     assert!(app.store().unwrap().tip_groups().unwrap().is_empty());
 }
+
+/// Retention from the browser: the administrator sets how long posts are kept on the jobs page
+/// (a wrong number said, nothing set), takes it off again, and asks for a purge now, which
+/// becomes a job the page lists; another role's post is refused.
+#[test]
+fn the_administrator_sets_retention_and_asks_for_a_purge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(tmp.path());
+    let admin = login(&s, "quantri", "demo-quantri-2026");
+    let page = get(&s, "/quan-tri/viec-nen", Some(&admin));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Chưa đặt: giữ mãi."), "{}", page.body);
+    let token = csrf(&page.body);
+    let set = |months: &str| {
+        post(
+            &s,
+            "/quan-tri/luu-giu",
+            Some(&admin),
+            &[("csrf", &token), ("category", "posts"), ("months", months)],
+        )
+    };
+    let r = set("hai mươi");
+    assert!(
+        r.body.contains("Số tháng «hai mươi» không đọc được"),
+        "{}",
+        r.body
+    );
+    let r = set("0");
+    assert!(r.body.contains("số tháng phải từ 1 đến 600"), "{}", r.body);
+    assert!(r.body.contains("Chưa đặt: giữ mãi."));
+    let r = set("24");
+    assert!(
+        r.body.contains("Đã đặt thời hạn lưu giữ: 24 tháng."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"24\""), "{}", r.body);
+    let r = post(
+        &s,
+        "/quan-tri/luu-giu",
+        Some(&admin),
+        &[("csrf", &token), ("category", "opinions"), ("months", "24")],
+    );
+    assert!(
+        r.body.contains("không có loại dữ liệu «opinions»"),
+        "{}",
+        r.body
+    );
+    let r = post(
+        &s,
+        "/quan-tri/xoa-qua-han",
+        Some(&admin),
+        &[("csrf", &token)],
+    );
+    assert!(
+        r.body.contains("Đã xếp việc xóa dữ liệu quá hạn"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Xóa dữ liệu quá hạn lưu giữ"),
+        "the job is listed: {}",
+        r.body
+    );
+    let r = set("");
+    assert!(
+        r.body.contains("Đã bỏ thời hạn: dữ liệu được giữ mãi."),
+        "{}",
+        r.body
+    );
+    // Without the token, or for another role: refused, nothing set.
+    let r = post(
+        &s,
+        "/quan-tri/luu-giu",
+        Some(&admin),
+        &[("category", "posts"), ("months", "12")],
+    );
+    assert_ne!(r.status, 200);
+    let officer = login(&s, "congan", "demo-congan-2026");
+    let officer_token = csrf(&get(&s, "/tong-quan", Some(&officer)).body);
+    let r = post(
+        &s,
+        "/quan-tri/luu-giu",
+        Some(&officer),
+        &[
+            ("csrf", &officer_token),
+            ("category", "posts"),
+            ("months", "12"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    let audit = get(&s, "/nhat-ky", Some(&admin));
+    assert_eq!(
+        audit.body.matches("retention.set").count(),
+        2,
+        "{}",
+        audit.body
+    );
+}

@@ -178,11 +178,24 @@ pub async fn jobs(
     State(state): State<Arc<AppState>>,
     Require(user, _): Require<need::Administer>,
 ) -> Response {
+    jobs_view(&state, &user, None).await
+}
+
+/// The jobs page, and the retention policies with their forms (`app::retention`).
+async fn jobs_view(
+    state: &Arc<AppState>,
+    user: &SignedIn,
+    message: Option<(bool, String)>,
+) -> Response {
     let actor = crate::actor(&user.session.user);
-    let jobs = match state.use_case(move |app| app.jobs(&actor, 2_000)).await {
+    let (jobs, policies) = match state
+        .use_case(move |app| Ok((app.jobs(&actor, 2_000)?, app.retention(&actor)?)))
+        .await
+    {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
+    let csrf = user.session.csrf.clone();
     let count = |state: &str| jobs.iter().filter(|j| j.state == state).count();
     let kind = |k: &str| match k {
         app::jobs::SOURCE_PULL => "Kéo kênh chính thức",
@@ -208,9 +221,10 @@ pub async fn jobs(
     let lang = user.lang;
     page(
         "Việc nền",
-        Some(&user),
+        Some(user),
         html! {
             h1 { (crate::i18n::tr(lang, "Việc nền của máy chủ")) }
+            (flash(&message))
             p.note { (crate::i18n::tr(lang, "Mỗi việc do một máy chủ nhận và chạy; việc lỗi được chạy lại sau 1, 2, 4, 8 phút, tối đa 5 lần; máy chủ dừng giữa chừng thì máy khác nhận lại sau 30 phút.")) }
             p {
                 (crate::i18n::tr(lang, "Chờ chạy")) ": " (count("queued")) " · "
@@ -239,9 +253,94 @@ pub async fn jobs(
                     }
                 }
             }
+            h2 id="luu-giu" { (crate::i18n::tr(lang, "Thời hạn lưu giữ dữ liệu")) }
+            p.note { (crate::i18n::tr(lang, "Hằng ngày máy chủ xóa dữ liệu quá hạn, từng đợt, mỗi đợt ghi vào nhật ký với số lượng; bài đăng của trang thuộc hồ sơ vụ việc, hoặc nằm sau cảnh báo đã vào hồ sơ, được giữ lại. Để trống là giữ mãi.")) }
+            @for (category, what) in app::retention::CATEGORIES {
+                @let current = policies.iter().find(|p| p.category == category);
+                form.stack method="post" action="/quan-tri/luu-giu" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="category" value=(category);
+                    label for={"keep-" (category)} { (crate::i18n::tr(lang, what.split(" / ").next().unwrap_or(what))) " — " (crate::i18n::tr(lang, "số tháng giữ lại")) }
+                    input id={"keep-" (category)} name="months" type="number" min=(app::retention::MONTHS.start()) max=(app::retention::MONTHS.end()) value=[current.map(|p| p.months)];
+                    @if let Some(p) = current {
+                        p.note { (crate::i18n::tr(lang, "Đặt bởi")) " " (p.set_by) " · " (crate::cases::vn_time(&p.set_at)) }
+                    } @else {
+                        p.note { (crate::i18n::tr(lang, "Chưa đặt: giữ mãi.")) }
+                    }
+                    p { button type="submit" { (crate::i18n::tr(lang, "Lưu thời hạn")) } }
+                }
+            }
+            form method="post" action="/quan-tri/xoa-qua-han" {
+                input type="hidden" name="csrf" value=(csrf);
+                p { button type="submit" { (crate::i18n::tr(lang, "Xóa dữ liệu quá hạn ngay")) } }
+            }
         },
     )
     .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct RetentionForm {
+    csrf: String,
+    category: String,
+    #[serde(default)]
+    months: String,
+}
+
+/// A retention policy set (`app::retention`): a number of months, or nothing for ever.
+pub async fn set_retention(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, f, _): Submitted<need::Administer, RetentionForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let months = match f.months.trim() {
+        "" => None,
+        m => match m.parse::<i64>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                let said = format!("Số tháng «{m}» không đọc được: nhập một số.");
+                return jobs_view(&state, &user, Some((false, said))).await;
+            }
+        },
+    };
+    let category = f.category;
+    let message = match state
+        .use_case(move |app| app.set_retention(&actor, &category, months))
+        .await
+    {
+        Ok(()) => match months {
+            Some(m) => (true, format!("Đã đặt thời hạn lưu giữ: {m} tháng.")),
+            None => (true, "Đã bỏ thời hạn: dữ liệu được giữ mãi.".to_owned()),
+        },
+        Err(crate::AppError(e)) if e.kind != app::ErrorKind::Internal => (false, e.message),
+        Err(e) => return e.into_response(),
+    };
+    jobs_view(&state, &user, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct PurgeForm {
+    csrf: String,
+}
+
+/// «Purge now»: a retention job queued for the next server that looks.
+pub async fn request_purge(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, _f, _): Submitted<need::Administer, PurgeForm>,
+) -> Response {
+    let actor = crate::actor(&user.session.user);
+    let message = match state
+        .use_case(move |app| app.request_purge(&actor, chrono::Utc::now()))
+        .await
+    {
+        Ok(true) => (
+            true,
+            "Đã xếp việc xóa dữ liệu quá hạn; máy chủ sẽ chạy trong vài chục giây.".to_owned(),
+        ),
+        Ok(false) => (true, "Việc xóa đã được xếp trong phút này.".to_owned()),
+        Err(e) => return e.into_response(),
+    };
+    jobs_view(&state, &user, Some(message)).await
 }
 
 /// The unit a form names (its id), if any; the rule of which role needs one is `app`'s.
@@ -554,5 +653,7 @@ has_csrf!(
     RevokeForm,
     DisableForm,
     EnableForm,
-    RoleForm
+    RoleForm,
+    RetentionForm,
+    PurgeForm
 );

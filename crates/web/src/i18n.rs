@@ -260,6 +260,24 @@ const EN: &[(&str, &str)] = &[
     ("Trao đổi dấu hiệu", "Exchange of indicators"),
     ("Trả lời tin báo qua chat", "Answers owed in chats"),
     ("Xóa liên hệ quá hạn", "Purge of expired contacts"),
+    (
+        "Xóa dữ liệu quá hạn lưu giữ",
+        "Purge of data past its retention",
+    ),
+    ("Thời hạn lưu giữ dữ liệu", "Data retention"),
+    (
+        "Hằng ngày máy chủ xóa dữ liệu quá hạn, từng đợt, mỗi đợt ghi vào nhật ký với số lượng; bài đăng của trang thuộc hồ sơ vụ việc, hoặc nằm sau cảnh báo đã vào hồ sơ, được giữ lại. Để trống là giữ mãi.",
+        "Every day the servers purge what is past its retention, in batches, each recorded in the audit log with its counts; posts of a page a case is about, or behind an alert a case holds, are kept. Empty means kept for ever.",
+    ),
+    (
+        "bài đăng của các trang không thuộc hồ sơ vụ việc nào",
+        "posts of pages in no case",
+    ),
+    ("số tháng giữ lại", "months kept"),
+    ("Đặt bởi", "Set by"),
+    ("Chưa đặt: giữ mãi.", "Not set: kept for ever."),
+    ("Lưu thời hạn", "Save"),
+    ("Xóa dữ liệu quá hạn ngay", "Purge now"),
     ("Khác", "Other"),
     (
         "Bình luận của người dân theo ngày",

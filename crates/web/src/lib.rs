@@ -693,6 +693,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/{id}", get(cases::alert))
         .route("/quan-tri", get(admin::show))
         .route("/quan-tri/viec-nen", get(admin::jobs))
+        .route("/quan-tri/luu-giu", post(admin::set_retention))
+        .route("/quan-tri/xoa-qua-han", post(admin::request_purge))
         .route("/quan-tri/nguoi-dung", post(admin::create_user))
         .route("/quan-tri/dat-lai-mat-khau", post(admin::reset_password))
         .route("/quan-tri/don-vi", post(admin::create_unit))
