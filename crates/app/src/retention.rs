@@ -15,7 +15,7 @@ use store::{PostPurge, RetentionPolicy};
 /// The categories a policy may be set for, with what they hold (Vietnamese, English).
 pub const CATEGORIES: [(&str, &str); 1] = [(
     "posts",
-    "bài đăng của các trang không thuộc hồ sơ vụ việc nào / posts of pages in no case",
+    "Bài đăng của các trang không thuộc hồ sơ vụ việc nào / posts of pages in no case",
 )];
 
 /// The shortest and longest policy, in months: a month is the least a monthly report needs

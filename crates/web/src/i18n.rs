@@ -270,7 +270,7 @@ const EN: &[(&str, &str)] = &[
         "Every day the servers purge what is past its retention, in batches, each recorded in the audit log with its counts; posts of a page a case is about, or behind an alert a case holds, are kept. Empty means kept for ever.",
     ),
     (
-        "bài đăng của các trang không thuộc hồ sơ vụ việc nào",
+        "Bài đăng của các trang không thuộc hồ sơ vụ việc nào",
         "posts of pages in no case",
     ),
     ("số tháng giữ lại", "months kept"),
