@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use store::{Backend, NewMember, Result, StoreError, StoredSession, Upsert};
 
 mod conn;
+mod listen;
 use conn::Conn;
+pub use listen::{Change, listen};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
@@ -36,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0023_jobs.sql"),
     include_str!("../migrations/0024_deployment_keys.sql"),
     include_str!("../migrations/0025_retention.sql"),
+    include_str!("../migrations/0026_notify.sql"),
 ];
 
 /// The PostgreSQL backend.

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0023_jobs.sql"),
     include_str!("../migrations/0024_deployment_keys.sql"),
     include_str!("../migrations/0025_retention.sql"),
+    include_str!("../migrations/0026_notify.sql"),
 ];
 
 /// The SQLite backend.

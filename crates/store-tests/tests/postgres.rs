@@ -195,3 +195,31 @@ fn statements_are_prepared_once_per_connection() {
     assert_eq!(pg.units().unwrap().len(), units.len());
     assert_eq!(pg.prepared_statements(), after_one + 1);
 }
+
+/// A server hears each audited change another connection commits (schema 26's notifications),
+/// and the end of sessions; "everything" when it starts listening.
+#[test]
+fn servers_hear_changes_as_they_commit() {
+    if !available() {
+        return;
+    }
+    let (mut store, url) = fresh();
+    let (tx, rx) = std::sync::mpsc::channel();
+    store_postgres::listen(url.clone(), move |c| {
+        let _ = tx.send(c);
+    });
+    let wait = std::time::Duration::from_secs(20);
+    assert_eq!(rx.recv_timeout(wait).unwrap(), store_postgres::Change::All);
+    store.set_retention("quantri", "posts", Some(24)).unwrap();
+    assert_eq!(
+        rx.recv_timeout(wait).unwrap(),
+        store_postgres::Change::Audited
+    );
+    // A read commits nothing audited: nothing heard.
+    store.retention().unwrap();
+    tamper(&url, "DELETE FROM sessions");
+    assert_eq!(
+        rx.recv_timeout(wait).unwrap(),
+        store_postgres::Change::Sessions
+    );
+}

@@ -32,7 +32,7 @@ pub struct Session {
     pub created_ms: i64,
     pub seen_ms: i64,
     /// When this process last asked the store about it.
-    checked: Instant,
+    pub(crate) checked: Instant,
 }
 
 /// How long this process trusts a session it has looked up before asking the store again: a

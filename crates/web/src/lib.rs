@@ -175,6 +175,12 @@ pub struct AppState {
     alert_pages: Mutex<Arc<AlertPages>>,
     /// Counts changes made here: a snapshot read while a change happened is not kept.
     generation: std::sync::atomic::AtomicU64,
+    /// Told of other processes' changes as they commit (PostgreSQL's notifications,
+    /// [`AppState::changed_elsewhere`]): the snapshot is then checked only every
+    /// [`SNAPSHOT_TTL_TOLD`] besides.
+    told: std::sync::atomic::AtomicBool,
+    /// How many changes of other processes it has been told of.
+    told_changes: std::sync::atomic::AtomicU64,
     /// Requests and their latencies since the start ([`metrics`]).
     pub(crate) metrics: metrics::Metrics,
 }
@@ -185,6 +191,14 @@ pub const FIGURES_TTL: Duration = Duration::from_secs(60);
 /// How long a snapshot serves before it is checked again (changes made by other processes — the
 /// CLI's imports and ingests — appear within this time; changes made here, at once).
 pub const SNAPSHOT_TTL: Duration = Duration::from_secs(5);
+
+/// How long a snapshot serves while the process is told of every change other processes
+/// commit (a server listening to PostgreSQL's notifications): only a fallback then.
+pub const SNAPSHOT_TTL_TOLD: Duration = Duration::from_secs(60);
+
+/// The youngest a snapshot is read again for other processes' changes: a province's servers
+/// change things all day, and each reading is of the whole register and queues.
+pub const SNAPSHOT_TOLD_MIN_AGE: Duration = Duration::from_secs(1);
 
 /// The register and the work queues as read at one moment.
 pub struct Snapshot {
@@ -205,6 +219,10 @@ pub struct Snapshot {
     stamp: i64,
     /// When this was last read, or last found unchanged: milliseconds since [`Snapshot::epoch`].
     checked_ms: std::sync::atomic::AtomicU64,
+    /// How many changes of other processes this process had been told of when this was read or
+    /// last found unchanged ([`AppState::changed_elsewhere`]): when more since, the next request
+    /// checks it, whatever its age.
+    told_at: std::sync::atomic::AtomicU64,
 }
 
 /// Alert id → the pages its posts were published on, for the alerts up to `last`. An alert's
@@ -284,8 +302,36 @@ impl AppState {
             ingesting: tokio::sync::Semaphore::new(1),
             alert_pages: Mutex::new(Arc::default()),
             generation: std::sync::atomic::AtomicU64::new(0),
+            told: std::sync::atomic::AtomicBool::new(false),
+            told_changes: std::sync::atomic::AtomicU64::new(0),
             metrics: metrics::Metrics::default(),
         })
+    }
+
+    /// Another process committed a change (`sessions`: ended sessions): the snapshot is
+    /// checked by the next request, and so is every session this process knows (for the
+    /// sessions only when they ended).
+    pub fn changed_elsewhere(&self, sessions: bool) {
+        self.told_changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if sessions {
+            for s in crate::lock(&self.sessions).values_mut() {
+                s.checked = s
+                    .checked
+                    .checked_sub(auth::SESSION_RECHECK)
+                    .unwrap_or(s.checked);
+            }
+        }
+    }
+
+    /// Whether this process is told of other processes' changes as they commit; when it is
+    /// not (the notifications' connection lost, or SQLite), it looks every [`SNAPSHOT_TTL`].
+    pub fn set_told(&self, told: bool) {
+        self.told.store(told, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_told(&self) -> bool {
+        self.told.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Upload jobs (waiting their turn, being read), for [`metrics`].
@@ -298,8 +344,16 @@ impl AppState {
     /// one they have; only after a change made here (no snapshot at all) do pages wait for it.
     pub async fn snapshot(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
         let current = crate::lock(&self.snapshot).clone();
+        let ttl = if self.told.load(std::sync::atomic::Ordering::SeqCst) {
+            SNAPSHOT_TTL_TOLD
+        } else {
+            SNAPSHOT_TTL
+        };
         if let Some(s) = &current {
-            if s.age() < SNAPSHOT_TTL {
+            let told = self.told_changes.load(std::sync::atomic::Ordering::SeqCst);
+            let age = s.age();
+            let told_of_more = s.told_at.load(std::sync::atomic::Ordering::SeqCst) != told;
+            if age < ttl && !(told_of_more && age >= SNAPSHOT_TOLD_MIN_AGE) {
                 return Ok(s.clone());
             }
             let Ok(_reloading) = self.reloading.try_lock() else {
@@ -321,10 +375,13 @@ impl AppState {
     async fn reload(self: &Arc<Self>) -> anyhow::Result<Arc<Snapshot>> {
         use std::sync::atomic::Ordering;
         let generation = self.generation.load(Ordering::SeqCst);
+        // Read before the store is asked: a change told of meanwhile makes this stale again.
+        let told_at = self.told_changes.load(Ordering::SeqCst);
         let current = crate::lock(&self.snapshot).clone();
         let stamp = self.with_store(|s| Ok(s.audit_head()?)).await?;
         if let Some(s) = current.filter(|s| s.stamp == stamp) {
             s.checked_ms.store(Snapshot::now_ms(), Ordering::Relaxed);
+            s.told_at.store(told_at, Ordering::SeqCst);
             return Ok(s);
         }
         let known_pages = crate::lock(&self.alert_pages).clone();
@@ -353,6 +410,7 @@ impl AppState {
                     cases: s.cases()?,
                     stamp,
                     checked_ms: Snapshot::now_ms().into(),
+                    told_at: told_at.into(),
                 })
             })
             .await?;

@@ -111,6 +111,12 @@ pub async fn show(State(state): State<Arc<AppState>>, caller: crate::api::Caller
         "Requests being answered.",
         m.in_flight.load(Relaxed),
     );
+    gauge(
+        &mut out,
+        "sokenh_told_of_changes",
+        "1 while the process hears other processes' changes as they commit (PostgreSQL's notifications); 0 while it looks every few seconds.",
+        u64::from(state.is_told()),
+    );
     let (waiting, running) = state.job_counts();
     gauge(
         &mut out,

@@ -25,6 +25,7 @@ pub fn demo(ctx: &Ctx, no_serve: bool, bind: String, json: bool) -> Result<()> {
     }
     serve(
         app::App::new(db::pool(store, &dir, ctx.url()), &dir),
+        ctx.url(),
         &bind,
         false,
         None,
@@ -45,6 +46,7 @@ pub fn run(
         .transpose()?;
     serve(
         app::App::open(&dir, ctx.url())?,
+        ctx.url(),
         &bind,
         secure_cookies || tls.is_some(),
         tls,
@@ -120,6 +122,7 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 /// Serves the web application until the process ends.
 fn serve(
     app: app::App,
+    url: Option<&str>,
     bind: &str,
     secure_cookies: bool,
     tls: Option<std::sync::Arc<web::tls::ServerConfig>>,
@@ -133,6 +136,26 @@ fn serve(
     };
     let services = web::Services::standard(app.data_dir())?;
     let state = web::AppState::new(app, services, limits);
+    // On PostgreSQL, told of the other servers' changes as they commit.
+    if let Some(url) =
+        url.filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    {
+        let told = std::sync::Arc::downgrade(&state);
+        store_postgres::listen(url.to_owned(), move |change| {
+            use store_postgres::Change;
+            if let Some(state) = told.upgrade() {
+                match change {
+                    Change::Audited => state.changed_elsewhere(false),
+                    Change::Sessions => state.changed_elsewhere(true),
+                    Change::All => {
+                        state.changed_elsewhere(true);
+                        state.set_told(true);
+                    }
+                    Change::Deaf => state.set_told(false),
+                }
+            }
+        });
+    }
     let logins = logins.to_vec();
     let scheme = if tls.is_some() { "https" } else { "http" };
     web::serve(state, bind, tls, move |addr| {

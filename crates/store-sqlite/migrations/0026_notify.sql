@@ -1,0 +1,3 @@
+-- Nothing here: PostgreSQL's servers notify each other of changes (LISTEN/NOTIFY, see the
+-- PostgreSQL migration of the same number); the servers on one SQLite file look every few
+-- seconds. Kept so both backends count their schema alike.
