@@ -1,8 +1,9 @@
 //! The servers' scheduled work as jobs in the store (`store::jobs`), so that several `serve`
 //! processes on one database do each piece once: the official channels' pulls when their
 //! interval has passed, the daily watch on the register, the exchange with sharing partners,
-//! the answers owed in chats, the daily purge of reporters' contacts and the daily purge of
-//! what is past its retention policy (`crate::retention`).
+//! the answers owed in chats, the hourly early-warning watch (`App::watch`: spikes and
+//! spreading of yesterday and today raised as alerts), the daily purge of reporters' contacts
+//! and the daily purge of what is past its retention policy (`crate::retention`).
 //!
 //! Every server schedules what is due ([`App::schedule_jobs`]) under keys that name the piece of
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
@@ -34,6 +35,7 @@ pub const SHARE_EXCHANGE: &str = "share.exchange";
 pub const TIP_REPLIES: &str = "tip.replies";
 pub const TIP_PURGE: &str = "tip.purge";
 pub const RETENTION_PURGE: &str = "retention.purge";
+pub const ANALYTICS_WATCH: &str = "analytics.watch";
 
 /// How often the periodic work runs (seconds); 0 turns the exchange off.
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +96,7 @@ impl App {
             (SOURCE_WATCH, today.clone()),
             (TIP_PURGE, today.clone()),
             (RETENTION_PURGE, today),
+            (ANALYTICS_WATCH, bucket(now, 3600)),
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
         ];
         if schedule.exchange_every > 0 {
@@ -240,6 +243,15 @@ impl App {
                     .map_err(|e| e.to_string())?;
                 Ok(false)
             }
+            ANALYTICS_WATCH => {
+                // Yesterday and today in Vietnam: a spike or a spread that began late yesterday
+                // is still seen whole; alerts raised already are not raised again.
+                let actor = named("sokenh:lịch-cảnh-báo-sớm");
+                let today = crate::today();
+                self.watch(&actor, today - Duration::days(1), today)
+                    .map(|w| w.raised > 0)
+                    .map_err(message)
+            }
             RETENTION_PURGE => {
                 let actor = named("sokenh:lịch-lưu-giữ");
                 self.purge(&actor, Utc::now(), &mut |_| {})
@@ -271,5 +283,42 @@ mod tests {
             "2026-12-01T08:15:00Z"
         );
         assert_eq!(bucket(t, 60), "2026-12-01T08:14:00Z");
+    }
+
+    /// Each kind a server schedules on a new store runs to its end without error, once.
+    #[test]
+    fn every_scheduled_kind_runs_once_without_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(crate::db::open(dir.path(), None).unwrap(), dir.path());
+        let actor = Actor {
+            name: "sokenh:lịch".into(),
+            ..Actor::cli()
+        };
+        let now = Utc::now();
+        let schedule = Schedule {
+            exchange_every: 0,
+            replies_every: 60,
+        };
+        app.schedule_jobs(&actor, now, schedule).unwrap();
+        app.schedule_jobs(&actor, now, schedule).unwrap();
+        let mut ran = Vec::new();
+        while let Some(run) = app
+            .run_next_job(&actor, "test", now + Duration::seconds(1))
+            .unwrap()
+        {
+            assert_eq!(run.error, None, "{}", run.kind);
+            ran.push(run.kind);
+        }
+        ran.sort();
+        assert_eq!(
+            ran,
+            [
+                ANALYTICS_WATCH,
+                RETENTION_PURGE,
+                SOURCE_WATCH,
+                TIP_PURGE,
+                TIP_REPLIES
+            ]
+        );
     }
 }

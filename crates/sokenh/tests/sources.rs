@@ -1909,8 +1909,22 @@ fn two_servers_on_one_database_pull_a_due_source_once() {
         "{jobs:?}\n{}",
         logs()
     );
-    // The daily work too: one watch and one purge for the day, whichever server ran them.
-    for kind in ["source.watch", "tip.purge", "retention.purge"] {
-        assert_eq!(jobs.iter().filter(|j| j.kind == kind).count(), 1, "{kind}");
+    // The periodic work too: one job for each day (the watch, the purges) or hour (the
+    // early-warning watch), whichever server ran it — never the same period twice.
+    for kind in [
+        "source.watch",
+        "tip.purge",
+        "retention.purge",
+        "analytics.watch",
+    ] {
+        let mut keys: Vec<&str> = jobs
+            .iter()
+            .filter(|j| j.kind == kind)
+            .map(|j| j.key.as_str())
+            .collect();
+        let all = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert!(all >= 1 && keys.len() == all, "{kind}: {jobs:?}");
     }
 }
