@@ -16,6 +16,20 @@ fn sokenh_on(data: &Path, db: &str, args: &[&str]) -> std::process::Output {
     sokenh(data, &all)
 }
 
+/// Whether `holds` comes true within `seconds`, asked every tenth of a second.
+fn within_seconds(seconds: u64, mut holds: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if holds() {
+            return true;
+        }
+        if std::time::Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// The row of the rules page (or of the false-matches table) that names `code`.
 fn row_of<'a>(page: &'a str, code: &str) -> &'a str {
     let at = page
@@ -127,13 +141,7 @@ fn two_servers_on_one_database_agree_at_once() {
     // notifications), so it reads its snapshot again at once, not at its next look a minute
     // later: the page the CLI's ingest makes is on the second server's register in seconds.
     let metrics = |s: &common::DemoServer| get(s, "/metrics", Some(&admin)).body;
-    let told = (0..100).any(|_| {
-        let m = metrics(&two);
-        m.contains("sokenh_told_of_changes 1") || {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            false
-        }
-    });
+    let told = within_seconds(10, || metrics(&two).contains("sokenh_told_of_changes 1"));
     assert!(told, "the second server listens: {}", metrics(&two));
     // The register's count of pages, as the page says it («0 / 38 trang, kênh…»).
     let pages = |s: &common::DemoServer| -> u32 {
@@ -157,12 +165,7 @@ fn two_servers_on_one_database_agree_at_once() {
         String::from_utf8_lossy(&ingested.stderr)
     );
     assert_eq!(pages(&one), before + 1, "the ingest made a page");
-    let seen = (0..200).any(|_| {
-        pages(&two) == before + 1 || {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            false
-        }
-    });
+    let seen = within_seconds(20, || pages(&two) == before + 1);
     assert!(
         seen,
         "the new page is on the other server within 20 s (its own look: 60 s)"
@@ -200,12 +203,9 @@ fn two_servers_on_one_database_agree_at_once() {
         &[("csrf", &csrf(&page.body))],
     );
     assert_eq!(out.status, 303, "{}", out.body);
-    let ended = (0..100).any(|_| {
+    let ended = within_seconds(10, || {
         let after = get(&two, "/quan-tri", Some(&admin));
-        (after.status, after.location.as_str()) == (303, "/dang-nhap") || {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            false
-        }
+        (after.status, after.location.as_str()) == (303, "/dang-nhap")
     });
     assert!(ended, "signed out everywhere");
     drop((one, two));
