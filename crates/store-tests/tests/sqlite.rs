@@ -61,3 +61,32 @@ fn jobs_are_shared_out_once_among_many() {
     store_tests::jobs_are_shared_out_once_among_many(&open);
     drop(dir);
 }
+
+/// Callers waiting for a store are served in the order they came: one that arrives while others
+/// wait goes behind them.
+#[test]
+fn a_full_pool_serves_its_callers_in_turn() {
+    let (first, (dir, path)) = fresh();
+    let again = path.clone();
+    let open = move || Ok(Store::new(Box::new(store_sqlite::open(&again)?)));
+    let pool = store::Pool::new(first, Box::new(open), 1);
+    let served = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        let held = pool.get().unwrap();
+        for k in 0..5 {
+            let (pool, served) = (&pool, &served);
+            s.spawn(move || {
+                let _store = pool.get().unwrap();
+                served.lock().unwrap().push(k);
+            });
+            // The next caller comes only once this one is in line.
+            while pool.waiting() < k + 1 {
+                std::thread::yield_now();
+            }
+        }
+        drop(held);
+    });
+    assert_eq!(*served.lock().unwrap(), [0, 1, 2, 3, 4]);
+    assert_eq!(pool.waiting(), 0);
+    drop(dir);
+}

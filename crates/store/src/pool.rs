@@ -27,6 +27,12 @@ struct Idle {
     stores: Vec<Store>,
     /// Connections made so far, idle or checked out.
     made: usize,
+    /// The callers waiting, by the ticket each took, first come first served: a caller that
+    /// arrives while others wait goes behind them (no barging), so under load every request
+    /// waits about as long as the others instead of some waiting many turns.
+    waiting: std::collections::VecDeque<u64>,
+    /// The next ticket.
+    tickets: u64,
 }
 
 impl Pool {
@@ -36,6 +42,8 @@ impl Pool {
             idle: Mutex::new(Idle {
                 stores: vec![first],
                 made: 1,
+                waiting: Default::default(),
+                tickets: 0,
             }),
             returned: Condvar::new(),
             open: Some(open),
@@ -50,6 +58,8 @@ impl Pool {
             idle: Mutex::new(Idle {
                 stores: vec![store],
                 made: 1,
+                waiting: Default::default(),
+                tickets: 0,
             }),
             returned: Condvar::new(),
             open: None,
@@ -62,43 +72,64 @@ impl Pool {
         self.max
     }
 
+    /// How many callers are waiting for a store.
+    pub fn waiting(&self) -> usize {
+        self.lock().waiting.len()
+    }
+
     /// A store of its own until the guard is dropped: an idle one, a new connection while fewer
     /// than `max` are open, or else the first one given back.
     pub fn get(&self) -> Result<Pooled<'_>> {
         let mut idle = self.lock();
+        let ticket = idle.tickets;
+        idle.tickets += 1;
+        idle.waiting.push_back(ticket);
         loop {
-            if let Some(store) = idle.stores.pop() {
-                if store.is_lost() && self.open.is_some() {
-                    // The server restarted under it: open a new connection in its place.
-                    idle.made -= 1;
-                    continue;
-                }
-                return Ok(Pooled {
-                    pool: self,
-                    store: Some(store),
-                });
-            }
-            if let Some(open) = &self.open
-                && idle.made < self.max
-            {
-                idle.made += 1;
-                drop(idle);
-                return match open() {
-                    Ok(store) => Ok(Pooled {
+            if idle.waiting.front() == Some(&ticket) {
+                if let Some(store) = idle.stores.pop() {
+                    if store.is_lost() && self.open.is_some() {
+                        // The server restarted under it: open a new connection in its place.
+                        idle.made -= 1;
+                        continue;
+                    }
+                    self.next_in_line(&mut idle);
+                    return Ok(Pooled {
                         pool: self,
                         store: Some(store),
-                    }),
-                    Err(e) => {
-                        self.lock().made -= 1;
-                        self.returned.notify_one();
-                        Err(e)
-                    }
-                };
+                    });
+                }
+                if let Some(open) = &self.open
+                    && idle.made < self.max
+                {
+                    idle.made += 1;
+                    self.next_in_line(&mut idle);
+                    drop(idle);
+                    return match open() {
+                        Ok(store) => Ok(Pooled {
+                            pool: self,
+                            store: Some(store),
+                        }),
+                        Err(e) => {
+                            self.lock().made -= 1;
+                            self.returned.notify_all();
+                            Err(e)
+                        }
+                    };
+                }
             }
             idle = self
                 .returned
                 .wait(idle)
                 .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The caller at the front of the line is served: the next one may be served too (another
+    /// store may be idle), and is woken to look.
+    fn next_in_line(&self, idle: &mut Idle) {
+        idle.waiting.pop_front();
+        if !idle.waiting.is_empty() {
+            self.returned.notify_all();
         }
     }
 
@@ -142,12 +173,12 @@ impl Drop for Pooled<'_> {
             if store.is_lost() && self.pool.open.is_some() {
                 // Dropped here: the next caller opens a new connection.
                 self.pool.lock().made -= 1;
-                self.pool.returned.notify_one();
+                self.pool.returned.notify_all();
                 return;
             }
             store.abandon_transaction();
             self.pool.lock().stores.push(store);
-            self.pool.returned.notify_one();
+            self.pool.returned.notify_all();
         }
     }
 }
