@@ -10,6 +10,9 @@
 //! hash and the counts; the tenant row records it, so running the command again adds nothing.
 //! All of it is one transaction: a conflict (an account name or a page already taken in the
 //! province) leaves the province database as it was and says which.
+//!
+//! Also the province's overview ([`crate::App::province_overview`]): every commune in counts,
+//! never a person, for the province's roles.
 
 use crate::Error;
 use anyhow::{Context, Result, anyhow, bail};
@@ -714,5 +717,39 @@ mod tests {
         let mut root = vec![Cell::Int(1), Cell::Null];
         remap(units, &columns, &mut root, &offsets, 1).unwrap();
         assert_eq!(root, vec![Cell::Int(4), Cell::Int(1)]);
+    }
+}
+
+/// The province's overview: each commune in counts, posts over the last [`OVERVIEW_DAYS`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    /// Posts are counted from this time (RFC 3339, Vietnam).
+    pub since: String,
+    pub communes: Vec<store::TenantFigures>,
+}
+
+/// The days of posts the overview counts.
+pub const OVERVIEW_DAYS: i64 = 30;
+
+impl crate::App {
+    /// Every commune of a province database in counts (pages, members, declarations,
+    /// commitments, recent posts, open and overdue cases), for a role that sees every unit and
+    /// reads cases; an empty list where the database holds one commune (SQLite).
+    pub fn province_overview(
+        &self,
+        actor: &crate::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Overview, Error> {
+        actor.require(domain::Permission::ViewCases)?;
+        if !actor.role.sees_all_units() {
+            return Err(Error::forbidden(domain::Permission::ViewCases));
+        }
+        let since = (now - chrono::Duration::days(OVERVIEW_DAYS))
+            .with_timezone(&ingest::posts::vietnam())
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let communes = self
+            .store()?
+            .tenant_figures(&since, &crate::utc_stamp(now))?;
+        Ok(Overview { since, communes })
     }
 }

@@ -587,8 +587,99 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
     assert_eq!(own.status, 200);
     let other = get(&server, &format!("/so-dang-ky/{b_page}"), Some(&cookie));
     assert!(matches!(other.status, 403 | 404), "{}", other.status);
-    for path in ["/ho-so", "/api/v1/cases", "/canh-bao", "/api/v1/alerts"] {
+    for path in [
+        "/ho-so",
+        "/api/v1/cases",
+        "/canh-bao",
+        "/api/v1/alerts",
+        "/tinh",
+    ] {
         let r = get(&server, path, Some(&cookie));
         assert_eq!(r.status, 403, "{path}");
+    }
+
+    // The province's leader sees every commune in counts, never a person.
+    let made = on(
+        &prov,
+        Some(&province),
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "lanhdao.tinh",
+            "--role",
+            "leader",
+            "--password",
+            "tam-thoi-2026-tinh",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let r = post(
+        &server,
+        "/dang-nhap",
+        None,
+        &[
+            ("username", "lanhdao.tinh"),
+            ("password", "tam-thoi-2026-tinh"),
+        ],
+    );
+    let leader = r.cookie.expect("signed in");
+    let form = get(&server, "/doi-mat-khau", Some(&leader)).body;
+    let changed = post(
+        &server,
+        "/doi-mat-khau",
+        Some(&leader),
+        &[
+            ("csrf", &csrf(&form)),
+            ("new", "mat-khau-tinh-2026"),
+            ("again", "mat-khau-tinh-2026"),
+        ],
+    );
+    assert_eq!(changed.status, 303);
+    let dashboard = get(&server, "/tong-quan", Some(&leader)).body;
+    assert!(
+        dashboard.contains("href=\"/tinh\""),
+        "the dashboard links the overview"
+    );
+    let overview = get(&server, "/tinh", Some(&leader));
+    assert_eq!(overview.status, 200);
+    // A commune's row: its name, then each figure in its cell.
+    let row = |name: &str| -> Vec<String> {
+        let at = overview
+            .body
+            .find(name)
+            .unwrap_or_else(|| panic!("{name}: {}", overview.body));
+        let end = at + overview.body[at..].find("</tr>").unwrap();
+        overview.body[at..end]
+            .split("<td class=\"num\"")
+            .skip(1)
+            .map(|cell| {
+                let text = &cell[cell.find('>').unwrap() + 1..];
+                text[..text.find("</td>").unwrap()].to_owned()
+            })
+            .collect()
+    };
+    // Pages, members, declared, signed, posts of the last 30 days (not asserted: the test's
+    // posts are of a fixed date), open cases, overdue.
+    let quang = row("Xã Thạch Quảng");
+    let binh = row("Xã Thạch Bình");
+    assert_eq!(
+        (quang[0].as_str(), quang[1].as_str()),
+        ("39", "75"),
+        "{quang:?}"
+    );
+    assert_eq!((binh[0].as_str(), binh[1].as_str()), ("2", "1"), "{binh:?}");
+    assert_eq!(binh[2], "0 (0%)");
+    assert_eq!(
+        (quang[2].as_str(), quang[3].as_str()),
+        ("50 (66%)", "57 (76%)")
+    );
+    assert_eq!(&quang[5..], ["0", "0"]);
+    for word in ["Lê Văn Bình", "thachbinhquehuong"] {
+        assert!(!overview.body.contains(word), "the overview names «{word}»");
     }
 }

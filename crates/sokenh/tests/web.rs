@@ -20,7 +20,7 @@ fn every_role_gets_exactly_its_routes() {
     let s = start(tmp.path());
     // Each route and the permission it needs; what each role gets is derived from `Role::can`
     // (the table tested in `domain::permission`): 200 where it may, 403 where it may not.
-    let routes: [(&str, P); 29] = [
+    let routes: [(&str, P); 30] = [
         ("/tong-quan", P::ViewRegister),
         ("/so-dang-ky", P::ViewRegister),
         ("/nhat-ky", P::ViewAudit),
@@ -35,6 +35,7 @@ fn every_role_gets_exactly_its_routes() {
         ("/so-dang-ky/moi", P::EditRegister),
         ("/quan-tri", P::Administer),
         ("/quan-tri/viec-nen", P::Administer),
+        ("/tinh", P::ViewCases),
         ("/kiem-chung", P::ViewDetection),
         ("/bao-cao", P::ViewDetection),
         ("/phan-tich?ky=2026-11", P::ViewDetection),

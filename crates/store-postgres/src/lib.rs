@@ -264,6 +264,83 @@ impl Backend for Postgres {
     fn is_lost(&self) -> bool {
         self.client.is_closed()
     }
+    fn tenant_count(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .client
+            .query_one("SELECT count(*) FROM tenants", &[])
+            .map_err(db)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn tenant_figures(&mut self, since: &str, now: &str) -> Result<Vec<store::TenantFigures>> {
+        let mut communes: Vec<store::TenantFigures> = self
+            .client
+            .query(
+                "SELECT code::bigint, name, unit_id FROM tenants ORDER BY name",
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| store::TenantFigures {
+                code: r.get(0),
+                name: r.get(1),
+                unit_id: r.get(2),
+                ..Default::default()
+            })
+            .collect();
+        // One grouped pass over each table (the posts through their time index), not one
+        // count per commune.
+        let counts: [(&str, &[&(dyn postgres::types::ToSql + Sync)]); 7] = [
+            (
+                "SELECT tenant_id, count(*) FROM communities GROUP BY 1",
+                &[],
+            ),
+            ("SELECT tenant_id, count(*) FROM members GROUP BY 1", &[]),
+            (
+                "SELECT tenant_id, count(DISTINCT member_id) FROM participations GROUP BY 1",
+                &[],
+            ),
+            (
+                "SELECT tenant_id, count(DISTINCT member_id) FROM commitments GROUP BY 1",
+                &[],
+            ),
+            (
+                "SELECT tenant_id, count(*) FROM items WHERE published_at >= $1 GROUP BY 1",
+                &[&since],
+            ),
+            (
+                "SELECT tenant_id, count(*) FROM cases WHERE status <> 'closed' AND merged_into IS NULL GROUP BY 1",
+                &[],
+            ),
+            (
+                "SELECT tenant_id, count(*) FROM cases WHERE status <> 'closed' AND merged_into IS NULL AND due_at < $1 GROUP BY 1",
+                &[&now],
+            ),
+        ];
+        for (k, (sql, params)) in counts.iter().enumerate() {
+            for r in self.client.query(sql, params).map_err(db)? {
+                let (Some(tenant), n) = (r.get::<_, Option<i64>>(0), r.get::<_, i64>(1) as u64)
+                else {
+                    continue;
+                };
+                if let Some(c) = communes.iter_mut().find(|c| c.unit_id == tenant) {
+                    let figure = match k {
+                        0 => &mut c.pages,
+                        1 => &mut c.members,
+                        2 => &mut c.declared,
+                        3 => &mut c.signed,
+                        4 => &mut c.posts,
+                        5 => &mut c.open_cases,
+                        _ => &mut c.overdue_cases,
+                    };
+                    *figure = n;
+                }
+            }
+        }
+        Ok(communes)
+    }
+
     fn retention(&mut self) -> Result<Vec<(String, i64, String, String)>> {
         Ok(self
             .client

@@ -231,6 +231,15 @@ pub trait Backend: Send {
         }
         Ok(out)
     }
+    /// How many communes a province database holds (0 elsewhere).
+    fn tenant_count(&mut self) -> Result<u64> {
+        Ok(0)
+    }
+    /// Each commune of a province database in figures, by name: posts counted from `since`,
+    /// cases overdue at `now`. A database without communes (SQLite, a commune's own) has none.
+    fn tenant_figures(&mut self, _since: &str, _now: &str) -> Result<Vec<TenantFigures>> {
+        Ok(Vec::new())
+    }
     /// The retention policies: (category, months, set by, set at), by category.
     fn retention(&mut self) -> Result<Vec<(String, i64, String, String)>>;
     /// Sets how many months a category is kept; `None` keeps it for ever (the row goes).
@@ -420,6 +429,29 @@ pub trait Backend: Send {
     /// A consistent copy of the whole database into a new file while others go on writing
     /// (SQLite's online backup). A backend that cannot says so.
     fn backup_into(&mut self, path: &std::path::Path) -> Result<()>;
+}
+
+/// One commune of a province database in figures (counts only, never a person): what the
+/// province's overview shows a row each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TenantFigures {
+    /// The commune's GSO code.
+    pub code: i64,
+    pub name: String,
+    pub unit_id: i64,
+    /// Pages, channels and groups in its register.
+    pub pages: u64,
+    pub members: u64,
+    /// Members who declared at least one page.
+    pub declared: u64,
+    /// Members who signed a commitment (any version).
+    pub signed: u64,
+    /// Posts published since the overview's start.
+    pub posts: u64,
+    /// Cases not closed (merged ones not counted).
+    pub open_cases: u64,
+    /// Of those, past their deadline.
+    pub overdue_cases: u64,
 }
 
 /// Items of one Vietnam day in one community on one platform, with their engagement.

@@ -15,7 +15,9 @@ mod pool;
 mod rows;
 mod store;
 
-pub use backend::{Backend, FeedState, MatchedSignal, NewMember, StoredSession, Upsert, VolumeRow};
+pub use backend::{
+    Backend, FeedState, MatchedSignal, NewMember, StoredSession, TenantFigures, Upsert, VolumeRow,
+};
 pub use error::StoreError;
 pub use jobs::{Job, JobEnd, job_time};
 pub use pool::{Opener, Pool, Pooled};

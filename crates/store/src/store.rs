@@ -1892,6 +1892,17 @@ impl Store {
         Ok(self.db.last_audit()?.map_or(0, |(id, _)| id))
     }
 
+    /// How many communes a province database holds (0 elsewhere).
+    pub fn tenant_count(&mut self) -> Result<u64> {
+        self.db.tenant_count()
+    }
+
+    /// Each commune of a province database in figures (none elsewhere); see
+    /// [`crate::TenantFigures`].
+    pub fn tenant_figures(&mut self, since: &str, now: &str) -> Result<Vec<crate::TenantFigures>> {
+        self.db.tenant_figures(since, now)
+    }
+
     /// Checks the whole audit chain.
     pub fn verify_audit(&mut self) -> Result<Verification> {
         Ok(audit::verify(&self.db.audit_events()?))

@@ -89,6 +89,9 @@ pub async fn dashboard(
         Some(&user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
+            @if sees_cases && snap.communes > 0 {
+                p { a href="/tinh" { (crate::i18n::tr(user.lang, "Toàn tỉnh theo xã, phường")) } " (" (snap.communes) ")" }
+            }
             div.cards {
                 div.card { div.n { (communities.len()) } div.l { (crate::i18n::tr(user.lang, "trang, kênh, hội, nhóm trong sổ")) } }
                 div.card { div.n { (f.official_channels) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }

@@ -265,6 +265,20 @@ const EN: &[(&str, &str)] = &[
         "Purge of data past its retention",
     ),
     ("Thời hạn lưu giữ dữ liệu", "Data retention"),
+    ("Toàn tỉnh theo xã, phường", "The province by commune"),
+    (
+        "Cơ sở dữ liệu này là của một xã: chưa có xã, phường nào khác để tổng hợp. Khi các xã được chuyển vào cơ sở dữ liệu của tỉnh (sokenh migrate), trang này tổng hợp từng xã.",
+        "This database is one commune's: there is no other commune to sum up. Once the communes are moved into the province's database (sokenh migrate), this page sums up each.",
+    ),
+    (
+        "Chỉ có số đếm, không có thông tin về từng người. Bài đăng: 30 ngày qua.",
+        "Counts only, nothing about any person. Posts: the last 30 days.",
+    ),
+    ("Xã, phường", "Commune"),
+    ("Cán bộ", "Members"),
+    ("Bài đăng", "Posts"),
+    ("Hồ sơ đang xử lý", "Open cases"),
+    ("Cả tỉnh", "The province"),
     (
         "Hằng ngày máy chủ xóa dữ liệu quá hạn, từng đợt, mỗi đợt ghi vào nhật ký với số lượng; bài đăng của trang thuộc hồ sơ vụ việc, hoặc nằm sau cảnh báo đã vào hồ sơ, được giữ lại. Để trống là giữ mãi.",
         "Every day the servers purge what is past its retention, in batches, each recorded in the audit log with its counts; posts of a page a case is about, or behind an alert a case holds, are kept. Empty means kept for ever.",

@@ -38,6 +38,7 @@ mod member;
 mod metrics;
 mod pages;
 mod post_search;
+mod province;
 mod register;
 mod reports;
 pub mod require;
@@ -214,6 +215,9 @@ pub struct Snapshot {
     /// Open alerts per category (the dashboard's table), counted once per snapshot.
     pub open_alerts: std::collections::BTreeMap<domain::Category, u64>,
     pub cases: Vec<domain::Case>,
+    /// The communes of a province database (0 for a commune's own): the dashboard links the
+    /// province's overview when there are any.
+    pub communes: u64,
     /// The store's audit head when this was read ([`store::Store::audit_head`]): while it has not
     /// moved, nothing here has changed.
     stamp: i64,
@@ -408,6 +412,7 @@ impl AppState {
                     alerts,
                     open_alerts,
                     cases: s.cases()?,
+                    communes: s.tenant_count()?,
                     stamp,
                     checked_ms: Snapshot::now_ms().into(),
                     told_at: told_at.into(),
@@ -751,6 +756,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/canh-bao/{id}", get(cases::alert))
         .route("/quan-tri", get(admin::show))
         .route("/quan-tri/viec-nen", get(admin::jobs))
+        .route("/tinh", get(province::overview))
         .route("/quan-tri/luu-giu", post(admin::set_retention))
         .route("/quan-tri/xoa-qua-han", post(admin::request_purge))
         .route("/quan-tri/nguoi-dung", post(admin::create_user))
