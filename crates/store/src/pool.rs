@@ -10,7 +10,8 @@
 //! restart of PostgreSQL costs the requests that were using the old connections and no more.
 
 use crate::{Result, Store};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Opens one more connection to the same database.
 pub type Opener = Box<dyn Fn() -> Result<Store> + Send + Sync>;
@@ -18,7 +19,6 @@ pub type Opener = Box<dyn Fn() -> Result<Store> + Send + Sync>;
 /// Stores over one database, at most `max` connections at once.
 pub struct Pool {
     idle: Mutex<Idle>,
-    returned: Condvar,
     open: Option<Opener>,
     max: usize,
 }
@@ -29,8 +29,9 @@ struct Idle {
     made: usize,
     /// The callers waiting, by the ticket each took, first come first served: a caller that
     /// arrives while others wait goes behind them (no barging), so under load every request
-    /// waits about as long as the others instead of some waiting many turns.
-    waiting: std::collections::VecDeque<u64>,
+    /// waits about as long as the others instead of some waiting many turns. Each waits on a
+    /// condition of its own, and only the first in line is woken when a store comes back.
+    waiting: VecDeque<(u64, Arc<Condvar>)>,
     /// The next ticket.
     tickets: u64,
 }
@@ -45,7 +46,6 @@ impl Pool {
                 waiting: Default::default(),
                 tickets: 0,
             }),
-            returned: Condvar::new(),
             open: Some(open),
             max: max.max(1),
         }
@@ -61,7 +61,6 @@ impl Pool {
                 waiting: Default::default(),
                 tickets: 0,
             }),
-            returned: Condvar::new(),
             open: None,
             max: 1,
         }
@@ -83,16 +82,18 @@ impl Pool {
         let mut idle = self.lock();
         let ticket = idle.tickets;
         idle.tickets += 1;
-        idle.waiting.push_back(ticket);
+        let turn = Arc::new(Condvar::new());
+        idle.waiting.push_back((ticket, turn.clone()));
         loop {
-            if idle.waiting.front() == Some(&ticket) {
+            if idle.waiting.front().map(|w| w.0) == Some(ticket) {
                 if let Some(store) = idle.stores.pop() {
                     if store.is_lost() && self.open.is_some() {
                         // The server restarted under it: open a new connection in its place.
                         idle.made -= 1;
                         continue;
                     }
-                    self.next_in_line(&mut idle);
+                    idle.waiting.pop_front();
+                    wake_first(&idle);
                     return Ok(Pooled {
                         pool: self,
                         store: Some(store),
@@ -102,7 +103,8 @@ impl Pool {
                     && idle.made < self.max
                 {
                     idle.made += 1;
-                    self.next_in_line(&mut idle);
+                    idle.waiting.pop_front();
+                    wake_first(&idle);
                     drop(idle);
                     return match open() {
                         Ok(store) => Ok(Pooled {
@@ -110,26 +112,15 @@ impl Pool {
                             store: Some(store),
                         }),
                         Err(e) => {
-                            self.lock().made -= 1;
-                            self.returned.notify_all();
+                            let mut idle = self.lock();
+                            idle.made -= 1;
+                            wake_first(&idle);
                             Err(e)
                         }
                     };
                 }
             }
-            idle = self
-                .returned
-                .wait(idle)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-    }
-
-    /// The caller at the front of the line is served: the next one may be served too (another
-    /// store may be idle), and is woken to look.
-    fn next_in_line(&self, idle: &mut Idle) {
-        idle.waiting.pop_front();
-        if !idle.waiting.is_empty() {
-            self.returned.notify_all();
+            idle = turn.wait(idle).unwrap_or_else(PoisonError::into_inner);
         }
     }
 
@@ -141,6 +132,14 @@ impl Pool {
 impl From<Store> for Pool {
     fn from(store: Store) -> Pool {
         Pool::single(store)
+    }
+}
+
+/// Wakes the caller first in line (it looks again: a store may be idle, or one may be opened);
+/// called with the lock held, so no wake-up is lost.
+fn wake_first(idle: &Idle) {
+    if let Some((_, turn)) = idle.waiting.front() {
+        turn.notify_one();
     }
 }
 
@@ -172,13 +171,15 @@ impl Drop for Pooled<'_> {
         if let Some(mut store) = self.store.take() {
             if store.is_lost() && self.pool.open.is_some() {
                 // Dropped here: the next caller opens a new connection.
-                self.pool.lock().made -= 1;
-                self.pool.returned.notify_all();
+                let mut idle = self.pool.lock();
+                idle.made -= 1;
+                wake_first(&idle);
                 return;
             }
             store.abandon_transaction();
-            self.pool.lock().stores.push(store);
-            self.pool.returned.notify_all();
+            let mut idle = self.pool.lock();
+            idle.stores.push(store);
+            wake_first(&idle);
         }
     }
 }
