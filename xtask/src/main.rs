@@ -34,7 +34,10 @@
 //! and tantivy, next to the bare floor (the same rows inserted and indexed with nothing else
 //! done), then search latency over a fixed query set. Each stage runs in a child process of its
 //! own so that its peak memory is its own. `cargo xtask search-repeat DATA QUERY [N]`: one query
-//! N times over a data dir's index, to profile a search under `perf record`.
+//! N times over a data dir's index, to profile a search under `perf record`;
+//! `cargo xtask search-floor DATA QUERY`: what ranking costs that query at its floor (the words'
+//! intersection counted, the top 20 by the words alone, with the syllable pairs required, and
+//! the product's search).
 //! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).
@@ -173,6 +176,7 @@ fn main() -> Result<()> {
             args.get(3).map(|n| n.parse()).transpose()?.unwrap_or(1000),
         ),
         Some("posts-scan") => posts_bench::scan(Path::new(&args[1])),
+        Some("search-floor") => posts_bench::search_floor(Path::new(&args[1]), &args[2]),
         Some("import-once") => import_once(Path::new(&args[1]), Path::new(&args[2])),
         _ => bail!("usage: cargo xtask bench-import [ROWS] | bench-text [MB]"),
     }

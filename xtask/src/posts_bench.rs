@@ -269,3 +269,68 @@ pub fn scan(data: &Path) -> Result<()> {
     );
     Ok(())
 }
+
+/// What ranking costs the post search at its floor (`search-floor DATA QUERY`): for the
+/// query's folded words, how many posts hold them all and the time to find them (a count:
+/// the posting lists' intersection alone), the time to rank the top 20 by BM25 on the words
+/// alone (tantivy's block-max pruning), and with the syllable pairs required too; then the
+/// product's own search. Each time is the mean of 20 runs after one.
+pub fn search_floor(data: &Path, query: &str) -> Result<()> {
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let dir = app::posts::index_dir(data);
+    let index = tantivy::Index::open_in_dir(&dir)?;
+    let schema = index.schema();
+    let (folded, bigram) = (schema.get_field("text")?, schema.get_field("text_bigram")?);
+    let searcher = index.reader()?.searcher();
+    let term = |field, text: &str| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                tantivy::Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            )),
+        )
+    };
+    let words: Vec<_> = search::tokens(search::Form::Folded, query)
+        .iter()
+        .map(|t| term(folded, &t.text))
+        .collect();
+    let pairs: Vec<_> = search::tokens(search::Form::Bigram, query)
+        .iter()
+        .map(|t| term(bigram, &t.text))
+        .collect();
+    let plain = BooleanQuery::new(words.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+    let all = BooleanQuery::new(words.into_iter().chain(pairs).collect());
+    let mean_ms = |run: &dyn Fn() -> Result<()>| -> Result<f64> {
+        run()?;
+        let t = Instant::now();
+        for _ in 0..20 {
+            run()?;
+        }
+        Ok(t.elapsed().as_secs_f64() * 1000.0 / 20.0)
+    };
+    let top = TopDocs::with_limit(20).order_by_score();
+    let matches = searcher.search(&plain, &Count)?;
+    let count = mean_ms(&|| {
+        searcher
+            .search(&plain, &Count)
+            .map(|_| ())
+            .map_err(Into::into)
+    })?;
+    let words_top = mean_ms(&|| {
+        searcher
+            .search(&plain, &top)
+            .map(|_| ())
+            .map_err(Into::into)
+    })?;
+    let all_top = mean_ms(&|| searcher.search(&all, &top).map(|_| ()).map_err(Into::into))?;
+    let index = search::SearchIndex::open(&dir)?;
+    index.reload()?;
+    let (product, _) = time_search(&index, query, 20)?;
+    println!(
+        "«{query}»: {matches} posts hold every word; count {count:.2} ms; top 20 by the words {words_top:.2} ms; with the pairs required {all_top:.2} ms; the search {product:.2} ms"
+    );
+    Ok(())
+}
