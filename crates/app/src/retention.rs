@@ -25,11 +25,18 @@ pub const MONTHS: std::ops::RangeInclusive<i64> = 1..=600;
 /// Posts deleted in one transaction (one audit event).
 pub const BATCH: u32 = 10_000;
 
+/// Days the log of purged posts is kept for the servers' indexes to follow (then forgotten but
+/// its newest entry): a server whose index is further behind rebuilds it (`sokenh doctor` says
+/// so).
+pub const PURGE_LOG_DAYS: i64 = 90;
+
 /// What one run of the purge did, category by category.
 #[derive(Debug, Clone, Serialize)]
 pub struct PurgeRun {
     /// Only the categories with a policy.
     pub posts: Option<PostPurge>,
+    /// Entries of the purge log older than [`PURGE_LOG_DAYS`] forgotten.
+    pub purge_log_forgotten: u64,
 }
 
 /// The start of the period kept: `months` before `now`, written as the posts' times are (in
@@ -103,7 +110,10 @@ impl App {
         actor.require(Permission::Administer)?;
         let mut store = self.store()?;
         let policies = store.retention()?;
-        let mut run = PurgeRun { posts: None };
+        let mut run = PurgeRun {
+            posts: None,
+            purge_log_forgotten: 0,
+        };
         if let Some(p) = policies.iter().find(|p| p.category == "posts") {
             let before = cutoff(now, p.months);
             let done = store.purge_posts(&actor.name, &before, BATCH, progress)?;
@@ -112,6 +122,9 @@ impl App {
             }
             run.posts = Some(done);
         }
+        run.purge_log_forgotten = store.prune_purge_log(&crate::utc_stamp(
+            now - chrono::Duration::days(PURGE_LOG_DAYS),
+        ))?;
         Ok(run)
     }
 }
@@ -225,9 +238,43 @@ mod tests {
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["moi"]);
         // A second run finds nothing; the chain holds.
-        let again = app.purge(&cli, now, &mut |_| {}).unwrap().posts.unwrap();
-        assert_eq!(again.items, 0);
-        assert!(app.store().unwrap().verify_audit().unwrap().ok);
+        let again = app.purge(&cli, now, &mut |_| {}).unwrap();
+        assert_eq!(
+            (again.posts.unwrap().items, again.purge_log_forgotten),
+            (0, 0)
+        );
+        // Past the log's days its entries are forgotten but the newest, and an index that had
+        // not followed it is told to rebuild (`sokenh doctor`).
+        let stale = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(crate::posts::index_dir(stale.path())).unwrap();
+        // (The log's times are the store's clock: «later» is counted from it; posts kept for
+        // ever now, so only the log is touched.)
+        app.set_retention(&cli, "posts", None).unwrap();
+        let later = Utc::now() + chrono::Duration::days(PURGE_LOG_DAYS + 1);
+        let run = app.purge(&cli, later, &mut |_| {}).unwrap();
+        assert_eq!((run.posts.is_none(), run.purge_log_forgotten), (true, 1));
+        let mut store = app.store().unwrap();
+        assert_eq!(
+            store.purged_after(0, 10).unwrap().len(),
+            1,
+            "the newest kept"
+        );
+        let fresh = crate::doctor::index_check(&mut store, here.path());
+        assert!(fresh.ok, "{}", fresh.detail);
+        search::SearchIndex::open(&crate::posts::index_dir(stale.path()))
+            .unwrap()
+            .writer(20)
+            .unwrap()
+            .commit()
+            .unwrap();
+        let behind = crate::doctor::index_check(&mut store, stale.path());
+        assert!(!behind.ok);
+        assert!(
+            behind.detail.contains("sokenh reindex"),
+            "{}",
+            behind.detail
+        );
+        assert!(store.verify_audit().unwrap().ok);
     }
 
     #[test]

@@ -236,10 +236,11 @@ fn purged_posts_leave_every_servers_search() {
         ),
     )
     .unwrap();
+    let ingested = sokenh_on(&a, &db, &["ingest", posts.to_str().unwrap()]);
     assert!(
-        sokenh_on(&a, &db, &["ingest", posts.to_str().unwrap()])
-            .status
-            .success()
+        ingested.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingested.stderr)
     );
     let found = |dir: &Path| -> Vec<String> {
         let out = sokenh_on(dir, &db, &["search", "the cao", "--json"]);

@@ -109,7 +109,9 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sokenh_commune') THEN
         BEGIN
             CREATE ROLE sokenh_commune NOLOGIN;
-        EXCEPTION WHEN insufficient_privilege OR duplicate_object THEN
+        -- Two databases of one cluster migrated at once both try: the second waits for the
+        -- first and finds the role made (unique_violation on the role catalogue).
+        EXCEPTION WHEN insufficient_privilege OR duplicate_object OR unique_violation THEN
             RAISE NOTICE 'role sokenh_commune not made here: %', SQLERRM;
         END;
     END IF;

@@ -164,7 +164,11 @@ pub fn open(url: &str) -> Result<Postgres> {
         let mut tx = client.transaction().map_err(db)?;
         tx.batch_execute(sql).map_err(|e| StoreError::Migration {
             version: version as u32,
-            message: e.to_string(),
+            // The server's words (the driver's own say only "db error").
+            message: match e.as_db_error() {
+                Some(d) => format!("{}: {}", d.code().code(), d.message()),
+                None => e.to_string(),
+            },
         })?;
         tx.execute(
             "INSERT INTO sokenh_migrations (version) VALUES ($1)",
@@ -418,6 +422,24 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok((deleted, signals))
+    }
+
+    fn prune_purged(&mut self, before: &str) -> Result<u64> {
+        self.client
+            .execute(
+                "DELETE FROM purged_items WHERE purged_at < $1
+                 AND seq < (SELECT MAX(seq) FROM purged_items)",
+                &[&before],
+            )
+            .map_err(db)
+    }
+
+    fn first_purged_seq(&mut self) -> Result<Option<i64>> {
+        Ok(self
+            .client
+            .query_one("SELECT MIN(seq) FROM purged_items", &[])
+            .map_err(db)?
+            .get(0))
     }
 
     fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>> {

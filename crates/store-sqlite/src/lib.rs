@@ -266,6 +266,23 @@ impl Backend for Sqlite {
         Ok((deleted, signals))
     }
 
+    fn prune_purged(&mut self, before: &str) -> Result<u64> {
+        Ok(self
+            .conn
+            .execute(
+                "DELETE FROM purged_items WHERE purged_at < ?1
+                 AND seq < (SELECT MAX(seq) FROM purged_items)",
+                [before],
+            )
+            .map_err(db)? as u64)
+    }
+
+    fn first_purged_seq(&mut self) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT MIN(seq) FROM purged_items", [], |r| r.get(0))
+            .map_err(db)
+    }
+
     fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>> {
         let mut s = self
             .conn

@@ -262,6 +262,11 @@ pub trait Backend: Send {
     /// more; each item logged in `purged_items` (for the search indexes). Returns (items,
     /// signals) deleted.
     fn delete_items(&mut self, items: &[(i64, String)], at: &str) -> Result<(u64, u64)>;
+    /// Forgets the purge log's entries made before `before` (RFC 3339) but the newest, so the
+    /// log keeps where it stands; how many went.
+    fn prune_purged(&mut self, before: &str) -> Result<u64>;
+    /// The oldest position the purge log still holds (`None`: nothing was ever purged).
+    fn first_purged_seq(&mut self) -> Result<Option<i64>>;
     /// Items purged after log position `seq`, in order, at most `limit`: (seq, item id).
     fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;

@@ -2,8 +2,8 @@
 //! Posts are deleted in batches (each batch one transaction with its `retention.purge` audit
 //! event, counts and the range of ids), so a purge interrupted anywhere leaves what it did
 //! recorded; every deleted post is logged in `purged_items`, from which each search index
-//! deletes it in turn. A post stays while a case is about its page or holds an alert it is
-//! behind.
+//! deletes it in turn (the log is kept for a while, then forgotten but its newest entry). A post
+//! stays while a case is about its page or holds an alert it is behind.
 
 use super::{Store, now};
 use crate::Result;
@@ -142,6 +142,19 @@ impl Store {
             progress(&done);
         }
         Ok(done)
+    }
+
+    /// Forgets the purge log's entries made before `before` but the newest (bookkeeping: the
+    /// posts are gone already); how many went. An index that had not followed the log that far
+    /// can no longer learn what to delete: [`Store::first_purged_seq`] tells it.
+    pub fn prune_purge_log(&mut self, before: &str) -> Result<u64> {
+        self.db.prune_purged(before)
+    }
+
+    /// The oldest position the purge log still holds (`None`: nothing was ever purged); an
+    /// index whose position is below it less one may hold posts purged since.
+    pub fn first_purged_seq(&mut self) -> Result<Option<i64>> {
+        self.db.first_purged_seq()
     }
 
     /// Posts purged after log position `seq`, in order, at most `limit`: (seq, item id).
