@@ -136,13 +136,8 @@ fn without_password(s: &str) -> String {
     out
 }
 
-/// The search index's check alone (for the purge's test).
-#[cfg(test)]
-pub(crate) fn index_check(store: &mut store::Store, data_dir: &Path) -> Check {
-    index(store, data_dir)
-}
-
-fn index(store: &mut store::Store, data_dir: &Path) -> Check {
+/// The search index in step with the store: its posts, and the purge log it follows.
+pub(crate) fn index(store: &mut store::Store, data_dir: &Path) -> Check {
     let dir = crate::posts::index_dir(data_dir);
     let stored = match store.item_count() {
         Ok(n) => n,

@@ -259,7 +259,7 @@ mod tests {
             1,
             "the newest kept"
         );
-        let fresh = crate::doctor::index_check(&mut store, here.path());
+        let fresh = crate::doctor::index(&mut store, here.path());
         assert!(fresh.ok, "{}", fresh.detail);
         search::SearchIndex::open(&crate::posts::index_dir(stale.path()))
             .unwrap()
@@ -267,7 +267,7 @@ mod tests {
             .unwrap()
             .commit()
             .unwrap();
-        let behind = crate::doctor::index_check(&mut store, stale.path());
+        let behind = crate::doctor::index(&mut store, stale.path());
         assert!(!behind.ok);
         assert!(
             behind.detail.contains("sokenh reindex"),
