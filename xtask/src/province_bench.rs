@@ -854,6 +854,7 @@ fn prepare(
             member: None,
             must_change: false,
             disabled_at: None,
+            commune: None,
         },
         &app::accounts::hash_password(LEADER.1)?,
     )?;
@@ -871,6 +872,7 @@ fn prepare(
                 role: domain::Role::Officer,
                 unit: None,
                 member: None,
+                commune: None,
             },
             &[alert],
             None,

@@ -46,6 +46,7 @@ pub fn run(posts: u64, keep: Option<&std::path::Path>) -> Result<()> {
             member: None,
             must_change: false,
             disabled_at: None,
+            commune: None,
         };
         store.create_user(
             "bench",

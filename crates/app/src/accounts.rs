@@ -1,6 +1,7 @@
 //! Accounts: the password hash (Argon2id) and making an account, by the one rule both front
 //! ends follow (`domain::check_username`, `domain::check_password`, a unit for a unit
-//! administrator and none for a role that sees every unit).
+//! administrator and none for the system administrator; in a province database a unit inside
+//! a commune makes an account that commune's).
 
 use crate::{Actor, App, Error};
 use argon2::password_hash::{
@@ -42,17 +43,20 @@ pub fn token_sha256(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
-/// The unit rule of accounts and tokens alike: a unit administrator needs its unit, a role that
-/// sees every unit takes none, and a unit named must exist.
+/// The unit rule of accounts and tokens alike: a unit administrator needs its unit, the system
+/// administrator takes none (it administers the whole database), and a unit named must exist.
+/// The other roles that see every unit may take one: in a province database, a unit inside a
+/// commune makes the account that commune's (it sees that commune only:
+/// `domain::User::commune`); on a commune's own database the unit changes nothing they see.
 fn check_unit(store: &mut store::Store, role: Role, unit: Option<UnitId>) -> Result<(), Error> {
     if role == Role::UnitAdmin && unit.is_none() {
         return Err(Error::invalid("unit", "Quản trị đơn vị cần chọn đơn vị."));
     }
-    if unit.is_some() && (role.sees_all_units() || role == Role::Analyst) {
+    if unit.is_some() && role == Role::Admin {
         return Err(Error::invalid(
             "unit",
             format!(
-                "Vai trò «{}» xem mọi đơn vị; không gán đơn vị cho vai trò này.",
+                "Vai trò «{}» quản trị cả cơ sở dữ liệu; không gán đơn vị cho vai trò này.",
                 role.label_vi()
             ),
         ));
@@ -92,8 +96,8 @@ pub struct NewAccount {
 
 impl App {
     /// Makes an account; returns its id. Refused: a name or password against the rule
-    /// (`username`, `password`), a unit administrator without a unit or a unit given to a role
-    /// that sees every unit (`unit`), a name already taken (conflict).
+    /// (`username`, `password`), a unit administrator without a unit or a unit given to the
+    /// system administrator (`unit`), a name already taken (conflict).
     pub fn create_account(&self, actor: &Actor, new: NewAccount) -> Result<User, Error> {
         actor.require(Permission::Administer)?;
         let username = domain::check_username(&new.username)
@@ -115,6 +119,7 @@ impl App {
             member: None,
             must_change: true,
             disabled_at: None,
+            commune: None,
         };
         user.id = store
             .create_user(&actor.name, &user, &hash)
@@ -123,7 +128,8 @@ impl App {
                 store::StoreError::Conflict { .. } => Error::conflict("Tên đăng nhập này đã có."),
                 e => e.into(),
             })?;
-        Ok(user)
+        // As the store reads it: with the commune its unit places it in.
+        Ok(store.user_by_name(&user.username)?.map_or(user, |(u, _)| u))
     }
 
     /// Makes an API token; returns its id and the token, shown once (the store keeps only its
@@ -162,6 +168,7 @@ impl App {
             created_at: String::new(),
             revoked: false,
             expires_at: Some(expires_at),
+            commune: None,
         };
         let id = store.create_token(&actor.name, &t, &sha)?;
         Ok((id, token))
@@ -418,15 +425,21 @@ mod tests {
             ErrorKind::Invalid { field: "unit" }
         );
         assert_eq!(
-            kind(app.create_account(&admin, account("lanhdao", Role::Leader, Some(unit)))),
+            kind(app.create_account(&admin, account("quantri2", Role::Admin, Some(unit)))),
             ErrorKind::Invalid { field: "unit" }
         );
+        // A leader may be placed in a unit (in a province database, its commune); on a
+        // commune's own database that makes it no commune's account.
+        let leader = app
+            .create_account(&admin, account("lanhdao", Role::Leader, Some(unit)))
+            .unwrap();
+        assert_eq!((leader.unit, leader.commune), (Some(unit), None));
         let officer = actor(Role::Officer);
         assert_eq!(
             kind(app.create_account(&officer, account("khac", Role::Officer, None))),
             ErrorKind::Forbidden
         );
-        assert_eq!(app.store().unwrap().users().unwrap().len(), 1);
+        assert_eq!(app.store().unwrap().users().unwrap().len(), 2);
     }
 
     #[test]
@@ -703,6 +716,7 @@ mod tests {
             created_at: String::new(),
             revoked: false,
             expires_at: expires_at.map(str::to_owned),
+            commune: None,
         };
         store
             .create_token("t", &token(Some("2026-01-01T00:00:00.000Z")), "ended")

@@ -120,7 +120,9 @@ impl App {
             let mut store = self.store()?;
             let known_page = store.community_id_by_key(page.as_str())?;
             let units = store.units()?;
-            if let Some(scope) = crate::register::visible_units(&units, actor.role, actor.unit) {
+            if let Some(scope) =
+                crate::register::visible_units(&units, actor.role, actor.unit, actor.commune)
+            {
                 let community = match known_page {
                     Some(id) => store.community(id)?,
                     None => None,

@@ -176,7 +176,7 @@ impl App {
         let officers = s
             .users()?
             .into_iter()
-            .filter(|u| u.role.can(Permission::Triage))
+            .filter(|u| u.can(Permission::Triage))
             .map(|u| u.username)
             .collect();
         let merged = s.merged_into(id)?;
@@ -331,7 +331,7 @@ impl App {
             && !s
                 .users()?
                 .iter()
-                .any(|u| u.username == who && u.role.can(Permission::Triage))
+                .any(|u| u.username == who && u.can(Permission::Triage))
         {
             return Err(Error::invalid(
                 "assignee",

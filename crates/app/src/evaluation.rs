@@ -84,7 +84,7 @@ impl App {
     ) -> Result<Vec<Evaluation>, Error> {
         actor.require(Permission::FollowUp)?;
         let units = self.store()?.units()?;
-        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         self.evaluate(year, unit, scope)
     }
 

@@ -243,6 +243,7 @@ impl App {
                 expires_at: Some(crate::utc_stamp(
                     chrono::Utc::now() + chrono::Duration::days(i64::from(days)),
                 )),
+                commune: None,
             },
             &sha,
         )?;
@@ -615,7 +616,7 @@ impl App {
     pub fn taxii_status(&self, audience: &Audience, id: &str) -> Result<Value, Error> {
         let found = self.store()?.taxii_status(id)?;
         let allowed = |owner: Option<i64>| match audience {
-            Audience::Staff(a) => a.role.can(Permission::ViewCases),
+            Audience::Staff(a) => a.can(Permission::ViewCases),
             Audience::Partner(p) => owner == Some(p.id),
         };
         match found {
@@ -983,6 +984,7 @@ mod tests {
             role: domain::Role::Officer,
             unit: None,
             member: None,
+            commune: None,
         };
         assert_eq!(
             kind(app.add_partner(&officer, new("Xã", 38, true, false))),

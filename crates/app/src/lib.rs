@@ -66,6 +66,9 @@ pub struct Actor {
     pub unit: Option<UnitId>,
     /// The member record a member's account speaks for.
     pub member: Option<domain::MemberId>,
+    /// The commune of a province database the actor's account belongs to, all it sees
+    /// (`domain::User::commune`); `None` on a commune's own database and for the province.
+    pub commune: Option<UnitId>,
 }
 
 impl Actor {
@@ -77,13 +80,27 @@ impl Actor {
             role: Role::Admin,
             unit: None,
             member: None,
+            commune: None,
         }
     }
 
-    /// Refuses what the actor's role may not do.
+    /// Whether the actor may do `p`: its role's table, narrowed for a commune's account
+    /// (`domain::Permission::within_a_commune`).
+    pub fn can(&self, p: Permission) -> bool {
+        self.role.can(p) && (self.commune.is_none() || p.within_a_commune())
+    }
+
+    /// Refuses what the actor may not do.
     pub fn require(&self, p: Permission) -> Result<(), Error> {
-        if self.role.can(p) {
+        if self.can(p) {
             Ok(())
+        } else if self.role.can(p) {
+            Err(Error::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "tài khoản của một xã, phường chưa dùng được việc này: dữ liệu còn chung cả tỉnh ({p:?}) / not open to a commune's account"
+                ),
+            ))
         } else {
             Err(Error::forbidden(p))
         }
@@ -195,6 +212,7 @@ pub(crate) mod testing {
             role,
             unit: None,
             member: None,
+            commune: None,
         }
     }
 }

@@ -189,7 +189,7 @@ impl App {
         );
         let effective_on = current.map(|d| d.effective_on.clone());
         let units = s.units()?;
-        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         let members = s.members()?;
         let commitments = s.commitments()?;
         let since = effective_on.clone().unwrap_or_default();

@@ -38,7 +38,8 @@ impl App {
                 format!("không có đơn vị «{unit}» / no such unit"),
             ));
         };
-        if let Some(scope) = crate::register::visible_units(&s.units()?, actor.role, actor.unit)
+        if let Some(scope) =
+            crate::register::visible_units(&s.units()?, actor.role, actor.unit, actor.commune)
             && !scope.contains(&u.name)
         {
             return Err(Error::new(
@@ -152,7 +153,9 @@ impl App {
         let Some(m) = s.members()?.into_iter().find(|m| m.id == id) else {
             return Err(Error::not_found("cán bộ mã", id.0));
         };
-        if let Some(scope) = crate::register::visible_units(&units, actor.role, actor.unit) {
+        if let Some(scope) =
+            crate::register::visible_units(&units, actor.role, actor.unit, actor.commune)
+        {
             let unit = units.iter().find(|u| u.id == m.unit).map(|u| &u.name);
             if !unit.is_some_and(|u| scope.contains(u)) {
                 return Err(Error::new(
@@ -198,8 +201,8 @@ impl App {
 /// A member speaks for themselves; an administrator (the operator at the terminal) records
 /// what a member declared or signed on paper. Nobody else speaks for a member.
 fn speaks_for(actor: &Actor, member: MemberId) -> Result<(), Error> {
-    if actor.role.can(Permission::Administer)
-        || (actor.role.can(Permission::Declare) && actor.member == Some(member))
+    if actor.can(Permission::Administer)
+        || (actor.can(Permission::Declare) && actor.member == Some(member))
     {
         Ok(())
     } else {
@@ -221,6 +224,7 @@ mod tests {
             role,
             unit: None,
             member: member.map(MemberId),
+            commune: None,
         }
     }
 
@@ -304,7 +308,7 @@ impl App {
         actor.require(Permission::FollowUp)?;
         let mut s = self.store()?;
         let units = s.units()?;
-        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         let unit_name = |id: domain::UnitId| {
             units
                 .iter()
@@ -406,7 +410,7 @@ impl App {
         }
         let mut s = self.store()?;
         let units = s.units()?;
-        let scope = crate::register::visible_units(&units, actor.role, actor.unit);
+        let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         let ids: Vec<domain::UnitId> = units
             .iter()
             .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))

@@ -753,7 +753,8 @@ impl crate::App {
     ) -> Result<Vec<domain::Item>, crate::Error> {
         actor.require(domain::Permission::SearchPosts)?;
         let mut store = self.store()?;
-        let scope = crate::register::visible_units(&store.units()?, actor.role, actor.unit);
+        let scope =
+            crate::register::visible_units(&store.units()?, actor.role, actor.unit, actor.commune);
         let allowed: Option<HashSet<i64>> = match &scope {
             None => None,
             Some(_) => Some(

@@ -422,6 +422,15 @@ pub fn migrate(
                             row.push(Cell::Int(unit_id));
                         }
                         remap(spec, &columns, row, &offsets, province_root.0)?;
+                        // A commune's accounts and tokens of no unit saw the whole commune:
+                        // placed at its root they still do, and no more than it
+                        // (`domain::User::commune`) — not the whole province.
+                        if matches!(spec.table, "users" | "api_tokens")
+                            && let Some(k) = columns.iter().position(|c| c == "unit_id")
+                            && matches!(row[k], Cell::Null)
+                        {
+                            row[k] = Cell::Int(unit_id);
+                        }
                         if let Some((old, new)) = &rename {
                             rename_root(spec.table, &columns, row, old, new, code);
                         }

@@ -8,12 +8,18 @@ use ingest::registry::{RowIssue, Sheet};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Names of the units a role sees: None for every unit (roles that see across units, and
-/// analysts, who see aggregates of all), else the subtree under the actor's unit (empty when it
-/// has none).
-pub fn visible_units(units: &[Unit], role: Role, unit: Option<UnitId>) -> Option<HashSet<String>> {
+/// Names of the units an account sees: None for every unit (roles that see across units, and
+/// analysts, who see aggregates of all), but only its commune's for such an account placed in a
+/// commune of a province database (`commune`, the commune's root unit: `domain::User::commune`);
+/// else the subtree under the actor's unit (empty when it has none).
+pub fn visible_units(
+    units: &[Unit],
+    role: Role,
+    unit: Option<UnitId>,
+    commune: Option<UnitId>,
+) -> Option<HashSet<String>> {
     if role.sees_all_units() || role == Role::Analyst {
-        return None;
+        return commune.map(|root| subtree(units, root));
     }
     let Some(root) = unit else {
         return Some(HashSet::new());
@@ -112,7 +118,7 @@ impl App {
     ) -> Result<Imported, Error> {
         actor.require(Permission::EditRegister)?;
         let mut store = self.store()?;
-        let scope = visible_units(&store.units()?, actor.role, actor.unit);
+        let scope = visible_units(&store.units()?, actor.role, actor.unit, actor.commune);
         if let Some(names) = &scope {
             let existing = store.communities()?;
             let mut kept = Vec::new();
@@ -198,10 +204,10 @@ impl App {
     ) -> Result<PageDetail, Error> {
         actor.require(Permission::ViewRegister)?;
         let mut s = self.store()?;
-        let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        let scope = visible_units(&s.units()?, actor.role, actor.unit, actor.commune);
         let community = visible_page(&mut s, &scope, id)?;
         let mut people = Vec::new();
-        if actor.role.can(Permission::ViewPeople) {
+        if actor.can(Permission::ViewPeople) {
             let members = s.members()?;
             for p in s
                 .participations()?
@@ -242,7 +248,7 @@ impl App {
     ) -> Result<CommunityId, Error> {
         actor.require(Permission::EditRegister)?;
         let mut s = self.store()?;
-        let scope = visible_units(&s.units()?, actor.role, actor.unit);
+        let scope = visible_units(&s.units()?, actor.role, actor.unit, actor.commune);
         if let Some(id) = existing {
             visible_page(&mut s, &scope, id)?;
         }
@@ -265,7 +271,7 @@ impl App {
         actor.require(Permission::ViewRegister)?;
         let mut s = self.store()?;
         let units = s.units()?;
-        let scope = visible_units(&units, actor.role, actor.unit);
+        let scope = visible_units(&units, actor.role, actor.unit, actor.commune);
         let shown: Vec<Community> = s
             .communities()?
             .into_iter()

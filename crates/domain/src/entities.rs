@@ -440,7 +440,8 @@ pub struct User {
     pub id: i64,
     pub username: String,
     pub role: crate::Role,
-    /// The unit a `unit_admin` (or a member) belongs to.
+    /// The unit a `unit_admin` (or a member) belongs to; for the other roles, the unit that
+    /// places the account in a commune of a province database (none: the province's).
     pub unit: Option<UnitId>,
     /// The member record of a `member` account.
     pub member: Option<MemberId>,
@@ -448,6 +449,18 @@ pub struct User {
     pub must_change: bool,
     /// Disabled by an administrator since then (UTC, RFC 3339): no sign-in, no session.
     pub disabled_at: Option<String>,
+    /// The commune of a province database the account belongs to (the root unit of the
+    /// commune its unit is in), which is all it sees; `None` on a commune's own database and for
+    /// the province's accounts. Read by the store from the unit, never set by hand.
+    pub commune: Option<UnitId>,
+}
+
+impl User {
+    /// Whether this account may do `p`: its role's table, narrowed for a commune's account to
+    /// what is kept within its commune ([`crate::Permission::within_a_commune`]).
+    pub fn can(&self, p: crate::Permission) -> bool {
+        self.role.can(p) && (self.commune.is_none() || p.within_a_commune())
+    }
 }
 
 /// An API token as the store keeps it: the token itself is never stored, only its SHA-256.
@@ -462,4 +475,6 @@ pub struct ApiToken {
     pub revoked: bool,
     /// Refused from then on (UTC, RFC 3339); `None` for a token made before tokens had an end.
     pub expires_at: Option<String>,
+    /// The commune of a province database its unit is in (see [`User::commune`]).
+    pub commune: Option<UnitId>,
 }

@@ -112,6 +112,30 @@ impl Role {
     }
 }
 
+impl Permission {
+    /// Whether an account of one commune in a province database keeps this permission. Kept:
+    /// what is read and written through the unit scope (`app::register::visible_units`), which
+    /// for such an account is its commune — the register, the people on it, the posts on its
+    /// pages, the follow-up, ownership claims, capture, declaring. Refused: what is still
+    /// province-wide in the application (alerts and cases, the detection rules and fact-checks,
+    /// the report, the audit log, administration, media checks, uploads of posts, the library),
+    /// so that an account placed in a commune never reads another commune's rows through them.
+    pub fn within_a_commune(self) -> bool {
+        use Permission::*;
+        matches!(
+            self,
+            ViewRegister
+                | EditRegister
+                | ViewPeople
+                | SearchPosts
+                | FollowUp
+                | DecideOwnership
+                | Declare
+                | Capture
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +172,49 @@ mod tests {
                 .map(|r| if r.can(p) { 'Y' } else { 'n' })
                 .collect();
             assert_eq!(got, row, "{p:?}");
+        }
+    }
+
+    /// A commune's account in a province database: its role's table less what is still
+    /// province-wide; the same role of no commune keeps the whole table.
+    #[test]
+    fn a_communes_account_keeps_what_stays_in_its_commune() {
+        let account = |role: Role, commune: Option<i64>| crate::User {
+            id: 1,
+            username: "canbo".into(),
+            role,
+            unit: commune.map(crate::UnitId),
+            member: None,
+            must_change: false,
+            disabled_at: None,
+            commune: commune.map(crate::UnitId),
+        };
+        // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
+        let in_commune: [(Permission, &str); 6] = [
+            (Permission::ViewRegister, "YYYYYYn"),
+            (Permission::SearchPosts, "YYYYYYn"),
+            (Permission::Capture, "YnYnnYn"),
+            (Permission::ViewCases, "nnnnnnn"),
+            (Permission::ViewAudit, "nnnnnnn"),
+            (Permission::Administer, "nnnnnnn"),
+        ];
+        for (p, row) in in_commune {
+            let got: String = Role::ALL
+                .iter()
+                .map(|r| {
+                    if account(*r, Some(7)).can(p) {
+                        'Y'
+                    } else {
+                        'n'
+                    }
+                })
+                .collect();
+            assert_eq!(got, row, "{p:?}");
+        }
+        for p in Permission::ALL {
+            for r in Role::ALL {
+                assert_eq!(account(*r, None).can(*p), r.can(*p), "{r:?} {p:?}");
+            }
         }
     }
 }

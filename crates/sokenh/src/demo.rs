@@ -471,6 +471,7 @@ pub fn accounts(store: &mut Store) -> Result<Vec<(String, String, String)>> {
                 member,
                 must_change: false,
                 disabled_at: None,
+                commune: None,
             };
             store.create_user("demo", &user, &app::accounts::hash_password(&password)?)?;
         }

@@ -598,6 +598,170 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         assert_eq!(r.status, 403, "{path}");
     }
 
+    // Thạch Quảng's accounts of the roles that see every unit, placed in the commune by a unit
+    // (made at the province, and the demo's own officer, moved in without one): each route
+    // answers as its role's permission narrowed to a commune (`domain::User::can`), and no page
+    // a route shows names Thạch Bình's pages, people, posts or units.
+    for (username, role, unit) in [
+        ("lanhdao.thachquang", "leader", "Đảng bộ xã Thạch Quảng"),
+        ("congan2.thachquang", "officer", "Công an xã Thạch Quảng"),
+        ("kiemtra.thachquang", "inspector", "Đảng bộ xã Thạch Quảng"),
+        ("phantich.thachquang", "analyst", "Đảng bộ xã Thạch Quảng"),
+    ] {
+        let made = on(
+            &prov,
+            Some(&province),
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                username,
+                "--role",
+                role,
+                "--unit",
+                unit,
+                "--password",
+                "tam-thoi-2026-xa",
+            ],
+        );
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    }
+    let first_sign_in = |username: &str, password: &str| -> String {
+        let r = post(
+            &server,
+            "/dang-nhap",
+            None,
+            &[("username", username), ("password", password)],
+        );
+        let cookie = r.cookie.unwrap_or_else(|| panic!("{username} signed in"));
+        if get(&server, "/tong-quan", Some(&cookie)).location == "/doi-mat-khau" {
+            let form = get(&server, "/doi-mat-khau", Some(&cookie)).body;
+            let changed = post(
+                &server,
+                "/doi-mat-khau",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf(&form)),
+                    ("new", "mat-khau-xa-2026-moi"),
+                    ("again", "mat-khau-xa-2026-moi"),
+                ],
+            );
+            assert_eq!(changed.status, 303, "{username}");
+        }
+        cookie
+    };
+    let id_routes = [
+        (format!("/so-dang-ky/{a_page}"), true),
+        (format!("/so-dang-ky/{b_page}"), false),
+    ];
+    let api_routes = [
+        (
+            "/api/v1/members?purpose=ra-soat-ke-khai",
+            domain::Permission::ViewPeople,
+        ),
+        ("/api/v1/items", domain::Permission::SearchPosts),
+        ("/api/v1/signals", domain::Permission::ViewDetection),
+        ("/api/v1/alerts", domain::Permission::ViewAlerts),
+        ("/api/v1/cases", domain::Permission::ViewCases),
+        ("/api/v1/factchecks", domain::Permission::ViewDetection),
+        (
+            "/api/v1/reports?period=2026-11",
+            domain::Permission::ViewDetection,
+        ),
+    ];
+    for (username, password, role) in [
+        (
+            "lanhdao.thachquang",
+            "tam-thoi-2026-xa",
+            domain::Role::Leader,
+        ),
+        (
+            "congan2.thachquang",
+            "tam-thoi-2026-xa",
+            domain::Role::Officer,
+        ),
+        (
+            "kiemtra.thachquang",
+            "tam-thoi-2026-xa",
+            domain::Role::Inspector,
+        ),
+        (
+            "phantich.thachquang",
+            "tam-thoi-2026-xa",
+            domain::Role::Analyst,
+        ),
+        ("congan", "demo-congan-2026", domain::Role::Officer),
+    ] {
+        let cookie = first_sign_in(username, password);
+        let account = domain::User {
+            id: 0,
+            username: username.to_owned(),
+            role,
+            unit: None,
+            member: None,
+            must_change: false,
+            disabled_at: None,
+            commune: Some(domain::UnitId(a)),
+        };
+        let mut reached = 0;
+        for (path, p) in common::ROUTES.iter().chain(api_routes.iter()) {
+            let r = get(&server, path, Some(&cookie));
+            let expected = if account.can(*p) { 200 } else { 403 };
+            assert_eq!(r.status, expected, "{username} {path}");
+            // A page its role opens elsewhere says why it is closed here.
+            if r.status == 403 && role.can(*p) && !path.starts_with("/api/") {
+                assert!(
+                    r.body.contains("chung cả tỉnh"),
+                    "{username} {path}: {}",
+                    r.body
+                );
+            }
+            if r.status == 200 {
+                reached += 1;
+            }
+            let body = r.body.to_lowercase();
+            // (Thạch Quảng's register holds a page named «Công an xã Thạch Bình»: the words are
+            // Thạch Bình's own.)
+            for word in [
+                "thachbinhquehuong",
+                "thạch bình quê hương",
+                "doanthanhnien.thachbinh",
+                "đảng bộ xã thạch bình",
+                "lê văn bình",
+                "phiên chợ",
+            ] {
+                if let Some(at) = body.find(word) {
+                    let near: String = body[at.saturating_sub(120)..].chars().take(200).collect();
+                    panic!("{username} {path} shows «{word}»: …{near}…");
+                }
+            }
+        }
+        assert!(reached >= 7, "{username} reached {reached} routes");
+        for (path, own) in &id_routes {
+            let r = get(&server, path, Some(&cookie));
+            if *own {
+                assert_eq!(r.status, 200, "{username} {path}");
+            } else {
+                assert!(
+                    matches!(r.status, 403 | 404),
+                    "{username} {path}: {}",
+                    r.status
+                );
+            }
+        }
+        // Its own commune's posts are found.
+        let found = get(&server, "/tim-kiem?q=ti%C3%AAm%20ph%C3%B2ng", Some(&cookie));
+        assert!(
+            found.body.contains("đàn gia súc"),
+            "{username}: {}",
+            found.body
+        );
+    }
+
     // The province's leader sees every commune in counts, never a person.
     let made = on(
         &prov,

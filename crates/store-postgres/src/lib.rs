@@ -2093,7 +2093,7 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, password_hash FROM users WHERE username = $1",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, password_hash, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = users.unit_id), users.tenant_id) AS commune FROM users WHERE username = $1",
                 &[&username],
             )
             .map_err(db)?;
@@ -2104,7 +2104,7 @@ impl Backend for Postgres {
         let rows = self
             .client
             .query(
-                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at FROM users ORDER BY id",
+                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = users.unit_id), users.tenant_id) AS commune FROM users ORDER BY id",
                 &[],
             )
             .map_err(db)?;
@@ -2125,7 +2125,7 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, u.disabled_at, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1 AND u.disabled_at IS NULL",
+                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, u.disabled_at, s.csrf, s.created_ms, s.seen_ms, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = u.unit_id), u.tenant_id) AS commune FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1 AND u.disabled_at IS NULL",
                 &[&id_sha256],
             )
             .map_err(db)?;
@@ -2222,7 +2222,7 @@ impl Backend for Postgres {
     fn set_role(&mut self, id: i64, role: Role, unit: Option<UnitId>) -> Result<()> {
         self.client
             .execute(
-                "UPDATE users SET role = $1, unit_id = $2 WHERE id = $3",
+                "UPDATE users SET role = $1, unit_id = $2, tenant_id = NULL WHERE id = $3",
                 &[&role.as_str(), &unit.map(|u| u.0), &id],
             )
             .map_err(db)?;
@@ -2440,7 +2440,7 @@ impl Backend for Postgres {
     fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
         self.client
             .query_opt(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens WHERE token_sha256 = $1",
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at, (SELECT un.tenant_id FROM units un WHERE un.id = api_tokens.unit_id) AS commune FROM api_tokens WHERE token_sha256 = $1",
                 &[&token_sha256],
             )
             .map_err(db)?
@@ -2451,7 +2451,7 @@ impl Backend for Postgres {
     fn tokens(&mut self) -> Result<Vec<ApiToken>> {
         self.client
             .query(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at FROM api_tokens ORDER BY id",
+                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at, (SELECT un.tenant_id FROM units un WHERE un.id = api_tokens.unit_id) AS commune FROM api_tokens ORDER BY id",
                 &[],
             )
             .map_err(db)?
@@ -2634,6 +2634,7 @@ fn token_row(r: &postgres::Row) -> Result<ApiToken> {
         created_at: r.get(5),
         revoked: r.get::<_, Option<String>>(6).is_some(),
         expires_at: r.get(7),
+        commune: r.get::<_, Option<i64>>("commune").map(UnitId),
     })
 }
 
@@ -2661,5 +2662,7 @@ fn user_row(r: &postgres::Row) -> User {
         member: r.get::<_, Option<i64>>(4).map(MemberId),
         must_change: r.get::<_, i64>(5) != 0,
         disabled_at: r.get(6),
+        // Every query of an account names the tenant of its unit `commune`.
+        commune: r.get::<_, Option<i64>>("commune").map(UnitId),
     }
 }

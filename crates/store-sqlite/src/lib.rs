@@ -2508,6 +2508,8 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiToken> {
         created_at: r.get(5)?,
         revoked: r.get::<_, Option<String>>(6)?.is_some(),
         expires_at: r.get(7)?,
+        // A commune's own database: no province around it.
+        commune: None,
     })
 }
 
@@ -2552,6 +2554,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         member: r.get::<_, Option<i64>>(4)?.map(MemberId),
         must_change: r.get::<_, i64>(5)? != 0,
         disabled_at: r.get(6)?,
+        commune: None,
     })
 }
 

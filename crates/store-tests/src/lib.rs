@@ -1253,6 +1253,7 @@ pub fn accounts_are_kept_with_their_scope(store: &mut Store) {
         member: None,
         must_change: true,
         disabled_at: None,
+        commune: None,
     };
     let id = store
         .create_user(
@@ -2118,6 +2119,7 @@ pub fn api_tokens_are_kept_by_hash_and_revoked(store: &mut Store) {
         created_at: String::new(),
         revoked: false,
         expires_at: Some("2999-01-01T00:00:00.000Z".into()),
+        commune: None,
     };
     let sha = "5e".repeat(32);
     let id = store.create_token("quantri", &token, &sha).unwrap();
@@ -2241,6 +2243,7 @@ pub fn sessions_are_kept_by_hash_and_end_together(store: &mut Store) {
         member: None,
         must_change: false,
         disabled_at: None,
+        commune: None,
     };
     let a = store.create_user("t", &user("canbo.a"), "h").unwrap();
     let b = store.create_user("t", &user("canbo.b"), "h").unwrap();

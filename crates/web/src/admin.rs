@@ -114,7 +114,8 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
                 label for="new-role" { (crate::i18n::tr(user.lang, "Vai trò")) }
                 select id="new-role" name="role" { @for r in roles { option value=(r.as_str()) { (r.label_vi()) } } }
                 label for="new-unit" { (crate::i18n::tr(user.lang, "Đơn vị (bắt buộc với quản trị đơn vị)")) }
-                select id="new-unit" name="unit" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                select id="new-unit" name="unit" aria-describedby="new-unit-note" { option value="" { "—" } @for u in &units { option value=(u.id.0) { (u.name) } } }
+                p.note id="new-unit-note" { (crate::i18n::tr(user.lang, "Ở cơ sở dữ liệu của tỉnh: tài khoản lãnh đạo, công an, phân tích, kiểm tra gắn với một đơn vị của xã, phường chỉ thấy xã, phường đó; không gắn đơn vị thì thấy cả tỉnh.")) }
                 label for="new-password" { (crate::i18n::tr(user.lang, "Mật khẩu tạm (ít nhất 12 ký tự; phải đổi khi đăng nhập lần đầu)")) }
                 input id="new-password" name="password" type="password" minlength="12" required;
                 p { button type="submit" { (crate::i18n::tr(user.lang, "Tạo tài khoản")) } }

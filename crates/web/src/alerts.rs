@@ -1,7 +1,7 @@
 //! The alerts queue: open alerts by category with their explanation, and deciding them.
 
 use crate::AppState;
-use crate::auth::{SignedIn, forbidden};
+use crate::auth::SignedIn;
 use crate::pages::{flash, internal, page};
 use crate::require::{Submitted, has_csrf, need};
 use axum::extract::{Query, State};
@@ -39,8 +39,8 @@ async fn alerts_page(
     q: AlertQuery,
     message: Option<(bool, String)>,
 ) -> Response {
-    if !user.session.user.role.can(Permission::ViewAlerts) {
-        return forbidden();
+    if !user.session.user.can(Permission::ViewAlerts) {
+        return crate::auth::forbidden_to(&user.session.user, Permission::ViewAlerts);
     }
     let snap = match state.snapshot().await {
         Ok(s) => s,
@@ -151,7 +151,7 @@ async fn alerts_page(
             q.category, status
         )
     };
-    let triage = user.session.user.role.can(Permission::Triage);
+    let triage = user.session.user.can(Permission::Triage);
     let case_of = |alert: i64| {
         open_cases
             .iter()

@@ -108,6 +108,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                         member: None,
                         must_change: false,
                         disabled_at: None,
+                        commune: t.commune,
                     },
                     csrf: None,
                 }),
@@ -143,7 +144,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
 /// The refusal, if the caller's role may not read this.
 fn refusal(caller: &Caller, needs: Permission) -> Option<Response> {
-    (!caller.user.role.can(needs)).then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
+    (!caller.user.can(needs)).then(|| error(StatusCode::FORBIDDEN, "forbidden for this role"))
 }
 
 fn failed(e: anyhow::Error) -> Response {
@@ -314,7 +315,16 @@ pub async fn units(State(state): State<Arc<AppState>>, caller: Caller) -> Respon
         return r;
     }
     match state.snapshot().await {
-        Ok(s) => Json(&s.units).into_response(),
+        // A commune's account: its commune's units (the others are the other communes').
+        Ok(s) => match caller.user.commune {
+            Some(root) => {
+                let names = app::register::subtree(&s.units, root);
+                let own: Vec<&domain::Unit> =
+                    s.units.iter().filter(|u| names.contains(&u.name)).collect();
+                Json(own).into_response()
+            }
+            None => Json(&s.units).into_response(),
+        },
         Err(e) => failed(e),
     }
 }
@@ -822,7 +832,7 @@ pub async fn capture(
     multipart: axum::extract::Multipart,
 ) -> Response {
     // The role before a byte of the body is read.
-    if !caller.user.role.can(domain::Permission::Capture) {
+    if !caller.user.can(domain::Permission::Capture) {
         return error(
             StatusCode::FORBIDDEN,
             "vai trò này không được ghi nhận bài đăng",

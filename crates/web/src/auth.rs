@@ -338,6 +338,27 @@ pub fn forbidden() -> Response {
         .into_response()
 }
 
+/// The refusal of a permission an account's role has but its commune does not
+/// (`domain::Permission::within_a_commune`): said so, not a bare "forbidden".
+pub fn forbidden_in_a_commune() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "Tài khoản của một xã, phường chưa dùng được trang này: dữ liệu ở đây còn chung cả tỉnh. \
+         / Not open to a commune's account yet: this page's data is still the whole province's.",
+    )
+        .into_response()
+}
+
+/// The refusal of `p` to an account: by its commune ([`forbidden_in_a_commune`]) where its
+/// role alone would allow it, else by its role.
+pub fn forbidden_to(user: &domain::User, p: domain::Permission) -> Response {
+    if user.role.can(p) {
+        forbidden_in_a_commune()
+    } else {
+        forbidden()
+    }
+}
+
 /// Whether a form's CSRF token is the session's (compared in constant time).
 pub fn csrf_ok(session: &Session, token: &str) -> bool {
     same(&session.csrf, token)
@@ -420,6 +441,7 @@ pub(crate) mod tests {
             member: None,
             must_change: false,
             disabled_at: None,
+            commune: None,
         }
     }
 

@@ -41,7 +41,7 @@ pub async fn capture(
     multipart: axum::extract::Multipart,
 ) -> Response {
     // Who before what: the role before a byte of the body is read, the token after.
-    if !user.session.user.role.can(Permission::Capture) {
+    if !user.session.user.can(Permission::Capture) {
         return crate::auth::forbidden();
     }
     let (c, csrf) = match read(multipart).await {
@@ -124,7 +124,7 @@ fn form_page(user: &SignedIn, typed: &Typed, refused: Option<&str>) -> Markup {
 
 async fn result_page(state: &Arc<AppState>, user: &SignedIn, c: &Captured) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
-    let triage = user.session.user.role.can(Permission::Triage);
+    let triage = user.session.user.can(Permission::Triage);
     // The open cases from the store, not the snapshot: the capture changed what the snapshot
     // holds, and reading it all again (every alert) is for the next page that needs it.
     let open_cases: Vec<(i64, String)> = if triage && !c.alerts.is_empty() {

@@ -5,7 +5,7 @@
 //! outcome, and the takedown request letter as DOCX.
 
 use crate::AppState;
-use crate::auth::{SignedIn, forbidden};
+use crate::auth::SignedIn;
 use crate::pages::{attachment, error_page, internal, page, refused};
 use crate::require::{Require, need};
 use app::cases::Measure;
@@ -282,7 +282,7 @@ pub async fn show(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let act = user.session.user.role.can(Permission::Triage) && v.case.is_pending();
+    let act = user.session.user.can(Permission::Triage) && v.case.is_pending();
     let late = v.case.is_overdue(&app::now_utc());
     let csrf = user.session.csrf.clone();
     let c = &v.case;
@@ -420,7 +420,7 @@ pub async fn show(
                         button type="submit" { (crate::i18n::tr(user.lang, "Đóng hồ sơ")) }
                     }
                 }
-            } @else if user.session.user.role.can(Permission::Triage) {
+            } @else if user.session.user.can(Permission::Triage) {
                 form method="post" action=(format!("/ho-so/{id}/trang-thai")) {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="status" value="in_progress";
@@ -434,7 +434,7 @@ pub async fn show(
                     @for m in &v.merged {
                         li {
                             a href=(format!("/ho-so/{}", m.id)) { "#" (m.id) " " (m.title) }
-                            @if user.session.user.role.can(Permission::Triage) {
+                            @if user.session.user.can(Permission::Triage) {
                                 " "
                                 form.inline method="post" action=(format!("/ho-so/{}/tach-ho-so", m.id)) {
                                     input type="hidden" name="csrf" value=(csrf);
@@ -692,9 +692,9 @@ pub async fn alert(
     user: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
-    let role = user.session.user.role;
-    if !role.can(Permission::ViewAlerts) {
-        return forbidden();
+    let account = &user.session.user;
+    if !account.can(Permission::ViewAlerts) {
+        return crate::auth::forbidden_to(account, Permission::ViewAlerts);
     }
     let snap = match state.snapshot().await {
         Ok(s) => s,
@@ -747,7 +747,7 @@ pub async fn alert(
                     ul.signals { @for s in signals.iter().filter(|s| !s.shadow) { li { strong { (s.category.label_vi()) } " — " (s.explanation) } } }
                 }
             }
-            @if a.status == "open" && role.can(Permission::Triage) {
+            @if a.status == "open" && account.can(Permission::Triage) {
                 h2 { (crate::i18n::tr(user.lang, "Xử lý")) }
                 div.actions {
                     form method="post" action="/canh-bao/ho-so" {

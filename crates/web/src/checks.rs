@@ -94,7 +94,7 @@ pub async fn record(
     multipart: axum::extract::Multipart,
 ) -> Response {
     // Who before what: the role before a byte of the body is read, the token after.
-    if !user.session.user.role.can(Permission::Triage) {
+    if !user.session.user.can(Permission::Triage) {
         return crate::auth::forbidden();
     }
     let parts = match crate::upload::read_parts(multipart, MAX_BODY >> 20, 8_000).await {

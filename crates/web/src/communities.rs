@@ -49,7 +49,7 @@ struct Visible {
 /// The community if it exists and the user may see it: 404 when it does not exist, 403 when it
 /// belongs to another unit.
 async fn visible(state: &Arc<AppState>, user: &SignedIn, id: i64) -> Result<Visible, Response> {
-    if !user.session.user.role.can(Permission::ViewRegister) {
+    if !user.session.user.can(Permission::ViewRegister) {
         return Err(forbidden());
     }
     let snap = state.snapshot().await.map_err(internal)?;
@@ -87,7 +87,7 @@ pub async fn show(
     let cid = c.id;
     // The store's page (the snapshot's may be seconds old); participants' names only for a
     // role that sees people, each view audited.
-    let sees_people = user.session.user.role.can(Permission::ViewPeople);
+    let sees_people = user.session.user.can(Permission::ViewPeople);
     let app::register::PageDetail {
         community: c,
         names,
@@ -101,7 +101,7 @@ pub async fn show(
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let edit = user.session.user.role.can(Permission::EditRegister);
+    let edit = user.session.user.can(Permission::EditRegister);
     let csrf = user.session.csrf.clone();
     page(
         &c.name,

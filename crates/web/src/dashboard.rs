@@ -31,7 +31,7 @@ pub async fn dashboard(
     };
     let f = &*figures;
     // How quickly the month's cases were handled (for those who see cases).
-    let times = if user.session.user.role.can(Permission::ViewCases) {
+    let times = if user.session.user.can(Permission::ViewCases) {
         let actor = crate::actor(&user.session.user);
         let (a, b) = (
             from.to_string(),
@@ -57,7 +57,7 @@ pub async fn dashboard(
     let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
-    let sees_cases = user.session.user.role.can(Permission::ViewCases);
+    let sees_cases = user.session.user.can(Permission::ViewCases);
     // Past their deadline: the signed-in officer's own first, then the most overdue.
     let now = app::now_utc();
     let mut overdue: Vec<&domain::Case> =

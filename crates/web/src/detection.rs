@@ -37,7 +37,7 @@ async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, Str
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let change = user.session.user.role.can(Permission::ChangeDetection);
+    let change = user.session.user.can(Permission::ChangeDetection);
     let csrf = user.session.csrf.clone();
     page(
         "Kiểm chứng và bộ luật",

@@ -93,7 +93,7 @@ async fn unit_members_page(
                             td { (c.member_name) } td { (c.account) }
                             td { (match c.decision.as_deref() { Some("confirmed") => "Đã xác nhận", Some(_) => "Đã từ chối", None => "Chờ xác nhận" }) }
                             td {
-                                @if user.session.user.role.can(Permission::DecideOwnership) {
+                                @if user.session.user.can(Permission::DecideOwnership) {
                                     @for (value, label) in [("confirmed", "Xác nhận"), ("rejected", "Từ chối")] {
                                         @if c.decision.as_deref() != Some(value) {
                                             form.inline method="post" action="/don-vi/so-huu" {

@@ -629,6 +629,10 @@ const EN: &[(&str, &str)] = &[
         "Unit (required for a unit admin)",
     ),
     (
+        "Ở cơ sở dữ liệu của tỉnh: tài khoản lãnh đạo, công an, phân tích, kiểm tra gắn với một đơn vị của xã, phường chỉ thấy xã, phường đó; không gắn đơn vị thì thấy cả tỉnh.",
+        "In a province database: a leader's, officer's, analyst's or inspector's account placed in a unit of a commune sees that commune only; with no unit, the whole province.",
+    ),
+    (
         "Mật khẩu tạm (ít nhất 12 ký tự; phải đổi khi đăng nhập lần đầu)",
         "Temporary password (at least 12 characters; changed at first sign-in)",
     ),

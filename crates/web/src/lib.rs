@@ -649,6 +649,7 @@ pub(crate) fn actor(user: &domain::User) -> app::Actor {
         role: user.role,
         unit: user.unit,
         member: user.member,
+        commune: user.commune,
     }
 }
 
@@ -1352,6 +1353,7 @@ mod tests {
             member: None,
             must_change: false,
             disabled_at: None,
+            commune: None,
         };
         let hash = hash_password(password).unwrap();
         state

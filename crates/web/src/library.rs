@@ -5,7 +5,7 @@
 //! version's page shows its text and gives its file back. Everything through `app::library`.
 
 use crate::AppState;
-use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
+use crate::auth::{SignedIn, csrf_ok, csrf_rejected};
 use crate::pages::{attachment, flash, page, vn_date};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -29,8 +29,8 @@ async fn view(
 ) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let actor = crate::actor(&user.session.user);
-    let follow = user.session.user.role.can(Permission::FollowUp);
-    let keep = user.session.user.role.can(Permission::KeepLibrary);
+    let follow = user.session.user.can(Permission::FollowUp);
+    let keep = user.session.user.can(Permission::KeepLibrary);
     let got = state
         .use_case(move |app| {
             let docs = app.library(&actor)?;
@@ -123,8 +123,8 @@ pub async fn add(
     user: SignedIn,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    if !user.session.user.role.can(Permission::KeepLibrary) {
-        return forbidden();
+    if !user.session.user.can(Permission::KeepLibrary) {
+        return crate::auth::forbidden_to(&user.session.user, Permission::KeepLibrary);
     }
     let parts = match crate::upload::read_parts(multipart, MAX_BODY >> 20, 64 << 10).await {
         Ok(p) => p,

@@ -64,7 +64,7 @@ pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: N
 
 /// `GET /metrics`: the counters, for an administrator.
 pub async fn show(State(state): State<Arc<AppState>>, caller: crate::api::Caller) -> Response {
-    if !caller.user.role.can(domain::Permission::Administer) {
+    if !caller.user.can(domain::Permission::Administer) {
         return (StatusCode::FORBIDDEN, "administrators only\n").into_response();
     }
     let m = &state.metrics;

@@ -39,52 +39,52 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.member.is_some() {
                                 a href="/ke-khai" { (t("Kê khai của tôi")) }
                             }
-                            @if w.session.user.role.can(Permission::ViewRegister) {
+                            @if w.session.user.can(Permission::ViewRegister) {
                                 a href="/tong-quan" { (t("Tổng quan")) }
                                 a href="/so-dang-ky" { (t("Sổ đăng ký")) }
                                 a href="/tim-kiem" { (t("Tìm bài đăng")) }
                             }
-                            @if w.session.user.role.can(Permission::ViewAlerts) {
+                            @if w.session.user.can(Permission::ViewAlerts) {
                                 a href="/canh-bao" { (t("Cảnh báo")) }
                             }
-                            @if w.session.user.role.can(Permission::Triage) {
+                            @if w.session.user.can(Permission::Triage) {
                                 a href="/gia-mao" { (t("Trang giả mạo")) }
                             }
-                            @if w.session.user.role.can(Permission::ViewCases) {
+                            @if w.session.user.can(Permission::ViewCases) {
                                 a href="/ho-so" { (t("Hồ sơ")) }
                             }
-                            @if w.session.user.role.can(Permission::Capture) {
+                            @if w.session.user.can(Permission::Capture) {
                                 a href="/ghi-nhan" { (t("Ghi nhận bài đăng")) }
                             }
-                            @if w.session.user.role.can(Permission::Ingest) {
+                            @if w.session.user.can(Permission::Ingest) {
                                 a href="/tai-len" { (t("Tải lên tệp")) }
                             }
-                            @if w.session.user.role.can(Permission::CheckMedia) {
+                            @if w.session.user.can(Permission::CheckMedia) {
                                 a href="/kiem-tra-anh" { (t("Kiểm tra ảnh")) }
                             }
-                            @if w.session.user.role.can(Permission::ViewDetection) {
+                            @if w.session.user.can(Permission::ViewDetection) {
                                 a href="/kiem-chung" { (t("Kiểm chứng")) }
                                 a href="/phan-tich" { (t("Phân tích")) }
                                 a href="/bao-cao" { (t("Báo cáo")) }
                             }
-                            @if w.session.user.role.can(Permission::FollowUp) {
+                            @if w.session.user.can(Permission::FollowUp) {
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                                 a href="/danh-gia" { (t("Đánh giá năm")) }
                             }
-                            @if w.session.user.role.can(Permission::ViewCases) {
+                            @if w.session.user.can(Permission::ViewCases) {
                                 a href="/chia-se" { (t("Chia sẻ chỉ báo")) }
                             }
-                            @if w.session.user.role.can(Permission::Triage) {
+                            @if w.session.user.can(Permission::Triage) {
                                 a href="/tin-bao" { (t("Tin báo của người dân")) }
                                 a href="/canh-bao-nguoi-dan" { (t("Cảnh báo cho người dân")) }
                                 a href="/nguon" { (t("Nguồn từ kênh chính thức")) }
                                 a href="/kiem-tra-dinh-ky" { (t("Kiểm tra định kỳ")) }
                             }
                             a href="/thu-vien" { (t("Thư viện văn bản")) }
-                            @if w.session.user.role.can(Permission::ViewAudit) {
+                            @if w.session.user.can(Permission::ViewAudit) {
                                 a href="/nhat-ky" { (t("Nhật ký")) }
                             }
-                            @if w.session.user.role.can(Permission::Administer) {
+                            @if w.session.user.can(Permission::Administer) {
                                 a href="/quan-tri" { (t("Quản trị")) }
                             }
                         }
@@ -169,7 +169,7 @@ pub async fn not_found() -> Response {
 
 pub async fn home(user: Option<SignedIn>) -> Redirect {
     match user {
-        Some(u) if u.session.user.role.can(Permission::Declare) => Redirect::to("/ke-khai"),
+        Some(u) if u.session.user.can(Permission::Declare) => Redirect::to("/ke-khai"),
         Some(_) => Redirect::to("/tong-quan"),
         None => Redirect::to("/dang-nhap"),
     }
@@ -195,7 +195,7 @@ impl axum::extract::OptionalFromRequestParts<Arc<AppState>> for SignedIn {
 
 /// Names of the units a user may see (`app::register::visible_units`: the one unit scope).
 pub(crate) fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashSet<String>> {
-    app::register::visible_units(units, user.role, user.unit)
+    app::register::visible_units(units, user.role, user.unit, user.commune)
 }
 
 pub(crate) use app::register::in_scope;
@@ -222,7 +222,7 @@ pub(crate) fn thousands(n: u64) -> String {
 pub(crate) fn refused(user: &SignedIn, token: &str, needs: Permission) -> Option<Response> {
     if !csrf_ok(&user.session, token) {
         Some(csrf_rejected())
-    } else if !user.session.user.role.can(needs) {
+    } else if !user.session.user.can(needs) {
         Some(forbidden())
     } else {
         None

@@ -95,7 +95,7 @@ pub async fn register(
                 }
                 div { button type="submit" { (crate::i18n::tr(user.lang, "Lọc")) } }
             }
-            @if user.session.user.role.can(Permission::EditRegister) {
+            @if user.session.user.can(Permission::EditRegister) {
                 form.inline method="post" action="/so-dang-ky/nhap" enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
                     div { label for="file" { (crate::i18n::tr(user.lang, "Nhập từ bảng tính (.xlsx, .ods, .csv)")) } input id="file" name="file" type="file" required accept=".xlsx,.ods,.csv"; }
@@ -104,7 +104,7 @@ pub async fn register(
             }
             p.note {
                 (shown.len()) " / " (total) " trang, kênh, hội, nhóm — " a href="/so-dang-ky/xuat" { (crate::i18n::tr(user.lang, "Xuất Excel")) }
-                @if user.session.user.role.can(Permission::EditRegister) { " — " a href="/so-dang-ky/moi" { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) } }
+                @if user.session.user.can(Permission::EditRegister) { " — " a href="/so-dang-ky/moi" { (crate::i18n::tr(user.lang, "Thêm trang, kênh, nhóm")) } }
             }
             table {
                 tr { th { (crate::i18n::tr(user.lang, "Tên")) } th { (crate::i18n::tr(user.lang, "Nền tảng")) } th { (crate::i18n::tr(user.lang, "Phân loại")) } th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Thành viên")) } }

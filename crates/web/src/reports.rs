@@ -75,7 +75,7 @@ async fn view(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    let approve = user.session.user.role.can(Permission::ApproveReport);
+    let approve = user.session.user.can(Permission::ApproveReport);
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let flagged: u64 = f.items_flagged_by_category.values().sum();
     let alerts: u64 = f.alerts_by_category.values().sum();

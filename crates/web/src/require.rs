@@ -6,7 +6,7 @@
 //! `domain::with_permissions!` keeps (so the two cannot drift apart).
 
 use crate::AppState;
-use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden};
+use crate::auth::{SignedIn, csrf_ok, csrf_rejected, forbidden, forbidden_in_a_commune};
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 /// A permission as a type, for [`Require`] and [`Submitted`].
 pub trait Needs: Send + Sync + 'static {
-    /// Whether a role may go on.
-    fn allows(role: domain::Role) -> bool;
+    /// Whether an account may go on (its role, narrowed for a commune's account).
+    fn allows(user: &domain::User) -> bool;
 }
 
 /// One marker type per permission.
@@ -32,8 +32,8 @@ pub mod need {
                 #[doc = concat!("`Permission::", stringify!($name), "`.")]
                 pub struct $name;
                 impl Needs for $name {
-                    fn allows(role: domain::Role) -> bool {
-                        role.can(Permission::$name)
+                    fn allows(user: &domain::User) -> bool {
+                        user.can(Permission::$name)
                     }
                 }
             )*
@@ -43,7 +43,7 @@ pub mod need {
     /// Any signed-in user (signing out, one's own password): the form's token is still checked.
     pub struct SignedIn;
     impl Needs for SignedIn {
-        fn allows(_: domain::Role) -> bool {
+        fn allows(_: &domain::User) -> bool {
             true
         }
     }
@@ -63,13 +63,25 @@ impl<P: Needs> FromRequestParts<Arc<AppState>> for Require<P> {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let user = SignedIn::from_request_parts(parts, state).await?;
-        if !P::allows(user.session.user.role) {
-            return Err(forbidden());
+        if !P::allows(&user.session.user) {
+            return Err(refused::<P>(&user.session.user));
         }
         Ok(Require(user, PhantomData))
     }
 }
 
+/// Why an account may not go on: its role, or its commune.
+fn refused<P: Needs>(user: &domain::User) -> Response {
+    let as_province = domain::User {
+        commune: None,
+        ..user.clone()
+    };
+    if user.commune.is_some() && P::allows(&as_province) {
+        forbidden_in_a_commune()
+    } else {
+        forbidden()
+    }
+}
 /// A form that carries the session's anti-forgery token in its `csrf` field.
 pub trait HasCsrf {
     fn csrf(&self) -> &str;
@@ -106,8 +118,8 @@ where
         if !csrf_ok(&user.session, form.csrf()) {
             return Err(csrf_rejected());
         }
-        if !P::allows(user.session.user.role) {
-            return Err(forbidden());
+        if !P::allows(&user.session.user) {
+            return Err(refused::<P>(&user.session.user));
         }
         Ok(Submitted(user, form, PhantomData))
     }

@@ -54,7 +54,7 @@ fn kind_vi(kind: &str) -> &'static str {
 async fn view(state: &Arc<AppState>, user: &SignedIn, message: Option<(bool, String)>) -> Response {
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let actor = crate::actor(&user.session.user);
-    let triage = user.session.user.role.can(Permission::Triage);
+    let triage = user.session.user.can(Permission::Triage);
     let got = state
         .use_case(move |app| {
             Ok((

@@ -38,7 +38,7 @@ fn taxii_error(status: StatusCode, title: &str) -> Response {
 fn refused(caller: &Caller) -> Option<Response> {
     let allowed = match &caller.partner {
         Some(p) => p.can_read || p.can_write,
-        None => caller.user.role.can(domain::Permission::ViewCases),
+        None => caller.user.can(domain::Permission::ViewCases),
     };
     (!allowed).then(|| taxii_error(StatusCode::FORBIDDEN, "forbidden for this role"))
 }
@@ -84,7 +84,7 @@ pub async fn api_root(caller: Caller) -> Response {
 fn collection(caller: &Caller) -> Value {
     let (read, write) = match &caller.partner {
         Some(p) => (p.can_read, p.can_write),
-        None => (true, caller.user.role.can(domain::Permission::Triage)),
+        None => (true, caller.user.can(domain::Permission::Triage)),
     };
     json!({
         "id": app::sharing::collection_id(),

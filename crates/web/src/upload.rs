@@ -56,7 +56,7 @@ pub async fn read(
     mut multipart: Multipart,
     limit_mb: usize,
 ) -> Result<Upload, Response> {
-    if !user.session.user.role.can(needs) {
+    if !user.session.user.can(needs) {
         return Err(crate::auth::forbidden());
     }
     let too_large = || {

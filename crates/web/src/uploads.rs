@@ -220,7 +220,7 @@ pub async fn job(
         .find(|j| j.id == id)
         .cloned();
     let Some(job) = found.filter(|j| {
-        j.owner == user.session.user.username || user.session.user.role.can(Permission::Administer)
+        j.owner == user.session.user.username || user.session.user.can(Permission::Administer)
     }) else {
         return error_page(StatusCode::NOT_FOUND, "Không có lần tải lên này.");
     };

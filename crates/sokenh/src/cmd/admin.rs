@@ -13,7 +13,9 @@ pub enum AdminCmd {
         /// admin | leader | officer | analyst | inspector | unit_admin | member
         #[arg(long)]
         role: String,
-        /// Đơn vị (bắt buộc với unit_admin) / the unit, for unit_admin
+        /// Đơn vị (bắt buộc với unit_admin; ở CSDL của tỉnh, đơn vị thuộc một xã giới hạn tài
+        /// khoản vào xã đó) / the unit: a unit_admin's; in a province database, one inside a
+        /// commune makes the account that commune's
         #[arg(long)]
         unit: Option<String>,
         /// Mật khẩu tạm (mặc định: đọc từ biến SOKENH_PASSWORD) / temporary password

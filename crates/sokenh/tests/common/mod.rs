@@ -5,6 +5,7 @@
 pub mod http;
 pub mod platform;
 
+use domain::Permission as P;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -204,3 +205,39 @@ pub fn fresh_database(url: &str, name: &str) -> String {
         format!("{base}/{name}?{query}")
     }
 }
+
+/// Every page and API resource a role reaches by GET without an id, with the permission it
+/// needs: the role × route tests (`tests/web.rs` on a commune, `tests/tenancy.rs` in a
+/// province) derive what each account gets from `domain`'s table.
+pub const ROUTES: [(&str, P); 30] = [
+    ("/tong-quan", P::ViewRegister),
+    ("/so-dang-ky", P::ViewRegister),
+    ("/nhat-ky", P::ViewAudit),
+    ("/canh-bao", P::ViewAlerts),
+    ("/ke-khai", P::Declare),
+    ("/don-vi", P::FollowUp),
+    ("/so-dang-ky/xuat", P::ViewRegister),
+    ("/api/v1/communities", P::ViewRegister),
+    ("/api/v1/units", P::ViewRegister),
+    ("/ho-so", P::ViewCases),
+    ("/tim-kiem?q=thach+quang", P::SearchPosts),
+    ("/so-dang-ky/moi", P::EditRegister),
+    ("/quan-tri", P::Administer),
+    ("/quan-tri/viec-nen", P::Administer),
+    ("/tinh", P::ViewCases),
+    ("/kiem-chung", P::ViewDetection),
+    ("/bao-cao", P::ViewDetection),
+    ("/phan-tich?ky=2026-11", P::ViewDetection),
+    ("/api/v1/analytics?period=2026-11", P::ViewDetection),
+    ("/gia-mao", P::Triage),
+    ("/api/v1/impersonation", P::Triage),
+    ("/kiem-tra-anh", P::CheckMedia),
+    ("/ghi-nhan", P::Capture),
+    ("/tai-len", P::Ingest),
+    ("/chia-se", P::ViewCases),
+    ("/tin-bao", P::Triage),
+    ("/canh-bao-nguoi-dan", P::Triage),
+    ("/canh-bao-nguoi-dan/ban-tin", P::Triage),
+    ("/nguon", P::Triage),
+    ("/kiem-tra-dinh-ky", P::Triage),
+];
