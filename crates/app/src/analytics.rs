@@ -145,7 +145,7 @@ impl App {
         since: chrono::NaiveDate,
         until: chrono::NaiveDate,
     ) -> Result<Watch, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let mut store = self.store()?;
         let spikes = crate::report::spikes_between(&mut store, since, until)?;
         let spreading = crate::report::spreading_between(&mut store, since, until)?;

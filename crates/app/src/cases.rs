@@ -129,7 +129,11 @@ impl App {
     /// Every case.
     pub fn cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
         actor.require(Permission::ViewCases)?;
-        Ok(self.store()?.cases()?)
+        let mut s = self.store()?;
+        let reach = self.reach(&mut s, actor)?;
+        let mut cases = s.cases()?;
+        cases.retain(|c| reach.has_case(c));
+        Ok(cases)
     }
 
     /// Alerts' posts by source id, each with its signals: what the alert queue and an alert's
@@ -140,22 +144,27 @@ impl App {
         sources: &[String],
     ) -> Result<Vec<(Item, Vec<domain::StoredSignal>)>, Error> {
         actor.require(Permission::ViewAlerts)?;
-        Ok(self.store()?.alert_items(sources)?)
+        let mut s = self.store()?;
+        let reach = self.reach(&mut s, actor)?;
+        let mut posts = s.alert_items(sources)?;
+        posts.retain(|(i, _)| reach.has_page(domain::CommunityId(i.community_id)));
+        Ok(posts)
     }
 
     /// One case (a point lookup).
     pub fn case(&self, actor: &Actor, id: i64) -> Result<Case, Error> {
         actor.require(Permission::ViewCases)?;
-        self.store()?
-            .case(id)?
-            .ok_or_else(|| Error::not_found("hồ sơ", id))
+        let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)
     }
 
     /// One case with its alerts, posts, page, evidence and timeline.
     pub fn case_view(&self, actor: &Actor, id: i64) -> Result<CaseView, Error> {
         actor.require(Permission::ViewCases)?;
         let mut s = self.store()?;
-        let cases = s.cases()?;
+        let reach = self.reach(&mut s, actor)?;
+        let mut cases = s.cases()?;
+        cases.retain(|c| reach.has_case(c));
         let open_cases = cases
             .iter()
             .filter(|c| c.status != CaseStatus::Closed)
@@ -177,6 +186,7 @@ impl App {
             .users()?
             .into_iter()
             .filter(|u| u.can(Permission::Triage))
+            .filter(|u| actor.commune.is_none() || u.commune == actor.commune)
             .map(|u| u.username)
             .collect();
         let merged = s.merged_into(id)?;
@@ -196,7 +206,7 @@ impl App {
         let pending = s
             .cases()?
             .into_iter()
-            .filter(|c| c.is_pending() && c.id != id)
+            .filter(|c| c.is_pending() && c.id != id && reach.has_case(c))
             .map(|c| (c.id, c.title))
             .collect();
         Ok(CaseView {
@@ -209,7 +219,18 @@ impl App {
             items,
             community,
             officers,
-            units: s.units()?.into_iter().map(|u| (u.id.0, u.name)).collect(),
+            units: {
+                // The units a measure may be sent to: a commune's account, its commune's.
+                let units = s.units()?;
+                let own = actor
+                    .commune
+                    .map(|root| crate::register::subtree(&units, root));
+                units
+                    .into_iter()
+                    .filter(|u| own.as_ref().is_none_or(|n| n.contains(&u.name)))
+                    .map(|u| (u.id.0, u.name))
+                    .collect()
+            },
             open_cases,
         })
     }
@@ -232,7 +253,9 @@ impl App {
         }
         let mut s = self.store()?;
         let alerts = s.alerts_with_ids(alert_ids)?;
+        self.check_reached_alerts(&mut s, actor, &alerts)?;
         if let Some(id) = into {
+            self.reached_case(&mut s, actor, id)?;
             s.merge_alerts(&actor.name, id, alert_ids)?;
             self.attach_screenshots(&mut s, actor, id, &alerts)?;
             return Ok(id);
@@ -312,10 +335,10 @@ impl App {
         if reason.chars().count() < 3 {
             return Err(Error::invalid("reason", "Cần ghi lý do bỏ qua."));
         }
-        if self
-            .store()?
-            .decide_alert(&actor.name, id, "dismissed", reason)?
-        {
+        let mut s = self.store()?;
+        let alert = s.alerts_with_ids(&[id])?;
+        self.check_reached_alerts(&mut s, actor, &alert)?;
+        if s.decide_alert(&actor.name, id, "dismissed", reason)? {
             Ok(())
         } else {
             Err(Error::not_found("cảnh báo", id))
@@ -327,11 +350,14 @@ impl App {
         actor.require(Permission::Triage)?;
         let who = assignee.trim();
         let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
+        // A commune's officer gives its cases to its commune's officers.
         if !who.is_empty()
-            && !s
-                .users()?
-                .iter()
-                .any(|u| u.username == who && u.can(Permission::Triage))
+            && !s.users()?.iter().any(|u| {
+                u.username == who
+                    && u.can(Permission::Triage)
+                    && (actor.commune.is_none() || u.commune == actor.commune)
+            })
         {
             return Err(Error::invalid(
                 "assignee",
@@ -351,8 +377,19 @@ impl App {
     ) -> Result<(), Error> {
         actor.require(Permission::Triage)?;
         let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
         match measure {
-            Measure::NotifyUnit(unit) => Ok(s.notify_unit(&actor.name, id, unit, note)?),
+            Measure::NotifyUnit(unit) => {
+                // A commune's account tells its commune's units only.
+                if let Some(root) = actor.commune {
+                    let units = s.units()?;
+                    let own = crate::register::subtree(&units, root);
+                    if !units.iter().any(|u| u.id == unit && own.contains(&u.name)) {
+                        return Err(Error::invalid("unit", "Đơn vị không có."));
+                    }
+                }
+                Ok(s.notify_unit(&actor.name, id, unit, note)?)
+            }
             Measure::Action(action) => Ok(s.case_action(&actor.name, id, action, note)?),
         }
     }
@@ -366,33 +403,40 @@ impl App {
         outcome: &str,
     ) -> Result<(), Error> {
         actor.require(Permission::Triage)?;
-        Ok(self
-            .store()?
-            .set_case_status(&actor.name, id, status, outcome)?)
+        let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
+        Ok(s.set_case_status(&actor.name, id, status, outcome)?)
     }
 
     /// Whole cases merged into case `into` (each keeps its alerts, evidence and timeline, shown
     /// with `into`'s until un-merged).
     pub fn merge_cases(&self, actor: &Actor, into: i64, cases: &[i64]) -> Result<(), Error> {
         actor.require(Permission::Triage)?;
-        Ok(self.store()?.merge_cases(&actor.name, into, cases)?)
+        let mut s = self.store()?;
+        for id in std::iter::once(&into).chain(cases) {
+            self.reached_case(&mut s, actor, *id)?;
+        }
+        Ok(s.merge_cases(&actor.name, into, cases)?)
     }
 
     /// A merged case taken out again, as it was; returns the case it was merged into.
     pub fn unmerge_case(&self, actor: &Actor, id: i64) -> Result<i64, Error> {
         actor.require(Permission::Triage)?;
-        Ok(self.store()?.unmerge_case(&actor.name, id)?)
+        let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
+        Ok(s.unmerge_case(&actor.name, id)?)
     }
 
     /// The cases pending past their deadline now, the most overdue first.
     pub fn overdue_cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
         actor.require(Permission::ViewCases)?;
         let now = crate::now_utc();
-        let mut late: Vec<Case> = self
-            .store()?
+        let mut s = self.store()?;
+        let reach = self.reach(&mut s, actor)?;
+        let mut late: Vec<Case> = s
             .cases()?
             .into_iter()
-            .filter(|c| c.is_overdue(&now))
+            .filter(|c| c.is_overdue(&now) && reach.has_case(c))
             .collect();
         late.sort_by(|a, b| a.due_at.cmp(&b.due_at));
         Ok(late)
@@ -444,11 +488,12 @@ impl App {
     pub fn case_times(&self, actor: &Actor, from: &str, to: &str) -> Result<CaseTimes, Error> {
         actor.require(Permission::ViewCases)?;
         let now = crate::now_utc();
-        let cases: Vec<Case> = self
-            .store()?
+        let mut s = self.store()?;
+        let reach = self.reach(&mut s, actor)?;
+        let cases: Vec<Case> = s
             .cases()?
             .into_iter()
-            .filter(|c| c.merged_into.is_none())
+            .filter(|c| c.merged_into.is_none() && reach.has_case(c))
             .filter(|c| c.opened_at.as_str() >= from && c.opened_at.as_str() < to)
             .collect();
         let to_first: Vec<f64> = cases
@@ -479,7 +524,9 @@ impl App {
     /// The alerts `alert_ids` taken out of case `id` into a new case; the new case's id.
     pub fn split_case(&self, actor: &Actor, id: i64, alert_ids: &[i64]) -> Result<i64, Error> {
         actor.require(Permission::Triage)?;
-        Ok(self.store()?.split_case(&actor.name, id, alert_ids)?)
+        let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
+        Ok(s.split_case(&actor.name, id, alert_ids)?)
     }
 
     /// A file added to an open case as evidence: judged by its content
@@ -499,16 +546,13 @@ impl App {
             ));
         };
         let mut s = self.store()?;
-        // Refuse before writing a file for a case that does not exist or is closed.
-        match s.case(id)? {
-            None => return Err(Error::not_found("hồ sơ", id)),
-            Some(c) if c.status == CaseStatus::Closed => {
-                return Err(Error::invalid(
-                    "case",
-                    format!("hồ sơ #{id} đã đóng / case #{id} is closed"),
-                ));
-            }
-            Some(_) => {}
+        // Refuse before writing a file for a case that does not exist (or is not the actor's
+        // commune's) or is closed.
+        if self.reached_case(&mut s, actor, id)?.status == CaseStatus::Closed {
+            return Err(Error::invalid(
+                "case",
+                format!("hồ sơ #{id} đã đóng / case #{id} is closed"),
+            ));
         }
         let sha = crate::evidence::sha256(bytes);
         crate::evidence::keep(&self.evidence_dir(), &sha, bytes)?;
@@ -535,6 +579,7 @@ impl App {
     ) -> Result<(Evidence, Vec<u8>), Error> {
         actor.require(Permission::ViewCases)?;
         let mut s = self.store()?;
+        self.reached_case(&mut s, actor, id)?;
         let Some(e) = s.evidence(id)?.into_iter().find(|e| e.sha256 == sha) else {
             return Err(Error::not_found("chứng cứ", sha.get(..12).unwrap_or(sha)));
         };

@@ -55,6 +55,17 @@ impl Error {
         )
     }
 
+    /// A permission the actor's role has, refused to a commune's account in a province
+    /// database (`domain::Permission::within_a_commune`, `Actor::require_province`).
+    pub fn closed_to_a_commune(p: domain::Permission) -> Error {
+        Error::new(
+            ErrorKind::Forbidden,
+            format!(
+                "tài khoản của một xã, phường chưa dùng được việc này: dữ liệu còn chung cả tỉnh ({p:?}) / not open to a commune's account"
+            ),
+        )
+    }
+
     pub fn conflict(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Conflict, message)
     }

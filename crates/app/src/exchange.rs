@@ -274,7 +274,7 @@ impl App {
 
     /// The partners, with their last exchanges.
     pub fn partners(&self, actor: &Actor) -> Result<Vec<SharePartner>, Error> {
-        actor.require(Permission::ViewCases)?;
+        actor.require_province(Permission::ViewCases)?;
         Ok(self.store()?.partners()?)
     }
 
@@ -296,7 +296,7 @@ impl App {
         limit: usize,
     ) -> Result<TaxiiPage, Error> {
         match audience {
-            Audience::Staff(a) => a.require(Permission::ViewCases)?,
+            Audience::Staff(a) => a.require_province(Permission::ViewCases)?,
             Audience::Partner(p) if !p.can_read => {
                 return Err(Error::new(
                     crate::ErrorKind::Forbidden,
@@ -492,7 +492,7 @@ impl App {
     /// Where each shared indicator was seen: the offices that published a sighting of it
     /// (ours counted anew first), with how many posts each, largest first.
     pub fn sightings_overview(&self, actor: &Actor) -> Result<Vec<SightingRow>, Error> {
-        actor.require(Permission::ViewCases)?;
+        actor.require_province(Permission::ViewCases)?;
         self.refresh_sightings(&actor.name)?;
         let mut s = self.store()?;
         let indicators: std::collections::HashMap<String, SharedIndicator> = s
@@ -536,7 +536,7 @@ impl App {
     pub fn taxii_receive(&self, audience: &Audience, envelope: &Value) -> Result<Value, Error> {
         let (actor_name, partner_id) = match audience {
             Audience::Staff(a) => {
-                a.require(Permission::Triage)?;
+                a.require_province(Permission::Triage)?;
                 (a.name.clone(), None)
             }
             Audience::Partner(p) if !p.can_write => {
@@ -651,7 +651,7 @@ impl App {
     /// last pull, page by page, and takes it in as a bundle; the cursor moves only when the
     /// whole pull was taken in. Each pull is audited (`share.pull`) with its counts or error.
     pub fn pull(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         self.exchange_each(actor, name, "share.pull", |p| &mut p.last_pull, |p, ex| {
             let cursor = self.pull_one(actor, p, ex)?;
             if cursor.is_some() {
@@ -742,7 +742,7 @@ impl App {
     /// added here after the last push (ours and relayed), in envelopes of at most 1,000
     /// objects; audited (`share.push`) with what the partner's status said.
     pub fn push(&self, actor: &Actor, name: Option<&str>) -> Result<Vec<Exchange>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         self.exchange_each(actor, name, "share.push", |p| &mut p.last_push, |p, ex| {
             let cursor = self.push_one(p, ex)?;
             if cursor.is_some() {

@@ -271,7 +271,7 @@ impl App {
         actor: &Actor,
         min_score: f64,
     ) -> Result<Vec<Reported>, Error> {
-        actor.require(domain::Permission::Triage)?;
+        actor.require_province(domain::Permission::Triage)?;
         let mut store = self.store()?;
         let findings = scan(&mut store, min_score, 2)?;
         store.record(
@@ -287,7 +287,7 @@ impl App {
     /// judged score, less the pages said not to be impostors that still have the name and
     /// avatar they had then.
     pub fn impersonation_review(&self, actor: &Actor) -> Result<Vec<Reported>, Error> {
-        actor.require(domain::Permission::Triage)?;
+        actor.require_province(domain::Permission::Triage)?;
         let mut store = self.store()?;
         let findings = scan(&mut store, detect::impersonation::JUDGED, 2)?;
         let avatars: std::collections::HashMap<i64, String> = store
@@ -323,7 +323,7 @@ impl App {
         community_id: i64,
         picture: &[u8],
     ) -> Result<(domain::Avatar, bool), Error> {
-        actor.require(domain::Permission::Triage)?;
+        actor.require_province(domain::Permission::Triage)?;
         let image = decode_upload(picture)?;
         let mut store = self.store()?;
         let Some(page) = store.community(domain::CommunityId(community_id))? else {
@@ -355,7 +355,7 @@ impl App {
         reason: &str,
         open_case: bool,
     ) -> Result<Decided, Error> {
-        actor.require(domain::Permission::Triage)?;
+        actor.require_province(domain::Permission::Triage)?;
         let reason = reason.trim();
         if decision == Decision::NotImpostor && reason.is_empty() {
             return Err(Error::new(

@@ -89,7 +89,7 @@ impl App {
         now: DateTime<Utc>,
         schedule: Schedule,
     ) -> Result<u64, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let at = store::job_time(now);
         let today = (now + Duration::hours(7)).format("%Y-%m-%d").to_string();
         let mut wanted: Vec<(&str, String)> = vec![
@@ -125,7 +125,7 @@ impl App {
         worker: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<JobRun>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let Some(job) = self.store()?.claim_job(worker, now, LEASE)? else {
             return Ok(None);
         };

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod backup;
 pub mod capture;
 pub mod cases;
+pub mod commune;
 pub mod db;
 pub mod detection;
 pub mod doctor;
@@ -90,17 +91,24 @@ impl Actor {
         self.role.can(p) && (self.commune.is_none() || p.within_a_commune())
     }
 
+    /// Refuses what the actor may not do, and to a commune's account what is still the whole
+    /// province's though its permission is kept within a commune for alerts and cases (the tip
+    /// line, warnings to citizens, sources, sharing, impersonation review, the jobs, the
+    /// province's overview).
+    pub fn require_province(&self, p: Permission) -> Result<(), Error> {
+        self.require(p)?;
+        if self.commune.is_some() {
+            return Err(Error::closed_to_a_commune(p));
+        }
+        Ok(())
+    }
+
     /// Refuses what the actor may not do.
     pub fn require(&self, p: Permission) -> Result<(), Error> {
         if self.can(p) {
             Ok(())
         } else if self.role.can(p) {
-            Err(Error::new(
-                ErrorKind::Forbidden,
-                format!(
-                    "tài khoản của một xã, phường chưa dùng được việc này: dữ liệu còn chung cả tỉnh ({p:?}) / not open to a commune's account"
-                ),
-            ))
+            Err(Error::closed_to_a_commune(p))
         } else {
             Err(Error::forbidden(p))
         }
@@ -163,9 +171,7 @@ impl App {
     pub fn letter(&self, actor: &Actor, case: i64) -> Result<Vec<u8>, Error> {
         actor.require(Permission::ViewCases)?;
         let mut store = self.store()?;
-        if store.case(case)?.is_none() {
-            return Err(Error::new(ErrorKind::NotFound, "Không có hồ sơ này."));
-        }
+        self.reached_case(&mut store, actor, case)?;
         Ok(report::letter::docx_for_case(
             &mut store,
             case,

@@ -749,7 +749,7 @@ impl crate::App {
         actor: &crate::Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Overview, Error> {
-        actor.require(domain::Permission::ViewCases)?;
+        actor.require_province(domain::Permission::ViewCases)?;
         if !actor.role.sees_all_units() {
             return Err(Error::forbidden(domain::Permission::ViewCases));
         }

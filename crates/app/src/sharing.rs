@@ -410,7 +410,7 @@ impl App {
 
     /// A detached Ed25519 signature of a bundle's bytes with this office's key.
     pub fn sign_bundle(&self, actor: &Actor, bytes: &[u8]) -> Result<BundleSignature, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         use ring::signature::KeyPair;
         let key = signing_key(self.data_dir())?;
         Ok(BundleSignature {
@@ -511,7 +511,7 @@ impl App {
 
     /// The keys held (ids and names, never the keys).
     pub fn share_key_list(&self, actor: &Actor) -> Result<Vec<ShareKey>, Error> {
-        actor.require(Permission::ViewCases)?;
+        actor.require_province(Permission::ViewCases)?;
         Ok(share_keys(self.data_dir())?
             .into_iter()
             .map(|k| ShareKey {
@@ -680,7 +680,7 @@ impl App {
         actor: &Actor,
         new: NewIndicator,
     ) -> Result<SharedIndicator, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let kind = KINDS
             .iter()
             .find(|(k, _)| *k == new.kind.trim())
@@ -901,7 +901,7 @@ impl App {
         stix_id: &str,
         reason: &str,
     ) -> Result<SharedIndicator, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("reason", "Cần ghi lý do thu hồi."));
@@ -927,7 +927,7 @@ impl App {
 
     /// Every shared indicator, ours and received.
     pub fn indicators(&self, actor: &Actor) -> Result<Vec<SharedIndicator>, Error> {
-        actor.require(Permission::ViewCases)?;
+        actor.require_province(Permission::ViewCases)?;
         Ok(self.store()?.indicators()?)
     }
 
@@ -940,7 +940,7 @@ impl App {
         actor: &Actor,
         since: Option<&str>,
     ) -> Result<(String, usize), Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         self.refresh_sightings(&actor.name)?;
         let (_, _, identity) = self.our_identity()?;
         let mut s = self.store()?;
@@ -991,7 +991,7 @@ impl App {
         actor: &Actor,
         text: &str,
     ) -> Result<store::ReceivedIndicators, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let bundle: Value = serde_json::from_str(text)
             .map_err(|e| Error::invalid("file", format!("Không phải JSON: {e}")))?;
         if bundle["type"] != "bundle" || !bundle["objects"].is_array() {

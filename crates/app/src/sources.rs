@@ -391,7 +391,7 @@ impl App {
         interval: i64,
         api_base: Option<&str>,
     ) -> Result<SourceInfo, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         if !PLATFORMS.contains(&platform) {
             return Err(Error::invalid(
                 "platform",
@@ -469,7 +469,7 @@ impl App {
 
     /// The sources, credentials by their last four characters.
     pub fn sources(&self, actor: &Actor) -> Result<Vec<SourceInfo>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         self.store()?
             .sources()?
             .into_iter()
@@ -508,7 +508,7 @@ impl App {
 
     /// A source stopped: no more pulls, its credential wiped (what it pulled stays).
     pub fn stop_source(&self, actor: &Actor, id: i64) -> Result<(), Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         if !self.store()?.stop_source(&actor.name, id)? {
             return Err(Error::not_found("nguồn", id));
         }
@@ -522,7 +522,7 @@ impl App {
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<i64>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         Ok(self
             .store()?
             .sources()?
@@ -535,7 +535,7 @@ impl App {
     /// Pulls one source (or, `None`, each in turn): see the module's doc. A source's error is
     /// in its report (and on the source), never a credential.
     pub fn pull_sources(&self, actor: &Actor, id: Option<i64>) -> Result<Vec<PullReport>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let all = self.store()?.sources()?;
         if let Some(id) = id
             && !all.iter().any(|s| s.id == id)
@@ -1441,7 +1441,7 @@ impl App {
     /// register's import, audited); a renamed page whose new name looks like one of our official
     /// channels raises one `impersonation` alert naming the old and the new name.
     pub fn watch_register(&self, actor: &Actor) -> Result<WatchReport, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let mut report = WatchReport::default();
         let sources = self.store()?.sources()?;
         let communities = self.store()?.communities()?;
@@ -1697,7 +1697,7 @@ impl App {
         warning: i64,
         source: i64,
     ) -> Result<String, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let w = self.warning(actor, warning)?;
         if w.status != "approved" {
             return Err(Error::invalid(
@@ -1816,7 +1816,7 @@ impl App {
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<DueCheck>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let mut s = self.store()?;
         let watched: Vec<String> = s
             .sources()?
@@ -1858,7 +1858,7 @@ impl App {
     /// the watch applies what a platform says: a new name with its history (and an alert when it
     /// looks like one of our official channels), a new size, a page gone marked removed.
     pub fn record_check(&self, actor: &Actor, new: NewCheck) -> Result<WatchReport, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         if !matches!(
             new.outcome.as_str(),
             "same" | "renamed" | "changed" | "gone"
@@ -1948,7 +1948,7 @@ impl App {
         community: i64,
         sha: &str,
     ) -> Result<(String, Vec<u8>), Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let last = self.store()?.latest_channel_checks()?;
         let Some(c) = last
             .into_iter()

@@ -455,7 +455,7 @@ impl App {
     /// The officer's answers owed in their chats sent (each once, audited `tip.reply`); a
     /// failure is counted and said, the tip left to the next round.
     pub fn send_tip_replies(&self, actor: &Actor) -> Result<ReplyCounts, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let mut counts = ReplyCounts::default();
         let owed = self.store()?.tips_to_reply(500)?;
         for (tip, answer) in owed {

@@ -629,14 +629,14 @@ impl App {
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let before = crate::utc_stamp(now - chrono::Duration::days(CONTACT_RETENTION_DAYS));
         Ok(self.store()?.purge_tip_contacts(&actor.name, &before)?)
     }
 
     /// The officer's queue: groups by how many people reported them.
     pub fn tip_groups(&self, actor: &Actor) -> Result<Vec<domain::TipGroup>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         Ok(self.store()?.tip_groups()?)
     }
 
@@ -644,7 +644,7 @@ impl App {
     /// with personal data masked (a reporter's own number or account in it too), and the link
     /// reported; never a contact or a sender.
     pub fn tip_texts(&self, actor: &Actor, group: i64, n: usize) -> Result<Vec<String>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let tips = self.store()?.tips_of_group(group)?;
         Ok(tips
             .iter()
@@ -676,7 +676,7 @@ impl App {
         answer: &str,
         open_case: bool,
     ) -> Result<Option<i64>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         if !matches!(status, "confirmed" | "not_scam") {
             return Err(Error::invalid(
                 "status",
@@ -792,7 +792,7 @@ impl App {
         actor: &Actor,
         group: i64,
     ) -> Result<Vec<domain::TipPicture>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         Ok(self
             .store()?
             .tip_pictures(Some(group))?
@@ -809,7 +809,7 @@ impl App {
         group: i64,
         sha: &str,
     ) -> Result<(domain::TipPicture, Vec<u8>), Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let mut s = self.store()?;
         let Some((_, p)) = s
             .tip_pictures(Some(group))?

@@ -367,7 +367,7 @@ impl App {
         case: Option<i64>,
         group: Option<i64>,
     ) -> Result<Warning, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         if !SHAPES.contains(&shape) {
             return Err(Error::invalid("shape", "Kiểu cảnh báo: case hoặc tactic."));
         }
@@ -463,7 +463,7 @@ impl App {
         body: &str,
         approve: bool,
     ) -> Result<Warning, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let (title, body) = (title.trim(), body.trim().replace("\r\n", "\n"));
         if title.is_empty() || body.is_empty() {
             return Err(Error::invalid(
@@ -489,12 +489,12 @@ impl App {
 
     /// Every warning, newest first.
     pub fn warnings(&self, actor: &Actor) -> Result<Vec<Warning>, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         Ok(self.store()?.warnings()?)
     }
 
     pub fn warning(&self, actor: &Actor, id: i64) -> Result<Warning, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         self.store()?
             .warnings()?
             .into_iter()
@@ -556,7 +556,7 @@ impl App {
         actor: &Actor,
         monday: chrono::NaiveDate,
     ) -> Result<String, Error> {
-        actor.require(Permission::Triage)?;
+        actor.require_province(Permission::Triage)?;
         let end = monday + chrono::Duration::days(7);
         let (from, to) = (
             monday.format("%Y-%m-%d").to_string(),

@@ -61,6 +61,11 @@ pub struct Community {
     pub official_of: Option<String>,
     pub locality: Option<String>,
     pub note: Option<String>,
+    /// The commune of a province database the page belongs to (its root unit): by its unit,
+    /// or, for a page outside every register, the commune whose store it came from. `None` on
+    /// a commune's own database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commune: Option<UnitId>,
 }
 
 /// What an import or a form offers for one community; the store decides insert or update.

@@ -116,10 +116,14 @@ impl Permission {
     /// Whether an account of one commune in a province database keeps this permission. Kept:
     /// what is read and written through the unit scope (`app::register::visible_units`), which
     /// for such an account is its commune — the register, the people on it, the posts on its
-    /// pages, the follow-up, ownership claims, capture, declaring. Refused: what is still
-    /// province-wide in the application (alerts and cases, the detection rules and fact-checks,
-    /// the report, the audit log, administration, media checks, uploads of posts, the library),
-    /// so that an account placed in a commune never reads another commune's rows through them.
+    /// pages, the follow-up, ownership claims, capture, declaring — and the alerts and cases
+    /// about its commune's pages (`app::commune::Reach`). Refused: what is still province-wide
+    /// in the application (the detection rules and fact-checks, the report, the audit log,
+    /// administration, media checks, uploads of posts, the library), so that an account placed
+    /// in a commune never reads another commune's rows through them. The pages of the alert
+    /// and case permissions that are the province's (the tip line, warnings to citizens,
+    /// sources, sharing, impersonation review) are refused to it apart
+    /// (`app::Actor::require_province`).
     pub fn within_a_commune(self) -> bool {
         use Permission::*;
         matches!(
@@ -128,6 +132,9 @@ impl Permission {
                 | EditRegister
                 | ViewPeople
                 | SearchPosts
+                | ViewAlerts
+                | Triage
+                | ViewCases
                 | FollowUp
                 | DecideOwnership
                 | Declare
@@ -190,12 +197,14 @@ mod tests {
             commune: commune.map(crate::UnitId),
         };
         // roles in the order admin, leader, officer, analyst, inspector, unit_admin, member
-        let in_commune: [(Permission, &str); 6] = [
+        let in_commune: [(Permission, &str); 8] = [
             (Permission::ViewRegister, "YYYYYYn"),
             (Permission::SearchPosts, "YYYYYYn"),
             (Permission::Capture, "YnYnnYn"),
-            (Permission::ViewCases, "nnnnnnn"),
+            (Permission::ViewCases, "YYYnYnn"),
+            (Permission::Triage, "YYYnnnn"),
             (Permission::ViewAudit, "nnnnnnn"),
+            (Permission::ViewDetection, "nnnnnnn"),
             (Permission::Administer, "nnnnnnn"),
         ];
         for (p, row) in in_commune {

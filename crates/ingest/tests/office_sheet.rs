@@ -354,6 +354,7 @@ fn export_reads_back() {
             official_of: r.official_of.clone(),
             locality: r.locality.clone(),
             note: r.note.clone(),
+            commune: None,
         })
         .collect();
     let out = dir.path().join("out.xlsx");

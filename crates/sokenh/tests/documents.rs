@@ -98,6 +98,7 @@ proptest! {
             official_of: None,
             locality: None,
             note: Some(note),
+            commune: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("so.xlsx");

@@ -243,7 +243,7 @@ type FactRow = (
     String,
 );
 
-const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note";
+const COMMUNITY_COLUMNS: &str = "id, key, name, url, platform, kind, members, admins, unit, status, classification, official_of, locality, note, tenant_id";
 
 fn community(r: &Row) -> Result<Community> {
     Ok(Community {
@@ -261,6 +261,7 @@ fn community(r: &Row) -> Result<Community> {
         official_of: r.get(11),
         locality: r.get(12),
         note: r.get(13),
+        commune: r.get::<_, Option<i64>>(14).map(UnitId),
     })
 }
 

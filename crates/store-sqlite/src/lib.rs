@@ -177,6 +177,7 @@ fn community(r: &Row) -> rusqlite::Result<Community> {
         official_of: r.get(11)?,
         locality: r.get(12)?,
         note: r.get(13)?,
+        commune: None,
     })
 }
 

@@ -2154,6 +2154,7 @@ fn to_community(id: CommunityId, r: CommunityRecord) -> Community {
         official_of: r.official_of,
         locality: r.locality,
         note: r.note,
+        commune: None,
     }
 }
 

@@ -73,11 +73,15 @@ async fn alerts_page(
             .map(|c| c.id.0)
             .collect()
     });
+    let reach = crate::pages::reach(&snap, &user.session.user);
+    // The units to filter by: a commune's account, its commune's.
+    let scope = crate::pages::visible_units(&snap.units, &user.session.user);
     let pages_of = |a: &domain::StoredAlert| snap.alert_pages.of(a.id);
     let mut shown: Vec<&domain::StoredAlert> = alerts
         .iter()
         .filter(|a| q.category.is_empty() || a.category.as_str() == q.category)
         .filter(|a| status == "all" || a.status == status)
+        .filter(|a| reach.has_alert_on(pages_of(a)))
         .filter(|a| on_page.is_none_or(|p| pages_of(a).contains(&p)))
         .filter(|a| {
             unit_pages
@@ -185,7 +189,7 @@ async fn alerts_page(
                     label for="don-vi" { (crate::i18n::tr(user.lang, "Đơn vị")) }
                     select id="don-vi" name="don-vi" {
                         option value="" { (crate::i18n::tr(user.lang, "Tất cả đơn vị")) }
-                        @for u in &snap.units { option value=(u.id.0) selected[unit.is_some_and(|x| x.id == u.id)] { (u.name) } }
+                        @for u in snap.units.iter().filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name))) { option value=(u.id.0) selected[unit.is_some_and(|x| x.id == u.id)] { (u.name) } }
                     }
                 }
                 @if let Some(p) = on_page {

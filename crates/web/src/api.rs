@@ -477,7 +477,17 @@ pub async fn alerts(State(state): State<Arc<AppState>>, caller: Caller) -> Respo
         return r;
     }
     match state.snapshot().await {
-        Ok(s) => Json(s.alerts.iter().rev().collect::<Vec<_>>()).into_response(),
+        Ok(s) => {
+            let reach = crate::pages::reach(&s, &caller.user);
+            Json(
+                s.alerts
+                    .iter()
+                    .rev()
+                    .filter(|a| reach.has_alert_on(s.alert_pages.of(a.id)))
+                    .collect::<Vec<_>>(),
+            )
+            .into_response()
+        }
         Err(e) => failed(e),
     }
 }
@@ -492,7 +502,9 @@ pub async fn cases(State(state): State<Arc<AppState>>, caller: Caller) -> Respon
     }
     match state.snapshot().await {
         Ok(s) => {
-            let mut list: Vec<&domain::Case> = s.cases.iter().collect();
+            let reach = crate::pages::reach(&s, &caller.user);
+            let mut list: Vec<&domain::Case> =
+                s.cases.iter().filter(|c| reach.has_case(c)).collect();
             list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
             Json(list).into_response()
         }

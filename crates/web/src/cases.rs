@@ -100,8 +100,10 @@ pub async fn list(
     };
     let cases = &snap.cases;
     let status = CaseStatus::parse(&q.status);
+    let reach = crate::pages::reach(&snap, &user.session.user);
     let mut shown: Vec<&Case> = cases
         .iter()
+        .filter(|c| reach.has_case(c))
         .filter(|c| match status {
             Some(s) => c.status == s,
             None => q.status == "all" || c.is_pending(),
@@ -700,7 +702,13 @@ pub async fn alert(
         Ok(s) => s,
         Err(e) => return internal(e),
     };
-    let Some(a) = snap.alerts.iter().find(|a| a.id == id).cloned() else {
+    let reach = crate::pages::reach(&snap, account);
+    let Some(a) = snap
+        .alerts
+        .iter()
+        .find(|a| a.id == id && reach.has_alert_on(snap.alert_pages.of(a.id)))
+        .cloned()
+    else {
         return error_page(StatusCode::NOT_FOUND, "Không có cảnh báo này.");
     };
     let in_case = snap

@@ -20,7 +20,7 @@ pub const MAX_BODY: usize = 6 << 20;
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
 ) -> Response {
     view(&state, &user, None).await
 }
@@ -94,7 +94,7 @@ pub async fn record(
     multipart: axum::extract::Multipart,
 ) -> Response {
     // Who before what: the role before a byte of the body is read, the token after.
-    if !user.session.user.can(Permission::Triage) {
+    if !user.session.user.can(Permission::Triage) || user.session.user.commune.is_some() {
         return crate::auth::forbidden();
     }
     let parts = match crate::upload::read_parts(multipart, MAX_BODY >> 20, 8_000).await {
@@ -172,7 +172,7 @@ pub async fn record(
 /// `GET /kiem-tra-dinh-ky/{community}/anh/{sha}`: the screenshot of a page's last check.
 pub async fn screenshot(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Path((community, sha)): Path<(i64, String)>,
 ) -> Response {
     if sha.len() != 64

@@ -53,15 +53,33 @@ pub async fn dashboard(
         .iter()
         .filter(|c| in_scope(c, &scope))
         .collect();
-    let open_alerts = &snap.open_alerts;
-    let mut recent: Vec<&domain::Case> = snap.cases.iter().collect();
+    // A commune's account: its commune's alerts and cases only.
+    let reach = crate::pages::reach(&snap, &user.session.user);
+    let open_alerts = if reach.is_everywhere() {
+        snap.open_alerts.clone()
+    } else {
+        let mut counted = std::collections::BTreeMap::new();
+        for a in snap
+            .alerts
+            .iter()
+            .filter(|a| a.status == "open" && reach.has_alert_on(snap.alert_pages.of(a.id)))
+        {
+            *counted.entry(a.category).or_default() += 1;
+        }
+        counted
+    };
+    let open_alerts = &open_alerts;
+    let mut recent: Vec<&domain::Case> = snap.cases.iter().filter(|c| reach.has_case(c)).collect();
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
     let sees_cases = user.session.user.can(Permission::ViewCases);
     // Past their deadline: the signed-in officer's own first, then the most overdue.
     let now = app::now_utc();
-    let mut overdue: Vec<&domain::Case> =
-        snap.cases.iter().filter(|c| c.is_overdue(&now)).collect();
+    let mut overdue: Vec<&domain::Case> = snap
+        .cases
+        .iter()
+        .filter(|c| c.is_overdue(&now) && reach.has_case(c))
+        .collect();
     let me = user.session.user.username.as_str();
     overdue.sort_by(|a, b| {
         (a.assignee.as_deref() != Some(me), &a.due_at)
@@ -89,7 +107,7 @@ pub async fn dashboard(
         Some(&user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
-            @if sees_cases && snap.communes > 0 {
+            @if sees_cases && snap.communes > 0 && user.session.user.commune.is_none() {
                 p { a href="/tinh" { (crate::i18n::tr(user.lang, "Toàn tỉnh theo xã, phường")) } " (" (snap.communes) ")" }
             }
             div.cards {

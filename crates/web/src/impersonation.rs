@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// `GET /gia-mao`.
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
 ) -> Response {
     view(&state, &user, None).await
 }
@@ -121,7 +121,7 @@ has_csrf!(DecisionForm);
 /// it opened.
 pub async fn decide(
     State(state): State<Arc<AppState>>,
-    Submitted(user, f, _): Submitted<need::Triage, DecisionForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, DecisionForm>,
 ) -> Response {
     let (decision, open_case) = match f.decision.as_str() {
         "impostor_case" => (Decision::Impostor, true),

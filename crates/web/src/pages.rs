@@ -47,7 +47,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.can(Permission::ViewAlerts) {
                                 a href="/canh-bao" { (t("Cảnh báo")) }
                             }
-                            @if w.session.user.can(Permission::Triage) {
+                            @if w.session.user.can(Permission::Triage) && w.session.user.commune.is_none() {
                                 a href="/gia-mao" { (t("Trang giả mạo")) }
                             }
                             @if w.session.user.can(Permission::ViewCases) {
@@ -71,10 +71,10 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                                 a href="/danh-gia" { (t("Đánh giá năm")) }
                             }
-                            @if w.session.user.can(Permission::ViewCases) {
+                            @if w.session.user.can(Permission::ViewCases) && w.session.user.commune.is_none() {
                                 a href="/chia-se" { (t("Chia sẻ chỉ báo")) }
                             }
-                            @if w.session.user.can(Permission::Triage) {
+                            @if w.session.user.can(Permission::Triage) && w.session.user.commune.is_none() {
                                 a href="/tin-bao" { (t("Tin báo của người dân")) }
                                 a href="/canh-bao-nguoi-dan" { (t("Cảnh báo cho người dân")) }
                                 a href="/nguon" { (t("Nguồn từ kênh chính thức")) }
@@ -199,6 +199,12 @@ pub(crate) fn visible_units(units: &[Unit], user: &domain::User) -> Option<HashS
 }
 
 pub(crate) use app::register::in_scope;
+
+/// The alerts and cases an account reaches (`app::commune::Reach`: a commune's account, those
+/// about its commune's pages), from the snapshot.
+pub(crate) fn reach(snap: &crate::Snapshot, user: &domain::User) -> app::commune::Reach {
+    app::commune::Reach::of(user.commune, &snap.units, &snap.communities)
+}
 
 // ---- API ----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 pub async fn overview(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::ViewCases>,
+    Require(user, _): Require<need::Province<need::ViewCases>>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let o = match state

@@ -48,6 +48,16 @@ pub mod need {
         }
     }
 
+    /// `P`, for an account of no commune only: a page of an alert or case permission whose
+    /// data is still the whole province's (the tip line, warnings to citizens, sources,
+    /// sharing, impersonation review, periodic checks, the province's overview).
+    pub struct Province<P>(std::marker::PhantomData<P>);
+    impl<P: Needs> Needs for Province<P> {
+        fn allows(user: &domain::User) -> bool {
+            user.commune.is_none() && P::allows(user)
+        }
+    }
+
     // One marker per permission, from the list `domain` keeps.
     domain::with_permissions!(needs);
 }

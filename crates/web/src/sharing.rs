@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::ViewCases>,
+    Require(user, _): Require<need::Province<need::ViewCases>>,
 ) -> Response {
     view(&state, &user, None).await
 }
@@ -179,7 +179,7 @@ crate::require::has_csrf!(ExchangeForm);
 /// `POST /chia-se/trao-doi`: pull from, then push to, every partner with an address.
 pub async fn exchange(
     State(state): State<Arc<AppState>>,
-    Submitted(user, _, _): Submitted<need::Triage, ExchangeForm>,
+    Submitted(user, _, _): Submitted<need::Province<need::Triage>, ExchangeForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let done = state

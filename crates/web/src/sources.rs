@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
 ) -> Response {
     view(&state, &user, None).await
 }
@@ -134,7 +134,7 @@ crate::require::has_csrf!(AddForm);
 /// `POST /nguon`: a source added (the credential never shown again).
 pub async fn add(
     State(state): State<Arc<AppState>>,
-    Submitted(user, f, _): Submitted<need::Triage, AddForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, AddForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let interval = f.interval.trim().parse().unwrap_or(900);
@@ -168,7 +168,7 @@ crate::require::has_csrf!(PullForm);
 pub async fn pull(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
-    Submitted(user, _f, _): Submitted<need::Triage, PullForm>,
+    Submitted(user, _f, _): Submitted<need::Province<need::Triage>, PullForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let message = match state
@@ -198,7 +198,7 @@ pub async fn pull(
 pub async fn stop(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
-    Submitted(user, _f, _): Submitted<need::Triage, PullForm>,
+    Submitted(user, _f, _): Submitted<need::Province<need::Triage>, PullForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let message = match state.use_case(move |app| app.stop_source(&actor, id)).await {

@@ -38,7 +38,7 @@ fn taxii_error(status: StatusCode, title: &str) -> Response {
 fn refused(caller: &Caller) -> Option<Response> {
     let allowed = match &caller.partner {
         Some(p) => p.can_read || p.can_write,
-        None => caller.user.can(domain::Permission::ViewCases),
+        None => caller.user.can(domain::Permission::ViewCases) && caller.user.commune.is_none(),
     };
     (!allowed).then(|| taxii_error(StatusCode::FORBIDDEN, "forbidden for this role"))
 }
@@ -84,7 +84,10 @@ pub async fn api_root(caller: Caller) -> Response {
 fn collection(caller: &Caller) -> Value {
     let (read, write) = match &caller.partner {
         Some(p) => (p.can_read, p.can_write),
-        None => (true, caller.user.can(domain::Permission::Triage)),
+        None => (
+            true,
+            caller.user.can(domain::Permission::Triage) && caller.user.commune.is_none(),
+        ),
     };
     json!({
         "id": app::sharing::collection_id(),

@@ -339,7 +339,7 @@ pub async fn api_status(State(state): State<Arc<AppState>>, Path(code): Path<Str
 /// `GET /tin-bao`: the officer's queue of tip groups.
 pub async fn queue(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
 ) -> Response {
     queue_view(&state, &user, None).await
 }
@@ -460,7 +460,7 @@ crate::require::has_csrf!(AnswerForm);
 pub async fn answer(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
-    Submitted(user, f, _): Submitted<need::Triage, AnswerForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, AnswerForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let message = match state
@@ -489,7 +489,7 @@ pub async fn answer(
 /// SHA-256 on the group names a file).
 pub async fn picture(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Path((id, sha)): Path<(i64, String)>,
 ) -> Response {
     if sha.len() != 64

@@ -34,7 +34,7 @@ fn monday_of(day: chrono::NaiveDate) -> chrono::NaiveDate {
 /// `GET /canh-bao-nguoi-dan`: the warnings, newest first, and a draft from a case.
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
 ) -> Response {
     list_view(&state, &user, None).await
 }
@@ -101,7 +101,7 @@ crate::require::has_csrf!(DraftForm);
 /// `POST /canh-bao-nguoi-dan`: a draft from a case or a group, then its page.
 pub async fn draft(
     State(state): State<Arc<AppState>>,
-    Submitted(user, f, _): Submitted<need::Triage, DraftForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, DraftForm>,
 ) -> Response {
     let number = |s: &str| s.trim().trim_start_matches('#').parse::<i64>().ok();
     let (case, group) = (number(&f.case), number(&f.group));
@@ -129,7 +129,7 @@ pub async fn draft(
 /// `GET /canh-bao-nguoi-dan/{id}`: a draft to edit and approve, or an approved one to take.
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Path(id): Path<i64>,
 ) -> Response {
     show_view(&state, &user, id, None).await
@@ -227,7 +227,7 @@ crate::require::has_csrf!(SaveForm);
 pub async fn save(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
-    Submitted(user, f, _): Submitted<need::Triage, SaveForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, SaveForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let approve = f.action == "approve";
@@ -246,7 +246,7 @@ pub async fn save(
 /// `GET /canh-bao-nguoi-dan/{id}/van-ban.txt`: an approved warning as text.
 pub async fn text(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Path(id): Path<i64>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
@@ -266,7 +266,7 @@ pub async fn text(
 /// `GET /canh-bao-nguoi-dan/{id}/the.png`: an approved warning as a PNG card.
 pub async fn card(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Path(id): Path<i64>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
@@ -285,7 +285,7 @@ pub struct Week {
 /// `GET /canh-bao-nguoi-dan/ban-tin?tuan=YYYY-MM-DD`: the digest of the week that day is in.
 pub async fn digest(
     State(state): State<Arc<AppState>>,
-    Require(user, _): Require<need::Triage>,
+    Require(user, _): Require<need::Province<need::Triage>>,
     Query(week): Query<Week>,
 ) -> Response {
     let day = chrono::NaiveDate::parse_from_str(week.tuan.trim(), "%Y-%m-%d")
@@ -317,7 +317,7 @@ crate::require::has_csrf!(PublishForm);
 pub async fn publish(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
-    Submitted(user, f, _): Submitted<need::Triage, PublishForm>,
+    Submitted(user, f, _): Submitted<need::Province<need::Triage>, PublishForm>,
 ) -> Response {
     let actor = crate::actor(&user.session.user);
     let message = match state
