@@ -3,7 +3,8 @@
 //! every post is on one of them. An account of no commune touches everything. A case about no
 //! page, or an alert with a post on another commune's page (or on a page outside every
 //! register), stays the province's. What is out of reach is answered as not there (404), so a
-//! commune learns nothing of another's numbering.
+//! commune learns nothing of another's numbering. And the reads of its people it makes under the
+//! database's commune role as well ([`App::commune_reads`]).
 
 use crate::{Actor, App, Error};
 use domain::{Case, CommunityId, StoredAlert};
@@ -83,6 +84,22 @@ impl App {
             return Ok(Reach::everywhere());
         }
         Ok(Reach::of(actor.commune, &s.units()?, &s.communities()?))
+    }
+
+    /// Reads of a commune's own rows for an actor: a commune's account makes them under the
+    /// database's commune role too (`store::Store::as_commune`: PostgreSQL's row-level
+    /// security, the second lock behind the unit scope — a read that forgot its filter still
+    /// sees that commune's rows only); any other actor reads as the province.
+    pub fn commune_reads<T>(
+        &self,
+        s: &mut store::Store,
+        actor: &Actor,
+        f: impl FnOnce(&mut store::Store) -> store::Result<T>,
+    ) -> Result<T, Error> {
+        Ok(match actor.commune {
+            Some(commune) => s.as_commune(commune, f)?,
+            None => f(s)?,
+        })
     }
 
     /// Case `id`, if the actor reaches it; else not found.

@@ -307,7 +307,17 @@ impl App {
     pub fn follow_up(&self, actor: &Actor) -> Result<FollowUp, Error> {
         actor.require(Permission::FollowUp)?;
         let mut s = self.store()?;
-        let units = s.units()?;
+        // The people and what they declared and signed: a commune's account reads them under
+        // the database's commune role as well (`App::commune_reads`).
+        let (units, participations, commitments, members) =
+            self.commune_reads(&mut s, actor, |s| {
+                Ok((
+                    s.units()?,
+                    s.participations()?,
+                    s.commitments()?,
+                    s.members()?,
+                ))
+            })?;
         let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         let unit_name = |id: domain::UnitId| {
             units
@@ -316,11 +326,8 @@ impl App {
                 .map(|x| x.name.clone())
                 .unwrap_or_default()
         };
-        let participations = s.participations()?;
-        let commitments = s.commitments()?;
         let version = s.commitment_version(&self.today().to_string())?;
-        let members: Vec<MemberRow> = s
-            .members()?
+        let members: Vec<MemberRow> = members
             .into_iter()
             .filter(|m| {
                 scope
@@ -409,15 +416,16 @@ impl App {
             ));
         }
         let mut s = self.store()?;
-        let units = s.units()?;
+        // A commune's account reads them under the database's commune role as well.
+        let (units, members) =
+            self.commune_reads(&mut s, actor, |s| Ok((s.units()?, s.members()?)))?;
         let scope = crate::register::visible_units(&units, actor.role, actor.unit, actor.commune);
         let ids: Vec<domain::UnitId> = units
             .iter()
             .filter(|u| scope.as_ref().is_none_or(|n| n.contains(&u.name)))
             .map(|u| u.id)
             .collect();
-        let members: Vec<domain::Member> = s
-            .members()?
+        let members: Vec<domain::Member> = members
             .into_iter()
             .filter(|m| ids.contains(&m.unit))
             .collect();

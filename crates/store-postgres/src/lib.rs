@@ -726,6 +726,20 @@ impl Backend for Postgres {
     fn rollback(&mut self) -> Result<()> {
         self.client.batch_execute("ROLLBACK").map_err(db)
     }
+    fn begin_as_commune(&mut self, tenant: i64) -> Result<()> {
+        // Read only, so no writer's turn is taken; the role and tenant end with the
+        // transaction (LOCAL), whatever becomes of it, before the connection is pooled again.
+        self.client
+            .batch_execute(&format!(
+                "BEGIN READ ONLY; SET LOCAL ROLE sokenh_commune; SET LOCAL sokenh.tenant = '{tenant}'"
+            ))
+            .map_err(|e| {
+                let _ = self.client.batch_execute("ROLLBACK");
+                StoreError::Database(format!(
+                    "không đọc được dưới vai trò của xã (sokenh_commune): {e}; người quản trị cơ sở dữ liệu cần `GRANT sokenh_commune TO` tài khoản của máy chủ / cannot read as a commune (docs/province.md)"
+                ))
+            })
+    }
 
     fn insert_unit(
         &mut self,

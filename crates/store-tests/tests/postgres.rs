@@ -223,3 +223,87 @@ fn servers_hear_changes_as_they_commit() {
         store_postgres::Change::Sessions
     );
 }
+
+/// A commune's reads under the commune role (`Store::as_commune`): row-level security shows
+/// them that commune's rows only — through statements the connection prepared before as the
+/// province too —, no province-wide table, and no write.
+#[test]
+fn a_communes_reads_see_its_own_rows_only() {
+    if !available() {
+        return;
+    }
+    use domain::UnitId;
+    let (mut store, url) = fresh();
+    let province = store
+        .create_unit("t", "Tỉnh Thanh Hóa", None, None)
+        .unwrap()
+        .id;
+    // Two communes as `migrate` writes them: the tenant first, then its root unit.
+    tamper(
+        &url,
+        &format!(
+            "INSERT INTO tenants (code, unit_id, name, source_head, source_events, bridge_event, migrated_by, migrated_at)
+                VALUES (15199, 1001, 'Xã Thạch Quảng', '', 0, 0, 't', ''), (15211, 1002, 'Xã Thạch Bình', '', 0, 0, 't', '');
+             INSERT INTO units (id, name, parent_id) VALUES
+                (1001, 'Đảng bộ xã Thạch Quảng', {p}), (1002, 'Đảng bộ xã Thạch Bình', {p})",
+            p = province.0
+        ),
+    );
+    let cell = store
+        .create_unit("t", "Chi bộ thôn Đồng Tâm", Some(UnitId(1001)), None)
+        .unwrap()
+        .id;
+    for (unit, name) in [
+        (cell, "Nguyễn Văn An"),
+        (UnitId(1001), "Trần Thị Bích"),
+        (UnitId(1002), "Lê Văn Bình"),
+    ] {
+        store
+            .add_member(
+                "t",
+                &store::NewMember {
+                    unit,
+                    full_name: name.into(),
+                    position: None,
+                },
+            )
+            .unwrap();
+    }
+    // As the province, first: the statements are prepared on this connection.
+    assert_eq!(store.members().unwrap().len(), 3);
+    assert_eq!(store.units().unwrap().len(), 4);
+    let names = |s: &mut Store| -> store::Result<Vec<String>> {
+        Ok(s.members()?.into_iter().map(|m| m.full_name).collect())
+    };
+    let a = store.as_commune(UnitId(1001), names).unwrap();
+    assert_eq!(a, ["Nguyễn Văn An", "Trần Thị Bích"]);
+    let b = store.as_commune(UnitId(1002), names).unwrap();
+    assert_eq!(b, ["Lê Văn Bình"]);
+    let units = store
+        .as_commune(UnitId(1002), |s| s.units())
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect::<Vec<_>>();
+    assert_eq!(units, ["Đảng bộ xã Thạch Bình"]);
+    // The province-wide log is closed to it; a write is refused; and afterwards the
+    // connection is the province's again.
+    assert!(store.as_commune(UnitId(1001), |s| s.audit_head()).is_err());
+    assert!(
+        store
+            .as_commune(UnitId(1001), |s| s.add_member(
+                "t",
+                &store::NewMember {
+                    unit: UnitId(1001),
+                    full_name: "Ghi thử".into(),
+                    position: None,
+                },
+            ))
+            .is_err()
+    );
+    assert_eq!(store.members().unwrap().len(), 3);
+    assert!(store.audit_head().unwrap() > 0);
+    // Inside another transaction it is refused, not half done.
+    let nested = store.transaction(|s| s.as_commune(UnitId(1001), names));
+    assert!(nested.is_err());
+}

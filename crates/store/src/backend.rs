@@ -41,6 +41,12 @@ pub trait Backend: Send {
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
     fn rollback(&mut self) -> Result<()>;
+    /// Opens a read-only transaction whose statements run for one commune of a province
+    /// database only (PostgreSQL: the role `sokenh_commune` and its tenant, row-level
+    /// security); a database of one commune has nothing to narrow and opens a plain one.
+    fn begin_as_commune(&mut self, _tenant: i64) -> Result<()> {
+        self.begin()
+    }
     /// The connection is gone (the database server restarted or dropped it): this backend will
     /// never answer again, and a pool opens a new connection instead of giving it out.
     fn is_lost(&self) -> bool {

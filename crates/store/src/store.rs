@@ -85,6 +85,35 @@ impl Store {
         self.db.name()
     }
 
+    /// `f`'s reads as one commune of a province database sees them: on PostgreSQL under the
+    /// role `sokenh_commune` with `tenant` (the commune's root unit) set, so row-level security
+    /// shows `f` that commune's rows only whatever a statement forgets, and no province-wide
+    /// table at all (an error). Read only: nothing `f` writes is kept. Not inside a
+    /// transaction. A commune's own database (SQLite) has nothing to narrow.
+    pub fn as_commune<T>(
+        &mut self,
+        tenant: UnitId,
+        f: impl FnOnce(&mut Store) -> Result<T>,
+    ) -> Result<T> {
+        if self.depth > 0 {
+            return Err(StoreError::Invalid(
+                "đọc theo xã không làm trong một giao dịch khác / as_commune inside a transaction"
+                    .into(),
+            ));
+        }
+        self.db.begin_as_commune(tenant.0)?;
+        self.depth = 1;
+        self.head = None;
+        let r = f(self);
+        self.depth = 0;
+        self.head = None;
+        // Read only: ended the same way whatever `f` did.
+        let ended = self.db.rollback();
+        let v = r?;
+        ended?;
+        Ok(v)
+    }
+
     /// Runs `f` in one transaction: all of it is written, or none.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         if self.depth > 0 {
