@@ -208,12 +208,10 @@ impl App {
         let community = visible_page(&mut s, &scope, id)?;
         let mut people = Vec::new();
         if actor.can(Permission::ViewPeople) {
-            let members = s.members()?;
-            for p in s
-                .participations()?
-                .into_iter()
-                .filter(|p| p.community == id)
-            {
+            // A commune's account reads them under the database's commune role as well.
+            let (members, participations) =
+                self.commune_reads(&mut s, actor, |s| Ok((s.members()?, s.participations()?)))?;
+            for p in participations.into_iter().filter(|p| p.community == id) {
                 if let Some(m) = members.iter().find(|m| m.id == p.member) {
                     people.push((m.full_name.clone(), m.position.clone(), p));
                 }

@@ -768,6 +768,12 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             if r.status == 200 {
                 reached += 1;
             }
+            if *path == "/tong-quan" {
+                assert!(
+                    r.body.contains("là của cả tỉnh"),
+                    "{username}: the dashboard says which figures are the province's"
+                );
+            }
             let body = r.body.to_lowercase();
             // (Thạch Quảng's register holds a page named «Công an xã Thạch Bình»: the words are
             // Thạch Bình's own.)

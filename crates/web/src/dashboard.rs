@@ -110,6 +110,10 @@ pub async fn dashboard(
             @if sees_cases && snap.communes > 0 && user.session.user.commune.is_none() {
                 p { a href="/tinh" { (crate::i18n::tr(user.lang, "Toàn tỉnh theo xã, phường")) } " (" (snap.communes) ")" }
             }
+            @if user.session.user.commune.is_some() {
+                // A commune's account: the month's cards and the flagged posts count the province.
+                p.note { (crate::i18n::tr(user.lang, "Số bài đăng, kênh chính thức, cảnh báo trong tháng và bài có dấu hiệu dưới đây là của cả tỉnh; sổ đăng ký, kê khai, cảnh báo chờ xử lý và hồ sơ là của xã, phường.")) }
+            }
             div.cards {
                 div.card { div.n { (communities.len()) } div.l { (crate::i18n::tr(user.lang, "trang, kênh, hội, nhóm trong sổ")) } }
                 div.card { div.n { (f.official_channels) } div.l { (crate::i18n::tr(user.lang, "trang, kênh chính thức")) } }
