@@ -13,8 +13,9 @@ use serde::Serialize;
 /// One check's outcome.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Check {
-    /// A stable name: `data_dir`, `database`, `audit_chain`, `index`, `disk`, `tls` (when a
-    /// certificate is given), `ocr`, `libreoffice`, `clock`.
+    /// A stable name: `data_dir`, `database`, `audit_chain`, `index`, `commune_role` (on a
+    /// province database), `disk`, `tls` (when a certificate is given), `ocr`, `libreoffice`,
+    /// `clock`.
     pub check: &'static str,
     pub ok: bool,
     /// What was found, in Vietnamese; what to do when it is wrong.
@@ -99,6 +100,9 @@ pub fn run(
                 Err(e) => check("audit_chain", false, format!("không đọc được nhật ký: {e}")),
             });
             out.push(index(&mut store, data_dir));
+            if let Some(c) = commune_role(&mut store) {
+                out.push(c);
+            }
         }
     }
     out.push(disk(data_dir, min_free));
@@ -109,6 +113,26 @@ pub fn run(
     out.push(libreoffice());
     out.push(clock());
     out
+}
+
+/// On a province database: whether the server may read as a commune (the role
+/// `sokenh_commune`, which a commune's accounts' reads of its people take); none elsewhere.
+fn commune_role(store: &mut store::Store) -> Option<Check> {
+    let tenant = match store.first_tenant() {
+        Ok(t) => t?,
+        Err(e) => return Some(check("commune_role", false, e.to_string())),
+    };
+    Some(match store.as_commune(tenant, |s| s.units()) {
+        Ok(units) => check(
+            "commune_role",
+            true,
+            format!(
+                "đọc được dưới vai trò của xã (sokenh_commune): {} đơn vị của xã đầu tiên",
+                units.len()
+            ),
+        ),
+        Err(e) => check("commune_role", false, e.to_string()),
+    })
 }
 
 /// A database URL with its password hidden.

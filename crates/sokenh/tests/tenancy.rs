@@ -478,6 +478,21 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         );
         tx.rollback().unwrap();
     }
+    // The doctor tells the operator the servers may read as a commune.
+    let doctor = on(&prov, Some(&province), &["doctor", "--json"]);
+    let checks: Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    let role = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "commune_role")
+        .unwrap_or_else(|| panic!("no commune_role check: {checks}"));
+    assert_eq!(role["ok"], true, "{role}");
+    assert!(
+        role["detail"].as_str().unwrap().contains("16 đơn vị"),
+        "{role}"
+    );
+
     // Every commune-owned table has the policy, including cases and evidence.
     let policies: Vec<String> = pg
         .query(

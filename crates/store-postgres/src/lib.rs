@@ -278,6 +278,14 @@ impl Backend for Postgres {
         Ok(n as u64)
     }
 
+    fn first_tenant(&mut self) -> Result<Option<i64>> {
+        Ok(self
+            .client
+            .query_opt("SELECT unit_id FROM tenants ORDER BY code LIMIT 1", &[])
+            .map_err(db)?
+            .map(|r| r.get(0)))
+    }
+
     fn tenant_figures(&mut self, since: &str, now: &str) -> Result<Vec<store::TenantFigures>> {
         let mut communes: Vec<store::TenantFigures> = self
             .client

@@ -241,6 +241,10 @@ pub trait Backend: Send {
     fn tenant_count(&mut self) -> Result<u64> {
         Ok(0)
     }
+    /// The root unit of a province database's first commune (by its code); none elsewhere.
+    fn first_tenant(&mut self) -> Result<Option<i64>> {
+        Ok(None)
+    }
     /// Each commune of a province database in figures, by name: posts counted from `since`,
     /// cases overdue at `now`. A database without communes (SQLite, a commune's own) has none.
     fn tenant_figures(&mut self, _since: &str, _now: &str) -> Result<Vec<TenantFigures>> {

@@ -1921,6 +1921,12 @@ impl Store {
         Ok(self.db.last_audit()?.map_or(0, |(id, _)| id))
     }
 
+    /// The root unit of a province database's first commune (by its GSO code); none on a
+    /// commune's own database.
+    pub fn first_tenant(&mut self) -> Result<Option<UnitId>> {
+        Ok(self.db.first_tenant()?.map(UnitId))
+    }
+
     /// How many communes a province database holds (0 elsewhere).
     pub fn tenant_count(&mut self) -> Result<u64> {
         self.db.tenant_count()
