@@ -22,6 +22,15 @@ fn on(data: &Path, db: Option<&str>, args: &[&str]) -> std::process::Output {
     sokenh(data, &all)
 }
 
+/// Fails with the command's words unless it succeeded.
+fn succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn ok_json(out: &std::process::Output) -> Value {
     assert!(
         out.status.success(),
@@ -320,11 +329,7 @@ fn second_commune(data: &Path) {
             "Lê Văn Bình",
         ],
     );
-    assert!(
-        member.status.success(),
-        "{}",
-        String::from_utf8_lossy(&member.stderr)
-    );
+    succeeded(&member);
     common::ingest_posts(
         data,
         &[(
@@ -539,34 +544,34 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             "tam-thoi-2026-tq",
         ],
     );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    succeeded(&made);
     let server = common::start_serving(&prov, Some(&province), &["serve", "--bind", "127.0.0.1:0"]);
-    let r = post(
-        &server,
-        "/dang-nhap",
-        None,
-        &[
-            ("username", "quantri.thachquang"),
-            ("password", "tam-thoi-2026-tq"),
-        ],
-    );
-    let cookie = r.cookie.expect("signed in");
-    let form = get(&server, "/doi-mat-khau", Some(&cookie)).body;
-    let changed = post(
-        &server,
-        "/doi-mat-khau",
-        Some(&cookie),
-        &[
-            ("csrf", &csrf(&form)),
-            ("new", "mat-khau-xa-2026"),
-            ("again", "mat-khau-xa-2026"),
-        ],
-    );
-    assert_eq!(changed.status, 303);
+    // Signs in, and chooses a new password when the account must.
+    let first_sign_in = |username: &str, password: &str| -> String {
+        let r = post(
+            &server,
+            "/dang-nhap",
+            None,
+            &[("username", username), ("password", password)],
+        );
+        let cookie = r.cookie.unwrap_or_else(|| panic!("{username} signed in"));
+        if get(&server, "/tong-quan", Some(&cookie)).location == "/doi-mat-khau" {
+            let form = get(&server, "/doi-mat-khau", Some(&cookie)).body;
+            let changed = post(
+                &server,
+                "/doi-mat-khau",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf(&form)),
+                    ("new", "mat-khau-xa-2026-moi"),
+                    ("again", "mat-khau-xa-2026-moi"),
+                ],
+            );
+            assert_eq!(changed.status, 303, "{username}");
+        }
+        cookie
+    };
+    let cookie = first_sign_in("quantri.thachquang", "tam-thoi-2026-tq");
     let b_page: i64 = pg
         .query_one(
             "SELECT id FROM communities WHERE key LIKE '%thachbinhquehuong%'",
@@ -664,36 +669,8 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
                 "tam-thoi-2026-xa",
             ],
         );
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        succeeded(&made);
     }
-    let first_sign_in = |username: &str, password: &str| -> String {
-        let r = post(
-            &server,
-            "/dang-nhap",
-            None,
-            &[("username", username), ("password", password)],
-        );
-        let cookie = r.cookie.unwrap_or_else(|| panic!("{username} signed in"));
-        if get(&server, "/tong-quan", Some(&cookie)).location == "/doi-mat-khau" {
-            let form = get(&server, "/doi-mat-khau", Some(&cookie)).body;
-            let changed = post(
-                &server,
-                "/doi-mat-khau",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf(&form)),
-                    ("new", "mat-khau-xa-2026-moi"),
-                    ("again", "mat-khau-xa-2026-moi"),
-                ],
-            );
-            assert_eq!(changed.status, 303, "{username}");
-        }
-        cookie
-    };
     // The pages of the alert and case permissions whose data is still the province's.
     let province_only = [
         "/tinh",
@@ -843,33 +820,8 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             "tam-thoi-2026-tinh",
         ],
     );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let r = post(
-        &server,
-        "/dang-nhap",
-        None,
-        &[
-            ("username", "lanhdao.tinh"),
-            ("password", "tam-thoi-2026-tinh"),
-        ],
-    );
-    let leader = r.cookie.expect("signed in");
-    let form = get(&server, "/doi-mat-khau", Some(&leader)).body;
-    let changed = post(
-        &server,
-        "/doi-mat-khau",
-        Some(&leader),
-        &[
-            ("csrf", &csrf(&form)),
-            ("new", "mat-khau-tinh-2026"),
-            ("again", "mat-khau-tinh-2026"),
-        ],
-    );
-    assert_eq!(changed.status, 303);
+    succeeded(&made);
+    let leader = first_sign_in("lanhdao.tinh", "tam-thoi-2026-tinh");
     let dashboard = get(&server, "/tong-quan", Some(&leader)).body;
     assert!(
         dashboard.contains("href=\"/tinh\""),
