@@ -946,6 +946,14 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
     }
     let cases = listed(&officer, "/api/v1/cases");
     assert_eq!(cases, [a_case]);
+    // Nor is it offered to merge alerts into, on the queue or an alert's page.
+    for path in ["/canh-bao".to_owned(), format!("/canh-bao/{a_alert}")] {
+        let page = get(&server, &path, Some(&officer)).body;
+        assert!(
+            !page.contains(&format!("option value=\"{b_case}\"")),
+            "{path} offers case #{b_case}"
+        );
+    }
     let list = get(&server, "/ho-so", Some(&officer)).body;
     assert!(!list.contains(&format!("/ho-so/{b_case}\"")), "{list}");
     // Nor acts on it.

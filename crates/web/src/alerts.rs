@@ -47,10 +47,12 @@ async fn alerts_page(
         Err(e) => return internal(e),
     };
     let alerts = &snap.alerts;
+    // A commune's account: its commune's alerts and cases only.
+    let reach = crate::pages::reach(&snap, &user.session.user);
     let open_cases: Vec<&domain::Case> = snap
         .cases
         .iter()
-        .filter(|c| c.status != domain::CaseStatus::Closed)
+        .filter(|c| c.status != domain::CaseStatus::Closed && reach.has_case(c))
         .collect();
     let status = if q.status.is_empty() {
         "open".to_owned()
@@ -73,7 +75,6 @@ async fn alerts_page(
             .map(|c| c.id.0)
             .collect()
     });
-    let reach = crate::pages::reach(&snap, &user.session.user);
     // The units to filter by: a commune's account, its commune's.
     let scope = crate::pages::visible_units(&snap.units, &user.session.user);
     let pages_of = |a: &domain::StoredAlert| snap.alert_pages.of(a.id);
