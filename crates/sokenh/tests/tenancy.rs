@@ -687,7 +687,10 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         (format!("/so-dang-ky/{a_page}"), true),
         (format!("/so-dang-ky/{b_page}"), false),
     ];
+    // The API's resources, and pages the role × route list leaves out.
     let api_routes = [
+        ("/danh-gia", domain::Permission::FollowUp),
+        ("/thu-vien", domain::Permission::ViewRegister),
         (
             "/api/v1/members?purpose=ra-soat-ke-khai",
             domain::Permission::ViewPeople,
