@@ -236,7 +236,8 @@ impl App {
     }
 
     /// The alerts into a new case (titled `title`, or by the first alert when empty, about the
-    /// page its posts share if they share one), or into the open case `into`. The case's id.
+    /// page its posts share if they share one — for a commune's account, else its first post's
+    /// page), or into the open case `into`. The case's id.
     pub fn open_case_from_alerts(
         &self,
         actor: &Actor,
@@ -264,10 +265,12 @@ impl App {
             return Err(Error::not_found("cảnh báo", alert_ids[0]));
         };
         let items = s.alert_items(&first.item_ids)?;
-        let community = items
-            .first()
-            .map(|(i, _)| i.community_id)
+        let first_page = items.first().map(|(i, _)| i.community_id);
+        let community = first_page
             .filter(|c| items.iter().all(|(i, _)| i.community_id == *c))
+            // A commune's case is about one of its pages, or it would not reach it: the first
+            // post's (every post behind the alerts is on its pages).
+            .or(first_page.filter(|_| actor.commune.is_some()))
             .map(domain::CommunityId);
         let title = title.trim();
         let title = if title.is_empty() {

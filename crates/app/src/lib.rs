@@ -88,7 +88,7 @@ impl Actor {
     /// Whether the actor may do `p`: its role's table, narrowed for a commune's account
     /// (`domain::Permission::within_a_commune`).
     pub fn can(&self, p: Permission) -> bool {
-        self.role.can(p) && (self.commune.is_none() || p.within_a_commune())
+        self.role.can_as(p, self.commune.is_some())
     }
 
     /// Refuses what the actor may not do, and to a commune's account what is still the whole

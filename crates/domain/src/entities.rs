@@ -464,7 +464,7 @@ impl User {
     /// Whether this account may do `p`: its role's table, narrowed for a commune's account to
     /// what is kept within its commune ([`crate::Permission::within_a_commune`]).
     pub fn can(&self, p: crate::Permission) -> bool {
-        self.role.can(p) && (self.commune.is_none() || p.within_a_commune())
+        self.role.can_as(p, self.commune.is_some())
     }
 }
 

@@ -112,6 +112,14 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Whether an account of this role may do `p`: the table, narrowed for an account of one
+    /// commune in a province database (`in_a_commune`) to [`Permission::within_a_commune`].
+    pub fn can_as(self, p: Permission, in_a_commune: bool) -> bool {
+        self.can(p) && (!in_a_commune || p.within_a_commune())
+    }
+}
+
 impl Permission {
     /// Whether an account of one commune in a province database keeps this permission. Kept:
     /// what is read and written through the unit scope (`app::register::visible_units`), which

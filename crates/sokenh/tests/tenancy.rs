@@ -380,15 +380,37 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         tmp.path().join("tinh"),
     );
     seeded_commune(&qa, None);
-    // And a post on a page of its register (the scam posts are on a group outside it).
+    // And a post on a page of its register (the scam posts are on a group outside it), and the
+    // scam again on it and on that group: an alert on two of its pages.
+    const JOB: &str = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
     common::ingest_posts(
         &qa,
-        &[(
-            "quang-1",
-            "thachquangquetoi",
-            "2026-11-21T08:00:00+07:00",
-            "Lịch tiêm phòng cho đàn gia súc thôn Quảng Tâm",
-        )],
+        &[
+            (
+                "quang-1",
+                "thachquangquetoi",
+                "2026-11-21T08:00:00+07:00",
+                "Lịch tiêm phòng cho đàn gia súc thôn Quảng Tâm",
+            ),
+            (
+                "quang-scam-0",
+                "thachquangquetoi",
+                "2026-11-22T20:00:00+07:00",
+                JOB,
+            ),
+            (
+                "quang-scam-1",
+                "thachquang.dongtam",
+                "2026-11-22T20:01:00+07:00",
+                JOB,
+            ),
+            (
+                "quang-scam-2",
+                "thachquangquetoi",
+                "2026-11-22T20:02:00+07:00",
+                JOB,
+            ),
+        ],
     );
     second_commune(&qb);
     for (dir, code) in [(&qa, "15199"), (&qb, "15211")] {
@@ -430,7 +452,7 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
     for (table, a_rows, b_rows) in [
         ("communities", 39, 2),
         ("members", 75, 1),
-        ("items", 4, 4),
+        ("items", 7, 4),
         ("units", 16, 3),
     ] {
         let sql = format!("SELECT count(*) FROM {table}");
@@ -882,6 +904,10 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         alert_of(&mut pg, "scam-0"),
         alert_of(&mut pg, "binh-scam-0"),
     );
+    // The alert of its own the officer opens a case from: on two of its pages.
+    let two_pages = alert_of(&mut pg, "quang-scam-0");
+    assert_eq!(alert_of(&mut pg, "quang-scam-1"), two_pages);
+    assert_ne!(two_pages, a_alert);
     let officer = first_sign_in("congan2.thachquang", "mat-khau-xa-2026-moi");
     let listed = |cookie: &str, path: &str| -> Vec<i64> {
         let r = get(&server, path, Some(cookie));
@@ -940,7 +966,7 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         !queue.contains(&format!(">Hồ sơ #{b_case}: ")),
         "the queue offers case #{b_case}"
     );
-    let made = open(&officer, &token, a_alert);
+    let made = open(&officer, &token, two_pages);
     assert_eq!(made.status, 303);
     let a_case: i64 = made.location.trim_start_matches("/ho-so/").parse().unwrap();
     assert_eq!(
