@@ -222,6 +222,9 @@ pub struct Migration {
     pub files: u64,
     /// The commune was taken in before, from the same chain: nothing was added.
     pub already_migrated: bool,
+    /// Units whose name the province had already (or the root «Đơn vị gốc»), and the name
+    /// each has there.
+    pub renamed_units: BTreeMap<String, String>,
     /// Both chains verify and every table's rows are all in the province database.
     pub ok: bool,
 }
@@ -280,10 +283,6 @@ pub fn migrate(
             commune.ward_name
         );
     }
-    // A register started from a spreadsheet has the root «Đơn vị gốc», without a code: in the
-    // province it takes the commune's name (unit names are one namespace there).
-    let rename = (root.name == store::DEFAULT_ROOT)
-        .then(|| (root.name.clone(), commune_root_name(&commune.ward_name)));
     let names = source.table_names()?;
     for t in &names {
         if !NOT_COPIED.contains(&t.as_str()) && !TABLES.iter().any(|s| s.table == t) {
@@ -331,13 +330,39 @@ pub fn migrate(
             audit_bridge: done.bridge_event,
             files: 0,
             already_migrated: true,
+            renamed_units: BTreeMap::new(),
             ok,
         });
     }
 
+    // Unit names are one namespace in the province, and pages name their unit: a register
+    // started from a spreadsheet has the root «Đơn vị gốc», without a code, which takes the
+    // commune's name; a unit whose name another commune took first (every commune has its
+    // «Chi bộ thôn 1») comes in with its commune's name after it — the pages naming it with it.
+    let target_units = to.units()?;
+    let taken: std::collections::HashSet<&str> =
+        target_units.iter().map(|u| u.name.as_str()).collect();
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    if root.name == store::DEFAULT_ROOT {
+        renamed.insert(root.name.clone(), commune_root_name(&commune.ward_name));
+    }
+    for u in &units {
+        let name = renamed.get(&u.name).unwrap_or(&u.name);
+        if taken.contains(name.as_str()) {
+            let qualified = format!("{name} ({})", commune.ward_name);
+            if taken.contains(qualified.as_str()) {
+                bail!(
+                    "đơn vị «{qualified}» đã có trong cơ sở dữ liệu của tỉnh: không chuyển / unit name taken"
+                );
+            }
+            renamed.insert(u.name.clone(), qualified);
+        }
+    }
+    let root_name = root.name.clone();
+    let root_of_no_code = root.locality_code.is_none().then_some(root_name.as_str());
+
     // The province's root: the one the database has, or the province of this commune.
     let province_root = {
-        let target_units = to.units()?;
         let target_roots: Vec<_> = target_units.iter().filter(|u| u.parent.is_none()).collect();
         match target_roots[..] {
             [] => {
@@ -431,9 +456,7 @@ pub fn migrate(
                         {
                             row[k] = Cell::Int(unit_id);
                         }
-                        if let Some((old, new)) = &rename {
-                            rename_root(spec.table, &columns, row, old, new, code);
-                        }
+                        rename_units(spec.table, &columns, row, &renamed, code, root_of_no_code);
                     }
                     let written = to.write_rows(spec.table, &columns, &rows, spec.shared)?;
                     copy.copied += written;
@@ -478,6 +501,7 @@ pub fn migrate(
                     "source_chain_verified": true,
                     "carried_from": first_carried,
                     "tables": tables,
+                    "renamed_units": renamed,
                 }),
             )?;
             if bridge != bridge_id {
@@ -494,6 +518,7 @@ pub fn migrate(
                 audit_bridge: bridge,
                 files: 0,
                 already_migrated: false,
+                renamed_units: renamed.clone(),
             })
         })
         .map_err(|e| anyhow::Error::from(Error::from(e)))
@@ -605,21 +630,37 @@ pub fn commune_root_name(ward: &str) -> String {
 
 /// The root unit's new name where a row names it (the unit itself, with the commune's code; a
 /// page's unit, which is a name).
-fn rename_root(table: &str, columns: &[String], row: &mut [Cell], old: &str, new: &str, code: u32) {
-    let column = match table {
-        "units" => "name",
-        "communities" => "unit",
+/// A row's unit names as the province has them ([`migrate`]'s `renamed`): a unit's own name —
+/// the root of no code given the commune's `code` as well —, a page's unit and the unit whose
+/// official channel it is.
+fn rename_units(
+    table: &str,
+    columns: &[String],
+    row: &mut [Cell],
+    renamed: &BTreeMap<String, String>,
+    code: u32,
+    root_of_no_code: Option<&str>,
+) {
+    let names: &[&str] = match table {
+        "units" => &["name"],
+        "communities" => &["unit", "official_of"],
         _ => return,
     };
-    let Some(k) = columns.iter().position(|c| c == column) else {
-        return;
-    };
-    if row[k] == Cell::Text(old.to_owned()) {
-        row[k] = Cell::Text(new.to_owned());
+    for column in names {
+        let Some(k) = columns.iter().position(|c| c == column) else {
+            continue;
+        };
+        let Cell::Text(old) = row[k].clone() else {
+            continue;
+        };
         if table == "units"
+            && root_of_no_code == Some(old.as_str())
             && let Some(l) = columns.iter().position(|c| c == "locality_code")
         {
             row[l] = Cell::Int(i64::from(code));
+        }
+        if let Some(new) = renamed.get(&old) {
+            row[k] = Cell::Text(new.clone());
         }
     }
 }

@@ -312,7 +312,8 @@ fn second_commune(data: &Path) {
         &sheet,
         "STT;Tên trang, kênh, hội, nhóm;Đường dẫn (link);Số thành viên;Đơn vị\n\
          1;Thạch Bình quê hương;https://www.facebook.com/groups/thachbinhquehuong;2.100;Công an xã Thạch Bình\n\
-         2;Đoàn Thanh niên xã Thạch Bình;https://www.facebook.com/doanthanhnien.thachbinh;800;Đoàn Thanh niên xã Thạch Bình\n",
+         2;Đoàn Thanh niên xã Thạch Bình;https://www.facebook.com/doanthanhnien.thachbinh;800;Đoàn Thanh niên xã Thạch Bình\n\
+         3;Chi bộ Đồng Tâm Thạch Bình;https://www.facebook.com/groups/dongtamthachbinh;300;Chi bộ thôn Đồng Tâm\n",
     )
     .unwrap();
     ok_json(&sokenh(
@@ -413,6 +414,7 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         ],
     );
     second_commune(&qb);
+    let mut renamed = Vec::new();
     for (dir, code) in [(&qa, "15199"), (&qb, "15211")] {
         let from = format!("sqlite://{}", dir.join("sokenh.db").display());
         let r = ok_json(&sokenh(
@@ -422,7 +424,18 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             ],
         ));
         assert_eq!(r["ok"], true, "{r}");
+        renamed.push(r["renamed_units"].clone());
     }
+    // Thạch Bình's root «Đơn vị gốc» took the commune's name, and its «Chi bộ thôn Đồng Tâm»,
+    // a name Thạch Quảng took first, came in with the commune's name after it; its page with it.
+    assert_eq!(renamed[0], serde_json::json!({}));
+    assert_eq!(
+        renamed[1],
+        serde_json::json!({
+            "Chi bộ thôn Đồng Tâm": "Chi bộ thôn Đồng Tâm (Xã Thạch Bình)",
+            "Đơn vị gốc": "Đảng bộ xã Thạch Bình",
+        })
+    );
     let mut pg = postgres::Client::connect(&province, postgres::NoTls).unwrap();
     let tenant_of = |pg: &mut postgres::Client, code: i32| -> i64 {
         pg.query_one("SELECT unit_id FROM tenants WHERE code = $1", &[&code])
@@ -435,6 +448,19 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         .unwrap()
         .get(0);
     assert_eq!(root_b, "Đảng bộ xã Thạch Bình");
+    let (unit, tenant): (String, i64) = {
+        let r = pg
+            .query_one(
+                "SELECT unit, tenant_id FROM communities WHERE key LIKE '%dongtamthachbinh%'",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(
+        (unit.as_str(), tenant),
+        ("Chi bộ thôn Đồng Tâm (Xã Thạch Bình)", b)
+    );
 
     // A hand-written query under the commune role sees its commune only, whatever it forgets.
     let seen = |pg: &mut postgres::Client, tenant: i64, sql: &str| -> i64 {
@@ -450,10 +476,10 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
     let all =
         |pg: &mut postgres::Client, sql: &str| -> i64 { pg.query_one(sql, &[]).unwrap().get(0) };
     for (table, a_rows, b_rows) in [
-        ("communities", 39, 2),
+        ("communities", 39, 3),
         ("members", 75, 1),
         ("items", 7, 4),
-        ("units", 16, 3),
+        ("units", 16, 4),
     ] {
         let sql = format!("SELECT count(*) FROM {table}");
         assert_eq!(seen(&mut pg, a, &sql), a_rows, "{table} of Thạch Quảng");
@@ -798,6 +824,8 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
                 "thachbinhquehuong",
                 "thạch bình quê hương",
                 "doanthanhnien.thachbinh",
+                "dongtamthachbinh",
+                "(xã thạch bình)",
                 "đảng bộ xã thạch bình",
                 "lê văn bình",
                 "phiên chợ",
@@ -879,7 +907,7 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         ("39", "75"),
         "{quang:?}"
     );
-    assert_eq!((binh[0].as_str(), binh[1].as_str()), ("2", "1"), "{binh:?}");
+    assert_eq!((binh[0].as_str(), binh[1].as_str()), ("3", "1"), "{binh:?}");
     assert_eq!(binh[2], "0 (0%)");
     assert_eq!(
         (quang[2].as_str(), quang[3].as_str()),

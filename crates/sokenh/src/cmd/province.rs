@@ -83,6 +83,9 @@ pub fn migrate(ctx: &Ctx, from: &str, to: &str, tenant: u32, json: bool) -> Resu
         for (t, c) in &report.tables {
             println!("{t:<22} {:>10} {:>10} {:>8}", c.source, c.copied, c.kept);
         }
+        for (old, new) in &report.renamed_units {
+            println!("Đơn vị «{old}» có tên ở tỉnh là «{new}».");
+        }
         println!(
             "{}",
             if report.ok {
