@@ -225,6 +225,8 @@ pub struct Migration {
     /// Units whose name the province had already (or the root «Đơn vị gốc»), and the name
     /// each has there.
     pub renamed_units: BTreeMap<String, String>,
+    /// Accounts whose name the province had already, and the name each signs in with there.
+    pub renamed_accounts: BTreeMap<String, String>,
     /// Both chains verify and every table's rows are all in the province database.
     pub ok: bool,
 }
@@ -331,6 +333,7 @@ pub fn migrate(
             files: 0,
             already_migrated: true,
             renamed_units: BTreeMap::new(),
+            renamed_accounts: BTreeMap::new(),
             ok,
         });
     }
@@ -356,6 +359,23 @@ pub fn migrate(
                 );
             }
             renamed.insert(u.name.clone(), qualified);
+        }
+    }
+    // Account names are one namespace too (they sign in with them): one another commune brought
+    // first comes in with the commune's code after it — `congan.15211` —, and the cases given
+    // to it with it; the report names each, for the operator to tell its holder.
+    let taken: std::collections::HashSet<String> =
+        to.users()?.into_iter().map(|u| u.username).collect();
+    let mut renamed_accounts: BTreeMap<String, String> = BTreeMap::new();
+    for u in source.users()? {
+        if taken.contains(&u.username) {
+            let qualified = format!("{}.{code}", u.username);
+            if taken.contains(&qualified) {
+                bail!(
+                    "tài khoản «{qualified}» đã có trong cơ sở dữ liệu của tỉnh: không chuyển / account name taken"
+                );
+            }
+            renamed_accounts.insert(u.username, qualified);
         }
     }
     let root_name = root.name.clone();
@@ -457,6 +477,7 @@ pub fn migrate(
                             row[k] = Cell::Int(unit_id);
                         }
                         rename_units(spec.table, &columns, row, &renamed, code, root_of_no_code);
+                        rename_accounts(spec.table, &columns, row, &renamed_accounts);
                     }
                     let written = to.write_rows(spec.table, &columns, &rows, spec.shared)?;
                     copy.copied += written;
@@ -502,6 +523,7 @@ pub fn migrate(
                     "carried_from": first_carried,
                     "tables": tables,
                     "renamed_units": renamed,
+                    "renamed_accounts": renamed_accounts,
                 }),
             )?;
             if bridge != bridge_id {
@@ -519,6 +541,7 @@ pub fn migrate(
                 files: 0,
                 already_migrated: false,
                 renamed_units: renamed.clone(),
+                renamed_accounts: renamed_accounts.clone(),
             })
         })
         .map_err(|e| anyhow::Error::from(Error::from(e)))
@@ -662,6 +685,28 @@ fn rename_units(
         if let Some(new) = renamed.get(&old) {
             row[k] = Cell::Text(new.clone());
         }
+    }
+}
+
+/// A row's account names as the province has them ([`migrate`]'s `renamed_accounts`): an
+/// account's own, and the one a case is given to. Who did what (`opened_by`, the audit log's
+/// actors…) stays as it was recorded.
+fn rename_accounts(
+    table: &str,
+    columns: &[String],
+    row: &mut [Cell],
+    renamed: &BTreeMap<String, String>,
+) {
+    let column = match table {
+        "users" => "username",
+        "cases" => "assignee",
+        _ => return,
+    };
+    if let Some(k) = columns.iter().position(|c| c == column)
+        && let Cell::Text(old) = &row[k]
+        && let Some(new) = renamed.get(old)
+    {
+        row[k] = Cell::Text(new.clone());
     }
 }
 

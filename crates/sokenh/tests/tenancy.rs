@@ -340,6 +340,22 @@ fn second_commune(data: &Path) {
             "Phiên chợ quýt Thạch Bình sáng mai họp sớm",
         )],
     );
+    // Its police officer's account, under the name the demo commune's has too.
+    succeeded(&sokenh(
+        data,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "congan",
+            "--role",
+            "officer",
+            "--unit",
+            "Công an xã Thạch Bình",
+            "--password",
+            "tam-thoi-2026-binh",
+        ],
+    ));
     // Its own scam alert, on its own group.
     let scam = "Tuyển cộng tác viên việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng ngay";
     common::ingest_posts(
@@ -424,18 +440,23 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             ],
         ));
         assert_eq!(r["ok"], true, "{r}");
-        renamed.push(r["renamed_units"].clone());
+        renamed.push(serde_json::json!([
+            r["renamed_units"],
+            r["renamed_accounts"]
+        ]));
     }
     // Thạch Bình's root «Đơn vị gốc» took the commune's name, and its «Chi bộ thôn Đồng Tâm»,
     // a name Thạch Quảng took first, came in with the commune's name after it; its page with it.
-    assert_eq!(renamed[0], serde_json::json!({}));
+    assert_eq!(renamed[0], serde_json::json!([{}, {}]));
     assert_eq!(
-        renamed[1],
+        renamed[1][0],
         serde_json::json!({
             "Chi bộ thôn Đồng Tâm": "Chi bộ thôn Đồng Tâm (Xã Thạch Bình)",
             "Đơn vị gốc": "Đảng bộ xã Thạch Bình",
         })
     );
+    // Its officer's account name, which the demo commune's took first, has its code after it.
+    assert_eq!(renamed[1][1], serde_json::json!({"congan": "congan.15211"}));
     let mut pg = postgres::Client::connect(&province, postgres::NoTls).unwrap();
     let tenant_of = |pg: &mut postgres::Client, code: i32| -> i64 {
         pg.query_one("SELECT unit_id FROM tenants WHERE code = $1", &[&code])
@@ -857,6 +878,12 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
             found.body
         );
     }
+
+    // Thạch Bình's officer signs in under its new name and sees its own commune.
+    let binh = first_sign_in("congan.15211", "tam-thoi-2026-binh");
+    let register = get(&server, "/so-dang-ky", Some(&binh)).body;
+    assert!(register.contains("thachbinhquehuong"), "{register}");
+    assert!(!register.contains("thachquangquetoi"), "{register}");
 
     // The province's leader sees every commune in counts, never a person.
     let made = on(

@@ -86,6 +86,9 @@ pub fn migrate(ctx: &Ctx, from: &str, to: &str, tenant: u32, json: bool) -> Resu
         for (old, new) in &report.renamed_units {
             println!("Đơn vị «{old}» có tên ở tỉnh là «{new}».");
         }
+        for (old, new) in &report.renamed_accounts {
+            println!("Tài khoản «{old}» đăng nhập ở tỉnh bằng «{new}»: báo cho người dùng.");
+        }
         println!(
             "{}",
             if report.ok {
