@@ -127,7 +127,7 @@ impl Permission {
     /// pages, the follow-up, ownership claims, capture, declaring — and the alerts and cases
     /// about its commune's pages (`app::commune::Reach`). Refused: what is still province-wide
     /// in the application (the detection rules and fact-checks, the report, the audit log,
-    /// administration, media checks, uploads of posts, the library), so that an account placed
+    /// administration, media checks, uploads of posts, the library's new versions), so that an account placed
     /// in a commune never reads another commune's rows through them. The pages of the alert
     /// and case permissions that are the province's (the tip line, warnings to citizens,
     /// sources, sharing, impersonation review) are refused to it apart
