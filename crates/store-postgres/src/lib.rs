@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0024_deployment_keys.sql"),
     include_str!("../migrations/0025_retention.sql"),
     include_str!("../migrations/0026_notify.sql"),
+    include_str!("../migrations/0027_commune_membership.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -743,8 +744,11 @@ impl Backend for Postgres {
             ))
             .map_err(|e| {
                 let _ = self.client.batch_execute("ROLLBACK");
+                let why = e
+                    .as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned());
                 StoreError::Database(format!(
-                    "không đọc được dưới vai trò của xã (sokenh_commune): {e}; người quản trị cơ sở dữ liệu cần `GRANT sokenh_commune TO` tài khoản của máy chủ / cannot read as a commune (docs/province.md)"
+                    "không đọc được dưới vai trò của xã (sokenh_commune): {why}; người quản trị cơ sở dữ liệu cần `GRANT sokenh_commune TO` tài khoản của máy chủ / cannot read as a commune (docs/province.md)"
                 ))
             })
     }

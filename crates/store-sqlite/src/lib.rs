@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0024_deployment_keys.sql"),
     include_str!("../migrations/0025_retention.sql"),
     include_str!("../migrations/0026_notify.sql"),
+    include_str!("../migrations/0027_commune_membership.sql"),
 ];
 
 /// The SQLite backend.

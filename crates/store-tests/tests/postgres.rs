@@ -307,3 +307,77 @@ fn a_communes_reads_see_its_own_rows_only() {
     let nested = store.transaction(|s| s.as_commune(UnitId(1001), names));
     assert!(nested.is_err());
 }
+
+/// Schema 27: a server's login that may grant roles (CREATEROLE, PostgreSQL 15) becomes a
+/// member of the commune role as it migrates its database, and may then read as a commune; a
+/// login that may not still migrates, and reading as a commune tells it what to ask the DBA.
+#[test]
+fn a_login_that_may_grant_takes_the_commune_role_as_it_migrates() {
+    if !available() {
+        return;
+    }
+    use domain::UnitId;
+    let url = server().unwrap();
+    let pid = std::process::id();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let version: i32 = admin
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .unwrap()
+        .get(0);
+    // The role exists before any server opens its database (docs/province.md).
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sokenh_commune') THEN
+                    CREATE ROLE sokenh_commune NOLOGIN;
+                END IF;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$",
+        )
+        .unwrap();
+    let as_login = |login: &str, createrole: bool| -> store::Store {
+        let db = format!("{login}_db");
+        admin_do(
+            &url,
+            &[
+                format!("DROP DATABASE IF EXISTS {db}"),
+                format!("DROP ROLE IF EXISTS {login}"),
+                format!(
+                    "CREATE ROLE {login} LOGIN{}",
+                    if createrole { " CREATEROLE" } else { "" }
+                ),
+                format!("CREATE DATABASE {db} OWNER {login}"),
+            ],
+        );
+        let login_url =
+            with_database(&url, &db).replacen("://postgres@", &format!("://{login}@"), 1);
+        store::Store::new(Box::new(store_postgres::open(&login_url).unwrap()))
+    };
+    let mut plain = as_login(&format!("sokenh_plain_{pid}"), false);
+    let refused = plain
+        .as_commune(UnitId(1), |s| s.units())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("permission denied to set role")
+            && refused.contains("GRANT sokenh_commune TO"),
+        "{refused}"
+    );
+    if version < 160000 {
+        let mut granting = as_login(&format!("sokenh_grant_{pid}"), true);
+        assert!(
+            granting
+                .as_commune(UnitId(1), |s| s.units())
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+/// Statements run one by one as the server's superuser (some may not share a transaction).
+fn admin_do(url: &str, statements: &[String]) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    for sql in statements {
+        c.batch_execute(sql).unwrap();
+    }
+}

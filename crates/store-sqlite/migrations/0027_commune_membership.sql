@@ -1,0 +1,3 @@
+-- Nothing here: a commune's own database has no commune role (see the PostgreSQL migration of
+-- the same number, which grants the servers' login the role `sokenh_commune`). Kept so both
+-- backends count their schema alike.
