@@ -907,6 +907,12 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         dashboard.contains("href=\"/tinh\""),
         "the dashboard links the overview"
     );
+    // Not every unit of every commune: the overview has them by commune.
+    assert!(dashboard.contains("Theo từng xã, phường"), "{dashboard}");
+    assert!(
+        !dashboard.contains("<td>Công an xã Thạch Bình</td>"),
+        "{dashboard}"
+    );
     let overview = get(&server, "/tinh", Some(&leader));
     assert_eq!(overview.status, 200);
     // A commune's row: its name, then each figure in its cell.

@@ -91,6 +91,7 @@ pub async fn dashboard(
         *by_platform.entry(c.platform.label_vi()).or_default() += 1;
         *by_status.entry(c.status.label_vi()).or_default() += 1;
     }
+    let province_wide = snap.communes > 0 && user.session.user.commune.is_none();
     let coverage: Vec<&domain::Coverage> = f
         .coverage
         .iter()
@@ -125,10 +126,20 @@ pub async fn dashboard(
             h2 { (crate::i18n::tr(user.lang, "Theo tình trạng")) }
             table { tr { th { (crate::i18n::tr(user.lang, "Tình trạng")) } th { (crate::i18n::tr(user.lang, "Số lượng")) } } @for (p, c) in &by_status { tr { td { (p) } td.num { (c) } } } }
             h2 { (crate::i18n::tr(user.lang, "Kê khai và cam kết theo đơn vị")) }
-            table {
-                tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Số người")) } th { (crate::i18n::tr(user.lang, "Đã kê khai")) } th { (crate::i18n::tr(user.lang, "Đã ký cam kết")) } }
-                @for c in &coverage {
-                    tr { td { (c.unit) } td.num { (c.members) } td.num { (c.declared) } td.num { (c.signed) } }
+            // The province's accounts on a province database: every unit of every commune would
+            // be thousands of rows; the province's overview has them by commune.
+            @if province_wide {
+                p.note {
+                    (crate::i18n::tr(user.lang, "Theo từng xã, phường:")) " "
+                    @if sees_cases { a href="/tinh" { (crate::i18n::tr(user.lang, "Toàn tỉnh theo xã, phường")) } } @else { (crate::i18n::tr(user.lang, "trang Toàn tỉnh (lãnh đạo, công an, kiểm tra)")) }
+                    " (" (snap.communes) ")."
+                }
+            } @else {
+                table {
+                    tr { th { (crate::i18n::tr(user.lang, "Đơn vị")) } th { (crate::i18n::tr(user.lang, "Số người")) } th { (crate::i18n::tr(user.lang, "Đã kê khai")) } th { (crate::i18n::tr(user.lang, "Đã ký cam kết")) } }
+                    @for c in &coverage {
+                        tr { td { (c.unit) } td.num { (c.members) } td.num { (c.declared) } td.num { (c.signed) } }
+                    }
                 }
             }
             h2 { (crate::i18n::tr(user.lang, "Cảnh báo chờ xử lý theo loại")) }

@@ -632,6 +632,11 @@ const EN: &[(&str, &str)] = &[
         "Số bài đăng, kênh chính thức, cảnh báo trong tháng và bài có dấu hiệu dưới đây là của cả tỉnh; sổ đăng ký, kê khai, cảnh báo chờ xử lý và hồ sơ là của xã, phường.",
         "The month's posts, official channels, alerts and flagged posts below are the whole province's; the register, declarations, waiting alerts and cases are the commune's.",
     ),
+    ("Theo từng xã, phường:", "By commune:"),
+    (
+        "trang Toàn tỉnh (lãnh đạo, công an, kiểm tra)",
+        "the province's overview (leaders, officers, inspectors)",
+    ),
     (
         "Ở cơ sở dữ liệu của tỉnh: tài khoản lãnh đạo, công an, phân tích, kiểm tra gắn với một đơn vị của xã, phường chỉ thấy xã, phường đó; không gắn đơn vị thì thấy cả tỉnh.",
         "In a province database: a leader's, officer's, analyst's or inspector's account placed in a unit of a commune sees that commune only; with no unit, the whole province.",
