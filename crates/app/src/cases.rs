@@ -125,6 +125,12 @@ pub fn evidence_name(uploaded: &str) -> String {
     }
 }
 
+/// Whether account `u` may be given the actor's cases: one that triages — for a commune's
+/// account, one of its commune's.
+fn handles_cases_for(actor: &Actor, u: &domain::User) -> bool {
+    u.can(Permission::Triage) && (actor.commune.is_none() || u.commune == actor.commune)
+}
+
 impl App {
     /// Every case.
     pub fn cases(&self, actor: &Actor) -> Result<Vec<Case>, Error> {
@@ -169,6 +175,11 @@ impl App {
             .iter()
             .filter(|c| c.status != CaseStatus::Closed)
             .count();
+        let pending = cases
+            .iter()
+            .filter(|c| c.is_pending() && c.id != id)
+            .map(|c| (c.id, c.title.clone()))
+            .collect();
         let Some(case) = cases.into_iter().find(|c| c.id == id) else {
             return Err(Error::not_found("hồ sơ", id));
         };
@@ -185,8 +196,7 @@ impl App {
         let officers = s
             .users()?
             .into_iter()
-            .filter(|u| u.can(Permission::Triage))
-            .filter(|u| actor.commune.is_none() || u.commune == actor.commune)
+            .filter(|u| handles_cases_for(actor, u))
             .map(|u| u.username)
             .collect();
         let merged = s.merged_into(id)?;
@@ -203,12 +213,6 @@ impl App {
             items.extend(s.alert_items(&sources)?);
             alerts.extend(theirs);
         }
-        let pending = s
-            .cases()?
-            .into_iter()
-            .filter(|c| c.is_pending() && c.id != id && reach.has_case(c))
-            .map(|c| (c.id, c.title))
-            .collect();
         Ok(CaseView {
             evidence,
             timeline: s.case_timeline(id)?,
@@ -222,9 +226,7 @@ impl App {
             units: {
                 // The units a measure may be sent to: a commune's account, its commune's.
                 let units = s.units()?;
-                let own = actor
-                    .commune
-                    .map(|root| crate::register::subtree(&units, root));
+                let own = crate::register::commune_units(&units, actor.commune);
                 units
                     .into_iter()
                     .filter(|u| own.as_ref().is_none_or(|n| n.contains(&u.name)))
@@ -254,9 +256,10 @@ impl App {
         }
         let mut s = self.store()?;
         let alerts = s.alerts_with_ids(alert_ids)?;
-        self.check_reached_alerts(&mut s, actor, &alerts)?;
+        let reach = self.reach(&mut s, actor)?;
+        reach.check_alerts(&mut s, &alerts)?;
         if let Some(id) = into {
-            self.reached_case(&mut s, actor, id)?;
+            reach.case(&mut s, id)?;
             s.merge_alerts(&actor.name, id, alert_ids)?;
             self.attach_screenshots(&mut s, actor, id, &alerts)?;
             return Ok(id);
@@ -340,7 +343,7 @@ impl App {
         }
         let mut s = self.store()?;
         let alert = s.alerts_with_ids(&[id])?;
-        self.check_reached_alerts(&mut s, actor, &alert)?;
+        self.reach(&mut s, actor)?.check_alerts(&mut s, &alert)?;
         if s.decide_alert(&actor.name, id, "dismissed", reason)? {
             Ok(())
         } else {
@@ -354,13 +357,11 @@ impl App {
         let who = assignee.trim();
         let mut s = self.store()?;
         self.reached_case(&mut s, actor, id)?;
-        // A commune's officer gives its cases to its commune's officers.
         if !who.is_empty()
-            && !s.users()?.iter().any(|u| {
-                u.username == who
-                    && u.can(Permission::Triage)
-                    && (actor.commune.is_none() || u.commune == actor.commune)
-            })
+            && !s
+                .users()?
+                .iter()
+                .any(|u| u.username == who && handles_cases_for(actor, u))
         {
             return Err(Error::invalid(
                 "assignee",
@@ -384,10 +385,13 @@ impl App {
         match measure {
             Measure::NotifyUnit(unit) => {
                 // A commune's account tells its commune's units only.
-                if let Some(root) = actor.commune {
+                if actor.commune.is_some() {
                     let units = s.units()?;
-                    let own = crate::register::subtree(&units, root);
-                    if !units.iter().any(|u| u.id == unit && own.contains(&u.name)) {
+                    let own = crate::register::commune_units(&units, actor.commune);
+                    if !units
+                        .iter()
+                        .any(|u| u.id == unit && own.as_ref().is_some_and(|n| n.contains(&u.name)))
+                    {
                         return Err(Error::invalid("unit", "Đơn vị không có."));
                     }
                 }
@@ -416,8 +420,9 @@ impl App {
     pub fn merge_cases(&self, actor: &Actor, into: i64, cases: &[i64]) -> Result<(), Error> {
         actor.require(Permission::Triage)?;
         let mut s = self.store()?;
+        let reach = self.reach(&mut s, actor)?;
         for id in std::iter::once(&into).chain(cases) {
-            self.reached_case(&mut s, actor, *id)?;
+            reach.case(&mut s, *id)?;
         }
         Ok(s.merge_cases(&actor.name, into, cases)?)
     }

@@ -109,21 +109,25 @@ impl App {
         actor: &Actor,
         id: i64,
     ) -> Result<Case, Error> {
-        let reach = self.reach(s, actor)?;
+        self.reach(s, actor)?.case(s, id)
+    }
+}
+
+impl Reach {
+    /// Case `id` from the store, if it is in reach; else not found.
+    pub(crate) fn case(&self, s: &mut store::Store, id: i64) -> Result<Case, Error> {
         s.case(id)?
-            .filter(|c| reach.has_case(c))
+            .filter(|c| self.has_case(c))
             .ok_or_else(|| Error::not_found("hồ sơ", id))
     }
 
-    /// Refuses (not found) the first of `alerts` the actor does not reach.
-    pub(crate) fn check_reached_alerts(
+    /// Refuses (not found) the first of `alerts` out of reach, by the pages of its posts.
+    pub(crate) fn check_alerts(
         &self,
         s: &mut store::Store,
-        actor: &Actor,
         alerts: &[StoredAlert],
     ) -> Result<(), Error> {
-        let reach = self.reach(s, actor)?;
-        if reach.is_everywhere() {
+        if self.is_everywhere() {
             return Ok(());
         }
         for a in alerts {
@@ -132,7 +136,7 @@ impl App {
                 .iter()
                 .map(|(i, _)| i.community_id)
                 .collect();
-            if !reach.has_alert_on(&pages) {
+            if !self.has_alert_on(&pages) {
                 return Err(Error::not_found("cảnh báo", a.id));
             }
         }

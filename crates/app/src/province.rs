@@ -351,35 +351,29 @@ pub fn migrate(
     }
     for u in &units {
         let name = renamed.get(&u.name).unwrap_or(&u.name);
-        if taken.contains(name.as_str()) {
-            let qualified = format!("{name} ({})", commune.ward_name);
-            if taken.contains(qualified.as_str()) {
-                bail!(
-                    "đơn vị «{qualified}» đã có trong cơ sở dữ liệu của tỉnh: không chuyển / unit name taken"
-                );
-            }
+        if let Some(qualified) = qualified(
+            "đơn vị",
+            &taken,
+            name,
+            format!("{name} ({})", commune.ward_name),
+        )? {
             renamed.insert(u.name.clone(), qualified);
         }
     }
     // Account names are one namespace too (they sign in with them): one another commune brought
     // first comes in with the commune's code after it — `congan.15211` —, and the cases given
     // to it with it; the report names each, for the operator to tell its holder.
-    let taken: std::collections::HashSet<String> =
-        to.users()?.into_iter().map(|u| u.username).collect();
+    let target_users = to.users()?;
+    let taken: std::collections::HashSet<&str> =
+        target_users.iter().map(|u| u.username.as_str()).collect();
     let mut renamed_accounts: BTreeMap<String, String> = BTreeMap::new();
     for u in source.users()? {
-        if taken.contains(&u.username) {
-            let qualified = format!("{}.{code}", u.username);
-            if taken.contains(&qualified) {
-                bail!(
-                    "tài khoản «{qualified}» đã có trong cơ sở dữ liệu của tỉnh: không chuyển / account name taken"
-                );
-            }
+        let name = format!("{}.{code}", u.username);
+        if let Some(qualified) = qualified("tài khoản", &taken, &u.username, name)? {
             renamed_accounts.insert(u.username, qualified);
         }
     }
-    let root_name = root.name.clone();
-    let root_of_no_code = root.locality_code.is_none().then_some(root_name.as_str());
+    let root_of_no_code = root.locality_code.is_none().then_some(root.name.as_str());
 
     // The province's root: the one the database has, or the province of this commune.
     let province_root = {
@@ -651,8 +645,25 @@ pub fn commune_root_name(ward: &str) -> String {
     format!("Đảng bộ {ward}")
 }
 
-/// The root unit's new name where a row names it (the unit itself, with the commune's code; a
-/// page's unit, which is a name).
+/// The name `name` takes in the province: none when it is free there, else `qualified` — when
+/// that is free too (a unit's or an account's name taken even so is a conflict).
+fn qualified(
+    what: &str,
+    taken: &std::collections::HashSet<&str>,
+    name: &str,
+    qualified: String,
+) -> Result<Option<String>> {
+    if !taken.contains(name) {
+        return Ok(None);
+    }
+    if taken.contains(qualified.as_str()) {
+        bail!(
+            "{what} «{qualified}» đã có trong cơ sở dữ liệu của tỉnh: không chuyển / name taken in the province"
+        );
+    }
+    Ok(Some(qualified))
+}
+
 /// A row's unit names as the province has them ([`migrate`]'s `renamed`): a unit's own name —
 /// the root of no code given the commune's `code` as well —, a page's unit and the unit whose
 /// official channel it is.

@@ -19,12 +19,18 @@ pub fn visible_units(
     commune: Option<UnitId>,
 ) -> Option<HashSet<String>> {
     if role.sees_all_units() || role == Role::Analyst {
-        return commune.map(|root| subtree(units, root));
+        return commune_units(units, commune);
     }
     let Some(root) = unit else {
         return Some(HashSet::new());
     };
     Some(subtree(units, root))
+}
+
+/// Names of a commune's units (`commune`: its root unit, `domain::User::commune`); None for
+/// an account of no commune, which is bound by no commune.
+pub fn commune_units(units: &[Unit], commune: Option<UnitId>) -> Option<HashSet<String>> {
+    commune.map(|root| subtree(units, root))
 }
 
 /// Names of a unit and of every unit under it.

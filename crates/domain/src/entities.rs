@@ -466,6 +466,12 @@ impl User {
     pub fn can(&self, p: crate::Permission) -> bool {
         self.role.can_as(p, self.commune.is_some())
     }
+
+    /// Whether this account may open a page of `p` whose data is still the whole province's
+    /// (the tip line, warnings, sources, sharing…): `p`, and no commune.
+    pub fn can_for_province(&self, p: crate::Permission) -> bool {
+        self.can(p) && self.commune.is_none()
+    }
 }
 
 /// An API token as the store keeps it: the token itself is never stored, only its SHA-256.

@@ -2120,18 +2120,18 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, password_hash, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = users.unit_id), users.tenant_id) AS commune FROM users WHERE username = $1",
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"),
                 &[&username],
             )
             .map_err(db)?;
-        Ok(row.map(|r| (user_row(&r), r.get(7))))
+        Ok(row.map(|r| (user_row(&r), r.get("password_hash"))))
     }
 
     fn users(&mut self) -> Result<Vec<User>> {
         let rows = self
             .client
             .query(
-                "SELECT id, username, role, unit_id, member_id, must_change, disabled_at, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = users.unit_id), users.tenant_id) AS commune FROM users ORDER BY id",
+                &format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"),
                 &[],
             )
             .map_err(db)?;
@@ -2152,7 +2152,9 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "SELECT u.id, u.username, u.role, u.unit_id, u.member_id, u.must_change, u.disabled_at, s.csrf, s.created_ms, s.seen_ms, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = u.unit_id), u.tenant_id) AS commune FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = $1 AND u.disabled_at IS NULL",
+                &format!(
+                    "SELECT {USER_COLUMNS}, s.csrf, s.created_ms, s.seen_ms FROM sessions s JOIN users ON users.id = s.user_id WHERE s.id_sha256 = $1 AND users.disabled_at IS NULL"
+                ),
                 &[&id_sha256],
             )
             .map_err(db)?;
@@ -2162,9 +2164,9 @@ impl Backend for Postgres {
                 StoredSession {
                     id_sha256: id_sha256.to_owned(),
                     user_id: user.id,
-                    csrf: r.get(7),
-                    created_ms: r.get(8),
-                    seen_ms: r.get(9),
+                    csrf: r.get("csrf"),
+                    created_ms: r.get("created_ms"),
+                    seen_ms: r.get("seen_ms"),
                 },
                 user,
             )
@@ -2467,7 +2469,7 @@ impl Backend for Postgres {
     fn token_by_hash(&mut self, token_sha256: &str) -> Result<Option<ApiToken>> {
         self.client
             .query_opt(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at, (SELECT un.tenant_id FROM units un WHERE un.id = api_tokens.unit_id) AS commune FROM api_tokens WHERE token_sha256 = $1",
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_sha256 = $1"),
                 &[&token_sha256],
             )
             .map_err(db)?
@@ -2478,7 +2480,7 @@ impl Backend for Postgres {
     fn tokens(&mut self) -> Result<Vec<ApiToken>> {
         self.client
             .query(
-                "SELECT id, name, role, unit_id, created_by, created_at, revoked_at, expires_at, (SELECT un.tenant_id FROM units un WHERE un.id = api_tokens.unit_id) AS commune FROM api_tokens ORDER BY id",
+                &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"),
                 &[],
             )
             .map_err(db)?
@@ -2679,6 +2681,13 @@ fn audit_row(r: &postgres::Row) -> AuditEvent {
     }
 }
 
+/// An account's columns as [`user_row`] reads them: the first seven by place, `commune` (the
+/// tenant of its unit, else the one `migrate` gave it) by name.
+const USER_COLUMNS: &str = "users.id, users.username, users.role, users.unit_id, users.member_id, users.must_change, users.disabled_at, COALESCE((SELECT un.tenant_id FROM units un WHERE un.id = users.unit_id), users.tenant_id) AS commune";
+
+/// A token's columns as [`token_row`] reads them, `commune` (the tenant of its unit) by name.
+const TOKEN_COLUMNS: &str = "id, name, role, unit_id, created_by, created_at, revoked_at, expires_at, (SELECT un.tenant_id FROM units un WHERE un.id = api_tokens.unit_id) AS commune";
+
 fn user_row(r: &postgres::Row) -> User {
     let role: String = r.get(2);
     User {
@@ -2689,7 +2698,6 @@ fn user_row(r: &postgres::Row) -> User {
         member: r.get::<_, Option<i64>>(4).map(MemberId),
         must_change: r.get::<_, i64>(5) != 0,
         disabled_at: r.get(6),
-        // Every query of an account names the tenant of its unit `commune`.
         commune: r.get::<_, Option<i64>>("commune").map(UnitId),
     }
 }

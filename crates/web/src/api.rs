@@ -316,9 +316,8 @@ pub async fn units(State(state): State<Arc<AppState>>, caller: Caller) -> Respon
     }
     match state.snapshot().await {
         // A commune's account: its commune's units (the others are the other communes').
-        Ok(s) => match caller.user.commune {
-            Some(root) => {
-                let names = app::register::subtree(&s.units, root);
+        Ok(s) => match app::register::commune_units(&s.units, caller.user.commune) {
+            Some(names) => {
                 let own: Vec<&domain::Unit> =
                     s.units.iter().filter(|u| names.contains(&u.name)).collect();
                 Json(own).into_response()

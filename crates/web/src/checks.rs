@@ -94,7 +94,7 @@ pub async fn record(
     multipart: axum::extract::Multipart,
 ) -> Response {
     // Who before what: the role before a byte of the body is read, the token after.
-    if !user.session.user.can(Permission::Triage) || user.session.user.commune.is_some() {
+    if !user.session.user.can_for_province(Permission::Triage) {
         return crate::auth::forbidden();
     }
     let parts = match crate::upload::read_parts(multipart, MAX_BODY >> 20, 8_000).await {

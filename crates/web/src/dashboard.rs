@@ -56,7 +56,7 @@ pub async fn dashboard(
     // A commune's account: its commune's alerts and cases only.
     let reach = crate::pages::reach(&snap, &user.session.user);
     let open_alerts = if reach.is_everywhere() {
-        snap.open_alerts.clone()
+        std::borrow::Cow::Borrowed(&snap.open_alerts)
     } else {
         let mut counted = std::collections::BTreeMap::new();
         for a in snap
@@ -66,9 +66,9 @@ pub async fn dashboard(
         {
             *counted.entry(a.category).or_default() += 1;
         }
-        counted
+        std::borrow::Cow::Owned(counted)
     };
-    let open_alerts = &open_alerts;
+    let open_alerts = &*open_alerts;
     let mut recent: Vec<&domain::Case> = snap.cases.iter().filter(|c| reach.has_case(c)).collect();
     recent.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     recent.truncate(5);
@@ -108,7 +108,7 @@ pub async fn dashboard(
         Some(&user),
         html! {
             h1 { (crate::i18n::tr(user.lang, "Tổng quan tháng")) " " (today.month()) "/" (today.year()) }
-            @if sees_cases && snap.communes > 0 && user.session.user.commune.is_none() {
+            @if user.session.user.can_for_province(Permission::ViewCases) && snap.communes > 0 {
                 p { a href="/tinh" { (crate::i18n::tr(user.lang, "Toàn tỉnh theo xã, phường")) } " (" (snap.communes) ")" }
             }
             @if user.session.user.commune.is_some() {

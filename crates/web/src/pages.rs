@@ -47,7 +47,7 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                             @if w.session.user.can(Permission::ViewAlerts) {
                                 a href="/canh-bao" { (t("Cảnh báo")) }
                             }
-                            @if w.session.user.can(Permission::Triage) && w.session.user.commune.is_none() {
+                            @if w.session.user.can_for_province(Permission::Triage) {
                                 a href="/gia-mao" { (t("Trang giả mạo")) }
                             }
                             @if w.session.user.can(Permission::ViewCases) {
@@ -71,10 +71,10 @@ pub(crate) fn page_in(lang: Lang, title: &str, who: Option<&SignedIn>, body: Mar
                                 a href="/don-vi" { (t("Đôn đốc kê khai")) }
                                 a href="/danh-gia" { (t("Đánh giá năm")) }
                             }
-                            @if w.session.user.can(Permission::ViewCases) && w.session.user.commune.is_none() {
+                            @if w.session.user.can_for_province(Permission::ViewCases) {
                                 a href="/chia-se" { (t("Chia sẻ chỉ báo")) }
                             }
-                            @if w.session.user.can(Permission::Triage) && w.session.user.commune.is_none() {
+                            @if w.session.user.can_for_province(Permission::Triage) {
                                 a href="/tin-bao" { (t("Tin báo của người dân")) }
                                 a href="/canh-bao-nguoi-dan" { (t("Cảnh báo cho người dân")) }
                                 a href="/nguon" { (t("Nguồn từ kênh chính thức")) }

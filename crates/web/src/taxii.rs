@@ -38,7 +38,7 @@ fn taxii_error(status: StatusCode, title: &str) -> Response {
 fn refused(caller: &Caller) -> Option<Response> {
     let allowed = match &caller.partner {
         Some(p) => p.can_read || p.can_write,
-        None => caller.user.can(domain::Permission::ViewCases) && caller.user.commune.is_none(),
+        None => caller.user.can_for_province(domain::Permission::ViewCases),
     };
     (!allowed).then(|| taxii_error(StatusCode::FORBIDDEN, "forbidden for this role"))
 }
@@ -86,7 +86,7 @@ fn collection(caller: &Caller) -> Value {
         Some(p) => (p.can_read, p.can_write),
         None => (
             true,
-            caller.user.can(domain::Permission::Triage) && caller.user.commune.is_none(),
+            caller.user.can_for_province(domain::Permission::Triage),
         ),
     };
     json!({
