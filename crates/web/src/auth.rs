@@ -331,22 +331,20 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
 
 /// 403 with a page that says why.
 pub fn forbidden() -> Response {
-    (
+    crate::pages::error_page(
         StatusCode::FORBIDDEN,
         "Không có quyền xem trang này / forbidden",
     )
-        .into_response()
 }
 
 /// The refusal of a permission an account's role has but its commune does not
 /// (`domain::Permission::within_a_commune`): said so, not a bare "forbidden".
 pub fn forbidden_in_a_commune() -> Response {
-    (
+    crate::pages::error_page(
         StatusCode::FORBIDDEN,
         "Tài khoản của một xã, phường chưa dùng được trang này: dữ liệu ở đây còn chung cả tỉnh. \
          / Not open to a commune's account yet: this page's data is still the whole province's.",
     )
-        .into_response()
 }
 
 /// The refusal of `p` to an account: by its commune ([`forbidden_in_a_commune`]) where its
