@@ -37,7 +37,7 @@
 //! N times over a data dir's index, to profile a search under `perf record`;
 //! `cargo xtask search-floor DATA QUERY`: what ranking costs that query at its floor (the words'
 //! intersection counted, the top 20 by the words alone, with the syllable pairs required, and
-//! the product's search).
+//! the product's search over every match and as the web's page asks it, the newest matches ranked).
 //! It writes a realistic office sheet of ROWS rows (default 100,000) as CSV and as XLSX, then
 //! imports each into a fresh SQLite store in a child process of its own, and reports rows/s
 //! (read + parse + canonicalise + store with audit events) and the child's peak memory (VmHWM).

@@ -230,16 +230,24 @@ pub fn search_repeat(data: &Path, query: &str, n: u32) -> Result<()> {
         }
         return Ok(());
     }
-    let (ms, hits) = time_search(&index, query, n)?;
+    let (ms, hits) = time_search(&index, query, n, None)?;
     println!("{n} × «{query}»: {ms:.3} ms a search, {hits} hits");
     Ok(())
 }
 
 /// `query` (top 20) searched `n` times in a row on this thread: ms a search, and its hits.
-pub fn time_search(index: &search::SearchIndex, query: &str, n: u32) -> Result<(f64, usize)> {
+/// The mean time of `n` searches of `query` (the top 20), over every match (`among_newest`
+/// `None`, as the CLI) or the newest matches (as the web's page); and how many hits.
+pub fn time_search(
+    index: &search::SearchIndex,
+    query: &str,
+    n: u32,
+    among_newest: Option<usize>,
+) -> Result<(f64, usize)> {
     let q = search::SearchQuery {
         text: query.to_owned(),
         limit: 20,
+        among_newest,
         ..Default::default()
     };
     let t = Instant::now();
@@ -328,9 +336,16 @@ pub fn search_floor(data: &Path, query: &str) -> Result<()> {
     let all_top = mean_ms(&|| searcher.search(&all, &top).map(|_| ()).map_err(Into::into))?;
     let index = search::SearchIndex::open(&dir)?;
     index.reload()?;
-    let (product, _) = time_search(&index, query, 20)?;
+    let (product, _) = time_search(&index, query, 20, None)?;
+    let (page, _) = time_search(&index, query, 20, Some(web::SEARCH_NEWEST))?;
     println!(
-        "«{query}»: {matches} posts hold every word; count {count:.2} ms; top 20 by the words {words_top:.2} ms; with the pairs required {all_top:.2} ms; the search {product:.2} ms"
+        "«{query}»: {matches} posts hold every word; count {count:.2} ms; top 20 by the words {words_top:.2} ms; with the pairs required {all_top:.2} ms; the search {product:.2} ms; the web page's (the newest {} ranked{}) {page:.2} ms",
+        web::SEARCH_NEWEST,
+        if index.newest_first() {
+            ""
+        } else {
+            ", an index made before newest first"
+        }
     );
     Ok(())
 }

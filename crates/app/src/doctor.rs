@@ -181,9 +181,9 @@ pub(crate) fn index(store: &mut store::Store, data_dir: &Path) -> Check {
             )
         };
     }
-    let positions =
-        search::SearchIndex::open(&dir).and_then(|i| Ok((i.last_item_id()?, i.purged_seq()?)));
-    let (last, purged) = match positions {
+    let positions = search::SearchIndex::open(&dir)
+        .and_then(|i| Ok((i.last_item_id()?, i.purged_seq()?, i.newest_first())));
+    let (last, purged, newest_first) = match positions {
         Ok(l) => l,
         Err(e) => {
             return check(
@@ -215,7 +215,14 @@ pub(crate) fn index(store: &mut store::Store, data_dir: &Path) -> Check {
         Ok(behind) if behind.is_empty() => check(
             "index",
             true,
-            format!("chỉ mục có đủ {stored} bài đăng của cơ sở dữ liệu"),
+            format!(
+                "chỉ mục có đủ {stored} bài đăng của cơ sở dữ liệu{}",
+                if newest_first {
+                    ""
+                } else {
+                    " (làm từ bản cũ, chưa xếp bài mới trước: trang tìm kiếm chậm trên nhiều bài — chạy `sokenh reindex` để làm lại)"
+                }
+            ),
         ),
         Ok(behind) => check(
             "index",

@@ -711,9 +711,36 @@ fn add_items_after(
     Ok(n)
 }
 
+/// Rebuilds the index from the store. An index made before documents were kept newest first
+/// (its settings are fixed when it is made) is made anew beside it and put in its place, so
+/// that the web's search of the newest matches is fast on it (`SearchIndex::newest_first`).
 pub fn reindex(store: &mut Store, data_dir: &Path) -> Result<u64> {
-    let index = search::SearchIndex::open(&index_dir(data_dir))?;
-    add_items_after(store, &index, 0, true, INDEX_WAIT)
+    let dir = index_dir(data_dir);
+    let index = search::SearchIndex::open(&dir)?;
+    if index.newest_first() {
+        return add_items_after(store, &index, 0, true, INDEX_WAIT);
+    }
+    drop(index);
+    let fresh = data_dir.join("index.new");
+    let old = data_dir.join("index.old");
+    for leftover in [&fresh, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover)
+                .with_context(|| format!("không xóa được {}", leftover.display()))?;
+        }
+    }
+    let n = add_items_after(
+        store,
+        &search::SearchIndex::open(&fresh)?,
+        0,
+        true,
+        INDEX_WAIT,
+    )?;
+    std::fs::rename(&dir, &old)
+        .and_then(|()| std::fs::rename(&fresh, &dir))
+        .with_context(|| format!("không thay được chỉ mục {}", dir.display()))?;
+    std::fs::remove_dir_all(&old).with_context(|| format!("không xóa được {}", old.display()))?;
+    Ok(n)
 }
 
 /// A date or a time as a user writes it: "2026-11-01" (the start of that day in Vietnam) or RFC 3339.
@@ -874,5 +901,76 @@ mod tests {
             let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
             assert_eq!(files.len(), 1, "only pseudonym.key is left");
         }
+    }
+
+    /// An index made before documents were kept newest first is made anew by `reindex` (its
+    /// settings are fixed when made), in its place, with every post, nothing left beside it;
+    /// `doctor` says to run it until then.
+    #[test]
+    fn reindex_makes_an_older_index_anew_newest_first() {
+        let data = tempfile::tempdir().unwrap();
+        let mut store = crate::db::open(data.path(), None).unwrap();
+        let posts: Vec<domain::NewItem> = ["2026-11-01", "2026-11-03", "2026-11-02"]
+            .iter()
+            .map(|day| domain::NewItem {
+                source_id: format!("p-{day}"),
+                platform: domain::Platform::Facebook,
+                community_key: "https://facebook.com/groups/chothachquang".into(),
+                community_name: "Chợ Thạch Quảng".into(),
+                published_at: format!("{day}T08:00:00+07:00"),
+                text: "Cảnh báo lừa đảo chuyển tiền".into(),
+                url: None,
+                author_pseudonym: None,
+                author_handle: None,
+                metrics: domain::Metrics::default(),
+                media: Vec::new(),
+            })
+            .collect();
+        store.ingest_items("t", "test", &posts, 3).unwrap();
+        let dir = super::index_dir(data.path());
+        drop(search::SearchIndex::create_unsorted(&dir).unwrap());
+        super::catch_up_index(&mut store, data.path()).unwrap();
+        let old = search::SearchIndex::open(&dir).unwrap();
+        assert!(!old.newest_first());
+        assert_eq!(old.doc_count(), 3);
+        let told = crate::doctor::index(&mut store, data.path());
+        assert!(
+            told.ok && told.detail.contains("chạy `sokenh reindex` để làm lại"),
+            "{}",
+            told.detail
+        );
+        drop(old);
+
+        assert_eq!(super::reindex(&mut store, data.path()).unwrap(), 3);
+        let index = search::SearchIndex::open(&dir).unwrap();
+        assert!(index.newest_first());
+        assert_eq!(index.doc_count(), 3);
+        let hits = index
+            .search(&search::SearchQuery {
+                text: "lua dao".into(),
+                limit: 2,
+                among_newest: Some(2),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["p-2026-11-02", "p-2026-11-03"]);
+        let mut beside: Vec<String> = std::fs::read_dir(data.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("index"))
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["index"]);
+        let told = crate::doctor::index(&mut store, data.path());
+        assert!(
+            told.ok && !told.detail.contains("reindex"),
+            "{}",
+            told.detail
+        );
+        // Reindexed again, it stays where it is.
+        assert_eq!(super::reindex(&mut store, data.path()).unwrap(), 3);
+        assert_eq!(search::SearchIndex::open(&dir).unwrap().doc_count(), 3);
     }
 }

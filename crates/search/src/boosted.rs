@@ -11,14 +11,17 @@
 //! as the `BooleanQuery`'s; every other use of the query (count, explain, snippets) is the
 //! `BooleanQuery` itself.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::query::{
     AllScorer, Bm25Weight, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation,
     Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term, index::SegmentId};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term, index::SegmentId,
+};
 
 /// Required clauses, and optional term clauses each with its boost.
 #[derive(Clone, Debug)]
@@ -177,6 +180,83 @@ impl Weight for BoostedWeight {
                 threshold - most
             })
     }
+}
+
+/// The `limit` best of the `n` newest documents that hold every required word (newest by the
+/// date fast field `published`; a document without one is older than any with one), ranked by
+/// the query's score and then by address, as `TopDocs` ranks — so when no more than `n`
+/// documents match, exactly what the query ranked over all of them gives.
+///
+/// `newest_first`: each segment holds its documents newest first (the index is sorted by
+/// `published`, descending), so a segment's first `n` dated matches are its newest and the
+/// rest of its posting lists is never read — a search of two words that 8 % of ten million
+/// posts hold reads a few thousand documents, not 800,000. Otherwise every match is read and
+/// the newest kept (the same answer, at the cost of the full intersection).
+pub fn among_newest(
+    searcher: &Searcher,
+    query: &Boosted,
+    published: &str,
+    n: usize,
+    limit: usize,
+    newest_first: bool,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    // Ordered so that the heap's smallest is the oldest: time, then the lower address first.
+    type Key = (i64, Reverse<(u32, DocId)>);
+    let required = query
+        .required
+        .weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut newest: BinaryHeap<Reverse<Key>> = BinaryHeap::with_capacity(n + 1);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let dates = reader.fast_fields().date(published)?;
+        let alive = reader.alive_bitset();
+        let mut scorer = required.scorer(reader, 1.0)?;
+        let mut dated = 0;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                let at = dates.first(doc).map(|d| d.into_timestamp_secs());
+                let key = (at.unwrap_or(i64::MIN), Reverse((ord as u32, doc)));
+                if newest.len() < n {
+                    newest.push(Reverse(key));
+                } else if newest.peek().is_some_and(|Reverse(oldest)| key > *oldest) {
+                    newest.pop();
+                    newest.push(Reverse(key));
+                }
+                dated += usize::from(at.is_some());
+                if newest_first && dated >= n {
+                    break;
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
+    for Reverse((_, Reverse((ord, doc)))) in newest {
+        by_segment[ord as usize].push(doc);
+    }
+    let whole = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut scored = Vec::new();
+    for (ord, mut docs) in by_segment.into_iter().enumerate() {
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        let mut scorer = whole.scorer(&searcher.segment_readers()[ord], 1.0)?;
+        for doc in docs {
+            let at = if scorer.doc() < doc {
+                scorer.seek(doc)
+            } else {
+                scorer.doc()
+            };
+            // Every candidate holds the required words, so the whole query matches it.
+            if at == doc {
+                scored.push((scorer.score(), DocAddress::new(ord as u32, doc)));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(limit);
+    Ok(scored)
 }
 
 /// For a term in a segment, the highest frequency it has in a text of each length class

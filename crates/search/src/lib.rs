@@ -76,6 +76,18 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// A new index's settings: documents sorted by publication time, newest first, in each segment
+/// (and kept so by merges), so that a segment's first matches are its newest.
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        sort_by_field: Some(tantivy::IndexSortByField {
+            field: "published".into(),
+            order: tantivy::Order::Desc,
+        }),
+        ..Default::default()
+    }
+}
+
 /// What a search asks for.
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
@@ -88,6 +100,11 @@ pub struct SearchQuery {
     /// RFC 3339 or a date (YYYY-MM-DD, Vietnam time).
     pub since: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Rank only the newest this many matches (by publication time) instead of all of them:
+    /// what the web's search page asks, so that a search of common words on millions of posts
+    /// costs the newest matches' reading, not every match's ranking (see [`boosted::among_newest`]).
+    /// `None`: every match is ranked (the CLI).
+    pub among_newest: Option<usize>,
 }
 
 /// One result, in the CLI's shape.
@@ -125,14 +142,38 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let directory = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| SearchError::Directory(e.to_string()))?;
-        let index = Index::open_or_create(directory, schema)?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .open_or_create(directory)?;
         Self::with_index(index, fields)
     }
 
     /// An index in memory, for tests.
     pub fn in_memory() -> Result<SearchIndex> {
         let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings())
+            .create_in_ram()?;
+        Self::with_index(index, fields)
+    }
+
+    /// Makes in `dir` an index as sokenh made them before documents were kept newest first
+    /// (for tests of `reindex` making such an index anew).
+    #[doc(hidden)]
+    pub fn create_unsorted(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_dir(dir, schema)?, fields)
+    }
+
+    /// Whether this index keeps each segment's documents newest first (every index made since
+    /// the setting exists; an older one until `reindex` makes it anew). Searches answer the
+    /// same either way; [`SearchQuery::among_newest`] is fast only on such an index.
+    pub fn newest_first(&self) -> bool {
+        self.index.settings().sort_by_field == settings().sort_by_field
     }
 
     fn with_index(index: Index, fields: Fields) -> Result<SearchIndex> {
@@ -220,6 +261,49 @@ impl SearchIndex {
 
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
         let f = self.fields;
+        let Some(query) = self.query(q) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = match q.among_newest {
+            None => searcher.search(
+                &query,
+                &TopDocs::with_limit(q.limit.max(1)).order_by_score(),
+            )?,
+            Some(n) => boosted::among_newest(
+                &searcher,
+                &query,
+                "published",
+                n.max(q.limit),
+                q.limit.max(1),
+                self.newest_first(),
+            )?,
+        };
+        let mut snippets = SnippetGenerator::create(&searcher, &query, f.folded)?;
+        snippets.set_max_num_chars(160);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            hits.push(Hit {
+                id: get(f.source_id).unwrap_or_default(),
+                community_url: get(f.community_url),
+                published_at: get(f.published_text).unwrap_or_default(),
+                score,
+                snippet: snippets.snippet_from_doc(&doc).to_html(),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The query `q` asks: its words required, their pairs and spellings boosting; `None` when it
+    /// has no word.
+    fn query(&self, q: &SearchQuery) -> Option<Boosted> {
+        let f = self.fields;
         let mut required: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<(TermQuery, f32)> = Vec::new();
         let spans = syllable_spans(&q.text);
@@ -285,33 +369,9 @@ impl SearchIndex {
             )));
         }
         if folded_terms.is_empty() {
-            return Ok(Vec::new());
+            return None;
         }
-        let query = Boosted::new(required, boosts, self.highest.clone());
-        let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(q.limit.max(1)).order_by_score(),
-        )?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.folded)?;
-        snippets.set_max_num_chars(160);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let get = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            };
-            hits.push(Hit {
-                id: get(f.source_id).unwrap_or_default(),
-                community_url: get(f.community_url),
-                published_at: get(f.published_text).unwrap_or_default(),
-                score,
-                snippet: snippets.snippet_from_doc(&doc).to_html(),
-            });
-        }
-        Ok(hits)
+        Some(Boosted::new(required, boosts, self.highest.clone()))
     }
 }
 
@@ -431,5 +491,112 @@ impl Writer {
             self.writer.merge(&all).wait()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 1,200 posts of eight words, published an hour apart in an order unlike the order they
+    /// were added, in five segments, some purged.
+    fn posts() -> SearchIndex {
+        let idx = SearchIndex::in_memory().unwrap();
+        let words = [
+            "lừa", "đảo", "chuyển", "tiền", "việc", "nhẹ", "lương", "cao",
+        ];
+        let start = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+07:00").unwrap();
+        let mut w = idx.writer(20).unwrap();
+        w.set_merge_thresholds(0, 100);
+        let mut seed = 11u64;
+        for id in 1..=1200i64 {
+            let mut text = Vec::new();
+            for _ in 0..(3 + id % 9) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let word = words[(seed >> 33) as usize % words.len()];
+                // Some written without diacritics, to give the exact spelling's boost work.
+                text.push(if id % 3 == 0 {
+                    text::fold(word)
+                } else {
+                    word.to_owned()
+                });
+            }
+            let at = start + chrono::Duration::hours((id * 7919) % 1200);
+            let item = domain::Item {
+                id,
+                source_id: id.to_string(),
+                platform: domain::Platform::Facebook,
+                community_id: 1,
+                community_url: Some("https://facebook.com/groups/x".into()),
+                published_at: at.to_rfc3339(),
+                text: text.join(" "),
+                url: None,
+                author_pseudonym: None,
+                author_handle: None,
+                metrics: domain::Metrics::default(),
+                media: Vec::new(),
+            };
+            w.add(IndexedItem {
+                item: &item,
+                unit: None,
+                categories: &[],
+            })
+            .unwrap();
+            if id % 250 == 0 {
+                w.commit().unwrap();
+            }
+            if id == 900 {
+                for gone in (37..900).step_by(37) {
+                    w.delete_purged(gone, gone);
+                }
+            }
+        }
+        w.commit().unwrap();
+        idx.reload().unwrap();
+        assert!(idx.newest_first());
+        assert_eq!(idx.segment_count().unwrap(), 5);
+        idx
+    }
+
+    #[test]
+    fn among_the_newest_ranks_the_newest_matches_as_the_whole_search_ranks_them() {
+        let idx = posts();
+        for text in ["chuyen tien", "lừa đảo", "viec nhe luong cao", "tiền"] {
+            let ask = |limit, among_newest| SearchQuery {
+                text: text.into(),
+                limit,
+                among_newest,
+                ..Default::default()
+            };
+            // Every match, ranked over all of them.
+            let all = idx.search(&ask(5000, None)).unwrap();
+            assert!(all.len() > 100, "{text}: {}", all.len());
+            let purged = |id: i64| id % 37 == 0 && id < 900;
+            assert!(!all.iter().any(|h| purged(h.id.parse().unwrap())), "{text}");
+            for n in [10, 37, 200, 5000] {
+                let mut times: Vec<&str> = all.iter().map(|h| h.published_at.as_str()).collect();
+                times.sort_unstable_by(|a, b| b.cmp(a));
+                let oldest = times[(n - 1).min(times.len() - 1)];
+                let expected: Vec<(&str, f32)> = all
+                    .iter()
+                    .filter(|h| h.published_at.as_str() >= oldest)
+                    .take(10)
+                    .map(|h| (h.id.as_str(), h.score))
+                    .collect();
+                let got = idx.search(&ask(10, Some(n))).unwrap();
+                let got: Vec<(&str, f32)> = got.iter().map(|h| (h.id.as_str(), h.score)).collect();
+                assert_eq!(got, expected, "{text}, among the newest {n}");
+                // Reading every match and keeping the newest (an index made before documents
+                // were sorted) answers the same.
+                let query = idx.query(&ask(10, Some(n))).unwrap();
+                let searcher = idx.reader.searcher();
+                assert_eq!(
+                    boosted::among_newest(&searcher, &query, "published", n, 10, true).unwrap(),
+                    boosted::among_newest(&searcher, &query, "published", n, 10, false).unwrap(),
+                );
+            }
+        }
     }
 }

@@ -927,6 +927,26 @@ fn posts_are_found_with_or_without_diacritics_and_shown_as_text() {
     assert!(page.body.contains("<b>Thạch</b>"), "matches are marked");
     assert!(page.body.contains("&lt;script&gt;"), "post text stays text");
     assert!(!page.body.contains("<script>"));
+    assert!(
+        page.body.contains("1.000 bài mới nhất"),
+        "says what is ranked"
+    );
+    // «Đến ngày» takes the whole day it names.
+    let until = |day: &str| {
+        get(
+            &s,
+            &format!("/tim-kiem?q=thach+quang&until={day}"),
+            Some(&officer),
+        )
+    };
+    assert!(until("2026-11-20").body.contains("2 kết quả"));
+    assert!(until("2026-11-19").body.contains("0 kết quả"));
+    assert_eq!(until("20-11-2026").status, 400);
+    assert!(
+        until("20-11-2026")
+            .body
+            .contains("Ngày «đến ngày» không hợp lệ")
+    );
     // A member may not search; a bad date is said so.
     let member = login(&s, "dangvien", "demo-dangvien-2026");
     assert_eq!(get(&s, "/tim-kiem?q=thach", Some(&member)).status, 403);

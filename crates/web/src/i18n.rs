@@ -541,6 +541,7 @@ const EN: &[(&str, &str)] = &[
     ("Kê khai", "Declare"),
     ("Từ khóa", "Words"),
     ("Từ ngày", "Since"),
+    ("Đến ngày", "Until"),
     ("Chưa đóng", "Not closed"),
     ("Số", "No."),
     ("Tiêu đề", "Title"),

@@ -38,6 +38,7 @@ mod member;
 mod metrics;
 mod pages;
 mod post_search;
+pub use post_search::SEARCH_NEWEST;
 mod province;
 mod register;
 mod reports;
