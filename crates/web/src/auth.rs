@@ -425,7 +425,11 @@ pub(crate) mod tests {
         std::mem::forget(dir); // the store keeps the file open for the test's life
         AppState::new(
             app::App::new(store, data),
-            crate::Services { figures, searcher },
+            crate::Services {
+                dashboard: figures.clone(),
+                figures,
+                searcher,
+            },
             limits,
         )
     }

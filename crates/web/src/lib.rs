@@ -11,8 +11,8 @@
 //!
 //! Handlers call the use cases of `app` (`AppState::use_case`, errors answered by [`AppError`])
 //! or, for plain reads, a store checked out of the pool, on blocking tasks; what the dashboard
-//! shows comes from `app::report::figures` (the same numbers the periodic report prints) through
-//! the [`Services`] port that tests replace.
+//! shows comes from `app::report::dashboard_figures` (the same numbers the periodic report
+//! prints for them) through the [`Services`] port that tests replace.
 
 mod admin;
 mod alerts;
@@ -88,6 +88,9 @@ pub const SEARCH_CATCH_UP: Duration = Duration::from_secs(10);
 /// The web application's ports: what [`Services::standard`] takes from `app`, and tests replace.
 pub struct Services {
     pub figures: Arc<FiguresFn>,
+    /// The dashboard's figures of the month: the few of `figures` it shows
+    /// (`app::report::dashboard_figures`).
+    pub dashboard: Arc<FiguresFn>,
     pub searcher: Arc<dyn Searcher>,
 }
 
@@ -97,6 +100,9 @@ impl Services {
         Ok(Services {
             figures: Arc::new(|store: &mut Store, period: &report::Period| {
                 app::report::figures(store, period)
+            }),
+            dashboard: Arc::new(|store: &mut Store, period: &report::Period| {
+                app::report::dashboard_figures(store, period)
             }),
             searcher: Arc::new(app::posts::WebIndex::open(data_dir)?),
         })
@@ -141,6 +147,7 @@ pub struct AppState {
     /// it needs it).
     pub app: app::App,
     pub figures: Arc<FiguresFn>,
+    pub dashboard: Arc<FiguresFn>,
     pub searcher: Arc<dyn Searcher>,
     pub limits: Limits,
     /// When the index last caught up with the store.
@@ -288,6 +295,7 @@ impl AppState {
         Arc::new(AppState {
             app,
             figures: services.figures,
+            dashboard: services.dashboard,
             searcher: services.searcher,
             search_synced: Mutex::new(None),
             search_slots: tokio::sync::Semaphore::new(
@@ -470,9 +478,9 @@ impl AppState {
         *slot = None;
     }
 
-    /// The month's figures from `from` to `to`, kept by [`cache::Cache`] for a minute: over a
-    /// million posts they take seconds (the report's topics and spikes), and a dashboard is opened
-    /// often. Older figures are shown while a background task computes them again; only the
+    /// The dashboard's figures of the month from `from` to `to` (`Services::dashboard`), kept by
+    /// [`cache::Cache`] for a minute: a dashboard is opened often, and even its few figures read
+    /// the month's posts and signals. Older figures are shown while a background task computes them again; only the
     /// first dashboard of a month waits.
     pub async fn month_figures(
         self: &Arc<Self>,
@@ -482,7 +490,7 @@ impl AppState {
         let state = self.clone();
         self.figures_cache
             .get(from, move || async move {
-                let figures = state.figures.clone();
+                let figures = state.dashboard.clone();
                 let period = report::Period {
                     code: String::new(),
                     from,

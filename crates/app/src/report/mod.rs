@@ -113,6 +113,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
             .entry(category.clone())
             .or_default() += n;
     }
+    f.official_channels = official_channels(&communities);
     for c in &communities {
         *f.communities_by_platform
             .entry(c.platform.as_str().to_owned())
@@ -123,9 +124,6 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
         *f.communities_by_status
             .entry(c.status.as_str().to_owned())
             .or_default() += 1;
-        if c.classification == Classification::Official && c.official_of.is_some() {
-            f.official_channels += 1;
-        }
         if matches!(
             c.status,
             Status::Impersonating | Status::Reported | Status::Removed
@@ -137,13 +135,7 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
             ));
         }
     }
-    for a in store.alerts()? {
-        if a.first_at.as_str() >= from.as_str() && a.first_at.as_str() < to.as_str() {
-            *f.alerts_by_category
-                .entry(a.category.as_str().to_owned())
-                .or_default() += 1;
-        }
-    }
+    f.alerts_by_category = alerts_by_category(store, &from, &to)?;
 
     // Topics against the period just before, of the same length; clusters of the period. Each
     // post is folded once and read by both.
@@ -202,6 +194,51 @@ pub fn figures(store: &mut Store, period: &Period) -> Result<Figures> {
     f.audit_ok = v.ok;
     f.audit_head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
     Ok(f)
+}
+
+/// The figures the dashboard shows of a period — its posts, its flagged posts by category, the
+/// official channels, its alerts by category, the declarations' coverage — the same numbers
+/// [`figures`] gives for them, and nothing else (the other fields empty): without `figures`'
+/// reading of every text of the period and the one before (key phrases, clusters), its eight
+/// weeks of history (spikes) and the whole audit log (its anchor). On a province's ten million
+/// posts `figures` of a month takes seconds, which each server paid once a minute for the
+/// dashboard (`cargo xtask bench-province`).
+pub fn dashboard_figures(store: &mut Store, period: &Period) -> Result<Figures> {
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let mut f = Figures {
+        items: store
+            .hourly_volume(&from, &to)?
+            .iter()
+            .fold(0u64, |n, (_, items)| n.saturating_add(*items)),
+        official_channels: official_channels(&store.communities()?),
+        alerts_by_category: alerts_by_category(store, &from, &to)?,
+        coverage: store.coverage(&(period.to - Duration::days(1)).to_string())?,
+        audit_ok: true,
+        ..Figures::default()
+    };
+    for (_, category, n) in store.signal_volume(&from, &to)? {
+        *f.items_flagged_by_category.entry(category).or_default() += n;
+    }
+    Ok(f)
+}
+
+/// The official channels: pages classified official and said whose they are.
+fn official_channels(communities: &[domain::Community]) -> u64 {
+    communities
+        .iter()
+        .filter(|c| c.classification == Classification::Official && c.official_of.is_some())
+        .count() as u64
+}
+
+/// The alerts first seen in `[from, to)`, by category.
+fn alerts_by_category(store: &mut Store, from: &str, to: &str) -> Result<BTreeMap<String, u64>> {
+    let mut by = BTreeMap::new();
+    for a in store.alerts()? {
+        if a.first_at.as_str() >= from && a.first_at.as_str() < to {
+            *by.entry(a.category.as_str().to_owned()).or_default() += 1;
+        }
+    }
+    Ok(by)
 }
 
 /// Shows each phrase as the period's posts write it (with diacritics): the first post (of a
@@ -987,4 +1024,75 @@ fn spread_svg(title: &str, sp: &analytics::spread::Spread) -> String {
         })
         .unzip();
     analytics::svg::line(title, &labels, &values, &[], &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dashboard's few figures are the report's for them, read without the rest.
+    #[test]
+    fn the_dashboards_figures_are_the_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = crate::db::open(dir.path(), None).unwrap();
+        let texts = [
+            ("2026-10-30T08:00:00+07:00", "Chợ phiên sáng nay đông vui"),
+            (
+                "2026-11-02T08:00:00+07:00",
+                "Trúng thưởng xe máy, chuyển khoản phí 500k vào số tài khoản 0123456789 để nhận quà",
+            ),
+            (
+                "2026-11-02T09:00:00+07:00",
+                "Trúng thưởng iPhone, chuyển khoản phí nhận quà ngay vào số tài khoản 0123456789",
+            ),
+            (
+                "2026-11-15T20:00:00+07:00",
+                "Lịch tiêm chủng tuần này ở trạm y tế xã",
+            ),
+            ("2026-12-01T08:00:00+07:00", "Tháng mới, họp thôn"),
+        ];
+        let posts: Vec<domain::NewItem> = texts
+            .iter()
+            .enumerate()
+            .map(|(k, (at, text))| domain::NewItem {
+                source_id: format!("p{k}"),
+                platform: domain::Platform::Facebook,
+                community_key: "https://facebook.com/groups/chothachquang".into(),
+                community_name: "Chợ Thạch Quảng".into(),
+                published_at: (*at).into(),
+                text: (*text).into(),
+                url: None,
+                author_pseudonym: None,
+                author_handle: None,
+                metrics: domain::Metrics::default(),
+                media: Vec::new(),
+            })
+            .collect();
+        store.ingest_items("t", "test", &posts, 3).unwrap();
+        crate::screening::scan(&mut store, dir.path(), false).unwrap();
+        let period = Period::parse("2026-11").unwrap();
+        let whole = figures(&mut store, &period).unwrap();
+        let few = dashboard_figures(&mut store, &period).unwrap();
+        assert_eq!(few.items, 3);
+        assert!(
+            !few.items_flagged_by_category.is_empty() && !few.alerts_by_category.is_empty(),
+            "{few:?}"
+        );
+        assert_eq!(
+            (
+                few.items,
+                &few.items_flagged_by_category,
+                few.official_channels,
+                &few.alerts_by_category,
+                &few.coverage
+            ),
+            (
+                whole.items,
+                &whole.items_flagged_by_category,
+                whole.official_channels,
+                &whole.alerts_by_category,
+                &whole.coverage
+            )
+        );
+    }
 }
