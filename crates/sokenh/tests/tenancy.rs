@@ -1059,4 +1059,24 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
         get(&server, &format!("/ho-so/{a_case}"), Some(&leader)).status,
         200
     );
+    // A province's account sends a measure to the case's commune's units or the province's:
+    // those are offered, not the other commune's (thousands of units in a province).
+    let top: String = pg
+        .query_one("SELECT name FROM units WHERE parent_id IS NULL", &[])
+        .unwrap()
+        .get(0);
+    let page = get(&server, &format!("/ho-so/{b_case}"), Some(&leader)).body;
+    let offered = &page[page.find("id=\"notify-unit\"").expect("the measure form")..];
+    let offered = &offered[..offered.find("</select>").unwrap()];
+    for unit in [
+        "Công an xã Thạch Bình",
+        "Đảng bộ xã Thạch Bình",
+        top.as_str(),
+    ] {
+        assert!(
+            offered.contains(&format!(">{unit}</option>")),
+            "{unit}: {offered}"
+        );
+    }
+    assert!(!offered.contains("Thạch Quảng"), "{offered}");
 }
