@@ -170,6 +170,12 @@ impl App {
         let mut s = self.store()?;
         let reach = self.reach(&mut s, actor)?;
         let mut cases = s.cases()?;
+        // Read with the rest (not again): the cases merged into this one.
+        let merged: Vec<Case> = cases
+            .iter()
+            .filter(|c| c.merged_into == Some(id))
+            .cloned()
+            .collect();
         cases.retain(|c| reach.has_case(c));
         let open_cases = cases
             .iter()
@@ -199,7 +205,6 @@ impl App {
             .filter(|u| handles_cases_for(actor, u))
             .map(|u| u.username)
             .collect();
-        let merged = s.merged_into(id)?;
         let mut evidence = s.evidence(id)?;
         let mut alerts = alerts;
         let mut items = items;
@@ -243,7 +248,7 @@ impl App {
         };
         Ok(CaseView {
             evidence,
-            timeline: s.case_timeline(id)?,
+            timeline: s.case_timeline_with(id, &merged)?,
             merged,
             pending,
             case,

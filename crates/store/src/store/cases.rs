@@ -556,9 +556,15 @@ impl Store {
     /// The case's history: its audit events and those of the cases merged into it now, oldest
     /// first.
     pub fn case_timeline(&mut self, id: i64) -> Result<Vec<AuditEvent>> {
+        let merged = self.merged_into(id)?;
+        self.case_timeline_with(id, &merged)
+    }
+
+    /// [`Store::case_timeline`] for a caller that has read the cases merged into it already.
+    pub fn case_timeline_with(&mut self, id: i64, merged: &[Case]) -> Result<Vec<AuditEvent>> {
         let mut events = self.db.audit_events_of("case", &id.to_string())?;
-        for merged in self.merged_into(id)? {
-            events.extend(self.db.audit_events_of("case", &merged.id.to_string())?);
+        for m in merged {
+            events.extend(self.db.audit_events_of("case", &m.id.to_string())?);
         }
         events.sort_by_key(|e| e.id);
         Ok(events)
