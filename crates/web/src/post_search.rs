@@ -57,7 +57,9 @@ fn day(value: &str, label: &str) -> Result<Option<chrono::DateTime<chrono::Fixed
 }
 
 /// `GET /tim-kiem`: public posts by words, with or without diacritics (the tantivy index of
-/// `search`), newest matches highlighted; a unit admin sees posts of its unit's pages only.
+/// `search`): the newest [`SEARCH_NEWEST`] matches ranked by how well they match, their words
+/// highlighted, «từ ngày» / «đến ngày» to reach further back; a unit admin sees posts of its
+/// unit's pages only.
 pub async fn search(
     State(state): State<Arc<AppState>>,
     Require(user, _): Require<need::SearchPosts>,
