@@ -221,4 +221,21 @@ pub(crate) mod testing {
             commune: None,
         }
     }
+
+    /// A post on the Facebook group «Chợ Thạch Quảng».
+    pub(crate) fn post(id: &str, at: &str, text: &str) -> domain::NewItem {
+        domain::NewItem {
+            source_id: id.into(),
+            platform: domain::Platform::Facebook,
+            community_key: "https://facebook.com/groups/chothachquang".into(),
+            community_name: "Chợ Thạch Quảng".into(),
+            published_at: at.into(),
+            text: text.into(),
+            url: None,
+            author_pseudonym: None,
+            author_handle: None,
+            metrics: domain::Metrics::default(),
+            media: Vec::new(),
+        }
+    }
 }

@@ -912,18 +912,12 @@ mod tests {
         let mut store = crate::db::open(data.path(), None).unwrap();
         let posts: Vec<domain::NewItem> = ["2026-11-01", "2026-11-03", "2026-11-02"]
             .iter()
-            .map(|day| domain::NewItem {
-                source_id: format!("p-{day}"),
-                platform: domain::Platform::Facebook,
-                community_key: "https://facebook.com/groups/chothachquang".into(),
-                community_name: "Chợ Thạch Quảng".into(),
-                published_at: format!("{day}T08:00:00+07:00"),
-                text: "Cảnh báo lừa đảo chuyển tiền".into(),
-                url: None,
-                author_pseudonym: None,
-                author_handle: None,
-                metrics: domain::Metrics::default(),
-                media: Vec::new(),
+            .map(|day| {
+                crate::testing::post(
+                    &format!("p-{day}"),
+                    &format!("{day}T08:00:00+07:00"),
+                    "Cảnh báo lừa đảo chuyển tiền",
+                )
             })
             .collect();
         store.ingest_items("t", "test", &posts, 3).unwrap();

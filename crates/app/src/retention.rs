@@ -132,23 +132,8 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{Metrics, NewItem, Platform};
 
-    fn post(id: &str, at: &str, text: &str) -> NewItem {
-        NewItem {
-            source_id: id.into(),
-            platform: Platform::Facebook,
-            community_key: "https://facebook.com/groups/chothachquang".into(),
-            community_name: "Chợ Thạch Quảng".into(),
-            published_at: at.into(),
-            text: text.into(),
-            url: None,
-            author_pseudonym: None,
-            author_handle: None,
-            metrics: Metrics::default(),
-            media: Vec::new(),
-        }
-    }
+    use crate::testing::post;
 
     /// The purge end to end: only an administrator sets a policy or purges; posts past it leave
     /// the store and this data dir's index at once, and another server's index (another data

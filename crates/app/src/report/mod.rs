@@ -1054,19 +1054,7 @@ mod tests {
         let posts: Vec<domain::NewItem> = texts
             .iter()
             .enumerate()
-            .map(|(k, (at, text))| domain::NewItem {
-                source_id: format!("p{k}"),
-                platform: domain::Platform::Facebook,
-                community_key: "https://facebook.com/groups/chothachquang".into(),
-                community_name: "Chợ Thạch Quảng".into(),
-                published_at: (*at).into(),
-                text: (*text).into(),
-                url: None,
-                author_pseudonym: None,
-                author_handle: None,
-                metrics: domain::Metrics::default(),
-                media: Vec::new(),
-            })
+            .map(|(k, (at, text))| crate::testing::post(&format!("p{k}"), at, text))
             .collect();
         store.ingest_items("t", "test", &posts, 3).unwrap();
         crate::screening::scan(&mut store, dir.path(), false).unwrap();
