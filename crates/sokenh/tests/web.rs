@@ -1230,6 +1230,10 @@ fn the_api_answers_tokens_in_their_scope_and_matches_its_openapi_document() {
             .all(|m| m["unit"] == dong_tam)
     );
     assert_eq!(bearer(&s, "/api/v1/alerts", &unit_token).0, 403);
+    // Refused before its query is read: a caller who may not read reports learns nothing of it.
+    for r in ["/api/v1/reports", "/api/v1/reports?period=2026-11"] {
+        assert_eq!(bearer(&s, r, &unit_token).0, 403, "{r}");
+    }
     let (_, items) = bearer(&s, "/api/v1/items?limit=1000", &unit_token);
     let own_urls: Vec<&str> = list
         .as_array()
@@ -1261,6 +1265,7 @@ fn the_api_answers_tokens_in_their_scope_and_matches_its_openapi_document() {
         bearer(&s, "/api/v1/reports?period=thang", &officer_token).0,
         400
     );
+    assert_eq!(bearer(&s, "/api/v1/reports", &officer_token).0, 400);
     // The one period parser: a quarter written in lower case, as the report's CLI accepts it.
     let (status, quarter) = bearer(&s, "/api/v1/reports?period=2026-q4", &officer_token);
     assert_eq!(status, 200, "{quarter}");

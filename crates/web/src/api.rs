@@ -551,6 +551,10 @@ pub async fn factchecks(State(state): State<Arc<AppState>>, caller: Caller) -> R
 #[derive(Deserialize, IntoParams)]
 pub struct PeriodQuery {
     /// A month (2026-11), a quarter (2026-Q4) or a year (2026).
+    // Missing reads as empty, so that the caller's permission is checked before the period is
+    // (axum's `Query` runs before the handler): refused, or told the period is wanted.
+    #[serde(default)]
+    #[param(required = true)]
     period: String,
 }
 
