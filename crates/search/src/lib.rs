@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::TopDocs;
-use tantivy::query::{Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -105,6 +105,9 @@ pub struct SearchQuery {
     /// costs the newest matches' reading, not every match's ranking (see [`boosted::among_newest`]).
     /// `None`: every match is ranked (the CLI).
     pub among_newest: Option<usize>,
+    /// Only posts of these pages (by address), when given: a unit's or a commune's scope, so
+    /// that the newest matches are counted among its own pages' posts. Adds nothing to a score.
+    pub community_urls: Option<Vec<String>>,
 }
 
 /// One result, in the CLI's shape.
@@ -343,6 +346,25 @@ impl SearchIndex {
                 )));
             }
         };
+        if let Some(urls) = &q.community_urls {
+            if urls.is_empty() {
+                return None;
+            }
+            let pages: Vec<(Occur, Box<dyn Query>)> = urls
+                .iter()
+                .map(|u| {
+                    let page = TermQuery::new(
+                        Term::from_field_text(f.community_url, u),
+                        IndexRecordOption::Basic,
+                    );
+                    (Occur::Should, Box::new(page) as Box<dyn Query>)
+                })
+                .collect();
+            required.push(Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(pages)),
+                0.0,
+            )));
+        }
         filter(f.platform, &q.platform, &mut required);
         filter(f.community_url, &q.community_url, &mut required);
         filter(f.unit, &q.unit, &mut required);

@@ -312,3 +312,70 @@ fn purged_posts_leave_the_index_and_the_position_is_kept() {
     let w = idx.writer(20).unwrap();
     assert_eq!((w.last_item_id(), w.purged_seq()), (7, 42));
 }
+
+/// A scope's pages are searched among their own posts: the newest matches are counted there,
+/// so an older post of the scope's page is found though the province's newest matches are on
+/// other pages; the filter adds nothing to a score.
+#[test]
+fn the_newest_matches_are_counted_among_the_scopes_pages() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let (busy, ours) = (
+        "https://facebook.com/groups/chotinh",
+        "https://facebook.com/groups/thachquangquetoi",
+    );
+    let mut posts = vec![item(
+        1,
+        "ours-old",
+        Platform::Facebook,
+        ours,
+        "2026-10-01T08:00:00+07:00",
+        "Cảnh báo lừa đảo chuyển tiền ở Thạch Quảng",
+    )];
+    for k in 0..30 {
+        posts.push(item(
+            2 + k,
+            &format!("busy-{k}"),
+            Platform::Facebook,
+            busy,
+            &format!("2026-11-{:02}T08:00:00+07:00", 1 + k % 28),
+            "Lừa đảo chuyển tiền qua mạng",
+        ));
+    }
+    let mut w = idx.writer(20).unwrap();
+    for it in &posts {
+        w.add(IndexedItem {
+            item: it,
+            unit: None,
+            categories: &[],
+        })
+        .unwrap();
+    }
+    w.commit().unwrap();
+    idx.reload().unwrap();
+    let ask = |pages: Option<Vec<String>>| SearchQuery {
+        text: "lua dao".into(),
+        limit: 10,
+        among_newest: Some(10),
+        community_urls: pages,
+        ..SearchQuery::default()
+    };
+    let everywhere = idx.search(&ask(None)).unwrap();
+    assert_eq!(everywhere.len(), 10);
+    assert!(everywhere.iter().all(|h| h.id.starts_with("busy-")));
+    let scoped = idx.search(&ask(Some(vec![ours.to_owned()]))).unwrap();
+    let ids: Vec<&str> = scoped.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["ours-old"]);
+    let unscoped_score = idx
+        .search(&SearchQuery {
+            text: "lua dao".into(),
+            limit: 50,
+            ..SearchQuery::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|h| h.id == "ours-old")
+        .unwrap()
+        .score;
+    assert_eq!(scoped[0].score, unscoped_score);
+    assert!(idx.search(&ask(Some(Vec::new()))).unwrap().is_empty());
+}

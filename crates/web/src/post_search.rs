@@ -74,18 +74,29 @@ pub async fn search(
         Err(e) => return internal(e),
     };
     let scope = visible_units(&snap.units, &user.session.user);
+    // A unit admin's pages (those of its units): asked of the index, so that the newest
+    // matches are counted among them; the hits are checked against them again below.
+    let allowed: Option<HashSet<&str>> = scope.as_ref().map(|_| {
+        snap.communities
+            .iter()
+            .filter(|c| in_scope(c, &scope))
+            .filter_map(|c| c.url.as_deref())
+            .collect()
+    });
     let limit = q.n.clamp(SEARCH_STEP, SEARCH_MAX);
     let hits = if q.q.trim().is_empty() {
         Vec::new()
     } else {
         let query = search::SearchQuery {
             text: q.q.clone(),
-            // A unit admin's results are filtered below: ask for more.
-            limit: if scope.is_some() { limit * 10 } else { limit },
+            limit,
             platform: (!q.platform.is_empty()).then(|| q.platform.clone()),
             since,
             until,
             among_newest: Some(SEARCH_NEWEST),
+            community_urls: allowed
+                .as_ref()
+                .map(|pages| pages.iter().map(|u| (*u).to_owned()).collect()),
             ..Default::default()
         };
         match state.search(query).await {
@@ -93,25 +104,16 @@ pub async fn search(
             Err(e) => return internal(e),
         }
     };
-    let hits: Vec<&search::Hit> = match &scope {
-        None => hits.iter().collect(),
-        Some(_) => {
-            let allowed: HashSet<&str> = snap
-                .communities
-                .iter()
-                .filter(|c| in_scope(c, &scope))
-                .filter_map(|c| c.url.as_deref())
-                .collect();
-            hits.iter()
-                .filter(|h| {
-                    h.community_url
-                        .as_deref()
-                        .is_some_and(|u| allowed.contains(u))
-                })
-                .take(limit)
-                .collect()
-        }
-    };
+    let hits: Vec<&search::Hit> = hits
+        .iter()
+        .filter(|h| {
+            allowed.as_ref().is_none_or(|pages| {
+                h.community_url
+                    .as_deref()
+                    .is_some_and(|u| pages.contains(u))
+            })
+        })
+        .collect();
     let name_of = |url: &str| {
         snap.by_url
             .get(url)
