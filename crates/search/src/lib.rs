@@ -1,7 +1,9 @@
 //! `search`: finding any item in a second, whether or not the query was typed with diacritics.
 //! A tantivy index in the data dir, rebuilt from the store by `reindex` and brought up to date
 //! after every ingest (the last indexed item id is the commit payload, so an index that missed
-//! items after a crash catches up from the store, the source of truth).
+//! items after a crash catches up from the store, the source of truth). Each segment keeps its
+//! posts newest first (index sorting by publication time), so a search may rank only the newest
+//! matches and stop reading there (`SearchQuery::among_newest`, what the web's page asks).
 //!
 //! Architecture Invariant: the index holds nothing the store does not; it can always be rebuilt.
 
