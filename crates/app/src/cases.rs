@@ -218,34 +218,17 @@ impl App {
             items.extend(s.alert_items(&sources)?);
             alerts.extend(theirs);
         }
-        let units = {
-            // The units a measure may be sent to: a commune's account, its commune's. A
-            // province's account is offered the page's commune's and the units above it (its
-            // province's), not every unit of every commune (thousands in a province).
-            let units = s.units()?;
-            let offered = match (actor.commune, community.as_ref().and_then(|c| c.commune)) {
-                (Some(own), _) => crate::register::commune_units(&units, Some(own)),
-                (None, Some(page)) => {
-                    let mut names = crate::register::subtree(&units, page);
-                    let mut above = units.iter().find(|u| u.id == page).and_then(|u| u.parent);
-                    // (At most as many steps as there are units, whatever the store holds.)
-                    for _ in 0..units.len() {
-                        let Some(u) = above.and_then(|id| units.iter().find(|u| u.id == id)) else {
-                            break;
-                        };
-                        names.insert(u.name.clone());
-                        above = u.parent;
-                    }
-                    Some(names)
-                }
-                (None, None) => None,
-            };
-            units
-                .into_iter()
-                .filter(|u| offered.as_ref().is_none_or(|n| n.contains(&u.name)))
-                .map(|u| (u.id.0, u.name))
-                .collect()
-        };
+        let units = s.units()?;
+        let offered = crate::register::units_for_measures(
+            &units,
+            actor.commune,
+            community.as_ref().and_then(|c| c.commune),
+        );
+        let units = units
+            .into_iter()
+            .filter(|u| offered.as_ref().is_none_or(|n| n.contains(&u.name)))
+            .map(|u| (u.id.0, u.name))
+            .collect();
         Ok(CaseView {
             evidence,
             timeline: s.case_timeline_with(id, &merged)?,

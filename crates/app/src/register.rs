@@ -33,6 +33,32 @@ pub fn commune_units(units: &[Unit], commune: Option<UnitId>) -> Option<HashSet<
     commune.map(|root| subtree(units, root))
 }
 
+/// Names of the units a case's measure may be sent to (`None`: any): a commune's account
+/// (`actor_commune`), its commune's; a province's account, on a case about a page of a commune
+/// (`page_commune`), that commune's units and those above it (the province's) — not every unit
+/// of every commune, thousands in a province.
+pub fn units_for_measures(
+    units: &[Unit],
+    actor_commune: Option<UnitId>,
+    page_commune: Option<UnitId>,
+) -> Option<HashSet<String>> {
+    if actor_commune.is_some() {
+        return commune_units(units, actor_commune);
+    }
+    let page = page_commune?;
+    let mut names = subtree(units, page);
+    let mut above = units.iter().find(|u| u.id == page).and_then(|u| u.parent);
+    // (At most as many steps as there are units, whatever the store holds.)
+    for _ in 0..units.len() {
+        let Some(u) = above.and_then(|id| units.iter().find(|u| u.id == id)) else {
+            break;
+        };
+        names.insert(u.name.clone());
+        above = u.parent;
+    }
+    Some(names)
+}
+
 /// Names of a unit and of every unit under it.
 pub fn subtree(units: &[Unit], root: UnitId) -> HashSet<String> {
     let mut ids: Vec<UnitId> = vec![root];

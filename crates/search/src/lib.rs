@@ -67,7 +67,7 @@ fn schema() -> (Schema, Fields) {
         platform: b.add_text_field("platform", STRING | STORED),
         unit: b.add_text_field("unit", STRING),
         category: b.add_text_field("category", STRING),
-        published: b.add_date_field("published", INDEXED | FAST),
+        published: b.add_date_field(PUBLISHED, INDEXED | FAST),
         published_text: b.add_text_field("published_at", STORED),
         // The original text is stored once, in the folded field that every query searches, so
         // that snippets highlight whatever matched.
@@ -78,12 +78,16 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// The publication time's field: a fast field, the index's sort order and what
+/// [`boosted::among_newest`] counts newest by.
+const PUBLISHED: &str = "published";
+
 /// A new index's settings: documents sorted by publication time, newest first, in each segment
 /// (and kept so by merges), so that a segment's first matches are its newest.
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         sort_by_field: Some(tantivy::IndexSortByField {
-            field: "published".into(),
+            field: PUBLISHED.into(),
             order: tantivy::Order::Desc,
         }),
         ..Default::default()
@@ -137,6 +141,9 @@ pub struct SearchIndex {
     fields: Fields,
     /// Each boost term's highest frequencies per segment, for pruning (see [`boosted`]).
     highest: std::sync::Arc<boosted::Highest>,
+    /// Its settings keep each segment newest first ([`SearchIndex::newest_first`]; fixed when
+    /// the index is made, so read once).
+    newest_first: bool,
 }
 
 impl SearchIndex {
@@ -178,7 +185,7 @@ impl SearchIndex {
     /// the setting exists; an older one until `reindex` makes it anew). Searches answer the
     /// same either way; [`SearchQuery::among_newest`] is fast only on such an index.
     pub fn newest_first(&self) -> bool {
-        self.index.settings().sort_by_field == settings().sort_by_field
+        self.newest_first
     }
 
     fn with_index(index: Index, fields: Fields) -> Result<SearchIndex> {
@@ -188,6 +195,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
+            newest_first: index.settings().sort_by_field == settings().sort_by_field,
             index,
             reader,
             fields,
@@ -278,7 +286,7 @@ impl SearchIndex {
             Some(n) => boosted::among_newest(
                 &searcher,
                 &query,
-                "published",
+                PUBLISHED,
                 n.max(q.limit),
                 q.limit.max(1),
                 self.newest_first(),
@@ -617,8 +625,8 @@ mod tests {
                 let query = idx.query(&ask(10, Some(n))).unwrap();
                 let searcher = idx.reader.searcher();
                 assert_eq!(
-                    boosted::among_newest(&searcher, &query, "published", n, 10, true).unwrap(),
-                    boosted::among_newest(&searcher, &query, "published", n, 10, false).unwrap(),
+                    boosted::among_newest(&searcher, &query, PUBLISHED, n, 10, true).unwrap(),
+                    boosted::among_newest(&searcher, &query, PUBLISHED, n, 10, false).unwrap(),
                 );
             }
         }

@@ -480,8 +480,8 @@ impl AppState {
 
     /// The dashboard's figures of the month from `from` to `to` (`Services::dashboard`), kept by
     /// [`cache::Cache`] for a minute: a dashboard is opened often, and even its few figures read
-    /// the month's posts and signals. Older figures are shown while a background task computes them again; only the
-    /// first dashboard of a month waits.
+    /// the month's posts and signals. Older figures are shown while a background task computes
+    /// them again; only the first dashboard of a month waits.
     pub async fn month_figures(
         self: &Arc<Self>,
         from: chrono::NaiveDate,
