@@ -325,17 +325,17 @@ pub async fn show(
                 input type="hidden" name="csrf" value=(csrf);
             }
             table {
-                tr { @if act && v.alerts.len() > 1 { th { (crate::i18n::tr(user.lang, "Tách")) } } th { (crate::i18n::tr(user.lang, "Số")) } th { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Căn cứ")) } th { (crate::i18n::tr(user.lang, "Bài")) } th { (crate::i18n::tr(user.lang, "Thời gian")) } }
+                tr { @if act && v.alerts.len() > 1 { th { (crate::i18n::tr(user.lang, "Tách")) } } th.nowrap { (crate::i18n::tr(user.lang, "Số")) } th.words { (crate::i18n::tr(user.lang, "Loại")) } th { (crate::i18n::tr(user.lang, "Căn cứ")) } th.nowrap { (crate::i18n::tr(user.lang, "Bài")) } th.words { (crate::i18n::tr(user.lang, "Thời gian")) } }
                 @for a in &v.alerts {
                     tr {
                         @if act && v.alerts.len() > 1 {
                             td { input type="checkbox" name="alert" value=(a.id) form="split" aria-label=(format!("Tách cảnh báo #{}", a.id)); }
                         }
-                        td { "#" (a.id) }
-                        td { (a.category.label_vi()) }
+                        td.nowrap { "#" (a.id) }
+                        td.words { (a.category.label_vi()) }
                         td { (a.explanation) }
-                        td { (a.count) }
-                        td { (vn_time(&a.first_at)) }
+                        td.num { (a.count) }
+                        td.words { (vn_time(&a.first_at)) }
                     }
                 }
             }
