@@ -2,8 +2,11 @@
 //! processes on one database do each piece once: the official channels' pulls when their
 //! interval has passed, the daily watch on the register, the exchange with sharing partners,
 //! the answers owed in chats, the hourly early-warning watch (`App::watch`: spikes and
-//! spreading of yesterday and today raised as alerts), the daily purge of reporters' contacts
-//! and the daily purge of what is past its retention policy (`crate::retention`).
+//! spreading of yesterday and today raised as alerts), the daily purge of reporters' contacts,
+//! the daily purge of what is past its retention policy (`crate::retention`), and screening
+//! every minute the posts no screening has reached (stored by a server that stopped before
+//! screening them, or written into the database by another tool): `screening::scan` from the
+//! checkpoint, which several servers may run at once.
 //!
 //! Every server schedules what is due ([`App::schedule_jobs`]) under keys that name the piece of
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
@@ -36,6 +39,7 @@ pub const TIP_REPLIES: &str = "tip.replies";
 pub const TIP_PURGE: &str = "tip.purge";
 pub const RETENTION_PURGE: &str = "retention.purge";
 pub const ANALYTICS_WATCH: &str = "analytics.watch";
+pub const SCREENING_SCAN: &str = "screening.scan";
 
 /// How often the periodic work runs (seconds); 0 turns the exchange off.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +102,7 @@ impl App {
             (RETENTION_PURGE, today),
             (ANALYTICS_WATCH, bucket(now, 3600)),
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
+            (SCREENING_SCAN, bucket(now, 60)),
         ];
         if schedule.exchange_every > 0 {
             wanted.push((SHARE_EXCHANGE, bucket(now, schedule.exchange_every)));
@@ -258,6 +263,12 @@ impl App {
                     .map(|_| false)
                     .map_err(message)
             }
+            SCREENING_SCAN => {
+                let mut store = self.store().map_err(message)?;
+                crate::screening::scan(&mut store, self.data_dir(), false)
+                    .map(|r| r.alerts > 0)
+                    .map_err(|e| format!("{e:#}"))
+            }
             other => Err(format!("loại việc không biết: {other}")),
         }
     }
@@ -283,6 +294,58 @@ mod tests {
             "2026-12-01T08:15:00Z"
         );
         assert_eq!(bucket(t, 60), "2026-12-01T08:14:00Z");
+    }
+
+    /// Posts stored without being screened (a server that stopped between the two) are
+    /// screened by the next minute's job: their signals and alert recorded, the checkpoint past
+    /// them; the job after it finds nothing left and raises nothing again.
+    #[test]
+    fn the_screening_job_screens_what_no_screening_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(crate::db::open(dir.path(), None).unwrap(), dir.path());
+        let actor = Actor {
+            name: "sokenh:lịch".into(),
+            ..Actor::cli()
+        };
+        let posts = [
+            crate::testing::post(
+                "p1",
+                "2026-11-02T08:00:00+07:00",
+                "Trúng thưởng xe máy, chuyển khoản phí 500k vào số tài khoản 0123456789 để nhận quà",
+            ),
+            crate::testing::post("p2", "2026-11-02T09:00:00+07:00", "Chợ phiên sáng nay"),
+        ];
+        app.store()
+            .unwrap()
+            .ingest_items("t", "test", &posts, 2)
+            .unwrap();
+        let last = app.store().unwrap().items_after(0, 10).unwrap()[1].id;
+        assert_eq!(app.store().unwrap().checkpoint("scan").unwrap(), None);
+        let run = |at: DateTime<Utc>| {
+            app.store()
+                .unwrap()
+                .enqueue_job(SCREENING_SCAN, &bucket(at, 60), &store::job_time(at))
+                .unwrap();
+            let run = app.run_next_job(&actor, "test", at).unwrap().unwrap();
+            assert_eq!(
+                (run.kind.as_str(), run.error.as_deref()),
+                (SCREENING_SCAN, None)
+            );
+            run.changed
+        };
+        let now = Utc::now();
+        assert!(run(now), "an alert raised");
+        let mut store = app.store().unwrap();
+        assert_eq!(store.checkpoint("scan").unwrap(), Some(last as u64));
+        let signals = store.signals(None).unwrap();
+        assert!(
+            !signals.is_empty() && signals.iter().all(|(id, _)| id == "p1"),
+            "{signals:?}"
+        );
+        let alerts = store.alerts().unwrap().len();
+        drop(store);
+        assert!(!run(now + Duration::minutes(1)));
+        assert_eq!(app.store().unwrap().alerts().unwrap().len(), alerts);
     }
 
     /// Each kind a server schedules on a new store runs to its end without error, once.
@@ -315,6 +378,7 @@ mod tests {
             [
                 ANALYTICS_WATCH,
                 RETENTION_PURGE,
+                SCREENING_SCAN,
                 SOURCE_WATCH,
                 TIP_PURGE,
                 TIP_REPLIES

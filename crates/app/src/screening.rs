@@ -293,8 +293,18 @@ pub fn suppressions(store: &mut Store) -> Result<Vec<detect::alerts::Suppression
         .collect())
 }
 
-/// Screens the items after the "scan" checkpoint (all items with `all`).
+/// Screens the items after the "scan" checkpoint (all items with `all`). Several servers may
+/// screen at once (each one's screening job, an ingest beside it): a batch another screener
+/// recorded first is left to it (`Store::record_signals`), and this one goes on after the
+/// checkpoint it left, so every post is screened and each alert raised once.
 pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport> {
+    let checkpoint =
+        |store: &mut Store| -> Result<i64> { Ok(store.checkpoint("scan")?.unwrap_or(0) as i64) };
+    let mut after = if all { 0 } else { checkpoint(store)? };
+    if store.items_after(after, 1)?.is_empty() {
+        // Nothing new: the engine (rules, lists, the fact-check register) is not built.
+        return Ok(ScanReport::default());
+    }
     let (engine, warning) = engine_and_health(store, data_dir)?;
     if let Some(warning) = warning {
         crate::log::event(
@@ -310,11 +320,6 @@ pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport>
         )?;
     }
     let suppressed = suppressions(store)?;
-    let mut after = if all {
-        0
-    } else {
-        store.checkpoint("scan")?.unwrap_or(0) as i64
-    };
     let mut report = ScanReport::default();
     loop {
         let page = store.items_after(after, 5000)?;
@@ -388,13 +393,19 @@ pub fn scan(store: &mut Store, data_dir: &Path, all: bool) -> Result<ScanReport>
                     }),
                 })
                 .collect();
-            report.signals += stored.len() as u64;
             per_item.push((item.id, stored));
         }
-        report.screened += page.len() as u64;
-        report.alerts += alerts.len() as u64;
-        store.record_signals("scan", &per_item, &alerts, last as u64)?;
-        after = last;
+        let started = (!all).then_some(after as u64);
+        match store.record_signals("scan", &per_item, &alerts, started, last as u64)? {
+            Some(_) => {
+                report.screened += page.len() as u64;
+                report.alerts += alerts.len() as u64;
+                report.signals += per_item.iter().map(|(_, s)| s.len() as u64).sum::<u64>();
+                after = last;
+            }
+            // Another screener recorded these first: on from where it left the checkpoint.
+            None => after = checkpoint(store)?,
+        }
     }
     Ok(report)
 }

@@ -1909,13 +1909,15 @@ fn two_servers_on_one_database_pull_a_due_source_once() {
         "{jobs:?}\n{}",
         logs()
     );
-    // The periodic work too: one job for each day (the watch, the purges) or hour (the
-    // early-warning watch), whichever server ran it — never the same period twice.
+    // The periodic work too: one job for each day (the watch, the purges), hour (the
+    // early-warning watch) or minute (screening), whichever server ran it — never the same
+    // period twice.
     for kind in [
         "source.watch",
         "tip.purge",
         "retention.purge",
         "analytics.watch",
+        "screening.scan",
     ] {
         let mut keys: Vec<&str> = jobs
             .iter()

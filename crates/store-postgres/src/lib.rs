@@ -1836,6 +1836,38 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn advance_checkpoint(
+        &mut self,
+        source: &str,
+        after: Option<u64>,
+        position: u64,
+        now: &str,
+    ) -> Result<bool> {
+        // The row first (at 0, as no row reads), so that two writers meet on its lock: the
+        // second's UPDATE waits for the first's commit, then sees the position it left.
+        self.client
+            .execute(
+                "INSERT INTO checkpoints (source, position, updated_at) VALUES ($1, 0, $2)
+                 ON CONFLICT (source) DO NOTHING",
+                &[&source, &now],
+            )
+            .map_err(db)?;
+        let moved = match after {
+            Some(after) => self.client.execute(
+                "UPDATE checkpoints SET position = $2, updated_at = $3
+                 WHERE source = $1 AND position = $4",
+                &[&source, &(position as i64), &now, &(after as i64)],
+            ),
+            None => self.client.execute(
+                "UPDATE checkpoints SET position = GREATEST(position, $2), updated_at = $3
+                 WHERE source = $1",
+                &[&source, &(position as i64), &now],
+            ),
+        }
+        .map_err(db)?;
+        Ok(moved == 1)
+    }
+
     fn delete_signals(&mut self, item_id: i64) -> Result<()> {
         self.client
             .execute("DELETE FROM signals WHERE item_id = $1", &[&item_id])

@@ -1628,6 +1628,41 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn advance_checkpoint(
+        &mut self,
+        source: &str,
+        after: Option<u64>,
+        position: u64,
+        now: &str,
+    ) -> Result<bool> {
+        // Writers are one at a time here (`BEGIN IMMEDIATE`): the row read is the row moved.
+        self.conn
+            .prepare_cached(
+                "INSERT INTO checkpoints (source, position, updated_at) VALUES (?1, 0, ?2)
+                 ON CONFLICT (source) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![source, now]))
+            .map_err(db)?;
+        let moved = match after {
+            Some(after) => self
+                .conn
+                .prepare_cached(
+                    "UPDATE checkpoints SET position = ?2, updated_at = ?3
+                     WHERE source = ?1 AND position = ?4",
+                )
+                .and_then(|mut s| s.execute(params![source, position as i64, now, after as i64])),
+            None => self
+                .conn
+                .prepare_cached(
+                    "UPDATE checkpoints SET position = MAX(position, ?2), updated_at = ?3
+                     WHERE source = ?1",
+                )
+                .and_then(|mut s| s.execute(params![source, position as i64, now])),
+        }
+        .map_err(db)?;
+        Ok(moved == 1)
+    }
+
     fn delete_signals(&mut self, item_id: i64) -> Result<()> {
         self.conn
             .prepare_cached("DELETE FROM signals WHERE item_id = ?1")

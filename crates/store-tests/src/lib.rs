@@ -601,12 +601,33 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
                 "t",
                 &[(ids[0], vec![sig(ids[0], Category::Scam, 0.7)])],
                 std::slice::from_ref(&alert),
+                Some(0),
                 ids[0] as u64
             )
             .unwrap(),
-        1
+        Some(1)
     );
-    // Screening again replaces, never doubles.
+    // A second screener that started from the same checkpoint (another server's job) finds
+    // it moved: it writes nothing — no signal replaced, no alert raised twice.
+    let events = store.audit_events().unwrap().len();
+    assert_eq!(
+        store
+            .record_signals(
+                "t",
+                &[(ids[0], vec![sig(ids[0], Category::Threat, 0.9)])],
+                std::slice::from_ref(&alert),
+                Some(0),
+                ids[0] as u64
+            )
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.checkpoint("scan").unwrap(), Some(ids[0] as u64));
+    assert_eq!(store.audit_events().unwrap().len(), events);
+    assert_eq!(store.alerts().unwrap().len(), 1);
+    assert!(store.signals(Some(Category::Threat)).unwrap().is_empty());
+    // Screening again replaces, never doubles; screening everything again (no checkpoint it
+    // started after) never moves the checkpoint back.
     store
         .record_signals(
             "t",
@@ -615,9 +636,22 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
                 (ids[1], vec![]),
             ],
             &[],
+            Some(ids[0] as u64),
             ids[1] as u64,
         )
         .unwrap();
+    assert_eq!(
+        store
+            .record_signals(
+                "t",
+                &[(ids[0], vec![sig(ids[0], Category::Scam, 0.75)])],
+                &[],
+                None,
+                ids[0] as u64
+            )
+            .unwrap(),
+        Some(1)
+    );
     let all = store.signals(None).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!((all[0].0.as_str(), all[0].1.score), ("p1", 0.75));
@@ -1173,6 +1207,7 @@ pub fn aggregates_count_by_vietnam_day_hour_and_category(store: &mut Store) {
                 (ids[5], vec![sig(ids[5], Category::Scam, false)]),
             ],
             &[],
+            None,
             6,
         )
         .unwrap();
@@ -2452,6 +2487,63 @@ pub fn jobs_are_shared_out_once_among_many(open: &(dyn Fn() -> Store + Sync)) {
     assert_eq!(all.len(), 60);
 }
 
+/// Servers that screen at once, each having read the same checkpoint (every server's screening
+/// job, an ingest beside them): one records the batch, the others write nothing, so each alert
+/// is raised once.
+pub fn screeners_that_start_together_record_once(open: &(dyn Fn() -> Store + Sync)) {
+    let mut first = open();
+    first
+        .ingest_items(
+            "t",
+            "s",
+            &[item("p1", "https://facebook.com/groups/a", "Vay tiền")],
+            1,
+        )
+        .unwrap();
+    let id = first.items_after(0, 1).unwrap()[0].id;
+    let alert = StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "medium".into(),
+        score: 0.7,
+        item_ids: vec!["p1".into()],
+        count: 1,
+        first_at: "2026-11-02T08:30:00+07:00".into(),
+        last_at: "2026-11-02T08:30:00+07:00".into(),
+        explanation: "x".into(),
+        status: "open".into(),
+    };
+    let start = std::sync::Barrier::new(4);
+    let recorded: Vec<Option<u64>> = std::thread::scope(|scope| {
+        let screeners: Vec<_> = (0..4)
+            .map(|_| {
+                let (start, alert) = (&start, &alert);
+                scope.spawn(move || {
+                    let mut store = open();
+                    start.wait();
+                    store
+                        .record_signals(
+                            "scan",
+                            &[(id, vec![])],
+                            std::slice::from_ref(alert),
+                            Some(0),
+                            id as u64,
+                        )
+                        .unwrap()
+                })
+            })
+            .collect();
+        screeners.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    assert_eq!(
+        recorded.iter().filter(|r| r.is_some()).count(),
+        1,
+        "{recorded:?}"
+    );
+    assert_eq!(first.alerts().unwrap().len(), 1);
+    assert_eq!(first.checkpoint("scan").unwrap(), Some(id as u64));
+}
+
 /// Retention: the posts published before the cut-off are deleted in batches, each batch audited
 /// with its counts, their signals with them, and logged for the search indexes; a post on a
 /// page a case is about, or behind an alert a case holds, stays; a second purge finds nothing.
@@ -2521,6 +2613,7 @@ pub fn posts_past_their_retention_are_purged_in_batches(store: &mut Store) {
                 (id("c1"), vec![signal(id("c1"))]),
             ],
             &[alert("o1"), alert("o4")],
+            None,
             7,
         )
         .unwrap();

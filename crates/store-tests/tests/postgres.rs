@@ -107,6 +107,16 @@ fn jobs_are_claimed_once_retried_and_taken_over() {
 }
 
 #[test]
+fn screeners_that_start_together_record_once() {
+    if !available() {
+        return;
+    }
+    let (_, url) = fresh();
+    let open = || Store::new(Box::new(store_postgres::open(&url).unwrap()));
+    store_tests::screeners_that_start_together_record_once(&open);
+}
+
+#[test]
 fn jobs_are_shared_out_once_among_many() {
     if !available() {
         return;

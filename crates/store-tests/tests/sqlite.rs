@@ -55,6 +55,14 @@ fn jobs_are_claimed_once_retried_and_taken_over() {
 }
 
 #[test]
+fn screeners_that_start_together_record_once() {
+    let (_, (dir, path)) = fresh();
+    let open = || Store::new(Box::new(store_sqlite::open(&path).unwrap()));
+    store_tests::screeners_that_start_together_record_once(&open);
+    drop(dir);
+}
+
+#[test]
 fn jobs_are_shared_out_once_among_many() {
     let (_, (dir, path)) = fresh();
     let open = || Store::new(Box::new(store_sqlite::open(&path).unwrap()));

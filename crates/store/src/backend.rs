@@ -281,6 +281,16 @@ pub trait Backend: Send {
     fn purged_after(&mut self, seq: i64, limit: u32) -> Result<Vec<(i64, i64)>>;
     fn checkpoint(&mut self, source: &str) -> Result<Option<u64>>;
     fn set_checkpoint(&mut self, source: &str, position: u64, now: &str) -> Result<()>;
+    /// Moves a source's checkpoint to `position` only if it still stands at `after` (no row
+    /// stands at 0), or with `after` `None` only forward; whether it moved. Under the row's lock
+    /// until the transaction ends, so of two writers that read the same checkpoint one moves it.
+    fn advance_checkpoint(
+        &mut self,
+        source: &str,
+        after: Option<u64>,
+        position: u64,
+        now: &str,
+    ) -> Result<bool>;
 
     fn delete_signals(&mut self, item_id: i64) -> Result<()>;
     fn insert_signal(&mut self, s: &StoredSignal, now: &str) -> Result<()>;

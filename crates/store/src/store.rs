@@ -480,16 +480,24 @@ impl Store {
     }
 
     /// Replaces the signals of each item, stores the alerts, and moves the "scan" checkpoint to
-    /// `position` (the last item id screened), all in one transaction.
+    /// `position` (the last item id screened), all in one transaction; the signals written.
+    /// `after` is the checkpoint the screening started after: when another screener (another
+    /// server's job, an ingest beside it) has moved it since, nothing is written and the answer
+    /// is `None` — read the checkpoint again and go on from there. `None` for `after` screens
+    /// again what was screened (`scan --all`): the checkpoint then only moves forward.
     pub fn record_signals(
         &mut self,
         actor: &str,
         per_item: &[(i64, Vec<StoredSignal>)],
         alerts: &[StoredAlert],
+        after: Option<u64>,
         position: u64,
-    ) -> Result<u64> {
+    ) -> Result<Option<u64>> {
         let at = now();
         self.transaction(|s| {
+            if !s.db.advance_checkpoint("scan", after, position, &at)? && after.is_some() {
+                return Ok(None);
+            }
             let mut n = 0;
             for (item, signals) in per_item {
                 s.db.delete_signals(*item)?;
@@ -509,7 +517,6 @@ impl Store {
                     &at,
                 )?;
             }
-            s.db.set_checkpoint("scan", position, &at)?;
             if n > 0 {
                 s.audit(
                     actor,
@@ -520,7 +527,7 @@ impl Store {
                     &at,
                 )?;
             }
-            Ok(n)
+            Ok(Some(n))
         })
     }
 

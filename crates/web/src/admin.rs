@@ -206,6 +206,7 @@ async fn jobs_view(
         app::jobs::TIP_PURGE => "Xóa liên hệ quá hạn",
         app::jobs::RETENTION_PURGE => "Xóa dữ liệu quá hạn lưu giữ",
         app::jobs::ANALYTICS_WATCH => "Cảnh báo sớm (đột biến, lan rộng)",
+        app::jobs::SCREENING_SCAN => "Sàng lọc bài chưa sàng lọc",
         _ => "Khác",
     };
     let label = |state: &str| match state {
