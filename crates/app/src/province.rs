@@ -318,7 +318,8 @@ pub fn migrate(
         tables.insert(
             "audit_events".to_owned(),
             TableCopy {
-                source: source.audit_head()? as u64,
+                // Counted, not the newest id: a retention purge may have deleted the oldest.
+                source: source.audit_events()?.len() as u64,
                 copied: 0,
                 kept: 0,
             },

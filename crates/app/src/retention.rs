@@ -1,26 +1,38 @@
 //! Retention: how long the office keeps each category of data, and the purge of what has
 //! passed it — by an administrator (`sokenh retention`, `sokenh purge`) or by the servers'
-//! daily job. One category today: `posts`, the posts of pages no case is about (a post behind
-//! an alert a case holds stays too). A category without a policy is kept for ever. The purge
-//! deletes in batches, each audited with its counts (`store::Store::purge_posts`), then takes
-//! the posts out of this data dir's search index; every other server's index follows the
-//! store's purge log as it catches up.
+//! daily job. Two categories: `posts`, the posts of pages no case is about (a post behind an
+//! alert a case holds stays too), and `audit`, the audit log's oldest events (never those from
+//! the opening of a case still being handled, and never under two years). A category without a
+//! policy is kept for ever. Posts are deleted in batches, each audited with its counts
+//! (`store::Store::purge_posts`), then taken out of this data dir's search index; every other
+//! server's index follows the store's purge log as it catches up. The audit log's old events go
+//! behind a checkpoint event that keeps the chain verifiable (`store::Store::purge_audit`).
 
 use crate::{Actor, App, Error};
 use chrono::{DateTime, Months, Utc};
 use domain::Permission;
 use serde::Serialize;
-use store::{PostPurge, RetentionPolicy};
+use store::{AuditPurge, PostPurge, RetentionPolicy};
 
 /// The categories a policy may be set for, with what they hold (Vietnamese, English).
-pub const CATEGORIES: [(&str, &str); 1] = [(
-    "posts",
-    "Bài đăng của các trang không thuộc hồ sơ vụ việc nào / posts of pages in no case",
-)];
+pub const CATEGORIES: [(&str, &str); 2] = [
+    (
+        "posts",
+        "Bài đăng của các trang không thuộc hồ sơ vụ việc nào / posts of pages in no case",
+    ),
+    (
+        "audit",
+        "Nhật ký kiểm toán cũ (để lại một mốc giữ chuỗi kiểm chứng được) / the audit log's oldest events, behind a checkpoint",
+    ),
+];
 
 /// The shortest and longest policy, in months: a month is the least a monthly report needs
 /// to stay checkable; fifty years is "for ever" said in months.
 pub const MONTHS: std::ops::RangeInclusive<i64> = 1..=600;
+
+/// The audit log is kept at least two years: the year's evaluation of units and members is
+/// proposed from it, and last year's reports name its head.
+pub const AUDIT_MONTHS_AT_LEAST: i64 = 24;
 
 /// Posts deleted in one transaction (one audit event).
 pub const BATCH: u32 = 10_000;
@@ -35,6 +47,7 @@ pub const PURGE_LOG_DAYS: i64 = 90;
 pub struct PurgeRun {
     /// Only the categories with a policy.
     pub posts: Option<PostPurge>,
+    pub audit: Option<AuditPurge>,
     /// Entries of the purge log older than [`PURGE_LOG_DAYS`] forgotten.
     pub purge_log_forgotten: u64,
 }
@@ -86,6 +99,17 @@ impl App {
                 ),
             ));
         }
+        if category == "audit"
+            && let Some(m) = months
+            && m < AUDIT_MONTHS_AT_LEAST
+        {
+            return Err(Error::invalid(
+                "months",
+                format!(
+                    "nhật ký kiểm toán giữ ít nhất {AUDIT_MONTHS_AT_LEAST} tháng (đánh giá năm và báo cáo năm trước đọc nó), không phải {m} / the audit log is kept at least {AUDIT_MONTHS_AT_LEAST} months"
+                ),
+            ));
+        }
         Ok(self.store()?.set_retention(&actor.name, category, months)?)
     }
 
@@ -112,6 +136,7 @@ impl App {
         let policies = store.retention()?;
         let mut run = PurgeRun {
             posts: None,
+            audit: None,
             purge_log_forgotten: 0,
         };
         if let Some(p) = policies.iter().find(|p| p.category == "posts") {
@@ -121,6 +146,15 @@ impl App {
                 crate::posts::catch_up_index(&mut store, &self.data_dir)?;
             }
             run.posts = Some(done);
+        }
+        // The audit log last, so its checkpoint comes after the posts' purge events.
+        if let Some(p) = policies.iter().find(|p| p.category == "audit") {
+            let months = p.months.max(AUDIT_MONTHS_AT_LEAST);
+            let before = crate::utc_stamp(
+                now.checked_sub_months(Months::new(months as u32))
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            );
+            run.audit = Some(store.purge_audit(&actor.name, &before)?);
         }
         run.purge_log_forgotten = store.prune_purge_log(&crate::utc_stamp(
             now - chrono::Duration::days(PURGE_LOG_DAYS),
@@ -260,6 +294,42 @@ mod tests {
             behind.detail
         );
         assert!(store.verify_audit().unwrap().ok);
+    }
+
+    /// The audit log's policy: at least 24 months; past it the oldest events go behind a
+    /// checkpoint and `audit verify` still holds — after a checkpoint purged in turn too.
+    #[test]
+    fn the_audit_log_past_its_policy_goes_behind_a_checkpoint() {
+        let (app, _dir) = crate::testing::app();
+        let cli = Actor::cli();
+        let refused = app.set_retention(&cli, "audit", Some(12)).unwrap_err();
+        assert!(
+            matches!(refused.kind, crate::ErrorKind::Invalid { field: "months" }),
+            "{refused:?}"
+        );
+        app.set_retention(&cli, "audit", Some(24)).unwrap();
+        app.set_retention(&cli, "posts", None).unwrap();
+        let before = app.store().unwrap().audit_events().unwrap().len();
+        assert!(before >= 2);
+        // Today nothing is two years old.
+        let run = app.purge(&cli, Utc::now(), &mut |_| {}).unwrap();
+        let audit = run.audit.unwrap();
+        assert_eq!((audit.events, audit.checkpoint), (0, None));
+        // Two years and a day on, everything recorded so far is.
+        let later = Utc::now() + chrono::Duration::days(2 * 366 + 1);
+        let run = app.purge(&cli, later, &mut |_| {}).unwrap();
+        let audit = run.audit.unwrap();
+        assert_eq!(audit.events, before as u64);
+        let v = app.verify_audit(&cli).unwrap();
+        assert_eq!((v.ok, v.events, v.purged_through), (true, 1, audit.through));
+        // At that time the checkpoint is old too: a second purge takes it, behind another.
+        let again = app.purge(&cli, later, &mut |_| {}).unwrap().audit.unwrap();
+        assert_eq!((again.events, again.through), (1, audit.checkpoint));
+        let v = app.verify_audit(&cli).unwrap();
+        assert_eq!(
+            (v.ok, v.events, v.purged_through),
+            (true, 1, audit.checkpoint)
+        );
     }
 
     #[test]

@@ -244,8 +244,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Thời hạn lưu giữ từng loại dữ liệu; `set posts 24` / how long each category of data is
-    /// kept
+    /// Thời hạn lưu giữ từng loại dữ liệu; `set posts 24`, `set audit 60` / how long each
+    /// category of data is kept
     Retention {
         #[command(subcommand)]
         what: Option<cmd::province::RetentionCmd>,

@@ -2553,6 +2553,12 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn delete_audit_through(&mut self, through: i64) -> Result<u64> {
+        self.client
+            .execute("DELETE FROM audit_events WHERE id <= $1", &[&through])
+            .map_err(db)
+    }
+
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>> {
         let rows = self
             .client

@@ -2416,6 +2416,13 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn delete_audit_through(&mut self, through: i64) -> Result<u64> {
+        self.conn
+            .execute("DELETE FROM audit_events WHERE id <= ?1", [through])
+            .map(|n| n as u64)
+            .map_err(db)
+    }
+
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>> {
         let mut s = self
             .conn

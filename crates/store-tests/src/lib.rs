@@ -160,6 +160,13 @@ macro_rules! stories {
             $crate::posts_past_their_retention_are_purged_in_batches(&mut $fresh().0);
         }
         #[test]
+        fn the_audit_log_is_purged_behind_a_checkpoint() {
+            if !$available {
+                return;
+            }
+            $crate::the_audit_log_is_purged_behind_a_checkpoint($fresh, $tamper);
+        }
+        #[test]
         fn audit_verify_detects_tampering() {
             if !$available {
                 return;
@@ -2485,6 +2492,110 @@ pub fn jobs_are_shared_out_once_among_many(open: &(dyn Fn() -> Store + Sync)) {
     all.sort();
     all.dedup();
     assert_eq!(all.len(), 60);
+}
+
+/// The audit log's retention: the events before the cut-off go behind an `audit.checkpoint`
+/// event naming the last one deleted and its hash; the chain still verifies, from after it;
+/// a case still being handled holds back its opening's events; an event deleted by hand past
+/// the checkpoint still breaks the chain.
+pub fn the_audit_log_is_purged_behind_a_checkpoint<H>(
+    fresh: fn() -> (Store, H),
+    tamper: fn(&H, &str),
+) {
+    let (mut store, handle) = fresh();
+    let record = |store: &mut Store, what: &str| {
+        store
+            .record(
+                "canbo",
+                "register.export",
+                "register",
+                serde_json::json!({"what": what}),
+            )
+            .unwrap();
+    };
+    let later = || {
+        (chrono::Utc::now() + chrono::Duration::seconds(1))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    for k in 0..3 {
+        record(&mut store, &k.to_string());
+    }
+    let events = store.audit_events().unwrap();
+    let (last_old, head) = (events.last().unwrap().clone(), events.len());
+    // Nothing before the cut-off: nothing recorded.
+    let none = store
+        .purge_audit("quantri", "2000-01-01T00:00:00Z")
+        .unwrap();
+    assert_eq!((none.events, none.checkpoint), (0, None));
+    assert_eq!(store.audit_events().unwrap().len(), head);
+
+    let done = store.purge_audit("quantri", &later()).unwrap();
+    assert_eq!(
+        (done.events, done.through, done.held_from.as_deref()),
+        (head as u64, Some(last_old.id), None)
+    );
+    let kept = store.audit_events().unwrap();
+    assert_eq!(kept.len(), 1);
+    let checkpoint = &kept[0];
+    assert_eq!(
+        (
+            checkpoint.id,
+            checkpoint.action.as_str(),
+            Some(checkpoint.id)
+        ),
+        (last_old.id + 1, "audit.checkpoint", done.checkpoint)
+    );
+    let details: serde_json::Value = serde_json::from_str(&checkpoint.details).unwrap();
+    assert_eq!(
+        (
+            details["through"].as_i64(),
+            details["through_hash"].as_str(),
+            details["events"].as_u64()
+        ),
+        (
+            Some(last_old.id),
+            Some(last_old.hash.as_str()),
+            Some(head as u64)
+        )
+    );
+    assert_eq!(details["head_hash"].as_str(), Some(last_old.hash.as_str()));
+    let v = store.verify_audit().unwrap();
+    assert_eq!(
+        (v.ok, v.events, v.purged_through),
+        (true, 1, Some(last_old.id))
+    );
+
+    // A case still being handled holds its opening's events (and all after) back.
+    record(&mut store, "a");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let opened = store
+        .open_case("canbo", "Trang giả mạo", Category::Impersonation, None, &[])
+        .unwrap();
+    record(&mut store, "b");
+    let opening = store.case(opened).unwrap().unwrap().opened_at;
+    let held = store.purge_audit("quantri", &later()).unwrap();
+    assert_eq!(held.held_from.as_deref(), Some(opening.as_str()));
+    let kept = store.audit_events().unwrap();
+    assert!(
+        kept.iter().any(|e| e.action == "case.open"),
+        "{:?}",
+        kept.iter().map(|e| &e.action).collect::<Vec<_>>()
+    );
+    assert!(
+        kept.iter()
+            .all(|e| e.at >= opening || e.action == "audit.checkpoint")
+    );
+    let v = store.verify_audit().unwrap();
+    assert!(v.ok && v.purged_through == held.through, "{v:?} {held:?}");
+
+    // One more old event deleted by hand: no checkpoint names it, the chain is broken there.
+    let first = store.audit_events().unwrap()[0].id;
+    tamper(
+        &handle,
+        &format!("DELETE FROM audit_events WHERE id = {first}"),
+    );
+    let v = store.verify_audit().unwrap();
+    assert_eq!((v.ok, v.first_bad), (false, Some(first + 1)));
 }
 
 /// Servers that screen at once, each having read the same checkpoint (every server's screening

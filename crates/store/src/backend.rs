@@ -401,6 +401,9 @@ pub trait Backend: Send {
     fn insert_audit(&mut self, e: &AuditEvent) -> Result<()>;
     /// Every audit event, by id.
     fn audit_events(&mut self) -> Result<Vec<AuditEvent>>;
+    /// Deletes the audit events up to id `through` (a retention purge, after its checkpoint
+    /// event); how many went.
+    fn delete_audit_through(&mut self, through: i64) -> Result<u64>;
     /// The audit events about one entity (a case's timeline), by id.
     fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
 

@@ -23,8 +23,9 @@ pub use jobs::{Job, JobEnd, job_time};
 pub use pool::{Opener, Pool, Pooled};
 pub use rows::{Cell, RowBatch, check_name};
 pub use store::{
-    ALERT_IN_CASE, BUILT_IN_DEADLINES, DEFAULT_ROOT, ImportOutcome, IngestOutcome, MAX_AUDIT_NAME,
-    MAX_AUDIT_TEXT, PostPurge, ReceivedIndicators, RetentionPolicy, Store, current_code,
+    ALERT_IN_CASE, AuditPurge, BUILT_IN_DEADLINES, DEFAULT_ROOT, ImportOutcome, IngestOutcome,
+    MAX_AUDIT_NAME, MAX_AUDIT_TEXT, PostPurge, ReceivedIndicators, RetentionPolicy, Store,
+    current_code,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

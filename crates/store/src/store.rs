@@ -10,7 +10,7 @@ use std::collections::HashMap;
 mod cases;
 mod retention;
 pub use cases::{ALERT_IN_CASE, BUILT_IN_DEADLINES};
-pub use retention::{PostPurge, RetentionPolicy};
+pub use retention::{AuditPurge, PostPurge, RetentionPolicy};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

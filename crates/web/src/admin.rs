@@ -264,7 +264,11 @@ async fn jobs_view(
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="category" value=(category);
                     label for={"keep-" (category)} { (crate::i18n::tr(lang, what.split(" / ").next().unwrap_or(what))) " — " (crate::i18n::tr(lang, "số tháng giữ lại")) }
-                    input id={"keep-" (category)} name="months" type="number" min=(app::retention::MONTHS.start()) max=(app::retention::MONTHS.end()) value=[current.map(|p| p.months)];
+                    @let least = if category == "audit" { app::retention::AUDIT_MONTHS_AT_LEAST } else { *app::retention::MONTHS.start() };
+                    input id={"keep-" (category)} name="months" type="number" min=(least) max=(app::retention::MONTHS.end()) value=[current.map(|p| p.months)];
+                    @if category == "audit" {
+                        p.note { (crate::i18n::tr(lang, "Nhật ký kiểm toán giữ ít nhất 24 tháng, và không xóa từ lúc mở một hồ sơ còn đang xử lý.")) }
+                    }
                     @if let Some(p) = current {
                         p.note { (crate::i18n::tr(lang, "Đặt bởi")) " " (p.set_by) " · " (crate::cases::vn_time(&p.set_at)) }
                     } @else {

@@ -287,6 +287,14 @@ const EN: &[(&str, &str)] = &[
         "Bài đăng của các trang không thuộc hồ sơ vụ việc nào",
         "posts of pages in no case",
     ),
+    (
+        "Nhật ký kiểm toán cũ (để lại một mốc giữ chuỗi kiểm chứng được)",
+        "the audit log's oldest events (behind a checkpoint that keeps the chain verifiable)",
+    ),
+    (
+        "Nhật ký kiểm toán giữ ít nhất 24 tháng, và không xóa từ lúc mở một hồ sơ còn đang xử lý.",
+        "The audit log is kept at least 24 months, and nothing from the opening of a case still being handled is purged.",
+    ),
     ("số tháng giữ lại", "months kept"),
     ("Đặt bởi", "Set by"),
     ("Chưa đặt: giữ mãi.", "Not set: kept for ever."),

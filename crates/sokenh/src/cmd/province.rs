@@ -171,7 +171,8 @@ pub fn restore(ctx: &Ctx, file: PathBuf, json: bool) -> Result<()> {
 pub enum RetentionCmd {
     /// Đặt thời hạn lưu giữ một loại dữ liệu / set how long a category is kept
     Set {
-        /// Loại dữ liệu: posts / the category: posts
+        /// Loại dữ liệu: posts, audit (ít nhất 24 tháng) / the category: posts, audit (24 months
+        /// at least)
         category: String,
         /// Số tháng, hoặc «forever» (giữ mãi) / months, or «forever»
         months: String,
@@ -223,14 +224,32 @@ pub fn purge(ctx: &Ctx, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&run)?);
         return Ok(());
     }
-    match run.posts {
-        None => {
+    match (&run.posts, &run.audit) {
+        (None, None) => {
             println!("Chưa đặt thời hạn lưu giữ nào: không xóa gì (sokenh retention set posts 24).")
         }
-        Some(p) => println!(
-            "Bài đăng trước {}: đã xóa {} bài và {} tín hiệu ({} lần ghi nhật ký); giữ lại {} bài vì thuộc hồ sơ vụ việc.",
-            p.before, p.items, p.signals, p.batches, p.kept
-        ),
+        (posts, audit) => {
+            if let Some(p) = posts {
+                println!(
+                    "Bài đăng trước {}: đã xóa {} bài và {} tín hiệu ({} lần ghi nhật ký); giữ lại {} bài vì thuộc hồ sơ vụ việc.",
+                    p.before, p.items, p.signals, p.batches, p.kept
+                );
+            }
+            if let Some(a) = audit {
+                match (a.through, a.checkpoint) {
+                    (Some(through), Some(checkpoint)) => println!(
+                        "Nhật ký kiểm toán trước {}: đã xóa {} sự kiện (đến sự kiện {through}); mốc giữ chuỗi là sự kiện {checkpoint}.",
+                        a.before, a.events
+                    ),
+                    _ => println!("Nhật ký kiểm toán trước {}: không có gì để xóa.", a.before),
+                }
+                if let Some(held) = &a.held_from {
+                    println!(
+                        "  (giữ lại từ {held}: một hồ sơ còn đang xử lý mở lúc đó, dòng thời gian của nó đọc từ nhật ký)"
+                    );
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! event, counts and the range of ids), so a purge interrupted anywhere leaves what it did
 //! recorded; every deleted post is logged in `purged_items`, from which each search index
 //! deletes it in turn (the log is kept for a while, then forgotten but its newest entry). A post
-//! stays while a case is about its page or holds an alert it is behind.
+//! stays while a case is about its page or holds an alert it is behind. The audit log's oldest
+//! events are deleted behind a checkpoint event that keeps the chain verifiable
+//! ([`Store::purge_audit`], `crate::audit`).
 
 use super::{Store, now};
 use crate::Result;
@@ -33,6 +35,22 @@ pub struct PostPurge {
     pub kept: u64,
     /// Transactions (audit events) it took.
     pub batches: u64,
+}
+
+/// What a purge of the audit log did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuditPurge {
+    /// Events recorded before this time were purged (RFC 3339).
+    pub before: String,
+    /// Events deleted.
+    pub events: u64,
+    /// The last event deleted (`None`: none was).
+    pub through: Option<i64>,
+    /// The checkpoint event recorded before deleting them.
+    pub checkpoint: Option<i64>,
+    /// Held back at this time though older events were due: a case still being handled was
+    /// opened then, and its timeline is read from the log.
+    pub held_from: Option<String>,
 }
 
 impl Store {
@@ -141,6 +159,71 @@ impl Store {
             done.batches += 1;
             progress(&done);
         }
+        Ok(done)
+    }
+
+    /// Deletes the audit events recorded before `before` (RFC 3339), the oldest first, but none
+    /// from the opening of the earliest case still being handled (its timeline is the log). In
+    /// one transaction: first an `audit.checkpoint` event naming the last event deleted and its
+    /// hash, with the chain's head before it and the count (so `verify` starts the chain after
+    /// it), then the deletion; audited so with its counts. Nothing due: nothing recorded.
+    pub fn purge_audit(&mut self, actor: &str, before: &str) -> Result<AuditPurge> {
+        let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+        let held_from = self
+            .db
+            .cases()?
+            .into_iter()
+            .filter(|c| c.is_pending())
+            .map(|c| c.opened_at)
+            .min_by_key(|t| time(t));
+        let mut until = time(before);
+        if let Some(held) = held_from.as_deref().and_then(time)
+            && until.is_none_or(|u| held < u)
+        {
+            until = Some(held);
+        }
+        let mut done = AuditPurge {
+            before: before.to_owned(),
+            held_from: held_from.filter(|h| until.is_some_and(|u| time(h) == Some(u))),
+            ..AuditPurge::default()
+        };
+        let Some(until) = until else {
+            return Ok(done);
+        };
+        let events = self.db.audit_events()?;
+        // A prefix of the chain: up to the first event at or after the cut-off.
+        let old = events
+            .iter()
+            .take_while(|e| time(&e.at).is_some_and(|t| t < until))
+            .count();
+        let Some(last) = old.checked_sub(1).map(|k| &events[k]) else {
+            return Ok(done);
+        };
+        let (through, through_hash) = (last.id, last.hash.clone());
+        let head = events.last().map(|e| (e.id, e.hash.clone()));
+        let at = now();
+        let checkpoint = self.transaction(|s| {
+            s.audit(
+                actor,
+                crate::audit::CHECKPOINT,
+                "audit",
+                "",
+                json!({
+                    "through": through,
+                    "through_hash": through_hash,
+                    "events": old,
+                    "recorded_before": before,
+                    "head_id": head.as_ref().map(|h| h.0),
+                    "head_hash": head.as_ref().map(|h| h.1.clone()),
+                }),
+                &at,
+            )?;
+            let deleted = s.db.delete_audit_through(through)?;
+            Ok((s.head.as_ref().map(|h| h.0), deleted))
+        })?;
+        done.events = checkpoint.1;
+        done.through = Some(through);
+        done.checkpoint = checkpoint.0;
         Ok(done)
     }
 
