@@ -6,7 +6,10 @@
 //! the daily purge of what is past its retention policy (`crate::retention`), and screening
 //! every minute the posts no screening has reached (stored by a server that stopped before
 //! screening them, or written into the database by another tool): `screening::scan` from the
-//! checkpoint, which several servers may run at once.
+//! checkpoint, which several servers may run at once. And the periodic report: on the first two
+//! days of a month the month before is made as DOCX and XLSX and kept (`crate::reports`; its
+//! key, the month and format, is kept longer than those two days, so it is made once), besides
+//! the reports users ask to be made in the background.
 //!
 //! Every server schedules what is due ([`App::schedule_jobs`]) under keys that name the piece of
 //! work — a source's pull after its last pull, the watch of a Vietnam day, the exchange of an
@@ -40,6 +43,7 @@ pub const TIP_PURGE: &str = "tip.purge";
 pub const RETENTION_PURGE: &str = "retention.purge";
 pub const ANALYTICS_WATCH: &str = "analytics.watch";
 pub const SCREENING_SCAN: &str = "screening.scan";
+pub const REPORT_MAKE: &str = "report.make";
 
 /// How often the periodic work runs (seconds); 0 turns the exchange off.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +99,8 @@ impl App {
     ) -> Result<u64, Error> {
         actor.require_province(Permission::Triage)?;
         let at = store::job_time(now);
-        let today = (now + Duration::hours(7)).format("%Y-%m-%d").to_string();
+        let vietnam = (now + Duration::hours(7)).date_naive();
+        let today = vietnam.format("%Y-%m-%d").to_string();
         let mut wanted: Vec<(&str, String)> = vec![
             (SOURCE_WATCH, today.clone()),
             (TIP_PURGE, today.clone()),
@@ -104,6 +109,16 @@ impl App {
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
             (SCREENING_SCAN, bucket(now, 60)),
         ];
+        // The month just ended, on the first two days of the next (a server down on the first
+        // makes it on the second; the job's key outlives both days, so it is made once).
+        if chrono::Datelike::day(&vietnam) <= 2
+            && let Some(last_month) = vietnam.checked_sub_months(chrono::Months::new(1))
+            && let Ok(period) = ::report::Period::parse(&last_month.format("%Y-%m").to_string())
+        {
+            for format in [crate::reports::Format::Docx, crate::reports::Format::Xlsx] {
+                wanted.push((REPORT_MAKE, crate::reports::job_key(&period, format)));
+            }
+        }
         if schedule.exchange_every > 0 {
             wanted.push((SHARE_EXCHANGE, bucket(now, schedule.exchange_every)));
         }
@@ -192,7 +207,9 @@ impl App {
 
     /// One job's work, through the use case the terminal calls; its failure in words.
     fn run_job(&self, actor: &Actor, job: &store::Job) -> Result<bool, String> {
-        let message = |e: Error| e.message;
+        // With an internal error's cause: the jobs page is the administrator's, and "internal
+        // error" alone would leave them nothing to act on.
+        let message = |e: Error| e.to_string();
         // Each kind of work is on the record under the name it always had.
         let named = |name: &str| Actor {
             name: name.into(),
@@ -262,6 +279,20 @@ impl App {
                 self.purge(&actor, Utc::now(), &mut |_| {})
                     .map(|_| false)
                     .map_err(message)
+            }
+            REPORT_MAKE => {
+                let (period, format, asked_by) = crate::reports::parse_job_key(&job.key)
+                    .ok_or_else(|| format!("khoá không đọc được: {}", job.key))?;
+                let actor = named("sokenh:lịch-báo-cáo");
+                self.make_and_keep_report(
+                    &actor,
+                    &period,
+                    format,
+                    crate::today(),
+                    asked_by.as_deref(),
+                )
+                .map(|_| false)
+                .map_err(message)
             }
             SCREENING_SCAN => {
                 let mut store = self.store().map_err(message)?;
@@ -348,6 +379,121 @@ mod tests {
         assert_eq!(app.store().unwrap().alerts().unwrap().len(), alerts);
     }
 
+    /// On the first days of a month the month before is made as DOCX and XLSX, once, and kept
+    /// by its SHA-256; a report asked for in the background is made for whoever asked; each is
+    /// downloaded again from the list of reports made, and no other kept file is reached so.
+    #[test]
+    fn the_months_report_is_made_and_kept_by_a_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::new(crate::db::open(dir.path(), None).unwrap(), dir.path());
+        let actor = Actor {
+            name: "sokenh:lịch".into(),
+            ..Actor::cli()
+        };
+        let schedule = Schedule {
+            exchange_every: 0,
+            replies_every: 60,
+        };
+        app.store()
+            .unwrap()
+            .create_unit("t", "UBND xã Thạch Quảng", None, None)
+            .unwrap();
+        let reports = |app: &App| {
+            app.store()
+                .unwrap()
+                .jobs_of(REPORT_MAKE, 10)
+                .unwrap()
+                .into_iter()
+                .map(|j| j.key)
+                .collect::<Vec<_>>()
+        };
+        let first = Utc.with_ymd_and_hms(2026, 11, 30, 18, 0, 0).unwrap(); // 1 Dec, 01:00 in Vietnam
+        app.schedule_jobs(&actor, first, schedule).unwrap();
+        let mut keys = reports(&app);
+        keys.sort();
+        assert_eq!(keys, ["2026-11.docx", "2026-11.xlsx"]);
+        while let Some(run) = app
+            .run_next_job(&actor, "test", first + Duration::seconds(1))
+            .unwrap()
+        {
+            assert_eq!(run.error, None, "{}", run.kind);
+        }
+        // The next day the same month is not made again; mid-month nothing is scheduled.
+        app.schedule_jobs(&actor, first + Duration::days(1), schedule)
+            .unwrap();
+        app.schedule_jobs(&actor, first + Duration::days(14), schedule)
+            .unwrap();
+        assert_eq!(reports(&app).len(), 2);
+        let officer = Actor {
+            name: "canbo".into(),
+            role: domain::Role::Officer,
+            ..Actor::cli()
+        };
+        let made = app.reports_recorded(&officer).unwrap();
+        assert_eq!(made.len(), 2, "{made:?}");
+        for r in &made {
+            assert_eq!(
+                (r.period.as_str(), r.actor.as_str(), r.asked_by.as_deref()),
+                ("2026-11", "sokenh:lịch-báo-cáo", None)
+            );
+            let sha = r.sha256.as_deref().unwrap();
+            let file = app.report_file(&officer, sha).unwrap();
+            assert_eq!(crate::evidence::sha256(&file.bytes), sha);
+            assert_eq!(
+                file.name,
+                format!("bao-cao-2026-11.{}", r.format.as_deref().unwrap())
+            );
+            assert!(file.bytes.starts_with(b"PK"), "a DOCX or XLSX is a ZIP");
+        }
+        // Asked for in the background: made for whoever asked.
+        let period = ::report::Period::parse("2026-Q4").unwrap();
+        let asked = Utc::now();
+        assert!(
+            app.request_report(&officer, &period, crate::reports::Format::Xlsx, asked)
+                .unwrap()
+        );
+        assert!(
+            !app.request_report(&officer, &period, crate::reports::Format::Xlsx, asked)
+                .unwrap(),
+            "the same asked twice in a minute is one job"
+        );
+        let mut made = Vec::new();
+        while let Some(run) = app
+            .run_next_job(&actor, "test", asked + Duration::seconds(1))
+            .unwrap()
+        {
+            if run.kind == REPORT_MAKE {
+                made.push(run.error);
+            }
+        }
+        assert_eq!(made, [None]);
+        let newest = &app.reports_recorded(&officer).unwrap()[0];
+        assert_eq!(
+            (newest.period.as_str(), newest.asked_by.as_deref()),
+            ("2026-Q4", Some("canbo"))
+        );
+        // A kept file no report names (a case's evidence) is not a report file; a role that
+        // does not read reports gets none.
+        let other = crate::evidence::sha256(b"evidence");
+        crate::evidence::keep(&app.evidence_dir(), &other, b"evidence").unwrap();
+        assert_eq!(
+            app.report_file(&officer, &other).err().map(|e| e.kind),
+            Some(crate::ErrorKind::NotFound)
+        );
+        let unit_admin = Actor {
+            role: domain::Role::UnitAdmin,
+            ..officer.clone()
+        };
+        assert!(
+            app.report_file(&unit_admin, newest.sha256.as_deref().unwrap())
+                .is_err()
+        );
+        assert!(
+            app.request_report(&unit_admin, &period, crate::reports::Format::Docx, asked)
+                .is_err()
+        );
+    }
+
     /// Each kind a server schedules on a new store runs to its end without error, once.
     #[test]
     fn every_scheduled_kind_runs_once_without_error() {
@@ -357,7 +503,8 @@ mod tests {
             name: "sokenh:lịch".into(),
             ..Actor::cli()
         };
-        let now = Utc::now();
+        // Mid-month: the month's report is made on its first two days (the test below).
+        let now = Utc.with_ymd_and_hms(2026, 12, 15, 3, 0, 0).unwrap();
         let schedule = Schedule {
             exchange_every: 0,
             replies_every: 60,

@@ -1,6 +1,12 @@
 //! The periodic report as a use case, for every front end: made for a period in a format and
 //! recorded with the audit chain's anchor at that moment (event count and head hash), the list
 //! of reports made, and the Standing Committee's approval of a period's report (audited).
+//!
+//! A report may also be made by the servers' jobs (`crate::jobs`): the month just ended, by
+//! itself on the first days of the next, and any period a user asks for in the background
+//! ([`App::request_report`]). Such a file is kept with the evidence, by its SHA-256 (a shared
+//! directory every server reads), named in its `report.export` event, and downloaded again from
+//! the list of reports made ([`App::report_file`]).
 
 use crate::{Actor, App, Error, ErrorKind};
 use ::report::{Period, Report};
@@ -66,6 +72,22 @@ pub struct Recorded {
     /// The audit chain when the report was made: how many events, and the newest hash.
     pub audit_events: Option<u64>,
     pub audit_head: Option<String>,
+    /// The file kept, by its SHA-256 (a report made by a job); `None`: handed over only.
+    pub sha256: Option<String>,
+    /// Who asked for it, when a job made it for someone.
+    pub asked_by: Option<String>,
+}
+
+/// A kept report file, as it is downloaded.
+pub struct KeptFile {
+    pub name: String,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+/// The name a report file is handed over under: `bao-cao-2026-11.docx`.
+pub fn file_name(period: &Period, format: Format) -> String {
+    format!("bao-cao-{}.{}", period.code, format.extension())
 }
 
 impl App {
@@ -117,6 +139,98 @@ impl App {
             .record(&actor.name, "report.export", "report", details)?)
     }
 
+    /// Makes the period's report in a format and keeps its file with the evidence (by SHA-256),
+    /// recorded with the chain's anchor and the file's hash (and who asked, for a job run for
+    /// someone); the file's SHA-256.
+    pub fn make_and_keep_report(
+        &self,
+        actor: &Actor,
+        period: &Period,
+        format: Format,
+        today: chrono::NaiveDate,
+        asked_by: Option<&str>,
+    ) -> Result<String, Error> {
+        let made = self.make_report(actor, period, format, today)?;
+        let sha = crate::evidence::sha256(&made.bytes);
+        crate::evidence::keep(&self.evidence_dir(), &sha, &made.bytes)?;
+        let f = &made.model.figures;
+        let mut details = json!({
+            "period": made.model.period.code,
+            "format": format.extension(),
+            "items": f.items,
+            "audit_events": f.audit_events,
+            "audit_head": f.audit_head,
+            "file": file_name(period, format),
+            "sha256": sha,
+        });
+        if let Some(who) = asked_by {
+            details["asked_by"] = json!(who);
+        }
+        self.store()?
+            .record(&actor.name, "report.export", "report", details)?;
+        Ok(sha)
+    }
+
+    /// Asks the servers to make the period's report in the background (a job of its own: a
+    /// province's month is no request's work); it appears among the reports made, with its
+    /// file, when done. False when the same was asked this minute already.
+    pub fn request_report(
+        &self,
+        actor: &Actor,
+        period: &Period,
+        format: Format,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, Error> {
+        actor.require(Permission::ViewDetection)?;
+        let key = format!(
+            "{}@{}@{}",
+            job_key(period, format),
+            actor.name,
+            now.format("%Y-%m-%dT%H:%MZ")
+        );
+        Ok(self
+            .store()?
+            .enqueue_job(crate::jobs::REPORT_MAKE, &key, &crate::utc_stamp(now))?)
+    }
+
+    /// The report jobs the servers hold (asked, running, done, failed with why), newest first:
+    /// what the reports page shows of the work in the background.
+    pub fn report_jobs(&self, actor: &Actor, limit: usize) -> Result<Vec<store::Job>, Error> {
+        actor.require(Permission::ViewDetection)?;
+        Ok(self.store()?.jobs_of(crate::jobs::REPORT_MAKE, limit)?)
+    }
+
+    /// A kept report file by its SHA-256 — only one a `report.export` event names, so no other
+    /// kept file (a case's evidence) is reached this way.
+    pub fn report_file(&self, actor: &Actor, sha256: &str) -> Result<KeptFile, Error> {
+        actor.require(Permission::ViewDetection)?;
+        let recorded = self
+            .reports_recorded(actor)?
+            .into_iter()
+            .find(|r| r.sha256.as_deref() == Some(sha256))
+            .ok_or_else(|| Error::not_found("tệp báo cáo", sha256))?;
+        let format = recorded
+            .format
+            .as_deref()
+            .and_then(Format::parse)
+            .ok_or_else(|| Error::not_found("tệp báo cáo", sha256))?;
+        let path = self.evidence_dir().join(&sha256[..2]).join(sha256);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("tệp báo cáo {sha256} không còn trong thư mục chứng cứ ({e})"),
+            )
+        })?;
+        let name = Period::parse(&recorded.period)
+            .map(|p| file_name(&p, format))
+            .unwrap_or_else(|_| format!("bao-cao.{}", format.extension()));
+        Ok(KeptFile {
+            name,
+            format,
+            bytes,
+        })
+    }
+
     /// Reports made and approved, newest first.
     pub fn reports_recorded(&self, actor: &Actor) -> Result<Vec<Recorded>, Error> {
         actor.require(Permission::ViewDetection)?;
@@ -137,6 +251,8 @@ impl App {
                     format: text("format"),
                     audit_events: d["audit_events"].as_u64(),
                     audit_head: text("audit_head"),
+                    sha256: text("sha256"),
+                    asked_by: text("asked_by"),
                 }
             })
             .collect();
@@ -174,4 +290,18 @@ impl App {
         )?;
         Ok(count)
     }
+}
+
+/// A report job's key: `2026-11.docx` (the month made by itself), then `@who@minute` when asked.
+pub fn job_key(period: &Period, format: Format) -> String {
+    format!("{}.{}", period.code, format.extension())
+}
+
+/// What a report job's key asks for: the period, the format and who asked (none: the month's
+/// own report).
+pub fn parse_job_key(key: &str) -> Option<(Period, Format, Option<String>)> {
+    let mut parts = key.splitn(3, '@');
+    let (code, ext) = parts.next()?.rsplit_once('.')?;
+    let asked_by = parts.next().map(str::to_owned);
+    Some((Period::parse(code).ok()?, Format::parse(ext)?, asked_by))
 }

@@ -1928,6 +1928,76 @@ fn the_report_is_made_downloaded_and_approved_in_the_browser() {
     let member = login(&s, "dangvien", "demo-dangvien-2026");
     assert_eq!(fetch(&s, "/bao-cao/tai/2026-11.docx", &member).0, 403);
 
+    // Asked of the servers' jobs: listed as queued, made by the job, then downloaded from the
+    // list of reports made — by whoever reads reports, not by a member.
+    let page = get(&s, "/bao-cao?ky=2026-11", Some(&officer));
+    let asked = post(
+        &s,
+        "/bao-cao/lap",
+        Some(&officer),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("ky", "2026-Q4"),
+            ("dinh_dang", "xlsx"),
+        ],
+    );
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert!(
+        asked
+            .body
+            .contains("Đã xếp việc lập báo cáo quý IV năm 2026 (xlsx)")
+            && asked.body.contains("<code>2026-Q4.xlsx</code>"),
+        "{}",
+        asked.body
+    );
+    let bad = post(
+        &s,
+        "/bao-cao/lap",
+        Some(&officer),
+        &[
+            ("csrf", &csrf(&page.body)),
+            ("ky", "2026-11"),
+            ("dinh_dang", "txt"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    let jobs = app::App::open(tmp.path(), None).unwrap();
+    let worker = app::Actor {
+        name: "sokenh:lịch".into(),
+        ..app::Actor::cli()
+    };
+    let mut made = Vec::new();
+    while let Some(run) = jobs
+        .run_next_job(&worker, "test", chrono::Utc::now())
+        .unwrap()
+    {
+        if run.kind == app::jobs::REPORT_MAKE {
+            made.push((run.key.split('@').next().unwrap().to_owned(), run.error));
+        }
+    }
+    assert!(
+        made.contains(&("2026-Q4.xlsx".to_owned(), None)),
+        "{made:?}"
+    );
+    let page = get(&s, "/bao-cao?ky=2026-11", Some(&officer));
+    let link = page
+        .body
+        .split("href=\"/bao-cao/tep/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{}", page.body))
+        .to_owned();
+    assert!(page.body.contains("(cho congan)"), "{}", page.body);
+    let (status, kind, kept) = fetch(&s, &format!("/bao-cao/tep/{link}"), &officer);
+    assert_eq!((status, &kept[..2]), (200, b"PK".as_slice()));
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert_eq!(fetch(&s, &format!("/bao-cao/tep/{link}"), &member).0, 403);
+    assert_eq!(
+        fetch(&s, &format!("/bao-cao/tep/{}", "0".repeat(64)), &officer).0,
+        404
+    );
+    assert_eq!(fetch(&s, "/bao-cao/tep/..", &officer).0, 404);
+
     let page = get(&s, "/bao-cao?ky=2026-11", Some(&leader));
     let approved = post(
         &s,
@@ -1952,10 +2022,18 @@ fn the_report_is_made_downloaded_and_approved_in_the_browser() {
         let mut store = app::db::open(data, None).unwrap();
         store.audit_events().unwrap()
     };
-    let exports: Vec<&domain::AuditEvent> = store_events
+    // (The jobs' own: the one asked above, and the month's on the first days of a month.)
+    let (by_jobs, exports): (Vec<&domain::AuditEvent>, Vec<&domain::AuditEvent>) = store_events
         .iter()
         .filter(|e| e.action == "report.export")
-        .collect();
+        .partition(|e| e.actor == "sokenh:lịch-báo-cáo");
+    assert!(
+        by_jobs
+            .iter()
+            .any(|e| e.details.contains(r#""asked_by":"congan""#)
+                && e.details.contains(r#""period":"2026-Q4""#)),
+        "{by_jobs:?}"
+    );
     assert_eq!(exports.len(), if status == 200 { 4 } else { 3 });
     for e in &exports {
         let d: serde_json::Value = serde_json::from_str(&e.details).unwrap();

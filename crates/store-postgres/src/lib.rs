@@ -546,12 +546,15 @@ impl Backend for Postgres {
         Ok(n == 1)
     }
 
-    fn jobs(&mut self, limit: usize) -> Result<Vec<store::Job>> {
+    fn jobs(&mut self, kind: Option<&str>, limit: usize) -> Result<Vec<store::Job>> {
         Ok(self
             .client
             .query(
-                &format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT $1"),
-                &[&(limit as i64)],
+                &format!(
+                    "SELECT {JOB_COLUMNS} FROM jobs WHERE $2::TEXT IS NULL OR kind = $2
+                     ORDER BY id DESC LIMIT $1"
+                ),
+                &[&(limit as i64), &kind],
             )
             .map_err(db)?
             .iter()

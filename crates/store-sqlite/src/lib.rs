@@ -378,14 +378,15 @@ impl Backend for Sqlite {
         Ok(n == 1)
     }
 
-    fn jobs(&mut self, limit: usize) -> Result<Vec<store::Job>> {
+    fn jobs(&mut self, kind: Option<&str>, limit: usize) -> Result<Vec<store::Job>> {
         let mut st = self
             .conn
             .prepare(&format!(
-                "SELECT {JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1"
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE ?2 IS NULL OR kind = ?2
+                 ORDER BY id DESC LIMIT ?1"
             ))
             .map_err(db)?;
-        st.query_map([limit as i64], job_row)
+        st.query_map(params![limit as i64, kind], job_row)
             .map_err(db)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(db)

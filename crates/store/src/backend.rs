@@ -429,7 +429,7 @@ pub trait Backend: Send {
     /// no longer holds it.
     fn renew_job(&mut self, id: i64, worker: &str, lease_until: &str) -> Result<bool>;
     /// The newest jobs first.
-    fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>>;
+    fn jobs(&mut self, kind: Option<&str>, limit: usize) -> Result<Vec<crate::Job>>;
     /// Forgets jobs done or failed before `before`; how many.
     fn prune_jobs(&mut self, before: &str) -> Result<u64>;
 

@@ -1989,7 +1989,12 @@ impl Store {
 
     /// The newest jobs first.
     pub fn jobs(&mut self, limit: usize) -> Result<Vec<crate::Job>> {
-        self.db.jobs(limit)
+        self.db.jobs(None, limit)
+    }
+
+    /// The newest jobs of one kind, newest first.
+    pub fn jobs_of(&mut self, kind: &str, limit: usize) -> Result<Vec<crate::Job>> {
+        self.db.jobs(Some(kind), limit)
     }
 
     /// Forgets jobs that ended before `before`; how many.

@@ -744,6 +744,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/bao-cao", get(reports::show))
         .route("/bao-cao/tai/{file}", get(reports::download))
         .route("/bao-cao/duyet", post(reports::approve))
+        .route("/bao-cao/lap", post(reports::request))
+        .route("/bao-cao/tep/{sha}", get(reports::kept))
         .route("/ke-khai", get(member::declarations).post(member::declare))
         .route("/canh-bao", get(alerts::alerts))
         .route(
@@ -983,7 +985,9 @@ pub fn serve(
 /// several `serve` processes on one database do each piece once: the official channels' pulls
 /// when their interval has passed and the daily watch on the register, the exchange with the
 /// sharing partners every `SOKENH_SHARE_INTERVAL` seconds (900 by default; 0 turns it off), the
-/// answers owed in chats every minute and the daily purge of reporters' contacts. Every
+/// answers owed in chats every minute and the daily purge of reporters' contacts, screening
+/// what no ingest screened every minute, the month's report on the next month's first days and
+/// the reports users ask for in the background (`app::jobs` has the whole list). Every
 /// `SOKENH_SOURCE_CHECK` seconds (30 by default, at most 60) this server schedules what is due
 /// and runs due jobs one after another; each run is audited by its use case, a failure logged
 /// (never a credential) and tried again later by whichever server claims it.

@@ -2,6 +2,9 @@
 //! it as DOCX, XLSX or PDF (made by `app`, the same use case as `sokenh report`, and audited with
 //! the audit chain's anchor), the reports already made and approved, and the Standing
 //! Committee's approval. The same file through the API: `GET /api/v1/reports/{period}.{format}`.
+//! A report may also be asked of the servers' jobs (`POST /bao-cao/lap`) — a province's month
+//! takes a while — and is then listed, with the month's own report the jobs make on the first
+//! days of the next, among the reports made, downloaded from `/bao-cao/tep/{sha256}`.
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -68,13 +71,15 @@ async fn view(
         Err(e) => return crate::pages::internal(e),
     };
     let actor = crate::actor(&user.session.user);
-    let recorded = match state
-        .use_case(move |app| app.reports_recorded(&actor))
+    let (recorded, jobs) = match state
+        .use_case(move |app| Ok((app.reports_recorded(&actor)?, app.report_jobs(&actor, 20)?)))
         .await
     {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    // The asked ones still to come, or that failed (a done one is among the reports made).
+    let pending: Vec<_> = jobs.iter().filter(|j| j.state != "done").collect();
     let approve = user.session.user.can(Permission::ApproveReport);
     let t = |vi: &'static str| crate::i18n::tr(user.lang, vi);
     let flagged: u64 = f.items_flagged_by_category.values().sum();
@@ -106,6 +111,33 @@ async fn view(
                 a.button href={"/bao-cao/tai/" (period.code) ".pdf"} { (t("Tải PDF")) }
             }
             p.note { (t("PDF cần LibreOffice trên máy chủ; nếu chưa có, trang sẽ nói rõ. Mỗi lần tải được ghi vào nhật ký kèm số sự kiện và mã băm cuối của nhật ký lúc lập.")) }
+            form.inline method="post" action="/bao-cao/lap" {
+                input type="hidden" name="csrf" value=(user.session.csrf);
+                input type="hidden" name="ky" value=(period.code);
+                div {
+                    label for="dinh-dang" { (t("Định dạng")) }
+                    select id="dinh-dang" name="dinh_dang" {
+                        option value="docx" { "DOCX" }
+                        option value="xlsx" { "XLSX" }
+                        option value="pdf" { "PDF" }
+                    }
+                }
+                div { button type="submit" { (t("Lập trong nền")) } }
+            }
+            p.note { (t("Lập trong nền: máy chủ lập báo cáo như một việc nền và giữ tệp; tệp có trong danh sách bên dưới khi xong. Báo cáo của tháng vừa qua được lập như vậy vào đầu tháng sau.")) }
+            @if !pending.is_empty() {
+                h2 { (t("Báo cáo đang lập")) }
+                table {
+                    tr { th { (t("Báo cáo")) } th { (t("Trạng thái")) } th { (t("Lỗi")) } }
+                    @for j in &pending {
+                        tr {
+                            td { code { (j.key.split('@').next().unwrap_or(&j.key)) } }
+                            td { @match j.state.as_str() { "queued" => (t("Chờ chạy")), "running" => (t("Đang chạy")), _ => (t("Thất bại")) } }
+                            td { (j.last_error.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
             @if approve {
                 form.inline method="post" action="/bao-cao/duyet" {
                     input type="hidden" name="csrf" value=(user.session.csrf);
@@ -122,10 +154,15 @@ async fn view(
                     @for r in &recorded {
                         tr {
                             td { (crate::cases::vn_time(&r.at)) }
-                            td { (r.actor) }
+                            td { (r.actor) @if let Some(who) = &r.asked_by { " (" (t("cho")) " " (who) ")" } }
                             td { @if r.action == "report.approve" { (t("Duyệt")) } @else { (t("Lập")) } }
                             td { (r.period) }
-                            td { (r.format.as_deref().unwrap_or("")) }
+                            td {
+                                @match (&r.sha256, &r.format) {
+                                    (Some(sha), Some(f)) => { a href={"/bao-cao/tep/" (sha)} { (t("Tải")) " " (f) } }
+                                    _ => (r.format.as_deref().unwrap_or("")),
+                                }
+                            }
                             td { @if let (Some(n), Some(h)) = (r.audit_events, &r.audit_head) { (n) " · " code { (h.get(..12).unwrap_or(h)) } } }
                         }
                     }
@@ -177,6 +214,72 @@ pub(crate) async fn made(
             ))
         })
         .await
+}
+
+/// `GET /bao-cao/tep/{sha256}`: a report file a job made and kept.
+pub async fn kept(
+    State(state): State<Arc<AppState>>,
+    Require(user, _): Require<need::ViewDetection>,
+    Path(sha): Path<String>,
+) -> Response {
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return error_page(StatusCode::NOT_FOUND, "Không có tệp báo cáo này.");
+    }
+    let actor = crate::actor(&user.session.user);
+    match state
+        .use_case(move |app| app.report_file(&actor, &sha.to_ascii_lowercase()))
+        .await
+    {
+        Ok(f) => attachment(f.format.media_type(), &f.name, f.bytes),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RequestForm {
+    csrf: String,
+    ky: String,
+    #[serde(default)]
+    dinh_dang: String,
+}
+
+has_csrf!(RequestForm);
+
+/// `POST /bao-cao/lap`: the period's report asked of the servers' jobs.
+pub async fn request(
+    State(state): State<Arc<AppState>>,
+    Submitted(user, f, _): Submitted<need::ViewDetection, RequestForm>,
+) -> Response {
+    let Some(period) = period_of(&f.ky) else {
+        return no_period();
+    };
+    let Some(format) = Format::parse(f.dinh_dang.trim()) else {
+        return error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Định dạng: docx, xlsx hoặc pdf.",
+        );
+    };
+    let actor = crate::actor(&user.session.user);
+    let p = period.clone();
+    let message = match state
+        .use_case(move |app| app.request_report(&actor, &p, format, chrono::Utc::now()))
+        .await
+    {
+        Ok(true) => (
+            true,
+            format!(
+                "Đã xếp việc lập báo cáo {} ({}); tệp sẽ có trong danh sách bên dưới khi xong.",
+                period.label,
+                format.extension()
+            ),
+        ),
+        Ok(false) => (
+            true,
+            "Báo cáo này đã được xếp lập trong phút này.".to_owned(),
+        ),
+        Err(e) => return e.into_response(),
+    };
+    view(&state, &user, &period.code, Some(message)).await
 }
 
 #[derive(Deserialize)]
