@@ -3,7 +3,8 @@
 //! interval has passed, the daily watch on the register, the exchange with sharing partners,
 //! the answers owed in chats, the hourly early-warning watch (`App::watch`: spikes and
 //! spreading of yesterday and today raised as alerts), the daily purge of reporters' contacts,
-//! the daily purge of what is past its retention policy (`crate::retention`), and screening
+//! the daily purge of what is past its retention policy (`crate::retention`), the daily
+//! upkeep of a province database's monthly partitions (`Store::maintain_partitions`), screening
 //! every minute the posts no screening has reached (stored by a server that stopped before
 //! screening them, or written into the database by another tool): `screening::scan` from the
 //! checkpoint, which several servers may run at once. And the periodic report: on the first two
@@ -44,6 +45,7 @@ pub const RETENTION_PURGE: &str = "retention.purge";
 pub const ANALYTICS_WATCH: &str = "analytics.watch";
 pub const SCREENING_SCAN: &str = "screening.scan";
 pub const REPORT_MAKE: &str = "report.make";
+pub const PARTITIONS_MAINTAIN: &str = "partitions.maintain";
 
 /// How often the periodic work runs (seconds); 0 turns the exchange off.
 #[derive(Debug, Clone, Copy)]
@@ -104,7 +106,8 @@ impl App {
         let mut wanted: Vec<(&str, String)> = vec![
             (SOURCE_WATCH, today.clone()),
             (TIP_PURGE, today.clone()),
-            (RETENTION_PURGE, today),
+            (RETENTION_PURGE, today.clone()),
+            (PARTITIONS_MAINTAIN, today),
             (ANALYTICS_WATCH, bucket(now, 3600)),
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
             (SCREENING_SCAN, bucket(now, 60)),
@@ -293,6 +296,14 @@ impl App {
                 )
                 .map(|_| false)
                 .map_err(message)
+            }
+            PARTITIONS_MAINTAIN => {
+                let actor = named("sokenh:lịch-phân-vùng");
+                self.store()
+                    .map_err(message)?
+                    .maintain_partitions(&actor.name)
+                    .map(|_| false)
+                    .map_err(|e| e.to_string())
             }
             SCREENING_SCAN => {
                 let mut store = self.store().map_err(message)?;
@@ -524,6 +535,7 @@ mod tests {
             ran,
             [
                 ANALYTICS_WATCH,
+                PARTITIONS_MAINTAIN,
                 RETENTION_PURGE,
                 SCREENING_SCAN,
                 SOURCE_WATCH,

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0025_retention.sql"),
     include_str!("../migrations/0026_notify.sql"),
     include_str!("../migrations/0027_commune_membership.sql"),
+    include_str!("../migrations/0028_partitions.sql"),
 ];
 
 /// The PostgreSQL backend.
@@ -424,6 +425,11 @@ impl Backend for Postgres {
                 &[&ids, &at],
             )
             .map_err(db)?;
+        // Their keys go with them (schema 28: the key a post is stored once by), so the same
+        // post met again is a new post, as before.
+        self.client
+            .execute("DELETE FROM item_keys WHERE item_id = ANY($1)", &[&ids])
+            .map_err(db)?;
         self.client
             .execute(
                 "DELETE FROM alert_items a WHERE a.source_id = ANY($1)
@@ -575,7 +581,11 @@ impl Backend for Postgres {
         Ok(self
             .client
             .query(
-                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'sokenh_migrations' ORDER BY tablename",
+                // Whole tables: a partitioned one counts its partitions' rows (schema 28), so they
+                // are not listed apart.
+                "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+                   AND c.relname <> 'sokenh_migrations' ORDER BY c.relname",
                 &[],
             )
             .map_err(db)?
@@ -1689,8 +1699,12 @@ impl Backend for Postgres {
         let row = self
             .client
             .query_opt(
-                "INSERT INTO items (source_id, platform, community_id, published_at, text, url, author_pseudonym, author_handle, reactions, comments, shares, views, media)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (platform, source_id) DO NOTHING RETURNING id",
+                // The post's key first (schema 28: the partitioned table cannot hold it): a key
+                // taken means the post is stored already, and nothing is inserted.
+                "WITH k AS (INSERT INTO item_keys (platform, source_id, item_id)
+                            VALUES ($2, $1, nextval('items_id_seq')) ON CONFLICT DO NOTHING RETURNING item_id)
+                 INSERT INTO items (id, source_id, platform, community_id, published_at, text, url, author_pseudonym, author_handle, reactions, comments, shares, views, media)
+                 SELECT k.item_id, $1, $2, $3::BIGINT, $4, $5, $6, $7, $8, $9::BIGINT, $10::BIGINT, $11::BIGINT, $12::BIGINT, $13 FROM k RETURNING id",
                 &[
                     &it.source_id, &it.platform.as_str(), &community.0, &it.published_at, &it.text, &it.url, &it.author_pseudonym, &it.author_handle,
                     &m(it.metrics.reactions), &m(it.metrics.comments), &m(it.metrics.shares), &m(it.metrics.views), &media,
@@ -1728,7 +1742,9 @@ impl Backend for Postgres {
                 "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
                         i.reactions, i.comments, i.shares, i.views, i.media
                  FROM items i JOIN communities c ON c.id = i.community_id
-                 WHERE i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = $1 ORDER BY i.id",
+                 WHERE i.id IN (SELECT k.item_id FROM item_keys k
+                                WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = $1)
+                 ORDER BY i.id",
                 &[&source_id],
             )
             .map_err(db)?;
@@ -1767,7 +1783,9 @@ impl Backend for Postgres {
                 "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
                         i.reactions, i.comments, i.shares, i.views, i.media
                  FROM items i JOIN communities c ON c.id = i.community_id
-                 WHERE i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = ANY($1) ORDER BY i.id",
+                 WHERE i.id IN (SELECT k.item_id FROM item_keys k
+                                WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = ANY($1))
+                 ORDER BY i.id",
                 &[&source_ids],
             )
             .map_err(db)?;
@@ -2341,7 +2359,8 @@ impl Backend for Postgres {
             .query(
                 "SELECT DISTINCT a.id, i.community_id FROM alerts a
                  CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
-                 JOIN items i ON i.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND i.source_id = j.v
+                 JOIN item_keys k ON k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = j.v
+                 JOIN items i ON i.id = k.item_id
                  WHERE a.id > $1
                  ORDER BY a.id, i.community_id",
                 &[&after],
@@ -2554,6 +2573,15 @@ impl Backend for Postgres {
             )
             .map_err(db)?;
         Ok(())
+    }
+
+    fn maintain_partitions(&mut self) -> Result<u64> {
+        let made: i32 = self
+            .client
+            .query_one("SELECT sokenh_maintain_partitions()", &[])
+            .map_err(db)?
+            .get(0);
+        Ok(made as u64)
     }
 
     fn delete_audit_through(&mut self, through: i64) -> Result<u64> {

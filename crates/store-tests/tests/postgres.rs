@@ -391,3 +391,92 @@ fn admin_do(url: &str, statements: &[String]) {
         c.batch_execute(sql).unwrap();
     }
 }
+
+/// Schema 28: posts, signals and the audit log by month. A post of a month without a partition
+/// waits in the catch-all until the upkeep moves it into its own (audited); a read of one month
+/// reads that month's partition only; a post is still stored once by its platform and source id
+/// — through the ingest, and against a hand-written insert too —, and one purged may come again.
+#[test]
+fn posts_signals_and_the_audit_log_are_kept_by_month() {
+    if !available() {
+        return;
+    }
+    let (mut store, url) = fresh();
+    let mut sql = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut post = |id: &str, at: &str| {
+        let mut p = store_tests::item(id, "https://facebook.com/groups/a", "Vay tiền nhanh");
+        p.published_at = at.into();
+        p
+    };
+    let posts = [
+        post("old", "2024-03-05T08:00:00+07:00"),
+        post("nov", "2026-11-20T08:00:00+07:00"),
+    ];
+    let first = store.ingest_items("t", "s", &posts, 2).unwrap();
+    assert_eq!((first.inserted, first.duplicates), (2, 0));
+    let partition_of = |sql: &mut postgres::Client, id: &str| -> String {
+        sql.query_one(
+            "SELECT tableoid::regclass::text FROM items WHERE source_id = $1",
+            &[&id],
+        )
+        .unwrap()
+        .get(0)
+    };
+    // The migration made the months around today ahead, not March 2024.
+    assert_eq!(partition_of(&mut sql, "old"), "items_p_other");
+    let made = store.maintain_partitions("sokenh:lịch").unwrap();
+    assert!(made >= 1, "{made}");
+    assert_eq!(partition_of(&mut sql, "old"), "items_p2024_03");
+    assert_eq!(partition_of(&mut sql, "nov"), "items_p2026_11");
+    let event = store.audit_events().unwrap().pop().unwrap();
+    assert_eq!(event.action, "partitions.maintain");
+    assert_eq!(store.maintain_partitions("sokenh:lịch").unwrap(), 0);
+    let empty: i64 = sql
+        .query_one(
+            "SELECT (SELECT count(*) FROM items_p_other) + (SELECT count(*) FROM signals_p_other)
+                  + (SELECT count(*) FROM audit_events_p_other)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(empty, 0, "every month in a partition of its own");
+    let plan: Vec<String> = sql
+        .query(
+            "EXPLAIN SELECT count(*) FROM items
+             WHERE published_at >= '2026-11-01T00:00:00+07:00' AND published_at < '2026-12-01T00:00:00+07:00'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("items_p2026_11") && !plan.contains("items_p2024_03"),
+        "{plan}"
+    );
+
+    // Once by platform and source id.
+    let again = store.ingest_items("t", "s", &posts, 4).unwrap();
+    assert_eq!((again.inserted, again.duplicates), (0, 2));
+    let by_hand = sql.execute(
+        "INSERT INTO items (source_id, platform, community_id, published_at, text, media)
+         SELECT 'nov', 'facebook', community_id, '2026-11-21T08:00:00+07:00', 'x', '[]'
+         FROM items WHERE source_id = 'nov'",
+        &[],
+    );
+    let code = by_hand.unwrap_err().code().cloned();
+    assert_eq!(code, Some(postgres::error::SqlState::UNIQUE_VIOLATION));
+    assert_eq!(store.items_by_source("nov").unwrap().len(), 1);
+
+    // A purged post leaves its key: met again, it is stored again.
+    let old = store.items_by_source("old").unwrap()[0].id;
+    store
+        .purge_posts("quantri", "2025-01-01T00:00:00+07:00", 100, &mut |_| {})
+        .unwrap();
+    assert!(store.items_by_source("old").unwrap().is_empty());
+    let back = store.ingest_items("t", "s", &posts[..1], 5).unwrap();
+    assert_eq!(back.inserted, 1);
+    assert_ne!(store.items_by_source("old").unwrap()[0].id, old);
+    assert!(store.verify_audit().unwrap().ok);
+}

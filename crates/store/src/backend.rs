@@ -404,6 +404,10 @@ pub trait Backend: Send {
     /// Deletes the audit events up to id `through` (a retention purge, after its checkpoint
     /// event); how many went.
     fn delete_audit_through(&mut self, through: i64) -> Result<u64>;
+    /// Makes this month's and the next month's partitions of the tables kept by month, and one
+    /// for every month their catch-all holds (PostgreSQL, schema 28); how many were made. A
+    /// database kept whole (SQLite) makes none.
+    fn maintain_partitions(&mut self) -> Result<u64>;
     /// The audit events about one entity (a case's timeline), by id.
     fn audit_events_of(&mut self, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>>;
 

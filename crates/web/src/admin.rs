@@ -207,6 +207,8 @@ async fn jobs_view(
         app::jobs::RETENTION_PURGE => "Xóa dữ liệu quá hạn lưu giữ",
         app::jobs::ANALYTICS_WATCH => "Cảnh báo sớm (đột biến, lan rộng)",
         app::jobs::SCREENING_SCAN => "Sàng lọc bài chưa sàng lọc",
+        app::jobs::REPORT_MAKE => "Lập báo cáo định kỳ",
+        app::jobs::PARTITIONS_MAINTAIN => "Phân vùng theo tháng (PostgreSQL)",
         _ => "Khác",
     };
     let label = |state: &str| match state {

@@ -227,6 +227,27 @@ impl Store {
         Ok(done)
     }
 
+    /// The monthly partitions made ahead, and the months found in the catch-all moved into
+    /// their own (`Backend::maintain_partitions`); audited `partitions.maintain` with how many
+    /// when any was made.
+    pub fn maintain_partitions(&mut self, actor: &str) -> Result<u64> {
+        let at = now();
+        self.transaction(|s| {
+            let made = s.db.maintain_partitions()?;
+            if made > 0 {
+                s.audit(
+                    actor,
+                    "partitions.maintain",
+                    "partitions",
+                    "",
+                    json!({"made": made}),
+                    &at,
+                )?;
+            }
+            Ok(made)
+        })
+    }
+
     /// Forgets the purge log's entries made before `before` but the newest (bookkeeping: the
     /// posts are gone already); how many went. An index that had not followed the log that far
     /// can no longer learn what to delete: [`Store::first_purged_seq`] tells it.

@@ -1,0 +1,3 @@
+-- Nothing here: a commune's own database stays whole (see the PostgreSQL migration of the same
+-- number, which partitions posts, signals and the audit log by month). Kept so both backends
+-- count their schema alike.
