@@ -403,7 +403,7 @@ fn posts_signals_and_the_audit_log_are_kept_by_month() {
     }
     let (mut store, url) = fresh();
     let mut sql = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    let mut post = |id: &str, at: &str| {
+    let post = |id: &str, at: &str| {
         let mut p = store_tests::item(id, "https://facebook.com/groups/a", "Vay tiền nhanh");
         p.published_at = at.into();
         p
