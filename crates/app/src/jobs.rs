@@ -110,7 +110,6 @@ impl App {
             (PARTITIONS_MAINTAIN, today),
             (ANALYTICS_WATCH, bucket(now, 3600)),
             (TIP_REPLIES, bucket(now, schedule.replies_every)),
-            (SCREENING_SCAN, bucket(now, 60)),
         ];
         // The month just ended, on the first two days of the next (a server down on the first
         // makes it on the second; the job's key outlives both days, so it is made once).
@@ -138,6 +137,10 @@ impl App {
         for (kind, key) in wanted {
             added += u64::from(store.enqueue_job(kind, &key, &at)?);
         }
+        // Screening, each minute — but not while a screening is still queued or running: a
+        // long one (a backlog of posts) would otherwise be started again beside itself on
+        // another server, both reading the same posts and one recording them.
+        added += u64::from(store.enqueue_job_alone(SCREENING_SCAN, &bucket(now, 60), &at)?);
         Ok(added)
     }
 

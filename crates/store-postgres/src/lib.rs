@@ -501,6 +501,20 @@ impl Backend for Postgres {
         Ok(n == 1)
     }
 
+    fn insert_job_alone(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
+        let n = self
+            .client
+            .execute(
+                "INSERT INTO jobs (kind, key, state, run_at, created_at)
+                 SELECT $1, $2, 'queued', $3, $4
+                 WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND state IN ('queued', 'running'))
+                 ON CONFLICT (kind, key) DO NOTHING",
+                &[&kind, &key, &run_at, &now],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
     fn claim_job(
         &mut self,
         worker: &str,
@@ -2576,6 +2590,12 @@ impl Backend for Postgres {
     }
 
     fn maintain_partitions(&mut self) -> Result<u64> {
+        // Attaching a month takes the catch-all whole for a moment: behind a long read it waits
+        // at most this long — and the job is tried again later — rather than keep every
+        // request that reads posts waiting behind it.
+        self.client
+            .batch_execute("SET LOCAL lock_timeout = '5s'")
+            .map_err(db)?;
         let made: i32 = self
             .client
             .query_one("SELECT sokenh_maintain_partitions()", &[])

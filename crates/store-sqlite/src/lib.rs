@@ -328,6 +328,19 @@ impl Backend for Sqlite {
         Ok(n == 1)
     }
 
+    fn insert_job_alone(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO jobs (kind, key, state, run_at, created_at)
+                 SELECT ?1, ?2, 'queued', ?3, ?4
+                 WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = ?1 AND state IN ('queued', 'running'))",
+                params![kind, key, run_at, now],
+            )
+            .map_err(db)?;
+        Ok(n == 1)
+    }
+
     fn claim_job(
         &mut self,
         worker: &str,

@@ -2452,6 +2452,26 @@ pub fn jobs_are_claimed_once_retried_and_taken_over(a: &mut Store, b: &mut Store
     );
     assert_eq!(a.prune_jobs(Utc::now() + Duration::seconds(5)).unwrap(), 2);
     assert!(b.jobs(10).unwrap().is_empty());
+
+    // Work that must not overlap itself: a second minute's screening is not added while the
+    // first is queued or running, only once it ended.
+    let at = store::job_time(Utc::now());
+    assert!(a.enqueue_job_alone("screening.scan", "m1", &at).unwrap());
+    assert!(!b.enqueue_job_alone("screening.scan", "m2", &at).unwrap());
+    let claimed = b
+        .claim_job(
+            "b",
+            Utc::now() + Duration::seconds(1),
+            Duration::seconds(300),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.key, "m1");
+    assert!(!a.enqueue_job_alone("screening.scan", "m2", &at).unwrap());
+    assert!(a.enqueue_job("source.pull", "other kind", &at).unwrap());
+    assert!(b.end_job(claimed.id, "b", &store::JobEnd::Done).unwrap());
+    assert!(a.enqueue_job_alone("screening.scan", "m2", &at).unwrap());
+    assert!(!a.enqueue_job_alone("screening.scan", "m2", &at).unwrap());
 }
 
 /// Four servers claiming at once: every one of 60 jobs is claimed exactly once.

@@ -418,6 +418,9 @@ pub trait Backend: Send {
     // Shared work (`crate::jobs`).
     /// Adds a job unless one of this kind and key is kept already; whether it was added.
     fn insert_job(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool>;
+    /// Adds a job as `insert_job` does, unless one of this kind is queued or running (work
+    /// that must not run twice at once); whether it was added.
+    fn insert_job_alone(&mut self, kind: &str, key: &str, run_at: &str, now: &str) -> Result<bool>;
     /// Claims the job due first (queued and due, or running past its lease) for `worker` until
     /// `lease_until`, counting the attempt; no other connection can claim the same one.
     fn claim_job(

@@ -1958,6 +1958,14 @@ impl Store {
         self.db.insert_job(kind, key, run_at, &now)
     }
 
+    /// Adds a job unless one of this kind and key is kept already or one of this kind is still
+    /// queued or running: work that must not overlap itself (screening the same posts on two
+    /// servers); whether it was added.
+    pub fn enqueue_job_alone(&mut self, kind: &str, key: &str, run_at: &str) -> Result<bool> {
+        let now = crate::job_time(chrono::Utc::now());
+        self.db.insert_job_alone(kind, key, run_at, &now)
+    }
+
     /// Claims the job due first for `worker` for `lease` (none due: `None`).
     pub fn claim_job(
         &mut self,
