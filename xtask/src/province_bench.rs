@@ -388,7 +388,7 @@ fn write_posts(db: &mut postgres::Client, posts: u64) -> Result<()> {
     }
     eprintln!();
     db.batch_execute(
-        "INSERT INTO item_keys SELECT platform, source_id, id FROM items \
+        "INSERT INTO item_keys SELECT platform, source_id, id, published_at FROM items \
            WHERE source_id LIKE 'bench-%'; \
          ALTER TABLE items ENABLE TRIGGER items_key",
     )

@@ -11,7 +11,7 @@
 -- A partitioned table's unique keys must hold its partition key, so the two that did not move
 -- with their tables: a post is still stored once by its platform and source id through
 -- `item_keys` (the ingest claims the key first; a trigger keeps every other insert — `migrate`
--- — to the same rule), and the audit chain's ids stay one after another as the one writer at a
+-- — to the same rule; the key also says which month holds the post), and the audit chain's ids stay one after another as the one writer at a
 -- time appends them (`Store`'s rule, checked by `audit verify`). The signals' reference to
 -- their post is kept by the store, which deletes a post's signals with it.
 
@@ -94,15 +94,17 @@ ALTER SEQUENCE items_id_seq OWNED BY items.id;
 CREATE TABLE items_p_other PARTITION OF items DEFAULT;
 CREATE INDEX items_community_time ON items (community_id, published_at);
 CREATE INDEX items_time ON items (published_at);
-CREATE INDEX items_source ON items (source_id);
+-- A post's key, and where it is: its id and its month (so a lookup by source id reads the
+-- one partition that holds the post, not every month's).
 CREATE TABLE item_keys (
     platform TEXT NOT NULL,
     source_id TEXT NOT NULL,
     item_id BIGINT NOT NULL,
+    published_at TEXT NOT NULL,
     PRIMARY KEY (platform, source_id)
 );
 CREATE INDEX item_keys_item ON item_keys (item_id);
-INSERT INTO item_keys SELECT platform, source_id, id FROM items_unpartitioned;
+INSERT INTO item_keys SELECT platform, source_id, id, published_at FROM items_unpartitioned;
 SELECT sokenh_month_partition('items', 'published_at', m) FROM (
     SELECT DISTINCT substr(published_at, 1, 7) AS m FROM items_unpartitioned
     WHERE published_at ~ '^[0-9]{4}-(0[1-9]|1[0-2])') AS months;
@@ -117,8 +119,8 @@ CREATE TRIGGER items_tenant BEFORE INSERT OR UPDATE OF community_id ON items
 -- post holds is the unique violation the old constraint raised.
 CREATE FUNCTION sokenh_item_key() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO item_keys (platform, source_id, item_id)
-        VALUES (NEW.platform, NEW.source_id, NEW.id) ON CONFLICT DO NOTHING;
+    INSERT INTO item_keys (platform, source_id, item_id, published_at)
+        VALUES (NEW.platform, NEW.source_id, NEW.id, NEW.published_at) ON CONFLICT DO NOTHING;
     IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM item_keys k WHERE k.platform = NEW.platform
             AND k.source_id = NEW.source_id AND k.item_id = NEW.id) THEN
         RAISE EXCEPTION 'duplicate key value violates unique constraint "item_keys_pkey"'

@@ -433,7 +433,8 @@ impl Backend for Postgres {
         self.client
             .execute(
                 "DELETE FROM alert_items a WHERE a.source_id = ANY($1)
-                 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.source_id = a.source_id)",
+                 AND NOT EXISTS (SELECT 1 FROM item_keys k WHERE k.source_id = a.source_id
+                     AND k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other'))",
                 &[&sources],
             )
             .map_err(db)?;
@@ -1715,8 +1716,8 @@ impl Backend for Postgres {
             .query_opt(
                 // The post's key first (schema 28: the partitioned table cannot hold it): a key
                 // taken means the post is stored already, and nothing is inserted.
-                "WITH k AS (INSERT INTO item_keys (platform, source_id, item_id)
-                            VALUES ($2, $1, nextval('items_id_seq')) ON CONFLICT DO NOTHING RETURNING item_id)
+                "WITH k AS (INSERT INTO item_keys (platform, source_id, item_id, published_at)
+                            VALUES ($2, $1, nextval('items_id_seq'), $4) ON CONFLICT DO NOTHING RETURNING item_id)
                  INSERT INTO items (id, source_id, platform, community_id, published_at, text, url, author_pseudonym, author_handle, reactions, comments, shares, views, media)
                  SELECT k.item_id, $1, $2, $3::BIGINT, $4, $5, $6, $7, $8, $9::BIGINT, $10::BIGINT, $11::BIGINT, $12::BIGINT, $13 FROM k RETURNING id",
                 &[
@@ -1755,9 +1756,9 @@ impl Backend for Postgres {
             .query(
                 "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
                         i.reactions, i.comments, i.shares, i.views, i.media
-                 FROM items i JOIN communities c ON c.id = i.community_id
-                 WHERE i.id IN (SELECT k.item_id FROM item_keys k
-                                WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = $1)
+                 FROM item_keys k JOIN items i ON i.id = k.item_id AND i.published_at = k.published_at
+                 JOIN communities c ON c.id = i.community_id
+                 WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = $1
                  ORDER BY i.id",
                 &[&source_id],
             )
@@ -1796,9 +1797,9 @@ impl Backend for Postgres {
             .query(
                 "SELECT i.id, i.source_id, i.platform, i.community_id, c.url, i.published_at, i.text, i.url, i.author_pseudonym, i.author_handle,
                         i.reactions, i.comments, i.shares, i.views, i.media
-                 FROM items i JOIN communities c ON c.id = i.community_id
-                 WHERE i.id IN (SELECT k.item_id FROM item_keys k
-                                WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = ANY($1))
+                 FROM item_keys k JOIN items i ON i.id = k.item_id AND i.published_at = k.published_at
+                 JOIN communities c ON c.id = i.community_id
+                 WHERE k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = ANY($1)
                  ORDER BY i.id",
                 &[&source_ids],
             )
@@ -2374,7 +2375,7 @@ impl Backend for Postgres {
                 "SELECT DISTINCT a.id, i.community_id FROM alerts a
                  CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
                  JOIN item_keys k ON k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = j.v
-                 JOIN items i ON i.id = k.item_id
+                 JOIN items i ON i.id = k.item_id AND i.published_at = k.published_at
                  WHERE a.id > $1
                  ORDER BY a.id, i.community_id",
                 &[&after],
