@@ -398,12 +398,16 @@ pub fn migrate(
     };
 
     let events = source.audit_events()?;
+    let commune_screened = source.checkpoint("scan")?;
     let mut migration = to
         .transaction(|to| {
             let mut offsets: HashMap<&str, i64> = HashMap::new();
             for spec in TABLES.iter().filter(|s| s.id) {
                 offsets.insert(spec.table, to.max_id(spec.table)?);
             }
+            // Whether the province had screened every post it held: then the commune's posts
+            // its own store screened (up to its checkpoint) count as screened here too.
+            let province_screened = to.checkpoint("scan")?.unwrap_or(0) as i64 >= offsets["items"];
             let unit_id = root.id.0 + offsets["units"];
             // The bridge's id is known before: writers take turns, so the chain grows only here.
             let bridge_id = to.audit_head()? + events.len() as i64 + 1;
@@ -485,6 +489,13 @@ pub fn migrate(
                     to.ids_written(spec.table)?;
                 }
                 tables.insert(spec.table.to_owned(), copy);
+            }
+            // The province's screening goes on after the commune's screened posts, not through
+            // them again (their signals and alerts came with them: screened again, each alert
+            // would be raised twice). The checkpoints table is shared, so the commune's own
+            // position was not copied over the province's.
+            if province_screened && let Some(p) = commune_screened {
+                to.move_checkpoint_forward("scan", p as i64 + offsets["items"])?;
             }
             // The commune's chain, carried.
             let mut first_carried = None;

@@ -458,6 +458,30 @@ fn two_communes_in_one_database_each_sees_only_its_own() {
     // Its officer's account name, which the demo commune's took first, has its code after it.
     assert_eq!(renamed[1][1], serde_json::json!({"congan": "congan.15211"}));
     let mut pg = postgres::Client::connect(&province, postgres::NoTls).unwrap();
+    // Both communes had screened their posts: the province's screening goes on after the
+    // second's, not through its posts again (their alerts came with them).
+    let (screened, newest): (i64, i64) = {
+        let r = pg
+            .query_one(
+                "SELECT (SELECT position FROM checkpoints WHERE source = 'scan'),
+                        (SELECT max(id) FROM items)",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(screened, newest);
+    let alerts_before: i64 = pg
+        .query_one("SELECT count(*) FROM alerts", &[])
+        .unwrap()
+        .get(0);
+    let scan = ok_json(&on(&prov, Some(&province), &["scan", "--json"]));
+    assert_eq!(scan["screened"], 0, "{scan}");
+    let alerts_after: i64 = pg
+        .query_one("SELECT count(*) FROM alerts", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(alerts_after, alerts_before);
     let tenant_of = |pg: &mut postgres::Client, code: i32| -> i64 {
         pg.query_one("SELECT unit_id FROM tenants WHERE code = $1", &[&code])
             .unwrap()

@@ -466,6 +466,15 @@ impl Store {
         self.db.checkpoint(source)
     }
 
+    /// Moves a checkpoint to `position` unless it stands there or further already (`migrate`:
+    /// the screening goes on after a commune's screened posts).
+    pub fn move_checkpoint_forward(&mut self, source: &str, position: i64) -> Result<()> {
+        let at = now();
+        self.db
+            .advance_checkpoint(source, None, position.max(0) as u64, &at)?;
+        Ok(())
+    }
+
     pub fn item_count(&mut self) -> Result<u64> {
         self.db.item_count()
     }
