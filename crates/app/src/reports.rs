@@ -123,14 +123,7 @@ impl App {
         format: Format,
         file: Option<&str>,
     ) -> Result<(), Error> {
-        let f = &made.model.figures;
-        let mut details = json!({
-            "period": made.model.period.code,
-            "format": format.extension(),
-            "items": f.items,
-            "audit_events": f.audit_events,
-            "audit_head": f.audit_head,
-        });
+        let mut details = export_details(made, format);
         if let Some(file) = file {
             details["file"] = json!(file);
         }
@@ -153,16 +146,9 @@ impl App {
         let made = self.make_report(actor, period, format, today)?;
         let sha = crate::evidence::sha256(&made.bytes);
         crate::evidence::keep(&self.evidence_dir(), &sha, &made.bytes)?;
-        let f = &made.model.figures;
-        let mut details = json!({
-            "period": made.model.period.code,
-            "format": format.extension(),
-            "items": f.items,
-            "audit_events": f.audit_events,
-            "audit_head": f.audit_head,
-            "file": file_name(period, format),
-            "sha256": sha,
-        });
+        let mut details = export_details(&made, format);
+        details["file"] = json!(file_name(period, format));
+        details["sha256"] = json!(sha);
         if let Some(who) = asked_by {
             details["asked_by"] = json!(who);
         }
@@ -290,6 +276,19 @@ impl App {
         )?;
         Ok(count)
     }
+}
+
+/// What a `report.export` event says of every report made: its period and format, the posts
+/// it counts, and the audit chain's anchor it was made on.
+fn export_details(made: &Made, format: Format) -> serde_json::Value {
+    let f = &made.model.figures;
+    json!({
+        "period": made.model.period.code,
+        "format": format.extension(),
+        "items": f.items,
+        "audit_events": f.audit_events,
+        "audit_head": f.audit_head,
+    })
 }
 
 /// A report job's key: `2026-11.docx` (the month made by itself), then `@who@minute` when asked.

@@ -862,8 +862,10 @@ fn a_number_shared_as_a_keyed_hash_matches_only_where_the_key_is_held() {
             .success()
     );
     let text = std::fs::read_to_string(&bundle).unwrap();
+    // (Not "0356" alone: four digits turn up by chance in a hash's hex — CI once met
+    // "…a50356601" —; the number in any form it was typed or written in.)
     assert!(
-        !text.contains("356111222") && !text.contains("0356"),
+        !text.contains("356111222") && !text.contains("0356 111") && !text.contains("+84356"),
         "{text}"
     );
     assert!(text.contains("[phone-number:x_sokenh_keyed_hash = '"));

@@ -559,6 +559,22 @@ pub fn the_audit_head_moves_with_every_change_and_only_then(store: &mut Store) {
     assert_eq!(store.audit_head().unwrap(), after_alert + 1);
 }
 
+/// An open scam alert on one post, as screening records it.
+fn scam_alert_on(source_id: &str) -> StoredAlert {
+    StoredAlert {
+        id: 0,
+        category: Category::Scam,
+        severity: "medium".into(),
+        score: 0.7,
+        item_ids: vec![source_id.into()],
+        count: 1,
+        first_at: "2026-11-02T08:30:00+07:00".into(),
+        last_at: "2026-11-02T08:30:00+07:00".into(),
+        explanation: "x".into(),
+        status: "open".into(),
+    }
+}
+
 pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
     let known = "https://facebook.com/groups/thachquangquetoi";
     store
@@ -590,18 +606,7 @@ pub fn signals_factchecks_lists_and_alerts(store: &mut Store) {
         shadow: false,
         role: None,
     };
-    let alert = StoredAlert {
-        id: 0,
-        category: Category::Scam,
-        severity: "medium".into(),
-        score: 0.7,
-        item_ids: vec!["p1".into()],
-        count: 1,
-        first_at: "2026-11-02T08:30:00+07:00".into(),
-        last_at: "2026-11-02T08:30:00+07:00".into(),
-        explanation: "x".into(),
-        status: "open".into(),
-    };
+    let alert = scam_alert_on("p1");
     assert_eq!(
         store
             .record_signals(
@@ -2632,18 +2637,7 @@ pub fn screeners_that_start_together_record_once(open: &(dyn Fn() -> Store + Syn
         )
         .unwrap();
     let id = first.items_after(0, 1).unwrap()[0].id;
-    let alert = StoredAlert {
-        id: 0,
-        category: Category::Scam,
-        severity: "medium".into(),
-        score: 0.7,
-        item_ids: vec!["p1".into()],
-        count: 1,
-        first_at: "2026-11-02T08:30:00+07:00".into(),
-        last_at: "2026-11-02T08:30:00+07:00".into(),
-        explanation: "x".into(),
-        status: "open".into(),
-    };
+    let alert = scam_alert_on("p1");
     let start = std::sync::Barrier::new(4);
     let recorded: Vec<Option<u64>> = std::thread::scope(|scope| {
         let screeners: Vec<_> = (0..4)
