@@ -1,6 +1,7 @@
 //! Screening stored items with `detect`: building the engine from the store and the data dir
 //! (default rule packs plus the office's own in `rules/`, URL lists, the register's official
-//! sites, the fact-check register), screening new items after every ingest, and `scan`.
+//! sites, the fact-check register), screening new items after every ingest, and `scan` — which
+//! several servers may run at once (each batch recorded by one: `Store::record_signals`).
 
 use anyhow::{Context, Result};
 use detect::Engine;

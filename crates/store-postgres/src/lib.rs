@@ -1,6 +1,7 @@
 //! `store-postgres`: the backend for a province, chosen by a `postgres://` database URL.
 //! Migrations from `migrations/` are embedded and applied at open, recorded in
-//! `sokenh_migrations`.
+//! `sokenh_migrations`. Posts, signals and the audit log are partitioned by month (schema 28):
+//! a post is stored once through its key in `item_keys`, which also says which month holds it.
 
 use domain::*;
 use postgres::{Client, NoTls, Row};
