@@ -149,11 +149,7 @@ impl App {
         }
         // The audit log last, so its checkpoint comes after the posts' purge events.
         if let Some(p) = policies.iter().find(|p| p.category == "audit") {
-            let months = p.months.max(AUDIT_MONTHS_AT_LEAST);
-            let before = crate::utc_stamp(
-                now.checked_sub_months(Months::new(months as u32))
-                    .unwrap_or(DateTime::<Utc>::MIN_UTC),
-            );
+            let before = cutoff(now, p.months.max(AUDIT_MONTHS_AT_LEAST));
             run.audit = Some(store.purge_audit(&actor.name, &before)?);
         }
         run.purge_log_forgotten = store.prune_purge_log(&crate::utc_stamp(

@@ -1992,6 +1992,18 @@ fn the_report_is_made_downloaded_and_approved_in_the_browser() {
     assert_eq!((status, &kept[..2]), (200, b"PK".as_slice()));
     assert!(kind.contains("spreadsheetml"), "{kind}");
     assert_eq!(fetch(&s, &format!("/bao-cao/tep/{link}"), &member).0, 403);
+    let member_page = get(&s, "/ke-khai", Some(&member));
+    let refused = post(
+        &s,
+        "/bao-cao/lap",
+        Some(&member),
+        &[
+            ("csrf", &csrf(&member_page.body)),
+            ("ky", "2026-11"),
+            ("dinh_dang", "docx"),
+        ],
+    );
+    assert_eq!(refused.status, 403, "a member asks for no report");
     assert_eq!(
         fetch(&s, &format!("/bao-cao/tep/{}", "0".repeat(64)), &officer).0,
         404

@@ -95,13 +95,14 @@ CREATE TABLE items_p_other PARTITION OF items DEFAULT;
 CREATE INDEX items_community_time ON items (community_id, published_at);
 CREATE INDEX items_time ON items (published_at);
 -- A post's key, and where it is: its id and its month (so a lookup by source id reads the
--- one partition that holds the post, not every month's).
+-- one partition that holds the post, not every month's). The source id leads the key: the
+-- lookups know it and not the platform.
 CREATE TABLE item_keys (
     platform TEXT NOT NULL,
     source_id TEXT NOT NULL,
     item_id BIGINT NOT NULL,
     published_at TEXT NOT NULL,
-    PRIMARY KEY (platform, source_id)
+    PRIMARY KEY (source_id, platform)
 );
 CREATE INDEX item_keys_item ON item_keys (item_id);
 INSERT INTO item_keys SELECT platform, source_id, id, published_at FROM items_unpartitioned;
@@ -125,8 +126,8 @@ BEGIN
             AND k.source_id = NEW.source_id AND k.item_id = NEW.id) THEN
         RAISE EXCEPTION 'duplicate key value violates unique constraint "item_keys_pkey"'
             USING ERRCODE = 'unique_violation', CONSTRAINT = 'item_keys_pkey',
-                  DETAIL = format('Key (platform, source_id)=(%s, %s) already exists.',
-                                  NEW.platform, NEW.source_id);
+                  DETAIL = format('Key (source_id, platform)=(%s, %s) already exists.',
+                                  NEW.source_id, NEW.platform);
     END IF;
     RETURN NULL;
 END $$;

@@ -61,8 +61,7 @@ impl Postgres {
         let keys = self
             .client
             .query(
-                "SELECT item_id, published_at FROM item_keys
-                 WHERE platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND source_id = ANY($1)",
+                "SELECT item_id, published_at FROM item_keys WHERE source_id = ANY($1)",
                 &[&source_ids],
             )
             .map_err(db)?;
@@ -473,8 +472,7 @@ impl Backend for Postgres {
         self.client
             .execute(
                 "DELETE FROM alert_items a WHERE a.source_id = ANY($1)
-                 AND NOT EXISTS (SELECT 1 FROM item_keys k WHERE k.source_id = a.source_id
-                     AND k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other'))",
+                 AND NOT EXISTS (SELECT 1 FROM item_keys k WHERE k.source_id = a.source_id)",
                 &[&sources],
             )
             .map_err(db)?;
@@ -2389,7 +2387,7 @@ impl Backend for Postgres {
             .query(
                 "SELECT DISTINCT a.id, i.community_id FROM alerts a
                  CROSS JOIN LATERAL jsonb_array_elements_text(a.item_ids::jsonb) AS j(v)
-                 JOIN item_keys k ON k.platform IN ('facebook', 'zalo', 'youtube', 'tiktok', 'telegram', 'website', 'other') AND k.source_id = j.v
+                 JOIN item_keys k ON k.source_id = j.v
                  JOIN items i ON i.id = k.item_id AND i.published_at = k.published_at
                  WHERE a.id > $1
                  ORDER BY a.id, i.community_id",

@@ -169,27 +169,24 @@ impl Store {
     /// it), then the deletion; audited so with its counts. Nothing due: nothing recorded.
     pub fn purge_audit(&mut self, actor: &str, before: &str) -> Result<AuditPurge> {
         let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
-        let held_from = self
+        let mut done = AuditPurge {
+            before: before.to_owned(),
+            ..AuditPurge::default()
+        };
+        let Some(cutoff) = time(before) else {
+            return Ok(done);
+        };
+        // The opening of the earliest case still being handled, when it comes before the cut-off.
+        let held = self
             .db
             .cases()?
             .into_iter()
             .filter(|c| c.is_pending())
-            .map(|c| c.opened_at)
-            .min_by_key(|t| time(t));
-        let mut until = time(before);
-        if let Some(held) = held_from.as_deref().and_then(time)
-            && until.is_none_or(|u| held < u)
-        {
-            until = Some(held);
-        }
-        let mut done = AuditPurge {
-            before: before.to_owned(),
-            held_from: held_from.filter(|h| until.is_some_and(|u| time(h) == Some(u))),
-            ..AuditPurge::default()
-        };
-        let Some(until) = until else {
-            return Ok(done);
-        };
+            .filter_map(|c| time(&c.opened_at).map(|t| (t, c.opened_at)))
+            .min()
+            .filter(|(t, _)| *t < cutoff);
+        let until = held.as_ref().map_or(cutoff, |(t, _)| *t);
+        done.held_from = held.map(|(_, opened)| opened);
         let events = self.db.audit_events()?;
         // A prefix of the chain: up to the first event at or after the cut-off.
         let old = events
@@ -202,7 +199,7 @@ impl Store {
         let (through, through_hash) = (last.id, last.hash.clone());
         let head = events.last().map(|e| (e.id, e.hash.clone()));
         let at = now();
-        let checkpoint = self.transaction(|s| {
+        let (checkpoint, deleted) = self.transaction(|s| {
             s.audit(
                 actor,
                 crate::audit::CHECKPOINT,
@@ -221,9 +218,9 @@ impl Store {
             let deleted = s.db.delete_audit_through(through)?;
             Ok((s.head.as_ref().map(|h| h.0), deleted))
         })?;
-        done.events = checkpoint.1;
+        done.events = deleted;
         done.through = Some(through);
-        done.checkpoint = checkpoint.0;
+        done.checkpoint = checkpoint;
         Ok(done)
     }
 
